@@ -7,14 +7,28 @@ package dev.glassbox.engine.train;
  * @param seq           the training context length (max_position_embeddings)
  * @param attentionOnly blocks without MLP and its norm
  * @param tied          the unembedding reuses the token embedding
+ * @param design        normalisation, MLP and position choices
+ * @param routing       experts and layer routing
+ * @param context       the attention span used while training
  */
 public record ModelShape(int vocab, int dim, int hidden, int layers, int heads, int kvHeads, int seq,
-                         boolean attentionOnly, boolean tied, float normEps, float ropeTheta) {
+                         boolean attentionOnly, boolean tied, float normEps, float ropeTheta,
+                         BlockDesign design, RoutingDesign routing, ContextTraining context) {
 
     public static final float DEFAULT_EPS = 1e-5f;
     public static final float DEFAULT_THETA = 10000f;
 
+    /** A Llama-style dense decoder with full causal attention. */
+    public ModelShape(int vocab, int dim, int hidden, int layers, int heads, int kvHeads, int seq,
+                      boolean attentionOnly, boolean tied, float normEps, float ropeTheta) {
+        this(vocab, dim, hidden, layers, heads, kvHeads, seq, attentionOnly, tied, normEps, ropeTheta,
+                BlockDesign.LLAMA, RoutingDesign.DENSE, ContextTraining.FULL);
+    }
+
     public ModelShape {
+        java.util.Objects.requireNonNull(design, "design");
+        java.util.Objects.requireNonNull(routing, "routing");
+        java.util.Objects.requireNonNull(context, "context");
         require(vocab > 1, "vocabulary size must be > 1, got " + vocab);
         require(dim > 0 && layers > 0 && heads > 0 && seq > 0, "dim, layers, heads and seq must be positive");
         require(dim % heads == 0, "dim " + dim + " is not divisible by the head count " + heads);

@@ -15,9 +15,24 @@ import java.nio.file.Path;
 public record TrainOptions(TrainingData data, int layers, int heads, int kvHeads, int dim, int hidden,
                            boolean attentionOnly, boolean tied, int seq, int batch, float lr, int steps, int warmup,
                            long seed, float weightDecay, float clip, int evalEvery, int saveEvery, boolean resume,
-                           Path out, String command) {
+                           Path out, String command, BlockDesign design, RoutingDesign routing, ContextTraining context,
+                           Regime regime) {
+
+    /** A Llama-style dense model with full attention, trained without extras. */
+    public TrainOptions(TrainingData data, int layers, int heads, int kvHeads, int dim, int hidden,
+                        boolean attentionOnly, boolean tied, int seq, int batch, float lr, int steps, int warmup,
+                        long seed, float weightDecay, float clip, int evalEvery, int saveEvery, boolean resume,
+                        Path out, String command) {
+        this(data, layers, heads, kvHeads, dim, hidden, attentionOnly, tied, seq, batch, lr, steps, warmup, seed,
+                weightDecay, clip, evalEvery, saveEvery, resume, out, command, BlockDesign.LLAMA, RoutingDesign.DENSE,
+                ContextTraining.FULL, Regime.PLAIN);
+    }
 
     public TrainOptions {
+        java.util.Objects.requireNonNull(design, "design");
+        java.util.Objects.requireNonNull(routing, "routing");
+        java.util.Objects.requireNonNull(context, "context");
+        java.util.Objects.requireNonNull(regime, "regime");
         if (steps < 1) throw new IllegalArgumentException("--steps must be >= 1, got " + steps);
         if (batch < 1) throw new IllegalArgumentException("--batch must be >= 1, got " + batch);
         if (seq < 2) throw new IllegalArgumentException("--seq must be >= 2, got " + seq);
@@ -33,23 +48,43 @@ public record TrainOptions(TrainingData data, int layers, int heads, int kvHeads
 
     public TrainOptions withAttentionOnly(boolean on) {
         return new TrainOptions(data, layers, heads, kvHeads, dim, hidden, on, tied, seq, batch, lr, steps, warmup, seed,
-                weightDecay, clip, evalEvery, saveEvery, resume, out, command);
+                weightDecay, clip, evalEvery, saveEvery, resume, out, command, design, routing, context, regime);
     }
 
     public TrainOptions withLr(float rate) {
         return new TrainOptions(data, layers, heads, kvHeads, dim, hidden, attentionOnly, tied, seq, batch, rate, steps, warmup,
-                seed, weightDecay, clip, evalEvery, saveEvery, resume, out, command);
+                seed, weightDecay, clip, evalEvery, saveEvery, resume, out, command, design, routing, context, regime);
     }
 
     public TrainOptions withOut(Path dir) {
         return new TrainOptions(data, layers, heads, kvHeads, dim, hidden, attentionOnly, tied, seq, batch, lr, steps, warmup,
-                seed, weightDecay, clip, evalEvery, saveEvery, resume, dir, command);
+                seed, weightDecay, clip, evalEvery, saveEvery, resume, dir, command, design, routing, context, regime);
+    }
+
+    public TrainOptions withDesign(BlockDesign d) {
+        return new TrainOptions(data, layers, heads, kvHeads, dim, hidden, attentionOnly, tied, seq, batch, lr, steps, warmup,
+                seed, weightDecay, clip, evalEvery, saveEvery, resume, out, command, d, routing, context, regime);
+    }
+
+    public TrainOptions withRouting(RoutingDesign r) {
+        return new TrainOptions(data, layers, heads, kvHeads, dim, hidden, attentionOnly, tied, seq, batch, lr, steps, warmup,
+                seed, weightDecay, clip, evalEvery, saveEvery, resume, out, command, design, r, context, regime);
+    }
+
+    public TrainOptions withContext(ContextTraining c) {
+        return new TrainOptions(data, layers, heads, kvHeads, dim, hidden, attentionOnly, tied, seq, batch, lr, steps, warmup,
+                seed, weightDecay, clip, evalEvery, saveEvery, resume, out, command, design, routing, c, regime);
+    }
+
+    public TrainOptions withRegime(Regime r) {
+        return new TrainOptions(data, layers, heads, kvHeads, dim, hidden, attentionOnly, tied, seq, batch, lr, steps, warmup,
+                seed, weightDecay, clip, evalEvery, saveEvery, resume, out, command, design, routing, context, r);
     }
 
     public ModelShape shape() {
         int h = hidden > 0 ? hidden : Math.max(16, (8 * dim / 3 + 15) / 16 * 16);
         return new ModelShape(data.tokenizer().vocabSize(), dim, h, layers, heads, kvHeads, seq, attentionOnly, tied,
-                ModelShape.DEFAULT_EPS, ModelShape.DEFAULT_THETA);
+                ModelShape.DEFAULT_EPS, ModelShape.DEFAULT_THETA, design, routing, context);
     }
 
     public int warmupSteps() {
