@@ -34,17 +34,32 @@ public record Q8_0Tensor(MemorySegment data, int rows, int cols) implements Tens
         if (!Lanes.BLOCKS) {
             return dotScalar(base, x, xOff);
         }
-        FloatVector acc = FloatVector.zero(Lanes.F);
-        for (int b = 0; b < cols / BLOCK; b++) {
+        // Two independent accumulators, one per alternate block: the scale FMA of one block no longer waits on
+        // the previous block's, which bounded this loop by FMA latency rather than by loads.
+        FloatVector acc0 = FloatVector.zero(Lanes.F);
+        FloatVector acc1 = FloatVector.zero(Lanes.F);
+        int blocks = cols / BLOCK;
+        int b = 0;
+        for (; b + 1 < blocks; b += 2) {
             long blk = base + (long) b * BLOCK_BYTES;
-            int xi = xOff + b * BLOCK;
-            FloatVector s = FloatVector.zero(Lanes.F);
-            for (int j = 0; j < BLOCK; j += Lanes.L) {
-                s = Lanes.widen(Lanes.bytes(data, blk + 2 + j)).fma(FloatVector.fromArray(Lanes.F, x, xi + j), s);
-            }
-            acc = s.fma(FloatVector.broadcast(Lanes.F, scale(blk)), acc);
+            acc0 = block(blk, x, xOff + b * BLOCK).fma(FloatVector.broadcast(Lanes.F, scale(blk)), acc0);
+            long next = blk + BLOCK_BYTES;
+            acc1 = block(next, x, xOff + (b + 1) * BLOCK).fma(FloatVector.broadcast(Lanes.F, scale(next)), acc1);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        if (b < blocks) {
+            long blk = base + (long) b * BLOCK_BYTES;
+            acc0 = block(blk, x, xOff + b * BLOCK).fma(FloatVector.broadcast(Lanes.F, scale(blk)), acc0);
+        }
+        return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+    }
+
+    /** The unscaled lane sums of one block: q[j] * x[j] folded into one vector. */
+    private FloatVector block(long blk, float[] x, int xi) {
+        FloatVector s = Lanes.widen(Lanes.bytes(data, blk + 2)).mul(FloatVector.fromArray(Lanes.F, x, xi));
+        for (int j = Lanes.L; j < BLOCK; j += Lanes.L) {
+            s = Lanes.widen(Lanes.bytes(data, blk + 2 + j)).fma(FloatVector.fromArray(Lanes.F, x, xi + j), s);
+        }
+        return s;
     }
 
     private float dotScalar(long base, float[] x, int xOff) {
