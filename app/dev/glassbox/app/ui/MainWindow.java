@@ -242,8 +242,10 @@ public final class MainWindow extends BorderPane {
                 recent.add(d.path());
             }
             var c = m.config();
-            modelInfo.setText(String.format(Locale.ROOT, "%s \u00b7 %s \u00b7 %d layers \u00d7 %d heads \u00b7 %,d params",
-                    m.name(), m.format(), c.layers(), c.heads(), m.model().parameterCount()));
+            String layers = m.isSeq2Seq() ? m.seq2seq().encoderLayers() + " encoder + " + c.layers() + " decoder layers"
+                    : c.layers() + " layers";
+            modelInfo.setText(String.format(Locale.ROOT, "%s \u00b7 %s \u00b7 %s \u00d7 %d heads \u00b7 %,d params",
+                    m.name(), m.format(), layers, c.heads(), m.model().parameterCount()));
             status.setText("Loaded " + m.name() + (m.isDecoder() ? "" : m.isSeq2Seq()
                     ? " (encoder-decoder: the prompt is the source, Generate decodes the target)"
                     : " (encoder: Encode runs it on the text)"));
