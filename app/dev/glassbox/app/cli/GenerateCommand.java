@@ -45,6 +45,9 @@ public final class GenerateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         LoadedModel m = model.load();
+        if (m.isSeq2Seq()) {
+            return Seq2SeqGeneration.run(m, prompt, steps, json, out, spec.commandLine().getErr());
+        }
         if (!m.isDecoder()) {
             throw new IllegalArgumentException(m.name() + " is an encoder and cannot generate; use 'encode'");
         }

@@ -93,12 +93,19 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "checkpoint folder (written atomically)")
     Path out;
 
+    @Option(names = "--encoder-layers", defaultValue = "0",
+            description = "train an encoder-decoder with this many encoder blocks (--layers = decoder blocks) on copy, reverse or sort")
+    int encoderLayers;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter w = spec.commandLine().getOut();
+        if (encoderLayers > 0) {
+            return Seq2SeqTraining.run(this, w);
+        }
         TrainingData data = source.task != null ? new TaskData(SyntheticTask.parse(source.task))
                 : TextData.read(source.textFile, seq);
         String command = String.join(" ", spec.commandLine().getParseResult().originalArgs());

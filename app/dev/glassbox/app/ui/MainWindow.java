@@ -85,6 +85,8 @@ public final class MainWindow extends BorderPane {
     private final ReadOnlyObjectWrapper<RunOutcome> lastRun = new ReadOnlyObjectWrapper<>(this, "lastRun");
     private final ReadOnlyIntegerWrapper runsShown = new ReadOnlyIntegerWrapper(this, "runsShown", 0);
     private RunTask running;
+    final Seq2SeqExplore seq2seq = new Seq2SeqExplore(explorer, prompt, status, this::showError,
+            () -> runsShown.set(runsShown.get() + 1));
     private String lastPromptText;
     /** Tokens typed by the user in the current sequence (Step continues a sequence, so this can be < the run's prompt). */
     private int userPromptLength;
@@ -150,6 +152,7 @@ public final class MainWindow extends BorderPane {
             context.setModel(m);
             routing.setModel(m);
         });
+        seq2seq.busyProperty().addListener((o, a, b) -> updateEnabled());
         setCenter(workspaces);
         setBottom(status);
         prompt.prompt.textProperty().addListener((o, a, b) -> refreshPromptChips());
@@ -239,10 +242,14 @@ public final class MainWindow extends BorderPane {
                 recent.add(d.path());
             }
             var c = m.config();
-            modelInfo.setText(String.format(Locale.ROOT, "%s \u00b7 %s \u00b7 %d layers \u00d7 %d heads \u00b7 %,d params",
-                    m.name(), m.format(), c.layers(), c.heads(), m.model().parameterCount()));
-            status.setText("Loaded " + m.name() + (m.isDecoder() ? "" : " (encoder: Encode runs it on the text)"));
-            generate.setText(m.isDecoder() ? "Generate" : "Encode");
+            String layers = m.isSeq2Seq() ? m.seq2seq().encoderLayers() + " encoder + " + c.layers() + " decoder layers"
+                    : c.layers() + " layers";
+            modelInfo.setText(String.format(Locale.ROOT, "%s \u00b7 %s \u00b7 %s \u00d7 %d heads \u00b7 %,d params",
+                    m.name(), m.format(), layers, c.heads(), m.model().parameterCount()));
+            status.setText("Loaded " + m.name() + (m.isDecoder() ? "" : m.isSeq2Seq()
+                    ? " (encoder-decoder: the prompt is the source, Generate decodes the target)"
+                    : " (encoder: Encode runs it on the text)"));
+            generate.setText(m.isDecoder() || m.isSeq2Seq() ? "Generate" : "Encode");
             emptyState.setVisible(false);
             explorer.setVisible(true);
             refreshPromptChips();
@@ -296,6 +303,10 @@ public final class MainWindow extends BorderPane {
         if (m == null || running != null) {
             return;
         }
+        if (m.isSeq2Seq()) {
+            seq2seq.start(m, prompt.prompt.getText(), sampling.steps.getValue());
+            return;
+        }
         int[] ids = m.tokenizer().encode(prompt.prompt.getText());
         userPromptLength = ids.length;
         start(m, ids, sampling.settings(m.isDecoder() ? sampling.steps.getValue() : 0));
@@ -321,6 +332,7 @@ public final class MainWindow extends BorderPane {
         if (running != null) {
             running.cancel(false);
         }
+        seq2seq.cancel();
         heads.cancelRun();
         context.cancelRun();
         routing.cancelRun();
@@ -407,7 +419,7 @@ public final class MainWindow extends BorderPane {
 
     private void updateEnabled() {
         boolean has = model.get() != null;
-        boolean busy = running != null;
+        boolean busy = running != null || seq2seq.busyProperty().get();
         generate.setDisable(!has || busy);
         step.setDisable(!has || busy || !model.get().isDecoder());
         stop.setDisable(!busy);

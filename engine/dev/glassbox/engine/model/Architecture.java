@@ -9,7 +9,9 @@ public enum Architecture {
     /** GPT-2: pre-LayerNorm, learned positions, gelu_new MLP, biases everywhere. */
     GPT2(true),
     /** BERT encoder: post-LayerNorm, bidirectional attention, token types, exact GELU. */
-    BERT(false);
+    BERT(false),
+    /** Encoder-decoder (Vaswani et al. 2017) of Llama-style blocks with cross-attention: {@link Seq2SeqModel}. */
+    SEQ2SEQ(false);
 
     private final boolean decoder;
 

@@ -4,8 +4,8 @@ import java.util.Map;
 
 import dev.glassbox.engine.tensor.Tensor;
 
-/** Any loaded model: a decoder (generates) or an encoder (embeds). */
-public sealed interface LanguageModel permits DecoderModel, EncoderModel {
+/** Any loaded model: a decoder (generates), an encoder (embeds) or an encoder-decoder (maps a source to a target). */
+public sealed interface LanguageModel permits DecoderModel, EncoderModel, Seq2SeqModel {
     ModelConfig config();
 
     /** Every weight matrix under a stable name (llama.cpp GGUF names where they exist), in model order. */

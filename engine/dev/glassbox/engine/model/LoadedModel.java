@@ -21,6 +21,15 @@ public record LoadedModel(String name, Path source, String format, LanguageModel
         throw new IllegalStateException(name + " is an encoder; it embeds text but does not generate");
     }
 
+    public boolean isSeq2Seq() { return model instanceof Seq2SeqModel; }
+
+    public Seq2SeqModel seq2seq() {
+        if (model instanceof Seq2SeqModel s) {
+            return s;
+        }
+        throw new IllegalStateException(name + " is not an encoder-decoder");
+    }
+
     public EncoderModel encoder() {
         if (model instanceof EncoderModel e) {
             return e;

@@ -8,6 +8,7 @@ import java.util.function.BooleanSupplier;
 import dev.glassbox.engine.model.DecoderModel;
 import dev.glassbox.engine.model.DecoderSession;
 import dev.glassbox.engine.model.EncoderModel;
+import dev.glassbox.engine.model.Seq2SeqModel;
 import dev.glassbox.engine.model.Generation;
 import dev.glassbox.engine.model.LoadedModel;
 
@@ -67,6 +68,8 @@ public final class TraceRun {
         return switch (m.model()) {
             case DecoderModel d -> runDecoder(d, ids, request, both, recorder, cancelled);
             case EncoderModel e -> runEncoder(e, ids, request, both, recorder, cancelled);
+            case Seq2SeqModel s -> throw new IllegalArgumentException(m.name() + " is an encoder-decoder: 'generate' decodes it and"
+                    + " the explorer shows its encoder, decoder and cross-attention maps");
         };
     }
 

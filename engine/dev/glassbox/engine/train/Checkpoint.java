@@ -71,7 +71,7 @@ public final class Checkpoint {
         }
     }
 
-    private static void move(Path from, Path to) throws IOException {
+    static void move(Path from, Path to) throws IOException {
         try {
             Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException e) {
@@ -79,7 +79,7 @@ public final class Checkpoint {
         }
     }
 
-    private static void deleteTree(Path p) throws IOException {
+    static void deleteTree(Path p) throws IOException {
         if (!Files.exists(p)) {
             return;
         }
@@ -276,7 +276,7 @@ public final class Checkpoint {
         }
     }
 
-    private static CharTokenizer readTokenizer(Path file) throws IOException {
+    static CharTokenizer readTokenizer(Path file) throws IOException {
         JsonNode vocab = JSON.readTree(file.toFile()).path("model").path("vocab");
         if (!vocab.isObject() || vocab.size() < 3) {
             throw new FormatException(file, "no model.vocab object");

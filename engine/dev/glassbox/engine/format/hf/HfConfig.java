@@ -11,6 +11,7 @@ import dev.glassbox.engine.format.FormatException;
 import dev.glassbox.engine.model.Architecture;
 import dev.glassbox.engine.model.ModelConfig;
 import dev.glassbox.engine.model.RopeStyle;
+import dev.glassbox.engine.model.Seq2SeqModel;
 
 /**
  * A Hugging Face {@code config.json} read into a {@link ModelConfig} plus the few facts that decide which
@@ -20,9 +21,14 @@ import dev.glassbox.engine.model.RopeStyle;
  * @param tiedEmbeddings the output projection is the token embedding (no lm_head tensor)
  * @param attentionOnly  Glassbox extension {@code "glassbox_attention_only": true}: blocks have no MLP
  * @param typeVocabSize  BERT token types (0 for decoders)
+ * @param seq2seq        the encoder side of a {@value Seq2SeqModel#MODEL_TYPE} model, else null
  */
 public record HfConfig(String modelType, ModelConfig model, boolean tiedEmbeddings, boolean attentionOnly,
-                       int typeVocabSize) {
+                       int typeVocabSize, Seq2SeqModel.Spec seq2seq) {
+
+    HfConfig(String modelType, ModelConfig model, boolean tiedEmbeddings, boolean attentionOnly, int typeVocabSize) {
+        this(modelType, model, tiedEmbeddings, attentionOnly, typeVocabSize, null);
+    }
 
     public static final String ATTENTION_ONLY_KEY = "glassbox_attention_only";
 
@@ -43,8 +49,9 @@ public record HfConfig(String modelType, ModelConfig model, boolean tiedEmbeddin
                 case "llama", "qwen2" -> llama(k, type);
                 case "gpt2" -> gpt2(k);
                 case "bert" -> bert(k);
+                case Seq2SeqModel.MODEL_TYPE -> seq2seq(k);
                 default -> throw new FormatException(file, "model_type '" + type
-                        + "' is not supported (supported: llama, qwen2, gpt2, bert)");
+                        + "' is not supported (supported: llama, qwen2, gpt2, bert, " + Seq2SeqModel.MODEL_TYPE + ")");
             };
         } catch (IllegalArgumentException e) {
             throw new FormatException(file, type + " config.json: " + e.getMessage());
@@ -122,6 +129,23 @@ public record HfConfig(String modelType, ModelConfig model, boolean tiedEmbeddin
                 k.integer("vocab_size"), k.integer("max_position_embeddings"), k.number("layer_norm_eps", 1e-12f),
                 0f, RopeStyle.NONE);
         return new HfConfig("bert", c, false, false, types);
+    }
+
+    /** Glassbox's encoder-decoder: the {@link ModelConfig} describes the decoder (see {@link Seq2SeqModel}). */
+    private static HfConfig seq2seq(Keys k) throws FormatException {
+        int dim = k.integer("hidden_size");
+        int heads = k.integer("num_attention_heads");
+        k.require(k.text("hidden_act", "silu").equals("silu"), "hidden_act '" + k.text("hidden_act", "silu")
+                + "' is not supported (the encoder-decoder uses silu)");
+        k.require(k.bool("tie_word_embeddings", true), "tie_word_embeddings false is not supported");
+        ModelConfig c = new ModelConfig(Architecture.SEQ2SEQ, dim, k.integer("intermediate_size"),
+                k.integer("num_decoder_layers"), heads, heads,
+                k.integer("head_dim", k.divide(dim, heads, "hidden_size", "num_attention_heads")),
+                k.integer("vocab_size"), k.integer("max_target_positions"), k.number("rms_norm_eps", 1e-5f),
+                ropeTheta(k), RopeStyle.HALF);
+        Seq2SeqModel.Spec spec = new Seq2SeqModel.Spec(k.integer("num_encoder_layers"),
+                k.integer("max_source_positions"), k.integer("decoder_start_token_id"), k.integer("eos_token_id"));
+        return new HfConfig(Seq2SeqModel.MODEL_TYPE, c, true, false, 0, spec);
     }
 
     /** Typed access to config keys with errors naming the file and key. */

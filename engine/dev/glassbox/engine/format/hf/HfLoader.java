@@ -30,6 +30,7 @@ public final class HfLoader {
                 case LLAMA, QWEN2 -> HfLlamaLoader.load(config, weights, parallel);
                 case GPT2 -> HfGpt2Loader.load(config, weights, parallel);
                 case BERT -> HfBertLoader.load(config, weights, parallel);
+                case SEQ2SEQ -> HfSeq2SeqLoader.load(config, weights, parallel);
             };
         } catch (IllegalArgumentException e) {
             throw new FormatException(dir, "weights do not fit config.json: " + e.getMessage(), e);

@@ -1,0 +1,46 @@
+package dev.glassbox.app.service;
+
+import javafx.concurrent.Task;
+
+import dev.glassbox.engine.model.LoadedModel;
+import dev.glassbox.engine.model.Seq2SeqModel;
+
+/**
+ * One explorer run of an encoder-decoder on the engine thread: the prompt text is the source, decoded greedily
+ * with every attention map captured, and the grid built there too. Cancelling stops between tokens.
+ */
+public final class Seq2SeqRun extends Task<Seq2SeqRun.Outcome> {
+
+    /** The decode and the grid showing it. */
+    public record Outcome(Seq2SeqModel.Decoded decoded, GridContent grid) {
+    }
+
+    private final LoadedModel model;
+    private final String text;
+    private final int maxNew;
+
+    private Seq2SeqRun(LoadedModel model, String text, int maxNew) {
+        this.model = model;
+        this.text = text;
+        this.maxNew = maxNew;
+    }
+
+    public static Seq2SeqRun start(LoadedModel model, String text, int maxNew) {
+        Seq2SeqRun t = new Seq2SeqRun(model, text, maxNew);
+        EngineThread.EXECUTOR.submit(t);
+        return t;
+    }
+
+    @Override
+    protected Outcome call() {
+        Seq2SeqModel m = model.seq2seq();
+        int[] source = m.sourceIds(model.tokenizer().encode(text));
+        updateMessage("Encoding " + source.length + " source tokens\u2026");
+        int[] produced = {0};
+        Seq2SeqModel.Decoded d = m.generate(source, Math.max(1, maxNew), true, this::isCancelled, tok -> {
+            produced[0]++;
+            updateMessage("decoded " + produced[0] + " tokens");
+        });
+        return new Outcome(d, Seq2SeqViews.build(m, d, model.tokenizer()));
+    }
+}

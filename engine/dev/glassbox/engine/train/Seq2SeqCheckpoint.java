@@ -1,0 +1,130 @@
+package dev.glassbox.engine.train;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import dev.glassbox.engine.format.FormatException;
+import dev.glassbox.engine.format.hf.SafetensorsFile;
+import dev.glassbox.engine.format.hf.SafetensorsWriter;
+import dev.glassbox.engine.model.Seq2SeqModel;
+import dev.glassbox.engine.tensor.Parallel;
+
+/**
+ * An encoder-decoder checkpoint in Hugging Face layout: config.json ({@code model_type}
+ * {@value Seq2SeqModel#MODEL_TYPE}, keys listed in {@link Seq2SeqModel}), model.safetensors (tensor names of
+ * {@link TrainableSeq2Seq#params()}), tokenizer.json (the character tokenizer, as {@link Checkpoint} writes it)
+ * and training.json. Written to a temporary sibling folder and renamed into place.
+ */
+public final class Seq2SeqCheckpoint {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** What a checkpoint folder holds. */
+    public record Restored(TrainableSeq2Seq model, CharTokenizer tokenizer, JsonNode training) {
+    }
+
+    private Seq2SeqCheckpoint() {
+    }
+
+    public static void write(Path dir, TrainableSeq2Seq model, Seq2SeqData data, Map<String, Object> training)
+            throws IOException {
+        Path abs = dir.toAbsolutePath();
+        Path parent = abs.getParent();
+        Files.createDirectories(parent);
+        Path tmp = Files.createTempDirectory(parent, abs.getFileName() + ".tmp-");
+        try {
+            JSON.writeValue(tmp.resolve("config.json").toFile(), config(model.shape(), data));
+            Map<String, SafetensorsWriter.Data> tensors = new LinkedHashMap<>();
+            for (Param p : model.params()) {
+                tensors.put(p.name(), p.cols() == 1 ? SafetensorsWriter.Data.vector(p.value())
+                        : SafetensorsWriter.Data.matrix(p.value(), p.rows(), p.cols()));
+            }
+            SafetensorsWriter.write(tmp.resolve("model.safetensors"), tensors);
+            JSON.writeValue(tmp.resolve("tokenizer.json").toFile(), Checkpoint.tokenizerJson(data.tokenizer()));
+            JSON.writeValue(tmp.resolve("training.json").toFile(), training);
+            Path old = null;
+            if (Files.exists(abs)) {
+                old = Files.createTempDirectory(parent, abs.getFileName() + ".old-");
+                Files.delete(old);
+                Checkpoint.move(abs, old);
+            }
+            Checkpoint.move(tmp, abs);
+            if (old != null) {
+                Checkpoint.deleteTree(old);
+            }
+        } catch (IOException | RuntimeException e) {
+            Checkpoint.deleteTree(tmp);
+            throw e;
+        }
+    }
+
+    static Map<String, Object> config(Seq2SeqShape s, Seq2SeqData data) {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("architectures", List.of("GlassboxSeq2SeqLM"));
+        c.put("model_type", Seq2SeqModel.MODEL_TYPE);
+        c.put("is_encoder_decoder", true);
+        c.put("vocab_size", s.vocab());
+        c.put("hidden_size", s.dim());
+        c.put("intermediate_size", s.hidden());
+        c.put("num_encoder_layers", s.encoderLayers());
+        c.put("num_decoder_layers", s.decoderLayers());
+        c.put("num_attention_heads", s.heads());
+        c.put("head_dim", s.headDim());
+        c.put("max_source_positions", s.maxSource());
+        c.put("max_target_positions", s.maxTarget());
+        c.put("rms_norm_eps", s.normEps());
+        c.put("rope_theta", s.ropeTheta());
+        c.put("tie_word_embeddings", true);
+        c.put("hidden_act", "silu");
+        c.put("bos_token_id", data.bos());
+        c.put("decoder_start_token_id", data.bos());
+        c.put("eos_token_id", data.eos());
+        c.put("pad_token_id", CharTokenizer.UNK_ID);
+        c.put("torch_dtype", "float32");
+        return c;
+    }
+
+    /** Reads a checkpoint written by {@link #write} back into a trainable model. */
+    public static Restored read(Path dir, Parallel par) throws IOException {
+        Path cfgFile = dir.resolve("config.json");
+        if (!Files.isRegularFile(cfgFile)) {
+            throw new FormatException(dir, "no config.json: not a checkpoint folder");
+        }
+        JsonNode c = JSON.readTree(cfgFile.toFile());
+        if (!Seq2SeqModel.MODEL_TYPE.equals(c.path("model_type").asText())) {
+            throw new FormatException(cfgFile, "model_type is '" + c.path("model_type").asText() + "', expected '"
+                    + Seq2SeqModel.MODEL_TYPE + "'");
+        }
+        Seq2SeqShape shape;
+        try {
+            shape = new Seq2SeqShape(c.path("vocab_size").asInt(), c.path("hidden_size").asInt(),
+                    c.path("intermediate_size").asInt(), c.path("num_encoder_layers").asInt(),
+                    c.path("num_decoder_layers").asInt(), c.path("num_attention_heads").asInt(),
+                    c.path("max_source_positions").asInt(), c.path("max_target_positions").asInt(),
+                    (float) c.path("rms_norm_eps").asDouble(), (float) c.path("rope_theta").asDouble());
+        } catch (IllegalArgumentException e) {
+            throw new FormatException(cfgFile, e.getMessage());
+        }
+        TrainableSeq2Seq model = new TrainableSeq2Seq(shape, par);
+        Path weights = dir.resolve("model.safetensors");
+        SafetensorsFile f = SafetensorsFile.open(weights);
+        for (Param p : model.params()) {
+            if (f.entry(p.name()).elements() != p.size()) {
+                throw new FormatException(weights, p.name() + " has shape " + f.entry(p.name()).shapeText()
+                        + ", expected " + p.size() + " values");
+            }
+            System.arraycopy(f.floats(p.name()), 0, p.value(), 0, p.size());
+        }
+        CharTokenizer tok = Checkpoint.readTokenizer(dir.resolve("tokenizer.json"));
+        Path tj = dir.resolve("training.json");
+        JsonNode training = Files.isRegularFile(tj) ? JSON.readTree(tj.toFile()) : JSON.createObjectNode();
+        return new Restored(model, tok, training);
+    }
+}

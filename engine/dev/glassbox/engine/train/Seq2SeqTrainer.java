@@ -1,0 +1,130 @@
+package dev.glassbox.engine.train;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+import dev.glassbox.engine.tensor.Parallel;
+
+/**
+ * The encoder-decoder training loop: teacher-forced batches, forward, backward, clipping, AdamW with the
+ * warm-up + cosine schedule, validation loss and exact-match accuracy of greedy decodes on held-out strings,
+ * then a checkpoint.
+ */
+public final class Seq2SeqTrainer {
+
+    /** Outcome of a run; {@code accuracy} is the fraction of held-out sources decoded exactly right. */
+    public record Result(TrainableSeq2Seq model, double trainLoss, double valLoss, double accuracy, double seconds,
+                         List<Double> trainLosses, int steps) {
+    }
+
+    private final Seq2SeqOptions o;
+    private final Parallel par;
+    private final Consumer<String> log;
+
+    public Seq2SeqTrainer(Seq2SeqOptions options, Parallel par, Consumer<String> log) {
+        this.o = options;
+        this.par = par;
+        this.log = log;
+    }
+
+    public Result run() throws IOException {
+        return run(() -> false);
+    }
+
+    /** Trains (stopping early when {@code cancelled} turns true), evaluates and saves. */
+    public Result run(BooleanSupplier cancelled) throws IOException {
+        TrainableSeq2Seq model = new TrainableSeq2Seq(o.shape(), par);
+        model.initialise(o.seed());
+        AdamW opt = new AdamW(model.params(), 0.9f, 0.95f, 1e-8f, o.weightDecay());
+        Seq2SeqShape s = o.shape();
+        log.accept(String.format(Locale.ROOT, "%s: %,d parameters (encoder %d + decoder %d layers, %d heads, dim %d, hidden %d), "
+                        + "vocab %d, batch %d", o.data().describe(), model.parameterCount(), s.encoderLayers(),
+                s.decoderLayers(), s.heads(), s.dim(), s.hidden(), s.vocab(), o.batch()));
+        LrSchedule schedule = new LrSchedule(o.lr(), o.lr() / 10, o.warmupSteps(), o.steps());
+        List<Seq2SeqData.Pair> heldOut = o.data().validationPairs(o.validation());
+        List<Double> losses = new ArrayList<>();
+        double trainLoss = Double.NaN;
+        double val = Double.NaN;
+        long t0 = System.nanoTime();
+        int step = 0;
+        for (; step < o.steps() && !cancelled.getAsBoolean(); step++) {
+            Seq2SeqBatch b = o.data().trainBatch(o.seed(), step, o.batch());
+            trainLoss = model.forward(b);
+            model.zeroGrad();
+            model.backward();
+            double norm = model.clipGradNorm(o.clip());
+            opt.step(model.params(), schedule.at(step));
+            losses.add(trainLoss);
+            if ((step + 1) % o.evalEvery() == 0 && step + 1 < o.steps()) {
+                val = validationLoss(model, o.data(), heldOut);
+                double secs = (System.nanoTime() - t0) / 1e9;
+                log.accept(String.format(Locale.ROOT, "step %5d/%d  loss %.4f  val %.4f  lr %.2e  |g| %.2f  ETA %s",
+                        step + 1, o.steps(), trainLoss, val, schedule.at(step), norm,
+                        Trainer.duration(secs / (step + 1) * (o.steps() - step - 1))));
+            }
+        }
+        double secs = (System.nanoTime() - t0) / 1e9;
+        val = validationLoss(model, o.data(), heldOut);
+        double accuracy = exactMatch(model, o.data(), heldOut);
+        log.accept(String.format(Locale.ROOT, "step %5d/%d  loss %.4f  val %.4f  exact match %.1f%% of %d held-out  %.1fs",
+                step, o.steps(), trainLoss, val, 100 * accuracy, heldOut.size(), secs));
+        if (o.out() != null) {
+            Map<String, Object> t = new LinkedHashMap<>();
+            t.put("command", o.command());
+            t.put("data", o.data().describe());
+            t.put("seed", o.seed());
+            t.put("steps", step);
+            t.put("batch", o.batch());
+            t.put("lr", o.lr());
+            t.put("parameters", model.parameterCount());
+            t.put("final_train_loss", trainLoss);
+            t.put("final_val_loss", val);
+            t.put("exact_match", accuracy);
+            t.put("validation_pairs", heldOut.size());
+            t.put("seconds", Math.round(secs * 10) / 10.0);
+            Seq2SeqCheckpoint.write(o.out(), model, o.data(), t);
+            log.accept("saved " + o.out());
+        }
+        return new Result(model, trainLoss, val, accuracy, secs, losses, step);
+    }
+
+    private static final int EVAL_BATCH = 64;
+
+    /** Mean target cross-entropy over the held-out pairs (batches of up to 64, weighted by target tokens). */
+    public static double validationLoss(TrainableSeq2Seq model, Seq2SeqData data, List<Seq2SeqData.Pair> pairs) {
+        double sum = 0;
+        long count = 0;
+        for (int from = 0; from < pairs.size(); from += EVAL_BATCH) {
+            Seq2SeqBatch b = data.batch(pairs.subList(from, Math.min(pairs.size(), from + EVAL_BATCH)));
+            int n = CrossEntropy.counted(b.targets(), b.targets().length);
+            sum += model.forward(b) * n;
+            count += n;
+        }
+        return sum / count;
+    }
+
+    /** Fraction of {@code pairs} whose greedy decode equals the target exactly. */
+    public static double exactMatch(TrainableSeq2Seq model, Seq2SeqData data, List<Seq2SeqData.Pair> pairs) {
+        int right = 0;
+        for (int from = 0; from < pairs.size(); from += EVAL_BATCH) {
+            List<Seq2SeqData.Pair> chunk = pairs.subList(from, Math.min(pairs.size(), from + EVAL_BATCH));
+            int[][] sources = new int[chunk.size()][];
+            for (int i = 0; i < sources.length; i++) {
+                sources[i] = data.sourceIds(chunk.get(i).source());
+            }
+            int[][] out = model.greedy(sources, data.bos(), data.eos(), model.shape().maxTarget());
+            for (int i = 0; i < out.length; i++) {
+                if (java.util.Arrays.equals(out[i], data.tokenizer().encodeRaw(chunk.get(i).target()))) {
+                    right++;
+                }
+            }
+        }
+        return (double) right / pairs.size();
+    }
+}
