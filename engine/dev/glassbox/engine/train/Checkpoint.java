@@ -120,13 +120,13 @@ public final class Checkpoint {
     }
 
     /** Glassbox keys for routers Mixtral has not (documented in sample-models/README.md). */
-    public static final String ROUTER_KEY = "glassbox_router";
-    public static final String RANDOM_ROUTING_KEY = "glassbox_random_routing_p";
+    private static final String ROUTER_KEY = dev.glassbox.engine.format.hf.HfRouting.ROUTER_KEY;
+    private static final String RANDOM_ROUTING_KEY = dev.glassbox.engine.format.hf.HfRouting.RANDOM_ROUTING_KEY;
 
     /**
      * Mixture-of-experts models are saved as Mixtral (model_type "mixtral", num_local_experts,
-     * num_experts_per_tok, block_sparse_moe tensors); {@value #ROUTER_KEY} says "topk", "hash" or "random", and
-     * {@value #RANDOM_ROUTING_KEY} records the random-routing probability a model was trained with.
+     * num_experts_per_tok, block_sparse_moe tensors); {@code glassbox_router} says "topk", "hash" or "random", and
+     * {@code glassbox_random_routing_p} records the random-routing probability a model was trained with.
      */
     private static void routingConfig(Map<String, Object> c, RoutingDesign r) {
         if (r.moe()) {
