@@ -15,6 +15,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 import dev.glassbox.engine.model.LoadedModel;
+import dev.glassbox.engine.model.ExpertMlp;
+import dev.glassbox.engine.routing.ExpertRoutes;
+import dev.glassbox.engine.routing.LoadBalance;
 import dev.glassbox.engine.routing.RouteSampler;
 import dev.glassbox.engine.routing.LayerSkipScan;
 import dev.glassbox.engine.routing.RoutingPolicy;
@@ -34,9 +37,14 @@ public final class RoutesCommand implements Callable<Integer> {
     @Option(names = "--prompt", required = true, description = "prompt text")
     String prompt;
 
-    @Option(names = "--policy", defaultValue = "random:p=0.2",
-            description = "dense | keep:0;2 | skip:3 | random:p=P | stochastic-depth:p=P (default ${DEFAULT-VALUE})")
+    @Option(names = "--policy",
+            description = "dense | keep:0;2 | skip:3 | random:p=P | stochastic-depth:p=P (default: the model's own, i.e."
+                    + " its trained random routing, dense for expert models, else random:p=0.2)")
     String policy;
+
+    @Option(names = "--capacity-factor", defaultValue = "1.0",
+            description = "expert capacity = factor x assignments / experts, for load.csv's over-capacity share (default ${DEFAULT-VALUE})")
+    double capacityFactor;
 
     @Option(names = "--samples", defaultValue = "32", description = "routes sampled per token (default ${DEFAULT-VALUE})")
     int samples;
@@ -64,7 +72,10 @@ public final class RoutesCommand implements Callable<Integer> {
         Tokenizer tok = m.tokenizer();
         int[] ids = tok.encode(prompt);
         int layers = m.config().layers();
-        RoutingPolicy p = RoutingPolicy.parse(policy, layers);
+        RoutingPolicy p = RoutingPolicy.parse(policy != null ? policy : ExpertRoutes.ownPolicy(m.decoder(), "random:p=0.2"), layers);
+        if (!(capacityFactor > 0)) throw new IllegalArgumentException("--capacity-factor must be > 0, got " + capacityFactor);
+        ExpertMlp[] moe = ExpertRoutes.expertLayers(m.decoder());
+        List<ExpertRoutes.Hop[]> hops = moe.length > 0 ? ExpertRoutes.trace(m.decoder(), ids, () -> false) : List.of();
         List<RouteSampler.TokenRoutes> routes = RouteSampler.sample(m.decoder(), ids, p, samples, seed, topK, () -> false);
         Files.createDirectories(out);
         Map<String, Object> json = new LinkedHashMap<>();
@@ -105,6 +116,20 @@ public final class RoutesCommand implements Callable<Integer> {
                 paths.add(po);
             }
             t.put("paths", paths);
+            if (!hops.isEmpty()) {
+                List<Object> ex = new ArrayList<>();
+                ExpertRoutes.Hop[] h = hops.get(r.position());
+                for (int l = 0; l < h.length; l++) {
+                    if (h[l] == null) continue;
+                    Map<String, Object> e = new LinkedHashMap<>();
+                    e.put("layer", l);
+                    e.put("experts", h[l].experts());
+                    e.put("weights", h[l].weights());
+                    e.put("router_probs", h[l].probs());
+                    ex.add(e);
+                }
+                t.put("experts", ex);
+            }
             tokens.add(t);
             meanKl += r.meanKl() / routes.size();
             ensKl += r.klEnsemble() / routes.size();
@@ -129,8 +154,41 @@ public final class RoutesCommand implements Callable<Integer> {
                 }
             }
         }
-        con.println("dense model: no experts, so no load.csv (expert load statistics apply to mixture-of-experts models)");
+        if (moe.length == 0) {
+            con.println("dense model: no experts, so no load.csv (expert load statistics apply to mixture-of-experts models)");
+            return 0;
+        }
+        List<ExpertRoutes.LayerLoad> loads = ExpertRoutes.load(moe, hops, capacityFactor);
+        writeLoad(out.resolve("load.csv"), loads);
+        con.println("layer  tokens per expert         CV  max/mean  over capacity  Switch aux");
+        for (ExpertRoutes.LayerLoad ll : loads) {
+            LoadBalance b = ll.balance();
+            con.printf(Locale.ROOT, "%5d  %-20s  %6.3f  %8.3f  %13.3f  %10.4f%n", ll.layer(),
+                    java.util.Arrays.toString(b.tokensPerExpert()), b.coefficientOfVariation(), b.maxOverMean(),
+                    b.overCapacity(), b.switchAuxLoss());
+        }
+        con.println("wrote " + out.resolve("load.csv"));
         return 0;
+    }
+
+    /**
+     * One row per (layer, expert): assignments and share; then one row per layer (expert "all") with the total and
+     * the layer statistics. Switch aux = E sum f_i P_i (alpha = 1), empty without a learned router.
+     */
+    static void writeLoad(Path file, List<ExpertRoutes.LayerLoad> loads) throws java.io.IOException {
+        try (BufferedWriter w = Files.newBufferedWriter(file)) {
+            w.write("layer,expert,tokens,share,coefficient_of_variation,max_over_mean,over_capacity,switch_aux_loss\n");
+            for (ExpertRoutes.LayerLoad ll : loads) {
+                LoadBalance b = ll.balance();
+                int total = java.util.Arrays.stream(b.tokensPerExpert()).sum();
+                for (int e = 0; e < b.tokensPerExpert().length; e++) {
+                    int n = b.tokensPerExpert()[e];
+                    w.write(ll.layer() + "," + e + "," + n + "," + (total == 0 ? 0 : n / (double) total) + ",,,,\n");
+                }
+                w.write(ll.layer() + ",all," + total + ",1," + b.coefficientOfVariation() + "," + b.maxOverMean() + ","
+                        + b.overCapacity() + "," + (Double.isNaN(b.switchAuxLoss()) ? "" : b.switchAuxLoss()) + "\n");
+            }
+        }
     }
 
     private static List<Object> top(Tokenizer tok, int[] ids, float[] probs) {

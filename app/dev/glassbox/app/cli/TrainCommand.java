@@ -5,7 +5,9 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
+import dev.glassbox.engine.routing.ExpertRouter;
 import dev.glassbox.engine.tensor.Parallel;
+import dev.glassbox.engine.train.RoutingDesign;
 import dev.glassbox.engine.train.SyntheticTask;
 import dev.glassbox.engine.train.TaskData;
 import dev.glassbox.engine.train.TextData;
@@ -87,6 +89,21 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "continue from the checkpoint in --out (weights, optimizer state, step)")
     boolean resume;
 
+    @Option(names = "--experts", defaultValue = "0", description = "mixture-of-experts MLP with this many SwiGLU experts, saved as Mixtral (0 = dense)")
+    int experts;
+
+    @Option(names = "--top-k", defaultValue = "1", description = "experts per token (1 = Switch, 2 = Mixtral; default ${DEFAULT-VALUE})")
+    int topK;
+
+    @Option(names = "--router", defaultValue = "topk", description = "topk (learned), hash (token id -> expert) or random (default ${DEFAULT-VALUE})")
+    String router;
+
+    @Option(names = "--balance-loss", defaultValue = "0.01", description = "alpha of the Switch load-balancing loss (default ${DEFAULT-VALUE})")
+    float balanceLoss;
+
+    @Option(names = "--random-routing", defaultValue = "0", description = "probability p that a layer's output jumps to a random later layer while training (default ${DEFAULT-VALUE})")
+    float randomRouting;
+
     @Option(names = "--threads", defaultValue = "0", description = "worker threads (default: all cores)")
     int threads;
 
@@ -110,7 +127,9 @@ public final class TrainCommand implements Callable<Integer> {
                 : TextData.read(source.textFile, seq);
         String command = String.join(" ", spec.commandLine().getParseResult().originalArgs());
         TrainOptions o = new TrainOptions(data, layers, heads, kvHeads > 0 ? kvHeads : heads, dim, hidden, attentionOnly,
-                !untied, seq, batch, lr, steps, warmup, seed, weightDecay, clip, evalEvery, saveEvery, resume, out, command);
+                !untied, seq, batch, lr, steps, warmup, seed, weightDecay, clip, evalEvery, saveEvery, resume, out, command)
+                .withRouting(new RoutingDesign(experts, topK, ExpertRouter.Kind.parse(router), experts > 0 ? balanceLoss : 0f,
+                        randomRouting));
         int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
         try (Parallel par = new Parallel(n)) {
             Trainer.Result r = new Trainer(o, par, line -> {

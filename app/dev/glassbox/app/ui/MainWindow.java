@@ -356,9 +356,11 @@ public final class MainWindow extends BorderPane {
             int[] tokens = tr.tokens();
             rows.update(tr);
             GridContent gc = TraceViews.build(rows, tokens, m.tokenizer(), layers, heads, tokens.length <= LIVE_ROLLOUT_LIMIT);
+            var routes = RoutingWorkspace.hops(tr, layers);
             Platform.runLater(() -> {
                 if (running != null) {
                     explorer.show(gc);
+                    routing.showLive(m, tokens, routes);
                     prompt.showTokens(m.tokenizer(), tokens, userPromptLength);
                 }
             });
@@ -406,7 +408,9 @@ public final class MainWindow extends BorderPane {
             }
             LensTable finalLens = lens;
             var surprisal = dev.glassbox.app.service.SurprisalBuilder.build(out);
+            var routes = RoutingWorkspace.hops(out.trace(), layers);
             Platform.runLater(() -> {
+                routing.showLive(m, out.tokens(), routes);
                 explorer.show(gc);
                 explorer.showLens(finalLens);
                 prompt.showTokens(m.tokenizer(), out.tokens(), m.isDecoder() ? userPromptLength : out.tokens().length);

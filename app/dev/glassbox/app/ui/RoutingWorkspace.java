@@ -22,6 +22,10 @@ import javafx.scene.layout.VBox;
 import javafx.beans.property.ReadOnlyStringWrapper;
 
 import dev.glassbox.app.service.AnalysisService;
+import dev.glassbox.engine.model.ExpertMlp;
+import dev.glassbox.engine.routing.ExpertRoutes;
+import dev.glassbox.visuals.routing.ExpertFlowView;
+import dev.glassbox.visuals.routing.ExpertLoadView;
 import dev.glassbox.engine.model.LoadedModel;
 import dev.glassbox.engine.routing.LayerSkipScan;
 import dev.glassbox.engine.routing.RouteSampler;
@@ -32,7 +36,9 @@ import dev.glassbox.visuals.routing.RouteLanesView;
 /**
  * Routing explorer: sample per-token paths through the layers under a policy (RouteSampler), show token x layer
  * run probabilities, each token's sampled paths with their predictions and KL to full depth, and the damage of
- * skipping each layer alone. Expert load needs a mixture-of-experts model (none are supported yet).
+ * skipping each layer alone. On a mixture-of-experts model the lanes show each token's first-choice expert
+ * (hover: router probabilities), with an alluvial view of expert-to-expert flow and the expert load bars; these
+ * also follow a generation live. The policy starts as the model's own (its trained random routing, if any).
  */
 final class RoutingWorkspace extends WorkspacePane {
     static final int TOP_K = 5;
@@ -45,9 +51,15 @@ final class RoutingWorkspace extends WorkspacePane {
     final TableView<LayerSkipScan.Row> skipTable = new TableView<>();
     final Label hover = new Label(" ");
     final TitledPane experts = new TitledPane();
+    final ExpertLoadView load = new ExpertLoadView();
+    final ExpertFlowView flow = new ExpertFlowView();
+    private final Label noExperts = new Label();
+    private final VBox expertViews = new VBox(4, load, new Label("Token flow between first-choice experts"), flow);
     private List<RouteSampler.TokenRoutes> routes = List.of();
+    private List<ExpertRoutes.Hop[]> hops = List.of();
+    private ExpertMlp[] expertLayers = new ExpertMlp[0];
 
-    record Result(List<RouteSampler.TokenRoutes> routes, List<LayerSkipScan.Row> skips) {
+    record Result(List<RouteSampler.TokenRoutes> routes, List<LayerSkipScan.Row> skips, List<ExpertRoutes.Hop[]> hops) {
     }
 
     RoutingWorkspace(AnalysisService service, Consumer<String> onError, Supplier<String> prompt) {
@@ -81,9 +93,15 @@ final class RoutingWorkspace extends WorkspacePane {
         skipTable.setPrefHeight(190);
         paths.setPrefHeight(260);
         skipTable.setPlaceholder(new Label("Run to skip each layer in turn"));
-        Label noExperts = new Label("This model has no experts (dense feed-forward layers), so there is no expert load to show:\n"
+        noExperts.setText("This model has no experts (dense feed-forward layers), so there is no expert load to show:\n"
                 + "tokens per expert, coefficient of variation, max/mean and the Switch auxiliary loss appear for mixture-of-experts models.");
         noExperts.setWrapText(true);
+        load.setId("routingLoad");
+        flow.setId("routingFlow");
+        flow.setOnMouseMoved(e -> {
+            String s = flow.describeAt(e.getX(), e.getY());
+            hover.setText(s == null ? LEGEND : s);
+        });
         experts.setText("Expert load");
         experts.setContent(noExperts);
         experts.setExpanded(true);
@@ -92,7 +110,9 @@ final class RoutingWorkspace extends WorkspacePane {
                 new Label("samples"), samples);
         VBox side = new VBox(6, tokenTitle, paths, new Label("Skip each layer"), skipTable, experts);
         side.setPadding(new Insets(4));
-        SplitPane split = new SplitPane(lanes, side);
+        javafx.scene.control.ScrollPane sideScroll = new javafx.scene.control.ScrollPane(side);
+        sideScroll.setFitToWidth(true);
+        SplitPane split = new SplitPane(lanes, sideScroll);
         split.setDividerPositions(0.55);
         setTop(bar);
         setCenter(split);
@@ -115,9 +135,18 @@ final class RoutingWorkspace extends WorkspacePane {
     @Override
     void modelChanged(LoadedModel m) {
         routes = List.of();
+        hops = List.of();
         lanes.setLanes(List.of(), 0);
         paths.getItems().clear();
         skipTable.getItems().clear();
+        expertLayers = m != null && m.isDecoder() ? ExpertRoutes.expertLayers(m.decoder()) : new ExpertMlp[0];
+        experts.setContent(expertLayers.length > 0 ? expertViews : noExperts);
+        experts.setDisable(expertLayers.length == 0);
+        load.setBars(List.of());
+        flow.setFlow(new ExpertFlowView.Flow(List.of(), 0, new int[0][]));
+        if (m != null && m.isDecoder()) {
+            policy.setValue(ExpertRoutes.ownPolicy(m.decoder(), "stochastic-depth:p=0.1"));
+        }
         if (m != null && !supports(m)) {
             message.setText(m.name() + " is an encoder; routes are traced for decoders.");
         } else if (m != null) {
@@ -149,21 +178,103 @@ final class RoutingWorkspace extends WorkspacePane {
             var rs = RouteSampler.sample(m.decoder(), ids, p, n, 42L, TOP_K, pr);
             var skips = LayerSkipScan.run(m.decoder(), ids, 42L, TOP_K, pr,
                     l -> pr.update("Skipping layer " + l + " of " + layers, l + 2, layers + 1));
-            return new Result(rs, skips);
+            var hs = expertLayers.length > 0 ? ExpertRoutes.trace(m.decoder(), ids, pr) : List.<ExpertRoutes.Hop[]>of();
+            return new Result(rs, skips, hs);
         }, r -> show(m, r));
     }
 
     private void show(LoadedModel m, Result r) {
         routes = r.routes();
+        hops = r.hops();
         int layers = m.config().layers();
         Tokenizer tok = m.tokenizer();
         List<RouteLanesView.Lane> ls = new ArrayList<>();
-        for (RouteSampler.TokenRoutes t : routes) {
-            ls.add(new RouteLanesView.Lane(tok.display(t.token()), runProbability(t, layers), null, topPaths(t, 3)));
+        for (int i = 0; i < routes.size(); i++) {
+            RouteSampler.TokenRoutes t = routes.get(i);
+            ExpertRoutes.Hop[] h = i < hops.size() ? hops.get(i) : null;
+            ls.add(new RouteLanesView.Lane(tok.display(t.token()), runProbability(t, layers), firstExperts(h, layers),
+                    topPaths(t, 3), cellDetails(h, layers)));
         }
         lanes.setLanes(ls, layers);
         skipTable.getItems().setAll(r.skips());
+        showExperts(hops);
         showToken(routes.size() - 1);
+    }
+
+    /**
+     * A generation's routes as they stream in (expert models only): lanes coloured by expert, flow and load
+     * over the tokens so far. Ignored while a sampling run is on screen for the same tokens or running.
+     */
+    void showLive(LoadedModel m, int[] tokens, List<ExpertRoutes.Hop[]> live) {
+        if (m != model() || expertLayers.length == 0 || busy() || live.isEmpty()) return;
+        int layers = m.config().layers();
+        routes = List.of();
+        hops = List.copyOf(live);
+        List<RouteLanesView.Lane> ls = new ArrayList<>();
+        double[] ran = new double[layers];
+        java.util.Arrays.fill(ran, 1);
+        for (int i = 0; i < hops.size() && i < tokens.length; i++) {
+            ls.add(new RouteLanesView.Lane(m.tokenizer().display(tokens[i]), ran, firstExperts(hops.get(i), layers),
+                    "generated live at full depth", cellDetails(hops.get(i), layers)));
+        }
+        lanes.setLanes(ls, layers);
+        showExperts(hops);
+    }
+
+    /** The route hops of each step of a trace (all null for a dense model). */
+    static List<ExpertRoutes.Hop[]> hops(dev.glassbox.engine.trace.Trace trace, int layers) {
+        List<ExpertRoutes.Hop[]> out = new ArrayList<>();
+        for (var st : trace.steps()) out.add(ExpertRoutes.hops(st.tensors(), layers));
+        return out;
+    }
+
+    private void showExperts(List<ExpertRoutes.Hop[]> hs) {
+        if (expertLayers.length == 0 || hs.isEmpty()) return;
+        List<ExpertLoadView.LayerBars> bars = new ArrayList<>();
+        for (ExpertRoutes.LayerLoad ll : ExpertRoutes.load(expertLayers, hs, CAPACITY_FACTOR)) {
+            var b = ll.balance();
+            bars.add(new ExpertLoadView.LayerBars(ll.layer(), b.tokensPerExpert(), String.format(Locale.ROOT,
+                    "CV %.3f \u00b7 max/mean %.3f \u00b7 over capacity %.1f%% \u00b7 Switch aux %s", b.coefficientOfVariation(),
+                    b.maxOverMean(), 100 * b.overCapacity(), num(b.switchAuxLoss()))));
+        }
+        load.setBars(bars);
+        List<Integer> cols = new ArrayList<>();
+        for (int l = 0; l < expertLayers.length; l++) if (expertLayers[l] != null) cols.add(l);
+        int[][] first = new int[hs.size()][cols.size()];
+        for (int t = 0; t < hs.size(); t++) {
+            for (int c = 0; c < cols.size(); c++) first[t][c] = hs.get(t)[cols.get(c)].first();
+        }
+        flow.setFlow(new ExpertFlowView.Flow(cols, expertLayers[cols.getFirst()].experts(), first));
+    }
+
+    /** Capacity = factor x assignments / experts (Switch Transformer's capacity factor 1.0). */
+    static final double CAPACITY_FACTOR = 1.0;
+
+    private static int[] firstExperts(ExpertRoutes.Hop[] h, int layers) {
+        if (h == null) return null;
+        int[] e = new int[layers];
+        for (int l = 0; l < layers; l++) e[l] = h[l] == null ? -1 : h[l].first();
+        return e;
+    }
+
+    /** Per MoE layer: the chosen experts with their gate weights and the router's probability of every expert. */
+    static String[] cellDetails(ExpertRoutes.Hop[] h, int layers) {
+        if (h == null) return null;
+        String[] out = new String[layers];
+        for (int l = 0; l < layers; l++) {
+            if (h[l] == null) continue;
+            StringBuilder sb = new StringBuilder("experts");
+            for (int j = 0; j < h[l].experts().length; j++) {
+                sb.append(j == 0 ? " " : ", ").append('E').append(h[l].experts()[j])
+                        .append(String.format(Locale.ROOT, " (weight %.4f)", h[l].weights()[j]));
+            }
+            sb.append(" \u00b7 router p:");
+            for (int e = 0; e < h[l].probs().length; e++) {
+                sb.append(String.format(Locale.ROOT, " E%d %.4f", e, h[l].probs()[e]));
+            }
+            out[l] = sb.toString();
+        }
+        return out;
     }
 
     /** Per layer, the fraction of this token's sampled paths that ran it. */

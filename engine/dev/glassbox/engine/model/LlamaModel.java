@@ -2,6 +2,10 @@ package dev.glassbox.engine.model;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Random;
+
+import dev.glassbox.engine.analysis.Softmax;
+import dev.glassbox.engine.routing.ExpertRouter;
 
 import dev.glassbox.engine.tensor.Kernels;
 import dev.glassbox.engine.tensor.Parallel;
@@ -19,11 +23,18 @@ public final class LlamaModel implements DecoderModel, Unembedding {
 
     /**
      * One transformer block. Biases are null when the family has none; the three MLP matrices are null in an
-     * attention-only model (the block is then attention + residual only).
+     * attention-only model (the block is then attention + residual only) and in a mixture-of-experts block,
+     * whose MLP is {@code experts} (null otherwise).
      */
     public record Layer(float[] attnNorm, Tensor wq, Tensor wk, Tensor wv, Tensor wo,
                         float[] bq, float[] bk, float[] bv,
-                        float[] ffnNorm, Tensor wGate, Tensor wUp, Tensor wDown) {
+                        float[] ffnNorm, Tensor wGate, Tensor wUp, Tensor wDown, ExpertMlp experts) {
+
+        /** A block with a dense MLP (or none). */
+        public Layer(float[] attnNorm, Tensor wq, Tensor wk, Tensor wv, Tensor wo, float[] bq, float[] bk, float[] bv,
+                     float[] ffnNorm, Tensor wGate, Tensor wUp, Tensor wDown) {
+            this(attnNorm, wq, wk, wv, wo, bq, bk, bv, ffnNorm, wGate, wUp, wDown, null);
+        }
     }
 
     public record Weights(Tensor tokenEmbedding, Layer[] layers, float[] finalNorm, Tensor output) {
@@ -33,13 +44,34 @@ public final class LlamaModel implements DecoderModel, Unembedding {
     private final Weights weights;
     private final Rope rope;
     private final Parallel parallel;
+    private final double trainedRandomRouting;
 
     public LlamaModel(ModelConfig config, Weights weights, Parallel parallel) {
+        this(config, weights, parallel, 0);
+    }
+
+    /** @param trainedRandomRouting the random-routing probability the model was trained with (0 = none) */
+    public LlamaModel(ModelConfig config, Weights weights, Parallel parallel, double trainedRandomRouting) {
         this.config = config;
         this.weights = weights;
         this.rope = Rope.of(config);
         this.parallel = parallel;
+        this.trainedRandomRouting = trainedRandomRouting;
         validate();
+    }
+
+    /** The probability of a jump to a random later layer the model was trained with (0 if it was not). */
+    public double trainedRandomRouting() { return trainedRandomRouting; }
+
+    /** The mixture-of-experts MLP of {@code layer}, or null for a dense block. */
+    public ExpertMlp experts(int layer) { return weights.layers[layer].experts(); }
+
+    /** Whether any block has a mixture-of-experts MLP. */
+    public boolean hasExperts() {
+        for (Layer w : weights.layers) {
+            if (w.experts() != null) return true;
+        }
+        return false;
     }
 
     private void validate() {
@@ -56,6 +88,16 @@ public final class LlamaModel implements DecoderModel, Unembedding {
             expect(p + "wk", w.wk, c.kvDim(), c.dim());
             expect(p + "wv", w.wv, c.kvDim(), c.dim());
             expect(p + "wo", w.wo, c.dim(), c.qDim());
+            if (w.experts != null) {
+                ExpertMlp x = w.experts;
+                if (x.router() != null) expect(p + "router", x.router(), x.experts(), c.dim());
+                for (int e = 0; e < x.experts(); e++) {
+                    expect(p + "expert " + e + " w1", x.w1(e), c.hiddenDim(), c.dim());
+                    expect(p + "expert " + e + " w3", x.w3(e), c.hiddenDim(), c.dim());
+                    expect(p + "expert " + e + " w2", x.w2(e), c.dim(), c.hiddenDim());
+                }
+                continue;
+            }
             if (w.wGate == null && w.wUp == null && w.wDown == null) {
                 continue; // attention-only block
             }
@@ -90,6 +132,14 @@ public final class LlamaModel implements DecoderModel, Unembedding {
                 m.put(p + "ffn_gate.weight", w.wGate);
                 m.put(p + "ffn_down.weight", w.wDown);
                 m.put(p + "ffn_up.weight", w.wUp);
+            }
+            if (w.experts != null) {
+                if (w.experts.router() != null) m.put(p + "ffn_gate_inp.weight", w.experts.router());
+                for (int e = 0; e < w.experts.experts(); e++) {
+                    m.put(p + "ffn_gate." + e + ".weight", w.experts.w1(e));
+                    m.put(p + "ffn_down." + e + ".weight", w.experts.w2(e));
+                    m.put(p + "ffn_up." + e + ".weight", w.experts.w3(e));
+                }
             }
         }
         if (weights.output != weights.tokenEmbedding) {
@@ -140,6 +190,9 @@ public final class LlamaModel implements DecoderModel, Unembedding {
         return new Session(capture, intervention, capacity);
     }
 
+    /** Seed of the random expert router's draws (sessions repeat them, so runs are reproducible). */
+    public static final long RANDOM_ROUTER_SEED = 0x6C6173737BL;
+
     /** Tokens per batched-prefill block: enough to reuse each weight row from cache, small enough for L2. */
     static final int PREFILL_BLOCK = 32;
 
@@ -179,11 +232,15 @@ public final class LlamaModel implements DecoderModel, Unembedding {
         private final float[] v;
         private final float[] hb;
         private final float[] hb2;
+        private final float[] xb2Expert;
         private final CachedAttention attention;
         private final float[] logits;
         private final float[][] keyCache;
         private final float[][] valueCache;
         private Block block; // allocated by the first batched prefill
+        private final ExpertRouter[] routers;
+        private final float[] routerLogits;
+        private final float[] route;
 
         Session(Capture cap, Intervention iv, int capacity) {
             ModelConfig c = config;
@@ -198,10 +255,23 @@ public final class LlamaModel implements DecoderModel, Unembedding {
             v = new float[c.kvDim()];
             hb = new float[c.hiddenDim()];
             hb2 = new float[c.hiddenDim()];
+            xb2Expert = new float[c.dim()];
             attention = new CachedAttention(c, parallel, capacity);
             logits = new float[c.vocabSize()];
             keyCache = new float[c.layers()][Math.multiplyExact(capacity, c.kvDim())];
             valueCache = new float[c.layers()][Math.multiplyExact(capacity, c.kvDim())];
+            routers = new ExpertRouter[c.layers()];
+            int maxExperts = 0;
+            Random rng = new Random(RANDOM_ROUTER_SEED); // the random router draws the same experts in every session
+            for (int l = 0; l < c.layers(); l++) {
+                ExpertMlp x = weights.layers[l].experts();
+                if (x != null) {
+                    routers[l] = ExpertRouter.of(x.kind(), x.experts(), x.topK(), l, rng);
+                    maxExperts = Math.max(maxExperts, x.experts());
+                }
+            }
+            routerLogits = new float[maxExperts];
+            route = new float[2 * maxExperts];
         }
 
         @Override
@@ -255,6 +325,14 @@ public final class LlamaModel implements DecoderModel, Unembedding {
                 Kernels.add(x, xb2, dim);
                 if (cap.on(HookPoint.RESID_MID, l)) cap.put(HookPoint.RESID_MID, l, x, 0, dim);
 
+                if (w.experts != null) {
+                    Kernels.rmsnorm(xb, x, w.ffnNorm, dim, c.normEps());
+                    experts(l, w.experts, token, xb, xb2);
+                    if (cap.on(HookPoint.MLP_OUT, l)) cap.put(HookPoint.MLP_OUT, l, xb2, 0, dim);
+                    Kernels.add(x, xb2, dim);
+                    if (cap.on(HookPoint.RESID_POST, l)) cap.put(HookPoint.RESID_POST, l, x, 0, dim);
+                    continue;
+                }
                 if (w.wDown == null) {
                     if (cap.on(HookPoint.RESID_POST, l)) cap.put(HookPoint.RESID_POST, l, x, 0, dim);
                     continue;
@@ -278,13 +356,48 @@ public final class LlamaModel implements DecoderModel, Unembedding {
         }
 
         /**
+         * out = sum over the chosen experts of gate weight * w2(silu(w1 xb) * w3 xb) (Shazeer et al. 2017, eq. 1).
+         * Hook {@code blocks.l.route} is [2, experts]: row 0 the router's softmax (for hash and random routing,
+         * which have no router, the one-hot of the chosen expert), row 1 the weight each expert's output got
+         * (0 = not chosen).
+         */
+        private void experts(int l, ExpertMlp moe, int token, float[] xb, float[] out) {
+            int n = moe.experts();
+            float[] logits = java.util.Arrays.copyOf(routerLogits, n);
+            if (moe.router() != null) {
+                Kernels.matvec(moe.router(), xb, logits, parallel);
+            }
+            ExpertRouter.Choice choice = routers[l].route(token, logits);
+            java.util.Arrays.fill(out, 0, config.dim(), 0f);
+            java.util.Arrays.fill(route, 0f);
+            for (int j = 0; j < choice.experts().length; j++) {
+                int e = choice.experts()[j];
+                float g = choice.weights()[j];
+                Kernels.matvec(moe.w1(e), xb, hb, parallel);
+                Kernels.matvec(moe.w3(e), xb, hb2, parallel);
+                Kernels.swiglu(hb, hb2, config.hiddenDim());
+                Kernels.matvec(moe.w2(e), hb, xb2Expert, parallel);
+                for (int i = 0; i < config.dim(); i++) out[i] += g * xb2Expert[i];
+                route[n + e] = g;
+                if (moe.router() == null) route[e] = 1f;
+            }
+            if (cap.on(HookPoint.ROUTE, l)) {
+                if (moe.router() != null) {
+                    double[] p = Softmax.probabilities(logits);
+                    for (int e = 0; e < n; e++) route[e] = (float) p[e];
+                }
+                cap.put(HookPoint.ROUTE, l, route, 0, 2, n);
+            }
+        }
+
+        /**
          * Prefill in blocks of tokens: the same computation as {@link #forward} token by token, but every weight
          * matrix is streamed once per block (matrix-matrix products) instead of once per token. Hooks and
          * interventions are per token, so with either active this falls back to the token-by-token loop.
          */
         @Override
         public float[] prefill(int[] tokens, int start) {
-            if (cap.any() || iv != Intervention.NONE || tokens.length < 2) {
+            if (cap.any() || iv != Intervention.NONE || tokens.length < 2 || hasExperts()) {
                 return DecoderSession.super.prefill(tokens, start);
             }
             if (start < 0 || start + tokens.length > capacity) {

@@ -115,7 +115,42 @@ public final class Checkpoint {
         if (s.attentionOnly()) {
             c.put("glassbox_attention_only", true);
         }
+        routingConfig(c, s.routing());
         return c;
+    }
+
+    /** Glassbox keys for routers Mixtral has not (documented in sample-models/README.md). */
+    private static final String ROUTER_KEY = dev.glassbox.engine.format.hf.HfRouting.ROUTER_KEY;
+    private static final String RANDOM_ROUTING_KEY = dev.glassbox.engine.format.hf.HfRouting.RANDOM_ROUTING_KEY;
+
+    /**
+     * Mixture-of-experts models are saved as Mixtral (model_type "mixtral", num_local_experts,
+     * num_experts_per_tok, block_sparse_moe tensors); {@code glassbox_router} says "topk", "hash" or "random", and
+     * {@code glassbox_random_routing_p} records the random-routing probability a model was trained with.
+     */
+    private static void routingConfig(Map<String, Object> c, RoutingDesign r) {
+        if (r.moe()) {
+            c.put("architectures", List.of("MixtralForCausalLM"));
+            c.put("model_type", "mixtral");
+            c.put("num_local_experts", r.experts());
+            c.put("num_experts_per_tok", r.topK());
+            c.put("router_aux_loss_coef", r.balanceLoss());
+            c.put("output_router_logits", false);
+            c.put(ROUTER_KEY, r.router().label());
+        }
+        if (r.randomRouting() > 0) {
+            c.put(RANDOM_ROUTING_KEY, r.randomRouting());
+        }
+    }
+
+    private static RoutingDesign routing(JsonNode c) {
+        float p = (float) c.path(RANDOM_ROUTING_KEY).asDouble(0);
+        if (!c.path("model_type").asText().equals("mixtral")) {
+            return p > 0 ? RoutingDesign.randomRouting(p) : RoutingDesign.DENSE;
+        }
+        return RoutingDesign.experts(c.path("num_local_experts").asInt(0), c.path("num_experts_per_tok").asInt(1),
+                dev.glassbox.engine.routing.ExpertRouter.Kind.parse(c.path(ROUTER_KEY).asText("topk")),
+                (float) c.path("router_aux_loss_coef").asDouble(0));
     }
 
     static Map<String, SafetensorsWriter.Data> entries(TrainableLlama model) {
@@ -251,6 +286,12 @@ public final class Checkpoint {
                     c.get("max_position_embeddings").asInt(), attnOnly, c.path("tie_word_embeddings").asBoolean(false),
                     (float) c.path("rms_norm_eps").asDouble(ModelShape.DEFAULT_EPS),
                     (float) c.path("rope_theta").asDouble(ModelShape.DEFAULT_THETA));
+            RoutingDesign routing = routing(c);
+            if (routing != RoutingDesign.DENSE) {
+                shape = new ModelShape(shape.vocab(), shape.dim(), shape.hidden(), shape.layers(), shape.heads(),
+                        shape.kvHeads(), shape.seq(), shape.attentionOnly(), shape.tied(), shape.normEps(),
+                        shape.ropeTheta(), shape.design(), routing, shape.context());
+            }
         } catch (IllegalArgumentException e) {
             throw new FormatException(cfgFile, e.getMessage());
         }

@@ -35,6 +35,7 @@ public record ModelShape(int vocab, int dim, int hidden, int layers, int heads, 
         require((dim / heads) % 2 == 0, "head dim " + dim / heads + " must be even for rotary embedding");
         require(kvHeads > 0 && heads % kvHeads == 0, "kv heads " + kvHeads + " must divide the head count " + heads);
         require(attentionOnly || hidden > 0, "hidden size must be positive");
+        require(!(attentionOnly && routing.moe()), "--experts needs MLP blocks; it cannot be combined with --attention-only");
     }
 
     private static void require(boolean ok, String message) {

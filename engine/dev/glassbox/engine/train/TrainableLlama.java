@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
+import dev.glassbox.engine.routing.Path;
 import dev.glassbox.engine.tensor.Parallel;
 
 /**
@@ -18,9 +19,9 @@ import dev.glassbox.engine.tensor.Parallel;
  */
 public final class TrainableLlama {
 
-    /** The weights of one block; the MLP fields are null in an attention-only model. */
+    /** The weights of one block; the MLP fields are null in an attention-only model, the dense ones with experts. */
     record Block(Param attnNorm, Param wq, Param wk, Param wv, Param wo,
-                 Param ffnNorm, Param wGate, Param wUp, Param wDown) {
+                 Param ffnNorm, Param wGate, Param wUp, Param wDown, MixtureOfExperts moe) {
     }
 
     /** Activations of one block kept for the backward pass. */
@@ -39,6 +40,8 @@ public final class TrainableLlama {
 
     private int batch;
     private int seq;
+    private Path[] rowPaths;
+    private long expertSeed;
     private int[] inputs;
     private BlockActs[] acts;
     private float[] residual, finalNormed, finalRstd, probs, losses;
@@ -58,13 +61,17 @@ public final class TrainableLlama {
             Param v = add(ps, new Param(p + "self_attn.v_proj.weight", shape.kvDim(), d));
             Param o = add(ps, new Param(p + "self_attn.o_proj.weight", d, shape.qDim()));
             Param fn = null, g = null, u = null, dn = null;
-            if (!shape.attentionOnly()) {
+            MixtureOfExperts moe = null;
+            if (shape.routing().moe()) {
+                fn = add(ps, new Param(p + "post_attention_layernorm.weight", d, 1));
+                moe = new MixtureOfExperts(l, shape, ps, par);
+            } else if (!shape.attentionOnly()) {
                 fn = add(ps, new Param(p + "post_attention_layernorm.weight", d, 1));
                 g = add(ps, new Param(p + "mlp.gate_proj.weight", shape.hidden(), d));
                 u = add(ps, new Param(p + "mlp.up_proj.weight", shape.hidden(), d));
                 dn = add(ps, new Param(p + "mlp.down_proj.weight", d, shape.hidden()));
             }
-            blocks[l] = new Block(an, q, k, v, o, fn, g, u, dn);
+            blocks[l] = new Block(an, q, k, v, o, fn, g, u, dn, moe);
         }
         finalNorm = add(ps, new Param("model.norm.weight", d, 1));
         lmHead = shape.tied() ? embed : add(ps, new Param("lm_head.weight", shape.vocab(), d));
@@ -90,7 +97,8 @@ public final class TrainableLlama {
                 Arrays.fill(w, 1f);
                 continue;
             }
-            boolean residualOut = p.name().endsWith("o_proj.weight") || p.name().endsWith("down_proj.weight");
+            boolean residualOut = p.name().endsWith("o_proj.weight") || p.name().endsWith("down_proj.weight")
+                    || p.name().endsWith(".w2.weight");
             double std = residualOut ? residualStd : 0.02;
             for (int i = 0; i < w.length; i++) {
                 w[i] = (float) (r.nextGaussian() * std);
@@ -187,17 +195,23 @@ public final class TrainableLlama {
             int next = (l + 1) * n * d;
             if (shape.attentionOnly()) {
                 System.arraycopy(a.mid, 0, residual, next, n * d);
+                skipRows(l, t, d);
                 continue;
             }
             int h = shape.hidden();
             RmsNorm.forward(a.ffnNormed, a.ffnRstd, a.mid, w.ffnNorm().value(), n, d, shape.normEps());
-            Linear.forward(a.gate, a.ffnNormed, w.wGate().value(), n, d, h, par);
-            Linear.forward(a.up, a.ffnNormed, w.wUp().value(), n, d, h, par);
-            SwiGlu.forward(a.act, a.gate, a.up, n * h);
-            Linear.forward(tmp, a.act, w.wDown().value(), n, h, d, par);
+            if (w.moe() != null) {
+                w.moe().forward(tmp, a.ffnNormed, tokens, n, new Random(expertSeed * 0x9E3779B97F4A7C15L + l));
+            } else {
+                Linear.forward(a.gate, a.ffnNormed, w.wGate().value(), n, d, h, par);
+                Linear.forward(a.up, a.ffnNormed, w.wUp().value(), n, d, h, par);
+                SwiGlu.forward(a.act, a.gate, a.up, n * h);
+                Linear.forward(tmp, a.act, w.wDown().value(), n, h, d, par);
+            }
             for (int i = 0; i < n * d; i++) {
                 residual[next + i] = a.mid[i] + tmp[i];
             }
+            skipRows(l, t, d);
         }
         float[] last = Arrays.copyOfRange(residual, shape.layers() * n * d, (shape.layers() + 1) * n * d);
         RmsNorm.forward(finalNormed, finalRstd, last, finalNorm.value(), n, d, shape.normEps());
@@ -206,6 +220,43 @@ public final class TrainableLlama {
             return Double.NaN;
         }
         return CrossEntropy.forward(probs, losses, targets, n, shape.vocab());
+    }
+
+    /**
+     * Routing for the following forwards: {@code paths} gives each batch row the layers it runs (null = all, see
+     * {@link RandomRouting}); {@code seed} seeds the random expert router.
+     */
+    void setRouting(Path[] paths, long seed) {
+        rowPaths = paths == null ? null : paths.clone();
+        expertSeed = seed;
+    }
+
+    /** Rows whose path skips layer {@code l} leave it with their input: residual[l + 1] = residual[l]. */
+    private void skipRows(int l, int t, int d) {
+        if (rowPaths == null) {
+            return;
+        }
+        int n = batch * t;
+        for (int r = 0; r < batch; r++) {
+            if (!rowPaths[r].runs(l)) {
+                System.arraycopy(residual, l * n * d + r * t * d, residual, (l + 1) * n * d + r * t * d, t * d);
+            }
+        }
+    }
+
+    /** After {@link #forward}: the summed load-balancing loss of the MoE layers (alpha included; 0 for dense models). */
+    public double balanceLoss() {
+        double s = 0;
+        for (Block b : blocks) {
+            if (b.moe() != null) s += b.moe().balanceLoss();
+        }
+        return s;
+    }
+
+    /** After {@link #forward}: the experts of each position in MoE layer {@code layer}, first choice first. */
+    public int[][] experts(int layer) {
+        if (blocks[layer].moe() == null) throw new IllegalArgumentException("layer " + layer + " has no experts");
+        return blocks[layer].moe().chosen();
     }
 
     /** The logits of one sequence (batch 1), [tokens.length, vocab], without touching gradients. */
@@ -287,11 +338,26 @@ public final class TrainableLlama {
         float[] dGate = shape.attentionOnly() ? null : new float[n * shape.hidden()];
         float[] dUp = shape.attentionOnly() ? null : new float[n * shape.hidden()];
         float[] dAct = shape.attentionOnly() ? null : new float[n * shape.hidden()];
+        float[] passed = rowPaths == null ? null : new float[n * d];
         for (int l = shape.layers() - 1; l >= 0; l--) {
             Block w = blocks[l];
             BlockActs a = acts[l];
+            if (passed != null) {
+                // rows that skipped this layer take their gradient straight through; the block sees zero for them
+                Arrays.fill(passed, 0f);
+                for (int r = 0; r < batch; r++) {
+                    if (!rowPaths[r].runs(l)) {
+                        System.arraycopy(dx, r * seq * d, passed, r * seq * d, seq * d);
+                        Arrays.fill(dx, r * seq * d, (r + 1) * seq * d, 0f);
+                    }
+                }
+            }
             System.arraycopy(dx, 0, dMid, 0, n * d);
-            if (!shape.attentionOnly()) {
+            if (w.moe() != null) {
+                Arrays.fill(dNormed, 0f);
+                w.moe().backward(dNormed, dx);
+                RmsNorm.backward(dMid, w.ffnNorm().grad(), dNormed, a.mid, w.ffnNorm().value(), a.ffnRstd, n, d);
+            } else if (!shape.attentionOnly()) {
                 int h = shape.hidden();
                 Arrays.fill(dAct, 0f);
                 Arrays.fill(dGate, 0f);
@@ -319,6 +385,9 @@ public final class TrainableLlama {
             System.arraycopy(residual, l * n * d, x, 0, n * d);
             System.arraycopy(dMid, 0, dx, 0, n * d);
             RmsNorm.backward(dx, w.attnNorm().grad(), dNormed, x, w.attnNorm().value(), a.attnRstd, n, d);
+            if (passed != null) {
+                for (int i = 0; i < n * d; i++) dx[i] += passed[i];
+            }
         }
         Embedding.backward(embed.grad(), dx, inputs, n, d);
     }

@@ -66,7 +66,10 @@ public final class Trainer {
         long tokens = 0;
         for (int step = start; step < Math.min(stopAt, o.steps()); step++) {
             Batch b = o.data().trainBatch(o.seed(), step, o.batch(), o.seq());
+            model.setRouting(RandomRouting.paths(s.routing().randomRouting(), o.seed(), step, b.batch(), s.layers()),
+                    o.seed() * 1_000_003L + step);
             trainLoss = model.forward(b.inputs(), b.targets(), b.batch(), b.seq());
+            double balance = model.balanceLoss();
             model.zeroGrad();
             model.backward(b.targets());
             double norm = model.clipGradNorm(o.clip());
@@ -78,8 +81,10 @@ public final class Trainer {
                 val = validate(model, valid);
                 double secs = (System.nanoTime() - t0) / 1e9;
                 double eta = secs / (step + 1 - start) * (o.steps() - step - 1);
-                log.accept(String.format(Locale.ROOT, "step %5d/%d  loss %.4f  val %.4f  lr %.2e  |g| %.2f  %,.0f tok/s  ETA %s",
-                        step + 1, o.steps(), trainLoss, val, schedule.at(step), norm, tokens / secs, duration(eta)));
+                String aux = s.routing().moe() && s.routing().balanceLoss() > 0
+                        ? String.format(Locale.ROOT, "  balance %.4f", balance) : "";
+                log.accept(String.format(Locale.ROOT, "step %5d/%d  loss %.4f%s  val %.4f  lr %.2e  |g| %.2f  %,.0f tok/s  ETA %s",
+                        step + 1, o.steps(), trainLoss, aux, val, schedule.at(step), norm, tokens / secs, duration(eta)));
             }
             if (o.out() != null && o.saveEvery() > 0 && (step + 1) % o.saveEvery() == 0 && !last) {
                 save(model, opt, step + 1, trainLoss, val, (System.nanoTime() - t0) / 1e9);
@@ -97,8 +102,9 @@ public final class Trainer {
         return new Result(model, trainLoss, val, secs, secs > 0 ? tokens / secs : 0, losses, end);
     }
 
-    /** Mean loss over the held-out batches. */
+    /** Mean cross-entropy over the held-out batches (without the balance loss). */
     public static double validate(TrainableLlama model, List<Batch> valid) {
+        model.setRouting(null, 0); // validation runs at full depth, the random expert router with a fixed seed
         double sum = 0;
         for (Batch b : valid) {
             sum += model.forward(b.inputs(), b.targets(), b.batch(), b.seq());

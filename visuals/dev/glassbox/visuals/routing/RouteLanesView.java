@@ -14,7 +14,8 @@ import dev.glassbox.visuals.Palette;
 
 /**
  * Token x layer lanes: each cell is coloured by the probability that the layer ran for that token over the
- * sampled routes (or by the expert chosen, when {@link Lane#expert} is set); hover for the exact numbers.
+ * sampled routes, or, in a mixture-of-experts layer, by the token's first-choice expert ({@link ExpertColors});
+ * hover for the exact numbers.
  */
 public class RouteLanesView extends Region {
     /**
@@ -23,8 +24,12 @@ public class RouteLanesView extends Region {
      * @param runProbability per layer, the fraction of sampled routes in which it ran
      * @param expert         per layer, the chosen expert or -1 (dense layers)
      * @param detail         a line shown on hover (e.g. top paths and their KL)
+     * @param cellDetail     per layer, extra hover text (e.g. router probabilities), or null
      */
-    public record Lane(String token, double[] runProbability, int[] expert, String detail) {
+    public record Lane(String token, double[] runProbability, int[] expert, String detail, String[] cellDetail) {
+        public Lane(String token, double[] runProbability, int[] expert, String detail) {
+            this(token, runProbability, expert, detail, null);
+        }
     }
 
     private static final double LEFT = 90, TOP = 24;
@@ -44,6 +49,8 @@ public class RouteLanesView extends Region {
         setPrefSize(600, 360);
     }
 
+    public List<Lane> lanes() { return lanes; }
+
     public void setLanes(List<Lane> lanes, int layers) {
         this.lanes = List.copyOf(lanes);
         this.layers = layers;
@@ -60,8 +67,9 @@ public class RouteLanesView extends Region {
         if (x < LEFT || y < TOP || l >= layers || t >= lanes.size()) return null;
         Lane lane = lanes.get(t);
         String expert = lane.expert() != null && lane.expert()[l] >= 0 ? ", expert " + lane.expert()[l] : "";
-        return String.format(Locale.ROOT, "token %d '%s', layer %d: ran in %.1f%% of routes%s%n%s", t, lane.token(), l,
-                lane.runProbability()[l] * 100, expert, lane.detail());
+        String cell = lane.cellDetail() != null && lane.cellDetail()[l] != null ? "\n" + lane.cellDetail()[l] : "";
+        return String.format(Locale.ROOT, "token %d '%s', layer %d: ran in %.1f%% of routes%s%s%n%s", t, lane.token(), l,
+                lane.runProbability()[l] * 100, expert, cell, lane.detail());
     }
 
     @Override
@@ -86,10 +94,13 @@ public class RouteLanesView extends Region {
             if (ch >= 10) g.fillText(lane.token(), 4, TOP + t * ch + ch - 5, LEFT - 8);
             for (int l = 0; l < layers; l++) {
                 boolean hasExpert = lane.expert() != null && lane.expert()[l] >= 0;
-                Color c = hasExpert ? Color.hsb(lane.expert()[l] * 47 % 360, 0.55, 0.9)
-                        : Palette.VIRIDIS.color(lane.runProbability()[l]);
+                Color c = hasExpert ? ExpertColors.of(lane.expert()[l]) : Palette.VIRIDIS.color(lane.runProbability()[l]);
                 g.setFill(c);
                 g.fillRect(LEFT + l * cw, TOP + t * ch, cw - 1, ch - 1);
+                if (hasExpert && ch >= 12 && cw >= 16) {
+                    g.setFill(Color.gray(0.1));
+                    g.fillText("E" + lane.expert()[l], LEFT + l * cw + cw / 2 - 7, TOP + t * ch + ch - 5);
+                }
             }
         }
     }

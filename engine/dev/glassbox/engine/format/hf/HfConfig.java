@@ -46,12 +46,12 @@ public record HfConfig(String modelType, ModelConfig model, boolean tiedEmbeddin
         String type = k.text("model_type", null);
         try {
             return switch (type) {
-                case "llama", "qwen2" -> llama(k, type);
+                case "llama", "qwen2", "mixtral" -> llama(k, type); // mixtral: experts in HfRouting
                 case "gpt2" -> gpt2(k);
                 case "bert" -> bert(k);
                 case Seq2SeqModel.MODEL_TYPE -> seq2seq(k);
                 default -> throw new FormatException(file, "model_type '" + type
-                        + "' is not supported (supported: llama, qwen2, gpt2, bert, " + Seq2SeqModel.MODEL_TYPE + ")");
+                        + "' is not supported (supported: llama, qwen2, mixtral, gpt2, bert, " + Seq2SeqModel.MODEL_TYPE + ")");
             };
         } catch (IllegalArgumentException e) {
             throw new FormatException(file, type + " config.json: " + e.getMessage());

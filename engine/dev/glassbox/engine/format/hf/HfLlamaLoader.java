@@ -2,6 +2,7 @@ package dev.glassbox.engine.format.hf;
 
 import dev.glassbox.engine.format.FormatException;
 import dev.glassbox.engine.model.Architecture;
+import dev.glassbox.engine.model.ExpertMlp;
 import dev.glassbox.engine.model.LlamaModel;
 import dev.glassbox.engine.model.ModelConfig;
 import dev.glassbox.engine.tensor.Parallel;
@@ -16,6 +17,11 @@ final class HfLlamaLoader {
     }
 
     static LlamaModel load(HfConfig hf, HfCheckpoint w, Parallel parallel) throws FormatException {
+        return load(hf, new HfRouting(0, 0, dev.glassbox.engine.routing.ExpertRouter.Kind.TOPK, 0), w, parallel);
+    }
+
+    /** With Mixtral's block_sparse_moe experts when {@code routing} has them. */
+    static LlamaModel load(HfConfig hf, HfRouting routing, HfCheckpoint w, Parallel parallel) throws FormatException {
         ModelConfig c = hf.model();
         String p = w.prefix("embed_tokens.weight", "model.", "");
         int dim = c.dim();
@@ -32,7 +38,11 @@ final class HfLlamaLoader {
             Tensor gate = null;
             Tensor up = null;
             Tensor down = null;
-            if (!hf.attentionOnly()) {
+            ExpertMlp experts = null;
+            if (routing.moe()) {
+                ffnNorm = w.vector(b + "post_attention_layernorm.weight", dim);
+                experts = experts(w, b + "block_sparse_moe.", routing, c);
+            } else if (!hf.attentionOnly()) {
                 ffnNorm = w.vector(b + "post_attention_layernorm.weight", dim);
                 gate = w.matrix(b + "mlp.gate_proj.weight", c.hiddenDim(), dim);
                 up = w.matrix(b + "mlp.up_proj.weight", c.hiddenDim(), dim);
@@ -44,10 +54,30 @@ final class HfLlamaLoader {
             layers[l] = new LlamaModel.Layer(w.vector(b + "input_layernorm.weight", dim),
                     w.matrix(a + "q_proj.weight", c.qDim(), dim), w.matrix(a + "k_proj.weight", c.kvDim(), dim),
                     w.matrix(a + "v_proj.weight", c.kvDim(), dim), w.matrix(a + "o_proj.weight", dim, c.qDim()),
-                    bq, bk, bv, ffnNorm, gate, up, down);
+                    bq, bk, bv, ffnNorm, gate, up, down, experts);
         }
         float[] norm = w.vector(p + "norm.weight", dim);
         Tensor output = hf.tiedEmbeddings() ? embedding : w.matrix("lm_head.weight", c.vocabSize(), dim);
-        return new LlamaModel(c, new LlamaModel.Weights(embedding, layers, norm, output), parallel);
+        return new LlamaModel(c, new LlamaModel.Weights(embedding, layers, norm, output), parallel,
+                routing.trainedRandomRouting());
+    }
+
+    private static ExpertMlp experts(HfCheckpoint w, String p, HfRouting r, ModelConfig c) throws FormatException {
+        int n = r.experts();
+        Tensor[] w1 = new Tensor[n];
+        Tensor[] w2 = new Tensor[n];
+        Tensor[] w3 = new Tensor[n];
+        for (int e = 0; e < n; e++) {
+            String q = p + "experts." + e + ".";
+            w1[e] = w.matrix(q + "w1.weight", c.hiddenDim(), c.dim());
+            w2[e] = w.matrix(q + "w2.weight", c.dim(), c.hiddenDim());
+            w3[e] = w.matrix(q + "w3.weight", c.hiddenDim(), c.dim());
+        }
+        Tensor router = r.router().learned() ? w.matrix(p + "gate.weight", n, c.dim()) : null;
+        if (router == null && w.has(p + "gate.weight")) {
+            throw new FormatException(w.folder(), "config.json says " + HfRouting.ROUTER_KEY + " '" + r.router().label()
+                    + "' but the checkpoint has router weights ('" + p + "gate.weight')");
+        }
+        return new ExpertMlp(router, w1, w2, w3, r.router(), r.topK());
     }
 }

@@ -27,7 +27,7 @@ public final class HfLoader {
         HfCheckpoint weights = HfCheckpoint.open(dir);
         try {
             return switch (config.model().architecture()) {
-                case LLAMA, QWEN2 -> HfLlamaLoader.load(config, weights, parallel);
+                case LLAMA, QWEN2 -> HfLlamaLoader.load(config, HfRouting.read(dir.resolve(CONFIG)), weights, parallel);
                 case GPT2 -> HfGpt2Loader.load(config, weights, parallel);
                 case BERT -> HfBertLoader.load(config, weights, parallel);
                 case SEQ2SEQ -> HfSeq2SeqLoader.load(config, weights, parallel);
