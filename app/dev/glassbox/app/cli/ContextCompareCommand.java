@@ -59,20 +59,22 @@ public final class ContextCompareCommand implements Callable<Integer> {
         Files.createDirectories(out);
         int trained = m.config().contextLength();
         List<String> summary = new ArrayList<>();
-        summary.add(String.format(Locale.ROOT, "%-40s %9s %9s %9s %10s %12s %9s", "method", "ppl<=" + trained,
-                "ppl>" + trained, "ppl all", "kv MB", "attn GFLOP", "tok/s"));
+        summary.add(String.format(Locale.ROOT, "%-40s %9s %9s %9s %10s %12s %9s  %s", "method", "ppl<=" + trained,
+                "ppl>" + trained, "ppl all", "kv MB", "attn GFLOP", "tok/s", "attention on token 0 by layer"));
         try (BufferedWriter ppl = Files.newBufferedWriter(out.resolve("perplexity.csv"));
              BufferedWriter pk = Files.newBufferedWriter(out.resolve("passkey.csv"));
              BufferedWriter heads = Files.newBufferedWriter(out.resolve("passkey_heads.csv"));
              BufferedWriter cov = Files.newBufferedWriter(out.resolve("coverage.csv"));
              BufferedWriter dist = Files.newBufferedWriter(out.resolve("attention_distance.csv"));
-             BufferedWriter cost = Files.newBufferedWriter(out.resolve("cost.csv"))) {
+             BufferedWriter cost = Files.newBufferedWriter(out.resolve("cost.csv"));
+             BufferedWriter sink = Files.newBufferedWriter(out.resolve("first_token_mass.csv"))) {
             ppl.write("method,position,nll\n");
             pk.write("method,length,depth,correct\n");
             heads.write("method,length,depth,layer,head,needle_mass\n");
             cov.write("method,position,direct,reach_top_layer\n");
             dist.write("method,distance_from,distance_to,mass\n");
             cost.write("method,length,peak_kv_entries,kv_bytes,attention_flops\n");
+            sink.write("method,layer,mass_on_position_0\n");
             List<ContextLab.MethodResult> results = ContextLab.run(llama, m.tokenizer(), ids, policies,
                     new ContextLab.PasskeySettings(ContextLab.PasskeySettings.parseLengths(passkeyLengths), passkeyDepths),
                     progressPrinter(con, ids.length), () -> false);
@@ -96,6 +98,9 @@ public final class ContextCompareCommand implements Callable<Integer> {
                 for (int q = 0; q < ids.length; q++) {
                     cov.write(label + "," + q + "," + r.direct()[q].cardinality() + "," + r.reach()[q] + "\n");
                 }
+                for (int l = 0; l < r.firstTokenMass().length; l++) {
+                    sink.write(label + "," + l + "," + r.firstTokenMass()[l] + "\n");
+                }
                 Cost c = r.cost();
                 cost.write(label + "," + ids.length + "," + c.peakEntries() + "," + c.kvBytes() + "," + c.attentionFlops() + "\n");
                 for (Passkey.Outcome o : r.passkey()) {
@@ -106,10 +111,11 @@ public final class ContextCompareCommand implements Callable<Integer> {
                         }
                     }
                 }
-                summary.add(String.format(Locale.ROOT, "%-40s %9.3f %9s %9.3f %10.2f %12.3f %9.1f", p.label(),
+                summary.add(String.format(Locale.ROOT, "%-40s %9.3f %9s %9.3f %10.2f %12.3f %9.1f  %s", p.label(),
                         Math.exp(in / Math.max(1, nIn)), nPast == 0 ? "-" : String.format(Locale.ROOT, "%.3f", Math.exp(past / nPast)),
                         Math.exp((in + past) / Math.max(1, nIn + nPast)), c.kvBytes() / 1e6, c.attentionFlops() / 1e9,
-                        r.tokensPerSecond()));
+                        r.tokensPerSecond(), java.util.Arrays.stream(r.firstTokenMass())
+                                .mapToObj(x -> String.format(Locale.ROOT, "%.3f", x)).collect(java.util.stream.Collectors.joining(" "))));
             }
         }
         Files.write(out.resolve("summary.txt"), summary, StandardCharsets.UTF_8);
