@@ -96,7 +96,8 @@ public sealed interface ContextPolicy {
             globals = Set.copyOf(new TreeSet<>(globals));
         }
 
-        public String label() { return "longformer:w=" + window + ",dilation=" + dilation + (globals.isEmpty() ? "" : ",global=" + globals); }
+        public String label() { return "longformer:w=" + window + ",dilation=" + dilation + (globals.isEmpty() ? ""
+                : ",global=" + globals.stream().sorted().map(String::valueOf).collect(java.util.stream.Collectors.joining(";", "[", "]"))); }
 
         public ContextMemory newMemory(int layers) {
             return new KeepAll(layers, (pos, m, layer, v) -> {

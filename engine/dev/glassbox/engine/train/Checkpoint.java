@@ -115,6 +115,9 @@ public final class Checkpoint {
         if (s.attentionOnly()) {
             c.put("glassbox_attention_only", true);
         }
+        if (!s.context().isFull()) {
+            c.put(ContextTraining.CONFIG_KEY, s.context().spec());
+        }
         return c;
     }
 
@@ -251,6 +254,9 @@ public final class Checkpoint {
                     c.get("max_position_embeddings").asInt(), attnOnly, c.path("tie_word_embeddings").asBoolean(false),
                     (float) c.path("rms_norm_eps").asDouble(ModelShape.DEFAULT_EPS),
                     (float) c.path("rope_theta").asDouble(ModelShape.DEFAULT_THETA));
+            if (c.hasNonNull(ContextTraining.CONFIG_KEY)) {
+                shape = ContextTraining.parse(c.get(ContextTraining.CONFIG_KEY).asText(), shape.seq()).applyTo(shape);
+            }
         } catch (IllegalArgumentException e) {
             throw new FormatException(cfgFile, e.getMessage());
         }
