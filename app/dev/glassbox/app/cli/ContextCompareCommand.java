@@ -13,6 +13,7 @@ import java.util.concurrent.Callable;
 import dev.glassbox.engine.context.ContextLab;
 import dev.glassbox.engine.context.ContextPolicy;
 import dev.glassbox.engine.context.Cost;
+import dev.glassbox.engine.context.NativeContext;
 import dev.glassbox.engine.context.Passkey;
 import dev.glassbox.engine.model.LlamaModel;
 import dev.glassbox.engine.model.LoadedModel;
@@ -32,7 +33,8 @@ public final class ContextCompareCommand implements Callable<Integer> {
     ContextText text;
 
     @Option(names = "--method", required = true, paramLabel = "SPEC",
-            description = "a method, e.g. full, sliding:W=128, streaming:sinks=4,W=124, yarn:s=4 (repeat the option)")
+            description = "a method, e.g. full, sliding:W=128, streaming:sinks=4,W=124, yarn:s=4, or native (the method the model "
+                    + "was trained with, from its config.json); repeat the option")
     List<String> methods;
 
     @Option(names = "--passkey-lengths", defaultValue = "256,512,1024",
@@ -55,7 +57,10 @@ public final class ContextCompareCommand implements Callable<Integer> {
         LlamaModel llama = ContextText.rotaryDecoder(m);
         int[] ids = text.tokens(m);
         List<ContextPolicy> policies = new ArrayList<>();
-        for (String s : methods) policies.add(ContextPolicy.parse(s, m.config().contextLength()));
+        for (String s : methods) {
+            policies.add(ContextPolicy.parse(NativeContext.resolve(s, m.source()), m.config().contextLength()));
+        }
+        NativeContext.of(m.source()).ifPresent(n -> con.println("trained with " + n + " (its native method)"));
         Files.createDirectories(out);
         int trained = m.config().contextLength();
         List<String> summary = new ArrayList<>();

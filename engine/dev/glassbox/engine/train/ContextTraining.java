@@ -23,7 +23,7 @@ import dev.glassbox.engine.context.ContextPolicy;
 public record ContextTraining(ContextPolicy policy) {
 
     /** The config.json key naming the method a checkpoint was trained with (Glassbox-specific). */
-    public static final String CONFIG_KEY = "glassbox_context";
+    public static final String CONFIG_KEY = dev.glassbox.engine.context.NativeContext.CONFIG_KEY;
 
     public static final ContextTraining FULL = new ContextTraining(new ContextPolicy.Full());
 
