@@ -13,6 +13,7 @@ import java.util.concurrent.Callable;
 import dev.glassbox.engine.context.ContextLab;
 import dev.glassbox.engine.context.ContextPolicy;
 import dev.glassbox.engine.context.Cost;
+import dev.glassbox.engine.context.NativeContext;
 import dev.glassbox.engine.context.Passkey;
 import dev.glassbox.engine.model.LlamaModel;
 import dev.glassbox.engine.model.LoadedModel;
@@ -32,7 +33,8 @@ public final class ContextCompareCommand implements Callable<Integer> {
     ContextText text;
 
     @Option(names = "--method", required = true, paramLabel = "SPEC",
-            description = "a method, e.g. full, sliding:W=128, streaming:sinks=4,W=124, yarn:s=4 (repeat the option)")
+            description = "a method, e.g. full, sliding:W=128, streaming:sinks=4,W=124, yarn:s=4, or native (the method the model "
+                    + "was trained with, from its config.json); repeat the option")
     List<String> methods;
 
     @Option(names = "--passkey-lengths", defaultValue = "256,512,1024",
@@ -55,24 +57,29 @@ public final class ContextCompareCommand implements Callable<Integer> {
         LlamaModel llama = ContextText.rotaryDecoder(m);
         int[] ids = text.tokens(m);
         List<ContextPolicy> policies = new ArrayList<>();
-        for (String s : methods) policies.add(ContextPolicy.parse(s, m.config().contextLength()));
+        for (String s : methods) {
+            policies.add(ContextPolicy.parse(NativeContext.resolve(s, m.source()), m.config().contextLength()));
+        }
+        NativeContext.of(m.source()).ifPresent(n -> con.println("trained with " + n + " (its native method)"));
         Files.createDirectories(out);
         int trained = m.config().contextLength();
         List<String> summary = new ArrayList<>();
-        summary.add(String.format(Locale.ROOT, "%-40s %9s %9s %9s %10s %12s %9s", "method", "ppl<=" + trained,
-                "ppl>" + trained, "ppl all", "kv MB", "attn GFLOP", "tok/s"));
+        summary.add(String.format(Locale.ROOT, "%-40s %9s %9s %9s %10s %12s %9s  %s", "method", "ppl<=" + trained,
+                "ppl>" + trained, "ppl all", "kv MB", "attn GFLOP", "tok/s", "attention on token 0 by layer"));
         try (BufferedWriter ppl = Files.newBufferedWriter(out.resolve("perplexity.csv"));
              BufferedWriter pk = Files.newBufferedWriter(out.resolve("passkey.csv"));
              BufferedWriter heads = Files.newBufferedWriter(out.resolve("passkey_heads.csv"));
              BufferedWriter cov = Files.newBufferedWriter(out.resolve("coverage.csv"));
              BufferedWriter dist = Files.newBufferedWriter(out.resolve("attention_distance.csv"));
-             BufferedWriter cost = Files.newBufferedWriter(out.resolve("cost.csv"))) {
+             BufferedWriter cost = Files.newBufferedWriter(out.resolve("cost.csv"));
+             BufferedWriter sink = Files.newBufferedWriter(out.resolve("first_token_mass.csv"))) {
             ppl.write("method,position,nll\n");
             pk.write("method,length,depth,correct\n");
             heads.write("method,length,depth,layer,head,needle_mass\n");
             cov.write("method,position,direct,reach_top_layer\n");
             dist.write("method,distance_from,distance_to,mass\n");
             cost.write("method,length,peak_kv_entries,kv_bytes,attention_flops\n");
+            sink.write("method,layer,mass_on_position_0\n");
             List<ContextLab.MethodResult> results = ContextLab.run(llama, m.tokenizer(), ids, policies,
                     new ContextLab.PasskeySettings(ContextLab.PasskeySettings.parseLengths(passkeyLengths), passkeyDepths),
                     progressPrinter(con, ids.length), () -> false);
@@ -96,6 +103,9 @@ public final class ContextCompareCommand implements Callable<Integer> {
                 for (int q = 0; q < ids.length; q++) {
                     cov.write(label + "," + q + "," + r.direct()[q].cardinality() + "," + r.reach()[q] + "\n");
                 }
+                for (int l = 0; l < r.firstTokenMass().length; l++) {
+                    sink.write(label + "," + l + "," + r.firstTokenMass()[l] + "\n");
+                }
                 Cost c = r.cost();
                 cost.write(label + "," + ids.length + "," + c.peakEntries() + "," + c.kvBytes() + "," + c.attentionFlops() + "\n");
                 for (Passkey.Outcome o : r.passkey()) {
@@ -106,10 +116,11 @@ public final class ContextCompareCommand implements Callable<Integer> {
                         }
                     }
                 }
-                summary.add(String.format(Locale.ROOT, "%-40s %9.3f %9s %9.3f %10.2f %12.3f %9.1f", p.label(),
+                summary.add(String.format(Locale.ROOT, "%-40s %9.3f %9s %9.3f %10.2f %12.3f %9.1f  %s", p.label(),
                         Math.exp(in / Math.max(1, nIn)), nPast == 0 ? "-" : String.format(Locale.ROOT, "%.3f", Math.exp(past / nPast)),
                         Math.exp((in + past) / Math.max(1, nIn + nPast)), c.kvBytes() / 1e6, c.attentionFlops() / 1e9,
-                        r.tokensPerSecond()));
+                        r.tokensPerSecond(), java.util.Arrays.stream(r.firstTokenMass())
+                                .mapToObj(x -> String.format(Locale.ROOT, "%.3f", x)).collect(java.util.stream.Collectors.joining(" "))));
             }
         }
         Files.write(out.resolve("summary.txt"), summary, StandardCharsets.UTF_8);

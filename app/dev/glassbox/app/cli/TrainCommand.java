@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import dev.glassbox.engine.routing.ExpertRouter;
 import dev.glassbox.engine.tensor.Parallel;
 import dev.glassbox.engine.train.RoutingDesign;
+import dev.glassbox.engine.train.ContextTraining;
 import dev.glassbox.engine.train.SyntheticTask;
 import dev.glassbox.engine.train.TaskData;
 import dev.glassbox.engine.train.TextData;
@@ -113,6 +114,11 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--encoder-layers", defaultValue = "0",
             description = "train an encoder-decoder with this many encoder blocks (--layers = decoder blocks) on copy, reverse or sort")
     int encoderLayers;
+    @Option(names = "--context", defaultValue = "full", paramLabel = "SPEC",
+            description = "attention span while training, in context-compare's --method syntax: full, sliding:W=16, "
+                    + "longformer:w=16,global=[0], xl:segment=32,memory=32, compressive:memory=16,compressed=8,rate=4, "
+                    + "rosa:B=8 (default ${DEFAULT-VALUE}); recorded in config.json as the model's native method")
+    String context;
 
     @Spec
     CommandSpec spec;
@@ -129,7 +135,8 @@ public final class TrainCommand implements Callable<Integer> {
         TrainOptions o = new TrainOptions(data, layers, heads, kvHeads > 0 ? kvHeads : heads, dim, hidden, attentionOnly,
                 !untied, seq, batch, lr, steps, warmup, seed, weightDecay, clip, evalEvery, saveEvery, resume, out, command)
                 .withRouting(new RoutingDesign(experts, topK, ExpertRouter.Kind.parse(router), experts > 0 ? balanceLoss : 0f,
-                        randomRouting));
+                        randomRouting))
+                .withContext(ContextTraining.parse(context, seq));
         int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
         try (Parallel par = new Parallel(n)) {
             Trainer.Result r = new Trainer(o, par, line -> {

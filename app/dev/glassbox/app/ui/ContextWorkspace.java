@@ -41,6 +41,7 @@ import dev.glassbox.app.service.AnalysisService;
 import dev.glassbox.engine.context.ContextLab;
 import dev.glassbox.engine.context.ContextPolicy;
 import dev.glassbox.engine.context.ContextSweep;
+import dev.glassbox.engine.context.NativeContext;
 import dev.glassbox.engine.context.Passkey;
 import dev.glassbox.engine.context.PolicyRunner;
 import dev.glassbox.engine.model.LlamaModel;
@@ -214,6 +215,12 @@ final class ContextWorkspace extends WorkspacePane {
         if (m != null) {
             layer.setMax(Math.max(1, m.config().layers()));
             layer.setValue(1);
+            NativeContext.of(m.source()).ifPresent(spec -> {
+                // a model trained with a context method: compare its own method with full attention
+                methods.get(0).setValue("full");
+                methods.get(1).setValue(spec);
+                notice.setText(m.name() + " was trained with " + spec + " (its native method, method 2).");
+            });
         }
     }
 
@@ -235,7 +242,9 @@ final class ContextWorkspace extends WorkspacePane {
         List<ContextPolicy> out = new ArrayList<>();
         for (ComboBox<String> c : methods) {
             String spec = c.getEditor().getText() == null || c.getEditor().getText().isBlank() ? c.getValue() : c.getEditor().getText();
-            if (spec != null && !spec.isBlank()) out.add(ContextPolicy.parse(spec.strip(), m.config().contextLength()));
+            if (spec != null && !spec.isBlank()) {
+                out.add(ContextPolicy.parse(NativeContext.resolve(spec.strip(), m.source()), m.config().contextLength()));
+            }
         }
         return out;
     }

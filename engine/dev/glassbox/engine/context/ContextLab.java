@@ -49,9 +49,10 @@ public final class ContextLab {
      * @param direct  per query, the keys it attends to directly (one layer)
      * @param reach   per query, how many positions its information reaches at the top layer
      * @param passkey in (length, depth) order
+     * @param firstTokenMass per layer, mean attention mass on position 0 (see {@link PolicyRunner.Result})
      */
     public record MethodResult(ContextPolicy policy, float[] nll, double[] massByDistance, BitSet[] direct, int[] reach,
-                               Cost cost, double tokensPerSecond, List<Passkey.Outcome> passkey) {
+                               Cost cost, double tokensPerSecond, List<Passkey.Outcome> passkey, double[] firstTokenMass) {
 
         /** exp(mean nll) over positions t (predicting t+1) with from &lt;= t+1 &lt; to. */
         public double perplexity(int from, int to) {
@@ -96,7 +97,8 @@ public final class ContextLab {
                     done++;
                 }
             }
-            out.add(new MethodResult(p, r.nll(), r.massByDistance(), direct, reach, c, r.tokensPerSecond(), List.copyOf(outcomes)));
+            out.add(new MethodResult(p, r.nll(), r.massByDistance(), direct, reach, c, r.tokensPerSecond(), List.copyOf(outcomes),
+                    r.firstTokenMass()));
         }
         progress.update("done", total, total);
         return out;

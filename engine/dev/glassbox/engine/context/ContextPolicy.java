@@ -96,7 +96,8 @@ public sealed interface ContextPolicy {
             globals = Set.copyOf(new TreeSet<>(globals));
         }
 
-        public String label() { return "longformer:w=" + window + ",dilation=" + dilation + (globals.isEmpty() ? "" : ",global=" + globals); }
+        public String label() { return "longformer:w=" + window + ",dilation=" + dilation + (globals.isEmpty() ? ""
+                : ",global=" + globals.stream().sorted().map(String::valueOf).collect(java.util.stream.Collectors.joining(";", "[", "]"))); }
 
         public ContextMemory newMemory(int layers) {
             return new KeepAll(layers, (pos, m, layer, v) -> {
@@ -126,10 +127,11 @@ public sealed interface ContextPolicy {
         public String label() { return "xl:segment=" + segment + ",memory=" + memory; }
 
         public ContextMemory newMemory(int layers) {
+            // the cache holds the memory plus the current segment so far (older states are dropped)
             return new KeepAll(layers, (pos, m, layer, v) -> {
                 int start = pos / segment * segment;
                 m.addRange(layer, Math.max(0, start - memory), pos, v);
-            });
+            }, pos -> pos - pos / segment * segment + 1 + memory);
         }
     }
 
@@ -335,10 +337,17 @@ public sealed interface ContextPolicy {
 
         private final List<List<float[][]>> rows; // per layer: [raw, rotated, value] per position
         private final Selector selector;
+        private final java.util.function.IntUnaryOperator held;
 
         KeepAll(int layers, Selector selector) {
+            this(layers, selector, pos -> pos + 1);
+        }
+
+        /** {@code held}: entries a cache that drops what no later query reads holds after position pos. */
+        KeepAll(int layers, Selector selector, java.util.function.IntUnaryOperator held) {
             super(layers);
             this.selector = selector;
+            this.held = held;
             this.rows = new ArrayList<>();
             for (int l = 0; l < layers; l++) rows.add(new ArrayList<>());
         }
@@ -352,7 +361,10 @@ public sealed interface ContextPolicy {
             selector.select(pos, this, layer, v);
         }
 
-        public int entries(int layer) { return rows.get(layer).size(); }
+        public int entries(int layer) {
+            int n = rows.get(layer).size();
+            return n == 0 ? 0 : Math.min(n, held.applyAsInt(n - 1));
+        }
 
         void add(int layer, int k, Visible v) {
             float[][] r = rows.get(layer).get(k);

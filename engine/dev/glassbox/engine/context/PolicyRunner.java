@@ -37,9 +37,11 @@ public final class PolicyRunner {
      * @param peakEntries    most key/value entries one layer held at any time
      * @param trackedMass    attention mass on the tracked source range by [layer][head] at the last position, or null
      * @param nextToken      greedy argmax after the last position
+     * @param firstTokenMass per layer, the mean attention mass (over queries after position 0 and heads) on the
+     *                       slot holding position 0 (the attention sink of Xiao et al. 2024, sec. 3.1)
      */
     public record Result(float[] nll, double[] massByDistance, int peakEntries, double tokensPerSecond,
-                         double[][] trackedMass, int nextToken) {
+                         double[][] trackedMass, int nextToken, double[] firstTokenMass) {
     }
 
     /** Teacher-forces {@code tokens}; {@code track} = [from, to] source positions to report attention mass on, or null. */
@@ -57,7 +59,8 @@ public final class PolicyRunner {
             if (progress != null) progress.accept(t + 1);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        return new Result(nll, s.massByDistance(), s.peak, tokens.length / seconds, s.tracked, Kernels.argmax(logits));
+        return new Result(nll, s.massByDistance(), s.peak, tokens.length / seconds, s.tracked, Kernels.argmax(logits),
+                s.firstTokenMass());
     }
 
     /** Greedy continuation of {@code prompt} under the policy. */
@@ -88,6 +91,7 @@ public final class PolicyRunner {
         private final float[] logits = new float[c.vocabSize()];
         private final Visible v = new Visible();
         private final double[] mass = new double[34];
+        private final double[] firstMass = new double[c.layers()];
         private final int[] track;
         private final double[][] tracked;
         private long massCount;
@@ -169,6 +173,7 @@ public final class PolicyRunner {
                     long distance = Math.round(t - (v.from[i] + v.to[i]) / 2.0);
                     int bucket = distance <= 0 ? 0 : 64 - Long.numberOfLeadingZeros(distance);
                     mass[Math.min(bucket, mass.length - 1)] += att[i];
+                    if (t > 0 && v.from[i] == 0) firstMass[l] += att[i];
                     if (memory instanceof ContextPolicy.CompressiveMemory cm && v.from[i] == v.to[i]) {
                         cm.used(l, v.from[i], att[i]);
                     }
@@ -178,6 +183,12 @@ public final class PolicyRunner {
                 }
                 massCount++;
             }
+        }
+
+        double[] firstTokenMass() {
+            double[] out = firstMass.clone();
+            for (int l = 0; l < out.length; l++) out[l] /= Math.max(1, (position - 1) * (long) c.heads());
+            return out;
         }
 
         double[] massByDistance() {

@@ -14,7 +14,7 @@ final class Attention {
     private Attention() {
     }
 
-    private static float[] gather(float[] x, int b, int head, int seq, int width, int headDim) {
+    static float[] gather(float[] x, int b, int head, int seq, int width, int headDim) {
         float[] out = new float[seq * headDim];
         for (int t = 0; t < seq; t++) {
             System.arraycopy(x, (b * seq + t) * width + head * headDim, out, t * headDim, headDim);
@@ -22,7 +22,7 @@ final class Attention {
         return out;
     }
 
-    private static void scatterAdd(float[] x, float[] m, int b, int head, int seq, int width, int headDim) {
+    static void scatterAdd(float[] x, float[] m, int b, int head, int seq, int width, int headDim) {
         for (int t = 0; t < seq; t++) {
             int o = (b * seq + t) * width + head * headDim;
             for (int d = 0; d < headDim; d++) {

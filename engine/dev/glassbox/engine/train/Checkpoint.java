@@ -116,6 +116,9 @@ public final class Checkpoint {
             c.put("glassbox_attention_only", true);
         }
         routingConfig(c, s.routing());
+        if (!s.context().isFull()) {
+            c.put(ContextTraining.CONFIG_KEY, s.context().spec());
+        }
         return c;
     }
 
@@ -291,6 +294,9 @@ public final class Checkpoint {
                 shape = new ModelShape(shape.vocab(), shape.dim(), shape.hidden(), shape.layers(), shape.heads(),
                         shape.kvHeads(), shape.seq(), shape.attentionOnly(), shape.tied(), shape.normEps(),
                         shape.ropeTheta(), shape.design(), routing, shape.context());
+            }
+            if (c.hasNonNull(ContextTraining.CONFIG_KEY)) {
+                shape = ContextTraining.parse(c.get(ContextTraining.CONFIG_KEY).asText(), shape.seq()).applyTo(shape);
             }
         } catch (IllegalArgumentException e) {
             throw new FormatException(cfgFile, e.getMessage());

@@ -26,7 +26,7 @@ public final class TrainableLlama {
 
     /** Activations of one block kept for the backward pass. */
     private static final class BlockActs {
-        float[] attnNormed, attnRstd, q, k, v, att, attnOut, mid, ffnNormed, ffnRstd, gate, up, act;
+        float[] attnNormed, attnRstd, q, k, v, att, attSlots, attnOut, mid, ffnNormed, ffnRstd, gate, up, act;
     }
 
     private final ModelShape shape;
@@ -43,6 +43,7 @@ public final class TrainableLlama {
     private Path[] rowPaths;
     private long expertSeed;
     private int[] inputs;
+    private AttentionMask mask;
     private BlockActs[] acts;
     private float[] residual, finalNormed, finalRstd, probs, losses;
 
@@ -136,6 +137,7 @@ public final class TrainableLlama {
         }
         batch = b;
         seq = t;
+        mask = AttentionMask.of(shape.context(), t);
         int n = b * t;
         int d = shape.dim();
         acts = new BlockActs[shape.layers()];
@@ -147,6 +149,7 @@ public final class TrainableLlama {
             a.k = new float[n * shape.kvDim()];
             a.v = new float[n * shape.kvDim()];
             a.att = new float[b * shape.heads() * t * t];
+            a.attSlots = mask == null ? null : new float[b * shape.heads() * t * mask.slots];
             a.attnOut = new float[n * shape.qDim()];
             a.mid = new float[n * d];
             if (!shape.attentionOnly()) {
@@ -187,7 +190,12 @@ public final class TrainableLlama {
             Linear.forward(a.v, a.attnNormed, w.wv().value(), n, d, shape.kvDim(), par);
             rope.forward(a.q, n, t, shape.heads());
             rope.forward(a.k, n, t, shape.kvHeads());
-            Attention.forward(a.attnOut, a.att, a.q, a.k, a.v, b, t, shape.heads(), shape.kvHeads(), shape.headDim(), par);
+            if (mask == null) {
+                Attention.forward(a.attnOut, a.att, a.q, a.k, a.v, b, t, shape.heads(), shape.kvHeads(), shape.headDim(), par);
+            } else {
+                MaskedAttention.forward(a.attnOut, a.att, a.attSlots, a.q, a.k, a.v, mask, b, shape.heads(),
+                        shape.kvHeads(), shape.headDim(), par);
+            }
             Linear.forward(tmp, a.attnOut, w.wo().value(), n, shape.qDim(), d, par);
             for (int i = 0; i < n * d; i++) {
                 a.mid[i] = x[i] + tmp[i];
@@ -335,6 +343,11 @@ public final class TrainableLlama {
         float[] dq = new float[n * shape.qDim()];
         float[] dk = new float[n * shape.kvDim()];
         float[] dv = new float[n * shape.kvDim()];
+        boolean detaching = mask != null && mask.detached != null;
+        float[] dkCut = detaching ? new float[n * shape.kvDim()] : null;
+        float[] dvCut = detaching ? new float[n * shape.kvDim()] : null;
+        float[] dNormedCut = detaching ? new float[n * d] : null;
+        float[] dxCut = detaching ? new float[n * d] : null;
         float[] dGate = shape.attentionOnly() ? null : new float[n * shape.hidden()];
         float[] dUp = shape.attentionOnly() ? null : new float[n * shape.hidden()];
         float[] dAct = shape.attentionOnly() ? null : new float[n * shape.hidden()];
@@ -375,14 +388,31 @@ public final class TrainableLlama {
             Arrays.fill(dv, 0f);
             Arrays.fill(dNormed, 0f);
             Linear.backward(dAttnOut, w.wo().grad(), dMid, a.attnOut, w.wo().value(), n, shape.qDim(), d, par);
-            Attention.backward(dq, dk, dv, dAttnOut, a.att, a.q, a.k, a.v,
-                    batch, seq, shape.heads(), shape.kvHeads(), shape.headDim(), par);
+            if (mask == null) {
+                Attention.backward(dq, dk, dv, dAttnOut, a.att, a.q, a.k, a.v,
+                        batch, seq, shape.heads(), shape.kvHeads(), shape.headDim(), par);
+            } else {
+                if (detaching) {
+                    Arrays.fill(dkCut, 0f);
+                    Arrays.fill(dvCut, 0f);
+                }
+                MaskedAttention.backward(dq, dk, dv, dkCut, dvCut, dAttnOut, a.att, a.attSlots, a.q, a.k, a.v, mask,
+                        batch, shape.heads(), shape.kvHeads(), shape.headDim(), par);
+            }
             rope.backward(dq, n, seq, shape.heads());
             rope.backward(dk, n, seq, shape.kvHeads());
             Linear.backward(dNormed, w.wq().grad(), dq, a.attnNormed, w.wq().value(), n, d, shape.qDim(), par);
             Linear.backward(dNormed, w.wk().grad(), dk, a.attnNormed, w.wk().value(), n, d, shape.kvDim(), par);
             Linear.backward(dNormed, w.wv().grad(), dv, a.attnNormed, w.wv().value(), n, d, shape.kvDim(), par);
             System.arraycopy(residual, l * n * d, x, 0, n * d);
+            if (detaching) {
+                // stop-gradient memory (Dai et al. 2019 sec. 3.2): its keys/values train W_k, W_v and the norm gain only
+                Arrays.fill(dNormedCut, 0f);
+                rope.backward(dkCut, n, seq, shape.kvHeads());
+                Linear.backward(dNormedCut, w.wk().grad(), dkCut, a.attnNormed, w.wk().value(), n, d, shape.kvDim(), par);
+                Linear.backward(dNormedCut, w.wv().grad(), dvCut, a.attnNormed, w.wv().value(), n, d, shape.kvDim(), par);
+                RmsNorm.backward(dxCut, w.attnNorm().grad(), dNormedCut, x, w.attnNorm().value(), a.attnRstd, n, d);
+            }
             System.arraycopy(dMid, 0, dx, 0, n * d);
             RmsNorm.backward(dx, w.attnNorm().grad(), dNormed, x, w.attnNorm().value(), a.attnRstd, n, d);
             if (passed != null) {

@@ -56,7 +56,8 @@ public final class Trainer {
         ModelShape s = model.shape();
         log.accept(String.format(Locale.ROOT, "%s: %,d parameters (%d layers, %d heads, dim %d%s), vocab %d, seq %d, batch %d",
                 o.data().describe(), model.parameterCount(), s.layers(), s.heads(), s.dim(),
-                s.attentionOnly() ? ", attention-only" : ", hidden " + s.hidden(), s.vocab(), o.seq(), o.batch()));
+                s.attentionOnly() ? ", attention-only" : ", hidden " + s.hidden(), s.vocab(), o.seq(), o.batch())
+                + (s.context().isFull() ? "" : ", context " + s.context().spec()));
         LrSchedule schedule = new LrSchedule(o.lr(), o.lr() / 10, o.warmupSteps(), o.steps());
         List<Batch> valid = o.data().validation(o.batch(), o.seq());
         List<Double> losses = new ArrayList<>();

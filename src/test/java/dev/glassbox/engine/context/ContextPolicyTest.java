@@ -186,6 +186,10 @@ class ContextPolicyTest {
         assertEquals(55 + 90L * 10, sliding.attendedSlots());
         assertEquals(10, sliding.peakEntries());
         assertEquals(sliding.attendedSlots() * 4 * c.headDim() * c.heads() * c.layers(), sliding.attentionFlops());
+        // XL keeps its memory plus the current segment: at most memory + segment entries, reached at a segment's end
+        Cost xl = Cost.of(new ContextPolicy.TransformerXl(16, 8), 100, c);
+        assertEquals(8 + 16, xl.peakEntries());
+        assertEquals(8 + 14, Cost.of(new ContextPolicy.TransformerXl(16, 8), 30, c).peakEntries(), "memory + 14 of the second segment");
     }
 
     @Test
