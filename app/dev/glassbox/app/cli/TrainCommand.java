@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import dev.glassbox.engine.tensor.Parallel;
+import dev.glassbox.engine.train.BlockDesign;
 import dev.glassbox.engine.train.SyntheticTask;
 import dev.glassbox.engine.train.TaskData;
 import dev.glassbox.engine.train.TextData;
@@ -45,7 +46,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--dim", required = true, description = "model width")
     int dim;
 
-    @Option(names = "--hidden", defaultValue = "0", description = "SwiGLU width (default about 8/3 of --dim)")
+    @Option(names = "--hidden", defaultValue = "0", description = "MLP width (default about 8/3 of --dim for SwiGLU, 4 x --dim for GELU)")
     int hidden;
 
     @Option(names = "--attention-only", description = "blocks without MLP")
@@ -93,8 +94,33 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "checkpoint folder (written atomically)")
     Path out;
 
+    @Option(names = "--gpt2", description = "GPT-2 blocks: LayerNorm, GELU MLP, learned positions, attention biases; saved as model_type gpt2")
+    boolean gpt2;
+
+    @Option(names = "--norm", paramLabel = "rms|layer", description = "RMSNorm (default) or LayerNorm with bias")
+    String norm;
+
+    @Option(names = "--mlp", paramLabel = "swiglu|gelu", description = "SwiGLU MLP (default) or GPT-2's tanh-GELU MLP with biases")
+    String mlp;
+
+    @Option(names = "--positions", paramLabel = "rope|learned", description = "rotary (default) or learned absolute position embeddings")
+    String positions;
+
+    @Option(names = "--attention-bias", negatable = true, description = "biases on the q/k/v/output projections (default: on with --gpt2)")
+    Boolean attentionBias;
+
     @Spec
     CommandSpec spec;
+
+    /** --gpt2 or the Llama defaults, with any of --norm, --mlp, --positions, --attention-bias overriding a part. */
+    BlockDesign design() {
+        BlockDesign d = gpt2 ? BlockDesign.GPT2 : BlockDesign.LLAMA;
+        if (norm != null) d = d.withNorm(BlockDesign.parse(BlockDesign.Norm.class, "--norm", norm));
+        if (mlp != null) d = d.withMlp(BlockDesign.parse(BlockDesign.Mlp.class, "--mlp", mlp));
+        if (positions != null) d = d.withPositions(BlockDesign.parse(BlockDesign.Positions.class, "--positions", positions));
+        if (attentionBias != null) d = d.withAttentionBias(attentionBias);
+        return d;
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -103,7 +129,8 @@ public final class TrainCommand implements Callable<Integer> {
                 : TextData.read(source.textFile, seq);
         String command = String.join(" ", spec.commandLine().getParseResult().originalArgs());
         TrainOptions o = new TrainOptions(data, layers, heads, kvHeads > 0 ? kvHeads : heads, dim, hidden, attentionOnly,
-                !untied, seq, batch, lr, steps, warmup, seed, weightDecay, clip, evalEvery, saveEvery, resume, out, command);
+                !untied, seq, batch, lr, steps, warmup, seed, weightDecay, clip, evalEvery, saveEvery, resume, out, command)
+                .withDesign(design());
         int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
         try (Parallel par = new Parallel(n)) {
             Trainer.Result r = new Trainer(o, par, line -> {

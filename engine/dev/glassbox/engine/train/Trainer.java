@@ -49,14 +49,18 @@ public final class Trainer {
             start = r.step();
             log.accept("resuming " + o.out() + " at step " + start);
         } else {
+            if (o.out() != null) {
+                Checkpoint.requireSavable(o.shape()); // refuse before training, not at the first save
+            }
             model = new TrainableLlama(o.shape(), par);
             model.initialise(o.seed());
             opt = new AdamW(model.params(), 0.9f, 0.95f, 1e-8f, o.weightDecay());
         }
         ModelShape s = model.shape();
-        log.accept(String.format(Locale.ROOT, "%s: %,d parameters (%d layers, %d heads, dim %d%s), vocab %d, seq %d, batch %d",
+        log.accept(String.format(Locale.ROOT, "%s: %,d parameters (%d layers, %d heads, dim %d%s%s), vocab %d, seq %d, batch %d",
                 o.data().describe(), model.parameterCount(), s.layers(), s.heads(), s.dim(),
-                s.attentionOnly() ? ", attention-only" : ", hidden " + s.hidden(), s.vocab(), o.seq(), o.batch()));
+                s.attentionOnly() ? ", attention-only" : ", hidden " + s.hidden(),
+                s.design().equals(BlockDesign.LLAMA) ? "" : ", " + s.design().describe(), s.vocab(), o.seq(), o.batch()));
         LrSchedule schedule = new LrSchedule(o.lr(), o.lr() / 10, o.warmupSteps(), o.steps());
         List<Batch> valid = o.data().validation(o.batch(), o.seq());
         List<Double> losses = new ArrayList<>();
