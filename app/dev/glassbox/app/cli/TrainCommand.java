@@ -7,6 +7,11 @@ import java.util.concurrent.Callable;
 
 import dev.glassbox.engine.tensor.Parallel;
 import dev.glassbox.engine.train.BlockDesign;
+import dev.glassbox.engine.train.CharTokenizer;
+import dev.glassbox.engine.train.Checkpoint;
+import dev.glassbox.engine.train.Freezing;
+import dev.glassbox.engine.train.ModelShape;
+import dev.glassbox.engine.train.Regime;
 import dev.glassbox.engine.train.SyntheticTask;
 import dev.glassbox.engine.train.TaskData;
 import dev.glassbox.engine.train.TextData;
@@ -34,16 +39,16 @@ public final class TrainCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "1")
     Source source;
 
-    @Option(names = "--layers", required = true, description = "transformer blocks")
+    @Option(names = "--layers", defaultValue = "0", description = "transformer blocks (required unless --init)")
     int layers;
 
-    @Option(names = "--heads", required = true, description = "attention heads")
+    @Option(names = "--heads", defaultValue = "0", description = "attention heads (required unless --init)")
     int heads;
 
     @Option(names = "--kv-heads", defaultValue = "0", description = "key/value heads for grouped-query attention (default: --heads)")
     int kvHeads;
 
-    @Option(names = "--dim", required = true, description = "model width")
+    @Option(names = "--dim", defaultValue = "0", description = "model width (required unless --init)")
     int dim;
 
     @Option(names = "--hidden", defaultValue = "0", description = "MLP width (default about 8/3 of --dim for SwiGLU, 4 x --dim for GELU)")
@@ -109,6 +114,19 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--attention-bias", negatable = true, description = "biases on the q/k/v/output projections (default: on with --gpt2)")
     Boolean attentionBias;
 
+    @Option(names = "--orthogonality", defaultValue = "0", paramLabel = "LAMBDA",
+            description = "ROOTS inter-head orthogonality penalty lambda * sum_{i!=j} ||W_i^T W_j||_F^2 on Q, K, V, O (default 0 = off)")
+    double orthogonality;
+
+    @Option(names = "--freeze", defaultValue = "none", paramLabel = "GROUPS",
+            description = "frozen layer groups: none, a list of block indices / embeddings / head (e.g. 0,1 or embeddings), "
+                    + "or progressive:K (ULMFiT gradual unfreezing from the top, one more group every K steps)")
+    String freeze;
+
+    @Option(names = "--init", paramLabel = "DIR",
+            description = "fine-tune from this checkpoint: its shape, block design and vocabulary replace --layers, --heads, --dim, ...")
+    Path init;
+
     @Spec
     CommandSpec spec;
 
@@ -125,12 +143,25 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter w = spec.commandLine().getOut();
-        TrainingData data = source.task != null ? new TaskData(SyntheticTask.parse(source.task))
-                : TextData.read(source.textFile, seq);
+        Regime regime = new Regime(orthogonality, Freezing.parse(freeze), init);
+        Checkpoint.Restored from = init == null ? null : Checkpoint.read(init, Parallel.SERIAL);
+        ModelShape start = from == null ? null : from.model().shape();
+        CharTokenizer vocab = from == null ? null : from.tokenizer();
+        if (start == null && (layers < 1 || heads < 1 || dim < 1)) {
+            throw new IllegalArgumentException("--layers, --heads and --dim are required (>= 1) unless --init gives the model");
+        }
+        TrainingData data = source.task != null
+                ? (vocab == null ? new TaskData(SyntheticTask.parse(source.task)) : new TaskData(SyntheticTask.parse(source.task), vocab))
+                : TextData.read(source.textFile, seq, vocab);
         String command = String.join(" ", spec.commandLine().getParseResult().originalArgs());
-        TrainOptions o = new TrainOptions(data, layers, heads, kvHeads > 0 ? kvHeads : heads, dim, hidden, attentionOnly,
-                !untied, seq, batch, lr, steps, warmup, seed, weightDecay, clip, evalEvery, saveEvery, resume, out, command)
-                .withDesign(design());
+        TrainOptions o = start == null
+                ? new TrainOptions(data, layers, heads, kvHeads > 0 ? kvHeads : heads, dim, hidden, attentionOnly,
+                        !untied, seq, batch, lr, steps, warmup, seed, weightDecay, clip, evalEvery, saveEvery, resume, out, command)
+                        .withDesign(design())
+                : new TrainOptions(data, start.layers(), start.heads(), start.kvHeads(), start.dim(), start.hidden(),
+                        start.attentionOnly(), start.tied(), seq, batch, lr, steps, warmup, seed, weightDecay, clip, evalEvery,
+                        saveEvery, resume, out, command).withDesign(start.design());
+        o = o.withRegime(regime);
         int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
         try (Parallel par = new Parallel(n)) {
             Trainer.Result r = new Trainer(o, par, line -> {
