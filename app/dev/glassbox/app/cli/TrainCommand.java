@@ -9,6 +9,12 @@ import dev.glassbox.engine.routing.ExpertRouter;
 import dev.glassbox.engine.tensor.Parallel;
 import dev.glassbox.engine.train.RoutingDesign;
 import dev.glassbox.engine.train.ContextTraining;
+import dev.glassbox.engine.train.BlockDesign;
+import dev.glassbox.engine.train.CharTokenizer;
+import dev.glassbox.engine.train.Checkpoint;
+import dev.glassbox.engine.train.Freezing;
+import dev.glassbox.engine.train.ModelShape;
+import dev.glassbox.engine.train.Regime;
 import dev.glassbox.engine.train.SyntheticTask;
 import dev.glassbox.engine.train.TaskData;
 import dev.glassbox.engine.train.TextData;
@@ -36,19 +42,19 @@ public final class TrainCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "1")
     Source source;
 
-    @Option(names = "--layers", required = true, description = "transformer blocks")
+    @Option(names = "--layers", defaultValue = "0", description = "transformer blocks (required unless --init)")
     int layers;
 
-    @Option(names = "--heads", required = true, description = "attention heads")
+    @Option(names = "--heads", defaultValue = "0", description = "attention heads (required unless --init)")
     int heads;
 
     @Option(names = "--kv-heads", defaultValue = "0", description = "key/value heads for grouped-query attention (default: --heads)")
     int kvHeads;
 
-    @Option(names = "--dim", required = true, description = "model width")
+    @Option(names = "--dim", defaultValue = "0", description = "model width (required unless --init)")
     int dim;
 
-    @Option(names = "--hidden", defaultValue = "0", description = "SwiGLU width (default about 8/3 of --dim)")
+    @Option(names = "--hidden", defaultValue = "0", description = "MLP width (default about 8/3 of --dim for SwiGLU, 4 x --dim for GELU)")
     int hidden;
 
     @Option(names = "--attention-only", description = "blocks without MLP")
@@ -120,8 +126,46 @@ public final class TrainCommand implements Callable<Integer> {
                     + "rosa:B=8 (default ${DEFAULT-VALUE}); recorded in config.json as the model's native method")
     String context;
 
+    @Option(names = "--gpt2", description = "GPT-2 blocks: LayerNorm, GELU MLP, learned positions, attention biases; saved as model_type gpt2")
+    boolean gpt2;
+
+    @Option(names = "--norm", paramLabel = "rms|layer", description = "RMSNorm (default) or LayerNorm with bias")
+    String norm;
+
+    @Option(names = "--mlp", paramLabel = "swiglu|gelu", description = "SwiGLU MLP (default) or GPT-2's tanh-GELU MLP with biases")
+    String mlp;
+
+    @Option(names = "--positions", paramLabel = "rope|learned", description = "rotary (default) or learned absolute position embeddings")
+    String positions;
+
+    @Option(names = "--attention-bias", negatable = true, description = "biases on the q/k/v/output projections (default: on with --gpt2)")
+    Boolean attentionBias;
+
+    @Option(names = "--orthogonality", defaultValue = "0", paramLabel = "LAMBDA",
+            description = "ROOTS inter-head orthogonality penalty lambda * sum_{i!=j} ||W_i^T W_j||_F^2 on Q, K, V, O (default 0 = off)")
+    double orthogonality;
+
+    @Option(names = "--freeze", defaultValue = "none", paramLabel = "GROUPS",
+            description = "frozen layer groups: none, a list of block indices / embeddings / head (e.g. 0,1 or embeddings), "
+                    + "or progressive:K (ULMFiT gradual unfreezing from the top, one more group every K steps)")
+    String freeze;
+
+    @Option(names = "--init", paramLabel = "DIR",
+            description = "fine-tune from this checkpoint: its shape, block design and vocabulary replace --layers, --heads, --dim, ...")
+    Path init;
+
     @Spec
     CommandSpec spec;
+
+    /** --gpt2 or the Llama defaults, with any of --norm, --mlp, --positions, --attention-bias overriding a part. */
+    BlockDesign design() {
+        BlockDesign d = gpt2 ? BlockDesign.GPT2 : BlockDesign.LLAMA;
+        if (norm != null) d = d.withNorm(BlockDesign.parse(BlockDesign.Norm.class, "--norm", norm));
+        if (mlp != null) d = d.withMlp(BlockDesign.parse(BlockDesign.Mlp.class, "--mlp", mlp));
+        if (positions != null) d = d.withPositions(BlockDesign.parse(BlockDesign.Positions.class, "--positions", positions));
+        if (attentionBias != null) d = d.withAttentionBias(attentionBias);
+        return d;
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -129,14 +173,28 @@ public final class TrainCommand implements Callable<Integer> {
         if (encoderLayers > 0) {
             return Seq2SeqTraining.run(this, w);
         }
-        TrainingData data = source.task != null ? new TaskData(SyntheticTask.parse(source.task))
-                : TextData.read(source.textFile, seq);
+        Regime regime = new Regime(orthogonality, Freezing.parse(freeze), init);
+        Checkpoint.Restored from = init == null ? null : Checkpoint.read(init, Parallel.SERIAL);
+        ModelShape start = from == null ? null : from.model().shape();
+        CharTokenizer vocab = from == null ? null : from.tokenizer();
+        if (start == null && (layers < 1 || heads < 1 || dim < 1)) {
+            throw new IllegalArgumentException("--layers, --heads and --dim are required (>= 1) unless --init gives the model");
+        }
+        TrainingData data = source.task != null
+                ? (vocab == null ? new TaskData(SyntheticTask.parse(source.task)) : new TaskData(SyntheticTask.parse(source.task), vocab))
+                : TextData.read(source.textFile, seq, vocab);
         String command = String.join(" ", spec.commandLine().getParseResult().originalArgs());
-        TrainOptions o = new TrainOptions(data, layers, heads, kvHeads > 0 ? kvHeads : heads, dim, hidden, attentionOnly,
-                !untied, seq, batch, lr, steps, warmup, seed, weightDecay, clip, evalEvery, saveEvery, resume, out, command)
-                .withRouting(new RoutingDesign(experts, topK, ExpertRouter.Kind.parse(router), experts > 0 ? balanceLoss : 0f,
-                        randomRouting))
-                .withContext(ContextTraining.parse(context, seq));
+        TrainOptions o = start == null
+                ? new TrainOptions(data, layers, heads, kvHeads > 0 ? kvHeads : heads, dim, hidden, attentionOnly,
+                        !untied, seq, batch, lr, steps, warmup, seed, weightDecay, clip, evalEvery, saveEvery, resume, out, command)
+                        .withDesign(design())
+                : new TrainOptions(data, start.layers(), start.heads(), start.kvHeads(), start.dim(), start.hidden(),
+                        start.attentionOnly(), start.tied(), seq, batch, lr, steps, warmup, seed, weightDecay, clip, evalEvery,
+                        saveEvery, resume, out, command).withDesign(start.design());
+        o = o.withRegime(regime)
+                .withRouting(start != null ? start.routing() : new RoutingDesign(experts, topK, ExpertRouter.Kind.parse(router),
+                        experts > 0 ? balanceLoss : 0f, randomRouting))
+                .withContext(start != null ? start.context() : ContextTraining.parse(context, seq));
         int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
         try (Parallel par = new Parallel(n)) {
             Trainer.Result r = new Trainer(o, par, line -> {

@@ -34,10 +34,18 @@ public final class AdamW {
 
     /** One update at learning rate {@code lr}: theta -= lr * (m_hat / (sqrt(v_hat) + eps) + lambda * theta). */
     public void step(List<Param> params, float lr) {
+        step(params, lr, null);
+    }
+
+    /** As {@link #step(List, float)}, skipping (value and moments untouched) params whose {@code trainable} flag is false. */
+    public void step(List<Param> params, float lr, boolean[] trainable) {
         step++;
         double c1 = 1.0 - Math.pow(beta1, step);
         double c2 = 1.0 - Math.pow(beta2, step);
         for (int i = 0; i < params.size(); i++) {
+            if (trainable != null && !trainable[i]) {
+                continue;
+            }
             Param p = params.get(i);
             float[] w = p.value();
             float[] g = p.grad();

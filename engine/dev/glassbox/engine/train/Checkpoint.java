@@ -43,13 +43,15 @@ public final class Checkpoint {
 
     public static void write(Path dir, TrainableLlama model, CharTokenizer tok, AdamW opt,
                              Map<String, Object> training) throws IOException {
+        requireSavable(model.shape());
+        boolean gpt2 = model.shape().design().equals(BlockDesign.GPT2);
         Path abs = dir.toAbsolutePath();
         Path parent = abs.getParent();
         Files.createDirectories(parent);
         Path tmp = Files.createTempDirectory(parent, abs.getFileName() + ".tmp-");
         try {
-            JSON.writeValue(tmp.resolve("config.json").toFile(), config(model.shape()));
-            SafetensorsWriter.write(tmp.resolve("model.safetensors"), entries(model));
+            JSON.writeValue(tmp.resolve("config.json").toFile(), gpt2 ? Gpt2Layout.config(model.shape()) : config(model.shape()));
+            SafetensorsWriter.write(tmp.resolve("model.safetensors"), gpt2 ? Gpt2Layout.entries(model) : entries(model));
             JSON.writeValue(tmp.resolve("tokenizer.json").toFile(), tokenizerJson(tok));
             JSON.writeValue(tmp.resolve("training.json").toFile(), training);
             if (opt != null) {
@@ -68,6 +70,24 @@ public final class Checkpoint {
         } catch (IOException | RuntimeException e) {
             deleteTree(tmp);
             throw e;
+        }
+    }
+
+    /**
+     * Fails unless a checkpoint folder can hold {@code s}: the Llama design (as "llama") or the GPT-2 design (as
+     * "gpt2", tied, no grouped-query attention, with MLPs). Other combinations are trainer-only: no Hugging Face
+     * family the engine loads expresses them.
+     */
+    public static void requireSavable(ModelShape s) {
+        BlockDesign d = s.design();
+        if (!d.savable()) {
+            throw new IllegalArgumentException("a model with " + d.describe() + " cannot be saved: no Hugging Face "
+                    + "family the engine loads has this block; use the Llama defaults (--norm rms --mlp swiglu "
+                    + "--positions rope) or --gpt2, or train without a checkpoint");
+        }
+        String why = d.equals(BlockDesign.GPT2) ? Gpt2Layout.unsupported(s) : null;
+        if (why != null) {
+            throw new IllegalArgumentException("cannot save as GPT-2: " + why);
         }
     }
 
@@ -275,6 +295,9 @@ public final class Checkpoint {
             throw new FormatException(dir, "no config.json: not a checkpoint folder");
         }
         JsonNode c = JSON.readTree(cfgFile.toFile());
+        if (c.path("model_type").asText().equals("gpt2")) {
+            return readGpt2(dir, c, cfgFile, par);
+        }
         for (String f : new String[] {"vocab_size", "hidden_size", "num_hidden_layers", "num_attention_heads", "max_position_embeddings"}) {
             if (!c.path(f).canConvertToInt()) {
                 throw new FormatException(cfgFile, "missing or invalid \"" + f + "\"");
@@ -303,6 +326,23 @@ public final class Checkpoint {
         }
         TrainableLlama model = new TrainableLlama(shape, par);
         readWeights(dir.resolve("model.safetensors"), model);
+        return restored(dir, model);
+    }
+
+    private static Restored readGpt2(Path dir, JsonNode c, Path cfgFile, Parallel par) throws IOException {
+        ModelShape shape;
+        try {
+            shape = Gpt2Layout.shape(c, cfgFile);
+        } catch (IllegalArgumentException e) {
+            throw new FormatException(cfgFile, e.getMessage());
+        }
+        TrainableLlama model = new TrainableLlama(shape, par);
+        Gpt2Layout.read(SafetensorsFile.open(dir.resolve("model.safetensors")), model);
+        return restored(dir, model);
+    }
+
+    private static Restored restored(Path dir, TrainableLlama model) throws IOException {
+        ModelShape shape = model.shape();
         CharTokenizer tok = readTokenizer(dir.resolve("tokenizer.json"));
         if (tok.vocabSize() != shape.vocab()) {
             throw new FormatException(dir, "tokenizer has " + tok.vocabSize() + " pieces, config says " + shape.vocab());

@@ -32,7 +32,8 @@ public record ModelShape(int vocab, int dim, int hidden, int layers, int heads, 
         require(vocab > 1, "vocabulary size must be > 1, got " + vocab);
         require(dim > 0 && layers > 0 && heads > 0 && seq > 0, "dim, layers, heads and seq must be positive");
         require(dim % heads == 0, "dim " + dim + " is not divisible by the head count " + heads);
-        require((dim / heads) % 2 == 0, "head dim " + dim / heads + " must be even for rotary embedding");
+        require(design.positions() != BlockDesign.Positions.ROPE || (dim / heads) % 2 == 0,
+                "head dim " + dim / heads + " must be even for rotary embedding");
         require(kvHeads > 0 && heads % kvHeads == 0, "kv heads " + kvHeads + " must divide the head count " + heads);
         require(attentionOnly || hidden > 0, "hidden size must be positive");
         require(!(attentionOnly && routing.moe()), "--experts needs MLP blocks; it cannot be combined with --attention-only");

@@ -17,6 +17,11 @@ public record TextData(Path file, CharTokenizer tokenizer, int[] train, int[] va
     private static final int VALIDATION_BATCHES = 4;
 
     public static TextData read(Path file, int seq) throws IOException {
+        return read(file, seq, null);
+    }
+
+    /** Tokenised with {@code tok} (characters it lacks become {@code <unk>}), or by its own characters when null. */
+    public static TextData read(Path file, int seq, CharTokenizer tok) throws IOException {
         String text;
         try {
             text = StandardCharsets.UTF_8.newDecoder()
@@ -25,7 +30,9 @@ public record TextData(Path file, CharTokenizer tokenizer, int[] train, int[] va
         } catch (CharacterCodingException e) {
             throw new FormatException(file, "not valid UTF-8 text");
         }
-        CharTokenizer tok = CharTokenizer.of(text);
+        if (tok == null) {
+            tok = CharTokenizer.of(text);
+        }
         int[] ids = tok.encodeRaw(text);
         int split = (int) (ids.length * 0.9);
         if (split < seq + 1 || ids.length - split < seq + 1) {

@@ -5,7 +5,7 @@ import java.nio.file.Path;
 /**
  * Everything one training run needs.
  *
- * @param hidden    SwiGLU width, 0 = about 8/3 dim rounded to 16 (Llama's choice)
+ * @param hidden    MLP width, 0 = about 8/3 dim rounded to 16 for SwiGLU (Llama's choice), 4 dim for GELU (GPT-2's)
  * @param warmup    warm-up steps, -1 = 5% of the steps
  * @param evalEvery steps between validation passes and progress lines
  * @param saveEvery steps between checkpoints (0 = only at the end)
@@ -82,7 +82,8 @@ public record TrainOptions(TrainingData data, int layers, int heads, int kvHeads
     }
 
     public ModelShape shape() {
-        int h = hidden > 0 ? hidden : Math.max(16, (8 * dim / 3 + 15) / 16 * 16);
+        // GPT-2's MLP is 4 dim wide; SwiGLU's about 8/3 dim keeps the parameter count (Shazeer 2020, sec. 2)
+        int h = hidden > 0 ? hidden : design.mlp() == BlockDesign.Mlp.GELU ? 4 * dim : Math.max(16, (8 * dim / 3 + 15) / 16 * 16);
         return new ModelShape(data.tokenizer().vocabSize(), dim, h, layers, heads, kvHeads, seq, attentionOnly, tied,
                 ModelShape.DEFAULT_EPS, ModelShape.DEFAULT_THETA, design, routing, context);
     }

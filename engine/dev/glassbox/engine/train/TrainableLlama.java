@@ -27,6 +27,7 @@ public final class TrainableLlama {
     /** Activations of one block kept for the backward pass. */
     private static final class BlockActs {
         float[] attnNormed, attnRstd, q, k, v, att, attSlots, attnOut, mid, ffnNormed, ffnRstd, gate, up, act;
+        float[] attnMean, ffnMean; // LayerNorm only
     }
 
     private final ModelShape shape;
@@ -35,6 +36,9 @@ public final class TrainableLlama {
     private final Block[] blocks;
     private final Param finalNorm;
     private final Param lmHead;
+    private final BlockExtras[] extras;
+    private final Param positions;
+    private final Param finalNormBias;
     private final List<Param> params;
     private final Rope rope;
 
@@ -45,36 +49,59 @@ public final class TrainableLlama {
     private int[] inputs;
     private AttentionMask mask;
     private BlockActs[] acts;
-    private float[] residual, finalNormed, finalRstd, probs, losses;
+    private float[] residual, finalNormed, finalRstd, finalMean, probs, losses;
 
     public TrainableLlama(ModelShape shape, Parallel par) {
         this.shape = shape;
         this.par = par;
         int d = shape.dim();
         List<Param> ps = new ArrayList<>();
+        BlockDesign design = shape.design();
+        boolean layerNorm = design.norm() == BlockDesign.Norm.LAYER;
+        boolean gelu = design.mlp() == BlockDesign.Mlp.GELU;
+        boolean ab = design.attentionBias();
         embed = add(ps, new Param("model.embed_tokens.weight", shape.vocab(), d));
+        positions = design.positions() == BlockDesign.Positions.LEARNED
+                ? add(ps, new Param("model.embed_positions.weight", shape.seq(), d)) : null;
         blocks = new Block[shape.layers()];
+        extras = new BlockExtras[shape.layers()];
         for (int l = 0; l < shape.layers(); l++) {
             String p = "model.layers." + l + ".";
             Param an = add(ps, new Param(p + "input_layernorm.weight", d, 1));
+            Param anb = layerNorm ? add(ps, new Param(p + "input_layernorm.bias", d, 1)) : null;
             Param q = add(ps, new Param(p + "self_attn.q_proj.weight", shape.qDim(), d));
+            Param qb = ab ? add(ps, new Param(p + "self_attn.q_proj.bias", shape.qDim(), 1)) : null;
             Param k = add(ps, new Param(p + "self_attn.k_proj.weight", shape.kvDim(), d));
+            Param kb = ab ? add(ps, new Param(p + "self_attn.k_proj.bias", shape.kvDim(), 1)) : null;
             Param v = add(ps, new Param(p + "self_attn.v_proj.weight", shape.kvDim(), d));
+            Param vb = ab ? add(ps, new Param(p + "self_attn.v_proj.bias", shape.kvDim(), 1)) : null;
             Param o = add(ps, new Param(p + "self_attn.o_proj.weight", d, shape.qDim()));
-            Param fn = null, g = null, u = null, dn = null;
+            Param ob = ab ? add(ps, new Param(p + "self_attn.o_proj.bias", d, 1)) : null;
+            Param fn = null, fnb = null, g = null, u = null, ub = null, dn = null, dnb = null;
             MixtureOfExperts moe = null;
             if (shape.routing().moe()) {
                 fn = add(ps, new Param(p + "post_attention_layernorm.weight", d, 1));
+                fnb = layerNorm ? add(ps, new Param(p + "post_attention_layernorm.bias", d, 1)) : null;
                 moe = new MixtureOfExperts(l, shape, ps, par);
             } else if (!shape.attentionOnly()) {
                 fn = add(ps, new Param(p + "post_attention_layernorm.weight", d, 1));
-                g = add(ps, new Param(p + "mlp.gate_proj.weight", shape.hidden(), d));
-                u = add(ps, new Param(p + "mlp.up_proj.weight", shape.hidden(), d));
-                dn = add(ps, new Param(p + "mlp.down_proj.weight", d, shape.hidden()));
+                fnb = layerNorm ? add(ps, new Param(p + "post_attention_layernorm.bias", d, 1)) : null;
+                if (gelu) {
+                    u = add(ps, new Param(p + "mlp.c_fc.weight", shape.hidden(), d));
+                    ub = add(ps, new Param(p + "mlp.c_fc.bias", shape.hidden(), 1));
+                    dn = add(ps, new Param(p + "mlp.c_proj.weight", d, shape.hidden()));
+                    dnb = add(ps, new Param(p + "mlp.c_proj.bias", d, 1));
+                } else {
+                    g = add(ps, new Param(p + "mlp.gate_proj.weight", shape.hidden(), d));
+                    u = add(ps, new Param(p + "mlp.up_proj.weight", shape.hidden(), d));
+                    dn = add(ps, new Param(p + "mlp.down_proj.weight", d, shape.hidden()));
+                }
             }
             blocks[l] = new Block(an, q, k, v, o, fn, g, u, dn, moe);
+            extras[l] = new BlockExtras(anb, qb, kb, vb, ob, fnb, ub, dnb);
         }
         finalNorm = add(ps, new Param("model.norm.weight", d, 1));
+        finalNormBias = layerNorm ? add(ps, new Param("model.norm.bias", d, 1)) : null;
         lmHead = shape.tied() ? embed : add(ps, new Param("lm_head.weight", shape.vocab(), d));
         params = Collections.unmodifiableList(ps);
         rope = new Rope(shape.headDim(), shape.seq(), shape.ropeTheta());
@@ -87,7 +114,7 @@ public final class TrainableLlama {
 
     /**
      * GPT-2's initialisation (Radford et al. 2019, sec. 2.3): N(0, 0.02), residual output projections scaled
-     * by 1/sqrt(2 * layers); norm gains 1. Drawn in parameter order from one seeded generator.
+     * by 1/sqrt(2 * layers); norm gains 1, biases 0. Drawn in parameter order from one seeded generator.
      */
     public void initialise(long seed) {
         Random r = new Random(seed);
@@ -95,11 +122,11 @@ public final class TrainableLlama {
         for (Param p : params) {
             float[] w = p.value();
             if (!p.isMatrix()) {
-                Arrays.fill(w, 1f);
+                Arrays.fill(w, p.name().endsWith(".bias") ? 0f : 1f);
                 continue;
             }
             boolean residualOut = p.name().endsWith("o_proj.weight") || p.name().endsWith("down_proj.weight")
-                    || p.name().endsWith(".w2.weight");
+                    || p.name().endsWith(".w2.weight") || p.name().endsWith("mlp.c_proj.weight");
             double std = residualOut ? residualStd : 0.02;
             for (int i = 0; i < w.length; i++) {
                 w[i] = (float) (r.nextGaussian() * std);
@@ -152,9 +179,11 @@ public final class TrainableLlama {
             a.attSlots = mask == null ? null : new float[b * shape.heads() * t * mask.slots];
             a.attnOut = new float[n * shape.qDim()];
             a.mid = new float[n * d];
+            a.attnMean = new float[n];
             if (!shape.attentionOnly()) {
                 a.ffnNormed = new float[n * d];
                 a.ffnRstd = new float[n];
+                a.ffnMean = new float[n];
                 a.gate = new float[n * shape.hidden()];
                 a.up = new float[n * shape.hidden()];
                 a.act = new float[n * shape.hidden()];
@@ -164,6 +193,7 @@ public final class TrainableLlama {
         residual = new float[(shape.layers() + 1) * n * d];
         finalNormed = new float[n * d];
         finalRstd = new float[n];
+        finalMean = new float[n];
         probs = new float[n * shape.vocab()];
         losses = new float[n];
     }
@@ -178,18 +208,27 @@ public final class TrainableLlama {
         int d = shape.dim();
         inputs = tokens;
         Embedding.forward(residual, tokens, embed.value(), n, d);
+        if (positions != null) {
+            LearnedPositions.forward(residual, positions.value(), n, t, d);
+        }
         float[] x = new float[n * d];
         float[] tmp = new float[n * d];
         for (int l = 0; l < shape.layers(); l++) {
             Block w = blocks[l];
             BlockActs a = acts[l];
             System.arraycopy(residual, l * n * d, x, 0, n * d);
-            RmsNorm.forward(a.attnNormed, a.attnRstd, x, w.attnNorm().value(), n, d, shape.normEps());
+            BlockExtras e = extras[l];
+            normForward(a.attnNormed, a.attnMean, a.attnRstd, x, w.attnNorm(), e.attnNormBias(), n);
             Linear.forward(a.q, a.attnNormed, w.wq().value(), n, d, shape.qDim(), par);
             Linear.forward(a.k, a.attnNormed, w.wk().value(), n, d, shape.kvDim(), par);
             Linear.forward(a.v, a.attnNormed, w.wv().value(), n, d, shape.kvDim(), par);
-            rope.forward(a.q, n, t, shape.heads());
-            rope.forward(a.k, n, t, shape.kvHeads());
+            addBias(a.q, e.bq(), n);
+            addBias(a.k, e.bk(), n);
+            addBias(a.v, e.bv(), n);
+            if (positions == null) {
+                rope.forward(a.q, n, t, shape.heads());
+                rope.forward(a.k, n, t, shape.kvHeads());
+            }
             if (mask == null) {
                 Attention.forward(a.attnOut, a.att, a.q, a.k, a.v, b, t, shape.heads(), shape.kvHeads(), shape.headDim(), par);
             } else {
@@ -197,6 +236,7 @@ public final class TrainableLlama {
                         shape.kvHeads(), shape.headDim(), par);
             }
             Linear.forward(tmp, a.attnOut, w.wo().value(), n, shape.qDim(), d, par);
+            addBias(tmp, e.bo(), n);
             for (int i = 0; i < n * d; i++) {
                 a.mid[i] = x[i] + tmp[i];
             }
@@ -207,14 +247,20 @@ public final class TrainableLlama {
                 continue;
             }
             int h = shape.hidden();
-            RmsNorm.forward(a.ffnNormed, a.ffnRstd, a.mid, w.ffnNorm().value(), n, d, shape.normEps());
+            normForward(a.ffnNormed, a.ffnMean, a.ffnRstd, a.mid, w.ffnNorm(), e.ffnNormBias(), n);
             if (w.moe() != null) {
                 w.moe().forward(tmp, a.ffnNormed, tokens, n, new Random(expertSeed * 0x9E3779B97F4A7C15L + l));
             } else {
-                Linear.forward(a.gate, a.ffnNormed, w.wGate().value(), n, d, h, par);
                 Linear.forward(a.up, a.ffnNormed, w.wUp().value(), n, d, h, par);
-                SwiGlu.forward(a.act, a.gate, a.up, n * h);
+                if (w.wGate() != null) {
+                    Linear.forward(a.gate, a.ffnNormed, w.wGate().value(), n, d, h, par);
+                    SwiGlu.forward(a.act, a.gate, a.up, n * h);
+                } else {
+                    addBias(a.up, e.upBias(), n);
+                    Gelu.forward(a.act, a.up, n * h);
+                }
                 Linear.forward(tmp, a.act, w.wDown().value(), n, h, d, par);
+                addBias(tmp, e.downBias(), n);
             }
             for (int i = 0; i < n * d; i++) {
                 residual[next + i] = a.mid[i] + tmp[i];
@@ -222,7 +268,7 @@ public final class TrainableLlama {
             skipRows(l, t, d);
         }
         float[] last = Arrays.copyOfRange(residual, shape.layers() * n * d, (shape.layers() + 1) * n * d);
-        RmsNorm.forward(finalNormed, finalRstd, last, finalNorm.value(), n, d, shape.normEps());
+        normForward(finalNormed, finalMean, finalRstd, last, finalNorm, finalNormBias, n);
         Linear.forward(probs, finalNormed, lmHead.value(), n, d, shape.vocab(), par);
         if (targets == null) {
             return Double.NaN;
@@ -334,7 +380,7 @@ public final class TrainableLlama {
         Linear.backward(dFinal, lmHead.grad(), dLogits, finalNormed, lmHead.value(), n, d, vocab, par);
         float[] dx = new float[n * d];
         float[] last = Arrays.copyOfRange(residual, shape.layers() * n * d, (shape.layers() + 1) * n * d);
-        RmsNorm.backward(dx, finalNorm.grad(), dFinal, last, finalNorm.value(), finalRstd, n, d);
+        normBackward(dx, finalNorm, finalNormBias, dFinal, last, finalMean, finalRstd, n);
 
         float[] x = new float[n * d];
         float[] dNormed = new float[n * d];
@@ -365,28 +411,36 @@ public final class TrainableLlama {
                     }
                 }
             }
+            BlockExtras e = extras[l];
             System.arraycopy(dx, 0, dMid, 0, n * d);
             if (w.moe() != null) {
                 Arrays.fill(dNormed, 0f);
                 w.moe().backward(dNormed, dx);
-                RmsNorm.backward(dMid, w.ffnNorm().grad(), dNormed, a.mid, w.ffnNorm().value(), a.ffnRstd, n, d);
+                normBackward(dMid, w.ffnNorm(), e.ffnNormBias(), dNormed, a.mid, a.ffnMean, a.ffnRstd, n);
             } else if (!shape.attentionOnly()) {
                 int h = shape.hidden();
                 Arrays.fill(dAct, 0f);
                 Arrays.fill(dGate, 0f);
                 Arrays.fill(dUp, 0f);
                 Arrays.fill(dNormed, 0f);
+                backBias(e.downBias(), dx, n);
                 Linear.backward(dAct, w.wDown().grad(), dx, a.act, w.wDown().value(), n, h, d, par);
-                SwiGlu.backward(dGate, dUp, dAct, a.gate, a.up, n * h);
-                Linear.backward(dNormed, w.wGate().grad(), dGate, a.ffnNormed, w.wGate().value(), n, d, h, par);
+                if (w.wGate() != null) {
+                    SwiGlu.backward(dGate, dUp, dAct, a.gate, a.up, n * h);
+                    Linear.backward(dNormed, w.wGate().grad(), dGate, a.ffnNormed, w.wGate().value(), n, d, h, par);
+                } else {
+                    Gelu.backward(dUp, dAct, a.up, n * h);
+                    backBias(e.upBias(), dUp, n);
+                }
                 Linear.backward(dNormed, w.wUp().grad(), dUp, a.ffnNormed, w.wUp().value(), n, d, h, par);
-                RmsNorm.backward(dMid, w.ffnNorm().grad(), dNormed, a.mid, w.ffnNorm().value(), a.ffnRstd, n, d);
+                normBackward(dMid, w.ffnNorm(), e.ffnNormBias(), dNormed, a.mid, a.ffnMean, a.ffnRstd, n);
             }
             Arrays.fill(dAttnOut, 0f);
             Arrays.fill(dq, 0f);
             Arrays.fill(dk, 0f);
             Arrays.fill(dv, 0f);
             Arrays.fill(dNormed, 0f);
+            backBias(e.bo(), dMid, n);
             Linear.backward(dAttnOut, w.wo().grad(), dMid, a.attnOut, w.wo().value(), n, shape.qDim(), d, par);
             if (mask == null) {
                 Attention.backward(dq, dk, dv, dAttnOut, a.att, a.q, a.k, a.v,
@@ -399,8 +453,13 @@ public final class TrainableLlama {
                 MaskedAttention.backward(dq, dk, dv, dkCut, dvCut, dAttnOut, a.att, a.attSlots, a.q, a.k, a.v, mask,
                         batch, shape.heads(), shape.kvHeads(), shape.headDim(), par);
             }
-            rope.backward(dq, n, seq, shape.heads());
-            rope.backward(dk, n, seq, shape.kvHeads());
+            if (positions == null) {
+                rope.backward(dq, n, seq, shape.heads());
+                rope.backward(dk, n, seq, shape.kvHeads());
+            }
+            backBias(e.bq(), dq, n);
+            backBias(e.bk(), dk, n);
+            backBias(e.bv(), dv, n);
             Linear.backward(dNormed, w.wq().grad(), dq, a.attnNormed, w.wq().value(), n, d, shape.qDim(), par);
             Linear.backward(dNormed, w.wk().grad(), dk, a.attnNormed, w.wk().value(), n, d, shape.kvDim(), par);
             Linear.backward(dNormed, w.wv().grad(), dv, a.attnNormed, w.wv().value(), n, d, shape.kvDim(), par);
@@ -408,18 +467,55 @@ public final class TrainableLlama {
             if (detaching) {
                 // stop-gradient memory (Dai et al. 2019 sec. 3.2): its keys/values train W_k, W_v and the norm gain only
                 Arrays.fill(dNormedCut, 0f);
-                rope.backward(dkCut, n, seq, shape.kvHeads());
+                if (positions == null) {
+                    rope.backward(dkCut, n, seq, shape.kvHeads());
+                }
+                backBias(e.bk(), dkCut, n);
+                backBias(e.bv(), dvCut, n);
                 Linear.backward(dNormedCut, w.wk().grad(), dkCut, a.attnNormed, w.wk().value(), n, d, shape.kvDim(), par);
                 Linear.backward(dNormedCut, w.wv().grad(), dvCut, a.attnNormed, w.wv().value(), n, d, shape.kvDim(), par);
-                RmsNorm.backward(dxCut, w.attnNorm().grad(), dNormedCut, x, w.attnNorm().value(), a.attnRstd, n, d);
+                normBackward(dxCut, w.attnNorm(), e.attnNormBias(), dNormedCut, x, a.attnMean, a.attnRstd, n);
             }
             System.arraycopy(dMid, 0, dx, 0, n * d);
-            RmsNorm.backward(dx, w.attnNorm().grad(), dNormed, x, w.attnNorm().value(), a.attnRstd, n, d);
+            normBackward(dx, w.attnNorm(), e.attnNormBias(), dNormed, x, a.attnMean, a.attnRstd, n);
             if (passed != null) {
                 for (int i = 0; i < n * d; i++) dx[i] += passed[i];
             }
         }
         Embedding.backward(embed.grad(), dx, inputs, n, d);
+        if (positions != null) {
+            LearnedPositions.backward(positions.grad(), dx, n, seq, d);
+        }
+    }
+
+    /** RMSNorm when the design has no norm bias, else LayerNorm; {@code mean} is unused by RMSNorm. */
+    private void normForward(float[] y, float[] mean, float[] rstd, float[] x, Param gain, Param bias, int n) {
+        if (bias == null) {
+            RmsNorm.forward(y, rstd, x, gain.value(), n, shape.dim(), shape.normEps());
+        } else {
+            LayerNorm.forward(y, mean, rstd, x, gain.value(), bias.value(), n, shape.dim(), shape.normEps());
+        }
+    }
+
+    private void normBackward(float[] dx, Param gain, Param bias, float[] dy, float[] x, float[] mean, float[] rstd, int n) {
+        if (bias == null) {
+            RmsNorm.backward(dx, gain.grad(), dy, x, gain.value(), rstd, n, shape.dim());
+        } else {
+            LayerNorm.backward(dx, gain.grad(), bias.grad(), dy, x, gain.value(), mean, rstd, n, shape.dim());
+        }
+    }
+
+    /** y += bias on every row when the design has this bias. */
+    private static void addBias(float[] y, Param bias, int n) {
+        if (bias != null) {
+            Bias.forward(y, bias.value(), n, bias.rows());
+        }
+    }
+
+    private static void backBias(Param bias, float[] dy, int n) {
+        if (bias != null) {
+            Bias.backward(bias.grad(), dy, n, bias.rows());
+        }
     }
 
     /** Global L2 norm of all gradients (Pascanu et al. 2013 clip by this); scales them down to {@code max} if above. */

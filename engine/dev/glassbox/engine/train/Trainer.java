@@ -3,6 +3,7 @@ package dev.glassbox.engine.train;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -48,15 +49,27 @@ public final class Trainer {
             Checkpoint.readOptimizer(o.out(), opt);
             start = r.step();
             log.accept("resuming " + o.out() + " at step " + start);
+        } else if (o.regime().init() != null) {
+            model = initialWeights(o.regime().init());
+            opt = new AdamW(model.params(), 0.9f, 0.95f, 1e-8f, o.weightDecay());
         } else {
+            if (o.out() != null) {
+                Checkpoint.requireSavable(o.shape()); // refuse before training, not at the first save
+            }
             model = new TrainableLlama(o.shape(), par);
             model.initialise(o.seed());
             opt = new AdamW(model.params(), 0.9f, 0.95f, 1e-8f, o.weightDecay());
         }
+        Regime regime = o.regime();
+        regime.freezing().validate(model.shape().layers());
+        if (regime.freezing() != Freezing.NONE) {
+            log.accept("frozen: " + regime.freezing().describe());
+        }
         ModelShape s = model.shape();
-        log.accept(String.format(Locale.ROOT, "%s: %,d parameters (%d layers, %d heads, dim %d%s), vocab %d, seq %d, batch %d",
+        log.accept(String.format(Locale.ROOT, "%s: %,d parameters (%d layers, %d heads, dim %d%s%s), vocab %d, seq %d, batch %d",
                 o.data().describe(), model.parameterCount(), s.layers(), s.heads(), s.dim(),
-                s.attentionOnly() ? ", attention-only" : ", hidden " + s.hidden(), s.vocab(), o.seq(), o.batch())
+                s.attentionOnly() ? ", attention-only" : ", hidden " + s.hidden(),
+                s.design().equals(BlockDesign.LLAMA) ? "" : ", " + s.design().describe(), s.vocab(), o.seq(), o.batch())
                 + (s.context().isFull() ? "" : ", context " + s.context().spec()));
         LrSchedule schedule = new LrSchedule(o.lr(), o.lr() / 10, o.warmupSteps(), o.steps());
         List<Batch> valid = o.data().validation(o.batch(), o.seq());
@@ -73,8 +86,13 @@ public final class Trainer {
             double balance = model.balanceLoss();
             model.zeroGrad();
             model.backward(b.targets());
+            double orth = regime.orthogonality() > 0 ? OrthogonalityPenalty.addGradient(model, regime.orthogonality()) : 0;
+            boolean[] trainable = regime.freezing().trainable(model, step);
+            for (int i = 0; i < trainable.length; i++) {
+                if (!trainable[i]) Arrays.fill(model.params().get(i).grad(), 0f); // frozen: not in the clip norm either
+            }
             double norm = model.clipGradNorm(o.clip());
-            opt.step(model.params(), schedule.at(step));
+            opt.step(model.params(), schedule.at(step), trainable);
             losses.add(trainLoss);
             tokens += (long) b.batch() * b.seq();
             boolean last = step == Math.min(stopAt, o.steps()) - 1;
@@ -82,10 +100,11 @@ public final class Trainer {
                 val = validate(model, valid);
                 double secs = (System.nanoTime() - t0) / 1e9;
                 double eta = secs / (step + 1 - start) * (o.steps() - step - 1);
-                String aux = s.routing().moe() && s.routing().balanceLoss() > 0
-                        ? String.format(Locale.ROOT, "  balance %.4f", balance) : "";
+                String extra = (s.routing().moe() && s.routing().balanceLoss() > 0
+                        ? String.format(Locale.ROOT, "  balance %.4f", balance) : "")
+                        + (regime.orthogonality() > 0 ? String.format(Locale.ROOT, "  orth %.4f", orth) : "");
                 log.accept(String.format(Locale.ROOT, "step %5d/%d  loss %.4f%s  val %.4f  lr %.2e  |g| %.2f  %,.0f tok/s  ETA %s",
-                        step + 1, o.steps(), trainLoss, aux, val, schedule.at(step), norm, tokens / secs, duration(eta)));
+                        step + 1, o.steps(), trainLoss, extra, val, schedule.at(step), norm, tokens / secs, duration(eta)));
             }
             if (o.out() != null && o.saveEvery() > 0 && (step + 1) % o.saveEvery() == 0 && !last) {
                 save(model, opt, step + 1, trainLoss, val, (System.nanoTime() - t0) / 1e9);
@@ -101,6 +120,21 @@ public final class Trainer {
             log.accept("saved " + o.out());
         }
         return new Result(model, trainLoss, val, secs, secs > 0 ? tokens / secs : 0, losses, end);
+    }
+
+    /** The weights of the --init checkpoint, checked against this run's vocabulary and context. */
+    private TrainableLlama initialWeights(java.nio.file.Path dir) throws IOException {
+        Checkpoint.Restored r = Checkpoint.read(dir, par);
+        if (!r.tokenizer().pieces().equals(o.data().tokenizer().pieces())) {
+            throw new IllegalArgumentException("--init " + dir + ": the checkpoint's vocabulary differs from this data's"
+                    + " (tokenise the data with the checkpoint's tokenizer)");
+        }
+        if (o.seq() > r.model().shape().seq()) {
+            throw new IllegalArgumentException("--seq " + o.seq() + " exceeds the --init checkpoint's context of "
+                    + r.model().shape().seq());
+        }
+        log.accept("fine-tuning from " + dir + " (trained " + r.step() + " steps)");
+        return r.model();
     }
 
     /** Mean cross-entropy over the held-out batches (without the balance loss). */
@@ -123,6 +157,10 @@ public final class Trainer {
         t.put("seq", o.seq());
         t.put("lr", o.lr());
         t.put("parameters", model.parameterCount());
+        Regime r = o.regime();
+        if (r.orthogonality() > 0) t.put("orthogonality", r.orthogonality());
+        if (r.freezing() != Freezing.NONE) t.put("freeze", r.freezing().describe());
+        if (r.init() != null) t.put("init", r.init().toString());
         t.put("final_train_loss", loss);
         t.put("final_val_loss", val);
         t.put("seconds", Math.round(secs * 10) / 10.0);
