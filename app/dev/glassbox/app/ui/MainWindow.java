@@ -144,7 +144,8 @@ public final class MainWindow extends BorderPane {
         workspaces.setId("workspaces");
         workspaces.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         workspaces.getTabs().addAll(tab("Explore", "Ctrl+1", new StackPane(explorer, emptyState)),
-                tab("Heads", "Ctrl+2", heads), tab("Context lab", "Ctrl+3", context), tab("Routing", "Ctrl+4", routing));
+                lazyTab("Heads", "Ctrl+2", heads), lazyTab("Context lab", "Ctrl+3", context),
+                lazyTab("Routing", "Ctrl+4", routing));
         model.addListener((o, a, m) -> {
             heads.setModel(m);
             context.setModel(m);
@@ -162,6 +163,17 @@ public final class MainWindow extends BorderPane {
         Tab t = new Tab(name, content);
         t.setId("tab" + name.replace(" ", ""));
         t.setTooltip(new Tooltip(name + " (" + key + ")"));
+        return t;
+    }
+
+    /** A tab whose content joins the scene when first selected: hidden workspaces cost no CSS, skin or layout work at start-up. */
+    private static Tab lazyTab(String name, String key, javafx.scene.Node content) {
+        Tab t = tab(name, key, new StackPane());
+        t.selectedProperty().addListener((o, was, selected) -> {
+            if (selected && t.getContent() != content) {
+                t.setContent(content);
+            }
+        });
         return t;
     }
 
