@@ -22,11 +22,20 @@ public final class Trainer {
     private final TrainOptions o;
     private final Parallel par;
     private final Consumer<String> log;
+    private TrainingListener listener = TrainingListener.NONE;
+    private TrainingControl control = new TrainingControl();
 
     public Trainer(TrainOptions options, Parallel par, Consumer<String> log) {
         this.o = options;
         this.par = par;
         this.log = log;
+    }
+
+    /** Reports every step to {@code l} and obeys {@code c} between steps (pause, resume, stop). */
+    public Trainer observe(TrainingListener l, TrainingControl c) {
+        this.listener = java.util.Objects.requireNonNull(l, "listener");
+        this.control = java.util.Objects.requireNonNull(c, "control");
+        return this;
     }
 
     public Result run() throws IOException {
@@ -64,7 +73,12 @@ public final class Trainer {
         double trainLoss = Double.NaN;
         long t0 = System.nanoTime();
         long tokens = 0;
+        boolean stopped = false;
         for (int step = start; step < Math.min(stopAt, o.steps()); step++) {
+            if (!control.awaitNextStep()) {
+                stopped = true;
+                break;
+            }
             Batch b = o.data().trainBatch(o.seed(), step, o.batch(), o.seq());
             trainLoss = model.forward(b.inputs(), b.targets(), b.batch(), b.seq());
             model.zeroGrad();
@@ -74,20 +88,25 @@ public final class Trainer {
             losses.add(trainLoss);
             tokens += (long) b.batch() * b.seq();
             boolean last = step == Math.min(stopAt, o.steps()) - 1;
-            if ((step + 1) % o.evalEvery() == 0 || last) {
+            boolean evaluated = (step + 1) % o.evalEvery() == 0 || last;
+            if (evaluated) {
                 val = validate(model, valid);
                 double secs = (System.nanoTime() - t0) / 1e9;
                 double eta = secs / (step + 1 - start) * (o.steps() - step - 1);
                 log.accept(String.format(Locale.ROOT, "step %5d/%d  loss %.4f  val %.4f  lr %.2e  |g| %.2f  %,.0f tok/s  ETA %s",
                         step + 1, o.steps(), trainLoss, val, schedule.at(step), norm, tokens / secs, duration(eta)));
             }
+            double secsSoFar = (System.nanoTime() - t0) / 1e9;
+            listener.step(new TrainingProgress(step + 1, o.steps(), trainLoss,
+                    evaluated ? java.util.OptionalDouble.of(val) : java.util.OptionalDouble.empty(), schedule.at(step), norm,
+                    tokens / secsSoFar, secsSoFar / (step + 1 - start) * (o.steps() - step - 1)), access(model));
             if (o.out() != null && o.saveEvery() > 0 && (step + 1) % o.saveEvery() == 0 && !last) {
                 save(model, opt, step + 1, trainLoss, val, (System.nanoTime() - t0) / 1e9);
             }
         }
         double secs = (System.nanoTime() - t0) / 1e9;
-        int end = Math.max(start, Math.min(stopAt, o.steps()));
-        if (start >= end) {
+        int end = start + losses.size();
+        if (start >= end || stopped) {
             val = validate(model, valid);
         }
         if (o.out() != null) {
@@ -95,6 +114,16 @@ public final class Trainer {
             log.accept("saved " + o.out());
         }
         return new Result(model, trainLoss, val, secs, secs > 0 ? tokens / secs : 0, losses, end);
+    }
+
+    private static TrainingListener.ModelAccess access(TrainableLlama model) {
+        return new TrainingListener.ModelAccess() {
+            @Override
+            public float[][][][] attention(int[] tokens) { return AttentionProbe.read(model, tokens); }
+
+            @Override
+            public TrainableLlama model() { return model; }
+        };
     }
 
     /** Mean loss over the held-out batches. */

@@ -1,0 +1,96 @@
+package dev.glassbox.engine.train;
+
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Cooperative pause, resume and stop of a running {@link Trainer}, from any thread. The trainer asks
+ * {@link #awaitNextStep()} before every step: a pause requested during step k takes effect after step k
+ * (the trainer then waits), a stop requested during step k ends the run after step k.
+ */
+public final class TrainingControl {
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private boolean pauseRequested;
+    private boolean stopRequested;
+    private boolean waiting;
+
+    public void pause() {
+        lock.lock();
+        try {
+            pauseRequested = true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public void resume() {
+        lock.lock();
+        try {
+            pauseRequested = false;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Ends the run after the current step (also when paused). */
+    public void stop() {
+        lock.lock();
+        try {
+            stopRequested = true;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public boolean stopRequested() {
+        lock.lock();
+        try {
+            return stopRequested;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public boolean pauseRequested() {
+        lock.lock();
+        try {
+            return pauseRequested;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** True while the trainer is parked by a pause (it has finished its step and is not computing). */
+    public boolean paused() {
+        lock.lock();
+        try {
+            return waiting;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Called by the trainer before each step: waits while paused; false when the run must end (stop or interrupt). */
+    boolean awaitNextStep() {
+        lock.lock();
+        try {
+            while (pauseRequested && !stopRequested) {
+                waiting = true;
+                try {
+                    changed.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    stopRequested = true;
+                } finally {
+                    waiting = false;
+                }
+            }
+            return !stopRequested;
+        } finally {
+            lock.unlock();
+        }
+    }
+}
