@@ -115,6 +115,33 @@ class TrainingListenerTest {
     }
 
     @Test
+    void actionsRunOnTheTrainingThreadBetweenStepsEvenWhilePaused() throws Exception {
+        TrainingControl c = new TrainingControl();
+        List<Integer> steps = java.util.Collections.synchronizedList(new ArrayList<>());
+        String[] trainerThread = new String[1];
+        CompletableFuture<Trainer.Result> run = CompletableFuture.supplyAsync(() -> {
+            trainerThread[0] = Thread.currentThread().getName();
+            try {
+                return new Trainer(options(), Parallel.SERIAL, line -> { }).observe((p, m) -> {
+                    steps.add(p.step());
+                    if (p.step() == 4) {
+                        c.pause();
+                    }
+                }, c).run();
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        });
+        awaitPaused(c);
+        CompletableFuture<String> action = new CompletableFuture<>();
+        c.betweenSteps(() -> action.complete(Thread.currentThread().getName() + " after " + steps.size()));
+        assertEquals(trainerThread[0] + " after 4", action.get(60, TimeUnit.SECONDS));
+        assertTrue(c.paused(), "still paused after the action");
+        c.resume();
+        assertEquals(STEPS, run.get(60, TimeUnit.SECONDS).steps());
+    }
+
+    @Test
     void attentionProbeReadsTheCurrentModelsCausalRows() throws Exception {
         int[] probe = new TaskData(SyntheticTask.COPY).validation(1, 16).getFirst().inputs();
         float[][][][][] last = new float[1][][][][];
