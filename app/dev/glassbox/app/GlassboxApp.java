@@ -1,6 +1,8 @@
 package dev.glassbox.app;
 
+import javafx.animation.AnimationTimer;
 import javafx.application.Application;
+import javafx.application.Platform;
 import javafx.scene.Scene;
 import javafx.stage.Stage;
 
@@ -11,13 +13,53 @@ import dev.glassbox.app.ui.Shortcuts;
 
 /** The desktop application. */
 public final class GlassboxApp extends Application {
+    /** Set by {@link Main} for {@code --measure-startup}; null otherwise. */
+    static StartupClock clock;
+
     @Override
     public void start(Stage stage) {
+        mark("fx-start");
         MainWindow window = new MainWindow(ModelCatalog.discover(), RecentModels.user());
+        mark("window-built");
         Scene scene = new Scene(window, 1400, 900);
         Shortcuts.install(scene, stage, window);
         stage.setScene(scene);
         stage.setTitle("Glassbox");
         stage.show();
+        mark("shown");
+        if (clock != null) {
+            reportWhenInteractive(window);
+        }
+    }
+
+    private static void mark(String milestone) {
+        if (clock != null) {
+            clock.mark(milestone);
+        }
+    }
+
+    /** Waits for the model, then for the next frame drawn with it, prints the milestones and quits. */
+    private static void reportWhenInteractive(MainWindow window) {
+        Runnable onModel = () -> {
+            clock.mark("model-loaded");
+            new AnimationTimer() {
+                @Override
+                public void handle(long now) {
+                    stop();
+                    clock.mark("interactive");
+                    System.out.println(clock.report());
+                    Platform.exit();
+                }
+            }.start();
+        };
+        if (window.modelProperty().get() != null) {
+            onModel.run();
+        } else {
+            window.modelProperty().addListener((o, a, m) -> {
+                if (m != null) {
+                    onModel.run();
+                }
+            });
+        }
     }
 }

@@ -75,6 +75,10 @@ public final class MainWindow extends BorderPane {
     final HeadsWorkspace heads = new HeadsWorkspace(analysis, this::showError, this::analysisText);
     final ContextWorkspace context = new ContextWorkspace(analysis, this::showError, this::analysisText);
     final RoutingWorkspace routing = new RoutingWorkspace(analysis, this::showError, this::analysisText);
+    final TrainWorkspace train = new TrainWorkspace(this::showError, dir -> {
+        selectWorkspace(0); // first: loading stops what the shown workspace runs
+        openModel(dir);
+    });
     final TabPane workspaces = new TabPane();
     private final ModelService modelService = new ModelService();
     private final RunService runService = new RunService();
@@ -146,7 +150,8 @@ public final class MainWindow extends BorderPane {
         workspaces.setId("workspaces");
         workspaces.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         workspaces.getTabs().addAll(tab("Explore", "Ctrl+1", new StackPane(explorer, emptyState)),
-                tab("Heads", "Ctrl+2", heads), tab("Context lab", "Ctrl+3", context), tab("Routing", "Ctrl+4", routing));
+                lazyTab("Heads", "Ctrl+2", heads), lazyTab("Context lab", "Ctrl+3", context),
+                lazyTab("Routing", "Ctrl+4", routing), lazyTab("Train", "Ctrl+5", train));
         model.addListener((o, a, m) -> {
             heads.setModel(m);
             context.setModel(m);
@@ -168,7 +173,18 @@ public final class MainWindow extends BorderPane {
         return t;
     }
 
-    /** Shows workspace {@code index} (0 Explore, 1 Heads, 2 Context lab, 3 Routing). */
+    /** A tab whose content joins the scene when first selected: hidden workspaces cost no CSS, skin or layout work at start-up. */
+    private static Tab lazyTab(String name, String key, javafx.scene.Node content) {
+        Tab t = tab(name, key, new StackPane());
+        t.selectedProperty().addListener((o, was, selected) -> {
+            if (selected && t.getContent() != content) {
+                t.setContent(content);
+            }
+        });
+        return t;
+    }
+
+    /** Shows workspace {@code index} (0 Explore, 1 Heads, 2 Context lab, 3 Routing, 4 Train). */
     public void selectWorkspace(int index) {
         if (index >= 0 && index < workspaces.getTabs().size()) {
             workspaces.getSelectionModel().select(index);
@@ -289,7 +305,9 @@ public final class MainWindow extends BorderPane {
 
     /** Ctrl+Enter: generate in Explore, or start the shown workspace's run. */
     public void runShown() {
-        if (workspaces.getSelectionModel().getSelectedItem().getContent() instanceof WorkspacePane w) {
+        if (trainShown()) {
+            train.start();
+        } else if (workspaces.getSelectionModel().getSelectedItem().getContent() instanceof WorkspacePane w) {
             if (!w.run.isDisabled()) {
                 w.runNow();
             }
@@ -336,6 +354,20 @@ public final class MainWindow extends BorderPane {
         heads.cancelRun();
         context.cancelRun();
         routing.cancelRun();
+        if (trainShown()) {
+            train.stop(); // only from the Train workspace: opening its checkpoint must not end the run
+        }
+    }
+
+    private boolean trainShown() {
+        return workspaces.getSelectionModel().getSelectedItem().getContent() == train;
+    }
+
+    /** Ctrl+P: pauses or resumes training when the Train workspace is shown. */
+    public void togglePauseTraining() {
+        if (trainShown()) {
+            train.togglePause();
+        }
     }
 
     private void start(LoadedModel m, int[] ids, dev.glassbox.engine.model.Generation.Settings settings) {

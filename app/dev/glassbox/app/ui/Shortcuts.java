@@ -5,7 +5,7 @@ import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyEvent;
 import javafx.stage.Stage;
 
-/** Ctrl+Enter generate (or run the shown workspace), Esc stop, F11 full screen, Ctrl+plus/minus zoom, Ctrl+O open, Ctrl+1..4 workspaces. */
+/** Ctrl+Enter generate (or run the shown workspace), Esc stop, F11 full screen, Ctrl+plus/minus zoom, Ctrl+O open, Ctrl+1..5 workspaces, Ctrl+P pause/resume training. */
 public final class Shortcuts {
     private Shortcuts() {
     }
@@ -25,8 +25,10 @@ public final class Shortcuts {
                 w.zoom(1.1);
             } else if (ctrl && (k == KeyCode.MINUS || k == KeyCode.SUBTRACT)) {
                 w.zoom(1 / 1.1);
-            } else if (ctrl && k.isDigitKey() && k.getChar().charAt(0) >= '1' && k.getChar().charAt(0) <= '4') {
+            } else if (ctrl && k.isDigitKey() && k.getChar().charAt(0) >= '1' && k.getChar().charAt(0) <= '5') {
                 w.selectWorkspace(k.getChar().charAt(0) - '1');
+            } else if (ctrl && k == KeyCode.P) {
+                w.togglePauseTraining();
             } else if (ctrl && k == KeyCode.O) {
                 w.chooseFile();
             } else {

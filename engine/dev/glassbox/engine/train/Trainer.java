@@ -23,11 +23,20 @@ public final class Trainer {
     private final TrainOptions o;
     private final Parallel par;
     private final Consumer<String> log;
+    private TrainingListener listener = TrainingListener.NONE;
+    private TrainingControl control = new TrainingControl();
 
     public Trainer(TrainOptions options, Parallel par, Consumer<String> log) {
         this.o = options;
         this.par = par;
         this.log = log;
+    }
+
+    /** Reports every step to {@code l} and obeys {@code c} between steps (pause, resume, stop). */
+    public Trainer observe(TrainingListener l, TrainingControl c) {
+        this.listener = java.util.Objects.requireNonNull(l, "listener");
+        this.control = java.util.Objects.requireNonNull(c, "control");
+        return this;
     }
 
     public Result run() throws IOException {
@@ -78,7 +87,12 @@ public final class Trainer {
         double trainLoss = Double.NaN;
         long t0 = System.nanoTime();
         long tokens = 0;
+        boolean stopped = false;
         for (int step = start; step < Math.min(stopAt, o.steps()); step++) {
+            if (!control.awaitNextStep()) {
+                stopped = true;
+                break;
+            }
             Batch b = o.data().trainBatch(o.seed(), step, o.batch(), o.seq());
             model.setRouting(RandomRouting.paths(s.routing().randomRouting(), o.seed(), step, b.batch(), s.layers()),
                     o.seed() * 1_000_003L + step);
@@ -96,7 +110,8 @@ public final class Trainer {
             losses.add(trainLoss);
             tokens += (long) b.batch() * b.seq();
             boolean last = step == Math.min(stopAt, o.steps()) - 1;
-            if ((step + 1) % o.evalEvery() == 0 || last) {
+            boolean evaluated = (step + 1) % o.evalEvery() == 0 || last;
+            if (evaluated) {
                 val = validate(model, valid);
                 double secs = (System.nanoTime() - t0) / 1e9;
                 double eta = secs / (step + 1 - start) * (o.steps() - step - 1);
@@ -106,13 +121,17 @@ public final class Trainer {
                 log.accept(String.format(Locale.ROOT, "step %5d/%d  loss %.4f%s  val %.4f  lr %.2e  |g| %.2f  %,.0f tok/s  ETA %s",
                         step + 1, o.steps(), trainLoss, extra, val, schedule.at(step), norm, tokens / secs, duration(eta)));
             }
+            double secsSoFar = (System.nanoTime() - t0) / 1e9;
+            listener.step(new TrainingProgress(step + 1, o.steps(), trainLoss,
+                    evaluated ? java.util.OptionalDouble.of(val) : java.util.OptionalDouble.empty(), schedule.at(step), norm,
+                    tokens / secsSoFar, secsSoFar / (step + 1 - start) * (o.steps() - step - 1)), access(model));
             if (o.out() != null && o.saveEvery() > 0 && (step + 1) % o.saveEvery() == 0 && !last) {
                 save(model, opt, step + 1, trainLoss, val, (System.nanoTime() - t0) / 1e9);
             }
         }
         double secs = (System.nanoTime() - t0) / 1e9;
-        int end = Math.max(start, Math.min(stopAt, o.steps()));
-        if (start >= end) {
+        int end = start + losses.size();
+        if (start >= end || stopped) {
             val = validate(model, valid);
         }
         if (o.out() != null) {
@@ -135,6 +154,19 @@ public final class Trainer {
         }
         log.accept("fine-tuning from " + dir + " (trained " + r.step() + " steps)");
         return r.model();
+    }
+
+    private static TrainingListener.ModelAccess access(TrainableLlama model) {
+        return new TrainingListener.ModelAccess() {
+            @Override
+            public float[][][][] attention(int[] tokens) {
+                model.setRouting(null, 0); // the probe runs at full depth
+                return AttentionProbe.read(model, tokens);
+            }
+
+            @Override
+            public TrainableLlama model() { return model; }
+        };
     }
 
     /** Mean cross-entropy over the held-out batches (without the balance loss). */
