@@ -140,6 +140,19 @@ public final class LlamaModel implements DecoderModel, Unembedding {
         return new Session(capture, intervention, capacity);
     }
 
+    /** A session that can also resume a position's forward at a later layer (for restart-from-layer ablation). */
+    public interface ResumableSession extends DecoderSession {
+        /**
+         * Sets the residual entering layer {@code layer} at position {@code pos} to {@code residual} and runs layers
+         * layer..L-1 and the head, caching keys and values of those layers as {@link #forward} does; returns the logits.
+         */
+        float[] forwardFrom(int layer, float[] residual, int pos);
+    }
+
+    public ResumableSession newResumableSession(Capture capture, Intervention intervention) {
+        return new Session(capture, intervention, config.contextLength());
+    }
+
     /** Tokens per batched-prefill block: enough to reuse each weight row from cache, small enough for L2. */
     static final int PREFILL_BLOCK = 32;
 
@@ -167,7 +180,7 @@ public final class LlamaModel implements DecoderModel, Unembedding {
         }
     }
 
-    private final class Session implements DecoderSession {
+    private final class Session implements ResumableSession {
         private final Capture cap;
         private final Intervention iv;
         private final int capacity;
@@ -219,14 +232,32 @@ public final class LlamaModel implements DecoderModel, Unembedding {
             if (pos < 0 || pos >= capacity) {
                 throw new IllegalArgumentException("position " + pos + " outside the cache of " + capacity);
             }
+            weights.tokenEmbedding.readRow(token, x, 0);
+            if (cap.on(HookPoint.EMBED)) cap.put(HookPoint.EMBED, -1, x, 0, c.dim());
+            return layersFrom(0, pos);
+        }
+
+        @Override
+        public float[] forwardFrom(int layer, float[] residual, int pos) {
+            if (layer < 0 || layer >= config.layers()) {
+                throw new IllegalArgumentException("layer " + layer + " outside 0.." + (config.layers() - 1));
+            }
+            if (pos < 0 || pos >= capacity) {
+                throw new IllegalArgumentException("position " + pos + " outside the cache of " + capacity);
+            }
+            if (residual.length != config.dim()) {
+                throw new IllegalArgumentException("residual has " + residual.length + " values, expected " + config.dim());
+            }
+            System.arraycopy(residual, 0, x, 0, residual.length);
+            return layersFrom(layer, pos);
+        }
+
+        private float[] layersFrom(int first, int pos) {
+            ModelConfig c = config;
             int dim = c.dim();
             int hd = c.headDim();
             int kvDim = c.kvDim();
-
-            weights.tokenEmbedding.readRow(token, x, 0);
-            if (cap.on(HookPoint.EMBED)) cap.put(HookPoint.EMBED, -1, x, 0, dim);
-
-            for (int l = 0; l < c.layers(); l++) {
+            for (int l = first; l < c.layers(); l++) {
                 Layer w = weights.layers[l];
                 if (iv.skipLayer(l, pos)) {
                     if (cap.on(HookPoint.RESID_POST, l)) cap.put(HookPoint.RESID_POST, l, x, 0, dim);
@@ -285,7 +316,7 @@ public final class LlamaModel implements DecoderModel, Unembedding {
         @Override
         public float[] prefill(int[] tokens, int start) {
             if (cap.any() || iv != Intervention.NONE || tokens.length < 2) {
-                return DecoderSession.super.prefill(tokens, start);
+                return ResumableSession.super.prefill(tokens, start);
             }
             if (start < 0 || start + tokens.length > capacity) {
                 throw new IllegalArgumentException("positions " + start + ".." + (start + tokens.length - 1)
