@@ -31,11 +31,13 @@ import javafx.stage.FileChooser;
 import dev.glassbox.app.service.AnalysisService;
 import dev.glassbox.engine.analysis.cluster.HierarchicalClustering;
 import dev.glassbox.engine.analysis.heads.CapturedRun;
+import dev.glassbox.engine.analysis.heads.EncoderHeads;
 import dev.glassbox.engine.analysis.heads.HeadAblation;
 import dev.glassbox.engine.analysis.heads.HeadAnalysis;
 import dev.glassbox.engine.analysis.heads.HeadReport;
 import dev.glassbox.engine.analysis.heads.HeadTable;
 import dev.glassbox.engine.analysis.heads.RepeatedTokens;
+import dev.glassbox.engine.model.BertModel;
 import dev.glassbox.engine.model.LlamaModel;
 import dev.glassbox.engine.model.LoadedModel;
 import dev.glassbox.engine.tensor.Parallel;
@@ -46,8 +48,10 @@ import dev.glassbox.visuals.heads.ScoreGridView;
 
 /**
  * Head analysis: per layer a heads x heads similarity (clustered, with dendrogram), a layers x heads map of
- * one role score, and for a clicked head its pattern, scores and a zero-ablation diff of the next-token top 5.
- * The numbers come from {@link HeadAnalysis} (the same call as the {@code heads} command).
+ * one role score, and for a clicked head its pattern, scores and an ablation toggle. On a decoder the ablation
+ * shows the diff of the next-token top 5; on an encoder (no next token) the change of the last hidden states,
+ * of the mean-pooled sentence embedding and of the next layer's attention. The numbers come from
+ * {@link HeadAnalysis} (the same call as the {@code heads} command).
  */
 final class HeadsWorkspace extends WorkspacePane {
     static final List<String> METRICS = List.of("wq", "wk", "wv", "wo", "qk", "ov", "qk_cosine", "ov_cosine", "js", "output_cosine");
@@ -72,11 +76,13 @@ final class HeadsWorkspace extends WorkspacePane {
     final Label headTitle = new Label("Click a head in the overview or the matrix");
     final Label scores = new Label();
     final ToggleButton ablate = new ToggleButton("Ablate");
+    final ChoiceBox<HeadAblation.Mode> ablationMode = new ChoiceBox<>();
     final Label ablation = new Label();
     final Label hover = new Label(" ");
     final Button export = new Button("Export CSV\u2026");
     private HeadReport report;
     private CapturedRun captured;
+    private EncoderHeads.EncoderRun encoderRun; // the clean encode an encoder's ablation restarts from
     private int[] selected;
 
     HeadsWorkspace(AnalysisService service, Consumer<String> onError, Supplier<String> prompt) {
@@ -104,7 +110,11 @@ final class HeadsWorkspace extends WorkspacePane {
         similarity.hoverTextProperty().addListener((o, a, s) -> hover.setText(s));
         overview.hoverTextProperty().addListener((o, a, s) -> hover.setText(s));
         pattern.hoverTextProperty().addListener((o, a, s) -> hover.setText(s));
-        ablate.setTooltip(new Tooltip("Re-run with this head's output zeroed and compare the next-token top 5"));
+        ablate.setTooltip(new Tooltip("Re-run with this head's output replaced (zero, or its mean over the input) and show what changed"));
+        ablationMode.setId("headsAblationMode");
+        ablationMode.getItems().addAll(HeadAblation.Mode.values());
+        ablationMode.setValue(HeadAblation.Mode.ZERO);
+        ablationMode.valueProperty().addListener((o, a, b) -> runAblation());
         ablate.setOnAction(e -> runAblation());
         export.setOnAction(e -> chooseExport());
         scores.setWrapText(true);
@@ -112,7 +122,7 @@ final class HeadsWorkspace extends WorkspacePane {
         ablation.setStyle("-fx-font-family: monospace;");
         ToolBar bar = new ToolBar(run, cancel, progress, message, new Separator(), new Label("Similarity"), metric,
                 new Label("layer"), layer, new Separator(), new Label("Overview"), role, new Separator(), export);
-        VBox detail = new VBox(6, headTitle, scores, pattern, ablate, ablation);
+        VBox detail = new VBox(6, headTitle, scores, pattern, new javafx.scene.layout.HBox(6, ablate, ablationMode), ablation);
         detail.setPadding(new Insets(4));
         pattern.setPrefSize(300, 300);
         SplitPane split = new SplitPane(titled("Heads \u00d7 heads (clustered, average linkage on 1 \u2212 similarity)", similarity),
@@ -134,18 +144,18 @@ final class HeadsWorkspace extends WorkspacePane {
     HeadReport report() { return report; }
 
     @Override
-    boolean supports(LoadedModel m) { return m.model() instanceof LlamaModel; }
+    boolean supports(LoadedModel m) { return m.model() instanceof LlamaModel || m.model() instanceof BertModel; }
 
     @Override
     void modelChanged(LoadedModel m) {
         report = null;
         captured = null;
+        encoderRun = null;
         selected = null;
         similarity.setScores("", new double[0][0], List.of(), List.of(), 0, 1, null);
         overview.setScores("", new double[0][0], List.of(), List.of(), 0, 1, null);
         if (m != null && !supports(m)) {
-            message.setText("This workspace analyses Llama-family decoders; for " + m.name()
-                    + " run `glassbox heads --model " + (m.format().equals("onnx") ? "minilm" : m.source()) + " --out DIR`, which supports encoders.");
+            message.setText("This workspace analyses Llama-family decoders and BERT encoders; " + m.name() + " is neither.");
         } else if (m != null) {
             layer.getValueFactory().setValue(0);
             ((javafx.scene.control.SpinnerValueFactory.IntegerSpinnerValueFactory) layer.getValueFactory()).setMax(m.config().layers() - 1);
@@ -170,20 +180,35 @@ final class HeadsWorkspace extends WorkspacePane {
         return HeadAnalysis.Settings.defaults(m.tokenizer().bos(), m.tokenizer().eos(), probe);
     }
 
+    /** One analysis: the report, the clean run it came from, and for encoders the clean encode. */
+    private record Analysis(HeadReport report, CapturedRun run, EncoderHeads.EncoderRun encoderRun) {
+    }
+
+    /** The analysis the workspace shows for {@code m} on {@code tokens} (engine thread). */
+    static HeadReport analyse(LoadedModel m, int[] tokens) {
+        return m.model() instanceof BertModel bert
+                ? HeadAnalysis.analyse(bert, tokens, settings(m), Parallel.shared())
+                : HeadAnalysis.analyse((LlamaModel) m.model(), tokens, settings(m), Parallel.shared());
+    }
+
     @Override
     void runNow() {
         LoadedModel m = model();
-        if (m == null || !(m.model() instanceof LlamaModel llama)) return;
+        if (m == null || !supports(m)) return;
         int[] tokens = inputTokens(m, promptText());
         launch("Head analysis", p -> {
             p.update("Scoring " + m.config().layers() * m.config().heads() + " heads on " + tokens.length + " tokens\u2026", -1, 1);
-            HeadReport r = HeadAnalysis.analyse(llama, tokens, settings(m), Parallel.shared());
+            HeadReport r = analyse(m, tokens);
             if (p.cancelled()) throw new java.util.concurrent.CancellationException();
-            CapturedRun c = CapturedRun.of(llama, tokens);
-            return new Object[] {r, c};
-        }, v -> {
-            report = (HeadReport) v[0];
-            captured = (CapturedRun) v[1];
+            if (m.model() instanceof BertModel bert) {
+                EncoderHeads.EncoderRun e = EncoderHeads.capture(bert, tokens);
+                return new Analysis(r, e.run(), e);
+            }
+            return new Analysis(r, CapturedRun.of(m.decoder(), tokens), null);
+        }, a -> {
+            report = a.report();
+            captured = a.run();
+            encoderRun = a.encoderRun();
             showSimilarity();
             showOverview();
             select(0, 0);
@@ -248,9 +273,10 @@ final class HeadsWorkspace extends WorkspacePane {
         headTitle.setText("layer " + l + " \u00b7 head " + h);
         scores.setText(String.format(Locale.ROOT,
                 "previous-token %s \u00b7 duplicate %s \u00b7 induction %s \u00b7 prefix matching %s%npositional: offset %d score %s"
-                        + " \u00b7 entropy %s \u00b7 sink mass %s \u00b7 importance (loss increase) %s",
+                        + " \u00b7 entropy %s \u00b7 sink mass %s \u00b7 importance (%s) %s",
                 f(r.roles().previousToken()), f(r.roles().duplicateToken()), f(r.roles().induction()), f(r.prefixMatching()),
-                r.roles().bestOffset(), f(r.roles().offsetScore()), f(r.entropy()), f(r.sinkMass()), f(r.importance())));
+                r.roles().bestOffset(), f(r.roles().offsetScore()), f(r.entropy()), f(r.sinkMass()),
+                encoderRun != null ? "hidden-state change" : "loss increase", f(r.importance())));
         Tokenizer tok = model().tokenizer();
         List<String> labels = new ArrayList<>();
         for (int id : captured.tokens()) labels.add(tok.display(id));
@@ -268,17 +294,46 @@ final class HeadsWorkspace extends WorkspacePane {
         }
         LoadedModel m = model();
         int l = selected[0], h = selected[1];
+        HeadAblation.Mode mode = ablationMode.getValue();
+        float[] replacement = HeadAblation.replacement(mode, HeadAblation.meanOutputs(captured), l, h, m.config().headDim());
+        if (m.model() instanceof BertModel bert) {
+            EncoderHeads.EncoderRun clean = encoderRun;
+            launch("Ablating L" + l + "H" + h, p -> EncoderHeads.change(bert, clean, l, h, replacement),
+                    c -> ablation.setText(encoderDiff(mode, c)));
+            return;
+        }
         int[] tokens = report.tokens();
         var clean = report.clean();
-        launch("Ablating L" + l + "H" + h, p -> HeadAblation.ablate(m.decoder(), tokens, clean, l, h,
-                new float[m.config().headDim()], 5), e -> ablation.setText(diff(m.tokenizer(), e)));
+        launch("Ablating L" + l + "H" + h, p -> HeadAblation.ablate(m.decoder(), tokens, clean, l, h, replacement, 5),
+                e -> ablation.setText(diff(m.tokenizer(), mode, e)));
+    }
+
+    /** What an encoder's ablation changed: hidden states, sentence embedding, the next layer's attention. */
+    static String encoderDiff(HeadAblation.Mode mode, EncoderHeads.Change c) {
+        HeadAblation.Effect e = c.effect();
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
+                "L%dH%d %s-ablated:%nlast hidden state: mean squared change %.6f%nsentence embedding (mean pool): cosine %.6f%n",
+                e.layer(), e.head(), mode.name().toLowerCase(Locale.ROOT), e.lossIncrease(), c.embeddingCosine()));
+        double[] js = c.nextLayerJs();
+        if (js.length == 0) {
+            return sb.append("(last layer: no later attention to change)").toString();
+        }
+        Integer[] order = new Integer[js.length];
+        for (int i = 0; i < order.length; i++) order[i] = i;
+        java.util.Arrays.sort(order, (a, b) -> Double.compare(js[b], js[a]));
+        sb.append(String.format(Locale.ROOT, "layer %d attention moved most (JS, bits):%n", e.layer() + 1));
+        for (int i = 0; i < Math.min(5, order.length); i++) {
+            sb.append(String.format(Locale.ROOT, "  L%dH%-3d %.6f%n", e.layer() + 1, order[i], js[order[i]]));
+        }
+        return sb.toString();
     }
 
     /** Top 5 next tokens before and after, with probabilities, marking tokens that moved. */
-    static String diff(Tokenizer tok, HeadAblation.Effect e) {
+    static String diff(Tokenizer tok, HeadAblation.Mode mode, HeadAblation.Effect e) {
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
-                "L%dH%d zeroed: loss %+.4f \u00b7 KL(last) %.4f nats%np(top) %.4f \u2192 %.4f%n%-18s %-18s%n",
-                e.layer(), e.head(), e.lossIncrease(), e.klLast(), e.topProbabilityBefore(), e.topProbabilityAfter(), "before", "after"));
+                "L%dH%d %s-ablated: loss %+.4f \u00b7 KL(last) %.4f nats%np(top) %.4f \u2192 %.4f%n%-18s %-18s%n",
+                e.layer(), e.head(), mode.name().toLowerCase(Locale.ROOT), e.lossIncrease(), e.klLast(),
+                e.topProbabilityBefore(), e.topProbabilityAfter(), "before", "after"));
         for (int i = 0; i < e.topBefore().length; i++) {
             String b = tok.display(e.topBefore()[i]);
             String a = i < e.topAfter().length ? tok.display(e.topAfter()[i]) : "";

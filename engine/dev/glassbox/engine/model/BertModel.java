@@ -160,7 +160,6 @@ public final class BertModel implements EncoderModel {
             throw new IllegalArgumentException("typeIds has " + typeIds.length + " entries for " + n + " tokens");
         }
         int dim = c.dim();
-        int layers = weights.layers().length;
         float eps = c.normEps();
         float[][] x = new float[n][dim];
         for (int t = 0; t < n; t++) {
@@ -180,8 +179,40 @@ public final class BertModel implements EncoderModel {
             Kernels.layernorm(row, row, weights.embLnGamma(), weights.embLnBeta(), dim, eps);
         }
         if (capture.on(HookPoint.EMBED)) put(capture, HookPoint.EMBED, -1, x);
+        return layersFrom(0, x, capture, intervention);
+    }
 
-        for (int l = 0; l < layers; l++) {
+    /**
+     * Resumes the forward at layer {@code first} from {@code residual} [T][dim], the stream entering that layer
+     * (EMBED for layer 0, RESID_POST of the layer before otherwise), and runs layers first..L-1: with the clean
+     * run's residual this gives what {@link #encode(int[], int[], Capture, Intervention)} gives for an
+     * intervention that touches only layers >= first. {@code residual} is not modified.
+     */
+    public float[][] encodeFrom(int first, float[][] residual, Capture capture, Intervention intervention) {
+        if (first < 0 || first >= config.layers()) {
+            throw new IllegalArgumentException("layer " + first + " outside 0.." + (config.layers() - 1));
+        }
+        if (residual.length == 0 || residual.length > config.contextLength()) {
+            throw new IllegalArgumentException("residual of " + residual.length + " positions; expected 1.."
+                    + config.contextLength());
+        }
+        float[][] x = new float[residual.length][];
+        for (int t = 0; t < x.length; t++) {
+            if (residual[t].length != config.dim()) {
+                throw new IllegalArgumentException("residual row " + t + " has " + residual[t].length
+                        + " values, expected " + config.dim());
+            }
+            x[t] = residual[t].clone();
+        }
+        return layersFrom(first, x, capture, intervention);
+    }
+
+    private float[][] layersFrom(int first, float[][] x, Capture capture, Intervention intervention) {
+        ModelConfig c = config;
+        int n = x.length;
+        int layers = weights.layers().length;
+        float eps = c.normEps();
+        for (int l = first; l < layers; l++) {
             Layer w = weights.layers()[l];
             float[][] q = linear(w.wq(), w.bq(), x);
             float[][] k = linear(w.wk(), w.bk(), x);
@@ -231,14 +262,17 @@ public final class BertModel implements EncoderModel {
         return x;
     }
 
-    /** y[t] = W x[t] + b for every position, positions split over the pool. */
+    /** Positions per matrix-matrix product: each weight row is read once per block (fits in L2 with the block). */
+    private static final int BLOCK = 64;
+
+    /** y[t] = W x[t] + b for every position, in blocks of positions with the weight rows split over the pool. */
     private float[][] linear(Tensor w, float[] bias, float[][] x) {
         float[][] y = new float[x.length][w.rows()];
-        parallel.forRange(x.length, (from, to) -> {
-            for (int t = from; t < to; t++) {
-                Kernels.matvec(w, x[t], bias, y[t], Parallel.SERIAL);
-            }
-        });
+        for (int t = 0; t < x.length; t += BLOCK) {
+            int to = Math.min(x.length, t + BLOCK);
+            Kernels.matmul(w, java.util.Arrays.copyOfRange(x, t, to), bias, java.util.Arrays.copyOfRange(y, t, to),
+                    to - t, parallel);
+        }
         return y;
     }
 

@@ -193,6 +193,19 @@ public final class LlamaModel implements DecoderModel, Unembedding {
     /** Seed of the random expert router's draws (sessions repeat them, so runs are reproducible). */
     public static final long RANDOM_ROUTER_SEED = 0x6C6173737BL;
 
+    /** A session that can also resume a position's forward at a later layer (for restart-from-layer ablation). */
+    public interface ResumableSession extends DecoderSession {
+        /**
+         * Sets the residual entering layer {@code layer} at position {@code pos} to {@code residual} and runs layers
+         * layer..L-1 and the head, caching keys and values of those layers as {@link #forward} does; returns the logits.
+         */
+        float[] forwardFrom(int layer, float[] residual, int pos);
+    }
+
+    public ResumableSession newResumableSession(Capture capture, Intervention intervention) {
+        return new Session(capture, intervention, config.contextLength());
+    }
+
     /** Tokens per batched-prefill block: enough to reuse each weight row from cache, small enough for L2. */
     static final int PREFILL_BLOCK = 32;
 
@@ -220,10 +233,12 @@ public final class LlamaModel implements DecoderModel, Unembedding {
         }
     }
 
-    private final class Session implements DecoderSession {
+    private final class Session implements ResumableSession {
         private final Capture cap;
         private final Intervention iv;
         private final int capacity;
+        /** The token at each position (hash routing picks experts by token id, also when a forward resumes at a layer). */
+        private final int[] tokenAt;
         private final float[] x;
         private final float[] xb;
         private final float[] xb2;
@@ -247,6 +262,7 @@ public final class LlamaModel implements DecoderModel, Unembedding {
             this.cap = cap;
             this.iv = iv;
             this.capacity = capacity;
+            this.tokenAt = new int[capacity];
             x = new float[c.dim()];
             xb = new float[Math.max(c.dim(), c.qDim())];
             xb2 = new float[c.dim()];
@@ -289,14 +305,33 @@ public final class LlamaModel implements DecoderModel, Unembedding {
             if (pos < 0 || pos >= capacity) {
                 throw new IllegalArgumentException("position " + pos + " outside the cache of " + capacity);
             }
+            weights.tokenEmbedding.readRow(token, x, 0);
+            if (cap.on(HookPoint.EMBED)) cap.put(HookPoint.EMBED, -1, x, 0, c.dim());
+            tokenAt[pos] = token;
+            return layersFrom(0, pos);
+        }
+
+        @Override
+        public float[] forwardFrom(int layer, float[] residual, int pos) {
+            if (layer < 0 || layer >= config.layers()) {
+                throw new IllegalArgumentException("layer " + layer + " outside 0.." + (config.layers() - 1));
+            }
+            if (pos < 0 || pos >= capacity) {
+                throw new IllegalArgumentException("position " + pos + " outside the cache of " + capacity);
+            }
+            if (residual.length != config.dim()) {
+                throw new IllegalArgumentException("residual has " + residual.length + " values, expected " + config.dim());
+            }
+            System.arraycopy(residual, 0, x, 0, residual.length);
+            return layersFrom(layer, pos);
+        }
+
+        private float[] layersFrom(int first, int pos) {
+            ModelConfig c = config;
             int dim = c.dim();
             int hd = c.headDim();
             int kvDim = c.kvDim();
-
-            weights.tokenEmbedding.readRow(token, x, 0);
-            if (cap.on(HookPoint.EMBED)) cap.put(HookPoint.EMBED, -1, x, 0, dim);
-
-            for (int l = 0; l < c.layers(); l++) {
+            for (int l = first; l < c.layers(); l++) {
                 Layer w = weights.layers[l];
                 if (iv.skipLayer(l, pos)) {
                     if (cap.on(HookPoint.RESID_POST, l)) cap.put(HookPoint.RESID_POST, l, x, 0, dim);
@@ -327,7 +362,7 @@ public final class LlamaModel implements DecoderModel, Unembedding {
 
                 if (w.experts != null) {
                     Kernels.rmsnorm(xb, x, w.ffnNorm, dim, c.normEps());
-                    experts(l, w.experts, token, xb, xb2);
+                    experts(l, w.experts, tokenAt[pos], xb, xb2);
                     if (cap.on(HookPoint.MLP_OUT, l)) cap.put(HookPoint.MLP_OUT, l, xb2, 0, dim);
                     Kernels.add(x, xb2, dim);
                     if (cap.on(HookPoint.RESID_POST, l)) cap.put(HookPoint.RESID_POST, l, x, 0, dim);
@@ -398,7 +433,7 @@ public final class LlamaModel implements DecoderModel, Unembedding {
         @Override
         public float[] prefill(int[] tokens, int start) {
             if (cap.any() || iv != Intervention.NONE || tokens.length < 2 || hasExperts()) {
-                return DecoderSession.super.prefill(tokens, start);
+                return ResumableSession.super.prefill(tokens, start);
             }
             if (start < 0 || start + tokens.length > capacity) {
                 throw new IllegalArgumentException("positions " + start + ".." + (start + tokens.length - 1)

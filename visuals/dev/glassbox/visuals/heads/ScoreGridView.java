@@ -85,6 +85,13 @@ public class ScoreGridView extends Region {
 
     public int[] rowOrder() { return rowOrder.clone(); }
 
+    /** The shown numbers in original (unordered) indices, a copy. */
+    public double[][] values() {
+        double[][] v = new double[values.length][];
+        for (int i = 0; i < v.length; i++) v[i] = values[i].clone();
+        return v;
+    }
+
     private static int[] identity(int n) {
         int[] o = new int[n];
         for (int i = 0; i < n; i++) o[i] = i;

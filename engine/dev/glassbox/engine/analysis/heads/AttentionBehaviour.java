@@ -17,27 +17,33 @@ public final class AttentionBehaviour {
 
     /**
      * Jensen-Shannon divergence (base 2, so in [0, 1]) between every pair of heads' attention distributions,
-     * averaged over query positions (Clark et al. 2019, head clustering); query q sees keys 0..q.
+     * averaged over query positions (Clark et al. 2019, head clustering); with {@code causal} query q sees keys
+     * 0..q, otherwise (encoders) every key.
      */
-    public static HeadTable jensenShannon(int layer, float[][][] pattern, double epsilon) {
+    public static HeadTable jensenShannon(int layer, float[][][] pattern, double epsilon, boolean causal) {
         int heads = pattern.length;
-        int t = pattern[0].length;
         double[][] v = new double[heads][heads];
-        double[] p = new double[t];
-        double[] r = new double[t];
         for (int i = 0; i < heads; i++) {
             for (int j = i + 1; j < heads; j++) {
-                double sum = 0;
-                for (int q = 0; q < t; q++) {
-                    int n = q + 1;
-                    smooth(pattern[i][q], n, epsilon, p);
-                    smooth(pattern[j][q], n, epsilon, r);
-                    sum += js(p, r, n);
-                }
-                v[i][j] = v[j][i] = sum / t;
+                v[i][j] = v[j][i] = patternDivergence(pattern[i], pattern[j], causal, epsilon);
             }
         }
         return new HeadTable("js", layer, layer, v);
+    }
+
+    /** Mean over query rows of the smoothed Jensen-Shannon divergence (bits) between two [query][key] patterns. */
+    public static double patternDivergence(float[][] a, float[][] b, boolean causal, double epsilon) {
+        int t = a.length;
+        double[] p = new double[t == 0 ? 0 : a[0].length];
+        double[] r = new double[p.length];
+        double sum = 0;
+        for (int q = 0; q < t; q++) {
+            int n = causal ? q + 1 : a[q].length;
+            smooth(a[q], n, epsilon, p);
+            smooth(b[q], n, epsilon, r);
+            sum += js(p, r, n);
+        }
+        return sum / t;
     }
 
     private static void smooth(float[] row, int n, double eps, double[] out) {
@@ -115,14 +121,16 @@ public final class AttentionBehaviour {
         return 1 - s / (n * (n - 1.0));
     }
 
-    /** Shannon entropy (nats) of each head's attention distribution, averaged over query positions (Clark et al. 2019, attention entropy). */
+    /**
+     * Shannon entropy (nats) of each head's attention distribution, averaged over query positions (Clark et al.
+     * 2019, attention entropy); every key is summed, causal patterns have zeros above the diagonal.
+     */
     public static double[] entropy(float[][][] pattern) {
         double[] out = new double[pattern.length];
         for (int h = 0; h < pattern.length; h++) {
             double s = 0;
-            for (int q = 0; q < pattern[h].length; q++) {
-                for (int k = 0; k <= q; k++) {
-                    double a = pattern[h][q][k];
+            for (float[] row : pattern[h]) {
+                for (float a : row) {
                     if (a > 0) {
                         s -= a * Math.log(a);
                     }
@@ -151,10 +159,10 @@ public final class AttentionBehaviour {
         double[] out = new double[pattern.length];
         for (int h = 0; h < pattern.length; h++) {
             double s = 0;
-            for (int q = 0; q < pattern[h].length; q++) {
-                for (int k = 0; k <= q; k++) {
+            for (float[] row : pattern[h]) {
+                for (int k = 0; k < row.length; k++) {
                     if (special.test(tokens[k])) {
-                        s += pattern[h][q][k];
+                        s += row[k];
                     }
                 }
             }

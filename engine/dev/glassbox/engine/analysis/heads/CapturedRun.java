@@ -18,9 +18,15 @@ import dev.glassbox.engine.trace.TraceStep;
  *
  * @param patterns    [layer][head][query][key], zeros above the diagonal
  * @param headOutputs [layer][position][head][headDim], the attention-weighted values before W_O
+ * @param residuals   [layer][position][dim], the residual stream entering each layer, from which an ablation of
+ *                    a head in layer l restarts (layers before l are unchanged by it)
  * @param outcome     loss and final logits of the same pass
  */
-public record CapturedRun(int[] tokens, float[][][][] patterns, float[][][][] headOutputs, RunOutcome outcome) {
+public record CapturedRun(int[] tokens, float[][][][] patterns, float[][][][] headOutputs, float[][][] residuals,
+                          RunOutcome outcome) {
+
+    /** Patterns, head outputs and the residual stream entering each layer (the embedding, then each layer's output). */
+    static final String HOOKS = "embed,blocks.*.attn.pattern,blocks.*.attn.head_out,blocks.*.resid_post";
 
     public int length() { return tokens.length; }
 
@@ -31,7 +37,7 @@ public record CapturedRun(int[] tokens, float[][][][] patterns, float[][][][] he
         int heads = model.config().heads();
         int hd = model.config().headDim();
         checkMemory(layers, heads, hd, tokens.length);
-        Capture capture = new Capture(HookSelection.of("blocks.*.attn.pattern,blocks.*.attn.head_out"), layers);
+        Capture capture = new Capture(HookSelection.of(HOOKS), layers);
         DecoderSession s = RunOutcome.session(model, capture, Intervention.NONE, tokens);
         List<TraceStep> steps = new ArrayList<>(tokens.length);
         RunOutcome outcome = RunOutcome.forward(s, tokens, (pos, token) ->
@@ -39,8 +45,12 @@ public record CapturedRun(int[] tokens, float[][][][] patterns, float[][][][] he
         Trace trace = Trace.of(steps);
         float[][][][] patterns = new float[layers][][][];
         float[][][][] outs = new float[layers][][][];
+        float[][][] residuals = new float[layers][][];
         for (int l = 0; l < layers; l++) {
             int layer = l;
+            HookName entering = l == 0 ? HookName.of(HookPoint.EMBED) : HookName.of(HookPoint.RESID_POST, l - 1);
+            residuals[l] = trace.stacked(entering).orElseThrow(() ->
+                    new IllegalStateException("the model captured no residual stream entering layer " + layer));
             patterns[l] = trace.attentionPattern(l).orElseThrow(() ->
                     new IllegalStateException("the model captured no attention pattern for layer " + layer));
             float[][] flat = trace.stacked(HookName.of(HookPoint.ATTN_HEAD_OUT, l)).orElseThrow(() ->
@@ -52,7 +62,7 @@ public record CapturedRun(int[] tokens, float[][][][] patterns, float[][][][] he
                 }
             }
         }
-        return new CapturedRun(tokens.clone(), patterns, outs, outcome);
+        return new CapturedRun(tokens.clone(), patterns, outs, residuals, outcome);
     }
 
     /** Patterns grow with layers x heads x T²: refuse clearly rather than run out of heap. */

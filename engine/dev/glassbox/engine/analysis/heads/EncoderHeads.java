@@ -38,12 +38,15 @@ public final class EncoderHeads {
         int hd = c.headDim();
         int n = tokens.length;
         CapturedRun.checkMemory(layers, heads, hd, n);
-        Capture capture = new Capture(HookSelection.of("blocks.*.attn.pattern,blocks.*.attn.head_out"), layers);
+        Capture capture = new Capture(HookSelection.of(CapturedRun.HOOKS), layers);
         float[][] hidden = model.encode(tokens, null, capture, Intervention.NONE);
         Map<HookName, Captured> got = capture.drain();
         float[][][][] patterns = new float[layers][heads][n][n];
         float[][][][] outs = new float[layers][n][heads][hd];
+        float[][][] residuals = new float[layers][][];
         for (int l = 0; l < layers; l++) {
+            HookName entering = l == 0 ? HookName.of(HookPoint.EMBED) : HookName.of(HookPoint.RESID_POST, l - 1);
+            residuals[l] = rows(got.get(entering).values(), n);
             float[] p = got.get(HookName.of(HookPoint.ATTN_PATTERN, l)).values(); // [heads, T, T]
             float[] o = got.get(HookName.of(HookPoint.ATTN_HEAD_OUT, l)).values(); // [T, heads, headDim]
             for (int h = 0; h < heads; h++) {
@@ -58,31 +61,82 @@ public final class EncoderHeads {
             }
         }
         RunOutcome outcome = new RunOutcome(Double.NaN, new float[0]);
-        return new EncoderRun(new CapturedRun(tokens.clone(), patterns, outs, outcome), hidden);
+        return new EncoderRun(new CapturedRun(tokens.clone(), patterns, outs, residuals, outcome), hidden);
+    }
+
+    private static float[][] rows(float[] flat, int n) {
+        int d = flat.length / n;
+        float[][] r = new float[n][d];
+        for (int t = 0; t < n; t++) {
+            System.arraycopy(flat, t * d, r[t], 0, d);
+        }
+        return r;
     }
 
     /**
-     * Every head ablated alone, in (layer, head) order, heads run concurrently on a single-threaded twin.
+     * What ablating one head changes in an encoder (there is no next token to predict).
+     *
+     * @param effect         {@link #allHeads}'s fields: hidden-state mean squared change, embedding cosine distance
+     * @param embeddingCosine cosine between the clean and ablated mean-pooled sentence embeddings
+     * @param nextLayerJs    per head of layer {@code layer + 1}, the mean over queries of the Jensen-Shannon
+     *                       divergence (bits) between its clean and ablated attention rows; empty for the last layer
+     */
+    public record Change(HeadAblation.Effect effect, double embeddingCosine, double[] nextLayerJs) {
+    }
+
+    /** Ablates head (layer, head), restarting at its layer from the clean run, and measures what changed. */
+    public static Change change(BertModel model, EncoderRun clean, int layer, int head, float[] replacement) {
+        ModelConfig c = model.config();
+        int next = layer + 1;
+        Capture capture = next < c.layers()
+                ? new Capture(HookSelection.of(HookName.of(HookPoint.ATTN_PATTERN, next).toString()), c.layers())
+                : Capture.none(c.layers());
+        float[][] a = model.encodeFrom(layer, clean.run().residuals()[layer], capture,
+                HeadAblation.replacing(layer, head, replacement));
+        HeadAblation.Effect e = effect(layer, head, clean.hidden(), a);
+        double[] js = new double[0];
+        if (next < c.layers()) {
+            int n = clean.hidden().length;
+            float[] p = capture.drain().get(HookName.of(HookPoint.ATTN_PATTERN, next)).values();
+            js = new double[c.heads()];
+            for (int h = 0; h < c.heads(); h++) {
+                float[][] ablated = new float[n][n];
+                for (int q = 0; q < n; q++) {
+                    System.arraycopy(p, (h * n + q) * n, ablated[q], 0, n);
+                }
+                js[h] = AttentionBehaviour.patternDivergence(clean.run().patterns()[next][h], ablated, false,
+                        AttentionBehaviour.JS_EPSILON);
+            }
+        }
+        return new Change(e, 1 - e.klLast(), js);
+    }
+
+    private static HeadAblation.Effect effect(int layer, int head, float[][] clean, float[][] ablated) {
+        double mse = meanSquaredChange(clean, ablated);
+        return new HeadAblation.Effect(layer, head, mse, mse, cosineDistance(meanPool(clean), meanPool(ablated)),
+                new int[0], new int[0], Double.NaN, Double.NaN);
+    }
+
+    /**
+     * Every head ablated alone, in (layer, head) order, each restarting at its layer from the clean run's residual
+     * (layers before it do not see the head), heads run concurrently on a single-threaded twin.
      * Effect fields for encoders: {@code loss} and {@code lossIncrease} both hold the mean squared change of the
      * last hidden state; {@code klLast} holds the cosine distance (1 - cos) between the clean and ablated
      * mean-pooled sentence embeddings; top-token fields are empty / NaN.
      */
-    public static List<HeadAblation.Effect> allHeads(BertModel model, int[] tokens, float[][] clean,
-                                                     HeadAblation.Mode mode, float[][][] means, Parallel parallel) {
+    public static List<HeadAblation.Effect> allHeads(BertModel model, EncoderRun clean, HeadAblation.Mode mode,
+                                                     float[][][] means, Parallel parallel) {
         ModelConfig c = model.config();
         int heads = c.heads();
         BertModel serial = new BertModel(c, model.weights(), Parallel.SERIAL);
-        double[] cleanPool = meanPool(clean);
         HeadAblation.Effect[] out = new HeadAblation.Effect[c.layers() * heads];
         parallel.forRange(out.length, (from, to) -> {
             for (int i = from; i < to; i++) {
                 int l = i / heads;
                 int h = i % heads;
                 Intervention iv = HeadAblation.replacing(l, h, HeadAblation.replacement(mode, means, l, h, c.headDim()));
-                float[][] a = serial.encode(tokens, null, Capture.none(c.layers()), iv);
-                double mse = meanSquaredChange(clean, a);
-                out[i] = new HeadAblation.Effect(l, h, mse, mse, cosineDistance(cleanPool, meanPool(a)),
-                        new int[0], new int[0], Double.NaN, Double.NaN);
+                out[i] = effect(l, h, clean.hidden(), serial.encodeFrom(l, clean.run().residuals()[l],
+                        Capture.none(c.layers()), iv));
             }
         });
         return new ArrayList<>(Arrays.asList(out));

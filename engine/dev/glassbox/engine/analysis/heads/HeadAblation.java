@@ -10,6 +10,7 @@ import dev.glassbox.engine.model.DecoderModel;
 import dev.glassbox.engine.model.Intervention;
 import dev.glassbox.engine.model.LlamaModel;
 import dev.glassbox.engine.tensor.Parallel;
+import dev.glassbox.engine.trace.Capture;
 
 /** Removing one head at a time through {@link Intervention#replaceHeadOutput} and measuring what changes. */
 public final class HeadAblation {
@@ -86,7 +87,25 @@ public final class HeadAblation {
     /** Ablates one head and compares with the clean outcome on the same tokens. */
     public static Effect ablate(DecoderModel model, int[] tokens, RunOutcome clean, int layer, int head,
                                 float[] replacement, int topK) {
-        RunOutcome a = RunOutcome.of(model, tokens, replacing(layer, head, replacement));
+        return effect(clean, RunOutcome.of(model, tokens, replacing(layer, head, replacement)), layer, head, topK);
+    }
+
+    /**
+     * {@link #ablate} without re-running the layers before {@code layer}: they do not see the ablated head, so
+     * each position resumes at {@code layer} from the clean run's residual (the same numbers as the full re-run
+     * up to float rounding, at the cost of layers layer..L-1 only).
+     */
+    public static Effect ablateFrom(LlamaModel model, CapturedRun clean, int layer, int head, float[] replacement,
+                                    int topK) {
+        LlamaModel.ResumableSession s = model.newResumableSession(Capture.none(model.config().layers()),
+                replacing(layer, head, replacement));
+        int[] tokens = clean.tokens();
+        float[][] entering = clean.residuals()[layer];
+        RunOutcome a = RunOutcome.forward(tokens, pos -> s.forwardFrom(layer, entering[pos], pos), (p, t) -> { });
+        return effect(clean.outcome(), a, layer, head, topK);
+    }
+
+    private static Effect effect(RunOutcome clean, RunOutcome a, int layer, int head, int topK) {
         int[] before = top(clean.lastLogits(), topK);
         return new Effect(layer, head, a.loss(), a.loss() - clean.loss(), kl(clean.lastLogits(), a.lastLogits()),
                 before, top(a.lastLogits(), topK), Softmax.probabilities(clean.lastLogits())[before[0]],
@@ -94,23 +113,22 @@ public final class HeadAblation {
     }
 
     /**
-     * Every head of every layer ablated alone, in (layer, head) order. Heads run concurrently over
-     * {@code parallel}, each on a single-threaded twin of the model when it is a {@link LlamaModel}.
+     * Every head of every layer ablated alone, in (layer, head) order, each restarting at its layer from the
+     * clean run ({@link #ablateFrom}). Heads run concurrently over {@code parallel}, each on a single-threaded
+     * twin of the model; jobs are claimed in (layer, head) order, so the longest (early layers) start first.
      */
-    public static List<Effect> allHeads(DecoderModel model, int[] tokens, RunOutcome clean, Mode mode,
-                                        float[][][] means, int topK, Parallel parallel) {
-        int layers = model.config().layers();
+    public static List<Effect> allHeads(LlamaModel model, CapturedRun clean, Mode mode, float[][][] means, int topK,
+                                        Parallel parallel) {
         int heads = model.config().heads();
         int hd = model.config().headDim();
-        DecoderModel serial = model instanceof LlamaModel lm && lm.parallel() != Parallel.SERIAL
-                ? new LlamaModel(lm.config(), lm.weights(), Parallel.SERIAL) : model;
-        Parallel p = serial instanceof LlamaModel ? parallel : Parallel.SERIAL;
-        Effect[] out = new Effect[layers * heads];
-        p.forRange(out.length, (from, to) -> {
+        LlamaModel serial = model.parallel() == Parallel.SERIAL ? model
+                : new LlamaModel(model.config(), model.weights(), Parallel.SERIAL);
+        Effect[] out = new Effect[model.config().layers() * heads];
+        parallel.forRange(out.length, (from, to) -> {
             for (int i = from; i < to; i++) {
                 int l = i / heads;
                 int h = i % heads;
-                out[i] = ablate(serial, tokens, clean, l, h, replacement(mode, means, l, h, hd), topK);
+                out[i] = ablateFrom(serial, clean, l, h, replacement(mode, means, l, h, hd), topK);
             }
         });
         return new ArrayList<>(Arrays.asList(out));

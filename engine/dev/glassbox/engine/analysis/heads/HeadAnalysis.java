@@ -50,12 +50,15 @@ public final class HeadAnalysis {
     private interface Subject {
         ModelConfig config();
 
+        /** Decoders attend to keys 0..q only; encoders to every key. */
+        boolean causal();
+
         HeadSlices slices(int layer);
 
         CapturedRun capture(int[] tokens);
 
-        List<HeadAblation.Effect> ablate(int[] tokens, CapturedRun clean, HeadAblation.Mode mode, float[][][] means,
-                                         int topK, Parallel parallel);
+        List<HeadAblation.Effect> ablate(CapturedRun clean, HeadAblation.Mode mode, float[][][] means, int topK,
+                                         Parallel parallel);
     }
 
     public static HeadReport analyse(LlamaModel model, int[] tokens, Settings s, Parallel parallel) {
@@ -64,13 +67,15 @@ public final class HeadAnalysis {
         return analyse(new Subject() {
             public ModelConfig config() { return model.config(); }
 
+            public boolean causal() { return true; }
+
             public HeadSlices slices(int layer) { return HeadSlices.of(model, layer); }
 
             public CapturedRun capture(int[] t) { return CapturedRun.of(serial, t); }
 
-            public List<HeadAblation.Effect> ablate(int[] t, CapturedRun clean, HeadAblation.Mode mode,
-                                                    float[][][] means, int topK, Parallel p) {
-                return HeadAblation.allHeads(serial, t, clean.outcome(), mode, means, topK, p);
+            public List<HeadAblation.Effect> ablate(CapturedRun clean, HeadAblation.Mode mode, float[][][] means,
+                                                    int topK, Parallel p) {
+                return HeadAblation.allHeads(serial, clean, mode, means, topK, p);
             }
         }, tokens, s, parallel);
     }
@@ -83,21 +88,23 @@ public final class HeadAnalysis {
      */
     public static HeadReport analyse(BertModel model, int[] tokens, Settings s, Parallel parallel) {
         BertModel serial = new BertModel(model.config(), model.weights(), Parallel.SERIAL);
-        java.util.Map<CapturedRun, float[][]> hidden = new java.util.IdentityHashMap<>();
+        Map<CapturedRun, EncoderHeads.EncoderRun> runs = new java.util.IdentityHashMap<>();
         return analyse(new Subject() {
             public ModelConfig config() { return model.config(); }
+
+            public boolean causal() { return false; }
 
             public HeadSlices slices(int layer) { return HeadSlices.of(model, layer); }
 
             public CapturedRun capture(int[] t) {
                 EncoderHeads.EncoderRun r = EncoderHeads.capture(model, t);
-                hidden.put(r.run(), r.hidden());
+                runs.put(r.run(), r);
                 return r.run();
             }
 
-            public List<HeadAblation.Effect> ablate(int[] t, CapturedRun clean, HeadAblation.Mode mode,
-                                                    float[][][] means, int topK, Parallel p) {
-                return EncoderHeads.allHeads(serial, t, hidden.get(clean), mode, means, p);
+            public List<HeadAblation.Effect> ablate(CapturedRun clean, HeadAblation.Mode mode, float[][][] means,
+                                                    int topK, Parallel p) {
+                return EncoderHeads.allHeads(serial, runs.get(clean), mode, means, p);
             }
         }, tokens, s, parallel);
     }
@@ -114,32 +121,42 @@ public final class HeadAnalysis {
         for (WeightKind k : new WeightKind[] {WeightKind.Q, WeightKind.K, WeightKind.V, WeightKind.O}) {
             penalties.put(k.id(), new double[c.layers()]);
         }
-        for (int l = 0; l < c.layers(); l++) {
-            slices[l] = model.slices(l);
-            subs[l] = WeightOrthogonality.LayerSubspaces.of(slices[l]);
-            for (WeightKind k : new WeightKind[] {WeightKind.Q, WeightKind.K, WeightKind.V, WeightKind.O}) {
-                penalties.get(k.id())[l] = WeightOrthogonality.penalty(slices[l], k);
+        parallel.forRange(c.layers(), (from, to) -> {
+            for (int l = from; l < to; l++) {
+                slices[l] = model.slices(l);
+                subs[l] = WeightOrthogonality.LayerSubspaces.of(slices[l]);
+                for (WeightKind k : new WeightKind[] {WeightKind.Q, WeightKind.K, WeightKind.V, WeightKind.O}) {
+                    penalties.get(k.id())[l] = WeightOrthogonality.penalty(slices[l], k);
+                }
             }
-        }
+        });
+        List<int[]> pairs = new ArrayList<>();
         for (int a = 0; a < c.layers(); a++) {
             for (int b = a; b < c.layers(); b++) {
-                if (a != b && !s.crossLayer()) {
-                    continue;
+                if (a == b || s.crossLayer()) {
+                    pairs.add(new int[] {a, b});
                 }
-                for (WeightKind k : WeightKind.values()) {
-                    tables.add(WeightOrthogonality.similarity(subs[a], subs[b], k));
-                }
-                tables.add(WeightOrthogonality.circuitCosine(slices[a], slices[b], WeightKind.QK));
-                tables.add(WeightOrthogonality.circuitCosine(slices[a], slices[b], WeightKind.OV));
             }
         }
+        int perPair = WeightKind.values().length + 2;
+        HeadTable[] weightTables = new HeadTable[pairs.size() * perPair];
+        parallel.forRange(pairs.size(), (from, to) -> {
+            for (int i = from; i < to; i++) {
+                int a = pairs.get(i)[0];
+                int b = pairs.get(i)[1];
+                int k = i * perPair;
+                for (WeightKind kind : WeightKind.values()) {
+                    weightTables[k++] = WeightOrthogonality.similarity(subs[a], subs[b], kind);
+                }
+                weightTables[k++] = WeightOrthogonality.circuitCosine(slices[a], slices[b], WeightKind.QK);
+                weightTables[k] = WeightOrthogonality.circuitCosine(slices[a], slices[b], WeightKind.OV);
+            }
+        });
+        tables.addAll(List.of(weightTables));
         times.put("weights", millis(t0));
 
         long t1 = System.nanoTime();
         CapturedRun run = model.capture(tokens);
-        times.put("capture", millis(t1));
-
-        long t2 = System.nanoTime();
         java.util.Set<Integer> special = new java.util.HashSet<>();
         for (int id : s.specialIds()) {
             special.add(id);
@@ -148,23 +165,32 @@ public final class HeadAnalysis {
         double[][] entropy = new double[c.layers()][];
         double[][] sink = new double[c.layers()][];
         double[][] specialMass = new double[c.layers()][];
-        HeadRoles.Scores[][] roles = new HeadRoles.Scores[c.layers()][c.heads()];
-        for (int l = 0; l < c.layers(); l++) {
-            float[][][] p = run.patterns()[l];
-            tables.add(AttentionBehaviour.jensenShannon(l, p, s.jsEpsilon()));
-            HeadTable cos = AttentionBehaviour.outputCosine(l, run.headOutputs()[l]);
-            tables.add(cos);
-            disagreement[l] = AttentionBehaviour.disagreement(cos);
-            entropy[l] = AttentionBehaviour.entropy(p);
-            sink[l] = AttentionBehaviour.sinkMass(p);
-            specialMass[l] = AttentionBehaviour.specialMass(p, tokens, special::contains);
-            for (int h = 0; h < c.heads(); h++) {
-                roles[l][h] = HeadRoles.score(p[h], tokens);
+        HeadTable[] js = new HeadTable[c.layers()];
+        HeadTable[] cosine = new HeadTable[c.layers()];
+        parallel.forRange(c.layers(), (from, to) -> {
+            for (int l = from; l < to; l++) {
+                float[][][] p = run.patterns()[l];
+                js[l] = AttentionBehaviour.jensenShannon(l, p, s.jsEpsilon(), model.causal());
+                cosine[l] = AttentionBehaviour.outputCosine(l, run.headOutputs()[l]);
+                disagreement[l] = AttentionBehaviour.disagreement(cosine[l]);
+                entropy[l] = AttentionBehaviour.entropy(p);
+                sink[l] = AttentionBehaviour.sinkMass(p);
+                specialMass[l] = AttentionBehaviour.specialMass(p, tokens, special::contains);
             }
+        });
+        for (int l = 0; l < c.layers(); l++) {
+            tables.add(js[l]);
+            tables.add(cosine[l]);
         }
-        times.put("behaviour", millis(t2));
+        times.put("behaviour", millis(t1));
 
         long t3 = System.nanoTime();
+        HeadRoles.Scores[][] roles = new HeadRoles.Scores[c.layers()][c.heads()];
+        for (int l = 0; l < c.layers(); l++) {
+            for (int h = 0; h < c.heads(); h++) {
+                roles[l][h] = HeadRoles.score(run.patterns()[l][h], tokens);
+            }
+        }
         int[] probe = new int[0];
         double[][] prefix = null;
         if (s.probeLength() > 0) {
@@ -177,7 +203,7 @@ public final class HeadAnalysis {
                 }
             }
         }
-        times.put("probe", millis(t3));
+        times.put("roles", millis(t3));
 
         long t4 = System.nanoTime();
         List<HeadAblation.Effect> effects = List.of();
@@ -186,7 +212,7 @@ public final class HeadAnalysis {
             if (s.ablation() == HeadAblation.Mode.MEAN) {
                 means = HeadAblation.meanOutputs(s.meanReference() == null ? run : model.capture(s.meanReference()));
             }
-            effects = model.ablate(tokens, run, s.ablation(), means, s.topK(), parallel);
+            effects = model.ablate(run, s.ablation(), means, s.topK(), parallel);
         }
         times.put("ablation", millis(t4));
 

@@ -36,11 +36,21 @@ public record RunOutcome(double loss, float[] lastLogits) {
         return s;
     }
 
+    /** The logits after position {@code pos} from a session (a full forward, or one resumed at a later layer). */
+    @FunctionalInterface
+    interface Step {
+        float[] logitsAfter(int position);
+    }
+
     static RunOutcome forward(DecoderSession s, int[] tokens, StepHook hook) {
+        return forward(tokens, pos -> s.forward(tokens[pos], pos), hook);
+    }
+
+    static RunOutcome forward(int[] tokens, Step step, StepHook hook) {
         double loss = 0;
         float[] logits = null;
         for (int pos = 0; pos < tokens.length; pos++) {
-            logits = s.forward(tokens[pos], pos);
+            logits = step.logitsAfter(pos);
             hook.after(pos, tokens[pos]);
             if (pos + 1 < tokens.length) {
                 loss -= Softmax.logProb(logits, tokens[pos + 1]);

@@ -41,9 +41,13 @@ public final class WeightOrthogonality {
         Subspace[] x = a.byKind().get(kind);
         Subspace[] y = b.byKind().get(kind);
         double[][] v = new double[x.length][y.length];
+        boolean symmetric = a == b; // within a layer only the upper triangle is computed
         for (int i = 0; i < x.length; i++) {
-            for (int j = 0; j < y.length; j++) {
+            for (int j = symmetric ? i : 0; j < y.length; j++) {
                 v[i][j] = Subspace.similarity(x[i], y[j]);
+                if (symmetric) {
+                    v[j][i] = v[i][j];
+                }
             }
         }
         return new HeadTable(kind.id(), a.layer(), b.layer(), v);
@@ -68,10 +72,14 @@ public final class WeightOrthogonality {
         for (int j = 0; j < b.heads(); j++) {
             nb[j] = Math.sqrt(circuitInner(b, j, b, j, kind));
         }
+        boolean symmetric = a == b;
         for (int i = 0; i < a.heads(); i++) {
-            for (int j = 0; j < b.heads(); j++) {
+            for (int j = symmetric ? i : 0; j < b.heads(); j++) {
                 double d = na[i] * nb[j];
                 v[i][j] = d == 0 ? 0 : circuitInner(a, i, b, j, kind) / d;
+                if (symmetric) {
+                    v[j][i] = v[i][j];
+                }
             }
         }
         return new HeadTable(kind.id() + "_cosine", a.layer(), b.layer(), v);
@@ -110,10 +118,7 @@ public final class WeightOrthogonality {
         }
         double sum = 0;
         for (int i = 0; i < mats.size(); i++) {
-            for (int j = 0; j < mats.size(); j++) {
-                if (i == j) {
-                    continue;
-                }
+            for (int j = i + 1; j < mats.size(); j++) {
                 for (double[] u : mats.get(i)) {
                     for (double[] w : mats.get(j)) {
                         double d = Subspace.dot(u, w);
@@ -122,7 +127,7 @@ public final class WeightOrthogonality {
                 }
             }
         }
-        return sum;
+        return 2 * sum; // ‖WᵢᵀWⱼ‖_F = ‖WⱼᵀWᵢ‖_F: each unordered pair counted twice
     }
 
     /** {@code shared[i][j]} is true when query heads i and j read the same key/value head (grouped-query attention). */

@@ -10,7 +10,7 @@ class AttentionBehaviourTest {
     @Test
     void identicalHeadsOnARealForwardHaveZeroDivergenceAndCosineOne() {
         CapturedRun run = CapturedRun.of(TinyModels.twinAndOrthogonalHeads(11), new int[] {1, 5, 3, 7, 2, 6, 4, 0});
-        HeadTable js = AttentionBehaviour.jensenShannon(0, run.patterns()[0], AttentionBehaviour.JS_EPSILON);
+        HeadTable js = AttentionBehaviour.jensenShannon(0, run.patterns()[0], AttentionBehaviour.JS_EPSILON, true);
         HeadTable cos = AttentionBehaviour.outputCosine(0, run.headOutputs()[0]);
         assertEquals(0.0, js.get(0, 1), 1e-12);
         assertEquals(1.0, cos.get(0, 1), 1e-6);
@@ -33,7 +33,7 @@ class AttentionBehaviourTest {
             p[0][q][0] = 1;
             p[1][q][q] = 1;
         }
-        double js = AttentionBehaviour.jensenShannon(0, p, AttentionBehaviour.JS_EPSILON).get(0, 1);
+        double js = AttentionBehaviour.jensenShannon(0, p, AttentionBehaviour.JS_EPSILON, true).get(0, 1);
         assertEquals(3.0 / 4.0, js, 1e-6, "query 0 agrees, queries 1..3 differ by one bit each");
     }
 

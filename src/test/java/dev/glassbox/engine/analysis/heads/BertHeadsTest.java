@@ -155,4 +155,63 @@ class BertHeadsTest {
             assertNotNull(e.topBefore());
         }
     }
+
+    @Test
+    void restartingAtTheHeadsLayerEqualsTheFullReRun() {
+        BertModel m = model(15, false, false);
+        EncoderHeads.EncoderRun clean = EncoderHeads.capture(m, TOKENS);
+        float[][][] means = HeadAblation.meanOutputs(clean.run());
+        for (HeadAblation.Mode mode : HeadAblation.Mode.values()) {
+            java.util.List<HeadAblation.Effect> all;
+            try (Parallel two = new Parallel(2)) {
+                all = EncoderHeads.allHeads(m, clean, mode, means, two);
+            }
+            for (int l = 0; l < 2; l++) {
+                for (int h = 0; h < HEADS; h++) {
+                    var iv = HeadAblation.replacing(l, h, HeadAblation.replacement(mode, means, l, h, HD));
+                    float[][] full = m.encode(TOKENS, null, Capture.none(2), iv);
+                    float[][] resumed = m.encodeFrom(l, clean.run().residuals()[l], Capture.none(2), iv);
+                    for (int t = 0; t < TOKENS.length; t++) {
+                        assertArrayEquals(full[t], resumed[t], 1e-5f, mode + " L" + l + "H" + h + " position " + t);
+                    }
+                    double mse = EncoderHeads.meanSquaredChange(clean.hidden(), full);
+                    assertTrue(mse > 1e-6, "every head of this random model writes");
+                    assertEquals(mse, all.get(l * HEADS + h).lossIncrease(), 1e-6 * Math.max(1, mse));
+                }
+            }
+        }
+        // the residual entering layer 0 is the normed embedding: resuming there is the whole forward
+        float[][] again = m.encodeFrom(0, clean.run().residuals()[0], Capture.none(2), Intervention.NONE);
+        for (int t = 0; t < TOKENS.length; t++) {
+            assertArrayEquals(clean.hidden()[t], again[t], 1e-6f);
+        }
+    }
+
+    @Test
+    void encoderChangeReportsEmbeddingCosineAndTheNextLayersAttention() {
+        BertModel m = model(16, false, true);
+        EncoderHeads.EncoderRun clean = EncoderHeads.capture(m, TOKENS);
+        EncoderHeads.Change dead = EncoderHeads.change(m, clean, 0, 1, new float[HD]);
+        assertEquals(1.0, dead.embeddingCosine(), 1e-6);
+        assertEquals(HEADS, dead.nextLayerJs().length);
+        for (double js : dead.nextLayerJs()) {
+            assertEquals(0.0, js, 1e-6, "a head that writes nothing cannot move the next layer's attention");
+        }
+        EncoderHeads.Change live = EncoderHeads.change(m, clean, 0, 0, new float[HD]);
+        assertTrue(live.embeddingCosine() < 1 - 1e-6);
+        assertTrue(java.util.Arrays.stream(live.nextLayerJs()).max().orElseThrow() > 1e-6);
+        assertEquals(0, EncoderHeads.change(m, clean, 1, 0, new float[HD]).nextLayerJs().length, "no layer after the last");
+    }
+
+    @Test
+    void encodeFromRefusesBadArguments() {
+        BertModel m = model(17, false, false);
+        float[][] r = new float[3][DIM];
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> m.encodeFrom(2, r, Capture.none(2), Intervention.NONE));
+        assertTrue(e.getMessage().contains("outside 0..1"), e.getMessage());
+        e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> m.encodeFrom(0, new float[3][DIM + 1], Capture.none(2), Intervention.NONE));
+        assertTrue(e.getMessage().contains("expected " + DIM), e.getMessage());
+    }
 }

@@ -3,16 +3,23 @@ package dev.glassbox.engine.analysis.heads;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
 
 import dev.glassbox.engine.format.ModelLoader;
+import dev.glassbox.engine.format.onnx.OnnxModels;
+import dev.glassbox.engine.model.BertModel;
 import dev.glassbox.engine.model.LlamaModel;
 import dev.glassbox.engine.model.LoadedModel;
 import dev.glassbox.engine.tensor.Parallel;
 
 /**
- * Times the full head analysis (all tables, roles, probe, zero ablation of every head) of stories260K at
- * 128 tokens. Run: java --add-modules jdk.incubator.vector -cp target/classes:target/test-classes:DEPS
- * dev.glassbox.engine.analysis.heads.HeadsBenchmark [shared-dir] [runs]
+ * Times the full head analysis (all weight tables, behaviour tables, roles with the repeated-tokens probe, zero
+ * ablation of every head) of all-MiniLM-L6-v2 and stories260K at 128 tokens of the TinyStories sample, and
+ * prints one table row per run: the first run of each model is cold (JIT not warmed), the rest warm. Columns are
+ * wall seconds per stage and the process CPU seconds of the run (on a shared machine wall time includes waiting).
+ * Run: java --add-modules jdk.incubator.vector -cp target/classes:target/test-classes:DEPS
+ * dev.glassbox.engine.analysis.heads.HeadsBenchmark [shared-dir] [warm runs]
  */
 public final class HeadsBenchmark {
     private HeadsBenchmark() {
@@ -20,21 +27,36 @@ public final class HeadsBenchmark {
 
     public static void main(String[] args) throws Exception {
         Path shared = Path.of(args.length > 0 ? args[0] : System.getProperty("glassbox.shared", "../shared"));
-        int runs = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+        int warm = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        String text = Files.readString(shared.resolve("corpora/tinystories_sample.txt"));
         Path dir = shared.resolve("models/stories260K");
-        LoadedModel m = ModelLoader.load(dir.resolve("stories260K.bin"), dir.resolve("tok512.bin"), Parallel.shared());
-        int[] tokens = tokens(m, shared);
-        LlamaModel model = (LlamaModel) m.model();
-        HeadAnalysis.Settings s = HeadAnalysis.Settings.defaults(m.tokenizer().bos(), m.tokenizer().eos(), 63);
-        for (int i = 0; i < runs; i++) {
-            long t = System.nanoTime();
-            HeadReport r = HeadAnalysis.analyse(model, tokens, s, Parallel.shared());
-            System.out.printf("run %d: %.0f ms %s%n", i, (System.nanoTime() - t) / 1e6, r.timingsMillis());
+        LoadedModel stories = ModelLoader.load(dir.resolve("stories260K.bin"), dir.resolve("tok512.bin"), Parallel.shared());
+        LoadedModel miniLm = OnnxModels.loadBundledMiniLm();
+        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        System.out.printf(Locale.ROOT, "%d cores, load average %.1f at start%n", Runtime.getRuntime().availableProcessors(),
+                os.getSystemLoadAverage());
+        System.out.printf(Locale.ROOT, "%-18s %6s %5s %9s %9s %9s %9s %9s %9s%n",
+                "model", "tokens", "run", "weights s", "behav. s", "roles s", "ablat. s", "total s", "cpu s");
+        for (LoadedModel m : new LoadedModel[] {miniLm, stories}) {
+            int[] tokens = tokens(m, text);
+            HeadAnalysis.Settings s = HeadAnalysis.Settings.defaults(m.tokenizer().bos(), m.tokenizer().eos(), 63);
+            for (int i = 0; i <= warm; i++) {
+                long cpu = os.getProcessCpuTime();
+                HeadReport r = m.model() instanceof BertModel b
+                        ? HeadAnalysis.analyse(b, tokens, s, Parallel.shared())
+                        : HeadAnalysis.analyse((LlamaModel) m.model(), tokens, s, Parallel.shared());
+                Map<String, Double> t = r.timingsMillis();
+                double cpuSeconds = (os.getProcessCpuTime() - cpu) / 1e9;
+                System.out.printf(Locale.ROOT, "%-18s %6d %5s %9.3f %9.3f %9.3f %9.3f %9.3f %9.3f%n",
+                        m.config().layers() + "x" + m.config().heads() + " " + (m.model() instanceof BertModel ? "MiniLM" : "stories260K"),
+                        tokens.length, i == 0 ? "cold" : "warm", t.get("weights") / 1e3, t.get("behaviour") / 1e3,
+                        t.get("roles") / 1e3, t.get("ablation") / 1e3, t.get("total") / 1e3, cpuSeconds);
+            }
         }
+
     }
 
-    static int[] tokens(LoadedModel m, Path shared) throws Exception {
-        String text = Files.readString(shared.resolve("corpora/tinystories_sample.txt"));
+    static int[] tokens(LoadedModel m, String text) {
         int[] ids = m.tokenizer().encode(text);
         return Arrays.copyOf(ids, Math.min(128, ids.length));
     }

@@ -28,7 +28,7 @@ class Stories260kHeadsTest {
         Path shared = SharedData.require("corpora").getParent();
         LoadedModel m = ModelLoader.load(dir.resolve("stories260K.bin"), dir.resolve("tok512.bin"), Parallel.shared());
         ModelConfig c = m.config();
-        int[] tokens = HeadsBenchmark.tokens(m, shared);
+        int[] tokens = HeadsBenchmark.tokens(m, java.nio.file.Files.readString(shared.resolve("corpora/tinystories_sample.txt")));
         assertEquals(128, tokens.length);
         HeadAnalysis.Settings s = HeadAnalysis.Settings.defaults(m.tokenizer().bos(), m.tokenizer().eos(), 63);
         long t = System.nanoTime();
