@@ -168,6 +168,11 @@ final class HeadsWorkspace extends WorkspacePane {
         captured = null;
         encoderRun = null;
         crossLayer.clear();
+        headTitle.setText("Click a head in the overview or the matrix");
+        scores.setText("");
+        pattern.setMatrix(null);
+        ablate.setSelected(false);
+        ablation.setText("");
         selected = null;
         similarity.setScores("", new double[0][0], List.of(), List.of(), 0, 1, null);
         overview.setScores("", new double[0][0], List.of(), List.of(), 0, 1, null);
@@ -178,7 +183,7 @@ final class HeadsWorkspace extends WorkspacePane {
             columnLayer.getValueFactory().setValue(0);
             ((javafx.scene.control.SpinnerValueFactory.IntegerSpinnerValueFactory) layer.getValueFactory()).setMax(m.config().layers() - 1);
             ((javafx.scene.control.SpinnerValueFactory.IntegerSpinnerValueFactory) columnLayer.getValueFactory()).setMax(m.config().layers() - 1);
-            message.setText("Press \u201cAnalyse heads\u201d to score " + m.config().layers() * m.config().heads() + " heads on the prompt.");
+            message.setText(m.config().layers() * m.config().heads() + " heads: press \u201cAnalyse heads\u201d");
         }
     }
 
@@ -330,6 +335,11 @@ final class HeadsWorkspace extends WorkspacePane {
     void select(int l, int h) {
         if (report == null) return;
         selected = new int[] {l, h};
+        overview.select(l, h);
+        if (layer.getValue() != l) {
+            layer.getValueFactory().setValue(l); // the matrix follows the clicked head's layer
+        }
+        similarity.select(h, h);
         HeadReport.Row r = report.row(l, h);
         headTitle.setText("layer " + l + " \u00b7 head " + h);
         scores.setText(String.format(Locale.ROOT,

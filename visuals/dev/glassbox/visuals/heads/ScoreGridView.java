@@ -98,6 +98,13 @@ public class ScoreGridView extends Region {
 
     public void setOnCell(BiConsumer<Integer, Integer> handler) { this.onCell = handler; }
 
+    /** Outlines cell (row, col) in original indices as the selection (-1, -1 for none); does not call the handler. */
+    public void select(int row, int col) {
+        selRow = row;
+        selCol = col;
+        draw();
+    }
+
     public ReadOnlyStringProperty hoverTextProperty() { return hoverText.getReadOnlyProperty(); }
 
     public int[] rowOrder() { return rowOrder.clone(); }
