@@ -2,8 +2,6 @@ package dev.glassbox.app.ui;
 
 import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,7 +24,6 @@ import javafx.scene.control.ToolBar;
 import javafx.scene.control.Tooltip;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.VBox;
-import javafx.stage.FileChooser;
 
 import dev.glassbox.app.service.AnalysisService;
 import dev.glassbox.engine.analysis.cluster.HierarchicalClustering;
@@ -35,6 +32,8 @@ import dev.glassbox.engine.analysis.heads.EncoderHeads;
 import dev.glassbox.engine.analysis.heads.HeadAblation;
 import dev.glassbox.engine.analysis.heads.HeadAnalysis;
 import dev.glassbox.engine.analysis.heads.HeadReport;
+import dev.glassbox.engine.analysis.heads.HeadReportFiles;
+import dev.glassbox.engine.analysis.heads.HeadSlices;
 import dev.glassbox.engine.analysis.heads.HeadTable;
 import dev.glassbox.engine.analysis.heads.RepeatedTokens;
 import dev.glassbox.engine.model.BertModel;
@@ -69,6 +68,8 @@ final class HeadsWorkspace extends WorkspacePane {
 
     final ChoiceBox<String> metric = new ChoiceBox<>();
     final Spinner<Integer> layer = new Spinner<>(0, 0, 0);
+    /** Columns' layer: the row layer shows the within-layer table; another layer computes the cross-layer weight table. */
+    final Spinner<Integer> columnLayer = new Spinner<>(0, 0, 0);
     final ChoiceBox<String> role = new ChoiceBox<>();
     final ScoreGridView similarity = new ScoreGridView();
     final ScoreGridView overview = new ScoreGridView();
@@ -79,7 +80,7 @@ final class HeadsWorkspace extends WorkspacePane {
     final ChoiceBox<HeadAblation.Mode> ablationMode = new ChoiceBox<>();
     final Label ablation = new Label();
     final Label hover = new Label(" ");
-    final Button export = new Button("Export CSV\u2026");
+    final Button export = new Button("Export\u2026");
     private HeadReport report;
     private CapturedRun captured;
     private EncoderHeads.EncoderRun encoderRun; // the clean encode an encoder's ablation restarts from
@@ -103,7 +104,15 @@ final class HeadsWorkspace extends WorkspacePane {
         role.getItems().addAll(ROLES.keySet());
         role.setValue("previous-token");
         metric.valueProperty().addListener((o, a, b) -> showSimilarity());
-        layer.valueProperty().addListener((o, a, b) -> showSimilarity());
+        columnLayer.setId("headsColumnLayer");
+        columnLayer.setPrefWidth(70);
+        columnLayer.setEditable(true);
+        columnLayer.setTooltip(new Tooltip("Compare the heads of 'layer' with those of this layer (weight metrics; computed on request)"));
+        layer.valueProperty().addListener((o, a, b) -> {
+            columnLayer.getValueFactory().setValue(b);
+            showSimilarity();
+        });
+        columnLayer.valueProperty().addListener((o, a, b) -> showSimilarity());
         role.valueProperty().addListener((o, a, b) -> showOverview());
         similarity.setOnCell((r, c) -> select(layer.getValue(), r));
         overview.setOnCell(this::select);
@@ -121,10 +130,17 @@ final class HeadsWorkspace extends WorkspacePane {
         ablation.setWrapText(true);
         ablation.setStyle("-fx-font-family: monospace;");
         ToolBar bar = new ToolBar(run, cancel, progress, message, new Separator(), new Label("Similarity"), metric,
-                new Label("layer"), layer, new Separator(), new Label("Overview"), role, new Separator(), export);
+                new Label("layer"), layer, new Label("vs"), columnLayer, new Separator(), new Label("Overview"), role, new Separator(), export);
         VBox detail = new VBox(6, headTitle, scores, pattern, new javafx.scene.layout.HBox(6, ablate, ablationMode), ablation);
         detail.setPadding(new Insets(4));
+        // the texts keep their full height; the pattern takes what is left
         pattern.setPrefSize(300, 300);
+        pattern.setMinSize(120, 120);
+        VBox.setVgrow(pattern, javafx.scene.layout.Priority.ALWAYS);
+        scores.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
+        ablation.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
+        layer.setPrefWidth(70);
+        layer.setEditable(true);
         SplitPane split = new SplitPane(titled("Heads \u00d7 heads (clustered, average linkage on 1 \u2212 similarity)", similarity),
                 titled("Layers \u00d7 heads", overview), detail);
         split.setDividerPositions(0.38, 0.68);
@@ -151,6 +167,12 @@ final class HeadsWorkspace extends WorkspacePane {
         report = null;
         captured = null;
         encoderRun = null;
+        crossLayer.clear();
+        headTitle.setText("Click a head in the overview or the matrix");
+        scores.setText("");
+        pattern.setMatrix(null);
+        ablate.setSelected(false);
+        ablation.setText("");
         selected = null;
         similarity.setScores("", new double[0][0], List.of(), List.of(), 0, 1, null);
         overview.setScores("", new double[0][0], List.of(), List.of(), 0, 1, null);
@@ -158,8 +180,10 @@ final class HeadsWorkspace extends WorkspacePane {
             message.setText("This workspace analyses Llama-family decoders and BERT encoders; " + m.name() + " is neither.");
         } else if (m != null) {
             layer.getValueFactory().setValue(0);
+            columnLayer.getValueFactory().setValue(0);
             ((javafx.scene.control.SpinnerValueFactory.IntegerSpinnerValueFactory) layer.getValueFactory()).setMax(m.config().layers() - 1);
-            message.setText("Press \u201cAnalyse heads\u201d to score " + m.config().layers() * m.config().heads() + " heads on the prompt.");
+            ((javafx.scene.control.SpinnerValueFactory.IntegerSpinnerValueFactory) columnLayer.getValueFactory()).setMax(m.config().layers() - 1);
+            message.setText(m.config().layers() * m.config().heads() + " heads: press \u201cAnalyse heads\u201d");
         }
     }
 
@@ -221,9 +245,16 @@ final class HeadsWorkspace extends WorkspacePane {
         return l;
     }
 
+    private final Map<String, HeadTable> crossLayer = new java.util.HashMap<>();
+
     void showSimilarity() {
         if (report == null) return;
         int l = layer.getValue();
+        int lc = columnLayer.getValue();
+        if (l != lc) {
+            showCrossLayer(l, lc);
+            return;
+        }
         HeadTable t = report.table(metric.getValue(), l, l);
         if (t == null) {
             similarity.setScores("", new double[0][0], List.of(), List.of(), 0, 1, null);
@@ -245,6 +276,41 @@ final class HeadsWorkspace extends WorkspacePane {
         HierarchicalClustering.Tree tree = HierarchicalClustering.ofSimilarity(sim);
         List<String> labels = headLabels(l, t.rows());
         similarity.setScores(t.metric(), t.values(), labels, labels, Math.min(0, lo), Math.max(1e-9, hi), tree);
+        if (model().config().kvHeads() < model().config().heads()) {
+            // grouped-query attention: dot the pairs of distinct heads that read one key/value head
+            boolean[][] shared = report.sharedKv();
+            boolean[][] marks = new boolean[shared.length][];
+            for (int i = 0; i < marks.length; i++) {
+                marks[i] = shared[i].clone();
+                marks[i][i] = false;
+            }
+            similarity.setMarks(marks, "same K/V head");
+        }
+    }
+
+    /** Weight metrics between two layers, computed on the engine thread on first request and kept per model run. */
+    private void showCrossLayer(int a, int b) {
+        String key = metric.getValue() + "@" + a + "-" + b;
+        HeadTable t = crossLayer.get(key);
+        if (t != null) {
+            List<String> rows = headLabels(a, t.rows()), cols = headLabels(b, t.columns());
+            similarity.setScores(t.metric() + " (layer " + a + " vs " + b + ")", t.values(), rows, cols,
+                    t.metric().endsWith("cosine") ? -1 : 0, 1, null);
+            return;
+        }
+        similarity.setScores("", new double[0][0], List.of(), List.of(), 0, 1, null);
+        if (metric.getValue().equals("js") || metric.getValue().equals("output_cosine")) {
+            message.setText(metric.getValue() + " compares heads of one layer on the input; pick a weight metric to compare layers");
+            return;
+        }
+        LoadedModel m = model();
+        launch("Weights of layers " + a + " and " + b, p -> m.model() instanceof BertModel bert
+                ? HeadAnalysis.weightTables(HeadSlices.of(bert, a), HeadSlices.of(bert, b))
+                : HeadAnalysis.weightTables(HeadSlices.of((LlamaModel) m.model(), a), HeadSlices.of((LlamaModel) m.model(), b)),
+                tables -> {
+                    for (HeadTable x : tables) crossLayer.put(x.metric() + "@" + a + "-" + b, x);
+                    if (layer.getValue() == a && columnLayer.getValue() == b) showSimilarity();
+                });
     }
 
     void showOverview() {
@@ -269,6 +335,11 @@ final class HeadsWorkspace extends WorkspacePane {
     void select(int l, int h) {
         if (report == null) return;
         selected = new int[] {l, h};
+        overview.select(l, h);
+        if (layer.getValue() != l) {
+            layer.getValueFactory().setValue(l); // the matrix follows the clicked head's layer
+        }
+        similarity.select(h, h);
         HeadReport.Row r = report.row(l, h);
         headTitle.setText("layer " + l + " \u00b7 head " + h);
         scores.setText(String.format(Locale.ROOT,
@@ -333,7 +404,7 @@ final class HeadsWorkspace extends WorkspacePane {
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
                 "L%dH%d %s-ablated: loss %+.4f \u00b7 KL(last) %.4f nats%np(top) %.4f \u2192 %.4f%n%-18s %-18s%n",
                 e.layer(), e.head(), mode.name().toLowerCase(Locale.ROOT), e.lossIncrease(), e.klLast(),
-                e.topProbabilityBefore(), e.topProbabilityAfter(), "before", "after"));
+                e.topProbabilityBefore(), e.topProbabilityAfter(), "   before", "  after"));
         for (int i = 0; i < e.topBefore().length; i++) {
             String b = tok.display(e.topBefore()[i]);
             String a = i < e.topAfter().length ? tok.display(e.topAfter()[i]) : "";
@@ -344,42 +415,22 @@ final class HeadsWorkspace extends WorkspacePane {
 
     private void chooseExport() {
         if (report == null) return;
-        FileChooser fc = new FileChooser();
-        fc.setTitle("Export head scores");
-        fc.setInitialFileName("roles.csv");
-        File f = fc.showSaveDialog(getScene().getWindow());
-        if (f != null) {
+        javafx.stage.DirectoryChooser dc = new javafx.stage.DirectoryChooser();
+        dc.setTitle("Export head score tables (CSV + NPY + manifest.json)");
+        File dir = dc.showDialog(getScene().getWindow());
+        if (dir != null) {
             try {
-                exportCsv(f.toPath());
+                List<String> files = exportTo(dir.toPath());
+                message.setText("Wrote " + files.size() + " files to " + dir);
             } catch (IOException ex) {
-                error("Exporting " + f + " failed: " + ex.getMessage());
+                error("Exporting to " + dir + " failed: " + ex.getMessage());
             }
         }
     }
 
-    /** Writes the role table (one row per head) and, next to it, the shown similarity table. */
-    void exportCsv(Path file) throws IOException {
-        StringBuilder sb = new StringBuilder("layer,head");
-        for (String k : ROLES.keySet()) sb.append(',').append(k.replace(' ', '_').replace('-', '_'));
-        sb.append('\n');
-        for (HeadReport.Row r : report.rows()) {
-            sb.append(r.layer()).append(',').append(r.head());
-            for (ToDoubleFunction<HeadReport.Row> f : ROLES.values()) sb.append(',').append(f.applyAsDouble(r));
-            sb.append('\n');
-        }
-        Files.writeString(file, sb, StandardCharsets.UTF_8);
-        HeadTable t = report.table(metric.getValue(), layer.getValue(), layer.getValue());
-        if (t != null) {
-            StringBuilder m = new StringBuilder("head");
-            for (int j = 0; j < t.columns(); j++) m.append(",H").append(j);
-            m.append('\n');
-            for (int i = 0; i < t.rows(); i++) {
-                m.append('H').append(i);
-                for (int j = 0; j < t.columns(); j++) m.append(',').append(t.get(i, j));
-                m.append('\n');
-            }
-            String name = file.getFileName().toString().replaceFirst("\\.csv$", "");
-            Files.writeString(file.resolveSibling(name + "." + t.metric() + ".layer" + t.rowLayer() + ".csv"), m, StandardCharsets.UTF_8);
-        }
+    /** Writes every score table as the {@code heads} command does (CSV and NPY per table, roles, manifest). */
+    List<String> exportTo(Path dir) throws IOException {
+        LoadedModel m = model();
+        return HeadReportFiles.write(dir, m, report, settings(m), "prompt of the Heads workspace", null);
     }
 }

@@ -40,6 +40,8 @@ public class ScoreGridView extends Region {
     private Palette palette = Palette.VIRIDIS;
     private int selRow = -1, selCol = -1;
     private BiConsumer<Integer, Integer> onCell = (r, c) -> { };
+    private boolean[][] marks;
+    private String markNote = "";
 
     public ScoreGridView() {
         getChildren().add(canvas);
@@ -76,10 +78,32 @@ public class ScoreGridView extends Region {
         this.rowOrder = tree != null ? tree.order() : identity(values.length);
         this.colOrder = tree != null && colLabels.size() == values.length ? tree.order() : identity(colLabels.size());
         selRow = selCol = -1;
+        marks = null;
         draw();
     }
 
+    /**
+     * Marks cells (original indices) with a small white dot, e.g. query heads that share one key/value head;
+     * their hover text ends with {@code note}. Null clears the marks. Call after {@link #setScores}.
+     */
+    public void setMarks(boolean[][] marks, String note) {
+        this.marks = marks;
+        this.markNote = note;
+        draw();
+    }
+
+    public boolean marked(int row, int col) {
+        return marks != null && row < marks.length && col < marks[row].length && marks[row][col];
+    }
+
     public void setOnCell(BiConsumer<Integer, Integer> handler) { this.onCell = handler; }
+
+    /** Outlines cell (row, col) in original indices as the selection (-1, -1 for none); does not call the handler. */
+    public void select(int row, int col) {
+        selRow = row;
+        selCol = col;
+        draw();
+    }
 
     public ReadOnlyStringProperty hoverTextProperty() { return hoverText.getReadOnlyProperty(); }
 
@@ -126,8 +150,8 @@ public class ScoreGridView extends Region {
 
     /** The hover text of a cell: its labels and the exact value. */
     public String describe(int row, int col) {
-        return String.format(Locale.ROOT, "%s \u00b7 %s: %s = %s", rowLabels.get(row), colLabels.get(col), name,
-                format(values[row][col]));
+        return String.format(Locale.ROOT, "%s \u00b7 %s: %s = %s%s", rowLabels.get(row), colLabels.get(col), name,
+                format(values[row][col]), marked(row, col) ? " (" + markNote + ")" : "");
     }
 
     public static String format(double v) {
@@ -159,6 +183,14 @@ public class ScoreGridView extends Region {
                 double v = values[rowOrder[r]][colOrder[c]];
                 g.setFill(palette.color(high == low ? 0.5 : (v - low) / (high - low)));
                 g.fillRect(x0 + c * s, TOP + r * s, s - (s > 8 ? 1 : 0), s - (s > 8 ? 1 : 0));
+                if (marked(rowOrder[r], colOrder[c])) {
+                    double d = Math.max(3, s / 6);
+                    g.setFill(Color.WHITE);
+                    g.fillOval(x0 + c * s + s / 2 - d / 2, TOP + r * s + s / 2 - d / 2, d, d);
+                    g.setStroke(Color.BLACK);
+                    g.setLineWidth(1);
+                    g.strokeOval(x0 + c * s + s / 2 - d / 2, TOP + r * s + s / 2 - d / 2, d, d);
+                }
             }
             g.setFill(Color.gray(0.2));
             if (s >= 9) g.fillText(rowLabels.get(rowOrder[r]), 2, TOP + r * s + s / 2 + 4, LABEL - 4);

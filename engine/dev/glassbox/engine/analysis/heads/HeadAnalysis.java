@@ -138,21 +138,15 @@ public final class HeadAnalysis {
                 }
             }
         }
-        int perPair = WeightKind.values().length + 2;
-        HeadTable[] weightTables = new HeadTable[pairs.size() * perPair];
+        List<List<HeadTable>> byPair = new ArrayList<>(java.util.Collections.nCopies(pairs.size(), null));
         parallel.forRange(pairs.size(), (from, to) -> {
             for (int i = from; i < to; i++) {
                 int a = pairs.get(i)[0];
                 int b = pairs.get(i)[1];
-                int k = i * perPair;
-                for (WeightKind kind : WeightKind.values()) {
-                    weightTables[k++] = WeightOrthogonality.similarity(subs[a], subs[b], kind);
-                }
-                weightTables[k++] = WeightOrthogonality.circuitCosine(slices[a], slices[b], WeightKind.QK);
-                weightTables[k] = WeightOrthogonality.circuitCosine(slices[a], slices[b], WeightKind.OV);
+                byPair.set(i, weightTables(slices[a], subs[a], slices[b], a == b ? subs[a] : subs[b]));
             }
         });
-        tables.addAll(List.of(weightTables));
+        byPair.forEach(tables::addAll);
         times.put("weights", millis(t0));
 
         long t1 = System.nanoTime();
@@ -228,6 +222,28 @@ public final class HeadAnalysis {
         times.put("total", millis(t0));
         return new HeadReport(tokens.clone(), run.outcome(), tables, WeightOrthogonality.sharedKeyValue(c), rows,
                 penalties, disagreement, probe, effects, times);
+    }
+
+    /**
+     * The weight-space tables between the heads of two layers (the same layer allowed): column-space similarity
+     * of W_Q, W_K, W_V, W_O, QK and OV, then the QK and OV circuit cosines. For one layer pass the same objects
+     * twice, so each symmetric table is computed once per pair of heads.
+     */
+    public static List<HeadTable> weightTables(HeadSlices a, WeightOrthogonality.LayerSubspaces subA,
+                                               HeadSlices b, WeightOrthogonality.LayerSubspaces subB) {
+        List<HeadTable> out = new ArrayList<>();
+        for (WeightKind kind : WeightKind.values()) {
+            out.add(WeightOrthogonality.similarity(subA, subB, kind));
+        }
+        out.add(WeightOrthogonality.circuitCosine(a, b, WeightKind.QK));
+        out.add(WeightOrthogonality.circuitCosine(a, b, WeightKind.OV));
+        return out;
+    }
+
+    /** {@link #weightTables(HeadSlices, WeightOrthogonality.LayerSubspaces, HeadSlices, WeightOrthogonality.LayerSubspaces)} from the slices alone. */
+    public static List<HeadTable> weightTables(HeadSlices a, HeadSlices b) {
+        WeightOrthogonality.LayerSubspaces subA = WeightOrthogonality.LayerSubspaces.of(a);
+        return weightTables(a, subA, b, a == b ? subA : WeightOrthogonality.LayerSubspaces.of(b));
     }
 
     private static double millis(long start) {

@@ -138,21 +138,23 @@ class WorkspacesTest {
         assertTrue(ws.ablation.getText().contains(String.format(Locale.ROOT, "KL(last) %.4f nats", e.klLast())), ws.ablation.getText());
         assertTrue(ws.ablation.getText().contains(ref.tokenizer().display(e.topAfter()[0])));
 
-        Path csv = dir.resolve("roles.csv");
+        Path export = dir.resolve("heads-export");
         robot.interact(() -> {
             try {
-                ws.exportCsv(csv);
+                ws.exportTo(export);
             } catch (java.io.IOException ex) {
                 throw new java.io.UncheckedIOException(ex);
             }
         });
-        List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
+        List<String> lines = Files.readAllLines(export.resolve("roles.csv"), StandardCharsets.UTF_8);
         assertEquals(TinyLlama2c.LAYERS * TinyLlama2c.HEADS + 1, lines.size());
         String[] row = lines.get(1 + TinyLlama2c.HEADS + 2).split(",");
         assertEquals("1", row[0]);
         assertEquals("2", row[1]);
-        assertEquals(prev, Double.parseDouble(row[2]), 0);
-        assertTrue(Files.exists(dir.resolve("roles.js.layer1.csv")));
+        assertEquals(prev, Double.parseDouble(row[3]), 1e-6);
+        assertTrue(Files.exists(export.resolve("js.layer1.csv")));
+        assertTrue(Files.exists(export.resolve("js.layer1.npy")));
+        assertTrue(Files.exists(export.resolve("manifest.json")));
     }
 
     @Test

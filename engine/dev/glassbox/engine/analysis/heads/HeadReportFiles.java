@@ -1,0 +1,194 @@
+package dev.glassbox.engine.analysis.heads;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import dev.glassbox.engine.export.NpyWriter;
+import dev.glassbox.engine.model.BertModel;
+import dev.glassbox.engine.model.LoadedModel;
+import dev.glassbox.engine.tokenizer.Tokenizer;
+
+/**
+ * Writes a {@link HeadReport} to a folder, the same for the {@code heads} command and the Heads workspace:
+ * {@code <metric>.layer<l>.csv} (heads x heads, with header; {@code layer<a>-<b>} across layers) and the same
+ * table as float32 {@code .npy}, {@code kv_shared.csv}, {@code roles.csv} (one row per head), {@code ablation.csv}
+ * when ablation ran, and {@code manifest.json} describing the model, input, settings and every file.
+ */
+public final class HeadReportFiles {
+    private HeadReportFiles() {
+    }
+
+    /**
+     * @param input         what was analysed, in words (a file name, "prompt", the probe)
+     * @param meanReference what fed mean ablation, in words (null when not mean ablation)
+     * @return the files written, relative to {@code out}, manifest last
+     */
+    public static List<String> write(Path out, LoadedModel m, HeadReport r, HeadAnalysis.Settings s, String input,
+                                     String meanReference) throws IOException {
+        Files.createDirectories(out);
+        boolean encoder = m.model() instanceof BertModel;
+        List<String> files = new ArrayList<>();
+        List<Map<String, Object>> arrays = new ArrayList<>();
+        for (HeadTable t : r.tables()) {
+            String stem = t.metric() + ".layer" + t.rowLayer() + (t.crossLayer() ? "-" + t.columnLayer() : "");
+            StringBuilder sb = new StringBuilder("head");
+            for (int j = 0; j < t.columns(); j++) {
+                sb.append(",L").append(t.columnLayer()).append('H').append(j);
+            }
+            sb.append('\n');
+            float[] flat = new float[t.rows() * t.columns()];
+            for (int i = 0; i < t.rows(); i++) {
+                sb.append('L').append(t.rowLayer()).append('H').append(i);
+                for (int j = 0; j < t.columns(); j++) {
+                    sb.append(',').append(num(t.get(i, j)));
+                    flat[i * t.columns() + j] = (float) t.get(i, j);
+                }
+                sb.append('\n');
+            }
+            Files.writeString(out.resolve(stem + ".csv"), sb);
+            NpyWriter.write(out.resolve(stem + ".npy"), new int[] {t.rows(), t.columns()}, flat);
+            files.add(stem + ".csv");
+            files.add(stem + ".npy");
+            Map<String, Object> a = new LinkedHashMap<>();
+            a.put("metric", t.metric());
+            a.put("row_layer", t.rowLayer());
+            a.put("column_layer", t.columnLayer());
+            a.put("csv", stem + ".csv");
+            a.put("npy", stem + ".npy");
+            a.put("shape", new int[] {t.rows(), t.columns()});
+            arrays.add(a);
+        }
+        files.add(writeShared(out, r));
+        files.add(writeRoles(out, r, encoder));
+        if (!r.ablations().isEmpty()) {
+            files.add(writeAblations(out, r, m.tokenizer(), encoder));
+        }
+        writeManifest(out, m, r, s, input, meanReference, encoder, files, arrays);
+        files.add("manifest.json");
+        return files;
+    }
+
+    private static String writeShared(Path out, HeadReport r) throws IOException {
+        boolean[][] shared = r.sharedKv();
+        StringBuilder sb = new StringBuilder("head");
+        for (int j = 0; j < shared.length; j++) {
+            sb.append(",H").append(j);
+        }
+        sb.append('\n');
+        for (int i = 0; i < shared.length; i++) {
+            sb.append('H').append(i);
+            for (boolean b : shared[i]) {
+                sb.append(',').append(b ? 1 : 0);
+            }
+            sb.append('\n');
+        }
+        Files.writeString(out.resolve("kv_shared.csv"), sb);
+        return "kv_shared.csv";
+    }
+
+    private static String writeRoles(Path out, HeadReport r, boolean encoder) throws IOException {
+        // encoders have no next-token loss: importance is the mean squared change of the last hidden state
+        StringBuilder sb = new StringBuilder("layer,head,kv_head,previous_token,duplicate_token,induction,prefix_matching,"
+                + "best_offset,offset_score,entropy,sink_mass,special_mass,"
+                + (encoder ? "importance_hidden_mse" : "importance") + "\n");
+        for (HeadReport.Row row : r.rows()) {
+            sb.append(row.layer()).append(',').append(row.head()).append(',').append(row.kvHead())
+                    .append(',').append(num(row.roles().previousToken()))
+                    .append(',').append(num(row.roles().duplicateToken()))
+                    .append(',').append(num(row.roles().induction()))
+                    .append(',').append(num(row.prefixMatching()))
+                    .append(',').append(row.roles().bestOffset())
+                    .append(',').append(num(row.roles().offsetScore()))
+                    .append(',').append(num(row.entropy()))
+                    .append(',').append(num(row.sinkMass()))
+                    .append(',').append(num(row.specialMass()))
+                    .append(',').append(num(row.importance())).append('\n');
+        }
+        Files.writeString(out.resolve("roles.csv"), sb);
+        return "roles.csv";
+    }
+
+    private static String writeAblations(Path out, HeadReport r, Tokenizer tok, boolean encoder) throws IOException {
+        StringBuilder sb = new StringBuilder(encoder
+                ? "layer,head,hidden_mse,importance_hidden_mse,embedding_cosine_distance,top_before,top_after,"
+                + "top_probability_before,top_probability_after\n"
+                : "layer,head,loss,loss_increase,kl_last,top_before,top_after,"
+                + "top_probability_before,top_probability_after\n");
+        for (HeadAblation.Effect e : r.ablations()) {
+            sb.append(e.layer()).append(',').append(e.head()).append(',').append(num(e.loss()))
+                    .append(',').append(num(e.lossIncrease())).append(',').append(num(e.klLast()))
+                    .append(',').append(quote(tokens(tok, e.topBefore())))
+                    .append(',').append(quote(tokens(tok, e.topAfter())))
+                    .append(',').append(num(e.topProbabilityBefore()))
+                    .append(',').append(num(e.topProbabilityAfter())).append('\n');
+        }
+        Files.writeString(out.resolve("ablation.csv"), sb);
+        return "ablation.csv";
+    }
+
+    private static void writeManifest(Path out, LoadedModel m, HeadReport r, HeadAnalysis.Settings s, String input,
+                                      String meanReference, boolean encoder, List<String> files,
+                                      List<Map<String, Object>> arrays) throws IOException {
+        Tokenizer tok = m.tokenizer();
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("model", m.source() == null ? m.name() : m.source().toString());
+        o.put("format", m.format());
+        o.put("layers", m.config().layers());
+        o.put("heads", m.config().heads());
+        o.put("kv_heads", m.config().kvHeads());
+        o.put("head_dim", m.config().headDim());
+        o.put("input", input);
+        o.put("tokens", r.tokens().length);
+        o.put("token_ids", r.tokens());
+        o.put("probe_length", s.probeLength());
+        o.put("probe_seed", s.probeSeed());
+        o.put("js_epsilon", s.jsEpsilon());
+        o.put("js_log_base", 2);
+        o.put("special_ids", s.specialIds());
+        o.put("ablation", s.ablation() == null ? "none" : s.ablation().name().toLowerCase(Locale.ROOT));
+        o.put("mean_reference", meanReference);
+        o.put("importance", encoder ? "mean squared change of the last hidden state when the head is ablated"
+                : "next-token loss increase when the head is ablated");
+        o.put("clean_loss", r.clean().loss());
+        o.put("top_next_tokens", r.clean().lastLogits().length == 0 ? ""
+                : tokens(tok, HeadAblation.top(r.clean().lastLogits(), s.topK())));
+        o.put("orthogonality_penalty", r.penalties());
+        o.put("output_disagreement", r.disagreement());
+        o.put("kv_shared", r.sharedKv());
+        o.put("timings_ms", r.timingsMillis());
+        o.put("tables", arrays);
+        o.put("files", files);
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.resolve("manifest.json").toFile(), o);
+    }
+
+    private static String tokens(Tokenizer tok, int[] ids) {
+        StringBuilder sb = new StringBuilder();
+        for (int id : ids) {
+            if (!sb.isEmpty()) {
+                sb.append(' ');
+            }
+            sb.append(id);
+            if (tok != null) {
+                sb.append(':').append(tok.display(id));
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String quote(String s) {
+        return '"' + s.replace("\"", "\"\"") + '"';
+    }
+
+    private static String num(double v) {
+        return Double.isNaN(v) ? "NaN" : String.format(Locale.ROOT, "%.6f", v);
+    }
+}
