@@ -4,12 +4,14 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 
 import dev.glassbox.engine.routing.ExpertRouter;
 import dev.glassbox.engine.tensor.Parallel;
 import dev.glassbox.engine.train.RoutingDesign;
 import dev.glassbox.engine.train.ContextTraining;
 import dev.glassbox.engine.train.BlockDesign;
+import dev.glassbox.engine.train.BpeLearner;
 import dev.glassbox.engine.train.CharTokenizer;
 import dev.glassbox.engine.train.Checkpoint;
 import dev.glassbox.engine.train.Freezing;
@@ -35,7 +37,7 @@ public final class TrainCommand implements Callable<Integer> {
         @Option(names = "--task", description = "copy, reverse, sort, induction, passkey, brackets, stories")
         String task;
 
-        @Option(names = "--text-file", description = "a UTF-8 text file, tokenised by characters")
+        @Option(names = "--text-file", description = "a UTF-8 text file, tokenised by characters or BPE (--tokenizer)")
         Path textFile;
     }
 
@@ -154,6 +156,10 @@ public final class TrainCommand implements Callable<Integer> {
             description = "fine-tune from this checkpoint: its shape, block design and vocabulary replace --layers, --heads, --dim, ...")
     Path init;
 
+    @Option(names = "--tokenizer", defaultValue = "char", paramLabel = "char|bpe:N",
+            description = "for --text-file: one token per character (default), or BPE merges learned from the text up to N pieces")
+    String tokenizer;
+
     @Spec
     CommandSpec spec;
 
@@ -180,9 +186,20 @@ public final class TrainCommand implements Callable<Integer> {
         if (start == null && (layers < 1 || heads < 1 || dim < 1)) {
             throw new IllegalArgumentException("--layers, --heads and --dim are required (>= 1) unless --init gives the model");
         }
+        Integer bpe = BpeLearner.parseSpec(tokenizer);
+        if (bpe != null && (source.textFile == null || vocab != null)) {
+            throw new IllegalArgumentException("--tokenizer bpe:N applies to --text-file without --init (tasks and "
+                    + "fine-tuning use their own vocabulary)");
+        }
+        Function<String, CharTokenizer> tokenizerOf = vocab != null ? text -> vocab
+                : bpe != null ? text -> BpeLearner.learn(text, bpe) : CharTokenizer::of;
         TrainingData data = source.task != null
                 ? (vocab == null ? new TaskData(SyntheticTask.parse(source.task)) : new TaskData(SyntheticTask.parse(source.task), vocab))
-                : TextData.read(source.textFile, seq, vocab);
+                : TextData.read(source.textFile, seq, tokenizerOf);
+        if (bpe != null) {
+            w.printf(Locale.ROOT, "BPE: %d merges learned, vocabulary %d of the %d asked%s%n", data.tokenizer().merges().size(),
+                    data.tokenizer().vocabSize(), bpe, data.tokenizer().vocabSize() < bpe ? " (no pair occurs twice any more)" : "");
+        }
         String command = String.join(" ", spec.commandLine().getParseResult().originalArgs());
         TrainOptions o = start == null
                 ? new TrainOptions(data, layers, heads, kvHeads > 0 ? kvHeads : heads, dim, hidden, attentionOnly,

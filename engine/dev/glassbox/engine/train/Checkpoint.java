@@ -185,7 +185,10 @@ public final class Checkpoint {
         return out;
     }
 
-    /** A Hugging Face tokenizers BPE model with one piece per character and no merges: a character tokenizer. */
+    /**
+     * A Hugging Face tokenizers BPE model with one piece per character, and the learned merges as [left, right]
+     * pairs (pieces may hold spaces, which the older "left right" string form cannot express).
+     */
     static Map<String, Object> tokenizerJson(CharTokenizer tok) {
         List<Object> added = new ArrayList<>();
         for (int id : new int[] {CharTokenizer.UNK_ID, CharTokenizer.BOS_ID}) {
@@ -212,7 +215,7 @@ public final class Checkpoint {
         model.put("fuse_unk", false);
         model.put("byte_fallback", false);
         model.put("vocab", vocab);
-        model.put("merges", List.of());
+        model.put("merges", tok.merges());
         Map<String, Object> t = new LinkedHashMap<>();
         t.put("version", "1.0");
         t.put("truncation", null);
@@ -376,13 +379,26 @@ public final class Checkpoint {
             }
             pieces[id] = e.getKey();
         }
+        List<List<String>> merges = new ArrayList<>();
+        for (JsonNode m : JSON.readTree(file.toFile()).path("model").path("merges")) {
+            if (!m.isArray() || m.size() != 2) {
+                throw new FormatException(file, "merge " + m + " is not a [left, right] pair");
+            }
+            merges.add(List.of(m.get(0).asText(), m.get(1).asText()));
+        }
         StringBuilder chars = new StringBuilder();
-        for (int i = 2; i < pieces.length; i++) {
+        for (int i = 2; i < pieces.length - merges.size(); i++) {
             chars.append(pieces[i]);
         }
-        CharTokenizer tok = CharTokenizer.of(chars.toString());
+        CharTokenizer tok;
+        try {
+            tok = CharTokenizer.of(chars.toString()).withMerges(merges);
+        } catch (IllegalArgumentException e) {
+            throw new FormatException(file, e.getMessage());
+        }
         if (!tok.pieces().equals(List.of(pieces))) {
-            throw new FormatException(file, "not a Glassbox character vocabulary (<unk>, <s>, then characters in code point order)");
+            throw new FormatException(file, "not a Glassbox vocabulary (<unk>, <s>, characters in code point order, "
+                    + "then one piece per merge)");
         }
         return tok;
     }

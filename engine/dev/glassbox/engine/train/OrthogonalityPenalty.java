@@ -2,8 +2,11 @@ package dev.glassbox.engine.train;
 
 import java.util.Map;
 
+import dev.glassbox.engine.tensor.Parallel;
+
 /**
- * The inter-head orthogonality penalty of ROOTS, lambda * sum_{i != j} ||W_i^T W_j||_F^2 over the heads of a layer,
+ * The inter-head orthogonality penalty (ROOTS in issue 6; the form of the orthogonality regulariser of Yun, Kang and
+ * Jung 2021, Appl. Sci. 11:1548), lambda * sum_{i != j} ||W_i^T W_j||_F^2 over the heads of a layer,
  * for W_Q, W_K, W_V and W_O, added to the loss with its exact gradient. W_i is the dim x headDim matrix of head i's
  * residual-stream directions: its column block of the input projection (x W_Q; rows of the stored nn.Linear
  * weight) or, for W_O, its row block (columns of the stored [dim, qDim] weight) transposed. This is the quantity
@@ -41,7 +44,7 @@ final class OrthogonalityPenalty {
             total += penalty(p.get(pre + "k_proj.weight").value(), s.kvHeads(), s.headDim(), s.dim(), null, 0);
             total += penalty(p.get(pre + "v_proj.weight").value(), s.kvHeads(), s.headDim(), s.dim(), null, 0);
             float[] wo = p.get(pre + "o_proj.weight").value();
-            total += penalty(MatMul.transpose(wo, s.dim(), s.qDim(), dev.glassbox.engine.tensor.Parallel.SERIAL),
+            total += penalty(MatMul.transpose(wo, s.dim(), s.qDim(), Parallel.SERIAL),
                     s.heads(), s.headDim(), s.dim(), null, 0);
         }
         return total;
@@ -55,7 +58,7 @@ final class OrthogonalityPenalty {
     /** Heads are column blocks of the stored [dim, heads * hd] weight: work on its transpose. */
     private static double columns(Param w, int heads, int hd, int dim, double lambda) {
         int width = heads * hd;
-        float[] t = MatMul.transpose(w.value(), dim, width, dev.glassbox.engine.tensor.Parallel.SERIAL);
+        float[] t = MatMul.transpose(w.value(), dim, width, Parallel.SERIAL);
         float[] gt = new float[t.length];
         double p = penalty(t, heads, hd, dim, gt, lambda);
         float[] g = w.grad();

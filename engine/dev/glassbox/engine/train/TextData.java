@@ -12,16 +12,17 @@ import java.util.Random;
 
 import dev.glassbox.engine.format.FormatException;
 
-/** A UTF-8 text file tokenised by characters: the first 90% trains, the last 10% validates. */
+/** A UTF-8 text file tokenised by characters (or characters and BPE merges): the first 90% trains, the last 10% validates. */
 public record TextData(Path file, CharTokenizer tokenizer, int[] train, int[] valid) implements TrainingData {
     private static final int VALIDATION_BATCHES = 4;
 
     public static TextData read(Path file, int seq) throws IOException {
-        return read(file, seq, null);
+        return read(file, seq, CharTokenizer::of);
     }
 
-    /** Tokenised with {@code tok} (characters it lacks become {@code <unk>}), or by its own characters when null. */
-    public static TextData read(Path file, int seq, CharTokenizer tok) throws IOException {
+    /** Tokenised by the tokenizer {@code tokenizerOf} makes from the text (e.g. learns BPE, or ignores it for --init). */
+    public static TextData read(Path file, int seq, java.util.function.Function<String, CharTokenizer> tokenizerOf)
+            throws IOException {
         String text;
         try {
             text = StandardCharsets.UTF_8.newDecoder()
@@ -30,13 +31,11 @@ public record TextData(Path file, CharTokenizer tokenizer, int[] train, int[] va
         } catch (CharacterCodingException e) {
             throw new FormatException(file, "not valid UTF-8 text");
         }
-        if (tok == null) {
-            tok = CharTokenizer.of(text);
-        }
+        CharTokenizer tok = tokenizerOf.apply(text);
         int[] ids = tok.encodeRaw(text);
         int split = (int) (ids.length * 0.9);
         if (split < seq + 1 || ids.length - split < seq + 1) {
-            throw new FormatException(file, "text of " + ids.length + " characters is too short for --seq " + seq
+            throw new FormatException(file, "text of " + ids.length + " tokens is too short for --seq " + seq
                     + " (need at least " + (10 * (seq + 1)) + ")");
         }
         return new TextData(file, tok, java.util.Arrays.copyOf(ids, split), java.util.Arrays.copyOfRange(ids, split, ids.length));

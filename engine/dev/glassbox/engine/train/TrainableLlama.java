@@ -15,7 +15,9 @@ import dev.glassbox.engine.tensor.Parallel;
  * A Llama-style decoder with its forward and backward passes written out layer by layer (after llm.c):
  * embedding; per block RMSNorm, q/k/v, RoPE, causal attention, output projection, residual, then RMSNorm,
  * SwiGLU MLP, residual; final RMSNorm; unembedding; cross-entropy. Same arithmetic as the inference
- * {@link dev.glassbox.engine.model.LlamaModel}, so a saved checkpoint runs there unchanged.
+ * {@link dev.glassbox.engine.model.LlamaModel}, so a saved checkpoint runs there unchanged. The shape's
+ * {@link BlockDesign} swaps in LayerNorm, GPT-2's GELU MLP, learned positions and projection biases
+ * (as {@link dev.glassbox.engine.model.Gpt2Model} computes them).
  */
 public final class TrainableLlama {
 
@@ -104,7 +106,7 @@ public final class TrainableLlama {
         finalNormBias = layerNorm ? add(ps, new Param("model.norm.bias", d, 1)) : null;
         lmHead = shape.tied() ? embed : add(ps, new Param("lm_head.weight", shape.vocab(), d));
         params = Collections.unmodifiableList(ps);
-        rope = new Rope(shape.headDim(), shape.seq(), shape.ropeTheta());
+        rope = positions == null ? new Rope(shape.headDim(), shape.seq(), shape.ropeTheta()) : null;
     }
 
     private static Param add(List<Param> ps, Param p) {
@@ -225,7 +227,7 @@ public final class TrainableLlama {
             addBias(a.q, e.bq(), n);
             addBias(a.k, e.bk(), n);
             addBias(a.v, e.bv(), n);
-            if (positions == null) {
+            if (rope != null) {
                 rope.forward(a.q, n, t, shape.heads());
                 rope.forward(a.k, n, t, shape.kvHeads());
             }
@@ -453,7 +455,7 @@ public final class TrainableLlama {
                 MaskedAttention.backward(dq, dk, dv, dkCut, dvCut, dAttnOut, a.att, a.attSlots, a.q, a.k, a.v, mask,
                         batch, shape.heads(), shape.kvHeads(), shape.headDim(), par);
             }
-            if (positions == null) {
+            if (rope != null) {
                 rope.backward(dq, n, seq, shape.heads());
                 rope.backward(dk, n, seq, shape.kvHeads());
             }
@@ -467,7 +469,7 @@ public final class TrainableLlama {
             if (detaching) {
                 // stop-gradient memory (Dai et al. 2019 sec. 3.2): its keys/values train W_k, W_v and the norm gain only
                 Arrays.fill(dNormedCut, 0f);
-                if (positions == null) {
+                if (rope != null) {
                     rope.backward(dkCut, n, seq, shape.kvHeads());
                 }
                 backBias(e.bk(), dkCut, n);

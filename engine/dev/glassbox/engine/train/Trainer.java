@@ -71,7 +71,7 @@ public final class Trainer {
         }
         Regime regime = o.regime();
         regime.freezing().validate(model.shape().layers());
-        if (regime.freezing() != Freezing.NONE) {
+        if (!(regime.freezing() instanceof Freezing.None)) {
             log.accept("frozen: " + regime.freezing().describe());
         }
         ModelShape s = model.shape();
@@ -191,7 +191,7 @@ public final class Trainer {
         t.put("parameters", model.parameterCount());
         Regime r = o.regime();
         if (r.orthogonality() > 0) t.put("orthogonality", r.orthogonality());
-        if (r.freezing() != Freezing.NONE) t.put("freeze", r.freezing().describe());
+        if (!(r.freezing() instanceof Freezing.None)) t.put("freeze", r.freezing().describe());
         if (r.init() != null) t.put("init", r.init().toString());
         t.put("final_train_loss", loss);
         t.put("final_val_loss", val);

@@ -110,8 +110,8 @@ class OrthogonalityPenaltyTest {
         assertTrue(sim[1] < 0.8 * sim[0], "lambda " + LAMBDA + ": " + sim[1] + " vs lambda 0: " + sim[0]);
     }
 
-    static final double LAMBDA = Double.parseDouble(System.getProperty("lambda", "1"));
-    static final int STEPS = Integer.getInteger("steps", 60);
+    private static final double LAMBDA = 1;
+    private static final int STEPS = 60;
 
     @Test
     void negativeLambdaIsRefused() {
