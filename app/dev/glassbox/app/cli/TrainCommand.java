@@ -113,6 +113,12 @@ public final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** The balance loss applies to learned routers only (hash and random routers have no weights to balance). */
+    private RoutingDesign routing() {
+        ExpertRouter.Kind kind = ExpertRouter.Kind.parse(router);
+        return new RoutingDesign(experts, topK, kind, experts > 0 && kind.learned() ? balanceLoss : 0f, randomRouting);
+    }
+
     @Override
     public Integer call() throws Exception {
         PrintWriter w = spec.commandLine().getOut();
@@ -121,8 +127,7 @@ public final class TrainCommand implements Callable<Integer> {
         String command = String.join(" ", spec.commandLine().getParseResult().originalArgs());
         TrainOptions o = new TrainOptions(data, layers, heads, kvHeads > 0 ? kvHeads : heads, dim, hidden, attentionOnly,
                 !untied, seq, batch, lr, steps, warmup, seed, weightDecay, clip, evalEvery, saveEvery, resume, out, command)
-                .withRouting(new RoutingDesign(experts, topK, ExpertRouter.Kind.parse(router), experts > 0 ? balanceLoss : 0f,
-                        randomRouting));
+                .withRouting(routing());
         int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
         try (Parallel par = new Parallel(n)) {
             Trainer.Result r = new Trainer(o, par, line -> {
