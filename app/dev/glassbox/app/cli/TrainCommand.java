@@ -173,6 +173,12 @@ public final class TrainCommand implements Callable<Integer> {
         return d;
     }
 
+    /** The balance loss applies to learned routers only (hash and random routers have no weights to balance). */
+    private RoutingDesign routing() {
+        ExpertRouter.Kind kind = ExpertRouter.Kind.parse(router);
+        return new RoutingDesign(experts, topK, kind, experts > 0 && kind.learned() ? balanceLoss : 0f, randomRouting);
+    }
+
     @Override
     public Integer call() throws Exception {
         PrintWriter w = spec.commandLine().getOut();
@@ -209,8 +215,7 @@ public final class TrainCommand implements Callable<Integer> {
                         start.attentionOnly(), start.tied(), seq, batch, lr, steps, warmup, seed, weightDecay, clip, evalEvery,
                         saveEvery, resume, out, command).withDesign(start.design());
         o = o.withRegime(regime)
-                .withRouting(start != null ? start.routing() : new RoutingDesign(experts, topK, ExpertRouter.Kind.parse(router),
-                        experts > 0 ? balanceLoss : 0f, randomRouting))
+                .withRouting(start != null ? start.routing() : routing())
                 .withContext(start != null ? start.context() : ContextTraining.parse(context, seq));
         int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
         try (Parallel par = new Parallel(n)) {

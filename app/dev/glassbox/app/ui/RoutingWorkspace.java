@@ -43,6 +43,7 @@ import dev.glassbox.visuals.routing.RouteLanesView;
 final class RoutingWorkspace extends WorkspacePane {
     static final int TOP_K = 5;
     static final String LEGEND = "colour: share of the sampled routes that ran the layer (dark 0 → yellow 1) · hover for numbers, click a lane for its paths";
+    static final String EXPERT_LEGEND = "colour: the token's first-choice expert (E0, E1, …) · hover a cell for the router's probabilities and gate weights, click a lane for its sampled paths";
     final ComboBox<String> policy = new ComboBox<>();
     final Spinner<Integer> samples = new Spinner<>(1, 256, 16);
     final RouteLanesView lanes = new RouteLanesView();
@@ -54,7 +55,8 @@ final class RoutingWorkspace extends WorkspacePane {
     final ExpertLoadView load = new ExpertLoadView();
     final ExpertFlowView flow = new ExpertFlowView();
     private final Label noExperts = new Label();
-    private final VBox expertViews = new VBox(4, load, new Label("Token flow between first-choice experts"), flow);
+    private final VBox flowBox = new VBox(2, new Label("Token flow between first-choice experts, layer to layer (hover a band)"), flow);
+    private final SplitPane left = new SplitPane();
     private List<RouteSampler.TokenRoutes> routes = List.of();
     private List<ExpertRoutes.Hop[]> hops = List.of();
     private ExpertMlp[] expertLayers = new ExpertMlp[0];
@@ -81,7 +83,7 @@ final class RoutingWorkspace extends WorkspacePane {
         samples.setTooltip(new Tooltip("paths drawn per token"));
         lanes.setOnMouseMoved(e -> {
             String s = lanes.describeAt(e.getX(), e.getY());
-            hover.setText(s == null ? LEGEND : s.replace('\n', ' '));
+            hover.setText(s == null ? legend() : s.replace("\n", " \u00b7 "));
         });
         lanes.setOnMouseClicked(e -> showToken(laneAt(e.getY())));
         TableColumn<LayerSkipScan.Row, String> l = column("skipped layer", r -> Integer.toString(r.layer()));
@@ -100,7 +102,7 @@ final class RoutingWorkspace extends WorkspacePane {
         flow.setId("routingFlow");
         flow.setOnMouseMoved(e -> {
             String s = flow.describeAt(e.getX(), e.getY());
-            hover.setText(s == null ? LEGEND : s);
+            hover.setText(s == null ? legend() : s);
         });
         experts.setText("Expert load");
         experts.setContent(noExperts);
@@ -112,7 +114,10 @@ final class RoutingWorkspace extends WorkspacePane {
         side.setPadding(new Insets(4));
         javafx.scene.control.ScrollPane sideScroll = new javafx.scene.control.ScrollPane(side);
         sideScroll.setFitToWidth(true);
-        SplitPane split = new SplitPane(lanes, sideScroll);
+        left.setOrientation(javafx.geometry.Orientation.VERTICAL);
+        left.getItems().add(lanes);
+        VBox.setVgrow(flow, javafx.scene.layout.Priority.ALWAYS);
+        SplitPane split = new SplitPane(left, sideScroll);
         split.setDividerPositions(0.55);
         setTop(bar);
         setCenter(split);
@@ -140,7 +145,16 @@ final class RoutingWorkspace extends WorkspacePane {
         paths.getItems().clear();
         skipTable.getItems().clear();
         expertLayers = m != null && m.isDecoder() ? ExpertRoutes.expertLayers(m.decoder()) : new ExpertMlp[0];
-        experts.setContent(expertLayers.length > 0 ? expertViews : noExperts);
+        experts.setContent(expertLayers.length > 0 ? load : noExperts);
+        if (expertLayers.length > 0 && !left.getItems().contains(flowBox)) {
+            left.getItems().add(flowBox);
+            left.setDividerPositions(0.6);
+        } else if (expertLayers.length == 0) {
+            left.getItems().remove(flowBox);
+        }
+        paths.setPrefHeight(expertLayers.length > 0 ? 170 : 260);
+        skipTable.setPrefHeight(expertLayers.length > 0 ? 120 : 190);
+        hover.setText(legend());
         experts.setDisable(expertLayers.length == 0);
         load.setBars(List.of());
         flow.setFlow(new ExpertFlowView.Flow(List.of(), 0, new int[0][]));
@@ -167,7 +181,9 @@ final class RoutingWorkspace extends WorkspacePane {
             error("Routing policy: " + e.getMessage());
             return;
         }
-        int[] ids = m.tokenizer().encode(promptText());
+        int[] all = m.tokenizer().encode(promptText());
+        // the text (prompt plus generated output) may exceed the context: route its first contextLength tokens
+        int[] ids = java.util.Arrays.copyOf(all, Math.min(all.length, m.config().contextLength()));
         if (ids.length < 2) {
             error("Routing needs a prompt of at least two tokens");
             return;
@@ -246,6 +262,8 @@ final class RoutingWorkspace extends WorkspacePane {
         }
         flow.setFlow(new ExpertFlowView.Flow(cols, expertLayers[cols.getFirst()].experts(), first));
     }
+
+    private String legend() { return expertLayers.length > 0 ? EXPERT_LEGEND : LEGEND; }
 
     /** Capacity = factor x assignments / experts (Switch Transformer's capacity factor 1.0). */
     static final double CAPACITY_FACTOR = 1.0;

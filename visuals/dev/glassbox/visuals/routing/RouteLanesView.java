@@ -66,8 +66,8 @@ public class RouteLanesView extends Region {
         int t = (int) ((y - TOP) / cellH());
         if (x < LEFT || y < TOP || l >= layers || t >= lanes.size()) return null;
         Lane lane = lanes.get(t);
-        String expert = lane.expert() != null && lane.expert()[l] >= 0 ? ", expert " + lane.expert()[l] : "";
         String cell = lane.cellDetail() != null && lane.cellDetail()[l] != null ? "\n" + lane.cellDetail()[l] : "";
+        String expert = cell.isEmpty() && lane.expert() != null && lane.expert()[l] >= 0 ? ", expert " + lane.expert()[l] : "";
         return String.format(Locale.ROOT, "token %d '%s', layer %d: ran in %.1f%% of routes%s%s%n%s", t, lane.token(), l,
                 lane.runProbability()[l] * 100, expert, cell, lane.detail());
     }

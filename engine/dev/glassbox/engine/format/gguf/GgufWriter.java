@@ -52,6 +52,10 @@ public final class GgufWriter {
     }
 
     public static void write(LlamaModel model, Tokenizer tokenizer, String name, Path out) throws IOException {
+        if (model.hasExperts()) {
+            throw new IllegalArgumentException("mixture-of-experts models are not exported to GGUF yet (llama.cpp stacks"
+                    + " the experts into ffn_*_exps tensors with expert_count metadata); use the Hugging Face folder");
+        }
         ModelConfig c = model.config();
         String arch = switch (c.architecture()) {
             case LLAMA -> "llama";
