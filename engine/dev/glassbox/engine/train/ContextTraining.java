@@ -11,9 +11,16 @@ import dev.glassbox.engine.context.ContextPolicy;
  *   <li>Longformer: the local (dilated) window plus global tokens that attend to and are attended by every position
  *       (Beltagy et al. 2020 sec. 3.1, causal form);</li>
  *   <li>Transformer-XL: a query sees its segment so far plus the previous {@code memory} positions, whose states are
- *       stop-gradient (Dai et al. 2019 sec. 3.2, h~ = [SG(m) o h]); rotary keys keep their true positions;</li>
+ *       stop-gradient (Dai et al. 2019 sec. 3.2, h~ = [SG(m) o h]); rotary keys keep their true positions. A training
+ *       row is a run of consecutive segments processed at once: each segment's memory is the previous segment's
+ *       states of the same forward pass (identical values to a segment-by-segment recurrence), and the first segment of
+ *       a row starts with empty memory;</li>
  *   <li>compressive memory with mean pooling: the FIFO memory plus mean-pooled compressed slots of rate c, all
- *       memories stop-gradient as in Rae et al. 2020 sec. 3 (segment = FIFO length);</li>
+ *       memories stop-gradient as in Rae et al. 2020 sec. 3 (segment = FIFO length). The paper's attention-
+ *       reconstruction loss (sec. 3.1, ||attn(h, m) - attn(h, f_c(m))||^2 with h and m stop-gradient) has a gradient
+ *       only in the compression network f_c; mean pooling has no parameters, so that loss would train nothing and is
+ *       not computed. What trains is the model itself: its q/k/v projections and norms through attention to the
+ *       pooled slots under the language-model loss, the memory states themselves receiving no gradient;</li>
  *   <li>ROSA blocks: local block attention plus attention to mean-pooled summaries of completed earlier blocks.</li>
  * </ul>
  * Pooled slots average the rotated keys and the values over their source range, as the inference memories do.

@@ -362,7 +362,10 @@ public final class TrainableLlama {
     /** After {@link #forward}: per-position losses (0 where ignored). */
     public float[] losses() { return losses; }
 
-    /** After {@link #forward}: attention probabilities of a layer, [batch, heads, seq, seq]. */
+    /**
+     * After {@link #forward}: attention probabilities of a layer, [batch, heads, seq, seq]; under a context method
+     * with pooled slots (ROSA, compressive) the mass on the slots is not in it, so rows may sum to less than 1.
+     */
     public float[] attention(int layer) { return acts[layer].att; }
 
     public void zeroGrad() {

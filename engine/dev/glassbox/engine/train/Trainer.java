@@ -54,6 +54,10 @@ public final class Trainer {
                 throw new IllegalArgumentException(o.out() + ": the checkpoint's vocabulary differs from this data's");
             }
             model = r.model();
+            if (!model.shape().context().equals(o.context())) {
+                throw new IllegalArgumentException(o.out() + ": the checkpoint was trained with --context "
+                        + model.shape().context().spec() + ", not " + o.context().spec());
+            }
             opt = AdamW.standard(model.params());
             Checkpoint.readOptimizer(o.out(), opt);
             start = r.step();

@@ -216,6 +216,26 @@ class ContextTrainingTest {
         assertFalse(back.isFull());
     }
 
+    private static TrainOptions xlRun(Path out, boolean resume, String context) {
+        TrainOptions o = TrainOptions.of(new TaskData(SyntheticTask.REVERSE), 2, 2, 16, 24, 4, 8, 5);
+        return new TrainOptions(o.data(), o.layers(), o.heads(), 1, o.dim(), 0, false, false, o.seq(), o.batch(), o.lr(),
+                8, 2, o.seed(), o.weightDecay(), o.clip(), 5, 0, resume, out, "test")
+                .withContext(ContextTraining.parse(context, o.seq()));
+    }
+
+    @Test
+    void resumingAnXlRunContinuesExactlyAndAnotherMethodIsRefused(@TempDir Path tmp) throws Exception {
+        String xl = "xl:segment=8,memory=8";
+        var straight = new Trainer(xlRun(tmp.resolve("a"), false, xl), Parallel.SERIAL, line -> { }).run().trainLosses();
+        Path b = tmp.resolve("b");
+        new Trainer(xlRun(b, false, xl), Parallel.SERIAL, line -> { }).run(4);
+        var resumed = new Trainer(xlRun(b, true, xl), Parallel.SERIAL, line -> { }).run().trainLosses();
+        assertEquals(straight.subList(4, 8), resumed);
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> new Trainer(xlRun(b, true, "sliding:W=8"), Parallel.SERIAL, line -> { }).run());
+        assertTrue(e.getMessage().contains("trained with --context xl:segment=8,memory=8, not sliding:W=8"), e.getMessage());
+    }
+
     @Test
     void inferenceOnlyMethodsAreRefusedWithTheReason() {
         var e = assertThrows(IllegalArgumentException.class, () -> ContextTraining.parse("streaming:sinks=4,W=12", 64));
