@@ -114,8 +114,13 @@ final class TrainWorkspace extends BorderPane {
                     int batch, float lr, float weightDecay, int steps, long seed) {
         TrainOptions options(TrainingData data) {
             return new TrainOptions(data, layers, heads, kvHeads, dim, hidden, attentionOnly, tied, seq, batch, lr, steps, -1,
-                    seed, weightDecay, 1f, Math.max(1, steps / 25), 0, false, null, "Glassbox Train workspace");
+                    seed, weightDecay, 1f, evalEvery(steps), 0, false, null, "Glassbox Train workspace");
         }
+    }
+
+    /** Steps between validation passes: about 40 points per run (4 held-out batches each, a few % of the time). */
+    static int evalEvery(int steps) {
+        return Math.max(1, steps / 40);
     }
 
     TrainWorkspace(Consumer<String> onError, Consumer<Path> openModel) {
@@ -146,7 +151,7 @@ final class TrainWorkspace extends BorderPane {
         openInExplorer.setOnAction(e -> openInExplorer());
         saveAs.setOnAction(e -> saveAs());
         progress.setPrefWidth(180);
-        plot.setAxisLabels("step", "loss (nats / token)");
+        plot.setAxisLabels("step", "");
         plot.setMinSize(300, 180);
         heatmap.setPrefSize(300, 300);
         grid.setOnOpen((r, c, m) -> openHead(r, c, m));
@@ -421,7 +426,7 @@ final class TrainWorkspace extends BorderPane {
                 p.validationLoss().ifPresent(v -> validationPoints.add(new double[] {p.step(), v}));
             }
             TrainingProgress p = f.steps().getLast();
-            plot.setSeries(List.of(series("train", trainPoints), series("validation", validationPoints)));
+            plot.setSeries(List.of(series("train loss (nats/token)", trainPoints), series("validation loss", validationPoints)));
             lossLabel.setText(lossText(p));
             progress.setProgress((double) p.step() / p.steps());
             status.setText(String.format(Locale.ROOT, "step %,d / %,d \u00b7 %,.0f tok/s \u00b7 ETA %s \u00b7 lr %.2e \u00b7 |g| %.3f%s",
@@ -465,6 +470,10 @@ final class TrainWorkspace extends BorderPane {
         grid.setRows(g.columns(), g.rows());
         probeLabel.setText("Attention on a fixed probe row (" + g.tokenLabels().size() + " tokens): "
                 + String.join("", g.tokenLabels()));
+        if (openRow < 0 && !g.rows().isEmpty()) {
+            openRow = g.rows().size() - 1; // the last layer's first head, where induction heads appear
+            openCol = 0;
+        }
         if (openRow >= 0 && openRow < g.rows().size() && openCol < g.rows().get(openRow).cells().size()) {
             AttentionMatrix m = g.rows().get(openRow).cells().get(openCol);
             heatmap.setMatrix(m);

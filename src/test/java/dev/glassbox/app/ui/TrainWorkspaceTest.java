@@ -163,7 +163,8 @@ class TrainWorkspaceTest {
         waitFor("the run to end", () -> !train.running() && train.run() != null);
         assertEquals(50, trainSeries(train).x().length);
         Series val = train.plot.series().get(1);
-        assertEquals(25, val.x().length, "validation every 50 / 25 = 2 steps");
+        assertEquals(50 / TrainWorkspace.evalEvery(50), val.x().length, "one validation point per eval interval");
+        assertEquals(TrainWorkspace.evalEvery(50), val.x()[0], 0.0);
         assertEquals(1.0, train.progress.getProgress(), 0.0);
         assertTrue(train.status.getText().startsWith("Done after 50 steps"), train.status.getText());
     }
