@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 import javafx.application.Platform;
@@ -95,7 +96,7 @@ final class TrainWorkspace extends BorderPane {
     final Label probeLabel = new Label();
 
     private final Consumer<String> onError;
-    private final Consumer<Path> openModel;
+    private final BiConsumer<Path, String> openModel;
     private final ReadOnlyIntegerWrapper framesShown = new ReadOnlyIntegerWrapper(this, "framesShown", 0);
     private final List<double[]> trainPoints = new ArrayList<>();
     private final List<double[]> validationPoints = new ArrayList<>();
@@ -123,7 +124,8 @@ final class TrainWorkspace extends BorderPane {
         return Math.max(1, steps / 40);
     }
 
-    TrainWorkspace(Consumer<String> onError, Consumer<Path> openModel) {
+    /** @param openModel opens a saved checkpoint in the explorer with a prompt from the task */
+    TrainWorkspace(Consumer<String> onError, BiConsumer<Path, String> openModel) {
         this.onError = onError;
         this.openModel = openModel;
         setId("train");
@@ -473,6 +475,7 @@ final class TrainWorkspace extends BorderPane {
         if (openRow < 0 && !g.rows().isEmpty()) {
             openRow = g.rows().size() - 1; // the last layer's first head, where induction heads appear
             openCol = 0;
+            grid.select(openRow, openCol);
         }
         if (openRow >= 0 && openRow < g.rows().size() && openCol < g.rows().get(openRow).cells().size()) {
             AttentionMatrix m = g.rows().get(openRow).cells().get(openCol);
@@ -556,7 +559,7 @@ final class TrainWorkspace extends BorderPane {
             lastSaved = path;
             status.setText("Saved " + path);
             if (open) {
-                openModel.accept(path);
+                openModel.accept(path, run.probeText());
             }
         }));
     }

@@ -140,6 +140,8 @@ class TrainWorkspaceTest {
         assertEquals(0, window.workspaces.getSelectionModel().getSelectedIndex(), "Explore is shown");
         Path saved = train.lastSaved();
         assertEquals(2, window.modelProperty().get().config().layers());
+        assertEquals(train.run().probeText(), window.prompt.prompt.getText(), "the task's probe row becomes the prompt");
+        assertEquals(train.run().probeTokens().length - 1, train.run().probeText().length(), "one character per token after BOS");
         var restored = Checkpoint.read(saved, Parallel.SERIAL);
         assertEquals(end.step(), restored.step());
         float[][][][] expected = AttentionProbe.read(restored.model(), train.run().probeTokens());
