@@ -19,6 +19,7 @@ public final class Main {
                 GlassboxApp.clock = new StartupClock();
                 GlassboxApp.clock.mark("main");
             }
+            StartupWarmUp.start();
             javafx.application.Application.launch(GlassboxApp.class);
         } else {
             System.exit(GlassboxCli.run(args));

@@ -1,6 +1,11 @@
 package dev.glassbox.app.service;
 
 import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 
 import javafx.concurrent.Task;
 
@@ -10,6 +15,19 @@ import dev.glassbox.engine.model.LoadedModel;
 
 /** Loads models off the FX thread. */
 public final class ModelService {
+    private static final Map<ModelSource, Future<LoadedModel>> PRELOADED = new ConcurrentHashMap<>();
+
+    /**
+     * Starts loading {@code source} on its own thread now (at launch, while the window toolkit starts up); the
+     * next {@link #load} of the same source takes that result instead of loading again.
+     */
+    public static void preload(ModelSource source) {
+        FutureTask<LoadedModel> f = new FutureTask<>(() -> loadNow(source));
+        PRELOADED.put(source, f);
+        Thread t = new Thread(f, "glassbox-preload");
+        t.setDaemon(true);
+        t.start();
+    }
 
     /** A started load; its value is the model, its exception a failure to show with {@link ErrorMessages}. */
     public Task<LoadedModel> load(ModelEntry entry) {
@@ -18,7 +36,15 @@ public final class ModelService {
             protected LoadedModel call() throws Exception {
                 updateMessage("Loading " + entry.label() + "\u2026");
                 updateProgress(-1, 1);
-                return loadNow(entry.source());
+                Future<LoadedModel> preloaded = PRELOADED.remove(entry.source());
+                if (preloaded == null) {
+                    return loadNow(entry.source());
+                }
+                try {
+                    return preloaded.get();
+                } catch (ExecutionException e) {
+                    throw e.getCause() instanceof Exception x ? x : e;
+                }
             }
         };
         EngineThread.EXECUTOR.submit(task);

@@ -186,6 +186,21 @@ public final class TrainingRun {
     /** The latest finished step as the trainer reported it (on the training thread). */
     public Optional<TrainingProgress> lastProgress() { return Optional.ofNullable(last); }
 
+    /** The probe as text without its BOS (a prompt the explorer can run on the saved model); empty until the data is open. */
+    public String probeText() {
+        int[] p = probe;
+        if (p == null) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int id : p) {
+            if (id != data.tokenizer().bos()) {
+                sb.append(data.tokenizer().pieces().get(id));
+            }
+        }
+        return sb.toString();
+    }
+
     /** The tokens of the attention probe (empty until the data is open). */
     public int[] probeTokens() { return probe == null ? new int[0] : probe.clone(); }
 

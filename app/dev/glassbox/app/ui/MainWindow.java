@@ -75,8 +75,9 @@ public final class MainWindow extends BorderPane {
     final HeadsWorkspace heads = new HeadsWorkspace(analysis, this::showError, this::analysisText);
     final ContextWorkspace context = new ContextWorkspace(analysis, this::showError, this::analysisText);
     final RoutingWorkspace routing = new RoutingWorkspace(analysis, this::showError, this::analysisText);
-    final TrainWorkspace train = new TrainWorkspace(this::showError, dir -> {
+    final TrainWorkspace train = new TrainWorkspace(this::showError, (dir, promptText) -> {
         selectWorkspace(0); // first: loading stops what the shown workspace runs
+        prompt.prompt.setText(promptText);
         openModel(dir);
     });
     final TabPane workspaces = new TabPane();

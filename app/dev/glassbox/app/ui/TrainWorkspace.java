@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 import javafx.application.Platform;
@@ -95,7 +96,7 @@ final class TrainWorkspace extends BorderPane {
     final Label probeLabel = new Label();
 
     private final Consumer<String> onError;
-    private final Consumer<Path> openModel;
+    private final BiConsumer<Path, String> openModel;
     private final ReadOnlyIntegerWrapper framesShown = new ReadOnlyIntegerWrapper(this, "framesShown", 0);
     private final List<double[]> trainPoints = new ArrayList<>();
     private final List<double[]> validationPoints = new ArrayList<>();
@@ -114,11 +115,17 @@ final class TrainWorkspace extends BorderPane {
                     int batch, float lr, float weightDecay, int steps, long seed) {
         TrainOptions options(TrainingData data) {
             return new TrainOptions(data, layers, heads, kvHeads, dim, hidden, attentionOnly, tied, seq, batch, lr, steps, -1,
-                    seed, weightDecay, 1f, Math.max(1, steps / 25), 0, false, null, "Glassbox Train workspace");
+                    seed, weightDecay, 1f, evalEvery(steps), 0, false, null, "Glassbox Train workspace");
         }
     }
 
-    TrainWorkspace(Consumer<String> onError, Consumer<Path> openModel) {
+    /** Steps between validation passes: about 40 points per run (4 held-out batches each, a few % of the time). */
+    static int evalEvery(int steps) {
+        return Math.max(1, steps / 40);
+    }
+
+    /** @param openModel opens a saved checkpoint in the explorer with a prompt from the task */
+    TrainWorkspace(Consumer<String> onError, BiConsumer<Path, String> openModel) {
         this.onError = onError;
         this.openModel = openModel;
         setId("train");
@@ -146,7 +153,7 @@ final class TrainWorkspace extends BorderPane {
         openInExplorer.setOnAction(e -> openInExplorer());
         saveAs.setOnAction(e -> saveAs());
         progress.setPrefWidth(180);
-        plot.setAxisLabels("step", "loss (nats / token)");
+        plot.setAxisLabels("step", "");
         plot.setMinSize(300, 180);
         heatmap.setPrefSize(300, 300);
         grid.setOnOpen((r, c, m) -> openHead(r, c, m));
@@ -421,7 +428,7 @@ final class TrainWorkspace extends BorderPane {
                 p.validationLoss().ifPresent(v -> validationPoints.add(new double[] {p.step(), v}));
             }
             TrainingProgress p = f.steps().getLast();
-            plot.setSeries(List.of(series("train", trainPoints), series("validation", validationPoints)));
+            plot.setSeries(List.of(series("train loss (nats/token)", trainPoints), series("validation loss", validationPoints)));
             lossLabel.setText(lossText(p));
             progress.setProgress((double) p.step() / p.steps());
             status.setText(String.format(Locale.ROOT, "step %,d / %,d \u00b7 %,.0f tok/s \u00b7 ETA %s \u00b7 lr %.2e \u00b7 |g| %.3f%s",
@@ -465,6 +472,11 @@ final class TrainWorkspace extends BorderPane {
         grid.setRows(g.columns(), g.rows());
         probeLabel.setText("Attention on a fixed probe row (" + g.tokenLabels().size() + " tokens): "
                 + String.join("", g.tokenLabels()));
+        if (openRow < 0 && !g.rows().isEmpty()) {
+            openRow = g.rows().size() - 1; // the last layer's first head, where induction heads appear
+            openCol = 0;
+            grid.select(openRow, openCol);
+        }
         if (openRow >= 0 && openRow < g.rows().size() && openCol < g.rows().get(openRow).cells().size()) {
             AttentionMatrix m = g.rows().get(openRow).cells().get(openCol);
             heatmap.setMatrix(m);
@@ -547,7 +559,7 @@ final class TrainWorkspace extends BorderPane {
             lastSaved = path;
             status.setText("Saved " + path);
             if (open) {
-                openModel.accept(path);
+                openModel.accept(path, run.probeText());
             }
         }));
     }

@@ -140,6 +140,8 @@ class TrainWorkspaceTest {
         assertEquals(0, window.workspaces.getSelectionModel().getSelectedIndex(), "Explore is shown");
         Path saved = train.lastSaved();
         assertEquals(2, window.modelProperty().get().config().layers());
+        assertEquals(train.run().probeText(), window.prompt.prompt.getText(), "the task's probe row becomes the prompt");
+        assertEquals(train.run().probeTokens().length - 1, train.run().probeText().length(), "one character per token after BOS");
         var restored = Checkpoint.read(saved, Parallel.SERIAL);
         assertEquals(end.step(), restored.step());
         float[][][][] expected = AttentionProbe.read(restored.model(), train.run().probeTokens());
@@ -163,7 +165,8 @@ class TrainWorkspaceTest {
         waitFor("the run to end", () -> !train.running() && train.run() != null);
         assertEquals(50, trainSeries(train).x().length);
         Series val = train.plot.series().get(1);
-        assertEquals(25, val.x().length, "validation every 50 / 25 = 2 steps");
+        assertEquals(50 / TrainWorkspace.evalEvery(50), val.x().length, "one validation point per eval interval");
+        assertEquals(TrainWorkspace.evalEvery(50), val.x()[0], 0.0);
         assertEquals(1.0, train.progress.getProgress(), 0.0);
         assertTrue(train.status.getText().startsWith("Done after 50 steps"), train.status.getText());
     }
