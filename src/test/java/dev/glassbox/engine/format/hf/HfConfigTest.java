@@ -115,7 +115,7 @@ class HfConfigTest {
 
     @Test
     void unknownOrMissingModelType() {
-        assertEquals("config.json: model_type 'mamba' is not supported (supported: llama, qwen2, gpt2, bert)",
+        assertEquals("config.json: model_type 'mamba' is not supported (supported: llama, qwen2, gpt2, bert, glassbox-seq2seq)",
                 error("{\"model_type\": \"mamba\", \"hidden_size\": 64}"));
         assertEquals("config.json: missing key 'model_type'", error("{\"hidden_size\": 64}"));
     }
