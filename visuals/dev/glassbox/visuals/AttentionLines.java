@@ -90,6 +90,16 @@ public final class AttentionLines extends Region {
 
     private double yOf(int i) { return TOP + (i - start() + 0.5) * rowHeight(); }
 
+    /** Keys shown: the query window's in a square (self-attention) map; a rectangular (cross-attention) map's own, from 0. */
+    int keyStart() { return matrix.cols() == matrix.rows() ? start() : 0; }
+
+    int keyEnd() { return matrix.cols() == matrix.rows() ? end() : Math.min(matrix.cols(), WINDOW); }
+
+    double keyY(int k) {
+        double kh = Math.max(1, (canvas.getHeight() - TOP - 6) / Math.max(1, keyEnd() - keyStart()));
+        return TOP + (k - keyStart() + 0.5) * kh;
+    }
+
     private void redraw() {
         GraphicsContext g = canvas.getGraphicsContext2D();
         double w = canvas.getWidth();
@@ -116,14 +126,14 @@ public final class AttentionLines extends Region {
             if (focus >= 0 && q != focus) {
                 continue;
             }
-            for (int k = s; k < Math.min(e, matrix.cols()); k++) {
+            for (int k = keyStart(); k < keyEnd(); k++) {
                 float v = matrix.get(q, k) / max;
                 if (v < 0.02f) {
                     continue;
                 }
                 Color c = palette.color(0.35 + 0.65 * v); // keep lines off the dark end of the map, visible on the background
                 g.setStroke(Color.color(c.getRed(), c.getGreen(), c.getBlue(), Math.min(1, 0.15 + 0.85 * v)));
-                g.strokeLine(left, yOf(q), right, yOf(k));
+                g.strokeLine(left, yOf(q), right, keyY(k));
             }
         }
         g.setFont(Font.font(Math.max(7, Math.min(13, rh - 1))));
@@ -135,8 +145,8 @@ public final class AttentionLines extends Region {
         }
         g.setFill(Color.web("#dddddd"));
         g.setTextAlign(TextAlignment.LEFT);
-        for (int k = s; k < Math.min(e, matrix.cols()); k++) {
-            g.fillText(matrix.keyLabels().get(k) + " " + k, right + 6, yOf(k));
+        for (int k = keyStart(); k < keyEnd(); k++) {
+            g.fillText(matrix.keyLabels().get(k) + " " + k, right + 6, keyY(k));
         }
     }
 }

@@ -134,49 +134,55 @@ public final class Seq2SeqModel implements LanguageModel {
 
     public int encoderLayers() { return spec.encoderLayers(); }
 
+    /** Every weight matrix under its config.json-layout tensor name, in model order. */
     @Override
     public Map<String, Tensor> matrices() {
         Map<String, Tensor> m = new LinkedHashMap<>();
-        m.put("shared.weight", weights.embedding());
+        m.put("model.shared.weight", weights.embedding());
         for (int l = 0; l < weights.encoder().length; l++) {
-            putAttention(m, "encoder." + l + ".self_attn.", weights.encoder()[l].self());
-            putMlp(m, "encoder." + l + ".", weights.encoder()[l].mlp());
+            String p = "model.encoder.layers." + l + ".";
+            putAttention(m, p + "self_attn.", weights.encoder()[l].self());
+            putMlp(m, p, weights.encoder()[l].mlp());
         }
         for (int l = 0; l < weights.decoder().length; l++) {
-            putAttention(m, "decoder." + l + ".self_attn.", weights.decoder()[l].self());
-            putAttention(m, "decoder." + l + ".cross_attn.", weights.decoder()[l].cross());
-            putMlp(m, "decoder." + l + ".", weights.decoder()[l].mlp());
+            String p = "model.decoder.layers." + l + ".";
+            putAttention(m, p + "self_attn.", weights.decoder()[l].self());
+            putAttention(m, p + "cross_attn.", weights.decoder()[l].cross());
+            putMlp(m, p, weights.decoder()[l].mlp());
         }
         return m;
     }
 
     private static void putAttention(Map<String, Tensor> m, String p, Attention a) {
-        m.put(p + "q.weight", a.wq());
-        m.put(p + "k.weight", a.wk());
-        m.put(p + "v.weight", a.wv());
-        m.put(p + "o.weight", a.wo());
+        m.put(p + "q_proj.weight", a.wq());
+        m.put(p + "k_proj.weight", a.wk());
+        m.put(p + "v_proj.weight", a.wv());
+        m.put(p + "o_proj.weight", a.wo());
     }
 
     private static void putMlp(Map<String, Tensor> m, String p, Mlp f) {
-        m.put(p + "mlp.gate.weight", f.gate());
-        m.put(p + "mlp.up.weight", f.up());
-        m.put(p + "mlp.down.weight", f.down());
+        m.put(p + "mlp.gate_proj.weight", f.gate());
+        m.put(p + "mlp.up_proj.weight", f.up());
+        m.put(p + "mlp.down_proj.weight", f.down());
     }
 
+    /** Every norm gain under its tensor name, in model order. */
     @Override
     public Map<String, float[]> vectors() {
         Map<String, float[]> m = new LinkedHashMap<>();
         for (int l = 0; l < weights.encoder().length; l++) {
-            m.put("encoder." + l + ".self_attn_norm.weight", weights.encoder()[l].self().norm());
-            m.put("encoder." + l + ".mlp_norm.weight", weights.encoder()[l].mlp().norm());
+            String p = "model.encoder.layers." + l + ".";
+            m.put(p + "input_layernorm.weight", weights.encoder()[l].self().norm());
+            m.put(p + "post_attention_layernorm.weight", weights.encoder()[l].mlp().norm());
         }
-        m.put("encoder.norm.weight", weights.encoderNorm());
+        m.put("model.encoder.norm.weight", weights.encoderNorm());
         for (int l = 0; l < weights.decoder().length; l++) {
-            m.put("decoder." + l + ".self_attn_norm.weight", weights.decoder()[l].self().norm());
-            m.put("decoder." + l + ".cross_attn_norm.weight", weights.decoder()[l].cross().norm());
-            m.put("decoder." + l + ".mlp_norm.weight", weights.decoder()[l].mlp().norm());
+            String p = "model.decoder.layers." + l + ".";
+            m.put(p + "input_layernorm.weight", weights.decoder()[l].self().norm());
+            m.put(p + "cross_attn_layernorm.weight", weights.decoder()[l].cross().norm());
+            m.put(p + "post_attention_layernorm.weight", weights.decoder()[l].mlp().norm());
         }
-        m.put("decoder.norm.weight", weights.decoderNorm());
+        m.put("model.decoder.norm.weight", weights.decoderNorm());
         return m;
     }
 

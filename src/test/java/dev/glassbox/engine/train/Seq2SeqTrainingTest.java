@@ -90,6 +90,10 @@ class Seq2SeqTrainingTest {
         assertEquals(Architecture.SEQ2SEQ, loaded.config().architecture());
         assertTrue(loaded.isSeq2Seq() && !loaded.isDecoder());
         assertEquals(result.model().parameterCount(), loaded.model().parameterCount());
+        java.util.Set<String> engineNames = new java.util.HashSet<>(loaded.model().matrices().keySet());
+        engineNames.addAll(loaded.model().vectors().keySet());
+        assertEquals(result.model().params().stream().map(Param::name).collect(java.util.stream.Collectors.toSet()),
+                engineNames, "the engine lists every tensor under its file name");
         JsonNode t = new ObjectMapper().readTree(m.resolve("training.json").toFile());
         assertEquals(result.accuracy(), t.get("exact_match").asDouble(), 1e-12);
     }
