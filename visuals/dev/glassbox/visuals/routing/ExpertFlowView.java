@@ -161,7 +161,7 @@ public class ExpertFlowView extends Region {
                 g.setFill(ExpertColors.of(e));
                 g.fillRect(x, nodeY[c][e], NODE_W, hgt);
                 g.setFill(Color.gray(0.15));
-                if (hgt >= 10) g.fillText("E" + e, c == cols - 1 ? x + NODE_W + 3 : x - 20, nodeY[c][e] + Math.min(hgt, 22) / 2 + 4);
+                if (hgt >= 6) g.fillText("E" + e, c == cols - 1 ? x + NODE_W + 3 : x - 20, nodeY[c][e] + Math.min(hgt, 22) / 2 + 4);
                 hits.add(new Hit(x, x + NODE_W, nodeY[c][e], nodeY[c][e] + hgt, nodeY[c][e], nodeY[c][e] + hgt,
                         String.format(Locale.ROOT, "layer %d expert %d: first choice of %d of %d tokens (%.1f%%)",
                                 flow.layers().get(c), e, k, tokens, 100.0 * k / tokens)));
