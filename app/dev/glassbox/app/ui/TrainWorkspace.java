@@ -451,12 +451,23 @@ final class TrainWorkspace extends BorderPane {
     /** The number the loss label shows for a train loss (the test compares it with the trainer's). */
     static String formatLoss(double loss) { return String.format(Locale.ROOT, "%.4f", loss); }
 
+    /** Long runs are drawn from every k-th point (and the latest), so a frame stays cheap at any step count. */
+    static final int MAX_PLOTTED = 4000;
+
     private static Series series(String name, List<double[]> points) {
-        double[] x = new double[points.size()];
-        double[] y = new double[points.size()];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = points.get(i)[0];
-            y[i] = points.get(i)[1];
+        int n = points.size();
+        int stride = Math.max(1, (n + MAX_PLOTTED - 1) / MAX_PLOTTED);
+        int count = n == 0 ? 0 : (n - 1) / stride + 1 + ((n - 1) % stride == 0 ? 0 : 1);
+        double[] x = new double[count];
+        double[] y = new double[count];
+        int j = 0;
+        for (int i = 0; i < n; i += stride) {
+            x[j] = points.get(i)[0];
+            y[j++] = points.get(i)[1];
+        }
+        if (j < count) {
+            x[j] = points.getLast()[0];
+            y[j] = points.getLast()[1];
         }
         return new Series(name, x, y);
     }
