@@ -74,7 +74,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--lr", defaultValue = "3e-3", description = "peak learning rate (default ${DEFAULT-VALUE})")
     float lr;
 
-    @Option(names = "--warmup", defaultValue = "-1", description = "warm-up steps (default 5% of --steps)")
+    @Option(names = "--warmup", defaultValue = "-1", description = "warm-up steps (default 5%% of --steps)")
     int warmup;
 
     @Option(names = "--weight-decay", defaultValue = "0.1", description = "AdamW weight decay (default ${DEFAULT-VALUE})")
@@ -131,7 +131,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--gpt2", description = "GPT-2 blocks: LayerNorm, GELU MLP, learned positions, attention biases; saved as model_type gpt2")
     boolean gpt2;
 
-    @Option(names = "--norm", paramLabel = "rms|layer", description = "RMSNorm (default) or LayerNorm with bias")
+    @Option(names = "--norm", paramLabel = "rms|layer", description = "RMSNorm (default) or LayerNorm with bias; only the Llama defaults or the full --gpt2 set can be saved")
     String norm;
 
     @Option(names = "--mlp", paramLabel = "swiglu|gelu", description = "SwiGLU MLP (default) or GPT-2's tanh-GELU MLP with biases")
