@@ -173,6 +173,7 @@ final class HeadsWorkspace extends WorkspacePane {
         pattern.setMatrix(null);
         ablate.setSelected(false);
         ablation.setText("");
+        hover.setText(" ");
         selected = null;
         similarity.setScores("", new double[0][0], List.of(), List.of(), 0, 1, null);
         overview.setScores("", new double[0][0], List.of(), List.of(), 0, 1, null);

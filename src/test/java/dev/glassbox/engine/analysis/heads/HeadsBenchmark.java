@@ -16,7 +16,8 @@ import dev.glassbox.engine.tensor.Parallel;
 /**
  * Times the full head analysis (all weight tables, behaviour tables, roles with the repeated-tokens probe, zero
  * ablation of every head) of all-MiniLM-L6-v2 and stories260K at 128 tokens of the TinyStories sample, and
- * prints one table row per run: the first run of each model is cold (JIT not warmed), the rest warm. Columns are
+ * prints one table row per run: the first run of each model is cold (JIT not warmed), the rest warm, then warm runs
+ * without ablation ("no-abl"). Columns are
  * wall seconds per stage and the process CPU seconds of the run (on a shared machine wall time includes waiting).
  * Run: java --add-modules jdk.incubator.vector -cp target/classes:target/test-classes:DEPS
  * dev.glassbox.engine.analysis.heads.HeadsBenchmark [shared-dir] [warm runs]
@@ -39,8 +40,11 @@ public final class HeadsBenchmark {
                 "model", "tokens", "run", "weights s", "behav. s", "roles s", "ablat. s", "total s", "cpu s");
         for (LoadedModel m : new LoadedModel[] {miniLm, stories}) {
             int[] tokens = tokens(m, text);
-            HeadAnalysis.Settings s = HeadAnalysis.Settings.defaults(m.tokenizer().bos(), m.tokenizer().eos(), 63);
-            for (int i = 0; i <= warm; i++) {
+            HeadAnalysis.Settings full = HeadAnalysis.Settings.defaults(m.tokenizer().bos(), m.tokenizer().eos(), 63);
+            // every table with ablation, then the same without ablation (weights, behaviour, roles only)
+            for (int i = 0; i <= 2 * warm; i++) {
+                boolean ablation = i <= warm;
+                HeadAnalysis.Settings s = ablation ? full : full.withAblation(null, null);
                 long cpu = os.getProcessCpuTime();
                 HeadReport r = m.model() instanceof BertModel b
                         ? HeadAnalysis.analyse(b, tokens, s, Parallel.shared())
@@ -49,7 +53,7 @@ public final class HeadsBenchmark {
                 double cpuSeconds = (os.getProcessCpuTime() - cpu) / 1e9;
                 System.out.printf(Locale.ROOT, "%-18s %6d %5s %9.3f %9.3f %9.3f %9.3f %9.3f %9.3f%n",
                         m.config().layers() + "x" + m.config().heads() + " " + (m.model() instanceof BertModel ? "MiniLM" : "stories260K"),
-                        tokens.length, i == 0 ? "cold" : "warm", t.get("weights") / 1e3, t.get("behaviour") / 1e3,
+                        tokens.length, i == 0 ? "cold" : ablation ? "warm" : "no-abl", t.get("weights") / 1e3, t.get("behaviour") / 1e3,
                         t.get("roles") / 1e3, t.get("ablation") / 1e3, t.get("total") / 1e3, cpuSeconds);
             }
         }
