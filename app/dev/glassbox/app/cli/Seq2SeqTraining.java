@@ -18,15 +18,16 @@ final class Seq2SeqTraining {
         if (c.source.task == null) {
             throw new IllegalArgumentException("--encoder-layers trains on --task copy, reverse or sort, not on a text file");
         }
-        String unsupported = c.attentionOnly ? "--attention-only" : c.untied ? "--untied" : c.resume ? "--resume"
-                : c.kvHeads > 0 && c.kvHeads != c.heads ? "--kv-heads" : c.saveEvery > 0 ? "--save-every" : null;
+        String unsupported = c.attentionOnly ? "--attention-only" : c.untied ? "--untied"
+                : c.kvHeads > 0 && c.kvHeads != c.heads ? "--kv-heads" : null;
         if (unsupported != null) {
             throw new IllegalArgumentException(unsupported + " is not available for the encoder-decoder (--encoder-layers)");
         }
         Seq2SeqData data = new Seq2SeqData(SyntheticTask.parse(c.source.task));
         String command = String.join(" ", c.spec.commandLine().getParseResult().originalArgs());
         Seq2SeqOptions o = new Seq2SeqOptions(data, Seq2SeqOptions.shape(data, c.dim, c.hidden, c.encoderLayers, c.layers,
-                c.heads), c.batch, c.lr, c.steps, c.warmup, c.seed, c.weightDecay, c.clip, c.evalEvery, 512, c.out, command);
+                c.heads), c.batch, c.lr, c.steps, c.warmup, c.seed, c.weightDecay, c.clip, c.evalEvery, 512, c.out, command,
+                c.saveEvery, c.resume);
         int n = c.threads > 0 ? c.threads : Runtime.getRuntime().availableProcessors();
         try (Parallel par = new Parallel(n)) {
             Seq2SeqTrainer.Result r = new Seq2SeqTrainer(o, par, line -> {

@@ -246,7 +246,7 @@ public final class Checkpoint {
         return t;
     }
 
-    private static void writeOptimizer(Path file, AdamW opt) throws IOException {
+    static void writeOptimizer(Path file, AdamW opt) throws IOException {
         try (DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(Files.newOutputStream(file)))) {
             out.writeInt(OPTIMIZER_MAGIC);
             out.writeLong(opt.steps());

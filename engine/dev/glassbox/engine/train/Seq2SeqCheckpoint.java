@@ -21,7 +21,8 @@ import dev.glassbox.engine.tensor.Parallel;
  * An encoder-decoder checkpoint in Hugging Face layout: config.json ({@code model_type}
  * {@value Seq2SeqModel#MODEL_TYPE}, keys listed in {@link Seq2SeqModel}), model.safetensors (tensor names of
  * {@link TrainableSeq2Seq#params()}), tokenizer.json (the character tokenizer, as {@link Checkpoint} writes it)
- * and training.json. Written to a temporary sibling folder and renamed into place.
+ * and training.json, plus optimizer.bin (AdamW moments, as {@link Checkpoint} writes them) when an optimizer is given,
+ * for resuming. Written to a temporary sibling folder and renamed into place.
  */
 public final class Seq2SeqCheckpoint {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -33,7 +34,8 @@ public final class Seq2SeqCheckpoint {
     private Seq2SeqCheckpoint() {
     }
 
-    public static void write(Path dir, TrainableSeq2Seq model, Seq2SeqData data, Map<String, Object> training)
+    /** @param opt the optimizer whose state is saved for resuming, or null to save the model alone */
+    public static void write(Path dir, TrainableSeq2Seq model, Seq2SeqData data, AdamW opt, Map<String, Object> training)
             throws IOException {
         Path abs = dir.toAbsolutePath();
         Path parent = abs.getParent();
@@ -49,6 +51,9 @@ public final class Seq2SeqCheckpoint {
             SafetensorsWriter.write(tmp.resolve("model.safetensors"), tensors);
             JSON.writeValue(tmp.resolve("tokenizer.json").toFile(), Checkpoint.tokenizerJson(data.tokenizer()));
             JSON.writeValue(tmp.resolve("training.json").toFile(), training);
+            if (opt != null) {
+                Checkpoint.writeOptimizer(tmp.resolve(Checkpoint.OPTIMIZER_FILE), opt);
+            }
             Path old = null;
             if (Files.exists(abs)) {
                 old = Files.createTempDirectory(parent, abs.getFileName() + ".old-");

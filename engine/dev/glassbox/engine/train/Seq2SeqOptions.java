@@ -9,10 +9,19 @@ import java.nio.file.Path;
  * @param evalEvery  steps between validation passes and progress lines
  * @param validation number of held-out pairs for the validation loss and the exact-match accuracy
  * @param command    the command line, recorded in training.json
+ * @param saveEvery  steps between checkpoints (0 = only at the end)
+ * @param resume     continue from the checkpoint in {@code out} if there is one (weights, optimizer state, step)
  */
 public record Seq2SeqOptions(Seq2SeqData data, Seq2SeqShape shape, int batch, float lr, int steps, int warmup,
                              long seed, float weightDecay, float clip, int evalEvery, int validation, Path out,
-                             String command) {
+                             String command, int saveEvery, boolean resume) {
+
+    /** A run that starts from fresh weights and saves only at the end. */
+    public Seq2SeqOptions(Seq2SeqData data, Seq2SeqShape shape, int batch, float lr, int steps, int warmup, long seed,
+                          float weightDecay, float clip, int evalEvery, int validation, Path out, String command) {
+        this(data, shape, batch, lr, steps, warmup, seed, weightDecay, clip, evalEvery, validation, out, command, 0, false);
+    }
+
     public Seq2SeqOptions {
         java.util.Objects.requireNonNull(data, "data");
         java.util.Objects.requireNonNull(shape, "shape");
@@ -20,6 +29,7 @@ public record Seq2SeqOptions(Seq2SeqData data, Seq2SeqShape shape, int batch, fl
         if (batch < 1) throw new IllegalArgumentException("--batch must be >= 1, got " + batch);
         if (!(lr > 0)) throw new IllegalArgumentException("--lr must be > 0, got " + lr);
         if (evalEvery < 1) throw new IllegalArgumentException("--eval-every must be >= 1, got " + evalEvery);
+        if (saveEvery < 0) throw new IllegalArgumentException("--save-every must be >= 0, got " + saveEvery);
         if (validation < 1) throw new IllegalArgumentException("validation set must hold >= 1 pair, got " + validation);
         if (shape.vocab() != data.tokenizer().vocabSize()) {
             throw new IllegalArgumentException("shape vocabulary " + shape.vocab() + " differs from the data's "
@@ -46,7 +56,12 @@ public record Seq2SeqOptions(Seq2SeqData data, Seq2SeqShape shape, int batch, fl
 
     public Seq2SeqOptions withOut(Path dir) {
         return new Seq2SeqOptions(data, shape, batch, lr, steps, warmup, seed, weightDecay, clip, evalEvery, validation,
-                dir, command);
+                dir, command, saveEvery, resume);
+    }
+
+    public Seq2SeqOptions withResume(boolean on, int every) {
+        return new Seq2SeqOptions(data, shape, batch, lr, steps, warmup, seed, weightDecay, clip, evalEvery, validation,
+                out, command, every, on);
     }
 
     public int warmupSteps() {

@@ -1,6 +1,7 @@
 package dev.glassbox.engine.train;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,9 +40,40 @@ public final class Seq2SeqTrainer {
 
     /** Trains (stopping early when {@code cancelled} turns true), evaluates and saves. */
     public Result run(BooleanSupplier cancelled) throws IOException {
-        TrainableSeq2Seq model = new TrainableSeq2Seq(o.shape(), par);
-        model.initialise(o.seed());
-        AdamW opt = new AdamW(model.params(), 0.9f, 0.95f, 1e-8f, o.weightDecay());
+        return run(o.steps(), cancelled);
+    }
+
+    /**
+     * Trains until step {@code stopAt} of the schedule (an interrupted run when below --steps; resuming continues it
+     * exactly, since batches and the learning rate depend only on the seed and the step), evaluates and saves.
+     */
+    public Result run(int stopAt, BooleanSupplier cancelled) throws IOException {
+        TrainableSeq2Seq model;
+        AdamW opt;
+        int start = 0;
+        if (o.resume() && o.out() != null && Files.isRegularFile(o.out().resolve("config.json"))) {
+            Seq2SeqCheckpoint.Restored r = Seq2SeqCheckpoint.read(o.out(), par);
+            if (!r.tokenizer().pieces().equals(o.data().tokenizer().pieces())) {
+                throw new IllegalArgumentException(o.out() + ": the checkpoint's vocabulary differs from this task's");
+            }
+            if (!r.model().shape().equals(o.shape())) {
+                throw new IllegalArgumentException(o.out() + ": the checkpoint's shape " + r.model().shape()
+                        + " differs from the requested " + o.shape());
+            }
+            if (!Files.isRegularFile(o.out().resolve(Checkpoint.OPTIMIZER_FILE))) {
+                throw new IllegalArgumentException(o.out() + " has no " + Checkpoint.OPTIMIZER_FILE
+                        + ": it was saved without optimizer state and cannot be resumed");
+            }
+            model = r.model();
+            opt = newOptimizer(model);
+            Checkpoint.readOptimizer(o.out(), opt);
+            start = r.training().path("steps").asInt(0);
+            log.accept("resuming " + o.out() + " at step " + start);
+        } else {
+            model = new TrainableSeq2Seq(o.shape(), par);
+            model.initialise(o.seed());
+            opt = newOptimizer(model);
+        }
         Seq2SeqShape s = o.shape();
         log.accept(String.format(Locale.ROOT, "%s: %,d parameters (encoder %d + decoder %d layers, %d heads, dim %d, hidden %d), "
                         + "vocab %d, batch %d", o.data().describe(), model.parameterCount(), s.encoderLayers(),
@@ -52,8 +84,9 @@ public final class Seq2SeqTrainer {
         double trainLoss = Double.NaN;
         double val = Double.NaN;
         long t0 = System.nanoTime();
-        int step = 0;
-        for (; step < o.steps() && !cancelled.getAsBoolean(); step++) {
+        int end = Math.min(stopAt, o.steps());
+        int step = start;
+        for (; step < end && !cancelled.getAsBoolean(); step++) {
             Seq2SeqBatch b = o.data().trainBatch(o.seed(), step, o.batch());
             trainLoss = model.forward(b);
             model.zeroGrad();
@@ -66,7 +99,10 @@ public final class Seq2SeqTrainer {
                 double secs = (System.nanoTime() - t0) / 1e9;
                 log.accept(String.format(Locale.ROOT, "step %5d/%d  loss %.4f  val %.4f  lr %.2e  |g| %.2f  ETA %s",
                         step + 1, o.steps(), trainLoss, val, schedule.at(step), norm,
-                        Trainer.duration(secs / (step + 1) * (o.steps() - step - 1))));
+                        Trainer.duration(secs / (step + 1 - start) * (o.steps() - step - 1))));
+            }
+            if (o.out() != null && o.saveEvery() > 0 && (step + 1) % o.saveEvery() == 0 && step + 1 < end) {
+                save(model, opt, step + 1, trainLoss, val, Double.NaN, heldOut.size(), (System.nanoTime() - t0) / 1e9);
             }
         }
         double secs = (System.nanoTime() - t0) / 1e9;
@@ -75,23 +111,34 @@ public final class Seq2SeqTrainer {
         log.accept(String.format(Locale.ROOT, "step %5d/%d  loss %.4f  val %.4f  exact match %.1f%% of %d held-out  %.1fs",
                 step, o.steps(), trainLoss, val, 100 * accuracy, heldOut.size(), secs));
         if (o.out() != null) {
-            Map<String, Object> t = new LinkedHashMap<>();
-            t.put("command", o.command());
-            t.put("data", o.data().describe());
-            t.put("seed", o.seed());
-            t.put("steps", step);
-            t.put("batch", o.batch());
-            t.put("lr", o.lr());
-            t.put("parameters", model.parameterCount());
-            t.put("final_train_loss", trainLoss);
-            t.put("final_val_loss", val);
-            t.put("exact_match", accuracy);
-            t.put("validation_pairs", heldOut.size());
-            t.put("seconds", Math.round(secs * 10) / 10.0);
-            Seq2SeqCheckpoint.write(o.out(), model, o.data(), t);
+            save(model, opt, step, trainLoss, val, accuracy, heldOut.size(), secs);
             log.accept("saved " + o.out());
         }
         return new Result(model, trainLoss, val, accuracy, secs, losses, step);
+    }
+
+    private AdamW newOptimizer(TrainableSeq2Seq model) {
+        return new AdamW(model.params(), 0.9f, 0.95f, 1e-8f, o.weightDecay());
+    }
+
+    private void save(TrainableSeq2Seq model, AdamW opt, int steps, double loss, double val, double accuracy,
+                      int validationPairs, double secs) throws IOException {
+        Map<String, Object> t = new LinkedHashMap<>();
+        t.put("command", o.command());
+        t.put("data", o.data().describe());
+        t.put("seed", o.seed());
+        t.put("steps", steps);
+        t.put("batch", o.batch());
+        t.put("lr", o.lr());
+        t.put("parameters", model.parameterCount());
+        t.put("final_train_loss", loss);
+        t.put("final_val_loss", val);
+        if (!Double.isNaN(accuracy)) { // measured at the end of a run only
+            t.put("exact_match", accuracy);
+            t.put("validation_pairs", validationPairs);
+        }
+        t.put("seconds", Math.round(secs * 10) / 10.0);
+        Seq2SeqCheckpoint.write(o.out(), model, o.data(), opt, t);
     }
 
     private static final int EVAL_BATCH = 64;
