@@ -12,6 +12,7 @@ import javafx.scene.control.TitledPane;
 import javafx.scene.control.Tooltip;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
+import javafx.scene.layout.Region;
 import javafx.util.StringConverter;
 
 import dev.glassbox.engine.routing.ExpertRouter;
@@ -72,6 +73,7 @@ final class TrainOptionsPane extends TitledPane {
         setId("trainOptions");
         setExpanded(false);
         setAnimated(false);
+        setMaxWidth(Double.MAX_VALUE);
         preset.getItems().addAll(LLAMA, GPT2, CUSTOM);
         preset.setValue(LLAMA);
         preset.setId("trainPreset");
@@ -104,10 +106,11 @@ final class TrainOptionsPane extends TitledPane {
                 (mean-pooled compressed memory); rosa:B=8 (blocks of B plus pooled earlier blocks). Sizes are whole numbers > 0."""));
         contextName.setLabelFor(context);
         contextError.setId("trainContextError");
-        for (Label l : List.of(designError, contextError)) {
+        for (Label l : List.of(designError, contextError)) { // long engine messages: a row of their own
             SettingField.styleAsError(l);
             l.setWrapText(true);
-            l.setMaxWidth(190);
+            l.setMaxWidth(360);
+            l.managedProperty().bind(l.textProperty().isNotEmpty());
         }
         showDesign(BlockDesign.LLAMA);
         preset.valueProperty().addListener((o, a, b) -> {
@@ -129,6 +132,7 @@ final class TrainOptionsPane extends TitledPane {
         ChoiceBox<E> c = new ChoiceBox<>();
         c.getItems().addAll(values);
         c.setValue(values[0]);
+        c.setMinWidth(Region.USE_PREF_SIZE); // never clip "swiglu" or "learned"
         c.setConverter(new StringConverter<>() {
             @Override
             public String toString(E e) { return e == null ? "" : e.name().toLowerCase(Locale.ROOT); }
@@ -147,9 +151,10 @@ final class TrainOptionsPane extends TitledPane {
         int r = 0;
         Label presetName = new Label("design");
         presetName.setLabelFor(preset);
-        g.addRow(r++, presetName, preset, designError);
+        g.addRow(r++, presetName, preset);
         g.add(new HBox(4, norm, mlp, positions), 1, r++, 2, 1);
         g.add(attentionBias, 1, r++, 2, 1);
+        g.add(designError, 0, r++, 3, 1);
         g.addRow(r++, orthogonality.name, orthogonality.field, orthogonality.error);
         for (SettingField f : List.of(experts, topK)) {
             g.addRow(r++, f.name, f.field, f.error);
@@ -161,6 +166,10 @@ final class TrainOptionsPane extends TitledPane {
         g.addRow(r++, contextName, context);
         g.add(contextError, 0, r++, 3, 1);
         g.addRow(r, freeze.name, freeze.field, freeze.error);
+        for (Label name : List.of(presetName, orthogonality.name, experts.name, topK.name, routerName, balanceLoss.name,
+                randomRouting.name, contextName, freeze.name)) {
+            name.setMinWidth(Region.USE_PREF_SIZE);
+        }
         return g;
     }
 

@@ -246,7 +246,7 @@ final class TrainWorkspace extends BorderPane {
         lossLabel.setTooltip(new Tooltip("Cross-entropy of the latest step's batch and of the held-out batches, in nats per token"));
     }
 
-    private GridPane form() {
+    private VBox form() {
         GridPane g = new GridPane();
         g.setHgap(6);
         g.setVgap(4);
@@ -266,11 +266,12 @@ final class TrainWorkspace extends BorderPane {
         for (SettingField f : List.of(seq, batch, lr, weightDecay, steps, seed)) {
             g.addRow(r++, f.name, f.field, f.error);
         }
-        g.add(options, 0, r++, 3, 1);
         Label keys = new Label("Ctrl+Enter start \u00b7 Ctrl+P pause/resume \u00b7 Esc stop");
         keys.getStyleClass().add("grid-header");
-        g.add(keys, 0, r, 3, 1);
-        return g;
+        keys.setPadding(new Insets(0, 6, 6, 6));
+        VBox column = new VBox(4, g, options, keys); // the options take the column's full width
+        column.setFillWidth(true);
+        return column;
     }
 
     private static Label section(String text) {
