@@ -79,7 +79,8 @@ final class TrainOptionsPane extends TitledPane {
         preset.setId("trainPreset");
         preset.setTooltip(new Tooltip("Block design: Llama (RMSNorm, SwiGLU, rotary positions, no biases) or GPT-2 "
                 + "(LayerNorm, tanh-GELU MLP, learned positions, attention biases; needs MLP blocks, tied embedding and "
-                + "kv heads = heads). Other mixes (custom) train but cannot be saved, so this workspace refuses them."));
+                + "kv heads = heads, which choosing it sets). Other mixes (custom) train but cannot be saved, so this "
+                + "workspace refuses them."));
         norm.setId("trainNorm");
         norm.setTooltip(new Tooltip("rms: RMSNorm (Zhang and Sennrich 2019, Llama); layer: LayerNorm with bias (Ba et al. 2016, GPT-2)"));
         mlp.setId("trainMlp");
