@@ -17,6 +17,8 @@ import javafx.application.Platform;
 import dev.glassbox.engine.tensor.Parallel;
 import dev.glassbox.engine.train.AttentionProbe;
 import dev.glassbox.engine.train.Checkpoint;
+import dev.glassbox.engine.train.Freezing;
+import dev.glassbox.engine.train.Regime;
 import dev.glassbox.engine.train.TrainOptions;
 import dev.glassbox.engine.train.TrainableLlama;
 import dev.glassbox.engine.train.Trainer;
@@ -59,6 +61,7 @@ public final class TrainingRun {
     private volatile TrainingProgress last;
     private volatile TrainableLlama model;
     private volatile TrainingData data;
+    private volatile TrainOptions trained;
     private volatile int[] probe;
     private volatile List<String> probeLabels;
     private boolean done;
@@ -95,6 +98,7 @@ public final class TrainingRun {
         }
         try (Parallel par = new Parallel(Math.max(1, Runtime.getRuntime().availableProcessors()))) {
             data = d;
+            trained = o;
             int[] row = d.validation(1, o.seq()).getFirst().inputs();
             probe = Arrays.copyOf(row, Math.min(row.length, PROBE_TOKENS));
             probeLabels = TraceViews.labels(d.tokenizer(), probe);
@@ -239,6 +243,9 @@ public final class TrainingRun {
         t.put("data", data.describe());
         t.put("steps", p.step());
         t.put("parameters", m.parameterCount());
+        Regime r = trained.regime();
+        if (r.orthogonality() > 0) t.put("orthogonality", r.orthogonality());
+        if (!(r.freezing() instanceof Freezing.None)) t.put("freeze", r.freezing().describe());
         t.put("final_train_loss", p.trainLoss());
         Checkpoint.write(dir, m, data.tokenizer(), null, t);
     }

@@ -37,6 +37,9 @@ import dev.glassbox.app.service.ErrorMessages;
 import dev.glassbox.app.service.GridContent;
 import dev.glassbox.app.service.TrainingRun;
 import dev.glassbox.app.service.TrainingSource;
+import dev.glassbox.engine.train.BlockDesign;
+import dev.glassbox.engine.train.Checkpoint;
+import dev.glassbox.engine.train.ModelShape;
 import dev.glassbox.engine.train.SyntheticTask;
 import dev.glassbox.engine.train.TrainOptions;
 import dev.glassbox.engine.train.TrainingData;
@@ -66,7 +69,8 @@ final class TrainWorkspace extends BorderPane {
             "Key/value heads (grouped-query attention), 1 to 16; must divide heads. Equal to heads = ordinary multi-head attention.");
     final SettingField dim = new SettingField("trainDim", "dim", "64", "Model width (residual stream size), 8 to 512.");
     final SettingField hidden = new SettingField("trainHidden", "hidden", "0",
-            "SwiGLU MLP width, 0 to 4096; 0 = about 8/3 \u00d7 dim rounded to 16 (Llama's choice). Unused when attention-only.");
+            "MLP width, 0 to 4096; 0 = about 8/3 \u00d7 dim rounded to 16 for SwiGLU (Llama's choice), 4 \u00d7 dim for GELU (GPT-2's). "
+                    + "Unused when attention-only.");
     final CheckBox attentionOnly = new CheckBox("attention-only");
     final CheckBox tied = new CheckBox("tied embedding");
     final SettingField seq = new SettingField("trainSeq", "seq", "32", "Context length in tokens (characters), 2 to 256.");
@@ -79,6 +83,7 @@ final class TrainWorkspace extends BorderPane {
     final SettingField seed = new SettingField("trainSeed", "seed", "1",
             "Seed of the initial weights and the batches, 0 or more: the same seed and settings train the same model.");
     final Label formError = new Label();
+    final TrainOptionsPane options = new TrainOptionsPane();
 
     final Button start = new Button("_Start");
     final Button pause = new Button("_Pause");
@@ -112,10 +117,12 @@ final class TrainWorkspace extends BorderPane {
 
     /** A validated form: everything a run needs besides the data. */
     record Settings(int layers, int heads, int kvHeads, int dim, int hidden, boolean attentionOnly, boolean tied, int seq,
-                    int batch, float lr, float weightDecay, int steps, long seed) {
+                    int batch, float lr, float weightDecay, int steps, long seed, TrainOptionsPane.Choice extras) {
         TrainOptions options(TrainingData data) {
             return new TrainOptions(data, layers, heads, kvHeads, dim, hidden, attentionOnly, tied, seq, batch, lr, steps, -1,
-                    seed, weightDecay, 1f, evalEvery(steps), 0, false, null, "Glassbox Train workspace");
+                    seed, weightDecay, 1f, evalEvery(steps), 0, false, null, "Glassbox Train workspace")
+                    .withDesign(extras.design()).withRegime(extras.regime()).withRouting(extras.routing())
+                    .withContext(extras.context());
         }
     }
 
@@ -146,6 +153,11 @@ final class TrainWorkspace extends BorderPane {
         chooseFile.setOnAction(e -> chooseTextFile());
         attentionOnly.setSelected(true);
         tied.setSelected(false);
+        options.preset.valueProperty().addListener((o, a, b) -> {
+            if (TrainOptionsPane.GPT2.equals(b)) {
+                fitGpt2();
+            }
+        });
         start.setOnAction(e -> start());
         pause.setOnAction(e -> pause());
         resume.setOnAction(e -> resume());
@@ -234,7 +246,7 @@ final class TrainWorkspace extends BorderPane {
         lossLabel.setTooltip(new Tooltip("Cross-entropy of the latest step's batch and of the held-out batches, in nats per token"));
     }
 
-    private GridPane form() {
+    private VBox form() {
         GridPane g = new GridPane();
         g.setHgap(6);
         g.setVgap(4);
@@ -256,8 +268,10 @@ final class TrainWorkspace extends BorderPane {
         }
         Label keys = new Label("Ctrl+Enter start \u00b7 Ctrl+P pause/resume \u00b7 Esc stop");
         keys.getStyleClass().add("grid-header");
-        g.add(keys, 0, r, 3, 1);
-        return g;
+        keys.setPadding(new Insets(0, 6, 6, 6));
+        VBox column = new VBox(4, g, options, keys); // the options take the column's full width
+        column.setFillWidth(true);
+        return column;
     }
 
     private static Label section(String text) {
@@ -294,10 +308,11 @@ final class TrainWorkspace extends BorderPane {
         Float wd = weightDecay.readFloat(0f, 1f);
         Integer n = steps.readInt(1, 1_000_000);
         Long sd = seed.readSeed();
+        boolean rope = options.design().positions() == BlockDesign.Positions.ROPE;
         if (h != null && d != null) {
             if (d % h != 0) {
                 dim.fail("must be a multiple of heads (" + h + ")");
-            } else if ((d / h) % 2 != 0) {
+            } else if (rope && (d / h) % 2 != 0) {
                 dim.fail("dim / heads = " + d / h + " must be even (rotary positions rotate pairs)");
             }
         }
@@ -307,7 +322,12 @@ final class TrainWorkspace extends BorderPane {
         if (TEXT_FILE.equals(task.getValue()) && textFile == null) {
             dataError.setText("choose a text file (Choose\u2026)");
         }
-        if (fields().stream().anyMatch(SettingField::failed) || !dataError.getText().isEmpty()) {
+        TrainOptionsPane.Choice extras = options.read(s, l);
+        if (fields().stream().anyMatch(SettingField::failed) || !dataError.getText().isEmpty() || extras == null
+                || !engineAccepts(l, h, kv, d, hid, s, extras)) {
+            if (options.failed()) {
+                options.setExpanded(true);
+            }
             return null;
         }
         // attention probabilities, the largest activations: batch x heads x seq x seq floats per layer
@@ -318,7 +338,37 @@ final class TrainWorkspace extends BorderPane {
                     + "lower batch, seq, heads or layers", mb, allowed));
             return null;
         }
-        return new Settings(l, h, kv, d, hid, attentionOnly.isSelected(), tied.isSelected(), s, b, rate, wd, n, sd);
+        return new Settings(l, h, kv, d, hid, attentionOnly.isSelected(), tied.isSelected(), s, b, rate, wd, n, sd, extras);
+    }
+
+    /**
+     * The engine's own checks of the whole combination, before any data is read (the vocabulary does not matter to
+     * them): the model shape (e.g. experts need MLP blocks) and whether a checkpoint can hold it, since this
+     * workspace always offers saving. A refusal shows the engine's message next to the control it concerns.
+     */
+    private boolean engineAccepts(int l, int h, int kv, int d, int hid, int s, TrainOptionsPane.Choice extras) {
+        ModelShape shape;
+        try {
+            shape = new ModelShape(2, d, Math.max(1, hid), l, h, kv, s, attentionOnly.isSelected(), tied.isSelected(),
+                    ModelShape.DEFAULT_EPS, ModelShape.DEFAULT_THETA, extras.design(), extras.routing(), extras.context());
+        } catch (IllegalArgumentException e) {
+            (extras.routing().moe() ? options.experts.error : formError).setText(e.getMessage());
+            return false;
+        }
+        try {
+            Checkpoint.requireSavable(shape);
+            return true;
+        } catch (IllegalArgumentException e) {
+            options.designError.setText(e.getMessage());
+            return false;
+        }
+    }
+
+    /** GPT-2 blocks always have an MLP, a tied output head and one key/value head per head. */
+    private void fitGpt2() {
+        attentionOnly.setSelected(false);
+        tied.setSelected(true);
+        kvHeads.field.setText(heads.field.getText());
     }
 
     private static String divisors(int n) {
@@ -431,8 +481,8 @@ final class TrainWorkspace extends BorderPane {
             plot.setSeries(List.of(series("train loss (nats/token)", trainPoints), series("validation loss", validationPoints)));
             lossLabel.setText(lossText(p));
             progress.setProgress((double) p.step() / p.steps());
-            status.setText(String.format(Locale.ROOT, "step %,d / %,d \u00b7 %,.0f tok/s \u00b7 ETA %s \u00b7 lr %.2e \u00b7 |g| %.3f%s",
-                    p.step(), p.steps(), p.tokensPerSecond(), eta(p.etaSeconds()), p.lr(), p.gradNorm(),
+            status.setText(String.format(Locale.ROOT, "step %,d / %,d \u00b7 %,.0f tok/s \u00b7 ETA %s \u00b7 lr %.2e \u00b7 |g| %.3f%s%s",
+                    p.step(), p.steps(), p.tokensPerSecond(), eta(p.etaSeconds()), p.lr(), p.gradNorm(), penalties(p),
                     pauseRequested ? " \u00b7 paused" : ""));
         }
         if (f.attention() != null) {
@@ -440,6 +490,14 @@ final class TrainWorkspace extends BorderPane {
         }
         updateEnabled();
         framesShown.set(framesShown.get() + 1);
+    }
+
+    /** The step's balance loss and orthogonality penalty, when the run trains them. */
+    static String penalties(TrainingProgress p) {
+        StringBuilder sb = new StringBuilder();
+        p.balanceLoss().ifPresent(v -> sb.append(String.format(Locale.ROOT, " \u00b7 balance %.4f", v)));
+        p.orthogonality().ifPresent(v -> sb.append(String.format(Locale.ROOT, " \u00b7 orth %.4f", v)));
+        return sb.toString();
     }
 
     private String lossText(TrainingProgress p) {
@@ -586,6 +644,7 @@ final class TrainWorkspace extends BorderPane {
         chooseFile.setDisable(running);
         attentionOnly.setDisable(running);
         tied.setDisable(running);
+        options.setLocked(running);
         for (SettingField f : fields()) {
             f.field.setDisable(running);
         }

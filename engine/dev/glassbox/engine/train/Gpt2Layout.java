@@ -27,6 +27,10 @@ final class Gpt2Layout {
         if (s.attentionOnly()) return "GPT-2 blocks always have an MLP (drop --attention-only)";
         if (!s.tied()) return "GPT-2's output head is the token embedding (drop --untied)";
         if (s.kvHeads() != s.heads()) return "GPT-2 has no grouped-query attention (drop --kv-heads)";
+        // the gpt2 layout has no keys for these: experts would have no tensors to go to, the others would be lost
+        if (s.routing().moe()) return "GPT-2 has no mixture-of-experts layout (drop --experts, or save a Llama design as Mixtral)";
+        if (s.routing().randomRouting() > 0) return "the GPT-2 layout does not record --random-routing (use the Llama design)";
+        if (!s.context().isFull()) return "the GPT-2 layout does not record --context " + s.context().spec() + " (use the Llama design)";
         return null;
     }
 

@@ -128,7 +128,11 @@ public final class Trainer {
             double secsSoFar = (System.nanoTime() - t0) / 1e9;
             listener.step(new TrainingProgress(step + 1, o.steps(), trainLoss,
                     evaluated ? java.util.OptionalDouble.of(val) : java.util.OptionalDouble.empty(), schedule.at(step), norm,
-                    tokens / secsSoFar, secsSoFar / (step + 1 - start) * (o.steps() - step - 1)), access(model));
+                    tokens / secsSoFar, secsSoFar / (step + 1 - start) * (o.steps() - step - 1),
+                    s.routing().moe() && s.routing().balanceLoss() > 0 ? java.util.OptionalDouble.of(balance)
+                            : java.util.OptionalDouble.empty(),
+                    regime.orthogonality() > 0 ? java.util.OptionalDouble.of(orth) : java.util.OptionalDouble.empty()),
+                    access(model));
             if (o.out() != null && o.saveEvery() > 0 && (step + 1) % o.saveEvery() == 0 && !last) {
                 save(model, opt, step + 1, trainLoss, val, (System.nanoTime() - t0) / 1e9);
             }

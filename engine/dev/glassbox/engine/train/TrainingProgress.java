@@ -13,7 +13,17 @@ import java.util.OptionalDouble;
  * @param gradNorm        global L2 norm of the gradient before clipping
  * @param tokensPerSecond training tokens per wall-clock second since this run (or resume) started
  * @param etaSeconds      estimated seconds until {@code steps} at the current rate
+ * @param balanceLoss     this step's Switch load-balancing loss (alpha included), present when the run trains one
+ * @param orthogonality   this step's ROOTS orthogonality penalty (with lambda), present when the run has one
  */
 public record TrainingProgress(int step, int steps, double trainLoss, OptionalDouble validationLoss, double lr,
-                               double gradNorm, double tokensPerSecond, double etaSeconds) {
+                               double gradNorm, double tokensPerSecond, double etaSeconds, OptionalDouble balanceLoss,
+                               OptionalDouble orthogonality) {
+
+    /** A step of a run without balance loss or orthogonality penalty. */
+    public TrainingProgress(int step, int steps, double trainLoss, OptionalDouble validationLoss, double lr,
+                            double gradNorm, double tokensPerSecond, double etaSeconds) {
+        this(step, steps, trainLoss, validationLoss, lr, gradNorm, tokensPerSecond, etaSeconds, OptionalDouble.empty(),
+                OptionalDouble.empty());
+    }
 }

@@ -101,4 +101,18 @@ class Gpt2CheckpointTest {
         assertTrue(e.getMessage().contains("GPT-2 blocks always have an MLP"), e.getMessage());
         assertFalse(Files.exists(out), "nothing was written");
     }
+
+    @Test
+    void gpt2ExtrasTheLayoutCannotHoldAreRefusedBeforeTraining(@TempDir Path tmp) {
+        Path out = tmp.resolve("m");
+        TrainOptions moe = gpt2(out).withRouting(RoutingDesign.experts(4, 2, dev.glassbox.engine.routing.ExpertRouter.Kind.TOPK, 0.01f));
+        TrainOptions skip = gpt2(out).withRouting(RoutingDesign.randomRouting(0.3f));
+        TrainOptions window = gpt2(out).withContext(ContextTraining.parse("sliding:W=8", 32));
+        for (var c : java.util.Map.of(moe, "mixture-of-experts", skip, "--random-routing", window, "--context sliding:W=8").entrySet()) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> new Trainer(c.getKey(), Parallel.SERIAL, line -> { }).run());
+            assertTrue(e.getMessage().startsWith("cannot save as GPT-2") && e.getMessage().contains(c.getValue()), e.getMessage());
+        }
+        assertFalse(Files.exists(out), "nothing was written");
+    }
 }

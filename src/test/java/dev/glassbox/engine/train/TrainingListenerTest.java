@@ -167,6 +167,32 @@ class TrainingListenerTest {
         assertEquals(uninterrupted().trainLosses(), r.trainLosses());
     }
 
+    @Test
+    void balanceLossAndOrthogonalityAreReportedOnlyWhenTheRunHasThem() throws Exception {
+        List<TrainingProgress> plain = new ArrayList<>();
+        new Trainer(options(), Parallel.SERIAL, line -> { }).observe((p, m) -> plain.add(p), new TrainingControl()).run();
+        assertTrue(plain.stream().allMatch(p -> p.balanceLoss().isEmpty() && p.orthogonality().isEmpty()));
+
+        TrainOptions extras = options().withRouting(RoutingDesign.experts(4, 2, dev.glassbox.engine.routing.ExpertRouter.Kind.TOPK, 0.01f))
+                .withRegime(Regime.PLAIN.withOrthogonality(0.01));
+        List<TrainingProgress> seen = new ArrayList<>();
+        List<String> log = new ArrayList<>();
+        new Trainer(extras, Parallel.SERIAL, log::add).observe((p, m) -> seen.add(p), new TrainingControl()).run();
+        assertEquals(STEPS, seen.size());
+        List<String> lines = log.stream().filter(l -> l.startsWith("step ")).toList();
+        assertEquals(STEPS / EVAL_EVERY, lines.size());
+        for (TrainingProgress p : seen) {
+            assertTrue(p.balanceLoss().orElseThrow() > 0 && p.orthogonality().orElseThrow() > 0, "step " + p.step());
+        }
+        // on evaluation steps the structured values are the ones the CLI's progress line prints
+        for (int i = 0; i < lines.size(); i++) {
+            TrainingProgress p = seen.get((i + 1) * EVAL_EVERY - 1);
+            String line = lines.get(i);
+            assertTrue(line.contains(String.format(java.util.Locale.ROOT, "  balance %.4f", p.balanceLoss().getAsDouble())), line);
+            assertTrue(line.contains(String.format(java.util.Locale.ROOT, "  orth %.4f", p.orthogonality().getAsDouble())), line);
+        }
+    }
+
     /** Polls the control until the trainer is parked (bounded, so a broken pause fails instead of hanging). */
     private static void awaitPaused(TrainingControl c) throws InterruptedException {
         for (int i = 0; i < 6000 && !c.paused(); i++) {

@@ -1,0 +1,300 @@
+package dev.glassbox.app.ui;
+
+import java.util.List;
+import java.util.Locale;
+
+import javafx.geometry.Insets;
+import javafx.scene.control.CheckBox;
+import javafx.scene.control.ChoiceBox;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.TitledPane;
+import javafx.scene.control.Tooltip;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Region;
+import javafx.util.StringConverter;
+
+import dev.glassbox.engine.routing.ExpertRouter;
+import dev.glassbox.engine.train.BlockDesign;
+import dev.glassbox.engine.train.ContextTraining;
+import dev.glassbox.engine.train.Freezing;
+import dev.glassbox.engine.train.Regime;
+import dev.glassbox.engine.train.RoutingDesign;
+
+/**
+ * The trainer's options beyond the basic shape, with the CLI's meanings: block design, the ROOTS orthogonality
+ * penalty, mixture-of-experts and random routing, the context method used while training, and frozen layers. Each
+ * value is checked by the engine record that takes it, and a refusal is shown next to the control it came from.
+ */
+final class TrainOptionsPane extends TitledPane {
+    static final String LLAMA = "Llama";
+    static final String GPT2 = "GPT-2";
+    static final String CUSTOM = "custom";
+    static final List<String> CONTEXT_EXAMPLES = List.of("full", "sliding:W=16", "longformer:w=16,global=[0]",
+            "xl:segment=32,memory=32", "compressive:memory=16,compressed=8,rate=4", "rosa:B=8");
+
+    final ComboBox<String> preset = new ComboBox<>();
+    final ChoiceBox<BlockDesign.Norm> norm = enumChoice(BlockDesign.Norm.values());
+    final ChoiceBox<BlockDesign.Mlp> mlp = enumChoice(BlockDesign.Mlp.values());
+    final ChoiceBox<BlockDesign.Positions> positions = enumChoice(BlockDesign.Positions.values());
+    final CheckBox attentionBias = new CheckBox("attention biases");
+    final Label designError = new Label();
+    final SettingField orthogonality = new SettingField("trainOrthogonality", "orthogonality \u03bb", "0",
+            "ROOTS inter-head orthogonality penalty \u03bb\u00b7\u03a3_{i\u2260j} \u2016W_i\u1d40W_j\u2016_F\u00b2 on the Q, K, V and O "
+                    + "head blocks, 0 to 10; 0 = off. Shown live as \u201corth\u201d in the status line.");
+    final SettingField experts = new SettingField("trainExperts", "experts", "0",
+            "Mixture-of-experts MLP: 0 = one dense MLP, or 2 to 256 SwiGLU experts per block (saved as Mixtral). Needs MLP blocks.");
+    final SettingField topK = new SettingField("trainTopK", "top-k", "1",
+            "Experts per token, 1 to the expert count (1 = Switch, 2 = Mixtral); hash and random routers use 1.");
+    final ChoiceBox<ExpertRouter.Kind> router = enumChoice(ExpertRouter.Kind.values());
+    final Label routerName = new Label("router");
+    final SettingField balanceLoss = new SettingField("trainBalanceLoss", "balance loss \u03b1", "0.01",
+            "Alpha of the Switch load-balancing loss, 0 to below 100 (0 = off); learned top-k router with experts only. "
+                    + "Shown live as \u201cbalance\u201d in the status line.");
+    final SettingField randomRouting = new SettingField("trainRandomRouting", "random routing p", "0",
+            "Probability p, 0 to below 1, that a layer's output jumps to a random later layer while training "
+                    + "(skipping the layers between); 0 = off. Dense models only.");
+    final ComboBox<String> context = new ComboBox<>();
+    final Label contextName = new Label("context");
+    final Label contextError = new Label();
+    final SettingField freeze = new SettingField("trainFreeze", "freeze", "none",
+            "Frozen layer groups: none, a comma list of block indices (0 = first), embeddings and head (e.g. 0,1 or "
+                    + "embeddings), or progressive:K (ULMFiT gradual unfreezing: head first, one more group every K steps).");
+
+    private boolean syncing;
+
+    /** What the options add to a run, as the engine's records. */
+    record Choice(BlockDesign design, RoutingDesign routing, ContextTraining context, Regime regime) {
+    }
+
+    TrainOptionsPane() {
+        setText("Options");
+        setId("trainOptions");
+        setExpanded(false);
+        setAnimated(false);
+        setMaxWidth(Double.MAX_VALUE);
+        preset.getItems().addAll(LLAMA, GPT2, CUSTOM);
+        preset.setValue(LLAMA);
+        preset.setId("trainPreset");
+        preset.setTooltip(new Tooltip("Block design: Llama (RMSNorm, SwiGLU, rotary positions, no biases) or GPT-2 "
+                + "(LayerNorm, tanh-GELU MLP, learned positions, attention biases; needs MLP blocks, tied embedding and "
+                + "kv heads = heads, which choosing it sets). Other mixes (custom) train but cannot be saved, so this "
+                + "workspace refuses them."));
+        norm.setId("trainNorm");
+        norm.setTooltip(new Tooltip("rms: RMSNorm (Zhang and Sennrich 2019, Llama); layer: LayerNorm with bias (Ba et al. 2016, GPT-2)"));
+        mlp.setId("trainMlp");
+        mlp.setTooltip(new Tooltip("swiglu: SwiGLU MLP (Shazeer 2020, Llama); gelu: GPT-2's tanh-GELU MLP with biases"));
+        positions.setId("trainPositions");
+        positions.setTooltip(new Tooltip("rope: rotary positions (Su et al. 2021, needs dim / heads even); learned: "
+                + "absolute position embeddings added to the token embedding (GPT-2)"));
+        attentionBias.setId("trainAttentionBias");
+        attentionBias.setTooltip(new Tooltip("Biases on the q, k, v and output projections (GPT-2's c_attn / c_proj)"));
+        designError.setId("trainDesignError");
+        router.setId("trainRouter");
+        router.setTooltip(new Tooltip("How tokens pick experts: topk = a learned linear router with top-k gating; "
+                + "hash = a fixed hash of the token id; random = a uniformly random expert (no router weights)"));
+        routerName.setLabelFor(router);
+        context.setId("trainContext");
+        context.setEditable(true);
+        context.getItems().addAll(CONTEXT_EXAMPLES);
+        context.setValue("full");
+        context.setPrefWidth(210);
+        context.setTooltip(new Tooltip("""
+                Which keys a query may attend to while training (context lab syntax), saved in config.json as the
+                model's native method: full; sliding:W=16 (window of W keys); longformer:w=16,global=[0] (window plus
+                global positions); xl:segment=32,memory=32 (Transformer-XL memory); compressive:memory=16,compressed=8,rate=4
+                (mean-pooled compressed memory); rosa:B=8 (blocks of B plus pooled earlier blocks). Sizes are whole numbers > 0."""));
+        contextName.setLabelFor(context);
+        contextError.setId("trainContextError");
+        for (Label l : List.of(designError, contextError)) { // long engine messages: a row of their own
+            SettingField.styleAsError(l);
+            l.setWrapText(true);
+            l.setMaxWidth(360);
+            l.managedProperty().bind(l.textProperty().isNotEmpty());
+        }
+        showDesign(BlockDesign.LLAMA);
+        preset.valueProperty().addListener((o, a, b) -> {
+            if (!syncing && b != null && !b.equals(CUSTOM)) {
+                showDesign(b.equals(GPT2) ? BlockDesign.GPT2 : BlockDesign.LLAMA);
+            }
+        });
+        norm.valueProperty().addListener((o, a, b) -> designEdited());
+        mlp.valueProperty().addListener((o, a, b) -> designEdited());
+        positions.valueProperty().addListener((o, a, b) -> designEdited());
+        attentionBias.selectedProperty().addListener((o, a, b) -> designEdited());
+        context.valueProperty().addListener((o, a, b) -> contextError.setText(""));
+        context.getEditor().textProperty().addListener((o, a, b) -> contextError.setText(""));
+        router.valueProperty().addListener((o, a, b) -> topK.clear());
+        setContent(form());
+    }
+
+    private static <E extends Enum<E>> ChoiceBox<E> enumChoice(E[] values) {
+        ChoiceBox<E> c = new ChoiceBox<>();
+        c.getItems().addAll(values);
+        c.setValue(values[0]);
+        c.setMinWidth(Region.USE_PREF_SIZE); // never clip "swiglu" or "learned"
+        c.setConverter(new StringConverter<>() {
+            @Override
+            public String toString(E e) { return e == null ? "" : e.name().toLowerCase(Locale.ROOT); }
+
+            @Override
+            public E fromString(String s) { throw new UnsupportedOperationException(); }
+        });
+        return c;
+    }
+
+    private GridPane form() {
+        GridPane g = new GridPane();
+        g.setHgap(6);
+        g.setVgap(4);
+        g.setPadding(new Insets(4));
+        int r = 0;
+        Label presetName = new Label("design");
+        presetName.setLabelFor(preset);
+        g.addRow(r++, presetName, preset);
+        g.add(new HBox(4, norm, mlp, positions), 1, r++, 2, 1);
+        g.add(attentionBias, 1, r++, 2, 1);
+        g.add(designError, 0, r++, 3, 1);
+        g.addRow(r++, orthogonality.name, orthogonality.field, orthogonality.error);
+        for (SettingField f : List.of(experts, topK)) {
+            g.addRow(r++, f.name, f.field, f.error);
+        }
+        g.addRow(r++, routerName, router);
+        for (SettingField f : List.of(balanceLoss, randomRouting)) {
+            g.addRow(r++, f.name, f.field, f.error);
+        }
+        g.addRow(r++, contextName, context);
+        g.add(contextError, 0, r++, 3, 1);
+        g.addRow(r, freeze.name, freeze.field, freeze.error);
+        for (Label name : List.of(presetName, orthogonality.name, experts.name, topK.name, routerName, balanceLoss.name,
+                randomRouting.name, contextName, freeze.name)) {
+            name.setMinWidth(Region.USE_PREF_SIZE);
+        }
+        return g;
+    }
+
+    private void showDesign(BlockDesign d) {
+        syncing = true;
+        norm.setValue(d.norm());
+        mlp.setValue(d.mlp());
+        positions.setValue(d.positions());
+        attentionBias.setSelected(d.attentionBias());
+        syncing = false;
+        designError.setText("");
+    }
+
+    private void designEdited() {
+        designError.setText("");
+        if (syncing) {
+            return;
+        }
+        BlockDesign d = design();
+        syncing = true;
+        preset.setValue(d.equals(BlockDesign.LLAMA) ? LLAMA : d.equals(BlockDesign.GPT2) ? GPT2 : CUSTOM);
+        syncing = false;
+    }
+
+    BlockDesign design() {
+        return new BlockDesign(norm.getValue(), mlp.getValue(), positions.getValue(), attentionBias.isSelected());
+    }
+
+    List<SettingField> fields() {
+        return List.of(orthogonality, experts, topK, balanceLoss, randomRouting, freeze);
+    }
+
+    void clear() {
+        fields().forEach(SettingField::clear);
+        designError.setText("");
+        contextError.setText("");
+    }
+
+    boolean failed() {
+        return fields().stream().anyMatch(SettingField::failed) || !designError.getText().isEmpty()
+                || !contextError.getText().isEmpty();
+    }
+
+    /** The context spec as typed (the editor's text, also before it is committed). */
+    String contextSpec() {
+        String typed = context.getEditor().getText();
+        return typed == null || typed.isBlank() ? String.valueOf(context.getValue()) : typed;
+    }
+
+    /**
+     * Reads the options for a model of {@code seq} tokens and {@code layers} blocks (null when either is not known
+     * yet: those checks are skipped); null with messages next to the controls when something is refused.
+     */
+    Choice read(Integer seq, Integer layers) {
+        clear();
+        Float lambda = orthogonality.readFloat(0f, 10f);
+        RoutingDesign routing = routing();
+        ContextTraining ctx = null;
+        if (seq != null) {
+            try {
+                ctx = ContextTraining.parse(contextSpec(), seq);
+            } catch (IllegalArgumentException e) {
+                contextError.setText(e.getMessage());
+            }
+        }
+        Freezing frozen = null;
+        try {
+            frozen = Freezing.parse(freeze.field.getText());
+            if (layers != null) {
+                frozen.validate(layers);
+            }
+        } catch (IllegalArgumentException e) {
+            freeze.fail(e.getMessage());
+        }
+        if (lambda == null || routing == null || ctx == null || frozen == null) {
+            return null;
+        }
+        return new Choice(design(), routing, ctx, new Regime(lambda, frozen, null));
+    }
+
+    /**
+     * The routing, built one value at a time so the engine's refusal lands next to the value that caused it. As in
+     * the CLI, the balance loss applies to learned routers with experts only.
+     */
+    private RoutingDesign routing() {
+        Integer e = experts.readInt(0, 256);
+        Integer k = topK.readInt(1, 256);
+        Float alpha = balanceLoss.readFloat(0f, 99.999f);
+        Float p = randomRouting.readFloat(0f, 0.999f);
+        if (e == null) {
+            return null;
+        }
+        ExpertRouter.Kind kind = router.getValue();
+        RoutingDesign r = attempt(experts, () -> new RoutingDesign(e, 1, ExpertRouter.Kind.TOPK, 0f, 0f));
+        if (r != null && k != null) {
+            r = attempt(topK, () -> new RoutingDesign(e, e > 0 ? k : 1, kind, 0f, 0f));
+        }
+        if (r != null && alpha != null && p != null) {
+            float applied = e > 0 && kind.learned() ? alpha : 0f;
+            r = attempt(randomRouting, () -> new RoutingDesign(e, e > 0 ? k : 1, kind, applied, p));
+        }
+        return fields().stream().anyMatch(SettingField::failed) ? null : r;
+    }
+
+    private static RoutingDesign attempt(SettingField blame, java.util.function.Supplier<RoutingDesign> build) {
+        try {
+            return build.get();
+        } catch (IllegalArgumentException ex) {
+            blame.fail(ex.getMessage());
+            return null;
+        }
+    }
+
+    /** Locks the controls while a run trains. */
+    void setLocked(boolean locked) {
+        preset.setDisable(locked);
+        norm.setDisable(locked);
+        mlp.setDisable(locked);
+        positions.setDisable(locked);
+        attentionBias.setDisable(locked);
+        router.setDisable(locked);
+        context.setDisable(locked);
+        for (SettingField f : fields()) {
+            f.field.setDisable(locked);
+        }
+    }
+}
