@@ -22,6 +22,14 @@ public sealed interface ContextPolicy {
 
     ContextMemory newMemory(int layers);
 
+    /**
+     * A policy whose memory holds the same positions with parameter-free arithmetic (what coverage, cost and the
+     * trainer's mask read): itself, except for a learned compression, which is laid out as mean pooling.
+     */
+    default ContextPolicy layout() {
+        return this;
+    }
+
     /** The rope for a sequence currently {@code length} long (scaling methods change it; others keep the model's). */
     default RopeChoice rope() {
         return RopeChoice.MODEL;
@@ -159,6 +167,10 @@ public sealed interface ContextPolicy {
                         + "(train one with train --context compressive:...,fn=conv) - use fn=mean, max or most-used");
             }
             return new CompressiveMemory(layers, this, null);
+        }
+
+        public ContextPolicy layout() {
+            return pool == Pool.CONV ? new Compressive(memory, compressed, rate, Pool.MEAN) : this;
         }
 
         /** The memory of fn=conv, compressing with {@code learned}. */

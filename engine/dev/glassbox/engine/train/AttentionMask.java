@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 
 import dev.glassbox.engine.context.ContextMemory;
-import dev.glassbox.engine.context.ContextPolicy;
 import dev.glassbox.engine.context.Visible;
 
 /**
@@ -44,11 +43,7 @@ final class AttentionMask {
         if (context.isFull()) {
             return null;
         }
-        // which positions a slot covers does not depend on f_c; a learned one needs weights the mask does not
-        ContextMemory memory = (context.policy() instanceof ContextPolicy.Compressive c
-                && c.pool() == ContextPolicy.Compressive.Pool.CONV
-                ? new ContextPolicy.Compressive(c.memory(), c.compressed(), c.rate(), ContextPolicy.Compressive.Pool.MEAN)
-                : context.policy()).newMemory(1);
+        ContextMemory memory = context.policy().layout().newMemory(1);
         Visible v = new Visible();
         float[] none = new float[1];
         Map<Long, Integer> slotIds = new LinkedHashMap<>();
