@@ -18,6 +18,9 @@ import dev.glassbox.engine.context.LearnedCompression;
  * ({@link ReconstructionLoss}); the language-model loss does not reach it.
  */
 final class CompressionConv {
+    /** What every compression tensor's name contains ({@link LearnedCompression#tensorName}). */
+    static final String NAME_PART = ".glassbox_compress.";
+
     final int rate;
     final int kv;
     private final Param[] key;

@@ -562,10 +562,23 @@ public final class TrainableLlama {
         }
     }
 
-    /** Global L2 norm of all gradients (Pascanu et al. 2013 clip by this); scales them down to {@code max} if above. */
+    /**
+     * Global L2 norm of all gradients (Pascanu et al. 2013 clip by this); scales them down to {@code max} if above.
+     * A learned compression (trained by its own loss) is clipped on its own, so its gradient never rescales the
+     * model's; the model's norm is returned.
+     */
     public double clipGradNorm(double max) {
+        if (compression == null) return clip(params, max);
+        List<Param> conv = new ArrayList<>();
+        List<Param> rest = new ArrayList<>();
+        for (Param p : params) (p.name().contains(CompressionConv.NAME_PART) ? conv : rest).add(p);
+        clip(conv, max);
+        return clip(rest, max);
+    }
+
+    private static double clip(List<Param> ps, double max) {
         double ss = 0;
-        for (Param p : params) {
+        for (Param p : ps) {
             for (float g : p.grad()) {
                 ss += (double) g * g;
             }
@@ -573,7 +586,7 @@ public final class TrainableLlama {
         double norm = Math.sqrt(ss);
         if (max > 0 && norm > max) {
             float s = (float) (max / (norm + 1e-6));
-            for (Param p : params) {
+            for (Param p : ps) {
                 float[] g = p.grad();
                 for (int i = 0; i < g.length; i++) {
                     g[i] *= s;

@@ -188,6 +188,49 @@ class CompressiveReconstructionTest {
         }
     }
 
+    /** The convolution's gradient is clipped on its own: it never scales down the language model's. */
+    @Test
+    void clippingKeepsTheConvolutionApartFromTheModel() {
+        int batch = 2, seq = 12;
+        try (Parallel par = new Parallel(2)) {
+            TrainableLlama m = new TrainableLlama(shape("compressive:memory=4,compressed=2,rate=2,fn=conv", 1, seq), par);
+            m.initialise(4);
+            Random noise = new Random(8);
+            for (Param p : new Param[] {m.compression().key(0), m.compression().value(0)}) {
+                float[] w = p.value();
+                for (int i = 0; i < w.length; i++) w[i] += (float) (noise.nextGaussian() * 3);
+            }
+            Random r = new Random(6);
+            int[] in = new int[batch * seq];
+            int[] tg = new int[batch * seq];
+            for (int i = 0; i < in.length; i++) {
+                in[i] = r.nextInt(11);
+                tg[i] = r.nextInt(11);
+            }
+            m.forward(in, tg, batch, seq);
+            m.zeroGrad();
+            m.backward(tg);
+            double model = 0, conv = 0;
+            for (Param p : m.params()) {
+                for (float g : p.grad()) {
+                    if (p.name().contains("glassbox_compress")) conv += g * g; else model += g * g;
+                }
+            }
+            assertTrue(conv > 0, "the reconstruction loss reaches the convolution");
+            float[] before = m.params().getFirst().grad().clone();
+            assertTrue(Math.sqrt(conv) > Math.sqrt(model), "the case needs |g| conv " + Math.sqrt(conv) + " > model "
+                    + Math.sqrt(model));
+            double max = (Math.sqrt(model) + Math.sqrt(conv)) / 2; // jointly over max, separately only conv is
+            assertEquals(Math.sqrt(model), m.clipGradNorm(max), 1e-6 * Math.sqrt(model), "the reported norm is the model's");
+            assertTrue(java.util.Arrays.equals(before, m.params().getFirst().grad()), "the model's gradient is not rescaled");
+            double clipped = 0;
+            for (Param p : m.params()) {
+                if (p.name().contains("glassbox_compress")) for (float g : p.grad()) clipped += g * g;
+            }
+            assertEquals(Math.min(Math.sqrt(conv), max), Math.sqrt(clipped), 1e-4 * max, "the convolution is clipped to max on its own");
+        }
+    }
+
     @Test
     void convNeedsMemoryAMultipleOfTheRate() {
         var e = assertThrows(IllegalArgumentException.class,
