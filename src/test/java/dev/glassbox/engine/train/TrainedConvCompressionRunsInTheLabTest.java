@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.glassbox.engine.context.ContextLab;
 import dev.glassbox.engine.context.ContextPolicy;
 import dev.glassbox.engine.context.LearnedCompression;
 import dev.glassbox.engine.context.NativeContext;
@@ -57,6 +58,12 @@ class TrainedConvCompressionRunsInTheLabTest {
         double worst = 0;
         for (int t = 0; t < labNll.length; t++) worst = Math.max(worst, Math.abs(labNll[t] - trainerNll[t]));
         assertTrue(worst < 1e-4, "max |nll difference| " + worst);
+        float[] comparedNll = ContextLab.run(llama, learned, loaded.tokenizer(), tokens, java.util.List.of(policy),
+                ContextLab.PasskeySettings.none(), (stage, done, total) -> { }, () -> false).getFirst().nll();
+        // 1e-5, not 0: the interpreter and the JIT may sum vector lanes in different orders
+        for (int t = 0; t < labNll.length; t++) {
+            assertEquals(labNll[t], comparedNll[t], 1e-5f, "the context lab runs the model with its learned compression");
+        }
 
         ContextPolicy meanPolicy = ContextPolicy.parse("compressive:memory=4,compressed=3,rate=2,fn=mean", 32);
         float[] meanNll = new PolicyRunner(llama, meanPolicy).run(tokens, null, () -> false, null).nll();
