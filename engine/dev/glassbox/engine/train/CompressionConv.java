@@ -8,8 +8,9 @@ import dev.glassbox.engine.context.LearnedCompression;
  * The Compressive Transformer's learned compression function f_c (Rae et al. 2020, sec. 3.1, "1D convolution" with
  * kernel = stride = c, the paper's best variant): per layer, one convolution over the rotated keys and one over the
  * values of {@code rate} consecutive memory positions, each giving one compressed slot. Glassbox keeps memories as
- * keys/values (as the context lab's {@code CompressiveMemory} does), so f_c acts on them rather than on the layer
- * inputs; with W_k, W_v linear this is the same family of maps restricted to the key/value space.
+ * rotated keys and values (as the context lab's {@code CompressiveMemory} does), so f_c acts on those: a slot's key
+ * is conv(k) rather than the paper's W_k conv(h) over the layer inputs h. Both are linear in the compressed
+ * positions' states; this one gives keys and values separate filters and needs no position for the slot's rotation.
  *
  * <p>Checkpoint tensors (Glassbox-specific): {@code model.layers.L.glassbox_compress.k_conv.weight} and
  * {@code ...v_conv.weight}, each [kvDim, kvDim * rate] with element (o, i * rate + j) = PyTorch

@@ -27,6 +27,10 @@ final class Gpt2Layout {
         if (s.attentionOnly()) return "GPT-2 blocks always have an MLP (drop --attention-only)";
         if (!s.tied()) return "GPT-2's output head is the token embedding (drop --untied)";
         if (s.kvHeads() != s.heads()) return "GPT-2 has no grouped-query attention (drop --kv-heads)";
+        if (s.context().policy() instanceof dev.glassbox.engine.context.ContextPolicy.Compressive c
+                && c.pool() == dev.glassbox.engine.context.ContextPolicy.Compressive.Pool.CONV) {
+            return "the learned compression (fn=conv) is saved with Llama checkpoints only (drop --gpt2 or use fn=mean)";
+        }
         return null;
     }
 

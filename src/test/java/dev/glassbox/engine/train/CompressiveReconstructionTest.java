@@ -232,6 +232,14 @@ class CompressiveReconstructionTest {
     }
 
     @Test
+    void aGpt2CheckpointCannotHoldTheLearnedCompression() {
+        ModelShape s = new ModelShape(11, 8, 12, 1, 2, 2, 16, false, true, 1e-5f, 10000f, BlockDesign.GPT2,
+                RoutingDesign.DENSE, ContextTraining.parse("compressive:memory=4,compressed=2,rate=2,fn=conv", 16));
+        var e = assertThrows(IllegalArgumentException.class, () -> Checkpoint.requireSavable(s));
+        assertTrue(e.getMessage().contains("fn=conv"), e.getMessage());
+    }
+
+    @Test
     void convNeedsMemoryAMultipleOfTheRate() {
         var e = assertThrows(IllegalArgumentException.class,
                 () -> ContextTraining.parse("compressive:memory=6,compressed=2,rate=4,fn=conv", 32));
