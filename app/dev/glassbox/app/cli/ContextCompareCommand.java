@@ -13,6 +13,7 @@ import java.util.concurrent.Callable;
 import dev.glassbox.engine.context.ContextLab;
 import dev.glassbox.engine.context.ContextPolicy;
 import dev.glassbox.engine.context.Cost;
+import dev.glassbox.engine.context.LearnedCompression;
 import dev.glassbox.engine.context.NativeContext;
 import dev.glassbox.engine.context.Passkey;
 import dev.glassbox.engine.model.LlamaModel;
@@ -80,7 +81,8 @@ public final class ContextCompareCommand implements Callable<Integer> {
             dist.write("method,distance_from,distance_to,mass\n");
             cost.write("method,length,peak_kv_entries,kv_bytes,attention_flops\n");
             sink.write("method,layer,mass_on_position_0\n");
-            List<ContextLab.MethodResult> results = ContextLab.run(llama, m.tokenizer(), ids, policies,
+            List<ContextLab.MethodResult> results = ContextLab.run(llama,
+                    LearnedCompression.read(m.source(), m.config().layers()).orElse(null), m.tokenizer(), ids, policies,
                     new ContextLab.PasskeySettings(ContextLab.PasskeySettings.parseLengths(passkeyLengths), passkeyDepths),
                     progressPrinter(con, ids.length), () -> false);
             for (ContextLab.MethodResult r : results) {

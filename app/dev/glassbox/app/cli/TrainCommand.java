@@ -124,8 +124,8 @@ public final class TrainCommand implements Callable<Integer> {
     int encoderLayers;
     @Option(names = "--context", defaultValue = "full", paramLabel = "SPEC",
             description = "attention span while training, in context-compare's --method syntax: full, sliding:W=16, "
-                    + "longformer:w=16,global=[0], xl:segment=32,memory=32, compressive:memory=16,compressed=8,rate=4, "
-                    + "rosa:B=8 (default ${DEFAULT-VALUE}); recorded in config.json as the model's native method")
+                    + "longformer:w=16,global=[0], xl:segment=32,memory=32, compressive:memory=16,compressed=8,rate=4 "
+                    + "(fn=mean, or fn=conv: a learned convolution trained by the attention-reconstruction loss), rosa:B=8 (default ${DEFAULT-VALUE}); recorded in config.json as the model's native method")
     String context;
 
     @Option(names = "--gpt2", description = "GPT-2 blocks: LayerNorm, GELU MLP, learned positions, attention biases; saved as model_type gpt2")

@@ -41,6 +41,7 @@ import dev.glassbox.app.service.AnalysisService;
 import dev.glassbox.engine.context.ContextLab;
 import dev.glassbox.engine.context.ContextPolicy;
 import dev.glassbox.engine.context.ContextSweep;
+import dev.glassbox.engine.context.LearnedCompression;
 import dev.glassbox.engine.context.NativeContext;
 import dev.glassbox.engine.context.Passkey;
 import dev.glassbox.engine.context.PolicyRunner;
@@ -277,7 +278,7 @@ final class ContextWorkspace extends WorkspacePane {
             int[] ids = file != null ? m.tokenizer().encode(head(Files.readString(file, StandardCharsets.UTF_8), max)) : greedyText(llama, m, prompt, max, p);
             if (ids.length > max) ids = Arrays.copyOf(ids, max);
             if (ids.length < 2) throw new IllegalArgumentException((file != null ? file.toString() : "the prompt") + " holds fewer than two tokens");
-            return ContextLab.run(llama, m.tokenizer(), ids, policies, pk,
+            return ContextLab.run(llama, LearnedCompression.read(m.source(), m.config().layers()).orElse(null), m.tokenizer(), ids, policies, pk,
                     (stage, done, total) -> p.update(stage + " (" + done + "/" + total + ")", done, total), p);
         }, r -> show(m, r));
     }

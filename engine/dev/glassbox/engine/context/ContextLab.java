@@ -74,6 +74,13 @@ public final class ContextLab {
     /** Runs every policy on {@code ids}; throws {@link java.util.concurrent.CancellationException} when cancelled. */
     public static List<MethodResult> run(LlamaModel model, Tokenizer tok, int[] ids, List<ContextPolicy> policies,
                                          PasskeySettings passkey, Progress progress, BooleanSupplier cancelled) {
+        return run(model, null, tok, ids, policies, passkey, progress, cancelled);
+    }
+
+    /** As above; {@code compressive:...,fn=conv} compresses with the model's {@code learned} convolution (null: none). */
+    public static List<MethodResult> run(LlamaModel model, LearnedCompression learned, Tokenizer tok, int[] ids,
+                                         List<ContextPolicy> policies, PasskeySettings passkey, Progress progress,
+                                         BooleanSupplier cancelled) {
         if (ids.length < 2) throw new IllegalArgumentException("the text holds fewer than two tokens");
         double[] depths = passkey.lengths().length == 0 ? new double[0] : Passkey.depths(passkey.depths());
         long perMethod = ids.length + (long) passkey.lengths().length * depths.length;
@@ -82,7 +89,7 @@ public final class ContextLab {
         for (int i = 0; i < policies.size(); i++) {
             ContextPolicy p = policies.get(i);
             long base = i * perMethod;
-            PolicyRunner runner = new PolicyRunner(model, p);
+            PolicyRunner runner = new PolicyRunner(model, p, learned);
             PolicyRunner.Result r = runner.run(ids, null, cancelled,
                     t -> progress.update(p.label() + ": scoring", base + t, total));
             BitSet[] direct = Coverage.direct(p, ids.length);

@@ -22,6 +22,14 @@ public sealed interface ContextPolicy {
 
     ContextMemory newMemory(int layers);
 
+    /**
+     * A policy whose memory holds the same positions with parameter-free arithmetic (what coverage, cost and the
+     * trainer's mask read): itself, except for a learned compression, which is laid out as mean pooling.
+     */
+    default ContextPolicy layout() {
+        return this;
+    }
+
     /** The rope for a sequence currently {@code length} long (scaling methods change it; others keep the model's). */
     default RopeChoice rope() {
         return RopeChoice.MODEL;
@@ -138,10 +146,11 @@ public sealed interface ContextPolicy {
     /**
      * Compressive Transformer (Rae et al. 2020, sec. 3): a FIFO memory of {@code memory} recent positions; what
      * falls out is compressed {@code rate}:1 into a compressed memory of {@code compressed} slots (oldest dropped).
-     * Compression functions are the paper's parameter-free ones usable on a pretrained model.
+     * Compression functions are the paper's parameter-free ones usable on a pretrained model, plus CONV, the
+     * paper's learned 1D convolution, which needs the weights a Glassbox-trained model carries ({@link LearnedCompression}).
      */
     record Compressive(int memory, int compressed, int rate, Pool pool) implements ContextPolicy {
-        public enum Pool { MEAN, MAX, MOST_USED }
+        public enum Pool { MEAN, MAX, MOST_USED, CONV }
 
         public Compressive {
             positive(memory, "memory");
@@ -151,7 +160,28 @@ public sealed interface ContextPolicy {
 
         public String label() { return "compressive:memory=" + memory + ",compressed=" + compressed + ",rate=" + rate + ",fn=" + pool.name().toLowerCase(Locale.ROOT).replace('_', '-'); }
 
-        public ContextMemory newMemory(int layers) { return new CompressiveMemory(layers, this); }
+        public ContextMemory newMemory(int layers) {
+            if (pool == Pool.CONV) {
+                throw new IllegalArgumentException("compressive fn=conv uses the compression convolution a model learned in "
+                        + "training (tensors model.layers.N.glassbox_compress.k_conv/v_conv.weight); this model has none "
+                        + "(train one with train --context compressive:...,fn=conv) - use fn=mean, max or most-used");
+            }
+            return new CompressiveMemory(layers, this, null);
+        }
+
+        public ContextPolicy layout() {
+            return pool == Pool.CONV ? new Compressive(memory, compressed, rate, Pool.MEAN) : this;
+        }
+
+        /** The memory of fn=conv, compressing with {@code learned}. */
+        public ContextMemory newMemory(int layers, LearnedCompression learned) {
+            if (pool != Pool.CONV || learned == null) return newMemory(layers);
+            if (learned.rate() != rate || learned.key().length != layers) {
+                throw new IllegalArgumentException("the model's compression convolution has rate " + learned.rate()
+                        + " over " + learned.key().length + " layers; " + label() + " on " + layers + " layers needs rate " + rate);
+            }
+            return new CompressiveMemory(layers, this, learned);
+        }
     }
 
     /**
@@ -453,6 +483,7 @@ public sealed interface ContextPolicy {
     /** FIFO memory plus compressed slots (pooled rotated keys and values over {@code rate} evicted positions). */
     final class CompressiveMemory extends ContextMemory {
         private final Compressive p;
+        private final LearnedCompression learned;
         private final List<Deque<float[][]>> fifo = new ArrayList<>();
         private final List<Deque<Integer>> fifoPos = new ArrayList<>();
         private final List<List<float[][]>> pending = new ArrayList<>();
@@ -462,9 +493,10 @@ public sealed interface ContextPolicy {
         /** attention received by each position while in the FIFO, for MOST_USED (fed by the runner). */
         private final Map<Long, Double> use = new java.util.HashMap<>();
 
-        CompressiveMemory(int layers, Compressive p) {
+        CompressiveMemory(int layers, Compressive p, LearnedCompression learned) {
             super(layers);
             this.p = p;
+            this.learned = learned;
             for (int l = 0; l < layers; l++) {
                 fifo.add(new ArrayDeque<>());
                 fifoPos.add(new ArrayDeque<>());
@@ -524,6 +556,16 @@ public sealed interface ContextPolicy {
                     }
                     System.arraycopy(rows.get(best)[1], 0, k, 0, n);
                     System.arraycopy(rows.get(best)[2], 0, val, 0, n);
+                }
+                case CONV -> {
+                    float[] ks = new float[rows.size() * n];
+                    float[] vs = new float[rows.size() * n];
+                    for (int i = 0; i < rows.size(); i++) {
+                        System.arraycopy(rows.get(i)[1], 0, ks, i * n, n);
+                        System.arraycopy(rows.get(i)[2], 0, vs, i * n, n);
+                    }
+                    LearnedCompression.convolve(learned.key()[layer], ks, 0, k, 0, n, p.rate());
+                    LearnedCompression.convolve(learned.value()[layer], vs, 0, val, 0, n, p.rate());
                 }
             }
             if (p.compressed() > 0) {

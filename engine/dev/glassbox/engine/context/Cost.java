@@ -12,7 +12,7 @@ import dev.glassbox.engine.model.ModelConfig;
 public record Cost(int length, int peakEntries, long kvBytes, long attendedSlots, long attentionFlops) {
 
     public static Cost of(ContextPolicy policy, int length, ModelConfig c) {
-        ContextMemory m = policy.newMemory(1);
+        ContextMemory m = policy.layout().newMemory(1);
         Visible v = new Visible();
         float[] dummy = new float[1];
         long slots = 0;

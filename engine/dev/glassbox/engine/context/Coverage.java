@@ -13,7 +13,7 @@ public final class Coverage {
 
     /** Per query position, the source positions it can attend to directly (every layer has the same mask). */
     public static BitSet[] direct(ContextPolicy policy, int length) {
-        ContextMemory m = policy.newMemory(1);
+        ContextMemory m = policy.layout().newMemory(1);
         Visible v = new Visible();
         float[] dummy = new float[1];
         BitSet[] out = new BitSet[length];

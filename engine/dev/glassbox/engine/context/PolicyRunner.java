@@ -20,11 +20,23 @@ public final class PolicyRunner {
     private final LlamaModel model;
     private final ContextPolicy policy;
     private final ModelConfig c;
+    private final LearnedCompression learned;
 
     public PolicyRunner(LlamaModel model, ContextPolicy policy) {
+        this(model, policy, null);
+    }
+
+    /** A runner whose {@code compressive:...,fn=conv} compresses with the model's {@code learned} convolution. */
+    public PolicyRunner(LlamaModel model, ContextPolicy policy, LearnedCompression learned) {
         this.model = model;
         this.policy = policy;
         this.c = model.config();
+        this.learned = learned;
+        newMemory(); // refuses fn=conv without weights here, not at the first token
+    }
+
+    private ContextMemory newMemory() {
+        return policy instanceof ContextPolicy.Compressive cp ? cp.newMemory(c.layers(), learned) : policy.newMemory(c.layers());
     }
 
     public ContextPolicy policy() { return policy; }
@@ -81,7 +93,7 @@ public final class PolicyRunner {
 
     /** One sequence under the policy: its memory and scratch buffers. */
     public final class Session {
-        private final ContextMemory memory = policy.newMemory(c.layers());
+        private final ContextMemory memory = newMemory();
         private final float[] x = new float[c.dim()];
         private final float[] xb = new float[Math.max(c.dim(), c.qDim())];
         private final float[] xb2 = new float[c.dim()];

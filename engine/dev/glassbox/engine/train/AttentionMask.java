@@ -10,8 +10,8 @@ import dev.glassbox.engine.context.Visible;
 
 /**
  * A {@link ContextTraining} method on rows of {@code seq} tokens: which key columns each query attends to.
- * Columns 0..seq-1 are the tokens; columns seq..seq+slots-1 are pooled slots, each the mean of the rotated keys and
- * of the values over a source range [slotFrom, slotTo]. The mask is read off the inference-side memory (each query
+ * Columns 0..seq-1 are the tokens; columns seq..seq+slots-1 are pooled slots, each the mean (or, for compressive
+ * fn=conv, the learned compression) of the rotated keys and of the values over a source range [slotFrom, slotTo]. The mask is read off the inference-side memory (each query
  * is asked what it sees, as the context lab's runner does), so training and the lab cover the same positions.
  * {@code detached} marks edges whose key/value gradient must not reach the source's hidden states (memory states
  * under stop-gradient); it is null when there are none.
@@ -43,7 +43,7 @@ final class AttentionMask {
         if (context.isFull()) {
             return null;
         }
-        ContextMemory memory = context.policy().newMemory(1);
+        ContextMemory memory = context.policy().layout().newMemory(1);
         Visible v = new Visible();
         float[] none = new float[1];
         Map<Long, Integer> slotIds = new LinkedHashMap<>();

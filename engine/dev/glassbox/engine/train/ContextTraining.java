@@ -15,12 +15,13 @@ import dev.glassbox.engine.context.ContextPolicy;
  *       row is a run of consecutive segments processed at once: each segment's memory is the previous segment's
  *       states of the same forward pass (identical values to a segment-by-segment recurrence), and the first segment of
  *       a row starts with empty memory;</li>
- *   <li>compressive memory with mean pooling: the FIFO memory plus mean-pooled compressed slots of rate c, all
- *       memories stop-gradient as in Rae et al. 2020 sec. 3 (segment = FIFO length). The paper's attention-
- *       reconstruction loss (sec. 3.1, ||attn(h, m) - attn(h, f_c(m))||^2 with h and m stop-gradient) has a gradient
- *       only in the compression network f_c; mean pooling has no parameters, so that loss would train nothing and is
- *       not computed. What trains is the model itself: its q/k/v projections and norms through attention to the
- *       pooled slots under the language-model loss, the memory states themselves receiving no gradient;</li>
+ *   <li>compressive memory: the FIFO memory plus compressed slots of rate c, all memories stop-gradient as in Rae
+ *       et al. 2020 sec. 3 (segment = FIFO length). The compression f_c is mean pooling (fn=mean) or the paper's
+ *       learned 1D convolution (fn=conv, {@link CompressionConv}). The attention-reconstruction loss (sec. 3.2,
+ *       ||attn(h, m) - attn(h, f_c(m))||^2 with h and m stop-gradient, {@link ReconstructionLoss}) is computed for
+ *       every layer and reported; its gradient reaches only f_c, so it trains the convolution and merely measures
+ *       mean pooling. The language-model loss trains the model itself (q/k/v projections and norms through attention
+ *       to the slots) and never f_c, the memory states themselves receiving no gradient;</li>
  *   <li>ROSA blocks: local block attention plus attention to mean-pooled summaries of completed earlier blocks.</li>
  * </ul>
  * Pooled slots average the rotated keys and the values over their source range, as the inference memories do.
@@ -43,13 +44,17 @@ public record ContextTraining(ContextPolicy policy) {
             case ContextPolicy.TransformerXl x -> { }
             case ContextPolicy.Rosa r -> { }
             case ContextPolicy.Compressive c -> {
-                if (c.pool() != ContextPolicy.Compressive.Pool.MEAN) {
-                    throw new IllegalArgumentException("compressive memory trains with fn=mean only (max and most-used "
+                if (c.pool() != ContextPolicy.Compressive.Pool.MEAN && c.pool() != ContextPolicy.Compressive.Pool.CONV) {
+                    throw new IllegalArgumentException("compressive memory trains with fn=mean or fn=conv (max and most-used "
                             + "pooling pick entries by value, so they are inference-time choices), got " + policy.label());
+                }
+                if (c.pool() == ContextPolicy.Compressive.Pool.CONV && (c.memory() % c.rate() != 0 || c.compressed() == 0)) {
+                    throw new IllegalArgumentException("compressive fn=conv needs memory a multiple of rate and compressed >= 1 "
+                            + "(each segment's memory is compressed into memory / rate slots), got " + policy.label());
                 }
             }
             default -> throw new IllegalArgumentException("'" + policy.label() + "' is not a training-time context method; "
-                    + "use one of full, sliding, longformer, xl, compressive (fn=mean), rosa (StreamingLLM and the RoPE "
+                    + "use one of full, sliding, longformer, xl, compressive (fn=mean|conv), rosa (StreamingLLM and the RoPE "
                     + "scalings change a trained model's positions at inference only)");
         }
     }
@@ -78,6 +83,25 @@ public record ContextTraining(ContextPolicy policy) {
             case ContextPolicy.Compressive c -> c.memory();
             default -> 0;
         };
+    }
+
+    /**
+     * Layer {@code layer}'s attention-reconstruction loss (Rae et al. 2020 sec. 3.2) after a forward of {@code model}
+     * under compressive memory with memory a multiple of rate, else 0. f_c is the model's learned convolution (fn=conv;
+     * with {@code grad} its gradient is added to the convolution's) or the fixed mean pooling (fn=mean: measured only,
+     * it has nothing to train).
+     */
+    static double reconstructionLoss(TrainableLlama model, int layer, float[] q, float[] k, float[] v, boolean grad) {
+        if (!(model.shape().context().policy() instanceof ContextPolicy.Compressive c) || c.memory() % c.rate() != 0) {
+            return 0;
+        }
+        CompressionConv conv = model.compression();
+        int kv = model.shape().kvDim();
+        float[] wK = conv == null ? CompressionConv.meanWeights(kv, c.rate()) : conv.key(layer).value();
+        float[] wV = conv == null ? wK : conv.value(layer).value();
+        boolean train = grad && conv != null;
+        return ReconstructionLoss.compute(q, k, v, wK, wV, model.reconstructionGeometry(c.memory(), c.rate()),
+                train ? conv.key(layer).grad() : null, train ? conv.value(layer).grad() : null);
     }
 
     /** The same shape trained with this method. */

@@ -15,13 +15,20 @@ final class MaskedAttention {
     private MaskedAttention() {
     }
 
-    /** rows [seq, width] of head {@code head} plus the slot means appended: [seq + slots, headDim]. */
-    private static float[] extended(float[] x, int b, int head, int width, int headDim, AttentionMask m) {
+    /**
+     * rows [seq, width] of head {@code head} plus the slots appended: [seq + slots, headDim]. A slot is the mean over
+     * its range, or, when {@code slotRows} ([batch, slots, width]) is given, that precomputed row (a learned f_c).
+     */
+    private static float[] extended(float[] x, float[] slotRows, int b, int head, int width, int headDim, AttentionMask m) {
         int seq = m.seq;
         float[] out = new float[m.columns() * headDim];
         float[] rows = Attention.gather(x, b, head, seq, width, headDim);
         System.arraycopy(rows, 0, out, 0, seq * headDim);
         for (int j = 0; j < m.slots; j++) {
+            if (slotRows != null) {
+                System.arraycopy(slotRows, (b * m.slots + j) * width + head * headDim, out, (seq + j) * headDim, headDim);
+                continue;
+            }
             float inv = 1f / (m.slotTo[j] - m.slotFrom[j] + 1);
             int o = (seq + j) * headDim;
             for (int s = m.slotFrom[j]; s <= m.slotTo[j]; s++) {
@@ -33,11 +40,20 @@ final class MaskedAttention {
         return out;
     }
 
-    /** Adds the gradient of an extended matrix back onto its token rows (a slot's share is 1/range length each). */
-    private static void scatterExtended(float[] x, float[] ext, int b, int head, int width, int headDim, AttentionMask m) {
+    /**
+     * Adds the gradient of an extended matrix back onto its token rows (a slot's share is 1/range length each), or,
+     * when {@code dSlotRows} is given, the slot rows' gradient onto it (the caller backpropagates its f_c).
+     */
+    private static void scatterExtended(float[] x, float[] dSlotRows, float[] ext, int b, int head, int width, int headDim,
+                                        AttentionMask m) {
         int seq = m.seq;
         float[] rows = java.util.Arrays.copyOf(ext, seq * headDim);
         for (int j = 0; j < m.slots; j++) {
+            if (dSlotRows != null) {
+                int o = (b * m.slots + j) * width + head * headDim;
+                for (int d = 0; d < headDim; d++) dSlotRows[o + d] += ext[(seq + j) * headDim + d];
+                continue;
+            }
             float inv = 1f / (m.slotTo[j] - m.slotFrom[j] + 1);
             int o = (seq + j) * headDim;
             for (int s = m.slotFrom[j]; s <= m.slotTo[j]; s++) {
@@ -51,6 +67,12 @@ final class MaskedAttention {
 
     static void forward(float[] out, float[] att, float[] attSlots, float[] q, float[] k, float[] v, AttentionMask m,
                         int batch, int heads, int kvHeads, int headDim, Parallel par) {
+        forward(out, att, attSlots, q, k, v, null, null, m, batch, heads, kvHeads, headDim, par);
+    }
+
+    /** As above with the slots' keys and values precomputed ([batch, slots, kvHeads * headDim]; null = means). */
+    static void forward(float[] out, float[] att, float[] attSlots, float[] q, float[] k, float[] v, float[] slotK,
+                        float[] slotV, AttentionMask m, int batch, int heads, int kvHeads, int headDim, Parallel par) {
         int seq = m.seq;
         int cols = m.columns();
         int qw = heads * headDim;
@@ -64,8 +86,8 @@ final class MaskedAttention {
             for (int job = from; job < to; job++) {
                 int b = job / kvHeads;
                 int kvh = job % kvHeads;
-                float[] kt = MatMul.transpose(extended(k, b, kvh, kw, headDim, m), cols, headDim, inline);
-                float[] vx = extended(v, b, kvh, kw, headDim, m);
+                float[] kt = MatMul.transpose(extended(k, slotK, b, kvh, kw, headDim, m), cols, headDim, inline);
+                float[] vx = extended(v, slotV, b, kvh, kw, headDim, m);
                 for (int h = kvh * group; h < (kvh + 1) * group; h++) {
                     float[] qh = Attention.gather(q, b, h, seq, qw, headDim);
                     MatMul.product(scores, qh, kt, seq, headDim, cols, false, inline);
@@ -105,6 +127,18 @@ final class MaskedAttention {
     static void backward(float[] dq, float[] dk, float[] dv, float[] dkDetached, float[] dvDetached, float[] dOut,
                          float[] att, float[] attSlots, float[] q, float[] k, float[] v, AttentionMask m,
                          int batch, int heads, int kvHeads, int headDim, Parallel par) {
+        backward(dq, dk, dv, dkDetached, dvDetached, dOut, att, attSlots, q, k, v, null, null, null, null, m, batch, heads,
+                kvHeads, headDim, par);
+    }
+
+    /**
+     * As above with precomputed slots ({@code slotK}/{@code slotV}, null = means): their gradient goes to
+     * {@code dSlotK}/{@code dSlotV} ([batch, slots, kvHeads * headDim]) instead of onto the source rows.
+     */
+    static void backward(float[] dq, float[] dk, float[] dv, float[] dkDetached, float[] dvDetached, float[] dOut,
+                         float[] att, float[] attSlots, float[] q, float[] k, float[] v, float[] slotK, float[] slotV,
+                         float[] dSlotK, float[] dSlotV, AttentionMask m,
+                         int batch, int heads, int kvHeads, int headDim, Parallel par) {
         int seq = m.seq;
         int cols = m.columns();
         int qw = heads * headDim;
@@ -122,8 +156,8 @@ final class MaskedAttention {
             for (int job = from; job < to; job++) {
                 int b = job / kvHeads;
                 int kvh = job % kvHeads;
-                float[] kx = extended(k, b, kvh, kw, headDim, m);
-                float[] vt = MatMul.transpose(extended(v, b, kvh, kw, headDim, m), cols, headDim, inline);
+                float[] kx = extended(k, slotK, b, kvh, kw, headDim, m);
+                float[] vt = MatMul.transpose(extended(v, slotV, b, kvh, kw, headDim, m), cols, headDim, inline);
                 float[] dkx = new float[cols * headDim];
                 float[] dvx = new float[cols * headDim];
                 float[] dkxCut = split ? new float[cols * headDim] : null;
@@ -165,11 +199,11 @@ final class MaskedAttention {
                     MatMul.product(dvx, MatMul.transpose(p, seq, cols, inline), dOh, cols, seq, headDim, true, inline);
                     MatMul.product(dkx, MatMul.transpose(dS, seq, cols, inline), qh, cols, seq, headDim, true, inline);
                 }
-                scatterExtended(dk, dkx, b, kvh, kw, headDim, m);
-                scatterExtended(dv, dvx, b, kvh, kw, headDim, m);
+                scatterExtended(dk, dSlotK, dkx, b, kvh, kw, headDim, m);
+                scatterExtended(dv, dSlotV, dvx, b, kvh, kw, headDim, m);
                 if (split) {
-                    scatterExtended(dkDetached, dkxCut, b, kvh, kw, headDim, m);
-                    scatterExtended(dvDetached, dvxCut, b, kvh, kw, headDim, m);
+                    scatterExtended(dkDetached, dSlotK, dkxCut, b, kvh, kw, headDim, m);
+                    scatterExtended(dvDetached, dSlotV, dvxCut, b, kvh, kw, headDim, m);
                 }
             }
         });

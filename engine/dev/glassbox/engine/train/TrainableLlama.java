@@ -29,6 +29,7 @@ public final class TrainableLlama {
     /** Activations of one block kept for the backward pass. */
     private static final class BlockActs {
         float[] attnNormed, attnRstd, q, k, v, att, attSlots, attnOut, mid, ffnNormed, ffnRstd, gate, up, act;
+        float[] slotK, slotV; // learned compressed slots (compressive fn=conv)
         float[] attnMean, ffnMean; // LayerNorm only
     }
 
@@ -43,6 +44,8 @@ public final class TrainableLlama {
     private final Param finalNormBias;
     private final List<Param> params;
     private final Rope rope;
+    private final CompressionConv compression;
+    private double reconstruction;
 
     private int batch;
     private int seq;
@@ -105,6 +108,9 @@ public final class TrainableLlama {
         finalNorm = add(ps, new Param("model.norm.weight", d, 1));
         finalNormBias = layerNorm ? add(ps, new Param("model.norm.bias", d, 1)) : null;
         lmHead = shape.tied() ? embed : add(ps, new Param("lm_head.weight", shape.vocab(), d));
+        compression = shape.context().policy() instanceof dev.glassbox.engine.context.ContextPolicy.Compressive c
+                && c.pool() == dev.glassbox.engine.context.ContextPolicy.Compressive.Pool.CONV
+                ? new CompressionConv(shape.layers(), shape.kvDim(), c.rate(), ps) : null;
         params = Collections.unmodifiableList(ps);
         rope = positions == null ? new Rope(shape.headDim(), shape.seq(), shape.ropeTheta()) : null;
     }
@@ -134,6 +140,7 @@ public final class TrainableLlama {
                 w[i] = (float) (r.nextGaussian() * std);
             }
         }
+        if (compression != null) compression.initialiseAsMean();
     }
 
     public ModelShape shape() { return shape; }
@@ -209,6 +216,7 @@ public final class TrainableLlama {
         int n = b * t;
         int d = shape.dim();
         inputs = tokens;
+        reconstruction = 0;
         Embedding.forward(residual, tokens, embed.value(), n, d);
         if (positions != null) {
             LearnedPositions.forward(residual, positions.value(), n, t, d);
@@ -234,8 +242,13 @@ public final class TrainableLlama {
             if (mask == null) {
                 Attention.forward(a.attnOut, a.att, a.q, a.k, a.v, b, t, shape.heads(), shape.kvHeads(), shape.headDim(), par);
             } else {
-                MaskedAttention.forward(a.attnOut, a.att, a.attSlots, a.q, a.k, a.v, mask, b, shape.heads(),
-                        shape.kvHeads(), shape.headDim(), par);
+                if (compression != null) {
+                    a.slotK = CompressionConv.slots(compression.key(l).value(), a.k, mask, b, shape.kvDim(), compression.rate);
+                    a.slotV = CompressionConv.slots(compression.value(l).value(), a.v, mask, b, shape.kvDim(), compression.rate);
+                }
+                MaskedAttention.forward(a.attnOut, a.att, a.attSlots, a.q, a.k, a.v, a.slotK, a.slotV, mask, b,
+                        shape.heads(), shape.kvHeads(), shape.headDim(), par);
+                reconstruction += ContextTraining.reconstructionLoss(this, l, a.q, a.k, a.v, false);
             }
             Linear.forward(tmp, a.attnOut, w.wo().value(), n, shape.qDim(), d, par);
             addBias(tmp, e.bo(), n);
@@ -307,6 +320,24 @@ public final class TrainableLlama {
             if (b.moe() != null) s += b.moe().balanceLoss();
         }
         return s;
+    }
+
+    /**
+     * After {@link #forward} under compressive memory: the attention-reconstruction loss summed over layers
+     * ({@link ReconstructionLoss}); 0 for other methods.
+     */
+    public double reconstructionLoss() {
+        return reconstruction;
+    }
+
+    /** The learned compression (compressive fn=conv), else null. */
+    CompressionConv compression() {
+        return compression;
+    }
+
+    /** Geometry of the reconstruction loss on the current batch. */
+    ReconstructionLoss.Geometry reconstructionGeometry(int segment, int rate) {
+        return new ReconstructionLoss.Geometry(batch, seq, shape.heads(), shape.kvHeads(), shape.headDim(), segment, rate);
     }
 
     /** After {@link #forward}: the experts of each position in MoE layer {@code layer}, first choice first. */
@@ -455,8 +486,16 @@ public final class TrainableLlama {
                     Arrays.fill(dkCut, 0f);
                     Arrays.fill(dvCut, 0f);
                 }
-                MaskedAttention.backward(dq, dk, dv, dkCut, dvCut, dAttnOut, a.att, a.attSlots, a.q, a.k, a.v, mask,
-                        batch, shape.heads(), shape.kvHeads(), shape.headDim(), par);
+                float[] dSlotK = compression == null ? null : new float[a.slotK.length];
+                float[] dSlotV = compression == null ? null : new float[a.slotV.length];
+                MaskedAttention.backward(dq, dk, dv, dkCut, dvCut, dAttnOut, a.att, a.attSlots, a.q, a.k, a.v, a.slotK,
+                        a.slotV, dSlotK, dSlotV, mask, batch, shape.heads(), shape.kvHeads(), shape.headDim(), par);
+                if (compression != null) {
+                    // slots are stop-gradient memory: their gradient reaches W_k, W_v through f_c but never f_c itself
+                    CompressionConv.slotsBackward(compression.key(l).value(), dkCut, dSlotK, mask, batch, shape.kvDim(), compression.rate);
+                    CompressionConv.slotsBackward(compression.value(l).value(), dvCut, dSlotV, mask, batch, shape.kvDim(), compression.rate);
+                    ContextTraining.reconstructionLoss(this, l, a.q, a.k, a.v, true);
+                }
             }
             if (rope != null) {
                 rope.backward(dq, n, seq, shape.heads());
@@ -523,10 +562,23 @@ public final class TrainableLlama {
         }
     }
 
-    /** Global L2 norm of all gradients (Pascanu et al. 2013 clip by this); scales them down to {@code max} if above. */
+    /**
+     * Global L2 norm of all gradients (Pascanu et al. 2013 clip by this); scales them down to {@code max} if above.
+     * A learned compression (trained by its own loss) is clipped on its own, so its gradient never rescales the
+     * model's; the model's norm is returned.
+     */
     public double clipGradNorm(double max) {
+        if (compression == null) return clip(params, max);
+        List<Param> conv = new ArrayList<>();
+        List<Param> rest = new ArrayList<>();
+        for (Param p : params) (p.name().contains(CompressionConv.NAME_PART) ? conv : rest).add(p);
+        clip(conv, max);
+        return clip(rest, max);
+    }
+
+    private static double clip(List<Param> ps, double max) {
         double ss = 0;
-        for (Param p : params) {
+        for (Param p : ps) {
             for (float g : p.grad()) {
                 ss += (double) g * g;
             }
@@ -534,7 +586,7 @@ public final class TrainableLlama {
         double norm = Math.sqrt(ss);
         if (max > 0 && norm > max) {
             float s = (float) (max / (norm + 1e-6));
-            for (Param p : params) {
+            for (Param p : ps) {
                 float[] g = p.grad();
                 for (int i = 0; i < g.length; i++) {
                     g[i] *= s;

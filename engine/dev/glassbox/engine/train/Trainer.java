@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 
+import dev.glassbox.engine.context.ContextPolicy;
 import dev.glassbox.engine.tensor.Parallel;
 
 /** The training loop: batches, forward, backward, clipping, AdamW with the schedule, validation, checkpoints. */
@@ -25,6 +26,8 @@ public final class Trainer {
     private final Consumer<String> log;
     private TrainingListener listener = TrainingListener.NONE;
     private TrainingControl control = new TrainingControl();
+    /** The last step's attention-reconstruction loss (compressive memory only). */
+    private double reconstruction = Double.NaN;
 
     public Trainer(TrainOptions options, Parallel par, Consumer<String> log) {
         this.o = options;
@@ -102,6 +105,7 @@ public final class Trainer {
                     o.seed() * 1_000_003L + step);
             trainLoss = model.forward(b.inputs(), b.targets(), b.batch(), b.seq());
             double balance = model.balanceLoss();
+            reconstruction = model.reconstructionLoss();
             model.zeroGrad();
             model.backward(b.targets());
             double orth = regime.orthogonality() > 0 ? OrthogonalityPenalty.addGradient(model, regime.orthogonality()) : 0;
@@ -121,7 +125,9 @@ public final class Trainer {
                 double eta = secs / (step + 1 - start) * (o.steps() - step - 1);
                 String extra = (s.routing().moe() && s.routing().balanceLoss() > 0
                         ? String.format(Locale.ROOT, "  balance %.4f", balance) : "")
-                        + (regime.orthogonality() > 0 ? String.format(Locale.ROOT, "  orth %.4f", orth) : "");
+                        + (regime.orthogonality() > 0 ? String.format(Locale.ROOT, "  orth %.4f", orth) : "")
+                        + (s.context().policy() instanceof ContextPolicy.Compressive
+                        ? String.format(Locale.ROOT, "  recon %.4f", reconstruction) : "");
                 log.accept(String.format(Locale.ROOT, "step %5d/%d  loss %.4f%s  val %.4f  lr %.2e  |g| %.2f  %,.0f tok/s  ETA %s",
                         step + 1, o.steps(), trainLoss, extra, val, schedule.at(step), norm, tokens / secs, duration(eta)));
             }
@@ -199,6 +205,7 @@ public final class Trainer {
         t.put("parameters", model.parameterCount());
         Regime r = o.regime();
         if (r.orthogonality() > 0) t.put("orthogonality", r.orthogonality());
+        if (o.shape().context().policy() instanceof ContextPolicy.Compressive) t.put("reconstruction_loss", reconstruction);
         if (!(r.freezing() instanceof Freezing.None)) t.put("freeze", r.freezing().describe());
         if (r.init() != null) t.put("init", r.init().toString());
         t.put("final_train_loss", loss);
