@@ -294,13 +294,14 @@ public final class Kernels {
         return x >= 0 ? 1.0 - r : r - 1.0;
     }
 
+    /** The index of the largest value (the first one on ties; 0 when every value is NaN). */
     public static int argmax(float[] x) {
-        int best = 0;
-        for (int i = 1; i < x.length; i++) {
-            if (x[i] > x[best]) {
-                best = i;
+        float max = max(x, 0, x.length);
+        for (int i = 0; i < x.length; i++) {
+            if (x[i] == max) {
+                return i;
             }
         }
-        return best;
+        return 0;
     }
 }
