@@ -113,7 +113,9 @@ public final class Kernels {
         for (int t = 0; t < n; t++) {
             float s = dot(q, qOff, rows, rOff + t * width, width) * scale;
             dst[dOff + t] = s;
-            max = Math.max(max, s);
+            if (s > max) {
+                max = s;
+            }
         }
         return max;
     }
@@ -214,18 +216,17 @@ public final class Kernels {
         softmax(x, off, n, max(x, off, n));
     }
 
-    /** The largest of x[off .. off+n) (compare-and-blend: FloatVector.max has no intrinsic on every platform). */
+    /**
+     * The largest of x[off .. off+n). A plain compare loop: the vector forms (FloatVector.max, or compare and
+     * blend) were seen compiled to their boxed Java fallbacks in the application, many times slower.
+     */
     public static float max(float[] x, int off, int n) {
-        int upper = S.loopBound(n);
-        FloatVector vmax = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-        int i = 0;
-        for (; i < upper; i += S.length()) {
-            FloatVector v = FloatVector.fromArray(S, x, off + i);
-            vmax = vmax.blend(v, vmax.compare(VectorOperators.LT, v));
-        }
-        float max = vmax.reduceLanes(VectorOperators.MAX);
-        for (; i < n; i++) {
-            max = Math.max(max, x[off + i]);
+        float max = Float.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+            float v = x[off + i];
+            if (v > max) {
+                max = v;
+            }
         }
         return max;
     }
@@ -294,14 +295,16 @@ public final class Kernels {
         return x >= 0 ? 1.0 - r : r - 1.0;
     }
 
-    /** The index of the largest value (the first one on ties; 0 when every value is NaN). */
+    /** The index of the largest value (the first one on ties). */
     public static int argmax(float[] x) {
-        float max = max(x, 0, x.length);
-        for (int i = 0; i < x.length; i++) {
-            if (x[i] == max) {
-                return i;
+        int best = 0;
+        float bestValue = x[0];
+        for (int i = 1; i < x.length; i++) {
+            if (x[i] > bestValue) {
+                best = i;
+                bestValue = x[i];
             }
         }
-        return 0;
+        return best;
     }
 }
