@@ -193,8 +193,8 @@ public final class Gpt2Model implements DecoderModel {
                 if (cap.on(HookPoint.ATTN_Q, l)) cap.put(HookPoint.ATTN_Q, l, qkv, 0, c.heads(), hd);
                 if (cap.on(HookPoint.ATTN_K, l)) cap.put(HookPoint.ATTN_K, l, qkv, dim, c.heads(), hd);
                 if (cap.on(HookPoint.ATTN_V, l)) cap.put(HookPoint.ATTN_V, l, qkv, 2 * dim, c.heads(), hd);
-                System.arraycopy(qkv, dim, keyCache[l], pos * dim, dim);
-                System.arraycopy(qkv, 2 * dim, valueCache[l], pos * dim, dim);
+                attention.store(keyCache[l], pos, qkv, dim);
+                attention.store(valueCache[l], pos, qkv, 2 * dim);
 
                 attention.attend(keyCache[l], valueCache[l], pos, qkv, 0, heads);
                 if (cap.on(HookPoint.ATTN_PATTERN, l)) cap.put(HookPoint.ATTN_PATTERN, l, attention.pattern(pos), 0, c.heads(), pos + 1);

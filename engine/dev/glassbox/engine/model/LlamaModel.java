@@ -274,8 +274,12 @@ public final class LlamaModel implements DecoderModel, Unembedding {
             xb2Expert = new float[c.dim()];
             attention = new CachedAttention(c, parallel, capacity);
             logits = new float[c.vocabSize()];
-            keyCache = new float[c.layers()][Math.multiplyExact(capacity, c.kvDim())];
-            valueCache = new float[c.layers()][Math.multiplyExact(capacity, c.kvDim())];
+            keyCache = new float[c.layers()][];
+            valueCache = new float[c.layers()][];
+            for (int l = 0; l < c.layers(); l++) {
+                keyCache[l] = attention.newCache();
+                valueCache[l] = attention.newCache();
+            }
             routers = new ExpertRouter[c.layers()];
             int maxExperts = 0;
             Random rng = new Random(RANDOM_ROUTER_SEED); // the random router draws the same experts in every session
@@ -330,7 +334,6 @@ public final class LlamaModel implements DecoderModel, Unembedding {
             ModelConfig c = config;
             int dim = c.dim();
             int hd = c.headDim();
-            int kvDim = c.kvDim();
             for (int l = first; l < c.layers(); l++) {
                 Layer w = weights.layers[l];
                 if (iv.skipLayer(l, pos)) {
@@ -339,16 +342,17 @@ public final class LlamaModel implements DecoderModel, Unembedding {
                 }
                 // attention: q, k, v projections of the normed residual, rotated by position
                 Kernels.rmsnorm(xb, x, w.attnNorm, dim, c.normEps());
-                Kernels.matvec(w.wq, xb, w.bq, q, parallel);
-                Kernels.matvec(w.wk, xb, w.bk, k, parallel);
-                Kernels.matvec(w.wv, xb, w.bv, v, parallel);
+                Kernels.matvec(xb, parallel, w.wq, q, w.wk, k, w.wv, v);
+                if (w.bq != null) Kernels.add(q, w.bq, q.length);
+                if (w.bk != null) Kernels.add(k, w.bk, k.length);
+                if (w.bv != null) Kernels.add(v, w.bv, v.length);
                 rope.apply(q, 0, c.heads(), hd, pos);
                 rope.apply(k, 0, c.kvHeads(), hd, pos);
                 if (cap.on(HookPoint.ATTN_Q, l)) cap.put(HookPoint.ATTN_Q, l, q, 0, c.heads(), hd);
                 if (cap.on(HookPoint.ATTN_K, l)) cap.put(HookPoint.ATTN_K, l, k, 0, c.kvHeads(), hd);
                 if (cap.on(HookPoint.ATTN_V, l)) cap.put(HookPoint.ATTN_V, l, v, 0, c.kvHeads(), hd);
-                System.arraycopy(k, 0, keyCache[l], pos * kvDim, kvDim);
-                System.arraycopy(v, 0, valueCache[l], pos * kvDim, kvDim);
+                attention.store(keyCache[l], pos, k, 0);
+                attention.store(valueCache[l], pos, v, 0);
 
                 attention.attend(keyCache[l], valueCache[l], pos, q, 0, xb);
                 if (cap.on(HookPoint.ATTN_PATTERN, l)) cap.put(HookPoint.ATTN_PATTERN, l, attention.pattern(pos), 0, c.heads(), pos + 1);
@@ -374,8 +378,7 @@ public final class LlamaModel implements DecoderModel, Unembedding {
                 }
                 // SwiGLU MLP (Shazeer 2020): down(silu(gate x) * up x)
                 Kernels.rmsnorm(xb, x, w.ffnNorm, dim, c.normEps());
-                Kernels.matvec(w.wGate, xb, hb, parallel);
-                Kernels.matvec(w.wUp, xb, hb2, parallel);
+                Kernels.matvec(xb, parallel, w.wGate, hb, w.wUp, hb2);
                 Kernels.swiglu(hb, hb2, c.hiddenDim());
                 Kernels.matvec(w.wDown, hb, xb2, parallel);
                 if (cap.on(HookPoint.MLP_OUT, l)) cap.put(HookPoint.MLP_OUT, l, xb2, 0, dim);
@@ -449,7 +452,6 @@ public final class LlamaModel implements DecoderModel, Unembedding {
             ModelConfig c = config;
             int dim = c.dim();
             int hd = c.headDim();
-            int kvDim = c.kvDim();
             if (block == null) {
                 block = new Block(c);
             }
@@ -473,8 +475,8 @@ public final class LlamaModel implements DecoderModel, Unembedding {
                     int pos = pos0 + t;
                     rope.apply(b.q[t], 0, c.heads(), hd, pos);
                     rope.apply(b.k[t], 0, c.kvHeads(), hd, pos);
-                    System.arraycopy(b.k[t], 0, keyCache[l], pos * kvDim, kvDim);
-                    System.arraycopy(b.v[t], 0, valueCache[l], pos * kvDim, kvDim);
+                    attention.store(keyCache[l], pos, b.k[t], 0);
+                    attention.store(valueCache[l], pos, b.v[t], 0);
                 }
                 for (int t = 0; t < count; t++) {
                     attention.attend(keyCache[l], valueCache[l], pos0 + t, b.q[t], 0, b.xb[t]);

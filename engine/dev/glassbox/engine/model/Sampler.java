@@ -57,7 +57,7 @@ public final class Sampler {
             }
         }
         if (temperature == 0f) {
-            return argmax(logits);
+            return dev.glassbox.engine.tensor.Kernels.argmax(logits);
         }
         System.arraycopy(logits, 0, probs, 0, probs.length);
         for (int i = 0; i < probs.length; i++) {
@@ -72,16 +72,6 @@ public final class Sampler {
             return sampleMultinomial(coin);
         }
         return sampleTopP(coin);
-    }
-
-    private static int argmax(float[] x) {
-        int best = 0;
-        for (int i = 1; i < x.length; i++) {
-            if (x[i] > x[best]) {
-                best = i;
-            }
-        }
-        return best;
     }
 
     private void keepTopK() {

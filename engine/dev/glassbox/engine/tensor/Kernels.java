@@ -13,16 +13,42 @@ public final class Kernels {
 
     /** out[r] = W[r] · x for every row r, rows split over the pool. */
     public static void matvec(Tensor w, float[] x, float[] out, Parallel par) {
-        int rows = w.rows();
+        par.forRange(w.rows(), (from, to) -> rows(w, x, out, from, to));
+    }
+
+    /**
+     * {@code outA = A x} and {@code outB = B x} in one hand-off to the pool (the rows of both split together):
+     * each hand-off costs the waiting threads a wake-up, and decode makes dozens per token.
+     */
+    public static void matvec(float[] x, Parallel par, Tensor a, float[] outA, Tensor b, float[] outB) {
+        int ra = a.rows();
+        par.forRange(ra + b.rows(), (from, to) -> {
+            rows(a, x, outA, from, Math.min(to, ra));
+            rows(b, x, outB, Math.max(from, ra) - ra, to - ra);
+        });
+    }
+
+    /** {@code outA = A x}, {@code outB = B x} and {@code outC = C x} in one hand-off to the pool. */
+    public static void matvec(float[] x, Parallel par, Tensor a, float[] outA, Tensor b, float[] outB,
+                              Tensor c, float[] outC) {
+        int ra = a.rows();
+        int rab = ra + b.rows();
+        par.forRange(rab + c.rows(), (from, to) -> {
+            rows(a, x, outA, from, Math.min(to, ra));
+            rows(b, x, outB, Math.max(from, ra) - ra, Math.min(to, rab) - ra);
+            rows(c, x, outC, Math.max(from, rab) - rab, to - rab);
+        });
+    }
+
+    /** out[r] = W[r] · x for rows [from, to) (nothing when the range is empty). */
+    private static void rows(Tensor w, float[] x, float[] out, int from, int to) {
         if (w instanceof F32Tensor f) {
-            par.forRange(rows, (from, to) -> f.matvec(x, out, from, to));
+            f.matvec(x, out, from, to);
             return;
         }
-        par.forRange(rows, (from, to) -> {
-            for (int r = from; r < to; r++) {
-                out[r] = w.dot(r, x, 0);
-            }
-        });
+        for (int r = from; r < to; r++) {
+            out[r] = w.dot(r, x, 0);
+        }
     }
 
     /**
@@ -57,16 +83,76 @@ public final class Kernels {
     }
 
     public static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+        // two accumulators: the FMA chains of even and odd vectors overlap instead of waiting on each other
         int i = 0;
-        FloatVector acc = FloatVector.zero(S);
-        for (int upper = S.loopBound(n); i < upper; i += S.length()) {
-            acc = FloatVector.fromArray(S, a, aOff + i).fma(FloatVector.fromArray(S, b, bOff + i), acc);
+        int step = S.length();
+        FloatVector acc0 = FloatVector.zero(S);
+        FloatVector acc1 = FloatVector.zero(S);
+        for (int upper2 = n - 2 * step; i <= upper2; i += 2 * step) {
+            acc0 = FloatVector.fromArray(S, a, aOff + i).fma(FloatVector.fromArray(S, b, bOff + i), acc0);
+            acc1 = FloatVector.fromArray(S, a, aOff + i + step).fma(FloatVector.fromArray(S, b, bOff + i + step), acc1);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        if (i <= n - step) {
+            acc0 = FloatVector.fromArray(S, a, aOff + i).fma(FloatVector.fromArray(S, b, bOff + i), acc0);
+            i += step;
+        }
+        float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
         for (; i < n; i++) {
             sum += a[aOff + i] * b[bOff + i];
         }
         return sum;
+    }
+
+    /**
+     * Scaled dot products of one query with {@code n} consecutive rows of {@code width} values:
+     * {@code dst[dOff + t] = scale * (q[qOff ..] . rows[rOff + t * width ..])}; returns their maximum.
+     */
+    public static float scores(float[] q, int qOff, float[] rows, int rOff, int n, int width, float scale,
+                               float[] dst, int dOff) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int t = 0; t < n; t++) {
+            float s = dot(q, qOff, rows, rOff + t * width, width) * scale;
+            dst[dOff + t] = s;
+            if (s > max) {
+                max = s;
+            }
+        }
+        return max;
+    }
+
+    /**
+     * {@code out[oOff + j] = sum over t < n of w[wOff + t] * rows[rOff + t * width + j]} for j < width: the
+     * attention-weighted sum of value rows, each output vector kept in registers across all rows.
+     */
+    public static void weightedSum(float[] w, int wOff, int n, float[] rows, int rOff, int width,
+                                   float[] out, int oOff) {
+        int step = S.length();
+        int j = 0;
+        for (; j <= width - step; j += step) {
+            FloatVector a0 = FloatVector.zero(S);
+            FloatVector a1 = FloatVector.zero(S);
+            FloatVector a2 = FloatVector.zero(S);
+            FloatVector a3 = FloatVector.zero(S);
+            int r = rOff + j;
+            int t = 0;
+            for (; t <= n - 4; t += 4, r += 4 * width) {
+                a0 = FloatVector.fromArray(S, rows, r).fma(FloatVector.broadcast(S, w[wOff + t]), a0);
+                a1 = FloatVector.fromArray(S, rows, r + width).fma(FloatVector.broadcast(S, w[wOff + t + 1]), a1);
+                a2 = FloatVector.fromArray(S, rows, r + 2 * width).fma(FloatVector.broadcast(S, w[wOff + t + 2]), a2);
+                a3 = FloatVector.fromArray(S, rows, r + 3 * width).fma(FloatVector.broadcast(S, w[wOff + t + 3]), a3);
+            }
+            for (; t < n; t++, r += width) {
+                a0 = FloatVector.fromArray(S, rows, r).fma(FloatVector.broadcast(S, w[wOff + t]), a0);
+            }
+            a0.add(a1).add(a2.add(a3)).intoArray(out, oOff + j);
+        }
+        for (; j < width; j++) {
+            float s = 0;
+            for (int t = 0; t < n; t++) {
+                s += w[wOff + t] * rows[rOff + t * width + j];
+            }
+            out[oOff + j] = s;
+        }
     }
 
     /** dst[i] += src[i]. */
@@ -127,16 +213,28 @@ public final class Kernels {
 
     /** In-place numerically stable softmax of x[off .. off+n). */
     public static void softmax(float[] x, int off, int n) {
+        softmax(x, off, n, max(x, off, n));
+    }
+
+    /**
+     * The largest of x[off .. off+n). A plain compare loop: the vector forms (FloatVector.max, or compare and
+     * blend) were seen compiled to their boxed Java fallbacks in the application, many times slower.
+     */
+    public static float max(float[] x, int off, int n) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+            float v = x[off + i];
+            if (v > max) {
+                max = v;
+            }
+        }
+        return max;
+    }
+
+    /** Softmax of x[off .. off+n) in place, given their maximum {@code max} (subtracted for stability). */
+    public static void softmax(float[] x, int off, int n, float max) {
         int upper = S.loopBound(n);
-        FloatVector vmax = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-        int i = 0;
-        for (; i < upper; i += S.length()) {
-            vmax = vmax.max(FloatVector.fromArray(S, x, off + i));
-        }
-        float max = vmax.reduceLanes(VectorOperators.MAX);
-        for (; i < n; i++) {
-            max = Math.max(max, x[off + i]);
-        }
+        int i;
         FloatVector vsum = FloatVector.zero(S);
         for (i = 0; i < upper; i += S.length()) {
             FloatVector e = FloatVector.fromArray(S, x, off + i).sub(max).lanewise(VectorOperators.EXP);
@@ -197,11 +295,14 @@ public final class Kernels {
         return x >= 0 ? 1.0 - r : r - 1.0;
     }
 
+    /** The index of the largest value (the first one on ties). */
     public static int argmax(float[] x) {
         int best = 0;
+        float bestValue = x[0];
         for (int i = 1; i < x.length; i++) {
-            if (x[i] > x[best]) {
+            if (x[i] > bestValue) {
                 best = i;
+                bestValue = x[i];
             }
         }
         return best;

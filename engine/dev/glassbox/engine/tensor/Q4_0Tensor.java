@@ -2,6 +2,7 @@ package dev.glassbox.engine.tensor;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
@@ -46,15 +47,19 @@ public record Q4_0Tensor(MemorySegment data, int rows, int cols) implements Tens
         if (!Lanes.BLOCKS) {
             return dotScalar(base, x, xOff);
         }
+        // written out without vector-returning helpers, as in Q8_0Tensor.dot (un-inlined helpers box vectors)
         FloatVector acc = FloatVector.zero(Lanes.F);
         for (int b = 0; b < cols / BLOCK; b++) {
             long blk = base + (long) b * BLOCK_BYTES;
             int xi = xOff + b * BLOCK;
             FloatVector s = FloatVector.zero(Lanes.F);
             for (int j = 0; j < 16; j += Lanes.L) {
-                ByteVector q = Lanes.bytes(data, blk + 2 + j);
-                s = low(q).fma(FloatVector.fromArray(Lanes.F, x, xi + j), s);
-                s = high(q).fma(FloatVector.fromArray(Lanes.F, x, xi + 16 + j), s);
+                ByteVector q = ByteVector.fromMemorySegment(Lanes.S8, data, blk + 2 + j, ByteOrder.LITTLE_ENDIAN);
+                FloatVector lo = (FloatVector) q.and((byte) 0x0F).sub((byte) 8).convertShape(VectorOperators.B2F, Lanes.F, 0);
+                FloatVector hi = (FloatVector) q.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F).sub((byte) 8)
+                        .convertShape(VectorOperators.B2F, Lanes.F, 0);
+                s = lo.fma(FloatVector.fromArray(Lanes.F, x, xi + j), s);
+                s = hi.fma(FloatVector.fromArray(Lanes.F, x, xi + 16 + j), s);
             }
             acc = s.fma(FloatVector.broadcast(Lanes.F, scale(blk)), acc);
         }

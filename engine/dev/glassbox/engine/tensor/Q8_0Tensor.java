@@ -2,7 +2,9 @@ package dev.glassbox.engine.tensor;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 
@@ -34,32 +36,22 @@ public record Q8_0Tensor(MemorySegment data, int rows, int cols) implements Tens
         if (!Lanes.BLOCKS) {
             return dotScalar(base, x, xOff);
         }
-        // Two independent accumulators, one per alternate block: the scale FMA of one block no longer waits on
-        // the previous block's, which bounded this loop by FMA latency rather than by loads.
-        FloatVector acc0 = FloatVector.zero(Lanes.F);
-        FloatVector acc1 = FloatVector.zero(Lanes.F);
+        // Written out in one method, no helper returning a vector: a helper that C2 leaves un-inlined (its budget
+        // spent on a large caller) boxes every vector it returns and runs many times slower.
+        FloatVector acc = FloatVector.zero(Lanes.F);
         int blocks = cols / BLOCK;
-        int b = 0;
-        for (; b + 1 < blocks; b += 2) {
+        for (int b = 0; b < blocks; b++) {
             long blk = base + (long) b * BLOCK_BYTES;
-            acc0 = block(blk, x, xOff + b * BLOCK).fma(FloatVector.broadcast(Lanes.F, scale(blk)), acc0);
-            long next = blk + BLOCK_BYTES;
-            acc1 = block(next, x, xOff + (b + 1) * BLOCK).fma(FloatVector.broadcast(Lanes.F, scale(next)), acc1);
+            int xi = xOff + b * BLOCK;
+            FloatVector s = FloatVector.zero(Lanes.F);
+            for (int j = 0; j < BLOCK; j += Lanes.L) {
+                FloatVector q = (FloatVector) ByteVector.fromMemorySegment(Lanes.S8, data, blk + 2 + j, ByteOrder.LITTLE_ENDIAN)
+                        .convertShape(VectorOperators.B2F, Lanes.F, 0);
+                s = q.fma(FloatVector.fromArray(Lanes.F, x, xi + j), s);
+            }
+            acc = s.fma(FloatVector.broadcast(Lanes.F, scale(blk)), acc);
         }
-        if (b < blocks) {
-            long blk = base + (long) b * BLOCK_BYTES;
-            acc0 = block(blk, x, xOff + b * BLOCK).fma(FloatVector.broadcast(Lanes.F, scale(blk)), acc0);
-        }
-        return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
-    }
-
-    /** The unscaled lane sums of one block: q[j] * x[j] folded into one vector. */
-    private FloatVector block(long blk, float[] x, int xi) {
-        FloatVector s = Lanes.widen(Lanes.bytes(data, blk + 2)).mul(FloatVector.fromArray(Lanes.F, x, xi));
-        for (int j = Lanes.L; j < BLOCK; j += Lanes.L) {
-            s = Lanes.widen(Lanes.bytes(data, blk + 2 + j)).fma(FloatVector.fromArray(Lanes.F, x, xi + j), s);
-        }
-        return s;
+        return acc.reduceLanes(VectorOperators.ADD);
     }
 
     private float dotScalar(long base, float[] x, int xOff) {

@@ -96,4 +96,99 @@ class KernelsTest {
             assertEquals(w[i] * x[i] * scale, y[i], 1e-5, "rmsnorm " + i);
         }
     }
+
+    private static double naiveDot(float[] a, int aOff, float[] b, int bOff, int n) {
+        double e = 0;
+        for (int i = 0; i < n; i++) {
+            e += (double) a[aOff + i] * b[bOff + i];
+        }
+        return e;
+    }
+
+    @Test
+    void fusedMatvecsMatchSeparateProducts() {
+        // row counts chosen so the pool's chunks straddle the boundaries between the matrices
+        int cols = 37;
+        float[] x = random(cols, 1);
+        float[][] ws = {random(5 * cols, 1), random(3 * cols, 1), random(11 * cols, 1)};
+        int[] rows = {5, 3, 11};
+        F32Tensor a = F32Tensor.of(ws[0], 5, cols);
+        F32Tensor b = F32Tensor.of(ws[1], 3, cols);
+        F32Tensor c = F32Tensor.of(ws[2], 11, cols);
+        for (Parallel p : new Parallel[] {Parallel.SERIAL, new Parallel(2), new Parallel(3)}) {
+            float[][] three = {new float[5], new float[3], new float[11]};
+            float[][] two = {new float[5], new float[3]};
+            Kernels.matvec(x, p, a, three[0], b, three[1], c, three[2]);
+            Kernels.matvec(x, p, a, two[0], b, two[1]);
+            for (int m = 0; m < 3; m++) {
+                for (int r = 0; r < rows[m]; r++) {
+                    double e = naiveDot(ws[m], r * cols, x, 0, cols);
+                    assertEquals(e, three[m][r], 1e-4, "three-way product, matrix " + m + " row " + r);
+                    if (m < 2) {
+                        assertEquals(e, two[m][r], 1e-4, "two-way product, matrix " + m + " row " + r);
+                    }
+                }
+            }
+            p.close();
+        }
+    }
+
+    @Test
+    void dotScoresAndMaxMatchNaiveLoops() {
+        for (int width : new int[] {1, 15, 16, 17, 48, 64, 100}) {
+            int n = 9;
+            float[] q = random(width + 2, 1);
+            float[] rows = random(n * width + 3, 1);
+            float[] dst = new float[n + 1];
+            float max = Kernels.scores(q, 2, rows, 3, n, width, 0.5f, dst, 1);
+            double expectedMax = Double.NEGATIVE_INFINITY;
+            for (int t = 0; t < n; t++) {
+                double e = 0.5 * naiveDot(q, 2, rows, 3 + t * width, width);
+                assertEquals(e, dst[1 + t], 1e-4, "score " + t + " at width " + width);
+                assertEquals(naiveDot(q, 2, rows, 3 + t * width, width), Kernels.dot(q, 2, rows, 3 + t * width, width),
+                        1e-4, "dot at width " + width);
+                expectedMax = Math.max(expectedMax, dst[1 + t]);
+            }
+            assertEquals(expectedMax, max, "running maximum at width " + width);
+            assertEquals(expectedMax, Kernels.max(dst, 1, n), "vector maximum at width " + width);
+        }
+    }
+
+    @Test
+    void weightedSumMatchesNaiveLoop() {
+        for (int width : new int[] {3, 16, 48, 64, 70}) {
+            for (int n : new int[] {1, 3, 4, 9}) {
+                float[] w = random(n + 1, 1);
+                float[] rows = random(n * width + 2, 1);
+                float[] out = new float[width + 5];
+                Kernels.weightedSum(w, 1, n, rows, 2, width, out, 5);
+                for (int j = 0; j < width; j++) {
+                    double e = 0;
+                    for (int t = 0; t < n; t++) {
+                        e += (double) w[1 + t] * rows[2 + t * width + j];
+                    }
+                    assertEquals(e, out[5 + j], 1e-5, "column " + j + " of " + width + " over " + n + " rows");
+                }
+            }
+        }
+    }
+
+    @Test
+    void argmaxFindsTheFirstLargestValue() {
+        for (int n : new int[] {1, 7, 16, 33, 32000}) {
+            float[] x = random(n, 3);
+            int expected = 0;
+            for (int i = 1; i < n; i++) {
+                if (x[i] > x[expected]) {
+                    expected = i;
+                }
+            }
+            assertEquals(expected, Kernels.argmax(x), "argmax of " + n + " values");
+            if (n > 2) {
+                x[n - 1] = x[expected]; // a tie later on: the first index wins
+                assertEquals(expected, Kernels.argmax(x), "argmax with a tie, " + n + " values");
+            }
+        }
+        assertEquals(2, Kernels.argmax(new float[] {-5f, -3f, -1f, -2f}), "all negative");
+    }
 }
