@@ -9,8 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import java.util.prefs.Preferences;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -43,12 +41,14 @@ class TrainOptionsWorkspaceTest {
     private TrainWorkspace train;
     private TrainOptionsPane options;
     private Preferences prefs;
+    private TrainDriver driver;
 
     @Start
     void start(Stage stage) {
         prefs = Preferences.userRoot().node("dev/glassbox/test-" + UUID.randomUUID());
         window = new MainWindow(new ModelCatalog(List.of()), new RecentModels(prefs));
         train = window.train;
+        driver = new TrainDriver(window);
         options = train.options;
         Scene scene = new Scene(window, 1500, 950);
         Shortcuts.install(scene, stage, window);
@@ -62,21 +62,6 @@ class TrainOptionsWorkspaceTest {
             train.run().stop();
         }
         prefs.removeNode();
-    }
-
-    private void waitFor(String what, Callable<Boolean> condition) throws Exception {
-        try {
-            WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, condition);
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new AssertionError("timed out waiting for " + what + "; status: " + train.status.getText()
-                    + "; error: " + window.errorBanner.getText());
-        }
-        WaitForAsyncUtils.waitForFxEvents();
-    }
-
-    private void openTrainTab(FxRobot robot) {
-        robot.press(KeyCode.CONTROL).type(KeyCode.DIGIT5).release(KeyCode.CONTROL);
-        WaitForAsyncUtils.waitForFxEvents();
     }
 
     /** Sets a box's text as typing would (the options sit below the fold of the settings column). */
@@ -102,7 +87,7 @@ class TrainOptionsWorkspaceTest {
 
     @Test
     void trainsAMixtureOfExpertsWithASlidingWindowAndSavesItAsMixtral(FxRobot robot) throws Exception {
-        openTrainTab(robot);
+        driver.openTrainTab(robot);
         tinyModel(robot);
         robot.interact(() -> {
             options.setExpanded(true);
@@ -122,7 +107,7 @@ class TrainOptionsWorkspaceTest {
 
         robot.clickOn("#trainAttentionOnly");
         pressStart(robot);
-        waitFor("a few steps", () -> train.run() != null && train.run().lastProgress().map(TrainingProgress::step).orElse(0) >= 3
+        driver.waitFor("a few steps", () -> train.run() != null && train.run().lastProgress().map(TrainingProgress::step).orElse(0) >= 3
                 && train.status.getText().startsWith("step "));
         assertTrue(options.experts.field.isDisabled() && options.context.isDisabled(), "options are locked while training");
         TrainingProgress p = train.run().lastProgress().orElseThrow();
@@ -131,9 +116,9 @@ class TrainOptionsWorkspaceTest {
         assertTrue(status.contains(" \u00b7 balance ") && status.contains(" \u00b7 orth "), status);
 
         robot.type(KeyCode.ESCAPE);
-        waitFor("the run to end", () -> !train.running());
+        driver.waitFor("the run to end", () -> !train.running());
         robot.clickOn("#trainOpenInExplorer");
-        waitFor("the checkpoint in the explorer", () -> window.modelProperty().get() != null);
+        driver.waitFor("the checkpoint in the explorer", () -> window.modelProperty().get() != null);
         Path saved = train.lastSaved();
         JsonNode config = new ObjectMapper().readTree(saved.resolve("config.json").toFile());
         assertEquals("mixtral", config.path("model_type").asText());
@@ -150,7 +135,7 @@ class TrainOptionsWorkspaceTest {
 
     @Test
     void invalidOptionsShowTheEnginesMessageNextToTheirControls(FxRobot robot) throws Exception {
-        openTrainTab(robot);
+        driver.openTrainTab(robot);
         tinyModel(robot);
         robot.clickOn("#trainAttentionOnly");
         robot.interact(() -> options.context.getEditor().setText("sliding:W=0"));

@@ -9,8 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import java.util.prefs.Preferences;
 
 import javafx.scene.Scene;
@@ -40,12 +38,14 @@ class TrainWorkspaceTest {
     private MainWindow window;
     private TrainWorkspace train;
     private Preferences prefs;
+    private TrainDriver driver;
 
     @Start
     void start(Stage stage) {
         prefs = Preferences.userRoot().node("dev/glassbox/test-" + UUID.randomUUID());
         window = new MainWindow(new ModelCatalog(List.of()), new RecentModels(prefs));
         train = window.train;
+        driver = new TrainDriver(window);
         Scene scene = new Scene(window, 1500, 950);
         Shortcuts.install(scene, stage, window);
         stage.setScene(scene);
@@ -58,22 +58,6 @@ class TrainWorkspaceTest {
             train.run().stop();
         }
         prefs.removeNode();
-    }
-
-    private void waitFor(String what, Callable<Boolean> condition) throws Exception {
-        try {
-            WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, condition);
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new AssertionError("timed out waiting for " + what + "; status: " + train.status.getText()
-                    + "; error: " + window.errorBanner.getText());
-        }
-        WaitForAsyncUtils.waitForFxEvents();
-    }
-
-    private void openTrainTab(FxRobot robot) {
-        robot.press(KeyCode.CONTROL).type(KeyCode.DIGIT5).release(KeyCode.CONTROL);
-        WaitForAsyncUtils.waitForFxEvents();
-        assertEquals("tabTrain", window.workspaces.getSelectionModel().getSelectedItem().getId(), "Ctrl+5");
     }
 
     private void type(FxRobot robot, SettingField f, String text) {
@@ -98,14 +82,14 @@ class TrainWorkspaceTest {
 
     @Test
     void trainsLivePausesResumesStopsAndOpensTheModel(FxRobot robot) throws Exception {
-        openTrainTab(robot);
+        driver.openTrainTab(robot);
         tinyModel(robot, 1_000_000);
         robot.clickOn("#trainStart");
-        waitFor("loss points", () -> train.plot.series().size() == 2 && trainSeries(train).x().length >= 3);
+        driver.waitFor("loss points", () -> train.plot.series().size() == 2 && trainSeries(train).x().length >= 3);
         assertTrue(train.start.isDisabled() && train.layers.field.isDisabled(), "settings are locked while training");
 
         robot.clickOn("#trainPause");
-        waitFor("the trainer to park", () -> train.run().paused());
+        driver.waitFor("the trainer to park", () -> train.run().paused());
         TrainingProgress last = train.run().lastProgress().orElseThrow();
         Series s = trainSeries(train);
         assertEquals(last.step(), s.x().length, "one point per step, none missing");
@@ -119,10 +103,10 @@ class TrainWorkspaceTest {
 
         robot.press(KeyCode.CONTROL).type(KeyCode.P).release(KeyCode.CONTROL); // resume
         int pausedAt = last.step();
-        waitFor("steps after resuming", () -> trainSeries(train).x().length > pausedAt + 2);
+        driver.waitFor("steps after resuming", () -> trainSeries(train).x().length > pausedAt + 2);
 
         robot.type(KeyCode.ESCAPE); // stop
-        waitFor("the run to end", () -> !train.running());
+        driver.waitFor("the run to end", () -> !train.running());
         TrainingProgress end = train.run().lastProgress().orElseThrow();
         assertEquals(end.step(), trainSeries(train).x().length, "every step up to the stop is plotted");
         assertTrue(train.status.getText().startsWith("Stopped after " + String.format(java.util.Locale.ROOT, "%,d", end.step()) + " steps"),
@@ -132,11 +116,11 @@ class TrainWorkspaceTest {
         GridContent g = train.attention();
         assertEquals(2, g.rows().size());
         assertEquals(List.of("H0", "H1", "mean"), g.columns());
-        waitFor("the thumbnails", () -> train.grid.readyProperty().get());
+        driver.waitFor("the thumbnails", () -> train.grid.readyProperty().get());
         assertEquals(g.rows(), train.grid.rows());
 
         robot.clickOn("#trainOpenInExplorer");
-        waitFor("the checkpoint in the explorer", () -> window.modelProperty().get() != null);
+        driver.waitFor("the checkpoint in the explorer", () -> window.modelProperty().get() != null);
         assertEquals(0, window.workspaces.getSelectionModel().getSelectedIndex(), "Explore is shown");
         Path saved = train.lastSaved();
         assertEquals(2, window.modelProperty().get().config().layers());
@@ -159,10 +143,10 @@ class TrainWorkspaceTest {
 
     @Test
     void runsToTheEndWithValidationPoints(FxRobot robot) throws Exception {
-        openTrainTab(robot);
+        driver.openTrainTab(robot);
         tinyModel(robot, 50);
         robot.press(KeyCode.CONTROL).type(KeyCode.ENTER).release(KeyCode.CONTROL);
-        waitFor("the run to end", () -> !train.running() && train.run() != null);
+        driver.waitFor("the run to end", () -> !train.running() && train.run() != null);
         assertEquals(50, trainSeries(train).x().length);
         Series val = train.plot.series().get(1);
         assertEquals(50 / TrainWorkspace.evalEvery(50), val.x().length, "one validation point per eval interval");
@@ -173,7 +157,7 @@ class TrainWorkspaceTest {
 
     @Test
     void invalidSettingsAreExplainedNextToTheirControls(FxRobot robot) throws Exception {
-        openTrainTab(robot);
+        driver.openTrainTab(robot);
         type(robot, train.heads, "4");
         type(robot, train.dim, "30");
         type(robot, train.kvHeads, "3");
@@ -195,12 +179,12 @@ class TrainWorkspaceTest {
 
     @Test
     void aTextFileTooShortForTheContextIsReportedAtTheDataPicker(FxRobot robot, @TempDir Path tmp) throws Exception {
-        openTrainTab(robot);
+        driver.openTrainTab(robot);
         Path file = Files.writeString(tmp.resolve("short.txt"), "just a few characters of text");
         robot.interact(() -> train.setTextFile(file));
         type(robot, train.seq, "32");
         robot.clickOn("#trainStart");
-        waitFor("the data error", () -> !train.running() && !train.dataError.getText().isEmpty());
+        driver.waitFor("the data error", () -> !train.running() && !train.dataError.getText().isEmpty());
         assertTrue(train.dataError.getText().contains("too short for --seq 32"), train.dataError.getText());
         assertEquals("", window.errorBanner.getText(), "no banner, no stack trace");
     }
