@@ -88,10 +88,11 @@ public record ContextTraining(ContextPolicy policy) {
     /**
      * Layer {@code layer}'s attention-reconstruction loss (Rae et al. 2020 sec. 3.2) after a forward of {@code model}
      * under compressive memory with memory a multiple of rate, else 0. f_c is the model's learned convolution (fn=conv;
-     * with {@code grad} its gradient is added to the convolution's) or the fixed mean pooling (fn=mean: measured only,
-     * it has nothing to train).
+     * its gradient is added to {@code dwK}/{@code dwV} when they are not null) or the fixed mean pooling (fn=mean:
+     * measured only, it has nothing to train).
      */
-    static double reconstructionLoss(TrainableLlama model, int layer, float[] q, float[] k, float[] v, boolean grad) {
+    static double reconstructionLoss(TrainableLlama model, int layer, float[] q, float[] k, float[] v,
+                                     float[] dwK, float[] dwV) {
         if (!(model.shape().context().policy() instanceof ContextPolicy.Compressive c) || c.memory() % c.rate() != 0) {
             return 0;
         }
@@ -99,9 +100,7 @@ public record ContextTraining(ContextPolicy policy) {
         int kv = model.shape().kvDim();
         float[] wK = conv == null ? CompressionConv.meanWeights(kv, c.rate()) : conv.key(layer).value();
         float[] wV = conv == null ? wK : conv.value(layer).value();
-        boolean train = grad && conv != null;
-        return ReconstructionLoss.compute(q, k, v, wK, wV, model.reconstructionGeometry(c.memory(), c.rate()),
-                train ? conv.key(layer).grad() : null, train ? conv.value(layer).grad() : null);
+        return ReconstructionLoss.compute(q, k, v, wK, wV, model.reconstructionGeometry(c.memory(), c.rate()), dwK, dwV);
     }
 
     /** The same shape trained with this method. */

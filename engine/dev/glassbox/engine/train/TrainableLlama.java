@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Random;
 
 import dev.glassbox.engine.routing.Path;
+import dev.glassbox.engine.tensor.Kernels;
 import dev.glassbox.engine.tensor.Parallel;
 
 /**
@@ -30,6 +31,7 @@ public final class TrainableLlama {
     private static final class BlockActs {
         float[] attnNormed, attnRstd, q, k, v, att, attSlots, attnOut, mid, ffnNormed, ffnRstd, gate, up, act;
         float[] slotK, slotV; // learned compressed slots (compressive fn=conv)
+        float[] reconGradK, reconGradV; // the reconstruction loss's gradient for this layer's convolution, found with its value
         float[] attnMean, ffnMean; // LayerNorm only
     }
 
@@ -248,7 +250,11 @@ public final class TrainableLlama {
                 }
                 MaskedAttention.forward(a.attnOut, a.att, a.attSlots, a.q, a.k, a.v, a.slotK, a.slotV, mask, b,
                         shape.heads(), shape.kvHeads(), shape.headDim(), par);
-                reconstruction += ContextTraining.reconstructionLoss(this, l, a.q, a.k, a.v, false);
+                if (compression != null) {
+                    a.reconGradK = new float[compression.key(l).size()];
+                    a.reconGradV = new float[compression.value(l).size()];
+                }
+                reconstruction += ContextTraining.reconstructionLoss(this, l, a.q, a.k, a.v, a.reconGradK, a.reconGradV);
             }
             Linear.forward(tmp, a.attnOut, w.wo().value(), n, shape.qDim(), d, par);
             addBias(tmp, e.bo(), n);
@@ -494,7 +500,8 @@ public final class TrainableLlama {
                     // slots are stop-gradient memory: their gradient reaches W_k, W_v through f_c but never f_c itself
                     CompressionConv.slotsBackward(compression.key(l).value(), dkCut, dSlotK, mask, batch, shape.kvDim(), compression.rate);
                     CompressionConv.slotsBackward(compression.value(l).value(), dvCut, dSlotV, mask, batch, shape.kvDim(), compression.rate);
-                    ContextTraining.reconstructionLoss(this, l, a.q, a.k, a.v, true);
+                    Kernels.add(compression.key(l).grad(), a.reconGradK, a.reconGradK.length);
+                    Kernels.add(compression.value(l).grad(), a.reconGradV, a.reconGradV.length);
                 }
             }
             if (rope != null) {
