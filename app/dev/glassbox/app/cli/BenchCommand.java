@@ -10,7 +10,6 @@ import java.util.concurrent.Callable;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.glassbox.engine.format.FormatException;
 import dev.glassbox.engine.format.Llama2cFormat;
 import dev.glassbox.engine.format.ModelLoader;
 import dev.glassbox.engine.model.DecoderModel;
@@ -98,20 +97,25 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private DecoderModel load(Parallel par) throws IOException {
-        LanguageModel lm;
-        try {
-            lm = ModelLoader.load(model, tokenizer, par).model();
-        } catch (FormatException e) {
-            // random benchmark checkpoints come without a tokenizer, and bench does not need one
-            if (tokenizer != null || !Files.isRegularFile(model) || !e.getMessage().contains("no tokenizer found")) {
-                throw e;
-            }
-            lm = Llama2cFormat.load(model, par);
-        }
+        // bench needs no tokenizer: a llama2.c checkpoint (random benchmark files come without one) loads alone
+        LanguageModel lm = tokenizer == null && isLlama2c(model)
+                ? Llama2cFormat.load(model, par)
+                : ModelLoader.load(model, tokenizer, par).model();
         if (!(lm instanceof DecoderModel d)) {
             throw new IllegalArgumentException(model + " is an encoder; bench measures decoders");
         }
         return d;
+    }
+
+    /** A single file that is neither GGUF nor ONNX: what the loader would read as a llama2.c checkpoint. */
+    private static boolean isLlama2c(Path file) throws IOException {
+        if (!Files.isRegularFile(file) || file.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".onnx")) {
+            return false;
+        }
+        try (var in = Files.newInputStream(file)) {
+            byte[] magic = in.readNBytes(4);
+            return !(magic.length == 4 && magic[0] == 'G' && magic[1] == 'G' && magic[2] == 'U' && magic[3] == 'F');
+        }
     }
 
     private Decode decode(DecoderModel m, Capture capture) {

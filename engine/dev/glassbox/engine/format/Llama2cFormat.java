@@ -99,7 +99,7 @@ public final class Llama2cFormat {
     }
 
     public static LlamaModel load(Path path, Parallel parallel) throws IOException {
-        MappedFile f = MappedFile.open(path);
+        MappedFile f = MappedFile.openWeights(path);
         Header h = readHeader(f);
         long need = h.dataOffset() + expectedDataBytes(h);
         if (f.size() != need) {

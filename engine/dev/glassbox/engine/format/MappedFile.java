@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Optional;
 
 /** A read-only memory-mapped file with little-endian accessors; unmapped when no longer reachable. */
 public record MappedFile(Path path, MemorySegment segment) {
@@ -18,18 +19,32 @@ public record MappedFile(Path path, MemorySegment segment) {
     public static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     public static MappedFile open(Path path) throws IOException {
-        if (!Files.exists(path)) {
-            throw new NoSuchFileException(path.toString(), null, "model file not found");
-        }
-        if (!Files.isRegularFile(path)) {
-            throw new FormatException(path, "not a regular file");
-        }
+        checkReadable(path);
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size == 0) {
                 throw new FormatException(path, "file is empty");
             }
             return new MappedFile(path, ch.map(FileChannel.MapMode.READ_ONLY, 0, size, Arena.ofAuto()));
+        }
+    }
+
+    /**
+     * Opens a model file whose weights will be read on every token: large files are read into huge pages where
+     * the system allows ({@link HugePageCopy}), others are mapped.
+     */
+    public static MappedFile openWeights(Path path) throws IOException {
+        checkReadable(path);
+        Optional<MemorySegment> copy = HugePageCopy.read(path);
+        return copy.isPresent() ? new MappedFile(path, copy.get()) : open(path);
+    }
+
+    private static void checkReadable(Path path) throws IOException {
+        if (!Files.exists(path)) {
+            throw new NoSuchFileException(path.toString(), null, "model file not found");
+        }
+        if (!Files.isRegularFile(path)) {
+            throw new FormatException(path, "not a regular file");
         }
     }
 

@@ -40,7 +40,7 @@ public final class ModelLoader {
         }
         MappedFile f = MappedFile.open(path);
         if (f.size() >= 4 && f.getInt(0) == 0x46554747) { // "GGUF"
-            LoadedModel g = dev.glassbox.engine.format.gguf.GgufModelLoader.load(f, parallel);
+            LoadedModel g = dev.glassbox.engine.format.gguf.GgufModelLoader.load(MappedFile.openWeights(path), parallel);
             if (tokenizer == null) {
                 return g;
             }

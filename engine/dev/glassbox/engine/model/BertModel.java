@@ -248,10 +248,7 @@ public final class BertModel implements EncoderModel {
             float[][] hidden = linear(w.wIn(), w.bIn(), x);
             parallel.forRange(n, (from, to) -> {
                 for (int t = from; t < to; t++) {
-                    float[] r = hidden[t];
-                    for (int i = 0; i < r.length; i++) {
-                        r[i] = Kernels.geluExact(r[i]);
-                    }
+                    Kernels.geluExact(hidden[t], hidden[t].length);
                 }
             });
             float[][] mlpOut = linear(w.wOut(), w.bOut(), hidden);
@@ -262,17 +259,10 @@ public final class BertModel implements EncoderModel {
         return x;
     }
 
-    /** Positions per matrix-matrix product: each weight row is read once per block (fits in L2 with the block). */
-    private static final int BLOCK = 64;
-
-    /** y[t] = W x[t] + b for every position, in blocks of positions with the weight rows split over the pool. */
+    /** y[t] = W x[t] + b for every position, the weight rows split over the pool. */
     private float[][] linear(Tensor w, float[] bias, float[][] x) {
         float[][] y = new float[x.length][w.rows()];
-        for (int t = 0; t < x.length; t += BLOCK) {
-            int to = Math.min(x.length, t + BLOCK);
-            Kernels.matmul(w, java.util.Arrays.copyOfRange(x, t, to), bias, java.util.Arrays.copyOfRange(y, t, to),
-                    to - t, parallel);
-        }
+        Kernels.matmul(w, x, bias, y, x.length, parallel);
         return y;
     }
 
@@ -287,30 +277,41 @@ public final class BertModel implements EncoderModel {
         });
     }
 
-    /** softmax(q k^T / sqrt(d)) v per head over all positions; fills pattern[h] with the [T, T] probabilities. */
+    /**
+     * softmax(q k^T / sqrt(d)) v per head over all positions; fills pattern[h] with the [T, T] probabilities.
+     * Each head's keys are laid out transposed and its values contiguous, so a query's scores are vectors over
+     * keys (no horizontal sums) and its output one weighted sum over value rows.
+     */
     private float[][] attend(float[][] q, float[][] k, float[][] v, float[][] pattern) {
         int n = q.length;
         int hd = config.headDim();
         int heads = config.heads();
+        int stride = Kernels.paddedLength(n);
         float scale = (float) (1.0 / Math.sqrt(hd));
         float[][] out = new float[n][config.qDim()];
+        float[][] keysT = new float[heads][hd * stride];
+        float[][] values = new float[heads][n * hd];
         for (int h = 0; h < heads; h++) {
             pattern[h] = new float[n * n];
+            int off = h * hd;
+            for (int j = 0; j < n; j++) {
+                for (int d = 0; d < hd; d++) {
+                    keysT[h][d * stride + j] = k[j][off + d];
+                }
+                System.arraycopy(v[j], off, values[h], j * hd, hd);
+            }
         }
         parallel.forRange(heads * n, (from, to) -> {
+            float[] scores = new float[stride];
             for (int job = from; job < to; job++) {
                 int h = job / n;
                 int i = job % n;
                 int off = h * hd;
+                Kernels.scoresTransposed(q[i], off, keysT[h], hd, stride, scale, scores);
                 float[] p = pattern[h];
-                int row = i * n;
-                for (int j = 0; j < n; j++) {
-                    p[row + j] = Kernels.dot(q[i], off, k[j], off, hd) * scale;
-                }
-                Kernels.softmax(p, row, n);
-                for (int j = 0; j < n; j++) {
-                    Kernels.axpy(out[i], off, p[row + j], v[j], off, hd);
-                }
+                System.arraycopy(scores, 0, p, i * n, n);
+                Kernels.softmax(p, i * n, n);
+                Kernels.weightedSum(p, i * n, n, values[h], 0, hd, out[i], off);
             }
         });
         return out;

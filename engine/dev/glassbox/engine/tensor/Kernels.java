@@ -56,7 +56,14 @@ public final class Kernels {
      * the pool and each weight row read once per block of tokens.
      */
     public static void matmul(Tensor w, float[][] xs, float[] bias, float[][] outs, int count, Parallel par) {
-        if (w instanceof F32Tensor f) {
+        if (w instanceof F32Tensor f && count >= S.length()) {
+            int stride = (count + S.length() - 1) / S.length() * S.length();
+            float[] xt = transpose(xs, count, w.cols(), stride);
+            // rows in multiples of four per worker, so every worker runs the full register tile
+            int blocks = (w.rows() + 3) / 4;
+            par.forRange(blocks, (from, to) -> f.matmulTransposed(xt, stride, count, outs, 4 * from,
+                    Math.min(w.rows(), 4 * to)));
+        } else if (w instanceof F32Tensor f) {
             par.forRange(w.rows(), (from, to) -> f.matmul(xs, outs, count, from, to));
         } else {
             par.forRange(w.rows(), (from, to) -> {
@@ -72,6 +79,21 @@ public final class Kernels {
                 add(outs[t], bias, bias.length);
             }
         }
+    }
+
+    /** {@code xt[k * stride + t] = xs[t][k]} for t < count, k < cols; the columns past count are zero. */
+    static float[] transpose(float[][] xs, int count, int cols, int stride) {
+        float[] xt = new float[cols * stride];
+        for (int t0 = 0; t0 < count; t0 += 16) {
+            int t1 = Math.min(count, t0 + 16);
+            for (int k = 0; k < cols; k++) {
+                int o = k * stride;
+                for (int t = t0; t < t1; t++) {
+                    xt[o + t] = xs[t][k];
+                }
+            }
+        }
+        return xt;
     }
 
     /** out[r] = W[r] · x + bias[r] (bias may be null). */
@@ -118,6 +140,43 @@ public final class Kernels {
             }
         }
         return max;
+    }
+
+    /** n rounded up to a whole number of vectors. */
+    public static int paddedLength(int n) {
+        return (n + S.length() - 1) / S.length() * S.length();
+    }
+
+    /**
+     * One query against keys stored transposed ({@code keysT[d * stride + j]} = key j's component d, stride a
+     * multiple of the vector length): {@code dst[j] = scale * (q[qOff ..] . key j)} for every j < stride, four
+     * vectors of keys at a time, each accumulating over d without horizontal sums.
+     */
+    public static void scoresTransposed(float[] q, int qOff, float[] keysT, int width, int stride, float scale,
+                                        float[] dst) {
+        int l = S.length();
+        int j = 0;
+        for (; j + 4 * l <= stride; j += 4 * l) {
+            FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+            for (int d = 0, o = j; d < width; d++, o += stride) {
+                FloatVector qd = FloatVector.broadcast(S, q[qOff + d]);
+                a0 = FloatVector.fromArray(S, keysT, o).fma(qd, a0);
+                a1 = FloatVector.fromArray(S, keysT, o + l).fma(qd, a1);
+                a2 = FloatVector.fromArray(S, keysT, o + 2 * l).fma(qd, a2);
+                a3 = FloatVector.fromArray(S, keysT, o + 3 * l).fma(qd, a3);
+            }
+            a0.mul(scale).intoArray(dst, j);
+            a1.mul(scale).intoArray(dst, j + l);
+            a2.mul(scale).intoArray(dst, j + 2 * l);
+            a3.mul(scale).intoArray(dst, j + 3 * l);
+        }
+        for (; j < stride; j += l) {
+            FloatVector a = FloatVector.zero(S);
+            for (int d = 0, o = j; d < width; d++, o += stride) {
+                a = FloatVector.fromArray(S, keysT, o).fma(FloatVector.broadcast(S, q[qOff + d]), a);
+            }
+            a.mul(scale).intoArray(dst, j);
+        }
     }
 
     /**
@@ -283,6 +342,37 @@ public final class Kernels {
     /** Exact GELU (Hendrycks and Gimpel 2016): x * Phi(x) = 0.5 x (1 + erf(x / sqrt 2)). */
     public static float geluExact(float x) {
         return (float) (0.5 * x * (1.0 + erf(x / Math.sqrt(2.0))));
+    }
+
+    /**
+     * Exact GELU in place over x[0 .. n), vectorised: with z = |x| and q = Phi(-z) = erfc(z / sqrt 2) / 2,
+     * x Phi(x) = max(x, 0) - z q for either sign, so no per-lane branch is needed; erfc is the fit of
+     * {@link #erf}, the same numbers as {@link #geluExact(float)} to float rounding.
+     */
+    public static void geluExact(float[] x, int n) {
+        int i = 0;
+        for (int upper = S.loopBound(n); i < upper; i += S.length()) {
+            FloatVector v = FloatVector.fromArray(S, x, i);
+            FloatVector z = v.lanewise(VectorOperators.ABS);
+            FloatVector u = z.mul((float) (1 / Math.sqrt(2.0)));
+            FloatVector t = u.mul(0.5f).add(1f);
+            t = FloatVector.broadcast(S, 1f).div(t);
+            FloatVector p = t.mul(0.17087277f).add(-0.82215223f);
+            p = p.mul(t).add(1.48851587f);
+            p = p.mul(t).add(-1.13520398f);
+            p = p.mul(t).add(0.27886807f);
+            p = p.mul(t).add(-0.18628806f);
+            p = p.mul(t).add(0.09678418f);
+            p = p.mul(t).add(0.37409196f);
+            p = p.mul(t).add(1.00002368f);
+            p = p.mul(t).add(-1.26551223f);
+            FloatVector erfc = t.mul(p.sub(u.mul(u)).lanewise(VectorOperators.EXP));
+            // max(x, 0) = (x + z) / 2, and z q = z erfc / 2
+            v.add(z).sub(z.mul(erfc)).mul(0.5f).intoArray(x, i);
+        }
+        for (; i < n; i++) {
+            x[i] = geluExact(x[i]);
+        }
     }
 
     /** erf with |error| < 1.2e-7 (Numerical Recipes erfc Chebyshev fit), enough for float32 GELU. */

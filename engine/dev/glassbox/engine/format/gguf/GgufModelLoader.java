@@ -30,7 +30,7 @@ public final class GgufModelLoader {
     }
 
     public static LoadedModel load(Path path, Parallel parallel) throws IOException {
-        return load(MappedFile.open(path), parallel);
+        return load(MappedFile.openWeights(path), parallel);
     }
 
     public static LoadedModel load(MappedFile f, Parallel parallel) throws IOException {

@@ -78,7 +78,7 @@ public final class SafetensorsFile {
     }
 
     public static SafetensorsFile open(Path path) throws IOException {
-        MappedFile f = MappedFile.open(path);
+        MappedFile f = MappedFile.openWeights(path);
         if (f.size() < 8) {
             throw new FormatException(path, "too short for safetensors (" + f.size() + " bytes, the header length alone needs 8)");
         }

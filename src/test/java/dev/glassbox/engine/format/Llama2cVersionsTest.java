@@ -61,10 +61,11 @@ class Llama2cVersionsTest {
         assertEquals(2, h.version());
         assertEquals(gs, h.groupSize());
         LlamaModel m2 = Llama2cFormat.load(q, Parallel.SERIAL);
-        // the same dequantised weights written as float32 (v1) must give the same numbers
+        // the same dequantised weights written as float32 (v1) must give the same numbers up to float rounding
+        // (the int8 dot sums group by group, the float one straight through; JIT and interpreter round apart)
         Path f = dir.resolve("v1-dequantised.bin");
         Files.write(f, version1(v0, true, dequantised));
-        assertSameLogits(Llama2cFormat.load(f, Parallel.SERIAL), m2, 1e-6f);
+        assertSameLogits(Llama2cFormat.load(f, Parallel.SERIAL), m2, 1e-5f);
         // and stay close to the float model: int8 with per-group scales errs by at most scale / 2 per weight
         DecoderSession a = v0.newSession(Capture.none(2));
         DecoderSession b = m2.newSession(Capture.none(2));

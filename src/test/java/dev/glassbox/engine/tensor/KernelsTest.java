@@ -19,32 +19,54 @@ class KernelsTest {
     }
 
     @Test
+    void vectorGeluMatchesTheErfDefinitionOnBothSignsAndTheTail() {
+        int n = 16 * 40 + 7;
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = -10f + 20f * i / (n - 1);
+        }
+        x[3] = 0f;
+        x[4] = -0f;
+        float[] y = x.clone();
+        Kernels.geluExact(y, n);
+        for (int i = 0; i < n; i++) {
+            double expected = 0.5 * x[i] * (1 + Kernels.erf(x[i] / Math.sqrt(2)));
+            assertEquals(expected, y[i], 1e-6 * Math.max(1, Math.abs(x[i])), "gelu(" + x[i] + ")");
+        }
+        assertEquals(0f, y[3]);
+    }
+
+    @Test
     void f32MatvecAndBlockMatmulMatchNaiveProducts() {
-        for (int[] shape : new int[][] {{7, 37}, {9, 16}, {33, 288}, {5, 3}}) {
-            int rows = shape[0];
-            int cols = shape[1];
-            float[] w = random(rows * cols, 1);
-            F32Tensor t = F32Tensor.of(w, rows, cols);
-            float[][] xs = new float[3][];
-            float[][] outs = new float[3][rows];
-            for (int k = 0; k < xs.length; k++) {
-                xs[k] = random(cols, 1);
-            }
-            for (Parallel p : new Parallel[] {Parallel.SERIAL, new Parallel(2)}) {
-                Kernels.matmul(t, xs, null, outs, xs.length, p);
+        // token counts below one vector (row-dot path) and above it (transposed tile path, with partial tiles)
+        for (int count : new int[] {3, 16, 17, 70, 133}) {
+            for (int[] shape : new int[][] {{7, 37}, {9, 16}, {33, 288}, {5, 3}, {66, 70}}) {
+                int rows = shape[0];
+                int cols = shape[1];
+                float[] w = random(rows * cols, 1);
+                F32Tensor t = F32Tensor.of(w, rows, cols);
+                float[][] xs = new float[count][];
+                float[][] outs = new float[count][rows];
                 for (int k = 0; k < xs.length; k++) {
-                    float[] out = new float[rows];
-                    Kernels.matvec(t, xs[k], out, p);
-                    for (int r = 0; r < rows; r++) {
-                        double e = 0;
-                        for (int c = 0; c < cols; c++) {
-                            e += (double) w[r * cols + c] * xs[k][c];
-                        }
-                        assertEquals(e, out[r], 1e-4 * Math.sqrt(cols), "matvec row " + r + " of " + rows + "x" + cols);
-                        assertEquals(e, outs[k][r], 1e-4 * Math.sqrt(cols), "matmul row " + r + " token " + k);
-                    }
+                    xs[k] = random(cols, 1);
                 }
-                p.close();
+                for (Parallel p : new Parallel[] {Parallel.SERIAL, new Parallel(2)}) {
+                    Kernels.matmul(t, xs, null, outs, xs.length, p);
+                    for (int k = 0; k < xs.length; k++) {
+                        float[] out = new float[rows];
+                        Kernels.matvec(t, xs[k], out, p);
+                        for (int r = 0; r < rows; r++) {
+                            double e = 0;
+                            for (int c = 0; c < cols; c++) {
+                                e += (double) w[r * cols + c] * xs[k][c];
+                            }
+                            String where = " row " + r + " of " + rows + "x" + cols + ", token " + k + " of " + count;
+                            assertEquals(e, out[r], 1e-4 * Math.sqrt(cols), "matvec" + where);
+                            assertEquals(e, outs[k][r], 1e-4 * Math.sqrt(cols), "matmul" + where);
+                        }
+                    }
+                    p.close();
+                }
             }
         }
     }

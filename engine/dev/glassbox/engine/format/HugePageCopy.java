@@ -1,0 +1,118 @@
+package dev.glassbox.engine.format;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Copies large weight files into anonymous memory backed by transparent huge pages (Linux).
+ *
+ * <p>Decoding reads every weight once per token. From a file mapping that is a stream of 4 KiB pages: the
+ * hardware prefetchers stop at every page boundary and each page costs a TLB miss. In 2 MiB pages the same stream
+ * runs longer without either (measured on stories110M at one thread: about 5 % more tokens per second). Reading
+ * takes a fraction of a second, and the resident size is the file's size.
+ *
+ * <p>Used only where it can work: Linux with transparent huge pages enabled ("always" or "madvise"), files of
+ * at least {@link #MIN_BYTES}, and not switched off with {@code -Dglassbox.hugepages=false}. Anything unexpected
+ * falls back to the file mapping, so loading never fails because of this.
+ */
+public final class HugePageCopy {
+    /** Below this the weights sit in the caches anyway and the copy would only cost time. */
+    public static final long MIN_BYTES = 64L << 20;
+    private static final long HUGE_PAGE = 2L << 20;
+    private static final int PROT_READ_WRITE = 0x1 | 0x2;
+    private static final int MAP_PRIVATE_ANONYMOUS = 0x02 | 0x20;
+    private static final int MADV_HUGEPAGE = 14;
+    private static final Path THP_MODE = Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
+
+    private HugePageCopy() {
+    }
+
+    /**
+     * The file read into huge pages, or empty where that is not possible or not worth it. The file is read, not
+     * mapped, so the process holds one copy of the weights.
+     */
+    public static Optional<MemorySegment> read(Path file) {
+        try {
+            long size = Files.size(file);
+            if (size < MIN_BYTES || !enabled()) {
+                return Optional.empty();
+            }
+            MemorySegment copy = allocate(size);
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+                for (long at = 0; at < size; ) {
+                    int chunk = (int) Math.min(size - at, 1L << 26);
+                    ByteBuffer dst = copy.asSlice(at, chunk).asByteBuffer();
+                    while (dst.hasRemaining()) {
+                        if (ch.read(dst, at + dst.position()) < 0) {
+                            throw new IOException(file + " ended early");
+                        }
+                    }
+                    at += chunk;
+                }
+            }
+            return Optional.of(copy);
+        } catch (Throwable e) {
+            return Optional.empty();
+        }
+    }
+
+    static boolean enabled() {
+        if (!"false".equalsIgnoreCase(System.getProperty("glassbox.hugepages", "true"))
+                && System.getProperty("os.name", "").startsWith("Linux")) {
+            try {
+                return thpAvailable(Files.readString(THP_MODE));
+            } catch (IOException | SecurityException e) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /** True when the kernel's THP setting (e.g. "always [madvise] never") selects always or madvise. */
+    static boolean thpAvailable(String mode) {
+        return mode.contains("[always]") || mode.contains("[madvise]");
+    }
+
+    /** Anonymous memory of {@code size} bytes starting on a 2 MiB boundary, advised to use huge pages. */
+    private static MemorySegment allocate(long size) throws Throwable {
+        Linker linker = Linker.nativeLinker();
+        MethodHandle mmap = linker.downcallHandle(linker.defaultLookup().find("mmap").orElseThrow(),
+                FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG,
+                        ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG));
+        MethodHandle madvise = linker.downcallHandle(linker.defaultLookup().find("madvise").orElseThrow(),
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG,
+                        ValueLayout.JAVA_INT));
+        MethodHandle munmap = linker.downcallHandle(linker.defaultLookup().find("munmap").orElseThrow(),
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
+        long reserved = size + 2 * HUGE_PAGE; // room to start and end on 2 MiB boundaries
+        MemorySegment base = (MemorySegment) mmap.invokeExact(MemorySegment.NULL, reserved, PROT_READ_WRITE,
+                MAP_PRIVATE_ANONYMOUS, -1, 0L);
+        if (base.address() == -1L) {
+            throw new IOException("mmap of " + reserved + " bytes failed");
+        }
+        long start = (base.address() + HUGE_PAGE - 1) & -HUGE_PAGE;
+        long baseAddress = base.address();
+        // a refusal only leaves ordinary pages
+        int ignored = (int) madvise.invokeExact(MemorySegment.ofAddress(start), (size + HUGE_PAGE - 1) & -HUGE_PAGE,
+                MADV_HUGEPAGE);
+        // unmapped when the weights are no longer reachable (the arena is collected with them)
+        return MemorySegment.ofAddress(start).reinterpret(size, Arena.ofAuto(), s -> {
+            try {
+                int unmapped = (int) munmap.invokeExact(MemorySegment.ofAddress(baseAddress), reserved);
+            } catch (Throwable e) {
+                // nothing to do: the process keeps the pages
+            }
+        });
+    }
+}
