@@ -189,6 +189,11 @@ public final class BertModel implements EncoderModel {
      * intervention that touches only layers >= first. {@code residual} is not modified.
      */
     public float[][] encodeFrom(int first, float[][] residual, Capture capture, Intervention intervention) {
+        return layersFrom(first, encodeFromCheck(first, residual), capture, intervention);
+    }
+
+    /** A copy of {@code residual} after checking it can enter layer {@code first}. */
+    private float[][] encodeFromCheck(int first, float[][] residual) {
         if (first < 0 || first >= config.layers()) {
             throw new IllegalArgumentException("layer " + first + " outside 0.." + (config.layers() - 1));
         }
@@ -204,14 +209,36 @@ public final class BertModel implements EncoderModel {
             }
             x[t] = residual[t].clone();
         }
-        return layersFrom(first, x, capture, intervention);
+        return x;
+    }
+
+    /**
+     * Resumes inside layer {@code layer} right after attention: {@code heads} [T][qDim] are that layer's head
+     * outputs (say a clean run's, with some heads replaced), {@code residual} the stream entering the layer. Runs
+     * the output projection, the rest of the layer and the layers after it: the same numbers as
+     * {@link #encodeFrom} with an intervention that replaces those heads, without recomputing the layer's
+     * queries, keys, values and attention. Neither array is modified.
+     */
+    public float[][] encodeFromHeads(int layer, float[][] residual, float[][] heads, Capture capture,
+                                     Intervention intervention) {
+        float[][] x = encodeFromCheck(layer, residual);
+        if (heads.length != x.length) {
+            throw new IllegalArgumentException(heads.length + " head-output rows for " + x.length + " positions");
+        }
+        for (float[] row : heads) {
+            if (row.length != config.qDim()) {
+                throw new IllegalArgumentException("head-output row of " + row.length + " values, expected "
+                        + config.qDim());
+            }
+        }
+        afterAttention(layer, x, heads, capture);
+        return layersFrom(layer + 1, x, capture, intervention);
     }
 
     private float[][] layersFrom(int first, float[][] x, Capture capture, Intervention intervention) {
         ModelConfig c = config;
         int n = x.length;
         int layers = weights.layers().length;
-        float eps = c.normEps();
         for (int l = first; l < layers; l++) {
             Layer w = weights.layers()[l];
             float[][] q = linear(w.wq(), w.bq(), x);
@@ -239,24 +266,31 @@ public final class BertModel implements EncoderModel {
                 capture.put(HookPoint.ATTN_PATTERN, l, flat, 0, c.heads(), n, n);
             }
             if (capture.on(HookPoint.ATTN_HEAD_OUT, l)) putHeads(capture, HookPoint.ATTN_HEAD_OUT, l, heads);
-
-            float[][] attnOut = linear(w.wo(), w.bo(), heads);
-            if (capture.on(HookPoint.ATTN_OUT, l)) put(capture, HookPoint.ATTN_OUT, l, attnOut);
-            addNorm(x, attnOut, w.attnLnGamma(), w.attnLnBeta(), eps);
-            if (capture.on(HookPoint.RESID_MID, l)) put(capture, HookPoint.RESID_MID, l, x);
-
-            float[][] hidden = linear(w.wIn(), w.bIn(), x);
-            parallel.forRange(n, (from, to) -> {
-                for (int t = from; t < to; t++) {
-                    Kernels.geluExact(hidden[t], hidden[t].length);
-                }
-            });
-            float[][] mlpOut = linear(w.wOut(), w.bOut(), hidden);
-            if (capture.on(HookPoint.MLP_OUT, l)) put(capture, HookPoint.MLP_OUT, l, mlpOut);
-            addNorm(x, mlpOut, w.outLnGamma(), w.outLnBeta(), eps);
-            if (capture.on(HookPoint.RESID_POST, l)) put(capture, HookPoint.RESID_POST, l, x);
+            afterAttention(l, x, heads, capture);
         }
         return x;
+    }
+
+    /** Layer l from its head outputs on: output projection, add and norm, GELU MLP, add and norm (x in place). */
+    private void afterAttention(int l, float[][] x, float[][] heads, Capture capture) {
+        Layer w = weights.layers()[l];
+        float eps = config.normEps();
+        int n = x.length;
+        float[][] attnOut = linear(w.wo(), w.bo(), heads);
+        if (capture.on(HookPoint.ATTN_OUT, l)) put(capture, HookPoint.ATTN_OUT, l, attnOut);
+        addNorm(x, attnOut, w.attnLnGamma(), w.attnLnBeta(), eps);
+        if (capture.on(HookPoint.RESID_MID, l)) put(capture, HookPoint.RESID_MID, l, x);
+
+        float[][] hidden = linear(w.wIn(), w.bIn(), x);
+        parallel.forRange(n, (from, to) -> {
+            for (int t = from; t < to; t++) {
+                Kernels.geluExact(hidden[t], hidden[t].length);
+            }
+        });
+        float[][] mlpOut = linear(w.wOut(), w.bOut(), hidden);
+        if (capture.on(HookPoint.MLP_OUT, l)) put(capture, HookPoint.MLP_OUT, l, mlpOut);
+        addNorm(x, mlpOut, w.outLnGamma(), w.outLnBeta(), eps);
+        if (capture.on(HookPoint.RESID_POST, l)) put(capture, HookPoint.RESID_POST, l, x);
     }
 
     /** y[t] = W x[t] + b for every position, the weight rows split over the pool. */

@@ -204,6 +204,34 @@ class BertHeadsTest {
     }
 
     @Test
+    void resumingFromTheLayersHeadOutputsEqualsTheFullReRun() {
+        BertModel m = model(18, false, false);
+        EncoderHeads.EncoderRun clean = EncoderHeads.capture(m, TOKENS);
+        for (int l = 0; l < 2; l++) {
+            for (int h = 0; h < HEADS; h++) {
+                float[] replacement = new float[HD];
+                java.util.Arrays.fill(replacement, 0.25f * (h + 1));
+                float[][] heads = new float[TOKENS.length][HEADS * HD];
+                for (int t = 0; t < TOKENS.length; t++) {
+                    for (int g = 0; g < HEADS; g++) {
+                        System.arraycopy(g == h ? replacement : clean.run().headOutputs()[l][t][g], 0, heads[t], g * HD, HD);
+                    }
+                }
+                float[][] full = m.encode(TOKENS, null, Capture.none(2), HeadAblation.replacing(l, h, replacement));
+                float[][] resumed = m.encodeFromHeads(l, clean.run().residuals()[l], heads, Capture.none(2),
+                        Intervention.NONE);
+                for (int t = 0; t < TOKENS.length; t++) {
+                    assertArrayEquals(full[t], resumed[t], 1e-5f, "L" + l + "H" + h + " position " + t);
+                }
+            }
+        }
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> m.encodeFromHeads(0, clean.run().residuals()[0], new float[TOKENS.length][HD], Capture.none(2),
+                        Intervention.NONE));
+        assertTrue(e.getMessage().contains("expected " + HEADS * HD), e.getMessage());
+    }
+
+    @Test
     void encodeFromRefusesBadArguments() {
         BertModel m = model(17, false, false);
         float[][] r = new float[3][DIM];
