@@ -95,7 +95,7 @@ public final class EncoderHeads {
      * @param hiddenChange    mean squared change of the last hidden state over positions and dimensions
      * @param embeddingCosine cosine between the clean and ablated mean-pooled sentence embeddings
      */
-    public record SetChange(HeadSet set, double hiddenChange, double embeddingCosine) {
+    public record SetChange(HeadSet set, double hiddenChange, double embeddingCosine) implements HeadSet.Outcome {
     }
 
     /** Ablates every head of {@code set}, restarting at its lowest layer from the clean run's residual. */

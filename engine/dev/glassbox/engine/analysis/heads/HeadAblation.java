@@ -45,7 +45,7 @@ public final class HeadAblation {
      * @param beforeIdsAfter    the ablated probability of each of {@code before}'s tokens (aligned with it)
      */
     public record SetEffect(HeadSet set, double cleanLoss, double loss, double klLast, Prediction before,
-                            Prediction after, double[] beforeIdsAfter) {
+                            Prediction after, double[] beforeIdsAfter) implements HeadSet.Outcome {
         /** Ablated minus clean loss (Michel et al. 2019's importance, for a set of heads masked together). */
         public double lossIncrease() { return loss - cleanLoss; }
     }

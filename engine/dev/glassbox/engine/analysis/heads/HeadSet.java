@@ -30,6 +30,11 @@ public record HeadSet(List<Head> heads, HeadAblation.Mode mode, float[][][] mean
         public String toString() { return "L" + layer + "H" + head; }
     }
 
+    /** What removing a set did: next-token effect for a decoder, hidden-state change for an encoder. */
+    public sealed interface Outcome permits HeadAblation.SetEffect, EncoderHeads.SetChange {
+        HeadSet set();
+    }
+
     public HeadSet {
         if (mode == null) {
             throw new IllegalArgumentException("an ablation needs a mode (zero or mean)");
