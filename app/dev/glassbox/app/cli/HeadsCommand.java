@@ -145,8 +145,8 @@ public final class HeadsCommand implements Callable<Integer> {
         return switch (value.toLowerCase(Locale.ROOT)) {
             case "zero" -> HeadAblation.Mode.ZERO;
             case "mean" -> HeadAblation.Mode.MEAN;
-            default -> throw new IllegalArgumentException(option + " must be zero, mean"
-                    + (option.equals("--ablation") ? " or none" : "") + ", got '" + value + "'");
+            default -> throw new IllegalArgumentException(option + " must be "
+                    + (option.equals("--ablation") ? "zero, mean or none" : "zero or mean") + ", got '" + value + "'");
         };
     }
 
