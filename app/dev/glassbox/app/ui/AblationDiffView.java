@@ -44,7 +44,7 @@ final class AblationDiffView extends VBox {
         switch (o) {
             case null -> summary.setText("");
             case EncoderHeads.SetChange c -> summary.setText(String.format(Locale.ROOT,
-                    "%s %s-ablated vs clean: last hidden state mean squared change %.6f \u00b7 sentence embedding cosine %.6f",
+                    "%s %s-ablated vs clean%nlast hidden state mean squared change %.6f \u00b7 sentence embedding cosine %.6f",
                     c.set().label(), mode(c.set()), c.hiddenChange(), c.embeddingCosine()));
             case HeadAblation.SetEffect e -> showEffect(tok, e);
         }
@@ -52,7 +52,7 @@ final class AblationDiffView extends VBox {
 
     private void showEffect(Tokenizer tok, HeadAblation.SetEffect e) {
         summary.setText(String.format(Locale.ROOT,
-                "Next token after the prompt, clean vs %s %s-ablated \u00b7 loss on the prompt %.4f \u2192 %.4f (%+.4f)"
+                "Next token after the prompt, clean vs %s %s-ablated%nloss on the prompt %.4f \u2192 %.4f (%+.4f)"
                         + " \u00b7 KL(clean \u2016 ablated) %.4f nats",
                 e.set().label(), mode(e.set()), e.cleanLoss(), e.loss(), e.lossIncrease(), e.klLast()));
         String[] head = {"#", "clean", "p", "", "ablated", "p"};
@@ -83,7 +83,7 @@ final class AblationDiffView extends VBox {
     }
 
     private static Label probability(double p) {
-        Label l = new Label(String.format(Locale.ROOT, "%.4f", p));
+        Label l = new Label(String.format(Locale.ROOT, p != 0 && p < 1e-3 ? "%.2e" : "%.4f", p));
         l.setTooltip(new Tooltip(String.format(Locale.ROOT, "%.8f", p)));
         return l;
     }

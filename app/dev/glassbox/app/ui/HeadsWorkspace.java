@@ -133,6 +133,7 @@ final class HeadsWorkspace extends WorkspacePane {
             }
         });
         ablate.setOnAction(e -> toggleSelected());
+        ablate.selectedProperty().addListener((o, a, on) -> ablate.setText(on ? "Ablated \u2713" : "Ablate"));
         ablated.setProperty().addListener((o, a, b) -> ablationChanged(a, b));
         export.setOnAction(e -> chooseExport());
         scores.setWrapText(true);
@@ -236,7 +237,12 @@ final class HeadsWorkspace extends WorkspacePane {
     void runNow() {
         LoadedModel m = model();
         if (m == null || !supports(m)) return;
-        int[] tokens = inputTokens(m, promptText());
+        analyseOn(inputTokens(m, promptText()));
+    }
+
+    /** Analyses {@code tokens} with the heads ablated now (the same tokens again when only the set changed). */
+    private void analyseOn(int[] tokens) {
+        LoadedModel m = model();
         HeadSet set = ablated.get();
         launch(set.isEmpty() ? "Head analysis" : "Head analysis with " + set.label() + " ablated", p -> {
             p.update("Scoring " + m.config().layers() * m.config().heads() + " heads on " + tokens.length + " tokens"
@@ -433,7 +439,7 @@ final class HeadsWorkspace extends WorkspacePane {
         markAblated();
         if (report != null && !(before.isEmpty() && now.isEmpty())) {
             cancelRun();
-            runNow();
+            analyseOn(report.tokens());
         }
     }
 
