@@ -28,6 +28,9 @@ final class AblationDiffView extends VBox {
         setId("ablationDiff");
         summary.setId("ablationSummary");
         summary.setWrapText(true);
+        // the tabs below take the remaining height; these two lines and the table keep theirs
+        summary.setMinHeight(USE_PREF_SIZE);
+        setMinHeight(USE_PREF_SIZE);
         table.setHgap(10);
         setPadding(new Insets(4, 6, 4, 6));
         setStyle("-fx-border-color: #5d4a2e; -fx-border-width: 0 0 2 0;");
