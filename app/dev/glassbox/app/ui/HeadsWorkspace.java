@@ -438,7 +438,19 @@ final class HeadsWorkspace extends WorkspacePane {
         ablationMode.setValue(now.mode());
         markAblated();
         if (report != null && !(before.isEmpty() && now.isEmpty())) {
-            cancelRun();
+            reanalyse();
+        }
+    }
+
+    /** Stops the analysis in progress and analyses the same tokens under the current set. */
+    private void reanalyse() {
+        cancelRun();
+        if (busy()) {
+            // it finished before the cancel reached it and is still reporting: start after that
+            javafx.application.Platform.runLater(this::reanalyse);
+            return;
+        }
+        if (report != null) {
             analyseOn(report.tokens());
         }
     }

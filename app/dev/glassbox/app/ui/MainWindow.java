@@ -444,6 +444,9 @@ public final class MainWindow extends BorderPane {
         running = null;
         unbindStatus();
         updateEnabled();
+        // the ablated heads changed while this ran (it may have finished before the cancel reached it)
+        boolean rerun = rerunForAblation;
+        rerunForAblation = false;
         if (t.getState() == Worker.State.FAILED) {
             status.setText("Run failed");
             showError(ErrorMessages.describe("The run", t.getException()));
@@ -451,8 +454,7 @@ public final class MainWindow extends BorderPane {
         }
         if (t.getState() == Worker.State.CANCELLED) {
             status.setText("Stopped");
-            if (rerunForAblation) {
-                rerunForAblation = false;
+            if (rerun) {
                 generate();
             }
             return;
@@ -488,6 +490,9 @@ public final class MainWindow extends BorderPane {
                 runsShown.set(runsShown.get() + 1);
             });
         });
+        if (rerun) {
+            generate();
+        }
     }
 
     private void updateEnabled() {
