@@ -137,6 +137,22 @@ class AblationWindowTest {
                 diff.summary.getText());
         assertTrue(e.klLast() > 1e-4, "removing the two heads moves the prediction");
 
+        // mean ablation of the same heads: their means over the Heads workspace's (clean) input replace them
+        robot.interact(() -> ws.ablationMode.setValue(HeadAblation.Mode.MEAN));
+        d.waitFor("the mean-ablated Explore run", () -> window.explorer.ablationDiff.summary.getText().contains("mean-ablated")
+                && window.lastRunProperty().get().ablation() != null
+                && window.lastRunProperty().get().ablation().set().mode() == HeadAblation.Mode.MEAN);
+        assertEquals("Ablated: L1H1, L2H3 (mean)", window.ablationBar.heads.getText());
+        float[][][] means = HeadAblation.meanOutputs(dev.glassbox.engine.analysis.heads.CapturedRun.of(ref.decoder(),
+                ws.report().tokens()));
+        HeadSet meanSet = HeadSet.of(ref.config(), HeadAblation.Mode.MEAN, means, set.heads());
+        HeadAblation.SetEffect meanEffect = HeadAblation.ablate(ref.decoder(), prompt,
+                dev.glassbox.engine.analysis.heads.RunOutcome.of(ref.decoder(), prompt, Intervention.NONE), meanSet, 5);
+        assertTrue(diff.summary.getText().contains(String.format(Locale.ROOT, "KL(clean \u2016 ablated) %.4f nats",
+                meanEffect.klLast())), diff.summary.getText());
+        assertArrayEquals(reference(ref, meanSet.intervention(ref.config()), new java.util.ArrayList<>()).tokens(),
+                window.lastRunProperty().get().tokens(), "mean-ablated generation");
+
         // Clear from the keyboard: the bar goes, Explore generates the clean story again
         int shownRuns = window.runsShownProperty().get();
         robot.press(KeyCode.CONTROL, KeyCode.SHIFT).type(KeyCode.A).release(KeyCode.SHIFT, KeyCode.CONTROL);
