@@ -9,6 +9,8 @@ import java.util.concurrent.Callable;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.glassbox.engine.analysis.heads.HeadAblation;
+import dev.glassbox.engine.analysis.heads.HeadSet;
 import dev.glassbox.engine.model.DecoderSession;
 import dev.glassbox.engine.model.Generation;
 import dev.glassbox.engine.model.LoadedModel;
@@ -35,6 +37,10 @@ public final class GenerateCommand implements Callable<Integer> {
     @Mixin
     SamplingOptions sampling;
 
+    @Option(names = "--ablate", paramLabel = "L.H,...",
+            description = "generate with these heads' outputs zeroed, e.g. 1.3,2.0 (layer.head)")
+    String ablate;
+
     @Option(names = "--json", description = "print one JSON object instead of streaming text")
     boolean json;
 
@@ -45,6 +51,10 @@ public final class GenerateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         LoadedModel m = model.load();
+        if (m.isSeq2Seq() && ablate != null) {
+            throw new IllegalArgumentException("--ablate works on decoder-only models; " + m.name()
+                    + " is an encoder-decoder");
+        }
         if (m.isSeq2Seq()) {
             return Seq2SeqGeneration.run(m, prompt, steps, json, out, spec.commandLine().getErr());
         }
@@ -52,7 +62,10 @@ public final class GenerateCommand implements Callable<Integer> {
             throw new IllegalArgumentException(m.name() + " is an encoder and cannot generate; use 'encode'");
         }
         int[] ids = m.tokenizer().encode(prompt);
-        DecoderSession session = m.decoder().newSession(Capture.none(m.config().layers()));
+        HeadSet removed = ablate == null ? HeadSet.empty()
+                : HeadSet.parse(ablate, m.config(), HeadAblation.Mode.ZERO, null);
+        DecoderSession session = m.decoder().newSession(Capture.none(m.config().layers()),
+                removed.intervention(m.config()));
         ByteArrayOutputStream text = new ByteArrayOutputStream();
         Generation.TokenListener stream = (prev, tok) -> {
             byte[] b = m.tokenizer().bytes(prev, tok);
@@ -70,6 +83,9 @@ public final class GenerateCommand implements Callable<Integer> {
             o.put("text", text.toString(StandardCharsets.UTF_8));
             o.put("stop", r.stop().name().toLowerCase());
             o.put("tokens_per_s", r.tokensPerSecond());
+            if (!removed.isEmpty()) {
+                o.put("ablated", removed.label());
+            }
             out.println(new ObjectMapper().writeValueAsString(o));
         } else {
             out.println();

@@ -10,10 +10,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
+import dev.glassbox.engine.analysis.heads.CapturedRun;
+import dev.glassbox.engine.analysis.heads.EncoderHeads;
 import dev.glassbox.engine.analysis.heads.HeadAblation;
 import dev.glassbox.engine.analysis.heads.HeadAnalysis;
 import dev.glassbox.engine.analysis.heads.HeadReport;
 import dev.glassbox.engine.analysis.heads.HeadReportFiles;
+import dev.glassbox.engine.analysis.heads.HeadSet;
 import dev.glassbox.engine.format.onnx.OnnxModels;
 import dev.glassbox.engine.model.BertModel;
 import dev.glassbox.engine.model.LlamaModel;
@@ -30,7 +33,8 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {"Compare and classify attention heads: weight-space orthogonality, attention behaviour, "
                 + "roles (previous-token, duplicate, induction, positional) and ablation importance.",
                 "Works on Llama-family decoders and BERT encoders; '--model minilm' is the bundled all-MiniLM-L6-v2.",
-                "Writes DIR/<metric>.layer<l>.csv and .npy (heads x heads), DIR/roles.csv, DIR/ablation.csv and DIR/manifest.json."})
+                "Writes DIR/<metric>.layer<l>.csv and .npy (heads x heads), DIR/roles.csv, DIR/ablation.csv and DIR/manifest.json;"
+                        + " with --ablate also DIR/ablation_set.csv (the heads removed together vs the clean run)."})
 public final class HeadsCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
@@ -54,6 +58,16 @@ public final class HeadsCommand implements Callable<Integer> {
             description = "text whose mean head outputs feed mean ablation (default: the input)")
     Path meanReference;
 
+    @Option(names = "--ablate", paramLabel = "L.H,...",
+            description = "heads to remove together, e.g. 1.3,2.0 (layer.head); writes ablation_set.csv: loss clean and"
+                    + " ablated, KL of the last token's distribution, top next tokens before and after")
+    String ablate;
+
+    @Option(names = "--ablation-mode", defaultValue = "zero", paramLabel = "MODE",
+            description = "how --ablate removes the heads: zero, or mean (over --mean-reference, else the input);"
+                    + " default ${DEFAULT-VALUE}")
+    String ablationMode;
+
     @Option(names = "--cross-layer", description = "also write weight similarities between heads of different layers")
     boolean crossLayer;
 
@@ -73,12 +87,7 @@ public final class HeadsCommand implements Callable<Integer> {
         if (maxTokens < 3) {
             throw new IllegalArgumentException("--max-tokens must be at least 3, got " + maxTokens);
         }
-        HeadAblation.Mode mode = switch (ablation.toLowerCase(Locale.ROOT)) {
-            case "zero" -> HeadAblation.Mode.ZERO;
-            case "mean" -> HeadAblation.Mode.MEAN;
-            case "none" -> null;
-            default -> throw new IllegalArgumentException("--ablation must be zero, mean or none, got '" + ablation + "'");
-        };
+        HeadAblation.Mode mode = ablation.equalsIgnoreCase("none") ? null : mode(ablation, "--ablation");
         // 'minilm' names the bundled all-MiniLM-L6-v2 encoder, as in the encode command
         LoadedModel m = model.model.toString().equalsIgnoreCase("minilm") && !Files.exists(model.model)
                 ? OnnxModels.loadBundledMiniLm() : model.load();
@@ -106,18 +115,54 @@ public final class HeadsCommand implements Callable<Integer> {
             source = "repeated random tokens (seed " + seed + ")";
         }
 
+        HeadAblation.Mode setMode = ablate == null ? null : mode(ablationMode, "--ablation-mode");
         HeadReport r;
+        HeadSet.Outcome set = null;
         try (Parallel parallel = model.threads == null ? Parallel.shared() : new Parallel(model.threads)) {
+            if (ablate != null) {
+                set = ablateSet(m, tokens, reference, setMode);
+            }
             r = m.model() instanceof BertModel bert ? HeadAnalysis.analyse(bert, tokens, settings, parallel)
                     : HeadAnalysis.analyse((LlamaModel) m.model(), tokens, settings, parallel);
         }
         String meanRef = meanReference != null ? meanReference.toString()
-                : settings.ablation() == HeadAblation.Mode.MEAN ? "input" : null;
-        List<String> files = HeadReportFiles.write(out, m, r, settings, source, meanRef);
+                : settings.ablation() == HeadAblation.Mode.MEAN || setMode == HeadAblation.Mode.MEAN ? "input" : null;
+        List<String> files = HeadReportFiles.write(out, m, r, settings, source, meanRef, set);
+        if (set instanceof HeadAblation.SetEffect e) {
+            console.printf(Locale.ROOT, "ablated %s (%s): loss %.4f -> %.4f, KL(last) %.4f nats%n", e.set().label(),
+                    setMode.name().toLowerCase(Locale.ROOT), e.cleanLoss(), e.loss(), e.klLast());
+        } else if (set instanceof EncoderHeads.SetChange c) {
+            console.printf(Locale.ROOT, "ablated %s (%s): hidden-state mean squared change %.6f, embedding cosine %.6f%n",
+                    c.set().label(), setMode.name().toLowerCase(Locale.ROOT), c.hiddenChange(), c.embeddingCosine());
+        }
         console.printf(Locale.ROOT, "%d heads x %d layers on %d tokens in %.0f ms; wrote %d files to %s%n",
                 m.config().heads(), m.config().layers(), tokens.length, r.timingsMillis().get("total"),
                 files.size(), out);
         return 0;
+    }
+
+    private static HeadAblation.Mode mode(String value, String option) {
+        return switch (value.toLowerCase(Locale.ROOT)) {
+            case "zero" -> HeadAblation.Mode.ZERO;
+            case "mean" -> HeadAblation.Mode.MEAN;
+            default -> throw new IllegalArgumentException(option + " must be "
+                    + (option.equals("--ablation") ? "zero, mean or none" : "zero or mean") + ", got '" + value + "'");
+        };
+    }
+
+    /** The --ablate set removed together on the input, against the clean run (means from the reference or the input). */
+    private HeadSet.Outcome ablateSet(LoadedModel m, int[] tokens, int[] reference, HeadAblation.Mode mode) {
+        if (m.model() instanceof BertModel bert) {
+            EncoderHeads.EncoderRun clean = EncoderHeads.capture(bert, tokens);
+            float[][][] means = mode == HeadAblation.Mode.MEAN ? HeadAblation.meanOutputs(
+                    reference == null ? clean.run() : EncoderHeads.capture(bert, reference).run()) : null;
+            return EncoderHeads.change(bert, clean, HeadSet.parse(ablate, m.config(), mode, means));
+        }
+        LlamaModel llama = (LlamaModel) m.model();
+        CapturedRun clean = CapturedRun.of(llama, tokens);
+        float[][][] means = mode == HeadAblation.Mode.MEAN ? HeadAblation.meanOutputs(
+                reference == null ? clean : CapturedRun.of(llama, reference)) : null;
+        return HeadAblation.ablateFrom(llama, clean, HeadSet.parse(ablate, m.config(), mode, means), 5);
     }
 
     private int[] encode(Tokenizer tok, Path file, String option) throws IOException {

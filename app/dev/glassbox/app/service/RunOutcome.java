@@ -1,11 +1,17 @@
 package dev.glassbox.app.service;
 
+import dev.glassbox.engine.analysis.heads.HeadSet;
 import dev.glassbox.engine.model.Generation;
 import dev.glassbox.engine.trace.Trace;
 
 /**
  * A finished run: every token (prompt then generated), how many came from the prompt, the captured trace,
- * why it stopped and its speed.
+ * why it stopped and its speed; with heads ablated, what that changed against the clean model on the prompt
+ * (null when nothing was ablated or the prompt is too short to compare).
  */
-public record RunOutcome(int[] tokens, int promptLength, Trace trace, Generation.StopReason stop, double tokensPerSecond) {
+public record RunOutcome(int[] tokens, int promptLength, Trace trace, Generation.StopReason stop, double tokensPerSecond,
+                         HeadSet.Outcome ablation) {
+    public RunOutcome(int[] tokens, int promptLength, Trace trace, Generation.StopReason stop, double tokensPerSecond) {
+        this(tokens, promptLength, trace, stop, tokensPerSecond, null);
+    }
 }

@@ -6,8 +6,13 @@ import java.util.function.Consumer;
 
 import javafx.concurrent.Task;
 
+import dev.glassbox.engine.analysis.heads.EncoderHeads;
+import dev.glassbox.engine.analysis.heads.HeadAblation;
+import dev.glassbox.engine.analysis.heads.HeadSet;
+import dev.glassbox.engine.model.BertModel;
 import dev.glassbox.engine.model.DecoderSession;
 import dev.glassbox.engine.model.Generation;
+import dev.glassbox.engine.model.Intervention;
 import dev.glassbox.engine.model.LoadedModel;
 import dev.glassbox.engine.trace.Capture;
 import dev.glassbox.engine.trace.HookSelection;
@@ -17,9 +22,13 @@ import dev.glassbox.engine.trace.TraceStep;
 /**
  * One run on the engine thread: a decoder generates token by token, an encoder encodes once. Each step
  * goes to {@code onStep} on the engine thread (the receiver coalesces before touching the UI); progress
- * and the tokens/s message use the Task's own coalesced properties. Cancelling stops between tokens.
+ * and the tokens/s message use the Task's own coalesced properties. Cancelling stops between tokens. With heads
+ * ablated the run uses that intervention throughout, and then compares the prediction after the prompt with
+ * the clean model's.
  */
 public final class RunTask extends Task<RunOutcome> {
+    /** Next-token predictions compared clean vs ablated. */
+    public static final int TOP_K = 5;
     private final RunRequest req;
     private final Consumer<LiveRun> onStep;
 
@@ -35,7 +44,9 @@ public final class RunTask extends Task<RunOutcome> {
 
     private RunOutcome decode() {
         LoadedModel m = req.model();
-        DecoderSession session = m.decoder().newSession(new Capture(HookSelection.of(RunService.HOOKS), m.config().layers()));
+        HeadSet ablated = req.ablated();
+        DecoderSession session = m.decoder().newSession(new Capture(HookSelection.of(RunService.HOOKS), m.config().layers()),
+                ablated.intervention(m.config()));
         int[] prompt = req.promptIds();
         int total = Math.min(prompt.length + req.settings().newTokens(), session.capacity());
         LiveRun live = new LiveRun(prompt.length);
@@ -58,7 +69,13 @@ public final class RunTask extends Task<RunOutcome> {
             updateProgress(n, total);
             updateMessage("position " + n + " / " + total + speed);
         }, Generation.TokenListener.NONE, this::isCancelled);
-        return new RunOutcome(r.tokens(), r.promptLength(), live.snapshot(), r.stop(), r.tokensPerSecond());
+        HeadSet.Outcome change = null;
+        if (!ablated.isEmpty() && prompt.length >= 2 && !isCancelled()) {
+            updateMessage("Comparing the next token after the prompt with the clean model\u2026");
+            change = HeadAblation.ablate(m.decoder(), prompt,
+                    dev.glassbox.engine.analysis.heads.RunOutcome.of(m.decoder(), prompt, Intervention.NONE), ablated, TOP_K);
+        }
+        return new RunOutcome(r.tokens(), r.promptLength(), live.snapshot(), r.stop(), r.tokensPerSecond(), change);
     }
 
     private RunOutcome encode() {
@@ -66,9 +83,20 @@ public final class RunTask extends Task<RunOutcome> {
         int[] ids = req.promptIds();
         updateMessage("Encoding " + ids.length + " tokens\u2026");
         Capture cap = new Capture(HookSelection.of("blocks.*.attn.pattern"), m.config().layers());
-        m.encoder().encode(ids, null, cap);
+        HeadSet ablated = req.ablated();
+        HeadSet.Outcome change = null;
+        if (ablated.isEmpty()) {
+            m.encoder().encode(ids, null, cap);
+        } else if (m.model() instanceof BertModel bert) {
+            bert.encode(ids, null, cap, ablated.intervention(m.config()));
+            if (ids.length >= 2) {
+                change = EncoderHeads.change(bert, EncoderHeads.capture(bert, ids), ablated);
+            }
+        } else {
+            throw new IllegalArgumentException("heads can be ablated in BERT encoders only; " + m.name() + " is not one");
+        }
         Trace t = Trace.of(List.of(new TraceStep(0, ids[0], false, cap.drain())));
         updateProgress(1, 1);
-        return new RunOutcome(ids, ids.length, t, Generation.StopReason.STEPS, 0);
+        return new RunOutcome(ids, ids.length, t, Generation.StopReason.STEPS, 0, change);
     }
 }

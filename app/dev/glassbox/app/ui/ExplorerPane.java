@@ -15,13 +15,18 @@ import javafx.scene.layout.VBox;
 
 import dev.glassbox.app.service.GridContent;
 import dev.glassbox.engine.analysis.TokenSurprisal;
+import dev.glassbox.engine.analysis.heads.HeadSet;
+import dev.glassbox.engine.tokenizer.Tokenizer;
 import dev.glassbox.visuals.AttentionGrid;
 import dev.glassbox.visuals.AttentionLines;
 import dev.glassbox.visuals.AttentionMatrix;
 import dev.glassbox.visuals.LensTable;
 import dev.glassbox.visuals.LogitLensView;
 
-/** The grid of all heads on the left; the opened head (heat map, lines) and the logit lens on the right. */
+/**
+ * The grid of all heads on the left; the opened head (heat map, lines) and the logit lens on the right, under
+ * the clean-vs-ablated diff while heads are ablated.
+ */
 final class ExplorerPane extends SplitPane {
     final AttentionGrid grid = new AttentionGrid();
     final HeadView head;
@@ -30,6 +35,8 @@ final class ExplorerPane extends SplitPane {
     final TabPane tabs = new TabPane();
     final Tab headTab;
     final Label sequenceLogProb = new Label();
+    /** Clean vs ablated next-token predictions while heads are ablated. */
+    final AblationDiffView ablationDiff = new AblationDiffView();
     private int openRow = -1;
     private int openCol = -1;
 
@@ -46,7 +53,9 @@ final class ExplorerPane extends SplitPane {
         headTab = new Tab("Head", head);
         tabs.getTabs().addAll(headTab, new Tab("Lines", lines), new Tab("Logit lens", lensPane()));
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
-        getItems().addAll(left, tabs);
+        VBox right = new VBox(ablationDiff, tabs);
+        VBox.setVgrow(tabs, javafx.scene.layout.Priority.ALWAYS);
+        getItems().addAll(left, right);
         setDividerPositions(0.42);
         grid.setOnOpen(this::open);
         head.heatmap.setOnRowSelected(lines::focusRow);
@@ -77,6 +86,9 @@ final class ExplorerPane extends SplitPane {
 
     void showLens(LensTable t) { lens.setTable(t); }
 
+    /** What the run's ablated heads changed (null: nothing ablated, the view hides). */
+    void showAblation(Tokenizer tok, HeadSet.Outcome o) { ablationDiff.show(tok, o); }
+
     /** Forgets the previous model's run (its maps, lens and log-probability do not belong to the new one). */
     void clear() {
         grid.setRows(java.util.List.of(), java.util.List.of());
@@ -84,6 +96,7 @@ final class ExplorerPane extends SplitPane {
         lines.setMatrix(null);
         lens.setTable(LensTable.EMPTY);
         sequenceLogProb.setText("");
+        ablationDiff.show(null, null);
         openRow = -1;
         openCol = -1;
     }

@@ -25,6 +25,7 @@ import javafx.scene.control.Tooltip;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.VBox;
 
+import dev.glassbox.app.service.AblationState;
 import dev.glassbox.app.service.AnalysisService;
 import dev.glassbox.engine.analysis.cluster.HierarchicalClustering;
 import dev.glassbox.engine.analysis.heads.CapturedRun;
@@ -33,6 +34,7 @@ import dev.glassbox.engine.analysis.heads.HeadAblation;
 import dev.glassbox.engine.analysis.heads.HeadAnalysis;
 import dev.glassbox.engine.analysis.heads.HeadReport;
 import dev.glassbox.engine.analysis.heads.HeadReportFiles;
+import dev.glassbox.engine.analysis.heads.HeadSet;
 import dev.glassbox.engine.analysis.heads.HeadSlices;
 import dev.glassbox.engine.analysis.heads.HeadTable;
 import dev.glassbox.engine.analysis.heads.RepeatedTokens;
@@ -81,13 +83,14 @@ final class HeadsWorkspace extends WorkspacePane {
     final Label ablation = new Label();
     final Label hover = new Label(" ");
     final Button export = new Button("Export\u2026");
+    private final AblationState ablated;
     private HeadReport report;
-    private CapturedRun captured;
-    private EncoderHeads.EncoderRun encoderRun; // the clean encode an encoder's ablation restarts from
+    private Analysis analysis;
     private int[] selected;
 
-    HeadsWorkspace(AnalysisService service, Consumer<String> onError, Supplier<String> prompt) {
+    HeadsWorkspace(AnalysisService service, Consumer<String> onError, Supplier<String> prompt, AblationState ablated) {
         super("heads", service, onError, prompt);
+        this.ablated = ablated;
         run.setText("Analyse heads");
         run.setTooltip(new Tooltip("Score every head on the prompt (or a repeated-random-tokens probe when the prompt is short)"));
         metric.setId("headsMetric");
@@ -119,12 +122,19 @@ final class HeadsWorkspace extends WorkspacePane {
         similarity.hoverTextProperty().addListener((o, a, s) -> hover.setText(s));
         overview.hoverTextProperty().addListener((o, a, s) -> hover.setText(s));
         pattern.hoverTextProperty().addListener((o, a, s) -> hover.setText(s));
-        ablate.setTooltip(new Tooltip("Re-run with this head's output replaced (zero, or its mean over the input) and show what changed"));
+        ablate.setTooltip(new Tooltip("Add this head to the ablated set (or remove it): its output is replaced (zero, or its"
+                + " mean over the input) in every view, which re-run and show what changed against the clean model"));
         ablationMode.setId("headsAblationMode");
         ablationMode.getItems().addAll(HeadAblation.Mode.values());
         ablationMode.setValue(HeadAblation.Mode.ZERO);
-        ablationMode.valueProperty().addListener((o, a, b) -> runAblation());
-        ablate.setOnAction(e -> runAblation());
+        ablationMode.valueProperty().addListener((o, a, b) -> {
+            if (analysis != null) {
+                ablated.setMode(b, HeadAblation.meanOutputs(analysis.clean()));
+            }
+        });
+        ablate.setOnAction(e -> toggleSelected());
+        ablate.selectedProperty().addListener((o, a, on) -> ablate.setText(on ? "Ablated \u2713" : "Ablate"));
+        ablated.setProperty().addListener((o, a, b) -> ablationChanged(a, b));
         export.setOnAction(e -> chooseExport());
         scores.setWrapText(true);
         ablation.setWrapText(true);
@@ -165,8 +175,7 @@ final class HeadsWorkspace extends WorkspacePane {
     @Override
     void modelChanged(LoadedModel m) {
         report = null;
-        captured = null;
-        encoderRun = null;
+        analysis = null;
         crossLayer.clear();
         headTitle.setText("Click a head in the overview or the matrix");
         scores.setText("");
@@ -205,39 +214,79 @@ final class HeadsWorkspace extends WorkspacePane {
         return HeadAnalysis.Settings.defaults(m.tokenizer().bos(), m.tokenizer().eos(), probe);
     }
 
-    /** One analysis: the report, the clean run it came from, and for encoders the clean encode. */
-    private record Analysis(HeadReport report, CapturedRun run, EncoderHeads.EncoderRun encoderRun) {
+    /**
+     * One analysis under a set of ablated heads (empty: none).
+     *
+     * @param clean      the clean run (mean outputs for mean ablation, the baseline of the diffs)
+     * @param shown      the run the views show: the clean one, or the one with {@code set} removed
+     * @param outcome    what removing {@code set} changed (null when empty)
+     * @param encoderOne for an encoder with one head ablated, its change including the next layer's attention
+     */
+    private record Analysis(HeadSet set, HeadReport report, CapturedRun clean, CapturedRun shown,
+                            HeadSet.Outcome outcome, EncoderHeads.Change encoderOne) {
     }
 
-    /** The analysis the workspace shows for {@code m} on {@code tokens} (engine thread). */
-    static HeadReport analyse(LoadedModel m, int[] tokens) {
+    /** The analysis the workspace shows for {@code m} on {@code tokens} with {@code set} removed (engine thread). */
+    static HeadReport analyse(LoadedModel m, int[] tokens, HeadSet set) {
         return m.model() instanceof BertModel bert
-                ? HeadAnalysis.analyse(bert, tokens, settings(m), Parallel.shared())
-                : HeadAnalysis.analyse((LlamaModel) m.model(), tokens, settings(m), Parallel.shared());
+                ? HeadAnalysis.analyse(bert, tokens, settings(m), set, Parallel.shared())
+                : HeadAnalysis.analyse((LlamaModel) m.model(), tokens, settings(m), set, Parallel.shared());
     }
 
     @Override
     void runNow() {
         LoadedModel m = model();
         if (m == null || !supports(m)) return;
-        int[] tokens = inputTokens(m, promptText());
-        launch("Head analysis", p -> {
-            p.update("Scoring " + m.config().layers() * m.config().heads() + " heads on " + tokens.length + " tokens\u2026", -1, 1);
-            HeadReport r = analyse(m, tokens);
+        analyseOn(inputTokens(m, promptText()));
+    }
+
+    /** Analyses {@code tokens} with the heads ablated now (the same tokens again when only the set changed). */
+    private void analyseOn(int[] tokens) {
+        LoadedModel m = model();
+        HeadSet set = ablated.get();
+        launch(set.isEmpty() ? "Head analysis" : "Head analysis with " + set.label() + " ablated", p -> {
+            p.update("Scoring " + m.config().layers() * m.config().heads() + " heads on " + tokens.length + " tokens"
+                    + (set.isEmpty() ? "" : " with " + set.label() + " ablated") + "\u2026", -1, 1);
+            HeadReport r = analyse(m, tokens, set);
             if (p.cancelled()) throw new java.util.concurrent.CancellationException();
-            if (m.model() instanceof BertModel bert) {
-                EncoderHeads.EncoderRun e = EncoderHeads.capture(bert, tokens);
-                return new Analysis(r, e.run(), e);
-            }
-            return new Analysis(r, CapturedRun.of(m.decoder(), tokens), null);
+            return set.isEmpty() ? clean(m, tokens, r) : ablatedAnalysis(m, tokens, set, r);
         }, a -> {
+            analysis = a;
             report = a.report();
-            captured = a.run();
-            encoderRun = a.encoderRun();
             showSimilarity();
             showOverview();
-            select(0, 0);
+            if (selected == null) {
+                select(0, 0);
+            } else {
+                select(selected[0], selected[1]);
+            }
+            showAblation();
         });
+    }
+
+    private static Analysis clean(LoadedModel m, int[] tokens, HeadReport r) {
+        CapturedRun run = m.model() instanceof BertModel bert ? EncoderHeads.capture(bert, tokens).run()
+                : CapturedRun.of(m.decoder(), tokens);
+        return new Analysis(HeadSet.empty(), r, run, run, null, null);
+    }
+
+    /** The clean and ablated runs and what the set changed: restart-from-layer for encoders, a full re-run for decoders. */
+    private static Analysis ablatedAnalysis(LoadedModel m, int[] tokens, HeadSet set, HeadReport r) {
+        var iv = set.intervention(m.config());
+        if (m.model() instanceof BertModel bert) {
+            EncoderHeads.EncoderRun clean = EncoderHeads.capture(bert, tokens);
+            EncoderHeads.Change one = null;
+            if (set.heads().size() == 1) {
+                HeadSet.Head h = set.heads().getFirst();
+                one = EncoderHeads.change(bert, clean, h.layer(), h.head(), HeadAblation.replacement(set.mode(),
+                        set.means(), h.layer(), h.head(), m.config().headDim()));
+            }
+            return new Analysis(set, r, clean.run(), EncoderHeads.capture(bert, tokens, iv).run(),
+                    EncoderHeads.change(bert, clean, set), one);
+        }
+        CapturedRun clean = CapturedRun.of(m.decoder(), tokens);
+        return new Analysis(set, r, clean, CapturedRun.of(m.decoder(), tokens, iv),
+                HeadAblation.ablate(m.decoder(), tokens, clean.outcome(), set, 5), null);
     }
 
     private List<String> headLabels(int layerIndex, int heads) {
@@ -331,6 +380,16 @@ final class HeadsWorkspace extends WorkspacePane {
         for (int l = 0; l < layers; l++) rows.add("layer " + l);
         for (int h = 0; h < heads; h++) cols.add("H" + h);
         overview.setScores(role.getValue(), v, rows, cols, lo, hi, null);
+        markAblated();
+    }
+
+    /** Dots the ablated heads in the overview. */
+    private void markAblated() {
+        if (report == null) return;
+        HeadSet set = ablated.get();
+        boolean[][] marks = new boolean[model().config().layers()][model().config().heads()];
+        set.heads().forEach(h -> marks[h.layer()][h.head()] = true);
+        overview.setMarks(set.isEmpty() ? null : marks, "ablated");
     }
 
     void select(int l, int h) {
@@ -348,36 +407,70 @@ final class HeadsWorkspace extends WorkspacePane {
                         + " \u00b7 entropy %s \u00b7 sink mass %s \u00b7 importance (%s) %s",
                 f(r.roles().previousToken()), f(r.roles().duplicateToken()), f(r.roles().induction()), f(r.prefixMatching()),
                 r.roles().bestOffset(), f(r.roles().offsetScore()), f(r.entropy()), f(r.sinkMass()),
-                encoderRun != null ? "hidden-state change" : "loss increase", f(r.importance())));
+                model().model() instanceof BertModel ? "hidden-state change" : "loss increase", f(r.importance())));
         Tokenizer tok = model().tokenizer();
         List<String> labels = new ArrayList<>();
-        for (int id : captured.tokens()) labels.add(tok.display(id));
-        pattern.setMatrix(new AttentionMatrix("L" + l + "H" + h, captured.patterns()[l][h], labels, labels));
-        ablate.setSelected(false);
-        ablation.setText("");
+        CapturedRun shown = analysis.shown();
+        for (int id : shown.tokens()) labels.add(tok.display(id));
+        pattern.setMatrix(new AttentionMatrix("L" + l + "H" + h + (analysis.set().isEmpty() ? "" : " with "
+                + analysis.set().label() + " ablated"), shown.patterns()[l][h], labels, labels));
+        ablate.setSelected(ablated.get().contains(l, h));
     }
 
     private static String f(double v) { return ScoreGridView.format(v); }
 
-    private void runAblation() {
-        if (!ablate.isSelected() || selected == null || report == null) {
-            ablation.setText("");
+    /** Ablate: the selected head joins the shared set (or leaves it); every view re-runs on the change. */
+    private void toggleSelected() {
+        if (selected == null || analysis == null) {
+            ablate.setSelected(false);
             return;
         }
-        LoadedModel m = model();
-        int l = selected[0], h = selected[1];
-        HeadAblation.Mode mode = ablationMode.getValue();
-        float[] replacement = HeadAblation.replacement(mode, HeadAblation.meanOutputs(captured), l, h, m.config().headDim());
-        if (m.model() instanceof BertModel bert) {
-            EncoderHeads.EncoderRun clean = encoderRun;
-            launch("Ablating L" + l + "H" + h, p -> EncoderHeads.change(bert, clean, l, h, replacement),
-                    c -> ablation.setText(encoderDiff(mode, c)));
+        ablated.toggle(selected[0], selected[1], ablationMode.getValue(), HeadAblation.meanOutputs(analysis.clean()));
+    }
+
+    private void ablationChanged(HeadSet before, HeadSet now) {
+        if (ablated.model() != model() || model() == null) {
+            return; // a model change resets the set; modelChanged clears this workspace
+        }
+        if (selected != null) {
+            ablate.setSelected(now.contains(selected[0], selected[1]));
+        }
+        ablationMode.setValue(now.mode());
+        markAblated();
+        if (report != null && !(before.isEmpty() && now.isEmpty())) {
+            reanalyse();
+        }
+    }
+
+    /** Stops the analysis in progress and analyses the same tokens under the current set. */
+    private void reanalyse() {
+        cancelRun();
+        if (busy()) {
+            // it finished before the cancel reached it and is still reporting: start after that
+            javafx.application.Platform.runLater(this::reanalyse);
             return;
         }
-        int[] tokens = report.tokens();
-        var clean = report.clean();
-        launch("Ablating L" + l + "H" + h, p -> HeadAblation.ablate(m.decoder(), tokens, clean, l, h, replacement, 5),
-                e -> ablation.setText(diff(m.tokenizer(), mode, e)));
+        if (report != null) {
+            analyseOn(report.tokens());
+        }
+    }
+
+    /** The diff of the whole ablated set against the clean model (empty text when nothing is ablated). */
+    private void showAblation() {
+        HeadSet.Outcome o = analysis.outcome();
+        ablation.setText(switch (o) {
+            case null -> "";
+            case HeadAblation.SetEffect e -> diff(model().tokenizer(), e);
+            case EncoderHeads.SetChange c -> analysis.encoderOne() != null
+                    ? encoderDiff(c.set().mode(), analysis.encoderOne()) : encoderDiff(c);
+        });
+    }
+
+    /** What removing a set of an encoder's heads changed: hidden states and sentence embedding. */
+    static String encoderDiff(EncoderHeads.SetChange c) {
+        return String.format(Locale.ROOT,
+                "%s %s-ablated:%nlast hidden state: mean squared change %.6f%nsentence embedding (mean pool): cosine %.6f%n",
+                c.set().label(), c.set().mode().name().toLowerCase(Locale.ROOT), c.hiddenChange(), c.embeddingCosine());
     }
 
     /** What an encoder's ablation changed: hidden states, sentence embedding, the next layer's attention. */
@@ -400,16 +493,18 @@ final class HeadsWorkspace extends WorkspacePane {
         return sb.toString();
     }
 
-    /** Top 5 next tokens before and after, with probabilities, marking tokens that moved. */
-    static String diff(Tokenizer tok, HeadAblation.Mode mode, HeadAblation.Effect e) {
+    /** Top 5 next tokens before and after the set is removed, marking tokens that moved; loss and KL. */
+    static String diff(Tokenizer tok, HeadAblation.SetEffect e) {
+        int[] before = e.before().ids();
+        int[] after = e.after().ids();
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
-                "L%dH%d %s-ablated: loss %+.4f \u00b7 KL(last) %.4f nats%np(top) %.4f \u2192 %.4f%n%-18s %-18s%n",
-                e.layer(), e.head(), mode.name().toLowerCase(Locale.ROOT), e.lossIncrease(), e.klLast(),
-                e.topProbabilityBefore(), e.topProbabilityAfter(), "   before", "  after"));
-        for (int i = 0; i < e.topBefore().length; i++) {
-            String b = tok.display(e.topBefore()[i]);
-            String a = i < e.topAfter().length ? tok.display(e.topAfter()[i]) : "";
-            sb.append(String.format(Locale.ROOT, "%d. %-15s %s %s%n", i + 1, b, e.topBefore()[i] == e.topAfter()[i] ? " " : "\u2260", a));
+                "%s %s-ablated: loss %+.4f \u00b7 KL(last) %.4f nats%np(top) %.4f \u2192 %.4f%n%-18s %-18s%n",
+                e.set().label(), e.set().mode().name().toLowerCase(Locale.ROOT), e.lossIncrease(), e.klLast(),
+                e.before().probabilities()[0], e.beforeIdsAfter()[0], "   before", "  after"));
+        for (int i = 0; i < before.length; i++) {
+            String b = tok.display(before[i]);
+            String a = i < after.length ? tok.display(after[i]) : "";
+            sb.append(String.format(Locale.ROOT, "%d. %-15s %s %s%n", i + 1, b, i < after.length && before[i] == after[i] ? " " : "\u2260", a));
         }
         return sb.toString();
     }
@@ -432,6 +527,7 @@ final class HeadsWorkspace extends WorkspacePane {
     /** Writes every score table as the {@code heads} command does (CSV and NPY per table, roles, manifest). */
     List<String> exportTo(Path dir) throws IOException {
         LoadedModel m = model();
-        return HeadReportFiles.write(dir, m, report, settings(m), "prompt of the Heads workspace", null);
+        return HeadReportFiles.write(dir, m, report, settings(m), analysis.set().isEmpty() ? "prompt of the Heads workspace"
+                : "prompt of the Heads workspace with " + analysis.set().label() + " ablated", null, analysis.outcome());
     }
 }

@@ -28,6 +28,7 @@ import javafx.stage.DirectoryChooser;
 import javafx.stage.FileChooser;
 import org.controlsfx.control.StatusBar;
 
+import dev.glassbox.app.service.AblationState;
 import dev.glassbox.app.service.AnalysisService;
 import dev.glassbox.app.service.AttentionRows;
 import dev.glassbox.app.service.ErrorMessages;
@@ -45,6 +46,7 @@ import dev.glassbox.app.service.RunRequest;
 import dev.glassbox.app.service.RunService;
 import dev.glassbox.app.service.RunTask;
 import dev.glassbox.app.service.TraceViews;
+import dev.glassbox.engine.analysis.heads.HeadSet;
 import dev.glassbox.engine.model.LoadedModel;
 import dev.glassbox.engine.trace.Trace;
 import dev.glassbox.visuals.LensTable;
@@ -72,7 +74,10 @@ public final class MainWindow extends BorderPane {
     final ExplorerPane explorer = new ExplorerPane(this::showError);
 
     private final AnalysisService analysis = new AnalysisService();
-    final HeadsWorkspace heads = new HeadsWorkspace(analysis, this::showError, this::analysisText);
+    /** The heads removed from the loaded model, edited in the Heads workspace, applied by every run. */
+    final AblationState ablation = new AblationState();
+    final AblationBar ablationBar = new AblationBar(ablation);
+    final HeadsWorkspace heads = new HeadsWorkspace(analysis, this::showError, this::analysisText, ablation);
     final ContextWorkspace context = new ContextWorkspace(analysis, this::showError, this::analysisText);
     final RoutingWorkspace routing = new RoutingWorkspace(analysis, this::showError, this::analysisText);
     final TrainWorkspace train = new TrainWorkspace(this::showError, (dir, promptText) -> {
@@ -90,6 +95,8 @@ public final class MainWindow extends BorderPane {
     private final ReadOnlyObjectWrapper<RunOutcome> lastRun = new ReadOnlyObjectWrapper<>(this, "lastRun");
     private final ReadOnlyIntegerWrapper runsShown = new ReadOnlyIntegerWrapper(this, "runsShown", 0);
     private RunTask running;
+    /** The ablated heads changed during a run: generate again once it has stopped. */
+    private boolean rerunForAblation;
     final Seq2SeqExplore seq2seq = new Seq2SeqExplore(explorer, prompt, status, this::showError,
             () -> runsShown.set(runsShown.get() + 1));
     private String lastPromptText;
@@ -147,18 +154,24 @@ public final class MainWindow extends BorderPane {
         stop.setOnAction(e -> stop());
         ToolBar bar = new ToolBar(new Label("Model"), models, open, new Separator(), generate, step, stop,
                 new Separator(), sampling);
-        setTop(new VBox(bar, errorBanner, prompt));
+        setTop(new VBox(bar, errorBanner, ablationBar, prompt));
         workspaces.setId("workspaces");
         workspaces.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         workspaces.getTabs().addAll(tab("Explore", "Ctrl+1", new StackPane(explorer, emptyState)),
                 lazyTab("Heads", "Ctrl+2", heads), lazyTab("Context lab", "Ctrl+3", context),
                 lazyTab("Routing", "Ctrl+4", routing), lazyTab("Train", "Ctrl+5", train));
         model.addListener((o, a, m) -> {
+            ablation.reset(m);
             heads.setModel(m);
             context.setModel(m);
             routing.setModel(m);
         });
         seq2seq.busyProperty().addListener((o, a, b) -> updateEnabled());
+        ablation.setProperty().addListener((o, a, b) -> {
+            if (!(a.isEmpty() && b.isEmpty())) {
+                rerunWithAblation();
+            }
+        });
         setCenter(workspaces);
         setBottom(status);
         prompt.prompt.textProperty().addListener((o, a, b) -> refreshPromptChips());
@@ -346,8 +359,24 @@ public final class MainWindow extends BorderPane {
         start(m, ids, sampling.settings(1));
     }
 
+    /** The ablated heads changed: the shown generation runs again with them removed (the running one stops first). */
+    private void rerunWithAblation() {
+        if (running != null) {
+            rerunForAblation = true;
+            running.cancel(false);
+        } else if (lastRun.get() != null) {
+            generate();
+        }
+    }
+
+    /** Restores every ablated head (Clear, Ctrl+Shift+A). */
+    public void clearAblation() {
+        ablation.clear();
+    }
+
     /** Stops the explorer's run and any workspace computation (Esc). */
     public void stop() {
+        rerunForAblation = false;
         if (running != null) {
             running.cancel(false);
         }
@@ -378,7 +407,8 @@ public final class MainWindow extends BorderPane {
         int heads = m.config().heads();
         long[] lastPost = {0};
         AttentionRows rows = new AttentionRows(layers); // owned by the view-builder thread
-        RunTask t = runService.start(new RunRequest(m, ids, settings), live -> {
+        HeadSet removed = ablation.get();
+        RunTask t = runService.start(new RunRequest(m, ids, settings, removed), live -> {
             long now = System.nanoTime();
             if (now - lastPost[0] < LIVE_FRAME_NANOS) {
                 return; // the next frame (or the final one) shows this step too
@@ -405,15 +435,18 @@ public final class MainWindow extends BorderPane {
         updateEnabled();
         t.stateProperty().addListener((o, a, s) -> {
             if (s == Worker.State.SUCCEEDED || s == Worker.State.FAILED || s == Worker.State.CANCELLED) {
-                finish(m, t, rows, layers, heads);
+                finish(m, t, rows, layers, heads, removed);
             }
         });
     }
 
-    private void finish(LoadedModel m, RunTask t, AttentionRows rows, int layers, int heads) {
+    private void finish(LoadedModel m, RunTask t, AttentionRows rows, int layers, int heads, HeadSet removed) {
         running = null;
         unbindStatus();
         updateEnabled();
+        // the ablated heads changed while this ran (it may have finished before the cancel reached it)
+        boolean rerun = rerunForAblation;
+        rerunForAblation = false;
         if (t.getState() == Worker.State.FAILED) {
             status.setText("Run failed");
             showError(ErrorMessages.describe("The run", t.getException()));
@@ -421,14 +454,18 @@ public final class MainWindow extends BorderPane {
         }
         if (t.getState() == Worker.State.CANCELLED) {
             status.setText("Stopped");
+            if (rerun) {
+                generate();
+            }
             return;
         }
         RunOutcome out = t.getValue();
         lastRun.set(out);
         String speed = out.tokensPerSecond() > 0 ? String.format(Locale.ROOT, " \u00b7 %.1f tok/s", out.tokensPerSecond()) : "";
-        String summary = String.format(Locale.ROOT, "%d tokens (%d new)%s \u00b7 stopped: %s",
+        String summary = String.format(Locale.ROOT, "%d tokens (%d new)%s \u00b7 stopped: %s%s",
                 out.tokens().length, out.tokens().length - userPromptLength, speed,
-                out.stop().name().toLowerCase(Locale.ROOT).replace('_', ' '));
+                out.stop().name().toLowerCase(Locale.ROOT).replace('_', ' '),
+                removed.isEmpty() ? "" : " \u00b7 ablated " + removed.label());
         status.setText(summary);
         viewBuilder.submit(() -> {
             rows.update(out.trace());
@@ -446,12 +483,16 @@ public final class MainWindow extends BorderPane {
                 routing.showLive(m, out.tokens(), routes);
                 explorer.show(gc);
                 explorer.showLens(finalLens);
+                explorer.showAblation(m.tokenizer(), out.ablation());
                 prompt.showTokens(m.tokenizer(), out.tokens(), m.isDecoder() ? userPromptLength : out.tokens().length);
                 prompt.showSurprisal(surprisal);
                 explorer.showSurprisal(surprisal);
                 runsShown.set(runsShown.get() + 1);
             });
         });
+        if (rerun) {
+            generate();
+        }
     }
 
     private void updateEnabled() {

@@ -5,7 +5,7 @@ import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyEvent;
 import javafx.stage.Stage;
 
-/** Ctrl+Enter generate (or run the shown workspace), Esc stop, F11 full screen, Ctrl+plus/minus zoom, Ctrl+O open, Ctrl+1..5 workspaces, Ctrl+P pause/resume training. */
+/** Ctrl+Enter generate (or run the shown workspace), Esc stop, F11 full screen, Ctrl+plus/minus zoom, Ctrl+O open, Ctrl+1..5 workspaces, Ctrl+P pause/resume training, Ctrl+Shift+A restore ablated heads. */
 public final class Shortcuts {
     private Shortcuts() {
     }
@@ -29,6 +29,8 @@ public final class Shortcuts {
                 w.selectWorkspace(k.getChar().charAt(0) - '1');
             } else if (ctrl && k == KeyCode.P) {
                 w.togglePauseTraining();
+            } else if (ctrl && e.isShiftDown() && k == KeyCode.A) {
+                w.clearAblation();
             } else if (ctrl && k == KeyCode.O) {
                 w.chooseFile();
             } else {

@@ -33,12 +33,17 @@ public record CapturedRun(int[] tokens, float[][][][] patterns, float[][][][] he
     public int layers() { return patterns.length; }
 
     public static CapturedRun of(DecoderModel model, int[] tokens) {
+        return of(model, tokens, Intervention.NONE);
+    }
+
+    /** The pass with {@code intervention} applied (e.g. a {@link HeadSet} ablated): what the views show of it. */
+    public static CapturedRun of(DecoderModel model, int[] tokens, Intervention intervention) {
         int layers = model.config().layers();
         int heads = model.config().heads();
         int hd = model.config().headDim();
         checkMemory(layers, heads, hd, tokens.length);
         Capture capture = new Capture(HookSelection.of(HOOKS), layers);
-        DecoderSession s = RunOutcome.session(model, capture, Intervention.NONE, tokens);
+        DecoderSession s = RunOutcome.session(model, capture, intervention, tokens);
         List<TraceStep> steps = new ArrayList<>(tokens.length);
         RunOutcome outcome = RunOutcome.forward(s, tokens, (pos, token) ->
                 steps.add(new TraceStep(pos, token, false, s.drainCaptured())));

@@ -29,6 +29,11 @@ public final class EncoderHeads {
     }
 
     public static EncoderRun capture(BertModel model, int[] tokens) {
+        return capture(model, tokens, Intervention.NONE);
+    }
+
+    /** The encode with {@code intervention} applied (e.g. a {@link HeadSet} ablated). */
+    public static EncoderRun capture(BertModel model, int[] tokens, Intervention intervention) {
         ModelConfig c = model.config();
         if (tokens.length < 2) {
             throw new IllegalArgumentException("head analysis needs at least 2 tokens, got " + tokens.length);
@@ -39,7 +44,7 @@ public final class EncoderHeads {
         int n = tokens.length;
         CapturedRun.checkMemory(layers, heads, hd, n);
         Capture capture = new Capture(HookSelection.of(CapturedRun.HOOKS), layers);
-        float[][] hidden = model.encode(tokens, null, capture, Intervention.NONE);
+        float[][] hidden = model.encode(tokens, null, capture, intervention);
         Map<HookName, Captured> got = capture.drain();
         float[][][][] patterns = new float[layers][heads][n][n];
         float[][][][] outs = new float[layers][n][heads][hd];
@@ -84,6 +89,27 @@ public final class EncoderHeads {
     public record Change(HeadAblation.Effect effect, double embeddingCosine, double[] nextLayerJs) {
     }
 
+    /**
+     * What ablating a set of heads together changes in an encoder.
+     *
+     * @param hiddenChange    mean squared change of the last hidden state over positions and dimensions
+     * @param embeddingCosine cosine between the clean and ablated mean-pooled sentence embeddings
+     */
+    public record SetChange(HeadSet set, double hiddenChange, double embeddingCosine) implements HeadSet.Outcome {
+    }
+
+    /** Ablates every head of {@code set}, restarting at its lowest layer from the clean run's residual. */
+    public static SetChange change(BertModel model, EncoderRun clean, HeadSet set) {
+        if (set.isEmpty()) {
+            return new SetChange(set, 0, 1);
+        }
+        int first = set.lowestLayer();
+        float[][] a = model.encodeFrom(first, clean.run().residuals()[first], Capture.none(model.config().layers()),
+                set.intervention(model.config()));
+        return new SetChange(set, meanSquaredChange(clean.hidden(), a),
+                1 - cosineDistance(meanPool(clean.hidden()), meanPool(a)));
+    }
+
     /** Ablates head (layer, head), restarting at its layer from the clean run, and measures what changed. */
     public static Change change(BertModel model, EncoderRun clean, int layer, int head, float[] replacement) {
         ModelConfig c = model.config();
@@ -126,7 +152,14 @@ public final class EncoderHeads {
      */
     public static List<HeadAblation.Effect> allHeads(BertModel model, EncoderRun clean, HeadAblation.Mode mode,
                                                      float[][][] means, Parallel parallel) {
+        return allHeads(model, clean, HeadSet.empty(), mode, means, parallel);
+    }
+
+    /** {@link #allHeads(BertModel, EncoderRun, HeadAblation.Mode, float[][][], Parallel)} on an encode captured with {@code ablated} removed. */
+    public static List<HeadAblation.Effect> allHeads(BertModel model, EncoderRun clean, HeadSet ablated,
+                                                     HeadAblation.Mode mode, float[][][] means, Parallel parallel) {
         ModelConfig c = model.config();
+        Intervention base = ablated.intervention(c);
         int heads = c.heads();
         BertModel serial = new BertModel(c, model.weights(), Parallel.SERIAL);
         HeadAblation.Effect[] out = new HeadAblation.Effect[c.layers() * heads];
@@ -134,7 +167,7 @@ public final class EncoderHeads {
             for (int i = from; i < to; i++) {
                 int l = i / heads;
                 int h = i % heads;
-                Intervention iv = HeadAblation.replacing(l, h, HeadAblation.replacement(mode, means, l, h, c.headDim()));
+                Intervention iv = HeadAblation.replacing(l, h, HeadAblation.replacement(mode, means, l, h, c.headDim()), base);
                 out[i] = effect(l, h, clean.hidden(), serial.encodeFrom(l, clean.run().residuals()[l],
                         Capture.none(c.layers()), iv));
             }

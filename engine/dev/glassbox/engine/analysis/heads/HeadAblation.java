@@ -12,7 +12,7 @@ import dev.glassbox.engine.model.LlamaModel;
 import dev.glassbox.engine.tensor.Parallel;
 import dev.glassbox.engine.trace.Capture;
 
-/** Removing one head at a time through {@link Intervention#replaceHeadOutput} and measuring what changes. */
+/** Removing heads (one at a time, or a {@link HeadSet} together) through {@link Intervention#replaceHeadOutput} and measuring what changes. */
 public final class HeadAblation {
     private HeadAblation() {
     }
@@ -36,13 +36,50 @@ public final class HeadAblation {
                          int[] topBefore, int[] topAfter, double topProbabilityBefore, double topProbabilityAfter) {
     }
 
+    /**
+     * The effect of ablating a set of heads together.
+     *
+     * @param klLast            KL(clean ‖ ablated) of the next-token distribution after the last token, nats
+     * @param before            top next tokens after the last token, clean, with their clean probabilities
+     * @param after             the same with the set ablated, with their ablated probabilities
+     * @param beforeIdsAfter    the ablated probability of each of {@code before}'s tokens (aligned with it)
+     */
+    public record SetEffect(HeadSet set, double cleanLoss, double loss, double klLast, Prediction before,
+                            Prediction after, double[] beforeIdsAfter) implements HeadSet.Outcome {
+        /** Ablated minus clean loss (Michel et al. 2019's importance, for a set of heads masked together). */
+        public double lossIncrease() { return loss - cleanLoss; }
+    }
+
+    /** The {@code k} most probable next tokens, most probable first, with their probabilities. */
+    public record Prediction(int[] ids, double[] probabilities) {
+        public static Prediction of(float[] logits, int k) {
+            int[] ids = top(logits, k);
+            double[] p = Softmax.probabilities(logits);
+            double[] out = new double[ids.length];
+            for (int i = 0; i < ids.length; i++) {
+                out[i] = p[ids[i]];
+            }
+            return new Prediction(ids, out);
+        }
+    }
+
     /** An intervention that replaces head (layer, head)'s output by {@code replacement} (length headDim). */
     public static Intervention replacing(int layer, int head, float[] replacement) {
+        return replacing(layer, head, replacement, Intervention.NONE);
+    }
+
+    /** {@link #replacing(int, int, float[])} on top of {@code base}, which decides for every other head. */
+    public static Intervention replacing(int layer, int head, float[] replacement, Intervention base) {
         float[] r = replacement.clone();
         return new Intervention() {
             @Override
+            public boolean skipLayer(int l, int position) {
+                return base.skipLayer(l, position);
+            }
+
+            @Override
             public float[] replaceHeadOutput(int l, int h) {
-                return l == layer && h == head ? r : null;
+                return l == layer && h == head ? r : base.replaceHeadOutput(l, h);
             }
         };
     }
@@ -97,12 +134,54 @@ public final class HeadAblation {
      */
     public static Effect ablateFrom(LlamaModel model, CapturedRun clean, int layer, int head, float[] replacement,
                                     int topK) {
-        LlamaModel.ResumableSession s = model.newResumableSession(Capture.none(model.config().layers()),
-                replacing(layer, head, replacement));
-        int[] tokens = clean.tokens();
-        float[][] entering = clean.residuals()[layer];
-        RunOutcome a = RunOutcome.forward(tokens, pos -> s.forwardFrom(layer, entering[pos], pos), (p, t) -> { });
+        return ablateFrom(model, clean, layer, head, replacement, Intervention.NONE, topK);
+    }
+
+    /**
+     * {@link #ablateFrom(LlamaModel, CapturedRun, int, int, float[], int)} on a run made under {@code base} (the
+     * ablation it was captured with, applied again in the resumed layers): the head's effect given {@code base}.
+     */
+    static Effect ablateFrom(LlamaModel model, CapturedRun clean, int layer, int head, float[] replacement,
+                             Intervention base, int topK) {
+        RunOutcome a = resume(model, clean, layer, replacing(layer, head, replacement, base));
         return effect(clean.outcome(), a, layer, head, topK);
+    }
+
+    /** Layers layer..L-1 re-run under {@code iv} from the residual entering {@code layer} in {@code clean}. */
+    private static RunOutcome resume(LlamaModel model, CapturedRun clean, int layer, Intervention iv) {
+        LlamaModel.ResumableSession s = model.newResumableSession(Capture.none(model.config().layers()), iv);
+        float[][] entering = clean.residuals()[layer];
+        return RunOutcome.forward(clean.tokens(), pos -> s.forwardFrom(layer, entering[pos], pos), (p, t) -> { });
+    }
+
+    /** Ablates every head of {@code set} together by a full re-run on the same tokens as {@code clean}. */
+    public static SetEffect ablate(DecoderModel model, int[] tokens, RunOutcome clean, HeadSet set, int topK) {
+        return setEffect(set, clean, RunOutcome.of(model, tokens, set.intervention(model.config())), topK);
+    }
+
+    /**
+     * {@link #ablate(DecoderModel, int[], RunOutcome, HeadSet, int)} restarting at the set's lowest layer from the
+     * clean run's residuals (the layers below see none of the ablated heads): the full re-run's numbers up to
+     * float rounding.
+     */
+    public static SetEffect ablateFrom(LlamaModel model, CapturedRun clean, HeadSet set, int topK) {
+        if (set.isEmpty()) {
+            return setEffect(set, clean.outcome(), clean.outcome(), topK);
+        }
+        return setEffect(set, clean.outcome(), resume(model, clean, set.lowestLayer(), set.intervention(model.config())),
+                topK);
+    }
+
+    /** What changed from {@code clean} to {@code ablated} (outcomes of the same tokens). */
+    public static SetEffect setEffect(HeadSet set, RunOutcome clean, RunOutcome ablated, int topK) {
+        Prediction before = Prediction.of(clean.lastLogits(), topK);
+        double[] p = Softmax.probabilities(ablated.lastLogits());
+        double[] beforeAfter = new double[before.ids().length];
+        for (int i = 0; i < beforeAfter.length; i++) {
+            beforeAfter[i] = p[before.ids()[i]];
+        }
+        return new SetEffect(set, clean.loss(), ablated.loss(), kl(clean.lastLogits(), ablated.lastLogits()), before,
+                Prediction.of(ablated.lastLogits(), topK), beforeAfter);
     }
 
     private static Effect effect(RunOutcome clean, RunOutcome a, int layer, int head, int topK) {
@@ -119,6 +198,16 @@ public final class HeadAblation {
      */
     public static List<Effect> allHeads(LlamaModel model, CapturedRun clean, Mode mode, float[][][] means, int topK,
                                         Parallel parallel) {
+        return allHeads(model, clean, HeadSet.empty(), mode, means, topK, parallel);
+    }
+
+    /**
+     * {@link #allHeads(LlamaModel, CapturedRun, Mode, float[][][], int, Parallel)} on a run captured with
+     * {@code ablated} removed: each head's effect on top of that set (zero for the set's own heads).
+     */
+    public static List<Effect> allHeads(LlamaModel model, CapturedRun clean, HeadSet ablated, Mode mode,
+                                        float[][][] means, int topK, Parallel parallel) {
+        Intervention base = ablated.intervention(model.config());
         int heads = model.config().heads();
         int hd = model.config().headDim();
         LlamaModel serial = model.parallel() == Parallel.SERIAL ? model
@@ -128,7 +217,7 @@ public final class HeadAblation {
             for (int i = from; i < to; i++) {
                 int l = i / heads;
                 int h = i % heads;
-                out[i] = ablateFrom(serial, clean, l, h, replacement(mode, means, l, h, hd), topK);
+                out[i] = ablateFrom(serial, clean, l, h, replacement(mode, means, l, h, hd), base, topK);
             }
         });
         return new ArrayList<>(Arrays.asList(out));

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.function.IntPredicate;
 
 import dev.glassbox.engine.model.BertModel;
+import dev.glassbox.engine.model.Intervention;
 import dev.glassbox.engine.model.LlamaModel;
 import dev.glassbox.engine.model.ModelConfig;
 import dev.glassbox.engine.tensor.Parallel;
@@ -62,6 +63,16 @@ public final class HeadAnalysis {
     }
 
     public static HeadReport analyse(LlamaModel model, int[] tokens, Settings s, Parallel parallel) {
+        return analyse(model, tokens, s, HeadSet.empty(), parallel);
+    }
+
+    /**
+     * The analysis of the model with {@code ablated} removed: every behaviour score (patterns, JS, output cosine,
+     * roles, probe) is read off runs under that ablation, and each head's importance is its effect on top of it.
+     * Weight-space tables do not depend on it.
+     */
+    public static HeadReport analyse(LlamaModel model, int[] tokens, Settings s, HeadSet ablated, Parallel parallel) {
+        Intervention iv = ablated.intervention(model.config());
         // heads are small: one token's matrix-vector products cost less than handing them to a pool
         LlamaModel serial = new LlamaModel(model.config(), model.weights(), Parallel.SERIAL);
         return analyse(new Subject() {
@@ -71,11 +82,11 @@ public final class HeadAnalysis {
 
             public HeadSlices slices(int layer) { return HeadSlices.of(model, layer); }
 
-            public CapturedRun capture(int[] t) { return CapturedRun.of(serial, t); }
+            public CapturedRun capture(int[] t) { return CapturedRun.of(serial, t, iv); }
 
             public List<HeadAblation.Effect> ablate(CapturedRun clean, HeadAblation.Mode mode, float[][][] means,
                                                     int topK, Parallel p) {
-                return HeadAblation.allHeads(serial, clean, mode, means, topK, p);
+                return HeadAblation.allHeads(serial, clean, ablated, mode, means, topK, p);
             }
         }, tokens, s, parallel);
     }
@@ -87,6 +98,12 @@ public final class HeadAnalysis {
      * change of the last hidden state when the head is ablated (see {@link EncoderHeads#allHeads}).
      */
     public static HeadReport analyse(BertModel model, int[] tokens, Settings s, Parallel parallel) {
+        return analyse(model, tokens, s, HeadSet.empty(), parallel);
+    }
+
+    /** {@link #analyse(BertModel, int[], Settings, Parallel)} with {@code ablated} removed, as for decoders. */
+    public static HeadReport analyse(BertModel model, int[] tokens, Settings s, HeadSet ablated, Parallel parallel) {
+        Intervention iv = ablated.intervention(model.config());
         BertModel serial = new BertModel(model.config(), model.weights(), Parallel.SERIAL);
         Map<CapturedRun, EncoderHeads.EncoderRun> runs = new java.util.IdentityHashMap<>();
         return analyse(new Subject() {
@@ -97,14 +114,14 @@ public final class HeadAnalysis {
             public HeadSlices slices(int layer) { return HeadSlices.of(model, layer); }
 
             public CapturedRun capture(int[] t) {
-                EncoderHeads.EncoderRun r = EncoderHeads.capture(model, t);
+                EncoderHeads.EncoderRun r = EncoderHeads.capture(model, t, iv);
                 runs.put(r.run(), r);
                 return r.run();
             }
 
             public List<HeadAblation.Effect> ablate(CapturedRun clean, HeadAblation.Mode mode, float[][][] means,
                                                     int topK, Parallel p) {
-                return EncoderHeads.allHeads(serial, runs.get(clean), mode, means, p);
+                return EncoderHeads.allHeads(serial, runs.get(clean), ablated, mode, means, p);
             }
         }, tokens, s, parallel);
     }

@@ -21,7 +21,8 @@ import dev.glassbox.engine.tokenizer.Tokenizer;
  * Writes a {@link HeadReport} to a folder, the same for the {@code heads} command and the Heads workspace:
  * {@code <metric>.layer<l>.csv} (heads x heads, with header; {@code layer<a>-<b>} across layers) and the same
  * table as float32 {@code .npy}, {@code kv_shared.csv}, {@code roles.csv} (one row per head), {@code ablation.csv}
- * when ablation ran, and {@code manifest.json} describing the model, input, settings and every file.
+ * when ablation ran, {@code ablation_set.csv} when a set of heads was ablated together, and {@code manifest.json}
+ * describing the model, input, settings and every file.
  */
 public final class HeadReportFiles {
     private HeadReportFiles() {
@@ -34,6 +35,12 @@ public final class HeadReportFiles {
      */
     public static List<String> write(Path out, LoadedModel m, HeadReport r, HeadAnalysis.Settings s, String input,
                                      String meanReference) throws IOException {
+        return write(out, m, r, s, input, meanReference, null);
+    }
+
+    /** {@link #write(Path, LoadedModel, HeadReport, HeadAnalysis.Settings, String, String)} plus {@code ablation_set.csv} (null: none). */
+    public static List<String> write(Path out, LoadedModel m, HeadReport r, HeadAnalysis.Settings s, String input,
+                                     String meanReference, HeadSet.Outcome set) throws IOException {
         Files.createDirectories(out);
         boolean encoder = m.model() instanceof BertModel;
         List<String> files = new ArrayList<>();
@@ -71,6 +78,9 @@ public final class HeadReportFiles {
         files.add(writeRoles(out, r, encoder));
         if (!r.ablations().isEmpty()) {
             files.add(writeAblations(out, r, m.tokenizer(), encoder));
+        }
+        if (set != null) {
+            files.add(writeSet(out, set, m.tokenizer()));
         }
         writeManifest(out, m, r, s, input, meanReference, encoder, files, arrays);
         files.add("manifest.json");
@@ -133,6 +143,36 @@ public final class HeadReportFiles {
         }
         Files.writeString(out.resolve("ablation.csv"), sb);
         return "ablation.csv";
+    }
+
+    /**
+     * One row per rank of the top-k next tokens (decoder), the set's totals repeated on each; an encoder's single
+     * row holds the hidden-state change and the sentence-embedding cosine.
+     */
+    private static String writeSet(Path out, HeadSet.Outcome o, Tokenizer tok) throws IOException {
+        HeadSet set = o.set();
+        String heads = quote(set.label()) + ',' + set.mode().name().toLowerCase(Locale.ROOT);
+        StringBuilder sb = new StringBuilder();
+        switch (o) {
+            case HeadAblation.SetEffect e -> {
+                sb.append("heads,mode,loss_clean,loss_ablated,loss_increase,kl_last,rank,top_before,probability_before,"
+                        + "probability_before_ablated,top_after,probability_after\n");
+                for (int i = 0; i < e.before().ids().length; i++) {
+                    sb.append(heads).append(',').append(num(e.cleanLoss())).append(',').append(num(e.loss()))
+                            .append(',').append(num(e.lossIncrease())).append(',').append(num(e.klLast()))
+                            .append(',').append(i + 1)
+                            .append(',').append(quote(tokens(tok, new int[] {e.before().ids()[i]})))
+                            .append(',').append(num(e.before().probabilities()[i]))
+                            .append(',').append(num(e.beforeIdsAfter()[i]))
+                            .append(',').append(quote(tokens(tok, new int[] {e.after().ids()[i]})))
+                            .append(',').append(num(e.after().probabilities()[i])).append('\n');
+                }
+            }
+            case EncoderHeads.SetChange c -> sb.append("heads,mode,hidden_mse,embedding_cosine\n").append(heads)
+                    .append(',').append(num(c.hiddenChange())).append(',').append(num(c.embeddingCosine())).append('\n');
+        }
+        Files.writeString(out.resolve("ablation_set.csv"), sb);
+        return "ablation_set.csv";
     }
 
     private static void writeManifest(Path out, LoadedModel m, HeadReport r, HeadAnalysis.Settings s, String input,

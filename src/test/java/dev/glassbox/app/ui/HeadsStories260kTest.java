@@ -127,8 +127,10 @@ class HeadsStories260kTest {
         robot.clickOn(ws.ablate);
         waitRun(d, ws, before, "the ablation");
         int[] tokens = ws.report().tokens();
-        HeadAblation.Effect e = HeadAblation.ablate(ref.decoder(), tokens, ws.report().clean(), 1, 3,
-                new float[c.headDim()], 5);
+        // the report now describes the model with L1H3 removed: compare with the clean model's outcome
+        HeadAblation.Effect e = HeadAblation.ablate(ref.decoder(), tokens,
+                dev.glassbox.engine.analysis.heads.RunOutcome.of(ref.decoder(), tokens,
+                        dev.glassbox.engine.model.Intervention.NONE), 1, 3, new float[c.headDim()], 5);
         String text = ws.ablation.getText();
         assertTrue(text.contains(String.format(Locale.ROOT, "KL(last) %.4f nats", e.klLast())), text);
         List<String> lines = text.lines().toList();

@@ -25,7 +25,7 @@ class HeadAblationTest {
     private static final float SAME = 1e-5f;
 
     /** Two layers (the first with a SwiGLU MLP), 3 heads of dim 4; head 1 of layer 0 writes nothing (zero W_O columns). */
-    private static LlamaModel model() {
+    static LlamaModel model() {
         SplittableRandom rng = new SplittableRandom(3);
         ModelConfig c = TinyModels.config(8, 2, 3, 3, 4, 12, 16, RopeStyle.INTERLEAVED);
         LlamaModel.Layer[] layers = new LlamaModel.Layer[2];
