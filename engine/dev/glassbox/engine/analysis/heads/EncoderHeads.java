@@ -144,8 +144,9 @@ public final class EncoderHeads {
     }
 
     /**
-     * Every head ablated alone, in (layer, head) order, each restarting at its layer from the clean run's residual
-     * (layers before it do not see the head), heads run concurrently on a single-threaded twin.
+     * Every head ablated alone, in (layer, head) order, each restarting inside its layer from the clean run's
+     * residual and head outputs (the layers before it, and its layer's attention, do not see the head), heads run
+     * concurrently on a single-threaded twin.
      * Effect fields for encoders: {@code loss} and {@code lossIncrease} both hold the mean squared change of the
      * last hidden state; {@code klLast} holds the cosine distance (1 - cos) between the clean and ablated
      * mean-pooled sentence embeddings; top-token fields are empty / NaN.
@@ -167,12 +168,26 @@ public final class EncoderHeads {
             for (int i = from; i < to; i++) {
                 int l = i / heads;
                 int h = i % heads;
-                Intervention iv = HeadAblation.replacing(l, h, HeadAblation.replacement(mode, means, l, h, c.headDim()), base);
-                out[i] = effect(l, h, clean.hidden(), serial.encodeFrom(l, clean.run().residuals()[l],
-                        Capture.none(c.layers()), iv));
+                float[][] headOutputs = withHead(clean.run().headOutputs()[l], h,
+                        HeadAblation.replacement(mode, means, l, h, c.headDim()));
+                out[i] = effect(l, h, clean.hidden(), serial.encodeFromHeads(l, clean.run().residuals()[l],
+                        headOutputs, Capture.none(c.layers()), base));
             }
         });
         return new ArrayList<>(Arrays.asList(out));
+    }
+
+    /** Rows [T][heads * headDim] of a layer's captured head outputs [T][heads][headDim], head h replaced. */
+    private static float[][] withHead(float[][][] outputs, int head, float[] replacement) {
+        int heads = outputs[0].length;
+        int hd = replacement.length;
+        float[][] rows = new float[outputs.length][heads * hd];
+        for (int t = 0; t < outputs.length; t++) {
+            for (int g = 0; g < heads; g++) {
+                System.arraycopy(g == head ? replacement : outputs[t][g], 0, rows[t], g * hd, hd);
+            }
+        }
+        return rows;
     }
 
     static double meanSquaredChange(float[][] a, float[][] b) {
