@@ -6,7 +6,6 @@ import javafx.application.Platform;
 import javafx.scene.Scene;
 import javafx.stage.Stage;
 
-import dev.glassbox.app.service.ModelCatalog;
 import dev.glassbox.app.service.RecentModels;
 import dev.glassbox.app.ui.MainWindow;
 import dev.glassbox.app.ui.Shortcuts;
@@ -19,7 +18,7 @@ public final class GlassboxApp extends Application {
     @Override
     public void start(Stage stage) {
         mark("fx-start");
-        MainWindow window = new MainWindow(ModelCatalog.discover(), RecentModels.user());
+        MainWindow window = new MainWindow(StartupWarmUp.catalog(), RecentModels.user());
         mark("window-built");
         Scene scene = new Scene(window, 1400, 900);
         Shortcuts.install(scene, stage, window);
