@@ -4,11 +4,12 @@ import java.util.concurrent.CompletableFuture;
 
 import dev.glassbox.app.service.ModelCatalog;
 import dev.glassbox.app.service.ModelService;
+import dev.glassbox.app.service.RecentModels;
 
 /**
- * Work started at launch on a second core while the JavaFX toolkit starts: the models folders are scanned and the
- * default model begins loading, so the window that appears next finds both ready (or nearly) instead of doing
- * them on the FX thread.
+ * Work started at launch on a second core while the JavaFX toolkit starts: the models folders are scanned, the
+ * default model begins loading and the recent-models preferences are read (the JDK's XML parser loads for that), so
+ * the window that appears next finds them ready (or nearly) instead of doing them on the FX thread.
  */
 final class StartupWarmUp {
     private static volatile CompletableFuture<ModelCatalog> catalog;
@@ -17,8 +18,8 @@ final class StartupWarmUp {
     }
 
     /**
-     * Scans the models folders off the launcher thread (it reads their files) and preloads the default model;
-     * marks "catalog" and "model-read" on {@code clock} when it is not null.
+     * Scans the models folders off the launcher thread (it reads their files), preloads the default model and reads
+     * the recent models; marks "catalog" and "model-read" on {@code clock} when it is not null.
      */
     static void start(StartupClock clock) {
         CompletableFuture<ModelCatalog> found = new CompletableFuture<>();
@@ -33,17 +34,20 @@ final class StartupWarmUp {
             }
             found.complete(c);
             mark(clock, "catalog");
-            c.defaultModel().ifPresent(e -> {
-                var model = ModelService.preload(e.source());
-                if (clock != null) {
-                    try {
-                        model.get();
-                        clock.mark("model-read");
-                    } catch (Exception failed) {
-                        clock.mark("model-failed");
-                    }
+            var model = c.defaultModel().map(e -> ModelService.preload(e.source()));
+            try {
+                RecentModels.user().list(); // the JDK keeps the preferences it read: the window's read is then a lookup
+            } catch (RuntimeException e) {
+                // the window reads them again and meets the same problem there
+            }
+            if (clock != null && model.isPresent()) {
+                try {
+                    model.get().get();
+                    clock.mark("model-read");
+                } catch (Exception failed) {
+                    clock.mark("model-failed");
                 }
-            });
+            }
         }, "glassbox-warm-up");
         t.setDaemon(true);
         t.start();
