@@ -51,9 +51,13 @@ class LauncherScriptTest {
         Path java = jdk.resolve("bin/java");
         Files.writeString(java, """
                 #!/usr/bin/env bash
+                for a in "$@"; do # the launcher's check of a recorded cache: usable when complete
+                    case "$a" in -XX:AOTCache=*) cached="${a#-XX:AOTCache=}" ;; -XX:AOTMode=on) check=1 ;; esac
+                done
+                if [ -n "$check" ]; then [ "$(cat "$cached")" = complete ]; exit; fi
                 printf '%s\\n' "$@" > "$ARGS_FILE"
                 for a in "$@"; do
-                    case "$a" in -XX:AOTCacheOutput=*) [ -z "$FAKE_JVM_KILLED" ] && echo cache > "${a#-XX:AOTCacheOutput=}" ;; esac
+                    case "$a" in -XX:AOTCacheOutput=*) echo "$FAKE_CACHE_WRITTEN" > "${a#-XX:AOTCacheOutput=}" ;; esac
                 done
                 exit 3
                 """);
@@ -68,13 +72,13 @@ class LauncherScriptTest {
     }
 
     /** Runs the launcher, returns the arguments the fake java received; the JVM's exit status must come through. */
-    private List<String> launch(String killed, String aotSetting, String... arguments) throws Exception {
+    private List<String> launch(String written, String aotSetting, String... arguments) throws Exception {
         List<String> command = new ArrayList<>(List.of("bash", dir.resolve("glassbox").toString()));
         command.addAll(List.of(arguments));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().put("JAVA_HOME", jdk.toString());
         pb.environment().put("ARGS_FILE", args.toString());
-        pb.environment().put("FAKE_JVM_KILLED", killed);
+        pb.environment().put("FAKE_CACHE_WRITTEN", written);
         if (aotSetting != null) {
             pb.environment().put("GLASSBOX_AOT", aotSetting);
         } else {
@@ -88,7 +92,7 @@ class LauncherScriptTest {
     }
 
     private List<String> launchApp() throws Exception {
-        return launch("", null);
+        return launch("complete", null);
     }
 
     private static String flag(List<String> javaArgs, String prefix) {
@@ -122,20 +126,21 @@ class LauncherScriptTest {
     }
 
     @Test
-    void runKilledBeforeWritingTheCacheLeavesNone() throws Exception {
-        launch("yes", null);
+    void damagedRecordingIsNotKept() throws Exception {
+        launch("half-written", null);
         try (var files = Files.list(cache.getParent())) {
             assertFalse(files.anyMatch(f -> f.getFileName().toString().startsWith("glassbox.aot")), "no cache, no leftovers");
         }
+        assertTrue(flag(launchApp(), "-XX:AOTCacheOutput=") != null, "the next start records again");
     }
 
     @Test
     void commandsAndMeasureStartupAreTreatedApart() throws Exception {
         touch(cache, BUILT.plusSeconds(60));
-        List<String> cli = launch("", null, "generate", "--prompt", "two words");
+        List<String> cli = launch("complete", null, "generate", "--prompt", "two words");
         assertEquals(null, flag(cli, "-XX:AOT"), "commands run without the cache: " + cli);
         assertEquals(List.of("generate", "--prompt", "two words"), cli.subList(cli.size() - 3, cli.size()));
-        assertTrue(flag(launch("", null, "--measure-startup"), "-XX:AOTCache=") != null, "--measure-startup is the app");
-        assertEquals(null, flag(launch("", "off"), "-XX:AOT"), "GLASSBOX_AOT=off");
+        assertTrue(flag(launch("complete", null, "--measure-startup"), "-XX:AOTCache=") != null, "--measure-startup is the app");
+        assertEquals(null, flag(launch("complete", "off"), "-XX:AOT"), "GLASSBOX_AOT=off");
     }
 }
