@@ -19,7 +19,7 @@ public final class Main {
                 GlassboxApp.clock = new StartupClock();
                 GlassboxApp.clock.mark("main");
             }
-            StartupWarmUp.start();
+            StartupWarmUp.start(GlassboxApp.clock);
             javafx.application.Application.launch(GlassboxApp.class);
         } else {
             System.exit(GlassboxCli.run(args));

@@ -21,12 +21,13 @@ public final class ModelService {
      * Starts loading {@code source} on its own thread now (at launch, while the window toolkit starts up); the
      * next {@link #load} of the same source takes that result instead of loading again.
      */
-    public static void preload(ModelSource source) {
+    public static Future<LoadedModel> preload(ModelSource source) {
         FutureTask<LoadedModel> f = new FutureTask<>(() -> loadNow(source));
         PRELOADED.put(source, f);
         Thread t = new Thread(f, "glassbox-preload");
         t.setDaemon(true);
         t.start();
+        return f;
     }
 
     /** A started load; its value is the model, its exception a failure to show with {@link ErrorMessages}. */
