@@ -41,14 +41,21 @@ class RunServiceTest {
         RunTask[] task = new RunTask[1];
         int[] prompt = model.tokenizer().encode("the cat");
         Generation.Settings s = new Generation.Settings(40, 0f, 0.9f, 0, 42, false);
+        java.util.concurrent.CountDownLatch assigned = new java.util.concurrent.CountDownLatch(1);
         task[0] = fx(() -> new RunService().start(new RunRequest(model, prompt, s), live -> {
             if (javafx.application.Platform.isFxApplicationThread()) {
                 onFxThread.incrementAndGet();
+            }
+            try {
+                assigned.await(); // a warm engine can reach step 6 before start() has returned the task
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
             if (seen.incrementAndGet() == 6) {
                 task[0].cancel(false);
             }
         }));
+        assigned.countDown();
         WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> fx(() -> task[0].getState()) == Worker.State.CANCELLED);
         Thread.sleep(200); // let a wrongly continuing run show itself
         assertEquals(0, onFxThread.get(), "engine work never runs on the FX thread");

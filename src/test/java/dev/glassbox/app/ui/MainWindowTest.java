@@ -129,7 +129,10 @@ class MainWindowTest {
             return Arrays.stream(v);
         }).filter(v -> v != 0).count();
         assertEquals(nonZero, svgText.split("<rect ", -1).length - 2, "one SVG rect per non-zero weight (plus background)");
-        assertTrue(svgText.contains("<title>q=" + (n - 1) + " k=1 " + Float.toString(pattern[n - 1][1]) + "</title>"));
+        java.util.regex.Matcher title = java.util.regex.Pattern.compile("<title>q=" + (n - 1) + " k=1 ([^<]+)</title>")
+                .matcher(svgText);
+        assertTrue(title.find(), "the SVG titles each cell with its weight");
+        assertEquals(pattern[n - 1][1], Float.parseFloat(title.group(1)), 1e-5f * Math.abs(pattern[n - 1][1]));
     }
 
     private void checkCsv(Path csv, float[][] pattern) throws Exception {
@@ -139,7 +142,9 @@ class MainWindowTest {
             String[] cells = lines.get(q + 1).split(",");
             assertEquals(pattern[q].length + 1, cells.length, "row " + q);
             for (int k = 0; k < pattern[q].length; k++) {
-                assertEquals(pattern[q][k], Float.parseFloat(cells[k + 1]), "csv q=" + q + " k=" + k);
+                // the file carries the shown run's float exactly; the reference run may round apart (JIT vs interpreter)
+                assertEquals(pattern[q][k], Float.parseFloat(cells[k + 1]), 1e-5f * Math.abs(pattern[q][k]) + 1e-9f,
+                        "csv q=" + q + " k=" + k);
             }
         }
     }
