@@ -9,6 +9,7 @@ import javafx.stage.Stage;
 import dev.glassbox.app.service.RecentModels;
 import dev.glassbox.app.ui.MainWindow;
 import dev.glassbox.app.ui.Shortcuts;
+import dev.glassbox.engine.tensor.KernelWarmUp;
 
 /** The desktop application. */
 public final class GlassboxApp extends Application {
@@ -30,9 +31,25 @@ public final class GlassboxApp extends Application {
         stage.show(); // applies CSS, creates the skins and lays the scene out before the native window opens
         mark("shown");
         if (clock != null) {
-            reportWhenInteractive(window);
+            whenInteractive(window, () -> {
+                clock.mark("interactive");
+                System.out.println(clock.report());
+                Platform.exit();
+            });
+        } else {
+            whenInteractive(window, GlassboxApp::warmKernels);
         }
     }
+
+    /** Compiles the engine's vector kernels on a spare core once the window is up, so first analyses run at speed. */
+    private static void warmKernels() {
+        Thread t = new Thread(() -> KernelWarmUp.run(KERNEL_WARM_UP_MILLIS), "glassbox-kernel-warm-up");
+        t.setDaemon(true);
+        t.setPriority(Thread.MIN_PRIORITY);
+        t.start();
+    }
+
+    private static final long KERNEL_WARM_UP_MILLIS = 1500;
 
     private static void mark(String milestone) {
         if (clock != null) {
@@ -41,12 +58,15 @@ public final class GlassboxApp extends Application {
     }
 
     /**
-     * Waits for the model, then for the second pulse after it: the first pulse lays the window out with the model
-     * and hands that frame to the renderer, the second starts once it is drawn. Prints the milestones and quits.
+     * Runs {@code action} once the window is interactive: after the model arrived, at the second pulse after it
+     * (the first pulse lays the window out with the model and hands that frame to the renderer, the second starts
+     * once it is drawn).
      */
-    private static void reportWhenInteractive(MainWindow window) {
+    private static void whenInteractive(MainWindow window, Runnable action) {
         Runnable onModel = () -> {
-            clock.mark("model-loaded");
+            if (clock != null) {
+                clock.mark("model-loaded");
+            }
             new AnimationTimer() {
                 private int pulses;
 
@@ -54,9 +74,7 @@ public final class GlassboxApp extends Application {
                 public void handle(long now) {
                     if (++pulses == 2) {
                         stop();
-                        clock.mark("interactive");
-                        System.out.println(clock.report());
-                        Platform.exit();
+                        action.run();
                     }
                 }
             }.start();
@@ -64,9 +82,14 @@ public final class GlassboxApp extends Application {
         if (window.modelProperty().get() != null) {
             onModel.run();
         } else {
-            window.modelProperty().addListener((o, a, m) -> {
-                if (m != null) {
-                    onModel.run();
+            window.modelProperty().addListener(new javafx.beans.value.ChangeListener<>() {
+                @Override
+                public void changed(javafx.beans.value.ObservableValue<? extends dev.glassbox.engine.model.LoadedModel> o,
+                                    dev.glassbox.engine.model.LoadedModel a, dev.glassbox.engine.model.LoadedModel m) {
+                    if (m != null) {
+                        window.modelProperty().removeListener(this);
+                        onModel.run();
+                    }
                 }
             });
         }

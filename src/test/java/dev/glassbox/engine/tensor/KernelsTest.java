@@ -1,6 +1,8 @@
 package dev.glassbox.engine.tensor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.util.SplittableRandom;
 
@@ -16,6 +18,18 @@ class KernelsTest {
             v[i] = (float) (RND.nextGaussian() * scale);
         }
         return v;
+    }
+
+    @Test
+    void kernelWarmUpRunsEveryKernelAndStopsWhenInterrupted() throws InterruptedException {
+        long t0 = System.nanoTime();
+        KernelWarmUp.run(20);
+        assertTrue(System.nanoTime() - t0 < 20_000_000_000L, "a 20 ms warm-up returns");
+        Thread t = new Thread(() -> KernelWarmUp.run(600_000));
+        t.start();
+        t.interrupt();
+        t.join(20_000);
+        assertFalse(t.isAlive(), "an interrupted warm-up stops");
     }
 
     @Test

@@ -20,7 +20,8 @@ import dev.glassbox.engine.tensor.Parallel;
  * without ablation ("no-abl"). Columns are
  * wall seconds per stage and the process CPU seconds of the run (on a shared machine wall time includes waiting).
  * Run: java --add-modules jdk.incubator.vector -cp target/classes:target/test-classes:DEPS
- * dev.glassbox.engine.analysis.heads.HeadsBenchmark [shared-dir] [warm runs]
+ * [-Dglassbox.warmKernels=true] dev.glassbox.engine.analysis.heads.HeadsBenchmark [shared-dir] [warm runs]
+ * (with the property, the kernels are first warmed as the app does after start-up, {@code KernelWarmUp}).
  */
 public final class HeadsBenchmark {
     private HeadsBenchmark() {
@@ -29,6 +30,9 @@ public final class HeadsBenchmark {
     public static void main(String[] args) throws Exception {
         Path shared = Path.of(args.length > 0 ? args[0] : System.getProperty("glassbox.shared", "../shared"));
         int warm = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        if (Boolean.getBoolean("glassbox.warmKernels")) { // what the app does on a spare core after start-up
+            dev.glassbox.engine.tensor.KernelWarmUp.run(1500);
+        }
         String text = Files.readString(shared.resolve("corpora/tinystories_sample.txt"));
         Path dir = shared.resolve("models/stories260K");
         LoadedModel stories = ModelLoader.load(dir.resolve("stories260K.bin"), dir.resolve("tok512.bin"), Parallel.shared());

@@ -1,0 +1,67 @@
+package dev.glassbox.engine.tensor;
+
+import java.util.SplittableRandom;
+
+/**
+ * Runs the Vector API kernels on small random data until the JIT has compiled them. Until then vector code runs
+ * interpreted, where every vector is a boxed Java object, tens of times slower: the first encode or head analysis
+ * of a session would pay for it (a cold MiniLM head analysis took about 5 times its warm time). An application
+ * runs this once on a spare core after its window is up.
+ */
+public final class KernelWarmUp {
+    private KernelWarmUp() {
+    }
+
+    /** Repeats every kernel for about {@code millis} ms on the calling thread (stops early when interrupted). */
+    public static void run(long millis) {
+        SplittableRandom rnd = new SplittableRandom(1);
+        int rows = 64;
+        int cols = 96;
+        float[] w = random(rnd, rows * cols);
+        F32Tensor f32 = F32Tensor.of(w, rows, cols);
+        Q8_0Tensor q8 = Quantize.q8_0(f32);
+        float[][] xs = new float[32][];
+        float[][] outs = new float[32][rows];
+        for (int t = 0; t < xs.length; t++) {
+            xs[t] = random(rnd, cols);
+        }
+        float[] x = xs[0];
+        float[] out = new float[rows];
+        float[] ones = new float[cols];
+        java.util.Arrays.fill(ones, 1f);
+        float[] zeros = new float[cols];
+        float[] keysT = random(rnd, cols * 32);
+        float[] scores = new float[32];
+        float[] values = random(rnd, 32 * cols);
+        long end = System.nanoTime() + millis * 1_000_000L;
+        float sink = 0;
+        while (System.nanoTime() < end && !Thread.currentThread().isInterrupted()) {
+            for (int i = 0; i < 20; i++) {
+                Kernels.matmul(f32, xs, null, outs, xs.length, Parallel.SERIAL);
+                Kernels.matmul(f32, xs, null, outs, 3, Parallel.SERIAL);
+                Kernels.matvec(f32, x, out, Parallel.SERIAL);
+                Kernels.matvec(q8, x, out, Parallel.SERIAL);
+                float[] h = xs[1 + i % 8].clone();
+                Kernels.geluExact(h, h.length);
+                Kernels.swiglu(h, x, h.length);
+                Kernels.rmsnorm(h, h, ones, cols, 1e-5f);
+                Kernels.layernorm(h, h, ones, zeros, cols, 1e-5f);
+                Kernels.scoresTransposed(x, 0, keysT, cols, 32, 0.1f, scores);
+                Kernels.softmax(scores, 0, scores.length);
+                Kernels.weightedSum(scores, 0, scores.length, values, 0, cols, h, 0);
+                sink += h[i % cols] + Kernels.dot(x, 0, h, 0, cols) + out[i % rows] + outs[i][i % rows];
+            }
+        }
+        if (sink == Float.MIN_VALUE) {
+            System.out.print(""); // keeps the results alive so the loop is not removed
+        }
+    }
+
+    private static float[] random(SplittableRandom rnd, int n) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) (rnd.nextDouble() * 2 - 1);
+        }
+        return v;
+    }
+}
