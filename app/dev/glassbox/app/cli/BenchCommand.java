@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.glassbox.engine.format.HugePageCopy;
 import dev.glassbox.engine.format.Llama2cFormat;
 import dev.glassbox.engine.format.ModelLoader;
 import dev.glassbox.engine.model.DecoderModel;
@@ -60,6 +61,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "1", description = "untimed decode runs first, for the JIT (default ${DEFAULT-VALUE})")
     int warmup;
 
+    @Option(names = "--huge-pages", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "copy weight files of 64 MB or more into transparent huge pages before timing (Linux; "
+                    + "the app maps them instead, which opens faster; default ${DEFAULT-VALUE})")
+    boolean hugePages;
+
     @Option(names = "--json", description = "print one JSON object")
     boolean json;
 
@@ -97,10 +103,21 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private DecoderModel load(Parallel par) throws IOException {
-        // bench needs no tokenizer: a llama2.c checkpoint (random benchmark files come without one) loads alone
-        LanguageModel lm = tokenizer == null && isLlama2c(model)
-                ? Llama2cFormat.load(model, par)
-                : ModelLoader.load(model, tokenizer, par).model();
+        String before = System.getProperty(HugePageCopy.PROPERTY);
+        System.setProperty(HugePageCopy.PROPERTY, Boolean.toString(hugePages));
+        LanguageModel lm;
+        try {
+            // bench needs no tokenizer: a llama2.c checkpoint (random benchmark files come without one) loads alone
+            lm = tokenizer == null && isLlama2c(model)
+                    ? Llama2cFormat.load(model, par)
+                    : ModelLoader.load(model, tokenizer, par).model();
+        } finally {
+            if (before == null) {
+                System.clearProperty(HugePageCopy.PROPERTY);
+            } else {
+                System.setProperty(HugePageCopy.PROPERTY, before);
+            }
+        }
         if (!(lm instanceof DecoderModel d)) {
             throw new IllegalArgumentException(model + " is an encoder; bench measures decoders");
         }

@@ -7,7 +7,6 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
@@ -15,21 +14,25 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * Copies large weight files into anonymous memory backed by transparent huge pages (Linux).
+ * Copies large weight files into anonymous memory backed by transparent huge pages (Linux), for throughput runs.
  *
  * <p>Decoding reads every weight once per token. From a file mapping that is a stream of 4 KiB pages: the
  * hardware prefetchers stop at every page boundary and each page costs a TLB miss. In 2 MiB pages the same stream
- * runs longer without either (measured on stories110M at one thread: about 5 % more tokens per second). Reading
- * takes a fraction of a second, and the resident size is the file's size.
+ * runs longer without either (stories110M at one thread: 3-15 % more tokens per second in alternating runs). The
+ * price is the open: copying 440 MB took 0.4-1.6 s on the 2-core VM where mapping takes milliseconds, so the app
+ * maps, and {@code bench} (which measures throughput) asks for the copy with {@code -Dglassbox.hugepages=true}.
  *
- * <p>Used only where it can work: Linux with transparent huge pages enabled ("always" or "madvise"), files of
- * at least {@link #MIN_BYTES}, and not switched off with {@code -Dglassbox.hugepages=false}. Anything unexpected
- * falls back to the file mapping, so loading never fails because of this.
+ * <p>Used only where it can work: that property set, Linux with transparent huge pages enabled ("always" or
+ * "madvise"), files of at least {@link #MIN_BYTES}. Anything unexpected falls back to the file mapping, so
+ * loading never fails because of this. The resident size stays the file's size.
  */
 public final class HugePageCopy {
+    /** The system property that asks for the copy ("true"); off by default. */
+    public static final String PROPERTY = "glassbox.hugepages";
     /** Below this the weights sit in the caches anyway and the copy would only cost time. */
     public static final long MIN_BYTES = 64L << 20;
     private static final long HUGE_PAGE = 2L << 20;
+    private static final long CHUNK = 64L << 20;
     private static final int PROT_READ_WRITE = 0x1 | 0x2;
     private static final int MAP_PRIVATE_ANONYMOUS = 0x02 | 0x20;
     private static final int MADV_HUGEPAGE = 14;
@@ -38,10 +41,7 @@ public final class HugePageCopy {
     private HugePageCopy() {
     }
 
-    /**
-     * The file read into huge pages, or empty where that is not possible or not worth it. The file is read, not
-     * mapped, so the process holds one copy of the weights.
-     */
+    /** The file copied into huge pages, or empty where that is not possible or not worth it. */
     public static Optional<MemorySegment> read(Path file) {
         try {
             long size = Files.size(file);
@@ -49,16 +49,14 @@ public final class HugePageCopy {
                 return Optional.empty();
             }
             MemorySegment copy = allocate(size);
+            // copied from a mapping one chunk at a time (unmapped after each), so at most a chunk more than the
+            // weights is resident; a plain read() into the new pages measured several times slower here
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-                for (long at = 0; at < size; ) {
-                    int chunk = (int) Math.min(size - at, 1L << 26);
-                    ByteBuffer dst = copy.asSlice(at, chunk).asByteBuffer();
-                    while (dst.hasRemaining()) {
-                        if (ch.read(dst, at + dst.position()) < 0) {
-                            throw new IOException(file + " ended early");
-                        }
+                for (long at = 0; at < size; at += CHUNK) {
+                    long n = Math.min(CHUNK, size - at);
+                    try (Arena chunk = Arena.ofConfined()) {
+                        MemorySegment.copy(ch.map(FileChannel.MapMode.READ_ONLY, at, n, chunk), 0, copy, at, n);
                     }
-                    at += chunk;
                 }
             }
             return Optional.of(copy);
@@ -68,8 +66,7 @@ public final class HugePageCopy {
     }
 
     static boolean enabled() {
-        if (!"false".equalsIgnoreCase(System.getProperty("glassbox.hugepages", "true"))
-                && System.getProperty("os.name", "").startsWith("Linux")) {
+        if (Boolean.getBoolean(PROPERTY) && System.getProperty("os.name", "").startsWith("Linux")) {
             try {
                 return thpAvailable(Files.readString(THP_MODE));
             } catch (IOException | SecurityException e) {

@@ -30,8 +30,8 @@ public record MappedFile(Path path, MemorySegment segment) {
     }
 
     /**
-     * Opens a model file whose weights will be read on every token: large files are read into huge pages where
-     * the system allows ({@link HugePageCopy}), others are mapped.
+     * Opens a model file whose weights will be read on every token: mapped, or copied into huge pages when that
+     * was asked for and the system allows ({@link HugePageCopy}).
      */
     public static MappedFile openWeights(Path path) throws IOException {
         checkReadable(path);

@@ -43,10 +43,26 @@ class HugePageCopyTest {
         Path f = dir.resolve("big.bin");
         Files.write(f, b.array());
         MappedFile mapped = MappedFile.open(f);
-        MappedFile weights = MappedFile.openWeights(f);
+        String before = System.getProperty(HugePageCopy.PROPERTY);
+        MappedFile weights;
+        Optional<MemorySegment> copy;
+        try {
+            assertTrue(HugePageCopy.read(f).isEmpty(), "no copy unless asked for");
+            System.setProperty(HugePageCopy.PROPERTY, "true");
+            weights = MappedFile.openWeights(f);
+            copy = HugePageCopy.read(f);
+            assertEquals(HugePageCopy.enabled(), copy.isPresent(), "copied exactly where huge pages are available");
+        } finally {
+            if (before == null) {
+                System.clearProperty(HugePageCopy.PROPERTY);
+            } else {
+                System.setProperty(HugePageCopy.PROPERTY, before);
+            }
+        }
         assertEquals(mapped.size(), weights.size());
-        Optional<MemorySegment> copy = HugePageCopy.read(f);
-        assertEquals(HugePageCopy.enabled(), copy.isPresent(), "copied exactly where huge pages are available");
+        if (copy.isPresent()) {
+            assertArrayEquals(mapped.segment().toArray(ValueLayout.JAVA_BYTE), copy.get().toArray(ValueLayout.JAVA_BYTE));
+        }
         for (long i : new long[] {0, 1, floats / 2, floats - 1}) {
             assertEquals(mapped.segment().get(MappedFile.FLOAT, 4 * i), weights.segment().get(MappedFile.FLOAT, 4 * i));
         }
