@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
@@ -87,6 +88,11 @@ class MainWindowTest {
         assertEquals(tok.display(out.tokens()[out.tokens().length - 1]),
                 lens.topTokens()[TinyLlama2c.LAYERS - 1][lens.positionLabels().size() - 1],
                 "the last layer's lens is the model's own greedy prediction");
+        assertNull(window.explorer.lens.getScene(), "the lens joins the scene only when its tab opens");
+        robot.interact(() -> window.explorer.tabs.getSelectionModel().select(2));
+        assertNotNull(window.explorer.lens.getScene(), "the Logit lens tab shows it");
+        assertEquals(lens, window.explorer.lens.table(), "with the run's table");
+        robot.interact(() -> window.explorer.tabs.getSelectionModel().select(0));
 
         var grid = window.explorer.grid;
         assertEquals(TinyLlama2c.LAYERS + 1, grid.rows().size(), "one row per layer plus rollout");
