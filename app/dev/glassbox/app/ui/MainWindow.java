@@ -21,7 +21,6 @@ import javafx.scene.control.Separator;
 import javafx.scene.control.Tab;
 import javafx.scene.control.TabPane;
 import javafx.scene.control.ToolBar;
-import javafx.scene.control.Tooltip;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
@@ -125,7 +124,7 @@ public final class MainWindow extends BorderPane {
         errorBanner.setMaxWidth(Double.MAX_VALUE);
         errorBanner.setWrapText(true);
         errorBanner.setOnMouseClicked(e -> clearError());
-        errorBanner.setTooltip(new Tooltip("click to dismiss"));
+        HoverTips.install(errorBanner, "click to dismiss");
         errorBanner.managedProperty().bind(errorBanner.visibleProperty());
         errorBanner.setVisible(false);
         emptyState.setId("emptyState");
@@ -154,9 +153,9 @@ public final class MainWindow extends BorderPane {
                 load(entry);
             }
         });
-        generate.setTooltip(new Tooltip("Run the prompt and generate (Ctrl+Enter)"));
-        step.setTooltip(new Tooltip("Generate one more token"));
-        stop.setTooltip(new Tooltip("Stop the run (Esc)"));
+        HoverTips.install(generate, "Run the prompt and generate (Ctrl+Enter)");
+        HoverTips.install(step, "Generate one more token");
+        HoverTips.install(stop, "Stop the run (Esc)");
         generate.setOnAction(e -> generate());
         step.setOnAction(e -> step());
         stop.setOnAction(e -> stop());
@@ -165,10 +164,10 @@ public final class MainWindow extends BorderPane {
         setTop(new VBox(bar, errorBanner, ablationBar, prompt));
         workspaces.setId("workspaces");
         workspaces.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
-        trainTab = lazyTab("Train", "Ctrl+5", train);
-        workspaces.getTabs().addAll(tab("Explore", "Ctrl+1", new StackPane(explorer, emptyState)),
-                lazyTab("Heads", "Ctrl+2", heads), lazyTab("Context lab", "Ctrl+3", context),
-                lazyTab("Routing", "Ctrl+4", routing), trainTab);
+        trainTab = lazyTab("Train", train);
+        workspaces.getTabs().addAll(tab("Explore", new StackPane(explorer, emptyState)),
+                lazyTab("Heads", heads), lazyTab("Context lab", context), lazyTab("Routing", routing), trainTab);
+        HoverTips.installShortcuts(workspaces);
         model.addListener((o, a, m) -> {
             ablation.reset(m);
             lastRoutes = null;
@@ -190,10 +189,9 @@ public final class MainWindow extends BorderPane {
                 "No bundled model found (looked for sample-models/).\nUse \u201cOpen model\u2026\u201d (Ctrl+O) to open a llama2.c .bin, a .gguf or a model folder."));
     }
 
-    private static Tab tab(String name, String key, javafx.scene.Node content) {
+    private static Tab tab(String name, javafx.scene.Node content) {
         Tab t = new Tab(name, content);
         t.setId("tab" + name.replace(" ", ""));
-        t.setTooltip(new Tooltip(name + " (" + key + ")"));
         return t;
     }
 
@@ -201,8 +199,8 @@ public final class MainWindow extends BorderPane {
      * A tab whose workspace is made and joins the scene when the tab is first selected: hidden workspaces cost no
      * construction, CSS, skin or layout work at start-up.
      */
-    private static Tab lazyTab(String name, String key, Lazy<? extends javafx.scene.Node> content) {
-        Tab t = tab(name, key, new StackPane());
+    private static Tab lazyTab(String name, Lazy<? extends javafx.scene.Node> content) {
+        Tab t = tab(name, new StackPane());
         t.selectedProperty().addListener((o, was, selected) -> {
             if (selected && t.getContent() != content.get()) {
                 t.setContent(content.get());

@@ -179,6 +179,20 @@ class MainWindowTest {
     }
 
     @Test
+    void tooltipsAreMadeWhenTheMouseFirstEntersTheirControl(FxRobot robot) throws Exception {
+        new WindowDriver(robot, window).waitForModel();
+        assertNull(window.generate.getTooltip(), "no tooltip is built with the window");
+        assertNull(window.workspaces.getTabs().get(1).getTooltip());
+        robot.moveTo(window.generate);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals("Run the prompt and generate (Ctrl+Enter)", window.generate.getTooltip().getText());
+        robot.moveTo("#workspaces");
+        WaitForAsyncUtils.waitForFxEvents();
+        List<String> tips = window.workspaces.getTabs().stream().map(t -> t.getTooltip().getText()).toList();
+        assertEquals(List.of("Explore (Ctrl+1)", "Heads (Ctrl+2)", "Context lab (Ctrl+3)", "Routing (Ctrl+4)", "Train (Ctrl+5)"), tips);
+    }
+
+    @Test
     void arrowsAndEnterOpenTheNeighbouringHead(FxRobot robot) throws Exception {
         WindowDriver d = new WindowDriver(robot, window);
         d.waitForModel();
