@@ -3,8 +3,10 @@ package dev.glassbox.app.ui;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import javafx.geometry.Insets;
+import javafx.scene.Node;
 import javafx.scene.control.Label;
 import javafx.scene.control.ScrollPane;
 import javafx.scene.control.SplitPane;
@@ -51,7 +53,7 @@ final class ExplorerPane extends SplitPane {
         hint.setPadding(new Insets(4));
         left.setTop(hint);
         headTab = new Tab("Head", head);
-        tabs.getTabs().addAll(headTab, new Tab("Lines", lines), new Tab("Logit lens", lensPane()));
+        tabs.getTabs().addAll(headTab, shownLater("Lines", () -> lines), shownLater("Logit lens", this::lensPane));
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         VBox right = new VBox(ablationDiff, tabs);
         VBox.setVgrow(tabs, javafx.scene.layout.Priority.ALWAYS);
@@ -106,6 +108,20 @@ final class ExplorerPane extends SplitPane {
         sequenceLogProb.setText(result.map(r -> String.format(Locale.ROOT,
                 "log p(x_1..x_%d | x_0) = %.3f nats (%.2f bits) \u00b7 mean %.2f bits/token \u00b7 perplexity %.2f",
                 r.tokens().size(), r.logProb(), r.bits(), r.meanBits(), r.perplexity())).orElse(""));
+    }
+
+    /**
+     * A tab whose content is built and joins the scene when the tab is first selected: the views behind it are kept
+     * up to date meanwhile, but cost no CSS or layout at start-up.
+     */
+    private static Tab shownLater(String name, Supplier<Node> content) {
+        Tab t = new Tab(name);
+        t.selectedProperty().addListener((o, was, selected) -> {
+            if (selected && t.getContent() == null) {
+                t.setContent(content.get());
+            }
+        });
+        return t;
     }
 
     private BorderPane lensPane() {

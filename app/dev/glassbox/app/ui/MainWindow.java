@@ -2,6 +2,7 @@ package dev.glassbox.app.ui;
 
 import java.io.File;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 
 import javafx.application.Platform;
@@ -12,7 +13,7 @@ import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.concurrent.Task;
 import javafx.concurrent.Worker;
 import javafx.scene.control.Button;
-import javafx.scene.control.ComboBox;
+import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.MenuButton;
 import javafx.scene.control.MenuItem;
@@ -20,7 +21,6 @@ import javafx.scene.control.Separator;
 import javafx.scene.control.Tab;
 import javafx.scene.control.TabPane;
 import javafx.scene.control.ToolBar;
-import javafx.scene.control.Tooltip;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
@@ -48,6 +48,7 @@ import dev.glassbox.app.service.RunTask;
 import dev.glassbox.app.service.TraceViews;
 import dev.glassbox.engine.analysis.heads.HeadSet;
 import dev.glassbox.engine.model.LoadedModel;
+import dev.glassbox.engine.routing.ExpertRoutes;
 import dev.glassbox.engine.trace.Trace;
 import dev.glassbox.visuals.LensTable;
 
@@ -61,7 +62,8 @@ public final class MainWindow extends BorderPane {
     /** Live views refresh at most ~15 times a second, leaving the cores to the engine. */
     private static final long LIVE_FRAME_NANOS = 66_000_000L;
 
-    final ComboBox<ModelEntry> models = new ComboBox<>();
+    /** A ChoiceBox: a ComboBox's skin builds and styles its popup's ListView in the first CSS pass, ~70 ms of start-up. */
+    final ChoiceBox<ModelEntry> models = new ChoiceBox<>();
     final Button generate = new Button("Generate");
     final Button step = new Button("Step");
     final Button stop = new Button("Stop");
@@ -77,15 +79,21 @@ public final class MainWindow extends BorderPane {
     /** The heads removed from the loaded model, edited in the Heads workspace, applied by every run. */
     final AblationState ablation = new AblationState();
     final AblationBar ablationBar = new AblationBar(ablation);
-    final HeadsWorkspace heads = new HeadsWorkspace(analysis, this::showError, this::analysisText, ablation);
-    final ContextWorkspace context = new ContextWorkspace(analysis, this::showError, this::analysisText);
-    final RoutingWorkspace routing = new RoutingWorkspace(analysis, this::showError, this::analysisText);
-    final TrainWorkspace train = new TrainWorkspace(this::showError, (dir, promptText) -> {
+    // The four workspaces behind the other tabs are made when their tab is first selected (or a caller needs one):
+    // building them took a fifth of the window's construction at start-up.
+    final Lazy<HeadsWorkspace> heads = new Lazy<>(this::newHeads);
+    final Lazy<ContextWorkspace> context = new Lazy<>(
+            () -> withModel(new ContextWorkspace(analysis, this::showError, this::analysisText)));
+    final Lazy<RoutingWorkspace> routing = new Lazy<>(this::newRouting);
+    final Lazy<TrainWorkspace> train = new Lazy<>(() -> new TrainWorkspace(this::showError, (dir, promptText) -> {
         selectWorkspace(0); // first: loading stops what the shown workspace runs
         prompt.prompt.setText(promptText);
         openModel(dir);
-    });
+    }));
+    /** The routes the last run showed live, replayed into the Routing workspace when it is made after that run. */
+    private LiveRoutes lastRoutes;
     final TabPane workspaces = new TabPane();
+    private final Tab trainTab;
     private final ModelService modelService = new ModelService();
     private final RunService runService = new RunService();
     private final LatestOnlyExecutor viewBuilder = new LatestOnlyExecutor("glassbox-view-builder",
@@ -117,7 +125,7 @@ public final class MainWindow extends BorderPane {
         errorBanner.setMaxWidth(Double.MAX_VALUE);
         errorBanner.setWrapText(true);
         errorBanner.setOnMouseClicked(e -> clearError());
-        errorBanner.setTooltip(new Tooltip("click to dismiss"));
+        HoverTips.install(errorBanner, "click to dismiss");
         errorBanner.managedProperty().bind(errorBanner.visibleProperty());
         errorBanner.setVisible(false);
         emptyState.setId("emptyState");
@@ -133,7 +141,6 @@ public final class MainWindow extends BorderPane {
         MenuItem openDir = new MenuItem("Model folder (config.json)\u2026");
         openDir.setOnAction(e -> chooseFolder());
         open.getItems().addAll(openFile, openDir);
-        models.setPromptText("no model");
         models.setPrefWidth(240);
         models.getItems().addAll(catalog.bundled());
         for (Path p : recent.list()) {
@@ -146,9 +153,9 @@ public final class MainWindow extends BorderPane {
                 load(entry);
             }
         });
-        generate.setTooltip(new Tooltip("Run the prompt and generate (Ctrl+Enter)"));
-        step.setTooltip(new Tooltip("Generate one more token"));
-        stop.setTooltip(new Tooltip("Stop the run (Esc)"));
+        HoverTips.install(generate, "Run the prompt and generate (Ctrl+Enter)");
+        HoverTips.install(step, "Generate one more token");
+        HoverTips.install(stop, "Stop the run (Esc)");
         generate.setOnAction(e -> generate());
         step.setOnAction(e -> step());
         stop.setOnAction(e -> stop());
@@ -157,14 +164,16 @@ public final class MainWindow extends BorderPane {
         setTop(new VBox(bar, errorBanner, ablationBar, prompt));
         workspaces.setId("workspaces");
         workspaces.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
-        workspaces.getTabs().addAll(tab("Explore", "Ctrl+1", new StackPane(explorer, emptyState)),
-                lazyTab("Heads", "Ctrl+2", heads), lazyTab("Context lab", "Ctrl+3", context),
-                lazyTab("Routing", "Ctrl+4", routing), lazyTab("Train", "Ctrl+5", train));
+        trainTab = lazyTab("Train", train);
+        workspaces.getTabs().addAll(tab("Explore", new StackPane(explorer, emptyState)),
+                lazyTab("Heads", heads), lazyTab("Context lab", context), lazyTab("Routing", routing), trainTab);
+        HoverTips.installShortcuts(workspaces);
         model.addListener((o, a, m) -> {
             ablation.reset(m);
-            heads.setModel(m);
-            context.setModel(m);
-            routing.setModel(m);
+            lastRoutes = null;
+            heads.ifMade(w -> w.setModel(m));
+            context.ifMade(w -> w.setModel(m));
+            routing.ifMade(w -> w.setModel(m));
         });
         seq2seq.busyProperty().addListener((o, a, b) -> updateEnabled());
         ablation.setProperty().addListener((o, a, b) -> {
@@ -180,22 +189,66 @@ public final class MainWindow extends BorderPane {
                 "No bundled model found (looked for sample-models/).\nUse \u201cOpen model\u2026\u201d (Ctrl+O) to open a llama2.c .bin, a .gguf or a model folder."));
     }
 
-    private static Tab tab(String name, String key, javafx.scene.Node content) {
+    private static Tab tab(String name, javafx.scene.Node content) {
         Tab t = new Tab(name, content);
         t.setId("tab" + name.replace(" ", ""));
-        t.setTooltip(new Tooltip(name + " (" + key + ")"));
         return t;
     }
 
-    /** A tab whose content joins the scene when first selected: hidden workspaces cost no CSS, skin or layout work at start-up. */
-    private static Tab lazyTab(String name, String key, javafx.scene.Node content) {
-        Tab t = tab(name, key, new StackPane());
+    /**
+     * A tab whose workspace is made and joins the scene when the tab is first selected: hidden workspaces cost no
+     * construction, CSS, skin or layout work at start-up.
+     */
+    private static Tab lazyTab(String name, Lazy<? extends javafx.scene.Node> content) {
+        Tab t = tab(name, new StackPane());
         t.selectedProperty().addListener((o, was, selected) -> {
-            if (selected && t.getContent() != content) {
-                t.setContent(content);
+            if (selected && t.getContent() != content.get()) {
+                t.setContent(content.get());
             }
         });
         return t;
+    }
+
+    private record LiveRoutes(LoadedModel model, int[] tokens, List<ExpertRoutes.Hop[]> hops) {
+    }
+
+    private <W extends WorkspacePane> W withModel(W w) {
+        if (model.get() != null) {
+            w.setModel(model.get());
+        }
+        return w;
+    }
+
+    private HeadsWorkspace newHeads() {
+        HeadsWorkspace w = withModel(new HeadsWorkspace(analysis, this::showError, this::analysisText, ablation));
+        w.ablationMode.setValue(ablation.get().mode()); // as if it had followed the set's changes since the model loaded
+        return w;
+    }
+
+    private RoutingWorkspace newRouting() {
+        RoutingWorkspace w = withModel(new RoutingWorkspace(analysis, this::showError, this::analysisText));
+        if (lastRoutes != null) {
+            w.showLive(lastRoutes.model(), lastRoutes.tokens(), lastRoutes.hops());
+        }
+        return w;
+    }
+
+    /** The Heads workspace (made now if its tab was never opened). */
+    HeadsWorkspace heads() { return heads.get(); }
+
+    /** The Context lab workspace (made now if its tab was never opened). */
+    ContextWorkspace context() { return context.get(); }
+
+    /** The Routing workspace (made now if its tab was never opened). */
+    RoutingWorkspace routing() { return routing.get(); }
+
+    /** The Train workspace (made now if its tab was never opened). */
+    TrainWorkspace train() { return train.get(); }
+
+    /** Hands a run's routes to the Routing workspace, or keeps them for it until it is made. */
+    private void showRoutes(LoadedModel m, int[] tokens, List<ExpertRoutes.Hop[]> hops) {
+        lastRoutes = new LiveRoutes(m, tokens, hops);
+        routing.ifMade(w -> w.showLive(m, tokens, hops));
     }
 
     /** Shows workspace {@code index} (0 Explore, 1 Heads, 2 Context lab, 3 Routing, 4 Train). */
@@ -320,7 +373,7 @@ public final class MainWindow extends BorderPane {
     /** Ctrl+Enter: generate in Explore, or start the shown workspace's run. */
     public void runShown() {
         if (trainShown()) {
-            train.start();
+            train.get().start();
         } else if (workspaces.getSelectionModel().getSelectedItem().getContent() instanceof WorkspacePane w) {
             if (!w.run.isDisabled()) {
                 w.runNow();
@@ -381,22 +434,22 @@ public final class MainWindow extends BorderPane {
             running.cancel(false);
         }
         seq2seq.cancel();
-        heads.cancelRun();
-        context.cancelRun();
-        routing.cancelRun();
+        heads.ifMade(WorkspacePane::cancelRun);
+        context.ifMade(WorkspacePane::cancelRun);
+        routing.ifMade(WorkspacePane::cancelRun);
         if (trainShown()) {
-            train.stop(); // only from the Train workspace: opening its checkpoint must not end the run
+            train.get().stop(); // only from the Train workspace: opening its checkpoint must not end the run
         }
     }
 
     private boolean trainShown() {
-        return workspaces.getSelectionModel().getSelectedItem().getContent() == train;
+        return workspaces.getSelectionModel().getSelectedItem() == trainTab;
     }
 
     /** Ctrl+P: pauses or resumes training when the Train workspace is shown. */
     public void togglePauseTraining() {
         if (trainShown()) {
-            train.togglePause();
+            train.get().togglePause();
         }
     }
 
@@ -423,7 +476,7 @@ public final class MainWindow extends BorderPane {
             Platform.runLater(() -> {
                 if (running != null) {
                     explorer.show(gc);
-                    routing.showLive(m, tokens, routes);
+                    showRoutes(m, tokens, routes);
                     prompt.showTokens(m.tokenizer(), tokens, userPromptLength);
                 }
             });
@@ -480,7 +533,7 @@ public final class MainWindow extends BorderPane {
             var surprisal = dev.glassbox.app.service.SurprisalBuilder.build(out);
             var routes = RoutingWorkspace.hops(out.trace(), layers);
             Platform.runLater(() -> {
-                routing.showLive(m, out.tokens(), routes);
+                showRoutes(m, out.tokens(), routes);
                 explorer.show(gc);
                 explorer.showLens(finalLens);
                 explorer.showAblation(m.tokenizer(), out.ablation());

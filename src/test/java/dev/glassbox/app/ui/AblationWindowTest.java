@@ -90,7 +90,7 @@ class AblationWindowTest {
         assertFalse(window.explorer.ablationDiff.isVisible());
 
         robot.press(KeyCode.CONTROL).type(KeyCode.DIGIT2).release(KeyCode.CONTROL);
-        HeadsWorkspace ws = window.heads;
+        HeadsWorkspace ws = window.heads();
         int analysed = ws.runsDoneProperty().get();
         robot.clickOn(ws.run);
         d.waitFor("the head analysis", () -> ws.runsDoneProperty().get() > analysed);

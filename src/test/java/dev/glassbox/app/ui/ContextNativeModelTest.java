@@ -68,7 +68,7 @@ class ContextNativeModelTest {
         robot.clickOn("#promptField");
         robot.press(KeyCode.CONTROL).type(KeyCode.DIGIT3).release(KeyCode.CONTROL);
         WaitForAsyncUtils.waitForFxEvents();
-        ContextWorkspace ws = window.context;
+        ContextWorkspace ws = window.context();
         assertEquals("full", ws.methods.get(0).getValue());
         assertEquals("xl:segment=16,memory=16", ws.methods.get(1).getValue(), "the native method is preselected");
         assertTrue(ws.notice.getText().contains("trained with xl:segment=16,memory=16"), ws.notice.getText());

@@ -78,7 +78,7 @@ class HeadsMiniLmTest {
         robot.interact(() -> window.prompt.prompt.setText(PROMPT));
         robot.clickOn("#promptField");
         robot.press(KeyCode.CONTROL).type(KeyCode.DIGIT2).release(KeyCode.CONTROL);
-        HeadsWorkspace ws = window.heads;
+        HeadsWorkspace ws = window.heads();
         assertTrue(!ws.run.isDisabled(), "the encoder can be analysed: " + ws.message.getText());
         int before = ws.runsDoneProperty().get();
         robot.clickOn(ws.run);

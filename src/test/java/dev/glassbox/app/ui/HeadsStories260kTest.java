@@ -75,7 +75,7 @@ class HeadsStories260kTest {
         robot.interact(() -> window.prompt.prompt.setText(PROMPT));
         robot.clickOn("#promptField");
         robot.press(KeyCode.CONTROL).type(KeyCode.DIGIT2).release(KeyCode.CONTROL);
-        HeadsWorkspace ws = window.heads;
+        HeadsWorkspace ws = window.heads();
         int before = ws.runsDoneProperty().get();
         robot.clickOn(ws.run);
         waitRun(d, ws, before, "the head analysis");

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
@@ -87,6 +88,11 @@ class MainWindowTest {
         assertEquals(tok.display(out.tokens()[out.tokens().length - 1]),
                 lens.topTokens()[TinyLlama2c.LAYERS - 1][lens.positionLabels().size() - 1],
                 "the last layer's lens is the model's own greedy prediction");
+        assertNull(window.explorer.lens.getScene(), "the lens joins the scene only when its tab opens");
+        robot.interact(() -> window.explorer.tabs.getSelectionModel().select(2));
+        assertNotNull(window.explorer.lens.getScene(), "the Logit lens tab shows it");
+        assertEquals(lens, window.explorer.lens.table(), "with the run's table");
+        robot.interact(() -> window.explorer.tabs.getSelectionModel().select(0));
 
         var grid = window.explorer.grid;
         assertEquals(TinyLlama2c.LAYERS + 1, grid.rows().size(), "one row per layer plus rollout");
@@ -170,6 +176,20 @@ class MainWindowTest {
                         "pixel of q=" + q + " k=" + k + " (" + m.get(q, k) + ")");
             }
         }
+    }
+
+    @Test
+    void tooltipsAreMadeWhenTheMouseFirstEntersTheirControl(FxRobot robot) throws Exception {
+        new WindowDriver(robot, window).waitForModel();
+        assertNull(window.generate.getTooltip(), "no tooltip is built with the window");
+        assertNull(window.workspaces.getTabs().get(1).getTooltip());
+        robot.moveTo(window.generate);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals("Run the prompt and generate (Ctrl+Enter)", window.generate.getTooltip().getText());
+        robot.moveTo("#workspaces");
+        WaitForAsyncUtils.waitForFxEvents();
+        List<String> tips = window.workspaces.getTabs().stream().map(t -> t.getTooltip().getText()).toList();
+        assertEquals(List.of("Explore (Ctrl+1)", "Heads (Ctrl+2)", "Context lab (Ctrl+3)", "Routing (Ctrl+4)", "Train (Ctrl+5)"), tips);
     }
 
     @Test

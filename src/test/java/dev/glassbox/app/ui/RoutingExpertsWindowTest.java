@@ -64,12 +64,17 @@ class RoutingExpertsWindowTest {
         prefs.removeNode();
     }
 
+    /** The Routing workspace, made on the FX thread when no tab opened it yet. */
+    private RoutingWorkspace routing() throws Exception {
+        return WaitForAsyncUtils.asyncFx(window::routing).get();
+    }
+
     private void runRouting(FxRobot robot, WindowDriver d) throws Exception {
         robot.interact(() -> {
             window.prompt.prompt.setText(PROMPT);
             window.selectWorkspace(3);
         });
-        RoutingWorkspace ws = window.routing;
+        RoutingWorkspace ws = routing();
         int before = ws.runsDoneProperty().get();
         robot.clickOn(ws.run);
         d.waitFor("the routing run", () -> ws.runsDoneProperty().get() > before);
@@ -79,7 +84,7 @@ class RoutingExpertsWindowTest {
     void expertLanesLoadBarsAndFlowEqualTheEngines(FxRobot robot) throws Exception {
         WindowDriver d = new WindowDriver(robot, window);
         d.waitForModel();
-        RoutingWorkspace ws = window.routing;
+        RoutingWorkspace ws = routing();
         assertEquals("dense", ws.policy.getValue(), "an expert model's own layer policy");
         runRouting(robot, d);
 
@@ -129,7 +134,7 @@ class RoutingExpertsWindowTest {
         d.waitForModel();
         RunOutcome out = d.generate("Once upon a time", 20);
         WaitForAsyncUtils.waitForFxEvents();
-        RoutingWorkspace ws = window.routing;
+        RoutingWorkspace ws = routing();
         int n = out.trace().length();
         assertEquals(n, ws.lanes.lanes().size(), "one lane per forwarded token");
         LoadedModel ref = ModelLoader.load(MOE, null);
@@ -142,13 +147,26 @@ class RoutingExpertsWindowTest {
     }
 
     @Test
+    void anOpenRoutingWorkspaceFollowsAGenerationLive(FxRobot robot) throws Exception {
+        WindowDriver d = new WindowDriver(robot, window);
+        d.waitForModel();
+        robot.interact(() -> window.selectWorkspace(3));
+        RoutingWorkspace ws = routing();
+        robot.interact(() -> window.selectWorkspace(0));
+        RunOutcome out = d.generate("Once upon a time", 20);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(out.trace().length(), ws.lanes.lanes().size(), "one lane per forwarded token");
+        assertEquals(2 * out.trace().length(), ws.load.bars().getFirst().total());
+    }
+
+    @Test
     void randomRoutingModelOpensWithItsTrainedPolicy(FxRobot robot) throws Exception {
         WindowDriver d = new WindowDriver(robot, window);
         d.waitForModel();
         robot.interact(() -> window.models.getSelectionModel().select(1));
         d.waitFor("the random-routing model", () -> window.modelProperty().get() != null
                 && window.modelProperty().get().name().equals("random-routing-stories"));
-        RoutingWorkspace ws = window.routing;
+        RoutingWorkspace ws = routing();
         assertEquals("random:p=0.2", ws.policy.getValue());
         runRouting(robot, d);
         assertTrue(ws.experts.isDisabled(), "no experts in a dense model");

@@ -74,12 +74,12 @@ class Stories260kWorkspacesTest {
         robot.interact(() -> window.prompt.prompt.setText(prompt));
         robot.clickOn("#promptField");
         robot.press(KeyCode.CONTROL).type(KeyCode.DIGIT2).release(KeyCode.CONTROL);
-        runAndWait(robot, d, window.heads);
+        runAndWait(robot, d, window.heads());
 
         LoadedModel ref = ModelLoader.load(model, null);
         int[] tokens = HeadsWorkspace.inputTokens(ref, prompt);
         HeadReport r = HeadAnalysis.analyse((LlamaModel) ref.model(), tokens, HeadsWorkspace.settings(ref), Parallel.shared());
-        HeadsWorkspace ws = window.heads;
+        HeadsWorkspace ws = window.heads();
         robot.interact(() -> ws.role.setValue("induction"));
         for (int[] c : new int[][] {{0, 0}, {2, 5}, {4, 7}}) {
             Point2D p = ws.overview.cellCenter(c[0], c[1]).orElseThrow();
@@ -90,7 +90,7 @@ class Stories260kWorkspacesTest {
         }
 
         robot.press(KeyCode.CONTROL).type(KeyCode.DIGIT3).release(KeyCode.CONTROL);
-        ContextWorkspace cw = window.context;
+        ContextWorkspace cw = window.context();
         Path text = Files.createTempFile("glassbox-lab", ".txt");
         Files.writeString(text, prompt.repeat(8));
         robot.interact(() -> {

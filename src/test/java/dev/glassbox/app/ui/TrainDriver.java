@@ -21,7 +21,7 @@ final class TrainDriver {
         try {
             WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, condition);
         } catch (java.util.concurrent.TimeoutException e) {
-            throw new AssertionError("timed out waiting for " + what + "; status: " + window.train.status.getText()
+            throw new AssertionError("timed out waiting for " + what + "; status: " + window.train().status.getText()
                     + "; error: " + window.errorBanner.getText());
         }
         WaitForAsyncUtils.waitForFxEvents();

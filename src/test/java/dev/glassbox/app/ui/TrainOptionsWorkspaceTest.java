@@ -47,7 +47,7 @@ class TrainOptionsWorkspaceTest {
     void start(Stage stage) {
         prefs = Preferences.userRoot().node("dev/glassbox/test-" + UUID.randomUUID());
         window = new MainWindow(new ModelCatalog(List.of()), new RecentModels(prefs));
-        train = window.train;
+        train = window.train();
         driver = new TrainDriver(window);
         options = train.options;
         Scene scene = new Scene(window, 1500, 950);

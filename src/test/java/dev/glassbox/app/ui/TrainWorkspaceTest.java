@@ -44,7 +44,7 @@ class TrainWorkspaceTest {
     void start(Stage stage) {
         prefs = Preferences.userRoot().node("dev/glassbox/test-" + UUID.randomUUID());
         window = new MainWindow(new ModelCatalog(List.of()), new RecentModels(prefs));
-        train = window.train;
+        train = window.train();
         driver = new TrainDriver(window);
         Scene scene = new Scene(window, 1500, 950);
         Shortcuts.install(scene, stage, window);

@@ -99,12 +99,35 @@ class WorkspacesTest {
     }
 
     @Test
+    void hiddenWorkspacesAreMadeWhenTheirTabOpensWithTheCurrentModel(FxRobot robot) throws Exception {
+        WindowDriver d = new WindowDriver(robot, window);
+        d.waitForModel();
+        robot.clickOn("#promptField");
+        robot.press(KeyCode.ESCAPE).release(KeyCode.ESCAPE);
+        robot.press(KeyCode.CONTROL).type(KeyCode.P).release(KeyCode.CONTROL);
+        WaitForAsyncUtils.waitForFxEvents();
+        List<Lazy<? extends Node>> hidden = List.of(window.heads, window.context, window.routing, window.train);
+        assertTrue(hidden.stream().noneMatch(Lazy::isMade), "Esc and Ctrl+P leave unopened workspaces unmade");
+
+        KeyCode[] digits = {KeyCode.DIGIT2, KeyCode.DIGIT3, KeyCode.DIGIT4, KeyCode.DIGIT5};
+        for (int i = 0; i < digits.length; i++) {
+            workspace(robot, digits[i], i + 1);
+            assertTrue(hidden.get(i).isMade(), "Ctrl+" + (i + 2) + " makes its workspace");
+            assertTrue(window.workspaces.getTabs().get(i + 1).getContent() == hidden.get(i).get(), "and shows it");
+            if (hidden.get(i).get() instanceof WorkspacePane w) {
+                assertTrue(w.model() == window.modelProperty().get(), w.getId() + " has the loaded model");
+                assertFalse(w.run.isDisabled(), w.getId() + " can run on it");
+            }
+        }
+    }
+
+    @Test
     void headsWorkspaceShowsTheEngineScores(FxRobot robot) throws Exception {
         WindowDriver d = new WindowDriver(robot, window);
         d.waitForModel();
         setPrompt(robot, PROMPT);
         workspace(robot, KeyCode.DIGIT2, 1);
-        HeadsWorkspace ws = window.heads;
+        HeadsWorkspace ws = window.heads();
         runAndWait(robot, d, ws, "the head analysis");
 
         LoadedModel ref = ModelLoader.load(model, null);
@@ -162,7 +185,7 @@ class WorkspacesTest {
         WindowDriver d = new WindowDriver(robot, window);
         d.waitForModel();
         workspace(robot, KeyCode.DIGIT3, 2);
-        ContextWorkspace ws = window.context;
+        ContextWorkspace ws = window.context();
         Path text = dir.resolve("text.txt");
         Files.writeString(text, "the cat sat on the mat. ".repeat(20));
         robot.interact(() -> {
@@ -236,7 +259,7 @@ class WorkspacesTest {
         WindowDriver d = new WindowDriver(robot, window);
         d.waitForModel();
         workspace(robot, KeyCode.DIGIT3, 2);
-        ContextWorkspace ws = window.context;
+        ContextWorkspace ws = window.context();
         Path text = dir.resolve("long.txt");
         Files.writeString(text, "the cat sat on the mat. ".repeat(2000));
         robot.interact(() -> {
@@ -263,7 +286,7 @@ class WorkspacesTest {
         d.waitForModel();
         setPrompt(robot, "the cat sat");
         workspace(robot, KeyCode.DIGIT4, 3);
-        RoutingWorkspace ws = window.routing;
+        RoutingWorkspace ws = window.routing();
         robot.interact(() -> {
             ws.policy.getEditor().setText("random:p=0.5");
             ws.policy.setValue("random:p=0.5");
