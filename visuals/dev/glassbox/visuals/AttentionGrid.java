@@ -46,6 +46,7 @@ public final class AttentionGrid extends GridPane {
     private int selCol;
     private Palette palette = Palette.VIRIDIS;
     private OpenHandler onOpen = (r, c, m) -> { };
+    private java.util.function.BiPredicate<Integer, Integer> marked = (r, c) -> false;
 
     public AttentionGrid() {
         getStyleClass().add("attention-grid");
@@ -76,6 +77,28 @@ public final class AttentionGrid extends GridPane {
     public StackPane cell(int row, int col) { return cells.get(row).get(col); }
 
     private List<String> columnLabels = List.of();
+
+    /**
+     * Marks the cells for which {@code marked.test(row, column)} holds with a cross in the corner (say, heads that
+     * are ablated); the marks follow later data until replaced.
+     */
+    public void setMarked(java.util.function.BiPredicate<Integer, Integer> marked) {
+        this.marked = marked;
+        applyMarks();
+    }
+
+    /** Whether cell (row, col) carries the mark. */
+    public boolean isMarked(int row, int col) {
+        return cells.get(row).get(col).getChildren().get(1).isVisible();
+    }
+
+    private void applyMarks() {
+        for (int r = 0; r < cells.size(); r++) {
+            for (int c = 0; c < cells.get(r).size(); c++) {
+                cells.get(r).get(c).getChildren().get(1).setVisible(marked.test(r, c));
+            }
+        }
+    }
 
     /** Shows {@code rows} under {@code columnLabels}; rebuilds nodes only when the shape changes. */
     public void setRows(List<String> columnLabels, List<GridRow> newRows) {
@@ -118,7 +141,12 @@ public final class AttentionGrid extends GridPane {
             add(l, 0, r + 1);
             List<StackPane> line = new ArrayList<>();
             for (int c = 0; c < columnLabels.size(); c++) {
-                StackPane cell = new StackPane(new ImageView());
+                Label mark = new Label("\u2715");
+                mark.setStyle("-fx-text-fill: #ff5a5a; -fx-font-weight: bold; -fx-font-size: 11px;");
+                mark.setMouseTransparent(true);
+                mark.setVisible(false);
+                StackPane cell = new StackPane(new ImageView(), mark);
+                StackPane.setAlignment(mark, Pos.TOP_RIGHT);
                 cell.setAlignment(Pos.CENTER);
                 cell.setMinSize(THUMB + 6, THUMB + 6);
                 cell.getStyleClass().add("grid-cell");
@@ -135,6 +163,7 @@ public final class AttentionGrid extends GridPane {
             }
             cells.add(line);
         }
+        applyMarks();
         selRow = Math.min(selRow, Math.max(0, rows.size() - 1));
         selCol = Math.min(selCol, Math.max(0, columnLabels.size() - 1));
         select(selRow, selCol);

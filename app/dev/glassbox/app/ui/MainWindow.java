@@ -177,6 +177,7 @@ public final class MainWindow extends BorderPane {
         });
         seq2seq.busyProperty().addListener((o, a, b) -> updateEnabled());
         ablation.setProperty().addListener((o, a, b) -> {
+            explorer.grid.setMarked(b::contains); // rows are layers, columns heads (rollout and mean never match)
             if (!(a.isEmpty() && b.isEmpty())) {
                 rerunWithAblation();
             }

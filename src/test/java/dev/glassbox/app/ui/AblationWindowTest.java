@@ -116,6 +116,9 @@ class AblationWindowTest {
         RunOutcome ablated = window.lastRunProperty().get();
         assertArrayEquals(expected.tokens(), ablated.tokens(), "the window generates what the engine generates without the heads");
         assertFalse(java.util.Arrays.equals(clean.tokens(), ablated.tokens()), "the story changes without the two heads");
+        var grid = window.explorer.grid;
+        assertTrue(grid.isMarked(1, 1) && grid.isMarked(2, 3), "the Explore grid marks the ablated heads");
+        assertFalse(grid.isMarked(1, 2) || grid.isMarked(0, 0) || grid.isMarked(2, 4), "and no other cell (4 = mean)");
         Trace refTrace = Trace.of(steps);
         float[][] pattern = refTrace.attentionPattern(3).orElseThrow()[1];
         float[][] shown = ablated.trace().attentionPattern(3).orElseThrow()[1];
@@ -162,6 +165,7 @@ class AblationWindowTest {
         assertArrayEquals(clean.tokens(), window.lastRunProperty().get().tokens(), "the clean output is back");
         d.waitFor("the clean Heads analysis", () -> !ws.busy() && ws.ablation.getText().isEmpty());
         assertFalse(ws.overview.marked(1, 1));
+        assertFalse(window.explorer.grid.isMarked(1, 1) || window.explorer.grid.isMarked(2, 3), "grid marks cleared");
         assertFalse(ws.ablate.isSelected());
     }
 }
