@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -31,14 +29,8 @@ import dev.glassbox.engine.trace.TraceListener;
 class AblateCommandsTest {
     private static final Path MODEL = Path.of("sample-models/tiny-stories-grammar");
 
-    private record Result(int code, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = GlassboxCli.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new Result(code, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
@@ -47,7 +39,7 @@ class AblateCommandsTest {
         Path file = out.resolve("text.txt");
         Files.writeString(file, text);
         Path dir = out.resolve("heads");
-        Result r = run("heads", "--model", MODEL.toString(), "--text-file", file.toString(), "--ablate", "2.1,0.3",
+        CliRun r = run("heads", "--model", MODEL.toString(), "--text-file", file.toString(), "--ablate", "2.1,0.3",
                 "--ablation", "none", "--out", dir.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("ablated L0H3, L2H1 (zero)"), r.out());
@@ -83,7 +75,7 @@ class AblateCommandsTest {
 
     @Test
     void generateRemovesTheHeadsWhileGenerating() throws Exception {
-        Result r = run("generate", "--model", MODEL.toString(), "--prompt", "Once upon a time", "--steps", "24",
+        CliRun r = run("generate", "--model", MODEL.toString(), "--prompt", "Once upon a time", "--steps", "24",
                 "--ablate", "0.0,0.1,0.2,0.3", "--json");
         assertEquals(0, r.code(), r.err());
         JsonNode o = new ObjectMapper().readTree(r.out());
@@ -107,14 +99,14 @@ class AblateCommandsTest {
 
     @Test
     void badHeadSpecsGetTheAllowedRange(@TempDir Path out) {
-        Result head = run("heads", "--model", MODEL.toString(), "--ablate", "1.9", "--out", out.toString());
+        CliRun head = run("heads", "--model", MODEL.toString(), "--ablate", "1.9", "--out", out.toString());
         assertEquals(2, head.code());
         assertTrue(head.err().contains("head 9 outside 0..3 in layer 1"), head.err());
-        Result layer = run("generate", "--model", MODEL.toString(), "--ablate", "1.0,4.0", "--steps", "2");
+        CliRun layer = run("generate", "--model", MODEL.toString(), "--ablate", "1.0,4.0", "--steps", "2");
         assertTrue(layer.err().contains("layer 4 outside 0..3"), layer.err());
-        Result form = run("generate", "--model", MODEL.toString(), "--ablate", "1:2", "--steps", "2");
+        CliRun form = run("generate", "--model", MODEL.toString(), "--ablate", "1:2", "--steps", "2");
         assertTrue(form.err().contains("bad head '1:2': write LAYER.HEAD"), form.err());
-        Result mode = run("heads", "--model", MODEL.toString(), "--ablate", "1.0", "--ablation-mode", "half",
+        CliRun mode = run("heads", "--model", MODEL.toString(), "--ablate", "1.0", "--ablation-mode", "half",
                 "--out", out.toString());
         assertTrue(mode.err().contains("--ablation-mode must be zero or mean, got 'half'"), mode.err());
     }

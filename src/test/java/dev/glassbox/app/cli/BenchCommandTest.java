@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -23,27 +21,20 @@ import dev.glassbox.testing.SharedData;
 
 /** make-random and bench through the CLI, on the tiny shape (no timing asserted). */
 class BenchCommandTest {
-
-    record Run(int code, String out, String err) {
-    }
-
-    private static Run cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = GlassboxCli.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new Run(code, out.toString(), err.toString());
+    private static CliRun cli(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
     void benchJsonReportsEveryKey(@TempDir Path dir) throws Exception {
         Path model = dir.resolve("tiny.bin");
-        assertEquals(0, cli("make-random", "--shape", "tiny", "--out", model.toString()).code);
-        Run r = cli("bench", "--model", model.toString(), "--threads", "2", "--steps", "12", "--warmup", "0", "--json");
-        assertEquals(0, r.code, r.err);
-        JsonNode o = new ObjectMapper().readTree(r.out);
+        assertEquals(0, cli("make-random", "--shape", "tiny", "--out", model.toString()).code());
+        CliRun r = cli("bench", "--model", model.toString(), "--threads", "2", "--steps", "12", "--warmup", "0", "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode o = new ObjectMapper().readTree(r.out());
         for (String key : new String[] {"decode_tokens_per_s", "decode_tokens_per_s_with_attention",
                 "prefill_tokens_per_s", "peak_rss_mb"}) {
-            assertTrue(o.has(key), "missing " + key + " in " + r.out);
+            assertTrue(o.has(key), "missing " + key + " in " + r.out());
             assertTrue(o.get(key).isNumber(), key + " is not a number");
         }
         assertTrue(o.get("decode_tokens_per_s").asDouble() > 0);
@@ -55,20 +46,20 @@ class BenchCommandTest {
     void benchTableAndSampledDecodeRun(@TempDir Path dir) throws Exception {
         Path model = dir.resolve("tiny.bin");
         cli("make-random", "--shape", "tiny", "--out", model.toString(), "--seed", "5");
-        Run r = cli("bench", "--model", model.toString(), "--threads", "1", "--steps", "6", "--warmup", "0",
+        CliRun r = cli("bench", "--model", model.toString(), "--threads", "1", "--steps", "6", "--warmup", "0",
                 "--temperature", "1.0", "--seed", "42");
-        assertEquals(0, r.code, r.err);
-        assertTrue(r.out.contains("decode t/s") && r.out.contains("tiny.bin"), r.out);
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("decode t/s") && r.out().contains("tiny.bin"), r.out());
     }
 
     @Test
     void benchRejectsBadInputWithAMessage(@TempDir Path dir) {
-        Run missing = cli("bench", "--model", dir.resolve("absent.bin").toString());
-        assertEquals(2, missing.code);
-        assertTrue(missing.err.contains("absent.bin"), missing.err);
-        Run unknown = cli("make-random", "--shape", "stories7B", "--out", dir.resolve("x.bin").toString());
-        assertEquals(2, unknown.code);
-        assertTrue(unknown.err.contains("unknown shape 'stories7B'"), unknown.err);
+        CliRun missing = cli("bench", "--model", dir.resolve("absent.bin").toString());
+        assertEquals(2, missing.code());
+        assertTrue(missing.err().contains("absent.bin"), missing.err());
+        CliRun unknown = cli("make-random", "--shape", "stories7B", "--out", dir.resolve("x.bin").toString());
+        assertEquals(2, unknown.code());
+        assertTrue(unknown.err().contains("unknown shape 'stories7B'"), unknown.err());
     }
 
     @Test
@@ -89,7 +80,7 @@ class BenchCommandTest {
     void makeRandomStories15mLoadsWithTheModelLoader(@TempDir Path dir) throws Exception {
         Path tok = SharedData.require("models/llama2c-tokenizer/tokenizer.bin");
         Path model = dir.resolve("s15m.bin");
-        assertEquals(0, cli("make-random", "--shape", "stories15M", "--out", model.toString()).code);
+        assertEquals(0, cli("make-random", "--shape", "stories15M", "--out", model.toString()).code());
         // Karpathy's stories15M.bin has exactly this size in the same v0 layout
         assertEquals(60_816_028L, Files.size(model));
         LoadedModel m = ModelLoader.load(model, tok, Parallel.SERIAL);

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -20,21 +18,14 @@ import dev.glassbox.engine.trace.Capture;
 
 /** The command line as a user meets it: help, clear one-line errors, and the encoder command. */
 class CliBasicsTest {
-
-    record Run(int code, String out, String err) {
-    }
-
-    static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = GlassboxCli.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new Run(code, out.toString(), err.toString());
+    static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
     void everyCommandHasHelp() {
         for (String c : new String[] {"generate", "encode", "inspect", "score", "trace", "context-compare", "context-sweep", "routes", "heads", "train", "bench", "make-random", "export-gguf"}) {
-            Run r = run(c, "--help");
+            CliRun r = run(c, "--help");
             assertEquals(0, r.code(), c);
             assertTrue(r.out().contains("Usage: glassbox " + c), c + ": " + r.out());
         }
@@ -42,7 +33,7 @@ class CliBasicsTest {
 
     @Test
     void missingModelIsOneClearLineWithoutAStackTrace() {
-        Run r = run("generate", "--model", "/no/such/model.bin", "--prompt", "hi");
+        CliRun r = run("generate", "--model", "/no/such/model.bin", "--prompt", "hi");
         assertEquals(2, r.code());
         assertEquals("error: /no/such/model.bin: no such model file or folder", r.err().strip());
     }
@@ -51,7 +42,7 @@ class CliBasicsTest {
     void garbageFileIsNamedWithTheProblem(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("junk.bin");
         Files.write(f, new byte[] {1, 2, 3});
-        Run r = run("inspect", "--model", f.toString());
+        CliRun r = run("inspect", "--model", f.toString());
         assertEquals(2, r.code());
         assertTrue(r.err().startsWith("error: junk.bin: "), r.err());
         assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
@@ -59,7 +50,7 @@ class CliBasicsTest {
 
     @Test
     void encodeRunsTheBundledMiniLm() throws Exception {
-        Run r = run("encode", "--text", "Attention is all you need.", "--json");
+        CliRun r = run("encode", "--text", "Attention is all you need.", "--json");
         assertEquals(0, r.code(), r.err());
         JsonNode o = new ObjectMapper().readTree(r.out());
         LoadedModel m = OnnxModels.loadBundledMiniLm();
@@ -76,14 +67,14 @@ class CliBasicsTest {
 
     @Test
     void encodeRefusesEmptyText() {
-        Run r = run("encode", "--text", "  ");
+        CliRun r = run("encode", "--text", "  ");
         assertEquals(2, r.code());
         assertEquals("error: the text is empty: nothing to encode", r.err().strip());
     }
 
     @Test
     void exportGgufWritesAFileThatLoadsBackWithTheSameOutputs(@TempDir Path dir) throws Exception {
-        Run r = run("export-gguf", "--model", "sample-models/tiny-stories-grammar", "--out", dir.resolve("s.gguf").toString());
+        CliRun r = run("export-gguf", "--model", "sample-models/tiny-stories-grammar", "--out", dir.resolve("s.gguf").toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("holds the weights only"), r.out());
         LoadedModel a = dev.glassbox.engine.format.ModelLoader.load(Path.of("sample-models/tiny-stories-grammar"), null);
@@ -99,7 +90,7 @@ class CliBasicsTest {
             float[] lb = sb.forward(ids[p], p);
             for (int i = 0; i < la.length; i++) assertEquals(la[i], lb[i], 1e-5f, "logit " + i + " at " + p);
         }
-        Run bad = run("export-gguf", "--model", "minilm", "--out", dir.resolve("m.gguf").toString());
+        CliRun bad = run("export-gguf", "--model", "minilm", "--out", dir.resolve("m.gguf").toString());
         assertEquals(2, bad.code());
     }
 }

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,22 +18,15 @@ import dev.glassbox.testing.SharedData;
 
 @Tag("shared-data")
 class HeadsCommandTest {
-
-    private record Result(int code, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = GlassboxCli.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new Result(code, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
     void writesEveryTableRolesAndManifest(@TempDir Path out) throws Exception {
         Path dir = SharedData.require("models/stories260K");
         Path text = SharedData.require("corpora/tinystories_sample.txt");
-        Result r = run("heads", "--model", dir.resolve("stories260K.bin").toString(),
+        CliRun r = run("heads", "--model", dir.resolve("stories260K.bin").toString(),
                 "--tokenizer", dir.resolve("tok512.bin").toString(), "--text-file", text.toString(),
                 "--max-tokens", "64", "--ablation", "mean", "--cross-layer", "--out", out.toString());
         assertEquals(0, r.code(), r.err());
@@ -75,14 +66,14 @@ class HeadsCommandTest {
     void badInputsGetOneLineErrors(@TempDir Path out) throws Exception {
         Path dir = SharedData.require("models/stories260K");
         String model = dir.resolve("stories260K.bin").toString();
-        Result missing = run("heads", "--model", model, "--text-file", out.resolve("nope.txt").toString(), "--out", out.toString());
+        CliRun missing = run("heads", "--model", model, "--text-file", out.resolve("nope.txt").toString(), "--out", out.toString());
         assertEquals(2, missing.code());
         assertTrue(missing.err().contains("nope.txt"), missing.err());
-        Result mode = run("heads", "--model", model, "--ablation", "half", "--out", out.toString());
+        CliRun mode = run("heads", "--model", model, "--ablation", "half", "--out", out.toString());
         assertEquals(2, mode.code());
         assertTrue(mode.err().contains("--ablation must be zero, mean or none"), mode.err());
         Files.writeString(out.resolve("empty.txt"), "");
-        Result empty = run("heads", "--model", model, "--text-file", out.resolve("empty.txt").toString(), "--out", out.toString());
+        CliRun empty = run("heads", "--model", model, "--text-file", out.resolve("empty.txt").toString(), "--out", out.toString());
         assertEquals(2, empty.code());
         assertTrue(empty.err().contains("empty.txt") && empty.err().contains("tokens"), empty.err());
     }

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -30,21 +28,15 @@ class TraceCommandTest {
     @TempDir
     Path dir;
 
-    record Run(int code, String out, String err) {
-    }
-
-    private static Run cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = GlassboxCli.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new Run(code, out.toString(), err.toString());
+    private static CliRun cli(String... args) {
+        return CliRun.of(args);
     }
 
     private static String model() {
         return SharedData.require("models/stories260K/stories260K.bin").toString();
     }
 
-    private Run trace(String prompt, String hooks, String... extra) {
+    private CliRun trace(String prompt, String hooks, String... extra) {
         String tok = SharedData.require("models/stories260K/tok512.bin").toString();
         List<String> args = new java.util.ArrayList<>(List.of("trace", "--model", model(), "--tokenizer", tok,
                 "--prompt", prompt, "--hooks", hooks, "--out", dir.resolve("out").toString(), "--threads", "1"));
@@ -54,7 +46,7 @@ class TraceCommandTest {
 
     @Test
     void patternIsCausalStochasticAndEqualsSoftmaxOfCapturedQueriesAndKeys() throws Exception {
-        Run r = trace(PROMPT, "blocks.0.attn.pattern,blocks.0.attn.q,blocks.0.attn.k", "--csv");
+        CliRun r = trace(PROMPT, "blocks.0.attn.pattern,blocks.0.attn.q,blocks.0.attn.k", "--csv");
         assertEquals(0, r.code(), r.err());
         Path out = dir.resolve("out");
         JsonNode manifest = new ObjectMapper().readTree(out.resolve("manifest.json").toFile());
@@ -118,7 +110,7 @@ class TraceCommandTest {
     @Test
     void numpyAgreesOnShapeCausalityAndTheRecomputedPattern() throws Exception {
         Numpy.assumeAvailable();
-        Run r = trace(PROMPT, "blocks.3.attn.*", "--steps", "5");
+        CliRun r = trace(PROMPT, "blocks.3.attn.*", "--steps", "5");
         assertEquals(0, r.code(), r.err());
         List<String> out = Numpy.run("""
                 import numpy as np, sys, json
@@ -150,7 +142,7 @@ class TraceCommandTest {
 
     @Test
     void emptyPromptIsAClearErrorAndWritesNothing() {
-        Run r = trace("", "blocks.0.attn.pattern");
+        CliRun r = trace("", "blocks.0.attn.pattern");
         assertEquals(2, r.code());
         assertTrue(r.err().startsWith("error: the prompt is empty"), r.err());
         assertTrue(r.err().contains("no run was started"), r.err());
@@ -159,7 +151,7 @@ class TraceCommandTest {
 
     @Test
     void promptLongerThanTheContextIsAClearErrorAndWritesNothing() {
-        Run r = trace("Once upon a time there was a dog. ".repeat(80), "blocks.0.attn.pattern");
+        CliRun r = trace("Once upon a time there was a dog. ".repeat(80), "blocks.0.attn.pattern");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("context holds 512 positions; nothing was traced, shorten the prompt"), r.err());
         assertFalse(r.err().contains("Exception"), r.err());
@@ -169,14 +161,14 @@ class TraceCommandTest {
     @Test
     void outputPathThatIsAFileIsRefused() throws Exception {
         Files.writeString(dir.resolve("out"), "x");
-        Run r = trace(PROMPT, "blocks.0.attn.pattern");
+        CliRun r = trace(PROMPT, "blocks.0.attn.pattern");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("exists and is not a folder"), r.err());
     }
 
     @Test
     void hooksMatchingNothingAreRefused() {
-        Run r = trace(PROMPT, "blocks.9.attn.pattern");
+        CliRun r = trace(PROMPT, "blocks.9.attn.pattern");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("matches no hook of stories260K.bin (5 layers)"), r.err());
     }
