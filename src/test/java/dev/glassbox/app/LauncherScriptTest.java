@@ -17,8 +17,6 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.DisabledOnOs;
-import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -26,7 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
  * than the jar, a library or the JDK, loads it otherwise, and leaves command-line commands alone. Runs the real
  * script against a fake JDK whose {@code java} writes down its arguments (and the cache, as the real JVM does).
  */
-@DisabledOnOs(value = OS.WINDOWS, disabledReason = "the launcher is a bash script")
 class LauncherScriptTest {
     private static final Instant BUILT = Instant.parse("2026-01-01T00:00:00Z");
 
