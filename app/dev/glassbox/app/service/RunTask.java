@@ -88,10 +88,9 @@ public final class RunTask extends Task<RunOutcome> {
         if (ablated.isEmpty()) {
             m.encoder().encode(ids, null, cap);
         } else if (m.model() instanceof BertModel bert) {
-            bert.encode(ids, null, cap, ablated.intervention(m.config()));
-            if (ids.length >= 2) {
-                change = EncoderHeads.change(bert, EncoderHeads.capture(bert, ids), ablated);
-            }
+            float[][] hidden = bert.encode(ids, null, cap, ablated.intervention(m.config()));
+            float[][] clean = bert.encode(ids, null, Capture.none(m.config().layers()), Intervention.NONE);
+            change = EncoderHeads.SetChange.between(ablated, clean, hidden);
         } else {
             throw new IllegalArgumentException("heads can be ablated in BERT encoders only; " + m.name() + " is not one");
         }

@@ -96,6 +96,11 @@ public final class EncoderHeads {
      * @param embeddingCosine cosine between the clean and ablated mean-pooled sentence embeddings
      */
     public record SetChange(HeadSet set, double hiddenChange, double embeddingCosine) implements HeadSet.Outcome {
+        /** The change from the clean last hidden states [T][dim] to those encoded with {@code set} ablated. */
+        public static SetChange between(HeadSet set, float[][] clean, float[][] ablated) {
+            return new SetChange(set, meanSquaredChange(clean, ablated),
+                    1 - cosineDistance(meanPool(clean), meanPool(ablated)));
+        }
     }
 
     /** Ablates every head of {@code set}, restarting at its lowest layer from the clean run's residual. */
@@ -106,8 +111,7 @@ public final class EncoderHeads {
         int first = set.lowestLayer();
         float[][] a = model.encodeFrom(first, clean.run().residuals()[first], Capture.none(model.config().layers()),
                 set.intervention(model.config()));
-        return new SetChange(set, meanSquaredChange(clean.hidden(), a),
-                1 - cosineDistance(meanPool(clean.hidden()), meanPool(a)));
+        return SetChange.between(set, clean.hidden(), a);
     }
 
     /** Ablates head (layer, head), restarting at its layer from the clean run, and measures what changed. */
