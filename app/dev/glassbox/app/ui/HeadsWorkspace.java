@@ -249,7 +249,7 @@ final class HeadsWorkspace extends WorkspacePane {
                     + (set.isEmpty() ? "" : " with " + set.label() + " ablated") + "\u2026", -1, 1);
             HeadReport r = analyse(m, tokens, set);
             if (p.cancelled()) throw new java.util.concurrent.CancellationException();
-            return set.isEmpty() ? clean(m, tokens, r) : ablatedAnalysis(m, tokens, set, r);
+            return set.isEmpty() ? clean(r) : ablatedAnalysis(m, tokens, set, r);
         }, a -> {
             analysis = a;
             report = a.report();
@@ -264,15 +264,12 @@ final class HeadsWorkspace extends WorkspacePane {
         });
     }
 
-    private static Analysis clean(LoadedModel m, int[] tokens, HeadReport r) {
-        CapturedRun run = m.model() instanceof BertModel bert ? EncoderHeads.capture(bert, tokens).run()
-                : CapturedRun.of(m.decoder(), tokens);
-        return new Analysis(HeadSet.empty(), r, run, run, null, null);
+    private static Analysis clean(HeadReport r) {
+        return new Analysis(HeadSet.empty(), r, r.run(), r.run(), null, null);
     }
 
-    /** The clean and ablated runs and what the set changed: restart-from-layer for encoders, a full re-run for decoders. */
+    /** The clean run beside the analysis's ablated one, and what the set changed (encoders: restart from the lowest layer). */
     private static Analysis ablatedAnalysis(LoadedModel m, int[] tokens, HeadSet set, HeadReport r) {
-        var iv = set.intervention(m.config());
         if (m.model() instanceof BertModel bert) {
             EncoderHeads.EncoderRun clean = EncoderHeads.capture(bert, tokens);
             EncoderHeads.Change one = null;
@@ -281,12 +278,11 @@ final class HeadsWorkspace extends WorkspacePane {
                 one = EncoderHeads.change(bert, clean, h.layer(), h.head(), HeadAblation.replacement(set.mode(),
                         set.means(), h.layer(), h.head(), m.config().headDim()));
             }
-            return new Analysis(set, r, clean.run(), EncoderHeads.capture(bert, tokens, iv).run(),
-                    EncoderHeads.change(bert, clean, set), one);
+            return new Analysis(set, r, clean.run(), r.run(), EncoderHeads.change(bert, clean, set), one);
         }
         CapturedRun clean = CapturedRun.of(m.decoder(), tokens);
-        return new Analysis(set, r, clean, CapturedRun.of(m.decoder(), tokens, iv),
-                HeadAblation.ablate(m.decoder(), tokens, clean.outcome(), set, 5), null);
+        return new Analysis(set, r, clean, r.run(), HeadAblation.setEffect(set, clean.outcome(), r.run().outcome(), 5),
+                null);
     }
 
     private List<String> headLabels(int layerIndex, int heads) {

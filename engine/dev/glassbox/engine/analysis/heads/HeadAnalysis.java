@@ -238,7 +238,7 @@ public final class HeadAnalysis {
         }
         times.put("total", millis(t0));
         return new HeadReport(tokens.clone(), run.outcome(), tables, WeightOrthogonality.sharedKeyValue(c), rows,
-                penalties, disagreement, probe, effects, times);
+                penalties, disagreement, probe, effects, times, run);
     }
 
     /**

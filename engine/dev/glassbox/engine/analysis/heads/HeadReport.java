@@ -14,10 +14,13 @@ import java.util.Map;
  * @param probeTokens   the repeated-random-tokens probe used for prefix matching (empty when not run)
  * @param ablations     one effect per head in (layer, head) order (empty when not run)
  * @param timingsMillis wall time of each stage
+ * @param run           the captured run the behaviour scores read (patterns, head outputs, residuals), under the
+ *                      analysis's ablated heads if any
  */
 public record HeadReport(int[] tokens, RunOutcome clean, List<HeadTable> tables, boolean[][] sharedKv,
                          List<Row> rows, Map<String, double[]> penalties, double[] disagreement,
-                         int[] probeTokens, List<HeadAblation.Effect> ablations, Map<String, Double> timingsMillis) {
+                         int[] probeTokens, List<HeadAblation.Effect> ablations, Map<String, Double> timingsMillis,
+                         CapturedRun run) {
 
     /**
      * Per-head scores.
