@@ -8,22 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.UUID;
-import java.util.prefs.Preferences;
 
-import javafx.scene.Scene;
 import javafx.scene.input.KeyCode;
 import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
+
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
-import dev.glassbox.app.service.ModelCatalog;
-import dev.glassbox.app.service.RecentModels;
 import dev.glassbox.app.service.RunOutcome;
 import dev.glassbox.engine.analysis.heads.HeadAblation;
 import dev.glassbox.engine.analysis.heads.HeadSet;
@@ -41,27 +34,18 @@ import dev.glassbox.engine.trace.TraceStep;
  * them, the Explore generation re-runs with them removed (tokens, patterns and next-token diff equal to the
  * engine's), and Clear (Ctrl+Shift+A) brings back the clean output.
  */
-@ExtendWith(ApplicationExtension.class)
-class AblationWindowTest {
+class AblationWindowTest extends WindowTestBase {
     private static final Path MODEL = Path.of("sample-models/tiny-stories-grammar");
     private static final String PROMPT = "Once upon a time";
     private static final int STEPS = 16;
-    private MainWindow window;
-    private Preferences prefs;
+
+    AblationWindowTest() {
+        super(1500, 950);
+    }
 
     @Start
     void start(Stage stage) {
-        prefs = Preferences.userRoot().node("dev/glassbox/test-" + UUID.randomUUID());
-        window = new MainWindow(new ModelCatalog(List.of()), new RecentModels(prefs));
-        Scene scene = new Scene(window, 1500, 950);
-        Shortcuts.install(scene, stage, window);
-        stage.setScene(scene);
-        stage.show();
-    }
-
-    @AfterEach
-    void forgetPrefs() throws Exception {
-        prefs.removeNode();
+        show(stage);
     }
 
     /** The engine's greedy generation (the window's default sampling) with {@code iv}, and its layer-1 patterns. */

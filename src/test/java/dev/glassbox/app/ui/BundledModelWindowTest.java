@@ -4,42 +4,33 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Path;
-import java.util.UUID;
-import java.util.prefs.Preferences;
 
-import javafx.scene.Scene;
 import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
+
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 
 import dev.glassbox.app.service.ModelCatalog;
-import dev.glassbox.app.service.RecentModels;
 import dev.glassbox.app.service.RunOutcome;
 import dev.glassbox.engine.model.LoadedModel;
 import dev.glassbox.engine.tokenizer.Tokenizer;
 import dev.glassbox.engine.trace.Trace;
 
 /** What a new user sees: the window opens on the bundled default model, generates, and the views hold the trace. */
-@ExtendWith(ApplicationExtension.class)
-class BundledModelWindowTest {
-    private MainWindow window;
-    private Preferences prefs;
+class BundledModelWindowTest extends WindowTestBase {
+    BundledModelWindowTest() {
+        super(1400, 900);
+    }
 
     @Start
     void start(Stage stage) {
-        prefs = Preferences.userRoot().node("dev/glassbox/test-" + UUID.randomUUID());
-        window = new MainWindow(ModelCatalog.discover(), new RecentModels(prefs));
-        stage.setScene(new Scene(window, 1400, 900));
-        stage.show();
+        show(stage);
     }
 
-    @AfterEach
-    void forgetPrefs() throws Exception {
-        prefs.removeNode();
+    @Override
+    ModelCatalog catalog() {
+        return ModelCatalog.discover();
     }
 
     @Test

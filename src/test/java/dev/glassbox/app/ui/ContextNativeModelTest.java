@@ -5,24 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.UUID;
-import java.util.prefs.Preferences;
 
-import javafx.scene.Scene;
 import javafx.scene.input.KeyCode;
 import javafx.stage.Stage;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
 import dev.glassbox.app.service.ModelCatalog;
-import dev.glassbox.app.service.RecentModels;
 import dev.glassbox.engine.context.ContextLab;
 
 /**
@@ -30,12 +23,9 @@ import dev.glassbox.engine.context.ContextLab;
  * method next to full attention, and past the 64 trained positions the native method keeps its perplexity while
  * full attention (naive extrapolation) does not.
  */
-@ExtendWith(ApplicationExtension.class)
-class ContextNativeModelTest {
+class ContextNativeModelTest extends WindowTestBase {
     private static final Path SAMPLE = Path.of("sample-models/stories-ctx-xl");
     private static Path dir;
-    private MainWindow window;
-    private Preferences prefs;
 
     @BeforeAll
     static void copyModel() throws Exception {
@@ -46,19 +36,18 @@ class ContextNativeModelTest {
         }
     }
 
-    @Start
-    void start(Stage stage) {
-        prefs = Preferences.userRoot().node("dev/glassbox/test-" + UUID.randomUUID());
-        window = new MainWindow(new ModelCatalog(ModelCatalog.scan(dir)), new RecentModels(prefs));
-        Scene scene = new Scene(window, 1500, 950);
-        Shortcuts.install(scene, stage, window);
-        stage.setScene(scene);
-        stage.show();
+    ContextNativeModelTest() {
+        super(1500, 950);
     }
 
-    @AfterEach
-    void forgetPrefs() throws Exception {
-        prefs.removeNode();
+    @Start
+    void start(Stage stage) {
+        show(stage);
+    }
+
+    @Override
+    ModelCatalog catalog() {
+        return new ModelCatalog(ModelCatalog.scan(dir));
     }
 
     @Test

@@ -6,27 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Locale;
-import java.util.UUID;
-import java.util.prefs.Preferences;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import javafx.geometry.Point2D;
-import javafx.scene.Scene;
 import javafx.scene.input.KeyCode;
 import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
+
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
 import dev.glassbox.app.service.ModelCatalog;
 import dev.glassbox.app.service.ModelEntry;
 import dev.glassbox.app.service.ModelSource;
-import dev.glassbox.app.service.RecentModels;
 import dev.glassbox.engine.analysis.heads.EncoderHeads;
 import dev.glassbox.engine.analysis.heads.HeadAnalysis;
 import dev.glassbox.engine.analysis.heads.HeadReport;
@@ -36,34 +30,29 @@ import dev.glassbox.engine.model.BertModel;
 import dev.glassbox.engine.model.LoadedModel;
 import dev.glassbox.engine.tensor.Parallel;
 import dev.glassbox.engine.tokenizer.Tokenizer;
-import dev.glassbox.visuals.heads.ScoreGridView;
 
 /**
  * The Heads workspace on the bundled all-MiniLM-L6-v2 encoder: 12 x 12 similarity matrices per layer, the 6 x 12
  * role overview and the ablation toggle's hidden-state / embedding / next-layer-attention change, each compared
  * with the engine run independently in the test.
  */
-@ExtendWith(ApplicationExtension.class)
-class HeadsMiniLmTest {
+class HeadsMiniLmTest extends WindowTestBase {
     private static final String LABEL = "all-MiniLM-L6-v2 (encoder, bundled)";
     private static final String PROMPT = "The cat sat on the mat because the cat was tired, and the dog sat on the rug.";
-    private MainWindow window;
-    private Preferences prefs;
+
+    HeadsMiniLmTest() {
+        super(1500, 950);
+    }
 
     @Start
     void start(Stage stage) {
-        prefs = Preferences.userRoot().node("dev/glassbox/test-" + UUID.randomUUID());
-        ModelEntry miniLm = new ModelEntry(LABEL, new ModelSource.BundledMiniLm(), true, false);
-        window = new MainWindow(new ModelCatalog(List.of(miniLm)), new RecentModels(prefs));
-        Scene scene = new Scene(window, 1500, 950);
-        Shortcuts.install(scene, stage, window);
-        stage.setScene(scene);
-        stage.show();
+        show(stage);
     }
 
-    @AfterEach
-    void forgetPrefs() throws Exception {
-        prefs.removeNode();
+    @Override
+    ModelCatalog catalog() {
+        ModelEntry miniLm = new ModelEntry(LABEL, new ModelSource.BundledMiniLm(), true, false);
+        return new ModelCatalog(List.of(miniLm));
     }
 
     /** Float noise between two runs of the same forward (lane order after JIT), far below any real difference. */

@@ -7,23 +7,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.UUID;
-import java.util.prefs.Preferences;
 
-import javafx.scene.Scene;
 import javafx.scene.input.KeyCode;
 import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
+
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
-import dev.glassbox.app.service.ModelCatalog;
-import dev.glassbox.app.service.RecentModels;
 import dev.glassbox.engine.analysis.heads.HeadAblation;
 import dev.glassbox.engine.analysis.heads.HeadAnalysis;
 import dev.glassbox.engine.analysis.heads.HeadSlices;
@@ -41,25 +34,16 @@ import dev.glassbox.testing.SharedData;
  * export writes CSV + NPY + manifest, all checked against the engine.
  */
 @Tag("shared-data")
-@ExtendWith(ApplicationExtension.class)
-class HeadsStories260kTest {
+class HeadsStories260kTest extends WindowTestBase {
     private static final String PROMPT = "Once upon a time, there was a little girl named Lily. She liked to play with her ball.";
-    private MainWindow window;
-    private Preferences prefs;
+
+    HeadsStories260kTest() {
+        super(1500, 950);
+    }
 
     @Start
     void start(Stage stage) {
-        prefs = Preferences.userRoot().node("dev/glassbox/test-" + UUID.randomUUID());
-        window = new MainWindow(new ModelCatalog(List.of()), new RecentModels(prefs));
-        Scene scene = new Scene(window, 1500, 950);
-        Shortcuts.install(scene, stage, window);
-        stage.setScene(scene);
-        stage.show();
-    }
-
-    @AfterEach
-    void forgetPrefs() throws Exception {
-        prefs.removeNode();
+        show(stage);
     }
 
     private static void waitRun(WindowDriver d, WorkspacePane ws, int before, String what) throws Exception {

@@ -13,22 +13,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.UUID;
-import java.util.prefs.Preferences;
-
-import javax.imageio.ImageIO;
 
 import javafx.geometry.Point2D;
-import javafx.scene.Scene;
 import javafx.scene.image.ImageView;
 import javafx.scene.input.KeyCode;
 import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
+
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
@@ -41,15 +34,14 @@ import dev.glassbox.testing.TinyLlama2c;
 import dev.glassbox.visuals.AttentionMatrix;
 import dev.glassbox.visuals.ColorScale;
 
+import javax.imageio.ImageIO;
+
 /** The real main window on a tiny random llama2.c checkpoint written by the test, driven through TestFX. */
-@ExtendWith(ApplicationExtension.class)
-class MainWindowTest {
+class MainWindowTest extends WindowTestBase {
     private static final String PROMPT = "the cat sat on the mat";
     private static final int STEPS = 6;
     private static Path dir;
     private static Path model;
-    private MainWindow window;
-    private Preferences prefs;
 
     @BeforeAll
     static void writeModel() throws Exception {
@@ -57,19 +49,18 @@ class MainWindowTest {
         model = TinyLlama2c.write(dir.resolve("tiny"), 7);
     }
 
-    @Start
-    void start(Stage stage) {
-        prefs = Preferences.userRoot().node("dev/glassbox/test-" + UUID.randomUUID());
-        window = new MainWindow(new ModelCatalog(ModelCatalog.scan(dir.resolve("tiny"))), new RecentModels(prefs));
-        Scene scene = new Scene(window, 1400, 900);
-        Shortcuts.install(scene, stage, window);
-        stage.setScene(scene);
-        stage.show();
+    MainWindowTest() {
+        super(1400, 900);
     }
 
-    @AfterEach
-    void forgetPrefs() throws Exception {
-        prefs.removeNode();
+    @Start
+    void start(Stage stage) {
+        show(stage);
+    }
+
+    @Override
+    ModelCatalog catalog() {
+        return new ModelCatalog(ModelCatalog.scan(dir.resolve("tiny")));
     }
 
     @Test

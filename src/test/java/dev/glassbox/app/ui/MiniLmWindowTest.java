@@ -5,22 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import java.util.UUID;
-import java.util.prefs.Preferences;
 
-import javafx.scene.Scene;
 import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
+
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 
 import dev.glassbox.app.service.ModelCatalog;
 import dev.glassbox.app.service.ModelEntry;
 import dev.glassbox.app.service.ModelSource;
-import dev.glassbox.app.service.RecentModels;
 import dev.glassbox.app.service.RunOutcome;
 import dev.glassbox.engine.format.onnx.OnnxModels;
 import dev.glassbox.engine.model.LoadedModel;
@@ -31,24 +25,22 @@ import dev.glassbox.engine.trace.Trace;
 import dev.glassbox.engine.trace.TraceStep;
 
 /** The bundled all-MiniLM-L6-v2 encoder in the explorer: Encode fills 6 x 12 bidirectional maps. */
-@ExtendWith(ApplicationExtension.class)
-class MiniLmWindowTest {
+class MiniLmWindowTest extends WindowTestBase {
     private static final String LABEL = "all-MiniLM-L6-v2 (encoder, bundled)";
-    private MainWindow window;
-    private Preferences prefs;
+
+    MiniLmWindowTest() {
+        super(1400, 900);
+    }
 
     @Start
     void start(Stage stage) {
-        prefs = Preferences.userRoot().node("dev/glassbox/test-" + UUID.randomUUID());
-        ModelEntry miniLm = new ModelEntry(LABEL, new ModelSource.BundledMiniLm(), true, false);
-        window = new MainWindow(new ModelCatalog(List.of(miniLm)), new RecentModels(prefs));
-        stage.setScene(new Scene(window, 1400, 900));
-        stage.show();
+        show(stage);
     }
 
-    @AfterEach
-    void forgetPrefs() throws Exception {
-        prefs.removeNode();
+    @Override
+    ModelCatalog catalog() {
+        ModelEntry miniLm = new ModelEntry(LABEL, new ModelSource.BundledMiniLm(), true, false);
+        return new ModelCatalog(List.of(miniLm));
     }
 
     @Test

@@ -8,24 +8,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.UUID;
-import java.util.prefs.Preferences;
 
 import javafx.geometry.Point2D;
-import javafx.scene.Scene;
 import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
+
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
 import dev.glassbox.app.service.ModelCatalog;
 import dev.glassbox.app.service.ModelEntry;
 import dev.glassbox.app.service.ModelSource;
-import dev.glassbox.app.service.RecentModels;
 import dev.glassbox.app.service.RunOutcome;
 import dev.glassbox.engine.format.ModelLoader;
 import dev.glassbox.engine.model.LoadedModel;
@@ -38,30 +32,25 @@ import dev.glassbox.visuals.routing.RouteLanesView;
  * the expert flow of moe-stories equal the engine's; they follow a generation live; random-routing-stories opens
  * with its trained policy.
  */
-@ExtendWith(ApplicationExtension.class)
-class RoutingExpertsWindowTest {
+class RoutingExpertsWindowTest extends WindowTestBase {
     static final Path MOE = Path.of("sample-models/moe-stories");
     static final Path RANDOM = Path.of("sample-models/random-routing-stories");
     static final String PROMPT = "Once upon a time, Tom";
-    private MainWindow window;
-    private Preferences prefs;
+
+    RoutingExpertsWindowTest() {
+        super(1500, 950);
+    }
 
     @Start
     void start(Stage stage) {
-        prefs = Preferences.userRoot().node("dev/glassbox/test-" + UUID.randomUUID());
-        window = new MainWindow(new ModelCatalog(List.of(
-                new ModelEntry("moe-stories", new ModelSource.OnDisk(MOE, null), true, true),
-                new ModelEntry("random-routing-stories", new ModelSource.OnDisk(RANDOM, null), true, true))),
-                new RecentModels(prefs));
-        Scene scene = new Scene(window, 1500, 950);
-        Shortcuts.install(scene, stage, window);
-        stage.setScene(scene);
-        stage.show();
+        show(stage);
     }
 
-    @AfterEach
-    void forgetPrefs() throws Exception {
-        prefs.removeNode();
+    @Override
+    ModelCatalog catalog() {
+        return new ModelCatalog(List.of(
+                new ModelEntry("moe-stories", new ModelSource.OnDisk(MOE, null), true, true),
+                new ModelEntry("random-routing-stories", new ModelSource.OnDisk(RANDOM, null), true, true)));
     }
 
     /** The Routing workspace, made on the FX thread when no tab opened it yet. */

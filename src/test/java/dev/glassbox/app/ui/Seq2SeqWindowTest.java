@@ -6,22 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.UUID;
-import java.util.prefs.Preferences;
 
-import javafx.scene.Scene;
 import javafx.scene.input.KeyCode;
 import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
+
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
 import dev.glassbox.app.service.ModelCatalog;
-import dev.glassbox.app.service.RecentModels;
 import dev.glassbox.engine.format.ModelLoader;
 import dev.glassbox.engine.model.LoadedModel;
 import dev.glassbox.engine.model.Seq2SeqModel;
@@ -31,23 +25,21 @@ import dev.glassbox.visuals.AttentionMatrix;
  * The bundled encoder-decoder in the explorer: the prompt is the source, Generate decodes its reversal, and the
  * grid's cross-attention maps (output tokens x source tokens) hold exactly what the engine captures.
  */
-@ExtendWith(ApplicationExtension.class)
-class Seq2SeqWindowTest {
+class Seq2SeqWindowTest extends WindowTestBase {
     private static final Path MODEL = Path.of("sample-models/reverse-seq2seq");
-    private MainWindow window;
-    private Preferences prefs;
+
+    Seq2SeqWindowTest() {
+        super(1400, 900);
+    }
 
     @Start
     void start(Stage stage) {
-        prefs = Preferences.userRoot().node("dev/glassbox/test-" + UUID.randomUUID());
-        window = new MainWindow(ModelCatalog.discover(), new RecentModels(prefs));
-        stage.setScene(new Scene(window, 1400, 900));
-        stage.show();
+        show(stage);
     }
 
-    @AfterEach
-    void forgetPrefs() throws Exception {
-        prefs.removeNode();
+    @Override
+    ModelCatalog catalog() {
+        return ModelCatalog.discover();
     }
 
     @Test

@@ -4,22 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Path;
-import java.util.List;
-import java.util.UUID;
-import java.util.prefs.Preferences;
 
-import javafx.scene.Scene;
 import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
+
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 
-import dev.glassbox.app.service.ModelCatalog;
-import dev.glassbox.app.service.RecentModels;
 import dev.glassbox.app.service.RunOutcome;
 import dev.glassbox.engine.tokenizer.Tokenizer;
 import dev.glassbox.engine.trace.Trace;
@@ -27,22 +19,14 @@ import dev.glassbox.testing.SharedData;
 
 /** The window on the real pretrained stories260K, opened through "Open model" (shared reference data). */
 @Tag("shared-data")
-@ExtendWith(ApplicationExtension.class)
-class Stories260kWindowTest {
-    private MainWindow window;
-    private Preferences prefs;
+class Stories260kWindowTest extends WindowTestBase {
+    Stories260kWindowTest() {
+        super(1400, 900);
+    }
 
     @Start
     void start(Stage stage) {
-        prefs = Preferences.userRoot().node("dev/glassbox/test-" + UUID.randomUUID());
-        window = new MainWindow(new ModelCatalog(List.of()), new RecentModels(prefs));
-        stage.setScene(new Scene(window, 1400, 900));
-        stage.show();
-    }
-
-    @AfterEach
-    void forgetPrefs() throws Exception {
-        prefs.removeNode();
+        show(stage);
     }
 
     @Test

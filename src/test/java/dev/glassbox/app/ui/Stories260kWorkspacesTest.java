@@ -5,26 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
-import java.util.UUID;
-import java.util.prefs.Preferences;
 
 import javafx.geometry.Point2D;
-import javafx.scene.Scene;
 import javafx.scene.input.KeyCode;
 import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
+
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
-import dev.glassbox.app.service.ModelCatalog;
-import dev.glassbox.app.service.RecentModels;
 import dev.glassbox.engine.analysis.heads.HeadAnalysis;
 import dev.glassbox.engine.analysis.heads.HeadReport;
 import dev.glassbox.engine.context.ContextPolicy;
@@ -38,24 +30,14 @@ import dev.glassbox.visuals.heads.ScoreGridView;
 
 /** The workspaces on the pretrained stories260K (shared reference data), checked against the engine. */
 @Tag("shared-data")
-@ExtendWith(ApplicationExtension.class)
-class Stories260kWorkspacesTest {
-    private MainWindow window;
-    private Preferences prefs;
+class Stories260kWorkspacesTest extends WindowTestBase {
+    Stories260kWorkspacesTest() {
+        super(1500, 950);
+    }
 
     @Start
     void start(Stage stage) {
-        prefs = Preferences.userRoot().node("dev/glassbox/test-" + UUID.randomUUID());
-        window = new MainWindow(new ModelCatalog(List.of()), new RecentModels(prefs));
-        Scene scene = new Scene(window, 1500, 950);
-        Shortcuts.install(scene, stage, window);
-        stage.setScene(scene);
-        stage.show();
-    }
-
-    @AfterEach
-    void forgetPrefs() throws Exception {
-        prefs.removeNode();
+        show(stage);
     }
 
     private void runAndWait(FxRobot robot, WindowDriver d, WorkspacePane ws) throws Exception {

@@ -4,24 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
-import java.util.UUID;
-import java.util.prefs.Preferences;
 
-import javafx.scene.Scene;
 import javafx.scene.control.Label;
 import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
+
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 
-import dev.glassbox.app.service.ModelCatalog;
-import dev.glassbox.app.service.RecentModels;
 import dev.glassbox.app.service.RunOutcome;
 import dev.glassbox.engine.analysis.TokenSurprisal;
 import dev.glassbox.engine.format.ModelLoader;
@@ -29,22 +21,14 @@ import dev.glassbox.testing.SharedData;
 
 /** After a run on stories260K the chips carry each token's probability and surprisal, as TokenSurprisal scores them. */
 @Tag("shared-data")
-@ExtendWith(ApplicationExtension.class)
-class SurprisalWindowTest {
-    private MainWindow window;
-    private Preferences prefs;
+class SurprisalWindowTest extends WindowTestBase {
+    SurprisalWindowTest() {
+        super(1400, 900);
+    }
 
     @Start
     void start(Stage stage) {
-        prefs = Preferences.userRoot().node("dev/glassbox/test-" + UUID.randomUUID());
-        window = new MainWindow(new ModelCatalog(List.of()), new RecentModels(prefs));
-        stage.setScene(new Scene(window, 1400, 900));
-        stage.show();
-    }
-
-    @AfterEach
-    void forgetPrefs() throws Exception {
-        prefs.removeNode();
+        show(stage);
     }
 
     @Test

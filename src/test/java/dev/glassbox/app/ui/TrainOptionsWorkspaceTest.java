@@ -7,25 +7,19 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
-import java.util.List;
-import java.util.UUID;
-import java.util.prefs.Preferences;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import javafx.scene.Scene;
 import javafx.scene.input.KeyCode;
 import javafx.stage.Stage;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
-import dev.glassbox.app.service.ModelCatalog;
-import dev.glassbox.app.service.RecentModels;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import dev.glassbox.engine.routing.ExpertRouter;
 import dev.glassbox.engine.train.BlockDesign;
 import dev.glassbox.engine.train.Checkpoint;
@@ -35,25 +29,25 @@ import dev.glassbox.engine.train.RoutingDesign;
 import dev.glassbox.engine.train.TrainingProgress;
 
 /** The Train workspace's Options: experts, routing, context method, design and freezing, from the form to config.json. */
-@ExtendWith(ApplicationExtension.class)
-class TrainOptionsWorkspaceTest {
-    private MainWindow window;
+class TrainOptionsWorkspaceTest extends WindowTestBase {
     private TrainWorkspace train;
     private TrainOptionsPane options;
-    private Preferences prefs;
     private TrainDriver driver;
+
+    TrainOptionsWorkspaceTest() {
+        super(1500, 950);
+    }
 
     @Start
     void start(Stage stage) {
-        prefs = Preferences.userRoot().node("dev/glassbox/test-" + UUID.randomUUID());
-        window = new MainWindow(new ModelCatalog(List.of()), new RecentModels(prefs));
+        show(stage);
+    }
+
+    @Override
+    void opened() {
         train = window.train();
         driver = new TrainDriver(window);
         options = train.options;
-        Scene scene = new Scene(window, 1500, 950);
-        Shortcuts.install(scene, stage, window);
-        stage.setScene(scene);
-        stage.show();
     }
 
     @AfterEach
@@ -61,7 +55,6 @@ class TrainOptionsWorkspaceTest {
         if (train.running()) {
             train.run().stop();
         }
-        prefs.removeNode();
     }
 
     /** Sets a box's text as typing would (the options sit below the fold of the settings column). */

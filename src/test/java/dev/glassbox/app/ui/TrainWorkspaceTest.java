@@ -8,24 +8,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.UUID;
-import java.util.prefs.Preferences;
 
-import javafx.scene.Scene;
 import javafx.scene.input.KeyCode;
 import javafx.stage.Stage;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
 import dev.glassbox.app.service.GridContent;
-import dev.glassbox.app.service.ModelCatalog;
-import dev.glassbox.app.service.RecentModels;
 import dev.glassbox.engine.tensor.Parallel;
 import dev.glassbox.engine.train.AttentionProbe;
 import dev.glassbox.engine.train.Checkpoint;
@@ -33,23 +27,23 @@ import dev.glassbox.engine.train.TrainingProgress;
 import dev.glassbox.visuals.chart.Series;
 
 /** The Train workspace driven like a user: settings, Start, live loss and attention, Pause, Resume, Stop, Open in explorer. */
-@ExtendWith(ApplicationExtension.class)
-class TrainWorkspaceTest {
-    private MainWindow window;
+class TrainWorkspaceTest extends WindowTestBase {
     private TrainWorkspace train;
-    private Preferences prefs;
     private TrainDriver driver;
+
+    TrainWorkspaceTest() {
+        super(1500, 950);
+    }
 
     @Start
     void start(Stage stage) {
-        prefs = Preferences.userRoot().node("dev/glassbox/test-" + UUID.randomUUID());
-        window = new MainWindow(new ModelCatalog(List.of()), new RecentModels(prefs));
+        show(stage);
+    }
+
+    @Override
+    void opened() {
         train = window.train();
         driver = new TrainDriver(window);
-        Scene scene = new Scene(window, 1500, 950);
-        Shortcuts.install(scene, stage, window);
-        stage.setScene(scene);
-        stage.show();
     }
 
     @AfterEach
@@ -57,7 +51,6 @@ class TrainWorkspaceTest {
         if (train.running()) {
             train.run().stop();
         }
-        prefs.removeNode();
     }
 
     private void type(FxRobot robot, SettingField f, String text) {

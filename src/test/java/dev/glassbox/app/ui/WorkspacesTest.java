@@ -11,25 +11,19 @@ import java.nio.file.Path;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.UUID;
-import java.util.prefs.Preferences;
 
 import javafx.geometry.Point2D;
 import javafx.scene.Node;
-import javafx.scene.Scene;
 import javafx.scene.input.KeyCode;
 import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
+
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
 import dev.glassbox.app.service.ModelCatalog;
-import dev.glassbox.app.service.RecentModels;
 import dev.glassbox.engine.analysis.heads.HeadAblation;
 import dev.glassbox.engine.analysis.heads.HeadAnalysis;
 import dev.glassbox.engine.analysis.heads.HeadReport;
@@ -46,13 +40,10 @@ import dev.glassbox.testing.TinyLlama2c;
 import dev.glassbox.visuals.heads.ScoreGridView;
 
 /** The Heads, Context lab and Routing workspaces on a tiny random llama2.c model, checked against the engine. */
-@ExtendWith(ApplicationExtension.class)
-class WorkspacesTest {
+class WorkspacesTest extends WindowTestBase {
     static final String PROMPT = "the cat sat on the mat the cat sat on the mat";
     private static Path dir;
     private static Path model;
-    private MainWindow window;
-    private Preferences prefs;
 
     @BeforeAll
     static void writeModel() throws Exception {
@@ -60,19 +51,18 @@ class WorkspacesTest {
         model = TinyLlama2c.write(dir.resolve("tiny"), 5);
     }
 
-    @Start
-    void start(Stage stage) {
-        prefs = Preferences.userRoot().node("dev/glassbox/test-" + UUID.randomUUID());
-        window = new MainWindow(new ModelCatalog(ModelCatalog.scan(dir.resolve("tiny"))), new RecentModels(prefs));
-        Scene scene = new Scene(window, 1500, 950);
-        Shortcuts.install(scene, stage, window);
-        stage.setScene(scene);
-        stage.show();
+    WorkspacesTest() {
+        super(1500, 950);
     }
 
-    @AfterEach
-    void forgetPrefs() throws Exception {
-        prefs.removeNode();
+    @Start
+    void start(Stage stage) {
+        show(stage);
+    }
+
+    @Override
+    ModelCatalog catalog() {
+        return new ModelCatalog(ModelCatalog.scan(dir.resolve("tiny")));
     }
 
     private void setPrompt(FxRobot robot, String text) {
