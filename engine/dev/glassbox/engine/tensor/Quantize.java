@@ -1,8 +1,5 @@
 package dev.glassbox.engine.tensor;
 
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-
 /** Weight quantisation into ggml block formats, rounding exactly as ggml's reference quantisers do. */
 public final class Quantize {
     private Quantize() {
@@ -17,23 +14,24 @@ public final class Quantize {
             throw new IllegalArgumentException("Q8_0 needs rows of whole 32-value blocks, got " + t.cols() + " columns");
         }
         int blocks = t.cols() / 32;
-        MemorySegment out = MemorySegment.ofArray(new byte[Math.multiplyExact(t.rows(), blocks * 34)]);
+        byte[] q = new byte[Math.multiplyExact(t.rows(), t.cols())];
+        float[] scales = new float[t.rows() * blocks];
         float[] row = new float[t.cols()];
         for (int r = 0; r < t.rows(); r++) {
             t.readRow(r, row, 0);
             for (int b = 0; b < blocks; b++) {
-                long at = ((long) r * blocks + b) * 34;
                 float amax = 0;
                 for (int j = 0; j < 32; j++) amax = Math.max(amax, Math.abs(row[b * 32 + j]));
                 float d = amax / 127f;
                 float id = d != 0 ? 1f / d : 0f;
-                out.set(F16Tensor.LE_SHORT, at, Float.floatToFloat16(d));
+                // the file keeps d as f16, and so does the dot product: what is written is what runs
+                scales[r * blocks + b] = Float.float16ToFloat(Float.floatToFloat16(d));
                 for (int j = 0; j < 32; j++) {
-                    out.set(ValueLayout.JAVA_BYTE, at + 2 + j, (byte) roundf(row[b * 32 + j] * id));
+                    q[r * t.cols() + b * 32 + j] = (byte) roundf(row[b * 32 + j] * id);
                 }
             }
         }
-        return new Q8_0Tensor(out, t.rows(), t.cols());
+        return new Q8_0Tensor(q, scales, t.rows(), t.cols());
     }
 
     /** C's roundf: halves away from zero (Java's Math.round rounds them up). */

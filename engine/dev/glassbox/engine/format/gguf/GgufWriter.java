@@ -177,7 +177,7 @@ public final class GgufWriter {
             case F32Tensor f -> f.data();
             case F16Tensor f -> f.data();
             case BF16Tensor f -> f.data();
-            case Q8_0Tensor f -> f.data();
+            case Q8_0Tensor f -> f.blocks();
             case Q4_0Tensor f -> f.data();
         };
         return s.asSlice(0, t.byteSize());

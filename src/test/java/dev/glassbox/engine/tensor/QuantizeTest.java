@@ -1,9 +1,12 @@
 package dev.glassbox.engine.tensor;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.Random;
 
 import org.junit.jupiter.api.Test;
@@ -31,6 +34,24 @@ class QuantizeTest {
         float[] x = new float[96];
         for (int i = 0; i < 96; i++) x[i] = (float) r.nextGaussian();
         assertEquals(Kernels.dot(back, 96, x, 0, 96), q.dot(1, x, 0), 1e-4);
+    }
+
+    @Test
+    void q8_0BlocksReadAndWrittenBackAreTheSameBytes() {
+        Random r = new Random(5);
+        byte[] file = new byte[3 * 2 * 34];
+        r.nextBytes(file);
+        MemorySegment blocks = MemorySegment.ofArray(file);
+        for (int b = 0; b < 6; b++) {
+            // any finite f16 scale, including subnormals and negative zero
+            blocks.set(F16Tensor.LE_SHORT, b * 34L, (short) (r.nextInt(0x7C00) | (b % 2 == 0 ? 0x8000 : 0)));
+        }
+        Q8_0Tensor q = Q8_0Tensor.fromBlocks(blocks, 3, 64);
+        assertArrayEquals(file, q.blocks().toArray(ValueLayout.JAVA_BYTE));
+        float d = Float.float16ToFloat(blocks.get(F16Tensor.LE_SHORT, 34));
+        assertEquals(d * file[34 + 2 + 5], q.row(0)[32 + 5]);
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Q8_0Tensor.fromBlocks(blocks, 4, 64))
+                .getMessage().contains("needs"));
     }
 
     @Test
