@@ -4,6 +4,7 @@ import javafx.animation.AnimationTimer;
 import javafx.application.Application;
 import javafx.application.Platform;
 import javafx.scene.Scene;
+import javafx.scene.control.Alert;
 import javafx.stage.Stage;
 
 import dev.glassbox.app.service.RecentModels;
@@ -16,9 +17,22 @@ public final class GlassboxApp extends Application {
     /** Set by {@link Main} for {@code --measure-startup}; null otherwise. */
     static StartupClock clock;
 
+    /** Set by {@link Main} for the start-up cache's recording run ({@code --aot-training}). */
+    static boolean training;
+
     @Override
     public void start(Stage stage) {
         mark("fx-start");
+        if (!training) {
+            var vectorProblem = VectorModule.await();
+            if (vectorProblem.isPresent()) {
+                Alert alert = new Alert(Alert.AlertType.ERROR, vectorProblem.get());
+                alert.setHeaderText("Glassbox cannot start its engine");
+                alert.showAndWait();
+                Platform.exit();
+                return;
+            }
+        }
         MainWindow window = new MainWindow(StartupWarmUp.catalog(), RecentModels.user());
         mark("window-built");
         Scene scene = new Scene(window, 1400, 900);
@@ -30,7 +44,9 @@ public final class GlassboxApp extends Application {
         }
         stage.show(); // applies CSS, creates the skins and lays the scene out before the native window opens
         mark("shown");
-        if (clock != null) {
+        if (training) {
+            afterPulses(2, Platform::exit);
+        } else if (clock != null) {
             whenInteractive(window, () -> {
                 clock.mark("interactive");
                 System.out.println(clock.report());
@@ -57,6 +73,20 @@ public final class GlassboxApp extends Application {
         }
     }
 
+    private static void afterPulses(int count, Runnable action) {
+        new AnimationTimer() {
+            private int pulses;
+
+            @Override
+            public void handle(long now) {
+                if (++pulses == count) {
+                    stop();
+                    action.run();
+                }
+            }
+        }.start();
+    }
+
     /**
      * Runs {@code action} once the window is interactive: after the model arrived, at the second pulse after it
      * (the first pulse lays the window out with the model and hands that frame to the renderer, the second starts
@@ -67,17 +97,7 @@ public final class GlassboxApp extends Application {
             if (clock != null) {
                 clock.mark("model-loaded");
             }
-            new AnimationTimer() {
-                private int pulses;
-
-                @Override
-                public void handle(long now) {
-                    if (++pulses == 2) {
-                        stop();
-                        action.run();
-                    }
-                }
-            }.start();
+            afterPulses(2, action);
         };
         if (window.modelProperty().get() != null) {
             onModel.run();

@@ -9,19 +9,35 @@ import dev.glassbox.app.cli.GlassboxCli;
  */
 public final class Main {
     static final String MEASURE_STARTUP = "--measure-startup";
+    /** The launcher's recording run for the start-up cache: opens the window without a model, then exits. */
+    static final String AOT_TRAINING = "--aot-training";
 
     private Main() {
     }
 
     public static void main(String[] args) {
+        if (args.length == 1 && args[0].equals(AOT_TRAINING)) {
+            // Without the Vector API (the JDK cannot cache classes linked to a module loaded at run time): the
+            // default model's files are read and parsed, and its load then fails where the engine's kernels begin.
+            GlassboxApp.training = true;
+            StartupWarmUp.start(null, false);
+            javafx.application.Application.launch(GlassboxApp.class);
+            return;
+        }
         if (args.length == 0 || args.length == 1 && args[0].equals(MEASURE_STARTUP)) {
             if (args.length == 1) {
                 GlassboxApp.clock = new StartupClock();
                 GlassboxApp.clock.mark("main");
             }
-            StartupWarmUp.start(GlassboxApp.clock);
+            VectorModule.startLoading(); // awaited by the window and the model preload
+            StartupWarmUp.start(GlassboxApp.clock, true);
             javafx.application.Application.launch(GlassboxApp.class);
         } else {
+            var vectorProblem = VectorModule.ensureLoaded();
+            if (vectorProblem.isPresent()) {
+                System.err.println("glassbox: " + vectorProblem.get());
+                System.exit(2);
+            }
             System.exit(GlassboxCli.run(args));
         }
     }

@@ -1,10 +1,13 @@
 package dev.glassbox.app;
 
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
 
 import dev.glassbox.app.service.ModelCatalog;
 import dev.glassbox.app.service.ModelService;
 import dev.glassbox.app.service.RecentModels;
+import dev.glassbox.engine.model.LoadedModel;
 
 /**
  * Work started at launch on a second core while the JavaFX toolkit starts: the models folders are scanned, the
@@ -18,10 +21,11 @@ final class StartupWarmUp {
     }
 
     /**
-     * Scans the models folders off the launcher thread (it reads their files), preloads the default model and reads
-     * the recent models; marks "catalog" and "model-read" on {@code clock} when it is not null.
+     * Scans the models folders off the launcher thread (it reads their files), preloads the default model (once the
+     * Vector API module is loaded, when {@code vectorModule}) and reads the recent models; marks "catalog" and
+     * "model-read" on {@code clock} when it is not null.
      */
-    static void start(StartupClock clock) {
+    static void start(StartupClock clock, boolean vectorModule) {
         CompletableFuture<ModelCatalog> found = new CompletableFuture<>();
         catalog = found;
         Thread t = new Thread(() -> {
@@ -34,7 +38,9 @@ final class StartupWarmUp {
             }
             found.complete(c);
             mark(clock, "catalog");
-            var model = c.defaultModel().map(e -> ModelService.preload(e.source()));
+            // the engine's classes need the Vector API module: loading them earlier would break them for good
+            Optional<Future<LoadedModel>> model = vectorModule && VectorModule.await().isPresent() ? Optional.empty()
+                    : c.defaultModel().map(e -> ModelService.preload(e.source()));
             try {
                 RecentModels.user().list(); // the JDK keeps the preferences it read: the window's read is then a lookup
             } catch (RuntimeException e) {

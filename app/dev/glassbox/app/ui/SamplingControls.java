@@ -4,7 +4,6 @@ import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.control.Label;
 import javafx.scene.control.Spinner;
-import javafx.scene.control.Tooltip;
 import javafx.scene.layout.HBox;
 
 import dev.glassbox.engine.model.Generation;
@@ -32,7 +31,7 @@ final class SamplingControls extends HBox {
     private void add(String name, Spinner<?> s, double width, String tip) {
         s.setEditable(true);
         s.setPrefWidth(width);
-        s.setTooltip(new Tooltip(tip));
+        HoverTips.install(s, tip);
         Label l = new Label(name);
         l.setLabelFor(s);
         getChildren().addAll(l, s);

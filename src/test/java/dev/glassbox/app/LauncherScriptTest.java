@@ -20,9 +20,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The {@code ./glassbox} launcher's choice of JVM flags: it records the AOT cache when there is none or it is older
- * than the jar, a library or the JDK, loads it otherwise, and leaves command-line commands alone. Runs the real
- * script against a fake JDK whose {@code java} writes down its arguments (and the cache, as the real JVM does).
+ * The {@code ./glassbox} launcher's choice of JVM flags: never the Vector API flag (Main loads the module); the app
+ * starts with the AOT cache when it is fresh; when there is none, or it is older than the jar, a library or the JDK,
+ * a windowless recording run writes it in the background while the app starts without it. Command-line commands run
+ * without the cache. Runs the real script against a fake JDK whose {@code java} writes down its arguments (and the
+ * cache, as the real JVM does).
  */
 class LauncherScriptTest {
     private static final Instant BUILT = Instant.parse("2026-01-01T00:00:00Z");
@@ -30,7 +32,8 @@ class LauncherScriptTest {
     @TempDir
     Path dir;
     private Path cache;
-    private Path args;
+    private Path appArgs;
+    private Path trainingArgs;
     private Path jdk;
 
     @BeforeEach
@@ -40,7 +43,8 @@ class LauncherScriptTest {
         touch(dir.resolve("target/glassbox.jar"), BUILT);
         touch(dir.resolve("target/lib/javafx-base.jar"), BUILT);
         cache = dir.resolve("target/glassbox.aot");
-        args = dir.resolve("java-args.txt");
+        appArgs = dir.resolve("app-args.txt");
+        trainingArgs = dir.resolve("training-args.txt");
         jdk = dir.resolve("jdk");
         Files.createDirectories(jdk.resolve("bin"));
         Files.createDirectories(jdk.resolve("lib"));
@@ -49,13 +53,18 @@ class LauncherScriptTest {
         Files.writeString(java, """
                 #!/usr/bin/env bash
                 for a in "$@"; do # the launcher's check of a recorded cache: usable when complete
-                    case "$a" in -XX:AOTCache=*) cached="${a#-XX:AOTCache=}" ;; -XX:AOTMode=on) check=1 ;; esac
+                    case "$a" in -XX:AOTCache=*) cached="${a#-XX:AOTCache=}" ;; -XX:AOTMode=on) check=1 ;;
+                        --aot-training) training=1 ;; esac
                 done
                 if [ -n "$check" ]; then [ "$(cat "$cached")" = complete ]; exit; fi
-                printf '%s\\n' "$@" > "$ARGS_FILE"
-                for a in "$@"; do
-                    case "$a" in -XX:AOTCacheOutput=*) echo "$FAKE_CACHE_WRITTEN" > "${a#-XX:AOTCacheOutput=}" ;; esac
-                done
+                if [ -n "$training" ]; then
+                    printf '%s\n' "$@" > "$TRAINING_ARGS_FILE"
+                    for a in "$@"; do
+                        case "$a" in -XX:AOTCacheOutput=*) echo "$FAKE_CACHE_WRITTEN" > "${a#-XX:AOTCacheOutput=}" ;; esac
+                    done
+                    exit 0
+                fi
+                printf '%s\n' "$@" > "$ARGS_FILE"
                 exit 3
                 """);
         Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -68,13 +77,17 @@ class LauncherScriptTest {
         Files.setLastModifiedTime(file, FileTime.from(time));
     }
 
-    /** Runs the launcher, returns the arguments the fake java received; the JVM's exit status must come through. */
+    /**
+     * Runs the launcher, returns the arguments the fake java received for the app or command (the JVM's exit status
+     * must come through) after any background recording it started has finished.
+     */
     private List<String> launch(String written, String aotSetting, String... arguments) throws Exception {
         List<String> command = new ArrayList<>(List.of("bash", dir.resolve("glassbox").toString()));
         command.addAll(List.of(arguments));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().put("JAVA_HOME", jdk.toString());
-        pb.environment().put("ARGS_FILE", args.toString());
+        pb.environment().put("ARGS_FILE", appArgs.toString());
+        pb.environment().put("TRAINING_ARGS_FILE", trainingArgs.toString());
         pb.environment().put("FAKE_CACHE_WRITTEN", written);
         if (aotSetting != null) {
             pb.environment().put("GLASSBOX_AOT", aotSetting);
@@ -85,11 +98,26 @@ class LauncherScriptTest {
         String output = new String(p.getInputStream().readAllBytes());
         assertTrue(p.waitFor(30, TimeUnit.SECONDS), "launcher did not finish");
         assertEquals(3, p.exitValue(), "the JVM's exit status is the launcher's; output: " + output);
-        return Files.readAllLines(args);
+        Path lock = dir.resolve("target/glassbox.aot.lock");
+        for (int i = 0; i < 300 && Files.exists(lock); i++) {
+            Thread.sleep(50);
+        }
+        assertFalse(Files.exists(lock), "the background recording finished and released its lock");
+        return Files.readAllLines(appArgs);
     }
 
     private List<String> launchApp() throws Exception {
         return launch("complete", null);
+    }
+
+    /** The arguments of the last background recording, then forgotten; null when none ran. */
+    private List<String> takeTraining() throws IOException {
+        if (!Files.exists(trainingArgs)) {
+            return null;
+        }
+        List<String> args = Files.readAllLines(trainingArgs);
+        Files.delete(trainingArgs);
+        return args;
     }
 
     private static String flag(List<String> javaArgs, String prefix) {
@@ -97,17 +125,22 @@ class LauncherScriptTest {
     }
 
     @Test
-    void firstStartRecordsTheCacheAndTheNextLoadsIt() throws Exception {
+    void firstStartRecordsTheCacheInTheBackgroundAndTheNextLoadsIt() throws Exception {
         List<String> first = launchApp();
-        assertTrue(flag(first, "-XX:AOTCacheOutput=" + cache) != null, "records: " + first);
+        assertEquals(null, flag(first, "-XX:AOT"), "the app starts at once, without a cache: " + first);
+        assertFalse(first.contains("--add-modules"), "the app loads the Vector API module itself: " + first);
+        List<String> training = takeTraining();
+        assertTrue(training != null && training.contains("--aot-training") && training.contains("-Dglass.platform=Headless")
+                && flag(training, "-XX:AOTCacheOutput=" + cache) != null, "a windowless run records: " + training);
         assertTrue(Files.isRegularFile(cache), "the recorded cache is renamed into place");
         try (var files = Files.list(cache.getParent())) {
             assertTrue(files.noneMatch(f -> f.getFileName().toString().endsWith(".tmp")), "no temporary file left");
         }
         List<String> second = launchApp();
         assertEquals("-XX:AOTCache=" + cache, flag(second, "-XX:AOTCache="), "loads: " + second);
-        assertEquals(null, flag(second, "-XX:AOTCacheOutput"));
-        assertTrue(second.containsAll(List.of("--add-modules", "jdk.incubator.vector", "-jar")), second.toString());
+        assertEquals(null, takeTraining(), "nothing recorded when the cache is fresh");
+        assertFalse(second.contains("--add-modules"), second.toString());
+        assertEquals("-jar", second.get(second.size() - 2), second.toString());
     }
 
     @Test
@@ -117,7 +150,8 @@ class LauncherScriptTest {
             touch(cache, BUILT.plusSeconds(60));
             assertTrue(flag(launchApp(), "-XX:AOTCache=") != null, "fresh cache is loaded");
             touch(changed, BUILT.plusSeconds(120));
-            assertTrue(flag(launchApp(), "-XX:AOTCacheOutput=") != null, "stale after " + changed.getFileName() + " changed");
+            assertEquals(null, flag(launchApp(), "-XX:AOTCache="), "stale after " + changed.getFileName() + " changed");
+            assertTrue(takeTraining() != null, "recorded again after " + changed.getFileName() + " changed");
             touch(changed, BUILT);
         }
     }
@@ -125,10 +159,34 @@ class LauncherScriptTest {
     @Test
     void damagedRecordingIsNotKept() throws Exception {
         launch("half-written", null);
+        assertTrue(takeTraining() != null);
         try (var files = Files.list(cache.getParent())) {
             assertFalse(files.anyMatch(f -> f.getFileName().toString().startsWith("glassbox.aot")), "no cache, no leftovers");
         }
-        assertTrue(flag(launchApp(), "-XX:AOTCacheOutput=") != null, "the next start records again");
+        launchApp();
+        assertTrue(takeTraining() != null, "the next start records again");
+    }
+
+    @Test
+    void aLeftoverLockIsClearedButARecordingInProgressIsLeftAlone() throws Exception {
+        Path lock = Files.createDirectories(dir.resolve("target/glassbox.aot.lock"));
+        Files.setLastModifiedTime(lock, FileTime.from(Instant.now().minusSeconds(3600)));
+        launchApp();
+        assertTrue(takeTraining() != null, "an hour-old lock is a leftover of a killed recording");
+        Files.delete(cache);
+        Files.createDirectories(lock);
+        List<String> command = List.of("bash", dir.resolve("glassbox").toString());
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().put("JAVA_HOME", jdk.toString());
+        pb.environment().put("ARGS_FILE", appArgs.toString());
+        pb.environment().put("TRAINING_ARGS_FILE", trainingArgs.toString());
+        pb.environment().put("FAKE_CACHE_WRITTEN", "complete");
+        Process p = pb.start();
+        p.getInputStream().readAllBytes();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(3, p.exitValue());
+        Thread.sleep(500);
+        assertEquals(null, takeTraining(), "another start is recording: this one does not");
     }
 
     @Test
@@ -136,8 +194,25 @@ class LauncherScriptTest {
         touch(cache, BUILT.plusSeconds(60));
         List<String> cli = launch("complete", null, "generate", "--prompt", "two words");
         assertEquals(null, flag(cli, "-XX:AOT"), "commands run without the cache: " + cli);
+        assertFalse(cli.contains("--add-modules"), "Main loads the Vector API module: " + cli);
         assertEquals(List.of("generate", "--prompt", "two words"), cli.subList(cli.size() - 3, cli.size()));
         assertTrue(flag(launch("complete", null, "--measure-startup"), "-XX:AOTCache=") != null, "--measure-startup is the app");
         assertEquals(null, flag(launch("complete", "off"), "-XX:AOT"), "GLASSBOX_AOT=off");
+        assertEquals(null, takeTraining(), "GLASSBOX_AOT=off records nothing");
+    }
+
+    @Test
+    void anOlderJdkIsNamedInsteadOfStarted() throws Exception {
+        Files.writeString(jdk.resolve("release"), "IMPLEMENTOR=\"Eclipse Adoptium\"\nJAVA_VERSION=\"17.0.16\"\n");
+        ProcessBuilder pb = new ProcessBuilder("bash", dir.resolve("glassbox").toString()).redirectErrorStream(true);
+        pb.environment().put("JAVA_HOME", jdk.toString());
+        pb.environment().put("ARGS_FILE", appArgs.toString());
+        pb.environment().put("TRAINING_ARGS_FILE", trainingArgs.toString());
+        Process p = pb.start();
+        String output = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(1, p.exitValue(), output);
+        assertTrue(output.contains("needs JDK 25 or later") && output.contains("is JDK 17"), output);
+        assertFalse(Files.exists(appArgs), "no JVM was started");
     }
 }
