@@ -89,6 +89,7 @@ class LauncherScriptTest {
         pb.environment().put("ARGS_FILE", appArgs.toString());
         pb.environment().put("TRAINING_ARGS_FILE", trainingArgs.toString());
         pb.environment().put("FAKE_CACHE_WRITTEN", written);
+        pb.environment().put("GLASSBOX_AOT_DELAY", "0");
         if (aotSetting != null) {
             pb.environment().put("GLASSBOX_AOT", aotSetting);
         } else {
@@ -181,6 +182,7 @@ class LauncherScriptTest {
         pb.environment().put("ARGS_FILE", appArgs.toString());
         pb.environment().put("TRAINING_ARGS_FILE", trainingArgs.toString());
         pb.environment().put("FAKE_CACHE_WRITTEN", "complete");
+        pb.environment().put("GLASSBOX_AOT_DELAY", "0");
         Process p = pb.start();
         p.getInputStream().readAllBytes();
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
