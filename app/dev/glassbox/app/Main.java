@@ -3,13 +3,16 @@ package dev.glassbox.app;
 import dev.glassbox.app.cli.GlassboxCli;
 
 /**
- * Entry point: with no arguments opens the desktop app, otherwise runs a command-line command.
- * {@code --measure-startup} opens the app, prints how long it took until the default model was loaded in a
- * shown window, and exits.
+ * Entry point: with no arguments opens the desktop app, otherwise runs a command-line command, after loading the
+ * Vector API module when the JVM started without it ({@link VectorModule}). {@code --measure-startup} opens the app,
+ * prints how long it took until the default model was loaded in a shown window, and exits.
  */
 public final class Main {
     static final String MEASURE_STARTUP = "--measure-startup";
-    /** The launcher's recording run for the start-up cache: opens the window without a model, then exits. */
+    /**
+     * The launcher's recording run for the start-up cache (JavaFX headless): opens the window without the Vector API
+     * module, so the default model's load stops where the kernels begin, and exits after its first frames.
+     */
     static final String AOT_TRAINING = "--aot-training";
 
     private Main() {
