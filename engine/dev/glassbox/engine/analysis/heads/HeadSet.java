@@ -141,27 +141,13 @@ public record HeadSet(List<Head> heads, HeadAblation.Mode mode, float[][][] mean
      * and for layer skipping). Checks the set against {@code config}.
      */
     public Intervention intervention(ModelConfig config, Intervention base) {
-        if (heads.isEmpty()) {
-            return base;
-        }
-        float[][][] replacements = new float[config.layers()][config.heads()][];
+        Intervention i = base;
         for (Head h : heads) {
             check(config, h);
-            replacements[h.layer()][h.head()] =
-                    HeadAblation.replacement(mode, means, h.layer(), h.head(), config.headDim()).clone();
+            i = HeadAblation.replacing(h.layer(), h.head(),
+                    HeadAblation.replacement(mode, means, h.layer(), h.head(), config.headDim()), i);
         }
-        return new Intervention() {
-            @Override
-            public boolean skipLayer(int layer, int position) {
-                return base.skipLayer(layer, position);
-            }
-
-            @Override
-            public float[] replaceHeadOutput(int layer, int head) {
-                float[] r = replacements[layer][head];
-                return r != null ? r : base.replaceHeadOutput(layer, head);
-            }
-        };
+        return i;
     }
 
     /** The intervention replacing every head of the set ({@link Intervention#NONE} when empty). */
