@@ -40,9 +40,6 @@ public record Q8_0Tensor(byte[] quants, float[] scales, int rows, int cols) impl
             throw new IllegalArgumentException("Q8_0 tensor " + rows + " x " + cols + " holds more than 2^31 values,"
                     + " too many for this engine");
         }
-        if (cols % BLOCK != 0) {
-            throw new IllegalArgumentException("Q8_0 rows must hold whole blocks of 32, got " + cols + " columns");
-        }
         byte[] q = new byte[(int) values];
         float[] d = new float[(int) (values / BLOCK)];
         for (int b = 0; b < d.length; b++) {
@@ -50,7 +47,7 @@ public record Q8_0Tensor(byte[] quants, float[] scales, int rows, int cols) impl
             d[b] = Float.float16ToFloat(blocks.get(F16Tensor.LE_SHORT, at));
             MemorySegment.copy(blocks, ValueLayout.JAVA_BYTE, at + 2, q, b * BLOCK, BLOCK);
         }
-        return new Q8_0Tensor(q, d, rows, cols);
+        return new Q8_0Tensor(q, d, rows, cols); // which rejects rows of partial blocks
     }
 
     /** The tensor in ggml's block layout, as a file stores it (scales back to the f16 they were read from). */
