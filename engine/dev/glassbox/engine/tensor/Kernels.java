@@ -13,7 +13,24 @@ public final class Kernels {
 
     /** out[r] = W[r] · x for every row r, rows split over the pool. */
     public static void matvec(Tensor w, float[] x, float[] out, Parallel par) {
-        par.forRange(w.rows(), (from, to) -> rows(w, x, out, from, to));
+        int g = grain(w);
+        par.forRange(units(w.rows(), g), (from, to) -> rows(w, x, out, from * g, Math.min(w.rows(), to * g)));
+    }
+
+    /**
+     * Rows per unit of work handed to the pool: Q8_0 computes rows in groups of 16 (see {@link Q8_0Tensor}), so
+     * its splits fall on group boundaries; every other type splits anywhere.
+     */
+    private static int grain(Tensor w) {
+        return w instanceof Q8_0Tensor ? Q8_0Tensor.GROUP : 1;
+    }
+
+    private static int grain(Tensor a, Tensor b) {
+        return grain(a) == grain(b) && a.rows() % grain(a) == 0 ? grain(a) : 1;
+    }
+
+    private static int units(int rows, int grain) {
+        return (rows + grain - 1) / grain;
     }
 
     /**
@@ -22,7 +39,11 @@ public final class Kernels {
      */
     public static void matvec(float[] x, Parallel par, Tensor a, float[] outA, Tensor b, float[] outB) {
         int ra = a.rows();
-        par.forRange(ra + b.rows(), (from, to) -> {
+        int rab = ra + b.rows();
+        int g = grain(a, b);
+        par.forRange(units(rab, g), (u0, u1) -> {
+            int from = u0 * g;
+            int to = Math.min(rab, u1 * g);
             rows(a, x, outA, from, Math.min(to, ra));
             rows(b, x, outB, Math.max(from, ra) - ra, to - ra);
         });
@@ -33,7 +54,11 @@ public final class Kernels {
                               Tensor c, float[] outC) {
         int ra = a.rows();
         int rab = ra + b.rows();
-        par.forRange(rab + c.rows(), (from, to) -> {
+        int rabc = rab + c.rows();
+        int g = grain(a, b) == grain(b, c) ? grain(a, b) : 1;
+        par.forRange(units(rabc, g), (u0, u1) -> {
+            int from = u0 * g;
+            int to = Math.min(rabc, u1 * g);
             rows(a, x, outA, from, Math.min(to, ra));
             rows(b, x, outB, Math.max(from, ra) - ra, Math.min(to, rab) - ra);
             rows(c, x, outC, Math.max(from, rab) - rab, to - rab);
@@ -44,6 +69,12 @@ public final class Kernels {
     private static void rows(Tensor w, float[] x, float[] out, int from, int to) {
         if (w instanceof F32Tensor f) {
             f.matvec(x, out, from, to);
+            return;
+        }
+        if (w instanceof Q8_0Tensor q) {
+            if (from < to) {
+                q.matvec(x, out, from, to);
+            }
             return;
         }
         for (int r = from; r < to; r++) {
@@ -65,6 +96,10 @@ public final class Kernels {
                     Math.min(w.rows(), 4 * to)));
         } else if (w instanceof F32Tensor f) {
             par.forRange(w.rows(), (from, to) -> f.matmul(xs, outs, count, from, to));
+        } else if (w instanceof Q8_0Tensor q) {
+            int g = Q8_0Tensor.GROUP;
+            par.forRange(units(w.rows(), g), (from, to) -> q.matmul(xs, outs, count, from * g,
+                    Math.min(w.rows(), to * g)));
         } else {
             par.forRange(w.rows(), (from, to) -> {
                 for (int r = from; r < to; r++) {

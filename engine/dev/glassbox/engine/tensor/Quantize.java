@@ -14,9 +14,9 @@ public final class Quantize {
             throw new IllegalArgumentException("Q8_0 needs rows of whole 32-value blocks, got " + t.cols() + " columns");
         }
         int blocks = t.cols() / 32;
-        byte[] q = new byte[Math.multiplyExact(t.rows(), t.cols())];
-        float[] scales = new float[t.rows() * blocks];
+        Q8_0Tensor out = new Q8_0Tensor(t.rows(), t.cols());
         float[] row = new float[t.cols()];
+        byte[] q = new byte[32];
         for (int r = 0; r < t.rows(); r++) {
             t.readRow(r, row, 0);
             for (int b = 0; b < blocks; b++) {
@@ -24,14 +24,14 @@ public final class Quantize {
                 for (int j = 0; j < 32; j++) amax = Math.max(amax, Math.abs(row[b * 32 + j]));
                 float d = amax / 127f;
                 float id = d != 0 ? 1f / d : 0f;
-                // the file keeps d as f16, and so does the dot product: what is written is what runs
-                scales[r * blocks + b] = Float.float16ToFloat(Float.floatToFloat16(d));
                 for (int j = 0; j < 32; j++) {
-                    q[r * t.cols() + b * 32 + j] = (byte) roundf(row[b * 32 + j] * id);
+                    q[j] = (byte) roundf(row[b * 32 + j] * id);
                 }
+                // the file keeps d as f16, and so does the dot product: what is written is what runs
+                out.setBlock(r, b, Float.float16ToFloat(Float.floatToFloat16(d)), q);
             }
         }
-        return new Q8_0Tensor(q, scales, t.rows(), t.cols());
+        return out;
     }
 
     /** C's roundf: halves away from zero (Java's Math.round rounds them up). */

@@ -1,0 +1,119 @@
+package dev.glassbox.engine.tensor;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+import java.util.Random;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The grouped Q8_0 products (16 rows side by side, see {@link Q8_0Tensor}) against the scalar reference decoder
+ * of {@link QuantizedKernelsTest}: every kernel variant (AVX-512, AVX2 halves, scalar; all run here, the vector
+ * ones through whatever the Vector API does on this CPU), row counts that leave a partial last group, row
+ * ranges that start and end inside a group.
+ */
+class Q8_0MatvecTest {
+
+    @ParameterizedTest
+    @EnumSource(Q8_0Tensor.Kernel.class)
+    void everyKernelMatchesTheReferenceOnAnyRowRange(Q8_0Tensor.Kernel kernel) {
+        Random r = new Random(11 + kernel.ordinal());
+        for (int rows : new int[] {1, 3, 16, 17, 40}) {
+            for (int cols : new int[] {32, 96, 288}) {
+                byte[] raw = QuantizedKernelsTest.randomData(DType.Q8_0, rows, cols, r);
+                double[] w = QuantizedKernelsTest.reference(DType.Q8_0, raw, rows * cols);
+                Q8_0Tensor t = Q8_0Tensor.fromBlocks(MemorySegment.ofArray(raw), rows, cols);
+                float[] x = gaussian(r, cols);
+                for (int trial = 0; trial < 8; trial++) {
+                    int from = trial == 0 ? 0 : r.nextInt(rows);
+                    int to = trial == 0 ? rows : from + 1 + r.nextInt(rows - from);
+                    float[] out = new float[rows];
+                    Arrays.fill(out, Float.NaN);
+                    t.matvec(kernel, x, out, from, to);
+                    for (int row = 0; row < rows; row++) {
+                        if (row < from || row >= to) {
+                            assertTrue(Float.isNaN(out[row]), kernel + ": row " + row + " outside [" + from + ", "
+                                    + to + ") was written");
+                            continue;
+                        }
+                        double ref = 0;
+                        double mag = 0;
+                        for (int i = 0; i < cols; i++) {
+                            ref += w[row * cols + i] * x[i];
+                            mag += Math.abs(w[row * cols + i] * x[i]);
+                        }
+                        assertEquals(ref, out[row], 2e-6 * mag + 1e-30,
+                                kernel + " " + rows + " x " + cols + ", row " + row);
+                        assertEquals(ref, t.dot(row, x, 0), 2e-6 * mag + 1e-30, "dot of row " + row);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void prefillProductsEqualDecodeProductsBitForBit() {
+        Random r = new Random(7);
+        int rows = 40;
+        int cols = 96;
+        Q8_0Tensor t = Q8_0Tensor.fromBlocks(
+                MemorySegment.ofArray(QuantizedKernelsTest.randomData(DType.Q8_0, rows, cols, r)), rows, cols);
+        float[][] xs = new float[5][];
+        float[][] outs = new float[5][rows];
+        for (int k = 0; k < xs.length; k++) {
+            xs[k] = gaussian(r, cols);
+        }
+        try (Parallel p = new Parallel(2)) {
+            Kernels.matmul(t, xs, null, outs, xs.length, p);
+            for (int k = 0; k < xs.length; k++) {
+                float[] one = new float[rows];
+                Kernels.matvec(t, xs[k], one, p);
+                assertArrayEquals(one, outs[k], "token " + k);
+            }
+        }
+    }
+
+    @Test
+    void fusedProductsSplitOverThreadsEqualSeparateOnes() {
+        Random r = new Random(8);
+        int cols = 64;
+        for (int[] shape : new int[][] {{48, 32, 16}, {17, 5, 40}}) { // group-aligned, and not
+            Q8_0Tensor[] ts = new Q8_0Tensor[3];
+            for (int i = 0; i < 3; i++) {
+                ts[i] = Q8_0Tensor.fromBlocks(MemorySegment.ofArray(
+                        QuantizedKernelsTest.randomData(DType.Q8_0, shape[i], cols, r)), shape[i], cols);
+            }
+            float[] x = gaussian(r, cols);
+            float[][] fused = {new float[shape[0]], new float[shape[1]], new float[shape[2]]};
+            float[][] fused2 = {new float[shape[0]], new float[shape[1]]};
+            try (Parallel p = new Parallel(2)) {
+                for (int round = 0; round < 50; round++) {
+                    Kernels.matvec(x, p, ts[0], fused[0], ts[1], fused[1], ts[2], fused[2]);
+                    Kernels.matvec(x, p, ts[0], fused2[0], ts[1], fused2[1]);
+                    for (int i = 0; i < 3; i++) {
+                        float[] alone = new float[shape[i]];
+                        ts[i].matvec(x, alone, 0, shape[i]);
+                        assertArrayEquals(alone, fused[i], Arrays.toString(shape) + " tensor " + i);
+                        if (i < 2) {
+                            assertArrayEquals(alone, fused2[i], Arrays.toString(shape) + " pair, tensor " + i);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static float[] gaussian(Random r, int n) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) r.nextGaussian();
+        }
+        return v;
+    }
+}
