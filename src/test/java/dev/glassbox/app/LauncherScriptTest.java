@@ -204,6 +204,21 @@ class LauncherScriptTest {
     }
 
     @Test
+    void theHeapGetsTransparentHugePagesExactlyWhereLinuxOffersThem() throws Exception {
+        Path mode = Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
+        boolean offered = Files.isReadable(mode)
+                && (Files.readString(mode).contains("[always]") || Files.readString(mode).contains("[madvise]"));
+        List<String> cli = launch("complete", null, "bench", "--model", "m.bin");
+        assertEquals(offered, cli.contains("-XX:+UseTransparentHugePages"), "THP " + (offered ? "offered" : "not offered")
+                + " here: " + cli);
+        List<String> app = launchApp();
+        assertEquals(offered, app.contains("-XX:+UseTransparentHugePages"), "the app too: " + app);
+        List<String> training = takeTraining();
+        assertTrue(training != null && training.contains("-XX:+UseTransparentHugePages") == offered,
+                "the cache is recorded with the same options it is used with: " + training);
+    }
+
+    @Test
     void anOlderJdkIsNamedInsteadOfStarted() throws Exception {
         Files.writeString(jdk.resolve("release"), "IMPLEMENTOR=\"Eclipse Adoptium\"\nJAVA_VERSION=\"17.0.16\"\n");
         ProcessBuilder pb = new ProcessBuilder("bash", dir.resolve("glassbox").toString()).redirectErrorStream(true);
