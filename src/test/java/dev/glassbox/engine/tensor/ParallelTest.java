@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 
@@ -91,6 +94,42 @@ class ParallelTest {
             });
             assertEquals(4, outer.get());
             assertTrue(sum.get() >= 5 && sum.get() % 5 == 0, "each outer chunk ran the whole inner range");
+        }
+    }
+
+    @Test
+    void eachThreadStreamsThroughItsOwnHalfAndTakesAStalledThreadsRestFromTheBack() {
+        try (Parallel p = new Parallel(2)) {
+            Thread caller = Thread.currentThread();
+            int n = 320; // two segments of 160, units of 10
+            List<int[]> callerRuns = Collections.synchronizedList(new ArrayList<>());
+            AtomicInteger workerRan = new AtomicInteger();
+            p.forRange(n, (from, to) -> {
+                if (Thread.currentThread() == caller) {
+                    callerRuns.add(new int[] {from, to});
+                } else {
+                    workerRan.addAndGet(to - from);
+                    try {
+                        Thread.sleep(200); // the worker stalls in its first unit
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            });
+            int expect = 0;
+            int i = 0;
+            for (; i < callerRuns.size() && callerRuns.get(i)[0] < n / 2; i++) {
+                assertEquals(expect, callerRuns.get(i)[0], "the caller's own half runs front to back, in one stream");
+                expect = callerRuns.get(i)[1];
+            }
+            assertEquals(n / 2, expect, "the caller finished its half");
+            int back = n;
+            for (; i < callerRuns.size(); i++) {
+                assertEquals(back, callerRuns.get(i)[1], "the stalled worker's half is taken from its back end");
+                back = callerRuns.get(i)[0];
+            }
+            assertTrue(workerRan.get() <= 10, "the stalled worker ran its first unit at most: " + workerRan.get());
+            assertEquals(n, n / 2 + (n - back) + workerRan.get(), "nothing ran twice or was lost");
         }
     }
 
