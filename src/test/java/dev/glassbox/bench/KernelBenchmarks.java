@@ -25,6 +25,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
 import dev.glassbox.engine.tensor.F32Tensor;
 import dev.glassbox.engine.tensor.Kernels;
 import dev.glassbox.engine.tensor.Parallel;
+import dev.glassbox.engine.tensor.Quantize;
+import dev.glassbox.engine.tensor.Tensor;
 
 /**
  * JMH microbenchmarks of the decode kernels at the stories15M/110M shapes. Not a test: surefire never runs it.
@@ -47,11 +49,14 @@ public class KernelBenchmarks {
         public String shape;
         @Param({"1", "2"})
         public int threads;
-        /** heap = float[] behind the tensor, native = off-heap segment as a mapped file gives. */
-        @Param({"native", "heap"})
+        /**
+         * heap = float[] behind the tensor, native = off-heap segment as a mapped file gives, q8_0 = the same
+         * values quantised (grouped rows on the heap, a quarter of the bytes: bytes / ns is then a quarter).
+         */
+        @Param({"native", "heap", "q8_0"})
         public String storage;
 
-        F32Tensor w;
+        Tensor w;
         float[] x;
         float[] out;
         Parallel par;
@@ -69,7 +74,7 @@ public class KernelBenchmarks {
                 seg = Arena.ofAuto().allocate((long) values.length * Float.BYTES, 64);
                 MemorySegment.copy(values, 0, seg, ValueLayout.JAVA_FLOAT_UNALIGNED, 0, values.length);
             }
-            w = new F32Tensor(seg, rows, cols);
+            w = storage.equals("q8_0") ? Quantize.q8_0(new F32Tensor(seg, rows, cols)) : new F32Tensor(seg, rows, cols);
             x = random(cols, 1);
             out = new float[rows];
             par = new Parallel(threads);
