@@ -146,32 +146,29 @@ public final class Parallel implements AutoCloseable {
         /** Thread {@code self} runs its own segment, then helps with the others' from their back ends. */
         void work(int self) {
             int finished = 0;
-            int at = PAD * self;
+            for (int k = 0; k < threads; k++) {
+                int segment = PAD * ((self + k) % threads);
+                for (long r; (r = claim(segment, k == 0)) >= 0; ) {
+                    finished += run((int) (r >>> 32), (int) r, self, finished);
+                }
+            }
+        }
+
+        /**
+         * Takes up to a unit off the segment at {@code slot}: off its front (its owner) or its back (a helper).
+         * Returns the range claimed, packed as {@link #pack} does, or -1 when the segment is empty.
+         */
+        private long claim(int slot, boolean fromFront) {
             while (true) {
-                long s = (long) SLOT.getVolatile(slots, at);
+                long s = (long) SLOT.getVolatile(slots, slot);
                 int front = (int) (s >>> 32);
                 int back = (int) s;
                 if (front >= back) {
-                    break;
+                    return -1;
                 }
-                int end = Math.min(back, front + unit);
-                if (SLOT.compareAndSet(slots, at, s, pack(end, back))) {
-                    finished += run(front, end, self, finished);
-                }
-            }
-            for (int k = 1; k < threads; k++) {
-                int other = PAD * ((self + k) % threads);
-                while (true) {
-                    long s = (long) SLOT.getVolatile(slots, other);
-                    int front = (int) (s >>> 32);
-                    int back = (int) s;
-                    if (front >= back) {
-                        break;
-                    }
-                    int start = Math.max(front, back - unit);
-                    if (SLOT.compareAndSet(slots, other, s, pack(front, start))) {
-                        finished += run(start, back, self, finished);
-                    }
+                int cut = fromFront ? Math.min(back, front + unit) : Math.max(front, back - unit);
+                if (SLOT.compareAndSet(slots, slot, s, fromFront ? pack(cut, back) : pack(front, cut))) {
+                    return fromFront ? pack(front, cut) : pack(cut, back);
                 }
             }
         }
