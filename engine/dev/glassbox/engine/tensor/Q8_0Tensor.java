@@ -25,16 +25,21 @@ public final class Q8_0Tensor implements Tensor {
     static final int GROUP = 16;
     private static final int BLOCK_BYTES = 34;
 
-    /** The group product this machine runs: 16 lanes (AVX-512), two halves of 8 (AVX2), or scalar code. */
-    enum Kernel { LANES_16, LANES_8, SCALAR }
+    /** The group product this machine runs: 16 lanes (AVX-512), 2 x 8 (AVX2), 4 x 4 (Arm NEON), or scalar code. */
+    enum Kernel { LANES_16, LANES_8, LANES_4, SCALAR }
 
-    static final Kernel PREFERRED = Lanes.L == 16 && Lanes.BLOCKS ? Kernel.LANES_16
-            : Lanes.L == 8 && Lanes.BLOCKS ? Kernel.LANES_8 : Kernel.SCALAR;
+    static final Kernel PREFERRED = switch (Lanes.L) {
+        case 16 -> Lanes.BLOCKS ? Kernel.LANES_16 : Kernel.SCALAR;
+        case 8 -> Lanes.BLOCKS ? Kernel.LANES_8 : Kernel.SCALAR;
+        case 4 -> Kernel.LANES_4;
+        default -> Kernel.SCALAR;
+    };
 
     private static final VectorSpecies<Float> F16 = FloatVector.SPECIES_512;
     private static final VectorSpecies<Byte> B16 = ByteVector.SPECIES_128;
     private static final VectorSpecies<Float> F8 = FloatVector.SPECIES_256;
     private static final VectorSpecies<Byte> B8 = ByteVector.SPECIES_64;
+    private static final VectorSpecies<Float> F4 = FloatVector.SPECIES_128;
 
     private final int rows;
     private final int cols;
@@ -193,6 +198,7 @@ public final class Q8_0Tensor implements Tensor {
         switch (kernel) {
             case LANES_16 -> group16(g, x, dst, dstOff);
             case LANES_8 -> group8(g, x, dst, dstOff);
+            case LANES_4 -> group4(g, x, dst, dstOff);
             case SCALAR -> groupScalar(g, x, dst, dstOff);
         }
     }
@@ -254,6 +260,40 @@ public final class Q8_0Tensor implements Tensor {
         }
         lo.intoArray(dst, dstOff);
         hi.intoArray(dst, dstOff + 8);
+    }
+
+    /** group16 for 128-bit vectors: 8 bytes widened to two quarters of the group each (parts 0 and 1). */
+    private void group4(int g, float[] x, float[] dst, int dstOff) {
+        int q = g * cols * GROUP;
+        int s = g * blocksPerRow * GROUP;
+        FloatVector r0 = FloatVector.zero(F4);
+        FloatVector r1 = FloatVector.zero(F4);
+        FloatVector r2 = FloatVector.zero(F4);
+        FloatVector r3 = FloatVector.zero(F4);
+        for (int c0 = 0; c0 < cols; c0 += BLOCK, q += BLOCK * GROUP, s += GROUP) {
+            FloatVector a0 = FloatVector.zero(F4);
+            FloatVector a1 = FloatVector.zero(F4);
+            FloatVector a2 = FloatVector.zero(F4);
+            FloatVector a3 = FloatVector.zero(F4);
+            for (int c = 0; c < BLOCK; c++) {
+                int at = q + c * GROUP;
+                FloatVector xc = FloatVector.broadcast(F4, x[c0 + c]);
+                ByteVector lo = ByteVector.fromArray(B8, quants, at);
+                ByteVector hi = ByteVector.fromArray(B8, quants, at + 8);
+                a0 = ((FloatVector) lo.convertShape(VectorOperators.B2F, F4, 0)).fma(xc, a0);
+                a1 = ((FloatVector) lo.convertShape(VectorOperators.B2F, F4, 1)).fma(xc, a1);
+                a2 = ((FloatVector) hi.convertShape(VectorOperators.B2F, F4, 0)).fma(xc, a2);
+                a3 = ((FloatVector) hi.convertShape(VectorOperators.B2F, F4, 1)).fma(xc, a3);
+            }
+            r0 = a0.fma(FloatVector.fromArray(F4, scales, s), r0);
+            r1 = a1.fma(FloatVector.fromArray(F4, scales, s + 4), r1);
+            r2 = a2.fma(FloatVector.fromArray(F4, scales, s + 8), r2);
+            r3 = a3.fma(FloatVector.fromArray(F4, scales, s + 12), r3);
+        }
+        r0.intoArray(dst, dstOff);
+        r1.intoArray(dst, dstOff + 4);
+        r2.intoArray(dst, dstOff + 8);
+        r3.intoArray(dst, dstOff + 12);
     }
 
     private void groupScalar(int g, float[] x, float[] dst, int dstOff) {

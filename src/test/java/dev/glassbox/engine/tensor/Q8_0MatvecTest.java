@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The grouped Q8_0 products (16 rows side by side, see {@link Q8_0Tensor}) against the scalar reference decoder
- * of {@link QuantizedKernelsTest}: every kernel variant (AVX-512, AVX2 halves, scalar; all run here, the vector
+ * of {@link QuantizedKernelsTest}: every kernel variant (AVX-512, AVX2 halves, NEON quarters, scalar; all run here, the vector
  * ones through whatever the Vector API does on this CPU), row counts that leave a partial last group, row
  * ranges that start and end inside a group.
  */
