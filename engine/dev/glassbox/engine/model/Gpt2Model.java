@@ -197,7 +197,7 @@ public final class Gpt2Model implements DecoderModel {
                 attention.store(valueCache[l], pos, qkv, 2 * dim);
 
                 attention.attend(keyCache[l], valueCache[l], pos, qkv, 0, heads);
-                if (cap.on(HookPoint.ATTN_PATTERN, l)) cap.put(HookPoint.ATTN_PATTERN, l, attention.pattern(pos), 0, c.heads(), pos + 1);
+                if (cap.on(HookPoint.ATTN_PATTERN, l)) cap.keep(HookPoint.ATTN_PATTERN, l, attention.pattern(pos), c.heads(), pos + 1);
                 attention.replaceHeads(iv, l, heads);
                 if (cap.on(HookPoint.ATTN_HEAD_OUT, l)) cap.put(HookPoint.ATTN_HEAD_OUT, l, heads, 0, c.heads(), hd);
 

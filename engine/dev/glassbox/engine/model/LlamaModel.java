@@ -355,7 +355,7 @@ public final class LlamaModel implements DecoderModel, Unembedding {
                 attention.store(valueCache[l], pos, v, 0);
 
                 attention.attend(keyCache[l], valueCache[l], pos, q, 0, xb);
-                if (cap.on(HookPoint.ATTN_PATTERN, l)) cap.put(HookPoint.ATTN_PATTERN, l, attention.pattern(pos), 0, c.heads(), pos + 1);
+                if (cap.on(HookPoint.ATTN_PATTERN, l)) cap.keep(HookPoint.ATTN_PATTERN, l, attention.pattern(pos), c.heads(), pos + 1);
                 attention.replaceHeads(iv, l, xb);
                 if (cap.on(HookPoint.ATTN_HEAD_OUT, l)) cap.put(HookPoint.ATTN_HEAD_OUT, l, xb, 0, c.heads(), hd);
 

@@ -49,6 +49,15 @@ public final class Capture {
         current.put(name, new Captured(name, shape, copy));
     }
 
+    /**
+     * Keeps {@code values} itself (no copy) as hook (point, layer): for an array made for this step alone, such as
+     * an attention pattern gathered from the heads' rows, which a copy would only duplicate.
+     */
+    public void keep(HookPoint point, int layer, float[] values, int... shape) {
+        HookName name = point.perLayer() ? HookName.of(point, layer) : HookName.of(point);
+        current.put(name, new Captured(name, shape, values));
+    }
+
     /** Hands over what was captured since the last call and starts a fresh step. */
     public Map<HookName, Captured> drain() {
         Map<HookName, Captured> out = current;
