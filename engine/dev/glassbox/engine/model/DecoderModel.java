@@ -11,4 +11,13 @@ public non-sealed interface DecoderModel extends LanguageModel {
     default DecoderSession newSession(Capture capture) {
         return newSession(capture, Intervention.NONE);
     }
+
+    /**
+     * A session whose key/value cache holds {@code capacity} positions where the family can size it (a run that
+     * knows its length need not allocate, and zero, the whole context); others give their usual session.
+     * {@link DecoderSession#capacity()} says what was given.
+     */
+    default DecoderSession newSession(Capture capture, Intervention intervention, int capacity) {
+        return newSession(capture, intervention);
+    }
 }

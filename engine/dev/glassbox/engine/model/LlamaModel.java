@@ -186,6 +186,7 @@ public final class LlamaModel implements DecoderModel, Unembedding {
     }
 
     /** A session whose cache holds {@code capacity} positions (may exceed the trained length). */
+    @Override
     public DecoderSession newSession(Capture capture, Intervention intervention, int capacity) {
         return new Session(capture, intervention, capacity);
     }
