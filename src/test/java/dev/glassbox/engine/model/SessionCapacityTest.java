@@ -1,6 +1,5 @@
 package dev.glassbox.engine.model;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
@@ -12,7 +11,7 @@ import dev.glassbox.testing.TinyModels;
 class SessionCapacityTest {
 
     @Test
-    void aSessionSizedForItsRunGivesTheSameLogitsAsOneForTheWholeContext() {
+    void aSessionSizedForItsRunGivesTheLogitsOfOneForTheWholeContext() {
         DecoderModel m = TinyModels.random(Architecture.LLAMA, RopeStyle.INTERLEAVED, 64, 96, 2, 4, 2, 48, 9,
                 DType.Q8_0, DType.F32);
         int positions = 10;
@@ -24,7 +23,11 @@ class SessionCapacityTest {
         for (int pos = 0; pos < positions; pos++) {
             float[] a = small.forward(token, pos).clone();
             float[] b = full.forward(token, pos);
-            assertArrayEquals(b, a, "position " + pos);
+            for (int i = 0; i < b.length; i++) {
+                // not bit for bit: the JIT may compile a kernel between the two forwards, and a compiled lane sum
+                // adds in another order than the interpreter (last-bit differences); a misplaced cache is O(1) off
+                assertEquals(b[i], a[i], 1e-5f * (1 + Math.abs(b[i])), "position " + pos + ", logit " + i);
+            }
             token = (token * 7 + pos) % m.config().vocabSize();
         }
     }
