@@ -72,9 +72,7 @@ public final class Kernels {
             return;
         }
         if (w instanceof Q8_0Tensor q) {
-            if (from < to) {
-                q.matvec(x, out, from, to);
-            }
+            q.matvec(x, out, from, to);
             return;
         }
         for (int r = from; r < to; r++) {

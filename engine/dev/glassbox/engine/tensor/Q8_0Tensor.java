@@ -152,23 +152,15 @@ public final class Q8_0Tensor implements Tensor {
         }
     }
 
-    /** {@code out[r] = row r · x} for rows [from, to); whole groups are written in place, split ones via a copy. */
+    /** {@code out[r] = row r · x} for rows [from, to) (nothing when the range is empty). */
     public void matvec(float[] x, float[] out, int from, int to) {
         matvec(PREFERRED, x, out, from, to);
     }
 
     void matvec(Kernel kernel, float[] x, float[] out, int from, int to) {
-        float[] part = null;
-        for (int g = from / GROUP; g * GROUP < to; g++) {
-            int r0 = g * GROUP;
-            if (r0 >= from && r0 + GROUP <= to) {
-                group(kernel, g, x, out, r0);
-            } else {
-                part = part != null ? part : new float[GROUP];
-                group(kernel, g, x, part, 0);
-                int lo = Math.max(from, r0);
-                System.arraycopy(part, lo - r0, out, lo, Math.min(to, r0 + GROUP) - lo);
-            }
+        float[] part = partFor(from, to);
+        for (int g = from / GROUP; g * GROUP < to && from < to; g++) {
+            groupRows(kernel, g, x, out, from, to, part);
         }
     }
 
@@ -177,20 +169,32 @@ public final class Q8_0Tensor implements Tensor {
      * columns) is read from memory once and stays in cache for every token. Same kernel, same sums as matvec.
      */
     public void matmul(float[][] xs, float[][] outs, int count, int from, int to) {
-        float[] part = new float[GROUP];
-        for (int g = from / GROUP; g * GROUP < to; g++) {
-            int r0 = g * GROUP;
-            int lo = Math.max(from, r0);
-            int hi = Math.min(to, r0 + GROUP);
+        float[] part = partFor(from, to);
+        for (int g = from / GROUP; g * GROUP < to && from < to; g++) {
             for (int t = 0; t < count; t++) {
-                if (lo == r0 && hi == r0 + GROUP) {
-                    group(PREFERRED, g, xs[t], outs[t], r0);
-                } else {
-                    group(PREFERRED, g, xs[t], part, 0);
-                    System.arraycopy(part, lo - r0, outs[t], lo, hi - lo);
-                }
+                groupRows(PREFERRED, g, xs[t], outs[t], from, to, part);
             }
         }
+    }
+
+    /** Room for a split group's products, when [from, to) starts or ends inside a group (null otherwise). */
+    private static float[] partFor(int from, int to) {
+        return from % GROUP == 0 && to % GROUP == 0 ? null : new float[GROUP];
+    }
+
+    /**
+     * Group {@code g}'s products with x for its rows inside [from, to), into {@code dst} at their row indices: a
+     * whole group is written in place, a split one through {@code part} (so rows outside the range stay as they are).
+     */
+    private void groupRows(Kernel kernel, int g, float[] x, float[] dst, int from, int to, float[] part) {
+        int r0 = g * GROUP;
+        if (r0 >= from && r0 + GROUP <= to) {
+            group(kernel, g, x, dst, r0);
+            return;
+        }
+        group(kernel, g, x, part, 0);
+        int lo = Math.max(from, r0);
+        System.arraycopy(part, lo - r0, dst, lo, Math.min(to, r0 + GROUP) - lo);
     }
 
     /** The 16 products of group {@code g} with x, into {@code dst[dstOff .. dstOff + 16)}. */
