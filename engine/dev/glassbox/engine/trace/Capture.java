@@ -45,8 +45,7 @@ public final class Capture {
         }
         float[] copy = new float[n];
         System.arraycopy(src, off, copy, 0, n);
-        HookName name = point.perLayer() ? HookName.of(point, layer) : HookName.of(point);
-        current.put(name, new Captured(name, shape, copy));
+        keep(point, layer, copy, shape);
     }
 
     /**
