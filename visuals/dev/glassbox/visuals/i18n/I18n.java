@@ -1,0 +1,78 @@
+package dev.glassbox.visuals.i18n;
+
+import java.text.MessageFormat;
+import java.util.Locale;
+import java.util.MissingResourceException;
+import java.util.ResourceBundle;
+
+import javafx.beans.binding.Bindings;
+import javafx.beans.binding.StringBinding;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleObjectProperty;
+
+/**
+ * Every text a user sees, from one resource bundle ({@code messages.properties}: English,
+ * {@code messages_zh_CN.properties}: Simplified Chinese). The language can change while the app runs: texts bound
+ * with {@link #bind} follow it. Numbers are formatted the same in every language (one format, {@link Locale#ROOT}).
+ */
+public final class I18n {
+    public static final Locale ENGLISH = Locale.ENGLISH;
+    public static final Locale CHINESE = Locale.SIMPLIFIED_CHINESE;
+    public static final String BUNDLE = "dev.glassbox.visuals.i18n.messages";
+
+    /** No fallback to the JVM's default locale: English is the base bundle, whatever the system says. */
+    private static final ResourceBundle.Control CONTROL =
+            ResourceBundle.Control.getNoFallbackControl(ResourceBundle.Control.FORMAT_PROPERTIES);
+    private static final ObjectProperty<Locale> LOCALE = new SimpleObjectProperty<>(initialLocale());
+
+    private I18n() {
+    }
+
+    /** The system's language when it is Chinese, else English; {@code -Dglassbox.locale=zh-CN|en} overrides. */
+    static Locale initialLocale() {
+        String forced = System.getProperty("glassbox.locale");
+        Locale wanted = forced == null || forced.isBlank() ? Locale.getDefault() : Locale.forLanguageTag(forced);
+        return supported(wanted);
+    }
+
+    /** The supported language closest to {@code wanted}. */
+    public static Locale supported(Locale wanted) {
+        return "zh".equals(wanted.getLanguage()) ? CHINESE : ENGLISH;
+    }
+
+    public static ObjectProperty<Locale> localeProperty() {
+        return LOCALE;
+    }
+
+    public static Locale locale() {
+        return LOCALE.get();
+    }
+
+    public static void setLocale(Locale locale) {
+        LOCALE.set(supported(locale));
+    }
+
+    public static ResourceBundle bundle(Locale locale) {
+        return ResourceBundle.getBundle(BUNDLE, supported(locale), I18n.class.getClassLoader(), CONTROL);
+    }
+
+    /** The text of {@code key} in the current language, with {@code args} put into its {0}, {1}, … places. */
+    public static String text(String key, Object... args) {
+        return text(locale(), key, args);
+    }
+
+    public static String text(Locale locale, String key, Object... args) {
+        String pattern;
+        try {
+            pattern = bundle(locale).getString(key);
+        } catch (MissingResourceException e) {
+            throw new IllegalArgumentException("no text for key '" + key + "' in " + BUNDLE, e);
+        }
+        return args.length == 0 ? pattern : new MessageFormat(pattern, Locale.ROOT).format(args);
+    }
+
+    /** A binding that holds {@link #text} and follows language changes. */
+    public static StringBinding bind(String key, Object... args) {
+        return Bindings.createStringBinding(() -> text(key, args), LOCALE);
+    }
+}
