@@ -39,6 +39,15 @@ class ModelCatalogTest {
     }
 
     @Test
+    void bothBundledEncodersAreOfferedWithTheirDescriptions() {
+        List<ModelEntry> encoders = ModelCatalog.discover().bundled().stream().filter(e -> !e.decoder()).toList();
+        assertEquals(List.of("all-MiniLM-L6-v2 (encoder, bundled)", "bge-small-zh-v1.5 (Chinese encoder, bundled)"),
+                encoders.stream().map(ModelEntry::label).toList());
+        assertEquals(new ModelSource.Bundled(dev.glassbox.engine.format.onnx.BundledEncoder.BGE_SMALL_ZH),
+                encoders.get(1).source());
+    }
+
+    @Test
     void aDefaultMarkerNamingAMissingModelFallsBackToTheFirstDecoder(@TempDir Path root) throws Exception {
         Files.createDirectories(root.resolve("m"));
         Files.write(root.resolve("m/model.bin"), new byte[8]);
