@@ -1,6 +1,5 @@
 package dev.glassbox.app.cli;
 
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,9 +10,9 @@ import java.util.concurrent.Callable;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.glassbox.engine.format.ModelLoader;
-import dev.glassbox.engine.format.onnx.OnnxModels;
 import dev.glassbox.engine.model.LoadedModel;
+import dev.glassbox.engine.model.SentencePooling;
+import dev.glassbox.engine.tensor.Parallel;
 import dev.glassbox.engine.trace.Capture;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -24,7 +23,8 @@ import picocli.CommandLine.Model.CommandSpec;
         description = "Run an encoder (e.g. the bundled all-MiniLM-L6-v2) on a text: token ids and the last hidden state.")
 public final class EncodeCommand implements Callable<Integer> {
     @Option(names = "--model", defaultValue = "minilm", paramLabel = "PATH",
-            description = "encoder model file or folder, or 'minilm' for the bundled all-MiniLM-L6-v2 (default)")
+            description = "encoder model file or folder, or a bundled encoder: 'minilm' (all-MiniLM-L6-v2, default),"
+                    + " 'bge-small-zh' (bge-small-zh-v1.5, Chinese)")
     String model;
 
     @Option(names = "--tokenizer", paramLabel = "PATH", description = "tokenizer.json, when not beside the model")
@@ -42,14 +42,14 @@ public final class EncodeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        LoadedModel m = load();
+        LoadedModel m = ModelOptions.load(model, tokenizer, Parallel.shared());
         if (m.isDecoder()) throw new IllegalArgumentException(m.name() + " is a decoder; use 'generate' or 'trace'");
         if (text.isBlank()) throw new IllegalArgumentException("the text is empty: nothing to encode");
+        ModelOptions.warnUnknownWords(m, text, spec.commandLine().getErr());
         int[] ids = m.tokenizer().encode(text);
         float[][] hidden = m.encoder().encode(ids, null, Capture.none(m.config().layers()));
         int dim = hidden[0].length;
-        float[] mean = new float[dim];
-        for (float[] row : hidden) for (int i = 0; i < dim; i++) mean[i] += row[i] / hidden.length;
+        SentencePooling pooling = m.encoder().pooling();
         if (json) {
             Map<String, Object> o = new LinkedHashMap<>();
             o.put("model", m.name());
@@ -58,7 +58,8 @@ public final class EncodeCommand implements Callable<Integer> {
             for (int id : ids) tokens.add(m.tokenizer().display(id));
             o.put("tokens", tokens);
             o.put("hidden_size", dim);
-            o.put("mean_pooled", mean);
+            o.put("pooling", pooling.label());
+            o.put("sentence_embedding", pooling.embed(hidden));
             o.put("last_hidden_state", hidden);
             out.println(new ObjectMapper().writeValueAsString(o));
         } else {
@@ -72,10 +73,5 @@ public final class EncodeCommand implements Callable<Integer> {
             }
         }
         return 0;
-    }
-
-    private LoadedModel load() throws IOException {
-        if (model.equalsIgnoreCase("minilm")) return OnnxModels.loadBundledMiniLm();
-        return ModelLoader.load(java.nio.file.Path.of(model), tokenizer);
     }
 }

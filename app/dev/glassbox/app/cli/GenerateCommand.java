@@ -55,6 +55,9 @@ public final class GenerateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--ablate works on decoder-only models; " + m.name()
                     + " is an encoder-decoder");
         }
+        if (m.isDecoder() || m.isSeq2Seq()) {
+            ModelOptions.warnUnknownWords(m, prompt, spec.commandLine().getErr());
+        }
         if (m.isSeq2Seq()) {
             return Seq2SeqGeneration.run(m, prompt, steps, json, out, spec.commandLine().getErr());
         }

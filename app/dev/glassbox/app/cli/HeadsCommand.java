@@ -17,7 +17,6 @@ import dev.glassbox.engine.analysis.heads.HeadAnalysis;
 import dev.glassbox.engine.analysis.heads.HeadReport;
 import dev.glassbox.engine.analysis.heads.HeadReportFiles;
 import dev.glassbox.engine.analysis.heads.HeadSet;
-import dev.glassbox.engine.format.onnx.OnnxModels;
 import dev.glassbox.engine.model.BertModel;
 import dev.glassbox.engine.model.LlamaModel;
 import dev.glassbox.engine.model.LoadedModel;
@@ -32,7 +31,8 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "heads", mixinStandardHelpOptions = true,
         description = {"Compare and classify attention heads: weight-space orthogonality, attention behaviour, "
                 + "roles (previous-token, duplicate, induction, positional) and ablation importance.",
-                "Works on Llama-family decoders and BERT encoders; '--model minilm' is the bundled all-MiniLM-L6-v2.",
+                "Works on Llama-family decoders and BERT encoders; '--model minilm' and '--model bge-small-zh' are the"
+                        + " bundled encoders.",
                 "Writes DIR/<metric>.layer<l>.csv and .npy (heads x heads), DIR/roles.csv, DIR/ablation.csv and DIR/manifest.json;"
                         + " with --ablate also DIR/ablation_set.csv (the heads removed together vs the clean run)."})
 public final class HeadsCommand implements Callable<Integer> {
@@ -88,9 +88,7 @@ public final class HeadsCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--max-tokens must be at least 3, got " + maxTokens);
         }
         HeadAblation.Mode mode = ablation.equalsIgnoreCase("none") ? null : mode(ablation, "--ablation");
-        // 'minilm' names the bundled all-MiniLM-L6-v2 encoder, as in the encode command
-        LoadedModel m = model.model.toString().equalsIgnoreCase("minilm") && !Files.exists(model.model)
-                ? OnnxModels.loadBundledMiniLm() : model.load();
+        LoadedModel m = model.load();
         if (!(m.model() instanceof LlamaModel) && !(m.model() instanceof BertModel)) {
             throw new IllegalArgumentException(m.name() + ": head analysis needs a Llama-family decoder or a BERT"
                     + " encoder, this is " + m.config().architecture().name().toLowerCase(Locale.ROOT));

@@ -13,16 +13,14 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 
-import dev.glassbox.engine.format.onnx.OnnxModels;
+import dev.glassbox.engine.format.onnx.BundledEncoder;
 
 /**
  * The models the app knows without asking: everything under {@code sample-models/} (next to the working
  * directory and next to the jar; extra folders via {@code -Dglassbox.sampleModels=DIR[:DIR]}) and the
- * bundled MiniLM encoder when its weights are on the classpath.
+ * bundled encoders (MiniLM, bge-small-zh) whose weights are on the classpath.
  */
 public final class ModelCatalog {
-    static final String MINILM_RESOURCE = OnnxModels.MINILM_ONNX;
-
     private final List<ModelEntry> bundled;
 
     public ModelCatalog(List<ModelEntry> bundled) {
@@ -34,8 +32,10 @@ public final class ModelCatalog {
         for (Path root : roots()) {
             out.addAll(scan(root));
         }
-        if (miniLmAvailable()) {
-            out.add(new ModelEntry("all-MiniLM-L6-v2 (encoder, bundled)", new ModelSource.BundledMiniLm(), true, false));
+        for (BundledEncoder e : BundledEncoder.values()) {
+            if (e.available()) {
+                out.add(new ModelEntry(e.label(), new ModelSource.Bundled(e), true, false));
+            }
         }
         return new ModelCatalog(out);
     }
@@ -133,10 +133,5 @@ public final class ModelCatalog {
         } catch (IOException e) {
             return false;
         }
-    }
-
-    /** The ONNX weights come from an optional dependency; the loader itself is part of the engine. */
-    static boolean miniLmAvailable() {
-        return ModelCatalog.class.getClassLoader().getResource(MINILM_RESOURCE) != null;
     }
 }

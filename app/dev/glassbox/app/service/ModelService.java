@@ -12,6 +12,7 @@ import javafx.concurrent.Task;
 import dev.glassbox.engine.format.ModelLoader;
 import dev.glassbox.engine.format.onnx.OnnxModels;
 import dev.glassbox.engine.model.LoadedModel;
+import dev.glassbox.engine.tensor.Parallel;
 
 /** Loads models off the FX thread. */
 public final class ModelService {
@@ -55,11 +56,7 @@ public final class ModelService {
     static LoadedModel loadNow(ModelSource source) throws IOException {
         return switch (source) {
             case ModelSource.OnDisk d -> ModelLoader.load(d.path(), d.tokenizer());
-            case ModelSource.BundledMiniLm m -> loadMiniLm();
+            case ModelSource.Bundled b -> OnnxModels.loadBundled(b.encoder(), Parallel.shared());
         };
-    }
-
-    private static LoadedModel loadMiniLm() throws IOException {
-        return OnnxModels.loadBundledMiniLm();
     }
 }

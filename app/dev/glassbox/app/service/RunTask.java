@@ -90,7 +90,7 @@ public final class RunTask extends Task<RunOutcome> {
         } else if (m.model() instanceof BertModel bert) {
             float[][] hidden = bert.encode(ids, null, cap, ablated.intervention(m.config()));
             float[][] clean = bert.encode(ids, null, Capture.none(m.config().layers()), Intervention.NONE);
-            change = EncoderHeads.SetChange.between(ablated, clean, hidden);
+            change = EncoderHeads.SetChange.between(ablated, bert.pooling(), clean, hidden);
         } else {
             throw new IllegalArgumentException("heads can be ablated in BERT encoders only; " + m.name() + " is not one");
         }

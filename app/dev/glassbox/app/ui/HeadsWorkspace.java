@@ -51,7 +51,7 @@ import dev.glassbox.visuals.heads.ScoreGridView;
  * Head analysis: per layer a heads x heads similarity (clustered, with dendrogram), a layers x heads map of
  * one role score, and for a clicked head its pattern, scores and an ablation toggle. On a decoder the ablation
  * shows the diff of the next-token top 5; on an encoder (no next token) the change of the last hidden states,
- * of the mean-pooled sentence embedding and of the next layer's attention. The numbers come from
+ * of the sentence embedding and of the next layer's attention. The numbers come from
  * {@link HeadAnalysis} (the same call as the {@code heads} command).
  */
 final class HeadsWorkspace extends WorkspacePane {
@@ -465,7 +465,7 @@ final class HeadsWorkspace extends WorkspacePane {
     /** What removing a set of an encoder's heads changed: hidden states and sentence embedding. */
     static String encoderDiff(EncoderHeads.SetChange c) {
         return String.format(Locale.ROOT,
-                "%s %s-ablated:%nlast hidden state: mean squared change %.6f%nsentence embedding (mean pool): cosine %.6f%n",
+                "%s %s-ablated:%nlast hidden state: mean squared change %.6f%nsentence embedding: cosine %.6f%n",
                 c.set().label(), c.set().mode().name().toLowerCase(Locale.ROOT), c.hiddenChange(), c.embeddingCosine());
     }
 
@@ -473,7 +473,7 @@ final class HeadsWorkspace extends WorkspacePane {
     static String encoderDiff(HeadAblation.Mode mode, EncoderHeads.Change c) {
         HeadAblation.Effect e = c.effect();
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
-                "L%dH%d %s-ablated:%nlast hidden state: mean squared change %.6f%nsentence embedding (mean pool): cosine %.6f%n",
+                "L%dH%d %s-ablated:%nlast hidden state: mean squared change %.6f%nsentence embedding: cosine %.6f%n",
                 e.layer(), e.head(), mode.name().toLowerCase(Locale.ROOT), e.lossIncrease(), c.embeddingCosine()));
         double[] js = c.nextLayerJs();
         if (js.length == 0) {

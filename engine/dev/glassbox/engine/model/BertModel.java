@@ -27,13 +27,25 @@ public final class BertModel implements EncoderModel {
 
     private final ModelConfig config;
     private final Weights weights;
+    private final SentencePooling pooling;
     private final Parallel parallel;
 
+    /** A BERT whose sentence embedding is the mean over positions. */
     public BertModel(ModelConfig config, Weights weights, Parallel parallel) {
+        this(config, weights, SentencePooling.MEAN, parallel);
+    }
+
+    public BertModel(ModelConfig config, Weights weights, SentencePooling pooling, Parallel parallel) {
         this.config = config;
         this.weights = weights;
+        this.pooling = java.util.Objects.requireNonNull(pooling, "pooling");
         this.parallel = parallel;
         validate();
+    }
+
+    /** The same model (weights shared, same pooling) running on {@code other}. */
+    public BertModel withParallel(Parallel other) {
+        return new BertModel(config, weights, pooling, other);
     }
 
     private void validate() {
@@ -82,6 +94,9 @@ public final class BertModel implements EncoderModel {
     public ModelConfig config() { return config; }
 
     public Weights weights() { return weights; }
+
+    @Override
+    public SentencePooling pooling() { return pooling; }
 
     @Override
     public Map<String, Tensor> matrices() {

@@ -12,4 +12,7 @@ public non-sealed interface EncoderModel extends LanguageModel {
      * @return the last hidden state, [T][dim]
      */
     float[][] encode(int[] ids, int[] typeIds, Capture capture);
+
+    /** How this checkpoint reads its sentence embedding from the last hidden state (the mean unless it says otherwise). */
+    default SentencePooling pooling() { return SentencePooling.MEAN; }
 }

@@ -138,6 +138,26 @@ public final class CharBpe implements Tokenizer {
         return template.apply(ids.stream().mapToInt(Integer::intValue).toArray(), 0);
     }
 
+    /** The unk token, when it is used: without byte fallback every character is represented. */
+    @Override
+    public int unk() { return byteFallback ? -1 : unk; }
+
+    /** The characters (other than whitespace) outside the vocabulary, each a word of its own here. */
+    @Override
+    public List<String> unknownWords(String text) {
+        List<String> out = new ArrayList<>();
+        if (unk() < 0) {
+            return out;
+        }
+        for (AddedTokens.Piece p : added.split(text)) {
+            if (!p.isToken()) {
+                p.text().codePoints().filter(cp -> !BertNormalizer.isWhitespace(cp))
+                        .mapToObj(Character::toString).filter(ch -> !vocab.containsKey(ch)).forEach(out::add);
+            }
+        }
+        return out;
+    }
+
     private void word(String w, List<Integer> out) {
         if (w.isEmpty()) {
             return;

@@ -2,6 +2,7 @@ package dev.glassbox.engine.tokenizer;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /** Text to token ids and back, with the model family's conventions (BOS, dummy prefix, [CLS]/[SEP]). */
 public interface Tokenizer {
@@ -22,6 +23,15 @@ public interface Tokenizer {
 
     /** End-of-sequence id, or -1. */
     int eos();
+
+    /** The unknown token's id, or -1 when this tokenizer represents every text (byte-level or byte fallback). */
+    default int unk() { return -1; }
+
+    /**
+     * The pieces of {@code text} (whole pre-tokenized words, after normalisation) that this tokenizer maps to
+     * {@link #unk()}, in order, repeats included; empty when it has no unknown token.
+     */
+    default List<String> unknownWords(String text) { return List.of(); }
 
     /** Decodes ids to text, joining bytes first so multi-byte characters split over tokens survive. */
     default String decode(int[] ids) {

@@ -75,6 +75,21 @@ public final class WordPiece implements Tokenizer {
 
     /** The ids of {@code text} without template tokens and without truncation. */
     public int[] encodeBody(String text) {
+        return encodeBody(text, null);
+    }
+
+    @Override
+    public int unk() { return unk; }
+
+    @Override
+    public List<String> unknownWords(String text) {
+        List<String> unknown = new ArrayList<>();
+        encodeBody(text, unknown);
+        return unknown;
+    }
+
+    /** {@link #encodeBody(String)}, adding each word that becomes {@code [UNK]} to {@code unknown} (may be null). */
+    private int[] encodeBody(String text, List<String> unknown) {
         List<Integer> ids = new ArrayList<>();
         for (AddedTokens.Piece p : added.split(text)) {
             if (p.isToken()) {
@@ -83,7 +98,9 @@ public final class WordPiece implements Tokenizer {
             }
             String s = normalizer == null ? p.text() : normalizer.normalize(p.text());
             for (String word : preTokenize(s)) {
-                wordPieces(word, ids);
+                if (!wordPieces(word, ids) && unknown != null) {
+                    unknown.add(word);
+                }
             }
         }
         return ids.stream().mapToInt(Integer::intValue).toArray();
@@ -112,12 +129,12 @@ public final class WordPiece implements Tokenizer {
         return words;
     }
 
-    /** Greedy longest-match-first (BERT tokenization.py WordpieceTokenizer.tokenize). */
-    private void wordPieces(String word, List<Integer> out) {
+    /** Greedy longest-match-first (BERT tokenization.py WordpieceTokenizer.tokenize); false when it gave [UNK]. */
+    private boolean wordPieces(String word, List<Integer> out) {
         int[] cps = word.codePoints().toArray();
         if (cps.length > maxInputCharsPerWord) {
             out.add(unk);
-            return;
+            return false;
         }
         List<Integer> pieces = new ArrayList<>();
         int start = 0;
@@ -134,12 +151,13 @@ public final class WordPiece implements Tokenizer {
             }
             if (found == null) {
                 out.add(unk);
-                return;
+                return false;
             }
             pieces.add(found);
             start = end;
         }
         out.addAll(pieces);
+        return true;
     }
 
     /** Pieces joined with spaces, {@code ##} continuations glued on, template/special tokens dropped. */

@@ -8,6 +8,7 @@ import java.util.Map;
 import dev.glassbox.engine.model.BertModel;
 import dev.glassbox.engine.model.Intervention;
 import dev.glassbox.engine.model.ModelConfig;
+import dev.glassbox.engine.model.SentencePooling;
 import dev.glassbox.engine.tensor.Parallel;
 import dev.glassbox.engine.trace.Capture;
 import dev.glassbox.engine.trace.Captured;
@@ -82,7 +83,7 @@ public final class EncoderHeads {
      * What ablating one head changes in an encoder (there is no next token to predict).
      *
      * @param effect         {@link #allHeads}'s fields: hidden-state mean squared change, embedding cosine distance
-     * @param embeddingCosine cosine between the clean and ablated mean-pooled sentence embeddings
+     * @param embeddingCosine cosine between the clean and ablated sentence embeddings (the model's own pooling)
      * @param nextLayerJs    per head of layer {@code layer + 1}, the mean over queries of the Jensen-Shannon
      *                       divergence (bits) between its clean and ablated attention rows; empty for the last layer
      */
@@ -93,13 +94,13 @@ public final class EncoderHeads {
      * What ablating a set of heads together changes in an encoder.
      *
      * @param hiddenChange    mean squared change of the last hidden state over positions and dimensions
-     * @param embeddingCosine cosine between the clean and ablated mean-pooled sentence embeddings
+     * @param embeddingCosine cosine between the clean and ablated sentence embeddings (the model's own pooling)
      */
     public record SetChange(HeadSet set, double hiddenChange, double embeddingCosine) implements HeadSet.Outcome {
         /** The change from the clean last hidden states [T][dim] to those encoded with {@code set} ablated. */
-        public static SetChange between(HeadSet set, float[][] clean, float[][] ablated) {
+        public static SetChange between(HeadSet set, SentencePooling pooling, float[][] clean, float[][] ablated) {
             return new SetChange(set, meanSquaredChange(clean, ablated),
-                    1 - cosineDistance(meanPool(clean), meanPool(ablated)));
+                    1 - cosineDistance(pooling.pool(clean), pooling.pool(ablated)));
         }
     }
 
@@ -111,7 +112,7 @@ public final class EncoderHeads {
         int first = set.lowestLayer();
         float[][] a = model.encodeFrom(first, clean.run().residuals()[first], Capture.none(model.config().layers()),
                 set.intervention(model.config()));
-        return SetChange.between(set, clean.hidden(), a);
+        return SetChange.between(set, model.pooling(), clean.hidden(), a);
     }
 
     /** Ablates head (layer, head), restarting at its layer from the clean run, and measures what changed. */
@@ -123,7 +124,7 @@ public final class EncoderHeads {
                 : Capture.none(c.layers());
         float[][] a = model.encodeFrom(layer, clean.run().residuals()[layer], capture,
                 HeadAblation.replacing(layer, head, replacement));
-        HeadAblation.Effect e = effect(layer, head, clean.hidden(), a);
+        HeadAblation.Effect e = effect(model.pooling(), layer, head, clean.hidden(), a);
         double[] js = new double[0];
         if (next < c.layers()) {
             int n = clean.hidden().length;
@@ -141,9 +142,10 @@ public final class EncoderHeads {
         return new Change(e, 1 - e.klLast(), js);
     }
 
-    private static HeadAblation.Effect effect(int layer, int head, float[][] clean, float[][] ablated) {
+    private static HeadAblation.Effect effect(SentencePooling pooling, int layer, int head, float[][] clean,
+                                              float[][] ablated) {
         double mse = meanSquaredChange(clean, ablated);
-        return new HeadAblation.Effect(layer, head, mse, mse, cosineDistance(meanPool(clean), meanPool(ablated)),
+        return new HeadAblation.Effect(layer, head, mse, mse, cosineDistance(pooling.pool(clean), pooling.pool(ablated)),
                 new int[0], new int[0], Double.NaN, Double.NaN);
     }
 
@@ -153,7 +155,7 @@ public final class EncoderHeads {
      * concurrently on a single-threaded twin.
      * Effect fields for encoders: {@code loss} and {@code lossIncrease} both hold the mean squared change of the
      * last hidden state; {@code klLast} holds the cosine distance (1 - cos) between the clean and ablated
-     * mean-pooled sentence embeddings; top-token fields are empty / NaN.
+     * sentence embeddings ({@link BertModel#pooling()}); top-token fields are empty / NaN.
      */
     public static List<HeadAblation.Effect> allHeads(BertModel model, EncoderRun clean, HeadAblation.Mode mode,
                                                      float[][][] means, Parallel parallel) {
@@ -166,7 +168,7 @@ public final class EncoderHeads {
         ModelConfig c = model.config();
         Intervention base = ablated.intervention(c);
         int heads = c.heads();
-        BertModel serial = new BertModel(c, model.weights(), Parallel.SERIAL);
+        BertModel serial = model.withParallel(Parallel.SERIAL);
         HeadAblation.Effect[] out = new HeadAblation.Effect[c.layers() * heads];
         parallel.forRange(out.length, (from, to) -> {
             for (int i = from; i < to; i++) {
@@ -174,7 +176,7 @@ public final class EncoderHeads {
                 int h = i % heads;
                 float[][] headOutputs = withHead(clean.run().headOutputs()[l], h,
                         HeadAblation.replacement(mode, means, l, h, c.headDim()));
-                out[i] = effect(l, h, clean.hidden(), serial.encodeFromHeads(l, clean.run().residuals()[l],
+                out[i] = effect(model.pooling(), l, h, clean.hidden(), serial.encodeFromHeads(l, clean.run().residuals()[l],
                         headOutputs, Capture.none(c.layers()), base));
             }
         });
@@ -205,16 +207,6 @@ public final class EncoderHeads {
             }
         }
         return s / n;
-    }
-
-    static double[] meanPool(float[][] x) {
-        double[] m = new double[x[0].length];
-        for (float[] row : x) {
-            for (int i = 0; i < m.length; i++) {
-                m[i] += row[i] / (double) x.length;
-            }
-        }
-        return m;
     }
 
     static double cosineDistance(double[] a, double[] b) {

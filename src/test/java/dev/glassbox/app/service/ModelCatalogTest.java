@@ -39,6 +39,18 @@ class ModelCatalogTest {
     }
 
     @Test
+    void bothBundledEncodersAreOfferedWithTheirDescriptionsAndLoad() throws Exception {
+        List<ModelEntry> encoders = ModelCatalog.discover().bundled().stream().filter(e -> !e.decoder()).toList();
+        assertEquals(List.of("all-MiniLM-L6-v2 (encoder, bundled)", "bge-small-zh-v1.5 (Chinese encoder, bundled)"),
+                encoders.stream().map(ModelEntry::label).toList());
+        assertEquals(new ModelSource.Bundled(dev.glassbox.engine.format.onnx.BundledEncoder.BGE_SMALL_ZH),
+                encoders.get(1).source());
+        dev.glassbox.engine.model.LoadedModel m = ModelService.loadNow(encoders.get(1).source());
+        assertEquals("bge-small-zh-v1.5", m.name());
+        assertEquals(dev.glassbox.engine.model.SentencePooling.CLS, m.encoder().pooling());
+    }
+
+    @Test
     void aDefaultMarkerNamingAMissingModelFallsBackToTheFirstDecoder(@TempDir Path root) throws Exception {
         Files.createDirectories(root.resolve("m"));
         Files.write(root.resolve("m/model.bin"), new byte[8]);

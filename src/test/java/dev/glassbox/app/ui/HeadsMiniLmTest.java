@@ -25,6 +25,7 @@ import dev.glassbox.engine.analysis.heads.EncoderHeads;
 import dev.glassbox.engine.analysis.heads.HeadAnalysis;
 import dev.glassbox.engine.analysis.heads.HeadReport;
 import dev.glassbox.engine.analysis.heads.HeadTable;
+import dev.glassbox.engine.format.onnx.BundledEncoder;
 import dev.glassbox.engine.format.onnx.OnnxModels;
 import dev.glassbox.engine.model.BertModel;
 import dev.glassbox.engine.model.LoadedModel;
@@ -51,7 +52,7 @@ class HeadsMiniLmTest extends WindowTestBase {
 
     @Override
     ModelCatalog catalog() {
-        ModelEntry miniLm = new ModelEntry(LABEL, new ModelSource.BundledMiniLm(), true, false);
+        ModelEntry miniLm = new ModelEntry(LABEL, new ModelSource.Bundled(BundledEncoder.MINILM), true, false);
         return new ModelCatalog(List.of(miniLm));
     }
 

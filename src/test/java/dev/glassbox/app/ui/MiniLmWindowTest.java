@@ -16,6 +16,7 @@ import dev.glassbox.app.service.ModelCatalog;
 import dev.glassbox.app.service.ModelEntry;
 import dev.glassbox.app.service.ModelSource;
 import dev.glassbox.app.service.RunOutcome;
+import dev.glassbox.engine.format.onnx.BundledEncoder;
 import dev.glassbox.engine.format.onnx.OnnxModels;
 import dev.glassbox.engine.model.LoadedModel;
 import dev.glassbox.engine.tokenizer.Tokenizer;
@@ -39,7 +40,7 @@ class MiniLmWindowTest extends WindowTestBase {
 
     @Override
     ModelCatalog catalog() {
-        ModelEntry miniLm = new ModelEntry(LABEL, new ModelSource.BundledMiniLm(), true, false);
+        ModelEntry miniLm = new ModelEntry(LABEL, new ModelSource.Bundled(BundledEncoder.MINILM), true, false);
         return new ModelCatalog(List.of(miniLm));
     }
 
