@@ -160,12 +160,12 @@ public final class RoutesCommand implements Callable<Integer> {
         }
         List<ExpertRoutes.LayerLoad> loads = ExpertRoutes.load(moe, hops, capacityFactor);
         writeLoad(out.resolve("load.csv"), loads);
-        con.println("layer  tokens per expert         CV  max/mean  over capacity  Switch aux");
+        con.println("layer  tokens per expert         CV  max/mean  over capacity    aux loss  Switch top-1");
         for (ExpertRoutes.LayerLoad ll : loads) {
             LoadBalance b = ll.balance();
-            con.printf(Locale.ROOT, "%5d  %-20s  %6.3f  %8.3f  %13.3f  %10.4f%n", ll.layer(),
+            con.printf(Locale.ROOT, "%5d  %-20s  %6.3f  %8.3f  %13.3f  %10.4f  %12.4f%n", ll.layer(),
                     java.util.Arrays.toString(b.tokensPerExpert()), b.coefficientOfVariation(), b.maxOverMean(),
-                    b.overCapacity(), b.switchAuxLoss());
+                    b.overCapacity(), b.auxLoss(), b.switchTop1Loss());
         }
         con.println("wrote " + out.resolve("load.csv"));
         return 0;
@@ -173,11 +173,13 @@ public final class RoutesCommand implements Callable<Integer> {
 
     /**
      * One row per (layer, expert): assignments and share; then one row per layer (expert "all") with the total and
-     * the layer statistics. Switch aux = E sum f_i P_i (alpha = 1), empty without a learned router.
+     * the layer statistics. aux_loss = E sum f_i P_i with f over all top-k choices (Hugging Face's
+     * load_balancing_loss_func), switch_top1_loss the same with f over first choices (Switch top-1); alpha = 1, both
+     * empty without a learned router (see {@link dev.glassbox.engine.routing.BalanceLoss}).
      */
     static void writeLoad(Path file, List<ExpertRoutes.LayerLoad> loads) throws java.io.IOException {
         try (BufferedWriter w = Files.newBufferedWriter(file)) {
-            w.write("layer,expert,tokens,share,coefficient_of_variation,max_over_mean,over_capacity,switch_aux_loss\n");
+            w.write("layer,expert,tokens,share,coefficient_of_variation,max_over_mean,over_capacity,aux_loss,switch_top1_loss\n");
             for (ExpertRoutes.LayerLoad ll : loads) {
                 LoadBalance b = ll.balance();
                 int total = java.util.Arrays.stream(b.tokensPerExpert()).sum();
@@ -186,9 +188,13 @@ public final class RoutesCommand implements Callable<Integer> {
                     w.write(ll.layer() + "," + e + "," + n + "," + (total == 0 ? 0 : n / (double) total) + ",,,,\n");
                 }
                 w.write(ll.layer() + ",all," + total + ",1," + b.coefficientOfVariation() + "," + b.maxOverMean() + ","
-                        + b.overCapacity() + "," + (Double.isNaN(b.switchAuxLoss()) ? "" : b.switchAuxLoss()) + "\n");
+                        + b.overCapacity() + "," + cell(b.auxLoss()) + "," + cell(b.switchTop1Loss()) + "\n");
             }
         }
+    }
+
+    private static String cell(double v) {
+        return Double.isNaN(v) ? "" : Double.toString(v);
     }
 
     private static List<Object> top(Tokenizer tok, int[] ids, float[] probs) {
