@@ -41,21 +41,27 @@ public final class BalanceLoss {
         return f.length * s;
     }
 
-    /** Hugging Face's top-k loss; {@code probs[t]} is token t's router softmax. */
-    public static double topK(int experts, int[][] assignments, double[][] probs) {
-        return of(dispatchShares(experts, assignments), meanProbability(experts, probs));
+    /** The router's softmax probability of {@code expert} for token {@code token}. */
+    @FunctionalInterface
+    public interface RouterProbabilities {
+        double of(int token, int expert);
+    }
+
+    /** Hugging Face's top-k loss over the tokens of {@code assignments}. */
+    public static double topK(int experts, int[][] assignments, RouterProbabilities probs) {
+        return of(dispatchShares(experts, assignments), meanProbability(experts, assignments.length, probs));
     }
 
     /** The top-1 (Switch) reading: only first choices dispatch. */
-    public static double firstChoice(int experts, int[] firstChoice, double[][] probs) {
-        return of(firstChoiceShares(experts, firstChoice), meanProbability(experts, probs));
+    public static double firstChoice(int experts, int[] firstChoice, RouterProbabilities probs) {
+        return of(firstChoiceShares(experts, firstChoice), meanProbability(experts, firstChoice.length, probs));
     }
 
-    /** P_i: the mean over tokens of the router's probability of expert i. */
-    public static double[] meanProbability(int experts, double[][] probs) {
+    /** P_i: the mean over {@code tokens} tokens of the router's probability of expert i. */
+    public static double[] meanProbability(int experts, int tokens, RouterProbabilities probs) {
         double[] p = new double[experts];
-        for (double[] row : probs) {
-            for (int e = 0; e < experts; e++) p[e] += row[e] / probs.length;
+        for (int t = 0; t < tokens; t++) {
+            for (int e = 0; e < experts; e++) p[e] += probs.of(t, e) / tokens;
         }
         return p;
     }

@@ -42,8 +42,9 @@ public record LoadBalance(int[] tokensPerExpert, double coefficientOfVariation, 
         int over = 0;
         for (int l : load) over += Math.max(0, l - capacity);
         boolean router = routerProbs != null && firstChoice.length > 0;
-        double aux = router ? BalanceLoss.topK(experts, assignments, routerProbs) : Double.NaN;
-        double top1 = router ? BalanceLoss.firstChoice(experts, firstChoice, routerProbs) : Double.NaN;
+        BalanceLoss.RouterProbabilities p = (t, e) -> routerProbs[t][e];
+        double aux = router ? BalanceLoss.topK(experts, assignments, p) : Double.NaN;
+        double top1 = router ? BalanceLoss.firstChoice(experts, firstChoice, p) : Double.NaN;
         return new LoadBalance(load, cv, mean == 0 ? 0 : max / mean, total == 0 ? 0 : over / (double) total, aux, top1);
     }
 }

@@ -129,11 +129,7 @@ final class MixtureOfExperts {
 
     /** E * sum_i f_i P_i over the last forward's tokens ({@link BalanceLoss#topK} without alpha). */
     private double balanceLossWithoutAlpha() {
-        double[] p = new double[experts];
-        for (int t = 0; t < n; t++) {
-            for (int e = 0; e < experts; e++) p[e] += probs[t * experts + e] / (double) n;
-        }
-        return BalanceLoss.of(BalanceLoss.dispatchShares(experts, chosen), p);
+        return BalanceLoss.topK(experts, chosen, (t, e) -> probs[t * experts + e]);
     }
 
     /** alpha times the load-balancing loss of the last forward (0 without a learned router or alpha). */
