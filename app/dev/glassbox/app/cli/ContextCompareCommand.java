@@ -65,8 +65,10 @@ public final class ContextCompareCommand implements Callable<Integer> {
         Files.createDirectories(out);
         int trained = m.config().contextLength();
         List<String> summary = new ArrayList<>();
-        summary.add(String.format(Locale.ROOT, "%-40s %9s %9s %9s %10s %12s %9s  %s", "method", "ppl<=" + trained,
-                "ppl>" + trained, "ppl all", "kv MB", "attn GFLOP", "tok/s", "attention on token 0 by layer"));
+        // perplexity over the predicted tokens at 0-based positions 1..trained-1 (within the first `trained` tokens)
+        // and trained.. (past them); position 0 is never predicted
+        summary.add(String.format(Locale.ROOT, "%-40s %9s %9s %9s %10s %12s %9s  %s", "method", "ppl 1-" + (trained - 1),
+                "ppl " + trained + "+", "ppl all", "kv MB", "attn GFLOP", "tok/s", "attention on token 0 by layer"));
         try (BufferedWriter ppl = Files.newBufferedWriter(out.resolve("perplexity.csv"));
              BufferedWriter pk = Files.newBufferedWriter(out.resolve("passkey.csv"));
              BufferedWriter heads = Files.newBufferedWriter(out.resolve("passkey_heads.csv"));
@@ -125,6 +127,8 @@ public final class ContextCompareCommand implements Callable<Integer> {
                                 .mapToObj(x -> String.format(Locale.ROOT, "%.3f", x)).collect(java.util.stream.Collectors.joining(" "))));
             }
         }
+        summary.add("ppl 1-" + (trained - 1) + ": tokens predicted at positions 1-" + (trained - 1) + " (0-based), i.e. within the"
+                + " first " + trained + " tokens; ppl " + trained + "+: positions " + trained + " on; token 0 mass: queries 1 on");
         Files.write(out.resolve("summary.txt"), summary, StandardCharsets.UTF_8);
         summary.forEach(con::println);
         return 0;

@@ -55,8 +55,11 @@ public final class RoutesCommand implements Callable<Integer> {
     @Option(names = "--top-k", defaultValue = "5", description = "predictions listed per path (default ${DEFAULT-VALUE})")
     int topK;
 
-    @Option(names = "--skip-each", description = "also write layer_skip.csv: the effect of skipping each single layer")
-    boolean skipEach;
+    @Option(names = "--skip-each", arity = "0..1", fallbackValue = "token", paramLabel = "token|sequence",
+            description = "also write layer_skip.csv: the effect of skipping each single layer, for the predicting token only"
+                    + " (token, the default; earlier tokens keep full depth) or for the whole sequence (sequence, as the"
+                    + " trainer's random routing drops a layer)")
+    String skipEach;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "output folder")
     Path out;
@@ -74,6 +77,7 @@ public final class RoutesCommand implements Callable<Integer> {
         int layers = m.config().layers();
         RoutingPolicy p = RoutingPolicy.parse(policy != null ? policy : ExpertRoutes.ownPolicy(m.decoder(), "random:p=0.2"), layers);
         if (!(capacityFactor > 0)) throw new IllegalArgumentException("--capacity-factor must be > 0, got " + capacityFactor);
+        LayerSkipScan.Mode skipMode = skipEach == null ? null : skipMode(skipEach);
         ExpertMlp[] moe = ExpertRoutes.expertLayers(m.decoder());
         List<ExpertRoutes.Hop[]> hops = moe.length > 0 ? ExpertRoutes.trace(m.decoder(), ids, () -> false) : List.of();
         List<RouteSampler.TokenRoutes> routes = RouteSampler.sample(m.decoder(), ids, p, samples, seed, topK, () -> false);
@@ -85,6 +89,7 @@ public final class RoutesCommand implements Callable<Integer> {
         json.put("samples", samples);
         json.put("seed", seed);
         json.put("kl_direction", "KL(full-depth || path), nats");
+        if (skipMode != null) json.put("layer_skip_mode", skipMode.label());
         List<Object> tokens = new ArrayList<>();
         double meanKl = 0, ensKl = 0, nFull = 0, nPath = 0, nEns = 0;
         int scored = 0;
@@ -142,14 +147,16 @@ public final class RoutesCommand implements Callable<Integer> {
             con.printf(Locale.ROOT, "next-token NLL: full %.4f   mean path %.4f   ensemble %.4f%n",
                     nFull / scored, nPath / scored, nEns / scored);
         }
-        if (skipEach) {
+        if (skipMode != null) {
+            LayerSkipScan.Mode mode = skipMode;
             try (BufferedWriter w = Files.newBufferedWriter(out.resolve("layer_skip.csv"))) {
-                w.write("layer,mean_kl_to_full,mean_nll,full_nll\n");
+                w.write("skip_mode,layer,mean_kl_to_full,mean_nll,full_nll\n");
+                con.println("skipping each layer for the " + (mode == LayerSkipScan.Mode.TOKEN ? "predicting token only" : "whole sequence"));
                 con.println("layer  mean KL(full||skip)  NLL skip  NLL full");
-                for (LayerSkipScan.Row row : LayerSkipScan.run(m.decoder(), ids, seed, topK, () -> false, l -> { })) {
+                for (LayerSkipScan.Row row : LayerSkipScan.run(m.decoder(), ids, mode, seed, topK, () -> false, l -> { })) {
                     int l = row.layer();
                     double kl = row.meanKl(), nll = row.meanNll(), full = row.fullNll();
-                    w.write(l + "," + kl + "," + nll + "," + full + "\n");
+                    w.write(mode.label() + "," + l + "," + kl + "," + nll + "," + full + "\n");
                     con.printf(Locale.ROOT, "%5d  %19.4f  %8.4f  %8.4f%n", l, kl, nll, full);
                 }
             }
@@ -160,12 +167,12 @@ public final class RoutesCommand implements Callable<Integer> {
         }
         List<ExpertRoutes.LayerLoad> loads = ExpertRoutes.load(moe, hops, capacityFactor);
         writeLoad(out.resolve("load.csv"), loads);
-        con.println("layer  tokens per expert         CV  max/mean  over capacity  Switch aux");
+        con.println("layer  tokens per expert         CV  max/mean  over capacity    aux loss  Switch top-1");
         for (ExpertRoutes.LayerLoad ll : loads) {
             LoadBalance b = ll.balance();
-            con.printf(Locale.ROOT, "%5d  %-20s  %6.3f  %8.3f  %13.3f  %10.4f%n", ll.layer(),
+            con.printf(Locale.ROOT, "%5d  %-20s  %6.3f  %8.3f  %13.3f  %10.4f  %12.4f%n", ll.layer(),
                     java.util.Arrays.toString(b.tokensPerExpert()), b.coefficientOfVariation(), b.maxOverMean(),
-                    b.overCapacity(), b.switchAuxLoss());
+                    b.overCapacity(), b.auxLoss(), b.switchTop1Loss());
         }
         con.println("wrote " + out.resolve("load.csv"));
         return 0;
@@ -173,11 +180,13 @@ public final class RoutesCommand implements Callable<Integer> {
 
     /**
      * One row per (layer, expert): assignments and share; then one row per layer (expert "all") with the total and
-     * the layer statistics. Switch aux = E sum f_i P_i (alpha = 1), empty without a learned router.
+     * the layer statistics. aux_loss = E sum f_i P_i with f over all top-k choices (Hugging Face's
+     * load_balancing_loss_func), switch_top1_loss the same with f over first choices (Switch top-1); alpha = 1, both
+     * empty without a learned router (see {@link dev.glassbox.engine.routing.BalanceLoss}).
      */
     static void writeLoad(Path file, List<ExpertRoutes.LayerLoad> loads) throws java.io.IOException {
         try (BufferedWriter w = Files.newBufferedWriter(file)) {
-            w.write("layer,expert,tokens,share,coefficient_of_variation,max_over_mean,over_capacity,switch_aux_loss\n");
+            w.write("layer,expert,tokens,share,coefficient_of_variation,max_over_mean,over_capacity,aux_loss,switch_top1_loss\n");
             for (ExpertRoutes.LayerLoad ll : loads) {
                 LoadBalance b = ll.balance();
                 int total = java.util.Arrays.stream(b.tokensPerExpert()).sum();
@@ -186,9 +195,21 @@ public final class RoutesCommand implements Callable<Integer> {
                     w.write(ll.layer() + "," + e + "," + n + "," + (total == 0 ? 0 : n / (double) total) + ",,,,\n");
                 }
                 w.write(ll.layer() + ",all," + total + ",1," + b.coefficientOfVariation() + "," + b.maxOverMean() + ","
-                        + b.overCapacity() + "," + (Double.isNaN(b.switchAuxLoss()) ? "" : b.switchAuxLoss()) + "\n");
+                        + b.overCapacity() + "," + cell(b.auxLoss()) + "," + cell(b.switchTop1Loss()) + "\n");
             }
         }
+    }
+
+    private static LayerSkipScan.Mode skipMode(String text) {
+        try {
+            return LayerSkipScan.Mode.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--skip-each must be token or sequence, got '" + text + "'");
+        }
+    }
+
+    private static String cell(double v) {
+        return Double.isNaN(v) ? "" : Double.toString(v);
     }
 
     private static List<Object> top(Tokenizer tok, int[] ids, float[] probs) {

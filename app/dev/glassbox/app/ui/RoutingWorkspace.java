@@ -250,8 +250,8 @@ final class RoutingWorkspace extends WorkspacePane {
         for (ExpertRoutes.LayerLoad ll : ExpertRoutes.load(expertLayers, hs, CAPACITY_FACTOR)) {
             var b = ll.balance();
             bars.add(new ExpertLoadView.LayerBars(ll.layer(), b.tokensPerExpert(), String.format(Locale.ROOT,
-                    "CV %.3f \u00b7 max/mean %.3f \u00b7 over capacity %.1f%% \u00b7 Switch aux %s", b.coefficientOfVariation(),
-                    b.maxOverMean(), 100 * b.overCapacity(), num(b.switchAuxLoss()))));
+                    "CV %.3f \u00b7 max/mean %.3f \u00b7 over capacity %.1f%% \u00b7 aux loss %s", b.coefficientOfVariation(),
+                    b.maxOverMean(), 100 * b.overCapacity(), num(b.auxLoss()))));
         }
         load.setBars(bars);
         List<Integer> cols = new ArrayList<>();

@@ -54,7 +54,7 @@ public sealed interface ContextPolicy {
                 case "pi" -> RopeScaling.PI;
                 case "ntk" -> RopeScaling.NTK;
                 case "dynamic-ntk" -> RopeScaling.DYNAMIC_NTK;
-                default -> RopeScaling.YARN;
+                default -> RopeScaling.yarn(p.text("ramp", "hf"), spec);
             }, p.number("s", 4), p.integer("original", trainedLength));
             case "self-extend", "selfextend" -> new SelfExtend(p.integer("G", 4), p.integer("w", 128));
             default -> throw new IllegalArgumentException("unknown context method '" + name + "' in '" + spec
@@ -186,7 +186,9 @@ public sealed interface ContextPolicy {
 
     /**
      * StreamingLLM (Xiao et al. 2024, sec. 3.2): keep the first {@code sinks} tokens (attention sinks) and the most
-     * recent {@code window}; rotary positions are assigned by place in the cache, not in the text.
+     * recent {@code window}; rotary positions are assigned by place in the cache, not in the text. As in the reference
+     * code (mit-han-lab/streaming-llm, StartRecentKVCache with start_size = sinks, recent_size = W), the cache holds
+     * sinks + W earlier tokens and the query adds its own key, so a query sees sinks + W + 1 keys (4 + 60 + 1 = 65).
      */
     record StreamingLlm(int sinks, int window) implements ContextPolicy {
         public StreamingLlm {
@@ -196,7 +198,7 @@ public sealed interface ContextPolicy {
 
         public String label() { return "streaming:sinks=" + sinks + ",W=" + window; }
 
-        public ContextMemory newMemory(int layers) { return new Rolling(layers, sinks, window, true); }
+        public ContextMemory newMemory(int layers) { return new Rolling(layers, sinks, window + 1, true); }
     }
 
     /**
@@ -221,7 +223,7 @@ public sealed interface ContextPolicy {
             positive(original, "original length");
         }
 
-        public String label() { return scaling.name().toLowerCase(Locale.ROOT).replace('_', '-') + ":s=" + trim(factor); }
+        public String label() { return scaling.label(trim(factor)); }
 
         public RopeChoice rope() { return new RopeChoice.Scaled(scaling, factor, original); }
 

@@ -185,7 +185,7 @@ public final class PolicyRunner {
                     long distance = Math.round(t - (v.from[i] + v.to[i]) / 2.0);
                     int bucket = distance <= 0 ? 0 : 64 - Long.numberOfLeadingZeros(distance);
                     mass[Math.min(bucket, mass.length - 1)] += att[i];
-                    if (t > 0 && v.from[i] == 0) firstMass[l] += att[i];
+                    if (dev.glassbox.engine.analysis.SinkMass.counts(t) && v.from[i] == 0) firstMass[l] += att[i];
                     if (memory instanceof ContextPolicy.CompressiveMemory cm && v.from[i] == v.to[i]) {
                         cm.used(l, v.from[i], att[i]);
                     }
@@ -199,7 +199,7 @@ public final class PolicyRunner {
 
         double[] firstTokenMass() {
             double[] out = firstMass.clone();
-            for (int l = 0; l < out.length; l++) out[l] /= Math.max(1, (position - 1) * (long) c.heads());
+            for (int l = 0; l < out.length; l++) out[l] /= dev.glassbox.engine.analysis.SinkMass.queriesCounted(position) * c.heads();
             return out;
         }
 

@@ -7,13 +7,16 @@ package dev.glassbox.engine.routing;
  * @param coefficientOfVariation std / mean of the loads
  * @param maxOverMean          the busiest expert's load over the mean
  * @param overCapacity         fraction of assignments beyond capacity = ceil(capacityFactor * assignments / experts)
- * @param switchAuxLoss        Switch Transformer auxiliary loss N * sum_i f_i * P_i (Fedus et al. 2021, eq. 4), alpha = 1
+ * @param auxLoss              load-balancing loss as Hugging Face computes it for top-k ({@link BalanceLoss#topK}:
+ *                             f_i counts all k choices; uniform routing gives k), alpha = 1; NaN without a router
+ * @param switchTop1Loss       the same with f_i counting first choices only ({@link BalanceLoss#firstChoice}, Switch
+ *                             top-1; uniform routing gives 1); NaN without a router
  */
 public record LoadBalance(int[] tokensPerExpert, double coefficientOfVariation, double maxOverMean, double overCapacity,
-                          double switchAuxLoss) {
+                          double auxLoss, double switchTop1Loss) {
 
     /**
-     * @param firstChoice  per token, the expert of its top-1 assignment (f_i counts these)
+     * @param firstChoice  per token, the expert of its top-1 assignment
      * @param assignments  per token, all experts it was sent to
      * @param routerProbs  per token, the router's softmax over experts (P_i averages these); null if there is no router
      */
@@ -38,18 +41,10 @@ public record LoadBalance(int[] tokensPerExpert, double coefficientOfVariation, 
         int capacity = (int) Math.ceil(capacityFactor * total / experts);
         int over = 0;
         for (int l : load) over += Math.max(0, l - capacity);
-        double aux = Double.NaN;
-        if (routerProbs != null && firstChoice.length > 0) {
-            double[] f = new double[experts];
-            double[] p = new double[experts];
-            for (int t = 0; t < firstChoice.length; t++) {
-                f[firstChoice[t]] += 1.0 / firstChoice.length;
-                for (int e = 0; e < experts; e++) p[e] += routerProbs[t][e] / firstChoice.length;
-            }
-            aux = 0;
-            for (int e = 0; e < experts; e++) aux += f[e] * p[e];
-            aux *= experts;
-        }
-        return new LoadBalance(load, cv, mean == 0 ? 0 : max / mean, total == 0 ? 0 : over / (double) total, aux);
+        boolean router = routerProbs != null && firstChoice.length > 0;
+        BalanceLoss.RouterProbabilities p = (t, e) -> routerProbs[t][e];
+        double aux = router ? BalanceLoss.topK(experts, assignments, p) : Double.NaN;
+        double top1 = router ? BalanceLoss.firstChoice(experts, firstChoice, p) : Double.NaN;
+        return new LoadBalance(load, cv, mean == 0 ? 0 : max / mean, total == 0 ? 0 : over / (double) total, aux, top1);
     }
 }

@@ -4,15 +4,17 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
+import dev.glassbox.engine.routing.BalanceLoss;
 import dev.glassbox.engine.routing.ExpertRouter;
 import dev.glassbox.engine.tensor.Parallel;
 
 /**
  * The mixture-of-experts MLP of one block, in Mixtral's layout: a linear router (absent for hash and random
  * routing) and E SwiGLU experts w2(silu(w1 x) * w3 x); each token's output is the gate-weighted sum of its
- * chosen experts (Shazeer et al. 2017, eq. 1). A learned router also adds the Switch load-balancing loss
- * alpha * E * sum_i f_i P_i (Fedus et al. 2021, eq. 4), f_i = share of tokens whose first choice is expert i,
- * P_i = mean router probability of i. Choices are discrete: gradients flow through the gate weights only.
+ * chosen experts (Shazeer et al. 2017, eq. 1). A learned router also adds the load-balancing loss
+ * alpha * E * sum_i f_i P_i (Fedus et al. 2021, eq. 4) as Hugging Face's Mixtral computes it for top-k
+ * ({@link BalanceLoss#topK}): f_i = share of tokens with expert i among their k choices, P_i = mean router
+ * probability of i. Choices are discrete: gradients flow through the gate weights only.
  */
 final class MixtureOfExperts {
     final Param router;
@@ -32,7 +34,6 @@ final class MixtureOfExperts {
     private float[] probs;
     private int[][] chosen;
     private float[][] weights;
-    private int[] first;
     private int[][] rowsOf;
     private float[][] xe, gate, up, act, out;
     private double balance;
@@ -81,7 +82,6 @@ final class MixtureOfExperts {
         }
         chosen = new int[n][];
         weights = new float[n][];
-        first = new int[n];
         int[] load = new int[experts];
         float[] row = new float[experts];
         for (int t = 0; t < n; t++) {
@@ -89,7 +89,6 @@ final class MixtureOfExperts {
             ExpertRouter.Choice c = r.route(tokens[t], row);
             chosen[t] = c.experts();
             weights[t] = c.weights();
-            first[t] = c.experts()[0];
             if (router != null) {
                 softmax(row, probs, t * experts);
             }
@@ -125,23 +124,15 @@ final class MixtureOfExperts {
                 MatMul.axpy(y, t * dim, weightOf(t, e), out[e], i * dim, dim);
             }
         }
-        balance = router == null || design.balanceLoss() == 0 ? 0 : design.balanceLoss() * switchLoss();
+        balance = router == null || design.balanceLoss() == 0 ? 0 : design.balanceLoss() * balanceLossWithoutAlpha();
     }
 
-    /** E * sum_i f_i P_i over the last forward's tokens (Fedus et al. 2021, eq. 4 without alpha). */
-    private double switchLoss() {
-        double[] f = new double[experts];
-        double[] p = new double[experts];
-        for (int t = 0; t < n; t++) {
-            f[first[t]] += 1.0 / n;
-            for (int e = 0; e < experts; e++) p[e] += probs[t * experts + e] / (double) n;
-        }
-        double s = 0;
-        for (int e = 0; e < experts; e++) s += f[e] * p[e];
-        return experts * s;
+    /** E * sum_i f_i P_i over the last forward's tokens ({@link BalanceLoss#topK} without alpha). */
+    private double balanceLossWithoutAlpha() {
+        return BalanceLoss.topK(experts, chosen, (t, e) -> probs[t * experts + e]);
     }
 
-    /** alpha times the Switch loss of the last forward (0 without a learned router or alpha). */
+    /** alpha times the load-balancing loss of the last forward (0 without a learned router or alpha). */
     double balanceLoss() { return balance; }
 
     /** The last forward's experts per token, first choice first. */
@@ -187,8 +178,7 @@ final class MixtureOfExperts {
         if (router == null) {
             return;
         }
-        double[] f = new double[experts];
-        for (int t = 0; t < n; t++) f[first[t]] += 1.0 / n;
+        double[] f = BalanceLoss.dispatchShares(experts, chosen);
         float[] dLogits = new float[n * experts];
         double[] dp = new double[experts];
         for (int t = 0; t < n; t++) {

@@ -8,7 +8,7 @@ import dev.glassbox.engine.routing.ExpertRouter;
  * @param experts       SwiGLU experts per MLP (0 = one dense MLP); each expert has the model's hidden width
  * @param topK          experts per token (hash and random routers send each token to exactly one)
  * @param router        learned top-k gating, a hash of the token id, or a random expert
- * @param balanceLoss   alpha of the Switch load-balancing loss (learned routers only; 0 = off)
+ * @param balanceLoss   alpha of the load-balancing loss (Switch eq. 4, f counting all top-k choices as HF Mixtral) (learned routers only; 0 = off)
  * @param randomRouting probability p that a layer's output jumps to a random later layer while training (0 = off)
  */
 public record RoutingDesign(int experts, int topK, ExpertRouter.Kind router, float balanceLoss, float randomRouting) {

@@ -13,7 +13,7 @@ import java.util.OptionalDouble;
  * @param gradNorm        global L2 norm of the gradient before clipping
  * @param tokensPerSecond training tokens per wall-clock second since this run (or resume) started
  * @param etaSeconds      estimated seconds until {@code steps} at the current rate
- * @param balanceLoss     this step's Switch load-balancing loss (alpha included), present when the run trains one
+ * @param balanceLoss     this step's load-balancing loss (BalanceLoss.topK) (alpha included), present when the run trains one
  * @param orthogonality   this step's ROOTS orthogonality penalty (with lambda), present when the run has one
  */
 public record TrainingProgress(int step, int steps, double trainLoss, OptionalDouble validationLoss, double lr,

@@ -2,6 +2,8 @@ package dev.glassbox.engine.analysis.heads;
 
 import java.util.function.IntPredicate;
 
+import dev.glassbox.engine.analysis.SinkMass;
+
 /** How a layer's heads behave on one input, from their attention patterns [head][query][key] and outputs. */
 public final class AttentionBehaviour {
 
@@ -141,15 +143,11 @@ public final class AttentionBehaviour {
         return out;
     }
 
-    /** Mean attention on position 0, the attention sink (Xiao et al. 2023, "Efficient Streaming Language Models with Attention Sinks"). */
+    /** Per head, the attention-sink mass on position 0 (see {@link SinkMass}: queries after position 0). */
     public static double[] sinkMass(float[][][] pattern) {
         double[] out = new double[pattern.length];
         for (int h = 0; h < pattern.length; h++) {
-            double s = 0;
-            for (float[] row : pattern[h]) {
-                s += row[0];
-            }
-            out[h] = s / pattern[h].length;
+            out[h] = SinkMass.of(pattern[h]);
         }
         return out;
     }

@@ -65,37 +65,50 @@ public final class HeadRoles {
     }
 
     /**
-     * TransformerLens compute_head_attention_similarity_score with error_measure "mul" (its default, BOS and
-     * the current token kept): Σ A∘D / Σ A, the fraction of all attention that lands on the detected pairs.
+     * TransformerLens compute_head_attention_similarity_score with error_measure "mul" and its defaults
+     * exclude_bos = exclude_current_token = False (transformer_lens/head_detector.py): Σ A∘D / Σ A, the fraction
+     * of the head's attention that lands on the detected pairs. Σ A runs over every (query, key), so for an encoder
+     * the attention above the diagonal counts in the denominator while the (lower-triangular) detection pattern
+     * never matches it; for a causal pattern that part is zero and nothing changes.
      */
     public static double detectionScore(float[][] pattern, boolean[][] detection) {
         double hit = 0;
-        double total = 0;
         for (int q = 0; q < pattern.length; q++) {
             for (int k = 0; k <= q; k++) {
-                total += pattern[q][k];
                 if (detection[q][k]) {
                     hit += pattern[q][k];
                 }
             }
         }
+        double total = totalAttention(pattern);
         return total == 0 ? 0 : hit / total;
+    }
+
+    /** Σ A over every query and key (TransformerLens's "mul" denominator, attention_pattern.sum()). */
+    static double totalAttention(float[][] pattern) {
+        double total = 0;
+        for (float[] row : pattern) {
+            for (float a : row) {
+                total += a;
+            }
+        }
+        return total;
     }
 
     /**
      * Positional-offset scores: for δ = 0..T-1, the "mul" score of the detection pattern with ones at (q, q-δ),
-     * so δ = 1 is exactly the previous-token score and δ = 0 attention to the current token.
+     * so δ = 1 is exactly the previous-token score and δ = 0 attention to the current token (same denominator:
+     * all attention, keys after the query included).
      */
     public static double[] offsetScores(float[][] pattern) {
         int n = pattern.length;
-        double total = 0;
         double[] s = new double[n];
         for (int q = 0; q < n; q++) {
             for (int k = 0; k <= q; k++) {
-                total += pattern[q][k];
                 s[q - k] += pattern[q][k];
             }
         }
+        double total = totalAttention(pattern);
         for (int d = 0; d < n; d++) {
             s[d] = total == 0 ? 0 : s[d] / total;
         }

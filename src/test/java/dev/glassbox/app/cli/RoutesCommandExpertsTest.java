@@ -55,7 +55,7 @@ class RoutesCommandExpertsTest {
         int[] ids = m.tokenizer().encode(prompt);
         var loads = ExpertRoutes.load(ExpertRoutes.expertLayers(m.decoder()), ExpertRoutes.trace(m.decoder(), ids, () -> false), 1.0);
         List<String> csv = Files.readAllLines(out.resolve("load.csv"));
-        assertEquals("layer,expert,tokens,share,coefficient_of_variation,max_over_mean,over_capacity,switch_aux_loss", csv.get(0));
+        assertEquals("layer,expert,tokens,share,coefficient_of_variation,max_over_mean,over_capacity,aux_loss,switch_top1_loss", csv.get(0));
         assertEquals(1 + 2 * (3 + 1), csv.size());
         for (int l = 0; l < 2; l++) {
             int total = 0;
@@ -70,7 +70,8 @@ class RoutesCommandExpertsTest {
             assertEquals("all", layerRow[1]);
             assertEquals(loads.get(l).balance().coefficientOfVariation(), Double.parseDouble(layerRow[4]), 1e-12);
             // router probabilities differ in the last float bits between thread splits of the router product
-            assertEquals(loads.get(l).balance().switchAuxLoss(), Double.parseDouble(layerRow[7]), 1e-6);
+            assertEquals(loads.get(l).balance().auxLoss(), Double.parseDouble(layerRow[7]), 1e-6);
+            assertEquals(loads.get(l).balance().switchTop1Loss(), Double.parseDouble(layerRow[8]), 1e-6);
         }
     }
 

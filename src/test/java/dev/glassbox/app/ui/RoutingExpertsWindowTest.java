@@ -95,7 +95,7 @@ class RoutingExpertsWindowTest extends WindowTestBase {
             assertEquals(2 * ids.length, bars.get(l).total(), "top-2: two assignments per token");
             assertTrue(bars.get(l).summary().contains(String.format(Locale.ROOT, "CV %.3f", loads.get(l).balance().coefficientOfVariation())),
                     bars.get(l).summary());
-            assertTrue(bars.get(l).summary().contains(RoutingWorkspace.num(loads.get(l).balance().switchAuxLoss())));
+            assertTrue(bars.get(l).summary().contains(RoutingWorkspace.num(loads.get(l).balance().auxLoss())));
         }
         var flow = ws.flow.flow();
         assertEquals(List.of(0, 1), flow.layers());

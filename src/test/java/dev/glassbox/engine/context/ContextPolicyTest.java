@@ -92,11 +92,12 @@ class ContextPolicyTest {
         PolicyRunner runner = new PolicyRunner(model, new ContextPolicy.StreamingLlm(4, 12));
         int[] tokens = new Random(1).ints(10_000, 0, 40).toArray();
         PolicyRunner.Result r = runner.run(tokens, null, () -> false, null);
-        assertEquals(16, r.peakEntries());
+        // 4 sinks + 12 recent earlier tokens + the query itself, as streaming-llm's StartRecentKVCache(4, 12)
+        assertEquals(17, r.peakEntries());
         for (float nll : r.nll()) assertTrue(Float.isFinite(nll));
         BitSet[] d = Coverage.direct(new ContextPolicy.StreamingLlm(4, 12), 10_000);
-        assertEquals(16, d[9_999].cardinality());
-        assertTrue(d[9_999].get(0) && d[9_999].get(3) && d[9_999].get(9_988) && !d[9_999].get(9_987));
+        assertEquals(17, d[9_999].cardinality());
+        assertTrue(d[9_999].get(0) && d[9_999].get(3) && d[9_999].get(9_987) && !d[9_999].get(9_986));
     }
 
     @Test

@@ -65,8 +65,11 @@ class ExpertRoutesTest {
         assertEquals(4 / mean, b.maxOverMean(), 1e-12);
         // capacity ceil(8/3) = 3: expert 0 is one over, so 1 of 8 assignments overflows
         assertEquals(1 / 8.0, b.overCapacity(), 1e-12);
-        // first choices 0, 0, 1, 0 -> f = (.75, .25, 0); P = (.5, .3, .2): 3 * (.375 + .075) = 1.35
-        assertEquals(1.35, b.switchAuxLoss(), 1e-6);
+        // Hugging Face top-k: f = loads / tokens = (4/4, 3/4, 1/4); P = (.5, .3, .2):
+        // 3 * (.5 + .225 + .05) = 2.325
+        assertEquals(2.325, b.auxLoss(), 1e-6);
+        // Switch top-1: first choices 0, 0, 1, 0 -> f = (.75, .25, 0): 3 * (.375 + .075) = 1.35
+        assertEquals(1.35, b.switchTop1Loss(), 1e-6);
     }
 
     @Test
@@ -76,6 +79,6 @@ class ExpertRoutesTest {
         List<ExpertRoutes.Hop[]> routes = List.<ExpertRoutes.Hop[]>of(only);
         LoadBalance b = ExpertRoutes.load(layers, routes, 1.0).get(0).balance();
         assertArrayEquals(new int[] {0, 1}, b.tokensPerExpert());
-        assertTrue(Double.isNaN(b.switchAuxLoss()));
+        assertTrue(Double.isNaN(b.auxLoss()) && Double.isNaN(b.switchTop1Loss()));
     }
 }

@@ -117,8 +117,10 @@ class RoutingTest {
         assertEquals(4 / 1.5, lb.maxOverMean(), 1e-12);
         // capacity ceil(6/4) = 2: expert 0 is 2 over -> 2/6
         assertEquals(2.0 / 6, lb.overCapacity(), 1e-12);
-        // f = (4/6, 1/6, 1/6, 0), P = 1/4 each: 4 * sum f P = 4 * 0.25 = 1 (the uniform-router value)
-        assertEquals(1.0, lb.switchAuxLoss(), 1e-12);
+        // f = (4/6, 1/6, 1/6, 0), P = 1/4 each: 4 * sum f P = 4 * 0.25 = 1 (the uniform-router value); top-1, so
+        // the Hugging Face top-k loss and the Switch top-1 loss agree
+        assertEquals(1.0, lb.auxLoss(), 1e-12);
+        assertEquals(1.0, lb.switchTop1Loss(), 1e-12);
         LoadBalance balanced = LoadBalance.of(2, new int[] {0, 1}, new int[][] {{0}, {1}}, null, 1.0);
         assertEquals(0.0, balanced.coefficientOfVariation(), 0);
         assertEquals(0.0, balanced.overCapacity(), 0);

@@ -118,26 +118,33 @@ class RoutingGradientCheckTest {
         }
     }
 
+    /**
+     * Two experts, hand-set router: token 1's logits (ln 3, 0) -> p = (.75, .25), token 2's (0, ln 3) -> (.25, .75).
+     */
+    private static TrainableLlama handRouted(int topK, Parallel par) {
+        ModelShape s = new ModelShape(5, 2, 4, 1, 1, 1, 2, false, false, 1e-5f, 10000f, BlockDesign.LLAMA,
+                RoutingDesign.experts(2, topK, ExpertRouter.Kind.TOPK, 0.5f), ContextTraining.FULL);
+        TrainableLlama m = new TrainableLlama(s, par);
+        m.initialise(1);
+        var p = m.paramsByName();
+        // zero attention, so the MLP input is the normed embedding; embeddings e_1 = (1, 0), e_2 = (0, 1)
+        Arrays.fill(p.get("model.layers.0.self_attn.o_proj.weight").value(), 0f);
+        float[] emb = p.get("model.embed_tokens.weight").value();
+        Arrays.fill(emb, 0f);
+        emb[2] = 1f;
+        emb[5] = 1f;
+        float ln3 = (float) Math.log(3);
+        // RMSNorm of (1, 0) is (sqrt 2, 0) up to eps: scale the router so the logits are exactly ln 3
+        float k = (float) (ln3 / Math.sqrt(2 / (1 + 2e-5)));
+        float[] g = p.get("model.layers.0.block_sparse_moe.gate.weight").value();
+        g[0] = k; g[1] = 0; g[2] = 0; g[3] = k;
+        return m;
+    }
+
     @Test
     void balanceLossIsAlphaTimesExpertsTimesSumOfFiTimesPi() {
-        // two tokens, two experts, hand-set router: logits (ln 3, 0) -> p = (.75, .25); (0, ln 3) -> p = (.25, .75)
-        ModelShape s = new ModelShape(5, 2, 4, 1, 1, 1, 2, false, false, 1e-5f, 10000f, BlockDesign.LLAMA,
-                RoutingDesign.experts(2, 1, ExpertRouter.Kind.TOPK, 0.5f), ContextTraining.FULL);
         try (Parallel par = Parallel.SERIAL) {
-            TrainableLlama m = new TrainableLlama(s, par);
-            m.initialise(1);
-            var p = m.paramsByName();
-            // zero attention, so the MLP input is the normed embedding; embeddings e_1 = (1, 0), e_2 = (0, 1)
-            Arrays.fill(p.get("model.layers.0.self_attn.o_proj.weight").value(), 0f);
-            float[] emb = p.get("model.embed_tokens.weight").value();
-            Arrays.fill(emb, 0f);
-            emb[2] = 1f;
-            emb[5] = 1f;
-            float ln3 = (float) Math.log(3);
-            // RMSNorm of (1, 0) is (sqrt 2, 0) up to eps: scale the router so the logits are exactly ln 3
-            float k = (float) (ln3 / Math.sqrt(2 / (1 + 2e-5)));
-            float[] g = p.get("model.layers.0.block_sparse_moe.gate.weight").value();
-            g[0] = k; g[1] = 0; g[2] = 0; g[3] = k;
+            TrainableLlama m = handRouted(1, par);
             m.forward(new int[] {1, 2}, null, 1, 2);
             // first choices: token 1 -> expert 0, token 2 -> expert 1: f = (.5, .5); P = (.5, .5); E sum f P = 1
             assertArrayEquals(new int[] {0}, m.experts(0)[0]);
@@ -146,6 +153,17 @@ class RoutingGradientCheckTest {
             m.forward(new int[] {1, 1}, null, 1, 2);
             // both to expert 0: f = (1, 0), P = (.75, .25): 0.5 * 2 * .75
             assertEquals(0.75, m.balanceLoss(), 1e-6);
+        }
+    }
+
+    @Test
+    void topTwoBalanceLossCountsBothChoicesAsHuggingFaceDoes() {
+        try (Parallel par = Parallel.SERIAL) {
+            TrainableLlama m = handRouted(2, par);
+            m.forward(new int[] {1, 1}, null, 1, 2);
+            // top-2 of 2: both tokens go to both experts, f = (1, 1) (sums to k = 2); P = (.75, .25):
+            // alpha E sum f P = 0.5 * 2 * (.75 + .25) = 1; counting first choices only would give 0.5 * 2 * .75 = .75
+            assertEquals(1.0, m.balanceLoss(), 1e-6);
         }
     }
 

@@ -47,7 +47,8 @@ class AttentionBehaviourTest {
         p[0][2][1] = 0.25f;
         p[0][2][2] = 0.5f;
         assertEquals((0 + Math.log(2) + 1.5 * Math.log(2)) / 3, AttentionBehaviour.entropy(p)[0], 1e-7);
-        assertEquals((1 + 0.5 + 0.25) / 3, AttentionBehaviour.sinkMass(p)[0], 1e-7);
+        // query 0 (forced to attend itself) is left out: (0.5 + 0.25) / 2
+        assertEquals((0.5 + 0.25) / 2, AttentionBehaviour.sinkMass(p)[0], 1e-7);
         // token 9 is special at position 2 only
         assertEquals(0.5 / 3, AttentionBehaviour.specialMass(p, new int[] {4, 5, 9}, id -> id == 9)[0], 1e-7);
     }
