@@ -172,9 +172,8 @@ public final class LlamaForward {
 
     /** Final RMSNorm of {@code residual} (into x) and the unembedding into the logits. */
     private float[] head(float[] residual) {
-        Kernels.rmsnorm(x, residual, weights.finalNorm(), c.dim(), c.normEps());
+        model.unembed(residual, x, logits);
         if (cap.on(HookPoint.FINAL_NORM)) cap.put(HookPoint.FINAL_NORM, -1, x, 0, c.dim());
-        Kernels.matvec(weights.output(), x, logits, parallel);
         if (cap.on(HookPoint.LOGITS)) cap.put(HookPoint.LOGITS, -1, logits, 0, c.vocabSize());
         return logits;
     }

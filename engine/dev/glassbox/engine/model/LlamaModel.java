@@ -165,11 +165,15 @@ public final class LlamaModel implements DecoderModel, Unembedding {
     /** The forward's last two steps on any residual vector: RMSNorm with the final gain, then the output matrix. */
     @Override
     public float[] unembed(float[] residual) {
-        float[] x = new float[config.dim()];
-        Kernels.rmsnorm(x, residual, weights.finalNorm, config.dim(), config.normEps());
         float[] logits = new float[config.vocabSize()];
-        Kernels.matvec(weights.output, x, logits, parallel);
+        unembed(residual, new float[config.dim()], logits);
         return logits;
+    }
+
+    /** {@link #unembed(float[])} into given buffers: {@code normed} gets the normed residual (may be {@code residual}). */
+    void unembed(float[] residual, float[] normed, float[] logits) {
+        Kernels.rmsnorm(normed, residual, weights.finalNorm, config.dim(), config.normEps());
+        Kernels.matvec(weights.output, normed, logits, parallel);
     }
 
     public Rope rope() { return rope; }
