@@ -88,7 +88,10 @@ public final class LlamaForward {
         return layersFrom(0, pos);
     }
 
-    /** Runs layers {@code first}..L-1 and the head on {@code residual} entering layer {@code first} at {@code pos}. */
+    /**
+     * Runs layers {@code first}..L-1 and the head on {@code residual} entering layer {@code first} at {@code pos}.
+     * Hash routing uses the token last forwarded at {@code pos} (0 in a sequence that only resumed there).
+     */
     public float[] forwardFrom(int first, float[] residual, int pos) {
         if (first < 0 || first >= c.layers()) {
             throw new IllegalArgumentException("layer " + first + " outside 0.." + (c.layers() - 1));
@@ -96,9 +99,7 @@ public final class LlamaForward {
         if (residual.length != c.dim()) {
             throw new IllegalArgumentException("residual has " + residual.length + " values, expected " + c.dim());
         }
-        if (pos >= tokenAt.length) {
-            throw new IllegalArgumentException("position " + pos + " was never forwarded in this sequence");
-        }
+        growTokens(pos);
         System.arraycopy(residual, 0, x, 0, residual.length);
         return layersFrom(first, pos);
     }
@@ -110,8 +111,12 @@ public final class LlamaForward {
     }
 
     private void remember(int token, int pos) {
-        if (pos >= tokenAt.length) tokenAt = Arrays.copyOf(tokenAt, Math.max(pos + 1, 2 * tokenAt.length));
+        growTokens(pos);
         tokenAt[pos] = token;
+    }
+
+    private void growTokens(int pos) {
+        if (pos >= tokenAt.length) tokenAt = Arrays.copyOf(tokenAt, Math.max(pos + 1, 2 * tokenAt.length));
     }
 
     private float[] layersFrom(int first, int pos) {

@@ -38,6 +38,20 @@ class GrowingCacheTest {
             }
             token = (token * 7 + pos) % m.config().vocabSize();
         }
+        int[] tokens = new int[positions];
+        for (int pos = 0; pos < positions; pos++) tokens[pos] = (pos * 11 + 3) % m.config().vocabSize();
+        float[] batched = m.newSession(Capture.none(2)).prefill(tokens, 0).clone();
+        float[] oneByOne = upFrontDecode(m, tokens);
+        for (int i = 0; i < batched.length; i++) {
+            assertEquals(oneByOne[i], batched[i], 1e-5f * (1 + Math.abs(oneByOne[i])), "prefill across growths, logit " + i);
+        }
+    }
+
+    private static float[] upFrontDecode(LlamaModel m, int[] tokens) {
+        DecoderSession s = m.newSession(Capture.none(2), Intervention.NONE, tokens.length);
+        float[] out = null;
+        for (int pos = 0; pos < tokens.length; pos++) out = s.forward(tokens[pos], pos);
+        return out;
     }
 
     @Test
