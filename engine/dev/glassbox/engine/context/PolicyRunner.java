@@ -5,16 +5,21 @@ import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntConsumer;
 
+import dev.glassbox.engine.analysis.SinkMass;
 import dev.glassbox.engine.analysis.Softmax;
+import dev.glassbox.engine.model.AttentionMemory;
+import dev.glassbox.engine.model.Intervention;
+import dev.glassbox.engine.model.LlamaForward;
 import dev.glassbox.engine.model.LlamaModel;
 import dev.glassbox.engine.model.ModelConfig;
 import dev.glassbox.engine.model.Rope;
 import dev.glassbox.engine.tensor.Kernels;
+import dev.glassbox.engine.trace.Capture;
 
 /**
- * Runs a Llama-family model token by token under a {@link ContextPolicy}. The block math is LlamaModel's;
- * only attention differs: it reads the policy's memory (which slots, which rotary positions) instead of a
- * plain causal cache, so it is written out again here rather than threaded through the fast decode path.
+ * Runs a Llama-family model token by token under a {@link ContextPolicy}: the model's own forward
+ * ({@link LlamaForward}, the one decode uses), whose attention reads the policy's memory (which slots, which
+ * rotary positions) instead of the plain causal cache.
  */
 public final class PolicyRunner {
     private final LlamaModel model;
@@ -91,16 +96,13 @@ public final class PolicyRunner {
         return out;
     }
 
-    /** One sequence under the policy: its memory and scratch buffers. */
+    /**
+     * One sequence under the policy: the model's own forward ({@link LlamaForward}) attending over the policy's
+     * memory instead of the plain causal cache, plus the attention statistics the lab reports.
+     */
     public final class Session {
         private final ContextMemory memory = newMemory();
-        private final float[] x = new float[c.dim()];
-        private final float[] xb = new float[Math.max(c.dim(), c.qDim())];
-        private final float[] xb2 = new float[c.dim()];
-        private final float[] q = new float[c.qDim()];
-        private final float[] hb = new float[c.hiddenDim()];
-        private final float[] hb2 = new float[c.hiddenDim()];
-        private final float[] logits = new float[c.vocabSize()];
+        private final LlamaForward forward;
         private final Visible v = new Visible();
         private final double[] mass = new double[34];
         private final double[] firstMass = new double[c.layers()];
@@ -109,6 +111,7 @@ public final class PolicyRunner {
         private long massCount;
         private float[][] rotated = new float[0][];
         private float[] att = new float[64];
+        private float[] probs = new float[0];
         private int position;
         private int peak;
         boolean trackNow;
@@ -116,90 +119,89 @@ public final class PolicyRunner {
         Session(int[] track) {
             this.track = track;
             this.tracked = track == null ? null : new double[c.layers()][c.heads()];
+            this.forward = new LlamaForward(model, new PolicyAttention(), Capture.none(c.layers()), Intervention.NONE);
         }
 
         public int position() { return position; }
 
         /** Forwards one token at the next position and returns the logits (reused by the next call). */
         public float[] step(int token) {
-            int t = position++;
-            int dim = c.dim();
-            int hd = c.headDim();
-            Rope rope = ropeFor(t + 1);
-            float logitScale = (float) (rope.attentionFactor() * rope.attentionFactor() / Math.sqrt(hd));
-            model.weights().tokenEmbedding().readRow(token, x, 0);
-            for (int l = 0; l < c.layers(); l++) {
-                LlamaModel.Layer w = model.weights().layers()[l];
-                Kernels.rmsnorm(xb, x, w.attnNorm(), dim, c.normEps());
-                Kernels.matvec(w.wq(), xb, w.bq(), q, model.parallel());
-                float[] kRaw = new float[c.kvDim()];
-                float[] val = new float[c.kvDim()];
-                Kernels.matvec(w.wk(), xb, w.bk(), kRaw, model.parallel());
-                Kernels.matvec(w.wv(), xb, w.bv(), val, model.parallel());
-                float[] kRot = kRaw.clone();
-                rope.apply(kRot, 0, c.kvHeads(), hd, t);
-                memory.append(l, t, kRaw, kRot, val);
+            return forward.forward(token, position++);
+        }
+
+        /** The policy's memory as the block's attention: which slots a query sees and at which rotary positions. */
+        private final class PolicyAttention implements AttentionMemory {
+            private int ropePosition = -1;
+            private Rope rope;
+            private float logitScale;
+
+            @Override
+            public void attend(int l, int t, float[] q, float[] k, float[] value, float[] out) {
+                int hd = c.headDim();
+                if (t != ropePosition) { // scaled ropes (dynamic NTK, YaRN) depend on the length so far
+                    rope = ropeFor(t + 1);
+                    logitScale = (float) (rope.attentionFactor() * rope.attentionFactor() / Math.sqrt(hd));
+                    ropePosition = t;
+                }
+                float[] kRaw = k.clone();
+                rope.apply(k, 0, c.kvHeads(), hd, t);
+                memory.append(l, t, kRaw, k.clone(), value.clone());
                 memory.visible(l, t, v);
                 peak = Math.max(peak, memory.entries(l));
                 rope.apply(q, 0, c.heads(), hd, v.queryPosition);
-                attend(l, t, rope, logitScale);
-                Kernels.matvec(w.wo(), xb, xb2, model.parallel());
-                Kernels.add(x, xb2, dim);
-                if (w.wDown() != null) {
-                    Kernels.rmsnorm(xb, x, w.ffnNorm(), dim, c.normEps());
-                    Kernels.matvec(w.wGate(), xb, hb, model.parallel());
-                    Kernels.matvec(w.wUp(), xb, hb2, model.parallel());
-                    for (int i = 0; i < c.hiddenDim(); i++) hb[i] = Kernels.silu(hb[i]) * hb2[i];
-                    Kernels.matvec(w.wDown(), hb, xb2, model.parallel());
-                    Kernels.add(x, xb2, dim);
-                }
+                attendVisible(l, t, q, out);
             }
-            Kernels.rmsnorm(x, x, model.weights().finalNorm(), dim, c.normEps());
-            Kernels.matvec(model.weights().output(), x, logits, model.parallel());
-            return logits;
-        }
 
-        private void attend(int l, int t, Rope rope, float logitScale) {
-            int hd = c.headDim();
-            int n = v.count;
-            if (rotated.length < n) rotated = new float[n * 2][];
-            if (att.length < n) att = new float[n * 2];
-            for (int i = 0; i < n; i++) {
-                if (Float.isNaN(v.keyPosition[i])) {
-                    rotated[i] = v.keys[i];
-                } else {
-                    float[] r = v.keys[i].clone();
-                    rope.apply(r, 0, c.kvHeads(), hd, v.keyPosition[i]);
-                    rotated[i] = r;
-                }
+            /** [heads, visible slots] of the last query (slot order is the memory's, not positions). */
+            @Override
+            public float[] pattern(int layer, int pos) {
+                return Arrays.copyOf(probs, c.heads() * v.count);
             }
-            for (int h = 0; h < c.heads(); h++) {
-                int kvOff = c.kvHeadOf(h) * hd;
+
+            private void attendVisible(int l, int t, float[] q, float[] out) {
+                int hd = c.headDim();
+                int n = v.count;
+                if (rotated.length < n) rotated = new float[n * 2][];
+                if (att.length < n) att = new float[n * 2];
+                if (probs.length < c.heads() * n) probs = new float[c.heads() * n * 2];
                 for (int i = 0; i < n; i++) {
-                    att[i] = Kernels.dot(q, h * hd, rotated[i], kvOff, hd) * logitScale;
-                }
-                Kernels.softmax(att, 0, n);
-                Arrays.fill(xb, h * hd, (h + 1) * hd, 0f);
-                for (int i = 0; i < n; i++) {
-                    Kernels.axpy(xb, h * hd, att[i], v.values[i], kvOff, hd);
-                    long distance = Math.round(t - (v.from[i] + v.to[i]) / 2.0);
-                    int bucket = distance <= 0 ? 0 : 64 - Long.numberOfLeadingZeros(distance);
-                    mass[Math.min(bucket, mass.length - 1)] += att[i];
-                    if (dev.glassbox.engine.analysis.SinkMass.counts(t) && v.from[i] == 0) firstMass[l] += att[i];
-                    if (memory instanceof ContextPolicy.CompressiveMemory cm && v.from[i] == v.to[i]) {
-                        cm.used(l, v.from[i], att[i]);
-                    }
-                    if (trackNow && tracked != null && v.to[i] >= track[0] && v.from[i] <= track[1]) {
-                        tracked[l][h] += att[i];
+                    if (Float.isNaN(v.keyPosition[i])) {
+                        rotated[i] = v.keys[i];
+                    } else {
+                        float[] r = v.keys[i].clone();
+                        rope.apply(r, 0, c.kvHeads(), hd, v.keyPosition[i]);
+                        rotated[i] = r;
                     }
                 }
-                massCount++;
+                for (int h = 0; h < c.heads(); h++) {
+                    int kvOff = c.kvHeadOf(h) * hd;
+                    for (int i = 0; i < n; i++) {
+                        att[i] = Kernels.dot(q, h * hd, rotated[i], kvOff, hd) * logitScale;
+                    }
+                    Kernels.softmax(att, 0, n);
+                    System.arraycopy(att, 0, probs, h * n, n);
+                    Arrays.fill(out, h * hd, (h + 1) * hd, 0f);
+                    for (int i = 0; i < n; i++) {
+                        Kernels.axpy(out, h * hd, att[i], v.values[i], kvOff, hd);
+                        long distance = Math.round(t - (v.from[i] + v.to[i]) / 2.0);
+                        int bucket = distance <= 0 ? 0 : 64 - Long.numberOfLeadingZeros(distance);
+                        mass[Math.min(bucket, mass.length - 1)] += att[i];
+                        if (SinkMass.counts(t) && v.from[i] == 0) firstMass[l] += att[i];
+                        if (memory instanceof ContextPolicy.CompressiveMemory cm && v.from[i] == v.to[i]) {
+                            cm.used(l, v.from[i], att[i]);
+                        }
+                        if (trackNow && tracked != null && v.to[i] >= track[0] && v.from[i] <= track[1]) {
+                            tracked[l][h] += att[i];
+                        }
+                    }
+                    massCount++;
+                }
             }
         }
 
         double[] firstTokenMass() {
             double[] out = firstMass.clone();
-            for (int l = 0; l < out.length; l++) out[l] /= dev.glassbox.engine.analysis.SinkMass.queriesCounted(position) * c.heads();
+            for (int l = 0; l < out.length; l++) out[l] /= SinkMass.queriesCounted(position) * c.heads();
             return out;
         }
 

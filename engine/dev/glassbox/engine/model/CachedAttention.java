@@ -4,53 +4,119 @@ import dev.glassbox.engine.tensor.Kernels;
 import dev.glassbox.engine.tensor.Parallel;
 
 /**
- * Causal scaled dot-product attention of one query over a key/value cache (Vaswani et al. 2017, eq. 1), head by
- * head, with grouped-query sharing (query head h reads kv head h / groupSize). One per decoder session: it owns
- * the probabilities of the last query so they can be captured as the pattern.
+ * The plain causal key/value cache of every layer of one sequence and scaled dot-product attention of one query
+ * over it (Vaswani et al. 2017, eq. 1), head by head, with grouped-query sharing (query head h reads kv head
+ * h / groupSize). It owns the probabilities of the last query so they can be captured as the pattern.
  * <p>
- * Caches are laid out head-major, [kvHead][capacity][headDim] (written by {@link #store}), so the keys and
- * values one head reads are contiguous and stream from memory rather than striding across every head's row.
+ * Caches are laid out head-major, [kvHead][capacity][headDim], so the keys and values one head reads are
+ * contiguous and stream from memory rather than striding across every head's row. They start small and double
+ * (a copy into the wider layout) as positions arrive, up to {@link #limit()}: a long context costs memory only
+ * when a run reaches it.
  */
 final class CachedAttention {
+    /** Positions a cache holds before its first growth. */
+    static final int INITIAL_CAPACITY = 256;
+
     private final ModelConfig c;
     private final Parallel parallel;
-    private final int capacity;
-    private final float[] att;
+    private final int limit;
+    private final float[][] keys;
+    private final float[][] values;
+    private int capacity;
+    private float[] att;
 
-    CachedAttention(ModelConfig c, Parallel parallel, int capacity) {
+    /** A cache for at most {@code limit} positions, sized for the first {@link #INITIAL_CAPACITY}. */
+    CachedAttention(ModelConfig c, Parallel parallel, int limit) {
+        this(c, parallel, limit, Math.min(limit, INITIAL_CAPACITY));
+    }
+
+    /** A cache for at most {@code limit} positions, sized for the first {@code initial}. */
+    CachedAttention(ModelConfig c, Parallel parallel, int limit, int initial) {
+        if (limit < 1) throw new IllegalArgumentException("a key/value cache needs at least one position, got " + limit);
         this.c = c;
         this.parallel = parallel;
-        this.capacity = capacity;
-        this.att = new float[c.heads() * capacity];
+        this.limit = limit;
+        this.keys = new float[c.layers()][];
+        this.values = new float[c.layers()][];
+        allocate(Math.max(1, Math.min(initial, limit)));
     }
 
-    /** A cache for one layer's keys or values: capacity positions of kvDim values. */
-    float[] newCache() {
-        return new float[Math.multiplyExact(capacity, c.kvDim())];
-    }
+    /** Most positions the cache can grow to. */
+    int limit() { return limit; }
 
-    /** Writes the kvDim values at {@code src[srcOff ..]} (heads one after another) as position {@code pos}. */
-    void store(float[] cache, int pos, float[] src, int srcOff) {
+    /** Positions allocated now (grows up to {@link #limit()}). */
+    int allocated() { return capacity; }
+
+    private void allocate(int positions) {
+        long floats = (long) positions * c.kvDim();
+        long attFloats = (long) positions * c.heads();
+        if (floats > Integer.MAX_VALUE - 8 || attFloats > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("a key/value cache of " + positions + " positions x " + c.kvDim()
+                    + " values exceeds a Java array; use a shorter context");
+        }
         int hd = c.headDim();
+        int old = capacity;
+        for (int l = 0; l < c.layers(); l++) {
+            keys[l] = relayout(keys[l], old, positions, hd);
+            values[l] = relayout(values[l], old, positions, hd);
+        }
+        att = new float[(int) attFloats];
+        capacity = positions;
+    }
+
+    /** The head-major cache {@code from} (capacity {@code old}) copied into a layout of {@code positions}. */
+    private float[] relayout(float[] from, int old, int positions, int hd) {
+        float[] to = new float[positions * c.kvDim()];
+        if (from != null) {
+            for (int g = 0; g < c.kvHeads(); g++) {
+                System.arraycopy(from, g * old * hd, to, g * positions * hd, old * hd);
+            }
+        }
+        return to;
+    }
+
+    /** Makes room for position {@code pos}: doubles the allocation (at least to pos + 1, at most the limit). */
+    private void reserve(int pos) {
+        if (pos >= limit) {
+            throw new IllegalArgumentException("position " + pos + " outside the cache of " + limit);
+        }
+        allocate((int) Math.min(limit, Math.max(pos + 1L, 2L * capacity)));
+    }
+
+    /**
+     * Writes position {@code pos}'s key and value (kvDim values each, heads one after another, at {@code k[kOff ..]}
+     * and {@code v[vOff ..]}) into {@code layer}'s cache.
+     */
+    void store(int layer, int pos, float[] k, int kOff, float[] v, int vOff) {
+        if (pos >= capacity) reserve(pos);
+        int hd = c.headDim();
+        float[] kc = keys[layer];
+        float[] vc = values[layer];
         for (int g = 0; g < c.kvHeads(); g++) {
-            System.arraycopy(src, srcOff + g * hd, cache, (g * capacity + pos) * hd, hd);
+            int at = (g * capacity + pos) * hd;
+            System.arraycopy(k, kOff + g * hd, kc, at, hd);
+            System.arraycopy(v, vOff + g * hd, vc, at, hd);
         }
     }
 
     /**
-     * out[h] = sum_t softmax_t(q_h . k_t / sqrt(d)) v_t over cached positions 0..pos, where q_h starts at
-     * {@code query[qOff + h * headDim]}.
+     * out[h] = sum_t softmax_t(q_h . k_t / sqrt(d)) v_t over {@code layer}'s cached positions 0..pos, where q_h
+     * starts at {@code query[qOff + h * headDim]}.
      */
-    void attend(float[] keyCache, float[] valueCache, int pos, float[] query, int qOff, float[] out) {
+    void attend(int layer, int pos, float[] query, int qOff, float[] out) {
         int hd = c.headDim();
         float scale = (float) (1.0 / Math.sqrt(hd));
+        int cap = capacity;
+        float[] kc = keys[layer];
+        float[] vc = values[layer];
+        float[] a = att;
         parallel.forRange(c.heads(), (from, to) -> {
             for (int h = from; h < to; h++) {
-                int kv = c.kvHeadOf(h) * capacity * hd;
-                int a = h * capacity;
-                float max = Kernels.scores(query, qOff + h * hd, keyCache, kv, pos + 1, hd, scale, att, a);
-                Kernels.softmax(att, a, pos + 1, max);
-                Kernels.weightedSum(att, a, pos + 1, valueCache, kv, hd, out, h * hd);
+                int kv = c.kvHeadOf(h) * cap * hd;
+                int row = h * cap;
+                float max = Kernels.scores(query, qOff + h * hd, kc, kv, pos + 1, hd, scale, a, row);
+                Kernels.softmax(a, row, pos + 1, max);
+                Kernels.weightedSum(a, row, pos + 1, vc, kv, hd, out, h * hd);
             }
         });
     }
@@ -66,7 +132,7 @@ final class CachedAttention {
     }
 
     /** Overwrites the outputs of the heads an intervention replaces (ablation). */
-    void replaceHeads(Intervention iv, int layer, float[] out) {
+    static void replaceHeads(ModelConfig c, Intervention iv, int layer, float[] out) {
         int hd = c.headDim();
         for (int h = 0; h < c.heads(); h++) {
             float[] r = iv.replaceHeadOutput(layer, h);

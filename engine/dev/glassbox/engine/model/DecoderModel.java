@@ -5,7 +5,10 @@ import dev.glassbox.engine.trace.Capture;
 /** A causal language model that runs token by token with its own key/value cache per session. */
 public non-sealed interface DecoderModel extends LanguageModel {
 
-    /** A fresh session (empty cache) capturing the hooks {@code capture} selects. */
+    /**
+     * A fresh session (empty cache) capturing the hooks {@code capture} selects. Its cache reaches the model's
+     * context length but is allocated as positions arrive, so a long context costs memory only when a run uses it.
+     */
     DecoderSession newSession(Capture capture, Intervention intervention);
 
     default DecoderSession newSession(Capture capture) {

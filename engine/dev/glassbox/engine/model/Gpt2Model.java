@@ -119,7 +119,7 @@ public final class Gpt2Model implements DecoderModel {
         return m;
     }
 
-    /** The cache holds the trained context: learned positions end there. */
+    /** The cache grows with the positions run, up to the trained context: learned positions end there. */
     @Override
     public DecoderSession newSession(Capture capture, Intervention intervention) {
         return new Session(capture, intervention);
@@ -137,8 +137,6 @@ public final class Gpt2Model implements DecoderModel {
         private final float[] hb;
         private final CachedAttention attention;
         private final float[] logits;
-        private final float[][] keyCache;
-        private final float[][] valueCache;
 
         Session(Capture cap, Intervention iv) {
             ModelConfig c = config;
@@ -153,8 +151,6 @@ public final class Gpt2Model implements DecoderModel {
             hb = new float[c.hiddenDim()];
             attention = new CachedAttention(c, parallel, capacity);
             logits = new float[c.vocabSize()];
-            keyCache = new float[c.layers()][Math.multiplyExact(capacity, c.dim())];
-            valueCache = new float[c.layers()][Math.multiplyExact(capacity, c.dim())];
         }
 
         @Override
@@ -193,12 +189,10 @@ public final class Gpt2Model implements DecoderModel {
                 if (cap.on(HookPoint.ATTN_Q, l)) cap.put(HookPoint.ATTN_Q, l, qkv, 0, c.heads(), hd);
                 if (cap.on(HookPoint.ATTN_K, l)) cap.put(HookPoint.ATTN_K, l, qkv, dim, c.heads(), hd);
                 if (cap.on(HookPoint.ATTN_V, l)) cap.put(HookPoint.ATTN_V, l, qkv, 2 * dim, c.heads(), hd);
-                attention.store(keyCache[l], pos, qkv, dim);
-                attention.store(valueCache[l], pos, qkv, 2 * dim);
-
-                attention.attend(keyCache[l], valueCache[l], pos, qkv, 0, heads);
+                attention.store(l, pos, qkv, dim, qkv, 2 * dim);
+                attention.attend(l, pos, qkv, 0, heads);
                 if (cap.on(HookPoint.ATTN_PATTERN, l)) cap.keep(HookPoint.ATTN_PATTERN, l, attention.pattern(pos), c.heads(), pos + 1);
-                attention.replaceHeads(iv, l, heads);
+                CachedAttention.replaceHeads(c, iv, l, heads);
                 if (cap.on(HookPoint.ATTN_HEAD_OUT, l)) cap.put(HookPoint.ATTN_HEAD_OUT, l, heads, 0, c.heads(), hd);
 
                 Kernels.matvec(w.wo, heads, w.bo, xb2, parallel);

@@ -1,0 +1,21 @@
+package dev.glassbox.engine.model;
+
+/**
+ * The keys and values a Llama-family block's attention reads, one sequence, every layer. The block computes
+ * the query, key and value of a token and hands them here; the memory decides which positions the query sees and
+ * at which rotary positions. The plain causal cache ({@link LlamaModel#newSession}) is one memory; a context
+ * policy's (sliding window, sinks, compression, rope scaling) is another; the block is the same for both.
+ */
+public interface AttentionMemory {
+
+    /**
+     * Attends the query of position {@code pos} in {@code layer}: rotates {@code q} (heads x headDim) and {@code k}
+     * (kvHeads x headDim) in place by their rotary positions, keeps {@code k} and {@code v} (copying them: the
+     * arrays are reused), and writes each head's attention-weighted values into {@code out[h * headDim ..]}.
+     * Positions arrive in order and every layer of a position before the next.
+     */
+    void attend(int layer, int pos, float[] q, float[] k, float[] v, float[] out);
+
+    /** The probabilities of the last query of {@code layer} as [heads, keys seen] (a fresh copy). */
+    float[] pattern(int layer, int pos);
+}
