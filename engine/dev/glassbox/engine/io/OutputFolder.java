@@ -55,7 +55,8 @@ public final class OutputFolder {
     }
 
     /**
-     * Checks {@code dir} as an output folder before any work; fails with a message naming it otherwise.
+     * Checks {@code dir} as an output folder before any work; fails with a message naming it otherwise. Once
+     * accepted, stale siblings a killed {@link #replace} left are removed (or the previous folder moved back).
      *
      * @param option the command's option for messages, e.g. "--out"
      * @param own    names of files the command writes that count as Glassbox's even without a marker
@@ -79,7 +80,9 @@ public final class OutputFolder {
                     + (strangers.size() > 3 ? ", ..." : "") + "); choose a new or empty folder, or pass --force to write"
                     + " beside them (they are kept)");
         }
-        return new OutputFolder(abs, option, own, listed, !strangers.isEmpty());
+        OutputFolder f = new OutputFolder(abs, option, own, listed, !strangers.isEmpty());
+        f.cleanStaleSiblings();
+        return f;
     }
 
     /** As {@link #check(Path, String, boolean, Predicate, Input...)} with no own names beyond the marker's list. */
@@ -202,11 +205,12 @@ public final class OutputFolder {
 
     /**
      * Removes {@code <name>.tmp-*} and {@code <name>.old-*} siblings a killed run left: only those holding nothing
-     * but Glassbox's files and no longer locked by their writer. If the folder itself is gone (killed mid-swap), the
+     * but Glassbox's files and no longer locked by their writer (or empty). If the folder itself is gone (killed mid-swap), the
      * previous folder is moved back instead.
      */
     private void cleanStaleSiblings() throws IOException {
         Path parent = dir.getParent();
+        if (parent == null || !Files.isDirectory(parent)) return;
         String name = dir.getFileName().toString();
         List<Path> stale = new ArrayList<>();
         try (DirectoryStream<Path> s = Files.newDirectoryStream(parent, p -> {
@@ -214,8 +218,10 @@ public final class OutputFolder {
             return n.startsWith(name + ".tmp-") || n.startsWith(name + ".old-");
         })) {
             for (Path p : s) {
-                if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) && Files.isRegularFile(p.resolve(MARKER))
-                        && AtomicFile.unlocked(p.resolve(MARKER)) && strangers(p, listed(p), own).isEmpty()) {
+                if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) continue;
+                // killed before its marker was made, a folder is empty; after, its writer's lock on the marker is gone
+                boolean abandoned = Files.isRegularFile(p.resolve(MARKER)) ? AtomicFile.unlocked(p.resolve(MARKER)) : isEmpty(p);
+                if (abandoned && strangers(p, listed(p), own).isEmpty()) {
                     stale.add(p);
                 }
             }
@@ -246,8 +252,12 @@ public final class OutputFolder {
                 }
             }
         }
+        if (isEmpty(folder)) Files.deleteIfExists(folder);
+    }
+
+    private static boolean isEmpty(Path folder) throws IOException {
         try (Stream<Path> s = Files.list(folder)) {
-            if (s.findAny().isEmpty()) Files.deleteIfExists(folder);
+            return s.findAny().isEmpty();
         }
     }
 
