@@ -41,6 +41,7 @@ public final class AtomicFile implements Closeable {
     private OutputStream stream;
     private Writer writer;
     private boolean committed;
+    private boolean sync = true;
 
     private AtomicFile(Path target) throws IOException {
         this.target = target.toAbsolutePath().normalize();
@@ -81,8 +82,14 @@ public final class AtomicFile implements Closeable {
 
     /** Writes {@code text} as UTF-8, atomically. */
     public static void writeString(Path target, CharSequence text) throws IOException {
+        writeString(target, text, true);
+    }
+
+    /** As {@link #writeString(Path, CharSequence)}; without {@code sync} the rename is atomic but not forced to disk. */
+    static void writeString(Path target, CharSequence text, boolean sync) throws IOException {
         try (AtomicFile f = create(target)) {
             f.writer().append(text);
+            f.sync = sync;
             f.commit();
         }
     }
@@ -116,7 +123,7 @@ public final class AtomicFile implements Closeable {
     public void commit() throws IOException {
         if (writer != null) writer.flush();
         if (stream != null) stream.flush();
-        channel.force(true);
+        if (sync) channel.force(true);
         if (lock != null) lock.release();
         channel.close();
         move(tmp, target);

@@ -146,7 +146,8 @@ public final class OutputFolder {
         }
         if (listed.add(name) || !Files.exists(dir.resolve(MARKER))) {
             Files.createDirectories(dir);
-            AtomicFile.writeString(dir.resolve(MARKER), markerText(listed));
+            // rewritten per new file; not forced to disk: a marker lost to a power cut only makes the next run ask for --force
+            AtomicFile.writeString(dir.resolve(MARKER), markerText(listed), false);
         }
     }
 
@@ -205,8 +206,8 @@ public final class OutputFolder {
 
     /**
      * Removes {@code <name>.tmp-*} and {@code <name>.old-*} siblings a killed run left: only those holding nothing
-     * but Glassbox's files and no longer locked by their writer (or empty). If the folder itself is gone (killed mid-swap), the
-     * previous folder is moved back instead.
+     * but Glassbox's files and no longer locked by their writer (or empty). If the folder itself is gone (killed
+     * mid-swap), the previous folder is moved back instead.
      */
     private void cleanStaleSiblings() throws IOException {
         Path parent = dir.getParent();
@@ -247,7 +248,8 @@ public final class OutputFolder {
         try (Stream<Path> s = Files.list(folder)) {
             for (Path p : s.toList()) {
                 String n = p.getFileName().toString();
-                if ((n.equals(MARKER) || AtomicFile.isTemporary(n) || ours.test(n)) && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+                boolean glassboxs = n.equals(MARKER) || AtomicFile.isTemporary(n) || ours.test(n);
+                if (glassboxs && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
                     Files.deleteIfExists(p);
                 }
             }
