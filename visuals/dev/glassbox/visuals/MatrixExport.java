@@ -3,8 +3,6 @@ package dev.glassbox.visuals;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -16,6 +14,8 @@ import javafx.scene.image.Image;
 import javafx.scene.image.PixelFormat;
 import javafx.scene.image.PixelReader;
 import javafx.scene.image.WritableImage;
+
+import dev.glassbox.engine.io.AtomicFile;
 
 /** Writes what a view shows: a PNG of the node, an SVG of the map, the map's numbers as CSV. */
 public final class MatrixExport {
@@ -36,14 +36,17 @@ public final class MatrixExport {
         r.getPixels(0, 0, w, h, PixelFormat.getIntArgbInstance(), px, 0, w);
         BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_ARGB);
         out.setRGB(0, 0, w, h, px, 0, w);
-        if (!ImageIO.write(out, "png", file.toFile())) {
-            throw new IOException("no PNG writer available for " + file);
-        }
+        AtomicFile.write(file, stream -> {
+            if (!ImageIO.write(out, "png", stream)) {
+                throw new IOException("no PNG writer available for " + file);
+            }
+        });
     }
 
     /** CSV: a header of key labels, then one line per query: its label and every weight at full float precision. */
     public static void csv(AttentionMatrix m, Path file) throws IOException {
-        try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+        try (AtomicFile f = AtomicFile.create(file)) {
+            Writer w = f.writer();
             w.write("query");
             for (int k = 0; k < m.cols(); k++) {
                 w.write("," + quote(k + ":" + m.keyLabels().get(k)));
@@ -57,6 +60,7 @@ public final class MatrixExport {
                 }
                 w.write("\n");
             }
+            f.commit();
         }
     }
 
@@ -66,7 +70,8 @@ public final class MatrixExport {
         int left = 90;
         int top = 20;
         float max = m.max();
-        try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+        try (AtomicFile f = AtomicFile.create(file)) {
+            Writer w = f.writer();
             w.write(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
                     + "font-family=\"sans-serif\" font-size=\"10\">\n", left + m.cols() * cell + 10, top + m.rows() * cell + 10));
             w.write("<title>" + xml(m.title()) + "</title>\n");
@@ -86,6 +91,7 @@ public final class MatrixExport {
                 }
             }
             w.write("</svg>\n");
+            f.commit();
         }
     }
 

@@ -1,9 +1,7 @@
 package dev.glassbox.app.cli;
 
-import java.io.BufferedWriter;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.io.Writer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +14,8 @@ import dev.glassbox.engine.context.Cost;
 import dev.glassbox.engine.context.LearnedCompression;
 import dev.glassbox.engine.context.NativeContext;
 import dev.glassbox.engine.context.Passkey;
+import dev.glassbox.engine.io.AtomicFile;
+import dev.glassbox.engine.io.OutputFolder;
 import dev.glassbox.engine.model.LlamaModel;
 import dev.glassbox.engine.model.LoadedModel;
 import picocli.CommandLine.Command;
@@ -48,12 +48,16 @@ public final class ContextCompareCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "output folder")
     Path out;
 
+    @Mixin
+    ForceOption output;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter con = spec.commandLine().getOut();
+        OutputFolder folder = output.folder(out, model, ForceOption.input("--text-file", text.textFile));
         LoadedModel m = model.load();
         LlamaModel llama = ContextText.rotaryDecoder(m);
         int[] ids = text.tokens(m);
@@ -62,20 +66,21 @@ public final class ContextCompareCommand implements Callable<Integer> {
             policies.add(ContextPolicy.parse(NativeContext.resolve(s, m.source()), m.config().contextLength()));
         }
         NativeContext.of(m.source()).ifPresent(n -> con.println("trained with " + n + " (its native method)"));
-        Files.createDirectories(out);
         int trained = m.config().contextLength();
         List<String> summary = new ArrayList<>();
         // perplexity over the predicted tokens at 0-based positions 1..trained-1 (within the first `trained` tokens)
         // and trained.. (past them); position 0 is never predicted
         summary.add(String.format(Locale.ROOT, "%-40s %9s %9s %9s %10s %12s %9s  %s", "method", "ppl 1-" + (trained - 1),
                 "ppl " + trained + "+", "ppl all", "kv MB", "attn GFLOP", "tok/s", "attention on token 0 by layer"));
-        try (BufferedWriter ppl = Files.newBufferedWriter(out.resolve("perplexity.csv"));
-             BufferedWriter pk = Files.newBufferedWriter(out.resolve("passkey.csv"));
-             BufferedWriter heads = Files.newBufferedWriter(out.resolve("passkey_heads.csv"));
-             BufferedWriter cov = Files.newBufferedWriter(out.resolve("coverage.csv"));
-             BufferedWriter dist = Files.newBufferedWriter(out.resolve("attention_distance.csv"));
-             BufferedWriter cost = Files.newBufferedWriter(out.resolve("cost.csv"));
-             BufferedWriter sink = Files.newBufferedWriter(out.resolve("first_token_mass.csv"))) {
+        try (AtomicFile pplFile = folder.create("perplexity.csv");
+             AtomicFile pkFile = folder.create("passkey.csv");
+             AtomicFile headsFile = folder.create("passkey_heads.csv");
+             AtomicFile covFile = folder.create("coverage.csv");
+             AtomicFile distFile = folder.create("attention_distance.csv");
+             AtomicFile costFile = folder.create("cost.csv");
+             AtomicFile sinkFile = folder.create("first_token_mass.csv")) {
+            Writer ppl = pplFile.writer(), pk = pkFile.writer(), heads = headsFile.writer(), cov = covFile.writer(),
+                    dist = distFile.writer(), cost = costFile.writer(), sink = sinkFile.writer();
             ppl.write("method,position,nll\n");
             pk.write("method,length,depth,correct\n");
             heads.write("method,length,depth,layer,head,needle_mass\n");
@@ -126,10 +131,13 @@ public final class ContextCompareCommand implements Callable<Integer> {
                         r.tokensPerSecond(), java.util.Arrays.stream(r.firstTokenMass())
                                 .mapToObj(x -> String.format(Locale.ROOT, "%.3f", x)).collect(java.util.stream.Collectors.joining(" "))));
             }
+            for (AtomicFile f : List.of(pplFile, pkFile, headsFile, covFile, distFile, costFile, sinkFile)) {
+                f.commit();
+            }
         }
         summary.add("ppl 1-" + (trained - 1) + ": tokens predicted at positions 1-" + (trained - 1) + " (0-based), i.e. within the"
                 + " first " + trained + " tokens; ppl " + trained + "+: positions " + trained + " on; token 0 mass: queries 1 on");
-        Files.write(out.resolve("summary.txt"), summary, StandardCharsets.UTF_8);
+        folder.writeString("summary.txt", String.join(System.lineSeparator(), summary) + System.lineSeparator());
         summary.forEach(con::println);
         return 0;
     }

@@ -1,14 +1,15 @@
 package dev.glassbox.app.cli;
 
-import java.io.BufferedWriter;
 import java.io.PrintWriter;
-import java.nio.file.Files;
+import java.io.Writer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import dev.glassbox.engine.context.ContextSweep;
+import dev.glassbox.engine.io.AtomicFile;
+import dev.glassbox.engine.io.OutputFolder;
 import dev.glassbox.engine.model.LlamaModel;
 import dev.glassbox.engine.model.LoadedModel;
 import picocli.CommandLine.Command;
@@ -33,24 +34,29 @@ public final class ContextSweepCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "output folder for sweep.csv")
     Path out;
 
+    @Mixin
+    ForceOption output;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter con = spec.commandLine().getOut();
+        OutputFolder folder = output.folder(out, model, ForceOption.input("--text-file", text.textFile));
         LoadedModel m = model.load();
         LlamaModel llama = ContextText.rotaryDecoder(m);
         int[] ids = text.tokens(m);
         List<ContextSweep.Point> pts = ContextSweep.run(llama, ids, template, () -> false, s -> con.println("running " + s + "..."));
-        Files.createDirectories(out);
-        try (BufferedWriter w = Files.newBufferedWriter(out.resolve("sweep.csv"))) {
+        try (AtomicFile f = folder.create("sweep.csv")) {
+            Writer w = f.writer();
             w.write("method,mean_nll,mean_nll_past_trained,perplexity,kv_bytes,attention_flops,tokens_per_s,pareto_flops,pareto_kv\n");
             for (ContextSweep.Point p : pts) {
                 w.write(String.format(Locale.ROOT, "\"%s\",%.6f,%.6f,%.4f,%d,%d,%.1f,%b,%b%n", p.spec(), p.meanNll(),
                         p.meanNllPastTrained(), p.perplexity(), p.cost().kvBytes(), p.cost().attentionFlops(),
                         p.tokensPerSecond(), p.onFlopsFront(), p.onKvFront()));
             }
+            f.commit();
         }
         con.printf("%-44s %9s %12s %10s  %s%n", "setting", "ppl", "attn GFLOP", "kv MB", "Pareto (flops)");
         for (ContextSweep.Point p : pts) {

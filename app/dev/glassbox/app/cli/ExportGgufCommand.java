@@ -24,7 +24,7 @@ public final class ExportGgufCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
 
-    @Option(names = "--out", required = true, paramLabel = "FILE", description = "the .gguf file to write")
+    @Option(names = "--out", required = true, paramLabel = "FILE", description = "the .gguf file to write (an existing one only with --force)")
     Path out;
 
     @Option(names = "--name", description = "general.name in the file (default: the model's name)")
@@ -34,15 +34,18 @@ public final class ExportGgufCommand implements Callable<Integer> {
             description = "q8_0: quantise every llama-family matrix whose rows hold whole 32-value blocks (others stay as they are)")
     String quantize;
 
+    @Mixin
+    ForceOption output;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter con = spec.commandLine().getOut();
+        output.file(out, model);
         LoadedModel m = model.load();
         String n = name == null ? m.name() : name;
-        if (Files.isDirectory(out)) throw new IllegalArgumentException(out + " is a folder; give a file name such as model.gguf");
         switch (m.model()) {
             case LlamaModel l -> GgufWriter.write(quantize == null ? l : quantized(l), m.tokenizer(), n, out);
             case Gpt2Model g when quantize != null -> throw new IllegalArgumentException("--quantize supports llama-family models only");

@@ -17,6 +17,7 @@ import dev.glassbox.engine.analysis.heads.HeadAnalysis;
 import dev.glassbox.engine.analysis.heads.HeadReport;
 import dev.glassbox.engine.analysis.heads.HeadReportFiles;
 import dev.glassbox.engine.analysis.heads.HeadSet;
+import dev.glassbox.engine.io.OutputFolder;
 import dev.glassbox.engine.model.BertModel;
 import dev.glassbox.engine.model.LlamaModel;
 import dev.glassbox.engine.model.LoadedModel;
@@ -47,7 +48,7 @@ public final class HeadsCommand implements Callable<Integer> {
             description = "tokens of the input to use (default ${DEFAULT-VALUE})")
     int maxTokens;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "output folder (created if missing)")
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "output folder: new, empty or one Glassbox wrote (else --force)")
     Path out;
 
     @Option(names = "--ablation", defaultValue = "zero", paramLabel = "MODE",
@@ -78,6 +79,9 @@ public final class HeadsCommand implements Callable<Integer> {
             description = "token ids counted as special (default: the tokenizer's BOS and EOS)")
     int[] specialIds;
 
+    @Mixin
+    ForceOption output;
+
     @Spec
     CommandSpec spec;
 
@@ -88,6 +92,8 @@ public final class HeadsCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--max-tokens must be at least 3, got " + maxTokens);
         }
         HeadAblation.Mode mode = ablation.equalsIgnoreCase("none") ? null : mode(ablation, "--ablation");
+        OutputFolder folder = output.folder(out, model, ForceOption.input("--text-file", textFile),
+                ForceOption.input("--mean-reference", meanReference));
         LoadedModel m = model.load();
         if (!(m.model() instanceof LlamaModel) && !(m.model() instanceof BertModel)) {
             throw new IllegalArgumentException(m.name() + ": head analysis needs a Llama-family decoder or a BERT"
@@ -125,7 +131,7 @@ public final class HeadsCommand implements Callable<Integer> {
         }
         String meanRef = meanReference != null ? meanReference.toString()
                 : settings.ablation() == HeadAblation.Mode.MEAN || setMode == HeadAblation.Mode.MEAN ? "input" : null;
-        List<String> files = HeadReportFiles.write(out, m, r, settings, source, meanRef, set);
+        List<String> files = HeadReportFiles.write(folder, m, r, settings, source, meanRef, set);
         if (set instanceof HeadAblation.SetEffect e) {
             console.printf(Locale.ROOT, "ablated %s (%s): loss %.4f -> %.4f, KL(last) %.4f nats%n", e.set().label(),
                     setMode.name().toLowerCase(Locale.ROOT), e.cleanLoss(), e.loss(), e.klLast());

@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 
 import dev.glassbox.engine.format.Llama2cWriter;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -17,11 +18,14 @@ public final class MakeRandomCommand implements Callable<Integer> {
             description = "stories15M (288 dim, 6 layers), stories110M (768 dim, 12 layers) or tiny")
     String shape;
 
-    @Option(names = "--out", required = true, paramLabel = "FILE", description = "checkpoint file to write")
+    @Option(names = "--out", required = true, paramLabel = "FILE", description = "checkpoint file to write (an existing one only with --force)")
     Path out;
 
     @Option(names = "--seed", defaultValue = "42", description = "random seed (default ${DEFAULT-VALUE})")
     long seed;
+
+    @Mixin
+    ForceOption output;
 
     @Spec
     CommandSpec spec;
@@ -29,10 +33,7 @@ public final class MakeRandomCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Llama2cWriter.Shape s = Llama2cWriter.Shape.named(shape);
-        Path parent = out.toAbsolutePath().getParent();
-        if (parent != null && !Files.isDirectory(parent)) {
-            throw new IllegalArgumentException(out + ": folder " + parent + " does not exist");
-        }
+        output.file(out);
         Llama2cWriter.writeRandom(s, seed, out);
         spec.commandLine().getOut().printf("wrote %s (%s, seed %d, %d bytes)%n", out, s.name(), seed, Files.size(out));
         return 0;

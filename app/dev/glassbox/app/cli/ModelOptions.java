@@ -27,6 +27,12 @@ public final class ModelOptions {
     @Option(names = "--threads", paramLabel = "N", description = "worker threads (default: all cores)")
     Integer threads;
 
+    /** The model and tokenizer paths as inputs an output must stay apart from. */
+    dev.glassbox.engine.io.OutputFolder.Input[] inputs() {
+        return new dev.glassbox.engine.io.OutputFolder.Input[] {ForceOption.input("--model", model),
+                ForceOption.input("--tokenizer", tokenizer)};
+    }
+
     public LoadedModel load() throws IOException {
         Parallel p = threads == null ? Parallel.shared() : new Parallel(threads);
         return load(model.toString(), tokenizer, p);

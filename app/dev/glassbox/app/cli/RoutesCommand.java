@@ -1,8 +1,7 @@
 package dev.glassbox.app.cli;
 
-import java.io.BufferedWriter;
 import java.io.PrintWriter;
-import java.nio.file.Files;
+import java.io.Writer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,6 +13,8 @@ import java.util.concurrent.Callable;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
+import dev.glassbox.engine.io.AtomicFile;
+import dev.glassbox.engine.io.OutputFolder;
 import dev.glassbox.engine.model.LoadedModel;
 import dev.glassbox.engine.model.ExpertMlp;
 import dev.glassbox.engine.routing.ExpertRoutes;
@@ -64,12 +65,16 @@ public final class RoutesCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "output folder")
     Path out;
 
+    @Mixin
+    ForceOption output;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter con = spec.commandLine().getOut();
+        OutputFolder folder = output.folder(out, model);
         LoadedModel m = model.load();
         if (!m.isDecoder()) throw new IllegalArgumentException(m.name() + " is an encoder; routes are traced for decoders");
         Tokenizer tok = m.tokenizer();
@@ -81,7 +86,6 @@ public final class RoutesCommand implements Callable<Integer> {
         ExpertMlp[] moe = ExpertRoutes.expertLayers(m.decoder());
         List<ExpertRoutes.Hop[]> hops = moe.length > 0 ? ExpertRoutes.trace(m.decoder(), ids, () -> false) : List.of();
         List<RouteSampler.TokenRoutes> routes = RouteSampler.sample(m.decoder(), ids, p, samples, seed, topK, () -> false);
-        Files.createDirectories(out);
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("model", m.name());
         json.put("prompt", prompt);
@@ -140,7 +144,7 @@ public final class RoutesCommand implements Callable<Integer> {
             ensKl += r.klEnsemble() / routes.size();
         }
         json.put("tokens", tokens);
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.resolve("routes.json").toFile(), json);
+        folder.write("routes.json", stream -> new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(stream, json));
         con.printf(Locale.ROOT, "%s, %d samples/token over %d tokens%n", p.label(), samples, routes.size());
         con.printf(Locale.ROOT, "mean KL(full||path) %.4f   KL(full||ensemble) %.4f%n", meanKl, ensKl);
         if (scored > 0) {
@@ -149,7 +153,8 @@ public final class RoutesCommand implements Callable<Integer> {
         }
         if (skipMode != null) {
             LayerSkipScan.Mode mode = skipMode;
-            try (BufferedWriter w = Files.newBufferedWriter(out.resolve("layer_skip.csv"))) {
+            try (AtomicFile f = folder.create("layer_skip.csv")) {
+                Writer w = f.writer();
                 w.write("skip_mode,layer,mean_kl_to_full,mean_nll,full_nll\n");
                 con.println("skipping each layer for the " + (mode == LayerSkipScan.Mode.TOKEN ? "predicting token only" : "whole sequence"));
                 con.println("layer  mean KL(full||skip)  NLL skip  NLL full");
@@ -159,6 +164,7 @@ public final class RoutesCommand implements Callable<Integer> {
                     w.write(mode.label() + "," + l + "," + kl + "," + nll + "," + full + "\n");
                     con.printf(Locale.ROOT, "%5d  %19.4f  %8.4f  %8.4f%n", l, kl, nll, full);
                 }
+                f.commit();
             }
         }
         if (moe.length == 0) {
@@ -166,7 +172,7 @@ public final class RoutesCommand implements Callable<Integer> {
             return 0;
         }
         List<ExpertRoutes.LayerLoad> loads = ExpertRoutes.load(moe, hops, capacityFactor);
-        writeLoad(out.resolve("load.csv"), loads);
+        writeLoad(folder.file("load.csv"), loads);
         con.println("layer  tokens per expert         CV  max/mean  over capacity    aux loss  Switch top-1");
         for (ExpertRoutes.LayerLoad ll : loads) {
             LoadBalance b = ll.balance();
@@ -185,18 +191,20 @@ public final class RoutesCommand implements Callable<Integer> {
      * empty without a learned router (see {@link dev.glassbox.engine.routing.BalanceLoss}).
      */
     static void writeLoad(Path file, List<ExpertRoutes.LayerLoad> loads) throws java.io.IOException {
-        try (BufferedWriter w = Files.newBufferedWriter(file)) {
+        try (AtomicFile f = AtomicFile.create(file)) {
+            Writer w = f.writer();
             w.write("layer,expert,tokens,share,coefficient_of_variation,max_over_mean,over_capacity,aux_loss,switch_top1_loss\n");
             for (ExpertRoutes.LayerLoad ll : loads) {
                 LoadBalance b = ll.balance();
                 int total = java.util.Arrays.stream(b.tokensPerExpert()).sum();
                 for (int e = 0; e < b.tokensPerExpert().length; e++) {
                     int n = b.tokensPerExpert()[e];
-                    w.write(ll.layer() + "," + e + "," + n + "," + (total == 0 ? 0 : n / (double) total) + ",,,,\n");
+                    w.write(ll.layer() + "," + e + "," + n + "," + (total == 0 ? 0 : n / (double) total) + ",,,,,\n");
                 }
                 w.write(ll.layer() + ",all," + total + ",1," + b.coefficientOfVariation() + "," + b.maxOverMean() + ","
                         + b.overCapacity() + "," + cell(b.auxLoss()) + "," + cell(b.switchTop1Loss()) + "\n");
             }
+            f.commit();
         }
     }
 

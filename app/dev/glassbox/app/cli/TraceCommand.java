@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 
 import dev.glassbox.engine.export.TraceExporter;
 import dev.glassbox.engine.export.TraceManifest;
+import dev.glassbox.engine.io.OutputFolder;
 import dev.glassbox.engine.model.Generation;
 import dev.glassbox.engine.model.LoadedModel;
 import dev.glassbox.engine.trace.HookSelection;
@@ -44,6 +45,9 @@ public final class TraceCommand implements Callable<Integer> {
     @Option(names = "--csv", description = "also write each attention head's pattern as <hook>.head<h>.csv")
     boolean csv;
 
+    @Mixin
+    ForceOption output;
+
     @Spec
     CommandSpec spec;
 
@@ -51,6 +55,7 @@ public final class TraceCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
         HookSelection selection = HookSelection.of(hooks);
+        OutputFolder folder = output.folder(out, model);
         LoadedModel m = model.load();
         boolean any = Arrays.stream(selection.resolve(m.config().layers()))
                 .anyMatch(row -> java.util.stream.IntStream.range(0, row.length).anyMatch(i -> row[i]));
@@ -62,7 +67,7 @@ public final class TraceCommand implements Callable<Integer> {
         TraceRun.Request request = new TraceRun.Request(m, prompt, selection, settings);
         TraceRun.Result result = TraceRun.run(request, TraceListener.NONE, () -> false);
         TraceManifest manifest = TraceManifest.of(request, result, GlassboxInfo.version(), Instant.now());
-        TraceManifest written = TraceExporter.export(result.trace(), manifest, out, csv);
+        TraceManifest written = TraceExporter.export(result.trace(), manifest, folder, csv);
         o.printf("traced %d positions (%d from the prompt), stopped: %s%n", result.trace().length(),
                 result.promptLength(), result.stop().name().toLowerCase());
         for (TraceManifest.ArrayFile a : written.arrays()) {

@@ -25,6 +25,7 @@ import dev.glassbox.engine.train.Trainer;
 import dev.glassbox.engine.train.TrainingData;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -116,7 +117,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "0", description = "worker threads (default: all cores)")
     int threads;
 
-    @Option(names = "--out", required = true, description = "checkpoint folder (written atomically)")
+    @Option(names = "--out", required = true, description = "checkpoint folder (written atomically): new, empty or a checkpoint Glassbox wrote (else --force)")
     Path out;
 
     @Option(names = "--encoder-layers", defaultValue = "0",
@@ -160,6 +161,9 @@ public final class TrainCommand implements Callable<Integer> {
             description = "for --text-file: one token per character (default), or BPE merges learned from the text up to N pieces")
     String tokenizer;
 
+    @Mixin
+    ForceOption output;
+
     @Spec
     CommandSpec spec;
 
@@ -182,6 +186,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter w = spec.commandLine().getOut();
+        // before any work: a refused --out must not cost a training run
+        Checkpoint.folder(out, "--out", output.force, ForceOption.existing(ForceOption.input("--init", init),
+                ForceOption.input("--text-file", source.textFile)));
         if (encoderLayers > 0) {
             return Seq2SeqTraining.run(this, w);
         }

@@ -214,6 +214,13 @@ public final class TrainingRun {
      */
     public CompletableFuture<Path> saveCheckpoint(Path dir) {
         CompletableFuture<Path> saved = new CompletableFuture<>();
+        try {
+            // the same rule as train --out: a new, empty or Glassbox-written folder, refused before waiting for a step
+            Checkpoint.folder(dir, "The folder", false);
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            saved.completeExceptionally(e);
+            return saved;
+        }
         Runnable save = () -> {
             try {
                 write(dir);

@@ -477,6 +477,6 @@ final class ContextWorkspace extends WorkspacePane {
             sb.append('"').append(mr.policy().label()).append("\",").append(mr.cost().kvBytes()).append(',')
                     .append(mr.cost().attentionFlops()).append(',').append(mr.tokensPerSecond()).append('\n');
         }
-        Files.writeString(file, sb);
+        dev.glassbox.engine.io.AtomicFile.writeString(file, sb);
     }
 }

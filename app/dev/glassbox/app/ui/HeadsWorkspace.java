@@ -514,7 +514,7 @@ final class HeadsWorkspace extends WorkspacePane {
             try {
                 List<String> files = exportTo(dir.toPath());
                 message.setText("Wrote " + files.size() + " files to " + dir);
-            } catch (IOException ex) {
+            } catch (IOException | IllegalArgumentException ex) {
                 error("Exporting to " + dir + " failed: " + ex.getMessage());
             }
         }

@@ -1,11 +1,11 @@
 package dev.glassbox.engine.export;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.io.Writer;
 import java.nio.file.Path;
 import java.util.List;
+
+import dev.glassbox.engine.io.AtomicFile;
 
 /**
  * Writes a 2-D table as CSV (RFC 4180: comma separated, CRLF line ends, fields with commas, quotes or line
@@ -22,7 +22,8 @@ public final class CsvWriter {
             throw new IllegalArgumentException(file.getFileName() + ": " + rows.size() + " row names for "
                     + values.length + " rows");
         }
-        try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+        try (AtomicFile f = AtomicFile.create(file)) {
+            Writer w = f.writer();
             w.write(field(corner));
             for (String c : columns) {
                 w.write(',');
@@ -41,6 +42,7 @@ public final class CsvWriter {
                 }
                 w.write("\r\n");
             }
+            f.commit();
         }
     }
 

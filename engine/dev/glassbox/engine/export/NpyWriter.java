@@ -6,7 +6,8 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+
+import dev.glassbox.engine.io.AtomicFile;
 
 /**
  * Writes float32 arrays in the NumPy {@code .npy} format, version 1.0 (numpy/lib/format.py,
@@ -29,8 +30,8 @@ public final class NpyWriter {
             throw new IllegalArgumentException(file.getFileName() + ": shape " + shapeLiteral(shape) + " holds " + n
                     + " values, got " + values.length);
         }
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (AtomicFile f = AtomicFile.create(file)) {
+            FileChannel ch = f.channel();
             writeFully(ch, ByteBuffer.wrap(header(shape)));
             ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
             for (float v : values) {
@@ -43,6 +44,7 @@ public final class NpyWriter {
             }
             buf.flip();
             writeFully(ch, buf);
+            f.commit();
         }
     }
 

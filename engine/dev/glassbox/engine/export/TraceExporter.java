@@ -1,13 +1,13 @@
 package dev.glassbox.engine.export;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
+import dev.glassbox.engine.io.OutputFolder;
 import dev.glassbox.engine.trace.Captured;
 import dev.glassbox.engine.trace.HookName;
 import dev.glassbox.engine.trace.HookPoint;
@@ -31,22 +31,23 @@ public final class TraceExporter {
 
     /** As {@link #export(Trace, TraceManifest, Path)}; with {@code csv} also one CSV per attention head. */
     public static TraceManifest export(Trace trace, TraceManifest manifest, Path dir, boolean csv) throws IOException {
-        if (Files.exists(dir) && !Files.isDirectory(dir)) {
-            throw new IOException(dir + ": exists and is not a folder; choose another output folder");
-        }
-        Files.createDirectories(dir);
+        return export(trace, manifest, OutputFolder.check(dir, "output folder", false), csv);
+    }
+
+    /** Writes into a checked output folder (each file atomically, listed in the folder's marker). */
+    public static TraceManifest export(Trace trace, TraceManifest manifest, OutputFolder dir, boolean csv) throws IOException {
         List<TraceManifest.ArrayFile> written = new ArrayList<>();
         for (HookName hook : trace.hooks()) {
             String file = hook + ".npy";
             Array a = assemble(trace, hook, manifest.isEncoder());
-            NpyWriter.write(dir.resolve(file), a.shape(), a.values());
+            NpyWriter.write(dir.file(file), a.shape(), a.values());
             written.add(new TraceManifest.ArrayFile(hook.toString(), file, a.shape()));
             if (csv && hook.point() == HookPoint.ATTN_PATTERN) {
                 writePatternCsv(dir, hook, a, manifest.tokenTexts());
             }
         }
         TraceManifest out = manifest.withArrays(written);
-        out.write(dir.resolve("manifest.json"));
+        out.write(dir.file("manifest.json"));
         return out;
     }
 
@@ -100,7 +101,7 @@ public final class TraceExporter {
         return new Array(shape, flat);
     }
 
-    private static void writePatternCsv(Path dir, HookName hook, Array a, List<String> tokens) throws IOException {
+    private static void writePatternCsv(OutputFolder dir, HookName hook, Array a, List<String> tokens) throws IOException {
         int heads = a.shape()[0];
         int q = a.shape()[1];
         int k = a.shape()[2];
@@ -111,7 +112,7 @@ public final class TraceExporter {
             for (int i = 0; i < q; i++) {
                 System.arraycopy(a.values(), (h * q + i) * k, m[i], 0, k);
             }
-            CsvWriter.write(dir.resolve(hook + ".head" + h + ".csv"), "query\\key", cols, rows, m);
+            CsvWriter.write(dir.file(hook + ".head" + h + ".csv"), "query\\key", cols, rows, m);
         }
     }
 

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
+import dev.glassbox.engine.io.AtomicFile;
 import dev.glassbox.engine.model.Generation;
 import dev.glassbox.engine.model.LoadedModel;
 import dev.glassbox.engine.model.ModelConfig;
@@ -90,7 +91,7 @@ public record TraceManifest(String glassboxVersion, String created, Model model,
     }
 
     public void write(Path file) throws IOException {
-        mapper().writeValue(file.toFile(), this);
+        AtomicFile.write(file, out -> mapper().writeValue(out, this));
     }
 
     /** SHA-256 of a file, streamed in 1 MiB chunks; of a folder, over its regular files' relative names and bytes. */

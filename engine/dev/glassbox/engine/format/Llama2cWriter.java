@@ -5,9 +5,10 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Locale;
 import java.util.SplittableRandom;
+
+import dev.glassbox.engine.io.AtomicFile;
 
 /**
  * Writes seeded random checkpoints in llama2.c's legacy v0 layout (Karpathy's export.py {@code legacy_export}):
@@ -51,7 +52,7 @@ public final class Llama2cWriter {
     private Llama2cWriter() {
     }
 
-    /** Writes a random checkpoint of {@code shape} to {@code out}; the same seed gives the same bytes. */
+    /** Writes a random checkpoint of {@code shape} to {@code out} atomically; the same seed gives the same bytes. */
     public static void writeRandom(Shape shape, long seed, Path out) throws IOException {
         writeRandom(shape, seed, INIT_STD, out);
     }
@@ -66,9 +67,8 @@ public final class Llama2cWriter {
         long kv = shape.kvDim();
         long h = shape.hiddenDim;
         long L = shape.layers;
-        try (FileChannel ch = FileChannel.open(out, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            Sink sink = new Sink(ch);
+        try (AtomicFile f = AtomicFile.create(out)) {
+            Sink sink = new Sink(f.channel());
             for (int v : new int[] {shape.dim, shape.hiddenDim, shape.layers, shape.heads, shape.kvHeads,
                     shape.vocabSize, shape.seqLen}) {
                 sink.putInt(v);
@@ -86,6 +86,7 @@ public final class Llama2cWriter {
             sink.constant(1f, d);                          // final norm
             freqCis(sink, shape);
             sink.flush();
+            f.commit();
         }
     }
 

@@ -3,16 +3,13 @@ package dev.glassbox.engine.train;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
+import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,12 +18,14 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.glassbox.engine.format.FormatException;
 import dev.glassbox.engine.format.hf.SafetensorsFile;
 import dev.glassbox.engine.format.hf.SafetensorsWriter;
+import dev.glassbox.engine.io.AtomicFile;
+import dev.glassbox.engine.io.OutputFolder;
 import dev.glassbox.engine.tensor.Parallel;
 
 /**
  * A training checkpoint in Hugging Face layout: config.json, model.safetensors, tokenizer.json, plus
- * training.json and optimizer.bin (AdamW moments) for resuming. Written to a temporary sibling folder
- * and renamed into place, so a crash never leaves a half-written checkpoint.
+ * training.json and optimizer.bin (AdamW moments) for resuming. Written through {@link OutputFolder#replace}: built in
+ * a temporary sibling folder and swapped into place, so a crash never leaves a half-written checkpoint.
  */
 public final class Checkpoint {
     public static final String OPTIMIZER_FILE = "optimizer.bin";
@@ -41,36 +40,36 @@ public final class Checkpoint {
     private Checkpoint() {
     }
 
+    /** The files a checkpoint folder holds; a folder holding only these is one Glassbox wrote. */
+    public static final Set<String> FILES = Set.of("config.json", "model.safetensors", "tokenizer.json", "training.json",
+            OPTIMIZER_FILE);
+
+    /**
+     * Checks {@code dir} as a checkpoint output before any work ({@link OutputFolder#check}): new, empty, or a
+     * checkpoint Glassbox wrote, unless {@code force}; never an input.
+     */
+    public static OutputFolder folder(Path dir, String option, boolean force, OutputFolder.Input... inputs) throws IOException {
+        return OutputFolder.check(dir, option, force, FILES::contains, inputs);
+    }
+
     public static void write(Path dir, TrainableLlama model, CharTokenizer tok, AdamW opt,
                              Map<String, Object> training) throws IOException {
         requireSavable(model.shape());
         boolean gpt2 = model.shape().design().equals(BlockDesign.GPT2);
-        Path abs = dir.toAbsolutePath();
-        Path parent = abs.getParent();
-        Files.createDirectories(parent);
-        Path tmp = Files.createTempDirectory(parent, abs.getFileName() + ".tmp-");
-        try {
-            JSON.writeValue(tmp.resolve("config.json").toFile(), gpt2 ? Gpt2Layout.config(model.shape()) : config(model.shape()));
+        // the command checked the folder before training; here files Glassbox did not write are kept, never deleted
+        folder(dir, "checkpoint folder", true).replace(tmp -> {
+            writeJson(tmp.resolve("config.json"), gpt2 ? Gpt2Layout.config(model.shape()) : config(model.shape()));
             SafetensorsWriter.write(tmp.resolve("model.safetensors"), gpt2 ? Gpt2Layout.entries(model) : entries(model));
-            JSON.writeValue(tmp.resolve("tokenizer.json").toFile(), tokenizerJson(tok));
-            JSON.writeValue(tmp.resolve("training.json").toFile(), training);
+            writeJson(tmp.resolve("tokenizer.json"), tokenizerJson(tok));
+            writeJson(tmp.resolve("training.json"), training);
             if (opt != null) {
                 writeOptimizer(tmp.resolve(OPTIMIZER_FILE), opt);
             }
-            Path old = null;
-            if (Files.exists(abs)) {
-                old = Files.createTempDirectory(parent, abs.getFileName() + ".old-");
-                Files.delete(old);
-                move(abs, old);
-            }
-            move(tmp, abs);
-            if (old != null) {
-                deleteTree(old);
-            }
-        } catch (IOException | RuntimeException e) {
-            deleteTree(tmp);
-            throw e;
-        }
+        });
+    }
+
+    static void writeJson(Path file, Object value) throws IOException {
+        AtomicFile.write(file, out -> JSON.writeValue(out, value));
     }
 
     /**
@@ -88,25 +87,6 @@ public final class Checkpoint {
         String why = d.equals(BlockDesign.GPT2) ? Gpt2Layout.unsupported(s) : null;
         if (why != null) {
             throw new IllegalArgumentException("cannot save as GPT-2: " + why);
-        }
-    }
-
-    static void move(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to);
-        }
-    }
-
-    static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(p)) {
-            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(q);
-            }
         }
     }
 
@@ -247,7 +227,8 @@ public final class Checkpoint {
     }
 
     static void writeOptimizer(Path file, AdamW opt) throws IOException {
-        try (DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(Files.newOutputStream(file)))) {
+        AtomicFile.write(file, stream -> {
+            DataOutputStream out = new DataOutputStream(stream);
             out.writeInt(OPTIMIZER_MAGIC);
             out.writeLong(opt.steps());
             float[][] m = opt.firstMoments();
@@ -258,7 +239,8 @@ public final class Checkpoint {
                 for (float f : m[i]) out.writeFloat(f);
                 for (float f : v[i]) out.writeFloat(f);
             }
-        }
+            out.flush();
+        });
     }
 
     /** Restores the optimizer moments saved beside the weights. */

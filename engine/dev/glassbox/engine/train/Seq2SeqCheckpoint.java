@@ -22,7 +22,7 @@ import dev.glassbox.engine.tensor.Parallel;
  * {@value Seq2SeqModel#MODEL_TYPE}, keys listed in {@link Seq2SeqModel}), model.safetensors (tensor names of
  * {@link TrainableSeq2Seq#params()}), tokenizer.json (the character tokenizer, as {@link Checkpoint} writes it)
  * and training.json, plus optimizer.bin (AdamW moments, as {@link Checkpoint} writes them) when an optimizer is given,
- * for resuming. Written to a temporary sibling folder and renamed into place.
+ * for resuming. Written as {@link Checkpoint#write} writes its folder (built beside, swapped into place).
  */
 public final class Seq2SeqCheckpoint {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -37,37 +37,20 @@ public final class Seq2SeqCheckpoint {
     /** @param opt the optimizer whose state is saved for resuming, or null to save the model alone */
     public static void write(Path dir, TrainableSeq2Seq model, Seq2SeqData data, AdamW opt, Map<String, Object> training)
             throws IOException {
-        Path abs = dir.toAbsolutePath();
-        Path parent = abs.getParent();
-        Files.createDirectories(parent);
-        Path tmp = Files.createTempDirectory(parent, abs.getFileName() + ".tmp-");
-        try {
-            JSON.writeValue(tmp.resolve("config.json").toFile(), config(model.shape(), data));
+        Checkpoint.folder(dir, "checkpoint folder", true).replace(tmp -> {
+            Checkpoint.writeJson(tmp.resolve("config.json"), config(model.shape(), data));
             Map<String, SafetensorsWriter.Data> tensors = new LinkedHashMap<>();
             for (Param p : model.params()) {
                 tensors.put(p.name(), p.cols() == 1 ? SafetensorsWriter.Data.vector(p.value())
                         : SafetensorsWriter.Data.matrix(p.value(), p.rows(), p.cols()));
             }
             SafetensorsWriter.write(tmp.resolve("model.safetensors"), tensors);
-            JSON.writeValue(tmp.resolve("tokenizer.json").toFile(), Checkpoint.tokenizerJson(data.tokenizer()));
-            JSON.writeValue(tmp.resolve("training.json").toFile(), training);
+            Checkpoint.writeJson(tmp.resolve("tokenizer.json"), Checkpoint.tokenizerJson(data.tokenizer()));
+            Checkpoint.writeJson(tmp.resolve("training.json"), training);
             if (opt != null) {
                 Checkpoint.writeOptimizer(tmp.resolve(Checkpoint.OPTIMIZER_FILE), opt);
             }
-            Path old = null;
-            if (Files.exists(abs)) {
-                old = Files.createTempDirectory(parent, abs.getFileName() + ".old-");
-                Files.delete(old);
-                Checkpoint.move(abs, old);
-            }
-            Checkpoint.move(tmp, abs);
-            if (old != null) {
-                Checkpoint.deleteTree(old);
-            }
-        } catch (IOException | RuntimeException e) {
-            Checkpoint.deleteTree(tmp);
-            throw e;
-        }
+        });
     }
 
     static Map<String, Object> config(Seq2SeqShape s, Seq2SeqData data) {

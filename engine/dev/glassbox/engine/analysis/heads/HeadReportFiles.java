@@ -1,7 +1,6 @@
 package dev.glassbox.engine.analysis.heads;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 import dev.glassbox.engine.export.NpyWriter;
+import dev.glassbox.engine.io.OutputFolder;
 import dev.glassbox.engine.model.BertModel;
 import dev.glassbox.engine.model.LoadedModel;
 import dev.glassbox.engine.tokenizer.Tokenizer;
@@ -41,7 +41,12 @@ public final class HeadReportFiles {
     /** {@link #write(Path, LoadedModel, HeadReport, HeadAnalysis.Settings, String, String)} plus {@code ablation_set.csv} (null: none). */
     public static List<String> write(Path out, LoadedModel m, HeadReport r, HeadAnalysis.Settings s, String input,
                                      String meanReference, HeadSet.Outcome set) throws IOException {
-        Files.createDirectories(out);
+        return write(OutputFolder.check(out, "output folder", false), m, r, s, input, meanReference, set);
+    }
+
+    /** Writes into a checked output folder (each file atomically, listed in the folder's marker). */
+    public static List<String> write(OutputFolder out, LoadedModel m, HeadReport r, HeadAnalysis.Settings s, String input,
+                                     String meanReference, HeadSet.Outcome set) throws IOException {
         boolean encoder = m.model() instanceof BertModel;
         List<String> files = new ArrayList<>();
         List<Map<String, Object>> arrays = new ArrayList<>();
@@ -61,8 +66,8 @@ public final class HeadReportFiles {
                 }
                 sb.append('\n');
             }
-            Files.writeString(out.resolve(stem + ".csv"), sb);
-            NpyWriter.write(out.resolve(stem + ".npy"), new int[] {t.rows(), t.columns()}, flat);
+            out.writeString(stem + ".csv", sb);
+            NpyWriter.write(out.file(stem + ".npy"), new int[] {t.rows(), t.columns()}, flat);
             files.add(stem + ".csv");
             files.add(stem + ".npy");
             Map<String, Object> a = new LinkedHashMap<>();
@@ -87,7 +92,7 @@ public final class HeadReportFiles {
         return files;
     }
 
-    private static String writeShared(Path out, HeadReport r) throws IOException {
+    private static String writeShared(OutputFolder out, HeadReport r) throws IOException {
         boolean[][] shared = r.sharedKv();
         StringBuilder sb = new StringBuilder("head");
         for (int j = 0; j < shared.length; j++) {
@@ -101,11 +106,11 @@ public final class HeadReportFiles {
             }
             sb.append('\n');
         }
-        Files.writeString(out.resolve("kv_shared.csv"), sb);
+        out.writeString("kv_shared.csv", sb);
         return "kv_shared.csv";
     }
 
-    private static String writeRoles(Path out, HeadReport r, boolean encoder) throws IOException {
+    private static String writeRoles(OutputFolder out, HeadReport r, boolean encoder) throws IOException {
         // encoders have no next-token loss: importance is the mean squared change of the last hidden state
         StringBuilder sb = new StringBuilder("layer,head,kv_head,previous_token,duplicate_token,induction,prefix_matching,"
                 + "best_offset,offset_score,entropy,sink_mass,special_mass,"
@@ -123,11 +128,11 @@ public final class HeadReportFiles {
                     .append(',').append(num(row.specialMass()))
                     .append(',').append(num(row.importance())).append('\n');
         }
-        Files.writeString(out.resolve("roles.csv"), sb);
+        out.writeString("roles.csv", sb);
         return "roles.csv";
     }
 
-    private static String writeAblations(Path out, HeadReport r, Tokenizer tok, boolean encoder) throws IOException {
+    private static String writeAblations(OutputFolder out, HeadReport r, Tokenizer tok, boolean encoder) throws IOException {
         StringBuilder sb = new StringBuilder(encoder
                 ? "layer,head,hidden_mse,importance_hidden_mse,embedding_cosine_distance,top_before,top_after,"
                 + "top_probability_before,top_probability_after\n"
@@ -141,7 +146,7 @@ public final class HeadReportFiles {
                     .append(',').append(num(e.topProbabilityBefore()))
                     .append(',').append(num(e.topProbabilityAfter())).append('\n');
         }
-        Files.writeString(out.resolve("ablation.csv"), sb);
+        out.writeString("ablation.csv", sb);
         return "ablation.csv";
     }
 
@@ -149,7 +154,7 @@ public final class HeadReportFiles {
      * One row per rank of the top-k next tokens (decoder), the set's totals repeated on each; an encoder's single
      * row holds the hidden-state change and the sentence-embedding cosine.
      */
-    private static String writeSet(Path out, HeadSet.Outcome o, Tokenizer tok) throws IOException {
+    private static String writeSet(OutputFolder out, HeadSet.Outcome o, Tokenizer tok) throws IOException {
         HeadSet set = o.set();
         String heads = quote(set.label()) + ',' + set.mode().name().toLowerCase(Locale.ROOT);
         StringBuilder sb = new StringBuilder();
@@ -171,11 +176,11 @@ public final class HeadReportFiles {
             case EncoderHeads.SetChange c -> sb.append("heads,mode,hidden_mse,embedding_cosine\n").append(heads)
                     .append(',').append(num(c.hiddenChange())).append(',').append(num(c.embeddingCosine())).append('\n');
         }
-        Files.writeString(out.resolve("ablation_set.csv"), sb);
+        out.writeString("ablation_set.csv", sb);
         return "ablation_set.csv";
     }
 
-    private static void writeManifest(Path out, LoadedModel m, HeadReport r, HeadAnalysis.Settings s, String input,
+    private static void writeManifest(OutputFolder out, LoadedModel m, HeadReport r, HeadAnalysis.Settings s, String input,
                                       String meanReference, boolean encoder, List<String> files,
                                       List<Map<String, Object>> arrays) throws IOException {
         Tokenizer tok = m.tokenizer();
@@ -207,7 +212,7 @@ public final class HeadReportFiles {
         o.put("timings_ms", r.timingsMillis());
         o.put("tables", arrays);
         o.put("files", files);
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.resolve("manifest.json").toFile(), o);
+        out.write("manifest.json", stream -> new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(stream, o));
     }
 
     private static String tokens(Tokenizer tok, int[] ids) {

@@ -8,7 +8,6 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,6 +26,7 @@ import dev.glassbox.engine.tensor.Q4_0Tensor;
 import dev.glassbox.engine.tensor.Q8_0Tensor;
 import dev.glassbox.engine.tensor.Tensor;
 import dev.glassbox.engine.tokenizer.ByteLevelBpe;
+import dev.glassbox.engine.io.AtomicFile;
 import dev.glassbox.engine.tokenizer.SentencePieceBpe;
 import dev.glassbox.engine.tokenizer.Tokenizer;
 
@@ -231,7 +231,8 @@ public final class GgufWriter {
             offset = GgufReader.align(offset + t.bytes().byteSize(), ALIGNMENT);
         }
         h.pad(h.size());
-        try (OutputStream os = new java.io.BufferedOutputStream(Files.newOutputStream(out), 1 << 16)) {
+        try (AtomicFile f = AtomicFile.create(out)) {
+            OutputStream os = f.stream();
             h.writeTo(os);
             long written = 0;
             byte[] buf = new byte[1 << 16];
@@ -245,6 +246,7 @@ public final class GgufWriter {
                 }
                 written = offsets[i] + s.byteSize();
             }
+            f.commit();
         }
     }
 

@@ -4,10 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
@@ -16,10 +13,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.glassbox.engine.io.AtomicFile;
+
 /**
  * Writes float32 safetensors files as PyTorch's {@code save_file} does: keys sorted, {@code __metadata__}
  * {"format":"pt"}, data in key order, header padded with spaces to a multiple of 8 bytes so the data is aligned.
- * The file appears atomically (written beside, then moved into place).
+ * The file appears atomically ({@link AtomicFile}).
  */
 public final class SafetensorsWriter {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -79,15 +78,14 @@ public final class SafetensorsWriter {
         }
         head.flip();
 
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (AtomicFile f = AtomicFile.create(file)) {
+            FileChannel ch = f.channel();
             writeFully(ch, head);
             for (Data d : sorted.values()) {
                 writeFloats(ch, d.values);
             }
+            f.commit();
         }
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     private static void writeFloats(FileChannel ch, float[] v) throws IOException {

@@ -73,7 +73,8 @@ class HeadsCommandTest {
         assertEquals(2, mode.code());
         assertTrue(mode.err().contains("--ablation must be zero, mean or none"), mode.err());
         Files.writeString(out.resolve("empty.txt"), "");
-        CliRun empty = run("heads", "--model", model, "--text-file", out.resolve("empty.txt").toString(), "--out", out.toString());
+        CliRun empty = run("heads", "--model", model, "--text-file", out.resolve("empty.txt").toString(), "--out",
+                out.resolve("o").toString());
         assertEquals(2, empty.code());
         assertTrue(empty.err().contains("empty.txt") && empty.err().contains("tokens"), empty.err());
     }

@@ -163,7 +163,7 @@ class TraceCommandTest {
         Files.writeString(dir.resolve("out"), "x");
         CliRun r = trace(PROMPT, "blocks.0.attn.pattern");
         assertEquals(2, r.code());
-        assertTrue(r.err().contains("exists and is not a folder"), r.err());
+        assertTrue(r.err().contains("is a file, not a folder"), r.err());
     }
 
     @Test

@@ -48,7 +48,9 @@ class Seq2SeqTrainingTest {
     @AfterAll
     static void close() throws Exception {
         PAR.close();
-        Checkpoint.deleteTree(dir);
+        try (var s = Files.walk(dir)) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
     }
 
     @Test
