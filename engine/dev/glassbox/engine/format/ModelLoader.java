@@ -39,7 +39,9 @@ public final class ModelLoader {
             return dev.glassbox.engine.format.onnx.OnnxModels.load(path, tokenizer, parallel);
         }
         MappedFile f = MappedFile.open(path);
-        if (f.size() >= 4 && f.getInt(0) == 0x46554747) { // "GGUF"
+        // the content decides; a .gguf name without the magic gets GgufReader's "not a GGUF file: bad magic" error
+        boolean ggufMagic = f.size() >= 4 && f.getInt(0) == dev.glassbox.engine.format.gguf.GgufReader.MAGIC;
+        if (ggufMagic || name.toLowerCase(java.util.Locale.ROOT).endsWith(".gguf")) {
             LoadedModel g = dev.glassbox.engine.format.gguf.GgufModelLoader.load(MappedFile.openWeights(path), parallel);
             if (tokenizer == null) {
                 return g;
@@ -65,15 +67,18 @@ public final class ModelLoader {
         Path dir = model.toAbsolutePath().getParent();
         Path std = dir.resolve("tokenizer.bin");
         if (Files.isRegularFile(std)) {
-            SentencePieceBpe t = SentencePieceBpe.read(std);
+            SentencePieceBpe t = SentencePieceBpe.read(ModelFiles.insideFolder(dir, std));
             if (t.vocabSize() == vocab) {
                 return t;
             }
         }
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "tok*.bin")) {
             for (Path p : ds) {
+                if (!Files.isRegularFile(p)) {
+                    continue; // a FIFO or device would block the read forever; a folder is no tokenizer
+                }
                 try {
-                    SentencePieceBpe t = SentencePieceBpe.read(p);
+                    SentencePieceBpe t = SentencePieceBpe.read(ModelFiles.insideFolder(dir, p));
                     if (t.vocabSize() == vocab) {
                         return t;
                     }
@@ -92,7 +97,7 @@ public final class ModelLoader {
         if (explicit == null && !Files.isRegularFile(file)) {
             return null;
         }
-        Tokenizer t = TokenizerJson.load(file);
+        Tokenizer t = TokenizerJson.load(explicit != null ? file : ModelFiles.insideFolder(folder, file));
         if (t.vocabSize() > vocab) {
             throw new FormatException(file, "tokenizer has " + t.vocabSize() + " tokens but the model's vocabulary is " + vocab);
         }

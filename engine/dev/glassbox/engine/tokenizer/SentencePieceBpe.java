@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -12,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.glassbox.engine.format.FormatException;
+import dev.glassbox.engine.format.ModelFiles;
 
 /**
  * Sentencepiece-style BPE as llama2.c's run.c applies it: a dummy-prefix space, code points looked up
@@ -56,7 +56,7 @@ public final class SentencePieceBpe implements Tokenizer {
 
     /** Reads llama2.c's tokenizer.bin: int max_len, then per token float score, int length, bytes. */
     public static SentencePieceBpe read(Path file) throws IOException {
-        byte[] all = Files.readAllBytes(file);
+        byte[] all = ModelFiles.read(file, ModelFiles.MAX_TOKENIZER_BYTES, "tokenizer");
         ByteBuffer b = ByteBuffer.wrap(all).order(ByteOrder.LITTLE_ENDIAN);
         if (all.length < 4) {
             throw new FormatException(file, "too short for a llama2.c tokenizer (" + all.length + " bytes)");

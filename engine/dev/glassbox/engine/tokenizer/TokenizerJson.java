@@ -1,7 +1,6 @@
 package dev.glassbox.engine.tokenizer;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -9,9 +8,9 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.glassbox.engine.format.FormatException;
+import dev.glassbox.engine.format.ModelFiles;
 
 /**
  * Loads a Hugging Face tokenizer.json, dispatching on {@code model.type} and the pre-tokenizer:
@@ -25,20 +24,12 @@ public final class TokenizerJson {
     }
 
     public static Tokenizer load(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            throw new java.nio.file.NoSuchFileException(file.toString(), null, "tokenizer.json not found");
-        }
-        return parse(Files.readAllBytes(file), file);
+        return parse(ModelFiles.read(file, ModelFiles.MAX_TOKENIZER_BYTES, "tokenizer"), file);
     }
 
     /** Parses tokenizer.json content; {@code source} names it in error messages. */
     public static Tokenizer parse(byte[] json, Path source) throws FormatException {
-        JsonNode root;
-        try {
-            root = new ObjectMapper().readTree(json);
-        } catch (IOException e) {
-            throw new FormatException(source, "not valid JSON: " + e.getMessage(), e);
-        }
+        JsonNode root = ModelFiles.parseJson(json, source);
         if (root == null || !root.isObject() || !root.path("model").isObject()) {
             throw new FormatException(source, "not a tokenizer.json: no \"model\" object");
         }

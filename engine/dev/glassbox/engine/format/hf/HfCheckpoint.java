@@ -8,11 +8,10 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.glassbox.engine.format.FormatException;
+import dev.glassbox.engine.format.ModelFiles;
 import dev.glassbox.engine.tensor.Tensor;
 
 /**
@@ -35,7 +34,7 @@ public final class HfCheckpoint {
     public static HfCheckpoint open(Path folder) throws IOException {
         Path single = folder.resolve(SINGLE);
         if (Files.isRegularFile(single)) {
-            SafetensorsFile f = SafetensorsFile.open(single);
+            SafetensorsFile f = SafetensorsFile.open(ModelFiles.insideFolder(folder, single));
             Map<String, SafetensorsFile> m = new LinkedHashMap<>();
             for (String n : f.names()) {
                 m.put(n, f);
@@ -44,7 +43,7 @@ public final class HfCheckpoint {
         }
         Path index = folder.resolve(INDEX);
         if (Files.isRegularFile(index)) {
-            return new HfCheckpoint(folder, sharded(folder, index));
+            return new HfCheckpoint(folder, sharded(folder, ModelFiles.insideFolder(folder, index)));
         }
         String hint = Files.exists(folder.resolve("pytorch_model.bin"))
                 ? " (pytorch_model.bin is a pickle and is not read; convert it to safetensors)" : "";
@@ -52,12 +51,7 @@ public final class HfCheckpoint {
     }
 
     private static Map<String, SafetensorsFile> sharded(Path folder, Path index) throws IOException {
-        JsonNode root;
-        try {
-            root = new ObjectMapper().readTree(index.toFile());
-        } catch (JacksonException e) {
-            throw new FormatException(index, "not valid JSON: " + e.getOriginalMessage());
-        }
+        JsonNode root = ModelFiles.readJson(index, ModelFiles.MAX_JSON_BYTES, "safetensors index");
         JsonNode map = root == null ? null : root.get("weight_map");
         if (map == null || !map.isObject() || map.isEmpty()) {
             throw new FormatException(index, "missing or empty 'weight_map' object");
@@ -77,7 +71,7 @@ public final class HfCheckpoint {
                 if (!Files.isRegularFile(p)) {
                     throw new FormatException(index, "shard '" + shard + "' (holding '" + e.getKey() + "') is missing");
                 }
-                f = SafetensorsFile.open(p);
+                f = SafetensorsFile.open(ModelFiles.insideFolder(folder, p));
                 shards.put(shard, f);
             }
             if (!f.contains(e.getKey())) {

@@ -3,11 +3,10 @@ package dev.glassbox.engine.format.hf;
 import java.io.IOException;
 import java.nio.file.Path;
 
-import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.glassbox.engine.format.FormatException;
+import dev.glassbox.engine.format.ModelFiles;
 import dev.glassbox.engine.model.Architecture;
 import dev.glassbox.engine.model.ModelConfig;
 import dev.glassbox.engine.model.RopeStyle;
@@ -33,12 +32,7 @@ public record HfConfig(String modelType, ModelConfig model, boolean tiedEmbeddin
     public static final String ATTENTION_ONLY_KEY = "glassbox_attention_only";
 
     public static HfConfig read(Path file) throws IOException {
-        JsonNode root;
-        try {
-            root = new ObjectMapper().readTree(file.toFile());
-        } catch (JacksonException e) {
-            throw new FormatException(file, "not valid JSON: " + e.getOriginalMessage());
-        }
+        JsonNode root = ModelFiles.readJson(file, ModelFiles.MAX_JSON_BYTES, "config");
         if (root == null || !root.isObject()) {
             throw new FormatException(file, "config.json must hold a JSON object");
         }
