@@ -8,8 +8,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -45,7 +43,7 @@ public final class ByteLevelBpe implements Tokenizer {
     private final String[] tokens;
     private final Map<String, Integer> vocab;
     private final BpeMerges merges;
-    private final Pattern split;
+    private final SplitPattern split;
     private final boolean addPrefixSpace;
     private final boolean ignoreMerges;
     private final AddedTokens added;
@@ -92,7 +90,7 @@ public final class ByteLevelBpe implements Tokenizer {
                         + "' uses a token that is not in the vocabulary");
             }
         }
-        this.split = splitRegex == null ? null : Pattern.compile(splitRegex, Pattern.UNICODE_CHARACTER_CLASS);
+        this.split = splitRegex == null ? null : SplitPattern.compile(splitRegex, source);
         this.addPrefixSpace = addPrefixSpace;
         this.ignoreMerges = ignoreMerges;
         this.added = new AddedTokens(addedTokens);
@@ -179,6 +177,7 @@ public final class ByteLevelBpe implements Tokenizer {
 
     @Override
     public int[] encode(String text) {
+        Tokenizer.checkLength(text);
         List<Integer> ids = new ArrayList<>();
         boolean first = true;
         for (AddedTokens.Piece p : added.split(text)) {
@@ -198,14 +197,14 @@ public final class ByteLevelBpe implements Tokenizer {
             word(text, out);
             return;
         }
-        Matcher m = split.matcher(text);
+        SplitPattern.Matches m = split.matcher(text);
         int last = 0;
         while (m.find()) {
             if (m.start() > last) {
                 word(text.substring(last, m.start()), out); // text the pattern skipped stays a piece (Isolated split)
             }
             if (m.end() > m.start()) {
-                word(m.group(), out);
+                word(text.substring(m.start(), m.end()), out);
             }
             last = m.end();
         }

@@ -19,6 +19,8 @@ import dev.glassbox.engine.format.ModelFiles;
  */
 public final class TokenizerJson {
     private static final int MAX_VOCAB = 1 << 22;
+    /** BERT's default is 100; longer words become [UNK] anyway. */
+    private static final int MAX_WORDPIECE_WORD = 1000;
 
     private TokenizerJson() {
     }
@@ -83,9 +85,13 @@ public final class TokenizerJson {
         }
         // HF truncation counts the template's tokens; without a truncation entry, BERT's 512 learned positions bound it
         int maxLength = root.path("truncation").isObject() ? root.path("truncation").path("max_length").asInt(512) : 512;
+        int maxWord = model.path("max_input_chars_per_word").asInt(100);
+        if (maxWord < 1 || maxWord > MAX_WORDPIECE_WORD) { // longest-match-first is cubic in the word length
+            throw new FormatException(source, "max_input_chars_per_word " + maxWord + " is outside 1.." + MAX_WORDPIECE_WORD);
+        }
         int[] specials = added.values().stream().mapToInt(Integer::intValue).toArray();
         return new WordPiece(tokens, unk, model.path("continuing_subword_prefix").asText("##"),
-                model.path("max_input_chars_per_word").asInt(100), normalizer, bertPre, new AddedTokens(added),
+                maxWord, normalizer, bertPre, new AddedTokens(added),
                 template, maxLength, specials);
     }
 

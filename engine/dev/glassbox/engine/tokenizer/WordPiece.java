@@ -75,6 +75,7 @@ public final class WordPiece implements Tokenizer {
 
     /** The ids of {@code text} without template tokens and without truncation. */
     public int[] encodeBody(String text) {
+        Tokenizer.checkLength(text);
         List<Integer> ids = new ArrayList<>();
         for (AddedTokens.Piece p : added.split(text)) {
             if (p.isToken()) {
