@@ -69,9 +69,14 @@ public final class ModelFiles {
 
     /** A JSON syntax error without Jackson's message, which quotes the offending text (perhaps a secret). */
     public static FormatException jsonError(Path file, JacksonException e) {
+        return jsonError(file, "", e);
+    }
+
+    /** As above, with what was being parsed in front ("safetensors header"). */
+    public static FormatException jsonError(Path file, String what, JacksonException e) {
         JsonLocation at = e.getLocation();
         String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-        return new FormatException(file, "not valid JSON" + where);
+        return new FormatException(file, (what.isEmpty() ? "" : what + " is ") + "not valid JSON" + where);
     }
 
     /** A UTF-8 text file of at most {@code limit} bytes; invalid UTF-8 is reported with its byte offset. */

@@ -5,6 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -25,6 +28,7 @@ public final class HfCheckpoint {
 
     private final Path folder;
     private final Map<String, SafetensorsFile> fileOf;
+    private final Set<String> used = new HashSet<>();
 
     private HfCheckpoint(Path folder, Map<String, SafetensorsFile> fileOf) {
         this.folder = folder;
@@ -85,6 +89,28 @@ public final class HfCheckpoint {
 
     public Path folder() { return folder; }
 
+    /**
+     * Fails naming the tensors the loader never asked for: tensors of layers beyond num_hidden_layers, or of
+     * another architecture, would otherwise be dropped silently. Exempt are what transformers also skips without
+     * changing the computation: saved buffers (GPT-2's causal-mask attn.bias / attn.masked_bias, rotary inv_freq,
+     * position_ids) and BERT's pretraining heads (pooler, cls.).
+     */
+    public void requireAllUsed(String model) throws FormatException {
+        List<String> unused = fileOf.keySet().stream().filter(n -> !used.contains(n) && !isBufferOrHead(n)).toList();
+        if (!unused.isEmpty()) {
+            throw new FormatException(folder, unused.size() + " tensor(s) in the checkpoint are not part of " + model
+                    + ": " + String.join(", ", unused.subList(0, Math.min(5, unused.size())).stream()
+                    .map(n -> "'" + n + "'").toList()) + (unused.size() > 5 ? ", ..." : "")
+                    + " (extra layers, or config.json describes another architecture)");
+        }
+    }
+
+    private static boolean isBufferOrHead(String name) {
+        return name.endsWith(".attn.bias") || name.endsWith(".attn.masked_bias") || name.endsWith("rotary_emb.inv_freq")
+                || name.endsWith("position_ids") || name.startsWith("pooler.") || name.contains(".pooler.")
+                || name.startsWith("cls.");
+    }
+
     public boolean has(String name) { return fileOf.containsKey(name); }
 
     /** The first of {@code prefixes} under which {@code probe} exists (checkpoints differ: "model.", "transformer.", ""). */
@@ -104,6 +130,7 @@ public final class HfCheckpoint {
         if (f == null) {
             throw new FormatException(folder, "missing tensor '" + name + "'");
         }
+        used.add(name);
         return f;
     }
 

@@ -28,12 +28,14 @@ public final class HfLoader {
         HfConfig config = HfConfig.read(configFile);
         HfCheckpoint weights = HfCheckpoint.open(dir);
         try {
-            return switch (config.model().architecture()) {
+            LanguageModel m = switch (config.model().architecture()) {
                 case LLAMA, QWEN2 -> HfLlamaLoader.load(config, HfRouting.read(configFile), weights, parallel);
                 case GPT2 -> HfGpt2Loader.load(config, weights, parallel);
                 case BERT -> HfBertLoader.load(config, weights, parallel);
                 case SEQ2SEQ -> HfSeq2SeqLoader.load(config, weights, parallel);
             };
+            weights.requireAllUsed("a " + config.modelType() + " model of " + config.model().layers() + " layers");
+            return m;
         } catch (IllegalArgumentException e) {
             throw new FormatException(dir, "weights do not fit config.json: " + e.getMessage(), e);
         }

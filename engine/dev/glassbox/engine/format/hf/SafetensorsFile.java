@@ -95,7 +95,7 @@ public final class SafetensorsFile {
         try {
             root = JSON.readTree(header);
         } catch (JacksonException e) {
-            throw ModelFiles.jsonError(path, e);
+            throw ModelFiles.jsonError(path, "safetensors header", e);
         }
         if (root == null || !root.isObject()) {
             throw new FormatException(path, "safetensors header must be a JSON object");
