@@ -76,7 +76,8 @@ public final class ModelFiles {
     public static FormatException jsonError(Path file, String what, JacksonException e) {
         JsonLocation at = e.getLocation();
         String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-        return new FormatException(file, (what.isEmpty() ? "" : what + " is ") + "not valid JSON" + where);
+        String kind = String.valueOf(e.getOriginalMessage()).startsWith("Duplicate field") ? " (a duplicate key)" : "";
+        return new FormatException(file, (what.isEmpty() ? "" : what + " is ") + "not valid JSON" + where + kind);
     }
 
     /** A UTF-8 text file of at most {@code limit} bytes; invalid UTF-8 is reported with its byte offset. */

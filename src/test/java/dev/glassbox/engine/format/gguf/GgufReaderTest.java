@@ -240,8 +240,8 @@ class GgufReaderTest {
         }
         assertEquals("missing.gguf: missing tensor 'blk.0.attn_v.weight'", loadError("missing.gguf", b.bytes()));
         GgufBytes s = validCopy().retype("blk.0.attn_norm.weight",
-                t -> new GgufTensorInfo(t.name(), new long[] {16}, t.type(), t.offset()));
-        assertEquals("shape.gguf: tensor 'blk.0.attn_norm.weight' has shape [16], expected [32]", loadError("shape.gguf", s.bytes()));
+                t -> new GgufTensorInfo(t.name(), new long[] {16, 2}, t.type(), t.offset())); // same bytes, wrong shape
+        assertEquals("shape.gguf: tensor 'blk.0.attn_norm.weight' has shape [16, 2], expected [32]", loadError("shape.gguf", s.bytes()));
     }
 
     @Test
