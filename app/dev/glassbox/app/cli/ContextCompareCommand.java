@@ -54,7 +54,7 @@ public final class ContextCompareCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter con = spec.commandLine().getOut();
-        LoadedModel m = model.load();
+        LoadedModel m = model.loadWithTokenizer();
         LlamaModel llama = ContextText.rotaryDecoder(m);
         int[] ids = text.tokens(m);
         List<ContextPolicy> policies = new ArrayList<>();

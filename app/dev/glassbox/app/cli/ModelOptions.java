@@ -24,4 +24,11 @@ public final class ModelOptions {
         Parallel p = threads == null ? Parallel.shared() : new Parallel(threads);
         return ModelLoader.load(model, tokenizer, p);
     }
+
+    /** {@link #load}, for commands that read text: a model without a tokenizer is a usage error naming --tokenizer. */
+    public LoadedModel loadWithTokenizer() throws IOException {
+        LoadedModel m = load();
+        ModelLoader.requireTokenizer(m);
+        return m;
+    }
 }

@@ -67,7 +67,7 @@ public final class RoutesCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter con = spec.commandLine().getOut();
-        LoadedModel m = model.load();
+        LoadedModel m = model.loadWithTokenizer();
         if (!m.isDecoder()) throw new IllegalArgumentException(m.name() + " is an encoder; routes are traced for decoders");
         Tokenizer tok = m.tokenizer();
         int[] ids = tok.encode(prompt);

@@ -57,6 +57,23 @@ public final class ModelLoader {
         return new LoadedModel(name, path, "llama2c", m, tok);
     }
 
+    /**
+     * The model's tokenizer, for commands that turn text into tokens; an IllegalArgumentException saying what is
+     * missing and what to pass when the model loaded without one (a Hugging Face folder with no tokenizer.json).
+     */
+    public static Tokenizer requireTokenizer(LoadedModel m) {
+        if (m.tokenizer() != null) {
+            return m.tokenizer();
+        }
+        String missing = switch (m.format()) {
+            case "hf" -> "no tokenizer.json in the folder " + m.source();
+            case "gguf" -> "no supported tokenizer in the file's metadata";
+            default -> "none found beside it";
+        };
+        throw new IllegalArgumentException(m.name() + " has no tokenizer (" + missing + "); pass --tokenizer with the"
+                + " path of its tokenizer.json" + (m.format().equals("gguf") ? " or llama2.c tokenizer.bin" : ""));
+    }
+
     /** The explicit tokenizer, else tokenizer.bin or a tok*.bin with the model's vocabulary size next to the model. */
     static Tokenizer llama2cTokenizer(Path model, Path explicit, int vocab) throws IOException {
         if (explicit != null) {
