@@ -58,7 +58,7 @@ public final class ContextCompareCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter con = spec.commandLine().getOut();
         OutputFolder folder = output.folder(out, model, ForceOption.input("--text-file", text.textFile));
-        LoadedModel m = model.load();
+        LoadedModel m = model.loadWithTokenizer();
         LlamaModel llama = ContextText.rotaryDecoder(m);
         int[] ids = text.tokens(m);
         List<ContextPolicy> policies = new ArrayList<>();

@@ -44,7 +44,7 @@ public final class ContextSweepCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter con = spec.commandLine().getOut();
         OutputFolder folder = output.folder(out, model, ForceOption.input("--text-file", text.textFile));
-        LoadedModel m = model.load();
+        LoadedModel m = model.loadWithTokenizer();
         LlamaModel llama = ContextText.rotaryDecoder(m);
         int[] ids = text.tokens(m);
         List<ContextSweep.Point> pts = ContextSweep.run(llama, ids, template, () -> false, s -> con.println("running " + s + "..."));

@@ -1,14 +1,14 @@
 package dev.glassbox.app.cli;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 
+import dev.glassbox.engine.format.ModelFiles;
 import dev.glassbox.engine.model.LlamaModel;
 import dev.glassbox.engine.model.LoadedModel;
+import dev.glassbox.engine.tokenizer.Tokenizer;
 import picocli.CommandLine.Option;
 
 /** --text-file / --max-len for the context commands, and the checks they share. */
@@ -28,7 +28,8 @@ public final class ContextText {
 
     /** The text's tokens, at most --max-len of them. */
     int[] tokens(LoadedModel m) throws IOException {
-        int[] ids = m.tokenizer().encode(Files.readString(textFile, StandardCharsets.UTF_8));
+        // invalid UTF-8 is reported with its byte offset; the tokenizer refuses texts over Tokenizer.MAX_TEXT_CHARS
+        int[] ids = m.tokenizer().encode(ModelFiles.readUtf8(textFile, 4L * Tokenizer.MAX_TEXT_CHARS, "text"));
         if (ids.length < 2) throw new IllegalArgumentException(textFile + " holds fewer than two tokens");
         return ids.length > maxLen ? Arrays.copyOf(ids, maxLen) : ids;
     }

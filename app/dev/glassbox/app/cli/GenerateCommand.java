@@ -50,7 +50,7 @@ public final class GenerateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        LoadedModel m = model.load();
+        LoadedModel m = model.loadWithTokenizer();
         if (m.isSeq2Seq() && ablate != null) {
             throw new IllegalArgumentException("--ablate works on decoder-only models; " + m.name()
                     + " is an encoder-decoder");

@@ -73,4 +73,11 @@ public final class ModelOptions {
         err.println("warning: " + c.describe(m.name()) + (suggest ? " \u2014 try --model " + zh.alias() : ""));
         err.flush();
     }
+
+    /** {@link #load}, for commands that read text: a model without a tokenizer is a usage error naming --tokenizer. */
+    public LoadedModel loadWithTokenizer() throws IOException {
+        LoadedModel m = load();
+        ModelLoader.requireTokenizer(m);
+        return m;
+    }
 }

@@ -75,7 +75,7 @@ public final class RoutesCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter con = spec.commandLine().getOut();
         OutputFolder folder = output.folder(out, model);
-        LoadedModel m = model.load();
+        LoadedModel m = model.loadWithTokenizer();
         if (!m.isDecoder()) throw new IllegalArgumentException(m.name() + " is an encoder; routes are traced for decoders");
         Tokenizer tok = m.tokenizer();
         int[] ids = tok.encode(prompt);

@@ -43,7 +43,7 @@ public final class ScoreCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        LoadedModel m = model.load();
+        LoadedModel m = model.loadWithTokenizer();
         if (!m.isDecoder()) throw new IllegalArgumentException(m.name() + " is an encoder; perplexity needs a decoder");
         String text = Files.readString(textFile, StandardCharsets.UTF_8);
         int[] ids = m.tokenizer().encode(text);

@@ -39,7 +39,9 @@ public final class ModelLoader {
             return dev.glassbox.engine.format.onnx.OnnxModels.load(path, tokenizer, parallel);
         }
         MappedFile f = MappedFile.open(path);
-        if (f.size() >= 4 && f.getInt(0) == 0x46554747) { // "GGUF"
+        // the content decides; a .gguf name without the magic gets GgufReader's "not a GGUF file: bad magic" error
+        boolean ggufMagic = f.size() >= 4 && f.getInt(0) == dev.glassbox.engine.format.gguf.GgufReader.MAGIC;
+        if (ggufMagic || name.toLowerCase(java.util.Locale.ROOT).endsWith(".gguf")) {
             LoadedModel g = dev.glassbox.engine.format.gguf.GgufModelLoader.load(MappedFile.openWeights(path), parallel);
             if (tokenizer == null) {
                 return g;
@@ -55,6 +57,23 @@ public final class ModelLoader {
         return new LoadedModel(name, path, "llama2c", m, tok);
     }
 
+    /**
+     * The model's tokenizer, for commands that turn text into tokens; an IllegalArgumentException saying what is
+     * missing and what to pass when the model loaded without one (a Hugging Face folder with no tokenizer.json).
+     */
+    public static Tokenizer requireTokenizer(LoadedModel m) {
+        if (m.tokenizer() != null) {
+            return m.tokenizer();
+        }
+        String missing = switch (m.format()) {
+            case "hf" -> "no tokenizer.json in the folder " + m.source();
+            case "gguf" -> "no supported tokenizer in the file's metadata";
+            default -> "none found beside it";
+        };
+        throw new IllegalArgumentException(m.name() + " has no tokenizer (" + missing + "); pass --tokenizer with the"
+                + " path of its tokenizer.json" + (m.format().equals("gguf") ? " or llama2.c tokenizer.bin" : ""));
+    }
+
     /** The explicit tokenizer, else tokenizer.bin or a tok*.bin with the model's vocabulary size next to the model. */
     static Tokenizer llama2cTokenizer(Path model, Path explicit, int vocab) throws IOException {
         if (explicit != null) {
@@ -65,15 +84,18 @@ public final class ModelLoader {
         Path dir = model.toAbsolutePath().getParent();
         Path std = dir.resolve("tokenizer.bin");
         if (Files.isRegularFile(std)) {
-            SentencePieceBpe t = SentencePieceBpe.read(std);
+            SentencePieceBpe t = SentencePieceBpe.read(ModelFiles.insideFolder(dir, std));
             if (t.vocabSize() == vocab) {
                 return t;
             }
         }
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "tok*.bin")) {
             for (Path p : ds) {
+                if (!Files.isRegularFile(p)) {
+                    continue; // a FIFO or device would block the read forever; a folder is no tokenizer
+                }
                 try {
-                    SentencePieceBpe t = SentencePieceBpe.read(p);
+                    SentencePieceBpe t = SentencePieceBpe.read(ModelFiles.insideFolder(dir, p));
                     if (t.vocabSize() == vocab) {
                         return t;
                     }
@@ -92,7 +114,7 @@ public final class ModelLoader {
         if (explicit == null && !Files.isRegularFile(file)) {
             return null;
         }
-        Tokenizer t = TokenizerJson.load(file);
+        Tokenizer t = TokenizerJson.load(explicit != null ? file : ModelFiles.insideFolder(folder, file));
         if (t.vocabSize() > vocab) {
             throw new FormatException(file, "tokenizer has " + t.vocabSize() + " tokens but the model's vocabulary is " + vocab);
         }

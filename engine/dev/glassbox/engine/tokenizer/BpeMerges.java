@@ -2,6 +2,7 @@ package dev.glassbox.engine.tokenizer;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -31,48 +32,60 @@ final class BpeMerges {
 
     int size() { return merges.size(); }
 
-    /** Merges the symbols of one word; results are cached by {@code word} (keep words short: pre-tokenised). */
+    /** Merges the symbols of one word; short words' results are cached by {@code word} (pre-tokenised text). */
     int[] apply(String word, int[] symbols) {
         int[] hit = cache.get(word);
         if (hit != null) {
             return hit;
         }
         int[] out = merge(symbols);
-        if (cache.size() < 100_000) {
+        if (cache.size() < 100_000 && word.length() <= MAX_CACHED_WORD) {
             cache.put(word, out);
         }
         return out;
     }
 
+    /**
+     * The same merges as the loop above describes, in O(n log n) instead of O(n^2): a priority queue of adjacent
+     * pairs ordered by (rank, position) over a linked list of symbols, as HF tokenizers' Word::merge_all does.
+     * Merging every occurrence of the best pair left to right is popping its entries in position order; entries
+     * whose symbols changed since they were queued are stale and skipped.
+     */
     int[] merge(int[] symbols) {
-        int[] s = symbols.clone();
-        int n = s.length;
-        while (n > 1) {
-            int bestRank = Integer.MAX_VALUE;
-            long bestKey = 0;
-            int bestId = -1;
-            for (int i = 0; i + 1 < n; i++) {
-                int[] m = merges.get(key(s[i], s[i + 1]));
-                if (m != null && m[0] < bestRank) {
-                    bestRank = m[0];
-                    bestKey = key(s[i], s[i + 1]);
-                    bestId = m[1];
-                }
-            }
-            if (bestId < 0) {
-                break;
-            }
-            int w = 0;
-            for (int i = 0; i < n; i++) {
-                if (i + 1 < n && key(s[i], s[i + 1]) == bestKey) {
-                    s[w++] = bestId;
-                    i++;
-                } else {
-                    s[w++] = s[i];
-                }
-            }
-            n = w;
+        SymbolList s = new SymbolList(symbols);
+        PriorityQueue<long[]> queue = new PriorityQueue<>(Math.max(1, symbols.length),
+                (x, y) -> x[0] != y[0] ? Long.compare(x[0], y[0]) : Long.compare(x[1], y[1]));
+        for (int i = 0; i + 1 < symbols.length; i++) {
+            offer(queue, s, i);
         }
-        return java.util.Arrays.copyOf(s, n);
+        while (!queue.isEmpty()) {
+            long[] top = queue.poll();
+            int left = (int) top[1];
+            int right = s.next[left];
+            if (!s.alive[left] || right < 0 || s.id[left] != (int) (top[2] >>> 32) || s.id[right] != (int) top[2]) {
+                continue; // stale: one of its symbols was merged away or changed
+            }
+            s.merge(left, merges.get(top[2])[1]);
+            if (s.prev[left] >= 0) {
+                offer(queue, s, s.prev[left]);
+            }
+            offer(queue, s, left);
+        }
+        return s.ids();
     }
+
+    private void offer(PriorityQueue<long[]> queue, SymbolList s, int left) {
+        int right = s.next[left];
+        if (right < 0) {
+            return;
+        }
+        long k = key(s.id[left], s.id[right]);
+        int[] m = merges.get(k);
+        if (m != null) {
+            queue.add(new long[] {m[0], left, k});
+        }
+    }
+
+    /** Longest word whose merge result is cached (a text without pre-tokenizer is one long word). */
+    private static final int MAX_CACHED_WORD = 256;
 }

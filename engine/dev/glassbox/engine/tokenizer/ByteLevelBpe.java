@@ -2,20 +2,17 @@ package dev.glassbox.engine.tokenizer;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.glassbox.engine.format.FormatException;
+import dev.glassbox.engine.format.ModelFiles;
 
 /**
  * GPT-2's byte-level BPE (Radford et al. 2019, sec. 2.2; openai/gpt-2 encoder.py): added tokens matched first,
@@ -46,7 +43,7 @@ public final class ByteLevelBpe implements Tokenizer {
     private final String[] tokens;
     private final Map<String, Integer> vocab;
     private final BpeMerges merges;
-    private final Pattern split;
+    private final SplitPattern split;
     private final boolean addPrefixSpace;
     private final boolean ignoreMerges;
     private final AddedTokens added;
@@ -93,7 +90,7 @@ public final class ByteLevelBpe implements Tokenizer {
                         + "' uses a token that is not in the vocabulary");
             }
         }
-        this.split = splitRegex == null ? null : Pattern.compile(splitRegex, Pattern.UNICODE_CHARACTER_CLASS);
+        this.split = splitRegex == null ? null : SplitPattern.compile(splitRegex, source);
         this.addPrefixSpace = addPrefixSpace;
         this.ignoreMerges = ignoreMerges;
         this.added = new AddedTokens(addedTokens);
@@ -118,12 +115,7 @@ public final class ByteLevelBpe implements Tokenizer {
 
     /** Reads GPT-2's original files: encoder.json (token -> id) and vocab.bpe (merges, first line a version). */
     public static ByteLevelBpe readGpt2(Path encoderJson, Path vocabBpe) throws IOException {
-        JsonNode enc;
-        try {
-            enc = new ObjectMapper().readTree(encoderJson.toFile());
-        } catch (IOException e) {
-            throw new FormatException(encoderJson, "not valid JSON: " + e.getMessage(), e);
-        }
+        JsonNode enc = ModelFiles.readJson(encoderJson, ModelFiles.MAX_TOKENIZER_BYTES, "encoder.json");
         if (enc == null || !enc.isObject()) {
             throw new FormatException(encoderJson, "expected a JSON object mapping tokens to ids");
         }
@@ -142,7 +134,7 @@ public final class ByteLevelBpe implements Tokenizer {
         String[] tokens = new String[max + 1];
         vocab.forEach((k, v) -> tokens[v] = k);
         List<String[]> merges = new ArrayList<>();
-        List<String> lines = Files.readAllLines(vocabBpe, StandardCharsets.UTF_8);
+        List<String> lines = ModelFiles.readUtf8(vocabBpe, ModelFiles.MAX_TOKENIZER_BYTES, "vocab.bpe").lines().toList();
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i);
             if ((i == 0 && line.startsWith("#version")) || line.isBlank()) {
@@ -150,7 +142,7 @@ public final class ByteLevelBpe implements Tokenizer {
             }
             String[] parts = line.split(" ");
             if (parts.length != 2) {
-                throw new FormatException(vocabBpe, "line " + (i + 1) + " is not a merge 'a b': '" + line + "'");
+                throw new FormatException(vocabBpe, "line " + (i + 1) + " is not a merge 'a b'");
             }
             merges.add(parts);
         }
@@ -185,6 +177,7 @@ public final class ByteLevelBpe implements Tokenizer {
 
     @Override
     public int[] encode(String text) {
+        Tokenizer.checkLength(text);
         List<Integer> ids = new ArrayList<>();
         boolean first = true;
         for (AddedTokens.Piece p : added.split(text)) {
@@ -204,14 +197,14 @@ public final class ByteLevelBpe implements Tokenizer {
             word(text, out);
             return;
         }
-        Matcher m = split.matcher(text);
+        SplitPattern.Matches m = split.matcher(text);
         int last = 0;
         while (m.find()) {
             if (m.start() > last) {
                 word(text.substring(last, m.start()), out); // text the pattern skipped stays a piece (Isolated split)
             }
             if (m.end() > m.start()) {
-                word(m.group(), out);
+                word(text.substring(m.start(), m.end()), out);
             }
             last = m.end();
         }

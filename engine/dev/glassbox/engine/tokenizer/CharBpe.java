@@ -101,6 +101,7 @@ public final class CharBpe implements Tokenizer {
 
     @Override
     public int[] encode(String text) {
+        Tokenizer.checkLength(text);
         List<Integer> ids = new ArrayList<>();
         boolean first = true;
         for (AddedTokens.Piece p : added.split(text)) {

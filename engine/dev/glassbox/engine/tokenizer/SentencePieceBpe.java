@@ -4,14 +4,15 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 
 import dev.glassbox.engine.format.FormatException;
+import dev.glassbox.engine.format.ModelFiles;
 
 /**
  * Sentencepiece-style BPE as llama2.c's run.c applies it: a dummy-prefix space, code points looked up
@@ -56,7 +57,7 @@ public final class SentencePieceBpe implements Tokenizer {
 
     /** Reads llama2.c's tokenizer.bin: int max_len, then per token float score, int length, bytes. */
     public static SentencePieceBpe read(Path file) throws IOException {
-        byte[] all = Files.readAllBytes(file);
+        byte[] all = ModelFiles.read(file, ModelFiles.MAX_TOKENIZER_BYTES, "tokenizer");
         ByteBuffer b = ByteBuffer.wrap(all).order(ByteOrder.LITTLE_ENDIAN);
         if (all.length < 4) {
             throw new FormatException(file, "too short for a llama2.c tokenizer (" + all.length + " bytes)");
@@ -108,8 +109,8 @@ public final class SentencePieceBpe implements Tokenizer {
 
     @Override
     public int[] encode(String text) {
+        Tokenizer.checkLength(text);
         List<Integer> tokens = new ArrayList<>();
-        tokens.add(bos);
         if (!text.isEmpty()) {
             Integer space = ids.get(" ");
             if (space != null) {
@@ -127,26 +128,57 @@ public final class SentencePieceBpe implements Tokenizer {
                 }
             }
         });
-        // merge the best-scoring adjacent pair until none merges (never across BOS)
-        while (true) {
-            float best = Float.NEGATIVE_INFINITY;
-            int bestId = -1;
-            int bestIdx = -1;
-            for (int i = 1; i < tokens.size() - 1; i++) {
-                Integer merged = ids.get(pieces[tokens.get(i)] + pieces[tokens.get(i + 1)]);
-                if (merged != null && scores[merged] > best) {
-                    best = scores[merged];
-                    bestId = merged;
-                    bestIdx = i;
-                }
-            }
-            if (bestIdx < 0) {
-                break;
-            }
-            tokens.set(bestIdx, bestId);
-            tokens.remove(bestIdx + 1);
+        int[] merged = merge(tokens.stream().mapToInt(Integer::intValue).toArray());
+        int[] out = new int[merged.length + 1];
+        out[0] = bos; // never merged with its neighbour
+        System.arraycopy(merged, 0, out, 1, merged.length);
+        return out;
+    }
+
+    /**
+     * run.c's loop (merge the best-scoring adjacent pair, the leftmost on ties, until none merges) in O(n log n):
+     * a priority queue of adjacent pairs ordered by (score descending, position) over a linked list of symbols,
+     * as llama.cpp's llm_tokenizer_spm does; entries whose symbols changed since they were queued are skipped.
+     */
+    private int[] merge(int[] symbols) {
+        SymbolList s = new SymbolList(symbols);
+        PriorityQueue<Candidate> queue = new PriorityQueue<>(Math.max(1, symbols.length));
+        for (int i = 0; i + 1 < symbols.length; i++) {
+            offer(queue, s, i);
         }
-        return tokens.stream().mapToInt(Integer::intValue).toArray();
+        while (!queue.isEmpty()) {
+            Candidate c = queue.poll();
+            int right = s.next[c.left];
+            if (!s.alive[c.left] || right < 0 || s.id[c.left] != c.leftId || s.id[right] != c.rightId) {
+                continue; // stale
+            }
+            s.merge(c.left, c.merged);
+            if (s.prev[c.left] >= 0) {
+                offer(queue, s, s.prev[c.left]);
+            }
+            offer(queue, s, c.left);
+        }
+        return s.ids();
+    }
+
+    private void offer(PriorityQueue<Candidate> queue, SymbolList s, int left) {
+        int right = s.next[left];
+        if (right < 0) {
+            return;
+        }
+        Integer merged = ids.get(pieces[s.id[left]] + pieces[s.id[right]]);
+        if (merged != null && scores[merged] > Float.NEGATIVE_INFINITY) { // run.c never merges at -inf (nor NaN)
+            queue.add(new Candidate(scores[merged], left, s.id[left], s.id[right], merged));
+        }
+    }
+
+    private record Candidate(float score, int left, int leftId, int rightId, int merged)
+            implements Comparable<Candidate> {
+        @Override
+        public int compareTo(Candidate o) {
+            int c = Float.compare(o.score, score);
+            return c != 0 ? c : Integer.compare(left, o.left);
+        }
     }
 
     @Override

@@ -6,10 +6,26 @@ import java.util.List;
 
 /** Text to token ids and back, with the model family's conventions (BOS, dummy prefix, [CLS]/[SEP]). */
 public interface Tokenizer {
+    /**
+     * Longest text {@link #encode} accepts, in UTF-16 chars: 2^20 (a 1 MB text, about 250k tokens, more than the
+     * longest context a model here reads). Checked before any work so a huge prompt fails at once.
+     */
+    int MAX_TEXT_CHARS = 1 << 20;
+
+    /** Fails with a message naming the limit when {@code text} is longer than {@link #MAX_TEXT_CHARS}. */
+    static void checkLength(String text) {
+        if (text.length() > MAX_TEXT_CHARS) {
+            throw new IllegalArgumentException("the text is " + text.length() + " characters long, over the tokenizer"
+                    + " limit of " + MAX_TEXT_CHARS + " characters; shorten it");
+        }
+    }
 
     int vocabSize();
 
-    /** Encodes {@code text} the way the model expects its input (special tokens included). */
+    /**
+     * Encodes {@code text} the way the model expects its input (special tokens included); an
+     * IllegalArgumentException when it is longer than {@link #MAX_TEXT_CHARS}.
+     */
     int[] encode(String text);
 
     /** The raw bytes token {@code token} adds to the text when it follows {@code previous} (-1 at start). */

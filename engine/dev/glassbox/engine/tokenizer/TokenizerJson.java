@@ -1,7 +1,6 @@
 package dev.glassbox.engine.tokenizer;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -9,9 +8,9 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.glassbox.engine.format.FormatException;
+import dev.glassbox.engine.format.ModelFiles;
 
 /**
  * Loads a Hugging Face tokenizer.json, dispatching on {@code model.type} and the pre-tokenizer:
@@ -20,25 +19,19 @@ import dev.glassbox.engine.format.FormatException;
  */
 public final class TokenizerJson {
     private static final int MAX_VOCAB = 1 << 22;
+    /** BERT's default is 100; longer words become [UNK] anyway. */
+    private static final int MAX_WORDPIECE_WORD = 1000;
 
     private TokenizerJson() {
     }
 
     public static Tokenizer load(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            throw new java.nio.file.NoSuchFileException(file.toString(), null, "tokenizer.json not found");
-        }
-        return parse(Files.readAllBytes(file), file);
+        return parse(ModelFiles.read(file, ModelFiles.MAX_TOKENIZER_BYTES, "tokenizer"), file);
     }
 
     /** Parses tokenizer.json content; {@code source} names it in error messages. */
     public static Tokenizer parse(byte[] json, Path source) throws FormatException {
-        JsonNode root;
-        try {
-            root = new ObjectMapper().readTree(json);
-        } catch (IOException e) {
-            throw new FormatException(source, "not valid JSON: " + e.getMessage(), e);
-        }
+        JsonNode root = ModelFiles.parseJson(json, source);
         if (root == null || !root.isObject() || !root.path("model").isObject()) {
             throw new FormatException(source, "not a tokenizer.json: no \"model\" object");
         }
@@ -92,9 +85,13 @@ public final class TokenizerJson {
         }
         // HF truncation counts the template's tokens; without a truncation entry, BERT's 512 learned positions bound it
         int maxLength = root.path("truncation").isObject() ? root.path("truncation").path("max_length").asInt(512) : 512;
+        int maxWord = model.path("max_input_chars_per_word").asInt(100);
+        if (maxWord < 1 || maxWord > MAX_WORDPIECE_WORD) { // longest-match-first is cubic in the word length
+            throw new FormatException(source, "max_input_chars_per_word " + maxWord + " is outside 1.." + MAX_WORDPIECE_WORD);
+        }
         int[] specials = added.values().stream().mapToInt(Integer::intValue).toArray();
         return new WordPiece(tokens, unk, model.path("continuing_subword_prefix").asText("##"),
-                model.path("max_input_chars_per_word").asInt(100), normalizer, bertPre, new AddedTokens(added),
+                maxWord, normalizer, bertPre, new AddedTokens(added),
                 template, maxLength, specials);
     }
 

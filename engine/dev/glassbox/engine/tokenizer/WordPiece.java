@@ -90,6 +90,7 @@ public final class WordPiece implements Tokenizer {
 
     /** {@link #encodeBody(String)}, adding each word that becomes {@code [UNK]} to {@code unknown} (may be null). */
     private int[] encodeBody(String text, List<String> unknown) {
+        Tokenizer.checkLength(text);
         List<Integer> ids = new ArrayList<>();
         for (AddedTokens.Piece p : added.split(text)) {
             if (p.isToken()) {

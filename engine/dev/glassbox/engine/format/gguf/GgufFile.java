@@ -2,7 +2,10 @@ package dev.glassbox.engine.format.gguf;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 
 import dev.glassbox.engine.format.FormatException;
@@ -20,7 +23,34 @@ import dev.glassbox.engine.tensor.Tensor;
  * small vectors such as norm gains).
  */
 public record GgufFile(MappedFile file, int version, Map<String, GgufValue> metadata,
-                       Map<String, GgufTensorInfo> tensors, int alignment, long dataOffset) {
+                       Map<String, GgufTensorInfo> tensors, int alignment, long dataOffset, Set<String> used) {
+
+    public GgufFile(MappedFile file, int version, Map<String, GgufValue> metadata, Map<String, GgufTensorInfo> tensors,
+                    int alignment, long dataOffset) {
+        this(file, version, metadata, tensors, alignment, dataOffset, new HashSet<>());
+    }
+
+    /**
+     * Fails naming the tensors no lookup asked for (as llama.cpp refuses a file whose tensor count differs from
+     * what the architecture and block_count imply): extra layers or unknown tensors would otherwise be dropped.
+     */
+    public void requireAllUsed(String model) throws FormatException {
+        List<String> unused = tensors.keySet().stream().filter(n -> !used.contains(n)).toList();
+        if (!unused.isEmpty()) {
+            throw fail(unused.size() + " tensor(s) not part of " + model + ": "
+                    + String.join(", ", unused.subList(0, Math.min(5, unused.size())).stream().map(n -> "'" + n + "'").toList())
+                    + (unused.size() > 5 ? ", ..." : "") + " (extra layers beyond block_count, or another architecture)");
+        }
+    }
+
+    /** A finite number in [min, max] (norm epsilons, rope bases and factors); the fallback when absent. */
+    public float number(String key, float fallback, double min, double max) throws FormatException {
+        float v = number(key, fallback);
+        if (!(Float.isFinite(v) && v >= min && v <= max)) {
+            throw fail("metadata '" + key + "' = " + v + " is not a finite number in " + min + ".." + max);
+        }
+        return v;
+    }
 
     public Path path() { return file.path(); }
 
@@ -90,6 +120,7 @@ public record GgufFile(MappedFile file, int version, Map<String, GgufValue> meta
         if (t == null) {
             throw fail("missing tensor '" + name + "'");
         }
+        used.add(name);
         return t;
     }
 

@@ -31,7 +31,7 @@ final class GgufGpt2 {
             return new ModelConfig(Architecture.GPT2, dim, g.integer("gpt2.feed_forward_length", 1, 1 << 18),
                     g.integer("gpt2.block_count", 1, 1024), heads, heads, dim / heads, vocab,
                     g.integer("gpt2.context_length", 1, 1 << 22),
-                    g.number("gpt2.attention.layer_norm_epsilon", 1e-5f), 0f, RopeStyle.NONE);
+                    g.number("gpt2.attention.layer_norm_epsilon", 1e-5f, ModelConfig.MIN_NORM_EPS, ModelConfig.MAX_NORM_EPS), 0f, RopeStyle.NONE);
         } catch (IllegalArgumentException e) {
             throw new FormatException(g.path(), e.getMessage());
         }

@@ -36,6 +36,7 @@ public final class GgufModelLoader {
     public static LoadedModel load(MappedFile f, Parallel parallel) throws IOException {
         GgufFile g = GgufReader.read(f);
         DecoderModel m = g.string("general.architecture").equals("gpt2") ? GgufGpt2.model(g, parallel) : model(g, parallel);
+        g.requireAllUsed("a " + g.string("general.architecture") + " model of " + m.config().layers() + " layers");
         Tokenizer tok = tokenizer(g, m.config().vocabSize());
         return new LoadedModel(f.path().getFileName().toString(), f.path(), "gguf", m, tok);
     }
@@ -65,17 +66,28 @@ public final class GgufModelLoader {
                     + " dimensions) is not supported");
         }
         int vocab = (int) Math.min(Integer.MAX_VALUE, g.info("token_embd.weight").rows());
+        checkRopeScaling(g, arch);
         try {
             return new ModelConfig(a, dim,
                     g.integer(arch + ".feed_forward_length", 1, 1 << 18),
                     g.integer(arch + ".block_count", 1, 1024),
                     heads, kvHeads, headDim, vocab,
                     g.integer(arch + ".context_length", 1, 1 << 22),
-                    g.number(arch + ".attention.layer_norm_rms_epsilon", 1e-5f),
-                    g.number(arch + ".rope.freq_base", 10000f),
+                    g.number(arch + ".attention.layer_norm_rms_epsilon", 1e-5f, ModelConfig.MIN_NORM_EPS, ModelConfig.MAX_NORM_EPS),
+                    g.number(arch + ".rope.freq_base", 10000f, ModelConfig.MIN_ROPE_THETA, ModelConfig.MAX_ROPE_THETA),
                     a == Architecture.QWEN2 ? RopeStyle.HALF : RopeStyle.INTERLEAVED);
         } catch (IllegalArgumentException e) {
             throw new FormatException(g.path(), e.getMessage());
+        }
+    }
+
+    /** Scaled rotary embeddings change the frequencies; refused rather than run wrongly (a factor must be sane). */
+    static void checkRopeScaling(GgufFile g, String arch) throws FormatException {
+        float factor = g.number(arch + ".rope.scaling.factor", 1f, 0x1p-20, 1 << 20);
+        String type = g.get(arch + ".rope.scaling.type").isPresent() ? g.string(arch + ".rope.scaling.type") : "none";
+        if (!type.equals("none") && factor != 1f) {
+            throw new FormatException(g.path(), "metadata '" + arch + ".rope.scaling.type' = '" + type + "' (factor "
+                    + factor + "): scaled rotary embeddings are not supported");
         }
     }
 

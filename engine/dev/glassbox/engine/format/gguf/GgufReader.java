@@ -22,7 +22,13 @@ public final class GgufReader {
     public static final int DEFAULT_ALIGNMENT = 32;
     static final int MAX_DIMS = 4; // GGML_MAX_DIMS
     private static final int MAX_ARRAY_NESTING = 8;
-    private static final int MAX_ARRAY_LENGTH = 1 << 24;
+    /**
+     * Metadata arrays are decoded onto the heap, where an element costs up to ~50 bytes (a String), so their size
+     * is capped: 2^22 elements each (the largest vocabulary {@code ModelConfig} accepts) and 2^23 in all
+     * (tokens, scores, types and merges of a 2^21-token vocabulary), a few hundred MB at worst.
+     */
+    private static final int MAX_ARRAY_LENGTH = 1 << 22;
+    private static final long MAX_ARRAY_ELEMENTS = 1 << 23;
     /** Smallest tensor info: name length, n_dims, one dim, type, offset. */
     private static final int MIN_TENSOR_INFO = 8 + 4 + 8 + 4 + 8;
     /** Smallest key/value: key length, value type, a one-byte value. */
@@ -88,6 +94,7 @@ public final class GgufReader {
                     + " bytes (truncated?)");
         }
         long dataBytes = Math.max(0, f.size() - dataOffset);
+        checkContiguous(c, tensors, alignment);
         for (GgufTensorInfo t : tensors.values()) {
             if (t.type().dtype().isEmpty()) {
                 if (t.offset() >= dataBytes) {
@@ -104,6 +111,34 @@ public final class GgufReader {
             }
         }
         return new GgufFile(f, version, metadata, tensors, alignment, dataOffset);
+    }
+
+    /**
+     * As llama.cpp's gguf_init_from_file requires: in header order, each tensor's data starts where the previous
+     * one's ends, rounded up to the alignment (the first at 0), so no two tensors overlap. After a tensor whose
+     * ggml type this engine cannot size, the next only has to start later.
+     */
+    private static void checkContiguous(Cursor c, Map<String, GgufTensorInfo> tensors, int alignment)
+            throws FormatException {
+        long expected = 0;
+        long after = -1; // when the previous size is unknown: the next offset must exceed this
+        for (GgufTensorInfo t : tensors.values()) {
+            if (after < 0 && t.offset() != expected) {
+                throw c.fail("tensor '" + t.name() + "' data offset " + t.offset() + " should be " + expected
+                        + (t.offset() < expected ? " (it overlaps the tensor before it)" : " (a gap after the tensor before it)")
+                        + "; tensors must be stored one after the other");
+            }
+            if (after >= 0 && t.offset() <= after) {
+                throw c.fail("tensor '" + t.name() + "' data offset " + t.offset()
+                        + " overlaps the tensor before it (which starts at " + after + ")");
+            }
+            if (t.type().dtype().isPresent()) {
+                expected = align(t.offset() + t.byteSize(), alignment);
+                after = -1;
+            } else {
+                after = t.offset();
+            }
+        }
     }
 
     private static int alignment(Cursor c, Map<String, GgufValue> metadata) throws FormatException {
@@ -130,6 +165,7 @@ public final class GgufReader {
         private final MappedFile f;
         private final MemorySegment seg;
         private long pos;
+        private long arrayElements; // across all metadata arrays, nested ones included
 
         Cursor(MappedFile f) {
             this.f = f;
@@ -212,10 +248,16 @@ public final class GgufReader {
                 throw fail("array '" + key + "' has unknown element type " + Integer.toUnsignedString(typeId));
             }
             long n = u64("length of array '" + key + "'");
-            if (n < 0 || n > remaining() / et.minBytes() || n > MAX_ARRAY_LENGTH) {
+            if (n < 0 || n > remaining() / et.minBytes()) {
                 throw fail("array '" + key + "' claims " + Long.toUnsignedString(n) + " " + et
                         + " elements but only " + remaining() + " bytes remain");
             }
+            if (n > MAX_ARRAY_LENGTH || n > MAX_ARRAY_ELEMENTS - arrayElements) {
+                throw fail("array '" + key + "' has " + n + " elements; metadata arrays are limited to "
+                        + MAX_ARRAY_LENGTH + " elements each and " + MAX_ARRAY_ELEMENTS + " in all (a 256k-token"
+                        + " vocabulary needs about a million)");
+            }
+            arrayElements += n;
             int len = (int) n;
             Object values = switch (et) {
                 case FLOAT32 -> {

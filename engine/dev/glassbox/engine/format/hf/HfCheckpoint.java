@@ -5,14 +5,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.glassbox.engine.format.FormatException;
+import dev.glassbox.engine.format.ModelFiles;
 import dev.glassbox.engine.tensor.Tensor;
 
 /**
@@ -26,6 +28,7 @@ public final class HfCheckpoint {
 
     private final Path folder;
     private final Map<String, SafetensorsFile> fileOf;
+    private final Set<String> used = new HashSet<>();
 
     private HfCheckpoint(Path folder, Map<String, SafetensorsFile> fileOf) {
         this.folder = folder;
@@ -35,7 +38,7 @@ public final class HfCheckpoint {
     public static HfCheckpoint open(Path folder) throws IOException {
         Path single = folder.resolve(SINGLE);
         if (Files.isRegularFile(single)) {
-            SafetensorsFile f = SafetensorsFile.open(single);
+            SafetensorsFile f = SafetensorsFile.open(ModelFiles.insideFolder(folder, single));
             Map<String, SafetensorsFile> m = new LinkedHashMap<>();
             for (String n : f.names()) {
                 m.put(n, f);
@@ -44,7 +47,7 @@ public final class HfCheckpoint {
         }
         Path index = folder.resolve(INDEX);
         if (Files.isRegularFile(index)) {
-            return new HfCheckpoint(folder, sharded(folder, index));
+            return new HfCheckpoint(folder, sharded(folder, ModelFiles.insideFolder(folder, index)));
         }
         String hint = Files.exists(folder.resolve("pytorch_model.bin"))
                 ? " (pytorch_model.bin is a pickle and is not read; convert it to safetensors)" : "";
@@ -52,12 +55,7 @@ public final class HfCheckpoint {
     }
 
     private static Map<String, SafetensorsFile> sharded(Path folder, Path index) throws IOException {
-        JsonNode root;
-        try {
-            root = new ObjectMapper().readTree(index.toFile());
-        } catch (JacksonException e) {
-            throw new FormatException(index, "not valid JSON: " + e.getOriginalMessage());
-        }
+        JsonNode root = ModelFiles.readJson(index, ModelFiles.MAX_JSON_BYTES, "safetensors index");
         JsonNode map = root == null ? null : root.get("weight_map");
         if (map == null || !map.isObject() || map.isEmpty()) {
             throw new FormatException(index, "missing or empty 'weight_map' object");
@@ -77,7 +75,7 @@ public final class HfCheckpoint {
                 if (!Files.isRegularFile(p)) {
                     throw new FormatException(index, "shard '" + shard + "' (holding '" + e.getKey() + "') is missing");
                 }
-                f = SafetensorsFile.open(p);
+                f = SafetensorsFile.open(ModelFiles.insideFolder(folder, p));
                 shards.put(shard, f);
             }
             if (!f.contains(e.getKey())) {
@@ -90,6 +88,29 @@ public final class HfCheckpoint {
     }
 
     public Path folder() { return folder; }
+
+    /**
+     * Fails naming the tensors the loader never asked for: tensors of layers beyond num_hidden_layers, or of
+     * another architecture, would otherwise be dropped silently. Exempt are what transformers also skips without
+     * changing the computation: saved buffers (GPT-2's causal-mask attn.bias / attn.masked_bias, rotary inv_freq,
+     * position_ids), BERT's pretraining heads (pooler, cls.), and Glassbox's own extension tensors
+     * ({@code .glassbox_*}, e.g. the learned context compression, read by their own readers).
+     */
+    public void requireAllUsed(String model) throws FormatException {
+        List<String> unused = fileOf.keySet().stream().filter(n -> !used.contains(n) && !isBufferOrHead(n)).toList();
+        if (!unused.isEmpty()) {
+            throw new FormatException(folder, unused.size() + " tensor(s) in the checkpoint are not part of " + model
+                    + ": " + String.join(", ", unused.subList(0, Math.min(5, unused.size())).stream()
+                    .map(n -> "'" + n + "'").toList()) + (unused.size() > 5 ? ", ..." : "")
+                    + " (extra layers, or config.json describes another architecture)");
+        }
+    }
+
+    private static boolean isBufferOrHead(String name) {
+        return name.endsWith(".attn.bias") || name.endsWith(".attn.masked_bias") || name.endsWith("rotary_emb.inv_freq")
+                || name.endsWith("position_ids") || name.startsWith("pooler.") || name.contains(".pooler.")
+                || name.startsWith("cls.") || name.contains(".glassbox_");
+    }
 
     public boolean has(String name) { return fileOf.containsKey(name); }
 
@@ -110,6 +131,7 @@ public final class HfCheckpoint {
         if (f == null) {
             throw new FormatException(folder, "missing tensor '" + name + "'");
         }
+        used.add(name);
         return f;
     }
 

@@ -3,11 +3,10 @@ package dev.glassbox.engine.format.hf;
 import java.io.IOException;
 import java.nio.file.Path;
 
-import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.glassbox.engine.format.FormatException;
+import dev.glassbox.engine.format.ModelFiles;
 import dev.glassbox.engine.model.Architecture;
 import dev.glassbox.engine.model.ModelConfig;
 import dev.glassbox.engine.model.RopeStyle;
@@ -33,12 +32,7 @@ public record HfConfig(String modelType, ModelConfig model, boolean tiedEmbeddin
     public static final String ATTENTION_ONLY_KEY = "glassbox_attention_only";
 
     public static HfConfig read(Path file) throws IOException {
-        JsonNode root;
-        try {
-            root = new ObjectMapper().readTree(file.toFile());
-        } catch (JacksonException e) {
-            throw new FormatException(file, "not valid JSON: " + e.getOriginalMessage());
-        }
+        JsonNode root = ModelFiles.readJson(file, ModelFiles.MAX_JSON_BYTES, "config");
         if (root == null || !root.isObject()) {
             throw new FormatException(file, "config.json must hold a JSON object");
         }
@@ -80,7 +74,7 @@ public record HfConfig(String modelType, ModelConfig model, boolean tiedEmbeddin
         // both LlamaConfig and Qwen2Config default to eps 1e-6, theta 1e4, untied embeddings
         ModelConfig c = new ModelConfig(qwen ? Architecture.QWEN2 : Architecture.LLAMA, dim, hidden, layers, heads,
                 kvHeads, headDim, vocab, k.integer("max_position_embeddings", qwen ? 32768 : 2048),
-                k.number("rms_norm_eps", 1e-6f), theta, RopeStyle.HALF);
+                k.eps("rms_norm_eps", 1e-6f), theta, RopeStyle.HALF);
         return new HfConfig(type, c, k.bool("tie_word_embeddings", false), attentionOnly, 0);
     }
 
@@ -96,7 +90,12 @@ public record HfConfig(String modelType, ModelConfig model, boolean tiedEmbeddin
                     key + " " + r + " is not supported (only unscaled rotary embeddings)");
         }
         JsonNode p = k.root.path("rope_parameters").path("rope_theta");
-        return p.isNumber() ? p.floatValue() : k.number("rope_theta", 10000f);
+        float theta = p.isNumber() ? p.floatValue() : k.number("rope_theta", 10000f);
+        String key = p.isNumber() ? "rope_parameters.rope_theta" : "rope_theta";
+        k.require(theta >= ModelConfig.MIN_ROPE_THETA && theta <= ModelConfig.MAX_ROPE_THETA, // NaN fails too
+                "key '" + key + "' = " + theta + " is not a finite number in " + ModelConfig.MIN_ROPE_THETA + ".."
+                        + ModelConfig.MAX_ROPE_THETA);
+        return theta;
     }
 
     private static HfConfig gpt2(Keys k) throws FormatException {
@@ -111,7 +110,7 @@ public record HfConfig(String modelType, ModelConfig model, boolean tiedEmbeddin
                 ? 4 * dim : k.integer("n_inner");
         ModelConfig c = new ModelConfig(Architecture.GPT2, dim, inner, k.integer("n_layer"), heads, heads,
                 k.divide(dim, heads, "n_embd", "n_head"), k.integer("vocab_size"), k.integer("n_positions"),
-                k.number("layer_norm_epsilon", 1e-5f), 0f, RopeStyle.NONE);
+                k.eps("layer_norm_epsilon", 1e-5f), 0f, RopeStyle.NONE);
         return new HfConfig("gpt2", c, true, false, 0);
     }
 
@@ -126,7 +125,7 @@ public record HfConfig(String modelType, ModelConfig model, boolean tiedEmbeddin
         k.require(types > 0 && types <= 1024, "implausible type_vocab_size " + types);
         ModelConfig c = new ModelConfig(Architecture.BERT, dim, k.integer("intermediate_size"),
                 k.integer("num_hidden_layers"), heads, heads, k.divide(dim, heads, "hidden_size", "num_attention_heads"),
-                k.integer("vocab_size"), k.integer("max_position_embeddings"), k.number("layer_norm_eps", 1e-12f),
+                k.integer("vocab_size"), k.integer("max_position_embeddings"), k.eps("layer_norm_eps", 1e-12f),
                 0f, RopeStyle.NONE);
         return new HfConfig("bert", c, false, false, types);
     }
@@ -141,7 +140,7 @@ public record HfConfig(String modelType, ModelConfig model, boolean tiedEmbeddin
         ModelConfig c = new ModelConfig(Architecture.SEQ2SEQ, dim, k.integer("intermediate_size"),
                 k.integer("num_decoder_layers"), heads, heads,
                 k.integer("head_dim", k.divide(dim, heads, "hidden_size", "num_attention_heads")),
-                k.integer("vocab_size"), k.integer("max_target_positions"), k.number("rms_norm_eps", 1e-5f),
+                k.integer("vocab_size"), k.integer("max_target_positions"), k.eps("rms_norm_eps", 1e-5f),
                 ropeTheta(k), RopeStyle.HALF);
         Seq2SeqModel.Spec spec = new Seq2SeqModel.Spec(k.integer("num_encoder_layers"),
                 k.integer("max_source_positions"), k.integer("decoder_start_token_id"), k.integer("eos_token_id"));
@@ -174,6 +173,14 @@ public record HfConfig(String modelType, ModelConfig model, boolean tiedEmbeddin
                 throw new FormatException(file, "key '" + key + "' must be a number, got " + v);
             }
             return v.floatValue();
+        }
+
+        /** A normalisation epsilon: finite and in ModelConfig's range, else an error naming the key. */
+        float eps(String key, float fallback) throws FormatException {
+            float v = number(key, fallback);
+            require(v >= ModelConfig.MIN_NORM_EPS && v <= ModelConfig.MAX_NORM_EPS, "key '" + key + "' = " + v
+                    + " is not a finite number in " + ModelConfig.MIN_NORM_EPS + ".." + ModelConfig.MAX_NORM_EPS);
+            return v;
         }
 
         boolean bool(String key, boolean fallback) throws FormatException {

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import dev.glassbox.engine.format.FormatException;
+import dev.glassbox.engine.format.ModelFiles;
 import dev.glassbox.engine.model.LanguageModel;
 import dev.glassbox.engine.tensor.Parallel;
 
@@ -23,15 +24,18 @@ public final class HfLoader {
         if (!isHfFolder(dir)) {
             throw new FormatException(dir, "not a Hugging Face model folder (no " + CONFIG + ")");
         }
-        HfConfig config = HfConfig.read(dir.resolve(CONFIG));
+        Path configFile = ModelFiles.insideFolder(dir, dir.resolve(CONFIG));
+        HfConfig config = HfConfig.read(configFile);
         HfCheckpoint weights = HfCheckpoint.open(dir);
         try {
-            return switch (config.model().architecture()) {
-                case LLAMA, QWEN2 -> HfLlamaLoader.load(config, HfRouting.read(dir.resolve(CONFIG)), weights, parallel);
+            LanguageModel m = switch (config.model().architecture()) {
+                case LLAMA, QWEN2 -> HfLlamaLoader.load(config, HfRouting.read(configFile), weights, parallel);
                 case GPT2 -> HfGpt2Loader.load(config, weights, parallel);
                 case BERT -> HfBertLoader.load(config, weights, parallel);
                 case SEQ2SEQ -> HfSeq2SeqLoader.load(config, weights, parallel);
             };
+            weights.requireAllUsed("a " + config.modelType() + " model of " + config.model().layers() + " layers");
+            return m;
         } catch (IllegalArgumentException e) {
             throw new FormatException(dir, "weights do not fit config.json: " + e.getMessage(), e);
         }

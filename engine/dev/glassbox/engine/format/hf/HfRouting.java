@@ -4,9 +4,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.glassbox.engine.format.FormatException;
+import dev.glassbox.engine.format.ModelFiles;
 import dev.glassbox.engine.routing.ExpertRouter;
 
 /**
@@ -22,7 +22,7 @@ public record HfRouting(int experts, int topK, ExpertRouter.Kind router, double 
     public static final String RANDOM_ROUTING_KEY = "glassbox_random_routing_p";
 
     public static HfRouting read(Path file) throws IOException {
-        JsonNode c = new ObjectMapper().readTree(file.toFile());
+        JsonNode c = ModelFiles.readJson(file, ModelFiles.MAX_JSON_BYTES, "config");
         double p = c.path(RANDOM_ROUTING_KEY).asDouble(0);
         if (!(p >= 0 && p < 1)) {
             throw new FormatException(file, RANDOM_ROUTING_KEY + " must be in [0, 1), got " + c.get(RANDOM_ROUTING_KEY));

@@ -21,6 +21,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.glassbox.engine.format.FormatException;
 import dev.glassbox.engine.format.MappedFile;
+import dev.glassbox.engine.format.ModelFiles;
 import dev.glassbox.engine.tensor.BF16Tensor;
 import dev.glassbox.engine.tensor.F16Tensor;
 import dev.glassbox.engine.tensor.F32Tensor;
@@ -94,7 +95,7 @@ public final class SafetensorsFile {
         try {
             root = JSON.readTree(header);
         } catch (JacksonException e) {
-            throw new FormatException(path, "safetensors header is not valid JSON: " + e.getOriginalMessage());
+            throw ModelFiles.jsonError(path, "safetensors header", e);
         }
         if (root == null || !root.isObject()) {
             throw new FormatException(path, "safetensors header must be a JSON object");

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 
 import dev.glassbox.engine.format.FormatException;
 import dev.glassbox.engine.format.MappedFile;
+import dev.glassbox.engine.format.ModelFiles;
 import dev.glassbox.engine.model.BertModel;
 import dev.glassbox.engine.model.LoadedModel;
 import dev.glassbox.engine.tensor.Parallel;
@@ -54,12 +55,12 @@ public final class OnnxModels {
         return new LoadedModel(file.getFileName().toString(), file, "onnx", model, tok);
     }
 
-    private static Path findTokenizer(Path file) throws FormatException {
+    private static Path findTokenizer(Path file) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         String base = file.getFileName().toString().replaceFirst("\\.onnx$", "");
         for (Path p : new Path[] {dir.resolve(base + "-tokenizer.json"), dir.resolve("tokenizer.json")}) {
             if (Files.isRegularFile(p)) {
-                return p;
+                return ModelFiles.insideFolder(dir, p);
             }
         }
         throw new FormatException(file, "no tokenizer found: pass --tokenizer with a tokenizer.json (looked for "

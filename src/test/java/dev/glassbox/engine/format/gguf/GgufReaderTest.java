@@ -231,12 +231,17 @@ class GgufReaderTest {
     void missingTensorAndWrongShapeAreNamed() throws Exception {
         GgufBytes b = validCopy();
         int i = b.tensors.indexOf(b.tensors.stream().filter(t -> t.name().equals("blk.0.attn_v.weight")).findFirst().orElseThrow());
+        long shift = b.tensors.get(i + 1).offset() - b.tensors.get(i).offset();
         b.tensors.remove(i);
         b.data.remove(i);
+        for (int j = i; j < b.tensors.size(); j++) { // keep the data contiguous, as the reader requires
+            GgufTensorInfo t = b.tensors.get(j);
+            b.tensors.set(j, new GgufTensorInfo(t.name(), t.ne(), t.type(), t.offset() - shift));
+        }
         assertEquals("missing.gguf: missing tensor 'blk.0.attn_v.weight'", loadError("missing.gguf", b.bytes()));
         GgufBytes s = validCopy().retype("blk.0.attn_norm.weight",
-                t -> new GgufTensorInfo(t.name(), new long[] {16}, t.type(), t.offset()));
-        assertEquals("shape.gguf: tensor 'blk.0.attn_norm.weight' has shape [16], expected [32]", loadError("shape.gguf", s.bytes()));
+                t -> new GgufTensorInfo(t.name(), new long[] {16, 2}, t.type(), t.offset())); // same bytes, wrong shape
+        assertEquals("shape.gguf: tensor 'blk.0.attn_norm.weight' has shape [16, 2], expected [32]", loadError("shape.gguf", s.bytes()));
     }
 
     @Test

@@ -175,7 +175,7 @@ class SafetensorsFileTest {
         assertContains(message(raw("{\"w\": [1, 2", new byte[0])), "safetensors header is not valid JSON");
         assertContains(message(raw("[1, 2]", new byte[0])), "header must be a JSON object");
         assertContains(message(raw("{\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},"
-                + "\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}", new byte[8])), "Duplicate field 'w'");
+                + "\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}", new byte[8])), "not valid JSON at line 1, column 58 (a duplicate key)");
         assertContains(message(raw("{\"w\":{\"dtype\":\"F32\",\"shape\":[1]}}", new byte[4])),
                 "tensor 'w': data_offsets must be two integers");
         assertContains(message(raw("{\"w\":{\"shape\":[1],\"data_offsets\":[0,4]}}", new byte[4])),
