@@ -34,7 +34,7 @@ import dev.glassbox.app.service.AttentionRows;
 import dev.glassbox.app.service.ErrorMessages;
 import dev.glassbox.app.service.GridContent;
 import dev.glassbox.app.service.LatestOnlyExecutor;
-import dev.glassbox.app.service.LensBuilder;
+import dev.glassbox.app.service.LensTables;
 import dev.glassbox.app.service.LiveRun;
 import dev.glassbox.app.service.ModelCatalog;
 import dev.glassbox.app.service.ModelEntry;
@@ -526,7 +526,7 @@ public final class MainWindow extends BorderPane {
             GridContent gc = TraceViews.build(rows, out.tokens(), m.tokenizer(), layers, heads, true);
             LensTable lens;
             try {
-                lens = m.isDecoder() ? LensBuilder.build(m, out.trace(), out.tokens()) : LensTable.EMPTY;
+                lens = LensTables.of(m, out.trace(), out.tokens(), ExplorerPane.LENS_POSITIONS);
             } catch (RuntimeException e) {
                 lens = LensTable.EMPTY;
             }
