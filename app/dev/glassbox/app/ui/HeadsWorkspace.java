@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
@@ -27,6 +26,7 @@ import javafx.scene.layout.VBox;
 import dev.glassbox.app.service.AblationState;
 import dev.glassbox.app.service.AnalysisService;
 import dev.glassbox.app.service.HeadsAnalysis;
+import dev.glassbox.app.service.HeadsAnalysisController;
 import dev.glassbox.engine.analysis.cluster.HierarchicalClustering;
 import dev.glassbox.engine.analysis.heads.CapturedRun;
 import dev.glassbox.engine.analysis.heads.HeadAblation;
@@ -64,13 +64,12 @@ final class HeadsWorkspace extends WorkspacePane {
     final Label hover = new Label(" ");
     final Button export = new Button("Export\u2026");
     private final AblationState ablated;
-    private HeadReport report;
-    private HeadsAnalysis.Result analysis;
-    private int[] selected;
+    private final HeadsAnalysisController controller;
 
     HeadsWorkspace(AnalysisService service, Consumer<String> onError, Supplier<String> prompt, AblationState ablated) {
         super("heads", service, onError, prompt);
         this.ablated = ablated;
+        this.controller = new HeadsAnalysisController(ablated);
         run.setText("Analyse heads");
         run.setTooltip(new Tooltip("Score every head on the prompt (or a repeated-random-tokens probe when the prompt is short)"));
         metric.setId("headsMetric");
@@ -108,9 +107,7 @@ final class HeadsWorkspace extends WorkspacePane {
         ablationMode.getItems().addAll(HeadAblation.Mode.values());
         ablationMode.setValue(HeadAblation.Mode.ZERO);
         ablationMode.valueProperty().addListener((o, a, b) -> {
-            if (analysis != null) {
-                ablated.setMode(b, HeadAblation.meanOutputs(analysis.clean()));
-            }
+            controller.setMode(b);
         });
         ablate.setOnAction(e -> toggleSelected());
         ablate.selectedProperty().addListener((o, a, on) -> ablate.setText(on ? "Ablated \u2713" : "Ablate"));
@@ -147,23 +144,23 @@ final class HeadsWorkspace extends WorkspacePane {
         return p;
     }
 
-    HeadReport report() { return report; }
+    HeadReport report() { return controller.report(); }
+
+    /** What the workspace shows and where the user is in it. */
+    HeadsAnalysisController controller() { return controller; }
 
     @Override
     boolean supports(LoadedModel m) { return HeadsAnalysis.supports(m); }
 
     @Override
     void modelChanged(LoadedModel m) {
-        report = null;
-        analysis = null;
-        crossLayer.clear();
+        controller.clear();
         headTitle.setText("Click a head in the overview or the matrix");
         scores.setText("");
         pattern.setMatrix(null);
         ablate.setSelected(false);
         ablation.setText("");
         hover.setText(" ");
-        selected = null;
         similarity.setScores("", new double[0][0], List.of(), List.of(), 0, 1, null);
         overview.setScores("", new double[0][0], List.of(), List.of(), 0, 1, null);
         if (m != null && !supports(m)) {
@@ -189,14 +186,14 @@ final class HeadsWorkspace extends WorkspacePane {
         LoadedModel m = model();
         HeadSet set = ablated.get();
         launch(HeadsAnalysis.label(set), p -> HeadsAnalysis.analyse(m, tokens, set, p), a -> {
-            analysis = a;
-            report = a.report();
+            controller.show(a);
             showSimilarity();
             showOverview();
-            if (selected == null) {
+            HeadsAnalysisController.Head h = controller.selected();
+            if (h == null) {
                 select(0, 0);
             } else {
-                select(selected[0], selected[1]);
+                select(h.layer(), h.head());
             }
             showAblation();
         });
@@ -208,9 +205,8 @@ final class HeadsWorkspace extends WorkspacePane {
         return l;
     }
 
-    private final Map<String, HeadTable> crossLayer = new java.util.HashMap<>();
-
     void showSimilarity() {
+        HeadReport report = controller.report();
         if (report == null) return;
         int l = layer.getValue();
         int lc = columnLayer.getValue();
@@ -253,8 +249,7 @@ final class HeadsWorkspace extends WorkspacePane {
 
     /** Weight metrics between two layers, computed on the engine thread on first request and kept per model run. */
     private void showCrossLayer(int a, int b) {
-        String key = metric.getValue() + "@" + a + "-" + b;
-        HeadTable t = crossLayer.get(key);
+        HeadTable t = controller.crossLayer(metric.getValue(), a, b);
         if (t != null) {
             List<String> rows = headLabels(a, t.rows()), cols = headLabels(b, t.columns());
             similarity.setScores(t.metric() + " (layer " + a + " vs " + b + ")", t.values(), rows, cols,
@@ -269,12 +264,13 @@ final class HeadsWorkspace extends WorkspacePane {
         LoadedModel m = model();
         launch("Weights of layers " + a + " and " + b, p -> HeadsAnalysis.weightTables(m, a, b),
                 tables -> {
-                    for (HeadTable x : tables) crossLayer.put(x.metric() + "@" + a + "-" + b, x);
+                    controller.keepCrossLayer(tables, a, b);
                     if (layer.getValue() == a && columnLayer.getValue() == b) showSimilarity();
                 });
     }
 
     void showOverview() {
+        HeadReport report = controller.report();
         if (report == null) return;
         int layers = model().config().layers(), heads = model().config().heads();
         ToDoubleFunction<HeadReport.Row> f = HeadsAnalysis.ROLES.get(role.getValue());
@@ -296,7 +292,7 @@ final class HeadsWorkspace extends WorkspacePane {
 
     /** Dots the ablated heads in the overview. */
     private void markAblated() {
-        if (report == null) return;
+        if (controller.report() == null) return;
         HeadSet set = ablated.get();
         boolean[][] marks = new boolean[model().config().layers()][model().config().heads()];
         set.heads().forEach(h -> marks[h.layer()][h.head()] = true);
@@ -304,8 +300,9 @@ final class HeadsWorkspace extends WorkspacePane {
     }
 
     void select(int l, int h) {
+        HeadReport report = controller.report();
         if (report == null) return;
-        selected = new int[] {l, h};
+        controller.select(l, h);
         overview.select(l, h);
         if (layer.getValue() != l) {
             layer.getValueFactory().setValue(l); // the matrix follows the clicked head's layer
@@ -321,6 +318,7 @@ final class HeadsWorkspace extends WorkspacePane {
                 model().model() instanceof BertModel ? "hidden-state change" : "loss increase", f(r.importance())));
         Tokenizer tok = model().tokenizer();
         List<String> labels = new ArrayList<>();
+        HeadsAnalysis.Result analysis = controller.result();
         CapturedRun shown = analysis.shown();
         for (int id : shown.tokens()) labels.add(tok.display(id));
         pattern.setMatrix(new AttentionMatrix("L" + l + "H" + h + (analysis.set().isEmpty() ? "" : " with "
@@ -332,23 +330,22 @@ final class HeadsWorkspace extends WorkspacePane {
 
     /** Ablate: the selected head joins the shared set (or leaves it); every view re-runs on the change. */
     private void toggleSelected() {
-        if (selected == null || analysis == null) {
+        if (!controller.toggleSelected(ablationMode.getValue())) {
             ablate.setSelected(false);
-            return;
         }
-        ablated.toggle(selected[0], selected[1], ablationMode.getValue(), HeadAblation.meanOutputs(analysis.clean()));
     }
 
     private void ablationChanged(HeadSet before, HeadSet now) {
-        if (ablated.model() != model() || model() == null) {
+        if (!controller.follows(model())) {
             return; // a model change resets the set; modelChanged clears this workspace
         }
-        if (selected != null) {
-            ablate.setSelected(now.contains(selected[0], selected[1]));
+        HeadsAnalysisController.Head h = controller.selected();
+        if (h != null) {
+            ablate.setSelected(now.contains(h.layer(), h.head()));
         }
         ablationMode.setValue(now.mode());
         markAblated();
-        if (report != null && !(before.isEmpty() && now.isEmpty())) {
+        if (controller.needsReanalysis(before, now)) {
             reanalyse();
         }
     }
@@ -361,18 +358,18 @@ final class HeadsWorkspace extends WorkspacePane {
             javafx.application.Platform.runLater(this::reanalyse);
             return;
         }
-        if (report != null) {
-            analyseOn(report.tokens());
+        if (controller.report() != null) {
+            analyseOn(controller.report().tokens());
         }
     }
 
     /** The diff of the whole ablated set against the clean model (empty text when nothing is ablated). */
     private void showAblation() {
-        ablation.setText(HeadsAnalysis.outcomeText(model().tokenizer(), analysis));
+        ablation.setText(HeadsAnalysis.outcomeText(model().tokenizer(), controller.result()));
     }
 
     private void chooseExport() {
-        if (report == null) return;
+        if (controller.report() == null) return;
         javafx.stage.DirectoryChooser dc = new javafx.stage.DirectoryChooser();
         dc.setTitle("Export head score tables (CSV + NPY + manifest.json)");
         File dir = dc.showDialog(getScene().getWindow());
@@ -388,6 +385,6 @@ final class HeadsWorkspace extends WorkspacePane {
 
     /** Writes every score table as the {@code heads} command does (CSV and NPY per table, roles, manifest). */
     List<String> exportTo(Path dir) throws IOException {
-        return HeadsAnalysis.exportTo(dir, model(), analysis);
+        return HeadsAnalysis.exportTo(dir, model(), controller.result());
     }
 }
