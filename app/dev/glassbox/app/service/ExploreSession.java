@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 import javafx.application.Platform;
+import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
@@ -18,6 +19,7 @@ import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.SimpleIntegerProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
@@ -37,8 +39,9 @@ import dev.glassbox.visuals.LensTable;
 /**
  * What the Explore workspace works on, and the work itself: the models offered and the one loaded, the prompt and
  * sampling settings, the ablated heads, the run (generate, step, stop, re-run when the ablated heads change) and the
- * views built from it off the FX thread. The window only lays these out and binds to them. FX thread only, except
- * where the view builder runs.
+ * views built from it off the FX thread. The window only lays these out and binds to them. It is also where the
+ * state of a session is found in one place: the workspace shown, and the controllers of the Heads and Train
+ * workspaces once they exist. FX thread only, except where the view builder runs.
  */
 public final class ExploreSession {
     private static final int LIVE_ROLLOUT_LIMIT = 128;
@@ -65,6 +68,10 @@ public final class ExploreSession {
     private final SamplingSettings sampling = new SamplingSettings();
     /** The heads removed from the loaded model, edited in the Heads workspace, applied by every run. */
     private final AblationState ablation = new AblationState();
+    /** The workspace shown: 0 Explore, 1 Heads, 2 Context lab, 3 Routing, 4 Train. */
+    private final IntegerProperty workspace = new SimpleIntegerProperty(this, "workspace", 0);
+    private final ReadOnlyObjectWrapper<HeadsAnalysisController> heads = new ReadOnlyObjectWrapper<>(this, "heads");
+    private final ReadOnlyObjectWrapper<TrainingController> training = new ReadOnlyObjectWrapper<>(this, "training");
     private final ReadOnlyObjectWrapper<LoadedModel> model = new ReadOnlyObjectWrapper<>(this, "model");
     private final ReadOnlyObjectWrapper<RunOutcome> lastRun = new ReadOnlyObjectWrapper<>(this, "lastRun");
     private final ReadOnlyIntegerWrapper runsShown = new ReadOnlyIntegerWrapper(this, "runsShown", 0);
@@ -137,6 +144,25 @@ public final class ExploreSession {
     public AblationState ablation() { return ablation; }
 
     public Seq2SeqRuns seq2seq() { return seq2seq; }
+
+    /** The workspace shown: 0 Explore, 1 Heads, 2 Context lab, 3 Routing, 4 Train. */
+    public IntegerProperty workspaceProperty() { return workspace; }
+
+    /** The Heads workspace's analysis and selected head (null until that workspace is first opened). */
+    public ReadOnlyObjectProperty<HeadsAnalysisController> headsProperty() { return heads.getReadOnlyProperty(); }
+
+    /** The Train workspace's run and its settings (null until that workspace is first opened). */
+    public ReadOnlyObjectProperty<TrainingController> trainingProperty() { return training.getReadOnlyProperty(); }
+
+    /** The Heads workspace was made with {@code c}. */
+    public void attach(HeadsAnalysisController c) {
+        heads.set(c);
+    }
+
+    /** The Train workspace was made with {@code c}. */
+    public void attach(TrainingController c) {
+        training.set(c);
+    }
 
     public ReadOnlyObjectProperty<LoadedModel> modelProperty() { return model.getReadOnlyProperty(); }
 

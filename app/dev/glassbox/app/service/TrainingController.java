@@ -48,6 +48,7 @@ public final class TrainingController {
     private final ReadOnlyIntegerWrapper framesShown = new ReadOnlyIntegerWrapper(this, "framesShown", 0);
     private final List<double[]> trainPoints = new ArrayList<>();
     private final List<double[]> validationPoints = new ArrayList<>();
+    private final ReadOnlyObjectWrapper<TrainingSettings> settings = new ReadOnlyObjectWrapper<>(this, "settings");
     private TrainingSource source;
     private TrainingRun run;
     private Path lastSaved;
@@ -90,6 +91,12 @@ public final class TrainingController {
 
     public TrainingRun run() { return run; }
 
+    /** The settings of the latest run started (null before the first). */
+    public ReadOnlyObjectProperty<TrainingSettings> settingsProperty() { return settings.getReadOnlyProperty(); }
+
+    /** The data of the latest run started (null before the first). */
+    public TrainingSource source() { return source; }
+
     public boolean running() { return running.get(); }
 
     /** The folder of the latest saved checkpoint (null before the first save). */
@@ -100,16 +107,13 @@ public final class TrainingController {
         status.set(text);
     }
 
-    public void clearDataError() {
-        dataError.set("");
-    }
-
     /** Starts a new run on {@code data} with {@code settings}; nothing while one is running. */
     public void start(TrainingSource data, TrainingSettings settings) {
         if (running.get()) {
             return;
         }
         source = data;
+        this.settings.set(settings);
         trainPoints.clear();
         validationPoints.clear();
         lossCurves.set(List.of());

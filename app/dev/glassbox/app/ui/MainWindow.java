@@ -64,11 +64,7 @@ public final class MainWindow extends BorderPane {
     final Lazy<ContextWorkspace> context = new Lazy<>(
             () -> withModel(new ContextWorkspace(analysis, this::showError, this::analysisText)));
     final Lazy<RoutingWorkspace> routing = new Lazy<>(this::newRouting);
-    final Lazy<TrainWorkspace> train = new Lazy<>(() -> new TrainWorkspace(this::showError, (dir, promptText) -> {
-        selectWorkspace(0); // first: loading stops what the shown workspace runs
-        prompt.prompt.setText(promptText);
-        openModel(dir);
-    }));
+    final Lazy<TrainWorkspace> train = new Lazy<>(this::newTrain);
     final TabPane workspaces = new TabPane();
     private final Tab trainTab;
     final Seq2SeqRuns seq2seq;
@@ -128,6 +124,8 @@ public final class MainWindow extends BorderPane {
         workspaces.getTabs().addAll(tab("Explore", new StackPane(explorer, emptyState)),
                 lazyTab("Heads", heads), lazyTab("Context lab", context), lazyTab("Routing", routing), trainTab);
         HoverTips.installShortcuts(workspaces);
+        workspaces.getSelectionModel().selectedIndexProperty().addListener((o, a, i) -> session.workspaceProperty().set(i.intValue()));
+        session.workspaceProperty().addListener((o, a, i) -> selectWorkspace(i.intValue()));
         session.alsoOnStop(() -> {
             heads.ifMade(WorkspacePane::cancelRun);
             context.ifMade(WorkspacePane::cancelRun);
@@ -204,6 +202,17 @@ public final class MainWindow extends BorderPane {
     private HeadsWorkspace newHeads() {
         HeadsWorkspace w = withModel(new HeadsWorkspace(analysis, this::showError, this::analysisText, ablation));
         w.ablationMode.setValue(ablation.get().mode()); // as if it had followed the set's changes since the model loaded
+        session.attach(w.controller());
+        return w;
+    }
+
+    private TrainWorkspace newTrain() {
+        TrainWorkspace w = new TrainWorkspace(this::showError, (dir, promptText) -> {
+            selectWorkspace(0); // first: loading stops what the shown workspace runs
+            prompt.prompt.setText(promptText);
+            openModel(dir);
+        });
+        session.attach(w.controller());
         return w;
     }
 
