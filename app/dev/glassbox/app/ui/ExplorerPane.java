@@ -30,6 +30,8 @@ import dev.glassbox.visuals.LogitLensView;
  * the clean-vs-ablated diff while heads are ablated.
  */
 final class ExplorerPane extends SplitPane {
+    /** The lens table shows a run's last positions only: each costs layers x vocab x dim to read out. */
+    static final int LENS_POSITIONS = 24;
     final AttentionGrid grid = new AttentionGrid();
     final HeadView head;
     final AttentionLines lines = new AttentionLines();

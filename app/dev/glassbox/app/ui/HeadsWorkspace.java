@@ -4,10 +4,8 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
@@ -27,21 +25,16 @@ import javafx.scene.layout.VBox;
 
 import dev.glassbox.app.service.AblationState;
 import dev.glassbox.app.service.AnalysisService;
+import dev.glassbox.app.service.HeadsAnalysis;
+import dev.glassbox.app.service.HeadsAnalysisController;
 import dev.glassbox.engine.analysis.cluster.HierarchicalClustering;
 import dev.glassbox.engine.analysis.heads.CapturedRun;
-import dev.glassbox.engine.analysis.heads.EncoderHeads;
 import dev.glassbox.engine.analysis.heads.HeadAblation;
-import dev.glassbox.engine.analysis.heads.HeadAnalysis;
 import dev.glassbox.engine.analysis.heads.HeadReport;
-import dev.glassbox.engine.analysis.heads.HeadReportFiles;
 import dev.glassbox.engine.analysis.heads.HeadSet;
-import dev.glassbox.engine.analysis.heads.HeadSlices;
 import dev.glassbox.engine.analysis.heads.HeadTable;
-import dev.glassbox.engine.analysis.heads.RepeatedTokens;
 import dev.glassbox.engine.model.BertModel;
-import dev.glassbox.engine.model.LlamaModel;
 import dev.glassbox.engine.model.LoadedModel;
-import dev.glassbox.engine.tensor.Parallel;
 import dev.glassbox.engine.tokenizer.Tokenizer;
 import dev.glassbox.visuals.AttentionHeatmap;
 import dev.glassbox.visuals.AttentionMatrix;
@@ -51,23 +44,10 @@ import dev.glassbox.visuals.heads.ScoreGridView;
  * Head analysis: per layer a heads x heads similarity (clustered, with dendrogram), a layers x heads map of
  * one role score, and for a clicked head its pattern, scores and an ablation toggle. On a decoder the ablation
  * shows the diff of the next-token top 5; on an encoder (no next token) the change of the last hidden states,
- * of the sentence embedding and of the next layer's attention. The numbers come from
- * {@link HeadAnalysis} (the same call as the {@code heads} command).
+ * of the sentence embedding and of the next layer's attention. The numbers and texts come from
+ * {@link HeadsAnalysis} (the same engine call as the {@code heads} command); this view lays them out.
  */
 final class HeadsWorkspace extends WorkspacePane {
-    static final List<String> METRICS = List.of("wq", "wk", "wv", "wo", "qk", "ov", "qk_cosine", "ov_cosine", "js", "output_cosine");
-    static final Map<String, ToDoubleFunction<HeadReport.Row>> ROLES = new LinkedHashMap<>();
-    static {
-        ROLES.put("previous-token", r -> r.roles().previousToken());
-        ROLES.put("duplicate", r -> r.roles().duplicateToken());
-        ROLES.put("induction", r -> r.roles().induction());
-        ROLES.put("prefix matching", HeadReport.Row::prefixMatching);
-        ROLES.put("positional", r -> r.roles().offsetScore());
-        ROLES.put("importance", HeadReport.Row::importance);
-        ROLES.put("entropy", HeadReport.Row::entropy);
-        ROLES.put("sink mass", HeadReport.Row::sinkMass);
-    }
-
     final ChoiceBox<String> metric = new ChoiceBox<>();
     final Spinner<Integer> layer = new Spinner<>(0, 0, 0);
     /** Columns' layer: the row layer shows the within-layer table; another layer computes the cross-layer weight table. */
@@ -84,13 +64,12 @@ final class HeadsWorkspace extends WorkspacePane {
     final Label hover = new Label(" ");
     final Button export = new Button("Export\u2026");
     private final AblationState ablated;
-    private HeadReport report;
-    private Analysis analysis;
-    private int[] selected;
+    private final HeadsAnalysisController controller;
 
     HeadsWorkspace(AnalysisService service, Consumer<String> onError, Supplier<String> prompt, AblationState ablated) {
         super("heads", service, onError, prompt);
         this.ablated = ablated;
+        this.controller = new HeadsAnalysisController(ablated);
         run.setText("Analyse heads");
         run.setTooltip(new Tooltip("Score every head on the prompt (or a repeated-random-tokens probe when the prompt is short)"));
         metric.setId("headsMetric");
@@ -102,9 +81,9 @@ final class HeadsWorkspace extends WorkspacePane {
         ablation.setId("headsAblation");
         hover.setId("headsHover");
         export.setId("headsExport");
-        metric.getItems().addAll(METRICS);
+        metric.getItems().addAll(HeadsAnalysis.METRICS);
         metric.setValue("js");
-        role.getItems().addAll(ROLES.keySet());
+        role.getItems().addAll(HeadsAnalysis.ROLES.keySet());
         role.setValue("previous-token");
         metric.valueProperty().addListener((o, a, b) -> showSimilarity());
         columnLayer.setId("headsColumnLayer");
@@ -128,9 +107,7 @@ final class HeadsWorkspace extends WorkspacePane {
         ablationMode.getItems().addAll(HeadAblation.Mode.values());
         ablationMode.setValue(HeadAblation.Mode.ZERO);
         ablationMode.valueProperty().addListener((o, a, b) -> {
-            if (analysis != null) {
-                ablated.setMode(b, HeadAblation.meanOutputs(analysis.clean()));
-            }
+            controller.setMode(b);
         });
         ablate.setOnAction(e -> toggleSelected());
         ablate.selectedProperty().addListener((o, a, on) -> ablate.setText(on ? "Ablated \u2713" : "Ablate"));
@@ -167,23 +144,23 @@ final class HeadsWorkspace extends WorkspacePane {
         return p;
     }
 
-    HeadReport report() { return report; }
+    HeadReport report() { return controller.report(); }
+
+    /** What the workspace shows and where the user is in it. */
+    HeadsAnalysisController controller() { return controller; }
 
     @Override
-    boolean supports(LoadedModel m) { return m.model() instanceof LlamaModel || m.model() instanceof BertModel; }
+    boolean supports(LoadedModel m) { return HeadsAnalysis.supports(m); }
 
     @Override
     void modelChanged(LoadedModel m) {
-        report = null;
-        analysis = null;
-        crossLayer.clear();
+        controller.clear();
         headTitle.setText("Click a head in the overview or the matrix");
         scores.setText("");
         pattern.setMatrix(null);
         ablate.setSelected(false);
         ablation.setText("");
         hover.setText(" ");
-        selected = null;
         similarity.setScores("", new double[0][0], List.of(), List.of(), 0, 1, null);
         overview.setScores("", new double[0][0], List.of(), List.of(), 0, 1, null);
         if (m != null && !supports(m)) {
@@ -197,92 +174,29 @@ final class HeadsWorkspace extends WorkspacePane {
         }
     }
 
-    /** The tokens analysed: the prompt, or the repeated-random-tokens probe when the prompt has fewer than 3 tokens. */
-    static int[] inputTokens(LoadedModel m, String text) {
-        Tokenizer tok = m.tokenizer();
-        int[] ids = tok.encode(text);
-        int max = Math.min(128, m.config().contextLength());
-        if (ids.length >= 3) {
-            return java.util.Arrays.copyOf(ids, Math.min(ids.length, max));
-        }
-        return RepeatedTokens.generate(tok.bos(), (max - 1) / 2, m.config().vocabSize(), id -> id != tok.bos() && id != tok.eos() && id != 0, 1234L);
-    }
-
-    /** The settings the workspace analyses with: the command's defaults (zero ablation). */
-    static HeadAnalysis.Settings settings(LoadedModel m) {
-        int probe = (Math.min(128, m.config().contextLength()) - 1) / 2;
-        return HeadAnalysis.Settings.defaults(m.tokenizer().bos(), m.tokenizer().eos(), probe);
-    }
-
-    /**
-     * One analysis under a set of ablated heads (empty: none).
-     *
-     * @param clean      the clean run (mean outputs for mean ablation, the baseline of the diffs)
-     * @param shown      the run the views show: the clean one, or the one with {@code set} removed
-     * @param outcome    what removing {@code set} changed (null when empty)
-     * @param encoderOne for an encoder with one head ablated, its change including the next layer's attention
-     */
-    private record Analysis(HeadSet set, HeadReport report, CapturedRun clean, CapturedRun shown,
-                            HeadSet.Outcome outcome, EncoderHeads.Change encoderOne) {
-    }
-
-    /** The analysis the workspace shows for {@code m} on {@code tokens} with {@code set} removed (engine thread). */
-    static HeadReport analyse(LoadedModel m, int[] tokens, HeadSet set) {
-        return m.model() instanceof BertModel bert
-                ? HeadAnalysis.analyse(bert, tokens, settings(m), set, Parallel.shared())
-                : HeadAnalysis.analyse((LlamaModel) m.model(), tokens, settings(m), set, Parallel.shared());
-    }
-
     @Override
     void runNow() {
         LoadedModel m = model();
         if (m == null || !supports(m)) return;
-        analyseOn(inputTokens(m, promptText()));
+        analyseOn(HeadsAnalysis.inputTokens(m, promptText()));
     }
 
     /** Analyses {@code tokens} with the heads ablated now (the same tokens again when only the set changed). */
     private void analyseOn(int[] tokens) {
         LoadedModel m = model();
         HeadSet set = ablated.get();
-        launch(set.isEmpty() ? "Head analysis" : "Head analysis with " + set.label() + " ablated", p -> {
-            p.update("Scoring " + m.config().layers() * m.config().heads() + " heads on " + tokens.length + " tokens"
-                    + (set.isEmpty() ? "" : " with " + set.label() + " ablated") + "\u2026", -1, 1);
-            HeadReport r = analyse(m, tokens, set);
-            if (p.cancelled()) throw new java.util.concurrent.CancellationException();
-            return set.isEmpty() ? clean(r) : ablatedAnalysis(m, tokens, set, r);
-        }, a -> {
-            analysis = a;
-            report = a.report();
+        launch(HeadsAnalysis.label(set), p -> HeadsAnalysis.analyse(m, tokens, set, p), a -> {
+            controller.show(a);
             showSimilarity();
             showOverview();
-            if (selected == null) {
+            HeadsAnalysisController.Head h = controller.selected();
+            if (h == null) {
                 select(0, 0);
             } else {
-                select(selected[0], selected[1]);
+                select(h.layer(), h.head());
             }
             showAblation();
         });
-    }
-
-    private static Analysis clean(HeadReport r) {
-        return new Analysis(HeadSet.empty(), r, r.run(), r.run(), null, null);
-    }
-
-    /** The clean run beside the analysis's ablated one, and what the set changed (encoders: restart from the lowest layer). */
-    private static Analysis ablatedAnalysis(LoadedModel m, int[] tokens, HeadSet set, HeadReport r) {
-        if (m.model() instanceof BertModel bert) {
-            EncoderHeads.EncoderRun clean = EncoderHeads.capture(bert, tokens);
-            EncoderHeads.Change one = null;
-            if (set.heads().size() == 1) {
-                HeadSet.Head h = set.heads().getFirst();
-                one = EncoderHeads.change(bert, clean, h.layer(), h.head(), HeadAblation.replacement(set.mode(),
-                        set.means(), h.layer(), h.head(), m.config().headDim()));
-            }
-            return new Analysis(set, r, clean.run(), r.run(), EncoderHeads.change(bert, clean, set), one);
-        }
-        CapturedRun clean = CapturedRun.of(m.decoder(), tokens);
-        return new Analysis(set, r, clean, r.run(), HeadAblation.setEffect(set, clean.outcome(), r.run().outcome(), 5),
-                null);
     }
 
     private List<String> headLabels(int layerIndex, int heads) {
@@ -291,9 +205,8 @@ final class HeadsWorkspace extends WorkspacePane {
         return l;
     }
 
-    private final Map<String, HeadTable> crossLayer = new java.util.HashMap<>();
-
     void showSimilarity() {
+        HeadReport report = controller.report();
         if (report == null) return;
         int l = layer.getValue();
         int lc = columnLayer.getValue();
@@ -336,8 +249,7 @@ final class HeadsWorkspace extends WorkspacePane {
 
     /** Weight metrics between two layers, computed on the engine thread on first request and kept per model run. */
     private void showCrossLayer(int a, int b) {
-        String key = metric.getValue() + "@" + a + "-" + b;
-        HeadTable t = crossLayer.get(key);
+        HeadTable t = controller.crossLayer(metric.getValue(), a, b);
         if (t != null) {
             List<String> rows = headLabels(a, t.rows()), cols = headLabels(b, t.columns());
             similarity.setScores(t.metric() + " (layer " + a + " vs " + b + ")", t.values(), rows, cols,
@@ -350,19 +262,18 @@ final class HeadsWorkspace extends WorkspacePane {
             return;
         }
         LoadedModel m = model();
-        launch("Weights of layers " + a + " and " + b, p -> m.model() instanceof BertModel bert
-                ? HeadAnalysis.weightTables(HeadSlices.of(bert, a), HeadSlices.of(bert, b))
-                : HeadAnalysis.weightTables(HeadSlices.of((LlamaModel) m.model(), a), HeadSlices.of((LlamaModel) m.model(), b)),
+        launch("Weights of layers " + a + " and " + b, p -> HeadsAnalysis.weightTables(m, a, b),
                 tables -> {
-                    for (HeadTable x : tables) crossLayer.put(x.metric() + "@" + a + "-" + b, x);
+                    controller.keepCrossLayer(tables, a, b);
                     if (layer.getValue() == a && columnLayer.getValue() == b) showSimilarity();
                 });
     }
 
     void showOverview() {
+        HeadReport report = controller.report();
         if (report == null) return;
         int layers = model().config().layers(), heads = model().config().heads();
-        ToDoubleFunction<HeadReport.Row> f = ROLES.get(role.getValue());
+        ToDoubleFunction<HeadReport.Row> f = HeadsAnalysis.ROLES.get(role.getValue());
         double[][] v = new double[layers][heads];
         double lo = 0, hi = 1e-9;
         for (HeadReport.Row r : report.rows()) {
@@ -381,7 +292,7 @@ final class HeadsWorkspace extends WorkspacePane {
 
     /** Dots the ablated heads in the overview. */
     private void markAblated() {
-        if (report == null) return;
+        if (controller.report() == null) return;
         HeadSet set = ablated.get();
         boolean[][] marks = new boolean[model().config().layers()][model().config().heads()];
         set.heads().forEach(h -> marks[h.layer()][h.head()] = true);
@@ -389,8 +300,9 @@ final class HeadsWorkspace extends WorkspacePane {
     }
 
     void select(int l, int h) {
+        HeadReport report = controller.report();
         if (report == null) return;
-        selected = new int[] {l, h};
+        controller.select(l, h);
         overview.select(l, h);
         if (layer.getValue() != l) {
             layer.getValueFactory().setValue(l); // the matrix follows the clicked head's layer
@@ -406,6 +318,7 @@ final class HeadsWorkspace extends WorkspacePane {
                 model().model() instanceof BertModel ? "hidden-state change" : "loss increase", f(r.importance())));
         Tokenizer tok = model().tokenizer();
         List<String> labels = new ArrayList<>();
+        HeadsAnalysis.Result analysis = controller.result();
         CapturedRun shown = analysis.shown();
         for (int id : shown.tokens()) labels.add(tok.display(id));
         pattern.setMatrix(new AttentionMatrix("L" + l + "H" + h + (analysis.set().isEmpty() ? "" : " with "
@@ -417,23 +330,22 @@ final class HeadsWorkspace extends WorkspacePane {
 
     /** Ablate: the selected head joins the shared set (or leaves it); every view re-runs on the change. */
     private void toggleSelected() {
-        if (selected == null || analysis == null) {
+        if (!controller.toggleSelected(ablationMode.getValue())) {
             ablate.setSelected(false);
-            return;
         }
-        ablated.toggle(selected[0], selected[1], ablationMode.getValue(), HeadAblation.meanOutputs(analysis.clean()));
     }
 
     private void ablationChanged(HeadSet before, HeadSet now) {
-        if (ablated.model() != model() || model() == null) {
+        if (!controller.follows(model())) {
             return; // a model change resets the set; modelChanged clears this workspace
         }
-        if (selected != null) {
-            ablate.setSelected(now.contains(selected[0], selected[1]));
+        HeadsAnalysisController.Head h = controller.selected();
+        if (h != null) {
+            ablate.setSelected(now.contains(h.layer(), h.head()));
         }
         ablationMode.setValue(now.mode());
         markAblated();
-        if (report != null && !(before.isEmpty() && now.isEmpty())) {
+        if (controller.needsReanalysis(before, now)) {
             reanalyse();
         }
     }
@@ -446,67 +358,18 @@ final class HeadsWorkspace extends WorkspacePane {
             javafx.application.Platform.runLater(this::reanalyse);
             return;
         }
-        if (report != null) {
-            analyseOn(report.tokens());
+        if (controller.report() != null) {
+            analyseOn(controller.report().tokens());
         }
     }
 
     /** The diff of the whole ablated set against the clean model (empty text when nothing is ablated). */
     private void showAblation() {
-        HeadSet.Outcome o = analysis.outcome();
-        ablation.setText(switch (o) {
-            case null -> "";
-            case HeadAblation.SetEffect e -> diff(model().tokenizer(), e);
-            case EncoderHeads.SetChange c -> analysis.encoderOne() != null
-                    ? encoderDiff(c.set().mode(), analysis.encoderOne()) : encoderDiff(c);
-        });
-    }
-
-    /** What removing a set of an encoder's heads changed: hidden states and sentence embedding. */
-    static String encoderDiff(EncoderHeads.SetChange c) {
-        return String.format(Locale.ROOT,
-                "%s %s-ablated:%nlast hidden state: mean squared change %.6f%nsentence embedding: cosine %.6f%n",
-                c.set().label(), c.set().mode().name().toLowerCase(Locale.ROOT), c.hiddenChange(), c.embeddingCosine());
-    }
-
-    /** What an encoder's ablation changed: hidden states, sentence embedding, the next layer's attention. */
-    static String encoderDiff(HeadAblation.Mode mode, EncoderHeads.Change c) {
-        HeadAblation.Effect e = c.effect();
-        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
-                "L%dH%d %s-ablated:%nlast hidden state: mean squared change %.6f%nsentence embedding: cosine %.6f%n",
-                e.layer(), e.head(), mode.name().toLowerCase(Locale.ROOT), e.lossIncrease(), c.embeddingCosine()));
-        double[] js = c.nextLayerJs();
-        if (js.length == 0) {
-            return sb.append("(last layer: no later attention to change)").toString();
-        }
-        Integer[] order = new Integer[js.length];
-        for (int i = 0; i < order.length; i++) order[i] = i;
-        java.util.Arrays.sort(order, (a, b) -> Double.compare(js[b], js[a]));
-        sb.append(String.format(Locale.ROOT, "layer %d attention moved most (JS, bits):%n", e.layer() + 1));
-        for (int i = 0; i < Math.min(5, order.length); i++) {
-            sb.append(String.format(Locale.ROOT, "  L%dH%-3d %.6f%n", e.layer() + 1, order[i], js[order[i]]));
-        }
-        return sb.toString();
-    }
-
-    /** Top 5 next tokens before and after the set is removed, marking tokens that moved; loss and KL. */
-    static String diff(Tokenizer tok, HeadAblation.SetEffect e) {
-        int[] before = e.before().ids();
-        int[] after = e.after().ids();
-        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
-                "%s %s-ablated: loss %+.4f \u00b7 KL(last) %.4f nats%np(top) %.4f \u2192 %.4f%n%-18s %-18s%n",
-                e.set().label(), e.set().mode().name().toLowerCase(Locale.ROOT), e.lossIncrease(), e.klLast(),
-                e.before().probabilities()[0], e.beforeIdsAfter()[0], "   before", "  after"));
-        for (int i = 0; i < before.length; i++) {
-            String b = tok.display(before[i]);
-            String a = i < after.length ? tok.display(after[i]) : "";
-            sb.append(String.format(Locale.ROOT, "%d. %-15s %s %s%n", i + 1, b, i < after.length && before[i] == after[i] ? " " : "\u2260", a));
-        }
-        return sb.toString();
+        ablation.setText(HeadsAnalysis.outcomeText(model().tokenizer(), controller.result()));
     }
 
     private void chooseExport() {
-        if (report == null) return;
+        if (controller.report() == null) return;
         javafx.stage.DirectoryChooser dc = new javafx.stage.DirectoryChooser();
         dc.setTitle("Export head score tables (CSV + NPY + manifest.json)");
         File dir = dc.showDialog(getScene().getWindow());
@@ -522,8 +385,6 @@ final class HeadsWorkspace extends WorkspacePane {
 
     /** Writes every score table as the {@code heads} command does (CSV and NPY per table, roles, manifest). */
     List<String> exportTo(Path dir) throws IOException {
-        LoadedModel m = model();
-        return HeadReportFiles.write(dir, m, report, settings(m), analysis.set().isEmpty() ? "prompt of the Heads workspace"
-                : "prompt of the Heads workspace with " + analysis.set().label() + " ablated", null, analysis.outcome());
+        return HeadsAnalysis.exportTo(dir, model(), controller.result());
     }
 }

@@ -2,16 +2,10 @@ package dev.glassbox.app.ui;
 
 import java.io.File;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 
-import javafx.application.Platform;
 import javafx.beans.property.ReadOnlyIntegerProperty;
-import javafx.beans.property.ReadOnlyIntegerWrapper;
 import javafx.beans.property.ReadOnlyObjectProperty;
-import javafx.beans.property.ReadOnlyObjectWrapper;
-import javafx.concurrent.Task;
-import javafx.concurrent.Worker;
 import javafx.scene.control.Button;
 import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.Label;
@@ -30,38 +24,22 @@ import org.controlsfx.control.StatusBar;
 
 import dev.glassbox.app.service.AblationState;
 import dev.glassbox.app.service.AnalysisService;
-import dev.glassbox.app.service.AttentionRows;
-import dev.glassbox.app.service.ErrorMessages;
-import dev.glassbox.app.service.GridContent;
-import dev.glassbox.app.service.LatestOnlyExecutor;
-import dev.glassbox.app.service.LensBuilder;
-import dev.glassbox.app.service.LiveRun;
+import dev.glassbox.app.service.ExploreSession;
 import dev.glassbox.app.service.ModelCatalog;
 import dev.glassbox.app.service.ModelEntry;
-import dev.glassbox.app.service.ModelService;
-import dev.glassbox.app.service.ModelSource;
 import dev.glassbox.app.service.RecentModels;
 import dev.glassbox.app.service.RunOutcome;
-import dev.glassbox.app.service.RunRequest;
-import dev.glassbox.app.service.RunService;
-import dev.glassbox.app.service.RunTask;
-import dev.glassbox.app.service.TraceViews;
-import dev.glassbox.engine.analysis.heads.HeadSet;
+import dev.glassbox.app.service.Seq2SeqRuns;
 import dev.glassbox.engine.model.LoadedModel;
-import dev.glassbox.engine.routing.ExpertRoutes;
-import dev.glassbox.engine.trace.Trace;
-import dev.glassbox.visuals.LensTable;
+import dev.glassbox.engine.model.Seq2SeqModel;
+import dev.glassbox.engine.tokenizer.Tokenizer;
 
 /**
  * The main window: model picker and run controls on top, prompt below them, the explorer in the middle,
- * status at the bottom. All engine work goes through {@link ModelService} / {@link RunService}; trace
- * steps are turned into views on a latest-only worker and handed to the FX thread one frame at a time.
+ * status at the bottom. It lays out and binds to an {@link ExploreSession}, which loads models, runs them and
+ * builds the views; the window shows each frame the session publishes.
  */
 public final class MainWindow extends BorderPane {
-    private static final int LIVE_ROLLOUT_LIMIT = 128;
-    /** Live views refresh at most ~15 times a second, leaving the cores to the engine. */
-    private static final long LIVE_FRAME_NANOS = 66_000_000L;
-
     /** A ChoiceBox: a ComboBox's skin builds and styles its popup's ListView in the first CSS pass, ~70 ms of start-up. */
     final ChoiceBox<ModelEntry> models = new ChoiceBox<>();
     final Button generate = new Button("Generate");
@@ -75,45 +53,28 @@ public final class MainWindow extends BorderPane {
     final Label modelInfo = new Label();
     final ExplorerPane explorer = new ExplorerPane(this::showError);
 
+    private final ExploreSession session;
     private final AnalysisService analysis = new AnalysisService();
     /** The heads removed from the loaded model, edited in the Heads workspace, applied by every run. */
-    final AblationState ablation = new AblationState();
-    final AblationBar ablationBar = new AblationBar(ablation);
+    final AblationState ablation;
+    final AblationBar ablationBar;
     // The four workspaces behind the other tabs are made when their tab is first selected (or a caller needs one):
     // building them took a fifth of the window's construction at start-up.
     final Lazy<HeadsWorkspace> heads = new Lazy<>(this::newHeads);
     final Lazy<ContextWorkspace> context = new Lazy<>(
             () -> withModel(new ContextWorkspace(analysis, this::showError, this::analysisText)));
     final Lazy<RoutingWorkspace> routing = new Lazy<>(this::newRouting);
-    final Lazy<TrainWorkspace> train = new Lazy<>(() -> new TrainWorkspace(this::showError, (dir, promptText) -> {
-        selectWorkspace(0); // first: loading stops what the shown workspace runs
-        prompt.prompt.setText(promptText);
-        openModel(dir);
-    }));
-    /** The routes the last run showed live, replayed into the Routing workspace when it is made after that run. */
-    private LiveRoutes lastRoutes;
+    final Lazy<TrainWorkspace> train = new Lazy<>(this::newTrain);
     final TabPane workspaces = new TabPane();
     private final Tab trainTab;
-    private final ModelService modelService = new ModelService();
-    private final RunService runService = new RunService();
-    private final LatestOnlyExecutor viewBuilder = new LatestOnlyExecutor("glassbox-view-builder",
-            e -> Platform.runLater(() -> showError(ErrorMessages.describe("Drawing the attention views", e))));
-    private final RecentModels recent;
-    private final ReadOnlyObjectWrapper<LoadedModel> model = new ReadOnlyObjectWrapper<>(this, "model");
-    private final ReadOnlyObjectWrapper<RunOutcome> lastRun = new ReadOnlyObjectWrapper<>(this, "lastRun");
-    private final ReadOnlyIntegerWrapper runsShown = new ReadOnlyIntegerWrapper(this, "runsShown", 0);
-    private RunTask running;
-    /** The ablated heads changed during a run: generate again once it has stopped. */
-    private boolean rerunForAblation;
-    final Seq2SeqExplore seq2seq = new Seq2SeqExplore(explorer, prompt, status, this::showError,
-            () -> runsShown.set(runsShown.get() + 1));
-    private String lastPromptText;
-    /** Tokens typed by the user in the current sequence (Step continues a sequence, so this can be < the run's prompt). */
-    private int userPromptLength;
+    final Seq2SeqRuns seq2seq;
     private double fontSize = 13;
 
     public MainWindow(ModelCatalog catalog, RecentModels recent) {
-        this.recent = recent;
+        session = new ExploreSession(catalog, recent, ExplorerPane.LENS_POSITIONS);
+        ablation = session.ablation();
+        ablationBar = new AblationBar(ablation);
+        seq2seq = session.seq2seq();
         setId("mainWindow");
         getStylesheets().add(AppStyle.url());
         models.setId("modelPicker");
@@ -124,14 +85,16 @@ public final class MainWindow extends BorderPane {
         errorBanner.getStyleClass().add("error-banner");
         errorBanner.setMaxWidth(Double.MAX_VALUE);
         errorBanner.setWrapText(true);
-        errorBanner.setOnMouseClicked(e -> clearError());
+        errorBanner.setOnMouseClicked(e -> session.clearError());
         HoverTips.install(errorBanner, "click to dismiss");
         errorBanner.managedProperty().bind(errorBanner.visibleProperty());
-        errorBanner.setVisible(false);
+        errorBanner.textProperty().bind(session.errorProperty());
+        errorBanner.visibleProperty().bind(session.errorProperty().isNotEmpty());
         emptyState.setId("emptyState");
         emptyState.getStyleClass().add("empty-state");
         status.setId("statusBar");
-        status.setText("Ready");
+        status.textProperty().bind(session.statusProperty());
+        status.progressProperty().bind(session.progressProperty());
         status.getRightItems().add(modelInfo);
 
         MenuButton open = new MenuButton("Open model\u2026");
@@ -142,17 +105,10 @@ public final class MainWindow extends BorderPane {
         openDir.setOnAction(e -> chooseFolder());
         open.getItems().addAll(openFile, openDir);
         models.setPrefWidth(240);
-        models.getItems().addAll(catalog.bundled());
-        for (Path p : recent.list()) {
-            if (models.getItems().stream().noneMatch(m -> m.source() instanceof ModelSource.OnDisk d && d.path().equals(p))) {
-                models.getItems().add(new ModelEntry(p.getFileName() + " (recent)", new ModelSource.OnDisk(p, null), false, true));
-            }
-        }
-        models.valueProperty().addListener((o, a, entry) -> {
-            if (entry != null && entry != a) {
-                load(entry);
-            }
-        });
+        models.setItems(session.models());
+        models.valueProperty().bindBidirectional(session.selectedProperty());
+        sampling.bind(session.sampling());
+        prompt.prompt.textProperty().bindBidirectional(session.promptProperty());
         HoverTips.install(generate, "Run the prompt and generate (Ctrl+Enter)");
         HoverTips.install(step, "Generate one more token");
         HoverTips.install(stop, "Stop the run (Esc)");
@@ -168,26 +124,51 @@ public final class MainWindow extends BorderPane {
         workspaces.getTabs().addAll(tab("Explore", new StackPane(explorer, emptyState)),
                 lazyTab("Heads", heads), lazyTab("Context lab", context), lazyTab("Routing", routing), trainTab);
         HoverTips.installShortcuts(workspaces);
-        model.addListener((o, a, m) -> {
-            ablation.reset(m);
-            lastRoutes = null;
+        workspaces.getSelectionModel().selectedIndexProperty().addListener((o, a, i) -> session.workspaceProperty().set(i.intValue()));
+        session.workspaceProperty().addListener((o, a, i) -> selectWorkspace(i.intValue()));
+        session.alsoOnStop(() -> {
+            heads.ifMade(WorkspacePane::cancelRun);
+            context.ifMade(WorkspacePane::cancelRun);
+            routing.ifMade(WorkspacePane::cancelRun);
+            if (trainShown()) {
+                train.get().stop(); // only from the Train workspace: opening its checkpoint must not end the run
+            }
+        });
+        session.modelProperty().addListener((o, a, m) -> {
             heads.ifMade(w -> w.setModel(m));
             context.ifMade(w -> w.setModel(m));
             routing.ifMade(w -> w.setModel(m));
+            if (m == null) {
+                explorer.clear();
+            } else {
+                showModel(m);
+            }
+            updateEnabled();
         });
-        seq2seq.busyProperty().addListener((o, a, b) -> updateEnabled());
-        ablation.setProperty().addListener((o, a, b) -> {
-            explorer.grid.setMarked(b::contains); // rows are layers, columns heads (rollout and mean never match)
-            if (!(a.isEmpty() && b.isEmpty())) {
-                rerunWithAblation();
+        session.emptyMessageProperty().addListener((o, a, text) -> {
+            if (text != null) {
+                showEmpty(text);
             }
         });
+        session.busyProperty().addListener((o, a, b) -> updateEnabled());
+        session.liveFrameProperty().addListener((o, a, f) -> {
+            explorer.show(f.grid());
+            prompt.showTokens(f.model().tokenizer(), f.tokens(), f.userPromptLength());
+        });
+        session.shownRunProperty().addListener((o, a, r) -> showRun(r));
+        session.routesProperty().addListener((o, a, r) -> {
+            if (r != null) {
+                routing.ifMade(w -> w.showLive(r.model(), r.tokens(), r.hops()));
+            }
+        });
+        seq2seq.lastProperty().addListener((o, a, r) -> showSeq2Seq(r));
+        ablation.setProperty().addListener((o, a, b) ->
+                explorer.grid.setMarked(b::contains)); // rows are layers, columns heads (rollout and mean never match)
         setCenter(workspaces);
         setBottom(status);
         prompt.prompt.textProperty().addListener((o, a, b) -> refreshPromptChips());
         updateEnabled();
-        catalog.defaultModel().ifPresentOrElse(models::setValue, () -> showEmpty(
-                "No bundled model found (looked for sample-models/).\nUse \u201cOpen model\u2026\u201d (Ctrl+O) to open a llama2.c .bin, a .gguf or a model folder."));
+        session.start(catalog);
     }
 
     private static Tab tab(String name, javafx.scene.Node content) {
@@ -210,12 +191,10 @@ public final class MainWindow extends BorderPane {
         return t;
     }
 
-    private record LiveRoutes(LoadedModel model, int[] tokens, List<ExpertRoutes.Hop[]> hops) {
-    }
-
     private <W extends WorkspacePane> W withModel(W w) {
-        if (model.get() != null) {
-            w.setModel(model.get());
+        LoadedModel m = session.modelProperty().get();
+        if (m != null) {
+            w.setModel(m);
         }
         return w;
     }
@@ -223,13 +202,25 @@ public final class MainWindow extends BorderPane {
     private HeadsWorkspace newHeads() {
         HeadsWorkspace w = withModel(new HeadsWorkspace(analysis, this::showError, this::analysisText, ablation));
         w.ablationMode.setValue(ablation.get().mode()); // as if it had followed the set's changes since the model loaded
+        session.attach(w.controller());
+        return w;
+    }
+
+    private TrainWorkspace newTrain() {
+        TrainWorkspace w = new TrainWorkspace(this::showError, (dir, promptText) -> {
+            selectWorkspace(0); // first: loading stops what the shown workspace runs
+            prompt.prompt.setText(promptText);
+            openModel(dir);
+        });
+        session.attach(w.controller());
         return w;
     }
 
     private RoutingWorkspace newRouting() {
         RoutingWorkspace w = withModel(new RoutingWorkspace(analysis, this::showError, this::analysisText));
-        if (lastRoutes != null) {
-            w.showLive(lastRoutes.model(), lastRoutes.tokens(), lastRoutes.hops());
+        ExploreSession.Routes last = session.routesProperty().get();
+        if (last != null) {
+            w.showLive(last.model(), last.tokens(), last.hops());
         }
         return w;
     }
@@ -246,11 +237,8 @@ public final class MainWindow extends BorderPane {
     /** The Train workspace (made now if its tab was never opened). */
     TrainWorkspace train() { return train.get(); }
 
-    /** Hands a run's routes to the Routing workspace, or keeps them for it until it is made. */
-    private void showRoutes(LoadedModel m, int[] tokens, List<ExpertRoutes.Hop[]> hops) {
-        lastRoutes = new LiveRoutes(m, tokens, hops);
-        routing.ifMade(w -> w.showLive(m, tokens, hops));
-    }
+    /** The state and work the window shows. */
+    public ExploreSession session() { return session; }
 
     /** Shows workspace {@code index} (0 Explore, 1 Heads, 2 Context lab, 3 Routing, 4 Train). */
     public void selectWorkspace(int index) {
@@ -259,12 +247,12 @@ public final class MainWindow extends BorderPane {
         }
     }
 
-    public ReadOnlyObjectProperty<LoadedModel> modelProperty() { return model.getReadOnlyProperty(); }
+    public ReadOnlyObjectProperty<LoadedModel> modelProperty() { return session.modelProperty(); }
 
-    public ReadOnlyObjectProperty<RunOutcome> lastRunProperty() { return lastRun.getReadOnlyProperty(); }
+    public ReadOnlyObjectProperty<RunOutcome> lastRunProperty() { return session.lastRunProperty(); }
 
     /** Incremented each time a finished run's views (grid, lens) are on screen. */
-    public ReadOnlyIntegerProperty runsShownProperty() { return runsShown.getReadOnlyProperty(); }
+    public ReadOnlyIntegerProperty runsShownProperty() { return session.runsShownProperty(); }
 
     private void showEmpty(String text) {
         emptyState.setText(text);
@@ -272,21 +260,42 @@ public final class MainWindow extends BorderPane {
         explorer.setVisible(false);
     }
 
+    private void showModel(LoadedModel m) {
+        var c = m.config();
+        String layers = m.isSeq2Seq() ? m.seq2seq().encoderLayers() + " encoder + " + c.layers() + " decoder layers"
+                : c.layers() + " layers";
+        modelInfo.setText(String.format(Locale.ROOT, "%s \u00b7 %s \u00b7 %s \u00d7 %d heads \u00b7 %,d params",
+                m.name(), m.format(), layers, c.heads(), m.model().parameterCount()));
+        generate.setText(m.isDecoder() || m.isSeq2Seq() ? "Generate" : "Encode");
+        emptyState.setVisible(false);
+        explorer.setVisible(true);
+        refreshPromptChips();
+    }
+
+    private void showRun(ExploreSession.ShownRun r) {
+        Tokenizer tok = r.model().tokenizer();
+        explorer.show(r.grid());
+        explorer.showLens(r.lens());
+        explorer.showAblation(tok, r.outcome().ablation());
+        prompt.showTokens(tok, r.outcome().tokens(), r.userPromptLength());
+        prompt.showSurprisal(r.surprisal());
+        explorer.showSurprisal(r.surprisal());
+    }
+
+    private void showSeq2Seq(Seq2SeqRuns.Shown r) {
+        Seq2SeqModel.Decoded d = r.decoded();
+        Tokenizer tok = r.model().tokenizer();
+        int[] all = new int[d.source().length + d.output().length];
+        System.arraycopy(d.source(), 0, all, 0, d.source().length);
+        System.arraycopy(d.output(), 0, all, d.source().length, d.output().length);
+        prompt.showTokens(tok, all, d.source().length);
+        prompt.output.setText(tok.decode(d.output()));
+        explorer.show(r.grid());
+    }
+
     /** Opens a model file or folder from disk, remembers it and selects it. */
     public void openModel(Path path) {
-        Path abs = path.toAbsolutePath().normalize();
-        ModelEntry entry = models.getItems().stream()
-                .filter(m -> m.source() instanceof ModelSource.OnDisk d && d.path().toAbsolutePath().normalize().equals(abs))
-                .findFirst().orElseGet(() -> {
-                    ModelEntry e = new ModelEntry(abs.getFileName().toString(), new ModelSource.OnDisk(abs, null), false, true);
-                    models.getItems().add(e);
-                    return e;
-                });
-        if (models.getValue() == entry) {
-            load(entry);
-        } else {
-            models.setValue(entry);
-        }
+        session.openModel(path);
     }
 
     void chooseFile() {
@@ -309,55 +318,8 @@ public final class MainWindow extends BorderPane {
         }
     }
 
-    private void load(ModelEntry entry) {
-        stop();
-        clearError();
-        Task<LoadedModel> t = modelService.load(entry);
-        status.textProperty().bind(t.messageProperty());
-        status.progressProperty().bind(t.progressProperty());
-        model.set(null);
-        explorer.clear();
-        updateEnabled();
-        t.setOnSucceeded(e -> {
-            unbindStatus();
-            LoadedModel m = t.getValue();
-            model.set(m);
-            if (entry.source() instanceof ModelSource.OnDisk d && !entry.bundled()) {
-                recent.add(d.path());
-            }
-            var c = m.config();
-            String layers = m.isSeq2Seq() ? m.seq2seq().encoderLayers() + " encoder + " + c.layers() + " decoder layers"
-                    : c.layers() + " layers";
-            modelInfo.setText(String.format(Locale.ROOT, "%s \u00b7 %s \u00b7 %s \u00d7 %d heads \u00b7 %,d params",
-                    m.name(), m.format(), layers, c.heads(), m.model().parameterCount()));
-            status.setText("Loaded " + m.name() + (m.isDecoder() ? "" : m.isSeq2Seq()
-                    ? " (encoder-decoder: the prompt is the source, Generate decodes the target)"
-                    : " (encoder: Encode runs it on the text)"));
-            generate.setText(m.isDecoder() || m.isSeq2Seq() ? "Generate" : "Encode");
-            emptyState.setVisible(false);
-            explorer.setVisible(true);
-            refreshPromptChips();
-            updateEnabled();
-        });
-        t.setOnFailed(e -> {
-            unbindStatus();
-            status.setText("No model");
-            showError(ErrorMessages.describe("Opening " + entry.label(), t.getException()));
-            if (model.get() == null) {
-                showEmpty("Could not open " + entry.label() + ".\nPick another model or use \u201cOpen model\u2026\u201d (Ctrl+O).");
-            }
-            updateEnabled();
-        });
-    }
-
-    private void unbindStatus() {
-        status.textProperty().unbind();
-        status.progressProperty().unbind();
-        status.setProgress(0);
-    }
-
     private void refreshPromptChips() {
-        LoadedModel m = model.get();
+        LoadedModel m = session.modelProperty().get();
         if (m != null) {
             int[] ids = m.tokenizer().encode(prompt.prompt.getText());
             prompt.showTokens(m.tokenizer(), ids, ids.length);
@@ -366,9 +328,7 @@ public final class MainWindow extends BorderPane {
 
     /** The text workspaces analyse: the last generated text when it continues the current prompt, else the prompt. */
     String analysisText() {
-        String p = prompt.prompt.getText();
-        String out = prompt.output.getText();
-        return out != null && !out.isBlank() && out.startsWith(p.strip()) ? out : p;
+        return session.analysisText(prompt.output.getText());
     }
 
     /** Ctrl+Enter: generate in Explore, or start the shown workspace's run. */
@@ -385,42 +345,12 @@ public final class MainWindow extends BorderPane {
     }
 
     public void generate() {
-        LoadedModel m = model.get();
-        if (m == null || running != null) {
-            return;
-        }
-        if (m.isSeq2Seq()) {
-            seq2seq.start(m, prompt.prompt.getText(), sampling.steps.getValue());
-            return;
-        }
-        int[] ids = m.tokenizer().encode(prompt.prompt.getText());
-        userPromptLength = ids.length;
-        start(m, ids, sampling.settings(m.isDecoder() ? sampling.steps.getValue() : 0));
+        session.generate();
     }
 
     /** One more token after the last run (or after the prompt when it changed). */
     public void step() {
-        LoadedModel m = model.get();
-        if (m == null || running != null || !m.isDecoder()) {
-            return;
-        }
-        RunOutcome last = lastRun.get();
-        boolean continues = last != null && prompt.prompt.getText().equals(lastPromptText);
-        int[] ids = continues ? last.tokens() : m.tokenizer().encode(prompt.prompt.getText());
-        if (!continues) {
-            userPromptLength = ids.length;
-        }
-        start(m, ids, sampling.settings(1));
-    }
-
-    /** The ablated heads changed: the shown generation runs again with them removed (the running one stops first). */
-    private void rerunWithAblation() {
-        if (running != null) {
-            rerunForAblation = true;
-            running.cancel(false);
-        } else if (lastRun.get() != null) {
-            generate();
-        }
+        session.step();
     }
 
     /** Restores every ablated head (Clear, Ctrl+Shift+A). */
@@ -430,17 +360,7 @@ public final class MainWindow extends BorderPane {
 
     /** Stops the explorer's run and any workspace computation (Esc). */
     public void stop() {
-        rerunForAblation = false;
-        if (running != null) {
-            running.cancel(false);
-        }
-        seq2seq.cancel();
-        heads.ifMade(WorkspacePane::cancelRun);
-        context.ifMade(WorkspacePane::cancelRun);
-        routing.ifMade(WorkspacePane::cancelRun);
-        if (trainShown()) {
-            train.get().stop(); // only from the Train workspace: opening its checkpoint must not end the run
-        }
+        session.stop();
     }
 
     private boolean trainShown() {
@@ -454,117 +374,16 @@ public final class MainWindow extends BorderPane {
         }
     }
 
-    private void start(LoadedModel m, int[] ids, dev.glassbox.engine.model.Generation.Settings settings) {
-        clearError();
-        lastPromptText = prompt.prompt.getText();
-        int layers = m.config().layers();
-        int heads = m.config().heads();
-        long[] lastPost = {0};
-        AttentionRows rows = new AttentionRows(layers); // owned by the view-builder thread
-        HeadSet removed = ablation.get();
-        RunTask t = runService.start(new RunRequest(m, ids, settings, removed), live -> {
-            long now = System.nanoTime();
-            if (now - lastPost[0] < LIVE_FRAME_NANOS) {
-                return; // the next frame (or the final one) shows this step too
-            }
-            lastPost[0] = now;
-            viewBuilder.submit(() -> {
-            Trace tr = live.snapshot();
-            int[] tokens = tr.tokens();
-            rows.update(tr);
-            GridContent gc = TraceViews.build(rows, tokens, m.tokenizer(), layers, heads, tokens.length <= LIVE_ROLLOUT_LIMIT);
-            var routes = RoutingWorkspace.hops(tr, layers);
-            Platform.runLater(() -> {
-                if (running != null) {
-                    explorer.show(gc);
-                    showRoutes(m, tokens, routes);
-                    prompt.showTokens(m.tokenizer(), tokens, userPromptLength);
-                }
-            });
-            });
-        });
-        running = t;
-        status.textProperty().bind(t.messageProperty());
-        status.progressProperty().bind(t.progressProperty());
-        updateEnabled();
-        t.stateProperty().addListener((o, a, s) -> {
-            if (s == Worker.State.SUCCEEDED || s == Worker.State.FAILED || s == Worker.State.CANCELLED) {
-                finish(m, t, rows, layers, heads, removed);
-            }
-        });
-    }
-
-    private void finish(LoadedModel m, RunTask t, AttentionRows rows, int layers, int heads, HeadSet removed) {
-        running = null;
-        unbindStatus();
-        updateEnabled();
-        // the ablated heads changed while this ran (it may have finished before the cancel reached it)
-        boolean rerun = rerunForAblation;
-        rerunForAblation = false;
-        if (t.getState() == Worker.State.FAILED) {
-            status.setText("Run failed");
-            showError(ErrorMessages.describe("The run", t.getException()));
-            return;
-        }
-        if (t.getState() == Worker.State.CANCELLED) {
-            status.setText("Stopped");
-            if (rerun) {
-                generate();
-            }
-            return;
-        }
-        RunOutcome out = t.getValue();
-        lastRun.set(out);
-        String speed = out.tokensPerSecond() > 0 ? String.format(Locale.ROOT, " \u00b7 %.1f tok/s", out.tokensPerSecond()) : "";
-        String summary = String.format(Locale.ROOT, "%d tokens (%d new)%s \u00b7 stopped: %s%s",
-                out.tokens().length, out.tokens().length - userPromptLength, speed,
-                out.stop().name().toLowerCase(Locale.ROOT).replace('_', ' '),
-                removed.isEmpty() ? "" : " \u00b7 ablated " + removed.label());
-        status.setText(summary);
-        viewBuilder.submit(() -> {
-            rows.update(out.trace());
-            GridContent gc = TraceViews.build(rows, out.tokens(), m.tokenizer(), layers, heads, true);
-            LensTable lens;
-            try {
-                lens = m.isDecoder() ? LensBuilder.build(m, out.trace(), out.tokens()) : LensTable.EMPTY;
-            } catch (RuntimeException e) {
-                lens = LensTable.EMPTY;
-            }
-            LensTable finalLens = lens;
-            var surprisal = dev.glassbox.app.service.SurprisalBuilder.build(out);
-            var routes = RoutingWorkspace.hops(out.trace(), layers);
-            Platform.runLater(() -> {
-                showRoutes(m, out.tokens(), routes);
-                explorer.show(gc);
-                explorer.showLens(finalLens);
-                explorer.showAblation(m.tokenizer(), out.ablation());
-                prompt.showTokens(m.tokenizer(), out.tokens(), m.isDecoder() ? userPromptLength : out.tokens().length);
-                prompt.showSurprisal(surprisal);
-                explorer.showSurprisal(surprisal);
-                runsShown.set(runsShown.get() + 1);
-            });
-        });
-        if (rerun) {
-            generate();
-        }
-    }
-
     private void updateEnabled() {
-        boolean has = model.get() != null;
-        boolean busy = running != null || seq2seq.busyProperty().get();
-        generate.setDisable(!has || busy);
-        step.setDisable(!has || busy || !model.get().isDecoder());
+        LoadedModel m = session.modelProperty().get();
+        boolean busy = session.busyProperty().get();
+        generate.setDisable(m == null || busy);
+        step.setDisable(m == null || busy || !m.isDecoder());
         stop.setDisable(!busy);
     }
 
     void showError(String message) {
-        errorBanner.setText(message);
-        errorBanner.setVisible(true);
-    }
-
-    private void clearError() {
-        errorBanner.setVisible(false);
-        errorBanner.setText("");
+        session.showError(message);
     }
 
     /** Scales every font (Ctrl+plus / Ctrl+minus). */

@@ -237,13 +237,6 @@ final class RoutingWorkspace extends WorkspacePane {
         showExperts(hops);
     }
 
-    /** The route hops of each step of a trace (all null for a dense model). */
-    static List<ExpertRoutes.Hop[]> hops(dev.glassbox.engine.trace.Trace trace, int layers) {
-        List<ExpertRoutes.Hop[]> out = new ArrayList<>();
-        for (var st : trace.steps()) out.add(ExpertRoutes.hops(st.tensors(), layers));
-        return out;
-    }
-
     private void showExperts(List<ExpertRoutes.Hop[]> hs) {
         if (expertLayers.length == 0 || hs.isEmpty()) return;
         List<ExpertLoadView.LayerBars> bars = new ArrayList<>();

@@ -6,7 +6,7 @@ import javafx.scene.control.Label;
 import javafx.scene.control.Spinner;
 import javafx.scene.layout.HBox;
 
-import dev.glassbox.engine.model.Generation;
+import dev.glassbox.app.service.SamplingSettings;
 
 /** Temperature, top-p, top-k, seed and number of new tokens. */
 final class SamplingControls extends HBox {
@@ -37,8 +37,12 @@ final class SamplingControls extends HBox {
         getChildren().addAll(l, s);
     }
 
-    Generation.Settings settings(int newTokens) {
-        return new Generation.Settings(newTokens, temperature.getValue().floatValue(), topP.getValue().floatValue(),
-                topK.getValue(), seed.getValue(), true);
+    /** Shows and edits {@code settings}. */
+    void bind(SamplingSettings settings) {
+        temperature.getValueFactory().valueProperty().bindBidirectional(settings.temperatureProperty());
+        topP.getValueFactory().valueProperty().bindBidirectional(settings.topPProperty());
+        topK.getValueFactory().valueProperty().bindBidirectional(settings.topKProperty());
+        seed.getValueFactory().valueProperty().bindBidirectional(settings.seedProperty());
+        steps.getValueFactory().valueProperty().bindBidirectional(settings.stepsProperty());
     }
 }

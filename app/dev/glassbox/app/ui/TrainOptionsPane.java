@@ -15,6 +15,7 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Region;
 import javafx.util.StringConverter;
 
+import dev.glassbox.app.service.TrainingSettings;
 import dev.glassbox.engine.routing.ExpertRouter;
 import dev.glassbox.engine.train.BlockDesign;
 import dev.glassbox.engine.train.ContextTraining;
@@ -63,10 +64,6 @@ final class TrainOptionsPane extends TitledPane {
                     + "embeddings), or progressive:K (ULMFiT gradual unfreezing: head first, one more group every K steps).");
 
     private boolean syncing;
-
-    /** What the options add to a run, as the engine's records. */
-    record Choice(BlockDesign design, RoutingDesign routing, ContextTraining context, Regime regime) {
-    }
 
     TrainOptionsPane() {
         setText("Options");
@@ -224,7 +221,7 @@ final class TrainOptionsPane extends TitledPane {
      * Reads the options for a model of {@code seq} tokens and {@code layers} blocks (null when either is not known
      * yet: those checks are skipped); null with messages next to the controls when something is refused.
      */
-    Choice read(Integer seq, Integer layers) {
+    TrainingSettings.Extras read(Integer seq, Integer layers) {
         clear();
         Float lambda = orthogonality.readFloat(0f, 10f);
         RoutingDesign routing = routing();
@@ -248,7 +245,7 @@ final class TrainOptionsPane extends TitledPane {
         if (lambda == null || routing == null || ctx == null || frozen == null) {
             return null;
         }
-        return new Choice(design(), routing, ctx, new Regime(lambda, frozen, null));
+        return new TrainingSettings.Extras(design(), routing, ctx, new Regime(lambda, frozen, null));
     }
 
     /**

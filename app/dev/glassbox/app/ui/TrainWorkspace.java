@@ -1,11 +1,7 @@
 package dev.glassbox.app.ui;
 
 import java.io.File;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.BiConsumer;
@@ -13,7 +9,6 @@ import java.util.function.Consumer;
 
 import javafx.application.Platform;
 import javafx.beans.property.ReadOnlyIntegerProperty;
-import javafx.beans.property.ReadOnlyIntegerWrapper;
 import javafx.geometry.Insets;
 import javafx.geometry.Orientation;
 import javafx.scene.control.Button;
@@ -33,28 +28,22 @@ import javafx.scene.layout.VBox;
 import javafx.stage.DirectoryChooser;
 import javafx.stage.FileChooser;
 
-import dev.glassbox.app.service.ErrorMessages;
 import dev.glassbox.app.service.GridContent;
+import dev.glassbox.app.service.TrainingController;
 import dev.glassbox.app.service.TrainingRun;
+import dev.glassbox.app.service.TrainingSettings;
 import dev.glassbox.app.service.TrainingSource;
-import dev.glassbox.engine.train.BlockDesign;
-import dev.glassbox.engine.train.Checkpoint;
-import dev.glassbox.engine.train.ModelShape;
 import dev.glassbox.engine.train.SyntheticTask;
-import dev.glassbox.engine.train.TrainOptions;
-import dev.glassbox.engine.train.TrainingData;
-import dev.glassbox.engine.train.TrainingProgress;
 import dev.glassbox.visuals.AttentionGrid;
 import dev.glassbox.visuals.AttentionHeatmap;
 import dev.glassbox.visuals.AttentionMatrix;
 import dev.glassbox.visuals.chart.LinePlot;
-import dev.glassbox.visuals.chart.Series;
 
 /**
  * Train a tiny transformer live (after TensorFlow Playground): pick a task or a text file and a shape, press
  * Start, and watch the train and validation loss fall while the attention grid of the model being trained, read
- * on a fixed probe row of the task, changes every few steps. Training runs on its own thread ({@link TrainingRun});
- * Pause and Stop act after the step in progress. "Open in explorer" saves the current weights and opens them.
+ * on a fixed probe row of the task, changes every few steps. The form is laid out and read here; the run (start,
+ * Pause and Stop after the step in progress, saving, "Open in explorer") belongs to a {@link TrainingController}.
  */
 final class TrainWorkspace extends BorderPane {
     static final String TEXT_FILE = "text file\u2026";
@@ -100,41 +89,15 @@ final class TrainWorkspace extends BorderPane {
     final Label headTitle = new Label("Click a head to enlarge it");
     final Label probeLabel = new Label();
 
-    private final Consumer<String> onError;
-    private final BiConsumer<Path, String> openModel;
-    private final ReadOnlyIntegerWrapper framesShown = new ReadOnlyIntegerWrapper(this, "framesShown", 0);
-    private final List<double[]> trainPoints = new ArrayList<>();
-    private final List<double[]> validationPoints = new ArrayList<>();
+    private final TrainingController controller;
     private Path textFile;
-    private Path lastSaved;
-    private TrainingRun run;
-    private boolean running;
-    private boolean pauseRequested;
-    private boolean anyStep;
     private GridContent attention;
     private int openRow = -1;
     private int openCol = -1;
 
-    /** A validated form: everything a run needs besides the data. */
-    record Settings(int layers, int heads, int kvHeads, int dim, int hidden, boolean attentionOnly, boolean tied, int seq,
-                    int batch, float lr, float weightDecay, int steps, long seed, TrainOptionsPane.Choice extras) {
-        TrainOptions options(TrainingData data) {
-            return new TrainOptions(data, layers, heads, kvHeads, dim, hidden, attentionOnly, tied, seq, batch, lr, steps, -1,
-                    seed, weightDecay, 1f, evalEvery(steps), 0, false, null, "Glassbox Train workspace")
-                    .withDesign(extras.design()).withRegime(extras.regime()).withRouting(extras.routing())
-                    .withContext(extras.context());
-        }
-    }
-
-    /** Steps between validation passes: about 40 points per run (4 held-out batches each, a few % of the time). */
-    static int evalEvery(int steps) {
-        return Math.max(1, steps / 40);
-    }
-
     /** @param openModel opens a saved checkpoint in the explorer with a prompt from the task */
     TrainWorkspace(Consumer<String> onError, BiConsumer<Path, String> openModel) {
-        this.onError = onError;
-        this.openModel = openModel;
+        this.controller = new TrainingController(onError, openModel);
         setId("train");
         setPadding(new Insets(4));
         ids();
@@ -162,8 +125,9 @@ final class TrainWorkspace extends BorderPane {
         pause.setOnAction(e -> pause());
         resume.setOnAction(e -> resume());
         stop.setOnAction(e -> stop());
-        openInExplorer.setOnAction(e -> openInExplorer());
+        openInExplorer.setOnAction(e -> controller.openInExplorer());
         saveAs.setOnAction(e -> saveAs());
+        bindToController();
         progress.setPrefWidth(180);
         plot.setAxisLabels("step", "");
         plot.setMinSize(300, 180);
@@ -201,6 +165,26 @@ final class TrainWorkspace extends BorderPane {
         SplitPane.setResizableWithParent(form, false);
         setCenter(split);
         updateEnabled();
+    }
+
+    private void bindToController() {
+        status.textProperty().bind(controller.statusProperty());
+        progress.progressProperty().bind(controller.progressProperty());
+        lossLabel.textProperty().bind(controller.lossTextProperty());
+        controller.lossCurvesProperty().addListener((o, a, curves) -> plot.setSeries(curves));
+        controller.attentionProperty().addListener((o, a, g) -> {
+            if (g != null) {
+                showAttention(g);
+            }
+        });
+        controller.dataErrorProperty().addListener((o, a, text) -> {
+            if (!text.isEmpty()) {
+                dataError.setText(text);
+            }
+        });
+        controller.runningProperty().addListener((o, a, b) -> updateEnabled());
+        controller.pauseRequestedProperty().addListener((o, a, b) -> updateEnabled());
+        controller.framesShownProperty().addListener((o, a, b) -> updateEnabled());
     }
 
     private void ids() {
@@ -282,18 +266,21 @@ final class TrainWorkspace extends BorderPane {
     }
 
     /** Incremented each time a frame of progress is on screen. */
-    ReadOnlyIntegerProperty framesShownProperty() { return framesShown.getReadOnlyProperty(); }
+    ReadOnlyIntegerProperty framesShownProperty() { return controller.framesShownProperty(); }
 
-    TrainingRun run() { return run; }
+    /** The run and its saving, which this view shows. */
+    TrainingController controller() { return controller; }
 
-    boolean running() { return running; }
+    TrainingRun run() { return controller.run(); }
+
+    boolean running() { return controller.running(); }
 
     private List<SettingField> fields() {
         return List.of(layers, heads, kvHeads, dim, hidden, seq, batch, lr, weightDecay, steps, seed);
     }
 
     /** Reads and checks the form; null (with a message next to each bad control) when something is not allowed. */
-    Settings readSettings() {
+    TrainingSettings readSettings() {
         fields().forEach(SettingField::clear);
         dataError.setText("");
         formError.setText("");
@@ -308,59 +295,46 @@ final class TrainWorkspace extends BorderPane {
         Float wd = weightDecay.readFloat(0f, 1f);
         Integer n = steps.readInt(1, 1_000_000);
         Long sd = seed.readSeed();
-        boolean rope = options.design().positions() == BlockDesign.Positions.ROPE;
-        if (h != null && d != null) {
-            if (d % h != 0) {
-                dim.fail("must be a multiple of heads (" + h + ")");
-            } else if (rope && (d / h) % 2 != 0) {
-                dim.fail("dim / heads = " + d / h + " must be even (rotary positions rotate pairs)");
-            }
-        }
-        if (h != null && kv != null && h % kv != 0) {
-            kvHeads.fail("must divide heads (" + h + "): " + divisors(h));
-        }
+        TrainingSettings.shapeProblems(h, kv, d, options.design().positions()).forEach(this::show);
         if (TEXT_FILE.equals(task.getValue()) && textFile == null) {
             dataError.setText("choose a text file (Choose\u2026)");
         }
-        TrainOptionsPane.Choice extras = options.read(s, l);
-        if (fields().stream().anyMatch(SettingField::failed) || !dataError.getText().isEmpty() || extras == null
-                || !engineAccepts(l, h, kv, d, hid, s, extras)) {
-            if (options.failed()) {
-                options.setExpanded(true);
-            }
+        TrainingSettings.Extras extras = options.read(s, l);
+        if (fields().stream().anyMatch(SettingField::failed) || !dataError.getText().isEmpty() || extras == null) {
+            return refused();
+        }
+        TrainingSettings settings = new TrainingSettings(l, h, kv, d, hid, attentionOnly.isSelected(), tied.isSelected(),
+                s, b, rate, wd, n, sd, extras);
+        var engine = settings.engineProblem();
+        if (engine.isPresent()) {
+            show(engine.get());
+            return refused();
+        }
+        var memory = settings.memoryProblem(Runtime.getRuntime().maxMemory());
+        if (memory.isPresent()) {
+            show(memory.get());
             return null;
         }
-        // attention probabilities, the largest activations: batch x heads x seq x seq floats per layer
-        double mb = 4.0 * b * h * s * s * l / 1e6 + 4.0 * b * s * Math.max(d, hid) * l * 12 / 1e6;
-        double allowed = Runtime.getRuntime().maxMemory() / 2e6;
-        if (mb > allowed) {
-            batch.fail(String.format(Locale.ROOT, "needs about %,.0f MB of activations per step (at most %,.0f MB here): "
-                    + "lower batch, seq, heads or layers", mb, allowed));
-            return null;
-        }
-        return new Settings(l, h, kv, d, hid, attentionOnly.isSelected(), tied.isSelected(), s, b, rate, wd, n, sd, extras);
+        return settings;
     }
 
-    /**
-     * The engine's own checks of the whole combination, before any data is read (the vocabulary does not matter to
-     * them): the model shape (e.g. experts need MLP blocks) and whether a checkpoint can hold it, since this
-     * workspace always offers saving. A refusal shows the engine's message next to the control it concerns.
-     */
-    private boolean engineAccepts(int l, int h, int kv, int d, int hid, int s, TrainOptionsPane.Choice extras) {
-        ModelShape shape;
-        try {
-            shape = new ModelShape(2, d, Math.max(1, hid), l, h, kv, s, attentionOnly.isSelected(), tied.isSelected(),
-                    ModelShape.DEFAULT_EPS, ModelShape.DEFAULT_THETA, extras.design(), extras.routing(), extras.context());
-        } catch (IllegalArgumentException e) {
-            (extras.routing().moe() ? options.experts.error : formError).setText(e.getMessage());
-            return false;
+    /** The form was refused: the options open when one of their values was. */
+    private TrainingSettings refused() {
+        if (options.failed()) {
+            options.setExpanded(true);
         }
-        try {
-            Checkpoint.requireSavable(shape);
-            return true;
-        } catch (IllegalArgumentException e) {
-            options.designError.setText(e.getMessage());
-            return false;
+        return null;
+    }
+
+    /** Shows a refusal next to the control it concerns. */
+    private void show(TrainingSettings.Problem p) {
+        switch (p.place()) {
+            case DIM -> dim.fail(p.message());
+            case KV_HEADS -> kvHeads.fail(p.message());
+            case BATCH -> batch.fail(p.message());
+            case EXPERTS -> options.experts.error.setText(p.message());
+            case DESIGN -> options.designError.setText(p.message());
+            case FORM -> formError.setText(p.message());
         }
     }
 
@@ -369,16 +343,6 @@ final class TrainWorkspace extends BorderPane {
         attentionOnly.setSelected(false);
         tied.setSelected(true);
         kvHeads.field.setText(heads.field.getText());
-    }
-
-    private static String divisors(int n) {
-        List<String> out = new ArrayList<>();
-        for (int i = 1; i <= n; i++) {
-            if (n % i == 0) {
-                out.add(Integer.toString(i));
-            }
-        }
-        return String.join(", ", out);
     }
 
     private TrainingSource source() {
@@ -408,132 +372,42 @@ final class TrainWorkspace extends BorderPane {
 
     /** Starts a new run with the form's settings (Start, Ctrl+Enter). */
     void start() {
-        if (running) {
+        if (controller.running()) {
             return;
         }
-        Settings s = readSettings();
+        TrainingSettings s = readSettings();
         if (s == null) {
-            status.setText("Fix the settings marked in red");
+            controller.say("Fix the settings marked in red");
             return;
         }
-        trainPoints.clear();
-        validationPoints.clear();
-        plot.setSeries(List.of());
         attention = null;
-        anyStep = false;
         openRow = -1;
         openCol = -1;
         heatmap.setMatrix(null);
         headTitle.setText("Click a head to enlarge it");
         grid.setRows(List.of(), List.of());
-        progress.setProgress(-1);
-        lossLabel.setText("loss \u2013");
-        status.setText("Preparing " + source().label() + "\u2026");
-        running = true;
-        pauseRequested = false;
-        run = TrainingRun.start(source(), s.seq(), s::options, this::showFrame, this::ended);
-        updateEnabled();
+        controller.start(source(), s);
     }
 
     void pause() {
-        if (running && !pauseRequested) {
-            pauseRequested = true;
-            run.pause();
-            status.setText(status.getText() + " \u00b7 pausing after this step");
-            updateEnabled();
-        }
+        controller.pause();
     }
 
     void resume() {
-        if (running && pauseRequested) {
-            pauseRequested = false;
-            run.resume();
-            updateEnabled();
-        }
+        controller.resume();
     }
 
     /** Ctrl+P. */
     void togglePause() {
-        if (pauseRequested) {
-            resume();
-        } else {
-            pause();
-        }
+        controller.togglePause();
     }
 
     /** Ends the run after the step in progress (Stop, Esc). */
     void stop() {
-        if (running) {
-            run.stop();
-            status.setText("Stopping after this step\u2026");
+        if (controller.running()) {
+            controller.stop();
             stop.setDisable(true);
         }
-    }
-
-    private void showFrame(TrainingRun.Frame f) {
-        if (!f.steps().isEmpty()) {
-            anyStep = true;
-            for (TrainingProgress p : f.steps()) {
-                trainPoints.add(new double[] {p.step(), p.trainLoss()});
-                p.validationLoss().ifPresent(v -> validationPoints.add(new double[] {p.step(), v}));
-            }
-            TrainingProgress p = f.steps().getLast();
-            plot.setSeries(List.of(series("train loss (nats/token)", trainPoints), series("validation loss", validationPoints)));
-            lossLabel.setText(lossText(p));
-            progress.setProgress((double) p.step() / p.steps());
-            status.setText(String.format(Locale.ROOT, "step %,d / %,d \u00b7 %,.0f tok/s \u00b7 ETA %s \u00b7 lr %.2e \u00b7 |g| %.3f%s%s",
-                    p.step(), p.steps(), p.tokensPerSecond(), eta(p.etaSeconds()), p.lr(), p.gradNorm(), penalties(p),
-                    pauseRequested ? " \u00b7 paused" : ""));
-        }
-        if (f.attention() != null) {
-            showAttention(f.attention());
-        }
-        updateEnabled();
-        framesShown.set(framesShown.get() + 1);
-    }
-
-    /** The step's balance loss and orthogonality penalty, when the run trains them. */
-    static String penalties(TrainingProgress p) {
-        StringBuilder sb = new StringBuilder();
-        p.balanceLoss().ifPresent(v -> sb.append(String.format(Locale.ROOT, " \u00b7 balance %.4f", v)));
-        p.orthogonality().ifPresent(v -> sb.append(String.format(Locale.ROOT, " \u00b7 orth %.4f", v)));
-        return sb.toString();
-    }
-
-    private String lossText(TrainingProgress p) {
-        String val = validationPoints.isEmpty() ? "\u2013"
-                : String.format(Locale.ROOT, "%.4f (step %d)", validationPoints.getLast()[1], (int) validationPoints.getLast()[0]);
-        return String.format(Locale.ROOT, "loss %.4f \u00b7 val %s", p.trainLoss(), val);
-    }
-
-    /** The number the loss label shows for a train loss (the test compares it with the trainer's). */
-    static String formatLoss(double loss) { return String.format(Locale.ROOT, "%.4f", loss); }
-
-    /** Long runs are drawn from every k-th point (and the latest), so a frame stays cheap at any step count. */
-    static final int MAX_PLOTTED = 4000;
-
-    private static Series series(String name, List<double[]> points) {
-        int n = points.size();
-        int stride = Math.max(1, (n + MAX_PLOTTED - 1) / MAX_PLOTTED);
-        int count = n == 0 ? 0 : (n - 1) / stride + 1 + ((n - 1) % stride == 0 ? 0 : 1);
-        double[] x = new double[count];
-        double[] y = new double[count];
-        int j = 0;
-        for (int i = 0; i < n; i += stride) {
-            x[j] = points.get(i)[0];
-            y[j++] = points.get(i)[1];
-        }
-        if (j < count) {
-            x[j] = points.getLast()[0];
-            y[j] = points.getLast()[1];
-        }
-        return new Series(name, x, y);
-    }
-
-    static String eta(double seconds) {
-        long s = Math.round(seconds);
-        return s >= 3600 ? String.format(Locale.ROOT, "%dh%02dm", s / 3600, s / 60 % 60)
-                : s >= 60 ? String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60) : s + "s";
     }
 
     private void showAttention(GridContent g) {
@@ -563,50 +437,10 @@ final class TrainWorkspace extends BorderPane {
     GridContent attention() { return attention; }
 
     /** The folder of the latest saved checkpoint (null before the first save). */
-    Path lastSaved() { return lastSaved; }
-
-    private void ended(TrainingRun.End end) {
-        running = false;
-        pauseRequested = false;
-        switch (end) {
-            case TrainingRun.End.Finished f -> {
-                showAttention(f.attention());
-                progress.setProgress((double) f.result().steps() / Math.max(1, run.lastProgress().map(TrainingProgress::steps).orElse(1)));
-                status.setText(String.format(Locale.ROOT, "%s after %,d steps in %.1f s \u00b7 %,.0f tok/s \u00b7 final val %.4f",
-                        f.stopped() ? "Stopped" : "Done", f.result().steps(), f.result().seconds(),
-                        f.result().tokensPerSecond(), f.result().valLoss()));
-            }
-            case TrainingRun.End.Failed x when x.dataError() -> {
-                progress.setProgress(0);
-                status.setText("Could not read the data");
-                dataError.setText(ErrorMessages.describe("Reading " + source().label(), x.error()));
-            }
-            case TrainingRun.End.Failed x -> {
-                progress.setProgress(0);
-                status.setText("Training failed");
-                onError.accept(ErrorMessages.describe("Training", x.error()));
-            }
-        }
-        updateEnabled();
-    }
-
-    private void openInExplorer() {
-        if (run == null || !anyStep) {
-            return;
-        }
-        Path dir;
-        try {
-            dir = Files.createTempDirectory("glassbox-train-").resolve(source().label().replaceAll("[^A-Za-z0-9._-]", "_")
-                    + "-step" + run.lastProgress().map(TrainingProgress::step).orElse(0));
-        } catch (IOException e) {
-            onError.accept(ErrorMessages.describe("Saving the checkpoint", e));
-            return;
-        }
-        save(dir, true);
-    }
+    Path lastSaved() { return controller.lastSaved(); }
 
     private void saveAs() {
-        if (run == null || !anyStep || getScene() == null) {
+        if (!controller.canSave() || getScene() == null) {
             return;
         }
         DirectoryChooser dc = new DirectoryChooser();
@@ -619,21 +453,13 @@ final class TrainWorkspace extends BorderPane {
 
     /** Saves the current weights to {@code dir}, then opens them in the explorer when asked. */
     void save(Path dir, boolean open) {
-        status.setText("Saving the checkpoint to " + dir + "\u2026");
-        run.saveCheckpoint(dir).whenComplete((path, error) -> Platform.runLater(() -> {
-            if (error != null) {
-                onError.accept(ErrorMessages.describe("Saving the checkpoint", error));
-                return;
-            }
-            lastSaved = path;
-            status.setText("Saved " + path);
-            if (open) {
-                openModel.accept(path, run.probeText());
-            }
-        }));
+        controller.save(dir, open);
     }
 
     private void updateEnabled() {
+        boolean running = controller.running();
+        boolean pauseRequested = controller.pauseRequestedProperty().get();
+        boolean anyStep = controller.anyStepProperty().get();
         start.setDisable(running);
         pause.setDisable(!running || pauseRequested);
         resume.setDisable(!running || !pauseRequested);

@@ -30,8 +30,13 @@ class ArchitectureTest {
 
     @Test
     void theCheckSeesAllThreeLayers() {
-        // guards against the rules above passing vacuously because a source root was not compiled
+        // guards against the rules above passing vacuously because a source root (engine/, visuals/, app/) was not
+        // compiled or its package renamed: each layer's classes must be among those checked
+        for (String root : new String[] {"dev.glassbox.engine", "dev.glassbox.visuals", "dev.glassbox.app"}) {
+            long count = CLASSES.stream().filter(c -> (c.getPackageName() + ".").startsWith(root + ".")).count();
+            org.junit.jupiter.api.Assertions.assertTrue(count > 0, "no classes imported from " + root);
+        }
         org.junit.jupiter.api.Assertions.assertTrue(CLASSES.containPackage("dev.glassbox.engine.model"));
-        org.junit.jupiter.api.Assertions.assertTrue(CLASSES.containPackage("dev.glassbox.app"));
+        org.junit.jupiter.api.Assertions.assertTrue(CLASSES.containPackage("dev.glassbox.app.ui"));
     }
 }

@@ -17,6 +17,7 @@ import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
+import dev.glassbox.app.service.HeadsAnalysis;
 import dev.glassbox.engine.analysis.heads.HeadAnalysis;
 import dev.glassbox.engine.analysis.heads.HeadReport;
 import dev.glassbox.engine.context.ContextPolicy;
@@ -59,8 +60,8 @@ class Stories260kWorkspacesTest extends WindowTestBase {
         runAndWait(robot, d, window.heads());
 
         LoadedModel ref = ModelLoader.load(model, null);
-        int[] tokens = HeadsWorkspace.inputTokens(ref, prompt);
-        HeadReport r = HeadAnalysis.analyse((LlamaModel) ref.model(), tokens, HeadsWorkspace.settings(ref), Parallel.shared());
+        int[] tokens = HeadsAnalysis.inputTokens(ref, prompt);
+        HeadReport r = HeadAnalysis.analyse((LlamaModel) ref.model(), tokens, HeadsAnalysis.settings(ref), Parallel.shared());
         HeadsWorkspace ws = window.heads();
         robot.interact(() -> ws.role.setValue("induction"));
         for (int[] c : new int[][] {{0, 0}, {2, 5}, {4, 7}}) {

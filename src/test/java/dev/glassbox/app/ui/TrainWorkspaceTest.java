@@ -20,6 +20,8 @@ import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
 import dev.glassbox.app.service.GridContent;
+import dev.glassbox.app.service.TrainingController;
+import dev.glassbox.app.service.TrainingSettings;
 import dev.glassbox.engine.tensor.Parallel;
 import dev.glassbox.engine.train.AttentionProbe;
 import dev.glassbox.engine.train.Checkpoint;
@@ -88,7 +90,7 @@ class TrainWorkspaceTest extends WindowTestBase {
         assertEquals(last.step(), s.x().length, "one point per step, none missing");
         assertEquals(last.step(), s.x()[s.x().length - 1], 0.0);
         assertEquals(last.trainLoss(), s.y()[s.y().length - 1], 0.0, "the curve ends at the trainer's last loss");
-        assertTrue(train.lossLabel.getText().startsWith("loss " + TrainWorkspace.formatLoss(last.trainLoss()) + " "),
+        assertTrue(train.lossLabel.getText().startsWith("loss " + TrainingController.formatLoss(last.trainLoss()) + " "),
                 train.lossLabel.getText() + " vs " + last.trainLoss());
         assertFalse(train.resume.isDisabled());
         WaitForAsyncUtils.waitForFxEvents();
@@ -142,8 +144,8 @@ class TrainWorkspaceTest extends WindowTestBase {
         driver.waitFor("the run to end", () -> !train.running() && train.run() != null);
         assertEquals(50, trainSeries(train).x().length);
         Series val = train.plot.series().get(1);
-        assertEquals(50 / TrainWorkspace.evalEvery(50), val.x().length, "one validation point per eval interval");
-        assertEquals(TrainWorkspace.evalEvery(50), val.x()[0], 0.0);
+        assertEquals(50 / TrainingSettings.evalEvery(50), val.x().length, "one validation point per eval interval");
+        assertEquals(TrainingSettings.evalEvery(50), val.x()[0], 0.0);
         assertEquals(1.0, train.progress.getProgress(), 0.0);
         assertTrue(train.status.getText().startsWith("Done after 50 steps"), train.status.getText());
     }

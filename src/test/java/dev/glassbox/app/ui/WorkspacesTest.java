@@ -23,6 +23,7 @@ import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
+import dev.glassbox.app.service.HeadsAnalysis;
 import dev.glassbox.app.service.ModelCatalog;
 import dev.glassbox.engine.analysis.heads.HeadAblation;
 import dev.glassbox.engine.analysis.heads.HeadAnalysis;
@@ -121,8 +122,8 @@ class WorkspacesTest extends WindowTestBase {
         runAndWait(robot, d, ws, "the head analysis");
 
         LoadedModel ref = ModelLoader.load(model, null);
-        int[] tokens = HeadsWorkspace.inputTokens(ref, PROMPT);
-        HeadReport r = HeadAnalysis.analyse((LlamaModel) ref.model(), tokens, HeadsWorkspace.settings(ref), Parallel.SERIAL);
+        int[] tokens = HeadsAnalysis.inputTokens(ref, PROMPT);
+        HeadReport r = HeadAnalysis.analyse((LlamaModel) ref.model(), tokens, HeadsAnalysis.settings(ref), Parallel.SERIAL);
 
         robot.interact(() -> ws.role.setValue("previous-token"));
         double prev = r.row(1, 2).roles().previousToken();

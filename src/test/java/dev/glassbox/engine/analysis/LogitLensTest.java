@@ -14,7 +14,14 @@ import dev.glassbox.engine.format.ModelLoader;
 import dev.glassbox.engine.tensor.Parallel;
 import dev.glassbox.testing.SharedData;
 
+import dev.glassbox.engine.model.Architecture;
+import dev.glassbox.engine.model.DecoderModel;
 import dev.glassbox.engine.model.DecoderSession;
+import dev.glassbox.engine.model.Gpt2Model;
+import dev.glassbox.engine.model.ModelConfig;
+import dev.glassbox.engine.model.RopeStyle;
+import dev.glassbox.engine.tensor.DType;
+import dev.glassbox.engine.tensor.F32Tensor;
 import dev.glassbox.engine.model.Generation;
 import dev.glassbox.engine.model.LlamaModel;
 import dev.glassbox.engine.model.LoadedModel;
@@ -25,6 +32,7 @@ import dev.glassbox.engine.trace.Trace;
 import dev.glassbox.engine.trace.TraceListener;
 import dev.glassbox.engine.trace.TraceRun;
 import dev.glassbox.testing.TinyLlama;
+import dev.glassbox.testing.TinyModels;
 
 class LogitLensTest {
 
@@ -65,6 +73,68 @@ class LogitLensTest {
                 assertTrue(lens[i - 1].probability() >= lens[i].probability(), "sorted by probability");
             }
         }
+    }
+
+    @Test
+    void lastLayerLensEqualsTheModelsOwnLogitsForEveryDecoderFamily() {
+        DecoderModel[] families = {TinyLlama.model(3),
+                TinyModels.random(Architecture.QWEN2, RopeStyle.HALF, 16, 24, 2, 4, 2, TinyLlama.VOCAB, 4, DType.F32),
+                tinyGpt2(5)};
+        for (DecoderModel model : families) {
+            String family = model.config().architecture().name();
+            LoadedModel m = new LoadedModel("tiny-" + family, Path.of("tiny.bin"), "test", model,
+                    new TinyLlama.CharTokenizer());
+            Trace t = trace(m, "blocks.*.resid_post");
+            int first = 2;
+            List<LogitLens.Row> rows = LogitLens.apply(LogitLens.unembedding(model), t, 3, false, first);
+            assertEquals(model.config().layers(), rows.size(), family);
+            DecoderSession s = model.newSession(Capture.none(model.config().layers()));
+            int[] ids = t.tokens();
+            for (int pos = 0; pos < ids.length; pos++) {
+                float[] logits = s.forward(ids[pos], pos);
+                if (pos < first) {
+                    continue;
+                }
+                TokenProbability[] own = Softmax.topK(logits, 3);
+                TokenProbability[] lens = rows.getLast().at(pos);
+                for (int r = 0; r < own.length; r++) {
+                    assertEquals(own[r].token(), lens[r].token(), family + " rank " + r + " at position " + pos);
+                    assertEquals(own[r].probability(), lens[r].probability(), 1e-6, family + " at position " + pos);
+                }
+            }
+            assertEquals(ids.length - first, rows.getFirst().top().length, family + ": only the asked positions");
+        }
+    }
+
+    /** A random-weight GPT-2 with two blocks, LayerNorm gains near 1 and the head tied to the token embedding. */
+    private static Gpt2Model tinyGpt2(long seed) {
+        int dim = 16;
+        int hidden = 32;
+        int layers = 2;
+        int vocab = TinyLlama.VOCAB;
+        int context = 24;
+        ModelConfig c = new ModelConfig(Architecture.GPT2, dim, hidden, layers, 4, 4, dim / 4, vocab, context,
+                1e-5f, 10000f, RopeStyle.NONE);
+        java.util.Random r = new java.util.Random(seed);
+        Gpt2Model.Layer[] ls = new Gpt2Model.Layer[layers];
+        for (int l = 0; l < layers; l++) {
+            ls[l] = new Gpt2Model.Layer(gain(r, dim), TinyModels.gaussian(r, dim, 0.1f), matrix(r, 3 * dim, dim),
+                    TinyModels.gaussian(r, 3 * dim, 0.1f), matrix(r, dim, dim), TinyModels.gaussian(r, dim, 0.1f),
+                    gain(r, dim), TinyModels.gaussian(r, dim, 0.1f), matrix(r, hidden, dim),
+                    TinyModels.gaussian(r, hidden, 0.1f), matrix(r, dim, hidden), TinyModels.gaussian(r, dim, 0.1f));
+        }
+        return new Gpt2Model(c, new Gpt2Model.Weights(matrix(r, vocab, dim), matrix(r, context, dim), ls,
+                gain(r, dim), TinyModels.gaussian(r, dim, 0.1f)), Parallel.SERIAL);
+    }
+
+    private static F32Tensor matrix(java.util.Random r, int rows, int cols) {
+        return F32Tensor.of(TinyModels.gaussian(r, rows * cols, 0.3f), rows, cols);
+    }
+
+    private static float[] gain(java.util.Random r, int n) {
+        float[] v = TinyModels.gaussian(r, n, 0.1f);
+        for (int i = 0; i < n; i++) v[i] += 1f;
+        return v;
     }
 
     @Test

@@ -1,0 +1,422 @@
+package dev.glassbox.app.service;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+import javafx.application.Platform;
+import javafx.beans.property.IntegerProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
+import javafx.beans.property.ReadOnlyDoubleProperty;
+import javafx.beans.property.ReadOnlyDoubleWrapper;
+import javafx.beans.property.ReadOnlyIntegerProperty;
+import javafx.beans.property.ReadOnlyIntegerWrapper;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.SimpleIntegerProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import javafx.concurrent.Task;
+import javafx.concurrent.Worker;
+
+import dev.glassbox.engine.analysis.TokenSurprisal;
+import dev.glassbox.engine.analysis.heads.HeadSet;
+import dev.glassbox.engine.model.Generation;
+import dev.glassbox.engine.model.LoadedModel;
+import dev.glassbox.engine.routing.ExpertRoutes;
+import dev.glassbox.engine.trace.Trace;
+import dev.glassbox.visuals.LensTable;
+
+/**
+ * What the Explore workspace works on, and the work itself: the models offered and the one loaded, the prompt and
+ * sampling settings, the ablated heads, the run (generate, step, stop, re-run when the ablated heads change) and the
+ * views built from it off the FX thread. The window only lays these out and binds to them. It is also where the
+ * state of a session is found in one place: the workspace shown, and the controllers of the Heads and Train
+ * workspaces once they exist. FX thread only, except where the view builder runs.
+ */
+public final class ExploreSession {
+    private static final int LIVE_ROLLOUT_LIMIT = 128;
+    /** Live views refresh at most ~15 times a second, leaving the cores to the engine. */
+    private static final long LIVE_FRAME_NANOS = 66_000_000L;
+
+    /** One refresh of the live views while a run goes on. */
+    public record LiveFrame(LoadedModel model, int[] tokens, GridContent grid, int userPromptLength) {
+    }
+
+    /** The views of a finished run: grid, lens, clean-vs-ablated outcome and surprisal. */
+    public record ShownRun(LoadedModel model, RunOutcome outcome, GridContent grid, LensTable lens,
+                           Optional<TokenSurprisal.Result> surprisal, int userPromptLength) {
+    }
+
+    /** The expert routes of the last run (live or finished), for the Routing workspace. */
+    public record Routes(LoadedModel model, int[] tokens, List<ExpertRoutes.Hop[]> hops) {
+    }
+
+    private final int lensPositions;
+    private final ObservableList<ModelEntry> models = FXCollections.observableArrayList();
+    private final ObjectProperty<ModelEntry> selected = new SimpleObjectProperty<>(this, "selected");
+    private final StringProperty prompt = new SimpleStringProperty(this, "prompt", "Once upon a time");
+    private final SamplingSettings sampling = new SamplingSettings();
+    /** The heads removed from the loaded model, edited in the Heads workspace, applied by every run. */
+    private final AblationState ablation = new AblationState();
+    /** The workspace shown: 0 Explore, 1 Heads, 2 Context lab, 3 Routing, 4 Train. */
+    private final IntegerProperty workspace = new SimpleIntegerProperty(this, "workspace", 0);
+    private final ReadOnlyObjectWrapper<HeadsAnalysisController> heads = new ReadOnlyObjectWrapper<>(this, "heads");
+    private final ReadOnlyObjectWrapper<TrainingController> training = new ReadOnlyObjectWrapper<>(this, "training");
+    private final ReadOnlyObjectWrapper<LoadedModel> model = new ReadOnlyObjectWrapper<>(this, "model");
+    private final ReadOnlyObjectWrapper<RunOutcome> lastRun = new ReadOnlyObjectWrapper<>(this, "lastRun");
+    private final ReadOnlyIntegerWrapper runsShown = new ReadOnlyIntegerWrapper(this, "runsShown", 0);
+    private final ReadOnlyBooleanWrapper busy = new ReadOnlyBooleanWrapper(this, "busy", false);
+    private final StringProperty status = new SimpleStringProperty(this, "status", "Ready");
+    private final ReadOnlyDoubleWrapper progress = new ReadOnlyDoubleWrapper(this, "progress", 0);
+    private final ReadOnlyStringWrapper error = new ReadOnlyStringWrapper(this, "error", "");
+    private final ReadOnlyStringWrapper emptyMessage = new ReadOnlyStringWrapper(this, "emptyMessage");
+    private final ReadOnlyObjectWrapper<LiveFrame> liveFrame = new ReadOnlyObjectWrapper<>(this, "liveFrame");
+    private final ReadOnlyObjectWrapper<ShownRun> shownRun = new ReadOnlyObjectWrapper<>(this, "shownRun");
+    private final ReadOnlyObjectWrapper<Routes> routes = new ReadOnlyObjectWrapper<>(this, "routes");
+    private final ModelService modelService = new ModelService();
+    private final RunService runService = new RunService();
+    private final LatestOnlyExecutor viewBuilder = new LatestOnlyExecutor("glassbox-view-builder",
+            e -> Platform.runLater(() -> showError(ErrorMessages.describe("Drawing the attention views", e))));
+    private final RecentModels recent;
+    private final Seq2SeqRuns seq2seq;
+    private final List<Runnable> alsoOnStop = new ArrayList<>();
+    private RunTask running;
+    /** The ablated heads changed during a run: generate again once it has stopped. */
+    private boolean rerunForAblation;
+    private String lastPromptText;
+    /** Tokens typed by the user in the current sequence (Step continues a sequence, so this can be < the run's prompt). */
+    private int userPromptLength;
+
+    /** {@code lensPositions}: how many of a run's last positions the logit lens reads (the view's choice). */
+    public ExploreSession(ModelCatalog catalog, RecentModels recent, int lensPositions) {
+        this.recent = recent;
+        this.lensPositions = lensPositions;
+        this.seq2seq = new Seq2SeqRuns(status, this::showError, () -> runsShown.set(runsShown.get() + 1));
+        models.addAll(catalog.bundled());
+        for (Path p : recent.list()) {
+            if (models.stream().noneMatch(m -> m.source() instanceof ModelSource.OnDisk d && d.path().equals(p))) {
+                models.add(new ModelEntry(p.getFileName() + " (recent)", new ModelSource.OnDisk(p, null), false, true));
+            }
+        }
+        selected.addListener((o, a, entry) -> {
+            if (entry != null && entry != a) {
+                load(entry);
+            }
+        });
+        model.addListener((o, a, m) -> {
+            ablation.reset(m);
+            routes.set(null);
+        });
+        seq2seq.busyProperty().addListener((o, a, b) -> updateBusy());
+        ablation.setProperty().addListener((o, a, b) -> {
+            if (!(a.isEmpty() && b.isEmpty())) {
+                rerunWithAblation();
+            }
+        });
+    }
+
+    /** Selects the catalog's default model (which loads it), or says how to open one when there is none. */
+    public void start(ModelCatalog catalog) {
+        catalog.defaultModel().ifPresentOrElse(selected::set, () -> emptyMessage.set(
+                "No bundled model found (looked for sample-models/).\nUse \u201cOpen model\u2026\u201d (Ctrl+O) to open a llama2.c .bin, a .gguf or a model folder."));
+    }
+
+    /** The models offered: bundled ones, recently opened ones, and those opened in this session. */
+    public ObservableList<ModelEntry> models() { return models; }
+
+    /** The model picked; picking one loads it. */
+    public ObjectProperty<ModelEntry> selectedProperty() { return selected; }
+
+    public StringProperty promptProperty() { return prompt; }
+
+    public SamplingSettings sampling() { return sampling; }
+
+    public AblationState ablation() { return ablation; }
+
+    public Seq2SeqRuns seq2seq() { return seq2seq; }
+
+    /** The workspace shown: 0 Explore, 1 Heads, 2 Context lab, 3 Routing, 4 Train. */
+    public IntegerProperty workspaceProperty() { return workspace; }
+
+    /** The Heads workspace's analysis and selected head (null until that workspace is first opened). */
+    public ReadOnlyObjectProperty<HeadsAnalysisController> headsProperty() { return heads.getReadOnlyProperty(); }
+
+    /** The Train workspace's run and its settings (null until that workspace is first opened). */
+    public ReadOnlyObjectProperty<TrainingController> trainingProperty() { return training.getReadOnlyProperty(); }
+
+    /** The Heads workspace was made with {@code c}. */
+    public void attach(HeadsAnalysisController c) {
+        heads.set(c);
+    }
+
+    /** The Train workspace was made with {@code c}. */
+    public void attach(TrainingController c) {
+        training.set(c);
+    }
+
+    public ReadOnlyObjectProperty<LoadedModel> modelProperty() { return model.getReadOnlyProperty(); }
+
+    public ReadOnlyObjectProperty<RunOutcome> lastRunProperty() { return lastRun.getReadOnlyProperty(); }
+
+    /** Incremented each time a finished run's views (grid, lens) are on screen. */
+    public ReadOnlyIntegerProperty runsShownProperty() { return runsShown.getReadOnlyProperty(); }
+
+    /** A run (decoder, encoder or encoder-decoder) is going on. */
+    public ReadOnlyBooleanProperty busyProperty() { return busy.getReadOnlyProperty(); }
+
+    /** The status line: what is loading or running, or how the last run ended. */
+    public ReadOnlyStringProperty statusProperty() { return status; }
+
+    /** Progress of the load or run going on (-1 indeterminate, 0 none). */
+    public ReadOnlyDoubleProperty progressProperty() { return progress.getReadOnlyProperty(); }
+
+    /** The error to show the user ("" none). */
+    public ReadOnlyStringProperty errorProperty() { return error.getReadOnlyProperty(); }
+
+    /** Why there is nothing to explore (null while there is a model, or one is loading). */
+    public ReadOnlyStringProperty emptyMessageProperty() { return emptyMessage.getReadOnlyProperty(); }
+
+    public ReadOnlyObjectProperty<LiveFrame> liveFrameProperty() { return liveFrame.getReadOnlyProperty(); }
+
+    public ReadOnlyObjectProperty<ShownRun> shownRunProperty() { return shownRun.getReadOnlyProperty(); }
+
+    public ReadOnlyObjectProperty<Routes> routesProperty() { return routes.getReadOnlyProperty(); }
+
+    public void showError(String message) {
+        error.set(message);
+    }
+
+    public void clearError() {
+        error.set("");
+    }
+
+    /** Opens a model file or folder from disk, remembers it and selects it. */
+    public void openModel(Path path) {
+        Path abs = path.toAbsolutePath().normalize();
+        ModelEntry entry = models.stream()
+                .filter(m -> m.source() instanceof ModelSource.OnDisk d && d.path().toAbsolutePath().normalize().equals(abs))
+                .findFirst().orElseGet(() -> {
+                    ModelEntry e = new ModelEntry(abs.getFileName().toString(), new ModelSource.OnDisk(abs, null), false, true);
+                    models.add(e);
+                    return e;
+                });
+        if (selected.get() == entry) {
+            load(entry);
+        } else {
+            selected.set(entry);
+        }
+    }
+
+    private void load(ModelEntry entry) {
+        stop();
+        clearError();
+        Task<LoadedModel> t = modelService.load(entry);
+        bindStatus(t);
+        model.set(null);
+        emptyMessage.set(null);
+        t.setOnSucceeded(e -> {
+            unbindStatus();
+            LoadedModel m = t.getValue();
+            model.set(m);
+            if (entry.source() instanceof ModelSource.OnDisk d && !entry.bundled()) {
+                recent.add(d.path());
+            }
+            status.set("Loaded " + m.name() + (m.isDecoder() ? "" : m.isSeq2Seq()
+                    ? " (encoder-decoder: the prompt is the source, Generate decodes the target)"
+                    : " (encoder: Encode runs it on the text)"));
+        });
+        t.setOnFailed(e -> {
+            unbindStatus();
+            status.set("No model");
+            showError(ErrorMessages.describe("Opening " + entry.label(), t.getException()));
+            if (model.get() == null) {
+                emptyMessage.set("Could not open " + entry.label()
+                        + ".\nPick another model or use \u201cOpen model\u2026\u201d (Ctrl+O).");
+            }
+        });
+    }
+
+    private void bindStatus(Worker<?> t) {
+        status.bind(t.messageProperty());
+        progress.bind(t.progressProperty());
+    }
+
+    private void unbindStatus() {
+        status.unbind();
+        progress.unbind();
+        progress.set(0);
+    }
+
+    /** The text workspaces analyse: the last generated text when it continues the current prompt, else the prompt. */
+    public String analysisText(String output) {
+        String p = prompt.get();
+        return output != null && !output.isBlank() && output.startsWith(p.strip()) ? output : p;
+    }
+
+    /** Runs the prompt: generates for a decoder, encodes for an encoder, decodes a target for an encoder-decoder. */
+    public void generate() {
+        LoadedModel m = model.get();
+        if (m == null || running != null) {
+            return;
+        }
+        if (m.isSeq2Seq()) {
+            seq2seq.start(m, prompt.get(), sampling.stepsProperty().get());
+            return;
+        }
+        int[] ids = m.tokenizer().encode(prompt.get());
+        userPromptLength = ids.length;
+        run(m, ids, sampling.settings(m.isDecoder() ? sampling.stepsProperty().get() : 0));
+    }
+
+    /** One more token after the last run (or after the prompt when it changed). */
+    public void step() {
+        LoadedModel m = model.get();
+        if (m == null || running != null || !m.isDecoder()) {
+            return;
+        }
+        RunOutcome last = lastRun.get();
+        boolean continues = last != null && prompt.get().equals(lastPromptText);
+        int[] ids = continues ? last.tokens() : m.tokenizer().encode(prompt.get());
+        if (!continues) {
+            userPromptLength = ids.length;
+        }
+        run(m, ids, sampling.settings(1));
+    }
+
+    /** The ablated heads changed: the shown generation runs again with them removed (the running one stops first). */
+    private void rerunWithAblation() {
+        if (running != null) {
+            rerunForAblation = true;
+            running.cancel(false);
+        } else if (lastRun.get() != null) {
+            generate();
+        }
+    }
+
+    /** Work elsewhere that stops with this session's run (Esc, or a model being opened): the workspaces' runs. */
+    public void alsoOnStop(Runnable action) {
+        alsoOnStop.add(action);
+    }
+
+    /** Stops the run, without the re-run an ablation change asked for, and what {@link #alsoOnStop} named. */
+    public void stop() {
+        rerunForAblation = false;
+        if (running != null) {
+            running.cancel(false);
+        }
+        seq2seq.cancel();
+        alsoOnStop.forEach(Runnable::run);
+    }
+
+    private void updateBusy() {
+        busy.set(running != null || seq2seq.busyProperty().get());
+    }
+
+    private void run(LoadedModel m, int[] ids, Generation.Settings settings) {
+        clearError();
+        lastPromptText = prompt.get();
+        int layers = m.config().layers();
+        int heads = m.config().heads();
+        long[] lastPost = {0};
+        AttentionRows rows = new AttentionRows(layers); // owned by the view-builder thread
+        HeadSet removed = ablation.get();
+        RunTask t = runService.start(new RunRequest(m, ids, settings, removed), live -> {
+            long now = System.nanoTime();
+            if (now - lastPost[0] < LIVE_FRAME_NANOS) {
+                return; // the next frame (or the final one) shows this step too
+            }
+            lastPost[0] = now;
+            viewBuilder.submit(() -> {
+                Trace tr = live.snapshot();
+                int[] tokens = tr.tokens();
+                rows.update(tr);
+                GridContent gc = TraceViews.build(rows, tokens, m.tokenizer(), layers, heads, tokens.length <= LIVE_ROLLOUT_LIMIT);
+                var hops = hops(tr, layers);
+                Platform.runLater(() -> {
+                    if (running != null) {
+                        liveFrame.set(new LiveFrame(m, tokens, gc, userPromptLength));
+                        routes.set(new Routes(m, tokens, hops));
+                    }
+                });
+            });
+        });
+        running = t;
+        bindStatus(t);
+        updateBusy();
+        t.stateProperty().addListener((o, a, s) -> {
+            if (s == Worker.State.SUCCEEDED || s == Worker.State.FAILED || s == Worker.State.CANCELLED) {
+                finish(m, t, rows, layers, heads, removed);
+            }
+        });
+    }
+
+    private void finish(LoadedModel m, RunTask t, AttentionRows rows, int layers, int heads, HeadSet removed) {
+        running = null;
+        unbindStatus();
+        updateBusy();
+        // the ablated heads changed while this ran (it may have finished before the cancel reached it)
+        boolean rerun = rerunForAblation;
+        rerunForAblation = false;
+        if (t.getState() == Worker.State.FAILED) {
+            status.set("Run failed");
+            showError(ErrorMessages.describe("The run", t.getException()));
+            return;
+        }
+        if (t.getState() == Worker.State.CANCELLED) {
+            status.set("Stopped");
+            if (rerun) {
+                generate();
+            }
+            return;
+        }
+        RunOutcome out = t.getValue();
+        lastRun.set(out);
+        int promptLength = userPromptLength;
+        String speed = out.tokensPerSecond() > 0 ? String.format(Locale.ROOT, " \u00b7 %.1f tok/s", out.tokensPerSecond()) : "";
+        status.set(String.format(Locale.ROOT, "%d tokens (%d new)%s \u00b7 stopped: %s%s",
+                out.tokens().length, out.tokens().length - promptLength, speed,
+                out.stop().name().toLowerCase(Locale.ROOT).replace('_', ' '),
+                removed.isEmpty() ? "" : " \u00b7 ablated " + removed.label()));
+        viewBuilder.submit(() -> {
+            rows.update(out.trace());
+            GridContent gc = TraceViews.build(rows, out.tokens(), m.tokenizer(), layers, heads, true);
+            LensTable lens;
+            try {
+                lens = LensTables.of(m, out.trace(), out.tokens(), lensPositions);
+            } catch (RuntimeException e) {
+                lens = LensTable.EMPTY;
+            }
+            LensTable finalLens = lens;
+            var surprisal = SurprisalBuilder.build(out);
+            var hops = hops(out.trace(), layers);
+            Platform.runLater(() -> {
+                routes.set(new Routes(m, out.tokens(), hops));
+                shownRun.set(new ShownRun(m, out, gc, finalLens, surprisal,
+                        m.isDecoder() ? promptLength : out.tokens().length));
+                runsShown.set(runsShown.get() + 1);
+            });
+        });
+        if (rerun) {
+            generate();
+        }
+    }
+
+    /** The route hops of each step of a trace (all null for a dense model). */
+    public static List<ExpertRoutes.Hop[]> hops(Trace trace, int layers) {
+        List<ExpertRoutes.Hop[]> out = new ArrayList<>();
+        for (var st : trace.steps()) {
+            out.add(ExpertRoutes.hops(st.tensors(), layers));
+        }
+        return out;
+    }
+}

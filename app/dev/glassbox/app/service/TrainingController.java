@@ -1,0 +1,285 @@
+package dev.glassbox.app.service;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+
+import javafx.application.Platform;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
+import javafx.beans.property.ReadOnlyDoubleProperty;
+import javafx.beans.property.ReadOnlyDoubleWrapper;
+import javafx.beans.property.ReadOnlyIntegerProperty;
+import javafx.beans.property.ReadOnlyIntegerWrapper;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+
+import dev.glassbox.engine.train.TrainingProgress;
+import dev.glassbox.visuals.chart.Series;
+
+/**
+ * Runs the Train workspace's training: start with validated settings, pause, resume, stop, and save the weights
+ * (optionally opening them in the explorer). Publishes what the workspace shows: status, progress, loss curves,
+ * the probe's attention. FX thread only; the run itself trains on its own thread ({@link TrainingRun}).
+ */
+public final class TrainingController {
+    /** Long runs are drawn from every k-th point (and the latest), so a frame stays cheap at any step count. */
+    static final int MAX_PLOTTED = 4000;
+
+    private final Consumer<String> onError;
+    private final BiConsumer<Path, String> openModel;
+    private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper(this, "status",
+            "Pick a task and a shape, then Start (Ctrl+Enter)");
+    private final ReadOnlyDoubleWrapper progress = new ReadOnlyDoubleWrapper(this, "progress", 0);
+    private final ReadOnlyStringWrapper lossText = new ReadOnlyStringWrapper(this, "lossText", "loss \u2013");
+    private final ReadOnlyStringWrapper dataError = new ReadOnlyStringWrapper(this, "dataError", "");
+    private final ReadOnlyObjectWrapper<List<Series>> lossCurves = new ReadOnlyObjectWrapper<>(this, "lossCurves", List.of());
+    private final ReadOnlyObjectWrapper<GridContent> attention = new ReadOnlyObjectWrapper<>(this, "attention");
+    private final ReadOnlyBooleanWrapper running = new ReadOnlyBooleanWrapper(this, "running", false);
+    private final ReadOnlyBooleanWrapper pauseRequested = new ReadOnlyBooleanWrapper(this, "pauseRequested", false);
+    private final ReadOnlyBooleanWrapper anyStep = new ReadOnlyBooleanWrapper(this, "anyStep", false);
+    private final ReadOnlyIntegerWrapper framesShown = new ReadOnlyIntegerWrapper(this, "framesShown", 0);
+    private final List<double[]> trainPoints = new ArrayList<>();
+    private final List<double[]> validationPoints = new ArrayList<>();
+    private final ReadOnlyObjectWrapper<TrainingSettings> settings = new ReadOnlyObjectWrapper<>(this, "settings");
+    private TrainingSource source;
+    private TrainingRun run;
+    private Path lastSaved;
+
+    /**
+     * @param onError   shows an error to the user
+     * @param openModel opens a saved checkpoint in the explorer with a prompt from the task
+     */
+    public TrainingController(Consumer<String> onError, BiConsumer<Path, String> openModel) {
+        this.onError = onError;
+        this.openModel = openModel;
+    }
+
+    public ReadOnlyStringProperty statusProperty() { return status.getReadOnlyProperty(); }
+
+    /** Steps done of the run's total; -1 while preparing. */
+    public ReadOnlyDoubleProperty progressProperty() { return progress.getReadOnlyProperty(); }
+
+    /** The latest step's train loss and the latest validation loss. */
+    public ReadOnlyStringProperty lossTextProperty() { return lossText.getReadOnlyProperty(); }
+
+    /** Why the data could not be read ("" none). */
+    public ReadOnlyStringProperty dataErrorProperty() { return dataError.getReadOnlyProperty(); }
+
+    /** Train and validation loss against step, thinned for drawing. */
+    public ReadOnlyObjectProperty<List<Series>> lossCurvesProperty() { return lossCurves.getReadOnlyProperty(); }
+
+    /** The attention of the model being trained on the task's fixed probe row (null before the first read). */
+    public ReadOnlyObjectProperty<GridContent> attentionProperty() { return attention.getReadOnlyProperty(); }
+
+    public ReadOnlyBooleanProperty runningProperty() { return running.getReadOnlyProperty(); }
+
+    public ReadOnlyBooleanProperty pauseRequestedProperty() { return pauseRequested.getReadOnlyProperty(); }
+
+    /** The run trained at least one step: there are weights to save. */
+    public ReadOnlyBooleanProperty anyStepProperty() { return anyStep.getReadOnlyProperty(); }
+
+    /** Incremented each time a frame of progress has been published. */
+    public ReadOnlyIntegerProperty framesShownProperty() { return framesShown.getReadOnlyProperty(); }
+
+    public TrainingRun run() { return run; }
+
+    /** The settings of the latest run started (null before the first). */
+    public ReadOnlyObjectProperty<TrainingSettings> settingsProperty() { return settings.getReadOnlyProperty(); }
+
+    /** The data of the latest run started (null before the first). */
+    public TrainingSource source() { return source; }
+
+    public boolean running() { return running.get(); }
+
+    /** The folder of the latest saved checkpoint (null before the first save). */
+    public Path lastSaved() { return lastSaved; }
+
+    /** Says {@code text} on the status line. */
+    public void say(String text) {
+        status.set(text);
+    }
+
+    /** Starts a new run on {@code data} with {@code settings}; nothing while one is running. */
+    public void start(TrainingSource data, TrainingSettings settings) {
+        if (running.get()) {
+            return;
+        }
+        source = data;
+        this.settings.set(settings);
+        trainPoints.clear();
+        validationPoints.clear();
+        lossCurves.set(List.of());
+        attention.set(null);
+        anyStep.set(false);
+        progress.set(-1);
+        lossText.set("loss \u2013");
+        status.set("Preparing " + data.label() + "\u2026");
+        pauseRequested.set(false);
+        dataError.set("");
+        run = TrainingRun.start(data, settings.seq(), settings::options, this::showFrame, this::ended);
+        running.set(true);
+    }
+
+    public void pause() {
+        if (running.get() && !pauseRequested.get()) {
+            pauseRequested.set(true);
+            run.pause();
+            status.set(status.get() + " \u00b7 pausing after this step");
+        }
+    }
+
+    public void resume() {
+        if (running.get() && pauseRequested.get()) {
+            pauseRequested.set(false);
+            run.resume();
+        }
+    }
+
+    /** Ctrl+P. */
+    public void togglePause() {
+        if (pauseRequested.get()) {
+            resume();
+        } else {
+            pause();
+        }
+    }
+
+    /** Ends the run after the step in progress (Stop, Esc). */
+    public void stop() {
+        if (running.get()) {
+            run.stop();
+            status.set("Stopping after this step\u2026");
+        }
+    }
+
+    private void showFrame(TrainingRun.Frame f) {
+        if (!f.steps().isEmpty()) {
+            anyStep.set(true);
+            for (TrainingProgress p : f.steps()) {
+                trainPoints.add(new double[] {p.step(), p.trainLoss()});
+                p.validationLoss().ifPresent(v -> validationPoints.add(new double[] {p.step(), v}));
+            }
+            TrainingProgress p = f.steps().getLast();
+            lossCurves.set(List.of(series("train loss (nats/token)", trainPoints), series("validation loss", validationPoints)));
+            lossText.set(lossText(p));
+            progress.set((double) p.step() / p.steps());
+            status.set(String.format(Locale.ROOT, "step %,d / %,d \u00b7 %,.0f tok/s \u00b7 ETA %s \u00b7 lr %.2e \u00b7 |g| %.3f%s%s",
+                    p.step(), p.steps(), p.tokensPerSecond(), eta(p.etaSeconds()), p.lr(), p.gradNorm(), penalties(p),
+                    pauseRequested.get() ? " \u00b7 paused" : ""));
+        }
+        if (f.attention() != null) {
+            attention.set(f.attention());
+        }
+        framesShown.set(framesShown.get() + 1);
+    }
+
+    /** The step's balance loss and orthogonality penalty, when the run trains them. */
+    static String penalties(TrainingProgress p) {
+        StringBuilder sb = new StringBuilder();
+        p.balanceLoss().ifPresent(v -> sb.append(String.format(Locale.ROOT, " \u00b7 balance %.4f", v)));
+        p.orthogonality().ifPresent(v -> sb.append(String.format(Locale.ROOT, " \u00b7 orth %.4f", v)));
+        return sb.toString();
+    }
+
+    private String lossText(TrainingProgress p) {
+        String val = validationPoints.isEmpty() ? "\u2013"
+                : String.format(Locale.ROOT, "%.4f (step %d)", validationPoints.getLast()[1], (int) validationPoints.getLast()[0]);
+        return String.format(Locale.ROOT, "loss %s \u00b7 val %s", formatLoss(p.trainLoss()), val);
+    }
+
+    /** The number the loss label shows for a train loss (the test compares it with the trainer's). */
+    public static String formatLoss(double loss) { return String.format(Locale.ROOT, "%.4f", loss); }
+
+    private static Series series(String name, List<double[]> points) {
+        int n = points.size();
+        int stride = Math.max(1, (n + MAX_PLOTTED - 1) / MAX_PLOTTED);
+        int count = n == 0 ? 0 : (n - 1) / stride + 1 + ((n - 1) % stride == 0 ? 0 : 1);
+        double[] x = new double[count];
+        double[] y = new double[count];
+        int j = 0;
+        for (int i = 0; i < n; i += stride) {
+            x[j] = points.get(i)[0];
+            y[j++] = points.get(i)[1];
+        }
+        if (j < count) {
+            x[j] = points.getLast()[0];
+            y[j] = points.getLast()[1];
+        }
+        return new Series(name, x, y);
+    }
+
+    static String eta(double seconds) {
+        long s = Math.round(seconds);
+        return s >= 3600 ? String.format(Locale.ROOT, "%dh%02dm", s / 3600, s / 60 % 60)
+                : s >= 60 ? String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60) : s + "s";
+    }
+
+    private void ended(TrainingRun.End end) {
+        pauseRequested.set(false);
+        switch (end) {
+            case TrainingRun.End.Finished f -> {
+                attention.set(f.attention());
+                progress.set((double) f.result().steps() / Math.max(1, run.lastProgress().map(TrainingProgress::steps).orElse(1)));
+                status.set(String.format(Locale.ROOT, "%s after %,d steps in %.1f s \u00b7 %,.0f tok/s \u00b7 final val %.4f",
+                        f.stopped() ? "Stopped" : "Done", f.result().steps(), f.result().seconds(),
+                        f.result().tokensPerSecond(), f.result().valLoss()));
+            }
+            case TrainingRun.End.Failed x when x.dataError() -> {
+                progress.set(0);
+                status.set("Could not read the data");
+                dataError.set(ErrorMessages.describe("Reading " + source.label(), x.error()));
+            }
+            case TrainingRun.End.Failed x -> {
+                progress.set(0);
+                status.set("Training failed");
+                onError.accept(ErrorMessages.describe("Training", x.error()));
+            }
+        }
+        running.set(false);
+    }
+
+    /** Saves the current weights to a new temporary folder and opens them in the explorer. */
+    public void openInExplorer() {
+        if (run == null || !anyStep.get()) {
+            return;
+        }
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("glassbox-train-").resolve(source.label().replaceAll("[^A-Za-z0-9._-]", "_")
+                    + "-step" + run.lastProgress().map(TrainingProgress::step).orElse(0));
+        } catch (IOException e) {
+            onError.accept(ErrorMessages.describe("Saving the checkpoint", e));
+            return;
+        }
+        save(dir, true);
+    }
+
+    /** Whether there are weights to save. */
+    public boolean canSave() {
+        return run != null && anyStep.get();
+    }
+
+    /** Saves the current weights to {@code dir}, then opens them in the explorer when asked. */
+    public void save(Path dir, boolean open) {
+        status.set("Saving the checkpoint to " + dir + "\u2026");
+        run.saveCheckpoint(dir).whenComplete((path, error) -> Platform.runLater(() -> {
+            if (error != null) {
+                onError.accept(ErrorMessages.describe("Saving the checkpoint", error));
+                return;
+            }
+            lastSaved = path;
+            status.set("Saved " + path);
+            if (open) {
+                openModel.accept(path, run.probeText());
+            }
+        }));
+    }
+}

@@ -1,0 +1,113 @@
+package dev.glassbox.app.service;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+import dev.glassbox.engine.train.BlockDesign;
+import dev.glassbox.engine.train.Checkpoint;
+import dev.glassbox.engine.train.ContextTraining;
+import dev.glassbox.engine.train.ModelShape;
+import dev.glassbox.engine.train.Regime;
+import dev.glassbox.engine.train.RoutingDesign;
+import dev.glassbox.engine.train.TrainOptions;
+import dev.glassbox.engine.train.TrainingData;
+
+/**
+ * The Train workspace's settings once each value is in its range: everything a run needs besides the data, and the
+ * checks of the combination (shape rules, the engine's own refusals, the memory a step needs).
+ */
+public record TrainingSettings(int layers, int heads, int kvHeads, int dim, int hidden, boolean attentionOnly,
+                               boolean tied, int seq, int batch, float lr, float weightDecay, int steps, long seed,
+                               Extras extras) {
+
+    /** What the options beyond the basic shape add to a run, as the engine's records. */
+    public record Extras(BlockDesign design, RoutingDesign routing, ContextTraining context, Regime regime) {
+    }
+
+    /** Where a refusal of the combination belongs: next to one form control, or the form as a whole. */
+    public enum Place { DIM, KV_HEADS, BATCH, EXPERTS, DESIGN, FORM }
+
+    /** Why the combination cannot train, and the control it concerns. */
+    public record Problem(Place place, String message) {
+    }
+
+    /** The trainer's options for {@code data}. */
+    public TrainOptions options(TrainingData data) {
+        return new TrainOptions(data, layers, heads, kvHeads, dim, hidden, attentionOnly, tied, seq, batch, lr, steps, -1,
+                seed, weightDecay, 1f, evalEvery(steps), 0, false, null, "Glassbox Train workspace")
+                .withDesign(extras.design()).withRegime(extras.regime()).withRouting(extras.routing())
+                .withContext(extras.context());
+    }
+
+    /** Steps between validation passes: about 40 points per run (4 held-out batches each, a few % of the time). */
+    public static int evalEvery(int steps) {
+        return Math.max(1, steps / 40);
+    }
+
+    /**
+     * The shape rules a form can check before the rest is read: dim a multiple of heads (and dim / heads even for
+     * rotary positions), kv heads dividing heads. Either value may be null (not readable), which skips its rule.
+     */
+    public static List<Problem> shapeProblems(Integer heads, Integer kvHeads, Integer dim, BlockDesign.Positions positions) {
+        List<Problem> out = new ArrayList<>();
+        if (heads != null && dim != null) {
+            if (dim % heads != 0) {
+                out.add(new Problem(Place.DIM, "must be a multiple of heads (" + heads + ")"));
+            } else if (positions == BlockDesign.Positions.ROPE && (dim / heads) % 2 != 0) {
+                out.add(new Problem(Place.DIM, "dim / heads = " + dim / heads + " must be even (rotary positions rotate pairs)"));
+            }
+        }
+        if (heads != null && kvHeads != null && heads % kvHeads != 0) {
+            out.add(new Problem(Place.KV_HEADS, "must divide heads (" + heads + "): " + divisors(heads)));
+        }
+        return out;
+    }
+
+    /**
+     * The engine's own checks of the whole combination, before any data is read (the vocabulary does not matter to
+     * them): the model shape (e.g. experts need MLP blocks) and whether a checkpoint can hold it, since the
+     * workspace always offers saving.
+     */
+    public Optional<Problem> engineProblem() {
+        ModelShape shape;
+        try {
+            shape = new ModelShape(2, dim, Math.max(1, hidden), layers, heads, kvHeads, seq, attentionOnly, tied,
+                    ModelShape.DEFAULT_EPS, ModelShape.DEFAULT_THETA, extras.design(), extras.routing(), extras.context());
+        } catch (IllegalArgumentException e) {
+            return Optional.of(new Problem(extras.routing().moe() ? Place.EXPERTS : Place.FORM, e.getMessage()));
+        }
+        try {
+            Checkpoint.requireSavable(shape);
+            return Optional.empty();
+        } catch (IllegalArgumentException e) {
+            return Optional.of(new Problem(Place.DESIGN, e.getMessage()));
+        }
+    }
+
+    /**
+     * Refuses a step whose activations would take more than half of {@code maxMemoryBytes}: attention probabilities,
+     * the largest activations, are batch x heads x seq x seq floats per layer.
+     */
+    public Optional<Problem> memoryProblem(long maxMemoryBytes) {
+        double mb = 4.0 * batch * heads * seq * seq * layers / 1e6 + 4.0 * batch * seq * Math.max(dim, hidden) * layers * 12 / 1e6;
+        double allowed = maxMemoryBytes / 2e6;
+        if (mb > allowed) {
+            return Optional.of(new Problem(Place.BATCH, String.format(Locale.ROOT,
+                    "needs about %,.0f MB of activations per step (at most %,.0f MB here): "
+                            + "lower batch, seq, heads or layers", mb, allowed)));
+        }
+        return Optional.empty();
+    }
+
+    private static String divisors(int n) {
+        List<String> out = new ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+            if (n % i == 0) {
+                out.add(Integer.toString(i));
+            }
+        }
+        return String.join(", ", out);
+    }
+}
