@@ -15,6 +15,7 @@ import dev.glassbox.engine.format.ModelLoader;
 import dev.glassbox.engine.format.onnx.OnnxModels;
 import dev.glassbox.engine.model.LoadedModel;
 import dev.glassbox.engine.trace.Capture;
+import dev.glassbox.engine.trace.Finite;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -47,6 +48,7 @@ public final class EncodeCommand implements Callable<Integer> {
         if (text.isBlank()) throw new IllegalArgumentException("the text is empty: nothing to encode");
         int[] ids = m.tokenizer().encode(text);
         float[][] hidden = m.encoder().encode(ids, null, Capture.none(m.config().layers()));
+        for (int i = 0; i < hidden.length; i++) Finite.check(hidden[i], "the last hidden state", i);
         int dim = hidden[0].length;
         float[] mean = new float[dim];
         for (float[] row : hidden) for (int i = 0; i < dim; i++) mean[i] += row[i] / hidden.length;

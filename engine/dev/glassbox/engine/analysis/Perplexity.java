@@ -6,6 +6,7 @@ import java.util.function.BooleanSupplier;
 import dev.glassbox.engine.model.DecoderModel;
 import dev.glassbox.engine.model.DecoderSession;
 import dev.glassbox.engine.trace.Capture;
+import dev.glassbox.engine.trace.Finite;
 
 /**
  * Per-token log-probabilities of a text under a decoder. A text longer than the context window is scored in
@@ -55,6 +56,6 @@ public final class Perplexity {
             }
             scoredUpTo = end - 1;
         }
-        return new Result(out, ctx);
+        return new Result(Finite.checkSeries(out, "the log-probability of the next token", 1), ctx);
     }
 }

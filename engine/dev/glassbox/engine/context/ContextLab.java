@@ -7,6 +7,7 @@ import java.util.function.BooleanSupplier;
 
 import dev.glassbox.engine.model.LlamaModel;
 import dev.glassbox.engine.tokenizer.Tokenizer;
+import dev.glassbox.engine.trace.Finite;
 
 /**
  * Compares context-window methods on one model and text: per method a teacher-forced pass (nll per position,
@@ -104,7 +105,7 @@ public final class ContextLab {
                     done++;
                 }
             }
-            out.add(new MethodResult(p, r.nll(), r.massByDistance(), direct, reach, c, r.tokensPerSecond(), List.copyOf(outcomes),
+            out.add(new MethodResult(p, Finite.checkSeries(r.nll(), p.label() + "'s loss", 1), r.massByDistance(), direct, reach, c, r.tokensPerSecond(), List.copyOf(outcomes),
                     r.firstTokenMass()));
         }
         progress.update("done", total, total);

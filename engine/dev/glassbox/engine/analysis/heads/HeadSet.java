@@ -6,6 +6,8 @@ import java.util.Locale;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
+import dev.glassbox.engine.spec.Spec;
+
 import dev.glassbox.engine.model.Intervention;
 import dev.glassbox.engine.model.ModelConfig;
 
@@ -74,8 +76,7 @@ public record HeadSet(List<Head> heads, HeadAblation.Mode mode, float[][][] mean
      */
     public static HeadSet parse(String spec, ModelConfig config, HeadAblation.Mode mode, float[][][] means) {
         List<Head> heads = new ArrayList<>();
-        for (String part : spec.split(",")) {
-            String p = part.strip();
+        for (String p : Spec.items(spec)) {
             String[] lh = p.split("\\.");
             if (lh.length != 2) {
                 throw new IllegalArgumentException("bad head '" + p + "': write LAYER.HEAD, e.g. 1.3");
