@@ -28,7 +28,7 @@ public final class EncodeCommand implements Callable<Integer> {
             description = "encoder model file or folder, or 'minilm' for the bundled all-MiniLM-L6-v2 (default)")
     String model;
 
-    @Option(names = "--tokenizer", paramLabel = "PATH", description = "tokenizer.json, when not beside the model")
+    @Option(names = "--tokenizer", converter = Converters.InputFile.class, paramLabel = "PATH", description = "tokenizer.json, when not beside the model")
     java.nio.file.Path tokenizer;
 
     @Option(names = "--text", required = true, description = "text to encode")

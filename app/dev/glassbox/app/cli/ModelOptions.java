@@ -14,10 +14,10 @@ public final class ModelOptions {
             description = "model file or folder (llama2.c .bin, .gguf, Hugging Face folder, .onnx)")
     Path model;
 
-    @Option(names = "--tokenizer", paramLabel = "PATH", description = "tokenizer file, when not beside the model")
+    @Option(names = "--tokenizer", converter = Converters.InputFile.class, paramLabel = "PATH", description = "tokenizer file, when not beside the model")
     Path tokenizer;
 
-    @Option(names = "--threads", paramLabel = "N", description = "worker threads (default: all cores)")
+    @Option(names = "--threads", converter = Converters.Positive.class, paramLabel = "N", description = "worker threads (default: all cores)")
     Integer threads;
 
     public LoadedModel load() throws IOException {

@@ -557,7 +557,7 @@ public final class MainWindow extends BorderPane {
         stop.setDisable(!busy);
     }
 
-    void showError(String message) {
+    public void showError(String message) {
         errorBanner.setText(message);
         errorBanner.setVisible(true);
     }

@@ -42,6 +42,7 @@ import dev.glassbox.engine.train.Checkpoint;
 import dev.glassbox.engine.train.ModelShape;
 import dev.glassbox.engine.train.SyntheticTask;
 import dev.glassbox.engine.train.TrainOptions;
+import dev.glassbox.engine.train.TrainingMemory;
 import dev.glassbox.engine.train.TrainingData;
 import dev.glassbox.engine.train.TrainingProgress;
 import dev.glassbox.visuals.AttentionGrid;
@@ -330,12 +331,9 @@ final class TrainWorkspace extends BorderPane {
             }
             return null;
         }
-        // attention probabilities, the largest activations: batch x heads x seq x seq floats per layer
-        double mb = 4.0 * b * h * s * s * l / 1e6 + 4.0 * b * s * Math.max(d, hid) * l * 12 / 1e6;
-        double allowed = Runtime.getRuntime().maxMemory() / 2e6;
-        if (mb > allowed) {
-            batch.fail(String.format(Locale.ROOT, "needs about %,.0f MB of activations per step (at most %,.0f MB here): "
-                    + "lower batch, seq, heads or layers", mb, allowed));
+        TrainingMemory memory = TrainingMemory.estimate(b, s, l, h, d, hid, 2); // the vocabulary is not read yet
+        if (!memory.fits()) {
+            batch.fail("training " + memory.problem() + ": lower batch, seq, width or layers");
             return null;
         }
         return new Settings(l, h, kv, d, hid, attentionOnly.isSelected(), tied.isSelected(), s, b, rate, wd, n, sd, extras);

@@ -25,15 +25,15 @@ public final class ContextLab {
 
         public static PasskeySettings none() { return new PasskeySettings(new int[0], 0); }
 
-        /** Prompt lengths from text such as "256,512"; blank or "none" means no passkey test. */
+        /** Longer needle prompts would not fit any context a model here can hold. */
+        static final int MAX_LENGTH = 1 << 20;
+
+        /** Comma-separated prompt lengths in tokens, each in 1..2^20; empty or "none" for no passkey grid. */
         public static int[] parseLengths(String text) {
             String t = text.strip();
             if (t.isEmpty() || t.equalsIgnoreCase("none")) return new int[0];
-            try {
-                return java.util.Arrays.stream(t.split("[,\\s]+")).mapToInt(Integer::parseInt).toArray();
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("passkey lengths must be whole numbers separated by commas, got '" + t + "'");
-            }
+            return dev.glassbox.engine.spec.Spec.items(t).stream()
+                    .mapToInt(v -> dev.glassbox.engine.spec.Spec.wholeNumber(t, "a passkey length", v, 1, MAX_LENGTH)).toArray();
         }
     }
 

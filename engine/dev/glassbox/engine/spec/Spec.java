@@ -120,13 +120,18 @@ public final class Spec {
     }
 
     public int integerValue(String key, String v, int min, int max) {
+        return wholeNumber(text, key, v, min, max);
+    }
+
+    /** {@code v} as a whole number in [min, max]; an error quotes {@code context} (the spec or list it is from). */
+    public static int wholeNumber(String context, String key, String v, int min, int max) {
         long n;
         try {
             n = Long.parseLong(v.strip());
         } catch (NumberFormatException e) {
-            throw error(key + " must be a whole number, got '" + v + "'");
+            throw error(context, key + " must be a whole number, got '" + v + "'");
         }
-        if (n < min || n > max) throw error(key + " must be " + range(min, max) + ", got " + v.strip());
+        if (n < min || n > max) throw error(context, key + " must be " + range(min, max) + ", got " + v.strip());
         return (int) n;
     }
 
@@ -168,7 +173,11 @@ public final class Spec {
     }
 
     public IllegalArgumentException error(String problem) {
-        return new IllegalArgumentException("'" + text + "': " + problem);
+        return error(text, problem);
+    }
+
+    private static IllegalArgumentException error(String context, String problem) {
+        return new IllegalArgumentException("'" + context + "': " + problem);
     }
 
     private static String range(int min, int max) {

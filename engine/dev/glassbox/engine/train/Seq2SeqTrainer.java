@@ -52,6 +52,9 @@ public final class Seq2SeqTrainer {
         TrainableSeq2Seq model;
         AdamW opt;
         int start = 0;
+        Seq2SeqShape sh = o.shape(); // checked before the first weight or batch is allocated
+        TrainingMemory.estimate(o.batch(), sh.maxSource() + sh.maxTarget(), sh.encoderLayers() + sh.decoderLayers(),
+                sh.heads(), sh.dim(), sh.hidden(), sh.vocab()).require();
         if (o.resume() && o.out() != null && Files.isRegularFile(o.out().resolve("config.json"))) {
             Seq2SeqCheckpoint.Restored r = Seq2SeqCheckpoint.read(o.out(), par);
             if (!r.tokenizer().pieces().equals(o.data().tokenizer().pieces())) {

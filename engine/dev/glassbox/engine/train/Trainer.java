@@ -52,6 +52,7 @@ public final class Trainer {
         TrainableLlama model;
         AdamW opt;
         int start = 0;
+        TrainingMemory.of(o.shape(), o.batch()).require(); // before the first weight or batch is allocated
         if (o.resume() && o.out() != null && Files.isRegularFile(o.out().resolve("config.json"))) {
             Checkpoint.Restored r = Checkpoint.read(o.out(), par);
             if (!r.tokenizer().pieces().equals(o.data().tokenizer().pieces())) {
