@@ -95,11 +95,16 @@ final class Converters {
 
         @Override
         public Integer convert(String v) {
+            long n;
             try {
-                return Spec.wholeNumber(v, "the value", v, min, max);
-            } catch (IllegalArgumentException e) {
-                throw new TypeConversionException(e.getMessage());
+                n = Long.parseLong(v.strip());
+            } catch (NumberFormatException e) {
+                throw new TypeConversionException("'" + v + "' is not a whole number");
             }
+            if (n < min || n > max) {
+                throw new TypeConversionException("'" + v + "' is outside " + min + ".." + (max == Integer.MAX_VALUE ? "2^31-1" : max));
+            }
+            return (int) n;
         }
     }
 
@@ -141,7 +146,8 @@ final class Converters {
         }
 
         private static String range(double min, double max) {
-            return max == Double.MAX_VALUE ? "[" + min + ", infinity)" : "[" + min + ", " + max + "]";
+            String low = min == Double.MIN_VALUE ? "(0" : "[" + (min == Math.rint(min) ? Long.toString((long) min) : Double.toString(min));
+            return low + ", " + (max == Double.MAX_VALUE ? "infinity)" : (max == Math.rint(max) ? Long.toString((long) max) : Double.toString(max)) + "]");
         }
     }
 
@@ -162,9 +168,9 @@ final class Converters {
         Probability() { super(0, 1); }
     }
 
-    /** A learning rate: positive and finite; above 10 every step overshoots, so it is refused as a typo. */
+    /** A learning rate: positive and finite (one that still blows the weights up is caught by the loss check). */
     static final class LearningRate extends Number {
-        LearningRate() { super(Double.MIN_VALUE, 10); }
+        LearningRate() { super(Double.MIN_VALUE, Double.MAX_VALUE); }
     }
 
     /** 0 = greedy, else at least {@link Sampler#MIN_TEMPERATURE} (below it logits / T overflow to infinity). */

@@ -6,7 +6,6 @@ import java.util.function.BooleanSupplier;
 import dev.glassbox.engine.model.DecoderModel;
 import dev.glassbox.engine.model.DecoderSession;
 import dev.glassbox.engine.trace.Capture;
-import dev.glassbox.engine.trace.Finite;
 
 /**
  * Per-token log-probabilities of a text under a decoder. A text longer than the context window is scored in
@@ -49,13 +48,13 @@ public final class Perplexity {
             DecoderSession s = model.newSession(Capture.none(model.config().layers()));
             for (int t = start; t < end - 1; t++) {
                 if (cancelled.getAsBoolean()) throw new CancellationException("cancelled at token " + t);
-                float[] logits = s.forward(tokens[t], t - start);
+                float[] logits = FirstNonFinite.check(model, tokens, start, t, s.forward(tokens[t], t - start));
                 if (t + 1 > scoredUpTo) {
                     out[t] = (float) Softmax.logProb(logits, tokens[t + 1]);
                 }
             }
             scoredUpTo = end - 1;
         }
-        return new Result(Finite.checkSeries(out, "the log-probability of the next token", 1), ctx);
+        return new Result(out, ctx);
     }
 }

@@ -5,9 +5,9 @@ import java.util.BitSet;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
+import dev.glassbox.engine.analysis.FirstNonFinite;
 import dev.glassbox.engine.model.LlamaModel;
 import dev.glassbox.engine.tokenizer.Tokenizer;
-import dev.glassbox.engine.trace.Finite;
 
 /**
  * Compares context-window methods on one model and text: per method a teacher-forced pass (nll per position,
@@ -93,6 +93,7 @@ public final class ContextLab {
             PolicyRunner runner = new PolicyRunner(model, p, learned);
             PolicyRunner.Result r = runner.run(ids, null, cancelled,
                     t -> progress.update(p.label() + ": scoring", base + t, total));
+            float[] nll = FirstNonFinite.checkSeries(model, ids, r.nll(), p.label() + "'s loss");
             BitSet[] direct = Coverage.direct(p, ids.length);
             int[] reach = Coverage.reach(direct, model.config().layers());
             Cost c = Cost.of(p, ids.length, model.config());
@@ -105,7 +106,7 @@ public final class ContextLab {
                     done++;
                 }
             }
-            out.add(new MethodResult(p, Finite.checkSeries(r.nll(), p.label() + "'s loss", 1), r.massByDistance(), direct, reach, c, r.tokensPerSecond(), List.copyOf(outcomes),
+            out.add(new MethodResult(p, nll, r.massByDistance(), direct, reach, c, r.tokensPerSecond(), List.copyOf(outcomes),
                     r.firstTokenMass()));
         }
         progress.update("done", total, total);

@@ -88,7 +88,7 @@ public final class Generation {
                 if (sampler == null) {
                     sampler = new Sampler(logits.length, s.temperature(), s.topP(), s.topK(), s.seed());
                 }
-                next = sampler.sample(logits);
+                next = sampler.sample(Finite.check(logits, "the logits", pos));
                 if (start == 0) {
                     start = System.nanoTime();
                 } else {

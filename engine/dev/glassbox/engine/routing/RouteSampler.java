@@ -8,12 +8,12 @@ import java.util.Random;
 import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
 
+import dev.glassbox.engine.analysis.FirstNonFinite;
 import dev.glassbox.engine.analysis.Softmax;
 import dev.glassbox.engine.model.DecoderModel;
 import dev.glassbox.engine.model.DecoderSession;
 import dev.glassbox.engine.model.Intervention;
 import dev.glassbox.engine.trace.Capture;
-import dev.glassbox.engine.trace.Finite;
 
 /**
  * Samples routes per token and measures what they do to the prediction. Earlier tokens run densely; the token
@@ -54,10 +54,10 @@ public final class RouteSampler {
             Map<Path, double[]> dists = new LinkedHashMap<>();
             for (Path p : counts.keySet()) {
                 sw.path = p;
-                dists.put(p, Softmax.probabilities(Finite.check(s.forward(tokens[t], t), "the logits of path " + p.label(), t)));
+                dists.put(p, Softmax.probabilities(FirstNonFinite.check(model, tokens, 0, t, s.forward(tokens[t], t))));
             }
             sw.path = null;
-            double[] full = Softmax.probabilities(Finite.check(s.forward(tokens[t], t), "the full-depth logits", t));
+            double[] full = Softmax.probabilities(FirstNonFinite.check(model, tokens, 0, t, s.forward(tokens[t], t)));
             int next = t + 1 < tokens.length ? tokens[t + 1] : -1;
             double[] ensemble = new double[full.length];
             List<PathOutcome> outcomes = new ArrayList<>();

@@ -84,10 +84,11 @@ public final class Spec {
 
     public String text() { return text; }
 
-    /** The bare (keyless) items, each split into its list elements. */
+    /** The bare (keyless) items, each split into its list elements (this consumes them). */
     public List<String> bareElements() {
         List<String> out = new ArrayList<>();
         for (String b : bare) out.addAll(elements(b));
+        bare.clear();
         return out;
     }
 

@@ -2,7 +2,8 @@ package dev.glassbox.engine.trace;
 
 /**
  * The one check that a computed result holds no NaN or infinity, so a broken model or setting stops with the place
- * the bad value first appeared instead of passing it on into files and printed numbers.
+ * the bad value first appeared instead of passing it on into files and printed numbers. Every captured hook passes
+ * through it ({@link Capture#keep}), so a run that captures hooks names the first hook a NaN reaches.
  */
 public final class Finite {
     private Finite() {
@@ -20,17 +21,16 @@ public final class Finite {
             this.value = value;
         }
 
-        /** The same failure, located at a token position (for callers that know it). */
+        /** The same failure, located at a token position (unless it already is). */
         public NonFiniteException at(int position) {
             return where.contains(" at position ") ? this : new NonFiniteException(where + " at position " + position, value);
         }
     }
 
-    /** Checks {@code values}; {@code where} names them, e.g. "blocks.2.attn.pattern" or "logits at position 5". */
+    /** Checks {@code values}; {@code where} names them, e.g. "blocks.2.attn.pattern" or "the logits". */
     public static float[] check(float[] values, String where) {
-        for (int i = 0; i < values.length; i++) {
-            if (!Float.isFinite(values[i])) throw fail(where, values[i]);
-        }
+        int i = firstNonFinite(values);
+        if (i >= 0) throw error(where, values[i]);
         return values;
     }
 
@@ -39,20 +39,20 @@ public final class Finite {
         return check(values, where + " at position " + position);
     }
 
-    /** Checks a per-position series such as per-token log-probabilities: {@code values[i]} belongs to position i + offset. */
-    public static float[] checkSeries(float[] values, String where, int offset) {
-        for (int i = 0; i < values.length; i++) {
-            if (!Float.isFinite(values[i])) throw fail(where + " at position " + (i + offset), values[i]);
-        }
-        return values;
-    }
-
     public static double check(double value, String where) {
-        if (!Double.isFinite(value)) throw fail(where, value);
+        if (!Double.isFinite(value)) throw error(where, value);
         return value;
     }
 
-    private static NonFiniteException fail(String where, double value) {
+    /** The index of the first NaN or infinity in {@code values}, or -1. */
+    public static int firstNonFinite(float[] values) {
+        for (int i = 0; i < values.length; i++) {
+            if (!Float.isFinite(values[i])) return i;
+        }
+        return -1;
+    }
+
+    public static NonFiniteException error(String where, double value) {
         return new NonFiniteException(where, value);
     }
 }
