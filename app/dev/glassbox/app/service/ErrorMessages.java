@@ -31,7 +31,7 @@ public final class ErrorMessages {
         }
         return switch (e) {
             case OutOfMemoryError o -> String.format(OUT_OF_MEMORY, heap());
-            case NoSuchFileException f -> f.getFile() + ": no such file" + (f.getReason() == null ? "" : " (" + f.getReason() + ")");
+            case NoSuchFileException f -> f.getFile() + ": " + (f.getReason() == null ? "no such file" : f.getReason());
             case AccessDeniedException f -> f.getFile() + ": permission denied";
             // the JDK's "Is a directory", "Not a directory", "File exists": add the path it leaves out
             case FileSystemException f -> (f.getFile() == null ? "" : f.getFile() + ": ")
