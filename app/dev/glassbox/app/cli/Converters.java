@@ -116,6 +116,16 @@ final class Converters {
         NonNegative() { super(0, Integer.MAX_VALUE); }
     }
 
+    /** A token count that leaves at least one prediction to score (--max-len, score's --context). */
+    static final class TwoOrMore extends WholeNumber {
+        TwoOrMore() { super(2, Integer.MAX_VALUE); }
+    }
+
+    /** -1 = the option's default, else a count (train --warmup). */
+    static final class CountOrDefault extends WholeNumber {
+        CountOrDefault() { super(-1, Integer.MAX_VALUE); }
+    }
+
     /** A finite number in [min, max], for a float option (finite as a float too). */
     abstract static class Number implements ITypeConverter<Float> {
         private final double min;

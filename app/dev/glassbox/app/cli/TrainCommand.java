@@ -74,7 +74,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--lr", converter = Converters.LearningRate.class, defaultValue = "3e-3", description = "peak learning rate (default ${DEFAULT-VALUE})")
     float lr;
 
-    @Option(names = "--warmup", defaultValue = "-1", description = "warm-up steps (default 5%% of --steps)")
+    @Option(names = "--warmup", converter = Converters.CountOrDefault.class, defaultValue = "-1", description = "warm-up steps (default 5%% of --steps)")
     int warmup;
 
     @Option(names = "--weight-decay", converter = Converters.NonNegativeNumber.class, defaultValue = "0.1", description = "AdamW weight decay (default ${DEFAULT-VALUE})")

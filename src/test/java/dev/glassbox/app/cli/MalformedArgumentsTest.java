@@ -99,7 +99,7 @@ class MalformedArgumentsTest {
         c.add(of("global must be >= 0", concat(cc, "--method", "longformer:w=4,global=[0;-2]")));
         c.add(of("--passkey-lengths", concat(cc, "--method", "full", "--passkey-lengths", "-5")));
         c.add(of("--passkey-depths", concat(cc, "--method", "full", "--passkey-depths", "0")));
-        c.add(of("--max-len", concat(cc, "--method", "full", "--max-len", "-1")));
+        c.add(of("--max-len", concat(cc, "--method", "full", "--max-len", "1")));
         c.add(of("W must be a whole number", "context-sweep", "--model", model, "--text-file", text,
                 "--method", "sliding:W=16|x", "--out", out("cs")));
         // routing policies
@@ -120,6 +120,7 @@ class MalformedArgumentsTest {
         c.add(of("--weight-decay", concat(tr, "--weight-decay", "-1")));
         c.add(of("--random-routing", concat(tr, "--random-routing", "2")));
         c.add(of("--layers", concat(tr, "--layers", "-1")));
+        c.add(of("--warmup", concat(tr, "--warmup", "-7")));
         c.add(of("reduce --batch", concat(tr, "--batch", "1000000", "--steps", "1")));
         c.add(of("reduce --batch", "train", "--task", "copy", "--layers", "1", "--heads", "1", "--dim", "200000",
                 "--steps", "1", "--out", out("tr")));
