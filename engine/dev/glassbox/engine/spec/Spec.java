@@ -151,7 +151,10 @@ public final class Spec {
             throw error(key + " must be a number, got '" + v + "'");
         }
         if (!Double.isFinite(d)) throw error(key + " must be a finite number, got " + v.strip());
-        if (d < min || d > max) throw error(key + " must be in [" + trim(min) + ", " + trim(max) + "], got " + v.strip());
+        if (d < min || d > max) {
+            throw error(key + " must be " + (max == Double.MAX_VALUE ? ">= " + trim(min) : "in [" + trim(min) + ", " + trim(max) + "]")
+                    + ", got " + v.strip());
+        }
         return d;
     }
 
@@ -187,7 +190,6 @@ public final class Spec {
     }
 
     private static String trim(double d) {
-        if (d == Double.MAX_VALUE) return "max";
         return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d);
     }
 }

@@ -40,7 +40,8 @@ public record TrainingMemory(double activationBytes, double weightBytes) {
     public void require() {
         if (!fits()) {
             throw new IllegalArgumentException("training " + problem()
-                    + ": reduce --batch, --seq, --dim, --hidden or --layers, or start Java with a larger -Xmx");
+                    + ": reduce the batch, sequence length, width or layers (--batch, --seq, --dim, --hidden, --layers), "
+                    + "or start Java with a larger -Xmx");
         }
     }
 }

@@ -88,7 +88,7 @@ class MalformedArgumentsTest {
         // context methods (one grammar: name:key=value,...)
         String[] cc = {"context-compare", "--model", model, "--text-file", text, "--out", out("cc")};
         c.add(of("s must be a finite number", concat(cc, "--method", "pi:s=Infinity")));
-        c.add(of("s must be in [1,", concat(cc, "--method", "yarn:s=0.5")));
+        c.add(of("s must be >= 1, got 0.5", concat(cc, "--method", "yarn:s=0.5")));
         c.add(of("W must be >= 1", concat(cc, "--method", "sliding:W=0")));
         c.add(of("W must be a whole number", concat(cc, "--method", "sliding:W=1e3")));
         c.add(of("unknown parameter 'X'", concat(cc, "--method", "sliding:X=3")));
@@ -121,8 +121,8 @@ class MalformedArgumentsTest {
         c.add(of("--random-routing", concat(tr, "--random-routing", "2")));
         c.add(of("--layers", concat(tr, "--layers", "-1")));
         c.add(of("--warmup", concat(tr, "--warmup", "-7")));
-        c.add(of("reduce --batch", concat(tr, "--batch", "1000000", "--steps", "1")));
-        c.add(of("reduce --batch", "train", "--task", "copy", "--layers", "1", "--heads", "1", "--dim", "200000",
+        c.add(of("more than the", concat(tr, "--batch", "1000000", "--steps", "1")));
+        c.add(of("(--batch, --seq, --dim", "train", "--task", "copy", "--layers", "1", "--heads", "1", "--dim", "200000",
                 "--steps", "1", "--out", out("tr")));
         c.add(of("K must be a whole number", concat(tr, "--freeze", "progressive:x")));
         c.add(of("not a block index", concat(tr, "--freeze", "0,bogus")));
