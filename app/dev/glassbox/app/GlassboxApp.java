@@ -7,6 +7,7 @@ import javafx.scene.Scene;
 import javafx.scene.control.Alert;
 import javafx.stage.Stage;
 
+import dev.glassbox.app.service.ErrorMessages;
 import dev.glassbox.app.service.RecentModels;
 import dev.glassbox.app.ui.MainWindow;
 import dev.glassbox.app.ui.Shortcuts;
@@ -34,6 +35,12 @@ public final class GlassboxApp extends Application {
             }
         }
         MainWindow window = new MainWindow(StartupWarmUp.catalog(), RecentModels.user());
+        // anything no task caught (an OutOfMemoryError in a view, say) becomes the window's one-line error banner
+        Thread.setDefaultUncaughtExceptionHandler((thread, e) -> {
+            String message = ErrorMessages.describe("Glassbox", e);
+            System.err.println(message);
+            Platform.runLater(() -> window.showError(message));
+        });
         mark("window-built");
         Scene scene = new Scene(window, 1400, 900);
         Shortcuts.install(scene, stage, window);

@@ -1,6 +1,7 @@
 package dev.glassbox.app;
 
 import dev.glassbox.app.cli.GlassboxCli;
+import dev.glassbox.app.service.ErrorMessages;
 
 /**
  * Entry point: with no arguments opens the desktop app, otherwise runs a command-line command, after loading the
@@ -41,6 +42,8 @@ public final class Main {
                 System.err.println("glassbox: " + vectorProblem.get());
                 System.exit(2);
             }
+            // a worker thread's failure (an OutOfMemoryError in a kernel, say) is one line too, not a stack trace
+            Thread.setDefaultUncaughtExceptionHandler((thread, e) -> System.err.println("error: " + ErrorMessages.describe(e)));
             System.exit(GlassboxCli.run(args));
         }
     }

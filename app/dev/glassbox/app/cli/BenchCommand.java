@@ -41,25 +41,25 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "PATH", description = "decoder model file")
     Path model;
 
-    @Option(names = "--tokenizer", paramLabel = "PATH", description = "tokenizer (optional: bench needs none)")
+    @Option(names = "--tokenizer", converter = Converters.InputFile.class, paramLabel = "PATH", description = "tokenizer (optional: bench needs none)")
     Path tokenizer;
 
-    @Option(names = "--threads", paramLabel = "N", description = "worker threads (default: all cores)")
+    @Option(names = "--threads", converter = Converters.Positive.class, paramLabel = "N", description = "worker threads (default: all cores)")
     Integer threads;
 
-    @Option(names = "--steps", defaultValue = "256", description = "forwards including BOS (default ${DEFAULT-VALUE})")
+    @Option(names = "--steps", converter = Converters.Positive.class, defaultValue = "256", description = "forwards including BOS (default ${DEFAULT-VALUE})")
     int steps;
 
-    @Option(names = "--temperature", defaultValue = "0", description = "0 = greedy (default ${DEFAULT-VALUE})")
+    @Option(names = "--temperature", converter = Converters.Temperature.class, defaultValue = "0", description = "0 = greedy (default ${DEFAULT-VALUE})")
     float temperature;
 
-    @Option(names = "--top-p", defaultValue = "0.9", description = "nucleus threshold when sampling (default ${DEFAULT-VALUE})")
+    @Option(names = "--top-p", converter = Converters.Probability.class, defaultValue = "0.9", description = "nucleus threshold when sampling (default ${DEFAULT-VALUE})")
     float topP;
 
     @Option(names = "--seed", defaultValue = "42", description = "sampling seed (default ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--warmup", defaultValue = "1", description = "untimed decode runs first, for the JIT (default ${DEFAULT-VALUE})")
+    @Option(names = "--warmup", converter = Converters.NonNegative.class, defaultValue = "1", description = "untimed decode runs first, for the JIT (default ${DEFAULT-VALUE})")
     int warmup;
 
     @Option(names = "--huge-pages", negatable = true, defaultValue = "true", fallbackValue = "true",

@@ -33,16 +33,16 @@ public final class ContextCompareCommand implements Callable<Integer> {
     @Mixin
     ContextText text;
 
-    @Option(names = "--method", required = true, paramLabel = "SPEC",
+    @Option(names = "--method", converter = Converters.ContextMethod.class, required = true, paramLabel = "SPEC",
             description = "a method, e.g. full, sliding:W=128, streaming:sinks=4,W=124, yarn:s=4, or native (the method the model "
                     + "was trained with, from its config.json); repeat the option")
     List<String> methods;
 
-    @Option(names = "--passkey-lengths", defaultValue = "256,512,1024",
+    @Option(names = "--passkey-lengths", converter = Converters.PasskeyLengths.class, defaultValue = "256,512,1024",
             description = "comma-separated prompt lengths of the passkey grid (default ${DEFAULT-VALUE}; \"\" or none to skip)")
     String passkeyLengths;
 
-    @Option(names = "--passkey-depths", defaultValue = "3", description = "needle depths per length (default ${DEFAULT-VALUE})")
+    @Option(names = "--passkey-depths", converter = Converters.Positive.class, defaultValue = "3", description = "needle depths per length (default ${DEFAULT-VALUE})")
     int passkeyDepths;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "output folder")

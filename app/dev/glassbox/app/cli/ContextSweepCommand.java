@@ -27,7 +27,7 @@ public final class ContextSweepCommand implements Callable<Integer> {
     @Mixin
     ContextText text;
 
-    @Option(names = "--method", required = true, paramLabel = "TEMPLATE",
+    @Option(names = "--method", converter = Converters.ContextTemplate.class, required = true, paramLabel = "TEMPLATE",
             description = "a method with alternatives separated by '|', e.g. sliding:W=16|32|64|128 or streaming:sinks=1|4,W=60")
     String template;
 

@@ -13,10 +13,10 @@ import picocli.CommandLine.Option;
 
 /** --text-file / --max-len for the context commands, and the checks they share. */
 public final class ContextText {
-    @Option(names = "--text-file", required = true, paramLabel = "F", description = "UTF-8 text to score")
+    @Option(names = "--text-file", converter = Converters.InputFile.class, required = true, paramLabel = "F", description = "UTF-8 text to score")
     Path textFile;
 
-    @Option(names = "--max-len", defaultValue = "2048", description = "tokens of the text to score (default ${DEFAULT-VALUE})")
+    @Option(names = "--max-len", converter = Converters.TwoOrMore.class, defaultValue = "2048", description = "tokens of the text to score (default ${DEFAULT-VALUE})")
     int maxLen;
 
     /** The model as a rotary decoder, which every context method needs. */

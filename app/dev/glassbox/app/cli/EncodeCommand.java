@@ -14,6 +14,7 @@ import dev.glassbox.engine.model.LoadedModel;
 import dev.glassbox.engine.model.SentencePooling;
 import dev.glassbox.engine.tensor.Parallel;
 import dev.glassbox.engine.trace.Capture;
+import dev.glassbox.engine.trace.Finite;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -27,7 +28,7 @@ public final class EncodeCommand implements Callable<Integer> {
                     + " 'bge-small-zh' (bge-small-zh-v1.5, Chinese)")
     String model;
 
-    @Option(names = "--tokenizer", paramLabel = "PATH", description = "tokenizer.json, when not beside the model")
+    @Option(names = "--tokenizer", converter = Converters.InputFile.class, paramLabel = "PATH", description = "tokenizer.json, when not beside the model")
     java.nio.file.Path tokenizer;
 
     @Option(names = "--text", required = true, description = "text to encode")
@@ -48,6 +49,7 @@ public final class EncodeCommand implements Callable<Integer> {
         ModelOptions.warnUnknownWords(m, text, spec.commandLine().getErr());
         int[] ids = m.tokenizer().encode(text);
         float[][] hidden = m.encoder().encode(ids, null, Capture.none(m.config().layers()));
+        for (int i = 0; i < hidden.length; i++) Finite.check(hidden[i], "the last hidden state", i);
         int dim = hidden[0].length;
         SentencePooling pooling = m.encoder().pooling();
         if (json) {

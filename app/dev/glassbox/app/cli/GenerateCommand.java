@@ -31,13 +31,13 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--prompt", defaultValue = "", description = "prompt text (may be empty: starts from BOS)")
     String prompt;
 
-    @Option(names = "--steps", defaultValue = "64", description = "number of new tokens (default ${DEFAULT-VALUE})")
+    @Option(names = "--steps", converter = Converters.NonNegative.class, defaultValue = "64", description = "number of new tokens (default ${DEFAULT-VALUE})")
     int steps;
 
     @Mixin
     SamplingOptions sampling;
 
-    @Option(names = "--ablate", paramLabel = "L.H,...",
+    @Option(names = "--ablate", converter = Converters.Heads.class, paramLabel = "L.H,...",
             description = "generate with these heads' outputs zeroed, e.g. 1.3,2.0 (layer.head)")
     String ablate;
 

@@ -1,9 +1,8 @@
 package dev.glassbox.app.cli;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.NoSuchFileException;
 
+import dev.glassbox.app.service.ErrorMessages;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -24,25 +23,15 @@ public final class GlassboxCli {
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler((ex, line, parse) -> {
-            line.getErr().println("error: " + describe(ex));
+            line.getErr().println("error: " + ErrorMessages.describe(ex));
             return 2;
         });
-        return cl.execute(args);
-    }
-
-    /** One line a user can act on, never a stack trace. */
-    public static String describe(Throwable ex) {
-        if (ex instanceof NoSuchFileException nf) {
-            return nf.getFile() + ": " + (nf.getReason() == null ? "no such file" : nf.getReason());
+        try {
+            return cl.execute(args);
+        } catch (OutOfMemoryError | StackOverflowError e) { // picocli hands Errors on; they still get one line
+            err.println("error: " + ErrorMessages.describe(e));
+            return 2;
         }
-        if (ex instanceof OutOfMemoryError) {
-            return "out of memory (the model or context is too large for this heap; try -Xmx)";
-        }
-        String m = ex.getMessage();
-        if (ex instanceof IOException && m != null) {
-            return m;
-        }
-        return m == null ? ex.getClass().getSimpleName() : m;
     }
 
     static final class Version implements CommandLine.IVersionProvider {

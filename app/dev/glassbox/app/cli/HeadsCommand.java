@@ -40,11 +40,11 @@ public final class HeadsCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
 
-    @Option(names = "--text-file", paramLabel = "F",
+    @Option(names = "--text-file", converter = Converters.InputFile.class, paramLabel = "F",
             description = "text to analyse (default: the repeated-random-tokens probe)")
     Path textFile;
 
-    @Option(names = "--max-tokens", defaultValue = "128", paramLabel = "N",
+    @Option(names = "--max-tokens", converter = Converters.Positive.class, defaultValue = "128", paramLabel = "N",
             description = "tokens of the input to use (default ${DEFAULT-VALUE})")
     int maxTokens;
 
@@ -55,11 +55,11 @@ public final class HeadsCommand implements Callable<Integer> {
             description = "zero, mean or none (default ${DEFAULT-VALUE})")
     String ablation;
 
-    @Option(names = "--mean-reference", paramLabel = "F",
+    @Option(names = "--mean-reference", converter = Converters.InputFile.class, paramLabel = "F",
             description = "text whose mean head outputs feed mean ablation (default: the input)")
     Path meanReference;
 
-    @Option(names = "--ablate", paramLabel = "L.H,...",
+    @Option(names = "--ablate", converter = Converters.Heads.class, paramLabel = "L.H,...",
             description = "heads to remove together, e.g. 1.3,2.0 (layer.head); writes ablation_set.csv: loss clean and"
                     + " ablated, KL of the last token's distribution, top next tokens before and after")
     String ablate;

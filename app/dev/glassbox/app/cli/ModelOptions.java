@@ -21,10 +21,10 @@ public final class ModelOptions {
                     + " encoder: 'minilm' (all-MiniLM-L6-v2), 'bge-small-zh' (bge-small-zh-v1.5, Chinese)")
     Path model;
 
-    @Option(names = "--tokenizer", paramLabel = "PATH", description = "tokenizer file, when not beside the model")
+    @Option(names = "--tokenizer", converter = Converters.InputFile.class, paramLabel = "PATH", description = "tokenizer file, when not beside the model")
     Path tokenizer;
 
-    @Option(names = "--threads", paramLabel = "N", description = "worker threads (default: all cores)")
+    @Option(names = "--threads", converter = Converters.Positive.class, paramLabel = "N", description = "worker threads (default: all cores)")
     Integer threads;
 
     /** The model and tokenizer paths as inputs an output must stay apart from. */

@@ -38,7 +38,7 @@ public final class RoutesCommand implements Callable<Integer> {
     @Option(names = "--prompt", required = true, description = "prompt text")
     String prompt;
 
-    @Option(names = "--policy",
+    @Option(names = "--policy", converter = Converters.Routing.class,
             description = "dense | keep:0;2 | skip:3 | random:p=P | stochastic-depth:p=P (default: the model's own, i.e."
                     + " its trained random routing, dense for expert models, else random:p=0.2)")
     String policy;
@@ -47,13 +47,13 @@ public final class RoutesCommand implements Callable<Integer> {
             description = "expert capacity = factor x assignments / experts, for load.csv's over-capacity share (default ${DEFAULT-VALUE})")
     double capacityFactor;
 
-    @Option(names = "--samples", defaultValue = "32", description = "routes sampled per token (default ${DEFAULT-VALUE})")
+    @Option(names = "--samples", converter = Converters.Positive.class, defaultValue = "32", description = "routes sampled per token (default ${DEFAULT-VALUE})")
     int samples;
 
     @Option(names = "--seed", defaultValue = "42", description = "random seed (default ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--top-k", defaultValue = "5", description = "predictions listed per path (default ${DEFAULT-VALUE})")
+    @Option(names = "--top-k", converter = Converters.Positive.class, defaultValue = "5", description = "predictions listed per path (default ${DEFAULT-VALUE})")
     int topK;
 
     @Option(names = "--skip-each", arity = "0..1", fallbackValue = "token", paramLabel = "token|sequence",

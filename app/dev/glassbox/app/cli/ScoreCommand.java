@@ -27,10 +27,10 @@ public final class ScoreCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
 
-    @Option(names = "--text-file", required = true, paramLabel = "F", description = "UTF-8 text to score")
+    @Option(names = "--text-file", converter = Converters.InputFile.class, required = true, paramLabel = "F", description = "UTF-8 text to score")
     Path textFile;
 
-    @Option(names = "--context", paramLabel = "N",
+    @Option(names = "--context", converter = Converters.TwoOrMore.class, paramLabel = "N",
             description = "tokens of history per window (default: the model's context); longer texts use windows strided by N/2")
     Integer context;
 

@@ -29,14 +29,14 @@ public final class TraceCommand implements Callable<Integer> {
     @Option(names = "--prompt", required = true, description = "prompt text")
     String prompt;
 
-    @Option(names = "--hooks", required = true, paramLabel = "PATTERN",
+    @Option(names = "--hooks", converter = Converters.HookPatterns.class, required = true, paramLabel = "PATTERN",
             description = "comma-separated hook globs, e.g. 'blocks.*.attn.pattern,logits'")
     String hooks;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "folder for manifest.json and <hook>.npy")
     Path out;
 
-    @Option(names = "--steps", defaultValue = "0", description = "new tokens to generate and trace (default ${DEFAULT-VALUE}: prompt only)")
+    @Option(names = "--steps", converter = Converters.NonNegative.class, defaultValue = "0", description = "new tokens to generate and trace (default ${DEFAULT-VALUE}: prompt only)")
     int steps;
 
     @Mixin

@@ -38,26 +38,26 @@ public final class TrainCommand implements Callable<Integer> {
         @Option(names = "--task", description = "copy, reverse, sort, induction, passkey, brackets, stories")
         String task;
 
-        @Option(names = "--text-file", description = "a UTF-8 text file, tokenised by characters or BPE (--tokenizer)")
+        @Option(names = "--text-file", converter = Converters.InputFile.class, description = "a UTF-8 text file, tokenised by characters or BPE (--tokenizer)")
         Path textFile;
     }
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     Source source;
 
-    @Option(names = "--layers", defaultValue = "0", description = "transformer blocks (required unless --init)")
+    @Option(names = "--layers", converter = Converters.NonNegative.class, defaultValue = "0", description = "transformer blocks (required unless --init)")
     int layers;
 
-    @Option(names = "--heads", defaultValue = "0", description = "attention heads (required unless --init)")
+    @Option(names = "--heads", converter = Converters.NonNegative.class, defaultValue = "0", description = "attention heads (required unless --init)")
     int heads;
 
-    @Option(names = "--kv-heads", defaultValue = "0", description = "key/value heads for grouped-query attention (default: --heads)")
+    @Option(names = "--kv-heads", converter = Converters.NonNegative.class, defaultValue = "0", description = "key/value heads for grouped-query attention (default: --heads)")
     int kvHeads;
 
-    @Option(names = "--dim", defaultValue = "0", description = "model width (required unless --init)")
+    @Option(names = "--dim", converter = Converters.NonNegative.class, defaultValue = "0", description = "model width (required unless --init)")
     int dim;
 
-    @Option(names = "--hidden", defaultValue = "0", description = "MLP width (default about 8/3 of --dim for SwiGLU, 4 x --dim for GELU)")
+    @Option(names = "--hidden", converter = Converters.NonNegative.class, defaultValue = "0", description = "MLP width (default about 8/3 of --dim for SwiGLU, 4 x --dim for GELU)")
     int hidden;
 
     @Option(names = "--attention-only", description = "blocks without MLP")
@@ -66,64 +66,64 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--untied", description = "separate unembedding matrix (lm_head) instead of the token embedding")
     boolean untied;
 
-    @Option(names = "--seq", defaultValue = "128", description = "context length (default ${DEFAULT-VALUE})")
+    @Option(names = "--seq", converter = Converters.Positive.class, defaultValue = "128", description = "context length (default ${DEFAULT-VALUE})")
     int seq;
 
-    @Option(names = "--batch", defaultValue = "16", description = "sequences per step (default ${DEFAULT-VALUE})")
+    @Option(names = "--batch", converter = Converters.Positive.class, defaultValue = "16", description = "sequences per step (default ${DEFAULT-VALUE})")
     int batch;
 
-    @Option(names = "--lr", defaultValue = "3e-3", description = "peak learning rate (default ${DEFAULT-VALUE})")
+    @Option(names = "--lr", converter = Converters.LearningRate.class, defaultValue = "3e-3", description = "peak learning rate (default ${DEFAULT-VALUE})")
     float lr;
 
-    @Option(names = "--warmup", defaultValue = "-1", description = "warm-up steps (default 5%% of --steps)")
+    @Option(names = "--warmup", converter = Converters.CountOrDefault.class, defaultValue = "-1", description = "warm-up steps (default 5%% of --steps)")
     int warmup;
 
-    @Option(names = "--weight-decay", defaultValue = "0.1", description = "AdamW weight decay (default ${DEFAULT-VALUE})")
+    @Option(names = "--weight-decay", converter = Converters.NonNegativeNumber.class, defaultValue = "0.1", description = "AdamW weight decay (default ${DEFAULT-VALUE})")
     float weightDecay;
 
-    @Option(names = "--clip", defaultValue = "1.0", description = "global gradient-norm clip, 0 = off (default ${DEFAULT-VALUE})")
+    @Option(names = "--clip", converter = Converters.NonNegativeNumber.class, defaultValue = "1.0", description = "global gradient-norm clip, 0 = off (default ${DEFAULT-VALUE})")
     float clip;
 
-    @Option(names = "--steps", defaultValue = "1000", description = "optimizer steps (default ${DEFAULT-VALUE})")
+    @Option(names = "--steps", converter = Converters.Positive.class, defaultValue = "1000", description = "optimizer steps (default ${DEFAULT-VALUE})")
     int steps;
 
     @Option(names = "--seed", defaultValue = "1", description = "random seed (default ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--eval-every", defaultValue = "50", description = "steps between progress lines with validation loss (default ${DEFAULT-VALUE})")
+    @Option(names = "--eval-every", converter = Converters.Positive.class, defaultValue = "50", description = "steps between progress lines with validation loss (default ${DEFAULT-VALUE})")
     int evalEvery;
 
-    @Option(names = "--save-every", defaultValue = "0", description = "steps between checkpoints, 0 = at the end only")
+    @Option(names = "--save-every", converter = Converters.NonNegative.class, defaultValue = "0", description = "steps between checkpoints, 0 = at the end only")
     int saveEvery;
 
     @Option(names = "--resume", description = "continue from the checkpoint in --out (weights, optimizer state, step)")
     boolean resume;
 
-    @Option(names = "--experts", defaultValue = "0", description = "mixture-of-experts MLP with this many SwiGLU experts, saved as Mixtral (0 = dense)")
+    @Option(names = "--experts", converter = Converters.NonNegative.class, defaultValue = "0", description = "mixture-of-experts MLP with this many SwiGLU experts, saved as Mixtral (0 = dense)")
     int experts;
 
-    @Option(names = "--top-k", defaultValue = "1", description = "experts per token (1 = Switch, 2 = Mixtral; default ${DEFAULT-VALUE})")
+    @Option(names = "--top-k", converter = Converters.Positive.class, defaultValue = "1", description = "experts per token (1 = Switch, 2 = Mixtral; default ${DEFAULT-VALUE})")
     int topK;
 
     @Option(names = "--router", defaultValue = "topk", description = "topk (learned), hash (token id -> expert) or random (default ${DEFAULT-VALUE})")
     String router;
 
-    @Option(names = "--balance-loss", defaultValue = "0.01", description = "alpha of the Switch load-balancing loss (default ${DEFAULT-VALUE})")
+    @Option(names = "--balance-loss", converter = Converters.NonNegativeNumber.class, defaultValue = "0.01", description = "alpha of the Switch load-balancing loss (default ${DEFAULT-VALUE})")
     float balanceLoss;
 
-    @Option(names = "--random-routing", defaultValue = "0", description = "probability p that a layer's output jumps to a random later layer while training (default ${DEFAULT-VALUE})")
+    @Option(names = "--random-routing", converter = Converters.Probability.class, defaultValue = "0", description = "probability p that a layer's output jumps to a random later layer while training (default ${DEFAULT-VALUE})")
     float randomRouting;
 
-    @Option(names = "--threads", defaultValue = "0", description = "worker threads (default: all cores)")
+    @Option(names = "--threads", converter = Converters.NonNegative.class, defaultValue = "0", description = "worker threads (default: all cores)")
     int threads;
 
     @Option(names = "--out", required = true, description = "checkpoint folder (written atomically): new, empty or a checkpoint Glassbox wrote (else --force)")
     Path out;
 
-    @Option(names = "--encoder-layers", defaultValue = "0",
+    @Option(names = "--encoder-layers", converter = Converters.NonNegative.class, defaultValue = "0",
             description = "train an encoder-decoder with this many encoder blocks (--layers = decoder blocks) on copy, reverse or sort")
     int encoderLayers;
-    @Option(names = "--context", defaultValue = "full", paramLabel = "SPEC",
+    @Option(names = "--context", converter = Converters.ContextMethod.class, defaultValue = "full", paramLabel = "SPEC",
             description = "attention span while training, in context-compare's --method syntax: full, sliding:W=16, "
                     + "longformer:w=16,global=[0], xl:segment=32,memory=32, compressive:memory=16,compressed=8,rate=4 "
                     + "(fn=mean, or fn=conv: a learned convolution trained by the attention-reconstruction loss), rosa:B=8 (default ${DEFAULT-VALUE}); recorded in config.json as the model's native method")
@@ -144,11 +144,11 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--attention-bias", negatable = true, description = "biases on the q/k/v/output projections (default: on with --gpt2)")
     Boolean attentionBias;
 
-    @Option(names = "--orthogonality", defaultValue = "0", paramLabel = "LAMBDA",
+    @Option(names = "--orthogonality", converter = Converters.NonNegativeDouble.class, defaultValue = "0", paramLabel = "LAMBDA",
             description = "ROOTS inter-head orthogonality penalty lambda * sum_{i!=j} ||W_i^T W_j||_F^2 on Q, K, V, O (default 0 = off)")
     double orthogonality;
 
-    @Option(names = "--freeze", defaultValue = "none", paramLabel = "GROUPS",
+    @Option(names = "--freeze", converter = Converters.Freeze.class, defaultValue = "none", paramLabel = "GROUPS",
             description = "frozen layer groups: none, a list of block indices / embeddings / head (e.g. 0,1 or embeddings), "
                     + "or progressive:K (ULMFiT gradual unfreezing from the top, one more group every K steps)")
     String freeze;
@@ -157,7 +157,7 @@ public final class TrainCommand implements Callable<Integer> {
             description = "fine-tune from this checkpoint: its shape, block design and vocabulary replace --layers, --heads, --dim, ...")
     Path init;
 
-    @Option(names = "--tokenizer", defaultValue = "char", paramLabel = "char|bpe:N",
+    @Option(names = "--tokenizer", converter = Converters.TokenizerSpec.class, defaultValue = "char", paramLabel = "char|bpe:N",
             description = "for --text-file: one token per character (default), or BPE merges learned from the text up to N pieces")
     String tokenizer;
 

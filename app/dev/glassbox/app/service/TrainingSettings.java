@@ -7,6 +7,7 @@ import java.util.Optional;
 
 import dev.glassbox.engine.train.BlockDesign;
 import dev.glassbox.engine.train.Checkpoint;
+import dev.glassbox.engine.train.TrainingMemory;
 import dev.glassbox.engine.train.ContextTraining;
 import dev.glassbox.engine.train.ModelShape;
 import dev.glassbox.engine.train.Regime;
@@ -86,19 +87,11 @@ public record TrainingSettings(int layers, int heads, int kvHeads, int dim, int 
         }
     }
 
-    /**
-     * Refuses a step whose activations would take more than half of {@code maxMemoryBytes}: attention probabilities,
-     * the largest activations, are batch x heads x seq x seq floats per layer.
-     */
+    /** Refuses a step that would not fit in half of {@code maxMemoryBytes} (the trainer's own estimate). */
     public Optional<Problem> memoryProblem(long maxMemoryBytes) {
-        double mb = 4.0 * batch * heads * seq * seq * layers / 1e6 + 4.0 * batch * seq * Math.max(dim, hidden) * layers * 12 / 1e6;
-        double allowed = maxMemoryBytes / 2e6;
-        if (mb > allowed) {
-            return Optional.of(new Problem(Place.BATCH, String.format(Locale.ROOT,
-                    "needs about %,.0f MB of activations per step (at most %,.0f MB here): "
-                            + "lower batch, seq, heads or layers", mb, allowed)));
-        }
-        return Optional.empty();
+        TrainingMemory memory = TrainingMemory.estimate(batch, seq, layers, heads, dim, hidden, 2); // vocabulary not read yet
+        return memory.fits(maxMemoryBytes) ? Optional.empty() : Optional.of(new Problem(Place.BATCH,
+                memory.problem(maxMemoryBytes) + ": lower batch, seq, width or layers"));
     }
 
     private static String divisors(int n) {

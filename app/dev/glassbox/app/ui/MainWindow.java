@@ -382,7 +382,7 @@ public final class MainWindow extends BorderPane {
         stop.setDisable(!busy);
     }
 
-    void showError(String message) {
+    public void showError(String message) {
         session.showError(message);
     }
 

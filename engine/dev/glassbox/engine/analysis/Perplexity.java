@@ -48,7 +48,7 @@ public final class Perplexity {
             DecoderSession s = model.newSession(Capture.none(model.config().layers()));
             for (int t = start; t < end - 1; t++) {
                 if (cancelled.getAsBoolean()) throw new CancellationException("cancelled at token " + t);
-                float[] logits = s.forward(tokens[t], t - start);
+                float[] logits = FirstNonFinite.check(model, tokens, start, t, s.forward(tokens[t], t - start));
                 if (t + 1 > scoredUpTo) {
                     out[t] = (float) Softmax.logProb(logits, tokens[t + 1]);
                 }

@@ -5,6 +5,7 @@ import java.util.BitSet;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
+import dev.glassbox.engine.analysis.FirstNonFinite;
 import dev.glassbox.engine.model.LlamaModel;
 import dev.glassbox.engine.tokenizer.Tokenizer;
 
@@ -24,15 +25,15 @@ public final class ContextLab {
 
         public static PasskeySettings none() { return new PasskeySettings(new int[0], 0); }
 
-        /** Prompt lengths from text such as "256,512"; blank or "none" means no passkey test. */
+        /** Longer needle prompts would not fit any context a model here can hold. */
+        static final int MAX_LENGTH = 1 << 20;
+
+        /** Comma-separated prompt lengths in tokens, each in 1..2^20; empty or "none" for no passkey grid. */
         public static int[] parseLengths(String text) {
             String t = text.strip();
             if (t.isEmpty() || t.equalsIgnoreCase("none")) return new int[0];
-            try {
-                return java.util.Arrays.stream(t.split("[,\\s]+")).mapToInt(Integer::parseInt).toArray();
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("passkey lengths must be whole numbers separated by commas, got '" + t + "'");
-            }
+            return dev.glassbox.engine.spec.Spec.items(t).stream()
+                    .mapToInt(v -> dev.glassbox.engine.spec.Spec.wholeNumber(t, "a passkey length", v, 1, MAX_LENGTH)).toArray();
         }
     }
 
@@ -92,6 +93,7 @@ public final class ContextLab {
             PolicyRunner runner = new PolicyRunner(model, p, learned);
             PolicyRunner.Result r = runner.run(ids, null, cancelled,
                     t -> progress.update(p.label() + ": scoring", base + t, total));
+            float[] nll = FirstNonFinite.checkSeries(model, ids, r.nll(), p.label() + "'s loss");
             BitSet[] direct = Coverage.direct(p, ids.length);
             int[] reach = Coverage.reach(direct, model.config().layers());
             Cost c = Cost.of(p, ids.length, model.config());
@@ -104,7 +106,7 @@ public final class ContextLab {
                     done++;
                 }
             }
-            out.add(new MethodResult(p, r.nll(), r.massByDistance(), direct, reach, c, r.tokensPerSecond(), List.copyOf(outcomes),
+            out.add(new MethodResult(p, nll, r.massByDistance(), direct, reach, c, r.tokensPerSecond(), List.copyOf(outcomes),
                     r.firstTokenMass()));
         }
         progress.update("done", total, total);

@@ -8,8 +8,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
+
+import dev.glassbox.engine.spec.Spec;
 
 /**
  * How a decoder's attention reaches back: which cached positions a query sees, how the cache is kept, and
@@ -35,29 +36,32 @@ public sealed interface ContextPolicy {
         return RopeChoice.MODEL;
     }
 
-    /** Parses {@code name[:key=value,...]}, e.g. {@code streaming:sinks=4,W=124} or {@code yarn:s=4}. */
+    /**
+     * Parses {@code name[:key=value,...]} in the {@link Spec} grammar, e.g. {@code streaming:sinks=4,W=124} or
+     * {@code yarn:s=4}; every value is range-checked here, so a bad one is reported with the spec it came from.
+     */
     static ContextPolicy parse(String spec, int trainedLength) {
-        String s = spec.strip();
-        int colon = s.indexOf(':');
-        String name = (colon < 0 ? s : s.substring(0, colon)).toLowerCase(Locale.ROOT);
-        Params p = Params.of(colon < 0 ? "" : s.substring(colon + 1), spec);
+        Spec p = Spec.parse(spec);
+        int big = Integer.MAX_VALUE;
+        String name = p.name();
         ContextPolicy policy = switch (name) {
             case "full", "naive" -> new Full();
-            case "sliding", "window" -> new SlidingWindow(p.integer("W", 128));
-            case "longformer" -> new Longformer(p.integer("w", 64), p.integer("dilation", 1), p.positions("global"));
-            case "xl", "transformer-xl" -> new TransformerXl(p.integer("segment", 128), p.integer("memory", 128));
-            case "compressive" -> new Compressive(p.integer("memory", 64), p.integer("compressed", 32),
-                    p.integer("rate", 4), Compressive.Pool.valueOf(p.text("fn", "mean").toUpperCase(Locale.ROOT).replace('-', '_')));
-            case "streaming", "streamingllm" -> new StreamingLlm(p.integer("sinks", 4), p.integer("W", 124));
-            case "rosa" -> new Rosa(p.integer("B", 16));
+            case "sliding", "window" -> new SlidingWindow(p.integer("W", 128, 1, big));
+            case "longformer" -> new Longformer(p.integer("w", 64, 1, big), p.integer("dilation", 1, 1, big),
+                    new TreeSet<>(p.integers("global", 0, big)));
+            case "xl", "transformer-xl" -> new TransformerXl(p.integer("segment", 128, 1, big), p.integer("memory", 128, 0, big));
+            case "compressive" -> new Compressive(p.integer("memory", 64, 1, big), p.integer("compressed", 32, 0, big),
+                    p.integer("rate", 4, 1, big), Compressive.Pool.parse(p));
+            case "streaming", "streamingllm" -> new StreamingLlm(p.integer("sinks", 4, 0, big), p.integer("W", 124, 1, big));
+            case "rosa" -> new Rosa(p.integer("B", 16, 2, big));
             case "pi", "ntk", "dynamic-ntk", "yarn" -> new RopeScaled(switch (name) {
                 case "pi" -> RopeScaling.PI;
                 case "ntk" -> RopeScaling.NTK;
                 case "dynamic-ntk" -> RopeScaling.DYNAMIC_NTK;
                 default -> RopeScaling.yarn(p.text("ramp", "hf"), spec);
-            }, p.number("s", 4), p.integer("original", trainedLength));
-            case "self-extend", "selfextend" -> new SelfExtend(p.integer("G", 4), p.integer("w", 128));
-            default -> throw new IllegalArgumentException("unknown context method '" + name + "' in '" + spec
+            }, p.number("s", 4, 1, Double.MAX_VALUE), p.integer("original", trainedLength, 1, big));
+            case "self-extend", "selfextend" -> new SelfExtend(p.integer("G", 4, 1, big), p.integer("w", 128, 1, big));
+            default -> throw p.error("unknown context method '" + name
                     + "'; known: full, sliding, longformer, xl, compressive, streaming, rosa, pi, ntk, dynamic-ntk, yarn, self-extend");
         };
         p.checkAllUsed();
@@ -150,7 +154,15 @@ public sealed interface ContextPolicy {
      * paper's learned 1D convolution, which needs the weights a Glassbox-trained model carries ({@link LearnedCompression}).
      */
     record Compressive(int memory, int compressed, int rate, Pool pool) implements ContextPolicy {
-        public enum Pool { MEAN, MAX, MOST_USED, CONV }
+        public enum Pool {
+            MEAN, MAX, MOST_USED, CONV;
+
+            static Pool parse(Spec p) {
+                String fn = p.text("fn", "mean");
+                for (Pool x : values()) if (x.name().equalsIgnoreCase(fn.replace('-', '_'))) return x;
+                throw p.error("fn must be mean, max, most-used or conv, got '" + fn + "'");
+            }
+        }
 
         public Compressive {
             positive(memory, "memory");
@@ -270,92 +282,6 @@ public sealed interface ContextPolicy {
 
     private static String trim(double d) {
         return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
-    }
-
-    /** key=value parameters of a method spec; unknown keys are an error. */
-    final class Params {
-        private final Map<String, String> values = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        private final Set<String> used = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
-        private final String spec;
-
-        private Params(String spec) {
-            this.spec = spec;
-        }
-
-        static Params of(String text, String spec) {
-            Params p = new Params(spec);
-            for (String part : splitTopLevel(text)) {
-                if (part.isBlank()) continue;
-                int eq = part.indexOf('=');
-                if (eq < 0) throw new IllegalArgumentException("expected key=value in '" + spec + "', got '" + part + "'");
-                p.values.put(part.substring(0, eq).strip(), part.substring(eq + 1).strip());
-            }
-            return p;
-        }
-
-        private static List<String> splitTopLevel(String text) {
-            List<String> out = new ArrayList<>();
-            int depth = 0;
-            StringBuilder cur = new StringBuilder();
-            for (char c : text.toCharArray()) {
-                if (c == '[') depth++;
-                if (c == ']') depth--;
-                if (c == ',' && depth == 0) {
-                    out.add(cur.toString());
-                    cur.setLength(0);
-                } else {
-                    cur.append(c);
-                }
-            }
-            out.add(cur.toString());
-            return out;
-        }
-
-        int integer(String key, int dflt) {
-            used.add(key);
-            String v = values.get(key);
-            if (v == null) return dflt;
-            try {
-                return Integer.parseInt(v);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(key + " must be a whole number in '" + spec + "', got '" + v + "'");
-            }
-        }
-
-        double number(String key, double dflt) {
-            used.add(key);
-            String v = values.get(key);
-            if (v == null) return dflt;
-            try {
-                return Double.parseDouble(v);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(key + " must be a number in '" + spec + "', got '" + v + "'");
-            }
-        }
-
-        String text(String key, String dflt) {
-            used.add(key);
-            return values.getOrDefault(key, dflt);
-        }
-
-        Set<Integer> positions(String key) {
-            used.add(key);
-            String v = values.get(key);
-            Set<Integer> out = new TreeSet<>();
-            if (v == null || v.isBlank()) return out;
-            for (String t : v.replace("[", "").replace("]", "").split("[;\\s]+")) {
-                if (!t.isBlank()) out.add(Integer.parseInt(t.strip()));
-            }
-            return out;
-        }
-
-        void checkAllUsed() {
-            for (String k : values.keySet()) {
-                if (!used.contains(k)) {
-                    throw new IllegalArgumentException("unknown parameter '" + k + "' in '" + spec + "'");
-                }
-            }
-        }
     }
 
     // ---------------------------------------------------------------------------------------------

@@ -6,6 +6,8 @@ import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
+import dev.glassbox.engine.spec.Spec;
+
 import dev.glassbox.engine.model.LlamaModel;
 
 /**
@@ -33,7 +35,7 @@ public final class ContextSweep {
         if (colon < 0) return List.of(template.strip());
         String name = template.substring(0, colon);
         List<String> specs = new ArrayList<>(List.of(""));
-        for (String part : template.substring(colon + 1).split(",")) {
+        for (String part : Spec.items(template.substring(colon + 1))) {
             int eq = part.indexOf('=');
             if (eq < 0) throw new IllegalArgumentException("expected key=value in '" + template + "', got '" + part + "'");
             String key = part.substring(0, eq).strip();

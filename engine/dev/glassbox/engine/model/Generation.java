@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.function.BooleanSupplier;
 
 import dev.glassbox.engine.tokenizer.Tokenizer;
+import dev.glassbox.engine.trace.Finite;
 import dev.glassbox.engine.trace.TraceListener;
 import dev.glassbox.engine.trace.TraceStep;
 
@@ -57,8 +58,8 @@ public final class Generation {
                     + capacity + "; shorten it or use a context method that extends the window");
         }
         Sampler sampler = null;
-        int total = prompt.length + s.newTokens();
-        int[] out = Arrays.copyOf(prompt, Math.min(total, capacity + 1));
+        long total = (long) prompt.length + s.newTokens(); // long: --steps may be as large as int allows
+        int[] out = Arrays.copyOf(prompt, (int) Math.min(total, capacity + 1L));
         int token = prompt[0];
         int pos = 0;
         StopReason stop = StopReason.STEPS;
@@ -73,7 +74,12 @@ public final class Generation {
                 stop = StopReason.CONTEXT_FULL;
                 break;
             }
-            float[] logits = session.forward(token, pos);
+            float[] logits;
+            try {
+                logits = session.forward(token, pos);
+            } catch (Finite.NonFiniteException e) {
+                throw e.at(pos);
+            }
             trace.onStep(new TraceStep(pos, token, pos >= prompt.length, session.drainCaptured()));
             int next;
             if (pos < prompt.length - 1) {
@@ -82,7 +88,7 @@ public final class Generation {
                 if (sampler == null) {
                     sampler = new Sampler(logits.length, s.temperature(), s.topP(), s.topK(), s.seed());
                 }
-                next = sampler.sample(logits);
+                next = sampler.sample(Finite.check(logits, "the logits", pos));
                 if (start == 0) {
                     start = System.nanoTime();
                 } else {

@@ -2,12 +2,16 @@ package dev.glassbox.engine.model;
 
 import java.util.Arrays;
 
+import dev.glassbox.engine.trace.Finite;
+
 /**
  * Chooses the next token from logits: greedy at temperature 0, otherwise softmax(logits / T) restricted
  * by top-k and top-p (nucleus, Holtzman et al. 2020). The random stream is llama2.c's xorshift*, so the
  * same seed, temperature and top-p pick the same tokens as its run.c.
  */
 public final class Sampler {
+    /** Below this, logits / T overflows a float to infinity and the softmax turns to NaN. */
+    public static final float MIN_TEMPERATURE = 1e-6f;
     private final float temperature;
     private final float topP;
     private final int topK;
@@ -16,8 +20,9 @@ public final class Sampler {
     private final float[] probs;
 
     public Sampler(int vocabSize, float temperature, float topP, int topK, long seed) {
-        if (!(temperature >= 0) || Float.isInfinite(temperature)) {
-            throw new IllegalArgumentException("temperature must be a finite number >= 0, got " + temperature);
+        if (!(temperature == 0 || temperature >= MIN_TEMPERATURE) || Float.isInfinite(temperature)) {
+            throw new IllegalArgumentException("temperature must be 0 (greedy) or a finite number >= " + MIN_TEMPERATURE
+                    + ", got " + temperature);
         }
         if (!(topP >= 0 && topP <= 1)) {
             throw new IllegalArgumentException("top-p must be in [0, 1], got " + topP);
@@ -51,11 +56,7 @@ public final class Sampler {
 
     /** Picks a token; {@code logits} is left unchanged. */
     public int sample(float[] logits) {
-        for (float l : logits) {
-            if (Float.isNaN(l)) {
-                throw new ArithmeticException("the model produced NaN logits (corrupt weights or overflow)");
-            }
-        }
+        Finite.check(logits, "logits");
         if (temperature == 0f) {
             return dev.glassbox.engine.tensor.Kernels.argmax(logits);
         }

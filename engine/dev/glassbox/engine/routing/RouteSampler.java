@@ -8,6 +8,7 @@ import java.util.Random;
 import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
 
+import dev.glassbox.engine.analysis.FirstNonFinite;
 import dev.glassbox.engine.analysis.Softmax;
 import dev.glassbox.engine.model.DecoderModel;
 import dev.glassbox.engine.model.DecoderSession;
@@ -53,10 +54,10 @@ public final class RouteSampler {
             Map<Path, double[]> dists = new LinkedHashMap<>();
             for (Path p : counts.keySet()) {
                 sw.path = p;
-                dists.put(p, Softmax.probabilities(s.forward(tokens[t], t)));
+                dists.put(p, Softmax.probabilities(FirstNonFinite.check(model, tokens, 0, t, s.forward(tokens[t], t))));
             }
             sw.path = null;
-            double[] full = Softmax.probabilities(s.forward(tokens[t], t));
+            double[] full = Softmax.probabilities(FirstNonFinite.check(model, tokens, 0, t, s.forward(tokens[t], t)));
             int next = t + 1 < tokens.length ? tokens[t + 1] : -1;
             double[] ensemble = new double[full.length];
             List<PathOutcome> outcomes = new ArrayList<>();

@@ -1,9 +1,10 @@
 package dev.glassbox.engine.routing;
 
-import java.util.Locale;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
+
+import dev.glassbox.engine.spec.Spec;
 
 /**
  * How a token's path through the layers of a dense model is chosen at inference. Each policy turns into a
@@ -93,47 +94,36 @@ public sealed interface RoutingPolicy {
         if (!(p >= 0 && p <= 1)) throw new IllegalArgumentException("probability p must be in [0, 1], got " + p);
     }
 
-    /** Parses {@code dense}, {@code keep:0;2;4}, {@code skip:3}, {@code random:p=0.2}, {@code stochastic-depth:p=0.1}. */
+    /**
+     * Parses {@code dense}, {@code keep:0;2;4}, {@code skip:3}, {@code random:p=0.2}, {@code stochastic-depth:p=0.1}
+     * (the {@link Spec} grammar). {@code layers} is the model's layer count, checked against every listed layer, or
+     * 0 before a model is loaded: then only what does not depend on the model is checked.
+     */
     static RoutingPolicy parse(String spec, int layers) {
-        String s = spec.strip();
-        int colon = s.indexOf(':');
-        String name = (colon < 0 ? s : s.substring(0, colon)).toLowerCase(Locale.ROOT);
-        String arg = colon < 0 ? "" : s.substring(colon + 1).strip();
-        return switch (name) {
+        Spec p = Spec.parse(spec);
+        int maxLayer = layers > 0 ? layers - 1 : Integer.MAX_VALUE;
+        RoutingPolicy policy = switch (p.name()) {
             case "dense" -> new Dense();
-            case "keep" -> new LayerSkip(layerSet(arg, spec));
-            case "skip" -> {
+            case "keep", "skip" -> {
+                Set<Integer> listed = new TreeSet<>();
+                for (String l : p.bareElements()) listed.add(p.integerValue("layer", l, 0, maxLayer));
+                if (p.name().equals("keep")) yield new LayerSkip(listed);
                 Set<Integer> keep = new TreeSet<>();
-                Set<Integer> skip = layerSet(arg, spec);
-                for (int l = 0; l < layers; l++) if (!skip.contains(l)) keep.add(l);
+                for (int l = 0; l < layers; l++) if (!listed.contains(l)) keep.add(l);
                 yield new LayerSkip(keep);
             }
-            case "random" -> new RandomRouting(pValue(arg, spec));
-            case "stochastic-depth" -> new StochasticDepth(pValue(arg, spec));
-            default -> throw new IllegalArgumentException("unknown routing policy '" + name + "' in '" + spec
+            case "random" -> new RandomRouting(probability(p));
+            case "stochastic-depth" -> new StochasticDepth(probability(p));
+            default -> throw p.error("unknown routing policy '" + p.name()
                     + "'; known: dense, keep:L;L, skip:L;L, random:p=P, stochastic-depth:p=P");
         };
+        p.checkAllUsed();
+        return policy;
     }
 
-    private static Set<Integer> layerSet(String arg, String spec) {
-        Set<Integer> out = new TreeSet<>();
-        for (String t : arg.split("[;,\\s]+")) {
-            if (t.isBlank()) continue;
-            try {
-                out.add(Integer.parseInt(t.strip()));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("expected layer numbers in '" + spec + "', got '" + t + "'");
-            }
-        }
-        return out;
-    }
-
-    private static double pValue(String arg, String spec) {
-        String v = arg.startsWith("p=") ? arg.substring(2) : arg;
-        try {
-            return Double.parseDouble(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("expected p=<probability> in '" + spec + "'");
-        }
+    private static double probability(Spec p) {
+        String v = p.single("p");
+        if (v == null) throw p.error("expected p=<probability in [0, 1]>");
+        return p.numberValue("p", v, 0, 1);
     }
 }

@@ -54,6 +54,7 @@ public final class Capture {
      */
     public void keep(HookPoint point, int layer, float[] values, int... shape) {
         HookName name = point.perLayer() ? HookName.of(point, layer) : HookName.of(point);
+        Finite.check(values, name.toString()); // every captured hook passes here: NaN stops at the first hook it reaches
         current.put(name, new Captured(name, shape, values));
     }
 

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
+import dev.glassbox.engine.spec.Spec;
+
 /**
  * Which hooks a run captures, from comma-separated glob patterns over hook names
  * ({@code *} matches within a dotted segment run, e.g. {@code blocks.*.attn.pattern,logits}).
@@ -23,11 +25,7 @@ public final class HookSelection {
 
     public static HookSelection of(String spec) {
         List<Pattern> ps = new ArrayList<>();
-        for (String part : spec.split(",")) {
-            String p = part.strip();
-            if (p.isEmpty()) {
-                continue;
-            }
+        for (String p : Spec.items(spec)) {
             StringBuilder re = new StringBuilder();
             for (char c : p.toCharArray()) {
                 switch (c) {

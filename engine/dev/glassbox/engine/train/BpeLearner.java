@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import dev.glassbox.engine.spec.Spec;
+
 /**
  * Learns byte-pair-encoding merges from a text (Sennrich, Haddow and Birch 2016, sec. 3.2, Algorithm 1): start from
  * the text's characters and repeatedly merge the most frequent adjacent pair into a new symbol, until the vocabulary
@@ -26,23 +28,19 @@ public final class BpeLearner {
         return Character.isWhitespace(cur) && !Character.isWhitespace(prev);
     }
 
-    /** Parses the CLI's {@code bpe:N} (N = target vocabulary size) or {@code char}; null means characters. */
+    /** Parses the CLI's {@code bpe:N} (N = target vocabulary size, {@link Spec} grammar) or {@code char}; null means characters. */
     public static Integer parseSpec(String spec) {
-        if (spec == null || spec.equals("char")) {
+        if (spec == null || spec.strip().equals("char")) {
             return null;
         }
-        if (spec.startsWith("bpe:")) {
-            try {
-                int n = Integer.parseInt(spec.substring(4));
-                if (n >= 3 && n <= 65_536) {
-                    return n;
-                }
-            } catch (NumberFormatException ignored) {
-                // reported below
-            }
+        Spec p = Spec.parse(spec);
+        String n = p.single("N");
+        if (!p.name().equals("bpe") || n == null) {
+            throw p.error("expected 'char' or 'bpe:N' with N the target vocabulary size, 3..65536");
         }
-        throw new IllegalArgumentException("--tokenizer '" + spec + "' is not 'char' or 'bpe:N' with N the target "
-                + "vocabulary size, 3..65536");
+        int size = p.integerValue("N", n, 3, 65_536);
+        p.checkAllUsed();
+        return size;
     }
 
     /** The character tokenizer of {@code text} extended by merges until it has {@code vocabSize} pieces. */

@@ -6,6 +6,8 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 
+import dev.glassbox.engine.spec.Spec;
+
 /**
  * Which parameters a fine-tuning run updates. Parameters fall into layer groups: {@code embeddings} (token and
  * learned position embeddings, and so a tied output head), one group per block, and {@code head} (final norm and
@@ -99,27 +101,30 @@ public sealed interface Freezing {
         return t;
     }
 
-    /** {@code none}, {@code progressive:K}, or a comma list of {@code embeddings}, {@code head} and block indices. */
+    /** {@code none}, {@code progressive:K}, or a comma list of {@code embeddings}, {@code head} and block indices ({@link Spec}). */
     static Freezing parse(String spec) {
-        String s = spec.trim().toLowerCase(Locale.ROOT);
+        String s = spec.strip().toLowerCase(Locale.ROOT);
         if (s.isEmpty() || s.equals("none")) {
             return NONE;
         }
-        if (s.startsWith("progressive:")) {
-            try {
-                return new Progressive(Integer.parseInt(s.substring("progressive:".length())));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("--freeze '" + spec + "': progressive:K needs a whole number of steps K");
-            }
+        if (s.startsWith("progressive")) {
+            Spec p = Spec.parse(s);
+            String k = p.single("K");
+            if (k == null) throw p.error("progressive:K needs K, the steps between unfreezing two groups");
+            Freezing f = new Progressive(p.integerValue("K", k, 1, Integer.MAX_VALUE));
+            p.checkAllUsed();
+            return f;
         }
         List<String> groups = new ArrayList<>();
-        for (String part : s.split(",")) {
-            String g = part.trim();
-            if (!g.equals(EMBEDDINGS) && !g.equals(HEAD) && !g.matches("\\d+")) {
-                throw new IllegalArgumentException("--freeze '" + spec + "': '" + g
+        for (String g : Spec.items(s)) {
+            if (g.equals(EMBEDDINGS) || g.equals(HEAD)) {
+                groups.add(g);
+            } else if (g.matches("\\d{1,9}")) {
+                groups.add(Integer.toString(Integer.parseInt(g)));
+            } else {
+                throw new IllegalArgumentException("'" + spec + "': '" + g
                         + "' is not a block index, 'embeddings' or 'head' (or use none, progressive:K)");
             }
-            groups.add(g.matches("\\d+") ? Integer.toString(Integer.parseInt(g)) : g);
         }
         return new Partial(Set.copyOf(groups));
     }

@@ -11,6 +11,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 import dev.glassbox.engine.tensor.Parallel;
+import dev.glassbox.engine.trace.Finite;
 
 /**
  * The encoder-decoder training loop: teacher-forced batches, forward, backward, clipping, AdamW with the
@@ -51,6 +52,9 @@ public final class Seq2SeqTrainer {
         TrainableSeq2Seq model;
         AdamW opt;
         int start = 0;
+        Seq2SeqShape sh = o.shape(); // checked before the first weight or batch is allocated
+        TrainingMemory.estimate(o.batch(), sh.maxSource() + sh.maxTarget(), sh.encoderLayers() + sh.decoderLayers(),
+                sh.heads(), sh.dim(), sh.hidden(), sh.vocab()).require();
         if (o.resume() && o.out() != null && Files.isRegularFile(o.out().resolve("config.json"))) {
             Seq2SeqCheckpoint.Restored r = Seq2SeqCheckpoint.read(o.out(), par);
             if (!r.tokenizer().pieces().equals(o.data().tokenizer().pieces())) {
@@ -88,14 +92,14 @@ public final class Seq2SeqTrainer {
         int step = start;
         for (; step < end && !cancelled.getAsBoolean(); step++) {
             Seq2SeqBatch b = o.data().trainBatch(o.seed(), step, o.batch());
-            trainLoss = model.forward(b);
+            trainLoss = Finite.check(model.forward(b), "the training loss at step " + (step + 1)); // stop before a NaN model is saved
             model.zeroGrad();
             model.backward();
             double norm = model.clipGradNorm(o.clip());
             opt.step(model.params(), schedule.at(step));
             losses.add(trainLoss);
             if ((step + 1) % o.evalEvery() == 0 && step + 1 < o.steps()) {
-                val = validationLoss(model, o.data(), heldOut);
+                val = Finite.check(validationLoss(model, o.data(), heldOut), "the validation loss");
                 double secs = (System.nanoTime() - t0) / 1e9;
                 log.accept(String.format(Locale.ROOT, "step %5d/%d  loss %.4f  val %.4f  lr %.2e  |g| %.2f  ETA %s",
                         step + 1, o.steps(), trainLoss, val, schedule.at(step), norm,
@@ -106,7 +110,7 @@ public final class Seq2SeqTrainer {
             }
         }
         double secs = (System.nanoTime() - t0) / 1e9;
-        val = validationLoss(model, o.data(), heldOut);
+        val = Finite.check(validationLoss(model, o.data(), heldOut), "the validation loss");
         double accuracy = exactMatch(model, o.data(), heldOut);
         log.accept(String.format(Locale.ROOT, "step %5d/%d  loss %.4f  val %.4f  exact match %.1f%% of %d held-out  %.1fs",
                 step, o.steps(), trainLoss, val, 100 * accuracy, heldOut.size(), secs));
@@ -123,6 +127,7 @@ public final class Seq2SeqTrainer {
 
     private void save(TrainableSeq2Seq model, AdamW opt, int steps, double loss, double val, double accuracy,
                       int validationPairs, double secs) throws IOException {
+        Param.checkFinite(model.params(), steps);
         Map<String, Object> t = new LinkedHashMap<>();
         t.put("command", o.command());
         t.put("data", o.data().describe());

@@ -12,6 +12,7 @@ import java.util.function.Consumer;
 
 import dev.glassbox.engine.context.ContextPolicy;
 import dev.glassbox.engine.tensor.Parallel;
+import dev.glassbox.engine.trace.Finite;
 
 /** The training loop: batches, forward, backward, clipping, AdamW with the schedule, validation, checkpoints. */
 public final class Trainer {
@@ -51,6 +52,7 @@ public final class Trainer {
         TrainableLlama model;
         AdamW opt;
         int start = 0;
+        TrainingMemory.of(o.shape(), o.batch()).require(); // before the first weight or batch is allocated
         if (o.resume() && o.out() != null && Files.isRegularFile(o.out().resolve("config.json"))) {
             Checkpoint.Restored r = Checkpoint.read(o.out(), par);
             if (!r.tokenizer().pieces().equals(o.data().tokenizer().pieces())) {
@@ -103,7 +105,7 @@ public final class Trainer {
             Batch b = o.data().trainBatch(o.seed(), step, o.batch(), o.seq());
             model.setRouting(RandomRouting.paths(s.routing().randomRouting(), o.seed(), step, b.batch(), s.layers()),
                     o.seed() * 1_000_003L + step);
-            trainLoss = model.forward(b.inputs(), b.targets(), b.batch(), b.seq());
+            trainLoss = Finite.check(model.forward(b.inputs(), b.targets(), b.batch(), b.seq()), "the training loss at step " + (step + 1)); // stop before a NaN model is saved
             double balance = model.balanceLoss();
             reconstruction = model.reconstructionLoss();
             model.zeroGrad();
@@ -120,7 +122,7 @@ public final class Trainer {
             boolean last = step == Math.min(stopAt, o.steps()) - 1;
             boolean evaluated = (step + 1) % o.evalEvery() == 0 || last;
             if (evaluated) {
-                val = validate(model, valid);
+                val = Finite.check(validate(model, valid), "the validation loss");
                 double secs = (System.nanoTime() - t0) / 1e9;
                 double eta = secs / (step + 1 - start) * (o.steps() - step - 1);
                 String extra = (s.routing().moe() && s.routing().balanceLoss() > 0
@@ -146,7 +148,7 @@ public final class Trainer {
         double secs = (System.nanoTime() - t0) / 1e9;
         int end = start + losses.size();
         if (start >= end || stopped) {
-            val = validate(model, valid);
+            val = Finite.check(validate(model, valid), "the validation loss");
         }
         if (o.out() != null) {
             save(model, opt, end, trainLoss, val, secs);
@@ -194,6 +196,7 @@ public final class Trainer {
     }
 
     private void save(TrainableLlama model, AdamW opt, int steps, double loss, double val, double secs) throws IOException {
+        Param.checkFinite(model.params(), steps);
         Map<String, Object> t = new LinkedHashMap<>();
         t.put("command", o.command());
         t.put("data", o.data().describe());

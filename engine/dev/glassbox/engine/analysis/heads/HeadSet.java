@@ -6,6 +6,8 @@ import java.util.Locale;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
+import dev.glassbox.engine.spec.Spec;
+
 import dev.glassbox.engine.model.Intervention;
 import dev.glassbox.engine.model.ModelConfig;
 
@@ -73,20 +75,22 @@ public record HeadSet(List<Head> heads, HeadAblation.Mode mode, float[][][] mean
      * @throws IllegalArgumentException naming the bad entry and the allowed range
      */
     public static HeadSet parse(String spec, ModelConfig config, HeadAblation.Mode mode, float[][][] means) {
+        return of(config, mode, means, heads(spec));
+    }
+
+    /** The heads "1.3,2.0" names, checked for form only (ranges need the model: see {@link #parse}). */
+    public static List<Head> heads(String spec) {
         List<Head> heads = new ArrayList<>();
-        for (String part : spec.split(",")) {
-            String p = part.strip();
+        for (String p : Spec.items(spec)) {
             String[] lh = p.split("\\.");
             if (lh.length != 2) {
                 throw new IllegalArgumentException("bad head '" + p + "': write LAYER.HEAD, e.g. 1.3");
             }
-            try {
-                heads.add(new Head(Integer.parseInt(lh[0].strip()), Integer.parseInt(lh[1].strip())));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("bad head '" + p + "': write LAYER.HEAD with whole numbers, e.g. 1.3");
-            }
+            heads.add(new Head(Spec.wholeNumber(p, "the layer", lh[0], 0, Integer.MAX_VALUE),
+                    Spec.wholeNumber(p, "the head", lh[1], 0, Integer.MAX_VALUE)));
         }
-        return of(config, mode, means, heads);
+        if (heads.isEmpty()) throw new IllegalArgumentException("no head given: write LAYER.HEAD,..., e.g. 1.3,2.0");
+        return heads;
     }
 
     private static void check(ModelConfig c, Head h) {

@@ -195,13 +195,13 @@ class ContextPolicyTest {
 
     @Test
     void badSpecsGetClearErrors() {
-        assertEquals("unknown context method 'bogus' in 'bogus'; known: full, sliding, longformer, xl, compressive, streaming, rosa, pi, ntk, dynamic-ntk, yarn, self-extend",
+        assertEquals("'bogus': unknown context method 'bogus'; known: full, sliding, longformer, xl, compressive, streaming, rosa, pi, ntk, dynamic-ntk, yarn, self-extend",
                 assertThrows(IllegalArgumentException.class, () -> ContextPolicy.parse("bogus", 512)).getMessage());
-        assertEquals("unknown parameter 'X' in 'sliding:X=3'",
+        assertEquals("'sliding:X=3': unknown parameter 'X'; sliding takes W",
                 assertThrows(IllegalArgumentException.class, () -> ContextPolicy.parse("sliding:X=3", 512)).getMessage());
-        assertEquals("window W must be > 0, got 0",
+        assertEquals("'sliding:W=0': W must be >= 1, got 0",
                 assertThrows(IllegalArgumentException.class, () -> ContextPolicy.parse("sliding:W=0", 512)).getMessage());
-        assertEquals("W must be a whole number in 'sliding:W=abc', got 'abc'",
+        assertEquals("'sliding:W=abc': W must be a whole number, got 'abc'",
                 assertThrows(IllegalArgumentException.class, () -> ContextPolicy.parse("sliding:W=abc", 512)).getMessage());
         assertEquals(Set.of(0, 7), ((ContextPolicy.Longformer) ContextPolicy.parse("longformer:global=[0;7]", 512)).globals());
     }

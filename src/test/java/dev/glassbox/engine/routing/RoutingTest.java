@@ -128,11 +128,11 @@ class RoutingTest {
 
     @Test
     void badPolicySpecsAreExplained() {
-        assertEquals("probability p must be in [0, 1], got 1.5",
+        assertEquals("'random:p=1.5': p must be in [0, 1], got 1.5",
                 assertThrows(IllegalArgumentException.class, () -> RoutingPolicy.parse("random:p=1.5", 4)).getMessage());
         assertTrue(assertThrows(IllegalArgumentException.class, () -> RoutingPolicy.parse("teleport", 4))
-                .getMessage().startsWith("unknown routing policy 'teleport'"));
-        assertEquals("layer 7 outside 0..3", assertThrows(IllegalArgumentException.class,
-                () -> RoutingPolicy.parse("keep:7", 4).sample(4, new Random())).getMessage());
+                .getMessage().startsWith("'teleport': unknown routing policy 'teleport'"));
+        assertEquals("'keep:7': layer must be in 0..3, got 7", assertThrows(IllegalArgumentException.class,
+                () -> RoutingPolicy.parse("keep:7", 4)).getMessage(), "layers are checked against the model as the spec is read");
     }
 }

@@ -56,7 +56,7 @@ class BpeLearnerTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> BpeLearner.learn(text, 10));
         assertTrue(e.getMessage().contains("must exceed the text's"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> BpeLearner.parseSpec("bpe:x"));
-        assertTrue(e.getMessage().contains("'char' or 'bpe:N'"), e.getMessage());
+        assertTrue(e.getMessage().contains("'bpe:x': N must be a whole number"), e.getMessage());
     }
 
     @Test

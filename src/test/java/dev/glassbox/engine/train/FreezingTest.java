@@ -111,7 +111,7 @@ class FreezingTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Freezing.parse("0,top"));
         assertTrue(e.getMessage().contains("'top' is not a block index"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> Freezing.parse("progressive:0"));
-        assertTrue(e.getMessage().contains("K >= 1"), e.getMessage());
+        assertTrue(e.getMessage().contains("'progressive:0': K must be >= 1, got 0"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> fineTune(Freezing.parse("7"), 1, null));
         assertTrue(e.getMessage().contains("layer 7 outside the model's layers 0..2"), e.getMessage());
         assertFalse(Freezing.parse("none") instanceof Freezing.Partial);

@@ -202,7 +202,7 @@ class HeadSetTest {
         assertTrue(assertThrows(IllegalArgumentException.class,
                 () -> HeadSet.parse("1-3", c, HeadAblation.Mode.ZERO, null)).getMessage().contains("LAYER.HEAD"));
         assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> HeadSet.parse("1.x", c, HeadAblation.Mode.ZERO, null)).getMessage().contains("bad head '1.x'"));
+                () -> HeadSet.parse("1.x", c, HeadAblation.Mode.ZERO, null)).getMessage().contains("'1.x': the head must be a whole number, got 'x'"));
         assertTrue(assertThrows(IllegalArgumentException.class,
                 () -> HeadSet.parse("1.3", c, HeadAblation.Mode.MEAN, null)).getMessage().contains("mean ablation needs"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> HeadSet.of(c, HeadAblation.Mode.MEAN,
