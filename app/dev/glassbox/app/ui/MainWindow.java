@@ -85,6 +85,8 @@ public final class MainWindow extends BorderPane {
     final Lazy<ContextWorkspace> context = new Lazy<>(
             () -> withModel(new ContextWorkspace(analysis, this::showError, this::analysisText)));
     final Lazy<RoutingWorkspace> routing = new Lazy<>(this::newRouting);
+    final Lazy<WalkthroughWorkspace> walkthrough = new Lazy<>(() -> withModel(new WalkthroughWorkspace(analysis, this::showError,
+            this::analysisText, () -> sampling.settings(0))));
     final Lazy<TrainWorkspace> train = new Lazy<>(() -> new TrainWorkspace(this::showError, (dir, promptText) -> {
         selectWorkspace(0); // first: loading stops what the shown workspace runs
         prompt.prompt.setText(promptText);
@@ -166,7 +168,8 @@ public final class MainWindow extends BorderPane {
         workspaces.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         trainTab = lazyTab("Train", train);
         workspaces.getTabs().addAll(tab("Explore", new StackPane(explorer, emptyState)),
-                lazyTab("Heads", heads), lazyTab("Context lab", context), lazyTab("Routing", routing), trainTab);
+                lazyTab("Heads", heads), lazyTab("Context lab", context), lazyTab("Routing", routing), trainTab,
+                walkthroughTab());
         HoverTips.installShortcuts(workspaces);
         model.addListener((o, a, m) -> {
             ablation.reset(m);
@@ -174,6 +177,7 @@ public final class MainWindow extends BorderPane {
             heads.ifMade(w -> w.setModel(m));
             context.ifMade(w -> w.setModel(m));
             routing.ifMade(w -> w.setModel(m));
+            walkthrough.ifMade(w -> w.setModel(m));
         });
         seq2seq.busyProperty().addListener((o, a, b) -> updateEnabled());
         ablation.setProperty().addListener((o, a, b) -> {
@@ -207,6 +211,12 @@ public final class MainWindow extends BorderPane {
                 t.setContent(content.get());
             }
         });
+        return t;
+    }
+
+    private Tab walkthroughTab() {
+        Tab t = lazyTab("Walkthrough", walkthrough);
+        t.textProperty().bind(dev.glassbox.visuals.i18n.I18n.bind("walkthrough.tab"));
         return t;
     }
 

@@ -65,7 +65,7 @@ class WalkthroughBuilderTest {
     @Test
     void gpt2DesignAddsLearnedPositionsAndHasNoRotation(@TempDir Path tmp) throws Exception {
         Path out = tmp.resolve("gpt2");
-        new Trainer(TrainOptions.of(new TaskData(SyntheticTask.STORIES), 2, 4, 32, 32, 4, 5, 3)
+        new Trainer(TrainOptions.of(new TaskData(SyntheticTask.STORIES), 2, 2, 16, 32, 2, 1, 3)
                 .withDesign(BlockDesign.GPT2).withOut(out), Parallel.SERIAL, line -> { }).run();
         LoadedModel m = ModelLoader.load(out, null);
         assertInstanceOf(Gpt2Model.class, m.model());
