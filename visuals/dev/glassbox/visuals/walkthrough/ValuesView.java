@@ -111,7 +111,8 @@ final class ValuesView extends VBox {
             rows = (n + cols - 1) / cols;
         }
         boolean labelled = !colLabels().isEmpty() && cell >= 28;
-        top = labelled ? 90 : 0;
+        int longest = colLabels().stream().mapToInt(l -> clip(l).length()).max().orElse(0);
+        top = labelled ? Math.min(100, 24 + 10 * longest) : 0;
         canvas.setWidth(left() + cols * cell + 2);
         canvas.setHeight(top + rows * cell + 2);
     }

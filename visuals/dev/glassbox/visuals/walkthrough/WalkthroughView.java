@@ -30,7 +30,9 @@ import dev.glassbox.visuals.i18n.I18n;
  * first and last, Page Up/Page Down one layer.
  */
 public final class WalkthroughView extends BorderPane {
-    private static final double VALUES_WIDTH = 1100;
+    private static final double MAX_TEXT_WIDTH = 1400;
+    /** A light page whatever the window's theme: it projects well in a lit classroom. */
+    private static final String PAGE = "-fx-background: #fbfaf7; -fx-background-color: #fbfaf7;";
 
     private final TreeView<Integer> list = new TreeView<>();
     private final List<TreeItem<Integer>> items = new ArrayList<>();
@@ -41,15 +43,17 @@ public final class WalkthroughView extends BorderPane {
     final Label counter = new Label();
     private final VBox valueBox = new VBox(18);
     private final ReadOnlyIntegerWrapper current = new ReadOnlyIntegerWrapper(this, "current", -1);
+    private final ScrollPane scroll = new ScrollPane();
     private Walkthrough walk;
     private boolean selecting;
+    private double shownWidth;
 
     public WalkthroughView() {
         setId("walkthroughView");
         getStyleClass().add("walkthrough");
         list.setId("walkthroughSteps");
         list.setShowRoot(false);
-        list.setPrefWidth(330);
+        list.setPrefWidth(360);
         list.setCellFactory(t -> new TreeCell<>() {
             @Override
             protected void updateItem(Integer item, boolean empty) {
@@ -69,11 +73,11 @@ public final class WalkthroughView extends BorderPane {
         formula.setId("walkthroughFormula");
         formula.setFont(Font.font("Serif", 30));
         formula.setWrapText(true);
-        formula.setStyle("-fx-background-color: #f3f1ea; -fx-padding: 8 14 8 14; -fx-background-radius: 6;");
+        formula.setStyle("-fx-background-color: #ece7d8; -fx-padding: 8 14 8 14; -fx-background-radius: 6;");
         explanation.setId("walkthroughExplanation");
         explanation.setFont(Font.font(24));
         explanation.setWrapText(true);
-        explanation.setMaxWidth(VALUES_WIDTH);
+        explanation.setMaxWidth(MAX_TEXT_WIDTH);
         hook.setId("walkthroughHook");
         hook.setFont(Font.font("Monospaced", 20));
         hook.setWrapText(true);
@@ -84,11 +88,18 @@ public final class WalkthroughView extends BorderPane {
         keys.setFont(Font.font(18));
         VBox page = new VBox(14, counter, title, formula, explanation, hook, valueBox, keys);
         page.setPadding(new Insets(16, 24, 24, 24));
-        ScrollPane scroll = new ScrollPane(page);
+        page.setStyle(PAGE);
+        scroll.setContent(page);
+        scroll.setStyle(PAGE);
         scroll.setFitToWidth(true);
+        scroll.viewportBoundsProperty().addListener((o, a, b) -> {
+            if (current.get() >= 0 && Math.abs(valuesWidth() - shownWidth) > 40) {
+                show(current.get());
+            }
+        });
         scroll.setFocusTraversable(false);
         SplitPane split = new SplitPane(list, scroll);
-        split.setDividerPositions(0.2);
+        split.setDividerPositions(0.22);
         SplitPane.setResizableWithParent(list, false);
         setCenter(split);
         Label empty = new Label();
@@ -121,7 +132,7 @@ public final class WalkthroughView extends BorderPane {
                 Step s = w.steps().get(i);
                 TreeItem<Integer> item = new TreeItem<>(i);
                 items.add(item);
-                if (s.layer() < 0) {
+                if (s.layer() < 0 || s.kind() == dev.glassbox.engine.analysis.walkthrough.StepKind.LAYER) {
                     root.getChildren().add(item);
                     group = null;
                     groupLayer = -1;
@@ -164,8 +175,9 @@ public final class WalkthroughView extends BorderPane {
         explanation.setText(I18n.text("walkthrough.step." + s.kind().key() + ".text", s.args().toArray()));
         hook.setText(hookText(s));
         valueBox.getChildren().clear();
+        shownWidth = valuesWidth();
         for (Values v : s.values()) {
-            valueBox.getChildren().add(new ValuesView(v, VALUES_WIDTH));
+            valueBox.getChildren().add(new ValuesView(v, shownWidth));
         }
         current.set(i);
         TreeItem<Integer> item = items.get(i);
@@ -179,6 +191,12 @@ public final class WalkthroughView extends BorderPane {
             list.scrollTo(Math.max(0, row - 3));
         }
         selecting = false;
+    }
+
+    /** The width the value views fill: the page's visible width less its padding. */
+    private double valuesWidth() {
+        double w = scroll.getViewportBounds().getWidth();
+        return w > 0 ? w - 60 : 1000;
     }
 
     private String stepTitle(int i) {

@@ -72,7 +72,7 @@ class WalkthroughWorkspaceTest extends WindowTestBase {
         assertEquals(2, walk.head());
 
         robot.clickOn("#walkthroughSteps");
-        robot.type(KeyCode.HOME);
+        key(robot, KeyCode.HOME);
         assertEquals(0, w.view.currentProperty().get());
         int n = walk.steps().size();
         for (int i = 0; i < n; i++) {
@@ -82,13 +82,13 @@ class WalkthroughWorkspaceTest extends WindowTestBase {
             assertTrue(w.view.lookupAll("#walkthroughTitle").stream()
                     .anyMatch(l -> ((javafx.scene.control.Label) l).getText().endsWith(title)), s.kind() + " title");
             assertEquals(s.values().size(), w.view.valueViews().size(), s.kind() + " shows each of its values");
-            robot.type(KeyCode.RIGHT);
+            key(robot, KeyCode.RIGHT);
         }
         assertEquals(n - 1, w.view.currentProperty().get(), "Right stops at the last step");
-        robot.type(KeyCode.HOME);
-        robot.type(KeyCode.PAGE_DOWN);
+        key(robot, KeyCode.HOME);
+        key(robot, KeyCode.PAGE_DOWN);
         assertEquals(walk.firstStepOf(0), w.view.currentProperty().get(), "Page Down jumps to the first layer");
-        robot.type(KeyCode.END);
+        key(robot, KeyCode.END);
         assertEquals(StepKind.SAMPLE, walk.steps().get(w.view.currentProperty().get()).kind());
 
         // the numbers are the engine's: the traced pattern row and the sampled token of the same prompt and settings
@@ -109,12 +109,33 @@ class WalkthroughWorkspaceTest extends WindowTestBase {
         var valuesView = (javafx.scene.layout.VBox) w.view.valueViews().get(0);
         javafx.scene.canvas.Canvas canvas = (javafx.scene.canvas.Canvas) valuesView.getChildren().get(1);
         robot.interact(() -> javafx.event.Event.fireEvent(canvas, new javafx.scene.input.MouseEvent(
-                javafx.scene.input.MouseEvent.MOUSE_MOVED, canvas.getWidth() - 5, canvas.getHeight() - 5, 0, 0,
+                javafx.scene.input.MouseEvent.MOUSE_MOVED, canvas.localToScene(canvas.getWidth() - 5, 0).getX(),
+                canvas.localToScene(0, canvas.getHeight() - 5).getY(), 0, 0,
                 javafx.scene.input.MouseButton.NONE, 0, false, false, false, false, false, false, false, false, false,
                 false, null)));
         String readout = ((javafx.scene.control.Label) valuesView.lookup("#walkthroughReadout")).getText();
         assertTrue(readout.endsWith(" = " + shown[last]), readout);
         Screenshots.save(window, "walkthrough");
+
+        // the step texts follow the language
+        try {
+            robot.interact(() -> I18n.setLocale(I18n.CHINESE));
+            assertTrue(w.view.lookupAll("#walkthroughTitle").stream().anyMatch(l -> ((javafx.scene.control.Label) l).getText()
+                    .endsWith(I18n.text("walkthrough.step.softmax.title"))), "the title in Chinese");
+            assertEquals("逐步演示", window.workspaces.getSelectionModel().getSelectedItem().getText());
+            Screenshots.save(window, "walkthrough");
+        } finally {
+            robot.interact(() -> I18n.setLocale(I18n.ENGLISH));
+        }
+    }
+
+    /** Presses {@code code} on the node that has the keyboard focus, as a key press would. */
+    private static void key(FxRobot robot, KeyCode code) {
+        robot.interact(() -> {
+            javafx.scene.Node focus = robot.targetWindow().getScene().getFocusOwner();
+            javafx.event.Event.fireEvent(focus, new javafx.scene.input.KeyEvent(javafx.scene.input.KeyEvent.KEY_PRESSED,
+                    "", "", code, false, false, false, false));
+        });
     }
 
     private static Step step(Walkthrough w, StepKind kind) {
