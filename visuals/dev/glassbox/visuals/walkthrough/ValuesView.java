@@ -124,7 +124,7 @@ final class ValuesView extends VBox {
         g.setTextAlign(TextAlignment.CENTER);
         g.setTextBaseline(VPos.CENTER);
         for (int i = 0; i < v.length; i++) {
-            int r = values instanceof Values.Grid ? i / cols : i / cols;
+            int r = i / cols;
             int c = i % cols;
             double x = left() + c * cell;
             double y = top + r * cell;
