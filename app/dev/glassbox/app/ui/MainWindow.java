@@ -64,6 +64,7 @@ public final class MainWindow extends BorderPane {
     final Lazy<ContextWorkspace> context = new Lazy<>(
             () -> withModel(new ContextWorkspace(analysis, this::showError, this::analysisText)));
     final Lazy<RoutingWorkspace> routing = new Lazy<>(this::newRouting);
+    final Lazy<WalkthroughWorkspace> walkthrough = new Lazy<>(this::newWalkthrough);
     final Lazy<TrainWorkspace> train = new Lazy<>(this::newTrain);
     final TabPane workspaces = new TabPane();
     private final Tab trainTab;
@@ -122,7 +123,8 @@ public final class MainWindow extends BorderPane {
         workspaces.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         trainTab = lazyTab("Train", train);
         workspaces.getTabs().addAll(tab("Explore", new StackPane(explorer, emptyState)),
-                lazyTab("Heads", heads), lazyTab("Context lab", context), lazyTab("Routing", routing), trainTab);
+                lazyTab("Heads", heads), lazyTab("Context lab", context), lazyTab("Routing", routing), trainTab,
+                walkthroughTab());
         HoverTips.installShortcuts(workspaces);
         workspaces.getSelectionModel().selectedIndexProperty().addListener((o, a, i) -> session.workspaceProperty().set(i.intValue()));
         session.workspaceProperty().addListener((o, a, i) -> selectWorkspace(i.intValue()));
@@ -130,6 +132,7 @@ public final class MainWindow extends BorderPane {
             heads.ifMade(WorkspacePane::cancelRun);
             context.ifMade(WorkspacePane::cancelRun);
             routing.ifMade(WorkspacePane::cancelRun);
+            walkthrough.ifMade(WorkspacePane::cancelRun);
             if (trainShown()) {
                 train.get().stop(); // only from the Train workspace: opening its checkpoint must not end the run
             }
@@ -144,6 +147,7 @@ public final class MainWindow extends BorderPane {
                 showModel(m);
             }
             updateEnabled();
+            walkthrough.ifMade(w -> w.setModel(m));
         });
         session.emptyMessageProperty().addListener((o, a, text) -> {
             if (text != null) {
@@ -188,6 +192,17 @@ public final class MainWindow extends BorderPane {
                 t.setContent(content.get());
             }
         });
+        return t;
+    }
+
+    private WalkthroughWorkspace newWalkthrough() {
+        return withModel(new WalkthroughWorkspace(analysis, this::showError, this::analysisText,
+                () -> session.sampling().settings(0)));
+    }
+
+    private Tab walkthroughTab() {
+        Tab t = lazyTab("Walkthrough", walkthrough);
+        t.textProperty().bind(dev.glassbox.visuals.i18n.I18n.bind("walkthrough.tab"));
         return t;
     }
 

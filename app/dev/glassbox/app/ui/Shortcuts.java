@@ -5,7 +5,7 @@ import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyEvent;
 import javafx.stage.Stage;
 
-/** Ctrl+Enter generate (or run the shown workspace), Esc stop, F11 full screen, Ctrl+plus/minus zoom, Ctrl+O open, Ctrl+1..5 workspaces, Ctrl+P pause/resume training, Ctrl+Shift+A restore ablated heads. */
+/** Ctrl+Enter generate (or run the shown workspace), Esc stop, F11 full screen, Ctrl+plus/minus zoom, Ctrl+O open, Ctrl+1..6 workspaces, Ctrl+P pause/resume training, Ctrl+Shift+A restore ablated heads. */
 public final class Shortcuts {
     private Shortcuts() {
     }
@@ -25,7 +25,7 @@ public final class Shortcuts {
                 w.zoom(1.1);
             } else if (ctrl && (k == KeyCode.MINUS || k == KeyCode.SUBTRACT)) {
                 w.zoom(1 / 1.1);
-            } else if (ctrl && k.isDigitKey() && k.getChar().charAt(0) >= '1' && k.getChar().charAt(0) <= '5') {
+            } else if (ctrl && k.isDigitKey() && k.getChar().charAt(0) >= '1' && k.getChar().charAt(0) <= '6') {
                 w.selectWorkspace(k.getChar().charAt(0) - '1');
             } else if (ctrl && k == KeyCode.P) {
                 w.togglePauseTraining();

@@ -60,11 +60,7 @@ public final class Sampler {
         if (temperature == 0f) {
             return dev.glassbox.engine.tensor.Kernels.argmax(logits);
         }
-        System.arraycopy(logits, 0, probs, 0, probs.length);
-        for (int i = 0; i < probs.length; i++) {
-            probs[i] /= temperature;
-        }
-        dev.glassbox.engine.tensor.Kernels.softmax(probs, 0, probs.length);
+        temper(logits);
         if (topK > 0 && topK < probs.length) {
             keepTopK();
         }
@@ -73,6 +69,53 @@ public final class Sampler {
             return sampleMultinomial(coin);
         }
         return sampleTopP(coin);
+    }
+
+    /** softmax(logits / T), the distribution before top-k and top-p (one-hot on the argmax at T = 0). */
+    public float[] tempered(float[] logits) {
+        if (temperature == 0f) {
+            float[] p = new float[probs.length];
+            p[dev.glassbox.engine.tensor.Kernels.argmax(logits)] = 1f;
+            return p;
+        }
+        temper(logits);
+        return probs.clone();
+    }
+
+    /**
+     * The distribution {@link #sample} draws from: {@link #tempered} with the tokens outside top-k and outside the
+     * top-p nucleus set to zero, renormalised. Draws no random number.
+     */
+    public float[] distribution(float[] logits) {
+        if (temperature == 0f) {
+            return tempered(logits);
+        }
+        temper(logits);
+        if (topK > 0 && topK < probs.length) {
+            keepTopK();
+        }
+        if (topP <= 0 || topP >= 1) {
+            return probs.clone();
+        }
+        Integer[] sorted = nucleusOrder();
+        int kept = nucleusSize(sorted);
+        float[] out = new float[probs.length];
+        float sum = 0;
+        for (int i = 0; i < kept; i++) {
+            sum += probs[sorted[i]];
+        }
+        for (int i = 0; i < kept; i++) {
+            out[sorted[i]] = probs[sorted[i]] / sum;
+        }
+        return out;
+    }
+
+    private void temper(float[] logits) {
+        System.arraycopy(logits, 0, probs, 0, probs.length);
+        for (int i = 0; i < probs.length; i++) {
+            probs[i] /= temperature;
+        }
+        dev.glassbox.engine.tensor.Kernels.softmax(probs, 0, probs.length);
     }
 
     private void keepTopK() {
@@ -104,6 +147,25 @@ public final class Sampler {
 
     /** run.c's sample_topp: drop tokens below (1 - p) / (n - 1), sort, cut at cumulative p, then sample. */
     private int sampleTopP(float coin) {
+        Integer[] boxed = nucleusOrder();
+        int last = nucleusSize(boxed) - 1;
+        float cumulative = 0;
+        for (int i = 0; i <= last; i++) {
+            cumulative += probs[boxed[i]];
+        }
+        float r = coin * cumulative;
+        float cdf = 0;
+        for (int i = 0; i <= last; i++) {
+            cdf += probs[boxed[i]];
+            if (r < cdf) {
+                return boxed[i];
+            }
+        }
+        return boxed[last];
+    }
+
+    /** The tokens at or above run.c's cutoff (1 - p) / (n - 1), most probable first. */
+    private Integer[] nucleusOrder() {
         int n = probs.length;
         float cutoff = (1.0f - topP) / (n - 1);
         int n0 = 0;
@@ -117,23 +179,18 @@ public final class Sampler {
             boxed[i] = order[i];
         }
         Arrays.sort(boxed, (a, b) -> Float.compare(probs[b], probs[a]));
+        return boxed;
+    }
+
+    /** How many of {@code sorted} the nucleus keeps: up to and including the one whose cumulative sum passes p. */
+    private int nucleusSize(Integer[] sorted) {
         float cumulative = 0;
-        int last = n0 - 1;
-        for (int i = 0; i < n0; i++) {
-            cumulative += probs[boxed[i]];
+        for (int i = 0; i < sorted.length; i++) {
+            cumulative += probs[sorted[i]];
             if (cumulative > topP) {
-                last = i;
-                break;
+                return i + 1;
             }
         }
-        float r = coin * cumulative;
-        float cdf = 0;
-        for (int i = 0; i <= last; i++) {
-            cdf += probs[boxed[i]];
-            if (r < cdf) {
-                return boxed[i];
-            }
-        }
-        return boxed[last];
+        return sorted.length;
     }
 }
