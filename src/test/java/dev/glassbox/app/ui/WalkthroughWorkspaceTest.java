@@ -92,7 +92,7 @@ class WalkthroughWorkspaceTest extends WindowTestBase {
         assertEquals(StepKind.SAMPLE, walk.steps().get(w.view.currentProperty().get()).kind());
 
         // the numbers are the engine's: the traced pattern row and the sampled token of the same prompt and settings
-        Generation.Settings s = window.sampling.settings(1);
+        Generation.Settings s = window.session().sampling().settings(1);
         TraceRun.Result ref = TraceRun.run(new TraceRun.Request(m, PROMPT, HookSelection.ALL, s), x -> { }, () -> false);
         Trace trace = ref.trace();
         float[] pattern = trace.steps().get(last).get(HookName.of(HookPoint.ATTN_PATTERN, 1)).orElseThrow().values();
