@@ -3,7 +3,7 @@ package dev.glassbox.app.service;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 
-import dev.glassbox.engine.format.FormatException;
+import dev.glassbox.engine.io.FormatException;
 
 /** Turns a failure into one sentence a user can act on (never a stack trace). */
 public final class ErrorMessages {

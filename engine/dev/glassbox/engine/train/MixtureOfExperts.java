@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Random;
 
 import dev.glassbox.engine.routing.BalanceLoss;
-import dev.glassbox.engine.routing.ExpertRouter;
+import dev.glassbox.engine.model.ExpertRouter;
 import dev.glassbox.engine.tensor.Parallel;
 
 /**

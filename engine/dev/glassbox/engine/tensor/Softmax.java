@@ -1,4 +1,4 @@
-package dev.glassbox.engine.analysis;
+package dev.glassbox.engine.tensor;
 
 import java.util.Arrays;
 
