@@ -178,7 +178,7 @@ public final class PolicyRunner {
                     for (int i = 0; i < n; i++) {
                         att[i] = Kernels.dot(q, h * hd, rotated[i], kvOff, hd) * logitScale;
                     }
-                    Softmax.inPlace(att, 0, n);
+                    Kernels.softmax(att, 0, n);
                     System.arraycopy(att, 0, probs, h * n, n);
                     Arrays.fill(out, h * hd, (h + 1) * hd, 0f);
                     for (int i = 0; i < n; i++) {

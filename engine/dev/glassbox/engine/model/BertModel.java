@@ -5,7 +5,6 @@ import java.util.Map;
 
 import dev.glassbox.engine.tensor.Kernels;
 import dev.glassbox.engine.tensor.Parallel;
-import dev.glassbox.engine.tensor.Softmax;
 import dev.glassbox.engine.tensor.Tensor;
 import dev.glassbox.engine.trace.Capture;
 import dev.glassbox.engine.trace.HookPoint;
@@ -360,7 +359,7 @@ public final class BertModel implements EncoderModel {
                 Kernels.scoresTransposed(q[i], off, keysT[h], hd, stride, scale, scores);
                 float[] p = pattern[h];
                 System.arraycopy(scores, 0, p, i * n, n);
-                Softmax.inPlace(p, i * n, n);
+                Kernels.softmax(p, i * n, n);
                 Kernels.weightedSum(p, i * n, n, values[h], 0, hd, out[i], off);
             }
         });

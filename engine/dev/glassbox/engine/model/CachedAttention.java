@@ -2,7 +2,6 @@ package dev.glassbox.engine.model;
 
 import dev.glassbox.engine.tensor.Kernels;
 import dev.glassbox.engine.tensor.Parallel;
-import dev.glassbox.engine.tensor.Softmax;
 
 /**
  * The plain causal key/value cache of every layer of one sequence and scaled dot-product attention of one query
@@ -116,7 +115,7 @@ final class CachedAttention {
                 int kv = c.kvHeadOf(h) * cap * hd;
                 int row = h * cap;
                 float max = Kernels.scores(query, qOff + h * hd, kc, kv, pos + 1, hd, scale, a, row);
-                Softmax.inPlace(a, row, pos + 1, max);
+                Kernels.softmax(a, row, pos + 1, max);
                 Kernels.weightedSum(a, row, pos + 1, vc, kv, hd, out, h * hd);
             }
         });

@@ -63,7 +63,7 @@ public final class Sampler {
         for (int i = 0; i < probs.length; i++) {
             probs[i] /= temperature;
         }
-        dev.glassbox.engine.tensor.Softmax.inPlace(probs, 0, probs.length);
+        dev.glassbox.engine.tensor.Kernels.softmax(probs, 0, probs.length);
         if (topK > 0 && topK < probs.length) {
             keepTopK();
         }

@@ -10,7 +10,6 @@ import java.util.function.IntConsumer;
 
 import dev.glassbox.engine.tensor.Kernels;
 import dev.glassbox.engine.tensor.Parallel;
-import dev.glassbox.engine.tensor.Softmax;
 import dev.glassbox.engine.tensor.Tensor;
 
 /**
@@ -259,7 +258,7 @@ public final class Seq2SeqModel implements LanguageModel {
                 for (int t = 0; t < count; t++) {
                     probs[a + t] = Kernels.dot(q, h * hd, keys, t * w + h * hd, hd) * scale;
                 }
-                Softmax.inPlace(probs, a, count);
+                Kernels.softmax(probs, a, count);
                 Arrays.fill(out, h * hd, (h + 1) * hd, 0f);
                 for (int t = 0; t < count; t++) {
                     Kernels.axpy(out, h * hd, probs[a + t], values, t * w + h * hd, hd);

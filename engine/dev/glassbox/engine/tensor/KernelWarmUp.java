@@ -47,7 +47,7 @@ public final class KernelWarmUp {
                 Kernels.rmsnorm(h, h, ones, cols, 1e-5f);
                 Kernels.layernorm(h, h, ones, zeros, cols, 1e-5f);
                 Kernels.scoresTransposed(x, 0, keysT, cols, 32, 0.1f, scores);
-                Softmax.inPlace(scores, 0, scores.length);
+                Kernels.softmax(scores, 0, scores.length);
                 Kernels.weightedSum(scores, 0, scores.length, values, 0, cols, h, 0);
                 sink += h[i % cols] + Kernels.dot(x, 0, h, 0, cols) + out[i % rows] + outs[i][i % rows];
             }

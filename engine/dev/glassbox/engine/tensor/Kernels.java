@@ -303,6 +303,11 @@ public final class Kernels {
         }
     }
 
+    /** In-place numerically stable softmax of x[off .. off+n). */
+    public static void softmax(float[] x, int off, int n) {
+        softmax(x, off, n, max(x, off, n));
+    }
+
     /**
      * The largest of x[off .. off+n). A plain compare loop: the vector forms (FloatVector.max, or compare and
      * blend) were seen compiled to their boxed Java fallbacks in the application, many times slower.
@@ -316,6 +321,31 @@ public final class Kernels {
             }
         }
         return max;
+    }
+
+    /** Softmax of x[off .. off+n) in place, given their maximum {@code max} (subtracted for stability). */
+    public static void softmax(float[] x, int off, int n, float max) {
+        int upper = S.loopBound(n);
+        int i;
+        FloatVector vsum = FloatVector.zero(S);
+        for (i = 0; i < upper; i += S.length()) {
+            FloatVector e = FloatVector.fromArray(S, x, off + i).sub(max).lanewise(VectorOperators.EXP);
+            e.intoArray(x, off + i);
+            vsum = vsum.add(e);
+        }
+        float sum = vsum.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            float e = (float) Math.exp(x[off + i] - max);
+            x[off + i] = e;
+            sum += e;
+        }
+        float inv = 1f / sum;
+        for (i = 0; i < upper; i += S.length()) {
+            FloatVector.fromArray(S, x, off + i).mul(inv).intoArray(x, off + i);
+        }
+        for (; i < n; i++) {
+            x[off + i] *= inv;
+        }
     }
 
     /** SwiGLU gating (Shazeer 2020): gate[i] = silu(gate[i]) * up[i], silu(x) = x / (1 + e^-x). */

@@ -2,12 +2,9 @@ package dev.glassbox.engine.tensor;
 
 import java.util.Arrays;
 
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
-
 /**
- * Softmax, log-softmax and top-k: the one home of softmax in the engine. In-place float forms with vector lanes for
- * inference kernels; double-precision forms for analysis, routing and training.
+ * Softmax, log-softmax and top-k in double precision, for analysis, routing and training: with the float vector kernel
+ * {@link Kernels#softmax(float[], int, int, float)} the engine's only softmax.
  */
 public final class Softmax {
     private Softmax() {
@@ -59,36 +56,6 @@ public final class Softmax {
             out[i] = new TokenProbability(t, Math.exp(logits[t] - lse));
         }
         return out;
-    }
-
-    /** In-place numerically stable softmax of x[off .. off+n). */
-    public static void inPlace(float[] x, int off, int n) {
-        inPlace(x, off, n, Kernels.max(x, off, n));
-    }
-
-    /** Softmax of x[off .. off+n) in place, given their maximum {@code max} (subtracted for stability). */
-    public static void inPlace(float[] x, int off, int n, float max) {
-        int upper = Lanes.F.loopBound(n);
-        int i;
-        FloatVector vsum = FloatVector.zero(Lanes.F);
-        for (i = 0; i < upper; i += Lanes.F.length()) {
-            FloatVector e = FloatVector.fromArray(Lanes.F, x, off + i).sub(max).lanewise(VectorOperators.EXP);
-            e.intoArray(x, off + i);
-            vsum = vsum.add(e);
-        }
-        float sum = vsum.reduceLanes(VectorOperators.ADD);
-        for (; i < n; i++) {
-            float e = (float) Math.exp(x[off + i] - max);
-            x[off + i] = e;
-            sum += e;
-        }
-        float inv = 1f / sum;
-        for (i = 0; i < upper; i += Lanes.F.length()) {
-            FloatVector.fromArray(Lanes.F, x, off + i).mul(inv).intoArray(x, off + i);
-        }
-        for (; i < n; i++) {
-            x[off + i] *= inv;
-        }
     }
 
     /** dst[off .. off+logits.length) = softmax(logits), accumulated in double. */

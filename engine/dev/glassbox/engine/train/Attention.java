@@ -1,7 +1,7 @@
 package dev.glassbox.engine.train;
 
+import dev.glassbox.engine.tensor.Kernels;
 import dev.glassbox.engine.tensor.Parallel;
-import dev.glassbox.engine.tensor.Softmax;
 
 /**
  * Causal multi-head scaled dot-product attention (Vaswani et al. 2017, eq. 1), softmax(q k^T / sqrt(d)) v,
@@ -57,7 +57,7 @@ final class Attention {
                             scores[r + s] *= scale;
                             max = Math.max(max, scores[r + s]);
                         }
-                        Softmax.inPlace(scores, r, t + 1, max);
+                        Kernels.softmax(scores, r, t + 1, max);
                         java.util.Arrays.fill(scores, r + t + 1, r + seq, 0f);
                     }
                     System.arraycopy(scores, 0, att, (b * heads + h) * seq * seq, seq * seq);

@@ -2,8 +2,8 @@ package dev.glassbox.engine.train;
 
 import java.util.Arrays;
 
+import dev.glassbox.engine.tensor.Kernels;
 import dev.glassbox.engine.tensor.Parallel;
-import dev.glassbox.engine.tensor.Softmax;
 
 /**
  * Scaled dot-product attention (Vaswani et al. 2017, eq. 1) of {@code queries} rows over a separate
@@ -63,7 +63,7 @@ final class CrossAttention {
                         att[a + s] = sc;
                         max = Math.max(max, sc);
                     }
-                    Softmax.inPlace(att, a, limit, max);
+                    Kernels.softmax(att, a, limit, max);
                     Arrays.fill(out, qo, qo + hd, 0f);
                     for (int s = 0; s < limit; s++) {
                         MatMul.axpy(out, qo, att[a + s], v, (b * tk + s) * w + h * hd, hd);

@@ -1,6 +1,6 @@
 package dev.glassbox.engine.train;
 
-import dev.glassbox.engine.tensor.Softmax;
+import dev.glassbox.engine.tensor.Kernels;
 
 /**
  * Softmax cross-entropy averaged over the positions whose target is not {@link #IGNORE}. The forward
@@ -18,7 +18,7 @@ final class CrossEntropy {
         int count = 0;
         for (int i = 0; i < n; i++) {
             int o = i * vocab;
-            Softmax.inPlace(probs, o, vocab);
+            Kernels.softmax(probs, o, vocab);
             int t = targets[i];
             if (t == IGNORE) {
                 losses[i] = 0f;

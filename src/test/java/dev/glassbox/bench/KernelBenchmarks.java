@@ -26,7 +26,6 @@ import dev.glassbox.engine.tensor.F32Tensor;
 import dev.glassbox.engine.tensor.Kernels;
 import dev.glassbox.engine.tensor.Parallel;
 import dev.glassbox.engine.tensor.Quantize;
-import dev.glassbox.engine.tensor.Softmax;
 import dev.glassbox.engine.tensor.Tensor;
 
 /**
@@ -125,7 +124,7 @@ public class KernelBenchmarks {
     @Benchmark
     public float[] softmax(Vectors v) {
         System.arraycopy(v.scores, 0, v.out, 0, v.n);
-        Softmax.inPlace(v.out, 0, v.n);
+        Kernels.softmax(v.out, 0, v.n);
         return v.out;
     }
 
