@@ -13,7 +13,7 @@ import dev.glassbox.engine.model.Generation;
 import dev.glassbox.engine.model.LoadedModel;
 import dev.glassbox.engine.trace.HookSelection;
 import dev.glassbox.engine.trace.TraceListener;
-import dev.glassbox.engine.trace.TraceRun;
+import dev.glassbox.engine.model.TraceRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

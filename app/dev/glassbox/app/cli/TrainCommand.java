@@ -6,7 +6,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 
-import dev.glassbox.engine.routing.ExpertRouter;
+import dev.glassbox.engine.model.ExpertRouter;
 import dev.glassbox.engine.tensor.Parallel;
 import dev.glassbox.engine.train.RoutingDesign;
 import dev.glassbox.engine.train.ContextTraining;

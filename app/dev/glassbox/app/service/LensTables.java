@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.glassbox.engine.analysis.LogitLens;
-import dev.glassbox.engine.analysis.TokenProbability;
+import dev.glassbox.engine.tensor.TokenProbability;
 import dev.glassbox.engine.model.LoadedModel;
 import dev.glassbox.engine.trace.Trace;
 import dev.glassbox.visuals.LensTable;

@@ -16,7 +16,7 @@ import javafx.scene.layout.Region;
 import javafx.util.StringConverter;
 
 import dev.glassbox.app.service.TrainingSettings;
-import dev.glassbox.engine.routing.ExpertRouter;
+import dev.glassbox.engine.model.ExpertRouter;
 import dev.glassbox.engine.train.BlockDesign;
 import dev.glassbox.engine.train.ContextTraining;
 import dev.glassbox.engine.train.Freezing;

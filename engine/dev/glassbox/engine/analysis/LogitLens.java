@@ -8,6 +8,8 @@ import dev.glassbox.engine.model.Gpt2Model;
 import dev.glassbox.engine.model.Unembedding;
 import dev.glassbox.engine.tensor.Kernels;
 import dev.glassbox.engine.tensor.Parallel;
+import dev.glassbox.engine.tensor.Softmax;
+import dev.glassbox.engine.tensor.TokenProbability;
 import dev.glassbox.engine.trace.Captured;
 import dev.glassbox.engine.trace.HookName;
 import dev.glassbox.engine.trace.HookPoint;

@@ -5,6 +5,7 @@ import java.util.List;
 
 import dev.glassbox.engine.model.DecoderModel;
 import dev.glassbox.engine.model.DecoderSession;
+import dev.glassbox.engine.tensor.Softmax;
 import dev.glassbox.engine.trace.Capture;
 
 /**

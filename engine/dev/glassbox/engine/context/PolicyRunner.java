@@ -6,7 +6,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.IntConsumer;
 
 import dev.glassbox.engine.analysis.SinkMass;
-import dev.glassbox.engine.analysis.Softmax;
+import dev.glassbox.engine.tensor.Softmax;
 import dev.glassbox.engine.model.AttentionMemory;
 import dev.glassbox.engine.model.Intervention;
 import dev.glassbox.engine.model.LlamaForward;

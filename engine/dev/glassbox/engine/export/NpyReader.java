@@ -10,7 +10,7 @@ import java.util.Arrays;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import dev.glassbox.engine.format.FormatException;
+import dev.glassbox.engine.io.FormatException;
 
 /**
  * Reads the {@code .npy} files {@link NpyWriter} writes (and NumPy's own for the same dtype): versions 1.0

@@ -21,7 +21,7 @@ import dev.glassbox.engine.model.Generation;
 import dev.glassbox.engine.model.LoadedModel;
 import dev.glassbox.engine.model.ModelConfig;
 import dev.glassbox.engine.tokenizer.Tokenizer;
-import dev.glassbox.engine.trace.TraceRun;
+import dev.glassbox.engine.model.TraceRun;
 
 /**
  * Everything needed to reproduce and read an exported trace: which model file (by sha256), its config and

@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 
+import dev.glassbox.engine.io.FormatException;
+
 /** A read-only memory-mapped file with little-endian accessors; unmapped when no longer reachable. */
 public record MappedFile(Path path, MemorySegment segment) {
     public static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);

@@ -1,6 +1,5 @@
 package dev.glassbox.engine.model;
 
-import dev.glassbox.engine.routing.ExpertRouter;
 import dev.glassbox.engine.tensor.Tensor;
 
 /**

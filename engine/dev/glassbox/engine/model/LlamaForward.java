@@ -3,8 +3,7 @@ package dev.glassbox.engine.model;
 import java.util.Arrays;
 import java.util.Random;
 
-import dev.glassbox.engine.analysis.Softmax;
-import dev.glassbox.engine.routing.ExpertRouter;
+import dev.glassbox.engine.tensor.Softmax;
 import dev.glassbox.engine.tensor.Kernels;
 import dev.glassbox.engine.tensor.Parallel;
 import dev.glassbox.engine.trace.Capture;

@@ -9,7 +9,7 @@ import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
 
 import dev.glassbox.engine.analysis.FirstNonFinite;
-import dev.glassbox.engine.analysis.Softmax;
+import dev.glassbox.engine.tensor.Softmax;
 import dev.glassbox.engine.model.DecoderModel;
 import dev.glassbox.engine.model.DecoderSession;
 import dev.glassbox.engine.model.Intervention;

@@ -11,8 +11,8 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.glassbox.engine.format.FormatException;
-import dev.glassbox.engine.format.ModelFiles;
+import dev.glassbox.engine.io.FormatException;
+import dev.glassbox.engine.io.ModelFiles;
 
 /**
  * GPT-2's byte-level BPE (Radford et al. 2019, sec. 2.2; openai/gpt-2 encoder.py): added tokens matched first,

@@ -7,7 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.glassbox.engine.format.FormatException;
+import dev.glassbox.engine.io.FormatException;
 
 /**
  * BPE over characters as HF tokenizers' BPE model runs it with no byte-level pre-tokenizer: the (normalised)

@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 
-import dev.glassbox.engine.format.FormatException;
-import dev.glassbox.engine.format.ModelFiles;
+import dev.glassbox.engine.io.FormatException;
+import dev.glassbox.engine.io.ModelFiles;
 
 /**
  * Sentencepiece-style BPE as llama2.c's run.c applies it: a dummy-prefix space, code points looked up

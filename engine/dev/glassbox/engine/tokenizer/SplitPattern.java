@@ -2,7 +2,7 @@ package dev.glassbox.engine.tokenizer;
 
 import java.nio.file.Path;
 
-import dev.glassbox.engine.format.FormatException;
+import dev.glassbox.engine.io.FormatException;
 
 /**
  * A pre-tokenizer split regex (from a tokenizer.json or GGUF file) that runs in bounded time whatever the pattern.

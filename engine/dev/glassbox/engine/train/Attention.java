@@ -1,5 +1,6 @@
 package dev.glassbox.engine.train;
 
+import dev.glassbox.engine.tensor.Kernels;
 import dev.glassbox.engine.tensor.Parallel;
 
 /**
@@ -56,16 +57,7 @@ final class Attention {
                             scores[r + s] *= scale;
                             max = Math.max(max, scores[r + s]);
                         }
-                        float sum = 0;
-                        for (int s = 0; s <= t; s++) {
-                            float e = (float) Math.exp(scores[r + s] - max);
-                            scores[r + s] = e;
-                            sum += e;
-                        }
-                        float inv = 1f / sum;
-                        for (int s = 0; s <= t; s++) {
-                            scores[r + s] *= inv;
-                        }
+                        Kernels.softmax(scores, r, t + 1, max);
                         java.util.Arrays.fill(scores, r + t + 1, r + seq, 0f);
                     }
                     System.arraycopy(scores, 0, att, (b * heads + h) * seq * seq, seq * seq);

@@ -15,7 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
-import dev.glassbox.engine.format.FormatException;
+import dev.glassbox.engine.io.FormatException;
 import dev.glassbox.engine.format.hf.SafetensorsFile;
 import dev.glassbox.engine.format.hf.SafetensorsWriter;
 import dev.glassbox.engine.io.AtomicFile;
@@ -152,7 +152,7 @@ public final class Checkpoint {
             return p > 0 ? RoutingDesign.randomRouting(p) : RoutingDesign.DENSE;
         }
         return RoutingDesign.experts(c.path("num_local_experts").asInt(0), c.path("num_experts_per_tok").asInt(1),
-                dev.glassbox.engine.routing.ExpertRouter.Kind.parse(c.path(ROUTER_KEY).asText("topk")),
+                dev.glassbox.engine.model.ExpertRouter.Kind.parse(c.path(ROUTER_KEY).asText("topk")),
                 (float) c.path("router_aux_loss_coef").asDouble(0));
     }
 

@@ -2,6 +2,7 @@ package dev.glassbox.engine.train;
 
 import java.util.Arrays;
 
+import dev.glassbox.engine.tensor.Kernels;
 import dev.glassbox.engine.tensor.Parallel;
 
 /**
@@ -62,16 +63,9 @@ final class CrossAttention {
                         att[a + s] = sc;
                         max = Math.max(max, sc);
                     }
-                    float sum = 0;
-                    for (int s = 0; s < limit; s++) {
-                        float e = (float) Math.exp(att[a + s] - max);
-                        att[a + s] = e;
-                        sum += e;
-                    }
-                    float inv = 1f / sum;
+                    Kernels.softmax(att, a, limit, max);
                     Arrays.fill(out, qo, qo + hd, 0f);
                     for (int s = 0; s < limit; s++) {
-                        att[a + s] *= inv;
                         MatMul.axpy(out, qo, att[a + s], v, (b * tk + s) * w + h * hd, hd);
                     }
                     Arrays.fill(att, a + limit, a + tk, 0f);

@@ -1,5 +1,7 @@
 package dev.glassbox.engine.train;
 
+import dev.glassbox.engine.tensor.Kernels;
+
 /**
  * Softmax cross-entropy averaged over the positions whose target is not {@link #IGNORE}. The forward
  * turns the logits into probabilities in place (they are what the backward needs).
@@ -16,20 +18,7 @@ final class CrossEntropy {
         int count = 0;
         for (int i = 0; i < n; i++) {
             int o = i * vocab;
-            float max = Float.NEGATIVE_INFINITY;
-            for (int v = 0; v < vocab; v++) {
-                max = Math.max(max, probs[o + v]);
-            }
-            double sum = 0;
-            for (int v = 0; v < vocab; v++) {
-                float e = (float) Math.exp(probs[o + v] - max);
-                probs[o + v] = e;
-                sum += e;
-            }
-            float inv = (float) (1.0 / sum);
-            for (int v = 0; v < vocab; v++) {
-                probs[o + v] *= inv;
-            }
+            Kernels.softmax(probs, o, vocab);
             int t = targets[i];
             if (t == IGNORE) {
                 losses[i] = 0f;

@@ -7,7 +7,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.glassbox.engine.format.FormatException;
+import dev.glassbox.engine.io.FormatException;
 import dev.glassbox.engine.format.hf.SafetensorsFile;
 import dev.glassbox.engine.format.hf.SafetensorsWriter;
 

@@ -5,8 +5,9 @@ import java.util.List;
 import java.util.Random;
 
 import dev.glassbox.engine.routing.BalanceLoss;
-import dev.glassbox.engine.routing.ExpertRouter;
+import dev.glassbox.engine.model.ExpertRouter;
 import dev.glassbox.engine.tensor.Parallel;
+import dev.glassbox.engine.tensor.Softmax;
 
 /**
  * The mixture-of-experts MLP of one block, in Mixtral's layout: a linear router (absent for hash and random
@@ -90,7 +91,7 @@ final class MixtureOfExperts {
             chosen[t] = c.experts();
             weights[t] = c.weights();
             if (router != null) {
-                softmax(row, probs, t * experts);
+                Softmax.into(row, probs, t * experts);
             }
             for (int e : c.experts()) load[e]++;
         }
@@ -141,14 +142,6 @@ final class MixtureOfExperts {
     private float weightOf(int t, int e) {
         for (int j = 0; j < chosen[t].length; j++) if (chosen[t][j] == e) return weights[t][j];
         throw new IllegalStateException("token " + t + " was not routed to expert " + e);
-    }
-
-    private static void softmax(float[] logits, float[] dst, int off) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (float v : logits) max = Math.max(max, v);
-        double sum = 0;
-        for (float v : logits) sum += Math.exp(v - max);
-        for (int i = 0; i < logits.length; i++) dst[off + i] = (float) (Math.exp(logits[i] - max) / sum);
     }
 
     /** dx[n, dim] += d MoE / dx given dy, plus the balance loss's gradient; parameter gradients accumulate. */

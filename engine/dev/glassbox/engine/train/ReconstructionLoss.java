@@ -1,5 +1,7 @@
 package dev.glassbox.engine.train;
 
+import dev.glassbox.engine.tensor.Softmax;
+
 /**
  * The Compressive Transformer's attention-reconstruction loss of one layer (Rae et al. 2020, sec. 3.2 and
  * Algorithm 2): L_attn = || attn(h, old_mem) - attn(h, f_c(old_mem)) ||_2^2 with h and old_mem stop-gradient, so
@@ -111,18 +113,11 @@ final class ReconstructionLoss {
 
     /** p[j] = softmax_j(q . keys[j] * scale) over {@code n} key rows of width {@code stride} starting at {@code keyOff}. */
     private static void softmax(float[] q, int qOff, float[] keys, int keyOff, int stride, int n, int hd, double scale, double[] p) {
-        double max = Double.NEGATIVE_INFINITY;
         for (int j = 0; j < n; j++) {
             double s = 0;
             for (int d = 0; d < hd; d++) s += (double) q[qOff + d] * keys[keyOff + j * stride + d];
             p[j] = s * scale;
-            max = Math.max(max, p[j]);
         }
-        double sum = 0;
-        for (int j = 0; j < n; j++) {
-            p[j] = Math.exp(p[j] - max);
-            sum += p[j];
-        }
-        for (int j = 0; j < n; j++) p[j] /= sum;
+        Softmax.inPlace(p, n);
     }
 }

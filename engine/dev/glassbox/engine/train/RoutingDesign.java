@@ -1,6 +1,6 @@
 package dev.glassbox.engine.train;
 
-import dev.glassbox.engine.routing.ExpertRouter;
+import dev.glassbox.engine.model.ExpertRouter;
 
 /**
  * How tokens are routed through the layers and MLP experts of a trainable model. The default is dense.

@@ -11,7 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
-import dev.glassbox.engine.format.FormatException;
+import dev.glassbox.engine.io.FormatException;
 import dev.glassbox.engine.format.hf.SafetensorsFile;
 import dev.glassbox.engine.format.hf.SafetensorsWriter;
 import dev.glassbox.engine.model.Seq2SeqModel;

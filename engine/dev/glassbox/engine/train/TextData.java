@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
-import dev.glassbox.engine.format.FormatException;
+import dev.glassbox.engine.io.FormatException;
 
 /** A UTF-8 text file tokenised by characters (or characters and BPE merges): the first 90% trains, the last 10% validates. */
 public record TextData(Path file, CharTokenizer tokenizer, int[] train, int[] valid) implements TrainingData {

@@ -1,6 +1,7 @@
 package dev.glassbox;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -26,6 +27,21 @@ class ArchitectureTest {
         noClasses().that().resideInAPackage("dev.glassbox.visuals..")
                 .should().dependOnClassesThat().resideInAPackage("dev.glassbox.app..")
                 .check(CLASSES);
+    }
+
+    @Test
+    void enginePackagesFormNoCycles() {
+        slices().matching("dev.glassbox.engine.(*)..").should().beFreeOfCycles().check(CLASSES);
+    }
+
+    @Test
+    void visualsPackagesFormNoCycles() {
+        slices().matching("dev.glassbox.visuals.(*)..").should().beFreeOfCycles().check(CLASSES);
+    }
+
+    @Test
+    void appPackagesFormNoCycles() {
+        slices().matching("dev.glassbox.app.(*)..").should().beFreeOfCycles().check(CLASSES);
     }
 
     @Test

@@ -1,6 +1,6 @@
 package dev.glassbox.engine.analysis.heads;
 
-import dev.glassbox.engine.analysis.Softmax;
+import dev.glassbox.engine.tensor.Softmax;
 
 import dev.glassbox.engine.model.DecoderModel;
 import dev.glassbox.engine.model.DecoderSession;

@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.Optional;
 
-import dev.glassbox.engine.format.FormatException;
+import dev.glassbox.engine.io.FormatException;
 import dev.glassbox.engine.format.MappedFile;
 import dev.glassbox.engine.tensor.BF16Tensor;
 import dev.glassbox.engine.tensor.DType;

@@ -2,7 +2,7 @@ package dev.glassbox.engine.format.gguf;
 
 import java.util.Map;
 
-import dev.glassbox.engine.format.FormatException;
+import dev.glassbox.engine.io.FormatException;
 import dev.glassbox.engine.model.Architecture;
 import dev.glassbox.engine.model.Gpt2Model;
 import dev.glassbox.engine.model.ModelConfig;

@@ -3,7 +3,7 @@ package dev.glassbox.engine.format.gguf;
 import java.io.IOException;
 import java.nio.file.Path;
 
-import dev.glassbox.engine.format.FormatException;
+import dev.glassbox.engine.io.FormatException;
 import dev.glassbox.engine.format.MappedFile;
 import dev.glassbox.engine.model.Architecture;
 import dev.glassbox.engine.model.DecoderModel;

@@ -1,6 +1,6 @@
 package dev.glassbox.engine.format.hf;
 
-import dev.glassbox.engine.format.FormatException;
+import dev.glassbox.engine.io.FormatException;
 import dev.glassbox.engine.model.BertModel;
 import dev.glassbox.engine.model.ModelConfig;
 import dev.glassbox.engine.tensor.Parallel;

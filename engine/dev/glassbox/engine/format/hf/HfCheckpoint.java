@@ -13,8 +13,8 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.glassbox.engine.format.FormatException;
-import dev.glassbox.engine.format.ModelFiles;
+import dev.glassbox.engine.io.FormatException;
+import dev.glassbox.engine.io.ModelFiles;
 import dev.glassbox.engine.tensor.Tensor;
 
 /**

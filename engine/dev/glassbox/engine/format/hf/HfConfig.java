@@ -5,8 +5,8 @@ import java.nio.file.Path;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.glassbox.engine.format.FormatException;
-import dev.glassbox.engine.format.ModelFiles;
+import dev.glassbox.engine.io.FormatException;
+import dev.glassbox.engine.io.ModelFiles;
 import dev.glassbox.engine.model.Architecture;
 import dev.glassbox.engine.model.ModelConfig;
 import dev.glassbox.engine.model.RopeStyle;

@@ -1,6 +1,6 @@
 package dev.glassbox.engine.format.hf;
 
-import dev.glassbox.engine.format.FormatException;
+import dev.glassbox.engine.io.FormatException;
 import dev.glassbox.engine.model.Architecture;
 import dev.glassbox.engine.model.ExpertMlp;
 import dev.glassbox.engine.model.LlamaModel;
@@ -17,7 +17,7 @@ final class HfLlamaLoader {
     }
 
     static LlamaModel load(HfConfig hf, HfCheckpoint w, Parallel parallel) throws FormatException {
-        return load(hf, new HfRouting(0, 0, dev.glassbox.engine.routing.ExpertRouter.Kind.TOPK, 0), w, parallel);
+        return load(hf, new HfRouting(0, 0, dev.glassbox.engine.model.ExpertRouter.Kind.TOPK, 0), w, parallel);
     }
 
     /** With Mixtral's block_sparse_moe experts when {@code routing} has them. */

@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import dev.glassbox.engine.format.FormatException;
-import dev.glassbox.engine.format.ModelFiles;
+import dev.glassbox.engine.io.FormatException;
+import dev.glassbox.engine.io.ModelFiles;
 import dev.glassbox.engine.model.LanguageModel;
 import dev.glassbox.engine.tensor.Parallel;
 

@@ -5,9 +5,9 @@ import java.nio.file.Path;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.glassbox.engine.format.FormatException;
-import dev.glassbox.engine.format.ModelFiles;
-import dev.glassbox.engine.routing.ExpertRouter;
+import dev.glassbox.engine.io.FormatException;
+import dev.glassbox.engine.io.ModelFiles;
+import dev.glassbox.engine.model.ExpertRouter;
 
 /**
  * The routing facts of a Llama-family config.json: Mixtral's {@code num_local_experts} and

@@ -19,9 +19,9 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.glassbox.engine.format.FormatException;
+import dev.glassbox.engine.io.FormatException;
 import dev.glassbox.engine.format.MappedFile;
-import dev.glassbox.engine.format.ModelFiles;
+import dev.glassbox.engine.io.ModelFiles;
 import dev.glassbox.engine.tensor.BF16Tensor;
 import dev.glassbox.engine.tensor.F16Tensor;
 import dev.glassbox.engine.tensor.F32Tensor;

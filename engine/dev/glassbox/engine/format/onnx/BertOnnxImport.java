@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import dev.glassbox.engine.format.FormatException;
+import dev.glassbox.engine.io.FormatException;
 import dev.glassbox.engine.model.Architecture;
 import dev.glassbox.engine.model.BertModel;
 import dev.glassbox.engine.model.ModelConfig;

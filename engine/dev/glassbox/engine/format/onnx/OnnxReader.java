@@ -9,7 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.glassbox.engine.format.FormatException;
+import dev.glassbox.engine.io.FormatException;
 
 /**
  * Reads the graph of an ONNX model (field numbers from onnx/onnx.proto3): ModelProto.graph = 7;

@@ -7,7 +7,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import dev.glassbox.engine.routing.ExpertRouter;
+import dev.glassbox.engine.model.ExpertRouter;
 import dev.glassbox.engine.train.BlockDesign;
 import dev.glassbox.engine.train.ContextTraining;
 import dev.glassbox.engine.train.Regime;

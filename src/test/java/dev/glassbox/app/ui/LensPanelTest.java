@@ -16,13 +16,13 @@ import org.testfx.framework.junit5.Start;
 import dev.glassbox.app.service.ModelCatalog;
 import dev.glassbox.app.service.RunOutcome;
 import dev.glassbox.engine.analysis.LogitLens;
-import dev.glassbox.engine.analysis.TokenProbability;
+import dev.glassbox.engine.tensor.TokenProbability;
 import dev.glassbox.engine.format.ModelLoader;
 import dev.glassbox.engine.model.Generation;
 import dev.glassbox.engine.model.LoadedModel;
 import dev.glassbox.engine.trace.HookSelection;
 import dev.glassbox.engine.trace.TraceListener;
-import dev.glassbox.engine.trace.TraceRun;
+import dev.glassbox.engine.model.TraceRun;
 import dev.glassbox.testing.TinyLlama2c;
 import dev.glassbox.visuals.LensTable;
 

@@ -20,7 +20,7 @@ import org.testfx.util.WaitForAsyncUtils;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.glassbox.engine.routing.ExpertRouter;
+import dev.glassbox.engine.model.ExpertRouter;
 import dev.glassbox.engine.train.BlockDesign;
 import dev.glassbox.engine.train.Checkpoint;
 import dev.glassbox.engine.train.ContextTraining;

@@ -24,7 +24,7 @@ import dev.glassbox.engine.trace.HookName;
 import dev.glassbox.engine.trace.HookPoint;
 import dev.glassbox.engine.trace.HookSelection;
 import dev.glassbox.engine.trace.Trace;
-import dev.glassbox.engine.trace.TraceRun;
+import dev.glassbox.engine.model.TraceRun;
 import dev.glassbox.visuals.i18n.I18n;
 
 /**

@@ -12,6 +12,8 @@ import org.junit.jupiter.api.Test;
 
 import dev.glassbox.engine.format.ModelLoader;
 import dev.glassbox.engine.tensor.Parallel;
+import dev.glassbox.engine.tensor.Softmax;
+import dev.glassbox.engine.tensor.TokenProbability;
 import dev.glassbox.testing.SharedData;
 
 import dev.glassbox.engine.model.Architecture;
@@ -30,7 +32,7 @@ import dev.glassbox.engine.trace.HookPoint;
 import dev.glassbox.engine.trace.HookSelection;
 import dev.glassbox.engine.trace.Trace;
 import dev.glassbox.engine.trace.TraceListener;
-import dev.glassbox.engine.trace.TraceRun;
+import dev.glassbox.engine.model.TraceRun;
 import dev.glassbox.testing.TinyLlama;
 import dev.glassbox.testing.TinyModels;
 

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.glassbox.engine.model.DecoderSession;
 import dev.glassbox.engine.model.LlamaModel;
+import dev.glassbox.engine.tensor.Softmax;
 import dev.glassbox.engine.trace.Capture;
 import dev.glassbox.testing.TinyLlama;
 

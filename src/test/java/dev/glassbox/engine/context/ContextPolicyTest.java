@@ -162,7 +162,7 @@ class ContextPolicyTest {
         DecoderSession s = model.newSession(Capture.none(2));
         for (int t = 0; t + 1 < tokens.length; t++) {
             float[] logits = s.forward(tokens[t], t);
-            assertEquals(-dev.glassbox.engine.analysis.Softmax.logProb(logits, tokens[t + 1]), nll[t], 1e-5);
+            assertEquals(-dev.glassbox.engine.tensor.Softmax.logProb(logits, tokens[t + 1]), nll[t], 1e-5);
         }
     }
 

@@ -19,6 +19,7 @@ import dev.glassbox.engine.format.hf.SafetensorsWriter;
 import dev.glassbox.engine.format.onnx.BertOnnxImport;
 import dev.glassbox.engine.format.onnx.OnnxModels;
 import dev.glassbox.engine.format.onnx.OnnxReader;
+import dev.glassbox.engine.io.FormatException;
 import dev.glassbox.engine.tensor.Parallel;
 import dev.glassbox.engine.tokenizer.Tokenizer;
 import dev.glassbox.engine.tokenizer.TokenizerJson;

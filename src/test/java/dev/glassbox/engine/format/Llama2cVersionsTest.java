@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.glassbox.engine.io.FormatException;
 import dev.glassbox.engine.model.DecoderSession;
 import dev.glassbox.engine.model.LlamaModel;
 import dev.glassbox.engine.model.ModelConfig;

@@ -12,6 +12,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.glassbox.engine.format.gguf.GgufModelLoader;
 import dev.glassbox.engine.format.gguf.GgufWriter;
+import dev.glassbox.engine.io.FormatException;
 import dev.glassbox.engine.model.Architecture;
 import dev.glassbox.engine.model.DecoderModel;
 import dev.glassbox.engine.model.DecoderSession;

@@ -17,6 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.glassbox.engine.format.hf.SafetensorsWriter;
+import dev.glassbox.engine.io.FormatException;
+import dev.glassbox.engine.io.ModelFiles;
 import dev.glassbox.engine.model.Architecture;
 import dev.glassbox.engine.model.LlamaModel;
 import dev.glassbox.engine.model.RopeStyle;

@@ -9,6 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import dev.glassbox.engine.model.ExpertMlp;
+import dev.glassbox.engine.model.ExpertRouter;
 import dev.glassbox.engine.tensor.Tensor;
 import dev.glassbox.engine.trace.Captured;
 import dev.glassbox.engine.trace.HookName;

@@ -13,6 +13,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 import dev.glassbox.engine.model.DecoderSession;
+import dev.glassbox.engine.model.ExpertRouter;
 import dev.glassbox.engine.model.Intervention;
 import dev.glassbox.engine.model.LlamaModel;
 import dev.glassbox.engine.trace.Capture;
@@ -58,7 +59,7 @@ class RoutingTest {
             assertEquals("0-1-2-3", tr.paths().getFirst().path().label());
             assertEquals(5, tr.paths().getFirst().count());
             assertEquals(0.0, tr.meanKl(), 1e-12);
-            assertArrayEquals(RouteSampler.top(dev.glassbox.engine.analysis.Softmax.probabilities(logits), 3), tr.fullTopIds());
+            assertArrayEquals(RouteSampler.top(dev.glassbox.engine.tensor.Softmax.probabilities(logits), 3), tr.fullTopIds());
         }
     }
 

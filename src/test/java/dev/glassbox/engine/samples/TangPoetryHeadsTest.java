@@ -19,7 +19,7 @@ import dev.glassbox.engine.model.Generation;
 import dev.glassbox.engine.model.LoadedModel;
 import dev.glassbox.engine.trace.HookSelection;
 import dev.glassbox.engine.trace.TraceListener;
-import dev.glassbox.engine.trace.TraceRun;
+import dev.glassbox.engine.model.TraceRun;
 import dev.glassbox.testing.SharedData;
 
 /**

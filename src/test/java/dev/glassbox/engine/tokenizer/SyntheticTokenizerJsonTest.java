@@ -18,7 +18,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.glassbox.engine.format.FormatException;
+import dev.glassbox.engine.io.FormatException;
 
 /** Small hand-made tokenizer.json files (char-level BPE, sentencepiece-style BPE, bad inputs) against HF tokenizers. */
 class SyntheticTokenizerJsonTest {

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.glassbox.engine.model.Generation;
 import dev.glassbox.engine.model.LoadedModel;
+import dev.glassbox.engine.model.TraceRun;
 import dev.glassbox.testing.StubEncoder;
 import dev.glassbox.testing.TinyLlama;
 

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.glassbox.engine.format.FormatException;
+import dev.glassbox.engine.io.FormatException;
 import dev.glassbox.engine.tensor.Parallel;
 
 class CheckpointTest {

@@ -11,7 +11,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import dev.glassbox.engine.analysis.Perplexity;
-import dev.glassbox.engine.analysis.Softmax;
+import dev.glassbox.engine.tensor.Softmax;
 import dev.glassbox.engine.analysis.heads.CapturedRun;
 import dev.glassbox.engine.context.ContextPolicy;
 import dev.glassbox.engine.context.PolicyRunner;
@@ -24,7 +24,7 @@ import dev.glassbox.engine.model.LlamaModel;
 import dev.glassbox.engine.model.LoadedModel;
 import dev.glassbox.engine.model.Generation;
 import dev.glassbox.engine.model.RopeStyle;
-import dev.glassbox.engine.routing.ExpertRouter;
+import dev.glassbox.engine.model.ExpertRouter;
 import dev.glassbox.engine.tensor.DType;
 import dev.glassbox.engine.tensor.Parallel;
 import dev.glassbox.engine.trace.Capture;
@@ -32,7 +32,7 @@ import dev.glassbox.engine.trace.HookName;
 import dev.glassbox.engine.trace.HookPoint;
 import dev.glassbox.engine.trace.HookSelection;
 import dev.glassbox.engine.trace.TraceListener;
-import dev.glassbox.engine.trace.TraceRun;
+import dev.glassbox.engine.model.TraceRun;
 import dev.glassbox.testing.TinyModels;
 
 /**

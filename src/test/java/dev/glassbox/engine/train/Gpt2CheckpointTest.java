@@ -105,7 +105,7 @@ class Gpt2CheckpointTest {
     @Test
     void gpt2ExtrasTheLayoutCannotHoldAreRefusedBeforeTraining(@TempDir Path tmp) {
         Path out = tmp.resolve("m");
-        TrainOptions moe = gpt2(out).withRouting(RoutingDesign.experts(4, 2, dev.glassbox.engine.routing.ExpertRouter.Kind.TOPK, 0.01f));
+        TrainOptions moe = gpt2(out).withRouting(RoutingDesign.experts(4, 2, dev.glassbox.engine.model.ExpertRouter.Kind.TOPK, 0.01f));
         TrainOptions skip = gpt2(out).withRouting(RoutingDesign.randomRouting(0.3f));
         TrainOptions window = gpt2(out).withContext(ContextTraining.parse("sliding:W=8", 32));
         for (var c : java.util.Map.of(moe, "mixture-of-experts", skip, "--random-routing", window, "--context sliding:W=8").entrySet()) {

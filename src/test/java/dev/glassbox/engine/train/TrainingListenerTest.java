@@ -173,7 +173,7 @@ class TrainingListenerTest {
         new Trainer(options(), Parallel.SERIAL, line -> { }).observe((p, m) -> plain.add(p), new TrainingControl()).run();
         assertTrue(plain.stream().allMatch(p -> p.balanceLoss().isEmpty() && p.orthogonality().isEmpty()));
 
-        TrainOptions extras = options().withRouting(RoutingDesign.experts(4, 2, dev.glassbox.engine.routing.ExpertRouter.Kind.TOPK, 0.01f))
+        TrainOptions extras = options().withRouting(RoutingDesign.experts(4, 2, dev.glassbox.engine.model.ExpertRouter.Kind.TOPK, 0.01f))
                 .withRegime(Regime.PLAIN.withOrthogonality(0.01));
         List<TrainingProgress> seen = new ArrayList<>();
         List<String> log = new ArrayList<>();

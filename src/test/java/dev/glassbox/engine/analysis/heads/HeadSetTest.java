@@ -69,7 +69,7 @@ class HeadSetTest {
             assertEquals(HeadAblation.kl(clean.outcome().lastLogits(), full.lastLogits()), e.klLast(), SAME);
             assertArrayEquals(HeadAblation.top(full.lastLogits(), 5), e.after().ids());
             assertArrayEquals(HeadAblation.top(clean.outcome().lastLogits(), 5), e.before().ids());
-            double[] p = dev.glassbox.engine.analysis.Softmax.probabilities(full.lastLogits());
+            double[] p = dev.glassbox.engine.tensor.Softmax.probabilities(full.lastLogits());
             for (int i = 0; i < 5; i++) {
                 assertEquals(p[e.after().ids()[i]], e.after().probabilities()[i], SAME);
                 assertEquals(p[e.before().ids()[i]], e.beforeIdsAfter()[i], SAME);

@@ -23,7 +23,7 @@ import dev.glassbox.engine.tensor.Parallel;
 import dev.glassbox.engine.trace.Captured;
 import dev.glassbox.engine.trace.HookSelection;
 import dev.glassbox.engine.trace.Trace;
-import dev.glassbox.engine.trace.TraceRun;
+import dev.glassbox.engine.model.TraceRun;
 import dev.glassbox.engine.train.BlockDesign;
 import dev.glassbox.engine.train.SyntheticTask;
 import dev.glassbox.engine.train.TaskData;

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.glassbox.engine.format.FormatException;
+import dev.glassbox.engine.io.FormatException;
 import dev.glassbox.engine.format.ModelLoader;
 import dev.glassbox.engine.model.Architecture;
 import dev.glassbox.engine.model.RopeStyle;

@@ -10,8 +10,8 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.glassbox.engine.format.FormatException;
-import dev.glassbox.engine.routing.ExpertRouter;
+import dev.glassbox.engine.io.FormatException;
+import dev.glassbox.engine.model.ExpertRouter;
 
 /** Mixtral's expert keys and the Glassbox routing keys in config.json, with errors naming the key and range. */
 class HfRoutingTest {

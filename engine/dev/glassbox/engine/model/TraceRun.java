@@ -1,16 +1,20 @@
-package dev.glassbox.engine.trace;
+package dev.glassbox.engine.model;
 
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.BooleanSupplier;
 
-import dev.glassbox.engine.model.DecoderModel;
-import dev.glassbox.engine.model.DecoderSession;
-import dev.glassbox.engine.model.EncoderModel;
-import dev.glassbox.engine.model.Seq2SeqModel;
-import dev.glassbox.engine.model.Generation;
-import dev.glassbox.engine.model.LoadedModel;
+import dev.glassbox.engine.trace.Capture;
+import dev.glassbox.engine.trace.Captured;
+import dev.glassbox.engine.trace.HookName;
+import dev.glassbox.engine.trace.HookSelection;
+import dev.glassbox.engine.trace.Trace;
+import dev.glassbox.engine.trace.TraceListener;
+import dev.glassbox.engine.trace.TracePublisher;
+import dev.glassbox.engine.trace.TraceRecorder;
+import dev.glassbox.engine.trace.TraceStep;
+
 
 /**
  * Runs a model on a prompt while capturing hooks, streaming each {@link TraceStep} to a listener and

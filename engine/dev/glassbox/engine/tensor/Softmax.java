@@ -1,8 +1,11 @@
-package dev.glassbox.engine.analysis;
+package dev.glassbox.engine.tensor;
 
 import java.util.Arrays;
 
-/** Softmax, log-softmax and top-k over logits, in double precision (the one place analysis code computes them). */
+/**
+ * Softmax, log-softmax and top-k in double precision, for analysis, routing and training: with the float vector kernel
+ * {@link Kernels#softmax(float[], int, int, float)} the engine's only softmax.
+ */
 public final class Softmax {
     private Softmax() {
     }
@@ -53,5 +56,26 @@ public final class Softmax {
             out[i] = new TokenProbability(t, Math.exp(logits[t] - lse));
         }
         return out;
+    }
+
+    /** dst[off .. off+logits.length) = softmax(logits), accumulated in double. */
+    public static void into(float[] logits, float[] dst, int off) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (float v : logits) max = Math.max(max, v);
+        double sum = 0;
+        for (float v : logits) sum += Math.exp(v - max);
+        for (int i = 0; i < logits.length; i++) dst[off + i] = (float) (Math.exp(logits[i] - max) / sum);
+    }
+
+    /** In-place softmax of p[0 .. n), in double. */
+    public static void inPlace(double[] p, int n) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int j = 0; j < n; j++) max = Math.max(max, p[j]);
+        double sum = 0;
+        for (int j = 0; j < n; j++) {
+            p[j] = Math.exp(p[j] - max);
+            sum += p[j];
+        }
+        for (int j = 0; j < n; j++) p[j] /= sum;
     }
 }

@@ -1,4 +1,4 @@
-package dev.glassbox.engine.format;
+package dev.glassbox.engine.io;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

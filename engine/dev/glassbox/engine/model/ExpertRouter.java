@@ -1,9 +1,9 @@
-package dev.glassbox.engine.routing;
+package dev.glassbox.engine.model;
 
 import java.util.Arrays;
 import java.util.Random;
 
-import dev.glassbox.engine.analysis.Softmax;
+import dev.glassbox.engine.tensor.Softmax;
 
 /** Chooses experts for a token in a mixture-of-experts layer. */
 public sealed interface ExpertRouter {
