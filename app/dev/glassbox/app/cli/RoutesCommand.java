@@ -10,8 +10,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 
 import dev.glassbox.engine.io.AtomicFile;
 import dev.glassbox.engine.io.OutputFolder;
@@ -28,6 +26,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import dev.glassbox.engine.io.Json;
 
 @Command(name = "routes", mixinStandardHelpOptions = true,
         description = "Sample the paths tokens take through the layers and measure their effect on predictions.")
@@ -144,7 +143,7 @@ public final class RoutesCommand implements Callable<Integer> {
             ensKl += r.klEnsemble() / routes.size();
         }
         json.put("tokens", tokens);
-        folder.write("routes.json", stream -> new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(stream, json));
+        folder.write("routes.json", stream -> Json.PRETTY.writeValue(stream, json));
         con.printf(Locale.ROOT, "%s, %d samples/token over %d tokens%n", p.label(), samples, routes.size());
         con.printf(Locale.ROOT, "mean KL(full||path) %.4f   KL(full||ensemble) %.4f%n", meanKl, ensKl);
         if (scored > 0) {

@@ -12,8 +12,6 @@ import java.util.Map;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 
 import dev.glassbox.engine.format.FormatException;
 import dev.glassbox.engine.format.hf.SafetensorsFile;
@@ -21,6 +19,7 @@ import dev.glassbox.engine.format.hf.SafetensorsWriter;
 import dev.glassbox.engine.io.AtomicFile;
 import dev.glassbox.engine.io.OutputFolder;
 import dev.glassbox.engine.tensor.Parallel;
+import dev.glassbox.engine.io.Json;
 
 /**
  * A training checkpoint in Hugging Face layout: config.json, model.safetensors, tokenizer.json, plus
@@ -30,7 +29,6 @@ import dev.glassbox.engine.tensor.Parallel;
 public final class Checkpoint {
     public static final String OPTIMIZER_FILE = "optimizer.bin";
     private static final int OPTIMIZER_MAGIC = 0x47424F50; // "GBOP"
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** What was restored from a checkpoint folder. */
     public record Restored(TrainableLlama model, CharTokenizer tokenizer, JsonNode training, Path dir) {
@@ -69,7 +67,7 @@ public final class Checkpoint {
     }
 
     static void writeJson(Path file, Object value) throws IOException {
-        AtomicFile.write(file, out -> JSON.writeValue(out, value));
+        AtomicFile.write(file, out -> Json.PRETTY.writeValue(out, value));
     }
 
     /**
@@ -279,7 +277,7 @@ public final class Checkpoint {
         if (!Files.isRegularFile(cfgFile)) {
             throw new FormatException(dir, "no config.json: not a checkpoint folder");
         }
-        JsonNode c = JSON.readTree(cfgFile.toFile());
+        JsonNode c = Json.MAPPER.readTree(cfgFile.toFile());
         if (c.path("model_type").asText().equals("gpt2")) {
             return readGpt2(dir, c, cfgFile, par);
         }
@@ -333,7 +331,7 @@ public final class Checkpoint {
             throw new FormatException(dir, "tokenizer has " + tok.vocabSize() + " pieces, config says " + shape.vocab());
         }
         Path tj = dir.resolve("training.json");
-        JsonNode training = Files.isRegularFile(tj) ? JSON.readTree(tj.toFile()) : JSON.createObjectNode();
+        JsonNode training = Files.isRegularFile(tj) ? Json.MAPPER.readTree(tj.toFile()) : Json.MAPPER.createObjectNode();
         return new Restored(model, tok, training, dir);
     }
 
@@ -349,7 +347,7 @@ public final class Checkpoint {
     }
 
     static CharTokenizer readTokenizer(Path file) throws IOException {
-        JsonNode vocab = JSON.readTree(file.toFile()).path("model").path("vocab");
+        JsonNode vocab = Json.MAPPER.readTree(file.toFile()).path("model").path("vocab");
         if (!vocab.isObject() || vocab.size() < 3) {
             throw new FormatException(file, "no model.vocab object");
         }
@@ -362,7 +360,7 @@ public final class Checkpoint {
             pieces[id] = e.getKey();
         }
         List<List<String>> merges = new ArrayList<>();
-        for (JsonNode m : JSON.readTree(file.toFile()).path("model").path("merges")) {
+        for (JsonNode m : Json.MAPPER.readTree(file.toFile()).path("model").path("merges")) {
             if (!m.isArray() || m.size() != 2) {
                 throw new FormatException(file, "merge " + m + " is not a [left, right] pair");
             }

@@ -8,14 +8,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 
 import dev.glassbox.engine.export.NpyWriter;
 import dev.glassbox.engine.io.OutputFolder;
 import dev.glassbox.engine.model.BertModel;
 import dev.glassbox.engine.model.LoadedModel;
 import dev.glassbox.engine.tokenizer.Tokenizer;
+import dev.glassbox.engine.io.Json;
 
 /**
  * Writes a {@link HeadReport} to a folder, the same for the {@code heads} command and the Heads workspace:
@@ -212,7 +211,7 @@ public final class HeadReportFiles {
         o.put("timings_ms", r.timingsMillis());
         o.put("tables", arrays);
         o.put("files", files);
-        out.write("manifest.json", stream -> new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(stream, o));
+        out.write("manifest.json", stream -> Json.PRETTY.writeValue(stream, o));
     }
 
     private static String tokens(Tokenizer tok, int[] ids) {

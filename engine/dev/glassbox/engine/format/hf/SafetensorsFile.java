@@ -15,9 +15,7 @@ import java.util.Map;
 import java.util.Set;
 
 import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.glassbox.engine.format.FormatException;
 import dev.glassbox.engine.format.MappedFile;
@@ -26,6 +24,7 @@ import dev.glassbox.engine.tensor.BF16Tensor;
 import dev.glassbox.engine.tensor.F16Tensor;
 import dev.glassbox.engine.tensor.F32Tensor;
 import dev.glassbox.engine.tensor.Tensor;
+import dev.glassbox.engine.io.Json;
 
 /**
  * One safetensors file (huggingface/safetensors format spec): an unsigned 64-bit little-endian header length
@@ -37,8 +36,6 @@ public final class SafetensorsFile {
     /** The reference implementation refuses headers above 100 MB; so do we (a corrupt length cannot exhaust memory). */
     static final long MAX_HEADER_BYTES = 100L << 20;
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     private static final ValueLayout.OfShort LE_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     /** Bytes per element of every dtype the format defines (so offsets of tensors we never read are still checked). */
@@ -93,7 +90,7 @@ public final class SafetensorsFile {
         MemorySegment.copy(f.segment(), ValueLayout.JAVA_BYTE, 8, header, 0, header.length);
         JsonNode root;
         try {
-            root = JSON.readTree(header);
+            root = Json.STRICT.readTree(header);
         } catch (JacksonException e) {
             throw ModelFiles.jsonError(path, "safetensors header", e);
         }
