@@ -20,7 +20,7 @@ import dev.glassbox.engine.io.Json;
  * An encoder-decoder checkpoint in Hugging Face layout: config.json ({@code model_type}
  * {@value Seq2SeqModel#MODEL_TYPE}, keys listed in {@link Seq2SeqModel}), model.safetensors (tensor names of
  * {@link TrainableSeq2Seq#params()}), tokenizer.json (the character tokenizer, as {@link Checkpoint} writes it)
- * and training.json, plus optimizer.bin (AdamW moments, as {@link Checkpoint} writes them) when an optimizer is given,
+ * and training.json, plus optimizer.safetensors (AdamW moments, as {@link Checkpoint} writes them) when an optimizer is given,
  * for resuming. Written as {@link Checkpoint#write} writes its folder (built beside, swapped into place).
  */
 public final class Seq2SeqCheckpoint {

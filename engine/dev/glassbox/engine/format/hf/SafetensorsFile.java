@@ -69,10 +69,12 @@ public final class SafetensorsFile {
 
     private final MappedFile file;
     private final Map<String, Entry> entries;
+    private final Map<String, String> metadata;
 
-    private SafetensorsFile(MappedFile file, Map<String, Entry> entries) {
+    private SafetensorsFile(MappedFile file, Map<String, Entry> entries, Map<String, String> metadata) {
         this.file = file;
         this.entries = entries;
+        this.metadata = metadata;
     }
 
     public static SafetensorsFile open(Path path) throws IOException {
@@ -97,7 +99,13 @@ public final class SafetensorsFile {
         if (root == null || !root.isObject()) {
             throw new FormatException(path, "safetensors header must be a JSON object");
         }
-        return new SafetensorsFile(f, parseEntries(path, root, 8 + n, f.size()));
+        Map<String, String> metadata = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> e : root.path("__metadata__").properties()) {
+            if (e.getValue().isTextual()) { // the spec allows only strings; anything else is ignored, as before
+                metadata.put(e.getKey(), e.getValue().asText());
+            }
+        }
+        return new SafetensorsFile(f, parseEntries(path, root, 8 + n, f.size()), java.util.Collections.unmodifiableMap(metadata));
     }
 
     private static Map<String, Entry> parseEntries(Path path, JsonNode root, long dataStart, long fileSize)
@@ -200,6 +208,9 @@ public final class SafetensorsFile {
 
     /** Tensor names in header order. */
     public Set<String> names() { return entries.keySet(); }
+
+    /** The header's {@code __metadata__} string map (empty when absent). */
+    public Map<String, String> metadata() { return metadata; }
 
     public boolean contains(String name) { return entries.containsKey(name); }
 

@@ -50,12 +50,18 @@ public final class SafetensorsWriter {
     }
 
     public static void write(Path file, Map<String, Data> tensors) throws IOException {
+        write(file, tensors, Map.of());
+    }
+
+    /** As {@link #write(Path, Map)}, with extra string entries in the header's {@code __metadata__}. */
+    public static void write(Path file, Map<String, Data> tensors, Map<String, String> metadata) throws IOException {
         Map<String, Data> sorted = new TreeMap<>(tensors);
         if (sorted.containsKey("__metadata__")) {
             throw new IllegalArgumentException("'__metadata__' is reserved and cannot name a tensor");
         }
         ObjectNode header = Json.MAPPER.createObjectNode();
-        header.putObject("__metadata__").put("format", "pt");
+        ObjectNode meta = header.putObject("__metadata__").put("format", "pt");
+        new TreeMap<>(metadata).forEach(meta::put);
         long offset = 0;
         for (Map.Entry<String, Data> e : sorted.entrySet()) {
             ObjectNode t = header.putObject(e.getKey());
