@@ -4,6 +4,8 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 import javax.imageio.ImageIO;
@@ -15,6 +17,7 @@ import javafx.scene.image.PixelFormat;
 import javafx.scene.image.PixelReader;
 import javafx.scene.image.WritableImage;
 
+import dev.glassbox.engine.export.CsvWriter;
 import dev.glassbox.engine.io.AtomicFile;
 
 /** Writes what a view shows: a PNG of the node, an SVG of the map, the map's numbers as CSV. */
@@ -46,19 +49,19 @@ public final class MatrixExport {
     /** CSV: a header of key labels, then one line per query: its label and every weight at full float precision. */
     public static void csv(AttentionMatrix m, Path file) throws IOException {
         try (AtomicFile f = AtomicFile.create(file)) {
-            Writer w = f.writer();
-            w.write("query");
+            CsvWriter w = new CsvWriter(f.writer());
+            List<Object> line = new ArrayList<>(List.of("query"));
             for (int k = 0; k < m.cols(); k++) {
-                w.write("," + quote(k + ":" + m.keyLabels().get(k)));
+                line.add(k + ":" + m.keyLabels().get(k));
             }
-            w.write("\n");
+            w.row(line);
             for (int q = 0; q < m.rows(); q++) {
-                w.write(quote(q + ":" + m.queryLabels().get(q)));
+                line.clear();
+                line.add(q + ":" + m.queryLabels().get(q));
                 for (int k = 0; k < m.cols(); k++) {
-                    w.write(",");
-                    w.write(Float.toString(m.get(q, k)));
+                    line.add(m.get(q, k));
                 }
-                w.write("\n");
+                w.row(line);
             }
             f.commit();
         }
@@ -93,10 +96,6 @@ public final class MatrixExport {
             w.write("</svg>\n");
             f.commit();
         }
-    }
-
-    private static String quote(String s) {
-        return "\"" + s.replace("\"", "\"\"") + "\"";
     }
 
     private static String xml(String s) {

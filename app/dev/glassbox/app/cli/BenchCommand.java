@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.glassbox.engine.format.HugePageCopy;
 import dev.glassbox.engine.format.Llama2cFormat;
@@ -25,6 +24,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import dev.glassbox.engine.io.Json;
 
 /**
  * Decode throughput measured as llama2.c's run.c does: forward BOS at position 0, then sample and forward
@@ -180,7 +180,7 @@ public final class BenchCommand implements Callable<Integer> {
         o.put("decode_tokens_per_s_with_attention", round(withAttention.tokensPerSecond));
         o.put("peak_rss_mb", round(rss));
         if (json) {
-            out.println(new ObjectMapper().writeValueAsString(o));
+            out.println(Json.MAPPER.writeValueAsString(o));
             return;
         }
         out.printf("%-24s %7s %12s %12s %14s %13s%n", "model", "threads", "prefill t/s", "decode t/s",

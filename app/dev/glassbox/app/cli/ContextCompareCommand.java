@@ -1,7 +1,6 @@
 package dev.glassbox.app.cli;
 
 import java.io.PrintWriter;
-import java.io.Writer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +13,7 @@ import dev.glassbox.engine.context.Cost;
 import dev.glassbox.engine.context.LearnedCompression;
 import dev.glassbox.engine.context.NativeContext;
 import dev.glassbox.engine.context.Passkey;
+import dev.glassbox.engine.export.CsvWriter;
 import dev.glassbox.engine.io.AtomicFile;
 import dev.glassbox.engine.io.OutputFolder;
 import dev.glassbox.engine.model.LlamaModel;
@@ -79,26 +79,28 @@ public final class ContextCompareCommand implements Callable<Integer> {
              AtomicFile distFile = folder.create("attention_distance.csv");
              AtomicFile costFile = folder.create("cost.csv");
              AtomicFile sinkFile = folder.create("first_token_mass.csv")) {
-            Writer ppl = pplFile.writer(), pk = pkFile.writer(), heads = headsFile.writer(), cov = covFile.writer(),
-                    dist = distFile.writer(), cost = costFile.writer(), sink = sinkFile.writer();
-            ppl.write("method,position,nll\n");
-            pk.write("method,length,depth,correct\n");
-            heads.write("method,length,depth,layer,head,needle_mass\n");
-            cov.write("method,position,direct,reach_top_layer\n");
-            dist.write("method,distance_from,distance_to,mass\n");
-            cost.write("method,length,peak_kv_entries,kv_bytes,attention_flops\n");
-            sink.write("method,layer,mass_on_position_0\n");
+            CsvWriter ppl = new CsvWriter(pplFile.writer()), pk = new CsvWriter(pkFile.writer()),
+                    heads = new CsvWriter(headsFile.writer()), cov = new CsvWriter(covFile.writer()),
+                    dist = new CsvWriter(distFile.writer()), cost = new CsvWriter(costFile.writer()),
+                    sink = new CsvWriter(sinkFile.writer());
+            ppl.row("method", "position", "nll");
+            pk.row("method", "length", "depth", "correct");
+            heads.row("method", "length", "depth", "layer", "head", "needle_mass");
+            cov.row("method", "position", "direct", "reach_top_layer");
+            dist.row("method", "distance_from", "distance_to", "mass");
+            cost.row("method", "length", "peak_kv_entries", "kv_bytes", "attention_flops");
+            sink.row("method", "layer", "mass_on_position_0");
             List<ContextLab.MethodResult> results = ContextLab.run(llama,
                     LearnedCompression.read(m.source(), m.config().layers()).orElse(null), m.tokenizer(), ids, policies,
                     new ContextLab.PasskeySettings(ContextLab.PasskeySettings.parseLengths(passkeyLengths), passkeyDepths),
                     progressPrinter(con, ids.length), () -> false);
             for (ContextLab.MethodResult r : results) {
                 ContextPolicy p = r.policy();
-                String label = '"' + p.label() + '"';
+                String label = p.label();
                 double in = 0, past = 0;
                 int nIn = 0, nPast = 0;
                 for (int t = 0; t < r.nll().length; t++) {
-                    ppl.write(label + "," + (t + 1) + "," + r.nll()[t] + "\n");
+                    ppl.row(label, t + 1, r.nll()[t]);
                     if (t + 1 < trained) { in += r.nll()[t]; nIn++; } else { past += r.nll()[t]; nPast++; }
                 }
                 double[] mass = r.massByDistance();
@@ -106,22 +108,22 @@ public final class ContextCompareCommand implements Callable<Integer> {
                     if (mass[b] > 0) {
                         long from = b == 0 ? 0 : 1L << (b - 1);
                         long to = b == 0 ? 0 : (1L << b) - 1;
-                        dist.write(label + "," + from + "," + to + "," + mass[b] + "\n");
+                        dist.row(label, from, to, mass[b]);
                     }
                 }
                 for (int q = 0; q < ids.length; q++) {
-                    cov.write(label + "," + q + "," + r.direct()[q].cardinality() + "," + r.reach()[q] + "\n");
+                    cov.row(label, q, r.direct()[q].cardinality(), r.reach()[q]);
                 }
                 for (int l = 0; l < r.firstTokenMass().length; l++) {
-                    sink.write(label + "," + l + "," + r.firstTokenMass()[l] + "\n");
+                    sink.row(label, l, r.firstTokenMass()[l]);
                 }
                 Cost c = r.cost();
-                cost.write(label + "," + ids.length + "," + c.peakEntries() + "," + c.kvBytes() + "," + c.attentionFlops() + "\n");
+                cost.row(label, ids.length, c.peakEntries(), c.kvBytes(), c.attentionFlops());
                 for (Passkey.Outcome o : r.passkey()) {
-                    pk.write(label + "," + o.length() + "," + o.depth() + "," + o.correct() + "\n");
+                    pk.row(label, o.length(), o.depth(), o.correct());
                     for (int l = 0; l < o.needleMass().length; l++) {
                         for (int h = 0; h < o.needleMass()[l].length; h++) {
-                            heads.write(label + "," + o.length() + "," + o.depth() + "," + l + "," + h + "," + o.needleMass()[l][h] + "\n");
+                            heads.row(label, o.length(), o.depth(), l, h, o.needleMass()[l][h]);
                         }
                     }
                 }

@@ -1,13 +1,13 @@
 package dev.glassbox.app.cli;
 
 import java.io.PrintWriter;
-import java.io.Writer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import dev.glassbox.engine.context.ContextSweep;
+import dev.glassbox.engine.export.CsvWriter;
 import dev.glassbox.engine.io.AtomicFile;
 import dev.glassbox.engine.io.OutputFolder;
 import dev.glassbox.engine.model.LlamaModel;
@@ -49,12 +49,14 @@ public final class ContextSweepCommand implements Callable<Integer> {
         int[] ids = text.tokens(m);
         List<ContextSweep.Point> pts = ContextSweep.run(llama, ids, template, () -> false, s -> con.println("running " + s + "..."));
         try (AtomicFile f = folder.create("sweep.csv")) {
-            Writer w = f.writer();
-            w.write("method,mean_nll,mean_nll_past_trained,perplexity,kv_bytes,attention_flops,tokens_per_s,pareto_flops,pareto_kv\n");
+            CsvWriter w = new CsvWriter(f.writer());
+            w.row("method", "mean_nll", "mean_nll_past_trained", "perplexity", "kv_bytes", "attention_flops", "tokens_per_s",
+                    "pareto_flops", "pareto_kv");
             for (ContextSweep.Point p : pts) {
-                w.write(String.format(Locale.ROOT, "\"%s\",%.6f,%.6f,%.4f,%d,%d,%.1f,%b,%b%n", p.spec(), p.meanNll(),
-                        p.meanNllPastTrained(), p.perplexity(), p.cost().kvBytes(), p.cost().attentionFlops(),
-                        p.tokensPerSecond(), p.onFlopsFront(), p.onKvFront()));
+                w.row(p.spec(), String.format(Locale.ROOT, "%.6f", p.meanNll()),
+                        String.format(Locale.ROOT, "%.6f", p.meanNllPastTrained()), String.format(Locale.ROOT, "%.4f", p.perplexity()),
+                        p.cost().kvBytes(), p.cost().attentionFlops(), String.format(Locale.ROOT, "%.1f", p.tokensPerSecond()),
+                        p.onFlopsFront(), p.onKvFront());
             }
             f.commit();
         }

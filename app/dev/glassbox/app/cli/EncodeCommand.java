@@ -8,7 +8,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.glassbox.engine.model.LoadedModel;
 import dev.glassbox.engine.model.SentencePooling;
@@ -19,6 +18,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import dev.glassbox.engine.io.Json;
 
 @Command(name = "encode", mixinStandardHelpOptions = true,
         description = "Run an encoder (e.g. the bundled all-MiniLM-L6-v2) on a text: token ids and the last hidden state.")
@@ -63,7 +63,7 @@ public final class EncodeCommand implements Callable<Integer> {
             o.put("pooling", pooling.label());
             o.put("sentence_embedding", pooling.embed(hidden));
             o.put("last_hidden_state", hidden);
-            out.println(new ObjectMapper().writeValueAsString(o));
+            out.println(Json.MAPPER.writeValueAsString(o));
         } else {
             out.printf("%s: %d tokens, hidden size %d%n", m.name(), ids.length, dim);
             for (int i = 0; i < ids.length; i++) {

@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.glassbox.engine.analysis.heads.HeadAblation;
 import dev.glassbox.engine.analysis.heads.HeadSet;
@@ -21,6 +20,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import dev.glassbox.engine.io.Json;
 
 @Command(name = "generate", mixinStandardHelpOptions = true,
         description = "Generate text from a prompt, streaming tokens as they come.")
@@ -89,7 +89,7 @@ public final class GenerateCommand implements Callable<Integer> {
             if (!removed.isEmpty()) {
                 o.put("ablated", removed.label());
             }
-            out.println(new ObjectMapper().writeValueAsString(o));
+            out.println(Json.MAPPER.writeValueAsString(o));
         } else {
             out.println();
             spec.commandLine().getErr().printf("%d tokens, %.1f tokens/s, stopped: %s%n",

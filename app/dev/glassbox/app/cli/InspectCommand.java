@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.glassbox.engine.model.LoadedModel;
 import dev.glassbox.engine.model.ModelConfig;
@@ -14,6 +13,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import dev.glassbox.engine.io.Json;
 
 @Command(name = "inspect", mixinStandardHelpOptions = true,
         description = "Show a model's architecture, shapes, parameter count and tokenizer.")
@@ -52,7 +52,7 @@ public final class InspectCommand implements Callable<Integer> {
         o.put("tokenizer", m.tokenizer() == null ? "none" : m.tokenizer().getClass().getSimpleName()
                 + " (" + m.tokenizer().vocabSize() + " tokens)");
         if (json) {
-            out.println(new ObjectMapper().writeValueAsString(o));
+            out.println(Json.MAPPER.writeValueAsString(o));
         } else {
             o.forEach((k, v) -> out.printf("%-15s %s%n", k, v));
         }

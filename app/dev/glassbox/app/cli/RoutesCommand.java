@@ -1,7 +1,6 @@
 package dev.glassbox.app.cli;
 
 import java.io.PrintWriter;
-import java.io.Writer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -10,9 +9,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 
+import dev.glassbox.engine.export.CsvWriter;
 import dev.glassbox.engine.io.AtomicFile;
 import dev.glassbox.engine.io.OutputFolder;
 import dev.glassbox.engine.model.LoadedModel;
@@ -28,6 +26,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import dev.glassbox.engine.io.Json;
 
 @Command(name = "routes", mixinStandardHelpOptions = true,
         description = "Sample the paths tokens take through the layers and measure their effect on predictions.")
@@ -144,7 +143,7 @@ public final class RoutesCommand implements Callable<Integer> {
             ensKl += r.klEnsemble() / routes.size();
         }
         json.put("tokens", tokens);
-        folder.write("routes.json", stream -> new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(stream, json));
+        folder.write("routes.json", stream -> Json.PRETTY.writeValue(stream, json));
         con.printf(Locale.ROOT, "%s, %d samples/token over %d tokens%n", p.label(), samples, routes.size());
         con.printf(Locale.ROOT, "mean KL(full||path) %.4f   KL(full||ensemble) %.4f%n", meanKl, ensKl);
         if (scored > 0) {
@@ -154,14 +153,14 @@ public final class RoutesCommand implements Callable<Integer> {
         if (skipMode != null) {
             LayerSkipScan.Mode mode = skipMode;
             try (AtomicFile f = folder.create("layer_skip.csv")) {
-                Writer w = f.writer();
-                w.write("skip_mode,layer,mean_kl_to_full,mean_nll,full_nll\n");
+                CsvWriter w = new CsvWriter(f.writer());
+                w.row("skip_mode", "layer", "mean_kl_to_full", "mean_nll", "full_nll");
                 con.println("skipping each layer for the " + (mode == LayerSkipScan.Mode.TOKEN ? "predicting token only" : "whole sequence"));
                 con.println("layer  mean KL(full||skip)  NLL skip  NLL full");
                 for (LayerSkipScan.Row row : LayerSkipScan.run(m.decoder(), ids, mode, seed, topK, () -> false, l -> { })) {
                     int l = row.layer();
                     double kl = row.meanKl(), nll = row.meanNll(), full = row.fullNll();
-                    w.write(mode.label() + "," + l + "," + kl + "," + nll + "," + full + "\n");
+                    w.row(mode.label(), l, kl, nll, full);
                     con.printf(Locale.ROOT, "%5d  %19.4f  %8.4f  %8.4f%n", l, kl, nll, full);
                 }
                 f.commit();
@@ -192,17 +191,18 @@ public final class RoutesCommand implements Callable<Integer> {
      */
     static void writeLoad(Path file, List<ExpertRoutes.LayerLoad> loads) throws java.io.IOException {
         try (AtomicFile f = AtomicFile.create(file)) {
-            Writer w = f.writer();
-            w.write("layer,expert,tokens,share,coefficient_of_variation,max_over_mean,over_capacity,aux_loss,switch_top1_loss\n");
+            CsvWriter w = new CsvWriter(f.writer());
+            w.row("layer", "expert", "tokens", "share", "coefficient_of_variation", "max_over_mean", "over_capacity",
+                    "aux_loss", "switch_top1_loss");
             for (ExpertRoutes.LayerLoad ll : loads) {
                 LoadBalance b = ll.balance();
                 int total = java.util.Arrays.stream(b.tokensPerExpert()).sum();
                 for (int e = 0; e < b.tokensPerExpert().length; e++) {
                     int n = b.tokensPerExpert()[e];
-                    w.write(ll.layer() + "," + e + "," + n + "," + (total == 0 ? 0 : n / (double) total) + ",,,,,\n");
+                    w.row(ll.layer(), e, n, total == 0 ? 0 : n / (double) total, "", "", "", "", "");
                 }
-                w.write(ll.layer() + ",all," + total + ",1," + b.coefficientOfVariation() + "," + b.maxOverMean() + ","
-                        + b.overCapacity() + "," + cell(b.auxLoss()) + "," + cell(b.switchTop1Loss()) + "\n");
+                w.row(ll.layer(), "all", total, 1, b.coefficientOfVariation(), b.maxOverMean(), b.overCapacity(),
+                        cell(b.auxLoss()), cell(b.switchTop1Loss()));
             }
             f.commit();
         }

@@ -11,7 +11,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.glassbox.engine.analysis.Perplexity;
 import dev.glassbox.engine.model.LoadedModel;
@@ -20,6 +19,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import dev.glassbox.engine.io.Json;
 
 @Command(name = "score", mixinStandardHelpOptions = true,
         description = "Per-token log-probabilities and perplexity of a text.")
@@ -65,7 +65,7 @@ public final class ScoreCommand implements Callable<Integer> {
                 per.add(t);
             }
             o.put("per_token", per);
-            out.println(new ObjectMapper().writeValueAsString(o));
+            out.println(Json.MAPPER.writeValueAsString(o));
         } else {
             out.println("position\ttoken\tlog_prob\ttext");
             for (int i = 0; i < r.logProbs().length; i++) {

@@ -6,10 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.glassbox.engine.model.LoadedModel;
 import dev.glassbox.engine.model.Seq2SeqModel;
+import dev.glassbox.engine.io.Json;
 
 /** {@code generate} on an encoder-decoder: the prompt is the source, the output its greedy decode. */
 final class Seq2SeqGeneration {
@@ -40,7 +40,7 @@ final class Seq2SeqGeneration {
             o.put("token_ids", d.output());
             o.put("text", text.toString(StandardCharsets.UTF_8));
             o.put("stop", d.stop().name().toLowerCase());
-            out.println(new ObjectMapper().writeValueAsString(o));
+            out.println(Json.MAPPER.writeValueAsString(o));
         } else {
             out.println();
             err.printf("%d tokens, stopped: %s%n", d.output().length, d.stop().name().toLowerCase());

@@ -472,10 +472,10 @@ final class ContextWorkspace extends WorkspacePane {
     }
 
     void exportCost(Path file) throws IOException {
-        StringBuilder sb = new StringBuilder("method,kv_bytes,attention_flops,tokens_per_second\n");
+        StringBuilder sb = new StringBuilder();
+        var csv = new dev.glassbox.engine.export.CsvWriter(sb).row("method", "kv_bytes", "attention_flops", "tokens_per_second");
         for (ContextLab.MethodResult mr : results) {
-            sb.append('"').append(mr.policy().label()).append("\",").append(mr.cost().kvBytes()).append(',')
-                    .append(mr.cost().attentionFlops()).append(',').append(mr.tokensPerSecond()).append('\n');
+            csv.row(mr.policy().label(), mr.cost().kvBytes(), mr.cost().attentionFlops(), mr.tokensPerSecond());
         }
         dev.glassbox.engine.io.AtomicFile.writeString(file, sb);
     }

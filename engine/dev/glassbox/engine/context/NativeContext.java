@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.glassbox.engine.io.Json;
 
 /**
  * The context method a model was trained with (Glassbox's trainer records it in config.json under
@@ -28,7 +28,7 @@ public final class NativeContext {
         Path config = Files.isDirectory(source) ? source.resolve("config.json") : source.resolveSibling("config.json");
         if (!Files.isRegularFile(config)) return Optional.empty();
         try {
-            JsonNode n = new ObjectMapper().readTree(config.toFile()).path(CONFIG_KEY);
+            JsonNode n = Json.MAPPER.readTree(config.toFile()).path(CONFIG_KEY);
             return n.isTextual() && !n.asText().isBlank() ? Optional.of(n.asText()) : Optional.empty();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + config, e);

@@ -13,10 +13,9 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.SerializationFeature;
 
 import dev.glassbox.engine.io.AtomicFile;
+import dev.glassbox.engine.io.Json;
 import dev.glassbox.engine.model.Generation;
 import dev.glassbox.engine.model.LoadedModel;
 import dev.glassbox.engine.model.ModelConfig;
@@ -86,8 +85,7 @@ public record TraceManifest(String glassboxVersion, String created, Model model,
     public int[] tokenIds() { return tokenIds.clone(); }
 
     public static ObjectMapper mapper() {
-        return new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-                .enable(SerializationFeature.INDENT_OUTPUT);
+        return Json.SNAKE_CASE_PRETTY;
     }
 
     public void write(Path file) throws IOException {

@@ -14,7 +14,7 @@ import java.nio.file.Path;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.glassbox.engine.io.Json;
 
 /**
  * Guarded reads of the small files beside the weights (config.json, tokenizer files, text): only regular files
@@ -26,7 +26,6 @@ public final class ModelFiles {
     /** tokenizer.json / tokenizer.bin / vocab.bpe: the largest real ones (256k-token vocabularies) are ~35 MB. */
     public static final long MAX_TOKENIZER_BYTES = 256L << 20;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private ModelFiles() {
     }
@@ -59,7 +58,7 @@ public final class ModelFiles {
 
     public static JsonNode parseJson(byte[] json, Path file) throws FormatException {
         try {
-            return JSON.readTree(json);
+            return Json.MAPPER.readTree(json);
         } catch (JacksonException e) {
             throw jsonError(file, e);
         } catch (IOException e) {

@@ -11,6 +11,7 @@ public final class AdamW {
     private final float beta2;
     private final float eps;
     private final float weightDecay;
+    private final List<String> names;
     private final float[][] m;
     private final float[][] v;
     private long step;
@@ -20,6 +21,7 @@ public final class AdamW {
         this.beta2 = beta2;
         this.eps = eps;
         this.weightDecay = weightDecay;
+        names = params.stream().map(Param::name).toList();
         m = new float[params.size()][];
         v = new float[params.size()][];
         for (int i = 0; i < params.size(); i++) {
@@ -63,6 +65,9 @@ public final class AdamW {
     }
 
     public long steps() { return step; }
+
+    /** The names of the parameters the moments belong to, in order. */
+    List<String> names() { return names; }
 
     float[][] firstMoments() { return m; }
 

@@ -1,7 +1,6 @@
 package dev.glassbox.engine.train;
 
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,8 +11,6 @@ import java.util.Map;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 
 import dev.glassbox.engine.io.FormatException;
 import dev.glassbox.engine.format.hf.SafetensorsFile;
@@ -21,16 +18,19 @@ import dev.glassbox.engine.format.hf.SafetensorsWriter;
 import dev.glassbox.engine.io.AtomicFile;
 import dev.glassbox.engine.io.OutputFolder;
 import dev.glassbox.engine.tensor.Parallel;
+import dev.glassbox.engine.io.Json;
 
 /**
  * A training checkpoint in Hugging Face layout: config.json, model.safetensors, tokenizer.json, plus
- * training.json and optimizer.bin (AdamW moments) for resuming. Written through {@link OutputFolder#replace}: built in
+ * training.json and optimizer.safetensors (AdamW moments) for resuming. Written through {@link OutputFolder#replace}: built in
  * a temporary sibling folder and swapped into place, so a crash never leaves a half-written checkpoint.
  */
 public final class Checkpoint {
-    public static final String OPTIMIZER_FILE = "optimizer.bin";
+    public static final String OPTIMIZER_FILE = "optimizer.safetensors";
+    /** The optimizer state as Glassbox wrote it before safetensors; still read, never written. */
+    static final String LEGACY_OPTIMIZER_FILE = "optimizer.bin";
     private static final int OPTIMIZER_MAGIC = 0x47424F50; // "GBOP"
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final String EXP_AVG = ".exp_avg", EXP_AVG_SQ = ".exp_avg_sq", STEP = "step";
 
     /** What was restored from a checkpoint folder. */
     public record Restored(TrainableLlama model, CharTokenizer tokenizer, JsonNode training, Path dir) {
@@ -42,7 +42,7 @@ public final class Checkpoint {
 
     /** The files a checkpoint folder holds; a folder holding only these is one Glassbox wrote. */
     public static final Set<String> FILES = Set.of("config.json", "model.safetensors", "tokenizer.json", "training.json",
-            OPTIMIZER_FILE);
+            OPTIMIZER_FILE, LEGACY_OPTIMIZER_FILE);
 
     /**
      * Checks {@code dir} as a checkpoint output before any work ({@link OutputFolder#check}): new, empty, or a
@@ -69,7 +69,7 @@ public final class Checkpoint {
     }
 
     static void writeJson(Path file, Object value) throws IOException {
-        AtomicFile.write(file, out -> JSON.writeValue(out, value));
+        AtomicFile.write(file, out -> Json.PRETTY.writeValue(out, value));
     }
 
     /**
@@ -226,26 +226,66 @@ public final class Checkpoint {
         return t;
     }
 
+    /**
+     * AdamW's moments as safetensors, named after PyTorch's optimizer state ({@code <param>.exp_avg},
+     * {@code <param>.exp_avg_sq}, flat), the step count in {@code __metadata__["step"]}.
+     */
     static void writeOptimizer(Path file, AdamW opt) throws IOException {
-        AtomicFile.write(file, stream -> {
-            DataOutputStream out = new DataOutputStream(stream);
-            out.writeInt(OPTIMIZER_MAGIC);
-            out.writeLong(opt.steps());
-            float[][] m = opt.firstMoments();
-            float[][] v = opt.secondMoments();
-            out.writeInt(m.length);
-            for (int i = 0; i < m.length; i++) {
-                out.writeInt(m[i].length);
-                for (float f : m[i]) out.writeFloat(f);
-                for (float f : v[i]) out.writeFloat(f);
-            }
-            out.flush();
-        });
+        Map<String, SafetensorsWriter.Data> tensors = new LinkedHashMap<>();
+        for (int i = 0; i < opt.names().size(); i++) {
+            tensors.put(opt.names().get(i) + EXP_AVG, SafetensorsWriter.Data.vector(opt.firstMoments()[i]));
+            tensors.put(opt.names().get(i) + EXP_AVG_SQ, SafetensorsWriter.Data.vector(opt.secondMoments()[i]));
+        }
+        SafetensorsWriter.write(file, tensors, Map.of(STEP, Long.toString(opt.steps())));
     }
 
-    /** Restores the optimizer moments saved beside the weights. */
+    /** Whether {@code dir} holds optimizer state to resume from (current or legacy format). */
+    public static boolean hasOptimizer(Path dir) {
+        return Files.isRegularFile(dir.resolve(OPTIMIZER_FILE)) || Files.isRegularFile(dir.resolve(LEGACY_OPTIMIZER_FILE));
+    }
+
+    /** Restores the optimizer moments saved beside the weights: optimizer.safetensors, else a legacy optimizer.bin. */
     public static void readOptimizer(Path dir, AdamW opt) throws IOException {
         Path file = dir.resolve(OPTIMIZER_FILE);
+        if (!Files.isRegularFile(file) && Files.isRegularFile(dir.resolve(LEGACY_OPTIMIZER_FILE))) {
+            readLegacyOptimizer(dir.resolve(LEGACY_OPTIMIZER_FILE), opt);
+            return;
+        }
+        SafetensorsFile st = SafetensorsFile.open(file);
+        long steps;
+        try {
+            steps = Long.parseLong(st.metadata().getOrDefault(STEP, ""));
+        } catch (NumberFormatException e) {
+            throw new FormatException(file, "__metadata__ has no valid \"step\" count");
+        }
+        if (steps < 0) {
+            throw new FormatException(file, "negative step count " + steps);
+        }
+        int n = opt.names().size();
+        if (st.names().size() != 2 * n) {
+            throw new FormatException(file, "holds " + st.names().size() + " tensors, the model's optimizer has " + 2 * n);
+        }
+        float[][] m = new float[n][];
+        float[][] v = new float[n][];
+        for (int i = 0; i < n; i++) {
+            m[i] = moment(st, file, opt.names().get(i) + EXP_AVG, opt.firstMoments()[i].length);
+            v[i] = moment(st, file, opt.names().get(i) + EXP_AVG_SQ, opt.secondMoments()[i].length);
+        }
+        opt.restore(steps, m, v);
+    }
+
+    private static float[] moment(SafetensorsFile st, Path file, String name, int size) throws IOException {
+        if (!st.contains(name)) {
+            throw new FormatException(file, "has no tensor '" + name + "' (saved for a different model?)");
+        }
+        if (st.entry(name).elements() != size) {
+            throw new FormatException(file, "tensor '" + name + "' has " + st.entry(name).elements() + " values, expected " + size);
+        }
+        return st.floats(name);
+    }
+
+    /** The pre-safetensors format: magic "GBOP", step count, tensor count, then per tensor its length, m, v (big-endian). */
+    private static void readLegacyOptimizer(Path file, AdamW opt) throws IOException {
         try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(file)))) {
             if (in.readInt() != OPTIMIZER_MAGIC) {
                 throw new FormatException(file, "not a Glassbox optimizer state file");
@@ -279,7 +319,7 @@ public final class Checkpoint {
         if (!Files.isRegularFile(cfgFile)) {
             throw new FormatException(dir, "no config.json: not a checkpoint folder");
         }
-        JsonNode c = JSON.readTree(cfgFile.toFile());
+        JsonNode c = Json.MAPPER.readTree(cfgFile.toFile());
         if (c.path("model_type").asText().equals("gpt2")) {
             return readGpt2(dir, c, cfgFile, par);
         }
@@ -333,7 +373,7 @@ public final class Checkpoint {
             throw new FormatException(dir, "tokenizer has " + tok.vocabSize() + " pieces, config says " + shape.vocab());
         }
         Path tj = dir.resolve("training.json");
-        JsonNode training = Files.isRegularFile(tj) ? JSON.readTree(tj.toFile()) : JSON.createObjectNode();
+        JsonNode training = Files.isRegularFile(tj) ? Json.MAPPER.readTree(tj.toFile()) : Json.MAPPER.createObjectNode();
         return new Restored(model, tok, training, dir);
     }
 
@@ -349,7 +389,7 @@ public final class Checkpoint {
     }
 
     static CharTokenizer readTokenizer(Path file) throws IOException {
-        JsonNode vocab = JSON.readTree(file.toFile()).path("model").path("vocab");
+        JsonNode vocab = Json.MAPPER.readTree(file.toFile()).path("model").path("vocab");
         if (!vocab.isObject() || vocab.size() < 3) {
             throw new FormatException(file, "no model.vocab object");
         }
@@ -362,7 +402,7 @@ public final class Checkpoint {
             pieces[id] = e.getKey();
         }
         List<List<String>> merges = new ArrayList<>();
-        for (JsonNode m : JSON.readTree(file.toFile()).path("model").path("merges")) {
+        for (JsonNode m : Json.MAPPER.readTree(file.toFile()).path("model").path("merges")) {
             if (!m.isArray() || m.size() != 2) {
                 throw new FormatException(file, "merge " + m + " is not a [left, right] pair");
             }

@@ -8,24 +8,22 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 
 import dev.glassbox.engine.io.FormatException;
 import dev.glassbox.engine.format.hf.SafetensorsFile;
 import dev.glassbox.engine.format.hf.SafetensorsWriter;
 import dev.glassbox.engine.model.Seq2SeqModel;
 import dev.glassbox.engine.tensor.Parallel;
+import dev.glassbox.engine.io.Json;
 
 /**
  * An encoder-decoder checkpoint in Hugging Face layout: config.json ({@code model_type}
  * {@value Seq2SeqModel#MODEL_TYPE}, keys listed in {@link Seq2SeqModel}), model.safetensors (tensor names of
  * {@link TrainableSeq2Seq#params()}), tokenizer.json (the character tokenizer, as {@link Checkpoint} writes it)
- * and training.json, plus optimizer.bin (AdamW moments, as {@link Checkpoint} writes them) when an optimizer is given,
+ * and training.json, plus optimizer.safetensors (AdamW moments, as {@link Checkpoint} writes them) when an optimizer is given,
  * for resuming. Written as {@link Checkpoint#write} writes its folder (built beside, swapped into place).
  */
 public final class Seq2SeqCheckpoint {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** What a checkpoint folder holds. */
     public record Restored(TrainableSeq2Seq model, CharTokenizer tokenizer, JsonNode training) {
@@ -85,7 +83,7 @@ public final class Seq2SeqCheckpoint {
         if (!Files.isRegularFile(cfgFile)) {
             throw new FormatException(dir, "no config.json: not a checkpoint folder");
         }
-        JsonNode c = JSON.readTree(cfgFile.toFile());
+        JsonNode c = Json.MAPPER.readTree(cfgFile.toFile());
         if (!Seq2SeqModel.MODEL_TYPE.equals(c.path("model_type").asText())) {
             throw new FormatException(cfgFile, "model_type is '" + c.path("model_type").asText() + "', expected '"
                     + Seq2SeqModel.MODEL_TYPE + "'");
@@ -112,7 +110,7 @@ public final class Seq2SeqCheckpoint {
         }
         CharTokenizer tok = Checkpoint.readTokenizer(dir.resolve("tokenizer.json"));
         Path tj = dir.resolve("training.json");
-        JsonNode training = Files.isRegularFile(tj) ? JSON.readTree(tj.toFile()) : JSON.createObjectNode();
+        JsonNode training = Files.isRegularFile(tj) ? Json.MAPPER.readTree(tj.toFile()) : Json.MAPPER.createObjectNode();
         return new Restored(model, tok, training);
     }
 }

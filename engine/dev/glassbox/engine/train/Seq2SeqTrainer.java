@@ -64,7 +64,7 @@ public final class Seq2SeqTrainer {
                 throw new IllegalArgumentException(o.out() + ": the checkpoint's shape " + r.model().shape()
                         + " differs from the requested " + o.shape());
             }
-            if (!Files.isRegularFile(o.out().resolve(Checkpoint.OPTIMIZER_FILE))) {
+            if (!Checkpoint.hasOptimizer(o.out())) {
                 throw new IllegalArgumentException(o.out() + " has no " + Checkpoint.OPTIMIZER_FILE
                         + ": it was saved without optimizer state and cannot be resumed");
             }

@@ -8,14 +8,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 
 import dev.glassbox.engine.export.NpyWriter;
 import dev.glassbox.engine.io.OutputFolder;
 import dev.glassbox.engine.model.BertModel;
 import dev.glassbox.engine.model.LoadedModel;
 import dev.glassbox.engine.tokenizer.Tokenizer;
+import dev.glassbox.engine.export.CsvWriter;
+import dev.glassbox.engine.io.Json;
 
 /**
  * Writes a {@link HeadReport} to a folder, the same for the {@code heads} command and the Heads workspace:
@@ -52,19 +52,22 @@ public final class HeadReportFiles {
         List<Map<String, Object>> arrays = new ArrayList<>();
         for (HeadTable t : r.tables()) {
             String stem = t.metric() + ".layer" + t.rowLayer() + (t.crossLayer() ? "-" + t.columnLayer() : "");
-            StringBuilder sb = new StringBuilder("head");
+            StringBuilder sb = new StringBuilder();
+            CsvWriter csv = new CsvWriter(sb);
+            List<Object> line = new ArrayList<>(List.of("head"));
             for (int j = 0; j < t.columns(); j++) {
-                sb.append(",L").append(t.columnLayer()).append('H').append(j);
+                line.add("L" + t.columnLayer() + "H" + j);
             }
-            sb.append('\n');
+            csv.row(line);
             float[] flat = new float[t.rows() * t.columns()];
             for (int i = 0; i < t.rows(); i++) {
-                sb.append('L').append(t.rowLayer()).append('H').append(i);
+                line.clear();
+                line.add("L" + t.rowLayer() + "H" + i);
                 for (int j = 0; j < t.columns(); j++) {
-                    sb.append(',').append(num(t.get(i, j)));
+                    line.add(num(t.get(i, j)));
                     flat[i * t.columns() + j] = (float) t.get(i, j);
                 }
-                sb.append('\n');
+                csv.row(line);
             }
             out.writeString(stem + ".csv", sb);
             NpyWriter.write(out.file(stem + ".npy"), new int[] {t.rows(), t.columns()}, flat);
@@ -94,17 +97,20 @@ public final class HeadReportFiles {
 
     private static String writeShared(OutputFolder out, HeadReport r) throws IOException {
         boolean[][] shared = r.sharedKv();
-        StringBuilder sb = new StringBuilder("head");
+        StringBuilder sb = new StringBuilder();
+        CsvWriter csv = new CsvWriter(sb);
+        List<Object> line = new ArrayList<>(List.of("head"));
         for (int j = 0; j < shared.length; j++) {
-            sb.append(",H").append(j);
+            line.add("H" + j);
         }
-        sb.append('\n');
+        csv.row(line);
         for (int i = 0; i < shared.length; i++) {
-            sb.append('H').append(i);
+            line.clear();
+            line.add("H" + i);
             for (boolean b : shared[i]) {
-                sb.append(',').append(b ? 1 : 0);
+                line.add(b ? 1 : 0);
             }
-            sb.append('\n');
+            csv.row(line);
         }
         out.writeString("kv_shared.csv", sb);
         return "kv_shared.csv";
@@ -112,39 +118,31 @@ public final class HeadReportFiles {
 
     private static String writeRoles(OutputFolder out, HeadReport r, boolean encoder) throws IOException {
         // encoders have no next-token loss: importance is the mean squared change of the last hidden state
-        StringBuilder sb = new StringBuilder("layer,head,kv_head,previous_token,duplicate_token,induction,prefix_matching,"
-                + "best_offset,offset_score,entropy,sink_mass,special_mass,"
-                + (encoder ? "importance_hidden_mse" : "importance") + "\n");
+        StringBuilder sb = new StringBuilder();
+        CsvWriter csv = new CsvWriter(sb).row("layer", "head", "kv_head", "previous_token", "duplicate_token", "induction",
+                "prefix_matching", "best_offset", "offset_score", "entropy", "sink_mass", "special_mass",
+                encoder ? "importance_hidden_mse" : "importance");
         for (HeadReport.Row row : r.rows()) {
-            sb.append(row.layer()).append(',').append(row.head()).append(',').append(row.kvHead())
-                    .append(',').append(num(row.roles().previousToken()))
-                    .append(',').append(num(row.roles().duplicateToken()))
-                    .append(',').append(num(row.roles().induction()))
-                    .append(',').append(num(row.prefixMatching()))
-                    .append(',').append(row.roles().bestOffset())
-                    .append(',').append(num(row.roles().offsetScore()))
-                    .append(',').append(num(row.entropy()))
-                    .append(',').append(num(row.sinkMass()))
-                    .append(',').append(num(row.specialMass()))
-                    .append(',').append(num(row.importance())).append('\n');
+            csv.row(row.layer(), row.head(), row.kvHead(), num(row.roles().previousToken()),
+                    num(row.roles().duplicateToken()), num(row.roles().induction()), num(row.prefixMatching()),
+                    row.roles().bestOffset(), num(row.roles().offsetScore()), num(row.entropy()), num(row.sinkMass()),
+                    num(row.specialMass()), num(row.importance()));
         }
         out.writeString("roles.csv", sb);
         return "roles.csv";
     }
 
     private static String writeAblations(OutputFolder out, HeadReport r, Tokenizer tok, boolean encoder) throws IOException {
-        StringBuilder sb = new StringBuilder(encoder
-                ? "layer,head,hidden_mse,importance_hidden_mse,embedding_cosine_distance,top_before,top_after,"
-                + "top_probability_before,top_probability_after\n"
-                : "layer,head,loss,loss_increase,kl_last,top_before,top_after,"
-                + "top_probability_before,top_probability_after\n");
+        StringBuilder sb = new StringBuilder();
+        CsvWriter csv = new CsvWriter(sb).row(encoder
+                ? List.of("layer", "head", "hidden_mse", "importance_hidden_mse", "embedding_cosine_distance", "top_before",
+                        "top_after", "top_probability_before", "top_probability_after")
+                : List.of("layer", "head", "loss", "loss_increase", "kl_last", "top_before", "top_after",
+                        "top_probability_before", "top_probability_after"));
         for (HeadAblation.Effect e : r.ablations()) {
-            sb.append(e.layer()).append(',').append(e.head()).append(',').append(num(e.loss()))
-                    .append(',').append(num(e.lossIncrease())).append(',').append(num(e.klLast()))
-                    .append(',').append(quote(tokens(tok, e.topBefore())))
-                    .append(',').append(quote(tokens(tok, e.topAfter())))
-                    .append(',').append(num(e.topProbabilityBefore()))
-                    .append(',').append(num(e.topProbabilityAfter())).append('\n');
+            csv.row(e.layer(), e.head(), num(e.loss()), num(e.lossIncrease()), num(e.klLast()),
+                    tokens(tok, e.topBefore()), tokens(tok, e.topAfter()), num(e.topProbabilityBefore()),
+                    num(e.topProbabilityAfter()));
         }
         out.writeString("ablation.csv", sb);
         return "ablation.csv";
@@ -156,25 +154,23 @@ public final class HeadReportFiles {
      */
     private static String writeSet(OutputFolder out, HeadSet.Outcome o, Tokenizer tok) throws IOException {
         HeadSet set = o.set();
-        String heads = quote(set.label()) + ',' + set.mode().name().toLowerCase(Locale.ROOT);
+        String heads = set.label();
+        String mode = set.mode().name().toLowerCase(Locale.ROOT);
         StringBuilder sb = new StringBuilder();
+        CsvWriter csv = new CsvWriter(sb);
         switch (o) {
             case HeadAblation.SetEffect e -> {
-                sb.append("heads,mode,loss_clean,loss_ablated,loss_increase,kl_last,rank,top_before,probability_before,"
-                        + "probability_before_ablated,top_after,probability_after\n");
+                csv.row("heads", "mode", "loss_clean", "loss_ablated", "loss_increase", "kl_last", "rank", "top_before",
+                        "probability_before", "probability_before_ablated", "top_after", "probability_after");
                 for (int i = 0; i < e.before().ids().length; i++) {
-                    sb.append(heads).append(',').append(num(e.cleanLoss())).append(',').append(num(e.loss()))
-                            .append(',').append(num(e.lossIncrease())).append(',').append(num(e.klLast()))
-                            .append(',').append(i + 1)
-                            .append(',').append(quote(tokens(tok, new int[] {e.before().ids()[i]})))
-                            .append(',').append(num(e.before().probabilities()[i]))
-                            .append(',').append(num(e.beforeIdsAfter()[i]))
-                            .append(',').append(quote(tokens(tok, new int[] {e.after().ids()[i]})))
-                            .append(',').append(num(e.after().probabilities()[i])).append('\n');
+                    csv.row(heads, mode, num(e.cleanLoss()), num(e.loss()), num(e.lossIncrease()), num(e.klLast()), i + 1,
+                            tokens(tok, new int[] {e.before().ids()[i]}), num(e.before().probabilities()[i]),
+                            num(e.beforeIdsAfter()[i]), tokens(tok, new int[] {e.after().ids()[i]}),
+                            num(e.after().probabilities()[i]));
                 }
             }
-            case EncoderHeads.SetChange c -> sb.append("heads,mode,hidden_mse,embedding_cosine\n").append(heads)
-                    .append(',').append(num(c.hiddenChange())).append(',').append(num(c.embeddingCosine())).append('\n');
+            case EncoderHeads.SetChange c -> csv.row("heads", "mode", "hidden_mse", "embedding_cosine")
+                    .row(heads, mode, num(c.hiddenChange()), num(c.embeddingCosine()));
         }
         out.writeString("ablation_set.csv", sb);
         return "ablation_set.csv";
@@ -212,7 +208,7 @@ public final class HeadReportFiles {
         o.put("timings_ms", r.timingsMillis());
         o.put("tables", arrays);
         o.put("files", files);
-        out.write("manifest.json", stream -> new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(stream, o));
+        out.write("manifest.json", stream -> Json.PRETTY.writeValue(stream, o));
     }
 
     private static String tokens(Tokenizer tok, int[] ids) {
@@ -227,10 +223,6 @@ public final class HeadReportFiles {
             }
         }
         return sb.toString();
-    }
-
-    private static String quote(String s) {
-        return '"' + s.replace("\"", "\"\"") + '"';
     }
 
     private static String num(double v) {

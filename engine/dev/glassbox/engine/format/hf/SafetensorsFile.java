@@ -15,9 +15,7 @@ import java.util.Map;
 import java.util.Set;
 
 import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.glassbox.engine.io.FormatException;
 import dev.glassbox.engine.format.MappedFile;
@@ -26,6 +24,7 @@ import dev.glassbox.engine.tensor.BF16Tensor;
 import dev.glassbox.engine.tensor.F16Tensor;
 import dev.glassbox.engine.tensor.F32Tensor;
 import dev.glassbox.engine.tensor.Tensor;
+import dev.glassbox.engine.io.Json;
 
 /**
  * One safetensors file (huggingface/safetensors format spec): an unsigned 64-bit little-endian header length
@@ -37,8 +36,6 @@ public final class SafetensorsFile {
     /** The reference implementation refuses headers above 100 MB; so do we (a corrupt length cannot exhaust memory). */
     static final long MAX_HEADER_BYTES = 100L << 20;
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     private static final ValueLayout.OfShort LE_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     /** Bytes per element of every dtype the format defines (so offsets of tensors we never read are still checked). */
@@ -72,10 +69,12 @@ public final class SafetensorsFile {
 
     private final MappedFile file;
     private final Map<String, Entry> entries;
+    private final Map<String, String> metadata;
 
-    private SafetensorsFile(MappedFile file, Map<String, Entry> entries) {
+    private SafetensorsFile(MappedFile file, Map<String, Entry> entries, Map<String, String> metadata) {
         this.file = file;
         this.entries = entries;
+        this.metadata = metadata;
     }
 
     public static SafetensorsFile open(Path path) throws IOException {
@@ -93,14 +92,20 @@ public final class SafetensorsFile {
         MemorySegment.copy(f.segment(), ValueLayout.JAVA_BYTE, 8, header, 0, header.length);
         JsonNode root;
         try {
-            root = JSON.readTree(header);
+            root = Json.STRICT.readTree(header);
         } catch (JacksonException e) {
             throw ModelFiles.jsonError(path, "safetensors header", e);
         }
         if (root == null || !root.isObject()) {
             throw new FormatException(path, "safetensors header must be a JSON object");
         }
-        return new SafetensorsFile(f, parseEntries(path, root, 8 + n, f.size()));
+        Map<String, String> metadata = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> e : root.path("__metadata__").properties()) {
+            if (e.getValue().isTextual()) { // the spec allows only strings; anything else is ignored, as before
+                metadata.put(e.getKey(), e.getValue().asText());
+            }
+        }
+        return new SafetensorsFile(f, parseEntries(path, root, 8 + n, f.size()), java.util.Collections.unmodifiableMap(metadata));
     }
 
     private static Map<String, Entry> parseEntries(Path path, JsonNode root, long dataStart, long fileSize)
@@ -203,6 +208,9 @@ public final class SafetensorsFile {
 
     /** Tensor names in header order. */
     public Set<String> names() { return entries.keySet(); }
+
+    /** The header's {@code __metadata__} string map (empty when absent). */
+    public Map<String, String> metadata() { return metadata; }
 
     public boolean contains(String name) { return entries.containsKey(name); }
 

@@ -9,11 +9,11 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.glassbox.engine.io.AtomicFile;
+import dev.glassbox.engine.io.Json;
 
 /**
  * Writes float32 safetensors files as PyTorch's {@code save_file} does: keys sorted, {@code __metadata__}
@@ -21,7 +21,6 @@ import dev.glassbox.engine.io.AtomicFile;
  * The file appears atomically ({@link AtomicFile}).
  */
 public final class SafetensorsWriter {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A row-major float32 array and its shape. */
     public record Data(int[] shape, float[] values) {
@@ -51,12 +50,18 @@ public final class SafetensorsWriter {
     }
 
     public static void write(Path file, Map<String, Data> tensors) throws IOException {
+        write(file, tensors, Map.of());
+    }
+
+    /** As {@link #write(Path, Map)}, with extra string entries in the header's {@code __metadata__}. */
+    public static void write(Path file, Map<String, Data> tensors, Map<String, String> metadata) throws IOException {
         Map<String, Data> sorted = new TreeMap<>(tensors);
         if (sorted.containsKey("__metadata__")) {
             throw new IllegalArgumentException("'__metadata__' is reserved and cannot name a tensor");
         }
-        ObjectNode header = JSON.createObjectNode();
-        header.putObject("__metadata__").put("format", "pt");
+        ObjectNode header = Json.MAPPER.createObjectNode();
+        ObjectNode meta = header.putObject("__metadata__").put("format", "pt");
+        new TreeMap<>(metadata).forEach(meta::put);
         long offset = 0;
         for (Map.Entry<String, Data> e : sorted.entrySet()) {
             ObjectNode t = header.putObject(e.getKey());
@@ -69,7 +74,7 @@ public final class SafetensorsWriter {
             t.putArray("data_offsets").add(offset).add(offset + bytes);
             offset += bytes;
         }
-        byte[] json = JSON.writeValueAsBytes(header);
+        byte[] json = Json.MAPPER.writeValueAsBytes(header);
         int padded = (json.length + 7) / 8 * 8;
         ByteBuffer head = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
         head.putLong(padded).put(json);

@@ -41,7 +41,7 @@ class ContextTrainingCommandsTest {
         assertEquals(0, code, err.toString());
         assertTrue(out.toString().contains("trained with sliding:W=4 (its native method)"), out.toString());
         String csv = Files.readString(tmp.resolve("lab/perplexity.csv"));
-        assertTrue(csv.contains("\"sliding:W=4\",1,") && csv.contains("\"full\",1,"), csv.substring(0, 200));
+        assertTrue(csv.contains("\nsliding:W=4,1,") && csv.contains("\nfull,1,"), csv.substring(0, 200));
     }
 
     @Test

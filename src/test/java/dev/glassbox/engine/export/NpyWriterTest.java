@@ -133,6 +133,6 @@ class NpyWriterTest {
         Path f = dir.resolve("t.csv");
         CsvWriter.write(f, "q\\k", List.of("0:a,b", "1:\"x\""), List.of("0:<s>", "1: y"),
                 new float[][] {{1f, 0f}, {0.25f, 0.75f}});
-        assertEquals("q\\k,\"0:a,b\",\"1:\"\"x\"\"\"\r\n0:<s>,1.0,0.0\r\n1: y,0.25,0.75\r\n", Files.readString(f));
+        assertEquals("q\\k,\"0:a,b\",\"1:\"\"x\"\"\"\n0:<s>,1.0,0.0\n1: y,0.25,0.75\n", Files.readString(f));
     }
 }

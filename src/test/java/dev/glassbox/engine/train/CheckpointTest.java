@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.DataOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +22,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.glassbox.engine.io.FormatException;
+import dev.glassbox.engine.format.hf.SafetensorsFile;
 import dev.glassbox.engine.tensor.Parallel;
 
 class CheckpointTest {
@@ -107,8 +109,37 @@ class CheckpointTest {
         Path b = tmp.resolve("b");
         new Trainer(options(b, 8, false), Parallel.SERIAL, line -> { }).run(4); // interrupted after 4 of 8 steps
         assertEquals(4, Checkpoint.read(b, Parallel.SERIAL).step());
+        SafetensorsFile state = SafetensorsFile.open(b.resolve(Checkpoint.OPTIMIZER_FILE));
+        assertEquals("4", state.metadata().get("step"));
+        List<Param> params = Checkpoint.read(b, Parallel.SERIAL).model().params();
+        assertEquals(2 * params.size(), state.names().size());
+        assertTrue(state.contains(params.get(0).name() + ".exp_avg") && state.contains(params.get(0).name() + ".exp_avg_sq"),
+                state.names().toString());
+        writeLegacyCopy(tmp.resolve("legacy"), b, state, params);
         List<Double> resumed = new Trainer(options(b, 8, true), Parallel.SERIAL, line -> { }).run().trainLosses();
         assertEquals(straight.subList(4, 8), resumed);
+        // a checkpoint from before optimizer.safetensors (optimizer.bin) resumes the same way
+        List<Double> fromLegacy = new Trainer(options(tmp.resolve("legacy"), 8, true), Parallel.SERIAL, line -> { }).run()
+                .trainLosses();
+        assertEquals(straight.subList(4, 8), fromLegacy);
+    }
+
+    /** Copies checkpoint {@code from} to {@code to} with its optimizer state in the old optimizer.bin format. */
+    private static void writeLegacyCopy(Path to, Path from, SafetensorsFile state, List<Param> params) throws Exception {
+        Files.createDirectories(to);
+        for (String f : List.of("config.json", "model.safetensors", "tokenizer.json", "training.json")) {
+            Files.copy(from.resolve(f), to.resolve(f));
+        }
+        try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(to.resolve(Checkpoint.LEGACY_OPTIMIZER_FILE)))) {
+            out.writeInt(0x47424F50);
+            out.writeLong(Long.parseLong(state.metadata().get("step")));
+            out.writeInt(params.size());
+            for (Param p : params) {
+                out.writeInt(p.size());
+                for (float f : state.floats(p.name() + ".exp_avg")) out.writeFloat(f);
+                for (float f : state.floats(p.name() + ".exp_avg_sq")) out.writeFloat(f);
+            }
+        }
     }
 
     @Test
