@@ -7,6 +7,7 @@ import javafx.scene.Scene;
 import javafx.scene.control.Alert;
 import javafx.stage.Stage;
 
+import dev.glassbox.app.service.LanguagePreference;
 import dev.glassbox.app.service.RecentModels;
 import dev.glassbox.app.ui.MainWindow;
 import dev.glassbox.app.ui.Shortcuts;
@@ -33,7 +34,7 @@ public final class GlassboxApp extends Application {
                 return;
             }
         }
-        MainWindow window = new MainWindow(StartupWarmUp.catalog(), RecentModels.user());
+        MainWindow window = new MainWindow(StartupWarmUp.catalog(), RecentModels.user(), LanguagePreference.user());
         mark("window-built");
         Scene scene = new Scene(window, 1400, 900);
         Shortcuts.install(scene, stage, window);
