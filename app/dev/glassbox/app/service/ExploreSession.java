@@ -130,8 +130,7 @@ public final class ExploreSession {
 
     /** Selects the catalog's default model (which loads it), or says how to open one when there is none. */
     public void start(ModelCatalog catalog) {
-        catalog.defaultModel().ifPresentOrElse(selected::set, () -> emptyMessage.set(
-                I18n.text("main.noBundledModel")));
+        catalog.defaultModel().ifPresentOrElse(selected::set, () -> showEmptyMessage("main.noBundledModel"));
     }
 
     /** The models offered: bundled ones, recently opened ones, and those opened in this session. */
@@ -226,6 +225,7 @@ public final class ExploreSession {
         Task<LoadedModel> t = modelService.load(entry);
         bindStatus(t);
         model.set(null);
+        emptyMessage.unbind();
         emptyMessage.set(null);
         t.setOnSucceeded(e -> {
             unbindStatus();
@@ -242,9 +242,14 @@ public final class ExploreSession {
             showStatus("status.noModel");
             showError(ErrorMessages.describe(I18n.text("status.opening", entry.label()), t.getException()));
             if (model.get() == null) {
-                emptyMessage.set(I18n.text("main.couldNotOpen", entry.label()));
+                showEmptyMessage("main.couldNotOpen", entry.label());
             }
         });
+    }
+
+    /** Publishes the text of bundle key {@code key} as the empty state's message, following language changes. */
+    private void showEmptyMessage(String key, Object... args) {
+        emptyMessage.bind(I18n.bind(key, args));
     }
 
     /** Shows the text of bundle key {@code key} in the status bar, following language changes. */
