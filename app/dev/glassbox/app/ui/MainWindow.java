@@ -106,7 +106,7 @@ public final class MainWindow extends BorderPane {
         status.getRightItems().add(modelInfo);
 
         MenuButton open = new MenuButton();
-        open.textProperty().bind(I18n.bind("main.openModel"));
+        Texts.bind(open, "main.openModel");
         open.setId("openModelMenu");
         MenuItem openFile = new MenuItem();
         openFile.textProperty().bind(I18n.bind("main.openFile"));
@@ -120,9 +120,9 @@ public final class MainWindow extends BorderPane {
         models.valueProperty().bindBidirectional(session.selectedProperty());
         sampling.bind(session.sampling());
         prompt.prompt.textProperty().bindBidirectional(session.promptProperty());
-        generate.textProperty().bind(I18n.bind("main.generate"));
-        step.textProperty().bind(I18n.bind("main.step"));
-        stop.textProperty().bind(I18n.bind("main.stop"));
+        Texts.bind(generate, "main.generate");
+        Texts.bind(step, "main.step");
+        Texts.bind(stop, "main.stop");
         HoverTips.installText(generate, "main.generateTip");
         HoverTips.installText(step, "main.stepTip");
         HoverTips.installText(stop, "main.stopTip");
@@ -148,7 +148,7 @@ public final class MainWindow extends BorderPane {
         I18n.localeProperty().addListener((o, a, l) -> language.setValue(l));
         HoverTips.installText(language, "main.languageTip");
         Label modelLabel = new Label();
-        modelLabel.textProperty().bind(I18n.bind("main.model"));
+        Texts.bind(modelLabel, "main.model");
         generate.setOnAction(e -> generate());
         step.setOnAction(e -> step());
         stop.setOnAction(e -> stop());
@@ -307,7 +307,7 @@ public final class MainWindow extends BorderPane {
         String params = String.format(Locale.ROOT, "%,d", m.model().parameterCount());
         modelInfo.textProperty().bind(Bindings.createStringBinding(() -> I18n.text("main.modelInfo",
                 m.name(), m.format(), layers.get(), c.heads(), params), layers));
-        generate.textProperty().bind(I18n.bind(m.isDecoder() || m.isSeq2Seq() ? "main.generate" : "main.encode"));
+        Texts.bind(generate, m.isDecoder() || m.isSeq2Seq() ? "main.generate" : "main.encode");
         emptyState.setVisible(false);
         explorer.setVisible(true);
         refreshPromptChips();

@@ -7,7 +7,6 @@ import javafx.scene.control.Spinner;
 import javafx.scene.layout.HBox;
 
 import dev.glassbox.app.service.SamplingSettings;
-import dev.glassbox.visuals.i18n.I18n;
 
 /** Temperature, top-p, top-k, seed and number of new tokens. */
 final class SamplingControls extends HBox {
@@ -35,7 +34,7 @@ final class SamplingControls extends HBox {
         s.setPrefWidth(width);
         HoverTips.installText(s, key + "Tip");
         Label l = new Label();
-        l.textProperty().bind(I18n.bind(key));
+        Texts.bind(l, key);
         l.setLabelFor(s);
         getChildren().addAll(l, s);
     }
