@@ -396,9 +396,10 @@ public final class ExploreSession {
         int promptLength = userPromptLength;
         String tokPerSecond = String.format(Locale.ROOT, "%.1f", out.tokensPerSecond());
         String why = out.stop().name().toLowerCase(Locale.ROOT).replace('_', ' ');
-        int total = out.tokens().length;
+        String total = Integer.toString(out.tokens().length); // plain digits, no grouping
+        String added = Integer.toString(out.tokens().length - promptLength);
         status.unbind();
-        status.bind(Bindings.createStringBinding(() -> I18n.text("status.finished", total, total - promptLength,
+        status.bind(Bindings.createStringBinding(() -> I18n.text("status.finished", total, added,
                 out.tokensPerSecond() > 0 ? I18n.text("status.speed", tokPerSecond) : "", why,
                 removed.isEmpty() ? "" : I18n.text("status.ablated", removed.label())), I18n.localeProperty()));
         viewBuilder.submit(() -> {
