@@ -8,6 +8,7 @@ import javafx.scene.control.Alert;
 import javafx.stage.Stage;
 
 import dev.glassbox.app.service.ErrorMessages;
+import dev.glassbox.app.service.LanguagePreference;
 import dev.glassbox.app.service.RecentModels;
 import dev.glassbox.app.ui.MainWindow;
 import dev.glassbox.app.ui.Shortcuts;
@@ -34,7 +35,7 @@ public final class GlassboxApp extends Application {
                 return;
             }
         }
-        MainWindow window = new MainWindow(StartupWarmUp.catalog(), RecentModels.user());
+        MainWindow window = new MainWindow(StartupWarmUp.catalog(), RecentModels.user(), LanguagePreference.user());
         // anything no task caught (an OutOfMemoryError in a view, say) becomes the window's one-line error banner
         Thread.setDefaultUncaughtExceptionHandler((thread, e) -> {
             String message = ErrorMessages.describe("Glassbox", e);

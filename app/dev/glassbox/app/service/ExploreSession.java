@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 import javafx.application.Platform;
+import javafx.beans.binding.Bindings;
 import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
@@ -35,6 +36,7 @@ import dev.glassbox.engine.model.LoadedModel;
 import dev.glassbox.engine.routing.ExpertRoutes;
 import dev.glassbox.engine.trace.Trace;
 import dev.glassbox.visuals.LensTable;
+import dev.glassbox.visuals.i18n.I18n;
 
 /**
  * What the Explore workspace works on, and the work itself: the models offered and the one loaded, the prompt and
@@ -76,7 +78,7 @@ public final class ExploreSession {
     private final ReadOnlyObjectWrapper<RunOutcome> lastRun = new ReadOnlyObjectWrapper<>(this, "lastRun");
     private final ReadOnlyIntegerWrapper runsShown = new ReadOnlyIntegerWrapper(this, "runsShown", 0);
     private final ReadOnlyBooleanWrapper busy = new ReadOnlyBooleanWrapper(this, "busy", false);
-    private final StringProperty status = new SimpleStringProperty(this, "status", "Ready");
+    private final StringProperty status = new SimpleStringProperty(this, "status");
     private final ReadOnlyDoubleWrapper progress = new ReadOnlyDoubleWrapper(this, "progress", 0);
     private final ReadOnlyStringWrapper error = new ReadOnlyStringWrapper(this, "error", "");
     private final ReadOnlyStringWrapper emptyMessage = new ReadOnlyStringWrapper(this, "emptyMessage");
@@ -86,7 +88,7 @@ public final class ExploreSession {
     private final ModelService modelService = new ModelService();
     private final RunService runService = new RunService();
     private final LatestOnlyExecutor viewBuilder = new LatestOnlyExecutor("glassbox-view-builder",
-            e -> Platform.runLater(() -> showError(ErrorMessages.describe("Drawing the attention views", e))));
+            e -> Platform.runLater(() -> showError(ErrorMessages.describe(I18n.text("status.drawing"), e))));
     private final RecentModels recent;
     private final Seq2SeqRuns seq2seq;
     private final List<Runnable> alsoOnStop = new ArrayList<>();
@@ -101,6 +103,7 @@ public final class ExploreSession {
     public ExploreSession(ModelCatalog catalog, RecentModels recent, int lensPositions) {
         this.recent = recent;
         this.lensPositions = lensPositions;
+        showStatus("status.ready");
         this.seq2seq = new Seq2SeqRuns(status, this::showError, () -> runsShown.set(runsShown.get() + 1));
         models.addAll(catalog.bundled());
         for (Path p : recent.list()) {
@@ -127,8 +130,7 @@ public final class ExploreSession {
 
     /** Selects the catalog's default model (which loads it), or says how to open one when there is none. */
     public void start(ModelCatalog catalog) {
-        catalog.defaultModel().ifPresentOrElse(selected::set, () -> emptyMessage.set(
-                "No bundled model found (looked for sample-models/).\nUse \u201cOpen model\u2026\u201d (Ctrl+O) to open a llama2.c .bin, a .gguf or a model folder."));
+        catalog.defaultModel().ifPresentOrElse(selected::set, () -> showEmptyMessage("main.noBundledModel"));
     }
 
     /** The models offered: bundled ones, recently opened ones, and those opened in this session. */
@@ -223,6 +225,7 @@ public final class ExploreSession {
         Task<LoadedModel> t = modelService.load(entry);
         bindStatus(t);
         model.set(null);
+        emptyMessage.unbind();
         emptyMessage.set(null);
         t.setOnSucceeded(e -> {
             unbindStatus();
@@ -231,19 +234,28 @@ public final class ExploreSession {
             if (entry.source() instanceof ModelSource.OnDisk d && !entry.bundled()) {
                 recent.add(d.path());
             }
-            status.set("Loaded " + m.name() + (m.isDecoder() ? "" : m.isSeq2Seq()
-                    ? " (encoder-decoder: the prompt is the source, Generate decodes the target)"
-                    : " (encoder: Encode runs it on the text)"));
+            showStatus(m.isDecoder() ? "status.loaded" : m.isSeq2Seq() ? "status.loadedSeq2Seq" : "status.loadedEncoder",
+                    m.name());
         });
         t.setOnFailed(e -> {
             unbindStatus();
-            status.set("No model");
-            showError(ErrorMessages.describe("Opening " + entry.label(), t.getException()));
+            showStatus("status.noModel");
+            showError(ErrorMessages.describe(I18n.text("status.opening", entry.label()), t.getException()));
             if (model.get() == null) {
-                emptyMessage.set("Could not open " + entry.label()
-                        + ".\nPick another model or use \u201cOpen model\u2026\u201d (Ctrl+O).");
+                showEmptyMessage("main.couldNotOpen", entry.label());
             }
         });
+    }
+
+    /** Publishes the text of bundle key {@code key} as the empty state's message, following language changes. */
+    private void showEmptyMessage(String key, Object... args) {
+        emptyMessage.bind(I18n.bind(key, args));
+    }
+
+    /** Shows the text of bundle key {@code key} in the status bar, following language changes. */
+    private void showStatus(String key, Object... args) {
+        status.unbind();
+        status.bind(I18n.bind(key, args));
     }
 
     private void bindStatus(Worker<?> t) {
@@ -368,12 +380,12 @@ public final class ExploreSession {
         boolean rerun = rerunForAblation;
         rerunForAblation = false;
         if (t.getState() == Worker.State.FAILED) {
-            status.set("Run failed");
-            showError(ErrorMessages.describe("The run", t.getException()));
+            showStatus("status.runFailed");
+            showError(ErrorMessages.describe(I18n.text("status.theRun"), t.getException()));
             return;
         }
         if (t.getState() == Worker.State.CANCELLED) {
-            status.set("Stopped");
+            showStatus("status.stopped");
             if (rerun) {
                 generate();
             }
@@ -382,11 +394,14 @@ public final class ExploreSession {
         RunOutcome out = t.getValue();
         lastRun.set(out);
         int promptLength = userPromptLength;
-        String speed = out.tokensPerSecond() > 0 ? String.format(Locale.ROOT, " \u00b7 %.1f tok/s", out.tokensPerSecond()) : "";
-        status.set(String.format(Locale.ROOT, "%d tokens (%d new)%s \u00b7 stopped: %s%s",
-                out.tokens().length, out.tokens().length - promptLength, speed,
-                out.stop().name().toLowerCase(Locale.ROOT).replace('_', ' '),
-                removed.isEmpty() ? "" : " \u00b7 ablated " + removed.label()));
+        String tokPerSecond = String.format(Locale.ROOT, "%.1f", out.tokensPerSecond());
+        String why = out.stop().name().toLowerCase(Locale.ROOT).replace('_', ' ');
+        String total = Integer.toString(out.tokens().length); // plain digits, no grouping
+        String added = Integer.toString(out.tokens().length - promptLength);
+        status.unbind();
+        status.bind(Bindings.createStringBinding(() -> I18n.text("status.finished", total, added,
+                out.tokensPerSecond() > 0 ? I18n.text("status.speed", tokPerSecond) : "", why,
+                removed.isEmpty() ? "" : I18n.text("status.ablated", removed.label())), I18n.localeProperty()));
         viewBuilder.submit(() -> {
             rows.update(out.trace());
             GridContent gc = TraceViews.build(rows, out.tokens(), m.tokenizer(), layers, heads, true);

@@ -13,6 +13,7 @@ import dev.glassbox.engine.format.ModelLoader;
 import dev.glassbox.engine.format.onnx.OnnxModels;
 import dev.glassbox.engine.model.LoadedModel;
 import dev.glassbox.engine.tensor.Parallel;
+import dev.glassbox.visuals.i18n.I18n;
 
 /** Loads models off the FX thread. */
 public final class ModelService {
@@ -36,7 +37,7 @@ public final class ModelService {
         Task<LoadedModel> task = new Task<>() {
             @Override
             protected LoadedModel call() throws Exception {
-                updateMessage("Loading " + entry.label() + "\u2026");
+                updateMessage(I18n.text("status.loading", entry.label()));
                 updateProgress(-1, 1);
                 Future<LoadedModel> preloaded = PRELOADED.remove(entry.source());
                 if (preloaded == null) {

@@ -8,6 +8,8 @@ import java.util.prefs.Preferences;
 
 /** The last few models opened from disk, remembered across runs (java.util.prefs). */
 public final class RecentModels {
+    /** The preferences node of the user's settings. */
+    public static final String NODE = "dev/glassbox/app";
     private static final String KEY = "recent";
     private static final int MAX = 8;
     private final Preferences prefs;
@@ -17,7 +19,7 @@ public final class RecentModels {
     }
 
     public static RecentModels user() {
-        return new RecentModels(Preferences.userRoot().node("dev/glassbox/app"));
+        return new RecentModels(Preferences.userRoot().node(NODE));
     }
 
     /** Remembered paths that still exist, newest first. */

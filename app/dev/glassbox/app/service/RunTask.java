@@ -18,6 +18,7 @@ import dev.glassbox.engine.trace.Capture;
 import dev.glassbox.engine.trace.HookSelection;
 import dev.glassbox.engine.trace.Trace;
 import dev.glassbox.engine.trace.TraceStep;
+import dev.glassbox.visuals.i18n.I18n;
 
 /**
  * One run on the engine thread: a decoder generates token by token, an encoder encodes once. Each step
@@ -51,7 +52,7 @@ public final class RunTask extends Task<RunOutcome> {
         int total = Math.min(prompt.length + req.settings().newTokens(), session.capacity());
         LiveRun live = new LiveRun(prompt.length);
         long[] firstGenerated = {0};
-        updateMessage("Running\u2026");
+        updateMessage(I18n.text("status.running"));
         Generation.Result r = Generation.run(session, m.tokenizer(), prompt, req.settings(), step -> {
             live.add(step);
             onStep.accept(live);

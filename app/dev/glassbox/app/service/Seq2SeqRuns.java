@@ -12,6 +12,7 @@ import javafx.concurrent.Worker;
 
 import dev.glassbox.engine.model.LoadedModel;
 import dev.glassbox.engine.model.Seq2SeqModel;
+import dev.glassbox.visuals.i18n.I18n;
 
 /**
  * Generate for an encoder-decoder in the explorer: the prompt is the source, the decoder writes the target. One run
@@ -66,12 +67,12 @@ public final class Seq2SeqRuns {
         status.unbind();
         busy.set(false);
         if (t.getState() == Worker.State.FAILED) {
-            status.set("Run failed");
+            status.set(I18n.text("status.runFailed"));
             onError.accept(ErrorMessages.describe("The run", t.getException()));
             return;
         }
         if (t.getState() == Worker.State.CANCELLED) {
-            status.set("Stopped");
+            status.set(I18n.text("status.stopped"));
             return;
         }
         Seq2SeqRun.Outcome out = t.getValue();

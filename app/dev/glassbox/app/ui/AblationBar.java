@@ -15,7 +15,7 @@ import dev.glassbox.engine.analysis.heads.HeadSet;
 /** "Ablated: L1H3, L2H0 (zero) [Clear]" above every workspace while heads are removed; hidden otherwise. */
 final class AblationBar extends HBox {
     final Label heads = new Label();
-    final Button clear = new Button("Clear");
+    final Button clear = Texts.bind(new Button(), "main.clearAblation");
 
     AblationBar(AblationState state) {
         super(8);

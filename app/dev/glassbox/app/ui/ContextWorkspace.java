@@ -67,7 +67,7 @@ final class ContextWorkspace extends WorkspacePane {
     final Spinner<Integer> maxLen = new Spinner<>(8, 8192, 256, 32);
     final TextField passkeyLengths = new TextField("128,256");
     final Spinner<Integer> passkeyDepths = new Spinner<>(1, 9, 3);
-    final Button openText = new Button("Open text file\u2026");
+    final Button openText = Texts.bind(new Button(), "context.openText");
     final Label source = new Label("text: the generated text (or prompt), continued greedily by the model");
     final Slider layer = new Slider(1, 1, 1);
     final Label layerLabel = new Label("layers: 1");
@@ -80,7 +80,7 @@ final class ContextWorkspace extends WorkspacePane {
     final TableView<ContextLab.MethodResult> cost = new TableView<>();
     final LinePlot rope = new LinePlot();
     final TextField sweepTemplate = new TextField("sliding:W=8|16|32|64|128");
-    final Button sweep = new Button("Sweep");
+    final Button sweep = Texts.bind(new Button(), "context.sweep");
     final LinePlot pareto = new LinePlot();
     final Label notice = new Label();
     final Label hover = new Label(" ");
@@ -90,7 +90,7 @@ final class ContextWorkspace extends WorkspacePane {
 
     ContextWorkspace(AnalysisService service, Consumer<String> onError, Supplier<String> prompt) {
         super("context", service, onError, prompt);
-        run.setText("Run lab");
+        Texts.bind(run, "context.run");
         String[] defaults = {"full", "sliding:W=64", "streaming:sinks=4,W=60", "yarn:s=4"};
         for (int i = 0; i < 4; i++) {
             ComboBox<String> c = new ComboBox<>();
@@ -139,9 +139,9 @@ final class ContextWorkspace extends WorkspacePane {
                 col("ppl", r -> String.format(Locale.ROOT, "%.3f", r.perplexity(0, Integer.MAX_VALUE)))));
         cost.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         cost.setPrefHeight(150);
-        ToolBar bar = new ToolBar(run, cancel, progress, message, new Separator(), new Label("max tokens"), maxLen,
-                new Label("passkey lengths"), passkeyLengths, new Label("depths"), passkeyDepths);
-        HBox methodBar = new HBox(6, new Label("Methods"));
+        ToolBar bar = new ToolBar(run, cancel, progress, message, new Separator(), Texts.label("context.maxTokens"), maxLen,
+                Texts.label("context.passkeyLengths"), passkeyLengths, Texts.label("context.depths"), passkeyDepths);
+        HBox methodBar = new HBox(6, Texts.label("context.methods"));
         methodBar.getChildren().addAll(methods);
         methodBar.getChildren().addAll(new Separator(javafx.geometry.Orientation.VERTICAL), openText, source);
         methodBar.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
@@ -166,7 +166,7 @@ final class ContextWorkspace extends WorkspacePane {
         pareto.setPrefHeight(240);
         pareto.setAxisLabels("attention GFLOPs over the text", "perplexity");
         grid.add(panel("Efficiency search: quality vs cost, Pareto front marked",
-                new VBox(4, new HBox(6, new Label("sweep"), sweepTemplate, sweep), pareto)), 0, 4, 2, 1);
+                new VBox(4, new HBox(6, Texts.label("context.sweepLabel"), sweepTemplate, sweep), pareto)), 0, 4, 2, 1);
         javafx.scene.layout.ColumnConstraints half = new javafx.scene.layout.ColumnConstraints();
         half.setPercentWidth(50);
         grid.getColumnConstraints().addAll(half, half);

@@ -24,6 +24,7 @@ import dev.glassbox.visuals.AttentionLines;
 import dev.glassbox.visuals.AttentionMatrix;
 import dev.glassbox.visuals.LensTable;
 import dev.glassbox.visuals.LogitLensView;
+import dev.glassbox.visuals.i18n.I18n;
 
 /**
  * The grid of all heads on the left; the opened head (heat map, lines) and the logit lens on the right, under
@@ -51,11 +52,12 @@ final class ExplorerPane extends SplitPane {
         ScrollPane gridScroll = new ScrollPane(grid);
         gridScroll.setFitToWidth(false);
         BorderPane left = new BorderPane(gridScroll);
-        Label hint = new Label("Layers \u00d7 heads (\u2191\u2193\u2190\u2192, Enter opens)");
+        Label hint = Texts.label("explore.gridHint");
         hint.setPadding(new Insets(4));
         left.setTop(hint);
-        headTab = new Tab("Head", head);
-        tabs.getTabs().addAll(headTab, shownLater("Lines", () -> lines), shownLater("Logit lens", this::lensPane));
+        headTab = new Tab(null, head);
+        headTab.textProperty().bind(I18n.bind("explore.head"));
+        tabs.getTabs().addAll(headTab, shownLater("explore.lines", () -> lines), shownLater("explore.lens", this::lensPane));
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         VBox right = new VBox(ablationDiff, tabs);
         VBox.setVgrow(tabs, javafx.scene.layout.Priority.ALWAYS);
@@ -116,8 +118,10 @@ final class ExplorerPane extends SplitPane {
      * A tab whose content is built and joins the scene when the tab is first selected: the views behind it are kept
      * up to date meanwhile, but cost no CSS or layout at start-up.
      */
-    private static Tab shownLater(String name, Supplier<Node> content) {
-        Tab t = new Tab(name);
+    /** A tab titled with bundle key {@code key}'s text whose content is made when it is first selected. */
+    private static Tab shownLater(String key, Supplier<Node> content) {
+        Tab t = new Tab();
+        t.textProperty().bind(I18n.bind(key));
         t.selectedProperty().addListener((o, was, selected) -> {
             if (selected && t.getContent() == null) {
                 t.setContent(content.get());
@@ -127,8 +131,7 @@ final class ExplorerPane extends SplitPane {
     }
 
     private BorderPane lensPane() {
-        Label caption = new Label("Logit lens (nostalgebraist 2020): each layer's residual stream read through the final norm and "
-                + "unembedding. Columns: position and its input token; cells: the top next-token guess, colour = its probability.");
+        Label caption = Texts.label("explore.lensCaption");
         caption.setWrapText(true);
         caption.setPadding(new Insets(4));
         BorderPane p = new BorderPane(new ScrollPane(lens));

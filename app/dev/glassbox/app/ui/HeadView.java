@@ -23,11 +23,14 @@ import dev.glassbox.visuals.AttentionMatrix;
 import dev.glassbox.visuals.ColorScale;
 import dev.glassbox.visuals.MatrixExport;
 import dev.glassbox.visuals.Palette;
+import javafx.beans.binding.StringBinding;
+import javafx.beans.binding.Bindings;
+import dev.glassbox.visuals.i18n.I18n;
 
 /** One opened map: the heat map, the exact weight under the mouse, palette choice and export. */
 final class HeadView extends BorderPane {
     final AttentionHeatmap heatmap = new AttentionHeatmap();
-    final Label title = new Label("Open a head from the grid (click, or arrows + Enter)");
+    final Label title = Texts.label("explore.openHead");
     final Label hover = new Label(" ");
     final ChoiceBox<Palette> palette = new ChoiceBox<>();
     final ChoiceBox<ColorScale> scale = new ChoiceBox<>();
@@ -39,8 +42,9 @@ final class HeadView extends BorderPane {
         hover.setId("hoverLabel");
         hover.getStyleClass().add("hover-label");
         title.getStyleClass().add("view-title");
-        hover.textProperty().bind(heatmap.hoverTextProperty().map(s -> s.isEmpty()
-                ? "wheel: zoom \u00b7 drag: pan \u00b7 double-click: fit \u00b7 click: select query row" : s));
+        StringBinding hint = I18n.bind("explore.heatmapHint");
+        hover.textProperty().bind(Bindings.createStringBinding(() -> heatmap.hoverTextProperty().get().isEmpty()
+                ? hint.get() : heatmap.hoverTextProperty().get(), heatmap.hoverTextProperty(), hint));
         palette.getItems().addAll(Palette.VIRIDIS, Palette.CIVIDIS);
         palette.setValue(Palette.VIRIDIS);
         HoverTips.install(palette, "colour map");
@@ -49,9 +53,9 @@ final class HeadView extends BorderPane {
         scale.setValue(heatmap.colorScale());
         HoverTips.install(scale, "colour scale (relative to the map's largest weight)");
         scale.valueProperty().addListener((o, a, v) -> heatmap.setColorScale(v));
-        Button fit = new Button("Fit");
+        Button fit = Texts.bind(new Button(), "explore.fit");
         fit.setOnAction(e -> heatmap.fit());
-        MenuButton export = new MenuButton("Export");
+        MenuButton export = Texts.bind(new MenuButton(), "explore.export");
         export.setId("exportMenu");
         export.getItems().addAll(item("View as PNG\u2026", "png", this::exportPng),
                 item("Map as SVG\u2026", "svg", this::exportSvg), item("Numbers as CSV\u2026", "csv", this::exportCsv));
@@ -66,12 +70,13 @@ final class HeadView extends BorderPane {
     }
 
     void show(AttentionMatrix m) {
+        title.textProperty().unbind();
         title.setText(m.title() + "  (" + m.rows() + " \u00d7 " + m.cols() + ")");
         heatmap.setMatrix(m);
     }
 
     void clear() {
-        title.setText("Open a head from the grid (click, or arrows + Enter)");
+        Texts.bind(title, "explore.openHead");
         heatmap.setMatrix(null);
     }
 

@@ -62,7 +62,7 @@ final class HeadsWorkspace extends WorkspacePane {
     final ChoiceBox<HeadAblation.Mode> ablationMode = new ChoiceBox<>();
     final Label ablation = new Label();
     final Label hover = new Label(" ");
-    final Button export = new Button("Export\u2026");
+    final Button export = Texts.bind(new Button(), "heads.export");
     private final AblationState ablated;
     private final HeadsAnalysisController controller;
 
@@ -70,7 +70,7 @@ final class HeadsWorkspace extends WorkspacePane {
         super("heads", service, onError, prompt);
         this.ablated = ablated;
         this.controller = new HeadsAnalysisController(ablated);
-        run.setText("Analyse heads");
+        Texts.bind(run, "heads.run");
         run.setTooltip(new Tooltip("Score every head on the prompt (or a repeated-random-tokens probe when the prompt is short)"));
         metric.setId("headsMetric");
         layer.setId("headsLayer");
@@ -116,8 +116,9 @@ final class HeadsWorkspace extends WorkspacePane {
         scores.setWrapText(true);
         ablation.setWrapText(true);
         ablation.setStyle("-fx-font-family: monospace;");
-        ToolBar bar = new ToolBar(run, cancel, progress, message, new Separator(), new Label("Similarity"), metric,
-                new Label("layer"), layer, new Label("vs"), columnLayer, new Separator(), new Label("Overview"), role, new Separator(), export);
+        ToolBar bar = new ToolBar(run, cancel, progress, message, new Separator(), Texts.label("heads.similarity"), metric,
+                Texts.label("heads.layer"), layer, Texts.label("heads.vs"), columnLayer, new Separator(),
+                Texts.label("heads.overview"), role, new Separator(), export);
         VBox detail = new VBox(6, headTitle, scores, pattern, new javafx.scene.layout.HBox(6, ablate, ablationMode), ablation);
         detail.setPadding(new Insets(4));
         // the texts keep their full height; the pattern takes what is left

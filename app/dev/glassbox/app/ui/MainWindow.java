@@ -4,6 +4,8 @@ import java.io.File;
 import java.nio.file.Path;
 import java.util.Locale;
 
+import javafx.beans.binding.Bindings;
+import javafx.beans.binding.StringBinding;
 import javafx.beans.property.ReadOnlyIntegerProperty;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.scene.control.Button;
@@ -20,11 +22,13 @@ import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 import javafx.stage.DirectoryChooser;
 import javafx.stage.FileChooser;
+import javafx.util.StringConverter;
 import org.controlsfx.control.StatusBar;
 
 import dev.glassbox.app.service.AblationState;
 import dev.glassbox.app.service.AnalysisService;
 import dev.glassbox.app.service.ExploreSession;
+import dev.glassbox.app.service.LanguagePreference;
 import dev.glassbox.app.service.ModelCatalog;
 import dev.glassbox.app.service.ModelEntry;
 import dev.glassbox.app.service.RecentModels;
@@ -33,6 +37,7 @@ import dev.glassbox.app.service.Seq2SeqRuns;
 import dev.glassbox.engine.model.LoadedModel;
 import dev.glassbox.engine.model.Seq2SeqModel;
 import dev.glassbox.engine.tokenizer.Tokenizer;
+import dev.glassbox.visuals.i18n.I18n;
 
 /**
  * The main window: model picker and run controls on top, prompt below them, the explorer in the middle,
@@ -42,9 +47,11 @@ import dev.glassbox.engine.tokenizer.Tokenizer;
 public final class MainWindow extends BorderPane {
     /** A ChoiceBox: a ComboBox's skin builds and styles its popup's ListView in the first CSS pass, ~70 ms of start-up. */
     final ChoiceBox<ModelEntry> models = new ChoiceBox<>();
-    final Button generate = new Button("Generate");
-    final Button step = new Button("Step");
-    final Button stop = new Button("Stop");
+    final Button generate = new Button();
+    final Button step = new Button();
+    final Button stop = new Button();
+    /** The interface language: English or 中文, switched while the app runs and remembered. */
+    final ChoiceBox<Locale> language = new ChoiceBox<>();
     final SamplingControls sampling = new SamplingControls();
     final PromptPane prompt = new PromptPane();
     final Label errorBanner = new Label();
@@ -71,7 +78,8 @@ public final class MainWindow extends BorderPane {
     final Seq2SeqRuns seq2seq;
     private double fontSize = 13;
 
-    public MainWindow(ModelCatalog catalog, RecentModels recent) {
+    public MainWindow(ModelCatalog catalog, RecentModels recent, LanguagePreference languages) {
+        languages.apply();
         session = new ExploreSession(catalog, recent, ExplorerPane.LENS_POSITIONS);
         ablation = session.ablation();
         ablationBar = new AblationBar(ablation);
@@ -87,7 +95,7 @@ public final class MainWindow extends BorderPane {
         errorBanner.setMaxWidth(Double.MAX_VALUE);
         errorBanner.setWrapText(true);
         errorBanner.setOnMouseClicked(e -> session.clearError());
-        HoverTips.install(errorBanner, "click to dismiss");
+        HoverTips.installText(errorBanner, "main.dismissTip");
         errorBanner.managedProperty().bind(errorBanner.visibleProperty());
         errorBanner.textProperty().bind(session.errorProperty());
         errorBanner.visibleProperty().bind(session.errorProperty().isNotEmpty());
@@ -98,11 +106,14 @@ public final class MainWindow extends BorderPane {
         status.progressProperty().bind(session.progressProperty());
         status.getRightItems().add(modelInfo);
 
-        MenuButton open = new MenuButton("Open model\u2026");
+        MenuButton open = new MenuButton();
+        Texts.bind(open, "main.openModel");
         open.setId("openModelMenu");
-        MenuItem openFile = new MenuItem("Model file (.bin, .gguf)\u2026  Ctrl+O");
+        MenuItem openFile = new MenuItem();
+        openFile.textProperty().bind(I18n.bind("main.openFile"));
         openFile.setOnAction(e -> chooseFile());
-        MenuItem openDir = new MenuItem("Model folder (config.json)\u2026");
+        MenuItem openDir = new MenuItem();
+        openDir.textProperty().bind(I18n.bind("main.openFolder"));
         openDir.setOnAction(e -> chooseFolder());
         open.getItems().addAll(openFile, openDir);
         models.setPrefWidth(240);
@@ -110,21 +121,47 @@ public final class MainWindow extends BorderPane {
         models.valueProperty().bindBidirectional(session.selectedProperty());
         sampling.bind(session.sampling());
         prompt.prompt.textProperty().bindBidirectional(session.promptProperty());
-        HoverTips.install(generate, "Run the prompt and generate (Ctrl+Enter)");
-        HoverTips.install(step, "Generate one more token");
-        HoverTips.install(stop, "Stop the run (Esc)");
+        Texts.bind(generate, "main.generate");
+        Texts.bind(step, "main.step");
+        Texts.bind(stop, "main.stop");
+        HoverTips.installText(generate, "main.generateTip");
+        HoverTips.installText(step, "main.stepTip");
+        HoverTips.installText(stop, "main.stopTip");
+        language.setId("languageChoice");
+        language.getItems().addAll(I18n.ENGLISH, I18n.CHINESE);
+        language.setConverter(new StringConverter<>() {
+            @Override
+            public String toString(Locale l) {
+                return l == null ? "" : I18n.text(l, I18n.CHINESE.equals(l) ? "language.chinese" : "language.english");
+            }
+
+            @Override
+            public Locale fromString(String s) {
+                throw new UnsupportedOperationException("the language choice is not editable");
+            }
+        });
+        language.setValue(I18n.locale());
+        language.valueProperty().addListener((o, a, l) -> {
+            if (l != null && !l.equals(I18n.locale())) {
+                languages.choose(l);
+            }
+        });
+        I18n.localeProperty().addListener((o, a, l) -> language.setValue(l));
+        HoverTips.installText(language, "main.languageTip");
+        Label modelLabel = new Label();
+        Texts.bind(modelLabel, "main.model");
         generate.setOnAction(e -> generate());
         step.setOnAction(e -> step());
         stop.setOnAction(e -> stop());
-        ToolBar bar = new ToolBar(new Label("Model"), models, open, new Separator(), generate, step, stop,
-                new Separator(), sampling);
+        ToolBar bar = new ToolBar(modelLabel, models, open, new Separator(), generate, step, stop,
+                new Separator(), sampling, new Separator(), language);
         setTop(new VBox(bar, errorBanner, ablationBar, prompt));
         workspaces.setId("workspaces");
         workspaces.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
-        trainTab = lazyTab("Train", train);
-        workspaces.getTabs().addAll(tab("Explore", new StackPane(explorer, emptyState)),
-                lazyTab("Heads", heads), lazyTab("Context lab", context), lazyTab("Routing", routing), trainTab,
-                walkthroughTab());
+        trainTab = lazyTab("Train", "tab.train", train);
+        workspaces.getTabs().addAll(tab("Explore", "tab.explore", new StackPane(explorer, emptyState)),
+                lazyTab("Heads", "tab.heads", heads), lazyTab("Contextlab", "tab.context", context),
+                lazyTab("Routing", "tab.routing", routing), trainTab, lazyTab("Walkthrough", "walkthrough.tab", walkthrough));
         HoverTips.installShortcuts(workspaces);
         workspaces.getSelectionModel().selectedIndexProperty().addListener((o, a, i) -> session.workspaceProperty().set(i.intValue()));
         session.workspaceProperty().addListener((o, a, i) -> selectWorkspace(i.intValue()));
@@ -175,9 +212,11 @@ public final class MainWindow extends BorderPane {
         session.start(catalog);
     }
 
-    private static Tab tab(String name, javafx.scene.Node content) {
-        Tab t = new Tab(name, content);
-        t.setId("tab" + name.replace(" ", ""));
+    /** A tab with id {@code "tab" + id} and the text of bundle key {@code key}. */
+    private static Tab tab(String id, String key, javafx.scene.Node content) {
+        Tab t = new Tab(null, content);
+        t.textProperty().bind(I18n.bind(key));
+        t.setId("tab" + id);
         return t;
     }
 
@@ -185,8 +224,8 @@ public final class MainWindow extends BorderPane {
      * A tab whose workspace is made and joins the scene when the tab is first selected: hidden workspaces cost no
      * construction, CSS, skin or layout work at start-up.
      */
-    private static Tab lazyTab(String name, Lazy<? extends javafx.scene.Node> content) {
-        Tab t = tab(name, new StackPane());
+    private static Tab lazyTab(String id, String key, Lazy<? extends javafx.scene.Node> content) {
+        Tab t = tab(id, key, new StackPane());
         t.selectedProperty().addListener((o, was, selected) -> {
             if (selected && t.getContent() != content.get()) {
                 t.setContent(content.get());
@@ -198,12 +237,6 @@ public final class MainWindow extends BorderPane {
     private WalkthroughWorkspace newWalkthrough() {
         return withModel(new WalkthroughWorkspace(analysis, this::showError, this::analysisText,
                 () -> session.sampling().settings(0)));
-    }
-
-    private Tab walkthroughTab() {
-        Tab t = lazyTab("Walkthrough", walkthrough);
-        t.textProperty().bind(dev.glassbox.visuals.i18n.I18n.bind("walkthrough.tab"));
-        return t;
     }
 
     private <W extends WorkspacePane> W withModel(W w) {
@@ -277,11 +310,12 @@ public final class MainWindow extends BorderPane {
 
     private void showModel(LoadedModel m) {
         var c = m.config();
-        String layers = m.isSeq2Seq() ? m.seq2seq().encoderLayers() + " encoder + " + c.layers() + " decoder layers"
-                : c.layers() + " layers";
-        modelInfo.setText(String.format(Locale.ROOT, "%s \u00b7 %s \u00b7 %s \u00d7 %d heads \u00b7 %,d params",
-                m.name(), m.format(), layers, c.heads(), m.model().parameterCount()));
-        generate.setText(m.isDecoder() || m.isSeq2Seq() ? "Generate" : "Encode");
+        StringBinding layers = m.isSeq2Seq() ? I18n.bind("main.seq2seqLayers", m.seq2seq().encoderLayers(), c.layers())
+                : I18n.bind("main.layers", c.layers());
+        String params = String.format(Locale.ROOT, "%,d", m.model().parameterCount());
+        modelInfo.textProperty().bind(Bindings.createStringBinding(() -> I18n.text("main.modelInfo",
+                m.name(), m.format(), layers.get(), c.heads(), params), layers));
+        Texts.bind(generate, m.isDecoder() || m.isSeq2Seq() ? "main.generate" : "main.encode");
         emptyState.setVisible(false);
         explorer.setVisible(true);
         refreshPromptChips();
@@ -315,9 +349,9 @@ public final class MainWindow extends BorderPane {
 
     void chooseFile() {
         FileChooser fc = new FileChooser();
-        fc.setTitle("Open model file");
-        fc.getExtensionFilters().addAll(new FileChooser.ExtensionFilter("Models", "*.bin", "*.gguf"),
-                new FileChooser.ExtensionFilter("All files", "*"));
+        fc.setTitle(I18n.text("main.openFileTitle"));
+        fc.getExtensionFilters().addAll(new FileChooser.ExtensionFilter(I18n.text("main.filterModels"), "*.bin", "*.gguf"),
+                new FileChooser.ExtensionFilter(I18n.text("main.filterAll"), "*"));
         File f = fc.showOpenDialog(getScene().getWindow());
         if (f != null) {
             openModel(f.toPath());
@@ -326,7 +360,7 @@ public final class MainWindow extends BorderPane {
 
     private void chooseFolder() {
         DirectoryChooser dc = new DirectoryChooser();
-        dc.setTitle("Open model folder");
+        dc.setTitle(I18n.text("main.openFolderTitle"));
         File f = dc.showDialog(getScene().getWindow());
         if (f != null) {
             openModel(f.toPath());

@@ -11,6 +11,8 @@ import javafx.scene.control.ScrollPane;
 import javafx.scene.control.TextArea;
 import javafx.scene.layout.VBox;
 
+import dev.glassbox.visuals.i18n.I18n;
+
 import dev.glassbox.engine.analysis.TokenSurprisal;
 import dev.glassbox.engine.tokenizer.Tokenizer;
 import dev.glassbox.visuals.SurprisalLegend;
@@ -29,7 +31,7 @@ final class PromptPane extends VBox {
         prompt.setId("promptField");
         prompt.setPrefRowCount(2);
         prompt.setWrapText(true);
-        prompt.setPromptText("Type a prompt, then Ctrl+Enter to generate");
+        prompt.promptTextProperty().bind(I18n.bind("main.promptText"));
         chips.setId("tokenChips");
         output.setId("outputText");
         output.setWrapText(true);

@@ -55,7 +55,7 @@ final class RoutingWorkspace extends WorkspacePane {
     final ExpertLoadView load = new ExpertLoadView();
     final ExpertFlowView flow = new ExpertFlowView();
     private final Label noExperts = new Label();
-    private final VBox flowBox = new VBox(2, new Label("Token flow between first-choice experts, layer to layer (hover a band)"), flow);
+    private final VBox flowBox = new VBox(2, Texts.label("routing.flowTitle"), flow);
     private final SplitPane left = new SplitPane();
     private List<RouteSampler.TokenRoutes> routes = List.of();
     private List<ExpertRoutes.Hop[]> hops = List.of();
@@ -66,7 +66,7 @@ final class RoutingWorkspace extends WorkspacePane {
 
     RoutingWorkspace(AnalysisService service, Consumer<String> onError, Supplier<String> prompt) {
         super("routing", service, onError, prompt);
-        run.setText("Sample routes");
+        Texts.bind(run, "routing.run");
         policy.setId("routingPolicy");
         samples.setId("routingSamples");
         lanes.setId("routingLanes");
@@ -94,7 +94,7 @@ final class RoutingWorkspace extends WorkspacePane {
         skipTable.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         skipTable.setPrefHeight(190);
         paths.setPrefHeight(260);
-        skipTable.setPlaceholder(new Label("Run to skip each layer in turn"));
+        skipTable.setPlaceholder(Texts.label("routing.skipPlaceholder"));
         noExperts.setText("This model has no experts (dense feed-forward layers), so there is no expert load to show:\n"
                 + "tokens per expert, coefficient of variation, max/mean and the Switch auxiliary loss appear for mixture-of-experts models.");
         noExperts.setWrapText(true);
@@ -104,13 +104,13 @@ final class RoutingWorkspace extends WorkspacePane {
             String s = flow.describeAt(e.getX(), e.getY());
             hover.setText(s == null ? legend() : s);
         });
-        experts.setText("Expert load");
+        Texts.bind(experts, "routing.expertLoad");
         experts.setContent(noExperts);
         experts.setExpanded(true);
         experts.setDisable(true);
-        ToolBar bar = new ToolBar(run, cancel, progress, message, new Separator(), new Label("Policy"), policy,
-                new Label("samples"), samples);
-        VBox side = new VBox(6, tokenTitle, paths, new Label("Skip each layer"), skipTable, experts);
+        ToolBar bar = new ToolBar(run, cancel, progress, message, new Separator(), Texts.label("routing.policy"), policy,
+                Texts.label("routing.samples"), samples);
+        VBox side = new VBox(6, tokenTitle, paths, Texts.label("routing.skipEach"), skipTable, experts);
         side.setPadding(new Insets(4));
         javafx.scene.control.ScrollPane sideScroll = new javafx.scene.control.ScrollPane(side);
         sideScroll.setFitToWidth(true);

@@ -20,19 +20,21 @@ final class SamplingControls extends HBox {
         super(6);
         setAlignment(Pos.CENTER_LEFT);
         setPadding(new Insets(0, 4, 0, 4));
-        add("Temp", temperature, 70, "0 = greedy (always the most likely token)");
-        add("Top-p", topP, 72, "nucleus sampling: keep the smallest set of tokens whose probability reaches p");
-        add("Top-k", topK, 72, "keep only the k most likely tokens (0 = all)");
-        add("Seed", seed, 90, "random seed of the sampler");
-        add("Steps", steps, 80, "new tokens to generate");
+        add("sampling.temp", temperature, 70);
+        add("sampling.topP", topP, 72);
+        add("sampling.topK", topK, 72);
+        add("sampling.seed", seed, 90);
+        add("sampling.steps", steps, 80);
         steps.setId("stepsSpinner");
     }
 
-    private void add(String name, Spinner<?> s, double width, String tip) {
+    /** A spinner labelled with bundle key {@code key}, its tooltip {@code key + "Tip"}. */
+    private void add(String key, Spinner<?> s, double width) {
         s.setEditable(true);
         s.setPrefWidth(width);
-        HoverTips.install(s, tip);
-        Label l = new Label(name);
+        HoverTips.installText(s, key + "Tip");
+        Label l = new Label();
+        Texts.bind(l, key);
         l.setLabelFor(s);
         getChildren().addAll(l, s);
     }

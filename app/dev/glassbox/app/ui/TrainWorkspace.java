@@ -49,7 +49,7 @@ final class TrainWorkspace extends BorderPane {
     static final String TEXT_FILE = "text file\u2026";
 
     final ComboBox<String> task = new ComboBox<>();
-    final Button chooseFile = new Button("Choose\u2026");
+    final Button chooseFile = Texts.bind(new Button(), "train.choose");
     final Label dataError = new Label();
     final SettingField layers = new SettingField("trainLayers", "layers", "2", "Transformer blocks, 1 to 12.");
     final SettingField heads = new SettingField("trainHeads", "heads", "4",
@@ -60,8 +60,8 @@ final class TrainWorkspace extends BorderPane {
     final SettingField hidden = new SettingField("trainHidden", "hidden", "0",
             "MLP width, 0 to 4096; 0 = about 8/3 \u00d7 dim rounded to 16 for SwiGLU (Llama's choice), 4 \u00d7 dim for GELU (GPT-2's). "
                     + "Unused when attention-only.");
-    final CheckBox attentionOnly = new CheckBox("attention-only");
-    final CheckBox tied = new CheckBox("tied embedding");
+    final CheckBox attentionOnly = Texts.bind(new CheckBox(), "train.attentionOnly");
+    final CheckBox tied = Texts.bind(new CheckBox(), "train.tied");
     final SettingField seq = new SettingField("trainSeq", "seq", "32", "Context length in tokens (characters), 2 to 256.");
     final SettingField batch = new SettingField("trainBatch", "batch", "32", "Sequences per step, 1 to 256.");
     final SettingField lr = new SettingField("trainLr", "learning rate", "3e-3",
@@ -74,12 +74,12 @@ final class TrainWorkspace extends BorderPane {
     final Label formError = new Label();
     final TrainOptionsPane options = new TrainOptionsPane();
 
-    final Button start = new Button("_Start");
-    final Button pause = new Button("_Pause");
-    final Button resume = new Button("_Resume");
-    final Button stop = new Button("S_top");
-    final Button openInExplorer = new Button("Open in explorer");
-    final Button saveAs = new Button("Save\u2026");
+    final Button start = Texts.bind(new Button(), "train.start");
+    final Button pause = Texts.bind(new Button(), "train.pause");
+    final Button resume = Texts.bind(new Button(), "train.resume");
+    final Button stop = Texts.bind(new Button(), "train.stop");
+    final Button openInExplorer = Texts.bind(new Button(), "train.openInExplorer");
+    final Button saveAs = Texts.bind(new Button(), "train.save");
     final ProgressBar progress = new ProgressBar(0);
     final Label status = new Label("Pick a task and a shape, then Start (Ctrl+Enter)");
     final Label lossLabel = new Label("loss \u2013");
@@ -236,21 +236,21 @@ final class TrainWorkspace extends BorderPane {
         g.setVgap(4);
         g.setPadding(new Insets(6));
         int r = 0;
-        g.add(section("Data"), 0, r++, 3, 1);
-        Label dataName = new Label("task");
+        g.add(section("train.data"), 0, r++, 3, 1);
+        Label dataName = Texts.label("train.task");
         dataName.setLabelFor(task);
         g.addRow(r++, dataName, new HBox(4, task, chooseFile), dataError);
-        g.add(section("Architecture"), 0, r++, 3, 1);
+        g.add(section("train.architecture"), 0, r++, 3, 1);
         for (SettingField f : List.of(layers, heads, kvHeads, dim, hidden)) {
             g.addRow(r++, f.name, f.field, f.error);
         }
         g.add(attentionOnly, 1, r++, 2, 1);
         g.add(tied, 1, r++, 2, 1);
-        g.add(section("Training"), 0, r++, 3, 1);
+        g.add(section("train.training"), 0, r++, 3, 1);
         for (SettingField f : List.of(seq, batch, lr, weightDecay, steps, seed)) {
             g.addRow(r++, f.name, f.field, f.error);
         }
-        Label keys = new Label("Ctrl+Enter start \u00b7 Ctrl+P pause/resume \u00b7 Esc stop");
+        Label keys = Texts.label("train.keys");
         keys.getStyleClass().add("grid-header");
         keys.setPadding(new Insets(0, 6, 6, 6));
         VBox column = new VBox(4, g, options, keys); // the options take the column's full width
@@ -258,8 +258,9 @@ final class TrainWorkspace extends BorderPane {
         return column;
     }
 
-    private static Label section(String text) {
-        Label l = new Label(text);
+    /** A section title with the text of bundle key {@code key}. */
+    private static Label section(String key) {
+        Label l = Texts.label(key);
         l.getStyleClass().add("view-title");
         l.setPadding(new Insets(6, 0, 0, 0));
         return l;
@@ -366,6 +367,7 @@ final class TrainWorkspace extends BorderPane {
     void setTextFile(Path file) {
         textFile = file;
         task.setValue(TEXT_FILE);
+        chooseFile.textProperty().unbind(); // the chosen file names itself in every language
         chooseFile.setText(file.getFileName().toString());
         dataError.setText("");
     }

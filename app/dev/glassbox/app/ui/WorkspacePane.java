@@ -16,14 +16,15 @@ import javafx.scene.layout.BorderPane;
 import dev.glassbox.app.service.AnalysisService;
 import dev.glassbox.app.service.ErrorMessages;
 import dev.glassbox.engine.model.LoadedModel;
+import dev.glassbox.visuals.i18n.I18n;
 
 /**
  * Common frame of the analysis workspaces: the current model, a Run / Cancel pair with a progress bar, and
  * computations handed to {@link AnalysisService} (never the FX thread) whose failures go to the window's banner.
  */
 abstract class WorkspacePane extends BorderPane {
-    final Button run = new Button("Run");
-    final Button cancel = new Button("Cancel");
+    final Button run = Texts.bind(new Button(), "workspace.run");
+    final Button cancel = Texts.bind(new Button(), "workspace.cancel");
     final ProgressBar progress = new ProgressBar(0);
     final Label message = new Label(" ");
     private final AnalysisService service;
@@ -103,7 +104,7 @@ abstract class WorkspacePane extends BorderPane {
                     message.setText(label + " failed");
                     onError.accept(ErrorMessages.describe(label, t.getException()));
                 }
-                case CANCELLED -> message.setText("Cancelled");
+                case CANCELLED -> message.setText(I18n.text("workspace.cancelled"));
                 default -> {
                     message.setText(label + " done");
                     onDone.accept(t.getValue());

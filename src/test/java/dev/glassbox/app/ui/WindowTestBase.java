@@ -1,6 +1,7 @@
 package dev.glassbox.app.ui;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 import java.util.prefs.Preferences;
 
@@ -9,9 +10,12 @@ import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.util.WaitForAsyncUtils;
 
+import dev.glassbox.app.service.LanguagePreference;
 import dev.glassbox.app.service.ModelCatalog;
 import dev.glassbox.app.service.RecentModels;
+import dev.glassbox.visuals.i18n.I18n;
 
 /**
  * What every main-window UI test sets up ({@code @Start void start(Stage stage) { show(stage); }}): the window shown on the TestFX stage with the app's keyboard shortcuts and
@@ -35,6 +39,11 @@ abstract class WindowTestBase {
         return new ModelCatalog(List.of());
     }
 
+    /** The language the window starts in. */
+    Locale locale() {
+        return I18n.ENGLISH;
+    }
+
     /** Runs on the FX thread once the window is shown. */
     void opened() {
     }
@@ -42,7 +51,8 @@ abstract class WindowTestBase {
     /** Shows the window on {@code stage}: each test's {@code @Start} method calls this (TestFX looks there only). */
     void show(Stage stage) {
         prefs = Preferences.userRoot().node("dev/glassbox/test-" + UUID.randomUUID());
-        window = new MainWindow(catalog(), new RecentModels(prefs));
+        I18n.setLocale(locale()); // tests look texts up in English whatever the machine's language
+        window = new MainWindow(catalog(), new RecentModels(prefs), new LanguagePreference(prefs));
         Scene scene = new Scene(window, width, height);
         Shortcuts.install(scene, stage, window);
         stage.setScene(scene);
@@ -53,5 +63,6 @@ abstract class WindowTestBase {
     @AfterEach
     void forgetPrefs() throws Exception {
         prefs.removeNode();
+        WaitForAsyncUtils.asyncFx(() -> I18n.setLocale(I18n.ENGLISH)).get(); // the window's texts change on the FX thread
     }
 }

@@ -1,0 +1,23 @@
+package dev.glassbox.app.ui;
+
+import javafx.scene.control.Label;
+import javafx.scene.control.Labeled;
+
+import dev.glassbox.visuals.i18n.I18n;
+
+/** Controls showing a bundle key's text in the current language, switching when it changes (see {@link I18n}). */
+final class Texts {
+    private Texts() {
+    }
+
+    /** {@code control} with the text of {@code key}, following the language. */
+    static <T extends Labeled> T bind(T control, String key, Object... args) {
+        control.textProperty().bind(I18n.bind(key, args));
+        return control;
+    }
+
+    /** A label with the text of {@code key}, following the language. */
+    static Label label(String key, Object... args) {
+        return bind(new Label(), key, args);
+    }
+}
