@@ -78,4 +78,22 @@ public final class Softmax {
         }
         for (int j = 0; j < n; j++) p[j] /= sum;
     }
+
+    /**
+     * In-place softmax of x[off .. off+n) with scalar {@code Math.exp} and a double sum, for the trainer: the same bits
+     * on every run, so a resumed training run continues exactly. The vector kernel {@link Kernels#softmax} is faster but
+     * its exp may differ in the last bit between interpreted and compiled code.
+     */
+    public static void inPlace(float[] x, int off, int n) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int i = off; i < off + n; i++) max = Math.max(max, x[i]);
+        double sum = 0;
+        for (int i = off; i < off + n; i++) {
+            float e = (float) Math.exp(x[i] - max);
+            x[i] = e;
+            sum += e;
+        }
+        float inv = (float) (1.0 / sum);
+        for (int i = off; i < off + n; i++) x[i] *= inv;
+    }
 }

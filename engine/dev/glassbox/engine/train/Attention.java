@@ -1,6 +1,6 @@
 package dev.glassbox.engine.train;
 
-import dev.glassbox.engine.tensor.Kernels;
+import dev.glassbox.engine.tensor.Softmax;
 import dev.glassbox.engine.tensor.Parallel;
 
 /**
@@ -52,12 +52,10 @@ final class Attention {
                     MatMul.product(scores, qh, kt, seq, headDim, seq, false, MatMul.Shape.LOWER_C, inline);
                     for (int t = 0; t < seq; t++) {
                         int r = t * seq;
-                        float max = Float.NEGATIVE_INFINITY;
                         for (int s = 0; s <= t; s++) {
                             scores[r + s] *= scale;
-                            max = Math.max(max, scores[r + s]);
                         }
-                        Kernels.softmax(scores, r, t + 1, max);
+                        Softmax.inPlace(scores, r, t + 1);
                         java.util.Arrays.fill(scores, r + t + 1, r + seq, 0f);
                     }
                     System.arraycopy(scores, 0, att, (b * heads + h) * seq * seq, seq * seq);

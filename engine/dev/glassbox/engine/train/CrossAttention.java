@@ -2,7 +2,7 @@ package dev.glassbox.engine.train;
 
 import java.util.Arrays;
 
-import dev.glassbox.engine.tensor.Kernels;
+import dev.glassbox.engine.tensor.Softmax;
 import dev.glassbox.engine.tensor.Parallel;
 
 /**
@@ -57,13 +57,10 @@ final class CrossAttention {
                     int a = ((b * g.heads() + h) * tq + t) * tk;
                     int qo = (b * tq + t) * w + h * hd;
                     int limit = g.limit(b, t);
-                    float max = Float.NEGATIVE_INFINITY;
                     for (int s = 0; s < limit; s++) {
-                        float sc = MatMul.dot(q, qo, k, (b * tk + s) * w + h * hd, hd) * scale;
-                        att[a + s] = sc;
-                        max = Math.max(max, sc);
+                        att[a + s] = MatMul.dot(q, qo, k, (b * tk + s) * w + h * hd, hd) * scale;
                     }
-                    Kernels.softmax(att, a, limit, max);
+                    Softmax.inPlace(att, a, limit);
                     Arrays.fill(out, qo, qo + hd, 0f);
                     for (int s = 0; s < limit; s++) {
                         MatMul.axpy(out, qo, att[a + s], v, (b * tk + s) * w + h * hd, hd);

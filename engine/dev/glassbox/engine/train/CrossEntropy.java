@@ -1,6 +1,6 @@
 package dev.glassbox.engine.train;
 
-import dev.glassbox.engine.tensor.Kernels;
+import dev.glassbox.engine.tensor.Softmax;
 
 /**
  * Softmax cross-entropy averaged over the positions whose target is not {@link #IGNORE}. The forward
@@ -18,7 +18,7 @@ final class CrossEntropy {
         int count = 0;
         for (int i = 0; i < n; i++) {
             int o = i * vocab;
-            Kernels.softmax(probs, o, vocab);
+            Softmax.inPlace(probs, o, vocab);
             int t = targets[i];
             if (t == IGNORE) {
                 losses[i] = 0f;
