@@ -6,7 +6,8 @@ import dev.glassbox.app.service.ErrorMessages;
 /**
  * Entry point: with no arguments opens the desktop app, otherwise runs a command-line command, after loading the
  * Vector API module when the JVM started without it ({@link VectorModule}). {@code --measure-startup} opens the app,
- * prints how long it took until the default model was loaded in a shown window, and exits.
+ * prints how long it took until the default model was loaded in a shown window, and exits. A single
+ * {@code FILE.glassbox} argument opens the app with that session (or lesson) restored.
  */
 public final class Main {
     static final String MEASURE_STARTUP = "--measure-startup";
@@ -28,8 +29,11 @@ public final class Main {
             javafx.application.Application.launch(GlassboxApp.class);
             return;
         }
-        if (args.length == 0 || args.length == 1 && args[0].equals(MEASURE_STARTUP)) {
-            if (args.length == 1) {
+        boolean session = args.length == 1 && args[0].endsWith(dev.glassbox.app.service.SessionFiles.EXTENSION);
+        if (args.length == 0 || session || args.length == 1 && args[0].equals(MEASURE_STARTUP)) {
+            if (session) {
+                GlassboxApp.sessionToOpen = java.nio.file.Path.of(args[0]);
+            } else if (args.length == 1) {
                 GlassboxApp.clock = new StartupClock();
                 GlassboxApp.clock.mark("main");
             }

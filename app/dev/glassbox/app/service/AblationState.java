@@ -45,6 +45,11 @@ public final class AblationState {
         }
     }
 
+    /** Exactly {@code heads} removed, by zeroing them (a restored session; mean ablation needs an analysis first). */
+    public void set(java.util.List<HeadSet.Head> heads) {
+        set.set(HeadSet.of(requireModel().config(), HeadAblation.Mode.ZERO, null, heads));
+    }
+
     /** Restores every head. */
     public void clear() {
         if (!get().isEmpty()) {

@@ -92,6 +92,11 @@ public final class ExploreSession {
     private final RecentModels recent;
     private final Seq2SeqRuns seq2seq;
     private final List<Runnable> alsoOnStop = new ArrayList<>();
+    private final LessonPlayer lesson = new LessonPlayer(this::restore);
+    /** A restored session's head selection, waiting for the Heads workspace to exist. */
+    private SessionFile.Head pendingSelection;
+    /** A restored session's parts that need its model, applied once that model has loaded. */
+    private javafx.beans.value.ChangeListener<LoadedModel> pendingRestore;
     private RunTask running;
     /** The ablated heads changed during a run: generate again once it has stopped. */
     private boolean rerunForAblation;
@@ -159,6 +164,124 @@ public final class ExploreSession {
     /** The Heads workspace was made with {@code c}. */
     public void attach(HeadsAnalysisController c) {
         heads.set(c);
+        if (pendingSelection != null) {
+            c.select(pendingSelection.layer(), pendingSelection.head());
+            pendingSelection = null;
+        }
+    }
+
+    /** The open lesson (none until a session file with steps is opened). */
+    public LessonPlayer lesson() { return lesson; }
+
+    /** The state of this session, to save: model, prompt, sampling, workspace, selected head and ablated heads. */
+    public SessionFile.SessionState capture() {
+        ModelEntry entry = selected.get();
+        String modelRef = entry == null ? null : switch (entry.source()) {
+            case ModelSource.OnDisk d -> d.path().toAbsolutePath().normalize().toString();
+            case ModelSource.Bundled b -> SessionFiles.BUNDLED + entry.label();
+        };
+        HeadsAnalysisController c = heads.get();
+        HeadsAnalysisController.Head h = c == null ? null : c.selected();
+        SessionFile.Head sel = h != null ? new SessionFile.Head(h.layer(), h.head()) : pendingSelection;
+        HeadSet set = ablation.get();
+        return new SessionFile.SessionState(modelRef, prompt.get(),
+                new SessionFile.Sampling(sampling.temperatureProperty().get(), sampling.topPProperty().get(),
+                        sampling.topKProperty().get(), sampling.seedProperty().get(), sampling.stepsProperty().get()),
+                workspace.get(), sel,
+                set.heads().stream().map(x -> new SessionFile.Head(x.layer(), x.head())).toList(), set.mode().name());
+    }
+
+    /** Opens a saved session: restores its state and, when it is a lesson, shows its first step. */
+    public void open(SessionFile file) {
+        restore(file.state());
+        lesson.open(file.lesson());
+    }
+
+    /**
+     * Restores {@code s}: what it names of prompt, sampling and workspace now; the model is loaded when it is not the
+     * one loaded, and the selected and ablated heads are set once it is. Null fields leave that part as it is.
+     */
+    public void restore(SessionFile.SessionState s) {
+        if (pendingRestore != null) {
+            model.getReadOnlyProperty().removeListener(pendingRestore);
+            pendingRestore = null;
+        }
+        if (s.prompt() != null) {
+            prompt.set(s.prompt());
+        }
+        if (s.sampling() != null) {
+            var p = s.sampling();
+            sampling.temperatureProperty().set(p.temperature());
+            sampling.topPProperty().set(p.topP());
+            sampling.topKProperty().set(p.topK());
+            sampling.seedProperty().set(p.seed());
+            sampling.stepsProperty().set(p.steps());
+        }
+        if (s.workspace() != null) {
+            workspace.set(s.workspace());
+        }
+        ModelEntry wanted = s.model() == null ? selected.get() : entryFor(s.model());
+        if (wanted == null) {
+            return;
+        }
+        if (wanted == selected.get() && model.get() != null) {
+            restoreHeads(s, model.get());
+            return;
+        }
+        pendingRestore = (o, a, m) -> {
+            if (m != null) {
+                model.getReadOnlyProperty().removeListener(pendingRestore);
+                pendingRestore = null;
+                restoreHeads(s, m);
+            }
+        };
+        // on the read-only view, notified after the wrapper's: after the window's workspaces have taken the model
+        model.getReadOnlyProperty().addListener(pendingRestore);
+        if (wanted == selected.get()) {
+            load(wanted);
+        } else {
+            selected.set(wanted);
+        }
+    }
+
+    private ModelEntry entryFor(String ref) {
+        if (ref.startsWith(SessionFiles.BUNDLED)) {
+            String label = ref.substring(SessionFiles.BUNDLED.length());
+            return models.stream().filter(m -> m.source() instanceof ModelSource.Bundled && m.label().equals(label))
+                    .findFirst().orElseGet(() -> {
+                        showError("The session names the bundled model \u201c" + label + "\u201d, which this Glassbox does not have");
+                        return null;
+                    });
+        }
+        Path abs = Path.of(ref).toAbsolutePath().normalize();
+        return models.stream()
+                .filter(m -> m.source() instanceof ModelSource.OnDisk d && d.path().toAbsolutePath().normalize().equals(abs))
+                .findFirst().orElseGet(() -> {
+                    ModelEntry e = new ModelEntry(abs.getFileName().toString(), new ModelSource.OnDisk(abs, null), false, true);
+                    models.add(e);
+                    return e;
+                });
+    }
+
+    private void restoreHeads(SessionFile.SessionState s, LoadedModel m) {
+        if (s.ablated() != null) {
+            try {
+                ablation.set(s.ablated().stream().map(h -> new HeadSet.Head(h.layer(), h.head())).toList());
+            } catch (IllegalArgumentException e) {
+                showError("The session's ablated heads do not fit " + m.name() + ": " + e.getMessage());
+            }
+            if ("MEAN".equals(s.ablationMode()) && !s.ablated().isEmpty()) {
+                showError("The session removed its heads by mean ablation; they are restored zeroed. Pick \u201cMEAN\u201d in Heads after analysing to recompute the means.");
+            }
+        }
+        if (s.selected() != null) {
+            HeadsAnalysisController c = heads.get();
+            if (c == null) {
+                pendingSelection = s.selected();
+            } else {
+                c.select(s.selected().layer(), s.selected().head());
+            }
+        }
     }
 
     /** The Train workspace was made with {@code c}. */
@@ -196,6 +319,13 @@ public final class ExploreSession {
 
     public void showError(String message) {
         error.set(message);
+    }
+
+    /** Shows {@code text} on the status line (until the next load or run). */
+    public void statusText(String text) {
+        if (!status.isBound()) {
+            status.set(text);
+        }
     }
 
     public void clearError() {

@@ -34,6 +34,8 @@ import dev.glassbox.app.service.ModelEntry;
 import dev.glassbox.app.service.RecentModels;
 import dev.glassbox.app.service.RunOutcome;
 import dev.glassbox.app.service.Seq2SeqRuns;
+import dev.glassbox.app.service.SessionFile;
+import dev.glassbox.app.service.SessionFiles;
 import dev.glassbox.engine.model.LoadedModel;
 import dev.glassbox.engine.model.Seq2SeqModel;
 import dev.glassbox.engine.tokenizer.Tokenizer;
@@ -76,6 +78,7 @@ public final class MainWindow extends BorderPane {
     final TabPane workspaces = new TabPane();
     private final Tab trainTab;
     final Seq2SeqRuns seq2seq;
+    final LessonPanel lesson;
     private double fontSize = 13;
 
     public MainWindow(ModelCatalog catalog, RecentModels recent, LanguagePreference languages) {
@@ -116,6 +119,16 @@ public final class MainWindow extends BorderPane {
         openDir.textProperty().bind(I18n.bind("main.openFolder"));
         openDir.setOnAction(e -> chooseFolder());
         open.getItems().addAll(openFile, openDir);
+        MenuButton sessionMenu = new MenuButton();
+        sessionMenu.setId("sessionMenu");
+        sessionMenu.textProperty().bind(I18n.bind("session.menu"));
+        MenuItem saveSession = new MenuItem();
+        saveSession.textProperty().bind(I18n.bind("session.save"));
+        saveSession.setOnAction(e -> chooseSessionToSave());
+        MenuItem openSession = new MenuItem();
+        openSession.textProperty().bind(I18n.bind("session.open"));
+        openSession.setOnAction(e -> chooseFile());
+        sessionMenu.getItems().addAll(saveSession, openSession);
         models.setPrefWidth(240);
         models.setItems(session.models());
         models.valueProperty().bindBidirectional(session.selectedProperty());
@@ -154,7 +167,7 @@ public final class MainWindow extends BorderPane {
         step.setOnAction(e -> step());
         stop.setOnAction(e -> stop());
         ToolBar bar = new ToolBar(modelLabel, models, open, new Separator(), generate, step, stop,
-                new Separator(), sampling, new Separator(), language);
+                new Separator(), sampling, new Separator(), sessionMenu, language);
         setTop(new VBox(bar, errorBanner, ablationBar, prompt));
         workspaces.setId("workspaces");
         workspaces.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
@@ -206,7 +219,8 @@ public final class MainWindow extends BorderPane {
         ablation.setProperty().addListener((o, a, b) ->
                 explorer.grid.setMarked(b::contains)); // rows are layers, columns heads (rollout and mean never match)
         setCenter(workspaces);
-        setBottom(status);
+        lesson = new LessonPanel(session.lesson());
+        setBottom(new VBox(lesson, status));
         prompt.prompt.textProperty().addListener((o, a, b) -> refreshPromptChips());
         updateEnabled();
         session.start(catalog);
@@ -351,10 +365,52 @@ public final class MainWindow extends BorderPane {
         FileChooser fc = new FileChooser();
         fc.setTitle(I18n.text("main.openFileTitle"));
         fc.getExtensionFilters().addAll(new FileChooser.ExtensionFilter(I18n.text("main.filterModels"), "*.bin", "*.gguf"),
+                new FileChooser.ExtensionFilter(I18n.text("session.filter"), "*" + SessionFiles.EXTENSION),
                 new FileChooser.ExtensionFilter(I18n.text("main.filterAll"), "*"));
         File f = fc.showOpenDialog(getScene().getWindow());
         if (f != null) {
-            openModel(f.toPath());
+            openModelOrSession(f.toPath());
+        }
+    }
+
+    /** Opens a session ({@code .glassbox}) or a model file or folder. */
+    public void openModelOrSession(Path path) {
+        if (SessionFiles.isSession(path)) {
+            openSession(path);
+        } else {
+            openModel(path);
+        }
+    }
+
+    /** Restores the session saved in {@code file} (and shows its lesson, if it is one); a bad file is an error shown. */
+    public void openSession(Path file) {
+        try {
+            SessionFile s = SessionFiles.read(file);
+            session.open(s);
+        } catch (java.io.IOException e) {
+            showError(I18n.text("session.openFailed", e.getMessage()));
+        }
+    }
+
+    /** Saves this session's state to {@code file} (atomically); a failure is an error shown. */
+    public void saveSession(Path file) {
+        try {
+            SessionFiles.write(file, SessionFile.of(session.capture()));
+            session.statusText(I18n.text("session.saved", file.getFileName()));
+        } catch (java.io.IOException e) {
+            showError(I18n.text("session.saveFailed", file, e.getMessage()));
+        }
+    }
+
+    /** Ctrl+S: asks where to save the session. */
+    void chooseSessionToSave() {
+        FileChooser fc = new FileChooser();
+        fc.setTitle(I18n.text("session.save"));
+        fc.getExtensionFilters().add(new FileChooser.ExtensionFilter(I18n.text("session.filter"), "*" + SessionFiles.EXTENSION));
+        File f = fc.showSaveDialog(getScene().getWindow());
+        if (f != null) {
+            Path p = f.toPath();
+            saveSession(SessionFiles.isSession(p) ? p : p.resolveSibling(p.getFileName() + SessionFiles.EXTENSION));
         }
     }
 

@@ -5,7 +5,7 @@ import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyEvent;
 import javafx.stage.Stage;
 
-/** Ctrl+Enter generate (or run the shown workspace), Esc stop, F11 full screen, Ctrl+plus/minus zoom, Ctrl+O open, Ctrl+1..6 workspaces, Ctrl+P pause/resume training, Ctrl+Shift+A restore ablated heads. */
+/** Ctrl+Enter generate (or run the shown workspace), Esc stop, F11 full screen, Ctrl+plus/minus zoom, Ctrl+O open a model or session, Ctrl+S save the session, Alt+Left/Right lesson steps, Ctrl+1..6 workspaces, Ctrl+P pause/resume training, Ctrl+Shift+A restore ablated heads. */
 public final class Shortcuts {
     private Shortcuts() {
     }
@@ -31,6 +31,12 @@ public final class Shortcuts {
                 w.togglePauseTraining();
             } else if (ctrl && e.isShiftDown() && k == KeyCode.A) {
                 w.clearAblation();
+            } else if (ctrl && k == KeyCode.S) {
+                w.chooseSessionToSave();
+            } else if (e.isAltDown() && k == KeyCode.RIGHT) {
+                w.session().lesson().next();
+            } else if (e.isAltDown() && k == KeyCode.LEFT) {
+                w.session().lesson().back();
             } else if (ctrl && k == KeyCode.O) {
                 w.chooseFile();
             } else {

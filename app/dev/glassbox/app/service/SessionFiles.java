@@ -1,0 +1,88 @@
+package dev.glassbox.app.service;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import dev.glassbox.engine.io.AtomicFile;
+
+/** Reads and writes {@code .glassbox} session files (JSON, versioned; written atomically). */
+public final class SessionFiles {
+    public static final String EXTENSION = ".glassbox";
+    /** The prefix of a model reference naming an encoder bundled in the app rather than a path. */
+    public static final String BUNDLED = "bundled:";
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private SessionFiles() {
+    }
+
+    public static boolean isSession(Path p) {
+        return p.getFileName() != null && p.getFileName().toString().endsWith(EXTENSION);
+    }
+
+    /**
+     * Reads {@code file}; a model path in it is taken relative to the file's folder (so lessons can name the
+     * bundled sample models beside them) and returned absolute.
+     *
+     * @throws IOException naming the file and what is wrong with it
+     */
+    public static SessionFile read(Path file) throws IOException {
+        try {
+            JsonNode root = JSON.readTree(Files.readString(file));
+            if (root == null || !root.isObject()) {
+                throw new IOException(file + ": not a Glassbox session (expected a JSON object)");
+            }
+            JsonNode v = root.get("version");
+            if (v == null || !v.isInt()) {
+                throw new IOException(file + ": not a Glassbox session (no \"version\" number)");
+            }
+            if (v.asInt() != SessionFile.VERSION) {
+                throw new IOException(file + ": session format version " + v.asInt() + " is not supported (this Glassbox reads version "
+                        + SessionFile.VERSION + ")");
+            }
+            SessionFile s = JSON.treeToValue(root, SessionFile.class);
+            if (s.state() == null) {
+                throw new IOException(file + ": no \"state\" to restore");
+            }
+            Path dir = file.toAbsolutePath().getParent();
+            return new SessionFile(s.version(), resolve(s.state(), dir),
+                    s.lesson().stream().map(st -> new SessionFile.Step(st.title(), st.text(), resolve(st.state(), dir))).toList());
+        } catch (NoSuchFileException e) {
+            throw new IOException(file + ": no such file", e);
+        } catch (JacksonException | IllegalArgumentException | NullPointerException e) {
+            throw new IOException(file + ": not a valid Glassbox session: " + firstLine(e.getMessage()), e);
+        }
+    }
+
+    public static void write(Path file, SessionFile session) throws IOException {
+        AtomicFile.write(file, out -> JSON.writeValue(new java.io.FilterOutputStream(out) {
+            @Override
+            public void close() {
+                // AtomicFile closes and commits the stream
+            }
+        }, session));
+    }
+
+    private static SessionFile.SessionState resolve(SessionFile.SessionState s, Path dir) {
+        if (s == null || s.model() == null || s.model().startsWith(BUNDLED)) {
+            return s;
+        }
+        String model = dir.resolve(s.model()).normalize().toString();
+        return new SessionFile.SessionState(model, s.prompt(), s.sampling(), s.workspace(), s.selected(), s.ablated(),
+                s.ablationMode());
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "unreadable";
+        }
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
+    }
+}

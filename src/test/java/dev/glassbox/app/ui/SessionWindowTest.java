@@ -1,0 +1,129 @@
+package dev.glassbox.app.ui;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import javafx.scene.input.KeyCode;
+import javafx.stage.Stage;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+import dev.glassbox.app.service.ExploreSession;
+import dev.glassbox.app.service.SessionFile;
+import dev.glassbox.app.service.SessionFiles;
+import dev.glassbox.engine.analysis.heads.HeadSet;
+
+/**
+ * Sessions in the window: save, change everything, open gives the saved state back; every bundled lesson opens and
+ * each step (Alt+Right, Next) sets the model, prompt, workspace, selected head and ablated heads it names.
+ */
+class SessionWindowTest extends WindowTestBase {
+    private static final Path INDUCTION = Path.of("sample-models/induction-2l");
+    private static final Path STORIES = Path.of("sample-models/tiny-stories-grammar");
+
+    @TempDir
+    Path dir;
+
+    SessionWindowTest() {
+        super(1400, 900);
+    }
+
+    @Start
+    void start(Stage stage) {
+        show(stage);
+    }
+
+    private ExploreSession session() { return window.session(); }
+
+    private SessionFile.SessionState capture(FxRobot robot) {
+        SessionFile.SessionState[] s = new SessionFile.SessionState[1];
+        robot.interact(() -> s[0] = session().capture());
+        return s[0];
+    }
+
+    @Test
+    void saveChangeOpenRestoresAnEqualState(FxRobot robot) throws Exception {
+        WindowDriver d = new WindowDriver(robot, window);
+        robot.interact(() -> window.openModel(INDUCTION));
+        d.waitForModel();
+        robot.interact(() -> {
+            session().promptProperty().set("qxbkwz qxbkwz qx");
+            session().sampling().stepsProperty().set(12);
+            session().sampling().temperatureProperty().set(0.8);
+            window.selectWorkspace(1);
+            window.heads().controller().select(1, 2);
+            session().ablation().set(List.of(new HeadSet.Head(1, 1), new HeadSet.Head(1, 2)));
+        });
+        SessionFile.SessionState saved = capture(robot);
+        assertEquals(List.of(new SessionFile.Head(1, 1), new SessionFile.Head(1, 2)), saved.ablated());
+        Path file = dir.resolve("s" + SessionFiles.EXTENSION);
+        robot.interact(() -> window.saveSession(file));
+        assertTrue(Files.isRegularFile(file));
+
+        robot.interact(() -> {
+            window.openModel(STORIES);
+            session().promptProperty().set("Once upon a time");
+            session().sampling().stepsProperty().set(48);
+            window.selectWorkspace(0);
+        });
+        d.waitFor("the other model", () -> window.modelProperty().get() != null
+                && !window.modelProperty().get().name().contains("induction"));
+        assertFalse(saved.equals(capture(robot)));
+
+        robot.interact(() -> window.openSession(file));
+        d.waitFor("the saved model back", () -> window.modelProperty().get() != null
+                && window.modelProperty().get().name().contains("induction"));
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(saved, capture(robot));
+        assertEquals(1, window.workspaces.getSelectionModel().getSelectedIndex());
+        assertEquals("", window.errorBanner.getText());
+    }
+
+    @Test
+    void everyBundledLessonStepSetsTheStateItNames(FxRobot robot) throws Exception {
+        WindowDriver d = new WindowDriver(robot, window);
+        List<Path> lessons;
+        try (Stream<Path> s = Files.list(Path.of("sample-models/lessons"))) {
+            lessons = s.filter(SessionFiles::isSession).sorted().toList();
+        }
+        assertTrue(lessons.size() >= 4, "bundled lessons: " + lessons);
+        for (Path lesson : lessons) {
+            SessionFile file = SessionFiles.read(lesson);
+            assertFalse(file.lesson().isEmpty(), lesson + " has steps");
+            robot.interact(() -> window.openSession(lesson));
+            for (int i = 0; i < file.lesson().size(); i++) {
+                if (i > 0) {
+                    robot.press(KeyCode.ALT).type(KeyCode.RIGHT).release(KeyCode.ALT);
+                }
+                SessionFile.Step step = file.lesson().get(i);
+                String where = lesson.getFileName() + " step " + (i + 1);
+                d.waitFor(where, () -> names(step.state(), capture(robot)));
+                assertEquals(i, session().lesson().indexProperty().get(), where);
+                assertTrue(window.lesson.isVisible());
+                assertEquals(step.title(dev.glassbox.visuals.i18n.I18n.locale()), window.lesson.title.getText(), where);
+                assertEquals("", window.errorBanner.getText(), where);
+            }
+            WaitForAsyncUtils.waitForFxEvents();
+        }
+    }
+
+    /** Whether {@code actual} holds every part {@code named} sets (a null part is left as it was). */
+    private static boolean names(SessionFile.SessionState named, SessionFile.SessionState actual) {
+        return (named.model() == null || named.model().equals(actual.model()))
+                && (named.prompt() == null || named.prompt().equals(actual.prompt()))
+                && (named.sampling() == null || named.sampling().equals(actual.sampling()))
+                && (named.workspace() == null || named.workspace().equals(actual.workspace()))
+                && (named.selected() == null || named.selected().equals(actual.selected()))
+                && (named.ablated() == null || named.ablated().equals(actual.ablated()));
+    }
+}
