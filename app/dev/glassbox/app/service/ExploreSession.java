@@ -35,6 +35,7 @@ import dev.glassbox.engine.model.LoadedModel;
 import dev.glassbox.engine.routing.ExpertRoutes;
 import dev.glassbox.engine.trace.Trace;
 import dev.glassbox.visuals.LensTable;
+import dev.glassbox.visuals.i18n.I18n;
 
 /**
  * What the Explore workspace works on, and the work itself: the models offered and the one loaded, the prompt and
@@ -383,10 +384,14 @@ public final class ExploreSession {
         lastRun.set(out);
         int promptLength = userPromptLength;
         String speed = out.tokensPerSecond() > 0 ? String.format(Locale.ROOT, " \u00b7 %.1f tok/s", out.tokensPerSecond()) : "";
-        status.set(String.format(Locale.ROOT, "%d tokens (%d new)%s \u00b7 stopped: %s%s",
-                out.tokens().length, out.tokens().length - promptLength, speed,
-                out.stop().name().toLowerCase(Locale.ROOT).replace('_', ' '),
-                removed.isEmpty() ? "" : " \u00b7 ablated " + removed.label()));
+        String ablated = removed.isEmpty() ? "" : " \u00b7 ablated " + removed.label();
+        if (!m.isDecoder() && !m.isSeq2Seq()) { // an encoder reads the text once: nothing stopped a generation
+            status.set(I18n.text("teach.status.encoded", out.tokens().length) + ablated);
+        } else {
+            status.set(String.format(Locale.ROOT, "%d tokens (%d new)%s \u00b7 stopped: %s%s",
+                    out.tokens().length, out.tokens().length - promptLength, speed,
+                    out.stop().name().toLowerCase(Locale.ROOT).replace('_', ' '), ablated));
+        }
         viewBuilder.submit(() -> {
             rows.update(out.trace());
             GridContent gc = TraceViews.build(rows, out.tokens(), m.tokenizer(), layers, heads, true);

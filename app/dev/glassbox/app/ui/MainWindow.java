@@ -33,6 +33,7 @@ import dev.glassbox.app.service.Seq2SeqRuns;
 import dev.glassbox.engine.model.LoadedModel;
 import dev.glassbox.engine.model.Seq2SeqModel;
 import dev.glassbox.engine.tokenizer.Tokenizer;
+import dev.glassbox.visuals.i18n.I18n;
 
 /**
  * The main window: model picker and run controls on top, prompt below them, the explorer in the middle,
@@ -267,6 +268,7 @@ public final class MainWindow extends BorderPane {
         modelInfo.setText(String.format(Locale.ROOT, "%s \u00b7 %s \u00b7 %s \u00d7 %d heads \u00b7 %,d params",
                 m.name(), m.format(), layers, c.heads(), m.model().parameterCount()));
         generate.setText(m.isDecoder() || m.isSeq2Seq() ? "Generate" : "Encode");
+        explorer.setLensNote(isEncoder(m) ? I18n.text("teach.lens.encoder") : null);
         emptyState.setVisible(false);
         explorer.setVisible(true);
         refreshPromptChips();
@@ -380,6 +382,12 @@ public final class MainWindow extends BorderPane {
         generate.setDisable(m == null || busy);
         step.setDisable(m == null || busy || !m.isDecoder());
         stop.setDisable(!busy);
+        sampling.setDisable(m != null && isEncoder(m)); // an encoder samples nothing: it reads the text once
+    }
+
+    /** An encoder-only model (MiniLM, bge): no next-token head, so no sampling and no logit lens. */
+    static boolean isEncoder(LoadedModel m) {
+        return !m.isDecoder() && !m.isSeq2Seq();
     }
 
     void showError(String message) {

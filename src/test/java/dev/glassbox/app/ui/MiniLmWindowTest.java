@@ -24,6 +24,7 @@ import dev.glassbox.engine.trace.Capture;
 import dev.glassbox.engine.trace.HookSelection;
 import dev.glassbox.engine.trace.Trace;
 import dev.glassbox.engine.trace.TraceStep;
+import dev.glassbox.visuals.i18n.I18n;
 
 /** The bundled all-MiniLM-L6-v2 encoder in the explorer: Encode fills 6 x 12 bidirectional maps. */
 class MiniLmWindowTest extends WindowTestBase {
@@ -51,12 +52,17 @@ class MiniLmWindowTest extends WindowTestBase {
         d.waitForModel();
         assertEquals("Encode", window.generate.getText());
         assertTrue(window.step.isDisabled(), "an encoder has no next token to step to");
+        assertTrue(window.sampling.isDisabled(), "an encoder samples nothing: temperature, top-p, ... do not apply");
+        assertEquals(I18n.text("teach.lens.encoder"), window.explorer.lensNote.getText());
+        assertTrue(window.explorer.lensNote.isVisible(), "the lens tab says why it stays empty");
         String text = "The quick brown fox jumps over the lazy dog.";
         RunOutcome out = d.generate(text, 1);
 
         LoadedModel ref = OnnxModels.loadBundledMiniLm();
         int[] ids = ref.tokenizer().encode(text);
         assertArrayEquals(ids, out.tokens());
+        assertEquals(I18n.text("teach.status.encoded", ids.length), window.status.getText(),
+                "an encoder run ends by encoding, not by a stop reason");
         Capture cap = new Capture(HookSelection.of("blocks.*.attn.pattern"), ref.config().layers());
         ref.encoder().encode(ids, null, cap);
         Trace refTrace = Trace.of(List.of(new TraceStep(0, ids[0], false, cap.drain())));
