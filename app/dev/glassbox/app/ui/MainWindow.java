@@ -141,6 +141,7 @@ public final class MainWindow extends BorderPane {
             routing.ifMade(w -> w.setModel(m));
             if (m == null) {
                 explorer.clear();
+                prompt.showUnknownWarning(null);
             } else {
                 showModel(m);
             }
@@ -326,6 +327,7 @@ public final class MainWindow extends BorderPane {
             int[] ids = m.tokenizer().encode(prompt.prompt.getText());
             prompt.showTokens(m.tokenizer(), ids, ids.length);
         }
+        prompt.showUnknownWarning(m == null ? null : UnknownTokens.warning(m, prompt.prompt.getText()));
     }
 
     /** The text workspaces analyse: the last generated text when it continues the current prompt, else the prompt. */
