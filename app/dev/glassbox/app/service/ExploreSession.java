@@ -65,7 +65,9 @@ public final class ExploreSession {
     private final int lensPositions;
     private final ObservableList<ModelEntry> models = FXCollections.observableArrayList();
     private final ObjectProperty<ModelEntry> selected = new SimpleObjectProperty<>(this, "selected");
-    private final StringProperty prompt = new SimpleStringProperty(this, "prompt", "Once upon a time");
+    private final StringProperty prompt = new SimpleStringProperty(this, "prompt", ModelGuide.FIRST_PROMPT);
+    /** The prompt last suggested by a model's guide: replaced by the next model's suggestion unless edited. */
+    private String suggestedPrompt = ModelGuide.FIRST_PROMPT;
     private final SamplingSettings sampling = new SamplingSettings();
     /** The heads removed from the loaded model, edited in the Heads workspace, applied by every run. */
     private final AblationState ablation = new AblationState();
@@ -111,6 +113,7 @@ public final class ExploreSession {
         }
         selected.addListener((o, a, entry) -> {
             if (entry != null && entry != a) {
+                suggestPrompt(entry);
                 load(entry);
             }
         });
@@ -124,6 +127,17 @@ public final class ExploreSession {
                 rerunWithAblation();
             }
         });
+    }
+
+    /** Offers {@code entry}'s suggested prompt when the prompt is empty or still the previous suggestion. */
+    private void suggestPrompt(ModelEntry entry) {
+        String p = prompt.get();
+        if (p == null || p.isBlank() || p.equals(suggestedPrompt)) {
+            ModelGuide.of(entry).map(ModelGuide::prompt).ifPresent(s -> {
+                suggestedPrompt = s;
+                prompt.set(s);
+            });
+        }
     }
 
     /** Selects the catalog's default model (which loads it), or says how to open one when there is none. */

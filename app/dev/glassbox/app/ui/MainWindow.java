@@ -27,6 +27,7 @@ import dev.glassbox.app.service.AnalysisService;
 import dev.glassbox.app.service.ExploreSession;
 import dev.glassbox.app.service.ModelCatalog;
 import dev.glassbox.app.service.ModelEntry;
+import dev.glassbox.app.service.ModelGuide;
 import dev.glassbox.app.service.RecentModels;
 import dev.glassbox.app.service.RunOutcome;
 import dev.glassbox.app.service.Seq2SeqRuns;
@@ -52,6 +53,8 @@ public final class MainWindow extends BorderPane {
     final Label emptyState = new Label();
     final StatusBar status = new StatusBar();
     final Label modelInfo = new Label();
+    /** The picked model's description, training data and vocabulary (bundled models only). */
+    final Label modelGuide = new Label();
     final ExplorerPane explorer = new ExplorerPane(this::showError);
 
     private final ExploreSession session;
@@ -118,7 +121,14 @@ public final class MainWindow extends BorderPane {
         stop.setOnAction(e -> stop());
         ToolBar bar = new ToolBar(new Label("Model"), models, open, new Separator(), generate, step, stop,
                 new Separator(), sampling);
-        setTop(new VBox(bar, errorBanner, ablationBar, prompt));
+        modelGuide.setId("modelGuide");
+        modelGuide.setWrapText(true);
+        modelGuide.setPadding(new javafx.geometry.Insets(2, 8, 0, 8));
+        modelGuide.managedProperty().bind(modelGuide.visibleProperty());
+        session.selectedProperty().addListener((o, a, e) -> showGuide());
+        I18n.localeProperty().addListener((o, a, l) -> showGuide());
+        showGuide();
+        setTop(new VBox(bar, modelGuide, errorBanner, ablationBar, prompt));
         workspaces.setId("workspaces");
         workspaces.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         trainTab = lazyTab("Train", train);
@@ -319,6 +329,12 @@ public final class MainWindow extends BorderPane {
         if (f != null) {
             openModel(f.toPath());
         }
+    }
+
+    private void showGuide() {
+        var guide = ModelGuide.of(session.selectedProperty().get());
+        modelGuide.setText(guide.map(ModelGuide::line).orElse(""));
+        modelGuide.setVisible(guide.isPresent());
     }
 
     private void refreshPromptChips() {

@@ -15,6 +15,7 @@ import org.testfx.framework.junit5.Start;
 
 import dev.glassbox.app.service.ModelCatalog;
 import dev.glassbox.app.service.ModelEntry;
+import dev.glassbox.app.service.ModelGuide;
 import dev.glassbox.app.service.ModelSource;
 import dev.glassbox.app.service.RunOutcome;
 import dev.glassbox.engine.format.onnx.BundledEncoder;
@@ -52,6 +53,9 @@ class MiniLmWindowTest extends WindowTestBase {
         WindowDriver d = new WindowDriver(robot, window);
         assertEquals(LABEL, window.models.getValue().label(), "the only model is picked");
         d.waitForModel();
+        ModelGuide guide = ModelGuide.of(window.models.getValue()).orElseThrow();
+        assertEquals(guide.prompt(), window.prompt.prompt.getText(), "the untouched first prompt gives way to MiniLM's");
+        assertEquals(guide.line(), window.modelGuide.getText());
         assertEquals("Encode", window.generate.getText());
         assertTrue(window.step.isDisabled(), "an encoder has no next token to step to");
         assertTrue(window.sampling.isDisabled(), "an encoder samples nothing: temperature, top-p, ... do not apply");
