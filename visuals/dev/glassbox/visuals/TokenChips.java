@@ -17,6 +17,8 @@ public final class TokenChips extends FlowPane {
     /** Surprisal at or above this many bits gets the top colour. */
     public static final double MAX_BITS = 12;
     public static final Palette SURPRISAL_PALETTE = Palette.VIRIDIS;
+    /** The style class of a chip holding the unknown token: text the vocabulary does not cover. */
+    public static final String UNKNOWN_STYLE = "chip-unknown";
 
     /** One token to show. */
     public record Chip(int id, String text, boolean generated) {
@@ -29,11 +31,19 @@ public final class TokenChips extends FlowPane {
     }
 
     public void setTokens(List<Chip> chips) {
+        setTokens(chips, -1);
+    }
+
+    /** Shows {@code chips}; those with id {@code unkId} (the tokenizer's unknown token; -1: none) are marked. */
+    public void setTokens(List<Chip> chips, int unkId) {
         getChildren().clear();
         int pos = 0;
         for (Chip c : chips) {
             Label l = new Label(c.text().isEmpty() ? "\u2205" : c.text());
             l.getStyleClass().add(c.generated() ? "chip-generated" : "chip");
+            if (unkId >= 0 && c.id() == unkId) {
+                l.getStyleClass().add(UNKNOWN_STYLE);
+            }
             l.setTooltip(new Tooltip(baseTip(c.id(), pos++)));
             l.setUserData(c);
             getChildren().add(l);

@@ -66,7 +66,9 @@ public final class ExploreSession {
     private final int lensPositions;
     private final ObservableList<ModelEntry> models = FXCollections.observableArrayList();
     private final ObjectProperty<ModelEntry> selected = new SimpleObjectProperty<>(this, "selected");
-    private final StringProperty prompt = new SimpleStringProperty(this, "prompt", "Once upon a time");
+    private final StringProperty prompt = new SimpleStringProperty(this, "prompt", ModelGuide.FIRST_PROMPT);
+    /** The prompt last suggested by a model's guide: replaced by the next model's suggestion unless edited. */
+    private String suggestedPrompt = ModelGuide.FIRST_PROMPT;
     private final SamplingSettings sampling = new SamplingSettings();
     /** The heads removed from the loaded model, edited in the Heads workspace, applied by every run. */
     private final AblationState ablation = new AblationState();
@@ -118,6 +120,7 @@ public final class ExploreSession {
         }
         selected.addListener((o, a, entry) -> {
             if (entry != null && entry != a) {
+                suggestPrompt(entry);
                 load(entry);
             }
         });
@@ -131,6 +134,17 @@ public final class ExploreSession {
                 rerunWithAblation();
             }
         });
+    }
+
+    /** Offers {@code entry}'s suggested prompt when the prompt is empty or still the previous suggestion. */
+    private void suggestPrompt(ModelEntry entry) {
+        String p = prompt.get();
+        if (p == null || p.isBlank() || p.equals(suggestedPrompt)) {
+            ModelGuide.of(entry).map(ModelGuide::prompt).ifPresent(s -> {
+                suggestedPrompt = s;
+                prompt.set(s);
+            });
+        }
     }
 
     /** Selects the catalog's default model (which loads it), or says how to open one when there is none. */
@@ -529,9 +543,14 @@ public final class ExploreSession {
         String total = Integer.toString(out.tokens().length); // plain digits, no grouping
         String added = Integer.toString(out.tokens().length - promptLength);
         status.unbind();
-        status.bind(Bindings.createStringBinding(() -> I18n.text("status.finished", total, added,
-                out.tokensPerSecond() > 0 ? I18n.text("status.speed", tokPerSecond) : "", why,
-                removed.isEmpty() ? "" : I18n.text("status.ablated", removed.label())), I18n.localeProperty()));
+        if (!m.isDecoder() && !m.isSeq2Seq()) { // an encoder reads the text once: nothing stopped a generation
+            status.bind(Bindings.createStringBinding(() -> I18n.text("teach.status.encoded", out.tokens().length)
+                    + (removed.isEmpty() ? "" : I18n.text("status.ablated", removed.label())), I18n.localeProperty()));
+        } else {
+            status.bind(Bindings.createStringBinding(() -> I18n.text("status.finished", total, added,
+                    out.tokensPerSecond() > 0 ? I18n.text("status.speed", tokPerSecond) : "", why,
+                    removed.isEmpty() ? "" : I18n.text("status.ablated", removed.label())), I18n.localeProperty()));
+        }
         viewBuilder.submit(() -> {
             rows.update(out.trace());
             GridContent gc = TraceViews.build(rows, out.tokens(), m.tokenizer(), layers, heads, true);

@@ -12,6 +12,8 @@ final class AppStyle {
                 -fx-background-radius: 4; }
             .token-chips .chip-generated { -fx-background-color: #5d4a2e; -fx-text-fill: white; -fx-padding: 1 5 1 5;
                 -fx-background-radius: 4; }
+            .token-chips .chip-unknown { -fx-border-color: #ff4040; -fx-border-width: 2; -fx-border-radius: 4; }
+            .unknown-warning { -fx-text-fill: #ff8080; }
             .attention-grid .grid-cell { -fx-border-color: transparent; -fx-border-width: 2; }
             .attention-grid .grid-cell:hover { -fx-border-color: #888888; }
             .attention-grid .grid-cell.selected { -fx-border-color: #ff5a36; }

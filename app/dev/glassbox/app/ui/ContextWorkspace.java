@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Locale;
@@ -44,12 +45,12 @@ import dev.glassbox.engine.context.ContextSweep;
 import dev.glassbox.engine.context.LearnedCompression;
 import dev.glassbox.engine.context.NativeContext;
 import dev.glassbox.engine.context.Passkey;
-import dev.glassbox.engine.context.PolicyRunner;
 import dev.glassbox.engine.model.LlamaModel;
 import dev.glassbox.engine.model.LoadedModel;
 import dev.glassbox.engine.model.Rope;
 import dev.glassbox.engine.model.RopeStyle;
 import dev.glassbox.visuals.chart.LinePlot;
+import dev.glassbox.visuals.i18n.I18n;
 import dev.glassbox.visuals.chart.Series;
 import dev.glassbox.visuals.context.CoverageMapView;
 import dev.glassbox.visuals.context.PasskeyGridView;
@@ -68,7 +69,7 @@ final class ContextWorkspace extends WorkspacePane {
     final TextField passkeyLengths = new TextField("128,256");
     final Spinner<Integer> passkeyDepths = new Spinner<>(1, 9, 3);
     final Button openText = Texts.bind(new Button(), "context.openText");
-    final Label source = new Label("text: the generated text (or prompt), continued greedily by the model");
+    final Label source = new Label(I18n.text("teach.context.text.prompt"));
     final Slider layer = new Slider(1, 1, 1);
     final Label layerLabel = new Label("layers: 1");
     final HBox coverage = new HBox(6);
@@ -86,6 +87,8 @@ final class ContextWorkspace extends WorkspacePane {
     final Label hover = new Label(" ");
     private final List<CoverageMapView> coverageViews = new ArrayList<>();
     private Path textFile;
+    /** Whether {@link #textFile} is the loaded model's lab text (replaced when another model loads). */
+    private boolean textIsLab;
     private List<ContextLab.MethodResult> results = List.of();
 
     ContextWorkspace(AnalysisService service, Consumer<String> onError, Supplier<String> prompt) {
@@ -213,6 +216,12 @@ final class ContextWorkspace extends WorkspacePane {
         } else {
             notice.setText("");
         }
+        Optional<Path> lab = m == null ? Optional.empty() : labText(m.source());
+        if (lab.isPresent()) {
+            useText(lab.get(), true);
+        } else if (textIsLab) {
+            useText(null, false); // the previous model's lab text is out of distribution for this one
+        }
         if (m != null) {
             layer.setMax(Math.max(1, m.config().layers()));
             layer.setValue(1);
@@ -235,8 +244,38 @@ final class ContextWorkspace extends WorkspacePane {
     }
 
     void useTextFile(Path file) {
+        useText(file, false);
+    }
+
+    private void useText(Path file, boolean lab) {
         textFile = file;
-        source.setText(file == null ? "text: the generated text (or prompt), continued greedily by the model" : "text: " + file.getFileName());
+        textIsLab = file != null && lab;
+        source.setText(file == null ? I18n.text("teach.context.text.prompt")
+                : I18n.text(lab ? "teach.context.text.lab" : "teach.context.text.file", shortName(file)));
+    }
+
+    /** "sample-models/stories-lab.txt": the file with its folder. */
+    private static String shortName(Path file) {
+        Path dir = file.toAbsolutePath().getParent();
+        return (dir == null || dir.getFileName() == null ? "" : dir.getFileName() + "/") + file.getFileName();
+    }
+
+    /**
+     * The held-out, in-distribution text of a context-lab sample model, by the sample-models layout: a model folder
+     * {@code <task>-ctx-<method>} is scored on {@code <task>-lab.txt} beside it (stories-ctx-xl on stories-lab.txt,
+     * induction-ctx-full on induction-lab.txt; sample-models/README.md). Scoring a text the model wrote itself under
+     * full attention would favour full attention.
+     */
+    static Optional<Path> labText(Path modelSource) {
+        if (modelSource == null) return Optional.empty();
+        Path dir = Files.isDirectory(modelSource) ? modelSource : modelSource.getParent();
+        if (dir != null && dir.getParent() == null) dir = dir.toAbsolutePath();
+        if (dir == null || dir.getFileName() == null || dir.getParent() == null) return Optional.empty();
+        String name = dir.getFileName().toString();
+        int ctx = name.indexOf("-ctx-");
+        if (ctx <= 0) return Optional.empty();
+        Path lab = dir.getParent().resolve(name.substring(0, ctx) + "-lab.txt");
+        return Files.isRegularFile(lab) ? Optional.of(lab) : Optional.empty();
     }
 
     List<ContextPolicy> policies(LoadedModel m) {
@@ -275,9 +314,7 @@ final class ContextWorkspace extends WorkspacePane {
         Path file = textFile;
         String prompt = promptText();
         launch("Context lab", p -> {
-            int[] ids = file != null ? m.tokenizer().encode(head(Files.readString(file, StandardCharsets.UTF_8), max)) : greedyText(llama, m, prompt, max, p);
-            if (ids.length > max) ids = Arrays.copyOf(ids, max);
-            if (ids.length < 2) throw new IllegalArgumentException((file != null ? file.toString() : "the prompt") + " holds fewer than two tokens");
+            int[] ids = textIds(m, file, prompt, max);
             return ContextLab.run(llama, LearnedCompression.read(m.source(), m.config().layers()).orElse(null), m.tokenizer(), ids, policies, pk,
                     (stage, done, total) -> p.update(stage + " (" + done + "/" + total + ")", done, total), p);
         }, r -> show(m, r));
@@ -292,9 +329,7 @@ final class ContextWorkspace extends WorkspacePane {
         Path file = textFile;
         String prompt = promptText();
         launch("Efficiency search", p -> {
-            int[] ids = file != null ? m.tokenizer().encode(head(Files.readString(file, StandardCharsets.UTF_8), max)) : greedyText(llama, m, prompt, max, p);
-            if (ids.length > max) ids = Arrays.copyOf(ids, max);
-            final int[] text = ids;
+            final int[] text = textIds(m, file, prompt, max);
             return ContextSweep.run(llama, text, template, p, s -> p.update("Sweeping " + s, -1, 1));
         }, this::showSweep);
     }
@@ -322,16 +357,13 @@ final class ContextWorkspace extends WorkspacePane {
         return text.length() <= chars ? text : text.substring(0, (int) chars);
     }
 
-    /** The prompt followed by the model's own greedy continuation, {@code length} tokens in all. */
-    private static int[] greedyText(LlamaModel llama, LoadedModel m, String prompt, int length, AnalysisService.Progress p) {
-        int[] start = m.tokenizer().encode(prompt);
-        if (start.length == 0) start = new int[] {m.tokenizer().bos()};
-        if (start.length >= length) return start;
-        p.update("Writing " + (length - start.length) + " tokens of text (greedy)\u2026", -1, 1);
-        int[] more = new PolicyRunner(llama, ContextPolicy.parse("full", m.config().contextLength())).greedy(start, length - start.length, p);
-        int[] all = Arrays.copyOf(start, length);
-        System.arraycopy(more, 0, all, start.length, more.length);
-        return all;
+    /** The text the lab scores: the file (lab text or opened) or else the prompt as typed, at most {@code max} tokens. */
+    private static int[] textIds(LoadedModel m, Path file, String prompt, int max) throws java.io.IOException {
+        int[] ids = file != null ? m.tokenizer().encode(head(Files.readString(file, StandardCharsets.UTF_8), max))
+                : m.tokenizer().encode(prompt);
+        if (ids.length > max) ids = Arrays.copyOf(ids, max);
+        if (ids.length < 2) throw new IllegalArgumentException((file != null ? file.toString() : "the prompt") + " holds fewer than two tokens");
+        return ids;
     }
 
     private void show(LoadedModel m, List<ContextLab.MethodResult> r) {

@@ -40,6 +40,8 @@ final class ExplorerPane extends SplitPane {
     final TabPane tabs = new TabPane();
     final Tab headTab;
     final Label sequenceLogProb = new Label();
+    /** Why the lens is empty for the loaded model (an encoder has none); hidden when it has one. */
+    final Label lensNote = new Label();
     /** Clean vs ablated next-token predictions while heads are ablated. */
     final AblationDiffView ablationDiff = new AblationDiffView();
     private int openRow = -1;
@@ -47,6 +49,7 @@ final class ExplorerPane extends SplitPane {
 
     ExplorerPane(Consumer<String> onError) {
         head = new HeadView(onError);
+        lensNote.setVisible(false);
         grid.setId("attentionGrid");
         lens.setId("logitLens");
         ScrollPane gridScroll = new ScrollPane(grid);
@@ -91,6 +94,12 @@ final class ExplorerPane extends SplitPane {
     }
 
     void showLens(LensTable t) { lens.setTable(t); }
+
+    /** Says why the loaded model has no logit lens ({@code null}: it has one). */
+    void setLensNote(String why) {
+        lensNote.setText(why == null ? "" : why);
+        lensNote.setVisible(why != null);
+    }
 
     /** What the run's ablated heads changed (null: nothing ablated, the view hides). */
     void showAblation(Tokenizer tok, HeadSet.Outcome o) { ablationDiff.show(tok, o); }
@@ -137,7 +146,11 @@ final class ExplorerPane extends SplitPane {
         BorderPane p = new BorderPane(new ScrollPane(lens));
         sequenceLogProb.setId("sequenceLogProb");
         sequenceLogProb.setPadding(new Insets(0, 4, 4, 4));
-        p.setTop(new VBox(caption, sequenceLogProb));
+        lensNote.setId("lensNote");
+        lensNote.setWrapText(true);
+        lensNote.setPadding(new Insets(0, 4, 4, 4));
+        lensNote.managedProperty().bind(lensNote.visibleProperty());
+        p.setTop(new VBox(caption, lensNote, sequenceLogProb));
         return p;
     }
 }

@@ -31,6 +31,7 @@ import dev.glassbox.app.service.ExploreSession;
 import dev.glassbox.app.service.LanguagePreference;
 import dev.glassbox.app.service.ModelCatalog;
 import dev.glassbox.app.service.ModelEntry;
+import dev.glassbox.app.service.ModelGuide;
 import dev.glassbox.app.service.RecentModels;
 import dev.glassbox.app.service.RunOutcome;
 import dev.glassbox.app.service.Seq2SeqRuns;
@@ -60,6 +61,8 @@ public final class MainWindow extends BorderPane {
     final Label emptyState = new Label();
     final StatusBar status = new StatusBar();
     final Label modelInfo = new Label();
+    /** The picked model's description, training data and vocabulary (bundled models only). */
+    final Label modelGuide = new Label();
     final ExplorerPane explorer = new ExplorerPane(this::showError);
 
     private final ExploreSession session;
@@ -168,7 +171,14 @@ public final class MainWindow extends BorderPane {
         stop.setOnAction(e -> stop());
         ToolBar bar = new ToolBar(modelLabel, models, open, new Separator(), generate, step, stop,
                 new Separator(), sampling, new Separator(), sessionMenu, language);
-        setTop(new VBox(bar, errorBanner, ablationBar, prompt));
+        modelGuide.setId("modelGuide");
+        modelGuide.setWrapText(true);
+        modelGuide.setPadding(new javafx.geometry.Insets(2, 8, 0, 8));
+        modelGuide.managedProperty().bind(modelGuide.visibleProperty());
+        session.selectedProperty().addListener((o, a, e) -> showGuide());
+        I18n.localeProperty().addListener((o, a, l) -> showGuide());
+        showGuide();
+        setTop(new VBox(bar, modelGuide, errorBanner, ablationBar, prompt));
         workspaces.setId("workspaces");
         workspaces.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         trainTab = lazyTab("Train", "tab.train", train);
@@ -193,6 +203,7 @@ public final class MainWindow extends BorderPane {
             routing.ifMade(w -> w.setModel(m));
             if (m == null) {
                 explorer.clear();
+                prompt.showUnknownWarning(null);
             } else {
                 showModel(m);
             }
@@ -330,6 +341,7 @@ public final class MainWindow extends BorderPane {
         modelInfo.textProperty().bind(Bindings.createStringBinding(() -> I18n.text("main.modelInfo",
                 m.name(), m.format(), layers.get(), c.heads(), params), layers));
         Texts.bind(generate, m.isDecoder() || m.isSeq2Seq() ? "main.generate" : "main.encode");
+        explorer.setLensNote(isEncoder(m) ? I18n.text("teach.lens.encoder") : null);
         emptyState.setVisible(false);
         explorer.setVisible(true);
         refreshPromptChips();
@@ -423,12 +435,19 @@ public final class MainWindow extends BorderPane {
         }
     }
 
+    private void showGuide() {
+        var guide = ModelGuide.of(session.selectedProperty().get());
+        modelGuide.setText(guide.map(ModelGuide::line).orElse(""));
+        modelGuide.setVisible(guide.isPresent());
+    }
+
     private void refreshPromptChips() {
         LoadedModel m = session.modelProperty().get();
         if (m != null) {
             int[] ids = m.tokenizer().encode(prompt.prompt.getText());
             prompt.showTokens(m.tokenizer(), ids, ids.length);
         }
+        prompt.showUnknownWarning(m == null ? null : UnknownTokens.warning(m, prompt.prompt.getText()));
     }
 
     /** The text workspaces analyse: the last generated text when it continues the current prompt, else the prompt. */
@@ -485,6 +504,12 @@ public final class MainWindow extends BorderPane {
         generate.setDisable(m == null || busy);
         step.setDisable(m == null || busy || !m.isDecoder());
         stop.setDisable(!busy);
+        sampling.setDisable(m != null && isEncoder(m)); // an encoder samples nothing: it reads the text once
+    }
+
+    /** An encoder-only model (MiniLM, bge): no next-token head, so no sampling and no logit lens. */
+    static boolean isEncoder(LoadedModel m) {
+        return !m.isDecoder() && !m.isSeq2Seq();
     }
 
     public void showError(String message) {

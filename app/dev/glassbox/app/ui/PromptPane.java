@@ -24,6 +24,8 @@ final class PromptPane extends VBox {
     final TokenChips chips = new TokenChips();
     final Label output = new Label();
     final SurprisalLegend legend = new SurprisalLegend();
+    /** How much of the prompt the vocabulary misses (hidden when it covers all of it). */
+    final Label unknownWarning = new Label();
 
     PromptPane() {
         super(4);
@@ -49,7 +51,12 @@ final class PromptPane extends VBox {
         legend.setId("surprisalLegend");
         legend.managedProperty().bind(legend.visibleProperty());
         legend.setVisible(false);
-        getChildren().addAll(prompt, legend, chipScroll, outputScroll);
+        unknownWarning.setId("unknownWarning");
+        unknownWarning.getStyleClass().add("unknown-warning");
+        unknownWarning.setWrapText(true);
+        unknownWarning.managedProperty().bind(unknownWarning.visibleProperty());
+        unknownWarning.setVisible(false);
+        getChildren().addAll(prompt, legend, unknownWarning, chipScroll, outputScroll);
     }
 
     /** Shows {@code ids} as chips, the ones from {@code generatedFrom} on marked as generated. */
@@ -58,9 +65,15 @@ final class PromptPane extends VBox {
         for (int i = 0; i < ids.length; i++) {
             list.add(new TokenChips.Chip(ids[i], tok.display(ids[i]), i >= generatedFrom));
         }
-        chips.setTokens(list);
+        chips.setTokens(list, tok.unk());
         output.setText(generatedFrom < ids.length ? tok.decode(ids) : "");
         legend.setVisible(false);
+    }
+
+    /** Shows {@code text} as the unknown-token warning ({@code null}: hides it). */
+    void showUnknownWarning(String text) {
+        unknownWarning.setText(text == null ? "" : text);
+        unknownWarning.setVisible(text != null);
     }
 
     /** Colours the chips now shown by each token's surprisal under the model (decoder runs only). */

@@ -51,11 +51,14 @@ public record VocabularyCoverage(int characters, int unknownCharacters, List<Str
      * (the first 20 distinct unknown words, then "…").
      */
     public String describe(String modelName) {
-        int shown = 20;
-        List<String> words = distinctUnknown(shown + 1);
-        String list = String.join(" ", words.subList(0, Math.min(shown, words.size())))
-                + (words.size() > shown ? " \u2026" : "");
         return unknownCharacters + " of " + characters + " characters map to " + unkToken + " in " + modelName
-                + ": " + list;
+                + ": " + unknownList(20);
+    }
+
+    /** The first {@code shown} distinct unknown words joined by spaces, then "…" when there are more. */
+    public String unknownList(int shown) {
+        List<String> words = distinctUnknown(shown + 1);
+        return String.join(" ", words.subList(0, Math.min(shown, words.size())))
+                + (words.size() > shown ? " \u2026" : "");
     }
 }

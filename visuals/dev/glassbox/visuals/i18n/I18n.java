@@ -71,6 +71,11 @@ public final class I18n {
         return args.length == 0 ? pattern : new MessageFormat(pattern, Locale.ROOT).format(args);
     }
 
+    /** Whether the bundle has a text for {@code key}. */
+    public static boolean has(String key) {
+        return bundle(locale()).containsKey(key);
+    }
+
     /** A binding that holds {@link #text} and follows language changes. */
     public static StringBinding bind(String key, Object... args) {
         return Bindings.createStringBinding(() -> text(key, args), LOCALE);

@@ -17,6 +17,7 @@ import org.testfx.util.WaitForAsyncUtils;
 
 import dev.glassbox.app.service.ModelCatalog;
 import dev.glassbox.engine.context.ContextLab;
+import dev.glassbox.visuals.i18n.I18n;
 
 /**
  * The Context lab on the bundled sample model trained with Transformer-XL memory: the lab offers the model's own
@@ -34,6 +35,7 @@ class ContextNativeModelTest extends WindowTestBase {
         for (String f : new String[] {"config.json", "model.safetensors", "tokenizer.json", "training.json"}) {
             Files.copy(SAMPLE.resolve(f), m.resolve(f));
         }
+        Files.copy(SAMPLE.resolveSibling("stories-lab.txt"), dir.resolve("stories-lab.txt"));
     }
 
     ContextNativeModelTest() {
@@ -62,8 +64,9 @@ class ContextNativeModelTest extends WindowTestBase {
         assertEquals("xl:segment=16,memory=16", ws.methods.get(1).getValue(), "the native method is preselected");
         assertTrue(ws.notice.getText().contains("trained with xl:segment=16,memory=16"), ws.notice.getText());
 
+        assertEquals(I18n.text("teach.context.text.lab", dir.getFileName() + "/stories-lab.txt"), ws.source.getText(),
+                "the held-out lab text beside the model is the default text, not the model's own continuation");
         robot.interact(() -> {
-            ws.useTextFile(Path.of("sample-models/stories-lab.txt"));
             ws.methods.get(1).setValue("native");
             ws.methods.get(2).setValue("");
             ws.methods.get(3).setValue("");
