@@ -14,6 +14,7 @@ import dev.glassbox.engine.model.SentencePooling;
 import dev.glassbox.engine.tensor.Parallel;
 import dev.glassbox.engine.trace.Capture;
 import dev.glassbox.engine.trace.Finite;
+import dev.glassbox.engine.trace.HookSelection;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -49,7 +50,13 @@ public final class EncodeCommand implements Callable<Integer> {
         ModelOptions.warnUnknownWords(m, text, spec.commandLine().getErr());
         int[] ids = m.tokenizer().encode(text);
         float[][] hidden = m.encoder().encode(ids, null, Capture.none(m.config().layers()));
-        for (int i = 0; i < hidden.length; i++) Finite.check(hidden[i], "the last hidden state", i);
+        for (int i = 0; i < hidden.length; i++) {
+            if (Finite.firstNonFinite(hidden[i]) >= 0) {
+                // encode again with every hook captured: Capture's check stops at the first hook the bad value reaches
+                m.encoder().encode(ids, null, new Capture(HookSelection.ALL, m.config().layers()));
+                Finite.check(hidden[i], "the last hidden state", i);
+            }
+        }
         int dim = hidden[0].length;
         SentencePooling pooling = m.encoder().pooling();
         if (json) {
