@@ -25,7 +25,13 @@ public final class RecentModels {
     /** Remembered paths that still exist, newest first. */
     public List<Path> list() {
         List<Path> out = new ArrayList<>();
-        for (String s : prefs.get(KEY, "").split("\n")) {
+        String stored;
+        try {
+            stored = prefs.get(KEY, "");
+        } catch (IllegalStateException removed) { // the node was removed (a test's throw-away preferences): none remembered
+            return out;
+        }
+        for (String s : stored.split("\n")) {
             if (!s.isBlank() && Files.exists(Path.of(s))) {
                 out.add(Path.of(s));
             }
@@ -42,6 +48,10 @@ public final class RecentModels {
         for (int i = 0; i < Math.min(MAX, l.size()); i++) {
             sb.append(l.get(i)).append('\n');
         }
-        prefs.put(KEY, sb.toString());
+        try {
+            prefs.put(KEY, sb.toString());
+        } catch (IllegalStateException removed) {
+            // nowhere to remember it: the preferences node is gone
+        }
     }
 }
