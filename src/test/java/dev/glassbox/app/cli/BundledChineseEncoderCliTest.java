@@ -71,8 +71,9 @@ class BundledChineseEncoderCliTest {
     }
 
     @Test
-    void aTokenizerCannotBePairedWithABundledEncoder() {
-        CliRun r = CliRun.of("inspect", "--model", "bge-small-zh", "--tokenizer", "x.json");
+    void aTokenizerCannotBePairedWithABundledEncoder(@TempDir Path dir) throws Exception {
+        Path tokenizer = Files.writeString(dir.resolve("x.json"), "{}"); // a file that exists: the pairing is what is refused
+        CliRun r = CliRun.of("inspect", "--model", "bge-small-zh", "--tokenizer", tokenizer.toString());
         assertEquals(2, r.code());
         assertEquals("error: --tokenizer does not apply to the bundled bge-small-zh-v1.5, which brings its own",
                 r.err().strip());
