@@ -45,7 +45,11 @@ public final class GlassboxApp extends Application {
             Platform.runLater(() -> window.showError(message));
         });
         mark("window-built");
-        Scene scene = new Scene(window, 1400, 900);
+        // 1400 x 900, or the whole screen where it is smaller (a 1280 x 720 projector): never larger than the screen
+        javafx.geometry.Rectangle2D screen = javafx.stage.Screen.getPrimary().getVisualBounds();
+        boolean small = screen.getWidth() < 1400 || screen.getHeight() < 900;
+        Scene scene = new Scene(window, Math.min(1400, screen.getWidth()), Math.min(900, screen.getHeight()));
+        stage.setMaximized(small);
         Shortcuts.install(scene, stage, window);
         stage.setScene(scene);
         stage.setTitle("Glassbox");
