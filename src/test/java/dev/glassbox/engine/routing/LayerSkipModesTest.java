@@ -25,12 +25,22 @@ class LayerSkipModesTest {
         return LayerSkipScan.run(model, ids, mode, 1, 3, () -> false, l -> { });
     }
 
+    /**
+     * The forward runs in float and its vector exp may round differently between runs (CI saw 1.3e-7 relative), so
+     * two routes to the same KL agree to float precision, not to double precision.
+     */
+    private static double floatNoise(double value) {
+        return 1e-9 + 1e-5 * Math.abs(value);
+    }
+
     @Test
     void oneTokenCannotTellTheModesApart() {
         // position 0 attends only to itself, so it never reads an earlier token's keys: both modes are one forward
         List<LayerSkipScan.Row> t = scan(LayerSkipScan.Mode.TOKEN, new int[] {tokens[0]});
         List<LayerSkipScan.Row> s = scan(LayerSkipScan.Mode.SEQUENCE, new int[] {tokens[0]});
-        for (int l = 0; l < 4; l++) assertEquals(t.get(l).meanKl(), s.get(l).meanKl(), 1e-9, "layer " + l);
+        for (int l = 0; l < 4; l++) {
+            assertEquals(t.get(l).meanKl(), s.get(l).meanKl(), floatNoise(t.get(l).meanKl()), "layer " + l);
+        }
     }
 
     @Test
@@ -39,7 +49,7 @@ class LayerSkipModesTest {
         // its input, which skipping it leaves alone
         List<LayerSkipScan.Row> t = scan(LayerSkipScan.Mode.TOKEN, tokens);
         List<LayerSkipScan.Row> s = scan(LayerSkipScan.Mode.SEQUENCE, tokens);
-        assertEquals(t.get(3).meanKl(), s.get(3).meanKl(), 1e-9);
+        assertEquals(t.get(3).meanKl(), s.get(3).meanKl(), floatNoise(t.get(3).meanKl()));
         assertEquals(t.get(3).meanNll(), s.get(3).meanNll(), 1e-6);
         assertEquals(t.get(0).fullNll(), s.get(0).fullNll(), 1e-6, "the full-depth reference is the same run");
         assertTrue(Math.abs(t.get(0).meanKl() - s.get(0).meanKl()) > 1e-6,
@@ -61,7 +71,7 @@ class LayerSkipModesTest {
             kl += RouteSampler.kl(Softmax.probabilities(dense.forward(tokens[t], t)),
                     Softmax.probabilities(cut.forward(tokens[t], t))) / tokens.length;
         }
-        assertEquals(kl, scan(LayerSkipScan.Mode.SEQUENCE, tokens).get(1).meanKl(), 1e-9);
+        assertEquals(kl, scan(LayerSkipScan.Mode.SEQUENCE, tokens).get(1).meanKl(), floatNoise(kl));
     }
 
     @Test
