@@ -87,6 +87,7 @@ final class HeadsWorkspace extends WorkspacePane {
         role.setValue("previous-token");
         MetricTexts.named(metric);
         MetricTexts.named(role);
+        scores.setTooltip(MetricTexts.definitions(HeadsAnalysis.ROLES.keySet().toArray(String[]::new)));
         metric.valueProperty().addListener((o, a, b) -> showSimilarity());
         columnLayer.setId("headsColumnLayer");
         columnLayer.setPrefWidth(70);
