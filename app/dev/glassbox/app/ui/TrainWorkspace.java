@@ -232,7 +232,7 @@ final class TrainWorkspace extends BorderPane implements Explanation.Explained {
         openInExplorer.setTooltip(new Tooltip("Save the current weights to a temporary folder and open them in the Explore workspace"));
         saveAs.setTooltip(new Tooltip("Save the current weights as a Hugging Face checkpoint folder (config.json, model.safetensors, tokenizer.json)"));
         progress.setTooltip(new Tooltip("Steps done of the run's total"));
-        lossLabel.setTooltip(new Tooltip("Cross-entropy of the latest step's batch and of the held-out batches, in nats per token"));
+        lossLabel.setTooltip(MetricTexts.definitions("train_loss", "val_loss", "balance", "orth"));
     }
 
     private VBox form() {
