@@ -135,14 +135,16 @@ final class ContextWorkspace extends WorkspacePane {
         passkey.setOnCell(this::showNeedleHeads);
         cost.getColumns().addAll(List.of(
                 col("method", r -> r.policy().label()),
-                col("KV MB", r -> String.format(Locale.ROOT, "%.3f", r.cost().kvBytes() / 1e6)),
-                col("attention GFLOPs", r -> String.format(Locale.ROOT, "%.4f", r.cost().attentionFlops() / 1e9)),
-                col("peak KV entries", r -> Integer.toString(r.cost().peakEntries())),
-                col("tokens/s", r -> String.format(Locale.ROOT, "%.1f", r.tokensPerSecond())),
-                col("ppl", r -> String.format(Locale.ROOT, "%.3f", r.perplexity(0, Integer.MAX_VALUE)))));
+                MetricTexts.header(col("KV MB", r -> String.format(Locale.ROOT, "%.3f", r.cost().kvBytes() / 1e6)), "kv_mb"),
+                MetricTexts.header(col("attention GFLOPs", r -> String.format(Locale.ROOT, "%.4f", r.cost().attentionFlops() / 1e9)),
+                        "attention_gflops"),
+                MetricTexts.header(col("peak KV entries", r -> Integer.toString(r.cost().peakEntries())), "peak_kv"),
+                MetricTexts.header(col("tokens/s", r -> String.format(Locale.ROOT, "%.1f", r.tokensPerSecond())), "tokens_per_s"),
+                MetricTexts.header(col("ppl", r -> String.format(Locale.ROOT, "%.3f", r.perplexity(0, Integer.MAX_VALUE))), "ppl")));
         cost.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         cost.setPrefHeight(150);
-        ToolBar bar = new ToolBar(run, cancel, progress, message, new Separator(), Texts.label("context.maxTokens"), maxLen,
+        ToolBar bar = new ToolBar(explained("coverage", "perplexity", "distance", "passkey", "rope", "cost", "sweep"),
+                run, cancel, progress, message, new Separator(), Texts.label("context.maxTokens"), maxLen,
                 Texts.label("context.passkeyLengths"), passkeyLengths, Texts.label("context.depths"), passkeyDepths);
         HBox methodBar = new HBox(6, Texts.label("context.methods"));
         methodBar.getChildren().addAll(methods);

@@ -30,7 +30,7 @@ import dev.glassbox.visuals.i18n.I18n;
  * The grid of all heads on the left; the opened head (heat map, lines) and the logit lens on the right, under
  * the clean-vs-ablated diff while heads are ablated.
  */
-final class ExplorerPane extends SplitPane {
+final class ExplorerPane extends SplitPane implements Explanation.Explained {
     /** The lens table shows a run's last positions only: each costs layers x vocab x dim to read out. */
     static final int LENS_POSITIONS = 24;
     final AttentionGrid grid = new AttentionGrid();
@@ -44,6 +44,7 @@ final class ExplorerPane extends SplitPane {
     final Label lensNote = new Label();
     /** Clean vs ablated next-token predictions while heads are ablated. */
     final AblationDiffView ablationDiff = new AblationDiffView();
+    final Explanation explanation = new Explanation("explore", "tokens", "surprisal", "grid", "heatmap", "lines", "lens");
     private int openRow = -1;
     private int openCol = -1;
 
@@ -57,7 +58,7 @@ final class ExplorerPane extends SplitPane {
         BorderPane left = new BorderPane(gridScroll);
         Label hint = Texts.label("explore.gridHint");
         hint.setPadding(new Insets(4));
-        left.setTop(hint);
+        left.setTop(new javafx.scene.layout.HBox(4, explanation.toggle(), hint));
         headTab = new Tab(null, head);
         headTab.textProperty().bind(I18n.bind("explore.head"));
         tabs.getTabs().addAll(headTab, shownLater("explore.lines", () -> lines), shownLater("explore.lens", this::lensPane));
@@ -68,7 +69,20 @@ final class ExplorerPane extends SplitPane {
         setDividerPositions(0.42);
         grid.setOnOpen(this::open);
         head.heatmap.setOnRowSelected(lines::focusRow);
+        // the panel is a third column while shown
+        SplitPane.setResizableWithParent(explanation, false);
+        explanation.visibleProperty().addListener((o, was, on) -> {
+            if (on) {
+                getItems().add(explanation);
+                setDividerPosition(1, 1 - 300 / Math.max(600, getWidth()));
+            } else {
+                getItems().remove(explanation);
+            }
+        });
     }
+
+    @Override
+    public Explanation explanation() { return explanation; }
 
     private void open(int row, int col, AttentionMatrix m) {
         openRow = row;

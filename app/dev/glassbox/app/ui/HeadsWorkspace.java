@@ -85,6 +85,9 @@ final class HeadsWorkspace extends WorkspacePane {
         metric.setValue("js");
         role.getItems().addAll(HeadsAnalysis.ROLES.keySet());
         role.setValue("previous-token");
+        MetricTexts.named(metric);
+        MetricTexts.named(role);
+        scores.setTooltip(MetricTexts.definitions(HeadsAnalysis.ROLES.keySet().toArray(String[]::new)));
         metric.valueProperty().addListener((o, a, b) -> showSimilarity());
         columnLayer.setId("headsColumnLayer");
         columnLayer.setPrefWidth(70);
@@ -116,7 +119,8 @@ final class HeadsWorkspace extends WorkspacePane {
         scores.setWrapText(true);
         ablation.setWrapText(true);
         ablation.setStyle("-fx-font-family: monospace;");
-        ToolBar bar = new ToolBar(run, cancel, progress, message, new Separator(), Texts.label("heads.similarity"), metric,
+        ToolBar bar = new ToolBar(explained("similarity", "overview", "pattern", "ablation"), run, cancel, progress, message,
+                new Separator(), Texts.label("heads.similarity"), metric,
                 Texts.label("heads.layer"), layer, Texts.label("heads.vs"), columnLayer, new Separator(),
                 Texts.label("heads.overview"), role, new Separator(), export);
         VBox detail = new VBox(6, headTitle, scores, pattern, new javafx.scene.layout.HBox(6, ablate, ablationMode), ablation);

@@ -491,6 +491,16 @@ public final class MainWindow extends BorderPane {
         return workspaces.getSelectionModel().getSelectedItem() == trainTab;
     }
 
+    /** F1: shows or hides the "What am I seeing?" panel of the shown workspace. */
+    public void toggleExplanation() {
+        javafx.scene.Node shown = workspaces.getSelectionModel().getSelectedItem().getContent();
+        if (workspaces.getSelectionModel().getSelectedIndex() == 0) {
+            explorer.explanation().flip();
+        } else if (shown instanceof Explanation.Explained e) {
+            e.explanation().flip();
+        }
+    }
+
     /** Ctrl+P: pauses or resumes training when the Train workspace is shown. */
     public void togglePauseTraining() {
         if (trainShown()) {

@@ -87,9 +87,9 @@ final class RoutingWorkspace extends WorkspacePane {
         });
         lanes.setOnMouseClicked(e -> showToken(laneAt(e.getY())));
         TableColumn<LayerSkipScan.Row, String> l = column("skipped layer", r -> Integer.toString(r.layer()));
-        TableColumn<LayerSkipScan.Row, String> kl = column("mean KL(full\u2016skip)", r -> num(r.meanKl()));
-        TableColumn<LayerSkipScan.Row, String> nll = column("NLL skip", r -> num(r.meanNll()));
-        TableColumn<LayerSkipScan.Row, String> full = column("NLL full", r -> num(r.fullNll()));
+        TableColumn<LayerSkipScan.Row, String> kl = MetricTexts.header(column("mean KL(full\u2016skip)", r -> num(r.meanKl())), "kl_skip");
+        TableColumn<LayerSkipScan.Row, String> nll = MetricTexts.header(column("NLL skip", r -> num(r.meanNll())), "nll_skip");
+        TableColumn<LayerSkipScan.Row, String> full = MetricTexts.header(column("NLL full", r -> num(r.fullNll())), "nll_full");
         skipTable.getColumns().addAll(List.of(l, kl, nll, full));
         skipTable.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         skipTable.setPrefHeight(190);
@@ -99,6 +99,7 @@ final class RoutingWorkspace extends WorkspacePane {
                 + "tokens per expert, coefficient of variation, max/mean and the Switch auxiliary loss appear for mixture-of-experts models.");
         noExperts.setWrapText(true);
         load.setId("routingLoad");
+        Tooltip.install(load, MetricTexts.definitions("cv", "max_mean", "over_capacity", "aux_loss"));
         flow.setId("routingFlow");
         flow.setOnMouseMoved(e -> {
             String s = flow.describeAt(e.getX(), e.getY());
@@ -108,7 +109,8 @@ final class RoutingWorkspace extends WorkspacePane {
         experts.setContent(noExperts);
         experts.setExpanded(true);
         experts.setDisable(true);
-        ToolBar bar = new ToolBar(run, cancel, progress, message, new Separator(), Texts.label("routing.policy"), policy,
+        ToolBar bar = new ToolBar(explained("lanes", "paths", "skips", "flow", "load"), run, cancel, progress, message,
+                new Separator(), Texts.label("routing.policy"), policy,
                 Texts.label("routing.samples"), samples);
         VBox side = new VBox(6, tokenTitle, paths, Texts.label("routing.skipEach"), skipTable, experts);
         side.setPadding(new Insets(4));

@@ -5,7 +5,7 @@ import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyEvent;
 import javafx.stage.Stage;
 
-/** Ctrl+Enter generate (or run the shown workspace), Esc stop, F11 full screen, Ctrl+plus/minus zoom, Ctrl+O open a model or session, Ctrl+S save the session, Alt+Left/Right lesson steps, Ctrl+1..6 workspaces, Ctrl+P pause/resume training, Ctrl+Shift+A restore ablated heads. */
+/** Ctrl+Enter generate (or run the shown workspace), Esc stop, F11 full screen, Ctrl+plus/minus zoom, Ctrl+O open a model or session, Ctrl+S save the session, Alt+Left/Right lesson steps, Ctrl+1..6 workspaces, Ctrl+P pause/resume training, Ctrl+Shift+A restore ablated heads, F1 what am I seeing. */
 public final class Shortcuts {
     private Shortcuts() {
     }
@@ -19,6 +19,8 @@ public final class Shortcuts {
                 w.runShown();
             } else if (k == KeyCode.ESCAPE && !stage.isFullScreen()) {
                 w.stop();
+            } else if (k == KeyCode.F1) {
+                w.toggleExplanation();
             } else if (k == KeyCode.F11) {
                 stage.setFullScreen(!stage.isFullScreen());
             } else if (ctrl && (k == KeyCode.PLUS || k == KeyCode.EQUALS || k == KeyCode.ADD)) {

@@ -45,7 +45,7 @@ import dev.glassbox.visuals.chart.LinePlot;
  * on a fixed probe row of the task, changes every few steps. The form is laid out and read here; the run (start,
  * Pause and Stop after the step in progress, saving, "Open in explorer") belongs to a {@link TrainingController}.
  */
-final class TrainWorkspace extends BorderPane {
+final class TrainWorkspace extends BorderPane implements Explanation.Explained {
     static final String TEXT_FILE = "text file\u2026";
 
     final ComboBox<String> task = new ComboBox<>();
@@ -84,6 +84,7 @@ final class TrainWorkspace extends BorderPane {
     final Label status = new Label("Pick a task and a shape, then Start (Ctrl+Enter)");
     final Label lossLabel = new Label("loss \u2013");
     final LinePlot plot = new LinePlot();
+    final Explanation explanation = new Explanation("train", "loss", "heads", "options");
     final AttentionGrid grid = new AttentionGrid();
     final AttentionHeatmap heatmap = new AttentionHeatmap();
     final Label headTitle = new Label("Click a head to enlarge it");
@@ -134,7 +135,7 @@ final class TrainWorkspace extends BorderPane {
         heatmap.setPrefSize(300, 300);
         grid.setOnOpen((r, c, m) -> openHead(r, c, m));
 
-        ToolBar bar = new ToolBar(start, pause, resume, stop, new Separator(), progress, status, new Separator(),
+        ToolBar bar = new ToolBar(explanation.toggle(), start, pause, resume, stop, new Separator(), progress, status, new Separator(),
                 lossLabel, new Separator(), openInExplorer, saveAs);
         VBox top = new VBox(bar, formError);
         SettingField.styleAsError(formError);
@@ -164,8 +165,12 @@ final class TrainWorkspace extends BorderPane {
         split.setDividerPositions(0.27);
         SplitPane.setResizableWithParent(form, false);
         setCenter(split);
+        setRight(explanation);
         updateEnabled();
     }
+
+    @Override
+    public Explanation explanation() { return explanation; }
 
     private void bindToController() {
         status.textProperty().bind(controller.statusProperty());
@@ -227,7 +232,7 @@ final class TrainWorkspace extends BorderPane {
         openInExplorer.setTooltip(new Tooltip("Save the current weights to a temporary folder and open them in the Explore workspace"));
         saveAs.setTooltip(new Tooltip("Save the current weights as a Hugging Face checkpoint folder (config.json, model.safetensors, tokenizer.json)"));
         progress.setTooltip(new Tooltip("Steps done of the run's total"));
-        lossLabel.setTooltip(new Tooltip("Cross-entropy of the latest step's batch and of the held-out batches, in nats per token"));
+        lossLabel.setTooltip(MetricTexts.definitions("train_loss", "val_loss", "balance", "orth"));
     }
 
     private VBox form() {

@@ -38,7 +38,7 @@ final class WalkthroughWorkspace extends WorkspacePane {
         position.setId("walkthroughPosition");
         layer.setId("walkthroughLayer");
         head.setId("walkthroughHead");
-        ToolBar bar = new ToolBar(label("walkthrough.position"), position, label("walkthrough.layerPick"), layer,
+        ToolBar bar = new ToolBar(explained("overview"), label("walkthrough.position"), position, label("walkthrough.layerPick"), layer,
                 label("walkthrough.head"), head, new Separator(), run, cancel, progress, message);
         for (Spinner<Integer> s : java.util.List.of(position, layer, head)) {
             s.setEditable(true);

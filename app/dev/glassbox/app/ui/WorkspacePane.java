@@ -22,7 +22,7 @@ import dev.glassbox.visuals.i18n.I18n;
  * Common frame of the analysis workspaces: the current model, a Run / Cancel pair with a progress bar, and
  * computations handed to {@link AnalysisService} (never the FX thread) whose failures go to the window's banner.
  */
-abstract class WorkspacePane extends BorderPane {
+abstract class WorkspacePane extends BorderPane implements Explanation.Explained {
     final Button run = Texts.bind(new Button(), "workspace.run");
     final Button cancel = Texts.bind(new Button(), "workspace.cancel");
     final ProgressBar progress = new ProgressBar(0);
@@ -33,6 +33,7 @@ abstract class WorkspacePane extends BorderPane {
     private final ReadOnlyIntegerWrapper runsDone = new ReadOnlyIntegerWrapper(this, "runsDone", 0);
     private LoadedModel model;
     private Task<?> running;
+    private Explanation explanation;
 
     WorkspacePane(String id, AnalysisService service, Consumer<String> onError, Supplier<String> promptText) {
         this.service = service;
@@ -48,6 +49,16 @@ abstract class WorkspacePane extends BorderPane {
         setPadding(new Insets(4));
         updateEnabled();
     }
+
+    /** The workspace's "What am I seeing?" panel for {@code views}, at its right; returns its toggle for the toolbar. */
+    final javafx.scene.control.ToggleButton explained(String... views) {
+        explanation = new Explanation(getId(), views);
+        setRight(explanation);
+        return explanation.toggle();
+    }
+
+    @Override
+    public final Explanation explanation() { return explanation; }
 
     /** Incremented each time a run's results are on screen. */
     ReadOnlyIntegerProperty runsDoneProperty() { return runsDone.getReadOnlyProperty(); }
