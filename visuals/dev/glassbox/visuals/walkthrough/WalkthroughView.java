@@ -132,7 +132,7 @@ public final class WalkthroughView extends BorderPane {
                 Step s = w.steps().get(i);
                 TreeItem<Integer> item = new TreeItem<>(i);
                 items.add(item);
-                if (s.layer() < 0 || s.kind() == dev.glassbox.engine.analysis.walkthrough.StepKind.LAYER) {
+                if (s.layer() < 0 || s.kind().layerSummary()) {
                     root.getChildren().add(item);
                     group = null;
                     groupLayer = -1;
@@ -202,7 +202,7 @@ public final class WalkthroughView extends BorderPane {
     private String stepTitle(int i) {
         Step s = walk.steps().get(i);
         String t = I18n.text("walkthrough.step." + s.kind().key() + ".title", s.args().toArray());
-        return s.layer() >= 0 && s.kind() != dev.glassbox.engine.analysis.walkthrough.StepKind.LAYER
+        return s.layer() >= 0 && !s.kind().layerSummary()
                 ? I18n.text("walkthrough.inLayer", s.layer(), t) : t;
     }
 
