@@ -105,6 +105,7 @@ public final class WalkthroughView extends BorderPane {
         Label empty = new Label();
         empty.textProperty().bind(I18n.bind("walkthrough.empty"));
         empty.setFont(Font.font(24));
+        empty.setWrapText(true);
         setTop(null);
         showEmpty(empty);
         addEventFilter(KeyEvent.KEY_PRESSED, this::key);
@@ -178,6 +179,9 @@ public final class WalkthroughView extends BorderPane {
         shownWidth = valuesWidth();
         for (Values v : s.values()) {
             valueBox.getChildren().add(new ValuesView(v, shownWidth));
+        }
+        if (current.get() != i) {
+            scroll.setVvalue(0); // a new step starts at its title
         }
         current.set(i);
         TreeItem<Integer> item = items.get(i);
