@@ -17,11 +17,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.glassbox.engine.format.ModelLoader;
+import dev.glassbox.engine.format.onnx.BundledEncoder;
 import dev.glassbox.engine.format.onnx.OnnxModels;
 import dev.glassbox.engine.model.EncoderModel;
 import dev.glassbox.engine.model.Generation;
 import dev.glassbox.engine.model.Gpt2Model;
 import dev.glassbox.engine.model.LoadedModel;
+import dev.glassbox.engine.model.SentencePooling;
 import dev.glassbox.engine.tensor.Parallel;
 import dev.glassbox.engine.trace.Capture;
 import dev.glassbox.engine.trace.Captured;
@@ -81,13 +83,26 @@ class WalkthroughBuilderTest {
 
     @Test
     void bundledMiniLmEncoderMatchesItsTraceWithoutAMask() throws Exception {
-        LoadedModel m = OnnxModels.loadBundledMiniLm();
-        String prompt = "the cat sat on the mat";
+        checkEncoder(OnnxModels.loadBundledMiniLm(), "the cat sat on the mat");
+    }
+
+    @Test
+    void bundledChineseEncoderPoolsItsClsToken() throws Exception {
+        LoadedModel m = OnnxModels.loadBundled(BundledEncoder.BGE_SMALL_ZH, Parallel.SERIAL);
+        assertEquals(SentencePooling.CLS, ((EncoderModel) m.model()).pooling());
+        checkEncoder(m, "我喜欢在公园里散步。");
+    }
+
+    /** Two (position, layer, head) choices of one encoder run, each checked against its trace. */
+    private static void checkEncoder(LoadedModel m, String prompt) {
         TraceRun.Result run = TraceRun.run(new TraceRun.Request(m, prompt, HookSelection.ALL, SAMPLING), step -> { }, () -> false);
         Trace trace = run.trace();
         int n = run.tokens().length;
         var c = m.config();
-        for (int[] plh : new int[][] {{2, c.layers() - 1, c.heads() - 1}, {0, 0, 0}, {n - 1, 1, 3}}) {
+        EncoderModel encoder = (EncoderModel) m.model();
+        float[][] hidden = encoder.encode(m.tokenizer().encode(prompt), null, new Capture(HookSelection.NONE, c.layers()));
+        double[] sentence = encoder.pooling().embed(hidden);
+        for (int[] plh : new int[][] {{2, c.layers() - 1, c.heads() - 1}, {n - 1, 0, 3}}) {
             Walkthrough w = WalkthroughBuilder.build(m, trace, run.tokens(), new WalkthroughBuilder.Request(plh[0], plh[1],
                     plh[2], 1f, 0, 1f, 1));
             assertEquals(0, w.traceStep(), "an encoder's trace is one step");
@@ -118,11 +133,8 @@ class WalkthroughBuilderTest {
             }
 
             // the output: the hidden state the encoder returns, and the sentence embedding pooled from it
-            EncoderModel encoder = (EncoderModel) m.model();
-            float[][] hidden = encoder.encode(m.tokenizer().encode(prompt), null, new Capture(HookSelection.NONE, c.layers()));
             Step out = step(w, StepKind.ENCODER_OUTPUT);
             assertArrayEquals(hidden[plh[0]], out.values().get(0).values(), 0f);
-            double[] sentence = encoder.pooling().embed(hidden);
             float[] shown = out.values().get(1).values();
             for (int i = 0; i < sentence.length; i++) {
                 assertEquals(sentence[i], shown[i], 1e-6, "sentence embedding [" + i + "]");
