@@ -404,8 +404,11 @@ public final class ExploreSession {
         emptyMessage.unbind();
         emptyMessage.set(null);
         t.setOnSucceeded(e -> {
+            if (loading != t) {
+                return; // a model picked since: this one must not replace it (nor take a restore meant for it)
+            }
+            loading = null;
             unbindStatus();
-            if (loading == t) loading = null;
             LoadedModel m = t.getValue();
             model.set(m);
             if (entry.source() instanceof ModelSource.OnDisk d && !entry.bundled()) {
@@ -415,8 +418,11 @@ public final class ExploreSession {
                     m.name());
         });
         t.setOnFailed(e -> {
+            if (loading != t) {
+                return;
+            }
+            loading = null;
             unbindStatus();
-            if (loading == t) loading = null;
             showStatus("status.noModel");
             showError(ErrorMessages.describe(I18n.text("status.opening", entry.label()), t.getException()));
             if (model.get() == null) {

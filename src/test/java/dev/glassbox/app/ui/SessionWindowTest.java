@@ -129,7 +129,11 @@ class SessionWindowTest extends WindowTestBase {
                 if (step.state().routing() != null) parts.add("routing");
                 if (step.state().training() != null) parts.add("training");
                 String where = lesson.getFileName() + " step " + (i + 1);
-                d.waitFor(where, () -> names(step.state(), capture(robot)));
+                try {
+                    d.waitFor(where, () -> names(step.state(), capture(robot)));
+                } catch (AssertionError e) {
+                    throw new AssertionError(e.getMessage() + "; named " + step.state() + "; have " + capture(robot), e);
+                }
                 assertEquals(i, session().lesson().indexProperty().get(), where);
                 assertTrue(window.lesson.isVisible());
                 assertEquals(step.title(dev.glassbox.visuals.i18n.I18n.locale()), window.lesson.title.getText(), where);
