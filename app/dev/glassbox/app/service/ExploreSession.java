@@ -96,11 +96,16 @@ public final class ExploreSession {
     private final Seq2SeqRuns seq2seq;
     private final List<Runnable> alsoOnStop = new ArrayList<>();
     private final LessonPlayer lesson = new LessonPlayer(this::restore);
+    private final SessionPart<SessionFile.ContextLab> contextPart = new SessionPart<>();
+    private final SessionPart<SessionFile.Routing> routingPart = new SessionPart<>();
+    private final SessionPart<java.util.Map<String, String>> trainingPart = new SessionPart<>();
     /** A restored session's head selection, waiting for the Heads workspace to exist. */
     private SessionFile.Head pendingSelection;
     /** A restored session's parts that need its model, applied once that model has loaded. */
     private javafx.beans.value.ChangeListener<LoadedModel> pendingRestore;
     private RunTask running;
+    /** The model load under way, or null. */
+    private Task<LoadedModel> loading;
     /** The ablated heads changed during a run: generate again once it has stopped. */
     private boolean rerunForAblation;
     private String lastPromptText;
@@ -185,10 +190,22 @@ public final class ExploreSession {
         }
     }
 
+    /** The Context lab's methods and text, saved and restored with the session (attached when that tab is made). */
+    public SessionPart<SessionFile.ContextLab> contextPart() { return contextPart; }
+
+    /** The Routing workspace's policy, saved and restored with the session. */
+    public SessionPart<SessionFile.Routing> routingPart() { return routingPart; }
+
+    /** The Train workspace's options, saved and restored with the session. */
+    public SessionPart<java.util.Map<String, String>> trainingPart() { return trainingPart; }
+
     /** The open lesson (none until a session file with steps is opened). */
     public LessonPlayer lesson() { return lesson; }
 
-    /** The state of this session, to save: model, prompt, sampling, workspace, selected head and ablated heads. */
+    /**
+     * The state of this session, to save: model, prompt, sampling, workspace, selected head, ablated heads, and the
+     * Context lab, Routing and Train settings (of the workspaces opened, or those a restore left for them).
+     */
     public SessionFile.SessionState capture() {
         ModelEntry entry = selected.get();
         String modelRef = entry == null ? null : switch (entry.source()) {
@@ -203,7 +220,8 @@ public final class ExploreSession {
                 new SessionFile.Sampling(sampling.temperatureProperty().get(), sampling.topPProperty().get(),
                         sampling.topKProperty().get(), sampling.seedProperty().get(), sampling.stepsProperty().get()),
                 workspace.get(), sel,
-                set.heads().stream().map(x -> new SessionFile.Head(x.layer(), x.head())).toList(), set.mode().name());
+                set.heads().stream().map(x -> new SessionFile.Head(x.layer(), x.head())).toList(), set.mode().name(),
+                contextPart.capture(), routingPart.capture(), trainingPart.capture());
     }
 
     /** Opens a saved session: restores its state and, when it is a lesson, shows its first step. */
@@ -213,8 +231,9 @@ public final class ExploreSession {
     }
 
     /**
-     * Restores {@code s}: what it names of prompt, sampling and workspace now; the model is loaded when it is not the
-     * one loaded, and the selected and ablated heads are set once it is. Null fields leave that part as it is.
+     * Restores {@code s}: what it names of prompt, sampling, workspace and training options now; the model is loaded
+     * when it is not the one loaded, and the selected and ablated heads, context methods and routing policy are set
+     * once it is (loading a model resets them). Null fields leave that part as it is.
      */
     public void restore(SessionFile.SessionState s) {
         if (pendingRestore != null) {
@@ -235,25 +254,28 @@ public final class ExploreSession {
         if (s.workspace() != null) {
             workspace.set(s.workspace());
         }
+        trainingPart.restore(s.training());
         ModelEntry wanted = s.model() == null ? selected.get() : entryFor(s.model());
         if (wanted == null) {
             return;
         }
         if (wanted == selected.get() && model.get() != null) {
-            restoreHeads(s, model.get());
+            restoreModelParts(s, model.get());
             return;
         }
         pendingRestore = (o, a, m) -> {
             if (m != null) {
                 model.getReadOnlyProperty().removeListener(pendingRestore);
                 pendingRestore = null;
-                restoreHeads(s, m);
+                restoreModelParts(s, m);
             }
         };
         // on the read-only view, notified after the wrapper's: after the window's workspaces have taken the model
         model.getReadOnlyProperty().addListener(pendingRestore);
         if (wanted == selected.get()) {
-            load(wanted);
+            if (loading == null) { // else the load under way (a lesson's first step naming the file's model) brings it
+                load(wanted);
+            }
         } else {
             selected.set(wanted);
         }
@@ -284,7 +306,9 @@ public final class ExploreSession {
                 });
     }
 
-    private void restoreHeads(SessionFile.SessionState s, LoadedModel m) {
+    private void restoreModelParts(SessionFile.SessionState s, LoadedModel m) {
+        contextPart.restore(s.context());
+        routingPart.restore(s.routing());
         if (s.ablated() != null) {
             try {
                 ablation.set(s.ablated().stream().map(h -> new HeadSet.Head(h.layer(), h.head())).toList());
@@ -374,11 +398,16 @@ public final class ExploreSession {
         stop();
         clearError();
         Task<LoadedModel> t = modelService.load(entry);
+        loading = t;
         bindStatus(t);
         model.set(null);
         emptyMessage.unbind();
         emptyMessage.set(null);
         t.setOnSucceeded(e -> {
+            if (loading != t) {
+                return; // a model picked since: this one must not replace it (nor take a restore meant for it)
+            }
+            loading = null;
             unbindStatus();
             LoadedModel m = t.getValue();
             model.set(m);
@@ -389,6 +418,10 @@ public final class ExploreSession {
                     m.name());
         });
         t.setOnFailed(e -> {
+            if (loading != t) {
+                return;
+            }
+            loading = null;
             unbindStatus();
             showStatus("status.noModel");
             showError(ErrorMessages.describe(I18n.text("status.opening", entry.label()), t.getException()));

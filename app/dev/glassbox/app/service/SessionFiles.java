@@ -69,13 +69,21 @@ public final class SessionFiles {
         }, session));
     }
 
+    /** {@code s} with its model path and context text path taken relative to {@code dir} and made absolute. */
     private static SessionFile.SessionState resolve(SessionFile.SessionState s, Path dir) {
-        if (s == null || s.model() == null || s.model().startsWith(BUNDLED)) {
-            return s;
+        if (s == null) {
+            return null;
         }
-        String model = dir.resolve(s.model()).normalize().toString();
-        return new SessionFile.SessionState(model, s.prompt(), s.sampling(), s.workspace(), s.selected(), s.ablated(),
-                s.ablationMode());
+        String model = s.model() == null || s.model().startsWith(BUNDLED) ? s.model() : absolute(dir, s.model());
+        SessionFile.ContextLab c = s.context();
+        if (c != null && c.text() != null && !c.text().isEmpty()) {
+            c = new SessionFile.ContextLab(c.methods(), absolute(dir, c.text()), c.maxLength());
+        }
+        return s.withPaths(model, c);
+    }
+
+    private static String absolute(Path dir, String path) {
+        return dir.resolve(path).normalize().toString();
     }
 
     private static String firstLine(String message) {

@@ -39,6 +39,7 @@ import javafx.scene.layout.VBox;
 import javafx.stage.FileChooser;
 
 import dev.glassbox.app.service.AnalysisService;
+import dev.glassbox.app.service.SessionFile;
 import dev.glassbox.engine.context.ContextLab;
 import dev.glassbox.engine.context.ContextPolicy;
 import dev.glassbox.engine.context.ContextSweep;
@@ -283,12 +284,44 @@ final class ContextWorkspace extends WorkspacePane {
     List<ContextPolicy> policies(LoadedModel m) {
         List<ContextPolicy> out = new ArrayList<>();
         for (ComboBox<String> c : methods) {
-            String spec = c.getEditor().getText() == null || c.getEditor().getText().isBlank() ? c.getValue() : c.getEditor().getText();
-            if (spec != null && !spec.isBlank()) {
+            String spec = spec(c);
+            if (!spec.isBlank()) {
                 out.add(ContextPolicy.parse(NativeContext.resolve(spec.strip(), m.source()), m.config().contextLength()));
             }
         }
         return out;
+    }
+
+    /** The method a slot names: its edited text, else its picked value, else "". */
+    private static String spec(ComboBox<String> c) {
+        String typed = c.getEditor().getText();
+        String spec = typed == null || typed.isBlank() ? c.getValue() : typed;
+        return spec == null ? "" : spec.strip();
+    }
+
+    /** The methods, text and length as a session saves them. */
+    SessionFile.ContextLab sessionState() {
+        return new SessionFile.ContextLab(methods.stream().map(ContextWorkspace::spec).toList(),
+                textFile == null ? "" : textFile.toAbsolutePath().normalize().toString(), maxLen.getValue());
+    }
+
+    /** Sets what {@code s} names: the method slots in order, the text (a file, or "" for the prompt), the length. */
+    void restore(SessionFile.ContextLab s) {
+        if (s.methods() != null) {
+            for (int i = 0; i < methods.size(); i++) {
+                String spec = i < s.methods().size() ? s.methods().get(i) : "";
+                methods.get(i).setValue(spec);
+                methods.get(i).getEditor().setText(spec);
+            }
+        }
+        if (s.text() != null) {
+            Path file = s.text().isEmpty() ? null : Path.of(s.text());
+            useText(file, file != null && model() != null && labText(model().source())
+                    .map(lab -> lab.toAbsolutePath().normalize().equals(file.toAbsolutePath().normalize())).orElse(false));
+        }
+        if (s.maxLength() != null) {
+            maxLen.getValueFactory().setValue(s.maxLength());
+        }
     }
 
     int[] passkeyLengthValues() {

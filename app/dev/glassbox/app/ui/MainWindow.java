@@ -73,8 +73,7 @@ public final class MainWindow extends BorderPane {
     // The four workspaces behind the other tabs are made when their tab is first selected (or a caller needs one):
     // building them took a fifth of the window's construction at start-up.
     final Lazy<HeadsWorkspace> heads = new Lazy<>(this::newHeads);
-    final Lazy<ContextWorkspace> context = new Lazy<>(
-            () -> withModel(new ContextWorkspace(analysis, this::showError, this::analysisText)));
+    final Lazy<ContextWorkspace> context = new Lazy<>(this::newContext);
     final Lazy<RoutingWorkspace> routing = new Lazy<>(this::newRouting);
     final Lazy<WalkthroughWorkspace> walkthrough = new Lazy<>(this::newWalkthrough);
     final Lazy<TrainWorkspace> train = new Lazy<>(this::newTrain);
@@ -286,11 +285,25 @@ public final class MainWindow extends BorderPane {
             openModel(dir);
         });
         session.attach(w.controller());
+        session.trainingPart().attach(w::sessionOptions, o -> {
+            try {
+                w.restoreSession(o);
+            } catch (IllegalArgumentException e) {
+                showError(I18n.text("walkthrough.session.trainingRefused", e.getMessage()));
+            }
+        });
+        return w;
+    }
+
+    private ContextWorkspace newContext() {
+        ContextWorkspace w = withModel(new ContextWorkspace(analysis, this::showError, this::analysisText));
+        session.contextPart().attach(w::sessionState, w::restore);
         return w;
     }
 
     private RoutingWorkspace newRouting() {
         RoutingWorkspace w = withModel(new RoutingWorkspace(analysis, this::showError, this::analysisText));
+        session.routingPart().attach(w::sessionState, w::restore);
         ExploreSession.Routes last = session.routesProperty().get();
         if (last != null) {
             w.showLive(last.model(), last.tokens(), last.hops());

@@ -22,6 +22,7 @@ import javafx.scene.layout.VBox;
 import javafx.beans.property.ReadOnlyStringWrapper;
 
 import dev.glassbox.app.service.AnalysisService;
+import dev.glassbox.app.service.SessionFile;
 import dev.glassbox.engine.model.ExpertMlp;
 import dev.glassbox.engine.routing.ExpertRoutes;
 import dev.glassbox.visuals.routing.ExpertFlowView;
@@ -170,6 +171,25 @@ final class RoutingWorkspace extends WorkspacePane {
         }
     }
 
+    /** The policy typed, else the one picked. */
+    private String policySpec() {
+        return policy.getEditor().getText().isBlank() ? policy.getValue() : policy.getEditor().getText();
+    }
+
+    /** The policy and route count as a session saves them. */
+    SessionFile.Routing sessionState() { return new SessionFile.Routing(policySpec(), samples.getValue()); }
+
+    /** Sets what {@code s} names: the policy, the route count. */
+    void restore(SessionFile.Routing s) {
+        if (s.policy() != null) {
+            policy.setValue(s.policy());
+            policy.getEditor().setText(s.policy());
+        }
+        if (s.samples() != null) {
+            samples.getValueFactory().setValue(s.samples());
+        }
+    }
+
     @Override
     void runNow() {
         LoadedModel m = model();
@@ -177,7 +197,7 @@ final class RoutingWorkspace extends WorkspacePane {
         int layers = m.config().layers();
         RoutingPolicy p;
         try {
-            p = RoutingPolicy.parse(policy.getEditor().getText().isBlank() ? policy.getValue() : policy.getEditor().getText(), layers);
+            p = RoutingPolicy.parse(policySpec(), layers);
             p.sample(layers, new java.util.Random(0)); // validates layer numbers now, not on the engine thread
         } catch (IllegalArgumentException e) {
             error("Routing policy: " + e.getMessage());

@@ -2,6 +2,8 @@ package dev.glassbox.app.ui;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
 
 import javafx.geometry.Insets;
 import javafx.scene.control.CheckBox;
@@ -209,6 +211,67 @@ final class TrainOptionsPane extends TitledPane {
     boolean failed() {
         return fields().stream().anyMatch(SettingField::failed) || !designError.getText().isEmpty()
                 || !contextError.getText().isEmpty();
+    }
+
+    // ---- session: the options by name, as a .glassbox file saves them ----
+
+    /** A field's name in a session: its id without "train", e.g. {@code kvHeads}, {@code balanceLoss}. */
+    static String sessionName(SettingField f) {
+        String n = f.field.getId().substring("train".length());
+        return Character.toLowerCase(n.charAt(0)) + n.substring(1);
+    }
+
+    /** Adds these options to {@code out}, each by name. */
+    void saveTo(Map<String, String> out) {
+        out.put("preset", preset.getValue());
+        out.put("norm", norm.getConverter().toString(norm.getValue()));
+        out.put("mlp", mlp.getConverter().toString(mlp.getValue()));
+        out.put("positions", positions.getConverter().toString(positions.getValue()));
+        out.put("attentionBias", Boolean.toString(attentionBias.isSelected()));
+        out.put("router", router.getConverter().toString(router.getValue()));
+        out.put("context", contextSpec());
+        fields().forEach(f -> out.put(sessionName(f), f.field.getText()));
+    }
+
+    /**
+     * Puts into {@code setters}, by name, what sets each option from a session's text (the preset before the design
+     * choices it implies); each refuses a value it cannot take before anything changes.
+     */
+    void sessionSetters(Map<String, Function<String, Runnable>> setters) {
+        setters.put("preset", v -> {
+            if (!preset.getItems().contains(v)) {
+                throw new IllegalArgumentException("preset " + v + " is not one of " + preset.getItems());
+            }
+            return () -> preset.setValue(v);
+        });
+        setters.put("norm", choice("norm", norm));
+        setters.put("mlp", choice("mlp", mlp));
+        setters.put("positions", choice("positions", positions));
+        setters.put("attentionBias", flag("attentionBias", attentionBias));
+        setters.put("router", choice("router", router));
+        setters.put("context", v -> () -> {
+            context.setValue(v);
+            context.getEditor().setText(v);
+        });
+        fields().forEach(f -> setters.put(sessionName(f), v -> () -> f.field.setText(v)));
+    }
+
+    static Function<String, Runnable> flag(String name, CheckBox box) {
+        return v -> {
+            if (!v.equals("true") && !v.equals("false")) {
+                throw new IllegalArgumentException(name + " " + v + " is neither true nor false");
+            }
+            return () -> box.setSelected(Boolean.parseBoolean(v));
+        };
+    }
+
+    private static <E> Function<String, Runnable> choice(String name, ChoiceBox<E> box) {
+        return v -> {
+            E e = box.getItems().stream().filter(x -> box.getConverter().toString(x).equals(v)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException(name + " " + v + " is not one of "
+                            + box.getItems().stream().map(box.getConverter()::toString).toList()));
+            return () -> box.setValue(e);
+        };
     }
 
     /** The context spec as typed (the editor's text, also before it is committed). */

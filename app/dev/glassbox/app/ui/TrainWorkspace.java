@@ -2,10 +2,15 @@ package dev.glassbox.app.ui;
 
 import java.io.File;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 import javafx.application.Platform;
 import javafx.beans.property.ReadOnlyIntegerProperty;
@@ -345,6 +350,49 @@ final class TrainWorkspace extends BorderPane implements Explanation.Explained {
     }
 
     /** GPT-2 blocks always have an MLP, a tied output head and one key/value head per head. */
+    /** The form as a session saves it: each option's text by name. */
+    Map<String, String> sessionOptions() {
+        Map<String, String> m = new TreeMap<>();
+        m.put("task", task.getValue());
+        m.put("attentionOnly", Boolean.toString(attentionOnly.isSelected()));
+        m.put("tied", Boolean.toString(tied.isSelected()));
+        fields().forEach(f -> m.put(TrainOptionsPane.sessionName(f), f.field.getText()));
+        options.saveTo(m);
+        return m;
+    }
+
+    /**
+     * Sets every option {@code o} names (the others stay as they are): a synthetic task, the design, then the fields.
+     *
+     * @throws IllegalArgumentException naming an unknown option or a value it cannot take, before anything changed
+     */
+    void restoreSession(Map<String, String> o) {
+        Map<String, Function<String, Runnable>> setters = new LinkedHashMap<>();
+        options.sessionSetters(setters); // first: a GPT-2 preset resets the shape fields named after it
+        setters.put("task", v -> {
+            if (TEXT_FILE.equals(v) || !task.getItems().contains(v)) {
+                throw new IllegalArgumentException("task " + v + " is not one of the synthetic tasks "
+                        + task.getItems().subList(0, task.getItems().size() - 1));
+            }
+            return () -> task.setValue(v);
+        });
+        setters.put("attentionOnly", TrainOptionsPane.flag("attentionOnly", attentionOnly));
+        setters.put("tied", TrainOptionsPane.flag("tied", tied));
+        fields().forEach(f -> setters.put(TrainOptionsPane.sessionName(f), v -> () -> f.field.setText(v)));
+        List<String> unknown = o.keySet().stream().filter(k -> !setters.containsKey(k)).sorted().toList();
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException("unknown option " + String.join(", ", unknown) + " (known: "
+                    + String.join(", ", new TreeMap<>(setters).keySet()) + ")");
+        }
+        List<Runnable> actions = new ArrayList<>();
+        setters.forEach((name, setter) -> {
+            if (o.containsKey(name)) {
+                actions.add(setter.apply(o.get(name)));
+            }
+        });
+        actions.forEach(Runnable::run);
+    }
+
     private void fitGpt2() {
         attentionOnly.setSelected(false);
         tied.setSelected(true);

@@ -18,7 +18,7 @@ import dev.glassbox.visuals.i18n.I18n;
 import dev.glassbox.visuals.walkthrough.WalkthroughView;
 
 /**
- * Walkthrough: one forward pass of the loaded decoder over the current text, step by step at a chosen position
+ * Walkthrough: one forward pass of the loaded decoder or BERT encoder over the current text, step by step at a chosen position
  * through a chosen layer and head, with the sampling settings of the window. The engine traces and lays out the
  * pass off the FX thread ({@link WalkthroughBuilder#run}); {@link WalkthroughView} shows it.
  */
@@ -77,7 +77,7 @@ final class WalkthroughWorkspace extends WorkspacePane {
 
     @Override
     boolean supports(LoadedModel m) {
-        return m.isDecoder() && m.tokenizer() != null;
+        return (m.isDecoder() || m.model() instanceof dev.glassbox.engine.model.BertModel) && m.tokenizer() != null;
     }
 
     @Override

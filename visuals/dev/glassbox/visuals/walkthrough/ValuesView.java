@@ -220,6 +220,9 @@ final class ValuesView extends VBox {
         for (Label l : List.of(lo, hi, what)) {
             l.setFont(Font.font(18));
         }
+        lo.setMinWidth(Region.USE_PREF_SIZE); // the range's ends are numbers: never cut them to "-0…"
+        hi.setMinWidth(Region.USE_PREF_SIZE);
+        what.setWrapText(true);
         HBox box = new HBox(10, lo, bar, hi, what);
         box.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
         return box;

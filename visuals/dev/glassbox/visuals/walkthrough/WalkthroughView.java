@@ -105,6 +105,7 @@ public final class WalkthroughView extends BorderPane {
         Label empty = new Label();
         empty.textProperty().bind(I18n.bind("walkthrough.empty"));
         empty.setFont(Font.font(24));
+        empty.setWrapText(true);
         setTop(null);
         showEmpty(empty);
         addEventFilter(KeyEvent.KEY_PRESSED, this::key);
@@ -132,7 +133,7 @@ public final class WalkthroughView extends BorderPane {
                 Step s = w.steps().get(i);
                 TreeItem<Integer> item = new TreeItem<>(i);
                 items.add(item);
-                if (s.layer() < 0 || s.kind() == dev.glassbox.engine.analysis.walkthrough.StepKind.LAYER) {
+                if (s.layer() < 0 || s.kind().layerSummary()) {
                     root.getChildren().add(item);
                     group = null;
                     groupLayer = -1;
@@ -179,6 +180,9 @@ public final class WalkthroughView extends BorderPane {
         for (Values v : s.values()) {
             valueBox.getChildren().add(new ValuesView(v, shownWidth));
         }
+        if (current.get() != i) {
+            scroll.setVvalue(0); // a new step starts at its title
+        }
         current.set(i);
         TreeItem<Integer> item = items.get(i);
         if (item.getParent() != null) {
@@ -202,7 +206,7 @@ public final class WalkthroughView extends BorderPane {
     private String stepTitle(int i) {
         Step s = walk.steps().get(i);
         String t = I18n.text("walkthrough.step." + s.kind().key() + ".title", s.args().toArray());
-        return s.layer() >= 0 && s.kind() != dev.glassbox.engine.analysis.walkthrough.StepKind.LAYER
+        return s.layer() >= 0 && !s.kind().layerSummary()
                 ? I18n.text("walkthrough.inLayer", s.layer(), t) : t;
     }
 

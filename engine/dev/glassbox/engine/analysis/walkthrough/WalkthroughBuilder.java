@@ -10,6 +10,7 @@ import java.util.function.BooleanSupplier;
 import dev.glassbox.engine.analysis.walkthrough.Values.Grid;
 import dev.glassbox.engine.analysis.walkthrough.Values.Source;
 import dev.glassbox.engine.analysis.walkthrough.Values.Strip;
+import dev.glassbox.engine.model.BertModel;
 import dev.glassbox.engine.model.Generation;
 import dev.glassbox.engine.model.Gpt2Model;
 import dev.glassbox.engine.model.LlamaModel;
@@ -17,6 +18,7 @@ import dev.glassbox.engine.model.LoadedModel;
 import dev.glassbox.engine.model.ModelConfig;
 import dev.glassbox.engine.model.Rope;
 import dev.glassbox.engine.model.Sampler;
+import dev.glassbox.engine.model.SentencePooling;
 import dev.glassbox.engine.tensor.Kernels;
 import dev.glassbox.engine.trace.Captured;
 import dev.glassbox.engine.trace.HookName;
@@ -43,7 +45,12 @@ public final class WalkthroughBuilder {
     }
 
     private final LoadedModel loaded;
+    /** The decoder's arithmetic, or null for an encoder. */
     private final BlockMath math;
+    /** The encoder's arithmetic, or null for a decoder. */
+    private final BertMath bert;
+    /** True for a decoder: position p sees keys 0..p; an encoder's every position sees all keys. */
+    private final boolean causal;
     private final ModelConfig c;
     private final int[] tokens;
     private final List<String> texts;
@@ -51,20 +58,32 @@ public final class WalkthroughBuilder {
     private final List<Map<HookName, Captured>> captured = new ArrayList<>();
     private final List<Step> steps = new ArrayList<>();
 
-    private WalkthroughBuilder(LoadedModel loaded, Trace trace, Request r) {
-        int[] tokens = trace.tokens();
+    private WalkthroughBuilder(LoadedModel loaded, Trace trace, int[] tokens, Request r) {
         this.loaded = loaded;
         this.math = switch (loaded.model()) {
             case LlamaModel l -> new BlockMath.Llama(l);
             case Gpt2Model g -> new BlockMath.Gpt2(g);
-            default -> throw new IllegalArgumentException("the walkthrough follows Llama, Qwen2 and GPT-2 decoders; "
-                    + loaded.name() + " is a " + loaded.config().architecture() + " model");
+            case BertModel b -> null;
+            default -> throw new IllegalArgumentException("the walkthrough follows Llama, Qwen2 and GPT-2 decoders and"
+                    + " BERT encoders; " + loaded.name() + " is a " + loaded.config().architecture() + " model");
         };
+        this.bert = loaded.model() instanceof BertModel b ? new BertMath(b) : null;
+        this.causal = bert == null;
         this.c = loaded.config();
         this.tokens = tokens;
         this.r = r;
-        for (TraceStep st : trace.steps()) {
-            captured.add(st.tensors());
+        if (causal) {
+            for (TraceStep st : trace.steps()) {
+                captured.add(st.tensors());
+            }
+        } else if (trace.length() == 1 && trace.steps().getFirst().get(HookName.of(HookPoint.EMBED))
+                .filter(e -> e.dim(0) == tokens.length).isPresent()) {
+            for (int pos = 0; pos < tokens.length; pos++) {
+                captured.add(EncoderRows.at(trace.steps().getFirst().tensors(), pos, tokens.length));
+            }
+        } else {
+            throw new IllegalArgumentException("an encoder's trace is one step holding the embeddings of all "
+                    + tokens.length + " tokens; this one has " + trace.length() + " steps");
         }
         if (tokens.length == 0) {
             throw new IllegalArgumentException("the prompt has no tokens: type a few words to walk through");
@@ -101,30 +120,46 @@ public final class WalkthroughBuilder {
         if (result.trace().length() == 0) {
             throw new java.util.concurrent.CancellationException("the walkthrough's run was cancelled");
         }
-        return build(model, result.trace(), request);
+        return build(model, result.trace(), result.tokens(), request);
     }
 
     /**
-     * Lays out the forward pass {@code request} chooses in {@code trace}, a decoder's trace with every hook
-     * ({@link HookSelection#ALL}) at every position.
+     * Lays out the forward pass {@code request} chooses in {@code trace}, a trace with every hook
+     * ({@link HookSelection#ALL}): a decoder's at every position, or an encoder's one step holding all positions.
      */
     public static Walkthrough build(LoadedModel model, Trace trace, Request request) {
-        return new WalkthroughBuilder(model, trace, request).build();
+        return build(model, trace, trace.tokens(), request);
+    }
+
+    /**
+     * {@link #build(LoadedModel, Trace, Request)} with the run's token ids ({@link TraceRun.Result#tokens()}), which
+     * an encoder's trace does not list (its one step holds every position).
+     */
+    public static Walkthrough build(LoadedModel model, Trace trace, int[] tokens, Request request) {
+        return new WalkthroughBuilder(model, trace, tokens.clone(), request).build();
     }
 
     private Walkthrough build() {
         int p = r.position();
-        tokenSteps(p);
+        if (causal) {
+            tokenSteps(p);
+        } else {
+            encoderEmbedSteps(p);
+        }
         for (int l = 0; l < r.layer(); l++) {
             layerSummary(l);
         }
-        attentionSteps(r.layer(), r.head(), p);
-        mlpSteps(r.layer(), p);
+        if (causal) {
+            attentionSteps(r.layer(), r.head(), p);
+            mlpSteps(r.layer(), p);
+        } else {
+            encoderBlockSteps(r.layer(), r.head(), p);
+        }
         for (int l = r.layer() + 1; l < c.layers(); l++) {
             layerSummary(l);
         }
-        int sampled = headSteps(p);
-        return new Walkthrough(loaded.name(), texts, p, r.layer(), r.head(), sampled, steps);
+        int sampled = causal ? headSteps(p) : encoderOutput(p);
+        return new Walkthrough(loaded.name(), texts, p, r.layer(), r.head(), sampled, causal ? p : 0, steps);
     }
 
     // ---- captured values ----
@@ -151,11 +186,28 @@ public final class WalkthroughBuilder {
 
     private Strip captured(String label, int pos, HookPoint point, int layer) {
         float[] v = values(pos, point, layer);
-        return new Strip(label, v, List.of(), Source.range(name(point, layer), 0, v.length, true));
+        return new Strip(label, v, List.of(), source(name(point, layer), 0, v.length, true));
     }
 
-    private static Strip derived(String label, float[] v, HookName equals) {
-        return new Strip(label, v, List.of(), equals == null ? null : Source.range(equals, 0, v.length, false));
+    private Strip derived(String label, float[] v, HookName equals) {
+        return new Strip(label, v, List.of(), equals == null ? null : source(equals, 0, v.length, false));
+    }
+
+    private Source source(HookName hook, int from, int count, boolean captured) {
+        int[] ix = new int[count];
+        for (int i = 0; i < count; i++) {
+            ix[i] = from + i;
+        }
+        return source(hook, ix, captured);
+    }
+
+    /**
+     * A source for indices into {@code hook}'s values at the walkthrough's position; for an encoder they become
+     * indices into the trace's one step, which holds every position.
+     */
+    private Source source(HookName hook, int[] ix, boolean captured) {
+        return new Source(hook, causal ? ix : EncoderRows.indicesInTrace(hook, ix, r.position(), tokens.length,
+                values(r.position(), hook.point(), hook.layer()).length), captured);
     }
 
     private void add(StepKind kind, int layer, String formula, HookName hook, List<Values> values, Object... args) {
@@ -199,14 +251,14 @@ public final class WalkthroughBuilder {
     private void layerSummary(int l) {
         int p = r.position();
         HookName post = HookName.of(HookPoint.RESID_POST, l);
-        add(StepKind.LAYER, l, "x ← x + attn(norm(x));  x ← x + mlp(norm(x))", post,
+        add(causal ? StepKind.LAYER : StepKind.ENC_LAYER, l, causal ? "x ← x + attn(norm(x));  x ← x + mlp(norm(x))"
+                : "x ← LayerNorm(x + attn(x));  x ← LayerNorm(x + mlp(x))", post,
                 List.of(residualIn(l, p), captured("x′", p, HookPoint.RESID_POST, l)), l);
     }
 
     private void attentionSteps(int l, int h, int p) {
         int hd = c.headDim();
         int g = c.kvHeadOf(h);
-        int n = p + 1;
         Strip x = residualIn(l, p);
         float[] xn = math.attnNorm(l, x.values());
         add(StepKind.NORM, l, math.normFormula(), null, List.of(x, derived("x̂", xn, null)), c.dim(), l);
@@ -236,59 +288,7 @@ public final class WalkthroughBuilder {
                     sliceOf("k" + sub(g) + "′", k, g * hd, hd, kHook)), p, hd / 2, c.ropeTheta());
         }
 
-        // scores of the captured query against the captured keys of positions 0..p
-        float[] q = slice(values(p, HookPoint.ATTN_Q, l), h * hd, hd);
-        float[] keys = rows(HookPoint.ATTN_K, l, g, n);
-        float[] raw = new float[n];
-        Kernels.scores(q, 0, keys, 0, n, hd, 1f, raw, 0);
-        List<String> seen = texts.subList(0, n);
-        add(StepKind.SCORES, l, "sₜ = q · kₜ", null, List.of(
-                new Grid("K" + sub(g), n, hd, keys, seen, List.of(), null),
-                new Strip("q·kₜ", raw, seen, null)), n, h);
-        float scale = (float) (1.0 / Math.sqrt(hd));
-        float[] scaled = new float[n];
-        Kernels.scores(q, 0, keys, 0, n, hd, scale, scaled, 0);
-        add(StepKind.SCALE, l, "sₜ / √d = sₜ / √" + hd + " = sₜ × " + String.format(Locale.ROOT, "%.4f", scale), null,
-                List.of(new Strip("sₜ/√d", scaled, seen, null)), hd, scale);
-
-        int len = tokens.length;
-        float[] all = new float[len * len];
-        float[] allKeys = rows(HookPoint.ATTN_K, l, g, len);
-        for (int i = 0; i < len; i++) {
-            Kernels.scores(values(i, HookPoint.ATTN_Q, l), h * hd, allKeys, 0, i + 1, hd, scale, all, i * len);
-            Arrays.fill(all, i * len + i + 1, (i + 1) * len, Float.NEGATIVE_INFINITY);
-        }
-        add(StepKind.MASK, l, "sₜ + mₜ,   mₜ = 0 (t ≤ " + p + "),  −∞ (t > " + p + ")", null, List.of(
-                new Grid("S + M", len, len, all, texts, texts, null),
-                new Strip("row " + p, slice(all, p * len, len), texts, null)), p, len);
-
-        float[] a = scaled.clone();
-        Kernels.softmax(a, 0, n);
-        HookName pattern = HookName.of(HookPoint.ATTN_PATTERN, l);
-        float[] patternGrid = new float[len * len];
-        for (int i = 0; i < len; i++) {
-            System.arraycopy(values(i, HookPoint.ATTN_PATTERN, l), h * (i + 1), patternGrid, i * len, i + 1);
-        }
-        add(StepKind.SOFTMAX, l, "aₜ = e^(sₜ) / Σⱼ e^(sⱼ)", pattern, List.of(
-                new Strip("aₜ", a, seen, Source.range(pattern, h * n, n, false)),
-                new Grid("A" + sub(h), len, len, patternGrid, texts, texts, null)), h, p);
-
-        float[] vals = rows(HookPoint.ATTN_V, l, g, n);
-        float[] o = new float[hd];
-        Kernels.weightedSum(a, 0, n, vals, 0, hd, o, 0);
-        HookName headOut = HookName.of(HookPoint.ATTN_HEAD_OUT, l);
-        add(StepKind.WEIGHTED_SUM, l, "o" + sub(h) + " = Σₜ aₜ vₜ", headOut, List.of(
-                new Grid("V" + sub(g), n, hd, vals, seen, List.of(), null),
-                new Strip("o" + sub(h), o, List.of(), Source.range(headOut, h * hd, hd, false))), h, n);
-
-        float[] heads = values(p, HookPoint.ATTN_HEAD_OUT, l);
-        List<String> headNames = new ArrayList<>();
-        for (int i = 0; i < c.heads(); i++) {
-            headNames.add("o" + sub(i));
-        }
-        add(StepKind.CONCAT, l, "[o₀ ; o₁ ; … ; o" + sub(c.heads() - 1) + "]", headOut, List.of(
-                new Grid("o", c.heads(), hd, heads, headNames, List.of(), Source.range(headOut, 0, heads.length, true))),
-                c.heads(), c.qDim());
+        float[] heads = attendSteps(l, h, g, p);
 
         HookName attnOut = HookName.of(HookPoint.ATTN_OUT, l);
         float[] out = math.outProj(l, heads);
@@ -322,7 +322,7 @@ public final class WalkthroughBuilder {
             }
             add(StepKind.ROUTER, l, "P(e) = softmax(W_r x̂′)ₑ", route, List.of(
                     new Grid("route", 2, experts, rc.values(), List.of("P(e)", "wₑ"), names,
-                            Source.range(route, 0, rc.values().length, true))), experts);
+                            source(route, 0, rc.values().length, true))), experts);
             down = values(p, HookPoint.MLP_OUT, l);
             add(StepKind.MLP_DOWN, l, "mlp = Σₑ wₑ · W_down,ₑ (silu(W_gate,ₑ x̂′) ⊙ W_up,ₑ x̂′)", mlpOut,
                     List.of(captured("mlp", p, HookPoint.MLP_OUT, l)), c.hiddenDim(), c.dim());
@@ -358,7 +358,7 @@ public final class WalkthroughBuilder {
         HookName lnFinal = HookName.of(HookPoint.FINAL_NORM);
         float[] xn = math.finalNorm(last);
         add(StepKind.FINAL_NORM, -1, math.normFormula(), lnFinal, List.of(
-                new Strip("x", last, List.of(), Source.range(HookName.of(HookPoint.RESID_POST, c.layers() - 1), 0, last.length, true)),
+                new Strip("x", last, List.of(), source(HookName.of(HookPoint.RESID_POST, c.layers() - 1), 0, last.length, true)),
                 derived("x̂", xn, lnFinal)), c.dim());
 
         HookName logitsHook = HookName.of(HookPoint.LOGITS);
@@ -369,7 +369,7 @@ public final class WalkthroughBuilder {
             names.add(loaded.tokenizer() == null ? "#" + id : loaded.tokenizer().display(id));
         }
         add(StepKind.LOGITS, -1, "z = W_out x̂", logitsHook,
-                List.of(new Strip("z", pick(z, top), names, new Source(logitsHook, top, false))), c.vocabSize(), top.length);
+                List.of(new Strip("z", pick(z, top), names, source(logitsHook, top, false))), c.vocabSize(), top.length);
 
         Sampler sampler = new Sampler(c.vocabSize(), r.temperature(), r.topP(), r.topK(), r.seed());
         float[] tempered = sampler.tempered(z);
@@ -389,6 +389,153 @@ public final class WalkthroughBuilder {
         return sampled;
     }
 
+    /** How many keys position {@code i} attends to: 0..i for a decoder, every position for an encoder. */
+    private int visible(int i) {
+        return causal ? i + 1 : tokens.length;
+    }
+
+    /**
+     * q·k, scale, mask, softmax, weighted sum and concatenation for head {@code h} (key/value head {@code g}) of
+     * layer {@code l} at {@code p}, from the captured queries, keys and values; returns all heads' outputs at p.
+     */
+    private float[] attendSteps(int l, int h, int g, int p) {
+        int hd = c.headDim();
+        int n = visible(p);
+        int len = tokens.length;
+        float[] q = slice(values(p, HookPoint.ATTN_Q, l), h * hd, hd);
+        float[] keys = rows(HookPoint.ATTN_K, l, g, n);
+        float[] raw = new float[n];
+        Kernels.scores(q, 0, keys, 0, n, hd, 1f, raw, 0);
+        List<String> seen = texts.subList(0, n);
+        add(causal ? StepKind.SCORES : StepKind.ENC_SCORES, l, "sₜ = q · kₜ", null, List.of(
+                new Grid("K" + sub(g), n, hd, keys, seen, List.of(), null),
+                new Strip("q·kₜ", raw, seen, null)), n, h);
+        float scale = (float) (1.0 / Math.sqrt(hd));
+        float[] scaled = new float[n];
+        Kernels.scores(q, 0, keys, 0, n, hd, scale, scaled, 0);
+        add(StepKind.SCALE, l, "sₜ / √d = sₜ / √" + hd + " = sₜ × " + String.format(Locale.ROOT, "%.4f", scale), null,
+                List.of(new Strip("sₜ/√d", scaled, seen, null)), hd, scale);
+
+        float[] all = new float[len * len];
+        float[] allKeys = rows(HookPoint.ATTN_K, l, g, len);
+        for (int i = 0; i < len; i++) {
+            Kernels.scores(values(i, HookPoint.ATTN_Q, l), h * hd, allKeys, 0, visible(i), hd, scale, all, i * len);
+            Arrays.fill(all, i * len + visible(i), (i + 1) * len, Float.NEGATIVE_INFINITY);
+        }
+        List<Values> maskValues = List.of(new Grid("S + M", len, len, all, texts, texts, null),
+                new Strip("(S + M)" + sub(p), slice(all, p * len, len), texts, null));
+        if (causal) {
+            add(StepKind.MASK, l, "sₜ + mₜ,   mₜ = 0 (t ≤ " + p + "),  −∞ (t > " + p + ")", null, maskValues, p, len);
+        } else {
+            add(StepKind.NO_MASK, l, "sₜ + mₜ,   mₜ = 0 (0 ≤ t < " + len + ")", null, maskValues, p, len);
+        }
+
+        float[] a = scaled.clone();
+        Kernels.softmax(a, 0, n);
+        HookName pattern = HookName.of(HookPoint.ATTN_PATTERN, l);
+        float[] patternGrid = new float[len * len];
+        for (int i = 0; i < len; i++) {
+            System.arraycopy(values(i, HookPoint.ATTN_PATTERN, l), h * visible(i), patternGrid, i * len, visible(i));
+        }
+        add(causal ? StepKind.SOFTMAX : StepKind.ENC_SOFTMAX, l, "aₜ = e^(sₜ) / Σⱼ e^(sⱼ)", pattern, List.of(
+                new Strip("aₜ", a, seen, source(pattern, h * n, n, false)),
+                new Grid("A" + sub(h), len, len, patternGrid, texts, texts, null)), h, p);
+
+        float[] vals = rows(HookPoint.ATTN_V, l, g, n);
+        float[] o = new float[hd];
+        Kernels.weightedSum(a, 0, n, vals, 0, hd, o, 0);
+        HookName headOut = HookName.of(HookPoint.ATTN_HEAD_OUT, l);
+        add(StepKind.WEIGHTED_SUM, l, "o" + sub(h) + " = Σₜ aₜ vₜ", headOut, List.of(
+                new Grid("V" + sub(g), n, hd, vals, seen, List.of(), null),
+                new Strip("o" + sub(h), o, List.of(), source(headOut, h * hd, hd, false))), h, n);
+
+        float[] heads = values(p, HookPoint.ATTN_HEAD_OUT, l);
+        List<String> headNames = new ArrayList<>();
+        for (int i = 0; i < c.heads(); i++) {
+            headNames.add("o" + sub(i));
+        }
+        add(StepKind.CONCAT, l, "[o₀ ; o₁ ; … ; o" + sub(c.heads() - 1) + "]", headOut, List.of(
+                new Grid("o", c.heads(), hd, heads, headNames, List.of(), source(headOut, 0, heads.length, true))),
+                c.heads(), c.qDim());
+        return heads;
+    }
+
+    // ---- encoder (BERT) steps ----
+
+    /** Token → id, word + position + type rows, and the embedding LayerNorm that gives hook embed. */
+    private void encoderEmbedSteps(int p) {
+        float[] ids = new float[tokens.length];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = tokens[i];
+        }
+        add(StepKind.TOKEN, -1, "“" + texts.get(p) + "” → " + tokens[p], null,
+                List.of(new Strip("id", ids, texts, null)), texts.get(p), tokens[p], p, c.vocabSize());
+        int type = 0; // one sentence: every token is of type 0 (the run passes no type ids)
+        float[] sum = bert.embeddingSum(tokens[p], p, type);
+        add(StepKind.ENC_EMBED, -1, "e = W[" + tokens[p] + "] + P[" + p + "] + T[" + type + "]", null, List.of(
+                derived("W[" + tokens[p] + "]", bert.wordRow(tokens[p]), null),
+                derived("P[" + p + "]", bert.positionRow(p), null),
+                derived("T[" + type + "]", bert.typeRow(type), null),
+                derived("e", sum, null)), texts.get(p), tokens[p], p, type, c.dim());
+        HookName embed = HookName.of(HookPoint.EMBED);
+        add(StepKind.ENC_EMBED_NORM, -1, "x₀ = LayerNorm(e) = (e − μ) / √(σ² + ε) ⊙ γ + β", embed,
+                List.of(derived("x₀", bert.embeddingNorm(sum), embed)), c.dim());
+    }
+
+    /** The chosen layer of a post-LN encoder block: attention without a mask, add and norm, GELU MLP, add and norm. */
+    private void encoderBlockSteps(int l, int h, int p) {
+        int hd = c.headDim();
+        Strip x = residualIn(l, p);
+        float[][] qkv = bert.qkv(l, x.values());
+        add(StepKind.QKV, l, "q = W_q x + b,  k = W_k x + b,  v = W_v x + b", HookName.of(HookPoint.ATTN_V, l), List.of(
+                x,
+                sliceOf("q" + sub(h), qkv[0], h * hd, hd, HookName.of(HookPoint.ATTN_Q, l)),
+                sliceOf("k" + sub(h), qkv[1], h * hd, hd, HookName.of(HookPoint.ATTN_K, l)),
+                sliceOf("v" + sub(h), qkv[2], h * hd, hd, HookName.of(HookPoint.ATTN_V, l))), h, h, hd, l);
+        float[] heads = attendSteps(l, h, h, p);
+
+        HookName attnOut = HookName.of(HookPoint.ATTN_OUT, l);
+        float[] out = bert.outProj(l, heads);
+        add(StepKind.OUT_PROJ, l, "attn = W_o [o₀ ; … ; o" + sub(c.heads() - 1) + "] + b", attnOut,
+                List.of(derived("attn", out, attnOut)), c.qDim(), c.dim());
+        HookName residMid = HookName.of(HookPoint.RESID_MID, l);
+        add(StepKind.ADD_NORM_ATTN, l, "x′ = LayerNorm(x + attn)", residMid,
+                List.of(x, derived("attn", out, attnOut), derived("x′", bert.addNormAttn(l, x.values(), out), residMid)), l);
+
+        Strip mid = captured("x′", p, HookPoint.RESID_MID, l);
+        float[] u = bert.mlpIn(l, mid.values());
+        float[] act = bert.gelu(u);
+        HookName mlpOut = HookName.of(HookPoint.MLP_OUT, l);
+        float[] down = bert.mlpOut(l, act);
+        add(StepKind.MLP_GATE_UP, l, "u = W_in x′ + b_in", null, List.of(mid, derived("u", u, null)), c.hiddenDim(), c.dim());
+        add(StepKind.MLP_ACT, l, "h = gelu(u) = ½u(1 + erf(u / √2))", null, List.of(derived("h", act, null)), c.hiddenDim());
+        add(StepKind.MLP_DOWN, l, "mlp = W_out h + b_out", mlpOut, List.of(derived("mlp", down, mlpOut)), c.hiddenDim(), c.dim());
+        HookName residPost = HookName.of(HookPoint.RESID_POST, l);
+        add(StepKind.ADD_NORM_MLP, l, "x″ = LayerNorm(x′ + mlp)", residPost,
+                List.of(mid, derived("mlp", down, mlpOut), derived("x″", bert.addNormMlp(l, mid.values(), down), residPost)), l);
+    }
+
+    /** The last hidden state at p and the sentence embedding pooled from all positions; returns -1 (no sample). */
+    private int encoderOutput(int p) {
+        int last = c.layers() - 1;
+        float[][] hidden = new float[tokens.length][];
+        for (int t = 0; t < hidden.length; t++) {
+            hidden[t] = values(t, HookPoint.RESID_POST, last);
+        }
+        SentencePooling pooling = ((BertModel) loaded.model()).pooling();
+        double[] e = pooling.embed(hidden);
+        float[] sentence = new float[e.length];
+        for (int i = 0; i < e.length; i++) {
+            sentence[i] = (float) e[i];
+        }
+        String pooled = pooling == SentencePooling.CLS ? "h₀" : "mean(h₀ … h" + sub(hidden.length - 1) + ")";
+        add(StepKind.ENCODER_OUTPUT, -1, "h" + sub(p) + " = x″" + sub(p) + " (L" + last + "),   ē = " + pooled + " / ‖" + pooled + "‖",
+                HookName.of(HookPoint.RESID_POST, last),
+                List.of(captured("h" + sub(p), p, HookPoint.RESID_POST, last), derived("ē", sentence, null)),
+                p, c.dim(), pooling.label(), hidden.length);
+        return -1;
+    }
+
     // ---- helpers ----
 
     /** Head {@code g}'s slice of {@code point} at positions 0..n-1 as an n x headDim matrix. */
@@ -401,8 +548,8 @@ public final class WalkthroughBuilder {
         return out;
     }
 
-    private static Strip sliceOf(String label, float[] v, int from, int n, HookName equals) {
-        return new Strip(label, slice(v, from, n), List.of(), equals == null ? null : Source.range(equals, from, n, false));
+    private Strip sliceOf(String label, float[] v, int from, int n, HookName equals) {
+        return new Strip(label, slice(v, from, n), List.of(), equals == null ? null : source(equals, from, n, false));
     }
 
     private static float[] pick(float[] v, int[] ix) {

@@ -48,6 +48,38 @@ class SessionFilesTest {
     }
 
     @Test
+    void contextRoutingAndTrainingRoundTripAndAContextTextIsTakenFromTheFilesFolder() throws IOException {
+        Path text = dir.resolve("stories-lab.txt").toAbsolutePath();
+        SessionFile.SessionState full = new SessionFile.SessionState(null, "x", null, 2, null, null, null,
+                new SessionFile.ContextLab(List.of("full", "native", "sliding:W=32", ""), text.toString(), 256),
+                new SessionFile.Routing("skip:1", 8), Map.of("task", "induction", "steps", "800"));
+        Path file = dir.resolve("full.glassbox");
+        SessionFiles.write(file, SessionFile.of(full));
+        assertEquals(full, SessionFiles.read(file).state());
+
+        Path lesson = dir.resolve("lessons/b.glassbox");
+        Files.createDirectories(lesson.getParent());
+        Files.writeString(lesson, "{\"version\":1,\"state\":{\"context\":{\"methods\":[\"full\"],\"text\":\"../stories-lab.txt\"}}}");
+        SessionFile.ContextLab c = SessionFiles.read(lesson).state().context();
+        assertEquals(text.normalize().toString(), c.text());
+        assertEquals(null, c.maxLength(), "an absent length stays as it is");
+    }
+
+    @Test
+    void aFileWrittenBeforeTheContextRoutingAndTrainingPartsStillOpens() throws IOException {
+        Path old = dir.resolve("old.glassbox");
+        Files.writeString(old, """
+                {"version": 1, "state": {"model": "bundled:MiniLM", "prompt": "abc", "workspace": 1,
+                 "selected": {"layer": 1, "head": 2}, "ablated": [], "ablationMode": "ZERO"}}""");
+        SessionFile.SessionState s = SessionFiles.read(old).state();
+        assertEquals(new SessionFile.SessionState("bundled:MiniLM", "abc", null, 1, new SessionFile.Head(1, 2), List.of(),
+                "ZERO"), s);
+        assertEquals(null, s.context());
+        assertEquals(null, s.routing());
+        assertEquals(null, s.training());
+    }
+
+    @Test
     void badFilesAreOneLineErrorsNamingTheFile() throws IOException {
         Path newer = dir.resolve("newer.glassbox");
         Files.writeString(newer, "{\"version\":99,\"state\":{}}");

@@ -1,5 +1,6 @@
 package dev.glassbox.engine.analysis.walkthrough;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -16,10 +17,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.glassbox.engine.format.ModelLoader;
+import dev.glassbox.engine.format.onnx.BundledEncoder;
+import dev.glassbox.engine.format.onnx.OnnxModels;
+import dev.glassbox.engine.model.EncoderModel;
 import dev.glassbox.engine.model.Generation;
 import dev.glassbox.engine.model.Gpt2Model;
 import dev.glassbox.engine.model.LoadedModel;
+import dev.glassbox.engine.model.SentencePooling;
 import dev.glassbox.engine.tensor.Parallel;
+import dev.glassbox.engine.trace.Capture;
 import dev.glassbox.engine.trace.Captured;
 import dev.glassbox.engine.trace.HookSelection;
 import dev.glassbox.engine.trace.Trace;
@@ -76,6 +82,67 @@ class WalkthroughBuilderTest {
     }
 
     @Test
+    void bundledMiniLmEncoderMatchesItsTraceWithoutAMask() throws Exception {
+        checkEncoder(OnnxModels.loadBundledMiniLm(), "the cat sat on the mat");
+    }
+
+    @Test
+    void bundledChineseEncoderPoolsItsClsToken() throws Exception {
+        LoadedModel m = OnnxModels.loadBundled(BundledEncoder.BGE_SMALL_ZH, Parallel.SERIAL);
+        assertEquals(SentencePooling.CLS, ((EncoderModel) m.model()).pooling());
+        checkEncoder(m, "我喜欢在公园里散步。");
+    }
+
+    /** Two (position, layer, head) choices of one encoder run, each checked against its trace. */
+    private static void checkEncoder(LoadedModel m, String prompt) {
+        TraceRun.Result run = TraceRun.run(new TraceRun.Request(m, prompt, HookSelection.ALL, SAMPLING), step -> { }, () -> false);
+        Trace trace = run.trace();
+        int n = run.tokens().length;
+        var c = m.config();
+        EncoderModel encoder = (EncoderModel) m.model();
+        float[][] hidden = encoder.encode(m.tokenizer().encode(prompt), null, new Capture(HookSelection.NONE, c.layers()));
+        double[] sentence = encoder.pooling().embed(hidden);
+        for (int[] plh : new int[][] {{2, c.layers() - 1, c.heads() - 1}, {n - 1, 0, 3}}) {
+            Walkthrough w = WalkthroughBuilder.build(m, trace, run.tokens(), new WalkthroughBuilder.Request(plh[0], plh[1],
+                    plh[2], 1f, 0, 1f, 1));
+            assertEquals(0, w.traceStep(), "an encoder's trace is one step");
+            assertEquals(-1, w.sampled(), "an encoder samples nothing");
+            checkSteps(w, trace);
+            Set<StepKind> kinds = kinds(w);
+            assertTrue(kinds.containsAll(EnumSet.of(StepKind.ENC_EMBED, StepKind.ENC_EMBED_NORM, StepKind.NO_MASK,
+                    StepKind.ADD_NORM_ATTN, StepKind.ADD_NORM_MLP, StepKind.ENCODER_OUTPUT)), kinds.toString());
+            assertTrue(java.util.Collections.disjoint(kinds, EnumSet.of(StepKind.MASK, StepKind.LOGITS, StepKind.SAMPLE,
+                    StepKind.ROPE, StepKind.FINAL_NORM)), kinds.toString());
+            assertEquals(StepKind.ENCODER_OUTPUT, w.steps().getLast().kind());
+
+            // bidirectional: the full row, nothing masked, and the whole grid is the traced pattern
+            float[][] pattern = trace.attentionPattern(plh[1]).orElseThrow()[plh[2]];
+            Values.Grid scores = (Values.Grid) step(w, StepKind.NO_MASK).values().get(0);
+            Values.Grid probs = (Values.Grid) step(w, StepKind.ENC_SOFTMAX).values().get(1);
+            assertEquals(n, strip(w, StepKind.ENC_SOFTMAX, 0).values().length, "position " + plh[0] + " sees every token");
+            for (int q = 0; q < n; q++) {
+                double sum = 0;
+                for (int k = 0; k < n; k++) {
+                    assertTrue(Float.isFinite(scores.at(q, k)), "no mask at " + q + "," + k);
+                    assertEquals(pattern[q][k], probs.at(q, k), 0f, "pattern " + q + "," + k);
+                    sum += Math.exp(scores.at(q, k));
+                }
+                for (int k = 0; k < n; k++) {
+                    assertEquals(pattern[q][k], Math.exp(scores.at(q, k)) / sum, 1e-5, "softmax of row " + q);
+                }
+            }
+
+            // the output: the hidden state the encoder returns, and the sentence embedding pooled from it
+            Step out = step(w, StepKind.ENCODER_OUTPUT);
+            assertArrayEquals(hidden[plh[0]], out.values().get(0).values(), 0f);
+            float[] shown = out.values().get(1).values();
+            for (int i = 0; i < sentence.length; i++) {
+                assertEquals(sentence[i], shown[i], 1e-6, "sentence embedding [" + i + "]");
+            }
+        }
+    }
+
+    @Test
     void refusesPositionsOutsideThePrompt() throws Exception {
         LoadedModel m = ModelLoader.load(Path.of("sample-models/tiny-stories-grammar"), null);
         int n = m.tokenizer().encode("Once").length;
@@ -102,7 +169,7 @@ class WalkthroughBuilderTest {
         for (int[] plh : new int[][] {{last, c.layers() - 1, c.heads() - 1}, {1, 0, 0}}) {
             Walkthrough w = WalkthroughBuilder.build(m, trace, new WalkthroughBuilder.Request(plh[0], plh[1], plh[2],
                     SAMPLING.temperature(), SAMPLING.topK(), SAMPLING.topP(), SAMPLING.seed()));
-            checkSteps(w, trace, plh[0]);
+            checkSteps(w, trace);
             checkAttention(w, trace, plh[1], plh[2], plh[0]);
             if (first == null) {
                 first = w;
@@ -114,7 +181,8 @@ class WalkthroughBuilderTest {
         return first;
     }
 
-    private static void checkSteps(Walkthrough w, Trace trace, int pos) {
+    private static void checkSteps(Walkthrough w, Trace trace) {
+        int pos = w.traceStep();
         int sourced = 0;
         int derived = 0;
         for (Step s : w.steps()) {
@@ -176,6 +244,10 @@ class WalkthroughBuilderTest {
     }
 
     private static Values.Strip strip(Walkthrough w, StepKind kind, int index) {
-        return (Values.Strip) w.steps().stream().filter(s -> s.kind() == kind).findFirst().orElseThrow().values().get(index);
+        return (Values.Strip) step(w, kind).values().get(index);
+    }
+
+    private static Step step(Walkthrough w, StepKind kind) {
+        return w.steps().stream().filter(s -> s.kind() == kind).findFirst().orElseThrow();
     }
 }
