@@ -126,13 +126,22 @@ public final class Spec {
 
     /** {@code v} as a whole number in [min, max]; an error quotes {@code context} (the spec or list it is from). */
     public static int wholeNumber(String context, String key, String v, int min, int max) {
+        try {
+            return wholeNumber(key, v, min, max);
+        } catch (IllegalArgumentException e) {
+            throw error(context, e.getMessage());
+        }
+    }
+
+    /** {@code v} as a whole number in [min, max]; an error reads "{@code key} must be ..., got v". */
+    public static int wholeNumber(String key, String v, int min, int max) {
         long n;
         try {
             n = Long.parseLong(v.strip());
         } catch (NumberFormatException e) {
-            throw error(context, key + " must be a whole number, got '" + v + "'");
+            throw new IllegalArgumentException(key + " must be a whole number, got '" + v + "'");
         }
-        if (n < min || n > max) throw error(context, key + " must be " + range(min, max) + ", got " + v.strip());
+        if (n < min || n > max) throw new IllegalArgumentException(key + " must be " + range(min, max) + ", got " + v.strip());
         return (int) n;
     }
 
@@ -144,16 +153,28 @@ public final class Spec {
     }
 
     public double numberValue(String key, String v, double min, double max) {
+        try {
+            return number(key, v, min, max);
+        } catch (IllegalArgumentException e) {
+            throw error(e.getMessage());
+        }
+    }
+
+    /**
+     * {@code v} as a finite number in [min, max] ({@code min} = {@link Double#MIN_VALUE}: positive); an error reads
+     * "{@code key} must be ..., got v".
+     */
+    public static double number(String key, String v, double min, double max) {
         double d;
         try {
             d = Double.parseDouble(v.strip());
         } catch (NumberFormatException e) {
-            throw error(key + " must be a number, got '" + v + "'");
+            throw new IllegalArgumentException(key + " must be a number, got '" + v + "'");
         }
-        if (!Double.isFinite(d)) throw error(key + " must be a finite number, got " + v.strip());
+        if (!Double.isFinite(d)) throw new IllegalArgumentException(key + " must be a finite number, got " + v.strip());
         if (d < min || d > max) {
-            throw error(key + " must be " + (max == Double.MAX_VALUE ? ">= " + trim(min) : "in [" + trim(min) + ", " + trim(max) + "]")
-                    + ", got " + v.strip());
+            String range = min == Double.MIN_VALUE ? "> 0" : max == Double.MAX_VALUE ? ">= " + trim(min) : "in [" + trim(min) + ", " + trim(max) + "]";
+            throw new IllegalArgumentException(key + " must be " + range + ", got " + v.strip());
         }
         return d;
     }
