@@ -53,9 +53,7 @@ class SessionWindowTest extends WindowTestBase {
 
     @Test
     void saveChangeOpenRestoresAnEqualState(FxRobot robot) throws Exception {
-        WindowDriver d = new WindowDriver(robot, window);
-        robot.interact(() -> window.openModel(INDUCTION));
-        d.waitForModel();
+        WindowDriver d = openModel(robot, INDUCTION);
         robot.interact(() -> {
             session().promptProperty().set("qxbkwz qxbkwz qx");
             session().sampling().stepsProperty().set(12);

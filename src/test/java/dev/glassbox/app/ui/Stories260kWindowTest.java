@@ -25,16 +25,12 @@ class Stories260kWindowTest extends WindowTestBase {
     }
 
     @Start
-    void start(Stage stage) {
-        show(stage);
-    }
+    void start(Stage stage) { show(stage); }
 
     @Test
     void opensGeneratesAndShowsTheEnginesAttention(FxRobot robot) throws Exception {
         Path model = SharedData.require("models/stories260K/stories260K.bin");
-        WindowDriver d = new WindowDriver(robot, window);
-        robot.interact(() -> window.openModel(model));
-        d.waitForModel();
+        WindowDriver d = openModel(robot, model);
         String prompt = "Once upon a time";
         RunOutcome out = d.generate(prompt, 24);
         int[] refTokens = new int[out.tokens().length];

@@ -27,16 +27,12 @@ class SurprisalWindowTest extends WindowTestBase {
     }
 
     @Start
-    void start(Stage stage) {
-        show(stage);
-    }
+    void start(Stage stage) { show(stage); }
 
     @Test
     void chipTooltipsGiveTheSurprisalOfEachActualNextToken(FxRobot robot) throws Exception {
         Path model = SharedData.require("models/stories260K/stories260K.bin");
-        WindowDriver d = new WindowDriver(robot, window);
-        robot.interact(() -> window.openModel(model));
-        d.waitForModel();
+        WindowDriver d = openModel(robot, model);
         RunOutcome out = d.generate("The little dog saw a", 12);
         int[] tokens = out.tokens();
         // independently: a fresh model, one forward per token
