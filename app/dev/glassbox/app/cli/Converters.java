@@ -106,7 +106,7 @@ final class Converters {
 
         @Override
         public Integer convert(String v) {
-            return parsed(() -> Spec.wholeNumber(VALUE, v, min, max));
+            return parsed(() -> Spec.wholeNumber(null, VALUE, v, min, max));
         }
     }
 
@@ -144,7 +144,7 @@ final class Converters {
         }
 
         final double check(String v) {
-            double d = parsed(() -> Spec.number(VALUE, v, min, max));
+            double d = parsed(() -> Spec.number(null, VALUE, v, min, max));
             if (Float.isInfinite((float) d)) {
                 throw new TypeConversionException(VALUE + " must be a finite number as a float, got " + v.strip());
             }

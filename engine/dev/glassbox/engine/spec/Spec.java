@@ -124,24 +124,18 @@ public final class Spec {
         return wholeNumber(text, key, v, min, max);
     }
 
-    /** {@code v} as a whole number in [min, max]; an error quotes {@code context} (the spec or list it is from). */
+    /**
+     * {@code v} as a whole number in [min, max]; an error reads "{@code key} must be ..., got v", after
+     * {@code context} quoted (the spec or list it is from; null: none).
+     */
     public static int wholeNumber(String context, String key, String v, int min, int max) {
-        try {
-            return wholeNumber(key, v, min, max);
-        } catch (IllegalArgumentException e) {
-            throw error(context, e.getMessage());
-        }
-    }
-
-    /** {@code v} as a whole number in [min, max]; an error reads "{@code key} must be ..., got v". */
-    public static int wholeNumber(String key, String v, int min, int max) {
         long n;
         try {
             n = Long.parseLong(v.strip());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be a whole number, got '" + v + "'");
+            throw error(context, key + " must be a whole number, got '" + v + "'");
         }
-        if (n < min || n > max) throw new IllegalArgumentException(key + " must be " + range(min, max) + ", got " + v.strip());
+        if (n < min || n > max) throw error(context, key + " must be " + range(min, max) + ", got " + v.strip());
         return (int) n;
     }
 
@@ -153,28 +147,24 @@ public final class Spec {
     }
 
     public double numberValue(String key, String v, double min, double max) {
-        try {
-            return number(key, v, min, max);
-        } catch (IllegalArgumentException e) {
-            throw error(e.getMessage());
-        }
+        return number(text, key, v, min, max);
     }
 
     /**
      * {@code v} as a finite number in [min, max] ({@code min} = {@link Double#MIN_VALUE}: positive); an error reads
-     * "{@code key} must be ..., got v".
+     * as {@link #wholeNumber}'s.
      */
-    public static double number(String key, String v, double min, double max) {
+    public static double number(String context, String key, String v, double min, double max) {
         double d;
         try {
             d = Double.parseDouble(v.strip());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be a number, got '" + v + "'");
+            throw error(context, key + " must be a number, got '" + v + "'");
         }
-        if (!Double.isFinite(d)) throw new IllegalArgumentException(key + " must be a finite number, got " + v.strip());
+        if (!Double.isFinite(d)) throw error(context, key + " must be a finite number, got " + v.strip());
         if (d < min || d > max) {
             String range = min == Double.MIN_VALUE ? "> 0" : max == Double.MAX_VALUE ? ">= " + trim(min) : "in [" + trim(min) + ", " + trim(max) + "]";
-            throw new IllegalArgumentException(key + " must be " + range + ", got " + v.strip());
+            throw error(context, key + " must be " + range + ", got " + v.strip());
         }
         return d;
     }
@@ -202,7 +192,7 @@ public final class Spec {
     }
 
     private static IllegalArgumentException error(String context, String problem) {
-        return new IllegalArgumentException("'" + context + "': " + problem);
+        return new IllegalArgumentException(context == null ? problem : "'" + context + "': " + problem);
     }
 
     private static String range(int min, int max) {
