@@ -11,17 +11,11 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.OrtException;
 
-/** ONNX Runtime running a bundled encoder's .onnx file: the reference our BERT forward is checked against. */
-final class OnnxReference implements AutoCloseable {
-    private final OrtEnvironment env;
-    private final OrtSession session;
-    private final String output;
-
-    private OnnxReference(OrtEnvironment env, OrtSession session, String output) {
-        this.env = env;
-        this.session = session;
-        this.output = output;
-    }
+/**
+ * ONNX Runtime running a bundled encoder's .onnx file, the reference our BERT forward is checked against; its last
+ * hidden state is the graph output {@code output}.
+ */
+record OnnxReference(OrtEnvironment env, OrtSession session, String output) implements AutoCloseable {
 
     /** A session on {@code encoder}'s graph, reading its last hidden state from the graph output {@code output}. */
     static OnnxReference open(BundledEncoder encoder, String output) throws Exception {
@@ -29,10 +23,6 @@ final class OnnxReference implements AutoCloseable {
         try (InputStream in = OnnxReference.class.getClassLoader().getResourceAsStream(encoder.onnxResource())) {
             return new OnnxReference(env, env.createSession(in.readAllBytes(), new OrtSession.SessionOptions()), output);
         }
-    }
-
-    OrtSession session() {
-        return session;
     }
 
     /** The last hidden state [token][dim] for {@code ids} with token types {@code types}, attention on every token. */
