@@ -163,12 +163,8 @@ class ContextTrainingTest {
         try (Parallel par = new Parallel(2)) {
             TrainableLlama m = randomModel(s, par, 11);
             Random r = new Random(5);
-            int[] in = new int[batch * seq];
-            int[] tg = new int[batch * seq];
-            for (int i = 0; i < in.length; i++) {
-                in[i] = r.nextInt(s.vocab());
-                tg[i] = r.nextInt(s.vocab());
-            }
+            int[][] d = TokenBatch.random(r, batch * seq, s.vocab(), 0);
+            int[] in = d[0], tg = d[1];
             m.forward(in, tg, batch, seq);
             m.zeroGrad();
             m.backward(tg);
@@ -191,12 +187,8 @@ class ContextTrainingTest {
             TrainableLlama full = randomModel(shape("full", 2, seq), par, 4);
             TrainableLlama wide = randomModel(shape("sliding:W=8", 2, seq), par, 4);
             Random r = new Random(2);
-            int[] in = new int[batch * seq];
-            int[] tg = new int[batch * seq];
-            for (int i = 0; i < in.length; i++) {
-                in[i] = r.nextInt(11);
-                tg[i] = r.nextInt(11);
-            }
+            int[][] d = TokenBatch.random(r, batch * seq, 11, 0);
+            int[] in = d[0], tg = d[1];
             assertEquals(full.forward(in, tg, batch, seq), wide.forward(in, tg, batch, seq), 1e-5);
             double narrow = randomModel(shape("sliding:W=2", 2, seq), par, 4).forward(in, tg, batch, seq);
             assertTrue(Math.abs(narrow - full.forward(in, tg, batch, seq)) > 1e-4, "a narrow window changes the loss");

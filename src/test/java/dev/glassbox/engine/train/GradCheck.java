@@ -55,17 +55,6 @@ final class GradCheck {
         }
     }
 
-    /** {inputs, targets}: {@code n} random token ids and targets below {@code vocab}, every fifth target ignored. */
-    static int[][] tokens(Random r, int n, int vocab) {
-        int[] in = new int[n];
-        int[] tg = new int[n];
-        for (int i = 0; i < n; i++) {
-            in[i] = r.nextInt(vocab);
-            tg[i] = i % 5 == 4 ? CrossEntropy.IGNORE : r.nextInt(vocab);
-        }
-        return new int[][] {in, tg};
-    }
-
     /** What a whole-model check does with one parameter's analytic and numeric gradients. */
     interface ParamCheck {
         void check(Param p, float[] analytic, double[] numeric);
@@ -81,7 +70,7 @@ final class GradCheck {
             Random r = new Random(11);
             enlarge(m.params(), r);
             int batch = 2, seq = 6;
-            int[][] d = tokens(r, batch * seq, s.vocab());
+            int[][] d = TokenBatch.random(r, batch * seq, s.vocab(), 5);
             int[] in = d[0], tg = d[1];
             m.forward(in, tg, batch, seq);
             m.zeroGrad();

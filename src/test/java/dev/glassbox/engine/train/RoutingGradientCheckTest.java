@@ -41,7 +41,7 @@ class RoutingGradientCheckTest {
     }
 
     private static int[][] data(int vocab) {
-        return GradCheck.tokens(new Random(5), BATCH * SEQ, vocab);
+        return TokenBatch.random(new Random(5), BATCH * SEQ, vocab, 5);
     }
 
     /** Checks every parameter; {@code routes} fingerprints the discrete choices of the last forward. */

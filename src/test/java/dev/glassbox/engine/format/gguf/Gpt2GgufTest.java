@@ -21,15 +21,14 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.glassbox.engine.io.FormatException;
 import dev.glassbox.engine.format.MappedFile;
 import dev.glassbox.engine.format.ModelLoader;
-import dev.glassbox.engine.model.DecoderSession;
 import dev.glassbox.engine.model.Gpt2Model;
 import dev.glassbox.engine.model.LoadedModel;
 import dev.glassbox.engine.tensor.Parallel;
 import dev.glassbox.engine.tokenizer.ByteLevelBpe;
 import dev.glassbox.engine.tokenizer.Tokenizer;
 import dev.glassbox.engine.tokenizer.TokenizerJson;
-import dev.glassbox.engine.trace.Capture;
 import dev.glassbox.testing.SharedData;
+import dev.glassbox.testing.GoldenLogits;
 
 /**
  * The GGUF {@code gpt2} architecture: the tiny-random Hugging Face GPT-2 fixture (independent PyTorch golden
@@ -80,19 +79,7 @@ class Gpt2GgufTest {
         assertInstanceOf(Gpt2Model.class, m.model());
         Path dir = SharedData.require("fixtures/tiny-random/gpt2");
         JsonNode golden = new ObjectMapper().readTree(dir.resolve("golden.json").toFile());
-        double max = 0;
-        for (JsonNode c : golden.get("cases")) {
-            JsonNode ids = c.get("input_ids");
-            DecoderSession s = m.decoder().newSession(Capture.none(m.config().layers()));
-            for (int pos = 0; pos < ids.size(); pos++) {
-                float[] logits = s.forward(ids.get(pos).asInt(), pos);
-                JsonNode want = c.get("logits").get(pos);
-                assertEquals(want.size(), logits.length);
-                for (int i = 0; i < logits.length; i++) {
-                    max = Math.max(max, Math.abs(want.get(i).asDouble() - logits[i]));
-                }
-            }
-        }
+        double max = GoldenLogits.maxDifference(m, golden);
         System.out.printf("gpt2 via GGUF: max |logit diff| vs PyTorch golden = %.3g%n", max);
         assertTrue(max < 1e-4, "gpt2: " + max);
     }
