@@ -62,15 +62,24 @@ final class GradCheck {
 
     /**
      * Every parameter of a {@link TrainableLlama} of shape {@code s} (weights {@link #enlarge enlarged} from seed 11)
-     * on a random batch of 2 x 6 tokens: its backward's gradient and the finite differences of the loss.
+     * on a random batch of 2 x 6 tokens drawn next from the same generator, every fifth target ignored.
      */
     static void everyParameter(ModelShape s, ParamCheck check) {
+        Random r = new Random(11);
+        everyParameter(s, r, r, 2, 6, 5, check);
+    }
+
+    /**
+     * Every parameter of a {@link TrainableLlama} of shape {@code s}, weights {@link #enlarge enlarged} from
+     * {@code weights}, on a batch from {@code data} ({@link TokenBatch#random}): its backward's gradient and the
+     * finite differences of the loss.
+     */
+    static void everyParameter(ModelShape s, Random weights, Random data, int batch, int seq, int ignoreEvery,
+                               ParamCheck check) {
         try (Parallel par = new Parallel(2)) {
             TrainableLlama m = new TrainableLlama(s, par);
-            Random r = new Random(11);
-            enlarge(m.params(), r);
-            int batch = 2, seq = 6;
-            int[][] d = TokenBatch.random(r, batch * seq, s.vocab(), 5);
+            enlarge(m.params(), weights);
+            int[][] d = TokenBatch.random(data, batch * seq, s.vocab(), ignoreEvery);
             int[] in = d[0], tg = d[1];
             m.forward(in, tg, batch, seq);
             m.zeroGrad();
