@@ -34,14 +34,8 @@ class SessionWindowTest extends WindowTestBase {
     @TempDir
     Path dir;
 
-    SessionWindowTest() {
-        super(1400, 900);
-    }
-
     @Start
-    void start(Stage stage) {
-        show(stage);
-    }
+    void start(Stage stage) { show(stage); }
 
     private ExploreSession session() { return window.session(); }
 

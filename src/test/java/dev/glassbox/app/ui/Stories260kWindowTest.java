@@ -20,10 +20,6 @@ import dev.glassbox.testing.SharedData;
 /** The window on the real pretrained stories260K, opened through "Open model" (shared reference data). */
 @Tag("shared-data")
 class Stories260kWindowTest extends WindowTestBase {
-    Stories260kWindowTest() {
-        super(1400, 900);
-    }
-
     @Start
     void start(Stage stage) { show(stage); }
 

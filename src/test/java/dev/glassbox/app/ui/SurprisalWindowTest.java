@@ -22,10 +22,6 @@ import dev.glassbox.testing.SharedData;
 /** After a run on stories260K the chips carry each token's probability and surprisal, as TokenSurprisal scores them. */
 @Tag("shared-data")
 class SurprisalWindowTest extends WindowTestBase {
-    SurprisalWindowTest() {
-        super(1400, 900);
-    }
-
     @Start
     void start(Stage stage) { show(stage); }
 

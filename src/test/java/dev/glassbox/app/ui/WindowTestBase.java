@@ -40,6 +40,11 @@ abstract class WindowTestBase {
     MainWindow window;
     Preferences prefs;
 
+    /** The app's own window size, listing no models. */
+    WindowTestBase() {
+        this(() -> new ModelCatalog(List.of()));
+    }
+
     /** The app's own window size, listing {@code catalog} (read when the window opens, after {@code @BeforeAll}). */
     WindowTestBase(Supplier<ModelCatalog> catalog) {
         this(1400, 900, catalog);

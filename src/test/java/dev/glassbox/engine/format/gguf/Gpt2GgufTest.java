@@ -12,7 +12,6 @@ import java.nio.file.Path;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -29,6 +28,7 @@ import dev.glassbox.engine.tokenizer.Tokenizer;
 import dev.glassbox.engine.tokenizer.TokenizerJson;
 import dev.glassbox.testing.SharedData;
 import dev.glassbox.testing.GoldenLogits;
+import dev.glassbox.testing.Qwen2StyleTokenizer;
 
 /**
  * The GGUF {@code gpt2} architecture: the tiny-random Hugging Face GPT-2 fixture (independent PyTorch golden
@@ -106,19 +106,7 @@ class Gpt2GgufTest {
     @Test
     void qwen2PreTokenizerSurvivesTheRoundTrip() throws Exception {
         ObjectMapper json = new ObjectMapper();
-        ObjectNode root = (ObjectNode) json.readTree(SharedData.require("models/gpt2-bpe/tokenizer.json").toFile());
-        ObjectNode pre = root.putObject("pre_tokenizer");
-        pre.put("type", "Sequence");
-        ArrayNode steps = pre.putArray("pretokenizers");
-        ObjectNode split = steps.addObject();
-        split.put("type", "Split");
-        split.putObject("pattern").put("Regex", GgufByteLevelBpe.QWEN2_SPLIT);
-        split.put("behavior", "Isolated");
-        split.put("invert", false);
-        ObjectNode bl = steps.addObject();
-        bl.put("type", "ByteLevel");
-        bl.put("add_prefix_space", false);
-        bl.put("use_regex", false);
+        ObjectNode root = Qwen2StyleTokenizer.json(json, GgufByteLevelBpe.QWEN2_SPLIT);
         Path f = tmp.resolve("tokenizer.json");
         Files.writeString(f, json.writeValueAsString(root));
         Tokenizer qwen = TokenizerJson.load(f);
