@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 
 import dev.glassbox.engine.format.HugePageCopy;
@@ -22,8 +21,6 @@ import dev.glassbox.engine.trace.Capture;
 import dev.glassbox.engine.trace.HookSelection;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 import dev.glassbox.engine.io.Json;
 
 /**
@@ -34,7 +31,7 @@ import dev.glassbox.engine.io.Json;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure prefill and decode tokens/s (as llama2.c's run.c counts them) and peak memory.")
-public final class BenchCommand implements Callable<Integer> {
+public final class BenchCommand extends ConsoleCommand {
     static final String ATTENTION = "blocks.*.attn.pattern";
     private static final int BOS = 1;
 
@@ -70,15 +67,12 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print one JSON object")
     boolean json;
 
-    @Spec
-    CommandSpec spec;
-
     /** One timed decode: the tokens (BOS first) and generated tokens per second after the first. */
     record Decode(int[] tokens, double tokensPerSecond) {
     }
 
     @Override
-    public Integer call() throws Exception {
+    int run(PrintWriter out) throws Exception {
         if (steps < 2) {
             throw new IllegalArgumentException("--steps must be at least 2 (one untimed first token), got " + steps);
         }
@@ -98,7 +92,7 @@ public final class BenchCommand implements Callable<Integer> {
             for (int i = 0; i <= Math.min(warmup, 1); i++) {
                 prefill = prefill(m, plain.tokens);
             }
-            report(n, plain, withAttention, prefill);
+            report(out, n, plain, withAttention, prefill);
         }
         return 0;
     }
@@ -168,8 +162,7 @@ public final class BenchCommand implements Callable<Integer> {
         return prompt.length / ((System.nanoTime() - t0) / 1e9);
     }
 
-    private void report(int n, Decode plain, Decode withAttention, double prefill) throws IOException {
-        PrintWriter out = spec.commandLine().getOut();
+    private void report(PrintWriter out, int n, Decode plain, Decode withAttention, double prefill) throws IOException {
         double rss = peakRssMb();
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("model", model.getFileName().toString());

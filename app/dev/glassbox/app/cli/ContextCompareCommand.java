@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 
 import dev.glassbox.engine.context.ContextLab;
 import dev.glassbox.engine.context.ContextPolicy;
@@ -16,23 +15,13 @@ import dev.glassbox.engine.context.Passkey;
 import dev.glassbox.engine.export.CsvWriter;
 import dev.glassbox.engine.io.AtomicFile;
 import dev.glassbox.engine.io.OutputFolder;
-import dev.glassbox.engine.model.LlamaModel;
 import dev.glassbox.engine.model.LoadedModel;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "context-compare", mixinStandardHelpOptions = true,
         description = "Compare context-window methods on one model and text: perplexity by position, passkey retrieval, coverage and cost.")
-public final class ContextCompareCommand implements Callable<Integer> {
-    @Mixin
-    ModelOptions model;
-
-    @Mixin
-    ContextText text;
-
+public final class ContextCompareCommand extends ContextCommand {
     @Option(names = "--method", converter = Converters.ContextMethod.class, required = true, paramLabel = "SPEC",
             description = "a method, e.g. full, sliding:W=128, streaming:sinks=4,W=124, yarn:s=4, or native (the method the model "
                     + "was trained with, from its config.json); repeat the option")
@@ -48,19 +37,10 @@ public final class ContextCompareCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "output folder")
     Path out;
 
-    @Mixin
-    ForceOption output;
-
-    @Spec
-    CommandSpec spec;
-
     @Override
-    public Integer call() throws Exception {
-        PrintWriter con = spec.commandLine().getOut();
-        OutputFolder folder = output.folder(out, model, ForceOption.input("--text-file", text.textFile));
-        LoadedModel m = model.loadWithTokenizer();
-        LlamaModel llama = ContextText.rotaryDecoder(m);
-        int[] ids = text.tokens(m);
+    int run(PrintWriter con, OutputFolder folder, ContextText.Loaded input) throws Exception {
+        LoadedModel m = input.model();
+        int[] ids = input.ids();
         List<ContextPolicy> policies = new ArrayList<>();
         for (String s : methods) {
             policies.add(ContextPolicy.parse(NativeContext.resolve(s, m.source()), m.config().contextLength()));
@@ -90,7 +70,7 @@ public final class ContextCompareCommand implements Callable<Integer> {
             dist.row("method", "distance_from", "distance_to", "mass");
             cost.row("method", "length", "peak_kv_entries", "kv_bytes", "attention_flops");
             sink.row("method", "layer", "mass_on_position_0");
-            List<ContextLab.MethodResult> results = ContextLab.run(llama,
+            List<ContextLab.MethodResult> results = ContextLab.run(input.decoder(),
                     LearnedCompression.read(m.source(), m.config().layers()).orElse(null), m.tokenizer(), ids, policies,
                     new ContextLab.PasskeySettings(ContextLab.PasskeySettings.parseLengths(passkeyLengths), passkeyDepths),
                     progressPrinter(con, ids.length), () -> false);

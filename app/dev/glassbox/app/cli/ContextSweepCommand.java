@@ -4,29 +4,17 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 
 import dev.glassbox.engine.context.ContextSweep;
 import dev.glassbox.engine.export.CsvWriter;
 import dev.glassbox.engine.io.AtomicFile;
 import dev.glassbox.engine.io.OutputFolder;
-import dev.glassbox.engine.model.LlamaModel;
-import dev.glassbox.engine.model.LoadedModel;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "context-sweep", mixinStandardHelpOptions = true,
         description = "Sweep one context method's parameters and mark the quality-vs-cost Pareto front.")
-public final class ContextSweepCommand implements Callable<Integer> {
-    @Mixin
-    ModelOptions model;
-
-    @Mixin
-    ContextText text;
-
+public final class ContextSweepCommand extends ContextCommand {
     @Option(names = "--method", converter = Converters.ContextTemplate.class, required = true, paramLabel = "TEMPLATE",
             description = "a method with alternatives separated by '|', e.g. sliding:W=16|32|64|128 or streaming:sinks=1|4,W=60")
     String template;
@@ -34,20 +22,9 @@ public final class ContextSweepCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "output folder for sweep.csv")
     Path out;
 
-    @Mixin
-    ForceOption output;
-
-    @Spec
-    CommandSpec spec;
-
     @Override
-    public Integer call() throws Exception {
-        PrintWriter con = spec.commandLine().getOut();
-        OutputFolder folder = output.folder(out, model, ForceOption.input("--text-file", text.textFile));
-        LoadedModel m = model.loadWithTokenizer();
-        LlamaModel llama = ContextText.rotaryDecoder(m);
-        int[] ids = text.tokens(m);
-        List<ContextSweep.Point> pts = ContextSweep.run(llama, ids, template, () -> false, s -> con.println("running " + s + "..."));
+    int run(PrintWriter con, OutputFolder folder, ContextText.Loaded input) throws Exception {
+        List<ContextSweep.Point> pts = ContextSweep.run(input.decoder(), input.ids(), template, () -> false, s -> con.println("running " + s + "..."));
         try (AtomicFile f = folder.create("sweep.csv")) {
             CsvWriter w = new CsvWriter(f.writer());
             w.row("method", "mean_nll", "mean_nll_past_trained", "perplexity", "kv_bytes", "attention_flops", "tokens_per_s",

@@ -19,6 +19,16 @@ public final class ContextText {
     @Option(names = "--max-len", converter = Converters.TwoOrMore.class, defaultValue = "2048", description = "tokens of the text to score (default ${DEFAULT-VALUE})")
     int maxLen;
 
+    /** The model, its rotary decoder and the text's tokens: what every context command reads. */
+    record Loaded(LoadedModel model, LlamaModel decoder, int[] ids) {
+    }
+
+    /** Loads the model (it needs a tokenizer and a rotary decoder) and the text's tokens. */
+    Loaded load(ModelOptions options) throws IOException {
+        LoadedModel m = options.loadWithTokenizer();
+        return new Loaded(m, rotaryDecoder(m), tokens(m));
+    }
+
     /** The model as a rotary decoder, which every context method needs. */
     static LlamaModel rotaryDecoder(LoadedModel m) {
         if (m.model() instanceof LlamaModel llama) return llama;

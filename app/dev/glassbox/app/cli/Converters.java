@@ -3,6 +3,7 @@ package dev.glassbox.app.cli;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.function.Supplier;
 
 import dev.glassbox.engine.analysis.heads.HeadSet;
 import dev.glassbox.engine.context.ContextLab;
@@ -26,18 +27,28 @@ final class Converters {
     private Converters() {
     }
 
+    /** What a number's error calls the value (picocli names the option before it). */
+    private static final String VALUE = "the value";
+
+    /** Runs an engine parser; its IllegalArgumentException becomes picocli's usage error naming the option. */
+    static <T> T parsed(Supplier<T> parser) {
+        try {
+            return parser.get();
+        } catch (IllegalArgumentException e) {
+            throw new TypeConversionException(e.getMessage());
+        }
+    }
+
     /** A text option checked by an engine parser; the text itself is what the command receives. */
     abstract static class Checked implements ITypeConverter<String> {
         abstract void check(String value);
 
         @Override
         public final String convert(String value) {
-            try {
+            return parsed(() -> {
                 check(value);
-            } catch (IllegalArgumentException e) {
-                throw new TypeConversionException(e.getMessage());
-            }
-            return value;
+                return value;
+            });
         }
     }
 
@@ -83,7 +94,7 @@ final class Converters {
         }
     }
 
-    /** A whole number in [min, max]. */
+    /** A whole number in [min, max] ({@link Spec#wholeNumber}). */
     abstract static class WholeNumber implements ITypeConverter<Integer> {
         private final int min;
         private final int max;
@@ -95,16 +106,7 @@ final class Converters {
 
         @Override
         public Integer convert(String v) {
-            long n;
-            try {
-                n = Long.parseLong(v.strip());
-            } catch (NumberFormatException e) {
-                throw new TypeConversionException("'" + v + "' is not a whole number");
-            }
-            if (n < min || n > max) {
-                throw new TypeConversionException("'" + v + "' is outside " + min + ".." + (max == Integer.MAX_VALUE ? "2^31-1" : max));
-            }
-            return (int) n;
+            return parsed(() -> Spec.wholeNumber(null, VALUE, v, min, max));
         }
     }
 
@@ -126,7 +128,7 @@ final class Converters {
         CountOrDefault() { super(-1, Integer.MAX_VALUE); }
     }
 
-    /** A finite number in [min, max], for a float option (finite as a float too). */
+    /** A finite number in [min, max] ({@link Spec#number}), for a float option (finite as a float too). */
     abstract static class Number implements ITypeConverter<Float> {
         private final double min;
         private final double max;
@@ -142,22 +144,11 @@ final class Converters {
         }
 
         final double check(String v) {
-            double d;
-            try {
-                d = Double.parseDouble(v.strip());
-            } catch (NumberFormatException e) {
-                throw new TypeConversionException("'" + v + "' is not a number");
+            double d = parsed(() -> Spec.number(null, VALUE, v, min, max));
+            if (Float.isInfinite((float) d)) {
+                throw new TypeConversionException(VALUE + " must be a finite number as a float, got " + v.strip());
             }
-            if (!Double.isFinite(d) || Float.isInfinite((float) d)) {
-                throw new TypeConversionException("'" + v + "' is not a finite number");
-            }
-            if (d < min || d > max) throw new TypeConversionException("'" + v + "' is outside " + range(min, max));
             return d;
-        }
-
-        private static String range(double min, double max) {
-            String low = min == Double.MIN_VALUE ? "(0" : "[" + (min == Math.rint(min) ? Long.toString((long) min) : Double.toString(min));
-            return low + ", " + (max == Double.MAX_VALUE ? "infinity)" : (max == Math.rint(max) ? Long.toString((long) max) : Double.toString(max)) + "]");
         }
     }
 

@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 
 import dev.glassbox.engine.model.LoadedModel;
@@ -17,13 +16,11 @@ import dev.glassbox.engine.trace.Finite;
 import dev.glassbox.engine.trace.HookSelection;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 import dev.glassbox.engine.io.Json;
 
 @Command(name = "encode", mixinStandardHelpOptions = true,
         description = "Run an encoder (e.g. the bundled all-MiniLM-L6-v2) on a text: token ids and the last hidden state.")
-public final class EncodeCommand implements Callable<Integer> {
+public final class EncodeCommand extends ConsoleCommand {
     @Option(names = "--model", defaultValue = "minilm", paramLabel = "PATH",
             description = "encoder model file or folder, or a bundled encoder: 'minilm' (all-MiniLM-L6-v2, default),"
                     + " 'bge-small-zh' (bge-small-zh-v1.5, Chinese)")
@@ -38,16 +35,12 @@ public final class EncodeCommand implements Callable<Integer> {
     @Option(names = "--json", description = "machine-readable output, including the full hidden state")
     boolean json;
 
-    @Spec
-    CommandSpec spec;
-
     @Override
-    public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
+    int run(PrintWriter out) throws Exception {
         LoadedModel m = ModelOptions.load(model, tokenizer, Parallel.shared());
         if (m.isDecoder()) throw new IllegalArgumentException(m.name() + " is a decoder; use 'generate' or 'trace'");
         if (text.isBlank()) throw new IllegalArgumentException("the text is empty: nothing to encode");
-        ModelOptions.warnUnknownWords(m, text, spec.commandLine().getErr());
+        ModelOptions.warnUnknownWords(m, text, err());
         int[] ids = m.tokenizer().encode(text);
         float[][] hidden = m.encoder().encode(ids, null, Capture.none(m.config().layers()));
         for (int i = 0; i < hidden.length; i++) {

@@ -4,7 +4,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 
 import dev.glassbox.engine.format.gguf.GgufWriter;
 import dev.glassbox.engine.model.Gpt2Model;
@@ -13,17 +12,11 @@ import dev.glassbox.engine.model.LoadedModel;
 import dev.glassbox.engine.tensor.Quantize;
 import dev.glassbox.engine.tensor.Tensor;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "export-gguf", mixinStandardHelpOptions = true,
         description = "Write any loaded decoder (llama, qwen2, gpt2 family; tensors keep their dtype) as a GGUF file for llama.cpp.")
-public final class ExportGgufCommand implements Callable<Integer> {
-    @Mixin
-    ModelOptions model;
-
+public final class ExportGgufCommand extends WritingCommand {
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "the .gguf file to write (an existing one only with --force)")
     Path out;
 
@@ -34,16 +27,9 @@ public final class ExportGgufCommand implements Callable<Integer> {
             description = "q8_0: quantise every llama-family matrix whose rows hold whole 32-value blocks (others stay as they are)")
     String quantize;
 
-    @Mixin
-    ForceOption output;
-
-    @Spec
-    CommandSpec spec;
-
     @Override
-    public Integer call() throws Exception {
-        PrintWriter con = spec.commandLine().getOut();
-        output.file(out, model);
+    int run(PrintWriter con) throws Exception {
+        output.file(model);
         LoadedModel m = model.load();
         String n = name == null ? m.name() : name;
         switch (m.model()) {

@@ -7,27 +7,37 @@ import java.util.Arrays;
 import java.util.Objects;
 
 import dev.glassbox.engine.io.OutputFolder;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** --force, shared by the commands that write, and the output checks they run before any work. */
+/** --force, shared by the commands that write, and the checks of the command's --out they run before any work. */
 public final class ForceOption {
     @Option(names = "--force", description = "replace an existing output, or write into a folder holding files Glassbox"
             + " did not write (those files are kept, never deleted)")
     boolean force;
 
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
+    /** The command's --out (each command declares it with its own help). */
+    private Path out() {
+        return command.findOption("--out").getValue();
+    }
+
     /** Checks --out as an output folder apart from the inputs, before any work. */
-    OutputFolder folder(Path out, OutputFolder.Input... inputs) throws IOException {
-        return OutputFolder.check(out, "--out", force, existing(inputs));
+    OutputFolder folder(OutputFolder.Input... inputs) throws IOException {
+        return OutputFolder.check(out(), "--out", force, existing(inputs));
     }
 
     /** Checks --out as an output folder apart from the model, its tokenizer and {@code more}, before any work. */
-    OutputFolder folder(Path out, ModelOptions model, OutputFolder.Input... more) throws IOException {
-        return folder(out, with(model, more));
+    OutputFolder folder(ModelOptions model, OutputFolder.Input... more) throws IOException {
+        return folder(with(model, more));
     }
 
     /** Checks --out as a single output file apart from the model and its tokenizer, before any work. */
-    void file(Path out, ModelOptions model) throws IOException {
-        file(out, model.inputs());
+    void file(ModelOptions model) throws IOException {
+        file(model.inputs());
     }
 
     private static OutputFolder.Input[] with(ModelOptions model, OutputFolder.Input... more) {
@@ -38,8 +48,8 @@ public final class ForceOption {
     }
 
     /** Checks --out as a single output file apart from the inputs, before any work. */
-    void file(Path out, OutputFolder.Input... inputs) throws IOException {
-        OutputFolder.checkFile(out, "--out", force, existing(inputs));
+    void file(OutputFolder.Input... inputs) throws IOException {
+        OutputFolder.checkFile(out(), "--out", force, existing(inputs));
     }
 
     /** An input given on the command line (null when the option was not given). */

@@ -5,7 +5,6 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 
 import dev.glassbox.engine.analysis.heads.HeadAblation;
@@ -18,16 +17,11 @@ import dev.glassbox.engine.trace.TraceListener;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 import dev.glassbox.engine.io.Json;
 
 @Command(name = "generate", mixinStandardHelpOptions = true,
         description = "Generate text from a prompt, streaming tokens as they come.")
-public final class GenerateCommand implements Callable<Integer> {
-    @Mixin
-    ModelOptions model;
-
+public final class GenerateCommand extends ModelCommand {
     @Option(names = "--prompt", defaultValue = "", description = "prompt text (may be empty: starts from BOS)")
     String prompt;
 
@@ -44,22 +38,18 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print one JSON object instead of streaming text")
     boolean json;
 
-    @Spec
-    CommandSpec spec;
-
     @Override
-    public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
+    int run(PrintWriter out) throws Exception {
         LoadedModel m = model.loadWithTokenizer();
         if (m.isSeq2Seq() && ablate != null) {
             throw new IllegalArgumentException("--ablate works on decoder-only models; " + m.name()
                     + " is an encoder-decoder");
         }
         if (m.isDecoder() || m.isSeq2Seq()) {
-            ModelOptions.warnUnknownWords(m, prompt, spec.commandLine().getErr());
+            ModelOptions.warnUnknownWords(m, prompt, err());
         }
         if (m.isSeq2Seq()) {
-            return Seq2SeqGeneration.run(m, prompt, steps, json, out, spec.commandLine().getErr());
+            return Seq2SeqGeneration.run(m, prompt, steps, json, out, err());
         }
         if (!m.isDecoder()) {
             throw new IllegalArgumentException(m.name() + " is an encoder and cannot generate; use 'encode'");

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 
 import dev.glassbox.engine.analysis.heads.CapturedRun;
 import dev.glassbox.engine.analysis.heads.EncoderHeads;
@@ -24,10 +23,7 @@ import dev.glassbox.engine.model.LoadedModel;
 import dev.glassbox.engine.tensor.Parallel;
 import dev.glassbox.engine.tokenizer.Tokenizer;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "heads", mixinStandardHelpOptions = true,
         description = {"Compare and classify attention heads: weight-space orthogonality, attention behaviour, "
@@ -36,10 +32,7 @@ import picocli.CommandLine.Model.CommandSpec;
                         + " bundled encoders.",
                 "Writes DIR/<metric>.layer<l>.csv and .npy (heads x heads), DIR/roles.csv, DIR/ablation.csv and DIR/manifest.json;"
                         + " with --ablate also DIR/ablation_set.csv (the heads removed together vs the clean run)."})
-public final class HeadsCommand implements Callable<Integer> {
-    @Mixin
-    ModelOptions model;
-
+public final class HeadsCommand extends WritingCommand {
     @Option(names = "--text-file", converter = Converters.InputFile.class, paramLabel = "F",
             description = "text to analyse (default: the repeated-random-tokens probe)")
     Path textFile;
@@ -79,20 +72,13 @@ public final class HeadsCommand implements Callable<Integer> {
             description = "token ids counted as special (default: the tokenizer's BOS and EOS)")
     int[] specialIds;
 
-    @Mixin
-    ForceOption output;
-
-    @Spec
-    CommandSpec spec;
-
     @Override
-    public Integer call() throws Exception {
-        PrintWriter console = spec.commandLine().getOut();
+    int run(PrintWriter console) throws Exception {
         if (maxTokens < 3) {
             throw new IllegalArgumentException("--max-tokens must be at least 3, got " + maxTokens);
         }
         HeadAblation.Mode mode = ablation.equalsIgnoreCase("none") ? null : mode(ablation, "--ablation");
-        OutputFolder folder = output.folder(out, model, ForceOption.input("--text-file", textFile),
+        OutputFolder folder = output.folder(model, ForceOption.input("--text-file", textFile),
                 ForceOption.input("--mean-reference", meanReference));
         LoadedModel m = model.load();
         if (!(m.model() instanceof LlamaModel) && !(m.model() instanceof BertModel)) {

@@ -3,33 +3,22 @@ package dev.glassbox.app.cli;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 
 import dev.glassbox.engine.model.LoadedModel;
 import dev.glassbox.engine.model.ModelConfig;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 import dev.glassbox.engine.io.Json;
 
 @Command(name = "inspect", mixinStandardHelpOptions = true,
         description = "Show a model's architecture, shapes, parameter count and tokenizer.")
-public final class InspectCommand implements Callable<Integer> {
-    @Mixin
-    ModelOptions model;
-
+public final class InspectCommand extends ModelCommand {
     @Option(names = "--json", description = "machine-readable output")
     boolean json;
 
-    @Spec
-    CommandSpec spec;
-
     @Override
-    public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
+    int run(PrintWriter out) throws Exception {
         LoadedModel m = model.load();
         ModelConfig c = m.config();
         Map<String, Object> o = new LinkedHashMap<>();

@@ -1,19 +1,17 @@
 package dev.glassbox.app.cli;
 
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 
 import dev.glassbox.engine.format.Llama2cWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "make-random", mixinStandardHelpOptions = true,
         description = "Write a seeded random-weight llama2.c (v0) checkpoint of a known shape, for benchmarks.")
-public final class MakeRandomCommand implements Callable<Integer> {
+public final class MakeRandomCommand extends ConsoleCommand {
     @Option(names = "--shape", required = true, paramLabel = "NAME",
             description = "stories15M (288 dim, 6 layers), stories110M (768 dim, 12 layers) or tiny")
     String shape;
@@ -27,15 +25,12 @@ public final class MakeRandomCommand implements Callable<Integer> {
     @Mixin
     ForceOption output;
 
-    @Spec
-    CommandSpec spec;
-
     @Override
-    public Integer call() throws Exception {
+    int run(PrintWriter con) throws Exception {
         Llama2cWriter.Shape s = Llama2cWriter.Shape.named(shape);
-        output.file(out);
+        output.file();
         Llama2cWriter.writeRandom(s, seed, out);
-        spec.commandLine().getOut().printf("wrote %s (%s, seed %d, %d bytes)%n", out, s.name(), seed, Files.size(out));
+        con.printf("wrote %s (%s, seed %d, %d bytes)%n", out, s.name(), seed, Files.size(out));
         return 0;
     }
 }

@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 
 import dev.glassbox.engine.export.CsvWriter;
@@ -22,18 +21,12 @@ import dev.glassbox.engine.routing.LayerSkipScan;
 import dev.glassbox.engine.routing.RoutingPolicy;
 import dev.glassbox.engine.tokenizer.Tokenizer;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 import dev.glassbox.engine.io.Json;
 
 @Command(name = "routes", mixinStandardHelpOptions = true,
         description = "Sample the paths tokens take through the layers and measure their effect on predictions.")
-public final class RoutesCommand implements Callable<Integer> {
-    @Mixin
-    ModelOptions model;
-
+public final class RoutesCommand extends WritingCommand {
     @Option(names = "--prompt", required = true, description = "prompt text")
     String prompt;
 
@@ -64,16 +57,9 @@ public final class RoutesCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "output folder")
     Path out;
 
-    @Mixin
-    ForceOption output;
-
-    @Spec
-    CommandSpec spec;
-
     @Override
-    public Integer call() throws Exception {
-        PrintWriter con = spec.commandLine().getOut();
-        OutputFolder folder = output.folder(out, model);
+    int run(PrintWriter con) throws Exception {
+        OutputFolder folder = output.folder(model);
         LoadedModel m = model.loadWithTokenizer();
         if (!m.isDecoder()) throw new IllegalArgumentException(m.name() + " is an encoder; routes are traced for decoders");
         Tokenizer tok = m.tokenizer();

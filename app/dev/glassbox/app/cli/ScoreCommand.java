@@ -9,24 +9,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 
 import dev.glassbox.engine.analysis.Perplexity;
 import dev.glassbox.engine.model.LoadedModel;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 import dev.glassbox.engine.io.Json;
 
 @Command(name = "score", mixinStandardHelpOptions = true,
         description = "Per-token log-probabilities and perplexity of a text.")
-public final class ScoreCommand implements Callable<Integer> {
-    @Mixin
-    ModelOptions model;
-
+public final class ScoreCommand extends ModelCommand {
     @Option(names = "--text-file", converter = Converters.InputFile.class, required = true, paramLabel = "F", description = "UTF-8 text to score")
     Path textFile;
 
@@ -37,12 +30,8 @@ public final class ScoreCommand implements Callable<Integer> {
     @Option(names = "--json", description = "machine-readable output")
     boolean json;
 
-    @Spec
-    CommandSpec spec;
-
     @Override
-    public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
+    int run(PrintWriter out) throws Exception {
         LoadedModel m = model.loadWithTokenizer();
         if (!m.isDecoder()) throw new IllegalArgumentException(m.name() + " is an encoder; perplexity needs a decoder");
         String text = Files.readString(textFile, StandardCharsets.UTF_8);

@@ -3,7 +3,6 @@ package dev.glassbox.app.cli;
 import java.io.PrintWriter;
 import java.util.Locale;
 
-import dev.glassbox.engine.tensor.Parallel;
 import dev.glassbox.engine.train.Seq2SeqData;
 import dev.glassbox.engine.train.Seq2SeqOptions;
 import dev.glassbox.engine.train.Seq2SeqTrainer;
@@ -24,19 +23,13 @@ final class Seq2SeqTraining {
             throw new IllegalArgumentException(unsupported + " is not available for the encoder-decoder (--encoder-layers)");
         }
         Seq2SeqData data = new Seq2SeqData(SyntheticTask.parse(c.source.task));
-        String command = String.join(" ", c.spec.commandLine().getParseResult().originalArgs());
+        String command = c.commandLine();
         Seq2SeqOptions o = new Seq2SeqOptions(data, Seq2SeqOptions.shape(data, c.dim, c.hidden, c.encoderLayers, c.layers,
                 c.heads), c.batch, c.lr, c.steps, c.warmup, c.seed, c.weightDecay, c.clip, c.evalEvery, 512, c.out, command,
                 c.saveEvery, c.resume);
-        int n = c.threads > 0 ? c.threads : Runtime.getRuntime().availableProcessors();
-        try (Parallel par = new Parallel(n)) {
-            Seq2SeqTrainer.Result r = new Seq2SeqTrainer(o, par, line -> {
-                w.println(line);
-                w.flush();
-            }).run();
-            w.printf(Locale.ROOT, "done: %d steps in %.1f s, train loss %.4f, val loss %.4f, exact match %.1f%%%n",
-                    r.steps(), r.seconds(), r.trainLoss(), r.valLoss(), 100 * r.accuracy());
-        }
+        Seq2SeqTrainer.Result r = c.train(w, (par, log) -> new Seq2SeqTrainer(o, par, log).run());
+        w.printf(Locale.ROOT, "done: %d steps in %.1f s, train loss %.4f, val loss %.4f, exact match %.1f%%%n",
+                r.steps(), r.seconds(), r.trainLoss(), r.valLoss(), 100 * r.accuracy());
         return 0;
     }
 }

@@ -4,7 +4,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.concurrent.Callable;
 
 import dev.glassbox.engine.export.TraceExporter;
 import dev.glassbox.engine.export.TraceManifest;
@@ -17,15 +16,10 @@ import dev.glassbox.engine.model.TraceRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "trace", mixinStandardHelpOptions = true,
         description = "Run a prompt, capture the selected hooks and write them as NumPy .npy files with a manifest.json.")
-public final class TraceCommand implements Callable<Integer> {
-    @Mixin
-    ModelOptions model;
-
+public final class TraceCommand extends WritingCommand {
     @Option(names = "--prompt", required = true, description = "prompt text")
     String prompt;
 
@@ -45,17 +39,10 @@ public final class TraceCommand implements Callable<Integer> {
     @Option(names = "--csv", description = "also write each attention head's pattern as <hook>.head<h>.csv")
     boolean csv;
 
-    @Mixin
-    ForceOption output;
-
-    @Spec
-    CommandSpec spec;
-
     @Override
-    public Integer call() throws Exception {
-        PrintWriter o = spec.commandLine().getOut();
+    int run(PrintWriter o) throws Exception {
         HookSelection selection = HookSelection.of(hooks);
-        OutputFolder folder = output.folder(out, model);
+        OutputFolder folder = output.folder(model);
         LoadedModel m = model.load();
         boolean any = Arrays.stream(selection.resolve(m.config().layers()))
                 .anyMatch(row -> java.util.stream.IntStream.range(0, row.length).anyMatch(i -> row[i]));

@@ -1,9 +1,10 @@
 package dev.glassbox.app.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 import dev.glassbox.engine.model.ExpertRouter;
@@ -26,13 +27,11 @@ import dev.glassbox.engine.train.TrainingData;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Train a small Llama-style decoder on a synthetic task or a text file and save it in Hugging Face layout.")
-public final class TrainCommand implements Callable<Integer> {
+public final class TrainCommand extends ConsoleCommand {
 
     static final class Source {
         @Option(names = "--task", description = "copy, reverse, sort, induction, passkey, brackets, stories")
@@ -164,9 +163,6 @@ public final class TrainCommand implements Callable<Integer> {
     @Mixin
     ForceOption output;
 
-    @Spec
-    CommandSpec spec;
-
     /** --gpt2 or the Llama defaults, with any of --norm, --mlp, --positions, --attention-bias overriding a part. */
     BlockDesign design() {
         BlockDesign d = gpt2 ? BlockDesign.GPT2 : BlockDesign.LLAMA;
@@ -184,8 +180,7 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws Exception {
-        PrintWriter w = spec.commandLine().getOut();
+    int run(PrintWriter w) throws Exception {
         // before any work: a refused --out must not cost a training run
         Checkpoint.folder(out, "--out", output.force, ForceOption.existing(ForceOption.input("--init", init),
                 ForceOption.input("--text-file", source.textFile)));
@@ -213,7 +208,7 @@ public final class TrainCommand implements Callable<Integer> {
             w.printf(Locale.ROOT, "BPE: %d merges learned, vocabulary %d of the %d asked%s%n", data.tokenizer().merges().size(),
                     data.tokenizer().vocabSize(), bpe, data.tokenizer().vocabSize() < bpe ? " (no pair occurs twice any more)" : "");
         }
-        String command = String.join(" ", spec.commandLine().getParseResult().originalArgs());
+        String command = commandLine();
         TrainOptions o = start == null
                 ? new TrainOptions(data, layers, heads, kvHeads > 0 ? kvHeads : heads, dim, hidden, attentionOnly,
                         !untied, seq, batch, lr, steps, warmup, seed, weightDecay, clip, evalEvery, saveEvery, resume, out, command)
@@ -224,15 +219,31 @@ public final class TrainCommand implements Callable<Integer> {
         o = o.withRegime(regime)
                 .withRouting(start != null ? start.routing() : routing())
                 .withContext(start != null ? start.context() : ContextTraining.parse(context, seq));
+        TrainOptions options = o;
+        Trainer.Result r = train(w, (par, log) -> new Trainer(options, par, log).run());
+        w.printf(Locale.ROOT, "done: %d steps in %.1f s, train loss %.4f, val loss %.4f, %,.0f tokens/s%n",
+                r.steps(), r.seconds(), r.trainLoss(), r.valLoss(), r.tokensPerSecond());
+        return 0;
+    }
+
+    /** A training run on a worker pool, reporting progress lines. */
+    interface Run<R> {
+        R run(Parallel par, Consumer<String> log) throws IOException;
+    }
+
+    /** Runs {@code run} on --threads workers (default: all cores), printing each progress line as it comes. */
+    <R> R train(PrintWriter w, Run<R> run) throws IOException {
         int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
         try (Parallel par = new Parallel(n)) {
-            Trainer.Result r = new Trainer(o, par, line -> {
+            return run.run(par, line -> {
                 w.println(line);
                 w.flush();
-            }).run();
-            w.printf(Locale.ROOT, "done: %d steps in %.1f s, train loss %.4f, val loss %.4f, %,.0f tokens/s%n",
-                    r.steps(), r.seconds(), r.trainLoss(), r.valLoss(), r.tokensPerSecond());
+            });
         }
-        return 0;
+    }
+
+    /** The command line as given, recorded in the checkpoint. */
+    String commandLine() {
+        return String.join(" ", spec.commandLine().getParseResult().originalArgs());
     }
 }

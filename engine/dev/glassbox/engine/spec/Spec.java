@@ -124,7 +124,10 @@ public final class Spec {
         return wholeNumber(text, key, v, min, max);
     }
 
-    /** {@code v} as a whole number in [min, max]; an error quotes {@code context} (the spec or list it is from). */
+    /**
+     * {@code v} as a whole number in [min, max]; an error reads "{@code key} must be ..., got v", after
+     * {@code context} quoted (the spec or list it is from; null: none).
+     */
     public static int wholeNumber(String context, String key, String v, int min, int max) {
         long n;
         try {
@@ -144,16 +147,24 @@ public final class Spec {
     }
 
     public double numberValue(String key, String v, double min, double max) {
+        return number(text, key, v, min, max);
+    }
+
+    /**
+     * {@code v} as a finite number in [min, max] ({@code min} = {@link Double#MIN_VALUE}: positive); an error reads
+     * as {@link #wholeNumber}'s.
+     */
+    public static double number(String context, String key, String v, double min, double max) {
         double d;
         try {
             d = Double.parseDouble(v.strip());
         } catch (NumberFormatException e) {
-            throw error(key + " must be a number, got '" + v + "'");
+            throw error(context, key + " must be a number, got '" + v + "'");
         }
-        if (!Double.isFinite(d)) throw error(key + " must be a finite number, got " + v.strip());
+        if (!Double.isFinite(d)) throw error(context, key + " must be a finite number, got " + v.strip());
         if (d < min || d > max) {
-            throw error(key + " must be " + (max == Double.MAX_VALUE ? ">= " + trim(min) : "in [" + trim(min) + ", " + trim(max) + "]")
-                    + ", got " + v.strip());
+            String range = min == Double.MIN_VALUE ? "> 0" : max == Double.MAX_VALUE ? ">= " + trim(min) : "in [" + trim(min) + ", " + trim(max) + "]";
+            throw error(context, key + " must be " + range + ", got " + v.strip());
         }
         return d;
     }
@@ -181,7 +192,7 @@ public final class Spec {
     }
 
     private static IllegalArgumentException error(String context, String problem) {
-        return new IllegalArgumentException("'" + context + "': " + problem);
+        return new IllegalArgumentException(context == null ? problem : "'" + context + "': " + problem);
     }
 
     private static String range(int min, int max) {

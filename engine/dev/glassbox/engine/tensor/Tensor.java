@@ -1,5 +1,7 @@
 package dev.glassbox.engine.tensor;
 
+import java.lang.foreign.MemorySegment;
+
 /**
  * A read-only 2-D weight matrix of {@code rows x cols} (out x in), stored row-major in some {@link DType}.
  * Matrix-vector products go through {@link #dot}, which reads quantized rows block by block without
@@ -37,6 +39,17 @@ public sealed interface Tensor permits F32Tensor, F16Tensor, BF16Tensor, Q8_0Ten
             readRow(r, out, r * cols());
         }
         return out;
+    }
+
+    /** The {@code rows x cols} matrix of type {@code type} stored in {@code data} (GGUF's block layouts for Q8_0/Q4_0). */
+    static Tensor of(DType type, MemorySegment data, int rows, int cols) {
+        return switch (type) {
+            case F32 -> new F32Tensor(data, rows, cols);
+            case F16 -> new F16Tensor(data, rows, cols);
+            case BF16 -> new BF16Tensor(data, rows, cols);
+            case Q8_0 -> Q8_0Tensor.fromBlocks(data, rows, cols);
+            case Q4_0 -> new Q4_0Tensor(data, rows, cols);
+        };
     }
 
     static void checkShape(int rows, int cols, DType type, long available) {

@@ -31,6 +31,27 @@ public final class AddedTokens {
 
     public static AddedTokens none() { return new AddedTokens(Map.of()); }
 
+    /** How a tokenizer's model encodes the text between added tokens. */
+    public interface TextEncoder {
+        /** Appends the ids of {@code text} to {@code out}; {@code first}: the text opens the input. */
+        void encode(String text, boolean first, List<Integer> out);
+    }
+
+    /** The ids of {@code text}: each added token's own id, the text between them through {@code model}. */
+    public int[] encode(String text, TextEncoder model) {
+        List<Integer> ids = new ArrayList<>();
+        boolean first = true;
+        for (Piece p : split(text)) {
+            if (p.isToken()) {
+                ids.add(p.id());
+            } else {
+                model.encode(p.text(), first, ids);
+            }
+            first = false;
+        }
+        return ids.stream().mapToInt(Integer::intValue).toArray();
+    }
+
     public boolean isEmpty() { return tokens.isEmpty(); }
 
     public List<Piece> split(String text) {

@@ -178,18 +178,8 @@ public final class ByteLevelBpe implements Tokenizer {
     @Override
     public int[] encode(String text) {
         Tokenizer.checkLength(text);
-        List<Integer> ids = new ArrayList<>();
-        boolean first = true;
-        for (AddedTokens.Piece p : added.split(text)) {
-            if (p.isToken()) {
-                ids.add(p.id());
-            } else {
-                String s = addPrefixSpace && first && !p.text().startsWith(" ") ? " " + p.text() : p.text();
-                encodePiece(s, ids);
-            }
-            first = false;
-        }
-        return template.apply(ids.stream().mapToInt(Integer::intValue).toArray(), 0);
+        int[] ids = added.encode(text, (s, first, out) -> encodePiece(addPrefixSpace && first && !s.startsWith(" ") ? " " + s : s, out));
+        return template.apply(ids, 0);
     }
 
     private void encodePiece(String text, List<Integer> out) {

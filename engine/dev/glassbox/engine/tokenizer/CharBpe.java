@@ -102,41 +102,36 @@ public final class CharBpe implements Tokenizer {
     @Override
     public int[] encode(String text) {
         Tokenizer.checkLength(text);
-        List<Integer> ids = new ArrayList<>();
-        boolean first = true;
-        for (AddedTokens.Piece p : added.split(text)) {
-            if (p.isToken()) {
-                ids.add(p.id());
-            } else {
-                String s = p.text();
-                if (metaspace) {
-                    s = s.replace(" ", METASPACE);
-                    boolean add = switch (prepend) {
-                        case NORMALIZER -> true;
-                        case ALWAYS -> !s.startsWith(METASPACE);
-                        case FIRST -> first && !s.startsWith(METASPACE);
-                        case NONE -> false;
-                    };
-                    if (add) {
-                        s = METASPACE + s;
-                    }
-                }
-                if (splitOnMetaspace) {
-                    int start = 0;
-                    for (int i = 1; i < s.length(); i++) {
-                        if (s.startsWith(METASPACE, i)) {
-                            word(s.substring(start, i), ids);
-                            start = i;
-                        }
-                    }
-                    word(s.substring(start), ids);
-                } else {
-                    word(s, ids);
+        return template.apply(added.encode(text, this::encodeText), 0);
+    }
+
+    /** Text between added tokens: spaces to the metaspace (prepended as configured), then BPE word by word. */
+    private void encodeText(String text, boolean first, List<Integer> ids) {
+        String s = text;
+        if (metaspace) {
+            s = s.replace(" ", METASPACE);
+            boolean add = switch (prepend) {
+                case NORMALIZER -> true;
+                case ALWAYS -> !s.startsWith(METASPACE);
+                case FIRST -> first && !s.startsWith(METASPACE);
+                case NONE -> false;
+            };
+            if (add) {
+                s = METASPACE + s;
+            }
+        }
+        if (splitOnMetaspace) {
+            int start = 0;
+            for (int i = 1; i < s.length(); i++) {
+                if (s.startsWith(METASPACE, i)) {
+                    word(s.substring(start, i), ids);
+                    start = i;
                 }
             }
-            first = false;
+            word(s.substring(start), ids);
+        } else {
+            word(s, ids);
         }
-        return template.apply(ids.stream().mapToInt(Integer::intValue).toArray(), 0);
     }
 
     /** The unk token, when it is used: without byte fallback every character is represented. */

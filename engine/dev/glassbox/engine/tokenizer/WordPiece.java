@@ -91,20 +91,14 @@ public final class WordPiece implements Tokenizer {
     /** {@link #encodeBody(String)}, adding each word that becomes {@code [UNK]} to {@code unknown} (may be null). */
     private int[] encodeBody(String text, List<String> unknown) {
         Tokenizer.checkLength(text);
-        List<Integer> ids = new ArrayList<>();
-        for (AddedTokens.Piece p : added.split(text)) {
-            if (p.isToken()) {
-                ids.add(p.id());
-                continue;
-            }
-            String s = normalizer == null ? p.text() : normalizer.normalize(p.text());
+        return added.encode(text, (piece, first, ids) -> {
+            String s = normalizer == null ? piece : normalizer.normalize(piece);
             for (String word : preTokenize(s)) {
                 if (!wordPieces(word, ids) && unknown != null) {
                     unknown.add(word);
                 }
             }
-        }
-        return ids.stream().mapToInt(Integer::intValue).toArray();
+        });
     }
 
     private List<String> preTokenize(String s) {

@@ -46,39 +46,25 @@ public record TrainOptions(TrainingData data, int layers, int heads, int kvHeads
                 0.1f, 1f, Math.max(1, steps / 10), 0, false, null, "");
     }
 
-    public TrainOptions withAttentionOnly(boolean on) {
-        return new TrainOptions(data, layers, heads, kvHeads, dim, hidden, on, tied, seq, batch, lr, steps, warmup, seed,
-                weightDecay, clip, evalEvery, saveEvery, resume, out, command, design, routing, context, regime);
-    }
+    public TrainOptions withAttentionOnly(boolean on) { return copy(on, lr, out, design, routing, context, regime); }
 
-    public TrainOptions withLr(float rate) {
-        return new TrainOptions(data, layers, heads, kvHeads, dim, hidden, attentionOnly, tied, seq, batch, rate, steps, warmup,
+    public TrainOptions withLr(float rate) { return copy(attentionOnly, rate, out, design, routing, context, regime); }
+
+    public TrainOptions withOut(Path dir) { return copy(attentionOnly, lr, dir, design, routing, context, regime); }
+
+    public TrainOptions withDesign(BlockDesign d) { return copy(attentionOnly, lr, out, d, routing, context, regime); }
+
+    public TrainOptions withRouting(RoutingDesign r) { return copy(attentionOnly, lr, out, design, r, context, regime); }
+
+    public TrainOptions withContext(ContextTraining c) { return copy(attentionOnly, lr, out, design, routing, c, regime); }
+
+    public TrainOptions withRegime(Regime r) { return copy(attentionOnly, lr, out, design, routing, context, r); }
+
+    /** These options with the parts the withers replace given anew. */
+    private TrainOptions copy(boolean attentionOnly, float lr, Path out, BlockDesign design, RoutingDesign routing,
+                              ContextTraining context, Regime regime) {
+        return new TrainOptions(data, layers, heads, kvHeads, dim, hidden, attentionOnly, tied, seq, batch, lr, steps, warmup,
                 seed, weightDecay, clip, evalEvery, saveEvery, resume, out, command, design, routing, context, regime);
-    }
-
-    public TrainOptions withOut(Path dir) {
-        return new TrainOptions(data, layers, heads, kvHeads, dim, hidden, attentionOnly, tied, seq, batch, lr, steps, warmup,
-                seed, weightDecay, clip, evalEvery, saveEvery, resume, dir, command, design, routing, context, regime);
-    }
-
-    public TrainOptions withDesign(BlockDesign d) {
-        return new TrainOptions(data, layers, heads, kvHeads, dim, hidden, attentionOnly, tied, seq, batch, lr, steps, warmup,
-                seed, weightDecay, clip, evalEvery, saveEvery, resume, out, command, d, routing, context, regime);
-    }
-
-    public TrainOptions withRouting(RoutingDesign r) {
-        return new TrainOptions(data, layers, heads, kvHeads, dim, hidden, attentionOnly, tied, seq, batch, lr, steps, warmup,
-                seed, weightDecay, clip, evalEvery, saveEvery, resume, out, command, design, r, context, regime);
-    }
-
-    public TrainOptions withContext(ContextTraining c) {
-        return new TrainOptions(data, layers, heads, kvHeads, dim, hidden, attentionOnly, tied, seq, batch, lr, steps, warmup,
-                seed, weightDecay, clip, evalEvery, saveEvery, resume, out, command, design, routing, c, regime);
-    }
-
-    public TrainOptions withRegime(Regime r) {
-        return new TrainOptions(data, layers, heads, kvHeads, dim, hidden, attentionOnly, tied, seq, batch, lr, steps, warmup,
-                seed, weightDecay, clip, evalEvery, saveEvery, resume, out, command, design, routing, context, r);
     }
 
     public ModelShape shape() {

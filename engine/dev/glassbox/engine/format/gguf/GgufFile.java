@@ -10,12 +10,7 @@ import java.util.Optional;
 
 import dev.glassbox.engine.io.FormatException;
 import dev.glassbox.engine.format.MappedFile;
-import dev.glassbox.engine.tensor.BF16Tensor;
 import dev.glassbox.engine.tensor.DType;
-import dev.glassbox.engine.tensor.F16Tensor;
-import dev.glassbox.engine.tensor.F32Tensor;
-import dev.glassbox.engine.tensor.Q4_0Tensor;
-import dev.glassbox.engine.tensor.Q8_0Tensor;
 import dev.glassbox.engine.tensor.Tensor;
 
 /**
@@ -153,14 +148,7 @@ public record GgufFile(MappedFile file, int version, Map<String, GgufValue> meta
     }
 
     private Tensor tensor(GgufTensorInfo t, int rows, int cols) throws FormatException {
-        MemorySegment s = data(t);
-        return switch (dtype(t)) {
-            case F32 -> new F32Tensor(s, rows, cols);
-            case F16 -> new F16Tensor(s, rows, cols);
-            case BF16 -> new BF16Tensor(s, rows, cols);
-            case Q8_0 -> Q8_0Tensor.fromBlocks(s, rows, cols);
-            case Q4_0 -> new Q4_0Tensor(s, rows, cols);
-        };
+        return Tensor.of(dtype(t), data(t), rows, cols);
     }
 
     /** A 1-D tensor of {@code length} values (norm gains, biases) copied to the heap as float32. */

@@ -13,13 +13,8 @@ import dev.glassbox.engine.model.Architecture;
 import dev.glassbox.engine.model.LlamaModel;
 import dev.glassbox.engine.model.ModelConfig;
 import dev.glassbox.engine.model.RopeStyle;
-import dev.glassbox.engine.tensor.BF16Tensor;
 import dev.glassbox.engine.tensor.DType;
-import dev.glassbox.engine.tensor.F16Tensor;
-import dev.glassbox.engine.tensor.F32Tensor;
 import dev.glassbox.engine.tensor.Parallel;
-import dev.glassbox.engine.tensor.Q4_0Tensor;
-import dev.glassbox.engine.tensor.Q8_0Tensor;
 import dev.glassbox.engine.tensor.Tensor;
 import dev.glassbox.engine.tokenizer.SentencePieceBpe;
 
@@ -98,14 +93,7 @@ public final class TinyModels {
                 }
             }
         }
-        MemorySegment s = MemorySegment.ofArray(b.array());
-        return switch (d) {
-            case F32 -> new F32Tensor(s, rows, cols);
-            case F16 -> new F16Tensor(s, rows, cols);
-            case BF16 -> new BF16Tensor(s, rows, cols);
-            case Q8_0 -> Q8_0Tensor.fromBlocks(s, rows, cols);
-            case Q4_0 -> new Q4_0Tensor(s, rows, cols);
-        };
+        return Tensor.of(d, MemorySegment.ofArray(b.array()), rows, cols);
     }
 
     /** "&lt;unk&gt;", "&lt;s&gt;", "&lt;/s&gt;", the 256 byte pieces if they fit, then letters and merges. */

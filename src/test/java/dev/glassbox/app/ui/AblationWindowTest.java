@@ -66,9 +66,7 @@ class AblationWindowTest extends WindowTestBase {
 
     @Test
     void twoHeadsAblatedReRunEveryViewAndClearRestoresTheCleanRun(FxRobot robot) throws Exception {
-        WindowDriver d = new WindowDriver(robot, window);
-        robot.interact(() -> window.openModel(MODEL));
-        d.waitForModel();
+        WindowDriver d = openModel(robot, MODEL);
         RunOutcome clean = d.generate(PROMPT, STEPS);
         assertFalse(window.ablationBar.isVisible(), "no bar while nothing is ablated");
         assertFalse(window.explorer.ablationDiff.isVisible());

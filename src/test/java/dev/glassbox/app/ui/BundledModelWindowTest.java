@@ -20,23 +20,15 @@ import dev.glassbox.engine.trace.Trace;
 /** What a new user sees: the window opens on the bundled default model, generates, and the views hold the trace. */
 class BundledModelWindowTest extends WindowTestBase {
     BundledModelWindowTest() {
-        super(1400, 900);
+        super(ModelCatalog::discover);
     }
 
     @Start
-    void start(Stage stage) {
-        show(stage);
-    }
-
-    @Override
-    ModelCatalog catalog() {
-        return ModelCatalog.discover();
-    }
+    void start(Stage stage) { show(stage); }
 
     @Test
     void opensOnTheBundledStoryModelAndExplainsItsAttention(FxRobot robot) throws Exception {
-        WindowDriver d = new WindowDriver(robot, window);
-        d.waitForModel();
+        WindowDriver d = loaded(robot);
         LoadedModel m = window.modelProperty().get();
         assertEquals("tiny-stories-grammar", m.name());
         RunOutcome out = d.generate("Once upon a time", 24);

@@ -39,23 +39,15 @@ class ContextNativeModelTest extends WindowTestBase {
     }
 
     ContextNativeModelTest() {
-        super(1500, 950);
+        super(1500, 950, () -> new ModelCatalog(ModelCatalog.scan(dir)));
     }
 
     @Start
-    void start(Stage stage) {
-        show(stage);
-    }
-
-    @Override
-    ModelCatalog catalog() {
-        return new ModelCatalog(ModelCatalog.scan(dir));
-    }
+    void start(Stage stage) { show(stage); }
 
     @Test
     void theLabRunsTheModelsTrainedMethodBesideFullAttention(FxRobot robot) throws Exception {
-        WindowDriver d = new WindowDriver(robot, window);
-        d.waitForModel();
+        WindowDriver d = loaded(robot);
         robot.clickOn("#promptField");
         robot.press(KeyCode.CONTROL).type(KeyCode.DIGIT3).release(KeyCode.CONTROL);
         WaitForAsyncUtils.waitForFxEvents();

@@ -18,14 +18,10 @@ import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
-import dev.glassbox.app.service.ModelCatalog;
-import dev.glassbox.app.service.ModelEntry;
-import dev.glassbox.app.service.ModelSource;
 import dev.glassbox.engine.analysis.heads.EncoderHeads;
 import dev.glassbox.engine.analysis.heads.HeadAnalysis;
 import dev.glassbox.engine.analysis.heads.HeadReport;
 import dev.glassbox.engine.analysis.heads.HeadTable;
-import dev.glassbox.engine.format.onnx.BundledEncoder;
 import dev.glassbox.engine.format.onnx.OnnxModels;
 import dev.glassbox.engine.model.BertModel;
 import dev.glassbox.engine.model.LoadedModel;
@@ -38,23 +34,14 @@ import dev.glassbox.engine.tokenizer.Tokenizer;
  * with the engine run independently in the test.
  */
 class HeadsMiniLmTest extends WindowTestBase {
-    private static final String LABEL = "all-MiniLM-L6-v2 (encoder, bundled)";
     private static final String PROMPT = "The cat sat on the mat because the cat was tired, and the dog sat on the rug.";
 
     HeadsMiniLmTest() {
-        super(1500, 950);
+        super(1500, 950, WindowTestBase::miniLm);
     }
 
     @Start
-    void start(Stage stage) {
-        show(stage);
-    }
-
-    @Override
-    ModelCatalog catalog() {
-        ModelEntry miniLm = new ModelEntry(LABEL, new ModelSource.Bundled(BundledEncoder.MINILM), true, false);
-        return new ModelCatalog(List.of(miniLm));
-    }
+    void start(Stage stage) { show(stage); }
 
     /** Float noise between two runs of the same forward (lane order after JIT), far below any real difference. */
     private static void assertClose(double expected, double actual, String what) {
@@ -63,8 +50,7 @@ class HeadsMiniLmTest extends WindowTestBase {
 
     @Test
     void analysesMiniLmAndShowsTheEngineNumbers(FxRobot robot) throws Exception {
-        WindowDriver d = new WindowDriver(robot, window);
-        d.waitForModel();
+        WindowDriver d = loaded(robot);
         robot.interact(() -> window.prompt.prompt.setText(PROMPT));
         robot.clickOn("#promptField");
         robot.press(KeyCode.CONTROL).type(KeyCode.DIGIT2).release(KeyCode.CONTROL);

@@ -42,9 +42,7 @@ class HeadsStories260kTest extends WindowTestBase {
     }
 
     @Start
-    void start(Stage stage) {
-        show(stage);
-    }
+    void start(Stage stage) { show(stage); }
 
     private static void waitRun(WindowDriver d, WorkspacePane ws, int before, String what) throws Exception {
         d.waitFor(what, () -> ws.runsDoneProperty().get() > before);
@@ -53,9 +51,7 @@ class HeadsStories260kTest extends WindowTestBase {
     @Test
     void sharedKeyValueCrossLayerAblationAndExport(FxRobot robot) throws Exception {
         Path file = SharedData.require("models/stories260K/stories260K.bin");
-        WindowDriver d = new WindowDriver(robot, window);
-        robot.interact(() -> window.openModel(file));
-        d.waitForModel();
+        WindowDriver d = openModel(robot, file);
         robot.interact(() -> window.prompt.prompt.setText(PROMPT));
         robot.clickOn("#promptField");
         robot.press(KeyCode.CONTROL).type(KeyCode.DIGIT2).release(KeyCode.CONTROL);

@@ -3,7 +3,6 @@ package dev.glassbox.app.ui;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -13,7 +12,6 @@ import org.junit.jupiter.api.Test;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.Start;
 
-import dev.glassbox.app.service.ModelCatalog;
 import dev.glassbox.app.service.RunOutcome;
 import dev.glassbox.engine.analysis.LogitLens;
 import dev.glassbox.engine.tensor.TokenProbability;
@@ -30,37 +28,27 @@ import dev.glassbox.visuals.LensTable;
 class LensPanelTest extends WindowTestBase {
     private static final String PROMPT = "the cat sat on the mat and then the dog ran to the big red house by the sea";
     private static final int STEPS = 4;
-    private static Path dir;
-    private static Path model;
+    private static TinyModelFolder tiny;
 
     @BeforeAll
     static void writeModel() throws Exception {
-        dir = Files.createTempDirectory("glassbox-lens");
-        model = TinyLlama2c.write(dir.resolve("tiny"), 11);
+        tiny = TinyModelFolder.write("glassbox-lens", 11);
     }
 
     LensPanelTest() {
-        super(1200, 800);
+        super(1200, 800, () -> tiny.catalog());
     }
 
     @Start
-    void start(Stage stage) {
-        show(stage);
-    }
-
-    @Override
-    ModelCatalog catalog() {
-        return new ModelCatalog(ModelCatalog.scan(dir.resolve("tiny")));
-    }
+    void start(Stage stage) { show(stage); }
 
     @Test
     void lensCellsAreTheEnginesTopTokenAndProbability(FxRobot robot) throws Exception {
-        WindowDriver d = new WindowDriver(robot, window);
-        d.waitForModel();
+        WindowDriver d = loaded(robot);
         RunOutcome out = d.generate(PROMPT, STEPS);
         LensTable shown = window.explorer.lens.table();
 
-        LoadedModel m = ModelLoader.load(model, null);
+        LoadedModel m = ModelLoader.load(tiny.model(), null);
         TraceRun.Result ref = TraceRun.run(new TraceRun.Request(m, PROMPT, HookSelection.of("blocks.*.resid_post"),
                 new Generation.Settings(STEPS, 0f, 0.9f, 0, 42, true)), TraceListener.NONE, () -> false);
         List<LogitLens.Row> rows = LogitLens.apply(LogitLens.unembedding(m.decoder()), ref.trace(), 1, false);

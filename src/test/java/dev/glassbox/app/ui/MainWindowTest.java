@@ -25,7 +25,6 @@ import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
-import dev.glassbox.app.service.ModelCatalog;
 import dev.glassbox.app.service.RecentModels;
 import dev.glassbox.app.service.RunOutcome;
 import dev.glassbox.engine.tokenizer.Tokenizer;
@@ -40,36 +39,26 @@ import javax.imageio.ImageIO;
 class MainWindowTest extends WindowTestBase {
     private static final String PROMPT = "the cat sat on the mat";
     private static final int STEPS = 6;
-    private static Path dir;
-    private static Path model;
+    private static TinyModelFolder tiny;
 
     @BeforeAll
     static void writeModel() throws Exception {
-        dir = Files.createTempDirectory("glassbox-window");
-        model = TinyLlama2c.write(dir.resolve("tiny"), 7);
+        tiny = TinyModelFolder.write("glassbox-window", 7);
     }
 
     MainWindowTest() {
-        super(1400, 900);
+        super(1400, 900, () -> tiny.catalog());
     }
 
     @Start
-    void start(Stage stage) {
-        show(stage);
-    }
-
-    @Override
-    ModelCatalog catalog() {
-        return new ModelCatalog(ModelCatalog.scan(dir.resolve("tiny")));
-    }
+    void start(Stage stage) { show(stage); }
 
     @Test
     void generatesAndShowsExactWeightsOfTheEngineRun(FxRobot robot) throws Exception {
-        WindowDriver d = new WindowDriver(robot, window);
-        d.waitForModel();
+        WindowDriver d = loaded(robot);
         RunOutcome out = d.generate(PROMPT, STEPS);
         int[] refTokens = new int[out.tokens().length];
-        Trace ref = WindowDriver.referenceTrace(model, PROMPT, STEPS, refTokens);
+        Trace ref = WindowDriver.referenceTrace(tiny.model(), PROMPT, STEPS, refTokens);
         assertArrayEquals(refTokens, out.tokens(), "the window generated what the engine generates");
         Tokenizer tok = window.modelProperty().get().tokenizer();
         assertEquals(tok.decode(out.tokens()), window.prompt.output.getText());
@@ -105,9 +94,9 @@ class MainWindowTest extends WindowTestBase {
         robot.clickOn();
         assertEquals(n / 2, window.explorer.head.heatmap.selectedRowProperty().get(), "click selects the query row");
 
-        Path csv = dir.resolve("head.csv");
-        Path png = dir.resolve("head.png");
-        Path svg = dir.resolve("head.svg");
+        Path csv = tiny.dir().resolve("head.csv");
+        Path png = tiny.dir().resolve("head.png");
+        Path svg = tiny.dir().resolve("head.svg");
         robot.interact(() -> {
             try {
                 window.explorer.head.exportCsv(csv);
@@ -171,7 +160,7 @@ class MainWindowTest extends WindowTestBase {
 
     @Test
     void tooltipsAreMadeWhenTheMouseFirstEntersTheirControl(FxRobot robot) throws Exception {
-        new WindowDriver(robot, window).waitForModel();
+        loaded(robot);
         assertNull(window.generate.getTooltip(), "no tooltip is built with the window");
         assertNull(window.workspaces.getTabs().get(1).getTooltip());
         robot.moveTo(window.generate);
@@ -186,8 +175,7 @@ class MainWindowTest extends WindowTestBase {
 
     @Test
     void arrowsAndEnterOpenTheNeighbouringHead(FxRobot robot) throws Exception {
-        WindowDriver d = new WindowDriver(robot, window);
-        d.waitForModel();
+        WindowDriver d = loaded(robot);
         d.generate("the cat", 3);
         d.openHead(0, 0);
         robot.type(KeyCode.RIGHT).type(KeyCode.DOWN).type(KeyCode.ENTER);
@@ -205,8 +193,7 @@ class MainWindowTest extends WindowTestBase {
 
     @Test
     void stepContinuesTheSequenceOneTokenAtATime(FxRobot robot) throws Exception {
-        WindowDriver d = new WindowDriver(robot, window);
-        d.waitForModel();
+        WindowDriver d = loaded(robot);
         RunOutcome first = d.generate("the cat", 2);
         for (int i = 1; i <= 2; i++) {
             int before = window.runsShownProperty().get();
@@ -215,7 +202,7 @@ class MainWindowTest extends WindowTestBase {
         }
         RunOutcome stepped = window.lastRunProperty().get();
         int[] ref = new int[first.tokens().length + 2];
-        WindowDriver.referenceTrace(model, "the cat", 4, ref);
+        WindowDriver.referenceTrace(tiny.model(), "the cat", 4, ref);
         assertArrayEquals(ref, stepped.tokens(), "two Steps after 2 greedy tokens = 4 greedy tokens");
         long generatedChips = window.prompt.chips.getChildren().stream()
                 .filter(n -> n.getStyleClass().contains("chip-generated")).count();
@@ -224,9 +211,8 @@ class MainWindowTest extends WindowTestBase {
 
     @Test
     void aBrokenModelFileGivesAClearMessage(FxRobot robot) throws Exception {
-        WindowDriver d = new WindowDriver(robot, window);
-        d.waitForModel();
-        Path broken = dir.resolve("broken.bin");
+        WindowDriver d = loaded(robot);
+        Path broken = tiny.dir().resolve("broken.bin");
         Files.write(broken, new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30});
         robot.interact(() -> window.openModel(broken));
         d.waitFor("the error banner", () -> window.errorBanner.isVisible());
@@ -235,7 +221,7 @@ class MainWindowTest extends WindowTestBase {
         assertFalse(msg.contains("Exception") || msg.contains("\tat "), "no stack trace or exception class: " + msg);
         assertTrue(window.generate.isDisabled());
         assertFalse(new RecentModels(prefs).list().contains(broken.toAbsolutePath().normalize()), "broken models are not remembered");
-        Path other = TinyLlama2c.write(dir.resolve("other"), 11);
+        Path other = TinyLlama2c.write(tiny.dir().resolve("other"), 11);
         robot.interact(() -> window.openModel(other));
         d.waitForModel();
         assertFalse(window.errorBanner.isVisible(), "a good model clears the message");

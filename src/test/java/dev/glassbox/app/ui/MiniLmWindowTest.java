@@ -13,12 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.Start;
 
-import dev.glassbox.app.service.ModelCatalog;
-import dev.glassbox.app.service.ModelEntry;
 import dev.glassbox.app.service.ModelGuide;
-import dev.glassbox.app.service.ModelSource;
 import dev.glassbox.app.service.RunOutcome;
-import dev.glassbox.engine.format.onnx.BundledEncoder;
 import dev.glassbox.engine.format.onnx.OnnxModels;
 import dev.glassbox.engine.model.LoadedModel;
 import dev.glassbox.engine.tokenizer.Tokenizer;
@@ -31,27 +27,18 @@ import dev.glassbox.visuals.i18n.I18n;
 
 /** The bundled all-MiniLM-L6-v2 encoder in the explorer: Encode fills 6 x 12 bidirectional maps. */
 class MiniLmWindowTest extends WindowTestBase {
-    private static final String LABEL = "all-MiniLM-L6-v2 (encoder, bundled)";
 
     MiniLmWindowTest() {
-        super(1400, 900);
+        super(WindowTestBase::miniLm);
     }
 
     @Start
-    void start(Stage stage) {
-        show(stage);
-    }
-
-    @Override
-    ModelCatalog catalog() {
-        ModelEntry miniLm = new ModelEntry(LABEL, new ModelSource.Bundled(BundledEncoder.MINILM), true, false);
-        return new ModelCatalog(List.of(miniLm));
-    }
+    void start(Stage stage) { show(stage); }
 
     @Test
     void encodesAndShowsBertsBidirectionalAttention(FxRobot robot) throws Exception {
         WindowDriver d = new WindowDriver(robot, window);
-        assertEquals(LABEL, window.models.getValue().label(), "the only model is picked");
+        assertEquals(MINI_LM_LABEL, window.models.getValue().label(), "the only model is picked");
         d.waitForModel();
         ModelGuide guide = ModelGuide.of(window.models.getValue()).orElseThrow();
         assertEquals(guide.prompt(), window.prompt.prompt.getText(), "the untouched first prompt gives way to MiniLM's");
@@ -95,8 +82,7 @@ class MiniLmWindowTest extends WindowTestBase {
 
     @Test
     void marksChineseCharactersUnknownToMiniLmAndNamesTheChineseEncoder(FxRobot robot) throws Exception {
-        WindowDriver d = new WindowDriver(robot, window);
-        d.waitForModel();
+        WindowDriver d = loaded(robot);
         robot.interact(() -> window.prompt.prompt.setText("我喜欢在公园里散步。"));
         var warning = window.prompt.unknownWarning;
         assertTrue(warning.isVisible(), "the prompt has characters MiniLM does not know");

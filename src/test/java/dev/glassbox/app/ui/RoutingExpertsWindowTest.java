@@ -38,20 +38,13 @@ class RoutingExpertsWindowTest extends WindowTestBase {
     static final String PROMPT = "Once upon a time, Tom";
 
     RoutingExpertsWindowTest() {
-        super(1500, 950);
+        super(1500, 950, () -> new ModelCatalog(List.of(
+                new ModelEntry("moe-stories", new ModelSource.OnDisk(MOE, null), true, true),
+                new ModelEntry("random-routing-stories", new ModelSource.OnDisk(RANDOM, null), true, true))));
     }
 
     @Start
-    void start(Stage stage) {
-        show(stage);
-    }
-
-    @Override
-    ModelCatalog catalog() {
-        return new ModelCatalog(List.of(
-                new ModelEntry("moe-stories", new ModelSource.OnDisk(MOE, null), true, true),
-                new ModelEntry("random-routing-stories", new ModelSource.OnDisk(RANDOM, null), true, true)));
-    }
+    void start(Stage stage) { show(stage); }
 
     /** The Routing workspace, made on the FX thread when no tab opened it yet. */
     private RoutingWorkspace routing() throws Exception {
@@ -71,8 +64,7 @@ class RoutingExpertsWindowTest extends WindowTestBase {
 
     @Test
     void expertLanesLoadBarsAndFlowEqualTheEngines(FxRobot robot) throws Exception {
-        WindowDriver d = new WindowDriver(robot, window);
-        d.waitForModel();
+        WindowDriver d = loaded(robot);
         RoutingWorkspace ws = routing();
         assertEquals("dense", ws.policy.getValue(), "an expert model's own layer policy");
         runRouting(robot, d);
@@ -119,8 +111,7 @@ class RoutingExpertsWindowTest extends WindowTestBase {
 
     @Test
     void expertLanesFollowAGenerationLive(FxRobot robot) throws Exception {
-        WindowDriver d = new WindowDriver(robot, window);
-        d.waitForModel();
+        WindowDriver d = loaded(robot);
         RunOutcome out = d.generate("Once upon a time", 20);
         WaitForAsyncUtils.waitForFxEvents();
         RoutingWorkspace ws = routing();
@@ -137,8 +128,7 @@ class RoutingExpertsWindowTest extends WindowTestBase {
 
     @Test
     void anOpenRoutingWorkspaceFollowsAGenerationLive(FxRobot robot) throws Exception {
-        WindowDriver d = new WindowDriver(robot, window);
-        d.waitForModel();
+        WindowDriver d = loaded(robot);
         robot.interact(() -> window.selectWorkspace(3));
         RoutingWorkspace ws = routing();
         robot.interact(() -> window.selectWorkspace(0));
@@ -150,8 +140,7 @@ class RoutingExpertsWindowTest extends WindowTestBase {
 
     @Test
     void randomRoutingModelOpensWithItsTrainedPolicy(FxRobot robot) throws Exception {
-        WindowDriver d = new WindowDriver(robot, window);
-        d.waitForModel();
+        WindowDriver d = loaded(robot);
         robot.interact(() -> window.models.getSelectionModel().select(1));
         d.waitFor("the random-routing model", () -> window.modelProperty().get() != null
                 && window.modelProperty().get().name().equals("random-routing-stories"));

@@ -29,23 +29,15 @@ class Seq2SeqWindowTest extends WindowTestBase {
     private static final Path MODEL = Path.of("sample-models/reverse-seq2seq");
 
     Seq2SeqWindowTest() {
-        super(1400, 900);
+        super(ModelCatalog::discover);
     }
 
     @Start
-    void start(Stage stage) {
-        show(stage);
-    }
-
-    @Override
-    ModelCatalog catalog() {
-        return ModelCatalog.discover();
-    }
+    void start(Stage stage) { show(stage); }
 
     @Test
     void generatesTheReversalAndShowsTheEnginesCrossAttention(FxRobot robot) throws Exception {
-        WindowDriver d = new WindowDriver(robot, window);
-        d.waitForModel();
+        WindowDriver d = loaded(robot);
         robot.interact(() -> window.openModel(MODEL));
         d.waitFor("the encoder-decoder to load", () -> window.modelProperty().get() != null
                 && window.modelProperty().get().isSeq2Seq());

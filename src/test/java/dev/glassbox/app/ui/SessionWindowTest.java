@@ -36,14 +36,8 @@ class SessionWindowTest extends WindowTestBase {
     @TempDir
     Path dir;
 
-    SessionWindowTest() {
-        super(1400, 900);
-    }
-
     @Start
-    void start(Stage stage) {
-        show(stage);
-    }
+    void start(Stage stage) { show(stage); }
 
     private ExploreSession session() { return window.session(); }
 
@@ -55,9 +49,7 @@ class SessionWindowTest extends WindowTestBase {
 
     @Test
     void saveChangeOpenRestoresAnEqualState(FxRobot robot) throws Exception {
-        WindowDriver d = new WindowDriver(robot, window);
-        robot.interact(() -> window.openModel(INDUCTION));
-        d.waitForModel();
+        WindowDriver d = openModel(robot, INDUCTION);
         robot.interact(() -> {
             session().promptProperty().set("qxbkwz qxbkwz qx");
             session().sampling().stepsProperty().set(12);

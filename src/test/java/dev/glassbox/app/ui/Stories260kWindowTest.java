@@ -20,21 +20,13 @@ import dev.glassbox.testing.SharedData;
 /** The window on the real pretrained stories260K, opened through "Open model" (shared reference data). */
 @Tag("shared-data")
 class Stories260kWindowTest extends WindowTestBase {
-    Stories260kWindowTest() {
-        super(1400, 900);
-    }
-
     @Start
-    void start(Stage stage) {
-        show(stage);
-    }
+    void start(Stage stage) { show(stage); }
 
     @Test
     void opensGeneratesAndShowsTheEnginesAttention(FxRobot robot) throws Exception {
         Path model = SharedData.require("models/stories260K/stories260K.bin");
-        WindowDriver d = new WindowDriver(robot, window);
-        robot.interact(() -> window.openModel(model));
-        d.waitForModel();
+        WindowDriver d = openModel(robot, model);
         String prompt = "Once upon a time";
         RunOutcome out = d.generate(prompt, 24);
         int[] refTokens = new int[out.tokens().length];

@@ -37,9 +37,7 @@ class Stories260kWorkspacesTest extends WindowTestBase {
     }
 
     @Start
-    void start(Stage stage) {
-        show(stage);
-    }
+    void start(Stage stage) { show(stage); }
 
     private void runAndWait(FxRobot robot, WindowDriver d, WorkspacePane ws) throws Exception {
         int before = ws.runsDoneProperty().get();
@@ -50,9 +48,7 @@ class Stories260kWorkspacesTest extends WindowTestBase {
     @Test
     void headsAndContextLabOnStories260k(FxRobot robot) throws Exception {
         Path model = SharedData.require("models/stories260K/stories260K.bin");
-        WindowDriver d = new WindowDriver(robot, window);
-        robot.interact(() -> window.openModel(model));
-        d.waitForModel();
+        WindowDriver d = openModel(robot, model);
         String prompt = "Once upon a time, there was a little girl named Lily. She liked to play with her ball.";
         robot.interact(() -> window.prompt.prompt.setText(prompt));
         robot.clickOn("#promptField");
@@ -76,15 +72,7 @@ class Stories260kWorkspacesTest extends WindowTestBase {
         ContextWorkspace cw = window.context();
         Path text = Files.createTempFile("glassbox-lab", ".txt");
         Files.writeString(text, prompt.repeat(8));
-        robot.interact(() -> {
-            cw.useTextFile(text);
-            cw.methods.get(0).setValue("full");
-            cw.methods.get(1).setValue("streaming:sinks=4,W=28");
-            cw.methods.get(2).setValue("");
-            cw.methods.get(3).setValue("");
-            cw.maxLen.getValueFactory().setValue(160);
-            cw.passkeyLengths.setText("");
-        });
+        d.fillContextLab(cw, text, 160, "", "full", "streaming:sinks=4,W=28", "", "");
         runAndWait(robot, d, cw);
         int[] ids = java.util.Arrays.copyOf(ref.tokenizer().encode(Files.readString(text)), 160);
         float[] nll = new PolicyRunner((LlamaModel) ref.model(), ContextPolicy.parse("streaming:sinks=4,W=28", 512))

@@ -22,21 +22,13 @@ import dev.glassbox.testing.SharedData;
 /** After a run on stories260K the chips carry each token's probability and surprisal, as TokenSurprisal scores them. */
 @Tag("shared-data")
 class SurprisalWindowTest extends WindowTestBase {
-    SurprisalWindowTest() {
-        super(1400, 900);
-    }
-
     @Start
-    void start(Stage stage) {
-        show(stage);
-    }
+    void start(Stage stage) { show(stage); }
 
     @Test
     void chipTooltipsGiveTheSurprisalOfEachActualNextToken(FxRobot robot) throws Exception {
         Path model = SharedData.require("models/stories260K/stories260K.bin");
-        WindowDriver d = new WindowDriver(robot, window);
-        robot.interact(() -> window.openModel(model));
-        d.waitForModel();
+        WindowDriver d = openModel(robot, model);
         RunOutcome out = d.generate("The little dog saw a", 12);
         int[] tokens = out.tokens();
         // independently: a fresh model, one forward per token

@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import javafx.scene.input.KeyCode;
 import javafx.stage.Stage;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.Start;
@@ -29,32 +28,16 @@ import dev.glassbox.engine.train.RoutingDesign;
 import dev.glassbox.engine.train.TrainingProgress;
 
 /** The Train workspace's Options: experts, routing, context method, design and freezing, from the form to config.json. */
-class TrainOptionsWorkspaceTest extends WindowTestBase {
-    private TrainWorkspace train;
+class TrainOptionsWorkspaceTest extends TrainTestBase {
     private TrainOptionsPane options;
-    private TrainDriver driver;
-
-    TrainOptionsWorkspaceTest() {
-        super(1500, 950);
-    }
 
     @Start
-    void start(Stage stage) {
-        show(stage);
-    }
+    void start(Stage stage) { show(stage); }
 
     @Override
     void opened() {
-        train = window.train();
-        driver = new TrainDriver(window);
+        super.opened();
         options = train.options;
-    }
-
-    @AfterEach
-    void cleanUp() throws Exception {
-        if (train.running()) {
-            train.run().stop();
-        }
     }
 
     /** Sets a box's text as typing would (the options sit below the fold of the settings column). */

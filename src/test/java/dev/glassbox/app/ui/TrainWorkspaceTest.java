@@ -12,7 +12,6 @@ import java.util.List;
 import javafx.scene.input.KeyCode;
 import javafx.stage.Stage;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
@@ -29,31 +28,9 @@ import dev.glassbox.engine.train.TrainingProgress;
 import dev.glassbox.visuals.chart.Series;
 
 /** The Train workspace driven like a user: settings, Start, live loss and attention, Pause, Resume, Stop, Open in explorer. */
-class TrainWorkspaceTest extends WindowTestBase {
-    private TrainWorkspace train;
-    private TrainDriver driver;
-
-    TrainWorkspaceTest() {
-        super(1500, 950);
-    }
-
+class TrainWorkspaceTest extends TrainTestBase {
     @Start
-    void start(Stage stage) {
-        show(stage);
-    }
-
-    @Override
-    void opened() {
-        train = window.train();
-        driver = new TrainDriver(window);
-    }
-
-    @AfterEach
-    void cleanUp() throws Exception {
-        if (train.running()) {
-            train.run().stop();
-        }
-    }
+    void start(Stage stage) { show(stage); }
 
     private void type(FxRobot robot, SettingField f, String text) {
         robot.clickOn(f.field);

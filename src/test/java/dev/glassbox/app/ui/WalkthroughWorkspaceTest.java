@@ -36,23 +36,15 @@ class WalkthroughWorkspaceTest extends WindowTestBase {
     private static final String PROMPT = "Once upon a time, Lily";
 
     WalkthroughWorkspaceTest() {
-        super(1400, 900);
+        super(ModelCatalog::discover);
     }
 
     @Start
-    void start(Stage stage) {
-        show(stage);
-    }
-
-    @Override
-    ModelCatalog catalog() {
-        return ModelCatalog.discover();
-    }
+    void start(Stage stage) { show(stage); }
 
     @Test
     void everyStepIsReachableByKeyboardAndShowsTheTracedNumbers(FxRobot robot) throws Exception {
-        WindowDriver d = new WindowDriver(robot, window);
-        d.waitForModel();
+        WindowDriver d = loaded(robot);
         robot.interact(() -> window.prompt.prompt.setText(PROMPT));
         robot.press(KeyCode.CONTROL).type(KeyCode.DIGIT6).release(KeyCode.CONTROL);
         WalkthroughWorkspace w = window.walkthrough.get();

@@ -45,6 +45,21 @@ final class WindowDriver {
         waitFor("the model to load", () -> window.modelProperty().get() != null);
     }
 
+    /**
+     * Fills the Context lab as a user would: the text file, the four method boxes in order (blank = unused), the
+     * tokens scored and the passkey lengths.
+     */
+    void fillContextLab(ContextWorkspace ws, Path text, int maxLen, String passkeyLengths, String... methods) {
+        robot.interact(() -> {
+            ws.useTextFile(text);
+            for (int i = 0; i < methods.length; i++) {
+                ws.methods.get(i).setValue(methods[i]);
+            }
+            ws.maxLen.getValueFactory().setValue(maxLen);
+            ws.passkeyLengths.setText(passkeyLengths);
+        });
+    }
+
     /** Types the prompt, sets the number of new tokens, clicks Generate and waits for the finished views. */
     RunOutcome generate(String text, int steps) throws Exception {
         robot.clickOn("#promptField");

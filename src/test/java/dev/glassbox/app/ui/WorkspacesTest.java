@@ -24,7 +24,6 @@ import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
 import dev.glassbox.app.service.HeadsAnalysis;
-import dev.glassbox.app.service.ModelCatalog;
 import dev.glassbox.engine.analysis.heads.HeadAblation;
 import dev.glassbox.engine.analysis.heads.HeadAnalysis;
 import dev.glassbox.engine.analysis.heads.HeadReport;
@@ -43,28 +42,19 @@ import dev.glassbox.visuals.heads.ScoreGridView;
 /** The Heads, Context lab and Routing workspaces on a tiny random llama2.c model, checked against the engine. */
 class WorkspacesTest extends WindowTestBase {
     static final String PROMPT = "the cat sat on the mat the cat sat on the mat";
-    private static Path dir;
-    private static Path model;
+    private static TinyModelFolder tiny;
 
     @BeforeAll
     static void writeModel() throws Exception {
-        dir = Files.createTempDirectory("glassbox-ws");
-        model = TinyLlama2c.write(dir.resolve("tiny"), 5);
+        tiny = TinyModelFolder.write("glassbox-ws", 5);
     }
 
     WorkspacesTest() {
-        super(1500, 950);
+        super(1500, 950, () -> tiny.catalog());
     }
 
     @Start
-    void start(Stage stage) {
-        show(stage);
-    }
-
-    @Override
-    ModelCatalog catalog() {
-        return new ModelCatalog(ModelCatalog.scan(dir.resolve("tiny")));
-    }
+    void start(Stage stage) { show(stage); }
 
     private void setPrompt(FxRobot robot, String text) {
         robot.interact(() -> window.prompt.prompt.setText(text));
@@ -91,8 +81,7 @@ class WorkspacesTest extends WindowTestBase {
 
     @Test
     void hiddenWorkspacesAreMadeWhenTheirTabOpensWithTheCurrentModel(FxRobot robot) throws Exception {
-        WindowDriver d = new WindowDriver(robot, window);
-        d.waitForModel();
+        WindowDriver d = loaded(robot);
         robot.clickOn("#promptField");
         robot.press(KeyCode.ESCAPE).release(KeyCode.ESCAPE);
         robot.press(KeyCode.CONTROL).type(KeyCode.P).release(KeyCode.CONTROL);
@@ -114,14 +103,13 @@ class WorkspacesTest extends WindowTestBase {
 
     @Test
     void headsWorkspaceShowsTheEngineScores(FxRobot robot) throws Exception {
-        WindowDriver d = new WindowDriver(robot, window);
-        d.waitForModel();
+        WindowDriver d = loaded(robot);
         setPrompt(robot, PROMPT);
         workspace(robot, KeyCode.DIGIT2, 1);
         HeadsWorkspace ws = window.heads();
         runAndWait(robot, d, ws, "the head analysis");
 
-        LoadedModel ref = ModelLoader.load(model, null);
+        LoadedModel ref = ModelLoader.load(tiny.model(), null);
         int[] tokens = HeadsAnalysis.inputTokens(ref, PROMPT);
         HeadReport r = HeadAnalysis.analyse((LlamaModel) ref.model(), tokens, HeadsAnalysis.settings(ref), Parallel.SERIAL);
 
@@ -152,7 +140,7 @@ class WorkspacesTest extends WindowTestBase {
         assertTrue(ws.ablation.getText().contains(String.format(Locale.ROOT, "KL(last) %.4f nats", e.klLast())), ws.ablation.getText());
         assertTrue(ws.ablation.getText().contains(ref.tokenizer().display(e.topAfter()[0])));
 
-        Path export = dir.resolve("heads-export");
+        Path export = tiny.dir().resolve("heads-export");
         robot.interact(() -> {
             try {
                 ws.exportTo(export);
@@ -173,22 +161,13 @@ class WorkspacesTest extends WindowTestBase {
 
     @Test
     void contextLabComparesMethodsOnATextFile(FxRobot robot) throws Exception {
-        WindowDriver d = new WindowDriver(robot, window);
-        d.waitForModel();
+        WindowDriver d = loaded(robot);
         workspace(robot, KeyCode.DIGIT3, 2);
         ContextWorkspace ws = window.context();
-        Path text = dir.resolve("text.txt");
+        Path text = tiny.dir().resolve("text.txt");
         Files.writeString(text, "the cat sat on the mat. ".repeat(20));
-        robot.interact(() -> {
-            ws.useTextFile(text);
-            ws.methods.get(0).setValue("full");
-            ws.methods.get(1).setValue("sliding:W=16");
-            ws.methods.get(2).setValue("yarn:s=4");
-            ws.methods.get(3).setValue("");
-            ws.maxLen.getValueFactory().setValue(80);
-            ws.passkeyLengths.setText("40");
-            ws.passkeyDepths.getValueFactory().setValue(2);
-        });
+        d.fillContextLab(ws, text, 80, "40", "full", "sliding:W=16", "yarn:s=4", "");
+        robot.interact(() -> ws.passkeyDepths.getValueFactory().setValue(2));
         runAndWait(robot, d, ws, "the context lab");
         assertEquals(3, ws.results().size());
         assertEquals(3, ws.cost.getItems().size());
@@ -196,7 +175,7 @@ class WorkspacesTest extends WindowTestBase {
         assertEquals(3, ws.coverage.getChildren().size());
         assertEquals(3, ws.rope.series().size(), "model, yarn and the trained-length line");
 
-        LoadedModel ref = ModelLoader.load(model, null);
+        LoadedModel ref = ModelLoader.load(tiny.model(), null);
         int[] ids = java.util.Arrays.copyOf(ref.tokenizer().encode(Files.readString(text)), 80);
         ContextPolicy sliding = ContextPolicy.parse("sliding:W=16", ref.config().contextLength());
         float[] nll = new PolicyRunner((LlamaModel) ref.model(), sliding).run(ids, null, () -> false, null).nll();
@@ -247,21 +226,12 @@ class WorkspacesTest extends WindowTestBase {
 
     @Test
     void contextLabRunCanBeCancelled(FxRobot robot) throws Exception {
-        WindowDriver d = new WindowDriver(robot, window);
-        d.waitForModel();
+        WindowDriver d = loaded(robot);
         workspace(robot, KeyCode.DIGIT3, 2);
         ContextWorkspace ws = window.context();
-        Path text = dir.resolve("long.txt");
+        Path text = tiny.dir().resolve("long.txt");
         Files.writeString(text, "the cat sat on the mat. ".repeat(2000));
-        robot.interact(() -> {
-            ws.useTextFile(text);
-            ws.methods.get(0).setValue("full");
-            ws.methods.get(1).setValue("full");
-            ws.methods.get(2).setValue("full");
-            ws.methods.get(3).setValue("full");
-            ws.maxLen.getValueFactory().setValue(2048);
-            ws.passkeyLengths.setText("2000");
-        });
+        d.fillContextLab(ws, text, 2048, "2000", "full", "full", "full", "full");
         robot.clickOn(ws.run);
         d.waitFor("the run to start", () -> !ws.cancel.isDisabled());
         robot.clickOn(ws.cancel);
@@ -273,8 +243,7 @@ class WorkspacesTest extends WindowTestBase {
 
     @Test
     void routingWorkspaceShowsRunProbabilitiesAndLayerSkips(FxRobot robot) throws Exception {
-        WindowDriver d = new WindowDriver(robot, window);
-        d.waitForModel();
+        WindowDriver d = loaded(robot);
         setPrompt(robot, "the cat sat");
         workspace(robot, KeyCode.DIGIT4, 3);
         RoutingWorkspace ws = window.routing();
@@ -284,7 +253,7 @@ class WorkspacesTest extends WindowTestBase {
             ws.samples.getValueFactory().setValue(8);
         });
         runAndWait(robot, d, ws, "the routing run");
-        LoadedModel ref = ModelLoader.load(model, null);
+        LoadedModel ref = ModelLoader.load(tiny.model(), null);
         int[] ids = ref.tokenizer().encode("the cat sat");
         List<RouteSampler.TokenRoutes> expected = RouteSampler.sample(ref.decoder(), ids,
                 RoutingPolicy.parse("random:p=0.5", TinyLlama2c.LAYERS), 8, 42L, RoutingWorkspace.TOP_K, () -> false);

@@ -68,14 +68,7 @@ class QuantizedKernelsTest {
     }
 
     static Tensor tensor(DType d, byte[] raw, int rows, int cols) {
-        MemorySegment s = MemorySegment.ofArray(raw);
-        return switch (d) {
-            case F32 -> new F32Tensor(s, rows, cols);
-            case F16 -> new F16Tensor(s, rows, cols);
-            case BF16 -> new BF16Tensor(s, rows, cols);
-            case Q8_0 -> Q8_0Tensor.fromBlocks(s, rows, cols);
-            case Q4_0 -> new Q4_0Tensor(s, rows, cols);
-        };
+        return Tensor.of(d, MemorySegment.ofArray(raw), rows, cols);
     }
 
     @ParameterizedTest

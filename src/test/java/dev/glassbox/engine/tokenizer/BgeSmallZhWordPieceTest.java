@@ -4,32 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayInputStream;
-import java.io.InputStream;
-import java.nio.file.Path;
-
-import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import dev.glassbox.engine.format.onnx.BundledEncoder;
 import dev.glassbox.testing.ChineseText;
 
 /** The WordPiece tokenizer.json bundled with bge-small-zh-v1.5 (CJK handling, no lowercasing), against HF tokenizers. */
 class BgeSmallZhWordPieceTest {
-    private static final String RESOURCE = "bge-small-zh-v1.5-tokenizer.json";
+    private static BundledWordPiece tokenizers;
     private static WordPiece ours;
-    private static HuggingFaceTokenizer hfFull;
-    private static HuggingFaceTokenizer hfTruncating;
 
     @BeforeAll
     static void load() throws Exception {
-        byte[] json;
-        try (InputStream in = BgeSmallZhWordPieceTest.class.getClassLoader().getResourceAsStream(RESOURCE)) {
-            json = in.readAllBytes();
-        }
-        ours = (WordPiece) TokenizerJson.parse(json, Path.of(RESOURCE));
-        hfFull = HfReference.open(new ByteArrayInputStream(json), false, 1 << 20);
-        hfTruncating = HfReference.open(new ByteArrayInputStream(json), true, 512);
+        tokenizers = BundledWordPiece.load(BundledEncoder.BGE_SMALL_ZH, 512);
+        ours = tokenizers.ours();
     }
 
     @Test
@@ -45,16 +34,14 @@ class BgeSmallZhWordPieceTest {
     void matchesHuggingFaceOnChineseAndMixedText() {
         for (String s : ChineseText.SENTENCES) {
             if (s != ChineseText.LONG) {
-                assertArrayEquals(HfReference.ids(hfFull, s), ours.encode(s), "'" + s + "'");
+                tokenizers.assertMatchesHuggingFace(s);
             }
         }
     }
 
     @Test
     void matchesHuggingFaceOnTheGeneralCorpus() {
-        for (String s : TokenizerCorpus.STRINGS) {
-            assertArrayEquals(HfReference.ids(hfFull, s), ours.encode(s), "'" + s + "'");
-        }
+        TokenizerCorpus.STRINGS.forEach(tokenizers::assertMatchesHuggingFace);
     }
 
     @Test
@@ -68,9 +55,9 @@ class BgeSmallZhWordPieceTest {
 
     @Test
     void longInputIsTruncatedLikeHuggingFace() {
-        int[] full = HfReference.ids(hfFull, ChineseText.LONG);
+        int[] full = HfReference.ids(tokenizers.hfFull(), ChineseText.LONG);
         assertTrue(full.length > 512, "input must exceed the window: " + full.length);
-        int[] expected = HfReference.ids(hfTruncating, ChineseText.LONG);
+        int[] expected = HfReference.ids(tokenizers.hfTruncating(), ChineseText.LONG);
         assertEquals(512, expected.length);
         assertArrayEquals(expected, ours.encode(ChineseText.LONG));
     }

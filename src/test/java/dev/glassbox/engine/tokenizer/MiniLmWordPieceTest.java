@@ -5,30 +5,25 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.InputStream;
-import java.nio.file.Path;
 import java.util.Arrays;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import dev.glassbox.engine.format.onnx.BundledEncoder;
+
 /** The WordPiece tokenizer.json bundled with all-MiniLM-L6-v2, against HF tokenizers. */
 class MiniLmWordPieceTest {
-    private static final String RESOURCE = "all-minilm-l6-v2-tokenizer.json";
+    private static BundledWordPiece tokenizers;
     private static WordPiece ours;
     private static HuggingFaceTokenizer hfFull;
-    private static HuggingFaceTokenizer hfTruncating;
 
     @BeforeAll
     static void load() throws Exception {
-        byte[] json;
-        try (InputStream in = MiniLmWordPieceTest.class.getClassLoader().getResourceAsStream(RESOURCE)) {
-            json = in.readAllBytes();
-        }
-        ours = (WordPiece) TokenizerJson.parse(json, Path.of(RESOURCE));
-        hfFull = HfReference.open(new java.io.ByteArrayInputStream(json), false, 1 << 20);
-        hfTruncating = HfReference.open(new java.io.ByteArrayInputStream(json), true, 128);
+        tokenizers = BundledWordPiece.load(BundledEncoder.MINILM, 128);
+        ours = tokenizers.ours();
+        hfFull = tokenizers.hfFull();
     }
 
     @Test
@@ -42,9 +37,7 @@ class MiniLmWordPieceTest {
 
     @Test
     void matchesHuggingFaceOnVariedText() {
-        for (String s : TokenizerCorpus.STRINGS) {
-            assertArrayEquals(HfReference.ids(hfFull, s), ours.encode(s), "'" + s + "'");
-        }
+        TokenizerCorpus.STRINGS.forEach(tokenizers::assertMatchesHuggingFace);
     }
 
     @Test
@@ -65,7 +58,7 @@ class MiniLmWordPieceTest {
         String longText = String.join(" ", TokenizerCorpus.STRINGS).repeat(3);
         int[] full = HfReference.ids(hfFull, longText);
         assertTrue(full.length > 300, "input must exceed the window: " + full.length);
-        int[] expected = HfReference.ids(hfTruncating, longText);
+        int[] expected = HfReference.ids(tokenizers.hfTruncating(), longText);
         assertEquals(128, expected.length);
         assertArrayEquals(expected, ours.encode(longText));
     }

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.glassbox.testing.SharedData;
+import dev.glassbox.testing.Qwen2StyleTokenizer;
 
 /**
  * The Qwen2 tokenizer.json layout (Split with Qwen2's regex, then ByteLevel without regex, extra special tokens)
@@ -30,20 +30,7 @@ class Qwen2StyleByteLevelTest {
     @Test
     void qwen2PreTokenizerAndSpecialTokensMatchHuggingFace() throws Exception {
         ObjectMapper json = new ObjectMapper();
-        ObjectNode root = (ObjectNode) json.readTree(SharedData.require("models/gpt2-bpe/tokenizer.json").toFile());
-        ObjectNode pre = root.putObject("pre_tokenizer");
-        pre.put("type", "Sequence");
-        ArrayNode steps = pre.putArray("pretokenizers");
-        ObjectNode split = steps.addObject();
-        split.put("type", "Split");
-        split.putObject("pattern").put("Regex", QWEN2_REGEX);
-        split.put("behavior", "Isolated");
-        split.put("invert", false);
-        ObjectNode bl = steps.addObject();
-        bl.put("type", "ByteLevel");
-        bl.put("add_prefix_space", false);
-        bl.put("trim_offsets", false);
-        bl.put("use_regex", false);
+        ObjectNode root = Qwen2StyleTokenizer.json(json, QWEN2_REGEX);
         ArrayNode added = (ArrayNode) root.get("added_tokens");
         int id = 50257;
         for (String s : new String[] {"<|im_start|>", "<|im_end|>"}) {

@@ -12,12 +12,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.glassbox.engine.format.ModelLoader;
-import dev.glassbox.engine.model.DecoderSession;
 import dev.glassbox.engine.model.Generation;
 import dev.glassbox.engine.model.LoadedModel;
 import dev.glassbox.engine.tensor.Parallel;
 import dev.glassbox.engine.trace.Capture;
 import dev.glassbox.engine.trace.TraceListener;
+import dev.glassbox.testing.EngineLogits;
 
 /** A model trained on a small text with a learned BPE loads in the engine, gives the trainer's logits and generates text. */
 class BpeTrainedModelTest {
@@ -40,16 +40,7 @@ class BpeTrainedModelTest {
         String prompt = "Once upon a time, there was a";
         int[] tokens = data.tokenizer().encode(prompt);
         assertArrayEquals(tokens, loaded.tokenizer().encode(prompt));
-        float[] expected = r.model().logits(tokens);
-        DecoderSession s = loaded.decoder().newSession(Capture.none(loaded.config().layers()));
-        double worst = 0;
-        for (int pos = 0; pos < tokens.length; pos++) {
-            float[] got = s.forward(tokens[pos], pos);
-            for (int v = 0; v < vocab; v++) {
-                worst = Math.max(worst, Math.abs(got[v] - expected[pos * vocab + v]));
-            }
-        }
-        assertTrue(worst < 1e-4, "max |logit difference| " + worst);
+        EngineLogits.assertMatch(loaded, tokens, r.model().logits(tokens), vocab);
 
         Generation.Result g = Generation.run(loaded.decoder().newSession(Capture.none(loaded.config().layers())),
                 loaded.tokenizer(), tokens, Generation.Settings.greedy(30), TraceListener.NONE,

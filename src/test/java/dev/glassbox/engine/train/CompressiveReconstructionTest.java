@@ -133,12 +133,8 @@ class CompressiveReconstructionTest {
                     w[i] += (float) (p.isMatrix() ? r.nextGaussian() * 0.3 : r.nextGaussian() * 0.2);
                 }
             }
-            int[] in = new int[batch * seq];
-            int[] tg = new int[batch * seq];
-            for (int i = 0; i < in.length; i++) {
-                in[i] = r.nextInt(s.vocab());
-                tg[i] = r.nextInt(s.vocab());
-            }
+            int[][] d = TokenBatch.random(r, batch * seq, s.vocab(), 0);
+            int[] in = d[0], tg = d[1];
             model.forward(in, tg, batch, seq);
             assertTrue(model.reconstructionLoss() > 0, "a random convolution does not reconstruct attention exactly");
             model.zeroGrad();
@@ -176,12 +172,8 @@ class CompressiveReconstructionTest {
             mean.initialise(9);
             conv.initialise(9);
             Random r = new Random(2);
-            int[] in = new int[batch * seq];
-            int[] tg = new int[batch * seq];
-            for (int i = 0; i < in.length; i++) {
-                in[i] = r.nextInt(11);
-                tg[i] = r.nextInt(11);
-            }
+            int[][] d = TokenBatch.random(r, batch * seq, 11, 0);
+            int[] in = d[0], tg = d[1];
             assertEquals(mean.forward(in, tg, batch, seq), conv.forward(in, tg, batch, seq), 1e-6);
             assertEquals(mean.reconstructionLoss(), conv.reconstructionLoss(), 1e-6);
             assertTrue(mean.reconstructionLoss() > 0, "mean pooling loses information");
@@ -201,12 +193,8 @@ class CompressiveReconstructionTest {
                 for (int i = 0; i < w.length; i++) w[i] += (float) (noise.nextGaussian() * 3);
             }
             Random r = new Random(6);
-            int[] in = new int[batch * seq];
-            int[] tg = new int[batch * seq];
-            for (int i = 0; i < in.length; i++) {
-                in[i] = r.nextInt(11);
-                tg[i] = r.nextInt(11);
-            }
+            int[][] d = TokenBatch.random(r, batch * seq, 11, 0);
+            int[] in = d[0], tg = d[1];
             m.forward(in, tg, batch, seq);
             m.zeroGrad();
             m.backward(tg);

@@ -126,13 +126,7 @@ class ContextTrainingTest {
 
     private static TrainableLlama randomModel(ModelShape s, Parallel par, long seed) {
         TrainableLlama m = new TrainableLlama(s, par);
-        Random r = new Random(seed);
-        for (Param p : m.params()) {
-            float[] w = p.value();
-            for (int i = 0; i < w.length; i++) {
-                w[i] = (float) (p.isMatrix() ? r.nextGaussian() * 0.4 : 1 + r.nextGaussian() * 0.2);
-            }
-        }
+        GradCheck.enlarge(m.params(), new Random(seed));
         return m;
     }
 
@@ -158,30 +152,15 @@ class ContextTrainingTest {
     }
 
     private static void checkModel(String spec, int layers, boolean stopGradient) {
-        int batch = 2, seq = 9;
-        ModelShape s = shape(spec, layers, seq);
-        try (Parallel par = new Parallel(2)) {
-            TrainableLlama m = randomModel(s, par, 11);
-            Random r = new Random(5);
-            int[] in = new int[batch * seq];
-            int[] tg = new int[batch * seq];
-            for (int i = 0; i < in.length; i++) {
-                in[i] = r.nextInt(s.vocab());
-                tg[i] = r.nextInt(s.vocab());
+        int seq = 9;
+        GradCheck.everyParameter(shape(spec, layers, seq), new Random(11), new Random(5), 2, seq, 0, (p, analytic, numeric) -> {
+            double err = GradCheck.relativeError(analytic, numeric);
+            if (stopGradient && p.name().contains("embed_tokens")) {
+                assertTrue(err > GradCheck.TOLERANCE, spec + ": the memory path to the embeddings is not cut (" + err + ")");
+            } else {
+                assertTrue(err < GradCheck.TOLERANCE, spec + " " + p.name() + ": relative error " + err);
             }
-            m.forward(in, tg, batch, seq);
-            m.zeroGrad();
-            m.backward(tg);
-            for (Param p : m.params()) {
-                float[] analytic = p.grad().clone();
-                double err = GradCheck.relativeError(analytic, GradCheck.numeric(p.value(), () -> m.forward(in, tg, batch, seq)));
-                if (stopGradient && p.name().contains("embed_tokens")) {
-                    assertTrue(err > GradCheck.TOLERANCE, spec + ": the memory path to the embeddings is not cut (" + err + ")");
-                } else {
-                    assertTrue(err < GradCheck.TOLERANCE, spec + " " + p.name() + ": relative error " + err);
-                }
-            }
-        }
+        });
     }
 
     @Test
@@ -191,12 +170,8 @@ class ContextTrainingTest {
             TrainableLlama full = randomModel(shape("full", 2, seq), par, 4);
             TrainableLlama wide = randomModel(shape("sliding:W=8", 2, seq), par, 4);
             Random r = new Random(2);
-            int[] in = new int[batch * seq];
-            int[] tg = new int[batch * seq];
-            for (int i = 0; i < in.length; i++) {
-                in[i] = r.nextInt(11);
-                tg[i] = r.nextInt(11);
-            }
+            int[][] d = TokenBatch.random(r, batch * seq, 11, 0);
+            int[] in = d[0], tg = d[1];
             assertEquals(full.forward(in, tg, batch, seq), wide.forward(in, tg, batch, seq), 1e-5);
             double narrow = randomModel(shape("sliding:W=2", 2, seq), par, 4).forward(in, tg, batch, seq);
             assertTrue(Math.abs(narrow - full.forward(in, tg, batch, seq)) > 1e-4, "a narrow window changes the loss");

@@ -10,7 +10,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.glassbox.engine.tensor.Kernels;
-import dev.glassbox.engine.tensor.Parallel;
 
 /**
  * The {@link BlockDesign} layers (LayerNorm, tanh-GELU, bias, learned positions) and whole models of every design
@@ -18,11 +17,6 @@ import dev.glassbox.engine.tensor.Parallel;
  * (1e-2, float32 forward with h = 1e-2).
  */
 class DesignGradientCheckTest {
-
-    private static void assertClose(String what, float[] analytic, double[] numeric) {
-        double err = GradCheck.relativeError(analytic, numeric);
-        assertTrue(err < GradCheck.TOLERANCE, what + ": relative error " + err);
-    }
 
     @Test
     void layerNorm() {
@@ -44,9 +38,9 @@ class DesignGradientCheckTest {
             LayerNorm.forward(y, mean, rstd, x, g, b, n, dim, 1e-5f);
             return GradCheck.weighted(y, rw);
         };
-        assertClose("layernorm dx", dx, GradCheck.numeric(x, loss));
-        assertClose("layernorm dg", dg, GradCheck.numeric(g, loss));
-        assertClose("layernorm db", db, GradCheck.numeric(b, loss));
+        GradCheck.assertClose("layernorm dx", dx, GradCheck.numeric(x, loss));
+        GradCheck.assertClose("layernorm dg", dg, GradCheck.numeric(g, loss));
+        GradCheck.assertClose("layernorm db", db, GradCheck.numeric(b, loss));
     }
 
     @Test
@@ -78,7 +72,7 @@ class DesignGradientCheckTest {
         }
         float[] dx = new float[len];
         Gelu.backward(dx, rw, x, len);
-        assertClose("gelu", dx, GradCheck.numeric(x, () -> {
+        GradCheck.assertClose("gelu", dx, GradCheck.numeric(x, () -> {
             Gelu.forward(y, x, len);
             return GradCheck.weighted(y, rw);
         }));
@@ -102,8 +96,8 @@ class DesignGradientCheckTest {
             LearnedPositions.forward(y, table, n, seq, dim);
             return GradCheck.weighted(y, rw);
         };
-        assertClose("bias", db, GradCheck.numeric(b, loss));
-        assertClose("learned positions", dt, GradCheck.numeric(table, loss));
+        GradCheck.assertClose("bias", db, GradCheck.numeric(b, loss));
+        GradCheck.assertClose("learned positions", dt, GradCheck.numeric(table, loss));
     }
 
     private static BlockDesign design(String variant) {
@@ -122,39 +116,16 @@ class DesignGradientCheckTest {
         // untied with grouped queries, so every parameter kind appears once
         ModelShape s = new ModelShape(11, 8, 12, 2, 2, 1, 6, false, false, 1e-5f, 10000f, design(variant),
                 RoutingDesign.DENSE, ContextTraining.FULL);
-        try (Parallel par = new Parallel(2)) {
-            TrainableLlama m = new TrainableLlama(s, par);
-            Random r = new Random(11);
-            for (Param p : m.params()) {
-                float[] w = p.value();
-                boolean bias = p.name().endsWith(".bias");
-                for (int i = 0; i < w.length; i++) {
-                    w[i] = (float) (p.isMatrix() ? r.nextGaussian() * 0.4 : (bias ? 0 : 1) + r.nextGaussian() * 0.2);
+        GradCheck.everyParameter(s, (p, analytic, numeric) -> {
+            if (p.name().endsWith("k_proj.bias") && s.design().positions() == BlockDesign.Positions.LEARNED) {
+                // q . (k + b) shifts every score of a query by q . b, which softmax ignores: the gradient is 0
+                for (int i = 0; i < analytic.length; i++) {
+                    assertTrue(Math.abs(analytic[i]) < 1e-5 && Math.abs(numeric[i]) < 1e-4,
+                            variant + " key bias gradient " + analytic[i] + " / " + numeric[i]);
                 }
+                return;
             }
-            int batch = 2, seq = 6;
-            int[] in = new int[batch * seq];
-            int[] tg = new int[batch * seq];
-            for (int i = 0; i < in.length; i++) {
-                in[i] = r.nextInt(s.vocab());
-                tg[i] = i % 5 == 4 ? CrossEntropy.IGNORE : r.nextInt(s.vocab());
-            }
-            m.forward(in, tg, batch, seq);
-            m.zeroGrad();
-            m.backward(tg);
-            for (Param p : m.params()) {
-                float[] analytic = p.grad().clone();
-                double[] numeric = GradCheck.numeric(p.value(), () -> m.forward(in, tg, batch, seq));
-                if (p.name().endsWith("k_proj.bias") && s.design().positions() == BlockDesign.Positions.LEARNED) {
-                    // q . (k + b) shifts every score of a query by q . b, which softmax ignores: the gradient is 0
-                    for (int i = 0; i < analytic.length; i++) {
-                        assertTrue(Math.abs(analytic[i]) < 1e-5 && Math.abs(numeric[i]) < 1e-4,
-                                variant + " key bias gradient " + analytic[i] + " / " + numeric[i]);
-                    }
-                    continue;
-                }
-                assertClose(variant + " " + p.name(), analytic, numeric);
-            }
-        }
+            GradCheck.assertClose(variant + " " + p.name(), analytic, numeric);
+        });
     }
 }

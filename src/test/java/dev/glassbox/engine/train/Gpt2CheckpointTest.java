@@ -19,11 +19,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.glassbox.engine.format.ModelLoader;
 import dev.glassbox.engine.format.hf.SafetensorsFile;
-import dev.glassbox.engine.model.DecoderSession;
 import dev.glassbox.engine.model.Gpt2Model;
 import dev.glassbox.engine.model.LoadedModel;
 import dev.glassbox.engine.tensor.Parallel;
-import dev.glassbox.engine.trace.Capture;
+import dev.glassbox.testing.EngineLogits;
 
 /** The GPT-2 block design saves in Hugging Face's GPT-2 layout, which the engine's {@link Gpt2Model} runs unchanged. */
 class Gpt2CheckpointTest {
@@ -58,15 +57,7 @@ class Gpt2CheckpointTest {
         assertArrayEquals(tokens, loaded.tokenizer().encode(text));
         float[] expected = trained.logits(tokens);
         int vocab = trained.shape().vocab();
-        DecoderSession s = loaded.decoder().newSession(Capture.none(loaded.config().layers()));
-        double worst = 0;
-        for (int pos = 0; pos < tokens.length; pos++) {
-            float[] got = s.forward(tokens[pos], pos);
-            for (int v = 0; v < vocab; v++) {
-                worst = Math.max(worst, Math.abs(got[v] - expected[pos * vocab + v]));
-            }
-        }
-        assertTrue(worst < 1e-4, "max |logit difference| " + worst);
+        EngineLogits.assertMatch(loaded, tokens, expected, vocab);
 
         Checkpoint.Restored back = Checkpoint.read(out, Parallel.SERIAL);
         assertEquals(BlockDesign.GPT2, back.model().shape().design());

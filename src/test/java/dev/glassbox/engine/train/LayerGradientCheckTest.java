@@ -21,11 +21,6 @@ class LayerGradientCheckTest {
         PAR.close();
     }
 
-    private static void assertClose(String what, float[] analytic, double[] numeric) {
-        double err = GradCheck.relativeError(analytic, numeric);
-        assertTrue(err < GradCheck.TOLERANCE, what + ": relative error " + err);
-    }
-
     @Test
     void linear() {
         Random r = new Random(1);
@@ -41,8 +36,8 @@ class LayerGradientCheckTest {
             Linear.forward(y, x, w, n, in, out, PAR);
             return GradCheck.weighted(y, rw);
         };
-        assertClose("linear dx", dx, GradCheck.numeric(x, loss));
-        assertClose("linear dW", dw, GradCheck.numeric(w, loss));
+        GradCheck.assertClose("linear dx", dx, GradCheck.numeric(x, loss));
+        GradCheck.assertClose("linear dW", dw, GradCheck.numeric(w, loss));
     }
 
     @Test
@@ -74,7 +69,7 @@ class LayerGradientCheckTest {
         float[] y = new float[tokens.length * dim];
         float[] dt = new float[vocab * dim];
         Embedding.backward(dt, rw, tokens, tokens.length, dim);
-        assertClose("embedding", dt, GradCheck.numeric(table, () -> {
+        GradCheck.assertClose("embedding", dt, GradCheck.numeric(table, () -> {
             Embedding.forward(y, tokens, table, tokens.length, dim);
             return GradCheck.weighted(y, rw);
         }));
@@ -97,8 +92,8 @@ class LayerGradientCheckTest {
             RmsNorm.forward(y, rstd, x, g, n, dim, 1e-5f);
             return GradCheck.weighted(y, rw);
         };
-        assertClose("rmsnorm dx", dx, GradCheck.numeric(x, loss));
-        assertClose("rmsnorm dg", dg, GradCheck.numeric(g, loss));
+        GradCheck.assertClose("rmsnorm dx", dx, GradCheck.numeric(x, loss));
+        GradCheck.assertClose("rmsnorm dg", dg, GradCheck.numeric(g, loss));
     }
 
     @Test
@@ -111,7 +106,7 @@ class LayerGradientCheckTest {
         float[] dx = rw.clone();
         rope.backward(dx, batch * seq, seq, heads);
         float[] y = new float[x.length];
-        assertClose("rope", dx, GradCheck.numeric(x, () -> {
+        GradCheck.assertClose("rope", dx, GradCheck.numeric(x, () -> {
             System.arraycopy(x, 0, y, 0, x.length);
             rope.forward(y, batch * seq, seq, heads);
             return GradCheck.weighted(y, rw);
@@ -138,9 +133,9 @@ class LayerGradientCheckTest {
             Attention.forward(out, att, q, k, v, batch, seq, heads, kv, hd, PAR);
             return GradCheck.weighted(out, rw);
         };
-        assertClose("attention dq", dq, GradCheck.numeric(q, loss));
-        assertClose("attention dk", dk, GradCheck.numeric(k, loss));
-        assertClose("attention dv", dv, GradCheck.numeric(v, loss));
+        GradCheck.assertClose("attention dq", dq, GradCheck.numeric(q, loss));
+        GradCheck.assertClose("attention dk", dk, GradCheck.numeric(k, loss));
+        GradCheck.assertClose("attention dv", dv, GradCheck.numeric(v, loss));
     }
 
     @Test
@@ -184,8 +179,8 @@ class LayerGradientCheckTest {
             SwiGlu.forward(h, gate, up, len);
             return GradCheck.weighted(h, rw);
         };
-        assertClose("swiglu dgate", dg, GradCheck.numeric(gate, loss));
-        assertClose("swiglu dup", du, GradCheck.numeric(up, loss));
+        GradCheck.assertClose("swiglu dgate", dg, GradCheck.numeric(gate, loss));
+        GradCheck.assertClose("swiglu dup", du, GradCheck.numeric(up, loss));
     }
 
     @Test
@@ -203,7 +198,7 @@ class LayerGradientCheckTest {
             System.arraycopy(logits, 0, probs, 0, logits.length);
             return CrossEntropy.forward(probs, losses, targets, n, vocab);
         });
-        assertClose("cross-entropy", dl, num);
+        GradCheck.assertClose("cross-entropy", dl, num);
         for (int v = 0; v < vocab; v++) {
             assertTrue(dl[vocab + v] == 0f && dl[4 * vocab + v] == 0f, "ignored rows get no gradient");
         }

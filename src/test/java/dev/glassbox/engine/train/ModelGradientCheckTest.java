@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import java.util.Random;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -27,34 +26,8 @@ class ModelGradientCheckTest {
     @ParameterizedTest
     @ValueSource(strings = {"untied-gqa", "tied", "attention-only"})
     void everyParameterGradientMatchesFiniteDifferences(String variant) {
-        ModelShape s = shape(variant);
-        try (Parallel par = new Parallel(2)) {
-            TrainableLlama m = new TrainableLlama(s, par);
-            Random r = new Random(11);
-            // a larger scale than training's init, so every path carries a gradient well above float32 noise
-            for (Param p : m.params()) {
-                float[] w = p.value();
-                for (int i = 0; i < w.length; i++) {
-                    w[i] = (float) (p.isMatrix() ? r.nextGaussian() * 0.4 : 1 + r.nextGaussian() * 0.2);
-                }
-            }
-            int batch = 2, seq = 6;
-            int[] in = new int[batch * seq];
-            int[] tg = new int[batch * seq];
-            for (int i = 0; i < in.length; i++) {
-                in[i] = r.nextInt(s.vocab());
-                tg[i] = i % 5 == 4 ? CrossEntropy.IGNORE : r.nextInt(s.vocab());
-            }
-            m.forward(in, tg, batch, seq);
-            m.zeroGrad();
-            m.backward(tg);
-            for (Param p : m.params()) {
-                float[] analytic = p.grad().clone();
-                double[] numeric = GradCheck.numeric(p.value(), () -> m.forward(in, tg, batch, seq));
-                double err = GradCheck.relativeError(analytic, numeric);
-                assertTrue(err < GradCheck.TOLERANCE, variant + " " + p.name() + ": relative error " + err);
-            }
-        }
+        GradCheck.everyParameter(shape(variant),
+                (p, analytic, numeric) -> GradCheck.assertClose(variant + " " + p.name(), analytic, numeric));
     }
 
     @Test

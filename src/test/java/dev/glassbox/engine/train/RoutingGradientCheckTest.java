@@ -36,25 +36,12 @@ class RoutingGradientCheckTest {
 
     private static TrainableLlama randomModel(ModelShape s, Parallel par) {
         TrainableLlama m = new TrainableLlama(s, par);
-        Random r = new Random(11);
-        for (Param p : m.params()) {
-            float[] w = p.value();
-            for (int i = 0; i < w.length; i++) {
-                w[i] = (float) (p.isMatrix() ? r.nextGaussian() * 0.4 : 1 + r.nextGaussian() * 0.2);
-            }
-        }
+        GradCheck.enlarge(m.params(), new Random(11));
         return m;
     }
 
     private static int[][] data(int vocab) {
-        Random r = new Random(5);
-        int[] in = new int[BATCH * SEQ];
-        int[] tg = new int[BATCH * SEQ];
-        for (int i = 0; i < in.length; i++) {
-            in[i] = r.nextInt(vocab);
-            tg[i] = i % 5 == 4 ? CrossEntropy.IGNORE : r.nextInt(vocab);
-        }
-        return new int[][] {in, tg};
+        return TokenBatch.random(new Random(5), BATCH * SEQ, vocab, 5);
     }
 
     /** Checks every parameter; {@code routes} fingerprints the discrete choices of the last forward. */
@@ -89,8 +76,7 @@ class RoutingGradientCheckTest {
             }
             float[] af = new float[a.size()];
             for (int i = 0; i < af.length; i++) af[i] = a.get(i);
-            double err = GradCheck.relativeError(af, num.stream().mapToDouble(Double::doubleValue).toArray());
-            assertTrue(err < GradCheck.TOLERANCE, what + " " + p.name() + ": relative error " + err);
+            GradCheck.assertClose(what + " " + p.name(), af, num.stream().mapToDouble(Double::doubleValue).toArray());
         }
         assertTrue(flipped < total / 20, what + ": " + flipped + " of " + total + " perturbations changed an expert choice");
     }

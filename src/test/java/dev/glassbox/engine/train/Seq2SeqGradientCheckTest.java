@@ -28,11 +28,6 @@ class Seq2SeqGradientCheckTest {
         PAR.close();
     }
 
-    private static void assertClose(String what, float[] analytic, double[] numeric) {
-        double err = GradCheck.relativeError(analytic, numeric);
-        assertTrue(err < GradCheck.TOLERANCE, what + ": relative error " + err);
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {"cross", "bidirectional", "causal"})
     void attentionKernel(String kind) {
@@ -57,9 +52,9 @@ class Seq2SeqGradientCheckTest {
             CrossAttention.forward(out, att, q, k, v, g, PAR);
             return GradCheck.weighted(out, rw);
         };
-        assertClose(kind + " dq", dq, GradCheck.numeric(q, loss));
-        assertClose(kind + " dk", dk, GradCheck.numeric(k, loss));
-        assertClose(kind + " dv", dv, GradCheck.numeric(v, loss));
+        GradCheck.assertClose(kind + " dq", dq, GradCheck.numeric(q, loss));
+        GradCheck.assertClose(kind + " dk", dk, GradCheck.numeric(k, loss));
+        GradCheck.assertClose(kind + " dv", dv, GradCheck.numeric(v, loss));
         if (!kind.equals("causal")) {
             // padded keys of row 1 get no weight and no gradient
             for (int s = 3; s < keys; s++) {
@@ -108,13 +103,7 @@ class Seq2SeqGradientCheckTest {
         Seq2SeqShape s = new Seq2SeqShape(9, 8, 12, 2, 2, 2, 6, 6, 1e-5f, 10000f);
         TrainableSeq2Seq m = new TrainableSeq2Seq(s, PAR);
         Random r = new Random(12);
-        // a larger scale than training's init, so every path carries a gradient well above float32 noise
-        for (Param p : m.params()) {
-            float[] w = p.value();
-            for (int i = 0; i < w.length; i++) {
-                w[i] = (float) (p.isMatrix() ? r.nextGaussian() * 0.4 : 1 + r.nextGaussian() * 0.2);
-            }
-        }
+        GradCheck.enlarge(m.params(), r);
         int batch = 2, srcSeq = 5, tgtSeq = 4;
         int[] src = new int[batch * srcSeq];
         int[] tin = new int[batch * tgtSeq];
@@ -133,7 +122,7 @@ class Seq2SeqGradientCheckTest {
         for (Param p : m.params()) {
             float[] analytic = p.grad().clone();
             double[] numeric = GradCheck.numeric(p.value(), () -> m.forward(b));
-            assertClose(p.name(), analytic, numeric);
+            GradCheck.assertClose(p.name(), analytic, numeric);
         }
     }
 

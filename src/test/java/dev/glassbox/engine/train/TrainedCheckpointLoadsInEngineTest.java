@@ -2,7 +2,6 @@ package dev.glassbox.engine.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 
@@ -11,10 +10,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.glassbox.engine.format.ModelLoader;
-import dev.glassbox.engine.model.DecoderSession;
 import dev.glassbox.engine.model.LoadedModel;
 import dev.glassbox.engine.tensor.Parallel;
-import dev.glassbox.engine.trace.Capture;
+import dev.glassbox.testing.EngineLogits;
 
 /**
  * A checkpoint saved by the trainer opens in the inference engine (Hugging Face folder loader) and gives
@@ -40,14 +38,6 @@ class TrainedCheckpointLoadsInEngineTest {
 
         float[] expected = trained.logits(tokens);
         int vocab = trained.shape().vocab();
-        DecoderSession s = loaded.decoder().newSession(Capture.none(loaded.config().layers()));
-        double worst = 0;
-        for (int pos = 0; pos < tokens.length; pos++) {
-            float[] got = s.forward(tokens[pos], pos);
-            for (int v = 0; v < vocab; v++) {
-                worst = Math.max(worst, Math.abs(got[v] - expected[pos * vocab + v]));
-            }
-        }
-        assertTrue(worst < 1e-4, "max |logit difference| " + worst);
+        EngineLogits.assertMatch(loaded, tokens, expected, vocab);
     }
 }

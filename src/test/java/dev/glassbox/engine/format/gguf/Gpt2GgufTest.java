@@ -12,7 +12,6 @@ import java.nio.file.Path;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -21,15 +20,15 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.glassbox.engine.io.FormatException;
 import dev.glassbox.engine.format.MappedFile;
 import dev.glassbox.engine.format.ModelLoader;
-import dev.glassbox.engine.model.DecoderSession;
 import dev.glassbox.engine.model.Gpt2Model;
 import dev.glassbox.engine.model.LoadedModel;
 import dev.glassbox.engine.tensor.Parallel;
 import dev.glassbox.engine.tokenizer.ByteLevelBpe;
 import dev.glassbox.engine.tokenizer.Tokenizer;
 import dev.glassbox.engine.tokenizer.TokenizerJson;
-import dev.glassbox.engine.trace.Capture;
 import dev.glassbox.testing.SharedData;
+import dev.glassbox.testing.GoldenLogits;
+import dev.glassbox.testing.Qwen2StyleTokenizer;
 
 /**
  * The GGUF {@code gpt2} architecture: the tiny-random Hugging Face GPT-2 fixture (independent PyTorch golden
@@ -80,19 +79,7 @@ class Gpt2GgufTest {
         assertInstanceOf(Gpt2Model.class, m.model());
         Path dir = SharedData.require("fixtures/tiny-random/gpt2");
         JsonNode golden = new ObjectMapper().readTree(dir.resolve("golden.json").toFile());
-        double max = 0;
-        for (JsonNode c : golden.get("cases")) {
-            JsonNode ids = c.get("input_ids");
-            DecoderSession s = m.decoder().newSession(Capture.none(m.config().layers()));
-            for (int pos = 0; pos < ids.size(); pos++) {
-                float[] logits = s.forward(ids.get(pos).asInt(), pos);
-                JsonNode want = c.get("logits").get(pos);
-                assertEquals(want.size(), logits.length);
-                for (int i = 0; i < logits.length; i++) {
-                    max = Math.max(max, Math.abs(want.get(i).asDouble() - logits[i]));
-                }
-            }
-        }
+        double max = GoldenLogits.maxDifference(m, golden);
         System.out.printf("gpt2 via GGUF: max |logit diff| vs PyTorch golden = %.3g%n", max);
         assertTrue(max < 1e-4, "gpt2: " + max);
     }
@@ -119,19 +106,7 @@ class Gpt2GgufTest {
     @Test
     void qwen2PreTokenizerSurvivesTheRoundTrip() throws Exception {
         ObjectMapper json = new ObjectMapper();
-        ObjectNode root = (ObjectNode) json.readTree(SharedData.require("models/gpt2-bpe/tokenizer.json").toFile());
-        ObjectNode pre = root.putObject("pre_tokenizer");
-        pre.put("type", "Sequence");
-        ArrayNode steps = pre.putArray("pretokenizers");
-        ObjectNode split = steps.addObject();
-        split.put("type", "Split");
-        split.putObject("pattern").put("Regex", GgufByteLevelBpe.QWEN2_SPLIT);
-        split.put("behavior", "Isolated");
-        split.put("invert", false);
-        ObjectNode bl = steps.addObject();
-        bl.put("type", "ByteLevel");
-        bl.put("add_prefix_space", false);
-        bl.put("use_regex", false);
+        ObjectNode root = Qwen2StyleTokenizer.json(json, GgufByteLevelBpe.QWEN2_SPLIT);
         Path f = tmp.resolve("tokenizer.json");
         Files.writeString(f, json.writeValueAsString(root));
         Tokenizer qwen = TokenizerJson.load(f);

@@ -18,7 +18,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.glassbox.engine.format.ModelLoader;
 import dev.glassbox.engine.model.Architecture;
-import dev.glassbox.engine.model.DecoderSession;
 import dev.glassbox.engine.model.LlamaModel;
 import dev.glassbox.engine.model.LoadedModel;
 import dev.glassbox.engine.model.ModelConfig;
@@ -26,8 +25,8 @@ import dev.glassbox.engine.model.RopeStyle;
 import dev.glassbox.engine.tensor.F32Tensor;
 import dev.glassbox.engine.tensor.Parallel;
 import dev.glassbox.engine.tensor.Tensor;
-import dev.glassbox.engine.trace.Capture;
 import dev.glassbox.testing.SharedData;
+import dev.glassbox.testing.GoldenLogits;
 
 /**
  * The GGUF qwen2 path (biases, neox rope, tied output, eps 1e-6, theta 1e6) and the writer's rope permutation for
@@ -50,18 +49,7 @@ class HfFixtureViaGgufTest {
         LoadedModel m = ModelLoader.load(gguf, null, Parallel.SERIAL);
         assertEquals(name.equals("qwen2") ? RopeStyle.HALF : RopeStyle.INTERLEAVED, m.config().ropeStyle());
         JsonNode golden = new ObjectMapper().readTree(dir.resolve("golden.json").toFile());
-        double max = 0;
-        for (JsonNode c : golden.get("cases")) {
-            JsonNode ids = c.get("input_ids");
-            DecoderSession s = m.decoder().newSession(Capture.none(m.config().layers()));
-            for (int pos = 0; pos < ids.size(); pos++) {
-                float[] logits = s.forward(ids.get(pos).asInt(), pos);
-                JsonNode want = c.get("logits").get(pos);
-                for (int i = 0; i < logits.length; i++) {
-                    max = Math.max(max, Math.abs(want.get(i).asDouble() - logits[i]));
-                }
-            }
-        }
+        double max = GoldenLogits.maxDifference(m, golden);
         System.out.printf("%s via GGUF: max |logit diff| vs PyTorch golden = %.3g%n", name, max);
         assertTrue(max < 1e-4, name + ": " + max);
     }

@@ -4,15 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.InputStream;
-import java.nio.LongBuffer;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.Set;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,37 +26,18 @@ class BgeSmallZhParityTest {
     private static final double TOLERANCE = 1e-4;
 
     private static LoadedModel model;
-    private static OrtEnvironment env;
-    private static OrtSession session;
+    private static OnnxReference onnx;
 
     @BeforeAll
     static void load() throws Exception {
         model = OnnxModels.loadBundled(BundledEncoder.BGE_SMALL_ZH, Parallel.shared());
-        env = OrtEnvironment.getEnvironment();
-        try (InputStream in = BgeSmallZhParityTest.class.getClassLoader()
-                .getResourceAsStream(BundledEncoder.BGE_SMALL_ZH.onnxResource())) {
-            session = env.createSession(in.readAllBytes(), new OrtSession.SessionOptions());
-        }
+        onnx = OnnxReference.open(BundledEncoder.BGE_SMALL_ZH, "last_hidden_state");
     }
 
     @AfterAll
     static void close() throws Exception {
-        if (session != null) {
-            session.close();
-        }
-    }
-
-    private static float[][] reference(int[] ids) throws Exception {
-        long[] shape = {1, ids.length};
-        long[] idsL = Arrays.stream(ids).asLongStream().toArray();
-        long[] ones = new long[ids.length];
-        Arrays.fill(ones, 1);
-        try (OnnxTensor a = OnnxTensor.createTensor(env, LongBuffer.wrap(idsL), shape);
-             OnnxTensor m = OnnxTensor.createTensor(env, LongBuffer.wrap(ones), shape);
-             OnnxTensor t = OnnxTensor.createTensor(env, LongBuffer.wrap(new long[ids.length]), shape);
-             OrtSession.Result r = session.run(Map.of("input_ids", a, "attention_mask", m, "token_type_ids", t),
-                     Set.of("last_hidden_state"))) {
-            return ((float[][][]) r.get(0).getValue())[0];
+        if (onnx != null) {
+            onnx.close();
         }
     }
 
@@ -85,7 +60,7 @@ class BgeSmallZhParityTest {
         for (String s : ChineseText.SENTENCES) {
             int[] ids = model.tokenizer().encode(s);
             float[][] ours = model.encoder().encode(ids, null, Capture.none(model.config().layers()));
-            float[][] ref = reference(ids);
+            float[][] ref = onnx.lastHiddenState(ids, new int[ids.length]);
             assertEquals(ref.length, ours.length, s);
             double max = 0;
             for (int t = 0; t < ids.length; t++) {

@@ -5,14 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.InputStream;
-import java.nio.LongBuffer;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -56,41 +52,20 @@ class MiniLmParityTest {
             ("This sentence is repeated to make an input far longer than the model's window. ").repeat(12));
 
     private static LoadedModel model;
-    private static OrtEnvironment env;
+    private static OnnxReference onnx;
     private static OrtSession session;
 
     @BeforeAll
     static void load() throws Exception {
         model = OnnxModels.loadBundledMiniLm();
-        env = OrtEnvironment.getEnvironment();
-        try (InputStream in = MiniLmParityTest.class.getClassLoader().getResourceAsStream(OnnxModels.MINILM_ONNX)) {
-            session = env.createSession(in.readAllBytes(), new OrtSession.SessionOptions());
-        }
+        onnx = OnnxReference.open(BundledEncoder.MINILM, "output_0");
+        session = onnx.session();
     }
 
     @AfterAll
     static void close() throws Exception {
-        if (session != null) {
-            session.close();
-        }
-    }
-
-    private static float[][] reference(int[] ids) throws Exception {
-        return reference(ids, new int[ids.length]);
-    }
-
-    private static float[][] reference(int[] ids, int[] types) throws Exception {
-        long[] shape = {1, ids.length};
-        long[] idsL = Arrays.stream(ids).asLongStream().toArray();
-        long[] ones = new long[ids.length];
-        Arrays.fill(ones, 1);
-        long[] zeros = Arrays.stream(types).asLongStream().toArray();
-        try (OnnxTensor a = OnnxTensor.createTensor(env, LongBuffer.wrap(idsL), shape);
-             OnnxTensor m = OnnxTensor.createTensor(env, LongBuffer.wrap(ones), shape);
-             OnnxTensor t = OnnxTensor.createTensor(env, LongBuffer.wrap(zeros), shape);
-             OrtSession.Result r = session.run(Map.of("input_ids", a, "attention_mask", m, "token_type_ids", t),
-                     java.util.Set.of("output_0"))) {
-            return ((float[][][]) r.get(0).getValue())[0];
+        if (onnx != null) {
+            onnx.close();
         }
     }
 
@@ -107,7 +82,7 @@ class MiniLmParityTest {
         for (String s : SENTENCES) {
             int[] ids = model.tokenizer().encode(s);
             float[][] ours = enc.encode(ids, null, Capture.none(model.config().layers()));
-            float[][] ref = reference(ids);
+            float[][] ref = onnx.lastHiddenState(ids, new int[ids.length]);
             assertEquals(ref.length, ours.length, s);
             double max = 0;
             for (int t = 0; t < ids.length; t++) {
@@ -136,7 +111,7 @@ class MiniLmParityTest {
         ids[n - 1] = 102;
         Arrays.fill(types, a.length + 2, n, 1);
         float[][] ours = model.encoder().encode(ids, types, Capture.none(model.config().layers()));
-        float[][] ref = reference(ids, types);
+        float[][] ref = onnx.lastHiddenState(ids, types);
         float[][] typeZero = model.encoder().encode(ids, null, Capture.none(model.config().layers()));
         double max = 0;
         double typeEffect = 0;
