@@ -29,7 +29,6 @@ import javafx.scene.control.Spinner;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
-import javafx.scene.control.ToolBar;
 import javafx.scene.control.Tooltip;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.GridPane;
@@ -142,7 +141,7 @@ final class ContextWorkspace extends WorkspacePane {
                 col("ppl", r -> String.format(Locale.ROOT, "%.3f", r.perplexity(0, Integer.MAX_VALUE)))));
         cost.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         cost.setPrefHeight(150);
-        ToolBar bar = new ToolBar(run, cancel, progress, message, new Separator(), Texts.label("context.maxTokens"), maxLen,
+        var bar = ToolRow.of(run, cancel, progress, message, new Separator(), Texts.label("context.maxTokens"), maxLen,
                 Texts.label("context.passkeyLengths"), passkeyLengths, Texts.label("context.depths"), passkeyDepths);
         HBox methodBar = new HBox(6, Texts.label("context.methods"));
         methodBar.getChildren().addAll(methods);

@@ -18,7 +18,6 @@ import javafx.scene.control.Separator;
 import javafx.scene.control.Spinner;
 import javafx.scene.control.SplitPane;
 import javafx.scene.control.ToggleButton;
-import javafx.scene.control.ToolBar;
 import javafx.scene.control.Tooltip;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.VBox;
@@ -116,7 +115,7 @@ final class HeadsWorkspace extends WorkspacePane {
         scores.setWrapText(true);
         ablation.setWrapText(true);
         ablation.setStyle("-fx-font-family: monospace;");
-        ToolBar bar = new ToolBar(run, cancel, progress, message, new Separator(), Texts.label("heads.similarity"), metric,
+        var bar = ToolRow.of(run, cancel, progress, message, new Separator(), Texts.label("heads.similarity"), metric,
                 Texts.label("heads.layer"), layer, Texts.label("heads.vs"), columnLayer, new Separator(),
                 Texts.label("heads.overview"), role, new Separator(), export);
         VBox detail = new VBox(6, headTitle, scores, pattern, new javafx.scene.layout.HBox(6, ablate, ablationMode), ablation);

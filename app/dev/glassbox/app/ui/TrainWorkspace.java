@@ -19,7 +19,6 @@ import javafx.scene.control.ProgressBar;
 import javafx.scene.control.ScrollPane;
 import javafx.scene.control.Separator;
 import javafx.scene.control.SplitPane;
-import javafx.scene.control.ToolBar;
 import javafx.scene.control.Tooltip;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.GridPane;
@@ -134,7 +133,7 @@ final class TrainWorkspace extends BorderPane {
         heatmap.setPrefSize(300, 300);
         grid.setOnOpen((r, c, m) -> openHead(r, c, m));
 
-        ToolBar bar = new ToolBar(start, pause, resume, stop, new Separator(), progress, status, new Separator(),
+        var bar = ToolRow.of(start, pause, resume, stop, new Separator(), progress, status, new Separator(),
                 lossLabel, new Separator(), openInExplorer, saveAs);
         VBox top = new VBox(bar, formError);
         SettingField.styleAsError(formError);
