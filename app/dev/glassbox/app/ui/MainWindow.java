@@ -117,6 +117,8 @@ public final class MainWindow extends BorderPane {
 
     /** The font size the style sheet sets; zoom and presentation mode scale from it. */
     static final double BASE_FONT_PX = 13;
+    /** The most of the window's height the prompt, chips and output take. */
+    static final double PROMPT_SHARE = 0.25;
     /** Presentation mode's text size over the zoomed one: read from the back of a class room. */
     static final double PRESENTATION_SCALE = 1.5;
 
@@ -172,7 +174,7 @@ public final class MainWindow extends BorderPane {
         openSession.textProperty().bind(I18n.bind("session.open"));
         openSession.setOnAction(e -> chooseFile());
         sessionMenu.getItems().addAll(saveSession, openSession);
-        models.setPrefWidth(240);
+        models.setStyle("-fx-pref-width: 18em;"); // grows with the text (Ctrl+plus), 240 px at the normal size
         models.setItems(session.models());
         models.valueProperty().bindBidirectional(session.selectedProperty());
         sampling.bind(session.sampling());
@@ -210,21 +212,40 @@ public final class MainWindow extends BorderPane {
         step.setOnAction(e -> step());
         stop.setOnAction(e -> stop());
         buildViewControls();
-        var bar = ToolRow.of(modelLabel, models, open, new Separator(), generate, step, stop,
-                new Separator(), sampling, new Separator(), sessionMenu, language, viewMenu, lightTheme, promptShown);
+        java.util.List<javafx.scene.Node> tools = new java.util.ArrayList<>(java.util.List.of(modelLabel, models, open,
+                new Separator(), generate, step, stop, new Separator()));
+        tools.addAll(sampling.items());
+        tools.addAll(java.util.List.of(new Separator(), sessionMenu, language, viewMenu, lightTheme, promptShown));
+        var bar = ToolRow.of(tools.toArray(javafx.scene.Node[]::new));
         toolRow = bar;
         bar.setId("toolRow");
         hideWhilePresenting(bar);
-        prompt.managedProperty().bind(prompt.visibleProperty());
-        prompt.visibleProperty().bind(promptShown.selectedProperty().and(presenting.not()));
+        // at most a quarter of the window's height (it scrolls beyond): on a short screen the views keep their room
+        javafx.scene.control.ScrollPane promptBlock = new javafx.scene.control.ScrollPane(prompt);
+        promptBlock.setId("promptBlock");
+        promptBlock.setFitToWidth(true);
+        promptBlock.setHbarPolicy(javafx.scene.control.ScrollPane.ScrollBarPolicy.NEVER);
+        promptBlock.maxHeightProperty().bind(heightProperty().multiply(PROMPT_SHARE));
+        promptBlock.managedProperty().bind(promptBlock.visibleProperty());
+        promptBlock.visibleProperty().bind(promptShown.selectedProperty().and(presenting.not()));
         modelGuide.setId("modelGuide");
         modelGuide.setWrapText(true);
+        modelGuide.setStyle("-fx-max-height: 2.6em;"); // two lines at most (then "..."): the views need the height
+        modelGuide.setOnMouseEntered(e -> { // the whole text when it was cut; made on first use (a tooltip costs start-up)
+            if (modelGuide.getTooltip() == null) {
+                javafx.scene.control.Tooltip tip = new javafx.scene.control.Tooltip();
+                tip.textProperty().bind(modelGuide.textProperty());
+                tip.setWrapText(true);
+                tip.setMaxWidth(600);
+                modelGuide.setTooltip(tip);
+            }
+        });
         modelGuide.setPadding(new javafx.geometry.Insets(2, 8, 0, 8));
         modelGuide.managedProperty().bind(modelGuide.visibleProperty());
         session.selectedProperty().addListener((o, a, e) -> showGuide());
         I18n.localeProperty().addListener((o, a, l) -> showGuide());
         showGuide();
-        setTop(new VBox(bar, modelGuide, errorBanner, ablationBar, prompt));
+        setTop(new VBox(bar, modelGuide, errorBanner, ablationBar, promptBlock));
         workspaces.setId("workspaces");
         workspaces.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         trainTab = lazyTab("Train", "tab.train", train);
