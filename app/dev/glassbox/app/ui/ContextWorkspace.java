@@ -143,11 +143,9 @@ final class ContextWorkspace extends WorkspacePane {
         cost.setPrefHeight(150);
         var bar = ToolRow.of(run, cancel, progress, message, new Separator(), Texts.label("context.maxTokens"), maxLen,
                 Texts.label("context.passkeyLengths"), passkeyLengths, Texts.label("context.depths"), passkeyDepths);
-        HBox methodBar = new HBox(6, Texts.label("context.methods"));
+        var methodBar = ToolRow.of(Texts.label("context.methods")); // wraps rather than cutting the method names
         methodBar.getChildren().addAll(methods);
         methodBar.getChildren().addAll(new Separator(javafx.geometry.Orientation.VERTICAL), openText, source);
-        methodBar.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
-        methodBar.setPadding(new Insets(2, 4, 2, 4));
         GridPane grid = new GridPane(8, 8);
         grid.setPadding(new Insets(4));
         grid.add(panel("Coverage (direct mask at 1 layer, composed receptive field above)", new VBox(4, new HBox(6, layerLabel, layer), coverage)), 0, 0, 2, 1);
