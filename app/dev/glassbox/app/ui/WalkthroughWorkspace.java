@@ -41,8 +41,7 @@ final class WalkthroughWorkspace extends WorkspacePane {
                 label("walkthrough.head"), head, new Separator(), run, cancel, progress, message);
         for (Spinner<Integer> s : java.util.List.of(position, layer, head)) {
             s.setEditable(true);
-            s.setPrefWidth(90);
-            s.setStyle("-fx-font-size: 1.4em;");
+            s.setStyle("-fx-font-size: 1.4em; -fx-pref-width: 5em;"); // in em: they grow with Ctrl+plus and presenting
         }
         run.setStyle("-fx-font-size: 1.4em;");
         setTop(bar);
