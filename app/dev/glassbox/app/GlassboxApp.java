@@ -7,11 +7,13 @@ import javafx.scene.Scene;
 import javafx.scene.control.Alert;
 import javafx.stage.Stage;
 
+import dev.glassbox.app.service.DisplayPreference;
 import dev.glassbox.app.service.ErrorMessages;
 import dev.glassbox.app.service.LanguagePreference;
 import dev.glassbox.app.service.RecentModels;
 import dev.glassbox.app.ui.MainWindow;
 import dev.glassbox.app.ui.Shortcuts;
+import dev.glassbox.app.ui.WindowPlacement;
 import dev.glassbox.engine.tensor.KernelWarmUp;
 
 /** The desktop application. */
@@ -37,7 +39,8 @@ public final class GlassboxApp extends Application {
                 return;
             }
         }
-        MainWindow window = new MainWindow(StartupWarmUp.catalog(), RecentModels.user(), LanguagePreference.user());
+        DisplayPreference display = DisplayPreference.user();
+        MainWindow window = new MainWindow(StartupWarmUp.catalog(), RecentModels.user(), LanguagePreference.user(), display);
         // anything no task caught (an OutOfMemoryError in a view, say) becomes the window's one-line error banner
         Thread.setDefaultUncaughtExceptionHandler((thread, e) -> {
             String message = ErrorMessages.describe("Glassbox", e);
@@ -45,11 +48,10 @@ public final class GlassboxApp extends Application {
             Platform.runLater(() -> window.showError(message));
         });
         mark("window-built");
-        // 1400 x 900, or the whole screen where it is smaller (a 1280 x 720 projector): never larger than the screen
-        javafx.geometry.Rectangle2D screen = javafx.stage.Screen.getPrimary().getVisualBounds();
-        boolean small = screen.getWidth() < 1400 || screen.getHeight() < 900;
-        Scene scene = new Scene(window, Math.min(1400, screen.getWidth()), Math.min(900, screen.getHeight()));
-        stage.setMaximized(small);
+        // where the user left it, else maximised (a projector's 1280 x 720 or a 1920 x 1080 screen: all of it)
+        DisplayPreference.Bounds place = WindowPlacement.initial(display);
+        Scene scene = new Scene(window, place.width(), place.height());
+        WindowPlacement.apply(stage, place, display);
         Shortcuts.install(scene, stage, window);
         stage.setScene(scene);
         stage.setTitle("Glassbox");

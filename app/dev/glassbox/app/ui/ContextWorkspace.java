@@ -29,7 +29,6 @@ import javafx.scene.control.Spinner;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
-import javafx.scene.control.ToolBar;
 import javafx.scene.control.Tooltip;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.GridPane;
@@ -144,14 +143,12 @@ final class ContextWorkspace extends WorkspacePane {
                 MetricTexts.header(col("ppl", r -> String.format(Locale.ROOT, "%.3f", r.perplexity(0, Integer.MAX_VALUE))), "ppl")));
         cost.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         cost.setPrefHeight(150);
-        ToolBar bar = new ToolBar(explained("coverage", "perplexity", "distance", "passkey", "rope", "cost", "sweep"),
+        var bar = ToolRow.of(explained("coverage", "perplexity", "distance", "passkey", "rope", "cost", "sweep"),
                 run, cancel, progress, message, new Separator(), Texts.label("context.maxTokens"), maxLen,
                 Texts.label("context.passkeyLengths"), passkeyLengths, Texts.label("context.depths"), passkeyDepths);
-        HBox methodBar = new HBox(6, Texts.label("context.methods"));
+        var methodBar = ToolRow.of(Texts.label("context.methods")); // wraps rather than cutting the method names
         methodBar.getChildren().addAll(methods);
         methodBar.getChildren().addAll(new Separator(javafx.geometry.Orientation.VERTICAL), openText, source);
-        methodBar.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
-        methodBar.setPadding(new Insets(2, 4, 2, 4));
         GridPane grid = new GridPane(8, 8);
         grid.setPadding(new Insets(4));
         grid.add(panel("Coverage (direct mask at 1 layer, composed receptive field above)", new VBox(4, new HBox(6, layerLabel, layer), coverage)), 0, 0, 2, 1);

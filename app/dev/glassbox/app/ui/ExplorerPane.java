@@ -63,8 +63,14 @@ final class ExplorerPane extends SplitPane implements Explanation.Explained {
         headTab.textProperty().bind(I18n.bind("explore.head"));
         tabs.getTabs().addAll(headTab, shownLater("explore.lines", () -> lines), shownLater("explore.lens", this::lensPane));
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
-        VBox right = new VBox(ablationDiff, tabs);
+        // the diff scrolls once the head view is down to its minimum (a short window, large text)
+        ScrollPane diffScroll = new ScrollPane(ablationDiff);
+        diffScroll.setFitToWidth(true);
+        diffScroll.visibleProperty().bind(ablationDiff.visibleProperty());
+        diffScroll.managedProperty().bind(ablationDiff.visibleProperty());
+        VBox right = new VBox(diffScroll, tabs);
         VBox.setVgrow(tabs, javafx.scene.layout.Priority.ALWAYS);
+        VBox.setVgrow(diffScroll, javafx.scene.layout.Priority.SOMETIMES);
         getItems().addAll(left, right);
         setDividerPositions(0.42);
         grid.setOnOpen(this::open);

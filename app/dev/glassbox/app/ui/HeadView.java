@@ -62,6 +62,9 @@ final class HeadView extends BorderPane {
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
         HBox bar = new HBox(6, title, spacer, scale, palette, fit, export);
+        for (Region r : new Region[] {scale, palette, fit, export}) {
+            r.setMinWidth(Region.USE_PREF_SIZE); // the title gives way ("..."), never a control's name ("squa..")
+        }
         bar.setAlignment(Pos.CENTER_LEFT);
         bar.setPadding(new Insets(4));
         setTop(bar);

@@ -18,7 +18,6 @@ import javafx.scene.control.Separator;
 import javafx.scene.control.Spinner;
 import javafx.scene.control.SplitPane;
 import javafx.scene.control.ToggleButton;
-import javafx.scene.control.ToolBar;
 import javafx.scene.control.Tooltip;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.VBox;
@@ -119,16 +118,21 @@ final class HeadsWorkspace extends WorkspacePane {
         scores.setWrapText(true);
         ablation.setWrapText(true);
         ablation.setStyle("-fx-font-family: monospace;");
-        ToolBar bar = new ToolBar(explained("similarity", "overview", "pattern", "ablation"), run, cancel, progress, message,
+        var bar = ToolRow.of(explained("similarity", "overview", "pattern", "ablation"), run, cancel, progress, message,
                 new Separator(), Texts.label("heads.similarity"), metric,
                 Texts.label("heads.layer"), layer, Texts.label("heads.vs"), columnLayer, new Separator(),
                 Texts.label("heads.overview"), role, new Separator(), export);
-        VBox detail = new VBox(6, headTitle, scores, pattern, new javafx.scene.layout.HBox(6, ablate, ablationMode), ablation);
+        // the pattern takes what is left above the texts, down to PATTERN_MIN; then the texts scroll, never the pattern
+        VBox texts = new VBox(6, scores, new javafx.scene.layout.HBox(6, ablate, ablationMode), ablation);
+        javafx.scene.control.ScrollPane textScroll = new javafx.scene.control.ScrollPane(texts);
+        textScroll.setFitToWidth(true);
+        textScroll.setMinHeight(PATTERN_MIN / 2);
+        VBox detail = new VBox(6, headTitle, pattern, textScroll);
         detail.setPadding(new Insets(4));
-        // the texts keep their full height; the pattern takes what is left
         pattern.setPrefSize(300, 300);
-        pattern.setMinSize(120, 120);
+        pattern.setMinSize(PATTERN_MIN, PATTERN_MIN);
         VBox.setVgrow(pattern, javafx.scene.layout.Priority.ALWAYS);
+        VBox.setVgrow(textScroll, javafx.scene.layout.Priority.SOMETIMES);
         scores.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
         ablation.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
         layer.setPrefWidth(70);
@@ -140,6 +144,9 @@ final class HeadsWorkspace extends WorkspacePane {
         setCenter(split);
         setBottom(hover);
     }
+
+    /** The smallest the clicked head's pattern gets, in pixels: below it a classroom cannot read its rows. */
+    static final double PATTERN_MIN = 160;
 
     private static BorderPane titled(String title, javafx.scene.Node n) {
         BorderPane p = new BorderPane(n);

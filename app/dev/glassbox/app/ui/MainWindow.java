@@ -6,27 +6,37 @@ import java.util.Locale;
 
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.StringBinding;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.value.ChangeListener;
+import javafx.beans.value.WeakChangeListener;
 import javafx.beans.property.ReadOnlyIntegerProperty;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.scene.control.Button;
+import javafx.scene.control.CheckMenuItem;
 import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.MenuButton;
 import javafx.scene.control.MenuItem;
+import javafx.scene.control.RadioMenuItem;
 import javafx.scene.control.Separator;
 import javafx.scene.control.Tab;
 import javafx.scene.control.TabPane;
-import javafx.scene.control.ToolBar;
+import javafx.scene.control.ToggleButton;
+import javafx.scene.control.ToggleGroup;
+import javafx.scene.input.KeyCombination;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 import javafx.stage.DirectoryChooser;
 import javafx.stage.FileChooser;
+import javafx.stage.Stage;
 import javafx.util.StringConverter;
 import org.controlsfx.control.StatusBar;
 
 import dev.glassbox.app.service.AblationState;
 import dev.glassbox.app.service.AnalysisService;
+import dev.glassbox.app.service.DisplayPreference;
 import dev.glassbox.app.service.ExploreSession;
 import dev.glassbox.app.service.LanguagePreference;
 import dev.glassbox.app.service.ModelCatalog;
@@ -40,6 +50,7 @@ import dev.glassbox.app.service.SessionFiles;
 import dev.glassbox.engine.model.LoadedModel;
 import dev.glassbox.engine.model.Seq2SeqModel;
 import dev.glassbox.engine.tokenizer.Tokenizer;
+import dev.glassbox.visuals.Theme;
 import dev.glassbox.visuals.i18n.I18n;
 
 /**
@@ -81,16 +92,47 @@ public final class MainWindow extends BorderPane {
     private final Tab trainTab;
     final Seq2SeqRuns seq2seq;
     final LessonPanel lesson;
-    private double fontSize = 13;
+    /** The View menu: theme, prompt block, zoom and presentation mode. */
+    final MenuButton viewMenu = new MenuButton();
+    /** Selected: the light theme (for projectors); else the dark one. */
+    final ToggleButton lightTheme = new ToggleButton();
+    /** Selected: the prompt, token chips and output are shown; else collapsed, leaving their room to the views. */
+    final ToggleButton promptShown = new ToggleButton();
+    /** The editing controls above the workspaces (model, run and sampling controls, session, language, view). */
+    final javafx.scene.layout.FlowPane toolRow;
+    private final BooleanProperty presenting = new SimpleBooleanProperty(this, "presenting", false);
+    private final DisplayPreference display;
+    /** Kept here: the theme listens weakly, so windows of earlier tests (or a closed window) can be collected. */
+    private final ChangeListener<Theme> themeListener = (o, a, t) -> applyTheme(t);
+    private double fontSize = BASE_FONT_PX;
+    private boolean wasFullScreen;
+    private String savedExitHint;
+    private KeyCombination savedExitKey;
+    private final ChangeListener<Boolean> fullScreenWatch = (o, a, full) -> {
+        if (!full) {
+            endPresentation(); // the window manager or F11 left full screen: the presentation ends with it
+        }
+    };
 
-    public MainWindow(ModelCatalog catalog, RecentModels recent, LanguagePreference languages) {
+    /** The font size the style sheet sets; zoom and presentation mode scale from it. */
+    static final double BASE_FONT_PX = 13;
+    /** The most of the window's height the prompt, chips and output take. */
+    static final double PROMPT_SHARE = 0.25;
+    /** Presentation mode's text size over the zoomed one: read from the back of a class room. */
+    static final double PRESENTATION_SCALE = 1.5;
+
+    public MainWindow(ModelCatalog catalog, RecentModels recent, LanguagePreference languages, DisplayPreference display) {
         languages.apply();
+        display.apply();
+        this.display = display;
+        Theme.textScaleProperty().set(1);
         session = new ExploreSession(catalog, recent, ExplorerPane.LENS_POSITIONS);
         ablation = session.ablation();
         ablationBar = new AblationBar(ablation);
         seq2seq = session.seq2seq();
         setId("mainWindow");
-        getStylesheets().add(AppStyle.url());
+        applyTheme(Theme.current());
+        Theme.currentProperty().addListener(new WeakChangeListener<>(themeListener));
         models.setId("modelPicker");
         generate.setId("generateButton");
         step.setId("stepButton");
@@ -131,7 +173,7 @@ public final class MainWindow extends BorderPane {
         openSession.textProperty().bind(I18n.bind("session.open"));
         openSession.setOnAction(e -> chooseFile());
         sessionMenu.getItems().addAll(saveSession, openSession);
-        models.setPrefWidth(240);
+        models.setStyle("-fx-pref-width: 18em;"); // grows with the text (Ctrl+plus), 240 px at the normal size
         models.setItems(session.models());
         models.valueProperty().bindBidirectional(session.selectedProperty());
         sampling.bind(session.sampling());
@@ -168,16 +210,41 @@ public final class MainWindow extends BorderPane {
         generate.setOnAction(e -> generate());
         step.setOnAction(e -> step());
         stop.setOnAction(e -> stop());
-        ToolBar bar = new ToolBar(modelLabel, models, open, new Separator(), generate, step, stop,
-                new Separator(), sampling, new Separator(), sessionMenu, language);
+        buildViewControls();
+        java.util.List<javafx.scene.Node> tools = new java.util.ArrayList<>(java.util.List.of(modelLabel, models, open,
+                new Separator(), generate, step, stop, new Separator()));
+        tools.addAll(sampling.items());
+        tools.addAll(java.util.List.of(new Separator(), sessionMenu, language, viewMenu, lightTheme, promptShown));
+        var bar = ToolRow.of(tools.toArray(javafx.scene.Node[]::new));
+        toolRow = bar;
+        bar.setId("toolRow");
+        hideWhilePresenting(bar);
+        // at most a quarter of the window's height (it scrolls beyond): on a short screen the views keep their room
+        javafx.scene.control.ScrollPane promptBlock = new javafx.scene.control.ScrollPane(prompt);
+        promptBlock.setId("promptBlock");
+        promptBlock.setFitToWidth(true);
+        promptBlock.setHbarPolicy(javafx.scene.control.ScrollPane.ScrollBarPolicy.NEVER);
+        promptBlock.maxHeightProperty().bind(heightProperty().multiply(PROMPT_SHARE));
+        promptBlock.managedProperty().bind(promptBlock.visibleProperty());
+        promptBlock.visibleProperty().bind(promptShown.selectedProperty().and(presenting.not()));
         modelGuide.setId("modelGuide");
         modelGuide.setWrapText(true);
+        modelGuide.setStyle("-fx-max-height: 2.6em;"); // two lines at most (then "..."): the views need the height
+        modelGuide.setOnMouseEntered(e -> { // the whole text when it was cut; made on first use (a tooltip costs start-up)
+            if (modelGuide.getTooltip() == null) {
+                javafx.scene.control.Tooltip tip = new javafx.scene.control.Tooltip();
+                tip.textProperty().bind(modelGuide.textProperty());
+                tip.setWrapText(true);
+                tip.setMaxWidth(600);
+                modelGuide.setTooltip(tip);
+            }
+        });
         modelGuide.setPadding(new javafx.geometry.Insets(2, 8, 0, 8));
         modelGuide.managedProperty().bind(modelGuide.visibleProperty());
         session.selectedProperty().addListener((o, a, e) -> showGuide());
         I18n.localeProperty().addListener((o, a, l) -> showGuide());
         showGuide();
-        setTop(new VBox(bar, modelGuide, errorBanner, ablationBar, prompt));
+        setTop(new VBox(bar, modelGuide, errorBanner, ablationBar, promptBlock));
         workspaces.setId("workspaces");
         workspaces.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         trainTab = lazyTab("Train", "tab.train", train);
@@ -231,6 +298,8 @@ public final class MainWindow extends BorderPane {
         setCenter(workspaces);
         lesson = new LessonPanel(session.lesson());
         setBottom(new VBox(lesson, status));
+        hideWhilePresenting(status);
+        presenting.addListener((o, a, b) -> showGuide());
         prompt.prompt.textProperty().addListener((o, a, b) -> refreshPromptChips());
         updateEnabled();
         session.start(catalog);
@@ -451,7 +520,7 @@ public final class MainWindow extends BorderPane {
     private void showGuide() {
         var guide = ModelGuide.of(session.selectedProperty().get());
         modelGuide.setText(guide.map(ModelGuide::line).orElse(""));
-        modelGuide.setVisible(guide.isPresent());
+        modelGuide.setVisible(guide.isPresent() && !presenting.get());
     }
 
     private void refreshPromptChips() {
@@ -539,9 +608,115 @@ public final class MainWindow extends BorderPane {
         session.showError(message);
     }
 
-    /** Scales every font (Ctrl+plus / Ctrl+minus). */
+    /** Scales every font, the views' canvas text included (Ctrl+plus / Ctrl+minus). */
     void zoom(double factor) {
         fontSize = Math.max(8, Math.min(32, fontSize * factor));
-        setStyle(String.format(Locale.ROOT, "-fx-font-size: %.1fpx;", fontSize));
+        applyZoom();
+    }
+
+    private void applyZoom() {
+        double px = fontSize * (presenting.get() ? PRESENTATION_SCALE : 1);
+        setStyle(String.format(Locale.ROOT, "-fx-font-size: %.1fpx;", px));
+        Theme.textScaleProperty().set(px / BASE_FONT_PX);
+    }
+
+    private void applyTheme(Theme t) {
+        getStylesheets().setAll(AppStyle.url(t));
+    }
+
+    /** The View menu and the theme and prompt toggles beside it, all remembered. */
+    private void buildViewControls() {
+        viewMenu.setId("viewMenu");
+        Texts.bind(viewMenu, "view.menu");
+        ToggleGroup themes = new ToggleGroup();
+        RadioMenuItem dark = new RadioMenuItem();
+        dark.textProperty().bind(I18n.bind("view.themeDark"));
+        RadioMenuItem light = new RadioMenuItem();
+        light.textProperty().bind(I18n.bind("view.themeLight"));
+        dark.setToggleGroup(themes);
+        light.setToggleGroup(themes);
+        lightTheme.setId("themeToggle");
+        Texts.bind(lightTheme, "view.light");
+        HoverTips.installText(lightTheme, "view.lightTip");
+        lightTheme.setSelected(Theme.current() == Theme.LIGHT);
+        light.selectedProperty().bindBidirectional(lightTheme.selectedProperty());
+        dark.setSelected(!light.isSelected());
+        lightTheme.selectedProperty().addListener((o, a, on) -> {
+            dark.setSelected(!on);
+            display.chooseTheme(on ? Theme.LIGHT : Theme.DARK);
+        });
+        promptShown.setId("promptToggle");
+        Texts.bind(promptShown, "view.prompt");
+        HoverTips.installText(promptShown, "view.promptTip");
+        promptShown.setSelected(!display.promptCollapsed());
+        promptShown.selectedProperty().addListener((o, a, on) -> display.setPromptCollapsed(!on));
+        CheckMenuItem showPrompt = new CheckMenuItem();
+        showPrompt.textProperty().bind(I18n.bind("view.showPrompt"));
+        showPrompt.selectedProperty().bindBidirectional(promptShown.selectedProperty());
+        MenuItem zoomIn = new MenuItem();
+        zoomIn.textProperty().bind(I18n.bind("view.zoomIn"));
+        zoomIn.setOnAction(e -> zoom(1.1));
+        MenuItem zoomOut = new MenuItem();
+        zoomOut.textProperty().bind(I18n.bind("view.zoomOut"));
+        zoomOut.setOnAction(e -> zoom(1 / 1.1));
+        MenuItem present = new MenuItem();
+        present.setId("presentItem");
+        present.textProperty().bind(I18n.bind("view.present"));
+        present.setOnAction(e -> togglePresentation());
+        viewMenu.getItems().addAll(dark, light, new javafx.scene.control.SeparatorMenuItem(), showPrompt,
+                new javafx.scene.control.SeparatorMenuItem(), zoomIn, zoomOut, present);
+    }
+
+    private void hideWhilePresenting(javafx.scene.Node n) {
+        n.managedProperty().bind(n.visibleProperty());
+        n.visibleProperty().bind(presenting.not());
+    }
+
+    /** Whether presentation mode is on (F5). */
+    boolean presenting() {
+        return presenting.get();
+    }
+
+    /** F5: presentation mode on or off. */
+    void togglePresentation() {
+        if (presenting.get()) {
+            endPresentation();
+        } else {
+            startPresentation();
+        }
+    }
+
+    /**
+     * Presentation mode: the editing controls hidden, the window full screen and its text {@link #PRESENTATION_SCALE}
+     * times larger; {@link #endPresentation} restores all of it.
+     */
+    void startPresentation() {
+        if (presenting.get() || getScene() == null || !(getScene().getWindow() instanceof Stage stage)) {
+            return;
+        }
+        wasFullScreen = stage.isFullScreen();
+        savedExitHint = stage.getFullScreenExitHint();
+        savedExitKey = stage.getFullScreenExitKeyCombination();
+        presenting.set(true);
+        applyZoom();
+        stage.setFullScreenExitHint(I18n.text("view.presentHint"));
+        stage.setFullScreenExitKeyCombination(KeyCombination.NO_MATCH); // Esc is ours: it ends the presentation
+        stage.setFullScreen(true);
+        stage.fullScreenProperty().addListener(fullScreenWatch);
+    }
+
+    /** Esc in presentation mode: the controls, full-screen state and text size as they were before it. */
+    void endPresentation() {
+        if (!presenting.get()) {
+            return;
+        }
+        presenting.set(false);
+        applyZoom();
+        if (getScene() != null && getScene().getWindow() instanceof Stage stage) {
+            stage.fullScreenProperty().removeListener(fullScreenWatch);
+            stage.setFullScreen(wasFullScreen);
+            stage.setFullScreenExitHint(savedExitHint);
+            stage.setFullScreenExitKeyCombination(savedExitKey);
+        }
     }
 }

@@ -16,7 +16,6 @@ import javafx.scene.control.SplitPane;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TitledPane;
-import javafx.scene.control.ToolBar;
 import javafx.scene.control.Tooltip;
 import javafx.scene.layout.VBox;
 import javafx.beans.property.ReadOnlyStringWrapper;
@@ -110,7 +109,7 @@ final class RoutingWorkspace extends WorkspacePane {
         experts.setContent(noExperts);
         experts.setExpanded(true);
         experts.setDisable(true);
-        ToolBar bar = new ToolBar(explained("lanes", "paths", "skips", "flow", "load"), run, cancel, progress, message,
+        var bar = ToolRow.of(explained("lanes", "paths", "skips", "flow", "load"), run, cancel, progress, message,
                 new Separator(), Texts.label("routing.policy"), policy,
                 Texts.label("routing.samples"), samples);
         VBox side = new VBox(6, tokenTitle, paths, Texts.label("routing.skipEach"), skipTable, experts);

@@ -27,7 +27,7 @@ final class SettingField {
     }
 
     static void styleAsError(Label l) {
-        l.setStyle("-fx-text-fill: #ff7b72;");
+        l.getStyleClass().add("error-text");
     }
 
     void clear() { error.setText(""); }

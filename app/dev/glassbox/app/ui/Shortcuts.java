@@ -5,7 +5,7 @@ import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyEvent;
 import javafx.stage.Stage;
 
-/** Ctrl+Enter generate (or run the shown workspace), Esc stop, F11 full screen, Ctrl+plus/minus zoom, Ctrl+O open a model or session, Ctrl+S save the session, Alt+Left/Right lesson steps, Ctrl+1..6 workspaces, Ctrl+P pause/resume training, Ctrl+Shift+A restore ablated heads, F1 what am I seeing. */
+/** Ctrl+Enter generate (or run the shown workspace), Esc stop (or leave presentation mode), F5 presentation mode, F11 full screen, Ctrl+plus/minus zoom, Ctrl+O open a model or session, Ctrl+S save the session, Alt+Left/Right lesson steps, Ctrl+1..6 workspaces, Ctrl+P pause/resume training, Ctrl+Shift+A restore ablated heads, F1 what am I seeing. */
 public final class Shortcuts {
     private Shortcuts() {
     }
@@ -17,6 +17,10 @@ public final class Shortcuts {
             boolean handled = true;
             if (ctrl && k == KeyCode.ENTER) {
                 w.runShown();
+            } else if (k == KeyCode.ESCAPE && w.presenting()) {
+                w.endPresentation();
+            } else if (k == KeyCode.F5) {
+                w.togglePresentation();
             } else if (k == KeyCode.ESCAPE && !stage.isFullScreen()) {
                 w.stop();
             } else if (k == KeyCode.F1) {

@@ -24,7 +24,6 @@ import javafx.scene.control.ProgressBar;
 import javafx.scene.control.ScrollPane;
 import javafx.scene.control.Separator;
 import javafx.scene.control.SplitPane;
-import javafx.scene.control.ToolBar;
 import javafx.scene.control.Tooltip;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.GridPane;
@@ -140,7 +139,8 @@ final class TrainWorkspace extends BorderPane implements Explanation.Explained {
         heatmap.setPrefSize(300, 300);
         grid.setOnOpen((r, c, m) -> openHead(r, c, m));
 
-        ToolBar bar = new ToolBar(explanation.toggle(), start, pause, resume, stop, new Separator(), progress, status, new Separator(),
+        var bar = ToolRow.of(explanation.toggle(), start, pause, resume, stop, new Separator(), progress, status,
+                new Separator(),
                 lossLabel, new Separator(), openInExplorer, saveAs);
         VBox top = new VBox(bar, formError);
         SettingField.styleAsError(formError);

@@ -6,7 +6,6 @@ import java.util.function.Supplier;
 import javafx.scene.control.Label;
 import javafx.scene.control.Separator;
 import javafx.scene.control.Spinner;
-import javafx.scene.control.ToolBar;
 import javafx.scene.text.Font;
 
 import dev.glassbox.app.service.AnalysisService;
@@ -38,14 +37,14 @@ final class WalkthroughWorkspace extends WorkspacePane {
         position.setId("walkthroughPosition");
         layer.setId("walkthroughLayer");
         head.setId("walkthroughHead");
-        ToolBar bar = new ToolBar(explained("overview"), label("walkthrough.position"), position, label("walkthrough.layerPick"), layer,
+        var bar = ToolRow.of(explained("overview"), label("walkthrough.position"), position, label("walkthrough.layerPick"),
+                layer,
                 label("walkthrough.head"), head, new Separator(), run, cancel, progress, message);
         for (Spinner<Integer> s : java.util.List.of(position, layer, head)) {
             s.setEditable(true);
-            s.setPrefWidth(90);
-            s.setStyle("-fx-font-size: 18px;");
+            s.setStyle("-fx-font-size: 1.4em; -fx-pref-width: 5em;"); // in em: they grow with Ctrl+plus and presenting
         }
-        run.setStyle("-fx-font-size: 18px;");
+        run.setStyle("-fx-font-size: 1.4em;");
         setTop(bar);
         setCenter(view);
     }

@@ -15,12 +15,14 @@ import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.util.WaitForAsyncUtils;
 
+import dev.glassbox.app.service.DisplayPreference;
 import dev.glassbox.app.service.LanguagePreference;
 import dev.glassbox.app.service.ModelCatalog;
 import dev.glassbox.app.service.ModelEntry;
 import dev.glassbox.app.service.ModelSource;
 import dev.glassbox.app.service.RecentModels;
 import dev.glassbox.engine.format.onnx.BundledEncoder;
+import dev.glassbox.visuals.Theme;
 import dev.glassbox.visuals.i18n.I18n;
 
 /**
@@ -98,7 +100,7 @@ abstract class WindowTestBase {
     void show(Stage stage) {
         prefs = Preferences.userRoot().node("dev/glassbox/test-" + UUID.randomUUID());
         I18n.setLocale(locale()); // tests look texts up in English whatever the machine's language
-        window = new MainWindow(catalog(), new RecentModels(prefs), new LanguagePreference(prefs));
+        window = new MainWindow(catalog(), new RecentModels(prefs), new LanguagePreference(prefs), new DisplayPreference(prefs));
         Scene scene = new Scene(window, width, height);
         Shortcuts.install(scene, stage, window);
         stage.setScene(scene);
@@ -109,6 +111,10 @@ abstract class WindowTestBase {
     @AfterEach
     void forgetPrefs() throws Exception {
         prefs.removeNode();
-        WaitForAsyncUtils.asyncFx(() -> I18n.setLocale(I18n.ENGLISH)).get(); // the window's texts change on the FX thread
+        WaitForAsyncUtils.asyncFx(() -> { // the window's texts change on the FX thread
+            I18n.setLocale(I18n.ENGLISH);
+            Theme.currentProperty().set(Theme.DARK); // the theme and text scale are global: the next test starts as the app does
+            Theme.textScaleProperty().set(1);
+        }).get();
     }
 }
