@@ -10,17 +10,16 @@ import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.geometry.Point2D;
 import javafx.geometry.VPos;
-import javafx.scene.canvas.Canvas;
 import javafx.scene.canvas.GraphicsContext;
 import javafx.scene.image.PixelFormat;
 import javafx.scene.image.WritableImage;
 import javafx.scene.input.MouseButton;
 import javafx.scene.input.MouseEvent;
 import javafx.scene.input.ScrollEvent;
-import javafx.scene.layout.Region;
 import javafx.scene.paint.Color;
-import javafx.scene.text.Font;
 import javafx.scene.text.TextAlignment;
+
+import dev.glassbox.visuals.i18n.I18n;
 
 /**
  * A zoomable, pannable query x key heat map. Each redraw resamples only the visible cells into a
@@ -28,14 +27,15 @@ import javafx.scene.text.TextAlignment;
  * pixel), so a 4096 x 4096 map costs the same per frame as a 16 x 16 one. Colour = {@link ColorScale} of
  * weight / map maximum (square root by default).
  * Wheel zooms about the cursor, drag pans, double-click fits, click selects a query row; the cell under
- * the mouse is described (indices, tokens, exact weight) by {@link #hoverTextProperty}.
+ * the mouse is described (indices, tokens, exact weight) by {@link #hoverTextProperty}. The colour key stands at the
+ * right; while the whole map is fitted it stays fitted when the view is resized.
  */
-public final class AttentionHeatmap extends Region {
+public final class AttentionHeatmap extends CanvasView {
     static final double LEFT = 84;
     static final double TOP = 64;
     private static final double MAX_SCALE = 80;
 
-    private final Canvas canvas = new Canvas();
+    private final ColorLegend legend = new ColorLegend();
     private final ReadOnlyStringWrapper hoverText = new ReadOnlyStringWrapper(this, "hoverText", "");
     private final ReadOnlyIntegerWrapper selectedRow = new ReadOnlyIntegerWrapper(this, "selectedRow", -1);
     private AttentionMatrix matrix;
@@ -47,6 +47,8 @@ public final class AttentionHeatmap extends Region {
     private double offX;
     private double offY;
     private boolean fitPending = true;
+    /** The whole map is shown (no zoom or pan since the last fit). */
+    private boolean fitted;
     private WritableImage image;
     private int[] pixels = new int[0];
     private double pressX;
@@ -55,8 +57,8 @@ public final class AttentionHeatmap extends Region {
     private IntConsumer onRowSelected = r -> { };
 
     public AttentionHeatmap() {
-        getChildren().add(canvas);
         getStyleClass().add("attention-heatmap");
+        setLegend(legend, LegendSide.RIGHT);
         setMinSize(120, 120);
         setPrefSize(600, 600);
         canvas.setOnScroll(this::onScroll);
@@ -80,13 +82,25 @@ public final class AttentionHeatmap extends Region {
             fitPending = true;
             selectedRow.set(-1);
         }
+        showLegend();
         redraw();
     }
+
+    private void showLegend() {
+        legend.setVisible(matrix != null);
+        legend.show(new ColorLegend.Spec(I18n.text("legend.attention"), palette, colorScale, 0, max, false,
+                I18n.text("legend.moreAttention")));
+    }
+
+    /** The colour key at the right. */
+    @Override
+    public ColorLegend legend() { return legend; }
 
     public AttentionMatrix matrix() { return matrix; }
 
     public void setPalette(Palette p) {
         this.palette = p;
+        showLegend();
         redraw();
     }
 
@@ -94,6 +108,7 @@ public final class AttentionHeatmap extends Region {
 
     public void setColorScale(ColorScale s) {
         this.colorScale = s;
+        showLegend();
         redraw();
     }
 
@@ -131,7 +146,7 @@ public final class AttentionHeatmap extends Region {
     public Optional<Point2D> cellCenter(int q, int k) {
         double x = LEFT + (k + 0.5 - offX) * scale;
         double y = TOP + (q + 0.5 - offY) * scale;
-        if (matrix == null || x < LEFT || y < TOP || x >= getWidth() || y >= getHeight()) {
+        if (matrix == null || x < LEFT || y < TOP || x >= canvas.getWidth() || y >= canvas.getHeight()) {
             return Optional.empty();
         }
         return Optional.of(new Point2D(x, y));
@@ -162,12 +177,10 @@ public final class AttentionHeatmap extends Region {
 
     @Override
     protected void layoutChildren() {
-        double w = snapSizeX(getWidth());
-        double h = snapSizeY(getHeight());
-        if (canvas.getWidth() != w || canvas.getHeight() != h) {
-            canvas.setWidth(w);
-            canvas.setHeight(h);
-            redraw();
+        double w = canvas.getWidth(), h = canvas.getHeight();
+        super.layoutChildren();
+        if (fitted && (canvas.getWidth() != w || canvas.getHeight() != h)) {
+            fit();
         }
     }
 
@@ -180,6 +193,7 @@ public final class AttentionHeatmap extends Region {
         offX = 0;
         offY = 0;
         fitPending = false;
+        fitted = true;
     }
 
     private void onScroll(ScrollEvent e) {
@@ -195,6 +209,7 @@ public final class AttentionHeatmap extends Region {
         }
         double fitScale = Math.min(plotWidth() / matrix.cols(), plotHeight() / matrix.rows());
         double ns = Math.max(fitScale * 0.5, Math.min(MAX_SCALE, scale * factor));
+        fitted = false;
         double cx = offX + (x - LEFT) / scale;
         double cy = offY + (y - TOP) / scale;
         scale = ns;
@@ -219,6 +234,7 @@ public final class AttentionHeatmap extends Region {
             dragged = true;
         }
         if (dragged) {
+            fitted = false;
             offX -= dx / scale;
             offY -= dy / scale;
             pressX = e.getX();
@@ -245,13 +261,13 @@ public final class AttentionHeatmap extends Region {
     }
 
     /** Draws the visible part of the map and its axes. */
-    public void redraw() {
-        GraphicsContext g = canvas.getGraphicsContext2D();
-        double w = canvas.getWidth();
-        double h = canvas.getHeight();
-        g.setFill(Color.web("#1e1e1e"));
-        g.fillRect(0, 0, w, h);
-        if (matrix == null || w <= LEFT || h <= TOP) {
+    @Override
+    protected void paint(GraphicsContext g, double w, double h) {
+        if (matrix == null) {
+            paintEmpty(g, w, h, I18n.text("heatmap.empty"));
+            return;
+        }
+        if (w <= LEFT || h <= TOP) {
             return;
         }
         if (fitPending) {
@@ -279,7 +295,9 @@ public final class AttentionHeatmap extends Region {
             int c = (int) Math.floor(offX + (x + 0.5) / scale);
             colIdx[x] = c < cols ? c : -1;
         }
-        int background = 0xFF1E1E1E;
+        Color bg = Theme.current().background();
+        int background = 0xFF000000 | (int) Math.round(bg.getRed() * 255) << 16 | (int) Math.round(bg.getGreen() * 255) << 8
+                | (int) Math.round(bg.getBlue() * 255);
         for (int y = 0; y < ph; y++) {
             int r = (int) Math.floor(offY + (y + 0.5) / scale);
             int base = y * pw;
@@ -301,25 +319,26 @@ public final class AttentionHeatmap extends Region {
             return;
         }
         double y = TOP + (row - offY) * scale;
-        g.setStroke(Color.web("#ff5a36"));
+        g.setStroke(Theme.current().highlight());
         g.setLineWidth(2);
         g.strokeRect(LEFT, y, Math.min(plotWidth(), (matrix.cols() - offX) * scale), Math.max(scale, 2));
     }
 
     private void drawLabels(GraphicsContext g) {
-        g.setFill(Color.web("#c8c8c8"));
-        g.setFont(Font.font(11));
-        g.setTextBaseline(VPos.BOTTOM);
+        g.setFill(Theme.current().text());
+        g.setFont(Theme.font(12));
+        g.setTextBaseline(VPos.TOP);
         g.setTextAlign(TextAlignment.LEFT);
-        g.fillText("keys \u2192", LEFT, 12);
-        g.fillText("queries \u2193", 4, TOP - 2);
+        g.fillText(I18n.text(matrix.axes().columnKey()) + " \u2192", LEFT, 2);
+        g.setTextBaseline(VPos.BOTTOM);
+        g.fillText(I18n.text(matrix.axes().rowKey()) + " \u2193", 4, TOP - 2, LEFT - 6);
         // every label when cells are tall enough for text, otherwise every stride-th one
-        double size = Math.min(12, Math.max(9, scale - 2));
+        double size = Math.min(12, Math.max(9, scale - 2)) * Theme.textScale();
         int stride = (int) Math.ceil((size + 2) / scale);
         if (stride > 64) {
             return;
         }
-        g.setFont(Font.font(size));
+        g.setFont(Theme.font(size / Theme.textScale()));
         int firstK = (int) offX;
         int lastK = Math.min(matrix.cols() - 1, (int) (offX + plotWidth() / scale));
         for (int k = firstK; k <= lastK; k++) {
