@@ -287,7 +287,8 @@ public final class AttentionHeatmap extends CanvasView {
             image = new WritableImage(pw, ph);
             pixels = new int[pw * ph];
         }
-        int level = scale >= 1 ? 0 : Math.min(pyramid.maxLevel(), (int) Math.floor(Math.log(1 / scale) / Math.log(2)));
+        // the coarsest level whose cells are no smaller than a pixel is needed, so each pooled cell is sampled
+        int level = scale >= 1 ? 0 : Math.min(pyramid.maxLevel(), (int) Math.ceil(Math.log(1 / scale) / Math.log(2) - 1e-9));
         int rows = matrix.rows();
         int cols = matrix.cols();
         int[] colIdx = new int[pw];
