@@ -57,6 +57,7 @@ public final class AttentionGrid extends GridPane {
         setVgap(3);
         setPadding(new Insets(6));
         setFocusTraversable(true);
+        legend.setWidthLimit(170);
         showLegend();
         addEventHandler(KeyEvent.KEY_PRESSED, this::onKey);
     }
@@ -177,7 +178,9 @@ public final class AttentionGrid extends GridPane {
             cells.add(line);
         }
         if (!rows.isEmpty()) {
-            add(legend, 0, rows.size() + 1, columnLabels.size() + 1, 1);
+            add(legend, columnLabels.size() + 1, 1, 1, rows.size());
+            GridPane.setValignment(legend, javafx.geometry.VPos.TOP);
+            GridPane.setMargin(legend, new Insets(0, 0, 0, 8));
         }
         applyMarks();
         selRow = Math.min(selRow, Math.max(0, rows.size() - 1));

@@ -59,6 +59,7 @@ public final class AttentionHeatmap extends CanvasView {
     public AttentionHeatmap() {
         getStyleClass().add("attention-heatmap");
         setLegend(legend, LegendSide.RIGHT);
+        showLegend();
         setMinSize(120, 120);
         setPrefSize(600, 600);
         canvas.setOnScroll(this::onScroll);
@@ -88,6 +89,7 @@ public final class AttentionHeatmap extends CanvasView {
 
     private void showLegend() {
         legend.setVisible(matrix != null);
+        legend.setManaged(matrix != null);
         legend.show(new ColorLegend.Spec(I18n.text("legend.attention"), palette, colorScale, 0, max, false,
                 I18n.text("legend.moreAttention")));
     }
@@ -287,31 +289,51 @@ public final class AttentionHeatmap extends CanvasView {
             image = new WritableImage(pw, ph);
             pixels = new int[pw * ph];
         }
-        // the coarsest level whose cells are no smaller than a pixel is needed, so each pooled cell is sampled
+        // below one pixel per cell: the coarsest level whose cells are no smaller than a pixel, and each pixel the
+        // maximum of the (at most 2 x 2) pooled cells its footprint touches, so no single strong weight is lost
         int level = scale >= 1 ? 0 : Math.min(pyramid.maxLevel(), (int) Math.ceil(Math.log(1 / scale) / Math.log(2) - 1e-9));
         int rows = matrix.rows();
         int cols = matrix.cols();
-        int[] colIdx = new int[pw];
-        for (int x = 0; x < pw; x++) {
-            int c = (int) Math.floor(offX + (x + 0.5) / scale);
-            colIdx[x] = c < cols ? c : -1;
-        }
+        int[][] colSpan = footprints(pw, offX, cols);
+        int[][] rowSpan = footprints(ph, offY, rows);
         Color bg = Theme.current().background();
         int background = 0xFF000000 | (int) Math.round(bg.getRed() * 255) << 16 | (int) Math.round(bg.getGreen() * 255) << 8
                 | (int) Math.round(bg.getBlue() * 255);
         for (int y = 0; y < ph; y++) {
-            int r = (int) Math.floor(offY + (y + 0.5) / scale);
+            int ra = rowSpan[0][y], rb = rowSpan[1][y];
             int base = y * pw;
-            if (r >= rows) {
+            if (ra < 0) {
                 java.util.Arrays.fill(pixels, base, base + pw, background);
                 continue;
             }
             for (int x = 0; x < pw; x++) {
-                int c = colIdx[x];
-                pixels[base + x] = c < 0 ? background : palette.argb(colorScale.position(pyramid.get(level, r, c), max));
+                int ca = colSpan[0][x], cb = colSpan[1][x];
+                if (ca < 0) {
+                    pixels[base + x] = background;
+                    continue;
+                }
+                float v = Math.max(Math.max(pyramid.get(level, ra, ca), pyramid.get(level, ra, cb)),
+                        Math.max(pyramid.get(level, rb, ca), pyramid.get(level, rb, cb)));
+                pixels[base + x] = palette.argb(colorScale.position(v, max));
             }
         }
         image.getPixelWriter().setPixels(0, 0, pw, ph, PixelFormat.getIntArgbPreInstance(), pixels, 0, pw);
+    }
+
+    /**
+     * Per pixel along one axis, the first and last cell it covers ([0]: -1 past the map). Zoomed in (a cell wider
+     * than a pixel) both are the cell under the pixel's centre, so cell edges stay sharp.
+     */
+    private int[][] footprints(int pixels, double offset, int cells) {
+        int[][] span = new int[2][pixels];
+        for (int p = 0; p < pixels; p++) {
+            int centre = (int) Math.floor(offset + (p + 0.5) / scale);
+            int a = scale >= 1 ? centre : (int) Math.floor(offset + p / scale);
+            int b = scale >= 1 ? centre : (int) Math.floor(offset + (p + 1) / scale - 1e-9);
+            span[0][p] = a < cells ? a : -1;
+            span[1][p] = Math.min(b, cells - 1);
+        }
+        return span;
     }
 
     private void drawSelection(GraphicsContext g) {

@@ -20,7 +20,7 @@ import javafx.util.Duration;
  * view coordinates agree.
  */
 public abstract class CanvasView extends Region {
-    /** Where the legend goes. */
+    /** Where the legend goes; one asked to the right goes below instead when that leaves the picture more room. */
     public enum LegendSide { BOTTOM, RIGHT }
 
     private static final double LEGEND_GAP = 6;
@@ -52,12 +52,18 @@ public abstract class CanvasView extends Region {
         canvas.setOnMouseExited(e -> tip.hide());
     }
 
-    /** Puts {@code node} (a {@link ColorLegend} or {@link CategoryLegend}) beside the canvas; null removes it. */
+    /**
+     * Puts {@code node} (a {@link ColorLegend} or {@link CategoryLegend}) beside the canvas; null removes it. While
+     * the node is hidden the canvas takes its room.
+     */
     protected final void setLegend(Node node, LegendSide side) {
         if (legend != null) getChildren().remove(legend);
         legend = node;
         legendSide = side;
-        if (node != null) getChildren().add(node);
+        if (node != null) {
+            getChildren().add(node);
+            node.visibleProperty().addListener(o -> requestLayout());
+        }
         requestLayout();
     }
 
@@ -71,9 +77,9 @@ public abstract class CanvasView extends Region {
         double w = snapSizeX(getWidth());
         double h = snapSizeY(getHeight());
         double cw = w, ch = h;
-        if (legend != null && legend.isManaged()) {
-            if (legendSide == LegendSide.RIGHT) {
-                double lw = Math.min(w / 2, legend.prefWidth(-1));
+        if (legend != null && legend.isManaged() && legend.isVisible()) {
+            double lw = legend.prefWidth(-1);
+            if (legendSide == LegendSide.RIGHT && rightLeavesMore(w, h, lw, legend.prefHeight(w))) {
                 cw = Math.max(1, w - lw - LEGEND_GAP);
                 legend.resizeRelocate(cw + LEGEND_GAP, 0, lw, Math.min(h, legend.prefHeight(lw)));
             } else {
@@ -87,6 +93,11 @@ public abstract class CanvasView extends Region {
             canvas.setHeight(ch);
         }
         redraw();
+    }
+
+    /** Whether a legend at the right leaves a larger square for the picture than one below. */
+    private static boolean rightLeavesMore(double w, double h, double lw, double lh) {
+        return Math.min(w - lw - LEGEND_GAP, h) >= Math.min(w, h - lh - LEGEND_GAP);
     }
 
     /** Paints the theme background and then the view. */

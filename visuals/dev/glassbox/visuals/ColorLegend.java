@@ -4,6 +4,7 @@ import javafx.geometry.Pos;
 import javafx.scene.canvas.Canvas;
 import javafx.scene.canvas.GraphicsContext;
 import javafx.scene.control.Label;
+import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.VBox;
 
@@ -14,7 +15,8 @@ import dev.glassbox.visuals.i18n.I18n;
  * The key of a continuous colour encoding: what the colour shows (with its unit), a colour bar with the values at
  * its ends, how values map to colours ({@link ColorScale} explained in words) and which way is "more". The bar
  * always runs from the map's dark end (left) to its bright end (right); a reversed key puts the largest value at the
- * dark end (a distance shown so that bright means alike). Style class {@code legend}.
+ * dark end (a distance shown so that bright means alike). It stacks when narrow (beside a view) and runs in a
+ * line when wide (under one). Style class {@code legend}.
  */
 public final class ColorLegend extends VBox {
     /**
@@ -27,17 +29,21 @@ public final class ColorLegend extends VBox {
                        String direction) {
     }
 
-    private static final int BAR_W = 140, BAR_H = 12;
+    private static final int BAR_W = 120, BAR_H = 12;
     private final Label title = new Label();
     private final Label left = new Label();
     private final Label right = new Label();
     private final Label scaleNote = new Label();
     private final Label direction = new Label();
     private final Canvas bar = new Canvas(BAR_W, BAR_H);
+    /** Title and bar, then scale and direction: each pair on one line when wide, stacked when narrow. */
+    private final FlowPane top = new FlowPane(10, 2);
+    private final FlowPane bottom = new FlowPane(10, 2);
     private Spec spec;
 
     public ColorLegend() {
         super(2);
+        setAlignment(Pos.TOP_LEFT);
         getStyleClass().add("legend");
         title.getStyleClass().add("legend-title");
         left.getStyleClass().add("legend-tick");
@@ -46,12 +52,22 @@ public final class ColorLegend extends VBox {
         direction.getStyleClass().add("legend-note");
         for (Label l : new Label[] {title, scaleNote, direction}) {
             l.setWrapText(true);
-            l.setMaxWidth(BAR_W + 80);
         }
+        setWidthLimit(BAR_W + 80);
         HBox row = new HBox(4, left, bar, right);
         row.setAlignment(Pos.CENTER_LEFT);
-        getChildren().addAll(title, row, scaleNote, direction);
-        setFillWidth(false);
+        top.getChildren().addAll(title, row);
+        bottom.getChildren().addAll(scaleNote, direction);
+        getChildren().addAll(top, bottom);
+    }
+
+    /** The widest it grows when stacked (beside a view); its texts wrap within it. */
+    public void setWidthLimit(double px) {
+        top.setPrefWrapLength(px);
+        bottom.setPrefWrapLength(px);
+        for (Label l : new Label[] {title, scaleNote, direction}) {
+            l.setMaxWidth(px);
+        }
     }
 
     public ColorLegend(Spec spec) {

@@ -151,10 +151,13 @@ public class LinePlot extends CanvasView {
         Font font = Theme.font(11);
         double line = font.getSize() * 1.3;
         g.setFont(font);
-        top = PAD + paintKey(g, w, line, false) + PAD + (markerLabel.isEmpty() ? 0 : line);
-        double[] yt = Ticks.of(y0, y1, Math.max(2, Math.min(6, (int) ((h - top - 3 * line) / (40 * Theme.textScale())))), false);
+        boolean labelled = series.stream().anyMatch(s -> !s.labels().isEmpty());
+        top = PAD + paintKey(g, w, line, false) + PAD + (markerLabel.isEmpty() && !labelled ? 0 : line);
+        int yCount = Math.max(2, Math.min(6, (int) ((h - top - 3 * line) / (32 * Theme.textScale()))));
+        double[] yt = Ticks.of(y0, y1, yCount, false);
+        double yStep = Ticks.step(y0, y1, yCount, false);
         double tickW = 0;
-        for (double v : yt) tickW = Math.max(tickW, textWidth(Ticks.format(v), font));
+        for (double v : yt) tickW = Math.max(tickW, textWidth(Ticks.format(v, yStep), font));
         left = PAD + (yLabel.isEmpty() ? 0 : line) + tickW + PAD;
         bottom = line * (xLabel.isEmpty() ? 1.4 : 2.6);
         paintKey(g, w, line, true);
@@ -166,14 +169,15 @@ public class LinePlot extends CanvasView {
         for (double v : yt) {
             double yy = sy(v);
             g.strokeLine(left, yy, w - RIGHT, yy);
-            g.fillText(Ticks.format(v), left - PAD, yy);
+            g.fillText(Ticks.format(v, yStep), left - PAD, yy);
         }
         g.setTextBaseline(VPos.TOP);
         g.setTextAlign(TextAlignment.CENTER);
+        double xStep = Ticks.step(x0, x1, xTickCount(), integerX);
         for (double v : Ticks.of(x0, x1, xTickCount(), integerX)) {
             double xx = sx(v);
             g.strokeLine(xx, h - bottom, xx, h - bottom + 4);
-            String t = Ticks.format(v);
+            String t = Ticks.format(v, xStep);
             double half = textWidth(t, font) / 2;
             g.fillText(t, Math.max(half, Math.min(w - half - 1, xx)), h - bottom + 5);
         }

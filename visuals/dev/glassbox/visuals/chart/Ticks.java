@@ -17,7 +17,7 @@ public final class Ticks {
         double raw = range / Math.max(1, count);
         double mag = Math.pow(10, Math.floor(Math.log10(raw)));
         double f = raw / mag;
-        double nice = f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10;
+        double nice = f < 1.5 ? 1 : f < 3 ? 2 : f < 7 ? 5 : 10;
         double step = nice * mag;
         return integer ? Math.max(1, Math.rint(step)) : step;
     }
@@ -31,6 +31,15 @@ public final class Ticks {
         double[] t = new double[n];
         for (int i = 0; i < n; i++) t[i] = first + i * s;
         return t;
+    }
+
+    /** A tick label with as many decimals as the spacing {@code step} needs (0.0006, 0.0008, 0.001). */
+    public static String format(double v, double step) {
+        if (Math.abs(v) < step * 1e-6) return "0";
+        int decimals = Math.max(0, (int) Math.ceil(-Math.log10(step) - 1e-9));
+        if (decimals > 6) return format(v);
+        String s = String.format(Locale.ROOT, "%." + decimals + "f", v);
+        return decimals == 0 ? s : s.replaceAll("0+$", "").replaceAll("\\.$", "");
     }
 
     /** A number for a tick or legend: whole numbers plain, others to three significant digits. */

@@ -94,7 +94,8 @@ public class ScoreGridView extends CanvasView {
         selRow = selCol = -1;
         marks = null;
         boolean reversed = sense == HeadTable.Sense.DISTANCE;
-        legend.show(new ColorLegend.Spec(name, palette, null, low, high, reversed,
+        String title = I18n.has("legend.metric." + name) ? name + ": " + I18n.text("legend.metric." + name) : name;
+        legend.show(new ColorLegend.Spec(title, palette, null, low, high, reversed,
                 I18n.text(sense == null ? "legend.brightHigh" : "legend.brightAlike")));
         legend.setVisible(values.length > 0);
         redraw();
