@@ -57,7 +57,7 @@ public final class AttentionGrid extends GridPane {
         setVgap(3);
         setPadding(new Insets(6));
         setFocusTraversable(true);
-        legend.setWidthLimit(170);
+        legend.stack(170);
         showLegend();
         addEventHandler(KeyEvent.KEY_PRESSED, this::onKey);
     }

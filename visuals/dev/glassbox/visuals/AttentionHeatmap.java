@@ -31,6 +31,7 @@ import dev.glassbox.visuals.i18n.I18n;
  * right; while the whole map is fitted it stays fitted when the view is resized.
  */
 public final class AttentionHeatmap extends CanvasView {
+    /** Room for the row labels and the slanted column labels at text scale 1; both grow with the text scale. */
     static final double LEFT = 84;
     static final double TOP = 64;
     private static final double MAX_SCALE = 80;
@@ -141,14 +142,14 @@ public final class AttentionHeatmap extends CanvasView {
 
     /** Zooms by {@code factor} about the centre of the view. */
     public void zoomBy(double factor) {
-        zoomAbout(LEFT + plotWidth() / 2, TOP + plotHeight() / 2, factor);
+        zoomAbout(left() + plotWidth() / 2, top() + plotHeight() / 2, factor);
     }
 
     /** The centre of cell (q, k) in this node's coordinates, if it is visible. */
     public Optional<Point2D> cellCenter(int q, int k) {
-        double x = LEFT + (k + 0.5 - offX) * scale;
-        double y = TOP + (q + 0.5 - offY) * scale;
-        if (matrix == null || x < LEFT || y < TOP || x >= canvas.getWidth() || y >= canvas.getHeight()) {
+        double x = left() + (k + 0.5 - offX) * scale;
+        double y = top() + (q + 0.5 - offY) * scale;
+        if (matrix == null || x < left() || y < top() || x >= canvas.getWidth() || y >= canvas.getHeight()) {
             return Optional.empty();
         }
         return Optional.of(new Point2D(x, y));
@@ -156,11 +157,11 @@ public final class AttentionHeatmap extends CanvasView {
 
     /** The (query, key) cell under a point in this node's coordinates. */
     public Optional<int[]> cellAt(double x, double y) {
-        if (matrix == null || x < LEFT || y < TOP) {
+        if (matrix == null || x < left() || y < top()) {
             return Optional.empty();
         }
-        int k = (int) Math.floor(offX + (x - LEFT) / scale);
-        int q = (int) Math.floor(offY + (y - TOP) / scale);
+        int k = (int) Math.floor(offX + (x - left()) / scale);
+        int q = (int) Math.floor(offY + (y - top()) / scale);
         if (q < 0 || k < 0 || q >= matrix.rows() || k >= matrix.cols()) {
             return Optional.empty();
         }
@@ -186,9 +187,23 @@ public final class AttentionHeatmap extends CanvasView {
         }
     }
 
-    private double plotWidth() { return Math.max(1, canvas.getWidth() - LEFT); }
+    /** The label margins follow the text scale: a fitted map is fitted again. */
+    @Override
+    protected void themeOrScaleChanged() {
+        if (fitted) {
+            fit();
+        } else {
+            redraw();
+        }
+    }
 
-    private double plotHeight() { return Math.max(1, canvas.getHeight() - TOP); }
+    private static double left() { return LEFT * Theme.textScale(); }
+
+    private static double top() { return TOP * Theme.textScale(); }
+
+    private double plotWidth() { return Math.max(1, canvas.getWidth() - left()); }
+
+    private double plotHeight() { return Math.max(1, canvas.getHeight() - top()); }
 
     private void fitNow() {
         scale = Math.min(MAX_SCALE, Math.min(plotWidth() / matrix.cols(), plotHeight() / matrix.rows()));
@@ -212,11 +227,11 @@ public final class AttentionHeatmap extends CanvasView {
         double fitScale = Math.min(plotWidth() / matrix.cols(), plotHeight() / matrix.rows());
         double ns = Math.max(fitScale * 0.5, Math.min(MAX_SCALE, scale * factor));
         fitted = false;
-        double cx = offX + (x - LEFT) / scale;
-        double cy = offY + (y - TOP) / scale;
+        double cx = offX + (x - left()) / scale;
+        double cy = offY + (y - top()) / scale;
         scale = ns;
-        offX = cx - (x - LEFT) / ns;
-        offY = cy - (y - TOP) / ns;
+        offX = cx - (x - left()) / ns;
+        offY = cy - (y - top()) / ns;
         clampOffsets();
         redraw();
     }
@@ -269,7 +284,7 @@ public final class AttentionHeatmap extends CanvasView {
             paintEmpty(g, w, h, I18n.text("heatmap.empty"));
             return;
         }
-        if (w <= LEFT || h <= TOP) {
+        if (w <= left() || h <= top()) {
             return;
         }
         if (fitPending) {
@@ -279,7 +294,7 @@ public final class AttentionHeatmap extends CanvasView {
         int ph = (int) plotHeight();
         renderImage(pw, ph);
         g.setImageSmoothing(false);
-        g.drawImage(image, LEFT, TOP);
+        g.drawImage(image, left(), top());
         drawSelection(g);
         drawLabels(g);
     }
@@ -296,9 +311,7 @@ public final class AttentionHeatmap extends CanvasView {
         int cols = matrix.cols();
         int[][] colSpan = footprints(pw, offX, cols);
         int[][] rowSpan = footprints(ph, offY, rows);
-        Color bg = Theme.current().background();
-        int background = 0xFF000000 | (int) Math.round(bg.getRed() * 255) << 16 | (int) Math.round(bg.getGreen() * 255) << 8
-                | (int) Math.round(bg.getBlue() * 255);
+        int background = argb(Theme.current().background());
         for (int y = 0; y < ph; y++) {
             int ra = rowSpan[0][y], rb = rowSpan[1][y];
             int base = y * pw;
@@ -341,10 +354,10 @@ public final class AttentionHeatmap extends CanvasView {
         if (row < 0 || row >= matrix.rows()) {
             return;
         }
-        double y = TOP + (row - offY) * scale;
+        double y = top() + (row - offY) * scale;
         g.setStroke(Theme.current().highlight());
         g.setLineWidth(2);
-        g.strokeRect(LEFT, y, Math.min(plotWidth(), (matrix.cols() - offX) * scale), Math.max(scale, 2));
+        g.strokeRect(left(), y, Math.min(plotWidth(), (matrix.cols() - offX) * scale), Math.max(scale, 2));
     }
 
     private void drawLabels(GraphicsContext g) {
@@ -352,9 +365,9 @@ public final class AttentionHeatmap extends CanvasView {
         g.setFont(Theme.font(12));
         g.setTextBaseline(VPos.TOP);
         g.setTextAlign(TextAlignment.LEFT);
-        g.fillText(I18n.text(matrix.axes().columnKey()) + " \u2192", LEFT, 2);
+        g.fillText(I18n.text(matrix.axes().columnKey()) + " \u2192", left(), 2);
         g.setTextBaseline(VPos.BOTTOM);
-        g.fillText(I18n.text(matrix.axes().rowKey()) + " \u2193", 4, TOP - 2, LEFT - 6);
+        g.fillText(I18n.text(matrix.axes().rowKey()) + " \u2193", 4, top() - 2, left() - 6);
         // every label when cells are tall enough for text, otherwise every stride-th one
         double size = Math.min(12, Math.max(9, scale - 2)) * Theme.textScale();
         int stride = (int) Math.ceil((size + 2) / scale);
@@ -368,12 +381,12 @@ public final class AttentionHeatmap extends CanvasView {
             if (k % stride != 0) {
                 continue;
             }
-            double x = LEFT + (k + 0.5 - offX) * scale;
-            if (x < LEFT || x > canvas.getWidth()) {
+            double x = left() + (k + 0.5 - offX) * scale;
+            if (x < left() || x > canvas.getWidth()) {
                 continue;
             }
             g.save();
-            g.translate(x + size / 3, TOP - 3);
+            g.translate(x + size / 3, top() - 3);
             g.rotate(-60);
             g.fillText(clip(stride > 1 ? k + " " + matrix.keyLabels().get(k) : matrix.keyLabels().get(k)), 0, 0);
             g.restore();
@@ -386,11 +399,11 @@ public final class AttentionHeatmap extends CanvasView {
             if (q % stride != 0) {
                 continue;
             }
-            double y = TOP + (q + 0.5 - offY) * scale;
-            if (y < TOP || y > canvas.getHeight()) {
+            double y = top() + (q + 0.5 - offY) * scale;
+            if (y < top() || y > canvas.getHeight()) {
                 continue;
             }
-            g.fillText(clip(stride > 1 ? q + " " + matrix.queryLabels().get(q) : matrix.queryLabels().get(q)), LEFT - 4, y);
+            g.fillText(clip(stride > 1 ? q + " " + matrix.queryLabels().get(q) : matrix.queryLabels().get(q)), left() - 4, y);
         }
     }
 

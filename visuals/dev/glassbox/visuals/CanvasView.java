@@ -27,7 +27,7 @@ public abstract class CanvasView extends Region {
     protected final Canvas canvas = new Canvas();
     private final Tooltip tip = new Tooltip();
     /** Held here: the theme properties keep only a weak reference, so a dropped view can be collected. */
-    private final InvalidationListener themeChanged = o -> redraw();
+    private final InvalidationListener themeChanged = o -> themeOrScaleChanged();
     private Node legend;
     private LegendSide legendSide = LegendSide.BOTTOM;
 
@@ -100,6 +100,11 @@ public abstract class CanvasView extends Region {
         return Math.min(w - lw - LEGEND_GAP, h) >= Math.min(w, h - lh - LEGEND_GAP);
     }
 
+    /** Called when the theme or the text scale changes; repaints. */
+    protected void themeOrScaleChanged() {
+        redraw();
+    }
+
     /** Paints the theme background and then the view. */
     public final void redraw() {
         double w = canvas.getWidth(), h = canvas.getHeight();
@@ -126,6 +131,12 @@ public abstract class CanvasView extends Region {
         g.fillText(text, w / 2, h / 2, Math.max(20, w - 16));
         g.setTextAlign(TextAlignment.LEFT);
         g.setTextBaseline(VPos.BASELINE);
+    }
+
+    /** Opaque ARGB of a colour, for pixel buffers. */
+    public static int argb(javafx.scene.paint.Color c) {
+        return 0xFF000000 | (int) Math.round(c.getRed() * 255) << 16 | (int) Math.round(c.getGreen() * 255) << 8
+                | (int) Math.round(c.getBlue() * 255);
     }
 
     /** The text colour readable on a cell of colour {@code c}. */

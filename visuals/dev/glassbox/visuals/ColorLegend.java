@@ -70,6 +70,16 @@ public final class ColorLegend extends VBox {
         }
     }
 
+    /** Always one item a line, at most {@code px} wide (for a narrow column). */
+    public void stack(double px) {
+        setWidthLimit(px);
+        setMaxWidth(px);
+        javafx.scene.Node row = top.getChildren().get(1);
+        top.getChildren().clear();
+        bottom.getChildren().clear();
+        getChildren().setAll(title, row, scaleNote, direction);
+    }
+
     public ColorLegend(Spec spec) {
         this();
         show(spec);

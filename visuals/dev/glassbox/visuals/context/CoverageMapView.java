@@ -94,10 +94,7 @@ public class CoverageMapView extends CanvasView {
     public WritableImage image() {
         if (image == null || imageTheme != Theme.current()) {
             imageTheme = Theme.current();
-            int bg = (int) Math.round(imageTheme.gridLine().getRed() * 255) << 16
-                    | (int) Math.round(imageTheme.gridLine().getGreen() * 255) << 8
-                    | (int) Math.round(imageTheme.gridLine().getBlue() * 255);
-            image = render(direct, palette, 0xFF000000 | bg);
+            image = render(direct, palette, argb(imageTheme.gridLine()));
         }
         return image;
     }

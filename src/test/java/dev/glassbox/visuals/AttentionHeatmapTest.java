@@ -58,6 +58,7 @@ class AttentionHeatmapTest {
 
     @Test
     void zoomKeepsCellCoordinatesAndHoverConsistent(FxRobot robot) {
+        WaitForAsyncUtils.waitForFxEvents();
         Point2D centre = new Point2D(AttentionHeatmap.LEFT + (heatmap.canvas().getWidth() - AttentionHeatmap.LEFT) / 2,
                 AttentionHeatmap.TOP + (heatmap.canvas().getHeight() - AttentionHeatmap.TOP) / 2);
         int[] before = heatmap.cellAt(centre.getX(), centre.getY()).orElseThrow();

@@ -13,7 +13,6 @@ import javafx.geometry.Point2D;
 import javafx.scene.Node;
 import javafx.scene.Scene;
 import javafx.scene.layout.StackPane;
-import javafx.scene.paint.Color;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -68,11 +67,6 @@ class PresentationViewsTest {
 
     private static int pixel(CanvasView v, double x, double y) {
         return v.canvas().snapshot(null, null).getPixelReader().getArgb((int) x, (int) y);
-    }
-
-    private static int argb(Color c) {
-        return 0xFF000000 | (int) Math.round(c.getRed() * 255) << 16 | (int) Math.round(c.getGreen() * 255) << 8
-                | (int) Math.round(c.getBlue() * 255);
     }
 
     private static AttentionMatrix causal(int n, float top) {
@@ -194,10 +188,10 @@ class PresentationViewsTest {
         });
         int[] px = new int[1];
         robot.interact(() -> px[0] = pixel(plot, 1, 1));
-        assertEquals(Integer.toHexString(argb(Theme.DARK.background())), Integer.toHexString(px[0]));
+        assertEquals(Integer.toHexString(CanvasView.argb(Theme.DARK.background())), Integer.toHexString(px[0]));
         robot.interact(() -> Theme.currentProperty().set(Theme.LIGHT));
         robot.interact(() -> px[0] = pixel(plot, 1, 1));
-        assertEquals(Integer.toHexString(argb(Theme.LIGHT.background())), Integer.toHexString(px[0]), "no call but the theme change");
+        assertEquals(Integer.toHexString(CanvasView.argb(Theme.LIGHT.background())), Integer.toHexString(px[0]), "no call but the theme change");
     }
 
     @Test
