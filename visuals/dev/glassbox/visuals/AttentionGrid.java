@@ -20,6 +20,8 @@ import javafx.scene.input.KeyEvent;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.StackPane;
 
+import dev.glassbox.visuals.i18n.I18n;
+
 /**
  * Layers x heads thumbnails. Thumbnails are rendered on a background thread (only the newest request
  * counts); arrows move the selection, Enter or a click opens the selected map.
@@ -47,6 +49,7 @@ public final class AttentionGrid extends GridPane {
     private Palette palette = Palette.VIRIDIS;
     private OpenHandler onOpen = (r, c, m) -> { };
     private java.util.function.BiPredicate<Integer, Integer> marked = (r, c) -> false;
+    private final ColorLegend legend = new ColorLegend();
 
     public AttentionGrid() {
         getStyleClass().add("attention-grid");
@@ -54,6 +57,8 @@ public final class AttentionGrid extends GridPane {
         setVgap(3);
         setPadding(new Insets(6));
         setFocusTraversable(true);
+        legend.stack(170);
+        showLegend();
         addEventHandler(KeyEvent.KEY_PRESSED, this::onKey);
     }
 
@@ -61,7 +66,16 @@ public final class AttentionGrid extends GridPane {
 
     public void setPalette(Palette p) {
         this.palette = p;
+        showLegend();
         setRows(columnLabels, rows);
+    }
+
+    /** The thumbnails' colour key, under the grid. */
+    public ColorLegend legend() { return legend; }
+
+    private void showLegend() {
+        legend.show(new ColorLegend.Spec(I18n.text("legend.thumbnails"), palette, Thumbnails.SCALE, 0, 1, false,
+                I18n.text("legend.moreAttention")));
     }
 
     /** True once every thumbnail of the latest {@link #setRows} call is shown. */
@@ -162,6 +176,11 @@ public final class AttentionGrid extends GridPane {
                 line.add(cell);
             }
             cells.add(line);
+        }
+        if (!rows.isEmpty()) {
+            add(legend, columnLabels.size() + 1, 1, 1, rows.size());
+            GridPane.setValignment(legend, javafx.geometry.VPos.TOP);
+            GridPane.setMargin(legend, new Insets(0, 0, 0, 8));
         }
         applyMarks();
         selRow = Math.min(selRow, Math.max(0, rows.size() - 1));

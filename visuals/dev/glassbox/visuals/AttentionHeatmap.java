@@ -10,17 +10,16 @@ import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.geometry.Point2D;
 import javafx.geometry.VPos;
-import javafx.scene.canvas.Canvas;
 import javafx.scene.canvas.GraphicsContext;
 import javafx.scene.image.PixelFormat;
 import javafx.scene.image.WritableImage;
 import javafx.scene.input.MouseButton;
 import javafx.scene.input.MouseEvent;
 import javafx.scene.input.ScrollEvent;
-import javafx.scene.layout.Region;
 import javafx.scene.paint.Color;
-import javafx.scene.text.Font;
 import javafx.scene.text.TextAlignment;
+
+import dev.glassbox.visuals.i18n.I18n;
 
 /**
  * A zoomable, pannable query x key heat map. Each redraw resamples only the visible cells into a
@@ -28,14 +27,16 @@ import javafx.scene.text.TextAlignment;
  * pixel), so a 4096 x 4096 map costs the same per frame as a 16 x 16 one. Colour = {@link ColorScale} of
  * weight / map maximum (square root by default).
  * Wheel zooms about the cursor, drag pans, double-click fits, click selects a query row; the cell under
- * the mouse is described (indices, tokens, exact weight) by {@link #hoverTextProperty}.
+ * the mouse is described (indices, tokens, exact weight) by {@link #hoverTextProperty}. The colour key stands at the
+ * right; while the whole map is fitted it stays fitted when the view is resized.
  */
-public final class AttentionHeatmap extends Region {
+public final class AttentionHeatmap extends CanvasView {
+    /** Room for the row labels and the slanted column labels at text scale 1; both grow with the text scale. */
     static final double LEFT = 84;
     static final double TOP = 64;
     private static final double MAX_SCALE = 80;
 
-    private final Canvas canvas = new Canvas();
+    private final ColorLegend legend = new ColorLegend();
     private final ReadOnlyStringWrapper hoverText = new ReadOnlyStringWrapper(this, "hoverText", "");
     private final ReadOnlyIntegerWrapper selectedRow = new ReadOnlyIntegerWrapper(this, "selectedRow", -1);
     private AttentionMatrix matrix;
@@ -47,6 +48,8 @@ public final class AttentionHeatmap extends Region {
     private double offX;
     private double offY;
     private boolean fitPending = true;
+    /** The whole map is shown (no zoom or pan since the last fit). */
+    private boolean fitted;
     private WritableImage image;
     private int[] pixels = new int[0];
     private double pressX;
@@ -55,8 +58,9 @@ public final class AttentionHeatmap extends Region {
     private IntConsumer onRowSelected = r -> { };
 
     public AttentionHeatmap() {
-        getChildren().add(canvas);
         getStyleClass().add("attention-heatmap");
+        setLegend(legend, LegendSide.RIGHT);
+        showLegend();
         setMinSize(120, 120);
         setPrefSize(600, 600);
         canvas.setOnScroll(this::onScroll);
@@ -80,13 +84,26 @@ public final class AttentionHeatmap extends Region {
             fitPending = true;
             selectedRow.set(-1);
         }
+        showLegend();
         redraw();
     }
+
+    private void showLegend() {
+        legend.setVisible(matrix != null);
+        legend.setManaged(matrix != null);
+        legend.show(new ColorLegend.Spec(I18n.text("legend.attention"), palette, colorScale, 0, max, false,
+                I18n.text("legend.moreAttention")));
+    }
+
+    /** The colour key at the right. */
+    @Override
+    public ColorLegend legend() { return legend; }
 
     public AttentionMatrix matrix() { return matrix; }
 
     public void setPalette(Palette p) {
         this.palette = p;
+        showLegend();
         redraw();
     }
 
@@ -94,6 +111,7 @@ public final class AttentionHeatmap extends Region {
 
     public void setColorScale(ColorScale s) {
         this.colorScale = s;
+        showLegend();
         redraw();
     }
 
@@ -124,14 +142,14 @@ public final class AttentionHeatmap extends Region {
 
     /** Zooms by {@code factor} about the centre of the view. */
     public void zoomBy(double factor) {
-        zoomAbout(LEFT + plotWidth() / 2, TOP + plotHeight() / 2, factor);
+        zoomAbout(left() + plotWidth() / 2, top() + plotHeight() / 2, factor);
     }
 
     /** The centre of cell (q, k) in this node's coordinates, if it is visible. */
     public Optional<Point2D> cellCenter(int q, int k) {
-        double x = LEFT + (k + 0.5 - offX) * scale;
-        double y = TOP + (q + 0.5 - offY) * scale;
-        if (matrix == null || x < LEFT || y < TOP || x >= getWidth() || y >= getHeight()) {
+        double x = left() + (k + 0.5 - offX) * scale;
+        double y = top() + (q + 0.5 - offY) * scale;
+        if (matrix == null || x < left() || y < top() || x >= canvas.getWidth() || y >= canvas.getHeight()) {
             return Optional.empty();
         }
         return Optional.of(new Point2D(x, y));
@@ -139,11 +157,11 @@ public final class AttentionHeatmap extends Region {
 
     /** The (query, key) cell under a point in this node's coordinates. */
     public Optional<int[]> cellAt(double x, double y) {
-        if (matrix == null || x < LEFT || y < TOP) {
+        if (matrix == null || x < left() || y < top()) {
             return Optional.empty();
         }
-        int k = (int) Math.floor(offX + (x - LEFT) / scale);
-        int q = (int) Math.floor(offY + (y - TOP) / scale);
+        int k = (int) Math.floor(offX + (x - left()) / scale);
+        int q = (int) Math.floor(offY + (y - top()) / scale);
         if (q < 0 || k < 0 || q >= matrix.rows() || k >= matrix.cols()) {
             return Optional.empty();
         }
@@ -162,24 +180,37 @@ public final class AttentionHeatmap extends Region {
 
     @Override
     protected void layoutChildren() {
-        double w = snapSizeX(getWidth());
-        double h = snapSizeY(getHeight());
-        if (canvas.getWidth() != w || canvas.getHeight() != h) {
-            canvas.setWidth(w);
-            canvas.setHeight(h);
+        double w = canvas.getWidth(), h = canvas.getHeight();
+        super.layoutChildren();
+        if (fitted && (canvas.getWidth() != w || canvas.getHeight() != h)) {
+            fit();
+        }
+    }
+
+    /** The label margins follow the text scale: a fitted map is fitted again. */
+    @Override
+    protected void themeOrScaleChanged() {
+        if (fitted) {
+            fit();
+        } else {
             redraw();
         }
     }
 
-    private double plotWidth() { return Math.max(1, canvas.getWidth() - LEFT); }
+    private static double left() { return LEFT * Theme.textScale(); }
 
-    private double plotHeight() { return Math.max(1, canvas.getHeight() - TOP); }
+    private static double top() { return TOP * Theme.textScale(); }
+
+    private double plotWidth() { return Math.max(1, canvas.getWidth() - left()); }
+
+    private double plotHeight() { return Math.max(1, canvas.getHeight() - top()); }
 
     private void fitNow() {
         scale = Math.min(MAX_SCALE, Math.min(plotWidth() / matrix.cols(), plotHeight() / matrix.rows()));
         offX = 0;
         offY = 0;
         fitPending = false;
+        fitted = true;
     }
 
     private void onScroll(ScrollEvent e) {
@@ -195,11 +226,12 @@ public final class AttentionHeatmap extends Region {
         }
         double fitScale = Math.min(plotWidth() / matrix.cols(), plotHeight() / matrix.rows());
         double ns = Math.max(fitScale * 0.5, Math.min(MAX_SCALE, scale * factor));
-        double cx = offX + (x - LEFT) / scale;
-        double cy = offY + (y - TOP) / scale;
+        fitted = false;
+        double cx = offX + (x - left()) / scale;
+        double cy = offY + (y - top()) / scale;
         scale = ns;
-        offX = cx - (x - LEFT) / ns;
-        offY = cy - (y - TOP) / ns;
+        offX = cx - (x - left()) / ns;
+        offY = cy - (y - top()) / ns;
         clampOffsets();
         redraw();
     }
@@ -219,6 +251,7 @@ public final class AttentionHeatmap extends Region {
             dragged = true;
         }
         if (dragged) {
+            fitted = false;
             offX -= dx / scale;
             offY -= dy / scale;
             pressX = e.getX();
@@ -245,13 +278,13 @@ public final class AttentionHeatmap extends Region {
     }
 
     /** Draws the visible part of the map and its axes. */
-    public void redraw() {
-        GraphicsContext g = canvas.getGraphicsContext2D();
-        double w = canvas.getWidth();
-        double h = canvas.getHeight();
-        g.setFill(Color.web("#1e1e1e"));
-        g.fillRect(0, 0, w, h);
-        if (matrix == null || w <= LEFT || h <= TOP) {
+    @Override
+    protected void paint(GraphicsContext g, double w, double h) {
+        if (matrix == null) {
+            paintEmpty(g, w, h, I18n.text("heatmap.empty"));
+            return;
+        }
+        if (w <= left() || h <= top()) {
             return;
         }
         if (fitPending) {
@@ -261,7 +294,7 @@ public final class AttentionHeatmap extends Region {
         int ph = (int) plotHeight();
         renderImage(pw, ph);
         g.setImageSmoothing(false);
-        g.drawImage(image, LEFT, TOP);
+        g.drawImage(image, left(), top());
         drawSelection(g);
         drawLabels(g);
     }
@@ -271,28 +304,49 @@ public final class AttentionHeatmap extends Region {
             image = new WritableImage(pw, ph);
             pixels = new int[pw * ph];
         }
-        int level = scale >= 1 ? 0 : Math.min(pyramid.maxLevel(), (int) Math.floor(Math.log(1 / scale) / Math.log(2)));
+        // below one pixel per cell: the coarsest level whose cells are no smaller than a pixel, and each pixel the
+        // maximum of the (at most 2 x 2) pooled cells its footprint touches, so no single strong weight is lost
+        int level = scale >= 1 ? 0 : Math.min(pyramid.maxLevel(), (int) Math.ceil(Math.log(1 / scale) / Math.log(2) - 1e-9));
         int rows = matrix.rows();
         int cols = matrix.cols();
-        int[] colIdx = new int[pw];
-        for (int x = 0; x < pw; x++) {
-            int c = (int) Math.floor(offX + (x + 0.5) / scale);
-            colIdx[x] = c < cols ? c : -1;
-        }
-        int background = 0xFF1E1E1E;
+        int[][] colSpan = footprints(pw, offX, cols);
+        int[][] rowSpan = footprints(ph, offY, rows);
+        int background = argb(Theme.current().background());
         for (int y = 0; y < ph; y++) {
-            int r = (int) Math.floor(offY + (y + 0.5) / scale);
+            int ra = rowSpan[0][y], rb = rowSpan[1][y];
             int base = y * pw;
-            if (r >= rows) {
+            if (ra < 0) {
                 java.util.Arrays.fill(pixels, base, base + pw, background);
                 continue;
             }
             for (int x = 0; x < pw; x++) {
-                int c = colIdx[x];
-                pixels[base + x] = c < 0 ? background : palette.argb(colorScale.position(pyramid.get(level, r, c), max));
+                int ca = colSpan[0][x], cb = colSpan[1][x];
+                if (ca < 0) {
+                    pixels[base + x] = background;
+                    continue;
+                }
+                float v = Math.max(Math.max(pyramid.get(level, ra, ca), pyramid.get(level, ra, cb)),
+                        Math.max(pyramid.get(level, rb, ca), pyramid.get(level, rb, cb)));
+                pixels[base + x] = palette.argb(colorScale.position(v, max));
             }
         }
         image.getPixelWriter().setPixels(0, 0, pw, ph, PixelFormat.getIntArgbPreInstance(), pixels, 0, pw);
+    }
+
+    /**
+     * Per pixel along one axis, the first and last cell it covers ([0]: -1 past the map). Zoomed in (a cell wider
+     * than a pixel) both are the cell under the pixel's centre, so cell edges stay sharp.
+     */
+    private int[][] footprints(int pixels, double offset, int cells) {
+        int[][] span = new int[2][pixels];
+        for (int p = 0; p < pixels; p++) {
+            int centre = (int) Math.floor(offset + (p + 0.5) / scale);
+            int a = scale >= 1 ? centre : (int) Math.floor(offset + p / scale);
+            int b = scale >= 1 ? centre : (int) Math.floor(offset + (p + 1) / scale - 1e-9);
+            span[0][p] = a < cells ? a : -1;
+            span[1][p] = Math.min(b, cells - 1);
+        }
+        return span;
     }
 
     private void drawSelection(GraphicsContext g) {
@@ -300,38 +354,39 @@ public final class AttentionHeatmap extends Region {
         if (row < 0 || row >= matrix.rows()) {
             return;
         }
-        double y = TOP + (row - offY) * scale;
-        g.setStroke(Color.web("#ff5a36"));
+        double y = top() + (row - offY) * scale;
+        g.setStroke(Theme.current().highlight());
         g.setLineWidth(2);
-        g.strokeRect(LEFT, y, Math.min(plotWidth(), (matrix.cols() - offX) * scale), Math.max(scale, 2));
+        g.strokeRect(left(), y, Math.min(plotWidth(), (matrix.cols() - offX) * scale), Math.max(scale, 2));
     }
 
     private void drawLabels(GraphicsContext g) {
-        g.setFill(Color.web("#c8c8c8"));
-        g.setFont(Font.font(11));
-        g.setTextBaseline(VPos.BOTTOM);
+        g.setFill(Theme.current().text());
+        g.setFont(Theme.font(12));
+        g.setTextBaseline(VPos.TOP);
         g.setTextAlign(TextAlignment.LEFT);
-        g.fillText("keys \u2192", LEFT, 12);
-        g.fillText("queries \u2193", 4, TOP - 2);
+        g.fillText(I18n.text(matrix.axes().columnKey()) + " \u2192", left(), 2);
+        g.setTextBaseline(VPos.BOTTOM);
+        g.fillText(I18n.text(matrix.axes().rowKey()) + " \u2193", 4, top() - 2, left() - 6);
         // every label when cells are tall enough for text, otherwise every stride-th one
-        double size = Math.min(12, Math.max(9, scale - 2));
+        double size = Math.min(12, Math.max(9, scale - 2)) * Theme.textScale();
         int stride = (int) Math.ceil((size + 2) / scale);
         if (stride > 64) {
             return;
         }
-        g.setFont(Font.font(size));
+        g.setFont(Theme.font(size / Theme.textScale()));
         int firstK = (int) offX;
         int lastK = Math.min(matrix.cols() - 1, (int) (offX + plotWidth() / scale));
         for (int k = firstK; k <= lastK; k++) {
             if (k % stride != 0) {
                 continue;
             }
-            double x = LEFT + (k + 0.5 - offX) * scale;
-            if (x < LEFT || x > canvas.getWidth()) {
+            double x = left() + (k + 0.5 - offX) * scale;
+            if (x < left() || x > canvas.getWidth()) {
                 continue;
             }
             g.save();
-            g.translate(x + size / 3, TOP - 3);
+            g.translate(x + size / 3, top() - 3);
             g.rotate(-60);
             g.fillText(clip(stride > 1 ? k + " " + matrix.keyLabels().get(k) : matrix.keyLabels().get(k)), 0, 0);
             g.restore();
@@ -344,11 +399,11 @@ public final class AttentionHeatmap extends Region {
             if (q % stride != 0) {
                 continue;
             }
-            double y = TOP + (q + 0.5 - offY) * scale;
-            if (y < TOP || y > canvas.getHeight()) {
+            double y = top() + (q + 0.5 - offY) * scale;
+            if (y < top() || y > canvas.getHeight()) {
                 continue;
             }
-            g.fillText(clip(stride > 1 ? q + " " + matrix.queryLabels().get(q) : matrix.queryLabels().get(q)), LEFT - 4, y);
+            g.fillText(clip(stride > 1 ? q + " " + matrix.queryLabels().get(q) : matrix.queryLabels().get(q)), left() - 4, y);
         }
     }
 

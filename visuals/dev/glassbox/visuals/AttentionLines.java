@@ -1,12 +1,11 @@
 package dev.glassbox.visuals;
 
 import javafx.geometry.VPos;
-import javafx.scene.canvas.Canvas;
 import javafx.scene.canvas.GraphicsContext;
-import javafx.scene.layout.Region;
 import javafx.scene.paint.Color;
-import javafx.scene.text.Font;
 import javafx.scene.text.TextAlignment;
+
+import dev.glassbox.visuals.i18n.I18n;
 
 /**
  * BertViz-style line view (Vig 2019): queries in the left column, keys in the right, one line per pair
@@ -14,17 +13,15 @@ import javafx.scene.text.TextAlignment;
  * sequences: longer maps show a window of {@value #WINDOW} positions ending at the selected query row
  * (the last row when none is selected).
  */
-public final class AttentionLines extends Region {
+public final class AttentionLines extends CanvasView {
     static final int WINDOW = 40;
     private static final double TOP = 28;
-    private final Canvas canvas = new Canvas();
     private AttentionMatrix matrix;
     private Palette palette = Palette.VIRIDIS;
     private int focus = -1;
     private int anchor = -1;
 
     public AttentionLines() {
-        getChildren().add(canvas);
         setPrefSize(400, 600);
         canvas.setOnMouseMoved(e -> {
             int q = rowAt(e.getY());
@@ -60,15 +57,6 @@ public final class AttentionLines extends Region {
         redraw();
     }
 
-    @Override
-    protected void layoutChildren() {
-        if (canvas.getWidth() != getWidth() || canvas.getHeight() != getHeight()) {
-            canvas.setWidth(getWidth());
-            canvas.setHeight(getHeight());
-            redraw();
-        }
-    }
-
     /** Last position shown, exclusive. */
     private int end() {
         return anchor >= 0 && anchor < matrix.rows() ? anchor + 1 : matrix.rows();
@@ -100,27 +88,28 @@ public final class AttentionLines extends Region {
         return TOP + (k - keyStart() + 0.5) * kh;
     }
 
-    private void redraw() {
-        GraphicsContext g = canvas.getGraphicsContext2D();
-        double w = canvas.getWidth();
-        double h = canvas.getHeight();
-        g.setFill(Color.web("#1e1e1e"));
-        g.fillRect(0, 0, w, h);
-        if (matrix == null || w < 200) {
+    @Override
+    protected void paint(GraphicsContext g, double w, double h) {
+        if (matrix == null) {
+            paintEmpty(g, w, h, I18n.text("heatmap.empty"));
             return;
         }
+        if (w < 200) {
+            return;
+        }
+        Theme theme = Theme.current();
         int s = start();
         int e = end();
         double rh = rowHeight();
         double left = w * 0.3;
         double right = w * 0.7;
         float max = matrix.max();
-        g.setFont(Font.font(11));
-        g.setFill(Color.web("#aaaaaa"));
+        g.setFont(Theme.font(11));
+        g.setFill(theme.mutedText());
         g.setTextAlign(TextAlignment.LEFT);
         g.setTextBaseline(VPos.TOP);
-        g.fillText(matrix.title() + " \u00b7 positions " + s + "\u2013" + (e - 1) + " of " + matrix.rows()
-                + (matrix.rows() > WINDOW ? " (select a query row in the heat map to move the window)" : ""), 6, 6);
+        g.fillText(I18n.text("lines.title", matrix.title(), s, e - 1, matrix.rows())
+                + (matrix.rows() > WINDOW ? " " + I18n.text("lines.windowHint") : ""), 6, 6, w - 12);
         g.setLineWidth(Math.max(1, Math.min(3, rh / 6)));
         for (int q = s; q < e; q++) {
             if (focus >= 0 && q != focus) {
@@ -136,14 +125,14 @@ public final class AttentionLines extends Region {
                 g.strokeLine(left, yOf(q), right, keyY(k));
             }
         }
-        g.setFont(Font.font(Math.max(7, Math.min(13, rh - 1))));
+        g.setFont(Theme.font(Math.max(7, Math.min(13, rh - 1))));
         g.setTextBaseline(VPos.CENTER);
         g.setTextAlign(TextAlignment.RIGHT);
         for (int q = s; q < e; q++) {
-            g.setFill(q == focus ? Color.web("#ff5a36") : Color.web("#dddddd"));
+            g.setFill(q == focus ? theme.highlight() : theme.text());
             g.fillText(q + " " + matrix.queryLabels().get(q), left - 6, yOf(q));
         }
-        g.setFill(Color.web("#dddddd"));
+        g.setFill(theme.text());
         g.setTextAlign(TextAlignment.LEFT);
         for (int k = keyStart(); k < keyEnd(); k++) {
             g.fillText(matrix.keyLabels().get(k) + " " + k, right + 6, keyY(k));

@@ -4,9 +4,35 @@ import java.util.List;
 
 /**
  * One attention map to draw: {@code weights[q][k]} (rows may be shorter than {@code keys}; missing
- * entries read as 0, as above a causal diagonal), with one display label per query and per key.
+ * entries read as 0, as above a causal diagonal), with one display label per query and per key, and what its rows
+ * and columns are ({@link Axes}).
  */
-public record AttentionMatrix(String title, float[][] weights, List<String> queryLabels, List<String> keyLabels) {
+public record AttentionMatrix(String title, float[][] weights, List<String> queryLabels, List<String> keyLabels, Axes axes) {
+    /** What rows and columns are: a sequence attending to itself, or a decoder's output attending to its source. */
+    public enum Axes {
+        SELF("heatmap.axis.queries", "heatmap.axis.keys"),
+        CROSS("heatmap.axis.output", "heatmap.axis.source");
+
+        private final String rowKey;
+        private final String columnKey;
+
+        Axes(String rowKey, String columnKey) {
+            this.rowKey = rowKey;
+            this.columnKey = columnKey;
+        }
+
+        /** The I18n key of the rows' name. */
+        public String rowKey() { return rowKey; }
+
+        /** The I18n key of the columns' name. */
+        public String columnKey() { return columnKey; }
+    }
+
+    /** A self-attention map (queries x keys). */
+    public AttentionMatrix(String title, float[][] weights, List<String> queryLabels, List<String> keyLabels) {
+        this(title, weights, queryLabels, keyLabels, Axes.SELF);
+    }
+
     public AttentionMatrix {
         queryLabels = List.copyOf(queryLabels);
         keyLabels = List.copyOf(keyLabels);

@@ -1,20 +1,16 @@
 package dev.glassbox.visuals;
 
+import java.util.Locale;
+
+import dev.glassbox.visuals.i18n.I18n;
+
 /**
  * How a weight maps to a colour-map position: relative to the map's largest weight, linearly, through a
  * square root (a power norm that lifts the many small weights next to an attention sink), or on a
  * four-decade log scale.
  */
 public enum ColorScale {
-    LINEAR("linear"),
-    SQRT("square root"),
-    LOG("log (4 decades)");
-
-    private final String label;
-
-    ColorScale(String label) {
-        this.label = label;
-    }
+    LINEAR, SQRT, LOG;
 
     /** Position in [0, 1] of weight {@code v} in a map whose largest weight is {@code max}. */
     public double position(float v, float max) {
@@ -26,6 +22,7 @@ public enum ColorScale {
         };
     }
 
+    /** A short name for a menu, in the current language ("linear", "sqrt", "log"). */
     @Override
-    public String toString() { return label; }
+    public String toString() { return I18n.text("scale.short." + name().toLowerCase(Locale.ROOT)); }
 }

@@ -8,10 +8,17 @@ import javafx.scene.control.Tooltip;
 import javafx.scene.layout.GridPane;
 import javafx.scene.paint.Color;
 
-/** Shows a {@link LensTable}: one cell per (layer, position) with the top token, shaded by its probability. */
+import dev.glassbox.visuals.i18n.I18n;
+
+/**
+ * Shows a {@link LensTable}: one cell per (layer, position) with the top token, shaded by its probability, and the
+ * colour key under the table.
+ */
 public final class LogitLensView extends GridPane {
     private Palette palette = Palette.VIRIDIS;
     private LensTable table = LensTable.EMPTY;
+    private final ColorLegend legend = new ColorLegend(new ColorLegend.Spec(I18n.text("lens.legend"), palette, null, 0, 1,
+            false, I18n.text("lens.legendDirection")));
 
     public LogitLensView() {
         setHgap(2);
@@ -23,11 +30,14 @@ public final class LogitLensView extends GridPane {
 
     public LensTable table() { return table; }
 
+    /** The colour key under the table. */
+    public ColorLegend legend() { return legend; }
+
     public void setTable(LensTable t) {
         this.table = t;
         getChildren().clear();
         if (t.isEmpty()) {
-            add(new Label("No logit-lens data for this run."), 0, 0);
+            add(new Label(I18n.text("lens.empty")), 0, 0);
             return;
         }
         for (int p = 0; p < t.positionLabels().size(); p++) {
@@ -43,11 +53,12 @@ public final class LogitLensView extends GridPane {
                 Color bg = palette.color(prob);
                 c.setStyle(String.format(Locale.ROOT, "-fx-background-color: rgb(%d,%d,%d); -fx-text-fill: %s; -fx-padding: 1 4 1 4;",
                         (int) (bg.getRed() * 255), (int) (bg.getGreen() * 255), (int) (bg.getBlue() * 255),
-                        bg.getBrightness() > 0.6 ? "black" : "white"));
-                c.setTooltip(new Tooltip(String.format(Locale.ROOT, "%s, position %s: '%s' p=%.4f",
-                        t.layerLabels().get(l), t.positionLabels().get(p), t.topTokens()[l][p], prob)));
+                        CanvasView.textOn(bg).equals(Color.BLACK) ? "black" : "white"));
+                c.setTooltip(new Tooltip(I18n.text("lens.tooltip", t.layerLabels().get(l), t.positionLabels().get(p),
+                        t.topTokens()[l][p], String.format(Locale.ROOT, "%.4f", prob))));
                 add(c, p + 1, l + 1);
             }
         }
+        add(legend, 0, t.layerLabels().size() + 1, t.positionLabels().size() + 1, 1);
     }
 }

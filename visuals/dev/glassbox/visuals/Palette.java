@@ -42,6 +42,10 @@ public enum Palette {
         return lut[i];
     }
 
+    /** The map's usual lower-case name ("viridis"), short enough for a menu. */
+    @Override
+    public String toString() { return name().toLowerCase(java.util.Locale.ROOT); }
+
     public Color color(double t) {
         int c = argb(t);
         return Color.rgb((c >> 16) & 255, (c >> 8) & 255, c & 255);

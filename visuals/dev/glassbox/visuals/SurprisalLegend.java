@@ -7,6 +7,8 @@ import javafx.scene.control.Label;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Region;
 
+import dev.glassbox.visuals.i18n.I18n;
+
 /** The key for {@link TokenChips#colorBySurprisal}: a colour ramp from 0 to {@link TokenChips#MAX_BITS} bits. */
 public final class SurprisalLegend extends HBox {
     private static final int STOPS = 8;
@@ -14,7 +16,7 @@ public final class SurprisalLegend extends HBox {
     public SurprisalLegend() {
         super(4);
         setAlignment(Pos.CENTER_LEFT);
-        getStyleClass().add("surprisal-legend");
+        getStyleClass().addAll("surprisal-legend", "legend");
         Region ramp = new Region();
         ramp.setPrefSize(120, 10);
         ramp.setMinSize(120, 10);
@@ -23,7 +25,7 @@ public final class SurprisalLegend extends HBox {
             g.append(", ").append(TokenChips.web(TokenChips.SURPRISAL_PALETTE.color(i / (double) STOPS)));
         }
         ramp.setStyle(g.append(");").toString());
-        getChildren().addAll(new Label("surprisal  0 bits"), ramp,
-                new Label(String.format(Locale.ROOT, "\u2265%.0f bits  (hover a token for p)", TokenChips.MAX_BITS)));
+        getChildren().addAll(new Label(I18n.text("surprisal.legendLow")), ramp,
+                new Label(I18n.text("surprisal.legendHigh", String.format(Locale.ROOT, "%.0f", TokenChips.MAX_BITS))));
     }
 }

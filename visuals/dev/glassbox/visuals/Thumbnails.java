@@ -2,6 +2,9 @@ package dev.glassbox.visuals;
 
 /** Renders an attention map into a small square of ARGB pixels (square-root colour scale): max-pooled when larger, nearest when smaller. */
 final class Thumbnails {
+    /** The colour scale of every thumbnail. */
+    static final ColorScale SCALE = ColorScale.SQRT;
+
     private Thumbnails() {
     }
 
@@ -29,7 +32,7 @@ final class Thumbnails {
         for (int y = 0; y < size; y++) {
             int r = y * pr / size;
             for (int x = 0; x < size; x++) {
-                px[y * size + x] = palette.argb(ColorScale.SQRT.position(pooled[r * pc + x * pc / size], max));
+                px[y * size + x] = palette.argb(SCALE.position(pooled[r * pc + x * pc / size], max));
             }
         }
         return px;

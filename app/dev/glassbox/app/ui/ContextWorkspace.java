@@ -29,6 +29,7 @@ import javafx.scene.control.Spinner;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
+import javafx.scene.control.ToggleButton;
 import javafx.scene.control.Tooltip;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.GridPane;
@@ -74,6 +75,7 @@ final class ContextWorkspace extends WorkspacePane {
     final Label layerLabel = new Label("layers: 1");
     final HBox coverage = new HBox(6);
     final LinePlot perplexity = new LinePlot();
+    final ToggleButton perplexityToggle = Texts.bind(new ToggleButton(), "context.showPerplexity");
     final LinePlot distance = new LinePlot();
     final ChoiceBox<String> passkeyMethod = new ChoiceBox<>();
     final PasskeyGridView passkey = new PasskeyGridView();
@@ -127,8 +129,10 @@ final class ContextWorkspace extends WorkspacePane {
         rope.setId("contextRope");
         notice.setId("contextNotice");
         notice.setWrapText(true);
-        perplexity.setAxisLabels("position (nll in nats, rolling mean of 16)", "");
-        distance.setAxisLabels("distance bucket: 0 = self, b = [2^(b-1), 2^b) tokens back", "");
+        showNllOrPerplexity(false);
+        perplexityToggle.setId("contextPerplexityToggle");
+        perplexityToggle.selectedProperty().addListener((o, a, on) -> showNllOrPerplexity(on));
+        distance.setAxisLabels("distance bucket: 0 = self, b = [2^(b-1), 2^b) tokens back", I18n.text("context.massAxis"));
         rope.setAxisLabels("dimension pair (log10 of rad/token)", "");
         for (LinePlot p : List.of(perplexity, distance, rope)) p.setPrefHeight(240);
         passkeyMethod.valueProperty().addListener((o, a, b) -> showPasskey());
@@ -152,7 +156,8 @@ final class ContextWorkspace extends WorkspacePane {
         GridPane grid = new GridPane(8, 8);
         grid.setPadding(new Insets(4));
         grid.add(panel("Coverage (direct mask at 1 layer, composed receptive field above)", new VBox(4, new HBox(6, layerLabel, layer), coverage)), 0, 0, 2, 1);
-        grid.add(panel("Perplexity by position", perplexity), 0, 1);
+        VBox.setVgrow(perplexity, Priority.ALWAYS);
+        grid.add(panel("Perplexity by position", new VBox(4, perplexityToggle, perplexity)), 0, 1);
         grid.add(panel("Attention mass by distance", distance), 1, 1);
         HBox pk = new HBox(6, passkey, needleHeads);
         HBox.setHgrow(passkey, Priority.ALWAYS);
@@ -370,17 +375,26 @@ final class ContextWorkspace extends WorkspacePane {
         List<ContextSweep.Point> byCost = new ArrayList<>(points);
         byCost.sort(java.util.Comparator.comparingLong(pt -> pt.cost().attentionFlops()));
         List<ContextSweep.Point> front = byCost.stream().filter(ContextSweep.Point::onFlopsFront).toList();
-        pareto.setSeries(List.of(sweepSeries("all settings", byCost), sweepSeries("Pareto front", front)));
+        pareto.setSeries(List.of(sweepSeries("all settings", byCost, Series.Style.POINTS),
+                sweepSeries("Pareto front", front, Series.Style.LINE_AND_POINTS)));
     }
 
-    private static Series sweepSeries(String name, List<ContextSweep.Point> pts) {
+    /** Each setting a labelled point; the front also joined by a line. */
+    private static Series sweepSeries(String name, List<ContextSweep.Point> pts, Series.Style style) {
         double[] x = new double[pts.size()];
         double[] y = new double[pts.size()];
         for (int i = 0; i < x.length; i++) {
             x[i] = pts.get(i).cost().attentionFlops() / 1e9;
             y[i] = pts.get(i).perplexity();
         }
-        return new Series(name, x, y);
+        return new Series(name, x, y, style, pts.stream().map(ContextSweep.Point::spec).toList());
+    }
+
+    /** The position plot in mean NLL (nats) or as perplexity, e^NLL. */
+    private void showNllOrPerplexity(boolean asPerplexity) {
+        perplexity.setExponentiated(asPerplexity);
+        perplexity.setAxisLabels(I18n.text("context.positionAxis"),
+                I18n.text(asPerplexity ? "context.perplexityAxis" : "context.nllAxis"));
     }
 
     /** Enough of a long text for {@code tokens} tokens (BPE encoding of a whole book would take minutes). */

@@ -231,8 +231,8 @@ final class HeadsWorkspace extends WorkspacePane {
             similarity.setScores("", new double[0][0], List.of(), List.of(), 0, 1, null);
             return;
         }
-        // JS divergence is a distance in [0, 1] (log base 2): cluster on 1 - JS as its similarity
-        boolean divergence = t.metric().equals("js");
+        // a distance (JS divergence, in [0, 1] with log base 2): cluster on 1 - distance as its similarity
+        boolean divergence = t.sense() == HeadTable.Sense.DISTANCE;
         double[][] sim = new double[t.rows()][t.columns()];
         double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
         for (int i = 0; i < t.rows(); i++) {
@@ -246,7 +246,7 @@ final class HeadsWorkspace extends WorkspacePane {
         }
         HierarchicalClustering.Tree tree = HierarchicalClustering.ofSimilarity(sim);
         List<String> labels = headLabels(l, t.rows());
-        similarity.setScores(t.metric(), t.values(), labels, labels, Math.min(0, lo), Math.max(1e-9, hi), tree);
+        similarity.setScores(t.metric(), t.values(), labels, labels, Math.min(0, lo), Math.max(1e-9, hi), tree, t.sense());
         if (model().config().kvHeads() < model().config().heads()) {
             // grouped-query attention: dot the pairs of distinct heads that read one key/value head
             boolean[][] shared = report.sharedKv();
@@ -265,7 +265,7 @@ final class HeadsWorkspace extends WorkspacePane {
         if (t != null) {
             List<String> rows = headLabels(a, t.rows()), cols = headLabels(b, t.columns());
             similarity.setScores(t.metric() + " (layer " + a + " vs " + b + ")", t.values(), rows, cols,
-                    t.metric().endsWith("cosine") ? -1 : 0, 1, null);
+                    t.metric().endsWith("cosine") ? -1 : 0, 1, null, t.sense());
             return;
         }
         similarity.setScores("", new double[0][0], List.of(), List.of(), 0, 1, null);

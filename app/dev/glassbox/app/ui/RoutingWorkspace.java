@@ -328,10 +328,9 @@ final class RoutingWorkspace extends WorkspacePane {
         return sb.toString();
     }
 
-    /** Lane index under y (the lanes' layout: 24 px header, rows of at most 22 px). */
+    /** Lane index under y (-1: none). */
     private int laneAt(double y) {
-        double h = Math.max(4, Math.min(22, (lanes.getHeight() - 24) / Math.max(1, routes.size())));
-        return (int) ((y - 24) / h);
+        return lanes.laneAt(y);
     }
 
     void showToken(int i) {

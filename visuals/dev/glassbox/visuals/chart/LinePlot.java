@@ -4,67 +4,104 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-import javafx.scene.canvas.Canvas;
+import javafx.geometry.Rectangle2D;
+import javafx.geometry.VPos;
 import javafx.scene.canvas.GraphicsContext;
-import javafx.scene.control.Tooltip;
-import javafx.scene.layout.Region;
 import javafx.scene.paint.Color;
 import javafx.scene.text.Font;
-import javafx.util.Duration;
+import javafx.scene.text.TextAlignment;
+
+import dev.glassbox.visuals.CanvasView;
+import dev.glassbox.visuals.Theme;
+import dev.glassbox.visuals.i18n.I18n;
 
 /**
- * A resizable multi-series line plot on a canvas (fast for thousands of points), with axes, a legend, an
- * optional vertical marker (e.g. the trained length) and a hover read-out of the nearest point's exact value.
+ * A resizable multi-series plot on a canvas (fast for thousands of points): axes with titles and round ticks
+ * (whole numbers when every x is whole, e.g. steps or positions), the y axis from 0 when no value is negative, the
+ * series key above the plot area (never over the data), an optional vertical marker (e.g. the trained length), point
+ * labels, and a hover read-out of the nearest point's exact value. Before any data it says so instead of drawing axes.
+ * {@link #setExponentiated} shows e^y, so a curve of mean NLL in nats reads as perplexity.
  */
-public class LinePlot extends Region {
-    /** Colour-blind-safe qualitative colours (Okabe and Ito 2008). */
-    public static final Color[] COLORS = {Color.web("#0072B2"), Color.web("#E69F00"), Color.web("#009E73"),
-            Color.web("#CC79A7"), Color.web("#56B4E9"), Color.web("#D55E00"), Color.web("#F0E442"), Color.BLACK};
-    private static final double LEFT = 60, RIGHT = 16, TOP = 28, BOTTOM = 40;
+public class LinePlot extends CanvasView {
+    /** Colour-blind-safe qualitative colours (Okabe and Ito 2008), readable on the dark and the light background. */
+    public static final Color[] COLORS = {Color.web("#56B4E9"), Color.web("#E69F00"), Color.web("#009E73"),
+            Color.web("#CC79A7"), Color.web("#0072B2"), Color.web("#D55E00"), Color.web("#F0E442"), Color.web("#999999")};
+    private static final double RIGHT = 16, PAD = 6;
 
-    private final Canvas canvas = new Canvas();
-    private final Tooltip tip = new Tooltip();
     private List<Series> series = List.of();
     private String xLabel = "";
     private String yLabel = "";
+    private String emptyText = "";
     private double markerX = Double.NaN;
     private String markerLabel = "";
+    private boolean exponentiated;
     private double x0, x1, y0, y1;
+    /** The plot area of the last drawing. */
+    private double left = 60, top = 28, bottom = 40;
+    private boolean integerX;
 
     public LinePlot() {
-        getChildren().add(canvas);
         getStyleClass().add("line-plot");
-        tip.setShowDelay(Duration.millis(50));
-        canvas.setOnMouseMoved(e -> hover(e.getX(), e.getY(), e.getScreenX(), e.getScreenY()));
-        canvas.setOnMouseExited(e -> tip.hide());
+        hoverWith(this::nearest);
         setMinSize(200, 150);
         setPrefSize(600, 320);
     }
 
     public void setSeries(List<Series> s) {
         this.series = List.copyOf(s);
-        draw();
+        redraw();
     }
 
     public List<Series> series() { return series; }
 
+    /** Axis titles: what is plotted, with units. */
     public void setAxisLabels(String x, String y) {
         this.xLabel = x;
         this.yLabel = y;
-        draw();
+        redraw();
+    }
+
+    public String xLabel() { return xLabel; }
+
+    public String yLabel() { return yLabel; }
+
+    /** What the plot says before it has data (default: a general "no data yet"). */
+    public void setEmptyText(String text) {
+        this.emptyText = text;
+        redraw();
     }
 
     public void setMarker(double x, String label) {
         this.markerX = x;
         this.markerLabel = label;
-        draw();
+        redraw();
     }
 
-    @Override
-    protected void layoutChildren() {
-        canvas.setWidth(getWidth());
-        canvas.setHeight(getHeight());
-        draw();
+    /** Plot e^y instead of y (mean NLL in nats becomes perplexity); the caller renames the y axis. */
+    public void setExponentiated(boolean on) {
+        this.exponentiated = on;
+        redraw();
+    }
+
+    public boolean exponentiated() { return exponentiated; }
+
+    private double shown(double y) { return exponentiated ? Math.exp(y) : y; }
+
+    /** The y range drawn: [lower, upper]; lower is 0 when no shown value is negative. */
+    public double[] yRange() {
+        bounds();
+        return new double[] {y0, y1};
+    }
+
+    /** The x ticks drawn (whole numbers when every x is). */
+    public double[] xTicks() {
+        bounds();
+        return Ticks.of(x0, x1, xTickCount(), integerX);
+    }
+
+    private int xTickCount() {
+        double w = canvas.getWidth() - left - RIGHT;
+        return Math.max(2, Math.min(8, (int) (w / (70 * Theme.textScale()))));
     }
 
     private void bounds() {
@@ -72,116 +109,194 @@ public class LinePlot extends Region {
         x1 = Double.NEGATIVE_INFINITY;
         y0 = Double.POSITIVE_INFINITY;
         y1 = Double.NEGATIVE_INFINITY;
+        integerX = true;
         for (Series s : series) {
             for (int i = 0; i < s.x().length; i++) {
-                if (!Double.isFinite(s.y()[i])) continue;
+                double y = shown(s.y()[i]);
+                if (!Double.isFinite(y) || !Double.isFinite(s.x()[i])) continue;
                 x0 = Math.min(x0, s.x()[i]);
                 x1 = Math.max(x1, s.x()[i]);
-                y0 = Math.min(y0, s.y()[i]);
-                y1 = Math.max(y1, s.y()[i]);
+                y0 = Math.min(y0, y);
+                y1 = Math.max(y1, y);
+                integerX &= s.x()[i] == Math.rint(s.x()[i]);
             }
         }
-        if (!(x1 > x0)) { x0 = 0; x1 = 1; }
-        if (!(y1 > y0)) { y0 = Math.min(0, y0 == Double.POSITIVE_INFINITY ? 0 : y0); y1 = y0 + 1; }
+        if (x0 == Double.POSITIVE_INFINITY) {
+            x0 = 0;
+            x1 = 1;
+            y0 = 0;
+            y1 = 1;
+            return;
+        }
+        if (!(x1 > x0)) { x0 -= 1; x1 += 1; }
+        boolean nonNegative = y0 >= 0;
+        if (!(y1 > y0)) y1 = y0 + Math.max(1, Math.abs(y0) * 0.1);
         double pad = (y1 - y0) * 0.05;
-        y0 -= pad;
         y1 += pad;
+        y0 = nonNegative ? 0 : y0 - pad;
     }
 
-    private double sx(double x) { return LEFT + (x - x0) / (x1 - x0) * (canvas.getWidth() - LEFT - RIGHT); }
+    private double sx(double x) { return left + (x - x0) / (x1 - x0) * (canvas.getWidth() - left - RIGHT); }
 
-    private double sy(double y) { return TOP + (1 - (y - y0) / (y1 - y0)) * (canvas.getHeight() - TOP - BOTTOM); }
+    private double sy(double y) { return top + (1 - (y - y0) / (y1 - y0)) * (canvas.getHeight() - top - bottom); }
 
-    private void draw() {
-        double w = canvas.getWidth();
-        double h = canvas.getHeight();
-        if (w <= 0 || h <= 0) return;
-        GraphicsContext g = canvas.getGraphicsContext2D();
-        g.setFill(Color.WHITE);
-        g.fillRect(0, 0, w, h);
+    @Override
+    protected void paint(GraphicsContext g, double w, double h) {
+        if (series.stream().allMatch(s -> s.x().length == 0)) {
+            paintEmpty(g, w, h, emptyText.isEmpty() ? I18n.text("chart.empty") : emptyText);
+            return;
+        }
+        Theme theme = Theme.current();
         bounds();
-        g.setFont(Font.font(11));
-        g.setStroke(Color.gray(0.85));
+        Font font = Theme.font(11);
+        double line = font.getSize() * 1.3;
+        g.setFont(font);
+        boolean labelled = series.stream().anyMatch(s -> !s.labels().isEmpty());
+        top = PAD + paintKey(g, w, line, false) + PAD + (markerLabel.isEmpty() && !labelled ? 0 : line);
+        int yCount = Math.max(2, Math.min(6, (int) ((h - top - 3 * line) / (32 * Theme.textScale()))));
+        double[] yt = Ticks.of(y0, y1, yCount, false);
+        double yStep = Ticks.step(y0, y1, yCount, false);
+        double tickW = 0;
+        for (double v : yt) tickW = Math.max(tickW, textWidth(Ticks.format(v, yStep), font));
+        left = PAD + (yLabel.isEmpty() ? 0 : line) + tickW + PAD;
+        bottom = line * (xLabel.isEmpty() ? 1.4 : 2.6);
+        paintKey(g, w, line, true);
+        g.setStroke(theme.gridLine());
         g.setLineWidth(1);
-        g.setFill(Color.gray(0.25));
-        for (int i = 0; i <= 4; i++) {
-            double yv = y0 + (y1 - y0) * i / 4;
-            double yy = sy(yv);
-            g.strokeLine(LEFT, yy, w - RIGHT, yy);
-            g.fillText(fmt(yv), 4, yy + 4);
-            double xv = x0 + (x1 - x0) * i / 4;
-            g.fillText(fmt(xv), sx(xv) - 12, h - BOTTOM + 16);
+        g.setFill(theme.text());
+        g.setTextBaseline(VPos.CENTER);
+        g.setTextAlign(TextAlignment.RIGHT);
+        for (double v : yt) {
+            double yy = sy(v);
+            g.strokeLine(left, yy, w - RIGHT, yy);
+            g.fillText(Ticks.format(v, yStep), left - PAD, yy);
         }
-        g.fillText(xLabel, w / 2 - xLabel.length() * 3, h - 6);
-        g.fillText(yLabel, 4, 14);
+        g.setTextBaseline(VPos.TOP);
+        g.setTextAlign(TextAlignment.CENTER);
+        double xStep = Ticks.step(x0, x1, xTickCount(), integerX);
+        for (double v : Ticks.of(x0, x1, xTickCount(), integerX)) {
+            double xx = sx(v);
+            g.strokeLine(xx, h - bottom, xx, h - bottom + 4);
+            String t = Ticks.format(v, xStep);
+            double half = textWidth(t, font) / 2;
+            g.fillText(t, Math.max(half, Math.min(w - half - 1, xx)), h - bottom + 5);
+        }
+        g.strokeLine(left, h - bottom, w - RIGHT, h - bottom);
+        g.strokeLine(left, top, left, h - bottom);
+        g.setTextBaseline(VPos.BOTTOM);
+        g.fillText(xLabel, left + (w - left - RIGHT) / 2, h - 2, w - 8);
+        if (!yLabel.isEmpty()) {
+            g.save();
+            g.translate(PAD, top + (h - top - bottom) / 2);
+            g.rotate(-90);
+            g.setTextBaseline(VPos.TOP);
+            g.fillText(yLabel, 0, 0, h - top - bottom);
+            g.restore();
+        }
+        g.setTextAlign(TextAlignment.LEFT);
+        g.setTextBaseline(VPos.BASELINE);
         if (Double.isFinite(markerX) && markerX >= x0 && markerX <= x1) {
-            g.setStroke(Color.gray(0.4));
+            g.setStroke(theme.mutedText());
             g.setLineDashes(4, 4);
-            g.strokeLine(sx(markerX), TOP, sx(markerX), h - BOTTOM);
+            g.strokeLine(sx(markerX), top, sx(markerX), h - bottom);
             g.setLineDashes();
-            g.fillText(markerLabel, sx(markerX) + 4, TOP + 12);
+            g.setFill(theme.mutedText());
+            double mw = textWidth(markerLabel, font);
+            g.fillText(markerLabel, Math.min(sx(markerX) + 4, w - RIGHT - mw), top - 4);
         }
-        double lx = LEFT + 8;
+        List<Rectangle2D> taken = new ArrayList<>();
+        for (int k = 0; k < series.size(); k++) paintSeries(g, series.get(k), COLORS[k % COLORS.length], font, taken);
+    }
+
+    /** The series key in rows above the plot; returns its height. Draws only when {@code draw}. */
+    private double paintKey(GraphicsContext g, double w, double line, boolean draw) {
+        if (series.size() < 2 && (series.isEmpty() || series.getFirst().name().isEmpty())) return 0;
+        double x = PAD, y = PAD;
         for (int k = 0; k < series.size(); k++) {
-            Series s = series.get(k);
-            Color c = COLORS[k % COLORS.length];
-            g.setStroke(c);
-            g.setLineWidth(1.5);
+            String name = series.get(k).name();
+            double itemW = 22 + textWidth(name, g.getFont()) + 14;
+            if (x > PAD && x + itemW > w - PAD) {
+                x = PAD;
+                y += line;
+            }
+            if (draw) {
+                g.setFill(COLORS[k % COLORS.length]);
+                g.fillRect(x, y + line / 2 - 2, 16, 4);
+                g.setFill(Theme.current().text());
+                g.setTextBaseline(VPos.CENTER);
+                g.fillText(name, x + 22, y + line / 2);
+                g.setTextBaseline(VPos.BASELINE);
+            }
+            x += itemW;
+        }
+        return y + line - PAD;
+    }
+
+    private void paintSeries(GraphicsContext g, Series s, Color c, Font font, List<Rectangle2D> taken) {
+        boolean points = s.style() != Series.Style.LINE;
+        g.setStroke(c);
+        g.setLineWidth((points ? 2.5 : 1.5) * Math.max(1, Theme.textScale()));
+        if (s.style() != Series.Style.POINTS) {
             g.beginPath();
             boolean pen = false;
             for (int i = 0; i < s.x().length; i++) {
-                if (!Double.isFinite(s.y()[i])) { pen = false; continue; }
-                if (pen) g.lineTo(sx(s.x()[i]), sy(s.y()[i])); else g.moveTo(sx(s.x()[i]), sy(s.y()[i]));
+                double y = shown(s.y()[i]);
+                if (!Double.isFinite(y)) { pen = false; continue; }
+                if (pen) g.lineTo(sx(s.x()[i]), sy(y)); else g.moveTo(sx(s.x()[i]), sy(y));
                 pen = true;
             }
             g.stroke();
+        }
+        if (!points) return;
+        double r = 4 * Math.max(1, Theme.textScale());
+        for (int i = 0; i < s.x().length; i++) {
+            double y = shown(s.y()[i]);
+            if (!Double.isFinite(y)) continue;
+            double px = sx(s.x()[i]), py = sy(y);
             g.setFill(c);
-            g.fillRect(lx, 8, 14, 4);
-            g.setFill(Color.gray(0.2));
-            g.fillText(s.name(), lx + 18, 14);
-            lx += 26 + s.name().length() * 6.2;
+            g.fillOval(px - r, py - r, 2 * r, 2 * r);
+            if (s.labels().isEmpty() || s.labels().get(i).isEmpty()) continue;
+            String t = s.labels().get(i);
+            double tw = textWidth(t, font), th = font.getSize();
+            double lx = Math.min(px + r + 2, canvas.getWidth() - RIGHT - tw);
+            Rectangle2D box = new Rectangle2D(lx, py - th - 2, tw, th);
+            if (taken.stream().anyMatch(box::intersects)) continue; // a crowded point keeps its hover read-out
+            taken.add(box);
+            g.setFill(Theme.current().text());
+            g.fillText(t, lx, py - 3);
         }
     }
 
-    private void hover(double mx, double my, double screenX, double screenY) {
+    private String nearest(double mx, double my) {
         String best = null;
         double bestD = 12 * 12;
         for (Series s : series) {
             for (int i = 0; i < s.x().length; i++) {
+                double y = shown(s.y()[i]);
                 double dx = sx(s.x()[i]) - mx;
-                double dy = sy(s.y()[i]) - my;
+                double dy = sy(y) - my;
                 double d = dx * dx + dy * dy;
                 if (d < bestD) {
                     bestD = d;
-                    best = String.format(Locale.ROOT, "%s: x = %s, y = %.5f", s.name(), fmt(s.x()[i]), s.y()[i]);
+                    String label = s.labels().isEmpty() ? "" : " (" + s.labels().get(i) + ")";
+                    best = String.format(Locale.ROOT, "%s%s: x = %s, y = %.5f", s.name(), label, Ticks.format(s.x()[i]), y);
                 }
             }
         }
-        if (best == null) {
-            tip.hide();
-        } else {
-            tip.setText(best);
-            tip.show(canvas, screenX + 12, screenY + 12);
-        }
+        return best;
     }
 
-    /** The text of the hover read-out at a canvas point (for tests and keyboard users). */
+    /** The text of the hover read-out at a canvas point (for tests and keyboard users); null away from the points. */
     public String readout(double x, double y) {
-        hover(x, y, 0, 0);
-        return tip.getText();
+        return nearest(x, y);
     }
 
-    static String fmt(double v) {
-        if (v == Math.rint(v) && Math.abs(v) < 1e9) return Long.toString((long) v);
-        return String.format(Locale.ROOT, Math.abs(v) >= 100 ? "%.0f" : "%.3g", v);
-    }
-
-    /** The plotted values as CSV (series,x,y). */
+    /** The plotted values as CSV (series,x,y), y as shown (e^y when exponentiated). */
     public String toCsv() {
         StringBuilder sb = new StringBuilder("series,x,y\n");
         for (Series s : series) {
             for (int i = 0; i < s.x().length; i++) {
-                sb.append('"').append(s.name().replace("\"", "\"\"")).append("\",").append(s.x()[i]).append(',').append(s.y()[i]).append('\n');
+                sb.append('"').append(s.name().replace("\"", "\"\"")).append("\",").append(s.x()[i]).append(',').append(shown(s.y()[i])).append('\n');
             }
         }
         return sb.toString();

@@ -1,57 +1,61 @@
 package dev.glassbox.visuals.context;
 
 import java.util.BitSet;
-import java.util.Locale;
 
-import javafx.scene.canvas.Canvas;
-import javafx.scene.control.Tooltip;
+import javafx.scene.canvas.GraphicsContext;
 import javafx.scene.image.PixelWriter;
 import javafx.scene.image.WritableImage;
-import javafx.scene.layout.Region;
-import javafx.util.Duration;
 
+import dev.glassbox.visuals.CanvasView;
+import dev.glassbox.visuals.ColorLegend;
 import dev.glassbox.visuals.Palette;
+import dev.glassbox.visuals.Theme;
+import dev.glassbox.visuals.i18n.I18n;
 
 /**
  * Which keys (x) each query (y) can attend to directly, as an image: at most {@code MAX} pixels a side, each
- * pixel the fraction of its block of query x key cells that is visible, so 4096 tokens stay legible.
+ * pixel the fraction of its block of query x key cells that is visible, so 4096 tokens stay legible. Blocks with
+ * nothing visible take the theme's background; the key below says what the colours mean.
  */
-public class CoverageMapView extends Region {
+public class CoverageMapView extends CanvasView {
     static final int MAX = 512;
 
-    private final Canvas canvas = new Canvas();
-    private final Tooltip tip = new Tooltip();
+    private final ColorLegend legend = new ColorLegend();
     private BitSet[] direct = new BitSet[0];
     private int[] reach = new int[0];
     private WritableImage image;
+    private Theme imageTheme;
     private Palette palette = Palette.VIRIDIS;
 
     public CoverageMapView() {
-        getChildren().add(canvas);
-        tip.setShowDelay(Duration.millis(50));
-        canvas.setOnMouseMoved(e -> {
-            String s = describeAt(e.getX(), e.getY());
-            if (s == null) tip.hide(); else { tip.setText(s); tip.show(canvas, e.getScreenX() + 12, e.getScreenY() + 12); }
-        });
-        canvas.setOnMouseExited(e -> tip.hide());
-        setPrefSize(360, 360);
-        setMinSize(120, 120);
+        hoverWith(this::describeAt);
+        setLegend(legend, LegendSide.BOTTOM);
+        showLegend();
+        setPrefSize(300, 390);
+        setMinSize(120, 160);
+    }
+
+    private void showLegend() {
+        legend.show(new ColorLegend.Spec(I18n.text("coverage.legend"), palette, null, 0, 100, false,
+                I18n.text("coverage.legendDirection")));
     }
 
     /** @param reach per query, how far back its information reaches at the top layer (may be empty) */
     public void setCoverage(BitSet[] direct, int[] reach) {
         this.direct = direct.clone();
         this.reach = reach.clone();
-        this.image = render(direct, palette);
+        this.image = null;
         redraw();
     }
 
     public void setPalette(Palette p) {
         this.palette = p;
-        setCoverage(direct, reach);
+        this.image = null;
+        showLegend();
+        redraw();
     }
 
-    static WritableImage render(BitSet[] direct, Palette palette) {
+    static WritableImage render(BitSet[] direct, Palette palette, int blank) {
         int n = Math.max(1, direct.length);
         int side = Math.min(MAX, n);
         WritableImage img = new WritableImage(side, side);
@@ -68,7 +72,7 @@ public class CoverageMapView extends Region {
                     seen += b.get(k0, k1).cardinality();
                 }
                 double frac = seen / (double) ((q1 - q0) * (k1 - k0));
-                pw.setArgb(px, py, seen == 0 ? 0xFFF4F4F4 : palette.argb(0.25 + 0.75 * frac));
+                pw.setArgb(px, py, seen == 0 ? blank : palette.argb(frac));
             }
         }
         return img;
@@ -81,26 +85,28 @@ public class CoverageMapView extends Region {
         if (n == 0 || x < 0 || y < 0 || x >= side || y >= side) return null;
         int q = (int) (y / side * n);
         int k = (int) (x / side * n);
-        return String.format(Locale.ROOT, "query %d, key %d: %s; sees %d positions directly%s", q, k,
-                k > q ? "future (masked)" : direct[q].get(k) ? "visible" : "not visible", direct[q].cardinality(),
-                reach.length > q ? ", reaches back " + reach[q] + " tokens through the layers" : "");
+        String state = I18n.text(k > q ? "coverage.future" : direct[q].get(k) ? "coverage.visible" : "coverage.hidden");
+        String text = I18n.text("coverage.readout", q, k, state, direct[q].cardinality());
+        return reach.length > q ? text + I18n.text("coverage.reach", reach[q]) : text;
     }
 
-    public WritableImage image() { return image; }
+    /** The image for the current theme (rendered on first use after a change). */
+    public WritableImage image() {
+        if (image == null || imageTheme != Theme.current()) {
+            imageTheme = Theme.current();
+            image = render(direct, palette, argb(imageTheme.gridLine()));
+        }
+        return image;
+    }
 
     @Override
-    protected void layoutChildren() {
-        canvas.setWidth(getWidth());
-        canvas.setHeight(getHeight());
-        redraw();
-    }
-
-    private void redraw() {
-        var g = canvas.getGraphicsContext2D();
-        g.clearRect(0, 0, canvas.getWidth(), canvas.getHeight());
-        if (image == null) return;
-        double side = Math.min(canvas.getWidth(), canvas.getHeight());
+    protected void paint(GraphicsContext g, double w, double h) {
+        if (direct.length == 0) {
+            paintEmpty(g, w, h, I18n.text("chart.empty"));
+            return;
+        }
+        double side = Math.min(w, h);
         g.setImageSmoothing(false);
-        g.drawImage(image, 0, 0, side, side);
+        g.drawImage(image(), 0, 0, side, side);
     }
 }

@@ -8,26 +8,27 @@ import java.util.function.BiConsumer;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.geometry.Point2D;
-import javafx.scene.canvas.Canvas;
 import javafx.scene.canvas.GraphicsContext;
-import javafx.scene.control.Tooltip;
-import javafx.scene.layout.Region;
 import javafx.scene.paint.Color;
-import javafx.scene.text.Font;
-import javafx.util.Duration;
 
 import dev.glassbox.engine.analysis.cluster.HierarchicalClustering;
+import dev.glassbox.engine.analysis.heads.HeadTable;
+import dev.glassbox.visuals.CanvasView;
+import dev.glassbox.visuals.ColorLegend;
 import dev.glassbox.visuals.Palette;
+import dev.glassbox.visuals.Theme;
+import dev.glassbox.visuals.i18n.I18n;
 
 /**
  * A rows x columns grid of scores (heads x heads similarities, layers x heads role scores): colour by value
- * between a fixed low and high, rows and columns in a chosen order, optionally the row dendrogram at the left.
- * Hover shows the exact number; click reports the cell in original (unordered) indices.
+ * between a fixed low and high, rows and columns in a chosen order, optionally the row dendrogram at the left,
+ * and a {@link ColorLegend} at the right. In a heads x heads comparison the bright end always means "alike": a
+ * distance ({@link HeadTable.Sense#DISTANCE}) is coloured reversed. Hover shows the exact number; click reports the
+ * cell in original (unordered) indices.
  */
-public class ScoreGridView extends Region {
-    private static final double TOP = 22, LABEL = 52, TREE = 70, RIGHT = 8;
-    private final Canvas canvas = new Canvas();
-    private final Tooltip tip = new Tooltip();
+public class ScoreGridView extends CanvasView {
+    private static final double TREE = 70, RIGHT = 8;
+    private final ColorLegend legend = new ColorLegend();
     private final ReadOnlyStringWrapper hoverText = new ReadOnlyStringWrapper(this, "hoverText", "");
     private double[][] values = new double[0][0];
     private List<String> rowLabels = List.of();
@@ -36,6 +37,8 @@ public class ScoreGridView extends Region {
     private int[] colOrder = new int[0];
     private double low, high = 1;
     private String name = "";
+    /** Null: a plain score (bright = high); else a head comparison whose bright end means alike. */
+    private HeadTable.Sense sense;
     private HierarchicalClustering.Tree tree;
     private Palette palette = Palette.VIRIDIS;
     private int selRow = -1, selCol = -1;
@@ -44,30 +47,41 @@ public class ScoreGridView extends Region {
     private String markNote = "";
 
     public ScoreGridView() {
-        getChildren().add(canvas);
-        tip.setShowDelay(Duration.millis(50));
-        canvas.setOnMouseMoved(e -> {
-            String s = describeAt(e.getX(), e.getY());
+        hoverWith((x, y) -> {
+            String s = describeAt(x, y);
             hoverText.set(s == null ? "" : s);
-            if (s == null) tip.hide(); else { tip.setText(s); tip.show(canvas, e.getScreenX() + 12, e.getScreenY() + 12); }
+            return s;
         });
-        canvas.setOnMouseExited(e -> tip.hide());
         canvas.setOnMouseClicked(e -> cellAt(e.getX(), e.getY()).ifPresent(c -> {
             selRow = c[0];
             selCol = c[1];
-            draw();
+            redraw();
             onCell.accept(c[0], c[1]);
         }));
-        setPrefSize(420, 360);
+        setLegend(legend, LegendSide.RIGHT);
+        setPrefSize(520, 360);
         setMinSize(160, 120);
     }
 
     /**
-     * @param name   what the numbers are (shown in the hover text)
+     * Scores where bright means a high value (role scores).
+     *
+     * @param name   what the numbers are (shown in the hover text and the legend)
      * @param tree   the rows' dendrogram (its order is used for rows and, for a square grid, columns), or null
      */
     public void setScores(String name, double[][] values, List<String> rowLabels, List<String> colLabels,
                           double low, double high, HierarchicalClustering.Tree tree) {
+        setScores(name, values, rowLabels, colLabels, low, high, tree, null);
+    }
+
+    /**
+     * A heads x heads comparison: whatever the metric's {@code sense}, the bright end of the colours means alike.
+     *
+     * @param sense null for a plain score where bright means high
+     */
+    public void setScores(String name, double[][] values, List<String> rowLabels, List<String> colLabels,
+                          double low, double high, HierarchicalClustering.Tree tree, HeadTable.Sense sense) {
+        this.sense = sense;
         this.name = name;
         this.values = values;
         this.rowLabels = List.copyOf(rowLabels);
@@ -79,7 +93,18 @@ public class ScoreGridView extends Region {
         this.colOrder = tree != null && colLabels.size() == values.length ? tree.order() : identity(colLabels.size());
         selRow = selCol = -1;
         marks = null;
-        draw();
+        boolean reversed = sense == HeadTable.Sense.DISTANCE;
+        String title = I18n.has("legend.metric." + name) ? name + ": " + I18n.text("legend.metric." + name) : name;
+        legend.show(new ColorLegend.Spec(title, palette, null, low, high, reversed,
+                I18n.text(sense == null ? "legend.brightHigh" : "legend.brightAlike")));
+        legend.setVisible(values.length > 0);
+        redraw();
+    }
+
+    /** Colour-map position of a value: its place between low and high, turned round for a distance. */
+    double position(double v) {
+        double t = high == low ? 0.5 : (v - low) / (high - low);
+        return sense == HeadTable.Sense.DISTANCE ? 1 - t : t;
     }
 
     /**
@@ -89,7 +114,7 @@ public class ScoreGridView extends Region {
     public void setMarks(boolean[][] marks, String note) {
         this.marks = marks;
         this.markNote = note;
-        draw();
+        redraw();
     }
 
     public boolean marked(int row, int col) {
@@ -102,7 +127,7 @@ public class ScoreGridView extends Region {
     public void select(int row, int col) {
         selRow = row;
         selCol = col;
-        draw();
+        redraw();
     }
 
     public ReadOnlyStringProperty hoverTextProperty() { return hoverText.getReadOnlyProperty(); }
@@ -122,11 +147,16 @@ public class ScoreGridView extends Region {
         return o;
     }
 
-    private double left() { return LABEL + (tree != null ? TREE : 0); }
+    /** Room for the row labels, growing with the text scale. */
+    private static double label() { return 56 * Theme.textScale(); }
+
+    private static double top() { return 22 * Theme.textScale(); }
+
+    private double left() { return label() + (tree != null ? TREE : 0); }
 
     private double cell() {
         int rows = Math.max(1, rowOrder.length), cols = Math.max(1, colOrder.length);
-        return Math.max(4, Math.min((canvas.getWidth() - left() - RIGHT) / cols, (canvas.getHeight() - TOP - 4) / rows));
+        return Math.max(4, Math.min((canvas.getWidth() - left() - RIGHT) / cols, (canvas.getHeight() - top() - 4) / rows));
     }
 
     /** Centre of the cell (row, col) in original indices, in this view's coordinates. */
@@ -134,13 +164,13 @@ public class ScoreGridView extends Region {
         int r = indexOf(rowOrder, row), c = indexOf(colOrder, col);
         if (r < 0 || c < 0) return Optional.empty();
         double s = cell();
-        return Optional.of(new Point2D(left() + c * s + s / 2, TOP + r * s + s / 2));
+        return Optional.of(new Point2D(left() + c * s + s / 2, top() + r * s + s / 2));
     }
 
     public Optional<int[]> cellAt(double x, double y) {
         double s = cell();
-        int c = (int) Math.floor((x - left()) / s), r = (int) Math.floor((y - TOP) / s);
-        if (x < left() || y < TOP || r >= rowOrder.length || c >= colOrder.length) return Optional.empty();
+        int c = (int) Math.floor((x - left()) / s), r = (int) Math.floor((y - top()) / s);
+        if (x < left() || y < top() || r >= rowOrder.length || c >= colOrder.length) return Optional.empty();
         return Optional.of(new int[] {rowOrder[r], colOrder[c]});
     }
 
@@ -154,6 +184,10 @@ public class ScoreGridView extends Region {
                 format(values[row][col]), marked(row, col) ? " (" + markNote + ")" : "");
     }
 
+    /** The colour key at the right. */
+    @Override
+    public ColorLegend legend() { return legend; }
+
     public static String format(double v) {
         return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%.4f", v);
     }
@@ -164,57 +198,43 @@ public class ScoreGridView extends Region {
     }
 
     @Override
-    protected void layoutChildren() {
-        canvas.setWidth(getWidth());
-        canvas.setHeight(getHeight());
-        draw();
-    }
-
-    private void draw() {
-        GraphicsContext g = canvas.getGraphicsContext2D();
-        g.setFill(Color.WHITE);
-        g.fillRect(0, 0, canvas.getWidth(), canvas.getHeight());
-        if (rowOrder.length == 0) return;
+    protected void paint(GraphicsContext g, double w, double h) {
+        if (rowOrder.length == 0) {
+            paintEmpty(g, w, h, I18n.text("chart.empty"));
+            return;
+        }
+        Theme theme = Theme.current();
         double s = cell();
-        double x0 = left();
-        g.setFont(Font.font(10));
+        double x0 = left(), top = top();
+        g.setFont(Theme.font(11));
         for (int r = 0; r < rowOrder.length; r++) {
             for (int c = 0; c < colOrder.length; c++) {
                 double v = values[rowOrder[r]][colOrder[c]];
-                g.setFill(palette.color(high == low ? 0.5 : (v - low) / (high - low)));
-                g.fillRect(x0 + c * s, TOP + r * s, s - (s > 8 ? 1 : 0), s - (s > 8 ? 1 : 0));
+                g.setFill(palette.color(position(v)));
+                g.fillRect(x0 + c * s, top + r * s, s - (s > 8 ? 1 : 0), s - (s > 8 ? 1 : 0));
                 if (marked(rowOrder[r], colOrder[c])) {
                     double d = Math.max(3, s / 6);
                     g.setFill(Color.WHITE);
-                    g.fillOval(x0 + c * s + s / 2 - d / 2, TOP + r * s + s / 2 - d / 2, d, d);
+                    g.fillOval(x0 + c * s + s / 2 - d / 2, top + r * s + s / 2 - d / 2, d, d);
                     g.setStroke(Color.BLACK);
                     g.setLineWidth(1);
-                    g.strokeOval(x0 + c * s + s / 2 - d / 2, TOP + r * s + s / 2 - d / 2, d, d);
+                    g.strokeOval(x0 + c * s + s / 2 - d / 2, top + r * s + s / 2 - d / 2, d, d);
                 }
             }
-            g.setFill(Color.gray(0.2));
-            if (s >= 9) g.fillText(rowLabels.get(rowOrder[r]), 2, TOP + r * s + s / 2 + 4, LABEL - 4);
+            g.setFill(theme.text());
+            if (s >= 9) g.fillText(rowLabels.get(rowOrder[r]), 2, top + r * s + s / 2 + 4 * Theme.textScale(), label() - 4);
         }
-        int step = Math.max(1, (int) Math.ceil(28 / s));
+        int step = Math.max(1, (int) Math.ceil(28 * Theme.textScale() / s));
         for (int c = 0; c < colOrder.length; c += step) {
-            g.fillText(colLabels.get(colOrder[c]), x0 + c * s + 1, TOP - 6, Math.max(s * step - 2, 8));
+            g.fillText(colLabels.get(colOrder[c]), x0 + c * s + 1, top - 6, Math.max(s * step - 2, 8));
         }
         int sr = indexOf(rowOrder, selRow), sc = indexOf(colOrder, selCol);
         if (sr >= 0 && sc >= 0) {
-            g.setStroke(Color.RED);
+            g.setStroke(theme.highlight());
             g.setLineWidth(2);
-            g.strokeRect(x0 + sc * s, TOP + sr * s, s, s);
+            g.strokeRect(x0 + sc * s, top + sr * s, s, s);
         }
         if (tree != null) drawTree(g, s);
-        double legendY = TOP + rowOrder.length * s + 16;
-        if (legendY < canvas.getHeight()) {
-            for (int i = 0; i < 60; i++) {
-                g.setFill(palette.color(i / 59.0));
-                g.fillRect(x0 + i * 2, legendY - 9, 2, 10);
-            }
-            g.setFill(Color.gray(0.2));
-            g.fillText(String.format(Locale.ROOT, "%s: %s … %s", name, format(low), format(high)), x0 + 128, legendY);
-        }
     }
 
     /** Each merge is a bracket whose depth (to the left) is its height relative to the tallest merge. */
@@ -222,11 +242,11 @@ public class ScoreGridView extends Region {
         int n = tree.leaves();
         double[] y = new double[2 * n];
         double[] h = new double[2 * n];
-        for (int r = 0; r < rowOrder.length; r++) y[rowOrder[r]] = TOP + r * s + s / 2;
+        for (int r = 0; r < rowOrder.length; r++) y[rowOrder[r]] = top() + r * s + s / 2;
         double maxH = 1e-12;
         for (var m : tree.merges()) maxH = Math.max(maxH, m.height());
-        double right = LABEL + TREE - 4, width = TREE - 8;
-        g.setStroke(Color.gray(0.35));
+        double right = label() + TREE - 4, width = TREE - 8;
+        g.setStroke(Theme.current().mutedText());
         g.setLineWidth(1);
         for (int i = 0; i < tree.merges().size(); i++) {
             var m = tree.merges().get(i);

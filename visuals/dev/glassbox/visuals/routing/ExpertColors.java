@@ -1,6 +1,11 @@
 package dev.glassbox.visuals.routing;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import javafx.scene.paint.Color;
+
+import dev.glassbox.visuals.CategoryLegend;
 
 /** Categorical colours for experts (Okabe-Ito, colour-blind safe), cycling past eight. */
 public final class ExpertColors {
@@ -14,6 +19,10 @@ public final class ExpertColors {
         return Color.rgb(rgb >> 16 & 255, rgb >> 8 & 255, rgb & 255);
     }
 
-    /** Colour of a layer a token skipped. */
-    public static final Color SKIPPED = Color.gray(0.92);
+    /** The key entries of experts 0 .. experts - 1 ("E0", "E1", …). */
+    public static List<CategoryLegend.Entry> legend(int experts) {
+        List<CategoryLegend.Entry> out = new ArrayList<>();
+        for (int e = 0; e < experts; e++) out.add(new CategoryLegend.Entry("E" + e, of(e)));
+        return out;
+    }
 }

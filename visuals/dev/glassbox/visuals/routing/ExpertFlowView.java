@@ -4,20 +4,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-import javafx.scene.canvas.Canvas;
 import javafx.scene.canvas.GraphicsContext;
-import javafx.scene.control.Tooltip;
-import javafx.scene.layout.Region;
 import javafx.scene.paint.Color;
-import javafx.scene.text.Font;
-import javafx.util.Duration;
+
+import dev.glassbox.visuals.CanvasView;
+import dev.glassbox.visuals.CategoryLegend;
+import dev.glassbox.visuals.Theme;
+import dev.glassbox.visuals.i18n.I18n;
 
 /**
  * An alluvial (Sankey) diagram of how tokens move between experts from one mixture-of-experts layer to the next:
  * one column per MoE layer, one node per expert sized by the tokens whose first choice it is, and a band for
- * every (expert here, expert in the next layer) pair sized by the tokens that take it. Hover for the counts.
+ * every (expert here, expert in the next layer) pair sized by the tokens that take it, the experts' colour key below.
+ * Hover for the counts.
  */
-public class ExpertFlowView extends Region {
+public class ExpertFlowView extends CanvasView {
     /**
      * @param layers      the MoE layers, left to right
      * @param experts     experts per layer
@@ -43,9 +44,8 @@ public class ExpertFlowView extends Region {
         }
     }
 
-    private static final double TOP = 22, NODE_W = 14, GAP = 6, SIDE = 40;
-    private final Canvas canvas = new Canvas();
-    private final Tooltip tip = new Tooltip();
+    private static final double NODE_W = 14, GAP = 6;
+    private final CategoryLegend legend = new CategoryLegend();
     private Flow flow = new Flow(List.of(), 0, new int[0][]);
     /** Hit areas of the last drawing, with their hover text. */
     private final List<Hit> hits = new ArrayList<>();
@@ -62,14 +62,9 @@ public class ExpertFlowView extends Region {
     }
 
     public ExpertFlowView() {
-        getChildren().add(canvas);
-        tip.setShowDelay(Duration.millis(50));
-        canvas.setOnMouseMoved(e -> {
-            String s = describeAt(e.getX(), e.getY());
-            if (s == null) tip.hide(); else { tip.setText(s); tip.show(canvas, e.getScreenX() + 12, e.getScreenY() + 12); }
-        });
-        canvas.setOnMouseExited(e -> tip.hide());
-        setPrefSize(420, 260);
+        hoverWith(this::describeAt);
+        setLegend(legend, LegendSide.BOTTOM);
+        setPrefSize(420, 290);
         setMinHeight(160);
     }
 
@@ -77,7 +72,9 @@ public class ExpertFlowView extends Region {
 
     public void setFlow(Flow f) {
         this.flow = f;
-        draw();
+        legend.show(I18n.text("routing.legend.experts"), ExpertColors.legend(f.experts()));
+        legend.setVisible(f.experts() > 0);
+        redraw();
     }
 
     /** The node or band under (x, y), nodes first; null over empty space. */
@@ -88,33 +85,24 @@ public class ExpertFlowView extends Region {
     }
 
     @Override
-    protected void layoutChildren() {
-        canvas.setWidth(getWidth());
-        canvas.setHeight(getHeight());
-        draw();
-    }
-
-    private void draw() {
-        GraphicsContext g = canvas.getGraphicsContext2D();
-        double w = canvas.getWidth(), h = canvas.getHeight();
-        g.setFill(Color.WHITE);
-        g.fillRect(0, 0, w, h);
+    protected void paint(GraphicsContext g, double w, double h) {
+        Theme theme = Theme.current();
+        double top = 24 * Theme.textScale(), side = 40 * Theme.textScale();
         hits.clear();
         int cols = flow.layers().size();
         int tokens = flow.firstChoice().length;
-        g.setFont(Font.font(11));
+        g.setFont(Theme.font(12));
         if (cols == 0 || tokens == 0) {
-            g.setFill(Color.gray(0.4));
-            g.fillText("No expert routes yet", 10, 20);
+            paintEmpty(g, w, h, I18n.text("routing.flow.empty"));
             return;
         }
         int n = flow.experts();
-        double usable = h - TOP - 8 - GAP * (n - 1);
+        double usable = h - top - 8 - GAP * (n - 1);
         double scale = usable / tokens;
-        double step = cols == 1 ? 0 : (w - 2 * SIDE - NODE_W) / (cols - 1);
+        double step = cols == 1 ? 0 : (w - 2 * side - NODE_W) / (cols - 1);
         double[][] nodeY = new double[cols][n];
         for (int c = 0; c < cols; c++) {
-            double y = TOP;
+            double y = top;
             for (int e = 0; e < n; e++) {
                 nodeY[c][e] = y;
                 y += flow.count(c, e) * scale + GAP;
@@ -122,7 +110,7 @@ public class ExpertFlowView extends Region {
         }
         // bands: leave each source node ordered by target, enter each target node ordered by source
         for (int c = 0; c + 1 < cols; c++) {
-            double xa = SIDE + c * step + NODE_W, xb = SIDE + (c + 1) * step;
+            double xa = side + c * step + NODE_W, xb = side + (c + 1) * step;
             double[] outOff = new double[n];
             double[] inOff = new double[n];
             for (int a = 0; a < n; a++) {
@@ -145,27 +133,29 @@ public class ExpertFlowView extends Region {
                     g.bezierCurveTo(mid, yb + hgt, mid, ya + hgt, xa, ya + hgt);
                     g.closePath();
                     g.fill();
-                    hits.add(new Hit(xa, xb, ya, ya + hgt, yb, yb + hgt, String.format(Locale.ROOT,
-                            "layer %d expert %d \u2192 layer %d expert %d: %d token%s (%.1f%%)", flow.layers().get(c), a,
-                            flow.layers().get(c + 1), b, k, k == 1 ? "" : "s", 100.0 * k / tokens)));
+                    hits.add(new Hit(xa, xb, ya, ya + hgt, yb, yb + hgt, I18n.text("routing.flow.band", flow.layers().get(c), a,
+                            flow.layers().get(c + 1), b, k, percent(k, tokens))));
                 }
             }
         }
         for (int c = 0; c < cols; c++) {
-            double x = SIDE + c * step;
-            g.setFill(Color.gray(0.2));
-            g.fillText("L" + flow.layers().get(c), x - 2, TOP - 8);
+            double x = side + c * step;
+            g.setFill(theme.text());
+            g.fillText("L" + flow.layers().get(c), x - 2, top - 8);
             for (int e = 0; e < n; e++) {
                 int k = flow.count(c, e);
                 double hgt = Math.max(1, k * scale);
                 g.setFill(ExpertColors.of(e));
                 g.fillRect(x, nodeY[c][e], NODE_W, hgt);
-                g.setFill(Color.gray(0.15));
-                if (hgt >= 6) g.fillText("E" + e, c == cols - 1 ? x + NODE_W + 3 : x - 20, nodeY[c][e] + Math.min(hgt, 22) / 2 + 4);
+                g.setFill(theme.text());
+                if (hgt >= 10) g.fillText("E" + e, c == cols - 1 ? x + NODE_W + 3 : x - 24 * Theme.textScale(), nodeY[c][e] + Math.min(hgt, 22) / 2 + 4);
                 hits.add(new Hit(x, x + NODE_W, nodeY[c][e], nodeY[c][e] + hgt, nodeY[c][e], nodeY[c][e] + hgt,
-                        String.format(Locale.ROOT, "layer %d expert %d: first choice of %d of %d tokens (%.1f%%)",
-                                flow.layers().get(c), e, k, tokens, 100.0 * k / tokens)));
+                        I18n.text("routing.flow.node", flow.layers().get(c), e, k, tokens, percent(k, tokens))));
             }
         }
+    }
+
+    private static String percent(int part, int whole) {
+        return String.format(Locale.ROOT, "%.1f", 100.0 * part / whole);
     }
 }

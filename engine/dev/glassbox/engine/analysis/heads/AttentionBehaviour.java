@@ -30,7 +30,7 @@ public final class AttentionBehaviour {
                 v[i][j] = v[j][i] = patternDivergence(pattern[i], pattern[j], causal, epsilon);
             }
         }
-        return new HeadTable("js", layer, layer, v);
+        return new HeadTable("js", layer, layer, v, HeadTable.Sense.DISTANCE);
     }
 
     /** Mean over query rows of the smoothed Jensen-Shannon divergence (bits) between two [query][key] patterns. */
@@ -103,7 +103,7 @@ public final class AttentionBehaviour {
                 v[j][i] = v[i][j];
             }
         }
-        return new HeadTable("output_cosine", layer, layer, v);
+        return new HeadTable("output_cosine", layer, layer, v, HeadTable.Sense.SIMILARITY);
     }
 
     /** Li et al. 2018 output disagreement: 1 - the mean cosine over pairs of distinct heads. */

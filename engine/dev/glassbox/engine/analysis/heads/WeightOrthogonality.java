@@ -50,7 +50,7 @@ public final class WeightOrthogonality {
                 }
             }
         }
-        return new HeadTable(kind.id(), a.layer(), b.layer(), v);
+        return new HeadTable(kind.id(), a.layer(), b.layer(), v, HeadTable.Sense.SIMILARITY);
     }
 
     /**
@@ -82,7 +82,7 @@ public final class WeightOrthogonality {
                 }
             }
         }
-        return new HeadTable(kind.id() + "_cosine", a.layer(), b.layer(), v);
+        return new HeadTable(kind.id() + "_cosine", a.layer(), b.layer(), v, HeadTable.Sense.SIMILARITY);
     }
 
     private static double circuitInner(HeadSlices a, int i, HeadSlices b, int j, WeightKind kind) {

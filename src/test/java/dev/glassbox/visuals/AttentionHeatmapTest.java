@@ -58,8 +58,9 @@ class AttentionHeatmapTest {
 
     @Test
     void zoomKeepsCellCoordinatesAndHoverConsistent(FxRobot robot) {
-        Point2D centre = new Point2D(AttentionHeatmap.LEFT + (heatmap.getWidth() - AttentionHeatmap.LEFT) / 2,
-                AttentionHeatmap.TOP + (heatmap.getHeight() - AttentionHeatmap.TOP) / 2);
+        WaitForAsyncUtils.waitForFxEvents();
+        Point2D centre = new Point2D(AttentionHeatmap.LEFT + (heatmap.canvas().getWidth() - AttentionHeatmap.LEFT) / 2,
+                AttentionHeatmap.TOP + (heatmap.canvas().getHeight() - AttentionHeatmap.TOP) / 2);
         int[] before = heatmap.cellAt(centre.getX(), centre.getY()).orElseThrow();
         robot.interact(() -> {
             for (int i = 0; i < 6; i++) {

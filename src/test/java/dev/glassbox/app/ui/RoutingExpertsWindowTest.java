@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 
-import javafx.geometry.Point2D;
 import javafx.stage.Stage;
 
 import org.junit.jupiter.api.Test;
@@ -97,9 +96,8 @@ class RoutingExpertsWindowTest extends WindowTestBase {
 
         // hover: exact router probabilities of the last token in layer 1
         int t = ids.length - 1;
-        double cw = (ws.lanes.getWidth() - 90 - 8) / 2;
-        double ch = Math.max(4, Math.min(22, (ws.lanes.getHeight() - 24) / ids.length));
-        robot.moveTo(ws.lanes.localToScreen(new Point2D(90 + 1.5 * cw, 24 + (t + 0.5) * ch)));
+        robot.interact(() -> ws.lanes.scrollTo(t));
+        robot.moveTo(ws.lanes.localToScreen(ws.lanes.cellCenter(t, 1).orElseThrow()));
         WaitForAsyncUtils.waitForFxEvents();
         String h = ws.hover.getText();
         ExpertRoutes.Hop hop = hops.get(t)[1];

@@ -190,7 +190,7 @@ class WorkspacesTest extends WindowTestBase {
         var view = (dev.glassbox.visuals.context.CoverageMapView) ((javafx.scene.layout.VBox) box).getChildren().get(1);
         robot.interact(() -> view.localToScene(0, 0));
         assertNotNull(view.getScene(), "coverage map in the scene");
-        double side = Math.min(view.getWidth(), view.getHeight());
+        double side = Math.min(view.canvas().getWidth(), view.canvas().getHeight());
         BitSet[] direct = Coverage.direct(sliding, 80);
         String h = hoverOn(robot, view, new Point2D((60 + 0.5) * side / 80, (70 + 0.5) * side / 80), ws.hover);
         assertTrue(h.startsWith("sliding:W=16: query 70, key 60: visible; sees " + direct[70].cardinality() + " positions directly"), h);
@@ -260,9 +260,7 @@ class WorkspacesTest extends WindowTestBase {
         assertEquals(ids.length, ws.routes().size());
         int t = ids.length - 1;
         double[] p = RoutingWorkspace.runProbability(expected.get(t), TinyLlama2c.LAYERS);
-        double cw = (ws.lanes.getWidth() - 90 - 8) / TinyLlama2c.LAYERS;
-        double ch = Math.max(4, Math.min(22, (ws.lanes.getHeight() - 24) / ids.length));
-        String h = hoverOn(robot, ws.lanes, new Point2D(90 + 1.5 * cw, 24 + (t + 0.5) * ch), ws.hover);
+        String h = hoverOn(robot, ws.lanes, ws.lanes.cellCenter(t, 1).orElseThrow(), ws.hover);
         assertTrue(h.contains(String.format(Locale.ROOT, "layer 1: ran in %.1f%% of routes", p[1] * 100)), h);
 
         assertEquals(TinyLlama2c.LAYERS, ws.skipTable.getItems().size());

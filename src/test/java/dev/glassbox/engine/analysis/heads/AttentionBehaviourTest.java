@@ -55,9 +55,9 @@ class AttentionBehaviourTest {
 
     @Test
     void disagreementIsOneMinusMeanOffDiagonalCosine() {
-        HeadTable cos = new HeadTable("output_cosine", 0, 0, new double[][] {{1, 0.5, 0}, {0.5, 1, -0.5}, {0, -0.5, 1}});
+        HeadTable cos = new HeadTable("output_cosine", 0, 0, new double[][] {{1, 0.5, 0}, {0.5, 1, -0.5}, {0, -0.5, 1}}, HeadTable.Sense.SIMILARITY);
         assertEquals(1.0, AttentionBehaviour.disagreement(cos), 1e-12);
-        HeadTable same = new HeadTable("output_cosine", 0, 0, new double[][] {{1, 1}, {1, 1}});
+        HeadTable same = new HeadTable("output_cosine", 0, 0, new double[][] {{1, 1}, {1, 1}}, HeadTable.Sense.SIMILARITY);
         assertEquals(0.0, AttentionBehaviour.disagreement(same), 1e-12);
     }
 }
