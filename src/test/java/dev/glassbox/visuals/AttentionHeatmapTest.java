@@ -38,6 +38,7 @@ class AttentionHeatmapTest {
         heatmap = new AttentionHeatmap();
         heatmap.setMatrix(new AttentionMatrix("big", w, labels, labels));
         stage.setScene(new Scene(heatmap, 900, 800));
+        stage.sizeToScene(); // TestFX shares one stage: an earlier test may have resized it
         stage.show();
     }
 

@@ -29,6 +29,7 @@ class AttentionLinesTest {
         lines = new AttentionLines();
         lines.setMatrix(new AttentionMatrix("cross", w, List.of("x", "y", "z"), List.of("a", "b", "c", "d", "e", "f")));
         stage.setScene(new Scene(lines, 600, 400));
+        stage.sizeToScene(); // TestFX shares one stage: an earlier test may have resized it
         stage.show();
     }
 

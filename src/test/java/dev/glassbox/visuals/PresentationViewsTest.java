@@ -43,6 +43,7 @@ class PresentationViewsTest {
         this.stage = stage;
         root = new StackPane();
         stage.setScene(new Scene(root, 900, 600));
+        stage.sizeToScene(); // TestFX shares one stage: an earlier test may have resized it
         stage.show();
     }
 

@@ -104,6 +104,7 @@ abstract class WindowTestBase {
         Scene scene = new Scene(window, width, height);
         Shortcuts.install(scene, stage, window);
         stage.setScene(scene);
+        stage.sizeToScene(); // TestFX shares one stage: an earlier test may have resized it
         stage.show();
         opened();
     }
