@@ -2,6 +2,7 @@ package dev.glassbox.app.ui;
 
 import javafx.scene.control.Label;
 import javafx.scene.control.Labeled;
+import javafx.scene.control.Tooltip;
 
 import dev.glassbox.visuals.i18n.I18n;
 
@@ -19,5 +20,12 @@ final class Texts {
     /** A label with the text of {@code key}, following the language. */
     static Label label(String key, Object... args) {
         return bind(new Label(), key, args);
+    }
+
+    /** A tooltip with the text of {@code key}, following the language. */
+    static Tooltip tooltip(String key, Object... args) {
+        Tooltip tip = new Tooltip();
+        tip.textProperty().bind(I18n.bind(key, args));
+        return tip;
     }
 }
