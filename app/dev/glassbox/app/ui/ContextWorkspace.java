@@ -30,7 +30,6 @@ import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
 import javafx.scene.control.ToolBar;
-import javafx.scene.control.Tooltip;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
@@ -71,7 +70,7 @@ final class ContextWorkspace extends WorkspacePane {
     final Button openText = Texts.bind(new Button(), "context.openText");
     final Label source = new Label(I18n.text("teach.context.text.prompt"));
     final Slider layer = new Slider(1, 1, 1);
-    final Label layerLabel = new Label("layers: 1");
+    final Label layerLabel = new Label(I18n.text("context.layersN", 1));
     final HBox coverage = new HBox(6);
     final LinePlot perplexity = new LinePlot();
     final LinePlot distance = new LinePlot();
@@ -100,17 +99,17 @@ final class ContextWorkspace extends WorkspacePane {
             c.setEditable(true);
             c.getItems().addAll(PRESETS);
             c.setValue(defaults[i]);
-            c.setPromptText("(unused)");
+            c.setPromptText(I18n.text("context.unused"));
             c.setPrefWidth(190);
             c.setId("contextMethod" + i);
-            c.setTooltip(new Tooltip("a context method spec; pick a preset and edit it, leave empty to skip"));
+            c.setTooltip(Texts.tooltip("context.methodTip"));
             methods.add(c);
         }
         maxLen.setId("contextMaxLen");
         maxLen.setEditable(true);
         passkeyLengths.setId("contextPasskeyLengths");
         passkeyLengths.setPrefColumnCount(8);
-        passkeyLengths.setTooltip(new Tooltip("passkey prompt lengths in tokens, comma separated (empty: no passkey test)"));
+        passkeyLengths.setTooltip(Texts.tooltip("context.passkeyLengthsTip"));
         openText.setOnAction(e -> chooseText());
         layer.setId("contextLayer");
         layer.setMajorTickUnit(1);
@@ -127,19 +126,22 @@ final class ContextWorkspace extends WorkspacePane {
         rope.setId("contextRope");
         notice.setId("contextNotice");
         notice.setWrapText(true);
-        perplexity.setAxisLabels("position (nll in nats, rolling mean of 16)", "");
-        distance.setAxisLabels("distance bucket: 0 = self, b = [2^(b-1), 2^b) tokens back", "");
-        rope.setAxisLabels("dimension pair (log10 of rad/token)", "");
+        Texts.onLocale(() -> {
+            perplexity.setAxisLabels(I18n.text("context.perplexityAxis"), "");
+            distance.setAxisLabels(I18n.text("context.distanceAxis"), "");
+            rope.setAxisLabels(I18n.text("context.ropeAxis"), "");
+            pareto.setAxisLabels(I18n.text("context.paretoAxis"), I18n.text("context.perplexity"));
+        });
         for (LinePlot p : List.of(perplexity, distance, rope)) p.setPrefHeight(240);
         passkeyMethod.valueProperty().addListener((o, a, b) -> showPasskey());
         passkey.setOnCell(this::showNeedleHeads);
         cost.getColumns().addAll(List.of(
-                col("method", r -> r.policy().label()),
-                col("KV MB", r -> String.format(Locale.ROOT, "%.3f", r.cost().kvBytes() / 1e6)),
-                col("attention GFLOPs", r -> String.format(Locale.ROOT, "%.4f", r.cost().attentionFlops() / 1e9)),
-                col("peak KV entries", r -> Integer.toString(r.cost().peakEntries())),
-                col("tokens/s", r -> String.format(Locale.ROOT, "%.1f", r.tokensPerSecond())),
-                col("ppl", r -> String.format(Locale.ROOT, "%.3f", r.perplexity(0, Integer.MAX_VALUE)))));
+                col("context.col.method", r -> r.policy().label()),
+                col("context.col.kv", r -> String.format(Locale.ROOT, "%.3f", r.cost().kvBytes() / 1e6)),
+                col("context.col.flops", r -> String.format(Locale.ROOT, "%.4f", r.cost().attentionFlops() / 1e9)),
+                col("context.col.peak", r -> Integer.toString(r.cost().peakEntries())),
+                col("context.col.speed", r -> String.format(Locale.ROOT, "%.1f", r.tokensPerSecond())),
+                col("context.col.ppl", r -> String.format(Locale.ROOT, "%.3f", r.perplexity(0, Integer.MAX_VALUE)))));
         cost.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         cost.setPrefHeight(150);
         ToolBar bar = new ToolBar(run, cancel, progress, message, new Separator(), Texts.label("context.maxTokens"), maxLen,
@@ -151,24 +153,23 @@ final class ContextWorkspace extends WorkspacePane {
         methodBar.setPadding(new Insets(2, 4, 2, 4));
         GridPane grid = new GridPane(8, 8);
         grid.setPadding(new Insets(4));
-        grid.add(panel("Coverage (direct mask at 1 layer, composed receptive field above)", new VBox(4, new HBox(6, layerLabel, layer), coverage)), 0, 0, 2, 1);
-        grid.add(panel("Perplexity by position", perplexity), 0, 1);
-        grid.add(panel("Attention mass by distance", distance), 1, 1);
+        grid.add(panel("context.coverageTitle", new VBox(4, new HBox(6, layerLabel, layer), coverage)), 0, 0, 2, 1);
+        grid.add(panel("context.perplexityTitle", perplexity), 0, 1);
+        grid.add(panel("context.distanceTitle", distance), 1, 1);
         HBox pk = new HBox(6, passkey, needleHeads);
         HBox.setHgrow(passkey, Priority.ALWAYS);
         needleHeads.setPrefWidth(220);
-        grid.add(panel("Passkey retrieval (click a cell: heads with the most needle mass)", new VBox(4, passkeyMethod, pk)), 0, 2);
-        grid.add(panel("RoPE frequencies per dimension pair", rope), 1, 2);
-        grid.add(panel("Cost", cost), 0, 3, 2, 1);
+        grid.add(panel("context.passkeyTitle", new VBox(4, passkeyMethod, pk)), 0, 2);
+        grid.add(panel("context.ropeTitle", rope), 1, 2);
+        grid.add(panel("context.costTitle", cost), 0, 3, 2, 1);
         sweepTemplate.setId("contextSweepTemplate");
         sweepTemplate.setPrefColumnCount(28);
-        sweepTemplate.setTooltip(new Tooltip("one method with alternatives separated by '|', e.g. streaming:sinks=1|4,W=32|64"));
+        sweepTemplate.setTooltip(Texts.tooltip("context.sweepTip"));
         sweep.setId("contextSweep");
         sweep.setOnAction(e -> runSweep());
         pareto.setId("contextPareto");
         pareto.setPrefHeight(240);
-        pareto.setAxisLabels("attention GFLOPs over the text", "perplexity");
-        grid.add(panel("Efficiency search: quality vs cost, Pareto front marked",
+        grid.add(panel("context.paretoTitle",
                 new VBox(4, new HBox(6, Texts.label("context.sweepLabel"), sweepTemplate, sweep), pareto)), 0, 4, 2, 1);
         javafx.scene.layout.ColumnConstraints half = new javafx.scene.layout.ColumnConstraints();
         half.setPercentWidth(50);
@@ -181,14 +182,15 @@ final class ContextWorkspace extends WorkspacePane {
         setBottom(hover);
     }
 
-    private static <S> TableColumn<S, String> col(String title, java.util.function.Function<S, String> f) {
-        TableColumn<S, String> c = new TableColumn<>(title);
+    private static <S> TableColumn<S, String> col(String key, java.util.function.Function<S, String> f) {
+        TableColumn<S, String> c = new TableColumn<>();
+        c.textProperty().bind(I18n.bind(key));
         c.setCellValueFactory(d -> new ReadOnlyStringWrapper(f.apply(d.getValue())));
         return c;
     }
 
-    private static Node panel(String title, Node content) {
-        Label l = new Label(title);
+    private static Node panel(String key, Node content) {
+        Label l = Texts.label(key);
         l.getStyleClass().add("view-title");
         BorderPane p = new BorderPane(content);
         p.setTop(l);
@@ -211,8 +213,7 @@ final class ContextWorkspace extends WorkspacePane {
         distance.setSeries(List.of());
         cost.getItems().clear();
         if (m != null && !supports(m)) {
-            notice.setText("The context lab needs a rotary-position decoder (Llama family); " + m.name()
-                    + " is not one (GPT-2 learns absolute positions, BERT is an encoder).");
+            notice.setText(I18n.text("context.unsupported", m.name()));
         } else {
             notice.setText("");
         }
@@ -229,14 +230,14 @@ final class ContextWorkspace extends WorkspacePane {
                 // a model trained with a context method: compare its own method with full attention
                 methods.get(0).setValue("full");
                 methods.get(1).setValue(spec);
-                notice.setText(m.name() + " was trained with " + spec + " (its native method, method 2).");
+                notice.setText(I18n.text("context.native", m.name(), spec));
             });
         }
     }
 
     private void chooseText() {
         FileChooser fc = new FileChooser();
-        fc.setTitle("Open a text to score");
+        fc.setTitle(I18n.text("context.openTitle"));
         File f = fc.showOpenDialog(getScene().getWindow());
         if (f != null) {
             useTextFile(f.toPath());
@@ -303,17 +304,17 @@ final class ContextWorkspace extends WorkspacePane {
             policies = policies(m);
             pk = new ContextLab.PasskeySettings(passkeyLengthValues(), passkeyDepths.getValue());
         } catch (IllegalArgumentException e) {
-            error("Context lab: " + e.getMessage());
+            error(I18n.text("context.error", e.getMessage()));
             return;
         }
         if (policies.isEmpty()) {
-            error("Context lab: enter at least one method");
+            error(I18n.text("context.noMethod"));
             return;
         }
         int max = maxLen.getValue();
         Path file = textFile;
         String prompt = promptText();
-        launch("Context lab", p -> {
+        launch(I18n.text("tab.context"), p -> {
             int[] ids = textIds(m, file, prompt, max);
             return ContextLab.run(llama, LearnedCompression.read(m.source(), m.config().layers()).orElse(null), m.tokenizer(), ids, policies, pk,
                     (stage, done, total) -> p.update(stage + " (" + done + "/" + total + ")", done, total), p);
@@ -328,9 +329,9 @@ final class ContextWorkspace extends WorkspacePane {
         int max = maxLen.getValue();
         Path file = textFile;
         String prompt = promptText();
-        launch("Efficiency search", p -> {
+        launch(I18n.text("context.search"), p -> {
             final int[] text = textIds(m, file, prompt, max);
-            return ContextSweep.run(llama, text, template, p, s -> p.update("Sweeping " + s, -1, 1));
+            return ContextSweep.run(llama, text, template, p, s -> p.update(I18n.text("context.sweeping", s), -1, 1));
         }, this::showSweep);
     }
 
@@ -338,7 +339,7 @@ final class ContextWorkspace extends WorkspacePane {
         List<ContextSweep.Point> byCost = new ArrayList<>(points);
         byCost.sort(java.util.Comparator.comparingLong(pt -> pt.cost().attentionFlops()));
         List<ContextSweep.Point> front = byCost.stream().filter(ContextSweep.Point::onFlopsFront).toList();
-        pareto.setSeries(List.of(sweepSeries("all settings", byCost), sweepSeries("Pareto front", front)));
+        pareto.setSeries(List.of(sweepSeries(I18n.text("context.allSettings"), byCost), sweepSeries(I18n.text("context.front"), front)));
     }
 
     private static Series sweepSeries(String name, List<ContextSweep.Point> pts) {
@@ -362,7 +363,7 @@ final class ContextWorkspace extends WorkspacePane {
         int[] ids = file != null ? m.tokenizer().encode(head(Files.readString(file, StandardCharsets.UTF_8), max))
                 : m.tokenizer().encode(prompt);
         if (ids.length > max) ids = Arrays.copyOf(ids, max);
-        if (ids.length < 2) throw new IllegalArgumentException((file != null ? file.toString() : "the prompt") + " holds fewer than two tokens");
+        if (ids.length < 2) throw new IllegalArgumentException(I18n.text("context.tooShort", file != null ? file.toString() : I18n.text("context.thePrompt")));
         return ids;
     }
 
@@ -383,7 +384,7 @@ final class ContextWorkspace extends WorkspacePane {
             dist.add(new Series(mr.policy().label(), bx, Arrays.copyOf(mr.massByDistance(), buckets)));
         }
         perplexity.setSeries(ppl);
-        perplexity.setMarker(trained, "trained length " + trained);
+        perplexity.setMarker(trained, I18n.text("context.trainedLength", trained));
         distance.setSeries(dist);
         cost.getItems().setAll(r);
         passkeyMethod.getItems().setAll(r.stream().map(x -> x.policy().label()).toList());
@@ -412,7 +413,7 @@ final class ContextWorkspace extends WorkspacePane {
     /** Layer 1: each method's direct mask; above: the receptive field composed through that many layers. */
     void showCoverage() {
         int layers = (int) Math.round(layer.getValue());
-        layerLabel.setText("layers: " + layers);
+        layerLabel.setText(I18n.text("context.layersN", layers));
         for (int i = 0; i < Math.min(results.size(), coverageViews.size()); i++) {
             BitSet[] direct = results.get(i).direct();
             coverageViews.get(i).setCoverage(ContextLab.receptiveField(direct, layers), ContextLab.receptiveFieldReach(direct, layers));

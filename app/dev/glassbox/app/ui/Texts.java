@@ -28,4 +28,10 @@ final class Texts {
         tip.textProperty().bind(I18n.bind(key, args));
         return tip;
     }
+
+    /** Runs {@code apply} now and again whenever the language changes (texts a control takes by a setter call). */
+    static void onLocale(Runnable apply) {
+        apply.run();
+        I18n.localeProperty().addListener((o, was, now) -> apply.run());
+    }
 }
