@@ -116,7 +116,7 @@ public final class ExploreSession {
         models.addAll(catalog.bundled());
         for (Path p : recent.list()) {
             if (models.stream().noneMatch(m -> m.source() instanceof ModelSource.OnDisk d && d.path().equals(p))) {
-                models.add(new ModelEntry(p.getFileName() + " (recent)", new ModelSource.OnDisk(p, null), false, true));
+                models.add(new ModelEntry(I18n.text("main.recent", p.getFileName()), new ModelSource.OnDisk(p, null), false, true));
             }
         }
         selected.addListener((o, a, entry) -> {
@@ -270,7 +270,7 @@ public final class ExploreSession {
                                 return entry;
                             }))
                     .orElseGet(() -> {
-                        showError("The session names the bundled model \u201c" + label + "\u201d, which this Glassbox does not have");
+                        showError(I18n.text("session.noBundled", label));
                         return null;
                     });
         }
@@ -289,10 +289,10 @@ public final class ExploreSession {
             try {
                 ablation.set(s.ablated().stream().map(h -> new HeadSet.Head(h.layer(), h.head())).toList());
             } catch (IllegalArgumentException e) {
-                showError("The session's ablated heads do not fit " + m.name() + ": " + e.getMessage());
+                showError(I18n.text("session.headsDoNotFit", m.name(), e.getMessage()));
             }
             if ("MEAN".equals(s.ablationMode()) && !s.ablated().isEmpty()) {
-                showError("The session removed its heads by mean ablation; they are restored zeroed. Pick \u201cMEAN\u201d in Heads after analysing to recompute the means.");
+                showError(I18n.text("session.meanRestored"));
             }
         }
         if (s.selected() != null) {
