@@ -1,11 +1,11 @@
 package dev.glassbox.visuals;
 
-import java.util.Locale;
-
 import javafx.geometry.Pos;
 import javafx.scene.control.Label;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Region;
+
+import dev.glassbox.visuals.i18n.I18n;
 
 /** The key for {@link TokenChips#colorBySurprisal}: a colour ramp from 0 to {@link TokenChips#MAX_BITS} bits. */
 public final class SurprisalLegend extends HBox {
@@ -23,7 +23,10 @@ public final class SurprisalLegend extends HBox {
             g.append(", ").append(TokenChips.web(TokenChips.SURPRISAL_PALETTE.color(i / (double) STOPS)));
         }
         ramp.setStyle(g.append(");").toString());
-        getChildren().addAll(new Label("surprisal  0 bits"), ramp,
-                new Label(String.format(Locale.ROOT, "\u2265%.0f bits  (hover a token for p)", TokenChips.MAX_BITS)));
+        Label low = new Label();
+        low.textProperty().bind(I18n.bind("surprisal.legendLow"));
+        Label high = new Label();
+        high.textProperty().bind(I18n.bind("surprisal.legendHigh", TokenChips.MAX_BITS));
+        getChildren().addAll(low, ramp, high);
     }
 }

@@ -459,10 +459,10 @@ final class ContextWorkspace extends WorkspacePane {
         }
         heads.sort((a, b) -> Double.compare(b[0], a[0]));
         List<String> items = new ArrayList<>();
-        items.add(String.format(Locale.ROOT, "%d tokens, depth %.2f: %s (answer '%s')", o.length(), o.depth(),
-                o.correct() ? "found" : "missed", o.answer()));
+        items.add(I18n.text("context.passkeyCell", o.length(), o.depth(),
+                I18n.text(o.correct() ? "context.found" : "context.missed"), o.answer()));
         for (double[] h : heads.subList(0, Math.min(10, heads.size()))) {
-            items.add(String.format(Locale.ROOT, "L%dH%d needle mass %.4f", (int) h[1], (int) h[2], h[0]));
+            items.add(I18n.text("context.needleMass", "L" + (int) h[1] + "H" + (int) h[2], h[0]));
         }
         needleHeads.getItems().setAll(items);
     }
@@ -471,7 +471,7 @@ final class ContextWorkspace extends WorkspacePane {
         var c = m.config();
         float[] base = Rope.of(c).invFreq();
         List<Series> s = new ArrayList<>();
-        s.add(logSeries("model", base));
+        s.add(logSeries(I18n.text("context.modelSeries"), base));
         for (ContextLab.MethodResult mr : r) {
             if (mr.policy().rope() instanceof ContextPolicy.RopeChoice.Scaled sc) {
                 int len = mr.nll().length + 1;
@@ -484,7 +484,7 @@ final class ContextWorkspace extends WorkspacePane {
             x[i] = i;
             y[i] = Math.log10(2 * Math.PI / c.contextLength());
         }
-        s.add(new Series("wavelength = trained length " + c.contextLength(), x, y));
+        s.add(new Series(I18n.text("context.wavelength", c.contextLength()), x, y));
         rope.setSeries(s);
     }
 

@@ -84,6 +84,10 @@ final class HeadsWorkspace extends WorkspacePane {
         metric.setValue("js");
         role.getItems().addAll(HeadsAnalysis.ROLES.keySet());
         role.setValue("previous-token");
+        role.setConverter(new javafx.util.StringConverter<>() {
+            @Override public String toString(String r) { return r == null ? "" : roleName(r); }
+            @Override public String fromString(String s) { return s; }
+        });
         metric.valueProperty().addListener((o, a, b) -> showSimilarity());
         columnLayer.setId("headsColumnLayer");
         columnLayer.setPrefWidth(70);
@@ -286,7 +290,7 @@ final class HeadsWorkspace extends WorkspacePane {
         List<String> rows = new ArrayList<>(), cols = new ArrayList<>();
         for (int l = 0; l < layers; l++) rows.add(I18n.text("heads.layerN", l));
         for (int h = 0; h < heads; h++) cols.add("H" + h);
-        overview.setScores(role.getValue(), v, rows, cols, lo, hi, null);
+        overview.setScores(roleName(role.getValue()), v, rows, cols, lo, hi, null);
         markAblated();
     }
 
@@ -325,6 +329,9 @@ final class HeadsWorkspace extends WorkspacePane {
     }
 
     private static String f(double v) { return ScoreGridView.format(v); }
+
+    /** A role of {@link HeadsAnalysis#ROLES} in the current language. */
+    private static String roleName(String role) { return I18n.text("heads.role." + role.replace(' ', '-')); }
 
     /** Ablate: the selected head joins the shared set (or leaves it); every view re-runs on the change. */
     private void toggleSelected() {
