@@ -61,6 +61,8 @@ public final class TrainingController {
     public TrainingController(Consumer<String> onError, BiConsumer<Path, String> openModel) {
         this.onError = onError;
         this.openModel = openModel;
+        IdleText.show(status, "train.pick");
+        IdleText.show(lossText, "train.lossNone");
     }
 
     public ReadOnlyStringProperty statusProperty() { return status.getReadOnlyProperty(); }

@@ -68,9 +68,9 @@ final class ContextWorkspace extends WorkspacePane {
     final TextField passkeyLengths = new TextField("128,256");
     final Spinner<Integer> passkeyDepths = new Spinner<>(1, 9, 3);
     final Button openText = Texts.bind(new Button(), "context.openText");
-    final Label source = new Label(I18n.text("teach.context.text.prompt"));
+    final Label source = Texts.label("teach.context.text.prompt");
     final Slider layer = new Slider(1, 1, 1);
-    final Label layerLabel = new Label(I18n.text("context.layersN", 1));
+    final Label layerLabel = Texts.label("context.layersN", 1);
     final HBox coverage = new HBox(6);
     final LinePlot perplexity = new LinePlot();
     final LinePlot distance = new LinePlot();
@@ -123,6 +123,7 @@ final class ContextWorkspace extends WorkspacePane {
         passkey.setId("contextPasskey");
         needleHeads.setId("contextNeedleHeads");
         cost.setId("contextCost");
+        cost.setPlaceholder(Texts.label("context.costPlaceholder"));
         rope.setId("contextRope");
         notice.setId("contextNotice");
         notice.setWrapText(true);
@@ -251,8 +252,8 @@ final class ContextWorkspace extends WorkspacePane {
     private void useText(Path file, boolean lab) {
         textFile = file;
         textIsLab = file != null && lab;
-        source.setText(file == null ? I18n.text("teach.context.text.prompt")
-                : I18n.text(lab ? "teach.context.text.lab" : "teach.context.text.file", shortName(file)));
+        source.textProperty().bind(file == null ? I18n.bind("teach.context.text.prompt")
+                : I18n.bind(lab ? "teach.context.text.lab" : "teach.context.text.file", shortName(file)));
     }
 
     /** "sample-models/stories-lab.txt": the file with its folder. */
@@ -413,7 +414,7 @@ final class ContextWorkspace extends WorkspacePane {
     /** Layer 1: each method's direct mask; above: the receptive field composed through that many layers. */
     void showCoverage() {
         int layers = (int) Math.round(layer.getValue());
-        layerLabel.setText(I18n.text("context.layersN", layers));
+        Texts.bind(layerLabel, "context.layersN", layers);
         for (int i = 0; i < Math.min(results.size(), coverageViews.size()); i++) {
             BitSet[] direct = results.get(i).direct();
             coverageViews.get(i).setCoverage(ContextLab.receptiveField(direct, layers), ContextLab.receptiveFieldReach(direct, layers));

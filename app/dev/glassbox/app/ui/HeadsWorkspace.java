@@ -25,6 +25,7 @@ import dev.glassbox.app.service.AblationState;
 import dev.glassbox.app.service.AnalysisService;
 import dev.glassbox.app.service.HeadsAnalysis;
 import dev.glassbox.app.service.HeadsAnalysisController;
+import dev.glassbox.app.service.IdleText;
 import dev.glassbox.engine.analysis.cluster.HierarchicalClustering;
 import dev.glassbox.engine.analysis.heads.CapturedRun;
 import dev.glassbox.engine.analysis.heads.HeadAblation;
@@ -55,7 +56,7 @@ final class HeadsWorkspace extends WorkspacePane {
     final ScoreGridView similarity = new ScoreGridView();
     final ScoreGridView overview = new ScoreGridView();
     final AttentionHeatmap pattern = new AttentionHeatmap();
-    final Label headTitle = new Label(I18n.text("heads.clickHead"));
+    final Label headTitle = new Label();
     final Label scores = new Label();
     final ToggleButton ablate = new ToggleButton();
     final ChoiceBox<HeadAblation.Mode> ablationMode = new ChoiceBox<>();
@@ -84,10 +85,7 @@ final class HeadsWorkspace extends WorkspacePane {
         metric.setValue("js");
         role.getItems().addAll(HeadsAnalysis.ROLES.keySet());
         role.setValue("previous-token");
-        role.setConverter(new javafx.util.StringConverter<>() {
-            @Override public String toString(String r) { return r == null ? "" : roleName(r); }
-            @Override public String fromString(String s) { return s; }
-        });
+        Texts.names(role.converterProperty(), HeadsWorkspace::roleName);
         metric.valueProperty().addListener((o, a, b) -> showSimilarity());
         columnLayer.setId("headsColumnLayer");
         columnLayer.setPrefWidth(70);
@@ -105,6 +103,7 @@ final class HeadsWorkspace extends WorkspacePane {
         overview.hoverTextProperty().addListener((o, a, s) -> hover.setText(s));
         pattern.hoverTextProperty().addListener((o, a, s) -> hover.setText(s));
         ablate.setTooltip(Texts.tooltip("heads.ablateTip"));
+        IdleText.show(headTitle.textProperty(), "heads.clickHead");
         ablationMode.setId("headsAblationMode");
         ablationMode.getItems().addAll(HeadAblation.Mode.values());
         ablationMode.setValue(HeadAblation.Mode.ZERO);

@@ -21,6 +21,7 @@ import javafx.scene.layout.VBox;
 import javafx.beans.property.ReadOnlyStringWrapper;
 
 import dev.glassbox.app.service.AnalysisService;
+import dev.glassbox.app.service.IdleText;
 import dev.glassbox.engine.model.ExpertMlp;
 import dev.glassbox.engine.routing.ExpertRoutes;
 import dev.glassbox.visuals.routing.ExpertFlowView;
@@ -73,7 +74,7 @@ final class RoutingWorkspace extends WorkspacePane {
         paths.setId("routingPaths");
         skipTable.setId("routingSkips");
         hover.setId("routingHover");
-        hover.setText(I18n.text(LEGEND));
+        IdleText.show(hover.textProperty(), LEGEND);
         experts.setId("routingExperts");
         policy.setEditable(true);
         policy.getItems().addAll("dense", "skip:1", "keep:0;1", "random:p=0.2", "stochastic-depth:p=0.1");

@@ -1,8 +1,12 @@
 package dev.glassbox.app.ui;
 
+import java.util.function.UnaryOperator;
+
+import javafx.beans.property.ObjectProperty;
 import javafx.scene.control.Label;
 import javafx.scene.control.Labeled;
 import javafx.scene.control.Tooltip;
+import javafx.util.StringConverter;
 
 import dev.glassbox.visuals.i18n.I18n;
 
@@ -27,6 +31,20 @@ final class Texts {
         Tooltip tip = new Tooltip();
         tip.textProperty().bind(I18n.bind(key, args));
         return tip;
+    }
+
+    /**
+     * Shows a choice's items by {@code name} (ids stay the values), renamed when the language changes: a new
+     * converter makes the control redraw its items.
+     */
+    static void names(ObjectProperty<StringConverter<String>> converter, UnaryOperator<String> name) {
+        onLocale(() -> converter.set(new StringConverter<>() {
+            @Override
+            public String toString(String item) { return item == null ? "" : name.apply(item); }
+
+            @Override
+            public String fromString(String text) { return text; }
+        }));
     }
 
     /** Runs {@code apply} now and again whenever the language changes (texts a control takes by a setter call). */

@@ -65,10 +65,7 @@ final class TrainOptionsPane extends TitledPane {
         preset.setValue(LLAMA);
         preset.setId("trainPreset");
         preset.setTooltip(Texts.tooltip("train.presetTip"));
-        preset.setConverter(new StringConverter<>() {
-            @Override public String toString(String p) { return CUSTOM.equals(p) ? I18n.text("train.custom") : p; }
-            @Override public String fromString(String s) { return s; }
-        });
+        Texts.names(preset.converterProperty(), p -> CUSTOM.equals(p) ? I18n.text("train.custom") : p);
         norm.setId("trainNorm");
         norm.setTooltip(Texts.tooltip("train.normTip"));
         mlp.setId("trainMlp");

@@ -28,6 +28,7 @@ import javafx.stage.DirectoryChooser;
 import javafx.stage.FileChooser;
 
 import dev.glassbox.app.service.GridContent;
+import dev.glassbox.app.service.IdleText;
 import dev.glassbox.app.service.TrainingController;
 import dev.glassbox.app.service.TrainingRun;
 import dev.glassbox.app.service.TrainingSettings;
@@ -79,7 +80,7 @@ final class TrainWorkspace extends BorderPane {
     final LinePlot plot = new LinePlot();
     final AttentionGrid grid = new AttentionGrid();
     final AttentionHeatmap heatmap = new AttentionHeatmap();
-    final Label headTitle = new Label(I18n.text("train.clickHead"));
+    final Label headTitle = new Label();
     final Label probeLabel = new Label();
 
     private final TrainingController controller;
@@ -99,10 +100,7 @@ final class TrainWorkspace extends BorderPane {
             task.getItems().add(t.name().toLowerCase(Locale.ROOT));
         }
         task.getItems().add(TEXT_FILE);
-        task.setConverter(new javafx.util.StringConverter<>() {
-            @Override public String toString(String t) { return TEXT_FILE.equals(t) ? I18n.text("train.textFile") : t; }
-            @Override public String fromString(String s) { return s; }
-        });
+        Texts.names(task.converterProperty(), t -> TEXT_FILE.equals(t) ? I18n.text("train.textFile") : t);
         task.setValue("induction");
         task.valueProperty().addListener((o, a, b) -> {
             dataError.setText("");
@@ -149,6 +147,7 @@ final class TrainWorkspace extends BorderPane {
         probeLabel.setPadding(new Insets(2, 4, 2, 4));
         gridPane.setTop(probeLabel);
         BorderPane headPane = new BorderPane(heatmap);
+        IdleText.show(headTitle.textProperty(), "train.clickHead");
         headTitle.getStyleClass().add("view-title");
         headTitle.setPadding(new Insets(2, 4, 2, 4));
         headPane.setTop(headTitle);
