@@ -546,7 +546,7 @@ public final class ExploreSession {
         lastRun.set(out);
         int promptLength = userPromptLength;
         String tokPerSecond = String.format(Locale.ROOT, "%.1f", out.tokensPerSecond());
-        String why = out.stop().name().toLowerCase(Locale.ROOT).replace('_', ' ');
+        String why = "stop." + out.stop().name().toLowerCase(Locale.ROOT);
         String total = Integer.toString(out.tokens().length); // plain digits, no grouping
         String added = Integer.toString(out.tokens().length - promptLength);
         status.unbind();
@@ -555,7 +555,7 @@ public final class ExploreSession {
                     + (removed.isEmpty() ? "" : I18n.text("status.ablated", removed.label())), I18n.localeProperty()));
         } else {
             status.bind(Bindings.createStringBinding(() -> I18n.text("status.finished", total, added,
-                    out.tokensPerSecond() > 0 ? I18n.text("status.speed", tokPerSecond) : "", why,
+                    out.tokensPerSecond() > 0 ? I18n.text("status.speed", tokPerSecond) : "", I18n.text(why),
                     removed.isEmpty() ? "" : I18n.text("status.ablated", removed.label())), I18n.localeProperty()));
         }
         viewBuilder.submit(() -> {

@@ -78,7 +78,7 @@ public final class Seq2SeqRuns {
         Seq2SeqRun.Outcome out = t.getValue();
         Seq2SeqModel.Decoded d = out.decoded();
         status.set(I18n.text("run.seq2seqDone",
-                d.source().length, d.output().length, d.stop().name().toLowerCase(Locale.ROOT).replace('_', ' ')));
+                d.source().length, d.output().length, I18n.text("stop." + d.stop().name().toLowerCase(Locale.ROOT))));
         last.set(new Shown(m, d, out.grid()));
         onShown.run();
     }
