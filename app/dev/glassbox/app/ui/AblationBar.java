@@ -36,8 +36,13 @@ final class AblationBar extends HBox {
 
     private void show(HeadSet s) {
         setVisible(!s.isEmpty());
-        heads.setText(s.isEmpty() ? "" : I18n.text("ablation.bar", s.label(), s.mode().name().toLowerCase(Locale.ROOT)));
+        heads.setText(s.isEmpty() ? "" : I18n.text("ablation.bar", s.label(), modeName(s.mode())));
         heads.setTooltip(s.isEmpty() ? null : new Tooltip(I18n.text("ablation.barTip", s.heads().size(),
                 I18n.text(s.mode() == HeadAblation.Mode.ZERO ? "ablation.zeros" : "ablation.mean"))));
+    }
+
+    /** An ablation mode in the current language ("zero", "mean"). */
+    static String modeName(HeadAblation.Mode mode) {
+        return I18n.text("ablation.mode." + mode.name().toLowerCase(Locale.ROOT));
     }
 }

@@ -107,6 +107,7 @@ final class HeadsWorkspace extends WorkspacePane {
         ablationMode.setId("headsAblationMode");
         ablationMode.getItems().addAll(HeadAblation.Mode.values());
         ablationMode.setValue(HeadAblation.Mode.ZERO);
+        Texts.names(ablationMode.converterProperty(), AblationBar::modeName);
         ablationMode.valueProperty().addListener((o, a, b) -> {
             controller.setMode(b);
         });

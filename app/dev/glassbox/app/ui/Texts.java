@@ -1,6 +1,6 @@
 package dev.glassbox.app.ui;
 
-import java.util.function.UnaryOperator;
+import java.util.function.Function;
 
 import javafx.beans.property.ObjectProperty;
 import javafx.scene.control.Label;
@@ -37,13 +37,13 @@ final class Texts {
      * Shows a choice's items by {@code name} (ids stay the values), renamed when the language changes: a new
      * converter makes the control redraw its items.
      */
-    static void names(ObjectProperty<StringConverter<String>> converter, UnaryOperator<String> name) {
+    static <T> void names(ObjectProperty<StringConverter<T>> converter, Function<T, String> name) {
         onLocale(() -> converter.set(new StringConverter<>() {
             @Override
-            public String toString(String item) { return item == null ? "" : name.apply(item); }
+            public String toString(T item) { return item == null ? "" : name.apply(item); }
 
             @Override
-            public String fromString(String text) { return text; }
+            public T fromString(String text) { throw new UnsupportedOperationException("a choice, not typed"); }
         }));
     }
 

@@ -88,7 +88,7 @@ class ChineseWindowTest extends WindowTestBase {
      */
     private static final Pattern ALLOWED = Pattern.compile(
             "MiniLM|English|Glassbox|Llama|GPT-2|L\\d+H\\d+|H\\d+|E\\d+|Top-[pk]|top-k|Ctrl|Esc|Enter|KL|NLL|GFLOPs|KV|MB"
-                    + "|induction|full|sliding:\\S*|streaming:\\S*|yarn:\\S*|stochastic-depth:\\S*|js|ZERO|MEAN|none"
+                    + "|induction|full|sliding:\\S*|streaming:\\S*|yarn:\\S*|stochastic-depth:\\S*|js|none"
                     + "|rms|swiglu|rope|topk|learned|layer|gelu|[a-z]+:[^\\s]*");
 
     /** Visible texts of the window that contain an English word and no Chinese character. */
