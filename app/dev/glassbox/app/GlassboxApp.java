@@ -33,7 +33,7 @@ public final class GlassboxApp extends Application {
             var vectorProblem = VectorModule.await();
             if (vectorProblem.isPresent()) {
                 Alert alert = new Alert(Alert.AlertType.ERROR, vectorProblem.get());
-                alert.setHeaderText("Glassbox cannot start its engine");
+                alert.setHeaderText(dev.glassbox.visuals.i18n.I18n.text("app.engineFailed"));
                 alert.showAndWait();
                 Platform.exit();
                 return;

@@ -1,7 +1,5 @@
 package dev.glassbox.visuals;
 
-import java.util.Locale;
-
 import javafx.geometry.Pos;
 import javafx.scene.control.Label;
 import javafx.scene.layout.HBox;
@@ -25,7 +23,10 @@ public final class SurprisalLegend extends HBox {
             g.append(", ").append(TokenChips.web(TokenChips.SURPRISAL_PALETTE.color(i / (double) STOPS)));
         }
         ramp.setStyle(g.append(");").toString());
-        getChildren().addAll(new Label(I18n.text("surprisal.legendLow")), ramp,
-                new Label(I18n.text("surprisal.legendHigh", String.format(Locale.ROOT, "%.0f", TokenChips.MAX_BITS))));
+        Label low = new Label();
+        low.textProperty().bind(I18n.bind("surprisal.legendLow"));
+        Label high = new Label();
+        high.textProperty().bind(I18n.bind("surprisal.legendHigh", TokenChips.MAX_BITS));
+        getChildren().addAll(low, ramp, high);
     }
 }

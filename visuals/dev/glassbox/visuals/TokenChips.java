@@ -8,6 +8,8 @@ import javafx.scene.control.Tooltip;
 import javafx.scene.layout.FlowPane;
 import javafx.scene.paint.Color;
 
+import dev.glassbox.visuals.i18n.I18n;
+
 /**
  * Tokens as chips (the id on hover); generated tokens get their own style class. After a run the chips can
  * be coloured by surprisal, -log2 p(x_i | x_&lt;i) (Shannon 1948), on {@link #SURPRISAL_PALETTE} from 0 to
@@ -73,7 +75,7 @@ public final class TokenChips extends FlowPane {
     /** The tooltip's surprisal line: "p = 0.0123, 6.35 bits" (p in scientific notation below 0.001). */
     public static String surprisalText(double p, double bits) {
         String prob = p < 1e-3 ? String.format(Locale.ROOT, "%.3e", p) : String.format(Locale.ROOT, "%.4f", p);
-        return String.format(Locale.ROOT, "p = %s, %.2f bits", prob, bits);
+        return I18n.text("surprisal.text", prob, bits);
     }
 
     static String web(Color c) {
@@ -82,6 +84,6 @@ public final class TokenChips extends FlowPane {
     }
 
     private static String baseTip(int id, int pos) {
-        return "id " + id + " \u00b7 position " + pos;
+        return I18n.text("chips.baseTip", id, pos);
     }
 }

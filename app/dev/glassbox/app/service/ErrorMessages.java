@@ -4,25 +4,31 @@ import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
+import java.util.Locale;
+
+import dev.glassbox.visuals.i18n.I18n;
 
 /**
  * Turns a failure into one sentence a user can act on (never a stack trace): the one description used by the
- * command line's execution handler, the app's error dialogs and the uncaught-exception path.
+ * command line's execution handler, the app's error dialogs and the uncaught-exception path. The window describes in
+ * its current language ({@link #describe(String, Throwable)}); the command line and the console stay English.
  */
 public final class ErrorMessages {
-    /** What running out of heap means for a user, and what to change. */
-    static final String OUT_OF_MEMORY = "out of memory: use a smaller model, a shorter text or --max-len, a smaller "
-            + "--batch/--seq/--dim/--layers when training, or give Java more heap (java -Xmx8g ...; now %s)";
-
     private ErrorMessages() {
     }
 
+    /** "{@code doing} failed: why", in the window's language. */
     public static String describe(String doing, Throwable t) {
-        return doing + " failed: " + describe(t);
+        return I18n.text("error.failed", doing, describe(I18n.locale(), t));
     }
 
-    /** The failure alone, e.g. "model.bin: no such file". */
+    /** The failure alone in English (the command line and the console), e.g. "model.bin: no such file". */
     public static String describe(Throwable t) {
+        return describe(I18n.ENGLISH, t);
+    }
+
+    /** The failure alone in {@code locale}. */
+    public static String describe(Locale locale, Throwable t) {
         Throwable e = t;
         while ((e instanceof java.util.concurrent.ExecutionException || e instanceof java.util.concurrent.CompletionException
                 || e instanceof java.lang.reflect.InvocationTargetException || e instanceof java.io.UncheckedIOException)
@@ -30,19 +36,18 @@ public final class ErrorMessages {
             e = e.getCause();
         }
         return switch (e) {
-            case OutOfMemoryError o -> String.format(OUT_OF_MEMORY, heap());
-            case NoSuchFileException f -> f.getFile() + ": " + (f.getReason() == null ? "no such file" : f.getReason());
-            case AccessDeniedException f -> f.getFile() + ": permission denied";
+            case OutOfMemoryError o -> I18n.text(locale, "error.outOfMemory", heap());
+            case NoSuchFileException f -> f.getFile() + ": " + (f.getReason() == null ? I18n.text(locale, "error.noSuchFile") : f.getReason());
+            case AccessDeniedException f -> f.getFile() + ": " + I18n.text(locale, "error.permissionDenied");
             // the JDK's "Is a directory", "Not a directory", "File exists": add the path it leaves out
             case FileSystemException f -> (f.getFile() == null ? "" : f.getFile() + ": ")
                     + (f.getReason() == null ? f.getClass().getSimpleName() : f.getReason());
             case IOException x when x.getMessage() != null && x.getMessage().equals("Is a directory") ->
-                    "a folder was given where a file is expected";
-            case StackOverflowError s -> "the input nests too deeply to process";
+                    I18n.text(locale, "error.isDirectory");
+            case StackOverflowError s -> I18n.text(locale, "error.tooDeep");
             case ArithmeticException x when x.getMessage() != null && x.getMessage().equals("/ by zero") ->
-                    "a setting is zero where it divides (check the numbers given)";
-            case IndexOutOfBoundsException x -> "an index went out of range (" + x.getMessage()
-                    + "); the model or a setting does not match what the command expects";
+                    I18n.text(locale, "error.divideByZero");
+            case IndexOutOfBoundsException x -> I18n.text(locale, "error.indexOutOfRange", x.getMessage());
             default -> e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getSimpleName() : e.getMessage();
         };
     }

@@ -121,7 +121,7 @@ public final class ExploreSession {
         models.addAll(catalog.bundled());
         for (Path p : recent.list()) {
             if (models.stream().noneMatch(m -> m.source() instanceof ModelSource.OnDisk d && d.path().equals(p))) {
-                models.add(new ModelEntry(p.getFileName() + " (recent)", new ModelSource.OnDisk(p, null), false, true));
+                models.add(new ModelEntry(I18n.text("main.recent", p.getFileName()), new ModelSource.OnDisk(p, null), false, true));
             }
         }
         selected.addListener((o, a, entry) -> {
@@ -292,7 +292,7 @@ public final class ExploreSession {
                                 return entry;
                             }))
                     .orElseGet(() -> {
-                        showError("The session names the bundled model \u201c" + label + "\u201d, which this Glassbox does not have");
+                        showError(I18n.text("session.noBundled", label));
                         return null;
                     });
         }
@@ -313,10 +313,10 @@ public final class ExploreSession {
             try {
                 ablation.set(s.ablated().stream().map(h -> new HeadSet.Head(h.layer(), h.head())).toList());
             } catch (IllegalArgumentException e) {
-                showError("The session's ablated heads do not fit " + m.name() + ": " + e.getMessage());
+                showError(I18n.text("session.headsDoNotFit", m.name(), e.getMessage()));
             }
             if ("MEAN".equals(s.ablationMode()) && !s.ablated().isEmpty()) {
-                showError("The session removed its heads by mean ablation; they are restored zeroed. Pick \u201cMEAN\u201d in Heads after analysing to recompute the means.");
+                showError(I18n.text("session.meanRestored"));
             }
         }
         if (s.selected() != null) {
@@ -579,7 +579,7 @@ public final class ExploreSession {
         lastRun.set(out);
         int promptLength = userPromptLength;
         String tokPerSecond = String.format(Locale.ROOT, "%.1f", out.tokensPerSecond());
-        String why = out.stop().name().toLowerCase(Locale.ROOT).replace('_', ' ');
+        String why = "stop." + out.stop().name().toLowerCase(Locale.ROOT);
         String total = Integer.toString(out.tokens().length); // plain digits, no grouping
         String added = Integer.toString(out.tokens().length - promptLength);
         status.unbind();
@@ -588,7 +588,7 @@ public final class ExploreSession {
                     + (removed.isEmpty() ? "" : I18n.text("status.ablated", removed.label())), I18n.localeProperty()));
         } else {
             status.bind(Bindings.createStringBinding(() -> I18n.text("status.finished", total, added,
-                    out.tokensPerSecond() > 0 ? I18n.text("status.speed", tokPerSecond) : "", why,
+                    out.tokensPerSecond() > 0 ? I18n.text("status.speed", tokPerSecond) : "", I18n.text(why),
                     removed.isEmpty() ? "" : I18n.text("status.ablated", removed.label())), I18n.localeProperty()));
         }
         viewBuilder.submit(() -> {

@@ -24,6 +24,7 @@ import dev.glassbox.engine.model.LlamaModel;
 import dev.glassbox.engine.model.LoadedModel;
 import dev.glassbox.engine.tensor.Parallel;
 import dev.glassbox.engine.tokenizer.Tokenizer;
+import dev.glassbox.visuals.i18n.I18n;
 
 /**
  * The Heads workspace's engine work and its texts: which tokens it analyses, the {@link HeadAnalysis} call (the same
@@ -91,13 +92,13 @@ public final class HeadsAnalysis {
 
     /** What the label of an analysis under {@code set} says. */
     public static String label(HeadSet set) {
-        return set.isEmpty() ? "Head analysis" : "Head analysis with " + set.label() + " ablated";
+        return set.isEmpty() ? I18n.text("heads.analysis") : I18n.text("heads.analysisAblated", set.label());
     }
 
     /** The analysis the workspace shows (engine thread; reports progress and stops at a cancel). */
     public static Result analyse(LoadedModel m, int[] tokens, HeadSet set, AnalysisService.Progress p) {
-        p.update("Scoring " + m.config().layers() * m.config().heads() + " heads on " + tokens.length + " tokens"
-                + (set.isEmpty() ? "" : " with " + set.label() + " ablated") + "\u2026", -1, 1);
+        p.update(I18n.text("heads.scoring", m.config().layers() * m.config().heads(), tokens.length,
+                set.isEmpty() ? "" : I18n.text("heads.withAblated", set.label())), -1, 1);
         HeadReport r = report(m, tokens, set);
         if (p.cancelled()) throw new java.util.concurrent.CancellationException();
         return set.isEmpty() ? new Result(HeadSet.empty(), r, r.run(), r.run(), null, null) : ablated(m, tokens, set, r);
@@ -139,25 +140,23 @@ public final class HeadsAnalysis {
 
     /** What removing a set of an encoder's heads changed: hidden states and sentence embedding. */
     static String encoderDiff(EncoderHeads.SetChange c) {
-        return String.format(Locale.ROOT,
-                "%s %s-ablated:%nlast hidden state: mean squared change %.6f%nsentence embedding: cosine %.6f%n",
+        return I18n.text("heads.encoderDiff",
                 c.set().label(), c.set().mode().name().toLowerCase(Locale.ROOT), c.hiddenChange(), c.embeddingCosine());
     }
 
     /** What an encoder's ablation changed: hidden states, sentence embedding, the next layer's attention. */
     static String encoderDiff(HeadAblation.Mode mode, EncoderHeads.Change c) {
         HeadAblation.Effect e = c.effect();
-        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
-                "L%dH%d %s-ablated:%nlast hidden state: mean squared change %.6f%nsentence embedding: cosine %.6f%n",
-                e.layer(), e.head(), mode.name().toLowerCase(Locale.ROOT), e.lossIncrease(), c.embeddingCosine()));
+        StringBuilder sb = new StringBuilder(I18n.text("heads.encoderDiff",
+                "L" + e.layer() + "H" + e.head(), mode.name().toLowerCase(Locale.ROOT), e.lossIncrease(), c.embeddingCosine()));
         double[] js = c.nextLayerJs();
         if (js.length == 0) {
-            return sb.append("(last layer: no later attention to change)").toString();
+            return sb.append(I18n.text("heads.lastLayer")).toString();
         }
         Integer[] order = new Integer[js.length];
         for (int i = 0; i < order.length; i++) order[i] = i;
         Arrays.sort(order, (a, b) -> Double.compare(js[b], js[a]));
-        sb.append(String.format(Locale.ROOT, "layer %d attention moved most (JS, bits):%n", e.layer() + 1));
+        sb.append(I18n.text("heads.movedMost", e.layer() + 1)).append('\n');
         for (int i = 0; i < Math.min(5, order.length); i++) {
             sb.append(String.format(Locale.ROOT, "  L%dH%-3d %.6f%n", e.layer() + 1, order[i], js[order[i]]));
         }
@@ -168,10 +167,10 @@ public final class HeadsAnalysis {
     static String diff(Tokenizer tok, HeadAblation.SetEffect e) {
         int[] before = e.before().ids();
         int[] after = e.after().ids();
-        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
-                "%s %s-ablated: loss %+.4f \u00b7 KL(last) %.4f nats%np(top) %.4f \u2192 %.4f%n%-18s %-18s%n",
+        StringBuilder sb = new StringBuilder(I18n.text("heads.decoderDiff",
                 e.set().label(), e.set().mode().name().toLowerCase(Locale.ROOT), e.lossIncrease(), e.klLast(),
-                e.before().probabilities()[0], e.beforeIdsAfter()[0], "   before", "  after"));
+                e.before().probabilities()[0], e.beforeIdsAfter()[0]));
+        sb.append(String.format(Locale.ROOT, "%-18s %-18s%n", I18n.text("heads.before"), I18n.text("heads.after")));
         for (int i = 0; i < before.length; i++) {
             String b = tok.display(before[i]);
             String a = i < after.length ? tok.display(after[i]) : "";
@@ -182,7 +181,7 @@ public final class HeadsAnalysis {
 
     /** Writes every score table as the {@code heads} command does (CSV and NPY per table, roles, manifest). */
     public static List<String> exportTo(Path dir, LoadedModel m, Result result) throws IOException {
-        return HeadReportFiles.write(dir, m, result.report(), settings(m), result.set().isEmpty() ? "prompt of the Heads workspace"
-                : "prompt of the Heads workspace with " + result.set().label() + " ablated", null, result.outcome());
+        return HeadReportFiles.write(dir, m, result.report(), settings(m), result.set().isEmpty() ? I18n.text(I18n.ENGLISH, "heads.exportSource")
+                : I18n.text(I18n.ENGLISH, "heads.exportSourceAblated", result.set().label()), null, result.outcome());
     }
 }

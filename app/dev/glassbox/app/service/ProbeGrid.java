@@ -6,6 +6,7 @@ import java.util.List;
 import dev.glassbox.visuals.AttentionAggregates;
 import dev.glassbox.visuals.AttentionMatrix;
 import dev.glassbox.visuals.GridRow;
+import dev.glassbox.visuals.i18n.I18n;
 
 /** The attention grid of a model in training: one row per layer, one map per head and the mean over heads. */
 public final class ProbeGrid {
@@ -19,14 +20,14 @@ public final class ProbeGrid {
         for (int h = 0; h < heads; h++) {
             columns.add("H" + h);
         }
-        columns.add("mean");
+        columns.add(I18n.text("grid.mean"));
         List<GridRow> rows = new ArrayList<>();
         for (int l = 0; l < attention.length; l++) {
             List<AttentionMatrix> cells = new ArrayList<>();
             for (int h = 0; h < heads; h++) {
-                cells.add(new AttentionMatrix("layer " + l + " \u00b7 head " + h, attention[l][h], tokenLabels, tokenLabels));
+                cells.add(new AttentionMatrix(I18n.text("heads.headTitle", l, h), attention[l][h], tokenLabels, tokenLabels));
             }
-            cells.add(new AttentionMatrix("layer " + l + " \u00b7 mean over heads",
+            cells.add(new AttentionMatrix(I18n.text("grid.meanTitle", l),
                     AttentionAggregates.meanOverHeads(attention[l]), tokenLabels, tokenLabels));
             rows.add(new GridRow("L" + l, cells));
         }

@@ -65,14 +65,14 @@ public final class RunTask extends Task<RunOutcome> {
                 }
                 double secs = (now - firstGenerated[0]) / 1e9;
                 int gen = n - prompt.length;
-                speed = gen > 1 && secs > 0 ? String.format(Locale.ROOT, " \u00b7 %.1f tok/s", (gen - 1) / secs) : "";
+                speed = gen > 1 && secs > 0 ? I18n.text("status.speed", String.format(Locale.ROOT, "%.1f", (gen - 1) / secs)) : "";
             }
             updateProgress(n, total);
-            updateMessage("position " + n + " / " + total + speed);
+            updateMessage(I18n.text("run.position", n, total) + speed);
         }, Generation.TokenListener.NONE, this::isCancelled);
         HeadSet.Outcome change = null;
         if (!ablated.isEmpty() && prompt.length >= 2 && !isCancelled()) {
-            updateMessage("Comparing the next token after the prompt with the clean model\u2026");
+            updateMessage(I18n.text("run.comparing"));
             change = HeadAblation.ablate(m.decoder(), prompt,
                     dev.glassbox.engine.analysis.heads.RunOutcome.of(m.decoder(), prompt, Intervention.NONE), ablated, TOP_K);
         }
@@ -82,7 +82,7 @@ public final class RunTask extends Task<RunOutcome> {
     private RunOutcome encode() {
         LoadedModel m = req.model();
         int[] ids = req.promptIds();
-        updateMessage("Encoding " + ids.length + " tokens\u2026");
+        updateMessage(I18n.text("run.encoding", ids.length));
         Capture cap = new Capture(HookSelection.of("blocks.*.attn.pattern"), m.config().layers());
         HeadSet ablated = req.ablated();
         HeadSet.Outcome change = null;
@@ -93,7 +93,7 @@ public final class RunTask extends Task<RunOutcome> {
             float[][] clean = bert.encode(ids, null, Capture.none(m.config().layers()), Intervention.NONE);
             change = EncoderHeads.SetChange.between(ablated, bert.pooling(), clean, hidden);
         } else {
-            throw new IllegalArgumentException("heads can be ablated in BERT encoders only; " + m.name() + " is not one");
+            throw new IllegalArgumentException(I18n.text("run.encoderAblation", m.name()));
         }
         Trace t = Trace.of(List.of(new TraceStep(0, ids[0], false, cap.drain())));
         updateProgress(1, 1);

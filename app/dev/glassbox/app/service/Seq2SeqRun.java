@@ -4,6 +4,7 @@ import javafx.concurrent.Task;
 
 import dev.glassbox.engine.model.LoadedModel;
 import dev.glassbox.engine.model.Seq2SeqModel;
+import dev.glassbox.visuals.i18n.I18n;
 
 /**
  * One explorer run of an encoder-decoder on the engine thread: the prompt text is the source, decoded greedily
@@ -35,11 +36,11 @@ public final class Seq2SeqRun extends Task<Seq2SeqRun.Outcome> {
     protected Outcome call() {
         Seq2SeqModel m = model.seq2seq();
         int[] source = m.sourceIds(model.tokenizer().encode(text));
-        updateMessage("Encoding " + source.length + " source tokens\u2026");
+        updateMessage(I18n.text("run.encodingSource", source.length));
         int[] produced = {0};
         Seq2SeqModel.Decoded d = m.generate(source, Math.max(1, maxNew), true, this::isCancelled, tok -> {
             produced[0]++;
-            updateMessage("decoded " + produced[0] + " tokens");
+            updateMessage(I18n.text("run.decoded", produced[0]));
         });
         return new Outcome(d, Seq2SeqViews.build(m, d, model.tokenizer()));
     }

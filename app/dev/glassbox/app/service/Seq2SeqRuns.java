@@ -68,7 +68,7 @@ public final class Seq2SeqRuns {
         busy.set(false);
         if (t.getState() == Worker.State.FAILED) {
             status.set(I18n.text("status.runFailed"));
-            onError.accept(ErrorMessages.describe("The run", t.getException()));
+            onError.accept(ErrorMessages.describe(I18n.text("status.theRun"), t.getException()));
             return;
         }
         if (t.getState() == Worker.State.CANCELLED) {
@@ -77,8 +77,8 @@ public final class Seq2SeqRuns {
         }
         Seq2SeqRun.Outcome out = t.getValue();
         Seq2SeqModel.Decoded d = out.decoded();
-        status.set(String.format(Locale.ROOT, "%d source tokens \u2192 %d output tokens \u00b7 stopped: %s",
-                d.source().length, d.output().length, d.stop().name().toLowerCase(Locale.ROOT).replace('_', ' ')));
+        status.set(I18n.text("run.seq2seqDone",
+                d.source().length, d.output().length, I18n.text("stop." + d.stop().name().toLowerCase(Locale.ROOT))));
         last.set(new Shown(m, d, out.grid()));
         onShown.run();
     }

@@ -9,6 +9,7 @@ import dev.glassbox.engine.tokenizer.Tokenizer;
 import dev.glassbox.visuals.AttentionAggregates;
 import dev.glassbox.visuals.AttentionMatrix;
 import dev.glassbox.visuals.GridRow;
+import dev.glassbox.visuals.i18n.I18n;
 
 /**
  * The grid of an encoder-decoder run: per decoder layer its cross-attention (rows: each decoder position labelled
@@ -35,7 +36,7 @@ public final class Seq2SeqViews {
         for (int h = 0; h < heads; h++) {
             columns.add("H" + h);
         }
-        columns.add("mean");
+        columns.add(I18n.text("grid.mean"));
         List<String> source = TraceViews.labels(tok, d.source());
         int[] inputs = new int[d.output().length + 1];
         inputs[0] = model.spec().startToken();
@@ -46,20 +47,20 @@ public final class Seq2SeqViews {
             Seq2SeqModel.AttentionMap m = d.patterns().get(Seq2SeqModel.crossPattern(l));
             if (m != null && m.queries() > 0) {
                 List<String> produced = producedLabels(d, tok, model.spec().eosToken(), m.queries());
-                rows.add(row("cross L" + l, "cross-attention", l, m, produced, source));
+                rows.add(row(I18n.text("grid.crossRow", l), I18n.text("grid.cross"), l, m, produced, source));
             }
         }
         for (int l = 0; l < model.config().layers(); l++) {
             Seq2SeqModel.AttentionMap m = d.patterns().get(Seq2SeqModel.decoderPattern(l));
             if (m != null && m.queries() > 0) {
                 List<String> q = decoderInputs.subList(0, m.queries());
-                rows.add(row("dec L" + l, "decoder self-attention", l, m, q, q));
+                rows.add(row(I18n.text("grid.decoderRow", l), I18n.text("grid.decoder"), l, m, q, q));
             }
         }
         for (int l = 0; l < model.encoderLayers(); l++) {
             Seq2SeqModel.AttentionMap m = d.patterns().get(Seq2SeqModel.encoderPattern(l));
             if (m != null) {
-                rows.add(row("enc L" + l, "encoder self-attention", l, m, source, source));
+                rows.add(row(I18n.text("grid.encoderRow", l), I18n.text("grid.encoder"), l, m, source, source));
             }
         }
         return new GridContent(columns, rows, source);
@@ -71,9 +72,9 @@ public final class Seq2SeqViews {
         float[][][] all = new float[m.heads()][][];
         for (int h = 0; h < m.heads(); h++) {
             all[h] = m.head(h);
-            cells.add(new AttentionMatrix(kind + " \u00b7 layer " + layer + " \u00b7 head " + h, all[h], queries, keys));
+            cells.add(new AttentionMatrix(kind + " \u00b7 " + I18n.text("heads.headTitle", layer, h), all[h], queries, keys));
         }
-        cells.add(new AttentionMatrix(kind + " \u00b7 layer " + layer + " \u00b7 mean over heads",
+        cells.add(new AttentionMatrix(kind + " \u00b7 " + I18n.text("grid.meanTitle", layer),
                 AttentionAggregates.meanOverHeads(all), queries, keys));
         return new GridRow(label, cells);
     }

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 import dev.glassbox.engine.io.AtomicFile;
+import dev.glassbox.visuals.i18n.I18n;
 
 /** Reads and writes {@code .glassbox} session files (JSON, versioned; written atomically). */
 public final class SessionFiles {
@@ -36,27 +37,26 @@ public final class SessionFiles {
         try {
             JsonNode root = JSON.readTree(Files.readString(file));
             if (root == null || !root.isObject()) {
-                throw new IOException(file + ": not a Glassbox session (expected a JSON object)");
+                throw new IOException(I18n.text("session.notObject", file));
             }
             JsonNode v = root.get("version");
             if (v == null || !v.isInt()) {
-                throw new IOException(file + ": not a Glassbox session (no \"version\" number)");
+                throw new IOException(I18n.text("session.noVersion", file));
             }
             if (v.asInt() != SessionFile.VERSION) {
-                throw new IOException(file + ": session format version " + v.asInt() + " is not supported (this Glassbox reads version "
-                        + SessionFile.VERSION + ")");
+                throw new IOException(I18n.text("session.version", file, v.asInt(), SessionFile.VERSION));
             }
             SessionFile s = JSON.treeToValue(root, SessionFile.class);
             if (s.state() == null) {
-                throw new IOException(file + ": no \"state\" to restore");
+                throw new IOException(I18n.text("session.noState", file));
             }
             Path dir = file.toAbsolutePath().getParent();
             return new SessionFile(s.version(), resolve(s.state(), dir),
                     s.lesson().stream().map(st -> new SessionFile.Step(st.title(), st.text(), resolve(st.state(), dir))).toList());
         } catch (NoSuchFileException e) {
-            throw new IOException(file + ": no such file", e);
+            throw new IOException(file + ": " + I18n.text("error.noSuchFile"), e);
         } catch (JacksonException | IllegalArgumentException | NullPointerException e) {
-            throw new IOException(file + ": not a valid Glassbox session: " + firstLine(e.getMessage()), e);
+            throw new IOException(I18n.text("session.invalid", file, firstLine(e.getMessage())), e);
         }
     }
 
@@ -88,7 +88,7 @@ public final class SessionFiles {
 
     private static String firstLine(String message) {
         if (message == null) {
-            return "unreadable";
+            return I18n.text("session.unreadable");
         }
         int nl = message.indexOf('\n');
         return nl < 0 ? message : message.substring(0, nl);

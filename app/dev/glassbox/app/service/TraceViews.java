@@ -10,6 +10,7 @@ import dev.glassbox.engine.trace.Trace;
 import dev.glassbox.visuals.AttentionAggregates;
 import dev.glassbox.visuals.AttentionMatrix;
 import dev.glassbox.visuals.GridRow;
+import dev.glassbox.visuals.i18n.I18n;
 
 /**
  * Turns a trace into the grid's maps: per layer one map per head and the mean over heads; below them the
@@ -43,7 +44,7 @@ public final class TraceViews {
         for (int h = 0; h < heads; h++) {
             columns.add("H" + h);
         }
-        columns.add("mean");
+        columns.add(I18n.text("grid.mean"));
         List<GridRow> rows = new ArrayList<>();
         List<float[][]> means = new ArrayList<>();
         List<String> labels = null;
@@ -59,21 +60,21 @@ public final class TraceViews {
             }
             List<AttentionMatrix> cells = new ArrayList<>();
             for (int h = 0; h < pattern.length; h++) {
-                cells.add(new AttentionMatrix("layer " + l + " \u00b7 head " + h, pattern[h], labels, keyLabels(labels, pattern[h])));
+                cells.add(new AttentionMatrix(I18n.text("heads.headTitle", l, h), pattern[h], labels, keyLabels(labels, pattern[h])));
             }
             float[][] mean = AttentionAggregates.meanOverHeads(pattern);
             means.add(mean);
-            cells.add(new AttentionMatrix("layer " + l + " \u00b7 mean over heads", mean, labels, keyLabels(labels, mean)));
+            cells.add(new AttentionMatrix(I18n.text("grid.meanTitle", l), mean, labels, keyLabels(labels, mean)));
             rows.add(new GridRow("L" + l, cells));
         }
         if (labels != null && withRollout && labels.size() <= ROLLOUT_LIMIT) {
             List<AttentionMatrix> cells = new ArrayList<>();
-            cells.add(new AttentionMatrix("attention rollout (Abnar & Zuidema 2020)", AttentionAggregates.rollout(means),
+            cells.add(new AttentionMatrix(I18n.text("grid.rolloutTitle"), AttentionAggregates.rollout(means),
                     labels, labels));
             while (cells.size() < columns.size()) {
                 cells.add(null);
             }
-            rows.add(new GridRow("rollout", cells));
+            rows.add(new GridRow(I18n.text("grid.rollout"), cells));
         }
         return new GridContent(columns, rows, labels == null ? List.of() : labels);
     }

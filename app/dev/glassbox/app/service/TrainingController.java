@@ -23,6 +23,7 @@ import javafx.beans.property.ReadOnlyStringWrapper;
 
 import dev.glassbox.engine.train.TrainingProgress;
 import dev.glassbox.visuals.chart.Series;
+import dev.glassbox.visuals.i18n.I18n;
 
 /**
  * Runs the Train workspace's training: start with validated settings, pause, resume, stop, and save the weights
@@ -36,9 +37,9 @@ public final class TrainingController {
     private final Consumer<String> onError;
     private final BiConsumer<Path, String> openModel;
     private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper(this, "status",
-            "Pick a task and a shape, then Start (Ctrl+Enter)");
+            I18n.text("train.pick"));
     private final ReadOnlyDoubleWrapper progress = new ReadOnlyDoubleWrapper(this, "progress", 0);
-    private final ReadOnlyStringWrapper lossText = new ReadOnlyStringWrapper(this, "lossText", "loss \u2013");
+    private final ReadOnlyStringWrapper lossText = new ReadOnlyStringWrapper(this, "lossText", I18n.text("train.lossNone"));
     private final ReadOnlyStringWrapper dataError = new ReadOnlyStringWrapper(this, "dataError", "");
     private final ReadOnlyObjectWrapper<List<Series>> lossCurves = new ReadOnlyObjectWrapper<>(this, "lossCurves", List.of());
     private final ReadOnlyObjectWrapper<GridContent> attention = new ReadOnlyObjectWrapper<>(this, "attention");
@@ -60,6 +61,8 @@ public final class TrainingController {
     public TrainingController(Consumer<String> onError, BiConsumer<Path, String> openModel) {
         this.onError = onError;
         this.openModel = openModel;
+        IdleText.show(status, "train.pick");
+        IdleText.show(lossText, "train.lossNone");
     }
 
     public ReadOnlyStringProperty statusProperty() { return status.getReadOnlyProperty(); }
@@ -120,8 +123,8 @@ public final class TrainingController {
         attention.set(null);
         anyStep.set(false);
         progress.set(-1);
-        lossText.set("loss \u2013");
-        status.set("Preparing " + data.label() + "\u2026");
+        lossText.set(I18n.text("train.lossNone"));
+        status.set(I18n.text("train.preparing", data.label()));
         pauseRequested.set(false);
         dataError.set("");
         run = TrainingRun.start(data, settings.seq(), settings::options, this::showFrame, this::ended);
@@ -132,7 +135,7 @@ public final class TrainingController {
         if (running.get() && !pauseRequested.get()) {
             pauseRequested.set(true);
             run.pause();
-            status.set(status.get() + " \u00b7 pausing after this step");
+            status.set(status.get() + I18n.text("train.pausing"));
         }
     }
 
@@ -156,7 +159,7 @@ public final class TrainingController {
     public void stop() {
         if (running.get()) {
             run.stop();
-            status.set("Stopping after this step\u2026");
+            status.set(I18n.text("train.stopping"));
         }
     }
 
@@ -168,12 +171,12 @@ public final class TrainingController {
                 p.validationLoss().ifPresent(v -> validationPoints.add(new double[] {p.step(), v}));
             }
             TrainingProgress p = f.steps().getLast();
-            lossCurves.set(List.of(series("train loss (nats/token)", trainPoints), series("validation loss", validationPoints)));
+            lossCurves.set(List.of(series(I18n.text("train.trainLoss"), trainPoints), series(I18n.text("train.validationLoss"), validationPoints)));
             lossText.set(lossText(p));
             progress.set((double) p.step() / p.steps());
-            status.set(String.format(Locale.ROOT, "step %,d / %,d \u00b7 %,.0f tok/s \u00b7 ETA %s \u00b7 lr %.2e \u00b7 |g| %.3f%s%s",
-                    p.step(), p.steps(), p.tokensPerSecond(), eta(p.etaSeconds()), p.lr(), p.gradNorm(), penalties(p),
-                    pauseRequested.get() ? " \u00b7 paused" : ""));
+            status.set(I18n.text("train.stepStatus", p.step(), p.steps(), Math.round(p.tokensPerSecond()), eta(p.etaSeconds()),
+                    String.format(Locale.ROOT, "%.2e", p.lr()), p.gradNorm(), penalties(p),
+                    pauseRequested.get() ? I18n.text("train.paused") : ""));
         }
         if (f.attention() != null) {
             attention.set(f.attention());
@@ -184,15 +187,15 @@ public final class TrainingController {
     /** The step's balance loss and orthogonality penalty, when the run trains them. */
     static String penalties(TrainingProgress p) {
         StringBuilder sb = new StringBuilder();
-        p.balanceLoss().ifPresent(v -> sb.append(String.format(Locale.ROOT, " \u00b7 balance %.4f", v)));
-        p.orthogonality().ifPresent(v -> sb.append(String.format(Locale.ROOT, " \u00b7 orth %.4f", v)));
+        p.balanceLoss().ifPresent(v -> sb.append(I18n.text("train.balanceStatus", v)));
+        p.orthogonality().ifPresent(v -> sb.append(I18n.text("train.orthStatus", v)));
         return sb.toString();
     }
 
     private String lossText(TrainingProgress p) {
         String val = validationPoints.isEmpty() ? "\u2013"
-                : String.format(Locale.ROOT, "%.4f (step %d)", validationPoints.getLast()[1], (int) validationPoints.getLast()[0]);
-        return String.format(Locale.ROOT, "loss %s \u00b7 val %s", formatLoss(p.trainLoss()), val);
+                : I18n.text("train.valAt", validationPoints.getLast()[1], (int) validationPoints.getLast()[0]);
+        return I18n.text("train.lossText", formatLoss(p.trainLoss()), val);
     }
 
     /** The number the loss label shows for a train loss (the test compares it with the trainer's). */
@@ -228,19 +231,18 @@ public final class TrainingController {
             case TrainingRun.End.Finished f -> {
                 attention.set(f.attention());
                 progress.set((double) f.result().steps() / Math.max(1, run.lastProgress().map(TrainingProgress::steps).orElse(1)));
-                status.set(String.format(Locale.ROOT, "%s after %,d steps in %.1f s \u00b7 %,.0f tok/s \u00b7 final val %.4f",
-                        f.stopped() ? "Stopped" : "Done", f.result().steps(), f.result().seconds(),
-                        f.result().tokensPerSecond(), f.result().valLoss()));
+                status.set(I18n.text(f.stopped() ? "train.stoppedAfter" : "train.doneAfter", f.result().steps(), f.result().seconds(),
+                        Math.round(f.result().tokensPerSecond()), f.result().valLoss()));
             }
             case TrainingRun.End.Failed x when x.dataError() -> {
                 progress.set(0);
-                status.set("Could not read the data");
-                dataError.set(ErrorMessages.describe("Reading " + source.label(), x.error()));
+                status.set(I18n.text("train.dataFailed"));
+                dataError.set(ErrorMessages.describe(I18n.text("train.reading", source.label()), x.error()));
             }
             case TrainingRun.End.Failed x -> {
                 progress.set(0);
-                status.set("Training failed");
-                onError.accept(ErrorMessages.describe("Training", x.error()));
+                status.set(I18n.text("train.failed"));
+                onError.accept(ErrorMessages.describe(I18n.text("train.training"), x.error()));
             }
         }
         running.set(false);
@@ -256,7 +258,7 @@ public final class TrainingController {
             dir = Files.createTempDirectory("glassbox-train-").resolve(source.label().replaceAll("[^A-Za-z0-9._-]", "_")
                     + "-step" + run.lastProgress().map(TrainingProgress::step).orElse(0));
         } catch (IOException e) {
-            onError.accept(ErrorMessages.describe("Saving the checkpoint", e));
+            onError.accept(ErrorMessages.describe(I18n.text("train.saving"), e));
             return;
         }
         save(dir, true);
@@ -269,14 +271,14 @@ public final class TrainingController {
 
     /** Saves the current weights to {@code dir}, then opens them in the explorer when asked. */
     public void save(Path dir, boolean open) {
-        status.set("Saving the checkpoint to " + dir + "\u2026");
+        status.set(I18n.text("train.savingTo", dir));
         run.saveCheckpoint(dir).whenComplete((path, error) -> Platform.runLater(() -> {
             if (error != null) {
-                onError.accept(ErrorMessages.describe("Saving the checkpoint", error));
+                onError.accept(ErrorMessages.describe(I18n.text("train.saving"), error));
                 return;
             }
             lastSaved = path;
-            status.set("Saved " + path);
+            status.set(I18n.text("train.saved", path));
             if (open) {
                 openModel.accept(path, run.probeText());
             }

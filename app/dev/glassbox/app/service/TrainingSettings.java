@@ -14,6 +14,7 @@ import dev.glassbox.engine.train.Regime;
 import dev.glassbox.engine.train.RoutingDesign;
 import dev.glassbox.engine.train.TrainOptions;
 import dev.glassbox.engine.train.TrainingData;
+import dev.glassbox.visuals.i18n.I18n;
 
 /**
  * The Train workspace's settings once each value is in its range: everything a run needs besides the data, and the
@@ -55,13 +56,13 @@ public record TrainingSettings(int layers, int heads, int kvHeads, int dim, int 
         List<Problem> out = new ArrayList<>();
         if (heads != null && dim != null) {
             if (dim % heads != 0) {
-                out.add(new Problem(Place.DIM, "must be a multiple of heads (" + heads + ")"));
+                out.add(new Problem(Place.DIM, I18n.text("train.dimMultiple", heads)));
             } else if (positions == BlockDesign.Positions.ROPE && (dim / heads) % 2 != 0) {
-                out.add(new Problem(Place.DIM, "dim / heads = " + dim / heads + " must be even (rotary positions rotate pairs)"));
+                out.add(new Problem(Place.DIM, I18n.text("train.dimEven", dim / heads)));
             }
         }
         if (heads != null && kvHeads != null && heads % kvHeads != 0) {
-            out.add(new Problem(Place.KV_HEADS, "must divide heads (" + heads + "): " + divisors(heads)));
+            out.add(new Problem(Place.KV_HEADS, I18n.text("train.kvDivide", heads, divisors(heads))));
         }
         return out;
     }
@@ -91,7 +92,7 @@ public record TrainingSettings(int layers, int heads, int kvHeads, int dim, int 
     public Optional<Problem> memoryProblem(long maxMemoryBytes) {
         TrainingMemory memory = TrainingMemory.estimate(batch, seq, layers, heads, dim, hidden, 2); // vocabulary not read yet
         return memory.fits(maxMemoryBytes) ? Optional.empty() : Optional.of(new Problem(Place.BATCH,
-                memory.problem(maxMemoryBytes) + ": lower batch, seq, width or layers"));
+                I18n.text("train.memory", memory.problem(maxMemoryBytes))));
     }
 
     private static String divisors(int n) {

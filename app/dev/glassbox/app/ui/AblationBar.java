@@ -11,6 +11,7 @@ import javafx.scene.layout.HBox;
 import dev.glassbox.app.service.AblationState;
 import dev.glassbox.engine.analysis.heads.HeadAblation;
 import dev.glassbox.engine.analysis.heads.HeadSet;
+import dev.glassbox.visuals.i18n.I18n;
 
 /** "Ablated: L1H3, L2H0 (zero) [Clear]" above every workspace while heads are removed; hidden otherwise. */
 final class AblationBar extends HBox {
@@ -25,7 +26,7 @@ final class AblationBar extends HBox {
         setAlignment(Pos.CENTER_LEFT);
         setStyle("-fx-background-color: #5d4a2e; -fx-padding: 3 10 3 10;");
         heads.setStyle("-fx-text-fill: white;");
-        clear.setTooltip(new Tooltip("Restore every head (Ctrl+Shift+A)"));
+        clear.setTooltip(Texts.tooltip("ablation.clearTip"));
         clear.setOnAction(e -> state.clear());
         getChildren().addAll(heads, clear);
         managedProperty().bind(visibleProperty());
@@ -35,11 +36,13 @@ final class AblationBar extends HBox {
 
     private void show(HeadSet s) {
         setVisible(!s.isEmpty());
-        heads.setText(s.isEmpty() ? "" : "Ablated: " + s.label() + " (" + s.mode().name().toLowerCase(Locale.ROOT) + ")");
-        heads.setTooltip(s.isEmpty() ? null : new Tooltip(s.heads().size() + (s.heads().size() == 1 ? " head's" : " heads'")
-                + " output replaced by " + (s.mode() == HeadAblation.Mode.ZERO ? "zeros"
-                : "its mean over the input the Heads workspace analysed") + " in every run: the Explore generation, grid,"
-                + " head view and logit lens, and the Heads workspace's pattern, similarity and role tables.\n"
-                + "Toggle heads with Ablate in the Heads workspace (Ctrl+2); Clear (Ctrl+Shift+A) restores them."));
+        heads.setText(s.isEmpty() ? "" : I18n.text("ablation.bar", s.label(), modeName(s.mode())));
+        heads.setTooltip(s.isEmpty() ? null : new Tooltip(I18n.text("ablation.barTip", s.heads().size(),
+                I18n.text(s.mode() == HeadAblation.Mode.ZERO ? "ablation.zeros" : "ablation.mean"))));
+    }
+
+    /** An ablation mode in the current language ("zero", "mean"). */
+    static String modeName(HeadAblation.Mode mode) {
+        return I18n.text("ablation.mode." + mode.name().toLowerCase(Locale.ROOT));
     }
 }

@@ -12,6 +12,7 @@ import dev.glassbox.engine.analysis.heads.EncoderHeads;
 import dev.glassbox.engine.analysis.heads.HeadAblation;
 import dev.glassbox.engine.analysis.heads.HeadSet;
 import dev.glassbox.engine.tokenizer.Tokenizer;
+import dev.glassbox.visuals.i18n.I18n;
 
 /**
  * What the ablated heads changed on the prompt: a decoder's top next tokens after the prompt, clean beside
@@ -46,19 +47,16 @@ final class AblationDiffView extends VBox {
         setVisible(o != null);
         switch (o) {
             case null -> summary.setText("");
-            case EncoderHeads.SetChange c -> summary.setText(String.format(Locale.ROOT,
-                    "%s %s-ablated vs clean%nlast hidden state mean squared change %.6f \u00b7 sentence embedding cosine %.6f",
+            case EncoderHeads.SetChange c -> summary.setText(I18n.text("ablation.encoderSummary",
                     c.set().label(), mode(c.set()), c.hiddenChange(), c.embeddingCosine()));
             case HeadAblation.SetEffect e -> showEffect(tok, e);
         }
     }
 
     private void showEffect(Tokenizer tok, HeadAblation.SetEffect e) {
-        summary.setText(String.format(Locale.ROOT,
-                "Next token after the prompt, clean vs %s %s-ablated%nloss on the prompt %.4f \u2192 %.4f (%+.4f)"
-                        + " \u00b7 KL(clean \u2016 ablated) %.4f nats",
+        summary.setText(I18n.text("ablation.decoderSummary",
                 e.set().label(), mode(e.set()), e.cleanLoss(), e.loss(), e.lossIncrease(), e.klLast()));
-        String[] head = {"#", "clean", "p", "", "ablated", "p"};
+        String[] head = {"#", I18n.text("ablation.clean"), "p", "", I18n.text("ablation.ablated"), "p"};
         for (int c = 0; c < head.length; c++) {
             Label l = new Label(head[c]);
             l.getStyleClass().add("grid-header");
@@ -70,10 +68,10 @@ final class AblationDiffView extends VBox {
             int b = e.before().ids()[i];
             int a = e.after().ids()[i];
             Label clean = new Label(tok.display(b));
-            clean.setTooltip(new Tooltip(String.format(Locale.ROOT, "'%s' (id %d): p = %.6f clean, %.6f ablated",
+            clean.setTooltip(new Tooltip(I18n.text("ablation.cleanTip",
                     tok.display(b), b, e.before().probabilities()[i], e.beforeIdsAfter()[i])));
             Label ablated = new Label(tok.display(a));
-            ablated.setTooltip(new Tooltip(String.format(Locale.ROOT, "'%s' (id %d): p = %.6f with %s ablated",
+            ablated.setTooltip(new Tooltip(I18n.text("ablation.ablatedTip",
                     tok.display(a), a, e.after().probabilities()[i], e.set().label())));
             Label mark = new Label(a == b ? "" : "\u2260");
             if (a != b) {

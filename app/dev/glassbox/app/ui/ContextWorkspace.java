@@ -70,9 +70,9 @@ final class ContextWorkspace extends WorkspacePane {
     final TextField passkeyLengths = new TextField("128,256");
     final Spinner<Integer> passkeyDepths = new Spinner<>(1, 9, 3);
     final Button openText = Texts.bind(new Button(), "context.openText");
-    final Label source = new Label(I18n.text("teach.context.text.prompt"));
+    final Label source = Texts.label("teach.context.text.prompt");
     final Slider layer = new Slider(1, 1, 1);
-    final Label layerLabel = new Label("layers: 1");
+    final Label layerLabel = Texts.label("context.layersN", 1);
     final HBox coverage = new HBox(6);
     final LinePlot perplexity = new LinePlot();
     final ToggleButton perplexityToggle = Texts.bind(new ToggleButton(), "context.showPerplexity");
@@ -102,17 +102,17 @@ final class ContextWorkspace extends WorkspacePane {
             c.setEditable(true);
             c.getItems().addAll(PRESETS);
             c.setValue(defaults[i]);
-            c.setPromptText("(unused)");
+            c.setPromptText(I18n.text("context.unused"));
             c.setPrefWidth(190);
             c.setId("contextMethod" + i);
-            c.setTooltip(new Tooltip("a context method spec; pick a preset and edit it, leave empty to skip"));
+            c.setTooltip(Texts.tooltip("context.methodTip"));
             methods.add(c);
         }
         maxLen.setId("contextMaxLen");
         maxLen.setEditable(true);
         passkeyLengths.setId("contextPasskeyLengths");
         passkeyLengths.setPrefColumnCount(8);
-        passkeyLengths.setTooltip(new Tooltip("passkey prompt lengths in tokens, comma separated (empty: no passkey test)"));
+        passkeyLengths.setTooltip(Texts.tooltip("context.passkeyLengthsTip"));
         openText.setOnAction(e -> chooseText());
         layer.setId("contextLayer");
         layer.setMajorTickUnit(1);
@@ -126,25 +126,30 @@ final class ContextWorkspace extends WorkspacePane {
         passkey.setId("contextPasskey");
         needleHeads.setId("contextNeedleHeads");
         cost.setId("contextCost");
+        cost.setPlaceholder(Texts.label("context.costPlaceholder"));
         rope.setId("contextRope");
         notice.setId("contextNotice");
         notice.setWrapText(true);
         showNllOrPerplexity(false);
         perplexityToggle.setId("contextPerplexityToggle");
         perplexityToggle.selectedProperty().addListener((o, a, on) -> showNllOrPerplexity(on));
-        distance.setAxisLabels("distance bucket: 0 = self, b = [2^(b-1), 2^b) tokens back", I18n.text("context.massAxis"));
-        rope.setAxisLabels("dimension pair (log10 of rad/token)", "");
+        Texts.onLocale(() -> {
+            showNllOrPerplexity(perplexityToggle.isSelected());
+            distance.setAxisLabels(I18n.text("context.distanceAxis"), I18n.text("context.massAxis"));
+            rope.setAxisLabels(I18n.text("context.ropeAxis"), "");
+            pareto.setAxisLabels(I18n.text("context.paretoAxis"), I18n.text("context.perplexity"));
+        });
         for (LinePlot p : List.of(perplexity, distance, rope)) p.setPrefHeight(240);
         passkeyMethod.valueProperty().addListener((o, a, b) -> showPasskey());
         passkey.setOnCell(this::showNeedleHeads);
         cost.getColumns().addAll(List.of(
-                col("method", r -> r.policy().label()),
-                MetricTexts.header(col("KV MB", r -> String.format(Locale.ROOT, "%.3f", r.cost().kvBytes() / 1e6)), "kv_mb"),
-                MetricTexts.header(col("attention GFLOPs", r -> String.format(Locale.ROOT, "%.4f", r.cost().attentionFlops() / 1e9)),
+                col("context.col.method", r -> r.policy().label()),
+                MetricTexts.header(col("context.col.kv", r -> String.format(Locale.ROOT, "%.3f", r.cost().kvBytes() / 1e6)), "kv_mb"),
+                MetricTexts.header(col("context.col.flops", r -> String.format(Locale.ROOT, "%.4f", r.cost().attentionFlops() / 1e9)),
                         "attention_gflops"),
-                MetricTexts.header(col("peak KV entries", r -> Integer.toString(r.cost().peakEntries())), "peak_kv"),
-                MetricTexts.header(col("tokens/s", r -> String.format(Locale.ROOT, "%.1f", r.tokensPerSecond())), "tokens_per_s"),
-                MetricTexts.header(col("ppl", r -> String.format(Locale.ROOT, "%.3f", r.perplexity(0, Integer.MAX_VALUE))), "ppl")));
+                MetricTexts.header(col("context.col.peak", r -> Integer.toString(r.cost().peakEntries())), "peak_kv"),
+                MetricTexts.header(col("context.col.speed", r -> String.format(Locale.ROOT, "%.1f", r.tokensPerSecond())), "tokens_per_s"),
+                MetricTexts.header(col("context.col.ppl", r -> String.format(Locale.ROOT, "%.3f", r.perplexity(0, Integer.MAX_VALUE))), "ppl")));
         cost.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         cost.setPrefHeight(150);
         var bar = ToolRow.of(explained("coverage", "perplexity", "distance", "passkey", "rope", "cost", "sweep"),
@@ -155,25 +160,24 @@ final class ContextWorkspace extends WorkspacePane {
         methodBar.getChildren().addAll(new Separator(javafx.geometry.Orientation.VERTICAL), openText, source);
         GridPane grid = new GridPane(8, 8);
         grid.setPadding(new Insets(4));
-        grid.add(panel("Coverage (direct mask at 1 layer, composed receptive field above)", new VBox(4, new HBox(6, layerLabel, layer), coverage)), 0, 0, 2, 1);
+        grid.add(panel("context.coverageTitle", new VBox(4, new HBox(6, layerLabel, layer), coverage)), 0, 0, 2, 1);
         VBox.setVgrow(perplexity, Priority.ALWAYS);
-        grid.add(panel("Perplexity by position", new VBox(4, perplexityToggle, perplexity)), 0, 1);
-        grid.add(panel("Attention mass by distance", distance), 1, 1);
+        grid.add(panel("context.perplexityTitle", new VBox(4, perplexityToggle, perplexity)), 0, 1);
+        grid.add(panel("context.distanceTitle", distance), 1, 1);
         HBox pk = new HBox(6, passkey, needleHeads);
         HBox.setHgrow(passkey, Priority.ALWAYS);
         needleHeads.setPrefWidth(220);
-        grid.add(panel("Passkey retrieval (click a cell: heads with the most needle mass)", new VBox(4, passkeyMethod, pk)), 0, 2);
-        grid.add(panel("RoPE frequencies per dimension pair", rope), 1, 2);
-        grid.add(panel("Cost", cost), 0, 3, 2, 1);
+        grid.add(panel("context.passkeyTitle", new VBox(4, passkeyMethod, pk)), 0, 2);
+        grid.add(panel("context.ropeTitle", rope), 1, 2);
+        grid.add(panel("context.costTitle", cost), 0, 3, 2, 1);
         sweepTemplate.setId("contextSweepTemplate");
         sweepTemplate.setPrefColumnCount(28);
-        sweepTemplate.setTooltip(new Tooltip("one method with alternatives separated by '|', e.g. streaming:sinks=1|4,W=32|64"));
+        sweepTemplate.setTooltip(Texts.tooltip("context.sweepTip"));
         sweep.setId("contextSweep");
         sweep.setOnAction(e -> runSweep());
         pareto.setId("contextPareto");
         pareto.setPrefHeight(240);
-        pareto.setAxisLabels("attention GFLOPs over the text", "perplexity");
-        grid.add(panel("Efficiency search: quality vs cost, Pareto front marked",
+        grid.add(panel("context.paretoTitle",
                 new VBox(4, new HBox(6, Texts.label("context.sweepLabel"), sweepTemplate, sweep), pareto)), 0, 4, 2, 1);
         javafx.scene.layout.ColumnConstraints half = new javafx.scene.layout.ColumnConstraints();
         half.setPercentWidth(50);
@@ -186,14 +190,15 @@ final class ContextWorkspace extends WorkspacePane {
         setBottom(hover);
     }
 
-    private static <S> TableColumn<S, String> col(String title, java.util.function.Function<S, String> f) {
-        TableColumn<S, String> c = new TableColumn<>(title);
+    private static <S> TableColumn<S, String> col(String key, java.util.function.Function<S, String> f) {
+        TableColumn<S, String> c = new TableColumn<>();
+        c.textProperty().bind(I18n.bind(key));
         c.setCellValueFactory(d -> new ReadOnlyStringWrapper(f.apply(d.getValue())));
         return c;
     }
 
-    private static Node panel(String title, Node content) {
-        Label l = new Label(title);
+    private static Node panel(String key, Node content) {
+        Label l = Texts.label(key);
         l.getStyleClass().add("view-title");
         BorderPane p = new BorderPane(content);
         p.setTop(l);
@@ -216,8 +221,7 @@ final class ContextWorkspace extends WorkspacePane {
         distance.setSeries(List.of());
         cost.getItems().clear();
         if (m != null && !supports(m)) {
-            notice.setText("The context lab needs a rotary-position decoder (Llama family); " + m.name()
-                    + " is not one (GPT-2 learns absolute positions, BERT is an encoder).");
+            notice.setText(I18n.text("context.unsupported", m.name()));
         } else {
             notice.setText("");
         }
@@ -234,14 +238,14 @@ final class ContextWorkspace extends WorkspacePane {
                 // a model trained with a context method: compare its own method with full attention
                 methods.get(0).setValue("full");
                 methods.get(1).setValue(spec);
-                notice.setText(m.name() + " was trained with " + spec + " (its native method, method 2).");
+                notice.setText(I18n.text("context.native", m.name(), spec));
             });
         }
     }
 
     private void chooseText() {
         FileChooser fc = new FileChooser();
-        fc.setTitle("Open a text to score");
+        fc.setTitle(I18n.text("context.openTitle"));
         File f = fc.showOpenDialog(getScene().getWindow());
         if (f != null) {
             useTextFile(f.toPath());
@@ -255,8 +259,8 @@ final class ContextWorkspace extends WorkspacePane {
     private void useText(Path file, boolean lab) {
         textFile = file;
         textIsLab = file != null && lab;
-        source.setText(file == null ? I18n.text("teach.context.text.prompt")
-                : I18n.text(lab ? "teach.context.text.lab" : "teach.context.text.file", shortName(file)));
+        source.textProperty().bind(file == null ? I18n.bind("teach.context.text.prompt")
+                : I18n.bind(lab ? "teach.context.text.lab" : "teach.context.text.file", shortName(file)));
     }
 
     /** "sample-models/stories-lab.txt": the file with its folder. */
@@ -340,17 +344,17 @@ final class ContextWorkspace extends WorkspacePane {
             policies = policies(m);
             pk = new ContextLab.PasskeySettings(passkeyLengthValues(), passkeyDepths.getValue());
         } catch (IllegalArgumentException e) {
-            error("Context lab: " + e.getMessage());
+            error(I18n.text("context.error", e.getMessage()));
             return;
         }
         if (policies.isEmpty()) {
-            error("Context lab: enter at least one method");
+            error(I18n.text("context.noMethod"));
             return;
         }
         int max = maxLen.getValue();
         Path file = textFile;
         String prompt = promptText();
-        launch("Context lab", p -> {
+        launch(I18n.text("tab.context"), p -> {
             int[] ids = textIds(m, file, prompt, max);
             return ContextLab.run(llama, LearnedCompression.read(m.source(), m.config().layers()).orElse(null), m.tokenizer(), ids, policies, pk,
                     (stage, done, total) -> p.update(stage + " (" + done + "/" + total + ")", done, total), p);
@@ -365,9 +369,9 @@ final class ContextWorkspace extends WorkspacePane {
         int max = maxLen.getValue();
         Path file = textFile;
         String prompt = promptText();
-        launch("Efficiency search", p -> {
+        launch(I18n.text("context.search"), p -> {
             final int[] text = textIds(m, file, prompt, max);
-            return ContextSweep.run(llama, text, template, p, s -> p.update("Sweeping " + s, -1, 1));
+            return ContextSweep.run(llama, text, template, p, s -> p.update(I18n.text("context.sweeping", s), -1, 1));
         }, this::showSweep);
     }
 
@@ -375,8 +379,8 @@ final class ContextWorkspace extends WorkspacePane {
         List<ContextSweep.Point> byCost = new ArrayList<>(points);
         byCost.sort(java.util.Comparator.comparingLong(pt -> pt.cost().attentionFlops()));
         List<ContextSweep.Point> front = byCost.stream().filter(ContextSweep.Point::onFlopsFront).toList();
-        pareto.setSeries(List.of(sweepSeries("all settings", byCost, Series.Style.POINTS),
-                sweepSeries("Pareto front", front, Series.Style.LINE_AND_POINTS)));
+        pareto.setSeries(List.of(sweepSeries(I18n.text("context.allSettings"), byCost, Series.Style.POINTS),
+                sweepSeries(I18n.text("context.front"), front, Series.Style.LINE_AND_POINTS)));
     }
 
     /** Each setting a labelled point; the front also joined by a line. */
@@ -408,7 +412,7 @@ final class ContextWorkspace extends WorkspacePane {
         int[] ids = file != null ? m.tokenizer().encode(head(Files.readString(file, StandardCharsets.UTF_8), max))
                 : m.tokenizer().encode(prompt);
         if (ids.length > max) ids = Arrays.copyOf(ids, max);
-        if (ids.length < 2) throw new IllegalArgumentException((file != null ? file.toString() : "the prompt") + " holds fewer than two tokens");
+        if (ids.length < 2) throw new IllegalArgumentException(I18n.text("context.tooShort", file != null ? file.toString() : I18n.text("context.thePrompt")));
         return ids;
     }
 
@@ -429,7 +433,7 @@ final class ContextWorkspace extends WorkspacePane {
             dist.add(new Series(mr.policy().label(), bx, Arrays.copyOf(mr.massByDistance(), buckets)));
         }
         perplexity.setSeries(ppl);
-        perplexity.setMarker(trained, "trained length " + trained);
+        perplexity.setMarker(trained, I18n.text("context.trainedLength", trained));
         distance.setSeries(dist);
         cost.getItems().setAll(r);
         passkeyMethod.getItems().setAll(r.stream().map(x -> x.policy().label()).toList());
@@ -458,7 +462,7 @@ final class ContextWorkspace extends WorkspacePane {
     /** Layer 1: each method's direct mask; above: the receptive field composed through that many layers. */
     void showCoverage() {
         int layers = (int) Math.round(layer.getValue());
-        layerLabel.setText("layers: " + layers);
+        Texts.bind(layerLabel, "context.layersN", layers);
         for (int i = 0; i < Math.min(results.size(), coverageViews.size()); i++) {
             BitSet[] direct = results.get(i).direct();
             coverageViews.get(i).setCoverage(ContextLab.receptiveField(direct, layers), ContextLab.receptiveFieldReach(direct, layers));
@@ -504,10 +508,10 @@ final class ContextWorkspace extends WorkspacePane {
         }
         heads.sort((a, b) -> Double.compare(b[0], a[0]));
         List<String> items = new ArrayList<>();
-        items.add(String.format(Locale.ROOT, "%d tokens, depth %.2f: %s (answer '%s')", o.length(), o.depth(),
-                o.correct() ? "found" : "missed", o.answer()));
+        items.add(I18n.text("context.passkeyCell", o.length(), o.depth(),
+                I18n.text(o.correct() ? "context.found" : "context.missed"), o.answer()));
         for (double[] h : heads.subList(0, Math.min(10, heads.size()))) {
-            items.add(String.format(Locale.ROOT, "L%dH%d needle mass %.4f", (int) h[1], (int) h[2], h[0]));
+            items.add(I18n.text("context.needleMass", "L" + (int) h[1] + "H" + (int) h[2], h[0]));
         }
         needleHeads.getItems().setAll(items);
     }
@@ -516,7 +520,7 @@ final class ContextWorkspace extends WorkspacePane {
         var c = m.config();
         float[] base = Rope.of(c).invFreq();
         List<Series> s = new ArrayList<>();
-        s.add(logSeries("model", base));
+        s.add(logSeries(I18n.text("context.modelSeries"), base));
         for (ContextLab.MethodResult mr : r) {
             if (mr.policy().rope() instanceof ContextPolicy.RopeChoice.Scaled sc) {
                 int len = mr.nll().length + 1;
@@ -529,7 +533,7 @@ final class ContextWorkspace extends WorkspacePane {
             x[i] = i;
             y[i] = Math.log10(2 * Math.PI / c.contextLength());
         }
-        s.add(new Series("wavelength = trained length " + c.contextLength(), x, y));
+        s.add(new Series(I18n.text("context.wavelength", c.contextLength()), x, y));
         rope.setSeries(s);
     }
 

@@ -1,6 +1,5 @@
 package dev.glassbox.app.ui;
 
-import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -138,8 +137,7 @@ final class ExplorerPane extends SplitPane implements Explanation.Explained {
 
     /** The run's sequence log-probability (chain rule over the scored tokens) above the lens. */
     void showSurprisal(Optional<TokenSurprisal.Result> result) {
-        sequenceLogProb.setText(result.map(r -> String.format(Locale.ROOT,
-                "log p(x_1..x_%d | x_0) = %.3f nats (%.2f bits) \u00b7 mean %.2f bits/token \u00b7 perplexity %.2f",
+        sequenceLogProb.setText(result.map(r -> I18n.text("explore.logProb",
                 r.tokens().size(), r.logProb(), r.bits(), r.meanBits(), r.perplexity())).orElse(""));
     }
 

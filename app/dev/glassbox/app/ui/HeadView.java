@@ -47,18 +47,18 @@ final class HeadView extends BorderPane {
                 ? hint.get() : heatmap.hoverTextProperty().get(), heatmap.hoverTextProperty(), hint));
         palette.getItems().addAll(Palette.VIRIDIS, Palette.CIVIDIS);
         palette.setValue(Palette.VIRIDIS);
-        HoverTips.install(palette, "colour map");
+        HoverTips.installText(palette, "head.paletteTip");
         palette.valueProperty().addListener((o, a, p) -> heatmap.setPalette(p));
         scale.getItems().addAll(ColorScale.values());
         scale.setValue(heatmap.colorScale());
-        HoverTips.install(scale, "colour scale (relative to the map's largest weight)");
+        HoverTips.installText(scale, "head.scaleTip");
         scale.valueProperty().addListener((o, a, v) -> heatmap.setColorScale(v));
         Button fit = Texts.bind(new Button(), "explore.fit");
         fit.setOnAction(e -> heatmap.fit());
         MenuButton export = Texts.bind(new MenuButton(), "explore.export");
         export.setId("exportMenu");
-        export.getItems().addAll(item("View as PNG\u2026", "png", this::exportPng),
-                item("Map as SVG\u2026", "svg", this::exportSvg), item("Numbers as CSV\u2026", "csv", this::exportCsv));
+        export.getItems().addAll(item("head.exportPng", "png", this::exportPng),
+                item("head.exportSvg", "svg", this::exportSvg), item("head.exportCsv", "csv", this::exportCsv));
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
         HBox bar = new HBox(6, title, spacer, scale, palette, fit, export);
@@ -87,11 +87,12 @@ final class HeadView extends BorderPane {
         void write(Path p) throws IOException;
     }
 
-    private MenuItem item(String text, String ext, Export export) {
-        MenuItem it = new MenuItem(text);
+    private MenuItem item(String key, String ext, Export export) {
+        MenuItem it = new MenuItem();
+        it.textProperty().bind(I18n.bind(key));
         it.setOnAction(e -> {
             if (heatmap.matrix() == null) {
-                onError.accept("Nothing to export yet: open a head first.");
+                onError.accept(I18n.text("head.nothingToExport"));
                 return;
             }
             FileChooser fc = new FileChooser();
@@ -102,7 +103,7 @@ final class HeadView extends BorderPane {
                 try {
                     export.write(f.toPath());
                 } catch (IOException | RuntimeException ex) {
-                    onError.accept("Export to " + f.getName() + " failed: " + ex.getMessage());
+                    onError.accept(I18n.text("head.exportFailed", f.getName(), ex.getMessage()));
                 }
             }
         });

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
@@ -26,6 +25,7 @@ import dev.glassbox.app.service.AblationState;
 import dev.glassbox.app.service.AnalysisService;
 import dev.glassbox.app.service.HeadsAnalysis;
 import dev.glassbox.app.service.HeadsAnalysisController;
+import dev.glassbox.app.service.IdleText;
 import dev.glassbox.engine.analysis.cluster.HierarchicalClustering;
 import dev.glassbox.engine.analysis.heads.CapturedRun;
 import dev.glassbox.engine.analysis.heads.HeadAblation;
@@ -38,6 +38,7 @@ import dev.glassbox.engine.tokenizer.Tokenizer;
 import dev.glassbox.visuals.AttentionHeatmap;
 import dev.glassbox.visuals.AttentionMatrix;
 import dev.glassbox.visuals.heads.ScoreGridView;
+import dev.glassbox.visuals.i18n.I18n;
 
 /**
  * Head analysis: per layer a heads x heads similarity (clustered, with dendrogram), a layers x heads map of
@@ -55,9 +56,9 @@ final class HeadsWorkspace extends WorkspacePane {
     final ScoreGridView similarity = new ScoreGridView();
     final ScoreGridView overview = new ScoreGridView();
     final AttentionHeatmap pattern = new AttentionHeatmap();
-    final Label headTitle = new Label("Click a head in the overview or the matrix");
+    final Label headTitle = new Label();
     final Label scores = new Label();
-    final ToggleButton ablate = new ToggleButton("Ablate");
+    final ToggleButton ablate = new ToggleButton();
     final ChoiceBox<HeadAblation.Mode> ablationMode = new ChoiceBox<>();
     final Label ablation = new Label();
     final Label hover = new Label(" ");
@@ -70,7 +71,7 @@ final class HeadsWorkspace extends WorkspacePane {
         this.ablated = ablated;
         this.controller = new HeadsAnalysisController(ablated);
         Texts.bind(run, "heads.run");
-        run.setTooltip(new Tooltip("Score every head on the prompt (or a repeated-random-tokens probe when the prompt is short)"));
+        run.setTooltip(Texts.tooltip("heads.runTip"));
         metric.setId("headsMetric");
         layer.setId("headsLayer");
         role.setId("headsRole");
@@ -91,7 +92,7 @@ final class HeadsWorkspace extends WorkspacePane {
         columnLayer.setId("headsColumnLayer");
         columnLayer.setPrefWidth(70);
         columnLayer.setEditable(true);
-        columnLayer.setTooltip(new Tooltip("Compare the heads of 'layer' with those of this layer (weight metrics; computed on request)"));
+        columnLayer.setTooltip(Texts.tooltip("heads.columnLayerTip"));
         layer.valueProperty().addListener((o, a, b) -> {
             columnLayer.getValueFactory().setValue(b);
             showSimilarity();
@@ -103,16 +104,18 @@ final class HeadsWorkspace extends WorkspacePane {
         similarity.hoverTextProperty().addListener((o, a, s) -> hover.setText(s));
         overview.hoverTextProperty().addListener((o, a, s) -> hover.setText(s));
         pattern.hoverTextProperty().addListener((o, a, s) -> hover.setText(s));
-        ablate.setTooltip(new Tooltip("Add this head to the ablated set (or remove it): its output is replaced (zero, or its"
-                + " mean over the input) in every view, which re-run and show what changed against the clean model"));
+        ablate.setTooltip(Texts.tooltip("heads.ablateTip"));
+        IdleText.show(headTitle.textProperty(), "heads.clickHead");
         ablationMode.setId("headsAblationMode");
         ablationMode.getItems().addAll(HeadAblation.Mode.values());
         ablationMode.setValue(HeadAblation.Mode.ZERO);
+        Texts.names(ablationMode.converterProperty(), AblationBar::modeName);
         ablationMode.valueProperty().addListener((o, a, b) -> {
             controller.setMode(b);
         });
         ablate.setOnAction(e -> toggleSelected());
-        ablate.selectedProperty().addListener((o, a, on) -> ablate.setText(on ? "Ablated \u2713" : "Ablate"));
+        ablate.textProperty().bind(javafx.beans.binding.Bindings.when(ablate.selectedProperty())
+                .then(I18n.bind("heads.ablated")).otherwise(I18n.bind("heads.ablate")));
         ablated.setProperty().addListener((o, a, b) -> ablationChanged(a, b));
         export.setOnAction(e -> chooseExport());
         scores.setWrapText(true);
@@ -137,8 +140,8 @@ final class HeadsWorkspace extends WorkspacePane {
         ablation.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
         layer.setPrefWidth(70);
         layer.setEditable(true);
-        SplitPane split = new SplitPane(titled("Heads \u00d7 heads (clustered, average linkage on 1 \u2212 similarity)", similarity),
-                titled("Layers \u00d7 heads", overview), detail);
+        SplitPane split = new SplitPane(titled("heads.similarityTitle", similarity),
+                titled("heads.overviewTitle", overview), detail);
         split.setDividerPositions(0.38, 0.68);
         setTop(bar);
         setCenter(split);
@@ -148,9 +151,9 @@ final class HeadsWorkspace extends WorkspacePane {
     /** The smallest the clicked head's pattern gets, in pixels: below it a classroom cannot read its rows. */
     static final double PATTERN_MIN = 160;
 
-    private static BorderPane titled(String title, javafx.scene.Node n) {
+    private static BorderPane titled(String key, javafx.scene.Node n) {
         BorderPane p = new BorderPane(n);
-        Label l = new Label(title);
+        Label l = Texts.label(key);
         l.getStyleClass().add("view-title");
         p.setTop(l);
         return p;
@@ -167,7 +170,7 @@ final class HeadsWorkspace extends WorkspacePane {
     @Override
     void modelChanged(LoadedModel m) {
         controller.clear();
-        headTitle.setText("Click a head in the overview or the matrix");
+        headTitle.setText(I18n.text("heads.clickHead"));
         scores.setText("");
         pattern.setMatrix(null);
         ablate.setSelected(false);
@@ -176,13 +179,13 @@ final class HeadsWorkspace extends WorkspacePane {
         similarity.setScores("", new double[0][0], List.of(), List.of(), 0, 1, null);
         overview.setScores("", new double[0][0], List.of(), List.of(), 0, 1, null);
         if (m != null && !supports(m)) {
-            message.setText("This workspace analyses Llama-family decoders and BERT encoders; " + m.name() + " is neither.");
+            message.setText(I18n.text("heads.unsupported", m.name()));
         } else if (m != null) {
             layer.getValueFactory().setValue(0);
             columnLayer.getValueFactory().setValue(0);
             ((javafx.scene.control.SpinnerValueFactory.IntegerSpinnerValueFactory) layer.getValueFactory()).setMax(m.config().layers() - 1);
             ((javafx.scene.control.SpinnerValueFactory.IntegerSpinnerValueFactory) columnLayer.getValueFactory()).setMax(m.config().layers() - 1);
-            message.setText(m.config().layers() * m.config().heads() + " heads: press \u201cAnalyse heads\u201d");
+            message.setText(I18n.text("heads.pressAnalyse", m.config().layers() * m.config().heads()));
         }
     }
 
@@ -255,7 +258,7 @@ final class HeadsWorkspace extends WorkspacePane {
                 marks[i] = shared[i].clone();
                 marks[i][i] = false;
             }
-            similarity.setMarks(marks, "same K/V head");
+            similarity.setMarks(marks, I18n.text("heads.sameKv"));
         }
     }
 
@@ -264,17 +267,17 @@ final class HeadsWorkspace extends WorkspacePane {
         HeadTable t = controller.crossLayer(metric.getValue(), a, b);
         if (t != null) {
             List<String> rows = headLabels(a, t.rows()), cols = headLabels(b, t.columns());
-            similarity.setScores(t.metric() + " (layer " + a + " vs " + b + ")", t.values(), rows, cols,
+            similarity.setScores(I18n.text("heads.crossTitle", t.metric(), a, b), t.values(), rows, cols,
                     t.metric().endsWith("cosine") ? -1 : 0, 1, null, t.sense());
             return;
         }
         similarity.setScores("", new double[0][0], List.of(), List.of(), 0, 1, null);
         if (metric.getValue().equals("js") || metric.getValue().equals("output_cosine")) {
-            message.setText(metric.getValue() + " compares heads of one layer on the input; pick a weight metric to compare layers");
+            message.setText(I18n.text("heads.oneLayerMetric", metric.getValue()));
             return;
         }
         LoadedModel m = model();
-        launch("Weights of layers " + a + " and " + b, p -> HeadsAnalysis.weightTables(m, a, b),
+        launch(I18n.text("heads.weightsOf", a, b), p -> HeadsAnalysis.weightTables(m, a, b),
                 tables -> {
                     controller.keepCrossLayer(tables, a, b);
                     if (layer.getValue() == a && columnLayer.getValue() == b) showSimilarity();
@@ -296,9 +299,9 @@ final class HeadsWorkspace extends WorkspacePane {
             }
         }
         List<String> rows = new ArrayList<>(), cols = new ArrayList<>();
-        for (int l = 0; l < layers; l++) rows.add("layer " + l);
+        for (int l = 0; l < layers; l++) rows.add(I18n.text("heads.layerN", l));
         for (int h = 0; h < heads; h++) cols.add("H" + h);
-        overview.setScores(role.getValue(), v, rows, cols, lo, hi, null);
+        overview.setScores(roleName(role.getValue()), v, rows, cols, lo, hi, null);
         markAblated();
     }
 
@@ -308,7 +311,7 @@ final class HeadsWorkspace extends WorkspacePane {
         HeadSet set = ablated.get();
         boolean[][] marks = new boolean[model().config().layers()][model().config().heads()];
         set.heads().forEach(h -> marks[h.layer()][h.head()] = true);
-        overview.setMarks(set.isEmpty() ? null : marks, "ablated");
+        overview.setMarks(set.isEmpty() ? null : marks, I18n.text("heads.ablatedMark"));
     }
 
     void select(int l, int h) {
@@ -321,24 +324,25 @@ final class HeadsWorkspace extends WorkspacePane {
         }
         similarity.select(h, h);
         HeadReport.Row r = report.row(l, h);
-        headTitle.setText("layer " + l + " \u00b7 head " + h);
-        scores.setText(String.format(Locale.ROOT,
-                "previous-token %s \u00b7 duplicate %s \u00b7 induction %s \u00b7 prefix matching %s%npositional: offset %d score %s"
-                        + " \u00b7 entropy %s \u00b7 sink mass %s \u00b7 importance (%s) %s",
+        headTitle.setText(I18n.text("heads.headTitle", l, h));
+        scores.setText(I18n.text("heads.scores",
                 f(r.roles().previousToken()), f(r.roles().duplicateToken()), f(r.roles().induction()), f(r.prefixMatching()),
                 r.roles().bestOffset(), f(r.roles().offsetScore()), f(r.entropy()), f(r.sinkMass()),
-                model().model() instanceof BertModel ? "hidden-state change" : "loss increase", f(r.importance())));
+                I18n.text(model().model() instanceof BertModel ? "heads.hiddenChange" : "heads.lossIncrease"), f(r.importance())));
         Tokenizer tok = model().tokenizer();
         List<String> labels = new ArrayList<>();
         HeadsAnalysis.Result analysis = controller.result();
         CapturedRun shown = analysis.shown();
         for (int id : shown.tokens()) labels.add(tok.display(id));
-        pattern.setMatrix(new AttentionMatrix("L" + l + "H" + h + (analysis.set().isEmpty() ? "" : " with "
-                + analysis.set().label() + " ablated"), shown.patterns()[l][h], labels, labels));
+        pattern.setMatrix(new AttentionMatrix("L" + l + "H" + h + (analysis.set().isEmpty() ? "" : I18n.text("heads.withAblated",
+                analysis.set().label())), shown.patterns()[l][h], labels, labels));
         ablate.setSelected(ablated.get().contains(l, h));
     }
 
     private static String f(double v) { return ScoreGridView.format(v); }
+
+    /** A role of {@link HeadsAnalysis#ROLES} in the current language. */
+    private static String roleName(String role) { return I18n.text("heads.role." + role.replace(' ', '-')); }
 
     /** Ablate: the selected head joins the shared set (or leaves it); every view re-runs on the change. */
     private void toggleSelected() {
@@ -383,14 +387,14 @@ final class HeadsWorkspace extends WorkspacePane {
     private void chooseExport() {
         if (controller.report() == null) return;
         javafx.stage.DirectoryChooser dc = new javafx.stage.DirectoryChooser();
-        dc.setTitle("Export head score tables (CSV + NPY + manifest.json)");
+        dc.setTitle(I18n.text("heads.exportTitle"));
         File dir = dc.showDialog(getScene().getWindow());
         if (dir != null) {
             try {
                 List<String> files = exportTo(dir.toPath());
-                message.setText("Wrote " + files.size() + " files to " + dir);
+                message.setText(I18n.text("heads.wrote", files.size(), dir));
             } catch (IOException | IllegalArgumentException ex) {
-                error("Exporting to " + dir + " failed: " + ex.getMessage());
+                error(I18n.text("heads.exportFailed", dir, ex.getMessage()));
             }
         }
     }

@@ -52,6 +52,7 @@ final class MetricTexts {
         Label title = new Label();
         title.textProperty().bind(Bindings.createStringBinding(() -> name(id), I18n.localeProperty()));
         HoverTips.installText(title, key(id) + ".definition");
+        column.textProperty().unbind();
         column.setText(null);
         column.setGraphic(title);
         return column;

@@ -22,6 +22,7 @@ import javafx.beans.property.ReadOnlyStringWrapper;
 
 import dev.glassbox.app.service.AnalysisService;
 import dev.glassbox.app.service.SessionFile;
+import dev.glassbox.app.service.IdleText;
 import dev.glassbox.engine.model.ExpertMlp;
 import dev.glassbox.engine.routing.ExpertRoutes;
 import dev.glassbox.visuals.routing.ExpertFlowView;
@@ -31,6 +32,7 @@ import dev.glassbox.engine.routing.LayerSkipScan;
 import dev.glassbox.engine.routing.RouteSampler;
 import dev.glassbox.engine.routing.RoutingPolicy;
 import dev.glassbox.engine.tokenizer.Tokenizer;
+import dev.glassbox.visuals.i18n.I18n;
 import dev.glassbox.visuals.routing.RouteLanesView;
 
 /**
@@ -42,13 +44,13 @@ import dev.glassbox.visuals.routing.RouteLanesView;
  */
 final class RoutingWorkspace extends WorkspacePane {
     static final int TOP_K = 5;
-    static final String LEGEND = "colour: share of the sampled routes that ran the layer (dark 0 → yellow 1) · hover for numbers, click a lane for its paths";
-    static final String EXPERT_LEGEND = "colour: the token's first-choice expert (E0, E1, …) · hover a cell for the router's probabilities and gate weights, click a lane for its sampled paths";
+    static final String LEGEND = "routing.legend";
+    static final String EXPERT_LEGEND = "routing.expertLegend";
     final ComboBox<String> policy = new ComboBox<>();
     final Spinner<Integer> samples = new Spinner<>(1, 256, 16);
     final RouteLanesView lanes = new RouteLanesView();
     final ListView<String> paths = new ListView<>();
-    final Label tokenTitle = new Label("Click a token lane");
+    final Label tokenTitle = Texts.label("routing.tokenTitle");
     final TableView<LayerSkipScan.Row> skipTable = new TableView<>();
     final Label hover = new Label(" ");
     final TitledPane experts = new TitledPane();
@@ -73,30 +75,29 @@ final class RoutingWorkspace extends WorkspacePane {
         paths.setId("routingPaths");
         skipTable.setId("routingSkips");
         hover.setId("routingHover");
-        hover.setText(LEGEND);
+        IdleText.show(hover.textProperty(), LEGEND);
         experts.setId("routingExperts");
         policy.setEditable(true);
         policy.getItems().addAll("dense", "skip:1", "keep:0;1", "random:p=0.2", "stochastic-depth:p=0.1");
         policy.setValue("stochastic-depth:p=0.1");
-        policy.setTooltip(new Tooltip("dense, skip:L;L, keep:L;L, random:p=P, stochastic-depth:p=P"));
+        policy.setTooltip(Texts.tooltip("routing.policyTip"));
         samples.setEditable(true);
-        samples.setTooltip(new Tooltip("paths drawn per token"));
+        samples.setTooltip(Texts.tooltip("routing.samplesTip"));
         lanes.setOnMouseMoved(e -> {
             String s = lanes.describeAt(e.getX(), e.getY());
             hover.setText(s == null ? legend() : s.replace("\n", " \u00b7 "));
         });
         lanes.setOnMouseClicked(e -> showToken(laneAt(e.getY())));
-        TableColumn<LayerSkipScan.Row, String> l = column("skipped layer", r -> Integer.toString(r.layer()));
-        TableColumn<LayerSkipScan.Row, String> kl = MetricTexts.header(column("mean KL(full\u2016skip)", r -> num(r.meanKl())), "kl_skip");
-        TableColumn<LayerSkipScan.Row, String> nll = MetricTexts.header(column("NLL skip", r -> num(r.meanNll())), "nll_skip");
-        TableColumn<LayerSkipScan.Row, String> full = MetricTexts.header(column("NLL full", r -> num(r.fullNll())), "nll_full");
+        TableColumn<LayerSkipScan.Row, String> l = column("routing.col.layer", r -> Integer.toString(r.layer()));
+        TableColumn<LayerSkipScan.Row, String> kl = MetricTexts.header(column("routing.col.kl", r -> num(r.meanKl())), "kl_skip");
+        TableColumn<LayerSkipScan.Row, String> nll = MetricTexts.header(column("routing.col.nllSkip", r -> num(r.meanNll())), "nll_skip");
+        TableColumn<LayerSkipScan.Row, String> full = MetricTexts.header(column("routing.col.nllFull", r -> num(r.fullNll())), "nll_full");
         skipTable.getColumns().addAll(List.of(l, kl, nll, full));
         skipTable.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         skipTable.setPrefHeight(190);
         paths.setPrefHeight(260);
         skipTable.setPlaceholder(Texts.label("routing.skipPlaceholder"));
-        noExperts.setText("This model has no experts (dense feed-forward layers), so there is no expert load to show:\n"
-                + "tokens per expert, coefficient of variation, max/mean and the Switch auxiliary loss appear for mixture-of-experts models.");
+        Texts.bind(noExperts, "routing.noExperts");
         noExperts.setWrapText(true);
         load.setId("routingLoad");
         Tooltip.install(load, MetricTexts.definitions("cv", "max_mean", "over_capacity", "aux_loss"));
@@ -126,8 +127,9 @@ final class RoutingWorkspace extends WorkspacePane {
         setBottom(hover);
     }
 
-    private static <S> TableColumn<S, String> column(String title, java.util.function.Function<S, String> f) {
-        TableColumn<S, String> c = new TableColumn<>(title);
+    private static <S> TableColumn<S, String> column(String key, java.util.function.Function<S, String> f) {
+        TableColumn<S, String> c = new TableColumn<>();
+        c.textProperty().bind(I18n.bind(key));
         c.setCellValueFactory(d -> new ReadOnlyStringWrapper(f.apply(d.getValue())));
         return c;
     }
@@ -164,9 +166,9 @@ final class RoutingWorkspace extends WorkspacePane {
             policy.setValue(ExpertRoutes.ownPolicy(m.decoder(), "stochastic-depth:p=0.1"));
         }
         if (m != null && !supports(m)) {
-            message.setText(m.name() + " is an encoder; routes are traced for decoders.");
+            message.setText(I18n.text("routing.encoder", m.name()));
         } else if (m != null) {
-            message.setText("Press \u201cSample routes\u201d to route the prompt's tokens through " + m.config().layers() + " layers.");
+            message.setText(I18n.text("routing.press", m.config().layers()));
         }
     }
 
@@ -199,22 +201,22 @@ final class RoutingWorkspace extends WorkspacePane {
             p = RoutingPolicy.parse(policySpec(), layers);
             p.sample(layers, new java.util.Random(0)); // validates layer numbers now, not on the engine thread
         } catch (IllegalArgumentException e) {
-            error("Routing policy: " + e.getMessage());
+            error(I18n.text("routing.policyError", e.getMessage()));
             return;
         }
         int[] all = m.tokenizer().encode(promptText());
         // the text (prompt plus generated output) may exceed the context: route its first contextLength tokens
         int[] ids = java.util.Arrays.copyOf(all, Math.min(all.length, m.config().contextLength()));
         if (ids.length < 2) {
-            error("Routing needs a prompt of at least two tokens");
+            error(I18n.text("routing.tooShort"));
             return;
         }
         int n = samples.getValue();
-        launch("Routing " + p.label(), pr -> {
-            pr.update("Sampling " + n + " paths for " + ids.length + " tokens\u2026", 0, layers + 1);
+        launch(I18n.text("routing.task", p.label()), pr -> {
+            pr.update(I18n.text("routing.sampling", n, ids.length), 0, layers + 1);
             var rs = RouteSampler.sample(m.decoder(), ids, p, n, 42L, TOP_K, pr);
             var skips = LayerSkipScan.run(m.decoder(), ids, 42L, TOP_K, pr,
-                    l -> pr.update("Skipping layer " + l + " of " + layers, l + 2, layers + 1));
+                    l -> pr.update(I18n.text("routing.skipping", l, layers), l + 2, layers + 1));
             var hs = expertLayers.length > 0 ? ExpertRoutes.trace(m.decoder(), ids, pr) : List.<ExpertRoutes.Hop[]>of();
             return new Result(rs, skips, hs);
         }, r -> show(m, r));
@@ -252,7 +254,7 @@ final class RoutingWorkspace extends WorkspacePane {
         java.util.Arrays.fill(ran, 1);
         for (int i = 0; i < hops.size() && i < tokens.length; i++) {
             ls.add(new RouteLanesView.Lane(m.tokenizer().display(tokens[i]), ran, firstExperts(hops.get(i), layers),
-                    "generated live at full depth", cellDetails(hops.get(i), layers)));
+                    I18n.text("routing.live"), cellDetails(hops.get(i), layers)));
         }
         lanes.setLanes(ls, layers);
         showExperts(hops);
@@ -263,8 +265,8 @@ final class RoutingWorkspace extends WorkspacePane {
         List<ExpertLoadView.LayerBars> bars = new ArrayList<>();
         for (ExpertRoutes.LayerLoad ll : ExpertRoutes.load(expertLayers, hs, CAPACITY_FACTOR)) {
             var b = ll.balance();
-            bars.add(new ExpertLoadView.LayerBars(ll.layer(), b.tokensPerExpert(), String.format(Locale.ROOT,
-                    "CV %.3f \u00b7 max/mean %.3f \u00b7 over capacity %.1f%% \u00b7 aux loss %s", b.coefficientOfVariation(),
+            bars.add(new ExpertLoadView.LayerBars(ll.layer(), b.tokensPerExpert(), I18n.text(
+                    "routing.balance", b.coefficientOfVariation(),
                     b.maxOverMean(), 100 * b.overCapacity(), num(b.auxLoss()))));
         }
         load.setBars(bars);
@@ -277,7 +279,7 @@ final class RoutingWorkspace extends WorkspacePane {
         flow.setFlow(new ExpertFlowView.Flow(cols, expertLayers[cols.getFirst()].experts(), first));
     }
 
-    private String legend() { return expertLayers.length > 0 ? EXPERT_LEGEND : LEGEND; }
+    private String legend() { return I18n.text(expertLayers.length > 0 ? EXPERT_LEGEND : LEGEND); }
 
     /** Capacity = factor x assignments / experts (Switch Transformer's capacity factor 1.0). */
     static final double CAPACITY_FACTOR = 1.0;
@@ -295,12 +297,12 @@ final class RoutingWorkspace extends WorkspacePane {
         String[] out = new String[layers];
         for (int l = 0; l < layers; l++) {
             if (h[l] == null) continue;
-            StringBuilder sb = new StringBuilder("experts");
+            StringBuilder sb = new StringBuilder(I18n.text("routing.experts"));
             for (int j = 0; j < h[l].experts().length; j++) {
                 sb.append(j == 0 ? " " : ", ").append('E').append(h[l].experts()[j])
-                        .append(String.format(Locale.ROOT, " (weight %.4f)", h[l].weights()[j]));
+                        .append(I18n.text("routing.weight", h[l].weights()[j]));
             }
-            sb.append(" \u00b7 router p:");
+            sb.append(I18n.text("routing.routerP"));
             for (int e = 0; e < h[l].probs().length; e++) {
                 sb.append(String.format(Locale.ROOT, " E%d %.4f", e, h[l].probs()[e]));
             }
@@ -322,7 +324,7 @@ final class RoutingWorkspace extends WorkspacePane {
     }
 
     private static String topPaths(RouteSampler.TokenRoutes t, int k) {
-        StringBuilder sb = new StringBuilder("top paths:");
+        StringBuilder sb = new StringBuilder(I18n.text("routing.topPaths"));
         t.paths().stream().sorted((a, b) -> Integer.compare(b.count(), a.count())).limit(k)
                 .forEach(o -> sb.append(String.format(Locale.ROOT, " %s \u00d7%d (KL %.3f)", o.path().label(), o.count(), o.klToFull())));
         return sb.toString();
@@ -337,7 +339,8 @@ final class RoutingWorkspace extends WorkspacePane {
         if (i < 0 || i >= routes.size()) return;
         Tokenizer tok = model().tokenizer();
         RouteSampler.TokenRoutes t = routes.get(i);
-        tokenTitle.setText(String.format(Locale.ROOT, "token %d '%s' \u00b7 full depth: %s \u00b7 mean KL %.4f \u00b7 ensemble KL %.4f",
+        tokenTitle.textProperty().unbind();
+        tokenTitle.setText(I18n.text("routing.token",
                 t.position(), tok.display(t.token()), top(tok, t.fullTopIds(), t.fullTopProbs()), t.meanKl(), t.klEnsemble()));
         List<String> items = new ArrayList<>();
         for (RouteSampler.PathOutcome o : t.paths().stream().sorted((a, b) -> Integer.compare(b.count(), a.count())).toList()) {
@@ -345,7 +348,7 @@ final class RoutingWorkspace extends WorkspacePane {
                     top(tok, o.topIds(), o.topProbs())));
         }
         if (t.nextToken() >= 0) {
-            items.add(String.format(Locale.ROOT, "next '%s': NLL full %.4f \u00b7 mean path %.4f \u00b7 ensemble %.4f",
+            items.add(I18n.text("routing.next",
                     tok.display(t.nextToken()), t.fullNll(), t.meanPathNll(), t.ensembleNll()));
         }
         paths.getItems().setAll(items);

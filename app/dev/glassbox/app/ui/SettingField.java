@@ -1,10 +1,9 @@
 package dev.glassbox.app.ui;
 
-import java.util.Locale;
-
 import javafx.scene.control.Label;
 import javafx.scene.control.TextField;
-import javafx.scene.control.Tooltip;
+
+import dev.glassbox.visuals.i18n.I18n;
 
 /** A labelled number box with its tooltip and, next to it, the reason its value is not allowed. */
 final class SettingField {
@@ -12,12 +11,13 @@ final class SettingField {
     final TextField field;
     final Label error = new Label();
 
-    SettingField(String id, String label, String value, String tooltip) {
-        name = new Label(label);
+    /** {@code labelKey} and {@code tooltipKey}: bundle keys of the name and the tooltip. */
+    SettingField(String id, String labelKey, String value, String tooltipKey) {
+        name = Texts.label(labelKey);
         field = new TextField(value);
         field.setId(id);
         field.setPrefColumnCount(6);
-        field.setTooltip(new Tooltip(tooltip));
+        field.setTooltip(Texts.tooltip(tooltipKey));
         name.setLabelFor(field);
         error.setId(id + "Error");
         styleAsError(error);
@@ -49,7 +49,7 @@ final class SettingField {
         } catch (NumberFormatException e) {
             // reported below
         }
-        fail(String.format(Locale.ROOT, "must be a whole number from %d to %d", min, max));
+        fail(I18n.text("setting.wholeRange", min, max));
         return null;
     }
 
@@ -64,7 +64,7 @@ final class SettingField {
         } catch (NumberFormatException e) {
             // reported below
         }
-        fail(String.format(Locale.ROOT, "must be a number from %s to %s", plain(min), plain(max)));
+        fail(I18n.text("setting.range", plain(min), plain(max)));
         return null;
     }
 
@@ -78,7 +78,7 @@ final class SettingField {
         } catch (NumberFormatException e) {
             // reported below
         }
-        fail("must be a whole number from 0 to " + Long.MAX_VALUE);
+        fail(I18n.text("setting.seedRange", Long.toString(Long.MAX_VALUE)));
         return null;
     }
 

@@ -11,7 +11,6 @@ import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.TitledPane;
-import javafx.scene.control.Tooltip;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Region;
@@ -24,6 +23,7 @@ import dev.glassbox.engine.train.ContextTraining;
 import dev.glassbox.engine.train.Freezing;
 import dev.glassbox.engine.train.Regime;
 import dev.glassbox.engine.train.RoutingDesign;
+import dev.glassbox.visuals.i18n.I18n;
 
 /**
  * The trainer's options beyond the basic shape, with the CLI's meanings: block design, the ROOTS orthogonality
@@ -41,34 +41,24 @@ final class TrainOptionsPane extends TitledPane {
     final ChoiceBox<BlockDesign.Norm> norm = enumChoice(BlockDesign.Norm.values());
     final ChoiceBox<BlockDesign.Mlp> mlp = enumChoice(BlockDesign.Mlp.values());
     final ChoiceBox<BlockDesign.Positions> positions = enumChoice(BlockDesign.Positions.values());
-    final CheckBox attentionBias = new CheckBox("attention biases");
+    final CheckBox attentionBias = Texts.bind(new CheckBox(), "train.attentionBias");
     final Label designError = new Label();
-    final SettingField orthogonality = new SettingField("trainOrthogonality", "orthogonality \u03bb", "0",
-            "ROOTS inter-head orthogonality penalty \u03bb\u00b7\u03a3_{i\u2260j} \u2016W_i\u1d40W_j\u2016_F\u00b2 on the Q, K, V and O "
-                    + "head blocks, 0 to 10; 0 = off. Shown live as \u201corth\u201d in the status line.");
-    final SettingField experts = new SettingField("trainExperts", "experts", "0",
-            "Mixture-of-experts MLP: 0 = one dense MLP, or 2 to 256 SwiGLU experts per block (saved as Mixtral). Needs MLP blocks.");
-    final SettingField topK = new SettingField("trainTopK", "top-k", "1",
-            "Experts per token, 1 to the expert count (1 = Switch, 2 = Mixtral); hash and random routers use 1.");
+    final SettingField orthogonality = new SettingField("trainOrthogonality", "train.orthogonality", "0", "train.orthogonalityTip");
+    final SettingField experts = new SettingField("trainExperts", "train.experts", "0", "train.expertsTip");
+    final SettingField topK = new SettingField("trainTopK", "train.topK", "1", "train.topKTip");
     final ChoiceBox<ExpertRouter.Kind> router = enumChoice(ExpertRouter.Kind.values());
-    final Label routerName = new Label("router");
-    final SettingField balanceLoss = new SettingField("trainBalanceLoss", "balance loss \u03b1", "0.01",
-            "Alpha of the Switch load-balancing loss, 0 to below 100 (0 = off); learned top-k router with experts only. "
-                    + "Shown live as \u201cbalance\u201d in the status line.");
-    final SettingField randomRouting = new SettingField("trainRandomRouting", "random routing p", "0",
-            "Probability p, 0 to below 1, that a layer's output jumps to a random later layer while training "
-                    + "(skipping the layers between); 0 = off. Dense models only.");
+    final Label routerName = Texts.label("train.router");
+    final SettingField balanceLoss = new SettingField("trainBalanceLoss", "train.balanceLoss", "0.01", "train.balanceLossTip");
+    final SettingField randomRouting = new SettingField("trainRandomRouting", "train.randomRouting", "0", "train.randomRoutingTip");
     final ComboBox<String> context = new ComboBox<>();
-    final Label contextName = new Label("context");
+    final Label contextName = Texts.label("train.context");
     final Label contextError = new Label();
-    final SettingField freeze = new SettingField("trainFreeze", "freeze", "none",
-            "Frozen layer groups: none, a comma list of block indices (0 = first), embeddings and head (e.g. 0,1 or "
-                    + "embeddings), or progressive:K (ULMFiT gradual unfreezing: head first, one more group every K steps).");
+    final SettingField freeze = new SettingField("trainFreeze", "train.freeze", "none", "train.freezeTip");
 
     private boolean syncing;
 
     TrainOptionsPane() {
-        setText("Options");
+        Texts.bind(this, "train.options");
         setId("trainOptions");
         setExpanded(false);
         setAnimated(false);
@@ -76,34 +66,26 @@ final class TrainOptionsPane extends TitledPane {
         preset.getItems().addAll(LLAMA, GPT2, CUSTOM);
         preset.setValue(LLAMA);
         preset.setId("trainPreset");
-        preset.setTooltip(new Tooltip("Block design: Llama (RMSNorm, SwiGLU, rotary positions, no biases) or GPT-2 "
-                + "(LayerNorm, tanh-GELU MLP, learned positions, attention biases; needs MLP blocks, tied embedding and "
-                + "kv heads = heads, which choosing it sets). Other mixes (custom) train but cannot be saved, so this "
-                + "workspace refuses them."));
+        preset.setTooltip(Texts.tooltip("train.presetTip"));
+        Texts.names(preset.converterProperty(), p -> CUSTOM.equals(p) ? I18n.text("train.custom") : p);
         norm.setId("trainNorm");
-        norm.setTooltip(new Tooltip("rms: RMSNorm (Zhang and Sennrich 2019, Llama); layer: LayerNorm with bias (Ba et al. 2016, GPT-2)"));
+        norm.setTooltip(Texts.tooltip("train.normTip"));
         mlp.setId("trainMlp");
-        mlp.setTooltip(new Tooltip("swiglu: SwiGLU MLP (Shazeer 2020, Llama); gelu: GPT-2's tanh-GELU MLP with biases"));
+        mlp.setTooltip(Texts.tooltip("train.mlpTip"));
         positions.setId("trainPositions");
-        positions.setTooltip(new Tooltip("rope: rotary positions (Su et al. 2021, needs dim / heads even); learned: "
-                + "absolute position embeddings added to the token embedding (GPT-2)"));
+        positions.setTooltip(Texts.tooltip("train.positionsTip"));
         attentionBias.setId("trainAttentionBias");
-        attentionBias.setTooltip(new Tooltip("Biases on the q, k, v and output projections (GPT-2's c_attn / c_proj)"));
+        attentionBias.setTooltip(Texts.tooltip("train.attentionBiasTip"));
         designError.setId("trainDesignError");
         router.setId("trainRouter");
-        router.setTooltip(new Tooltip("How tokens pick experts: topk = a learned linear router with top-k gating; "
-                + "hash = a fixed hash of the token id; random = a uniformly random expert (no router weights)"));
+        router.setTooltip(Texts.tooltip("train.routerTip"));
         routerName.setLabelFor(router);
         context.setId("trainContext");
         context.setEditable(true);
         context.getItems().addAll(CONTEXT_EXAMPLES);
         context.setValue("full");
         context.setPrefWidth(210);
-        context.setTooltip(new Tooltip("""
-                Which keys a query may attend to while training (context lab syntax), saved in config.json as the
-                model's native method: full; sliding:W=16 (window of W keys); longformer:w=16,global=[0] (window plus
-                global positions); xl:segment=32,memory=32 (Transformer-XL memory); compressive:memory=16,compressed=8,rate=4
-                (mean-pooled compressed memory); rosa:B=8 (blocks of B plus pooled earlier blocks). Sizes are whole numbers > 0."""));
+        context.setTooltip(Texts.tooltip("train.contextTip"));
         contextName.setLabelFor(context);
         contextError.setId("trainContextError");
         for (Label l : List.of(designError, contextError)) { // long engine messages: a row of their own
@@ -149,7 +131,7 @@ final class TrainOptionsPane extends TitledPane {
         g.setVgap(4);
         g.setPadding(new Insets(4));
         int r = 0;
-        Label presetName = new Label("design");
+        Label presetName = Texts.label("train.design");
         presetName.setLabelFor(preset);
         g.addRow(r++, presetName, preset);
         g.add(new HBox(4, norm, mlp, positions), 1, r++, 2, 1);

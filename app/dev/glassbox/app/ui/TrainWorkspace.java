@@ -33,6 +33,7 @@ import javafx.stage.DirectoryChooser;
 import javafx.stage.FileChooser;
 
 import dev.glassbox.app.service.GridContent;
+import dev.glassbox.app.service.IdleText;
 import dev.glassbox.app.service.TrainingController;
 import dev.glassbox.app.service.TrainingRun;
 import dev.glassbox.app.service.TrainingSettings;
@@ -42,6 +43,7 @@ import dev.glassbox.visuals.AttentionGrid;
 import dev.glassbox.visuals.AttentionHeatmap;
 import dev.glassbox.visuals.AttentionMatrix;
 import dev.glassbox.visuals.chart.LinePlot;
+import dev.glassbox.visuals.i18n.I18n;
 
 /**
  * Train a tiny transformer live (after TensorFlow Playground): pick a task or a text file and a shape, press
@@ -50,31 +52,24 @@ import dev.glassbox.visuals.chart.LinePlot;
  * Pause and Stop after the step in progress, saving, "Open in explorer") belongs to a {@link TrainingController}.
  */
 final class TrainWorkspace extends BorderPane implements Explanation.Explained {
-    static final String TEXT_FILE = "text file\u2026";
+    static final String TEXT_FILE = "text-file";
 
     final ComboBox<String> task = new ComboBox<>();
     final Button chooseFile = Texts.bind(new Button(), "train.choose");
     final Label dataError = new Label();
-    final SettingField layers = new SettingField("trainLayers", "layers", "2", "Transformer blocks, 1 to 12.");
-    final SettingField heads = new SettingField("trainHeads", "heads", "4",
-            "Attention heads per block, 1 to 16; dim must be a multiple of it and dim / heads even (rotary positions).");
-    final SettingField kvHeads = new SettingField("trainKvHeads", "kv heads", "4",
-            "Key/value heads (grouped-query attention), 1 to 16; must divide heads. Equal to heads = ordinary multi-head attention.");
-    final SettingField dim = new SettingField("trainDim", "dim", "64", "Model width (residual stream size), 8 to 512.");
-    final SettingField hidden = new SettingField("trainHidden", "hidden", "0",
-            "MLP width, 0 to 4096; 0 = about 8/3 \u00d7 dim rounded to 16 for SwiGLU (Llama's choice), 4 \u00d7 dim for GELU (GPT-2's). "
-                    + "Unused when attention-only.");
+    final SettingField layers = new SettingField("trainLayers", "train.layers", "2", "train.layersTip");
+    final SettingField heads = new SettingField("trainHeads", "train.heads", "4", "train.headsTip");
+    final SettingField kvHeads = new SettingField("trainKvHeads", "train.kvHeads", "4", "train.kvHeadsTip");
+    final SettingField dim = new SettingField("trainDim", "train.dim", "64", "train.dimTip");
+    final SettingField hidden = new SettingField("trainHidden", "train.hidden", "0", "train.hiddenTip");
     final CheckBox attentionOnly = Texts.bind(new CheckBox(), "train.attentionOnly");
     final CheckBox tied = Texts.bind(new CheckBox(), "train.tied");
-    final SettingField seq = new SettingField("trainSeq", "seq", "32", "Context length in tokens (characters), 2 to 256.");
-    final SettingField batch = new SettingField("trainBatch", "batch", "32", "Sequences per step, 1 to 256.");
-    final SettingField lr = new SettingField("trainLr", "learning rate", "3e-3",
-            "Peak AdamW learning rate, 0.000001 to 1: linear warm-up over 5% of the steps, then cosine decay to a tenth.");
-    final SettingField weightDecay = new SettingField("trainWeightDecay", "weight decay", "0",
-            "AdamW decoupled weight decay, 0 to 1 (0 helps induction heads form).");
-    final SettingField steps = new SettingField("trainSteps", "steps", "800", "Optimizer steps, 1 to 1,000,000.");
-    final SettingField seed = new SettingField("trainSeed", "seed", "1",
-            "Seed of the initial weights and the batches, 0 or more: the same seed and settings train the same model.");
+    final SettingField seq = new SettingField("trainSeq", "train.seq", "32", "train.seqTip");
+    final SettingField batch = new SettingField("trainBatch", "train.batch", "32", "train.batchTip");
+    final SettingField lr = new SettingField("trainLr", "train.lr", "3e-3", "train.lrTip");
+    final SettingField weightDecay = new SettingField("trainWeightDecay", "train.weightDecay", "0", "train.weightDecayTip");
+    final SettingField steps = new SettingField("trainSteps", "train.steps", "800", "train.stepsTip");
+    final SettingField seed = new SettingField("trainSeed", "train.seed", "1", "train.seedTip");
     final Label formError = new Label();
     final TrainOptionsPane options = new TrainOptionsPane();
 
@@ -85,13 +80,13 @@ final class TrainWorkspace extends BorderPane implements Explanation.Explained {
     final Button openInExplorer = Texts.bind(new Button(), "train.openInExplorer");
     final Button saveAs = Texts.bind(new Button(), "train.save");
     final ProgressBar progress = new ProgressBar(0);
-    final Label status = new Label("Pick a task and a shape, then Start (Ctrl+Enter)");
-    final Label lossLabel = new Label("loss \u2013");
+    final Label status = new Label(I18n.text("train.pick"));
+    final Label lossLabel = new Label(I18n.text("train.lossNone"));
     final LinePlot plot = new LinePlot();
     final Explanation explanation = new Explanation("train", "loss", "heads", "options");
     final AttentionGrid grid = new AttentionGrid();
     final AttentionHeatmap heatmap = new AttentionHeatmap();
-    final Label headTitle = new Label("Click a head to enlarge it");
+    final Label headTitle = new Label();
     final Label probeLabel = new Label();
 
     private final TrainingController controller;
@@ -111,6 +106,7 @@ final class TrainWorkspace extends BorderPane implements Explanation.Explained {
             task.getItems().add(t.name().toLowerCase(Locale.ROOT));
         }
         task.getItems().add(TEXT_FILE);
+        Texts.names(task.converterProperty(), t -> TEXT_FILE.equals(t) ? I18n.text("train.textFile") : t);
         task.setValue("induction");
         task.valueProperty().addListener((o, a, b) -> {
             dataError.setText("");
@@ -134,7 +130,7 @@ final class TrainWorkspace extends BorderPane implements Explanation.Explained {
         saveAs.setOnAction(e -> saveAs());
         bindToController();
         progress.setPrefWidth(180);
-        plot.setAxisLabels("step", "");
+        Texts.onLocale(() -> plot.setAxisLabels(I18n.text("train.stepAxis"), ""));
         plot.setMinSize(300, 180);
         heatmap.setPrefSize(300, 300);
         grid.setOnOpen((r, c, m) -> openHead(r, c, m));
@@ -158,6 +154,7 @@ final class TrainWorkspace extends BorderPane implements Explanation.Explained {
         probeLabel.setPadding(new Insets(2, 4, 2, 4));
         gridPane.setTop(probeLabel);
         BorderPane headPane = new BorderPane(heatmap);
+        IdleText.show(headTitle.textProperty(), "train.clickHead");
         headTitle.getStyleClass().add("view-title");
         headTitle.setPadding(new Insets(2, 4, 2, 4));
         headPane.setTop(headTitle);
@@ -221,22 +218,17 @@ final class TrainWorkspace extends BorderPane implements Explanation.Explained {
     }
 
     private void tooltips() {
-        task.setTooltip(new Tooltip("""
-                Training data. Built-in tasks are generated in code:
-                copy \u201cabc=abc\u201d, reverse \u201cabc=cba\u201d, sort \u201ccab=abc\u201d (only the answer after '=' is scored),
-                induction: random letters repeated (an induction head forms), passkey: recall a 4-digit number,
-                brackets: balanced ()[]{}, stories: a toy story grammar.
-                text file: any UTF-8 text, one token per character, the last 10% held out."""));
-        chooseFile.setTooltip(new Tooltip("Choose a UTF-8 text file to train on (at least 10 \u00d7 (seq + 1) characters)"));
-        attentionOnly.setTooltip(new Tooltip("Blocks without the MLP (and its norm): only attention, as in the induction-head papers"));
-        tied.setTooltip(new Tooltip("The unembedding reuses the token-embedding matrix instead of a separate lm_head"));
-        start.setTooltip(new Tooltip("Start training a new model with these settings (Ctrl+Enter)"));
-        pause.setTooltip(new Tooltip("Pause after the step in progress (Ctrl+P)"));
-        resume.setTooltip(new Tooltip("Continue the paused run (Ctrl+P)"));
-        stop.setTooltip(new Tooltip("End the run after the step in progress; the model trained so far stays (Esc)"));
-        openInExplorer.setTooltip(new Tooltip("Save the current weights to a temporary folder and open them in the Explore workspace"));
-        saveAs.setTooltip(new Tooltip("Save the current weights as a Hugging Face checkpoint folder (config.json, model.safetensors, tokenizer.json)"));
-        progress.setTooltip(new Tooltip("Steps done of the run's total"));
+        task.setTooltip(Texts.tooltip("train.taskTip"));
+        chooseFile.setTooltip(Texts.tooltip("train.chooseTip"));
+        attentionOnly.setTooltip(Texts.tooltip("train.attentionOnlyTip"));
+        tied.setTooltip(Texts.tooltip("train.tiedTip"));
+        start.setTooltip(Texts.tooltip("train.startTip"));
+        pause.setTooltip(Texts.tooltip("train.pauseTip"));
+        resume.setTooltip(Texts.tooltip("train.resumeTip"));
+        stop.setTooltip(Texts.tooltip("train.stopTip"));
+        openInExplorer.setTooltip(Texts.tooltip("train.openTip"));
+        saveAs.setTooltip(Texts.tooltip("train.saveTip"));
+        progress.setTooltip(Texts.tooltip("train.progressTip"));
         lossLabel.setTooltip(MetricTexts.definitions("train_loss", "val_loss", "balance", "orth"));
     }
 
@@ -308,7 +300,7 @@ final class TrainWorkspace extends BorderPane implements Explanation.Explained {
         Long sd = seed.readSeed();
         TrainingSettings.shapeProblems(h, kv, d, options.design().positions()).forEach(this::show);
         if (TEXT_FILE.equals(task.getValue()) && textFile == null) {
-            dataError.setText("choose a text file (Choose\u2026)");
+            dataError.setText(I18n.text("train.chooseFirst"));
         }
         TrainingSettings.Extras extras = options.read(s, l);
         if (fields().stream().anyMatch(SettingField::failed) || !dataError.getText().isEmpty() || extras == null) {
@@ -405,9 +397,9 @@ final class TrainWorkspace extends BorderPane implements Explanation.Explained {
 
     void chooseTextFile() {
         FileChooser fc = new FileChooser();
-        fc.setTitle("Train on a UTF-8 text file");
-        fc.getExtensionFilters().addAll(new FileChooser.ExtensionFilter("Text", "*.txt", "*.md", "*.csv"),
-                new FileChooser.ExtensionFilter("All files", "*"));
+        fc.setTitle(I18n.text("train.fileTitle"));
+        fc.getExtensionFilters().addAll(new FileChooser.ExtensionFilter(I18n.text("train.filterText"), "*.txt", "*.md", "*.csv"),
+                new FileChooser.ExtensionFilter(I18n.text("main.filterAll"), "*"));
         File f = getScene() == null ? null : fc.showOpenDialog(getScene().getWindow());
         if (f != null) {
             setTextFile(f.toPath());
@@ -432,14 +424,14 @@ final class TrainWorkspace extends BorderPane implements Explanation.Explained {
         }
         TrainingSettings s = readSettings();
         if (s == null) {
-            controller.say("Fix the settings marked in red");
+            controller.say(I18n.text("train.fixSettings"));
             return;
         }
         attention = null;
         openRow = -1;
         openCol = -1;
         heatmap.setMatrix(null);
-        headTitle.setText("Click a head to enlarge it");
+        headTitle.setText(I18n.text("train.clickHead"));
         grid.setRows(List.of(), List.of());
         controller.start(source(), s);
     }
@@ -468,8 +460,7 @@ final class TrainWorkspace extends BorderPane implements Explanation.Explained {
     private void showAttention(GridContent g) {
         attention = g;
         grid.setRows(g.columns(), g.rows());
-        probeLabel.setText("Attention on a fixed probe row (" + g.tokenLabels().size() + " tokens): "
-                + String.join("", g.tokenLabels()));
+        probeLabel.setText(I18n.text("train.probe", g.tokenLabels().size(), String.join("", g.tokenLabels())));
         if (openRow < 0 && !g.rows().isEmpty()) {
             openRow = g.rows().size() - 1; // the last layer's first head, where induction heads appear
             openCol = 0;
@@ -499,7 +490,7 @@ final class TrainWorkspace extends BorderPane implements Explanation.Explained {
             return;
         }
         DirectoryChooser dc = new DirectoryChooser();
-        dc.setTitle("Save the checkpoint into a new or empty folder");
+        dc.setTitle(I18n.text("train.saveTitle"));
         File f = dc.showDialog(getScene().getWindow());
         if (f != null) {
             save(f.toPath(), false);

@@ -112,12 +112,12 @@ abstract class WorkspacePane extends BorderPane implements Explanation.Explained
             updateEnabled();
             switch (s) {
                 case FAILED -> {
-                    message.setText(label + " failed");
+                    message.setText(I18n.text("workspace.failed", label));
                     onError.accept(ErrorMessages.describe(label, t.getException()));
                 }
                 case CANCELLED -> message.setText(I18n.text("workspace.cancelled"));
                 default -> {
-                    message.setText(label + " done");
+                    message.setText(I18n.text("workspace.done", label));
                     onDone.accept(t.getValue());
                     runsDone.set(runsDone.get() + 1);
                 }
