@@ -76,6 +76,10 @@ class I18nLiteralTest {
             Map.entry("en", "language tag of a session file's texts"),
             Map.entry("recent", "preference key"),
             Map.entry("language", "preference key"),
+            Map.entry("theme", "preference key"),
+            Map.entry("axes", "explanation part id (bundle key suffix)"),
+            Map.entry("read", "explanation part id (bundle key suffix)"),
+            Map.entry("look", "explanation part id (bundle key suffix)"),
             Map.entry("DEFAULT", "marker in sample-models/models.txt"),
             Map.entry("bundled:", "session file prefix of a bundled model id"),
             Map.entry("Once upon a time", "model input: the first prompt of the English story models (not a UI text)"),
@@ -107,11 +111,15 @@ class I18nLiteralTest {
             "setStyle", "setId", "lookup", "lookupAll", "getPseudoClass", "equals", "equalsIgnoreCase",
             "startsWith", "endsWith", "contains", "matches", "split", "replace", "replaceAll", "indexOf",
             "compile", "getProperty", "getenv", "node", "getResource", "getResourceAsStream", "resolve",
-            "requireNonNull", "loadFont", "font", "log", "mark", "tab", "lazyTab", "key", "get", "put", "row");
+            "requireNonNull", "loadFont", "font", "log", "mark", "tab", "lazyTab", "key", "get", "put", "row",
+            // their arguments are the ids of explanation sections and metrics, looked up as bundle keys
+            "explained", "definitions", "header", "named",
+            // the Train form's option names, the keys of a session file's training options
+            "choice", "flag", "length");
 
     /** Constructors whose string arguments never reach the screen (JavaFX property names, thread names). */
     private static final Pattern INVISIBLE_CONSTRUCTOR = Pattern.compile(
-            ".*(Property|Wrapper|Exception|Error|Thread|Executor|Font)(<.*>)?");
+            ".*(Property|Wrapper|Exception|Error|Thread|Executor|Font|Explanation)(<.*>)?");
 
     /**
      * TEMPORARY: visuals files still drawing English on this branch; their translation is another helper's work
