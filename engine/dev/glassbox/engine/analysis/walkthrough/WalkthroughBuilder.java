@@ -108,8 +108,14 @@ public final class WalkthroughBuilder {
         }
     }
 
-    /** Traces {@code prompt} once with every hook (the engine's {@link TraceRun}) and lays out that run. */
+    /**
+     * Traces {@code prompt} once with every hook (the engine's {@link TraceRun}) and lays out that run; an
+     * encoder-decoder's prompt is its source, decoded greedily ({@link Seq2SeqWalkthrough}).
+     */
     public static Walkthrough run(LoadedModel model, String prompt, Request request, BooleanSupplier cancelled) {
+        if (model.isSeq2Seq()) {
+            return Seq2SeqWalkthrough.run(model, prompt, request, cancelled);
+        }
         if (model.tokenizer() != null && model.tokenizer().encode(prompt).length > MAX_TOKENS) {
             throw new IllegalArgumentException("the prompt is " + model.tokenizer().encode(prompt).length
                     + " tokens; the walkthrough shows at most " + MAX_TOKENS + ", shorten it");
@@ -206,17 +212,12 @@ public final class WalkthroughBuilder {
      * indices into the trace's one step, which holds every position.
      */
     private Source source(HookName hook, int[] ix, boolean captured) {
-        return new Source(hook, causal ? ix : EncoderRows.indicesInTrace(hook, ix, r.position(), tokens.length,
+        return new Source(hook.toString(), causal ? ix : EncoderRows.indicesInTrace(hook, ix, r.position(), tokens.length,
                 values(r.position(), hook.point(), hook.layer()).length), captured);
     }
 
     private void add(StepKind kind, int layer, String formula, HookName hook, List<Values> values, Object... args) {
-        List<String> a = new ArrayList<>();
-        for (Object o : args) {
-            a.add(o instanceof Float || o instanceof Double ? String.format(Locale.ROOT, "%.4g", ((Number) o).doubleValue())
-                    : String.valueOf(o));
-        }
-        steps.add(new Step(kind, layer, formula, hook, a, values));
+        steps.add(Step.of(kind, layer, formula, hook == null ? null : hook.toString(), values, args));
     }
 
     /** The residual entering {@code layer} at {@code pos}: the embedding or the previous block's output. */
