@@ -11,6 +11,7 @@ import java.util.function.IntConsumer;
 import dev.glassbox.engine.tensor.Kernels;
 import dev.glassbox.engine.tensor.Parallel;
 import dev.glassbox.engine.tensor.Tensor;
+import dev.glassbox.engine.trace.Finite;
 
 /**
  * An encoder-decoder transformer (Vaswani et al. 2017, sec. 3.1) with Llama-style blocks, as Glassbox's trainer
@@ -431,10 +432,12 @@ public final class Seq2SeqModel implements LanguageModel {
                 }
             }
             if (hooks) {
-                memoryHooks.put(MEMORY_HOOK, memory);
+                memoryHooks.put(MEMORY_HOOK, Finite.check(memory, MEMORY_HOOK));
                 for (int l = 0; l < config.layers(); l++) {
-                    memoryHooks.put(decoderHook(l, "cross_attn.k"), crossKeys[l].clone());
-                    memoryHooks.put(decoderHook(l, "cross_attn.v"), crossValues[l].clone());
+                    String k = decoderHook(l, "cross_attn.k");
+                    String v = decoderHook(l, "cross_attn.v");
+                    memoryHooks.put(k, Finite.check(crossKeys[l].clone(), k));
+                    memoryHooks.put(v, Finite.check(crossValues[l].clone(), v));
                 }
             }
         }
@@ -520,9 +523,10 @@ public final class Seq2SeqModel implements LanguageModel {
             return logits;
         }
 
+        /** Copies a hook's values when tracing; like every captured hook, a NaN stops here naming its place. */
         private void keep(Map<String, float[]> kept, String name, float[] values) {
             if (hooks) {
-                kept.put(name, values.clone());
+                kept.put(name, Finite.check(values.clone(), name, pos));
             }
         }
 

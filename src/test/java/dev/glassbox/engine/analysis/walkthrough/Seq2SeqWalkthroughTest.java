@@ -35,6 +35,11 @@ class Seq2SeqWalkthroughTest {
         run = Seq2SeqWalkthrough.trace(model, SOURCE, () -> false);
     }
 
+    /**
+     * Within rounding: the Vector API may sum a dot product's lanes in another order before and after the JIT compiles
+     * it, so two runs of the same code in one JVM can differ in the last bit or two (the traced and the plain session
+     * run the same arithmetic; only copies are added).
+     */
     @Test
     void tracingChangesNoNumber() {
         Seq2SeqModel m = model.seq2seq();
@@ -45,7 +50,7 @@ class Seq2SeqWalkthroughTest {
         Seq2SeqModel.Session untraced = m.start(run.source(), false);
         for (int p = 0; p < run.session().position(); p++) {
             float[] logits = untraced.step(p == 0 ? m.spec().startToken() : plain.output()[p - 1]);
-            assertArrayEquals(logits, run.session().hooks(p).get(Seq2SeqModel.decoderHook("logits")), 0f, "logits at " + p);
+            assertArrayEquals(logits, run.session().hooks(p).get(Seq2SeqModel.decoderHook("logits")), 1e-5f, "logits at " + p);
         }
         Map<String, Seq2SeqModel.AttentionMap> patterns = run.decoded().patterns();
         for (int l = 0; l < m.config().layers(); l++) {
@@ -54,7 +59,7 @@ class Seq2SeqWalkthroughTest {
                 float[] hooked = run.session().hooks(p).get(Seq2SeqModel.decoderHook(l, "cross_attn.pattern"));
                 for (int h = 0; h < cross.heads(); h++) {
                     for (int s = 0; s < cross.keys(); s++) {
-                        assertEquals(cross.get(h, p, s), hooked[h * cross.keys() + s], 0f, "cross pattern L" + l + " p" + p);
+                        assertEquals(cross.get(h, p, s), hooked[h * cross.keys() + s], 1e-6f, "cross pattern L" + l + " p" + p);
                     }
                 }
             }
