@@ -1,10 +1,11 @@
 package dev.glassbox.engine.analysis.walkthrough;
 
+import static dev.glassbox.engine.analysis.walkthrough.WalkthroughBuilder.ids;
+import static dev.glassbox.engine.analysis.walkthrough.WalkthroughBuilder.slice;
 import static dev.glassbox.engine.analysis.walkthrough.WalkthroughBuilder.sub;
 import static dev.glassbox.engine.model.Seq2SeqModel.decoderHook;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -323,9 +324,7 @@ public final class Seq2SeqWalkthrough {
     }
 
     private static float[] matvec(dev.glassbox.engine.tensor.Tensor w, float[] x) {
-        float[] out = new float[w.rows()];
-        Kernels.matvec(w, x, out, Parallel.SERIAL);
-        return out;
+        return BlockMath.matvec(w, x, null, Parallel.SERIAL);
     }
 
     private static float[] add(float[] a, float[] b) {
@@ -334,17 +333,6 @@ public final class Seq2SeqWalkthrough {
         return out;
     }
 
-    private static float[] slice(float[] v, int from, int n) {
-        return Arrays.copyOfRange(v, from, from + n);
-    }
-
-    private static float[] ids(int[] ids) {
-        float[] out = new float[ids.length];
-        for (int i = 0; i < ids.length; i++) {
-            out[i] = ids[i];
-        }
-        return out;
-    }
 
     private String text(int id) {
         Tokenizer t = loaded.tokenizer();

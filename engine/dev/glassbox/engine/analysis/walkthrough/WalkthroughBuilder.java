@@ -186,7 +186,7 @@ public final class WalkthroughBuilder {
         return point.perLayer() ? HookName.of(point, layer) : HookName.of(point);
     }
 
-    private static float[] slice(float[] v, int from, int n) {
+    static float[] slice(float[] v, int from, int n) {
         return Arrays.copyOfRange(v, from, from + n);
     }
 
@@ -228,12 +228,8 @@ public final class WalkthroughBuilder {
     // ---- steps ----
 
     private void tokenSteps(int p) {
-        float[] ids = new float[tokens.length];
-        for (int i = 0; i < ids.length; i++) {
-            ids[i] = tokens[i];
-        }
         add(StepKind.TOKEN, -1, "“" + texts.get(p) + "” → " + tokens[p], null,
-                List.of(new Strip("id", ids, texts, null)), texts.get(p), tokens[p], p, c.vocabSize());
+                List.of(new Strip("id", ids(tokens), texts, null)), texts.get(p), tokens[p], p, c.vocabSize());
         float[] row = math.tokenRow(tokens[p]);
         float[] pos = math.positionRow(p);
         HookName embed = HookName.of(HookPoint.EMBED);
@@ -465,12 +461,8 @@ public final class WalkthroughBuilder {
 
     /** Token → id, word + position + type rows, and the embedding LayerNorm that gives hook embed. */
     private void encoderEmbedSteps(int p) {
-        float[] ids = new float[tokens.length];
-        for (int i = 0; i < ids.length; i++) {
-            ids[i] = tokens[i];
-        }
         add(StepKind.TOKEN, -1, "“" + texts.get(p) + "” → " + tokens[p], null,
-                List.of(new Strip("id", ids, texts, null)), texts.get(p), tokens[p], p, c.vocabSize());
+                List.of(new Strip("id", ids(tokens), texts, null)), texts.get(p), tokens[p], p, c.vocabSize());
         int type = 0; // one sentence: every token is of type 0 (the run passes no type ids)
         float[] sum = bert.embeddingSum(tokens[p], p, type);
         add(StepKind.ENC_EMBED, -1, "e = W[" + tokens[p] + "] + P[" + p + "] + T[" + type + "]", null, List.of(
@@ -551,6 +543,15 @@ public final class WalkthroughBuilder {
 
     private Strip sliceOf(String label, float[] v, int from, int n, HookName equals) {
         return new Strip(label, slice(v, from, n), List.of(), equals == null ? null : source(equals, from, n, false));
+    }
+
+    /** Token ids as the numbers a strip shows. */
+    static float[] ids(int[] ids) {
+        float[] out = new float[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            out[i] = ids[i];
+        }
+        return out;
     }
 
     private static float[] pick(float[] v, int[] ix) {
