@@ -17,7 +17,8 @@ import dev.glassbox.visuals.i18n.I18n;
 import dev.glassbox.visuals.walkthrough.WalkthroughView;
 
 /**
- * Walkthrough: one forward pass of the loaded decoder or BERT encoder over the current text, step by step at a chosen position
+ * Walkthrough: one forward pass of the loaded decoder, BERT encoder or encoder-decoder (the text is its source; the
+ * position is an output position) over the current text, step by step at a chosen position
  * through a chosen layer and head, with the sampling settings of the window. The engine traces and lays out the
  * pass off the FX thread ({@link WalkthroughBuilder#run}); {@link WalkthroughView} shows it.
  */
@@ -76,7 +77,8 @@ final class WalkthroughWorkspace extends WorkspacePane {
 
     @Override
     boolean supports(LoadedModel m) {
-        return (m.isDecoder() || m.model() instanceof dev.glassbox.engine.model.BertModel) && m.tokenizer() != null;
+        return (m.isDecoder() || m.isSeq2Seq() || m.model() instanceof dev.glassbox.engine.model.BertModel)
+                && m.tokenizer() != null;
     }
 
     @Override

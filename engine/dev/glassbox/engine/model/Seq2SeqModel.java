@@ -11,6 +11,7 @@ import java.util.function.IntConsumer;
 import dev.glassbox.engine.tensor.Kernels;
 import dev.glassbox.engine.tensor.Parallel;
 import dev.glassbox.engine.tensor.Tensor;
+import dev.glassbox.engine.trace.Finite;
 
 /**
  * An encoder-decoder transformer (Vaswani et al. 2017, sec. 3.1) with Llama-style blocks, as Glassbox's trainer
@@ -30,6 +31,14 @@ import dev.glassbox.engine.tensor.Tensor;
  * <p>Captured attention ({@link AttentionMap}, per head, query x key): {@code encoder.blocks.L.attn.pattern}
  * (source x source), {@code decoder.blocks.L.attn.pattern} (target x target, causal) and
  * {@code decoder.blocks.L.cross_attn.pattern} (target x source: the alignment map).
+ *
+ * <p>A {@link #trace traced} session also keeps the tensors between them, named as TransformerLens names its
+ * encoder-decoder hooks (the decoder models' suffixes under an {@code encoder.} / {@code decoder.} prefix):
+ * once per source, {@code encoder.ln_final} [S, dim] (the memory) and {@code decoder.blocks.L.cross_attn.k/v}
+ * [S, qDim]; per decoder position, {@code decoder.embed}, {@code decoder.blocks.L.attn.out}, {@code .resid_mid},
+ * {@code .cross_attn.q}, {@code .cross_attn.pattern} [heads, S], {@code .cross_attn.head_out}, {@code .cross_attn.out},
+ * {@code .resid_mid_cross}, {@code .mlp.out}, {@code .resid_post}, then {@code decoder.ln_final} and
+ * {@code decoder.logits}.
  */
 public final class Seq2SeqModel implements LanguageModel {
     public static final String MODEL_TYPE = "glassbox-seq2seq";
@@ -94,6 +103,15 @@ public final class Seq2SeqModel implements LanguageModel {
 
     public static String crossPattern(int layer) { return "decoder.blocks." + layer + ".cross_attn.pattern"; }
 
+    /** A decoder block's hook, e.g. {@code decoder.blocks.0.cross_attn.q} for ({@code 0}, {@code cross_attn.q}). */
+    public static String decoderHook(int layer, String suffix) { return "decoder.blocks." + layer + "." + suffix; }
+
+    /** A decoder hook outside the blocks: {@code embed}, {@code ln_final}, {@code logits}. */
+    public static String decoderHook(String suffix) { return "decoder." + suffix; }
+
+    /** The encoder's output after its final norm, [S, dim]: what every cross-attention reads. */
+    public static final String MEMORY_HOOK = "encoder.ln_final";
+
     /** What a greedy decode produced; {@code patterns} is empty unless capture was asked for. */
     public record Decoded(int[] source, int[] output, Generation.StopReason stop, Map<String, AttentionMap> patterns) {
     }
@@ -131,6 +149,8 @@ public final class Seq2SeqModel implements LanguageModel {
     public ModelConfig config() { return config; }
 
     public Spec spec() { return spec; }
+
+    public Weights weights() { return weights; }
 
     public int encoderLayers() { return spec.encoderLayers(); }
 
@@ -188,6 +208,11 @@ public final class Seq2SeqModel implements LanguageModel {
 
     /** Encodes {@code source} (ids as the tokenizer gives them, end marker included) and opens a decoder session. */
     public Session start(int[] source, boolean capture) {
+        checkSource(source);
+        return new Session(source, capture, false);
+    }
+
+    private void checkSource(int[] source) {
         if (source.length == 0 || source.length > spec.maxSource()) {
             throw new IllegalArgumentException("the source has " + source.length + " tokens; this model takes 1 to "
                     + spec.maxSource());
@@ -197,7 +222,15 @@ public final class Seq2SeqModel implements LanguageModel {
                 throw new IllegalArgumentException("token id " + t + " outside the vocabulary of " + config.vocabSize());
             }
         }
-        return new Session(source, capture);
+    }
+
+    /**
+     * {@link #start} with every attention map and every hook of the class comment kept ({@link Session#hooks}):
+     * the same arithmetic, with copies of its intermediate values.
+     */
+    public Session trace(int[] source) {
+        checkSource(source);
+        return new Session(source, true, true);
     }
 
     /** Source ids for a text: the tokenizer's ids (BOS first) followed by the end marker, as the trainer lays them out. */
@@ -212,10 +245,14 @@ public final class Seq2SeqModel implements LanguageModel {
      * full cache or cancellation. {@code onToken} hears every output token as it is chosen.
      */
     public Decoded generate(int[] source, int maxNew, boolean capture, BooleanSupplier cancelled, IntConsumer onToken) {
+        return generate(start(source, capture), maxNew, cancelled, onToken);
+    }
+
+    /** {@link #generate(int[], int, boolean, BooleanSupplier, IntConsumer)} in a session already started. */
+    public Decoded generate(Session s, int maxNew, BooleanSupplier cancelled, IntConsumer onToken) {
         if (maxNew < 1) {
             throw new IllegalArgumentException("number of new tokens must be >= 1, got " + maxNew);
         }
-        Session s = start(source, capture);
         List<Integer> out = new ArrayList<>();
         int token = spec.startToken();
         Generation.StopReason stop = Generation.StopReason.STEPS;
@@ -241,7 +278,7 @@ public final class Seq2SeqModel implements LanguageModel {
             token = next;
         }
         int[] ids = out.stream().mapToInt(Integer::intValue).toArray();
-        return new Decoded(source.clone(), ids, stop, capture ? s.patterns() : Map.of());
+        return new Decoded(s.source(), ids, stop, s.capture ? s.patterns() : Map.of());
     }
 
     /**
@@ -267,8 +304,8 @@ public final class Seq2SeqModel implements LanguageModel {
         });
     }
 
-    /** x += down(silu(gate n) * up n), n = rmsnorm(x). */
-    private void mlp(Mlp f, float[] x) {
+    /** x += down(silu(gate n) * up n), n = rmsnorm(x); returns what was added. */
+    private float[] mlp(Mlp f, float[] x) {
         int dim = config.dim();
         float[] n = new float[dim];
         float[] g = new float[config.hiddenDim()];
@@ -280,12 +317,17 @@ public final class Seq2SeqModel implements LanguageModel {
         Kernels.swiglu(g, u, config.hiddenDim());
         Kernels.matvec(f.down(), g, y, parallel);
         Kernels.add(x, y, dim);
+        return y;
     }
 
     /** A source encoded once and a decoder advancing one token per {@link #step}. Not thread-safe. */
     public final class Session {
         private final int[] source;
         private final boolean capture;
+        /** Keep every hook ({@link #trace}), not only the attention maps. */
+        private final boolean hooks;
+        private final Map<String, float[]> memoryHooks = new LinkedHashMap<>();
+        private final List<Map<String, float[]>> stepHooks = new ArrayList<>();
         private final int capacity;
         private final float[][] keyCache;
         private final float[][] valueCache;
@@ -297,9 +339,10 @@ public final class Seq2SeqModel implements LanguageModel {
         private final List<List<float[]>> crossRows = new ArrayList<>();
         private int pos;
 
-        private Session(int[] source, boolean capture) {
+        private Session(int[] source, boolean capture, boolean hooks) {
             this.source = source.clone();
             this.capture = capture;
+            this.hooks = hooks;
             this.capacity = config.contextLength();
             int w = config.qDim();
             int layers = config.layers();
@@ -374,14 +417,27 @@ public final class Seq2SeqModel implements LanguageModel {
             }
             float[] kt = new float[w];
             float[] vt = new float[w];
+            float[] memory = hooks ? new float[s * dim] : null;
             for (int t = 0; t < s; t++) {
                 Kernels.rmsnorm(n, x[t], weights.encoderNorm(), dim, config.normEps());
+                if (hooks) {
+                    System.arraycopy(n, 0, memory, t * dim, dim);
+                }
                 for (int l = 0; l < config.layers(); l++) {
                     Attention c = weights.decoder()[l].cross();
                     Kernels.matvec(c.wk(), n, kt, parallel);
                     Kernels.matvec(c.wv(), n, vt, parallel);
                     System.arraycopy(kt, 0, crossKeys[l], t * w, w);
                     System.arraycopy(vt, 0, crossValues[l], t * w, w);
+                }
+            }
+            if (hooks) {
+                memoryHooks.put(MEMORY_HOOK, Finite.check(memory, MEMORY_HOOK));
+                for (int l = 0; l < config.layers(); l++) {
+                    String k = decoderHook(l, "cross_attn.k");
+                    String v = decoderHook(l, "cross_attn.v");
+                    memoryHooks.put(k, Finite.check(crossKeys[l].clone(), k));
+                    memoryHooks.put(v, Finite.check(crossValues[l].clone(), v));
                 }
             }
         }
@@ -409,6 +465,8 @@ public final class Seq2SeqModel implements LanguageModel {
             int s = source.length;
             float[] x = new float[dim];
             weights.embedding().readRow(token, x, 0);
+            Map<String, float[]> kept = new LinkedHashMap<>();
+            keep(kept, decoderHook("embed"), x);
             float[] n = new float[dim];
             float[] q = new float[w];
             float[] k = new float[w];
@@ -430,6 +488,8 @@ public final class Seq2SeqModel implements LanguageModel {
                 attend(q, keyCache[l], valueCache[l], pos + 1, mixed, selfProbs);
                 Kernels.matvec(a.wo(), mixed, y, parallel);
                 Kernels.add(x, y, dim);
+                keep(kept, decoderHook(l, "attn.out"), y);
+                keep(kept, decoderHook(l, "resid_mid"), x);
 
                 Attention c = layer.cross();
                 Kernels.rmsnorm(n, x, c.norm(), dim, config.normEps());
@@ -438,8 +498,15 @@ public final class Seq2SeqModel implements LanguageModel {
                 attend(q, crossKeys[l], crossValues[l], s, mixed, crossProbs);
                 Kernels.matvec(c.wo(), mixed, y, parallel);
                 Kernels.add(x, y, dim);
+                keep(kept, decoderHook(l, "cross_attn.q"), q);
+                keep(kept, decoderHook(l, "cross_attn.pattern"), crossProbs);
+                keep(kept, decoderHook(l, "cross_attn.head_out"), mixed);
+                keep(kept, decoderHook(l, "cross_attn.out"), y);
+                keep(kept, decoderHook(l, "resid_mid_cross"), x);
 
-                mlp(layer.mlp(), x);
+                float[] down = mlp(layer.mlp(), x);
+                keep(kept, decoderHook(l, "mlp.out"), down);
+                keep(kept, decoderHook(l, "resid_post"), x);
                 if (capture) {
                     selfRows.get(l).add(selfProbs);
                     crossRows.get(l).add(crossProbs);
@@ -447,8 +514,34 @@ public final class Seq2SeqModel implements LanguageModel {
             }
             Kernels.rmsnorm(n, x, weights.decoderNorm(), dim, config.normEps());
             Kernels.matvec(weights.embedding(), n, logits, parallel);
+            keep(kept, decoderHook("ln_final"), n);
+            keep(kept, decoderHook("logits"), logits);
+            if (hooks) {
+                stepHooks.add(Map.copyOf(kept));
+            }
             pos++;
             return logits;
+        }
+
+        /** Copies a hook's values when tracing; like every captured hook, a NaN stops here naming its place. */
+        private void keep(Map<String, float[]> kept, String name, float[] values) {
+            if (hooks) {
+                kept.put(name, Finite.check(values.clone(), name, pos));
+            }
+        }
+
+        /**
+         * The hooks of a {@link #trace traced} session (empty otherwise): those of decoder position {@code step}, and
+         * the source's ({@link #MEMORY_HOOK}, cross-attention keys and values), which every position shares.
+         */
+        public Map<String, float[]> hooks(int step) {
+            if (!hooks) {
+                return Map.of();
+            }
+            Map<String, float[]> out = new LinkedHashMap<>(memoryHooks);
+            out.putAll(stepHooks.get(step));
+            out.replaceAll((name, values) -> values.clone());
+            return out;
         }
 
         /**

@@ -2,8 +2,6 @@ package dev.glassbox.engine.analysis.walkthrough;
 
 import java.util.List;
 
-import dev.glassbox.engine.trace.HookName;
-
 /** The numbers a walkthrough step shows: a labelled strip (vector) or a small labelled grid (matrix). */
 public sealed interface Values permits Values.Strip, Values.Grid {
 
@@ -52,11 +50,12 @@ public sealed interface Values permits Values.Strip, Values.Grid {
     /**
      * The hook tensor the values come from or must equal.
      *
+     * @param hook the hook's name, as the run's trace prints it
      * @param indices for each shown value, its index in the hook's values
      * @param captured true: copied from the hook; false: computed by the walkthrough from the step before, and
      *                 equal to the hook (the walkthrough's own check that its arithmetic is the engine's)
      */
-    record Source(HookName hook, int[] indices, boolean captured) {
+    record Source(String hook, int[] indices, boolean captured) {
         public Source {
             indices = indices.clone();
         }
@@ -64,7 +63,7 @@ public sealed interface Values permits Values.Strip, Values.Grid {
         @Override
         public int[] indices() { return indices.clone(); }
 
-        public static Source range(HookName hook, int from, int count, boolean captured) {
+        public static Source range(String hook, int from, int count, boolean captured) {
             int[] ix = new int[count];
             for (int i = 0; i < count; i++) {
                 ix[i] = from + i;

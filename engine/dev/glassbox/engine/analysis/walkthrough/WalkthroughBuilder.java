@@ -108,8 +108,14 @@ public final class WalkthroughBuilder {
         }
     }
 
-    /** Traces {@code prompt} once with every hook (the engine's {@link TraceRun}) and lays out that run. */
+    /**
+     * Traces {@code prompt} once with every hook (the engine's {@link TraceRun}) and lays out that run; an
+     * encoder-decoder's prompt is its source, decoded greedily ({@link Seq2SeqWalkthrough}).
+     */
     public static Walkthrough run(LoadedModel model, String prompt, Request request, BooleanSupplier cancelled) {
+        if (model.isSeq2Seq()) {
+            return Seq2SeqWalkthrough.run(model, prompt, request, cancelled);
+        }
         if (model.tokenizer() != null && model.tokenizer().encode(prompt).length > MAX_TOKENS) {
             throw new IllegalArgumentException("the prompt is " + model.tokenizer().encode(prompt).length
                     + " tokens; the walkthrough shows at most " + MAX_TOKENS + ", shorten it");
@@ -180,7 +186,7 @@ public final class WalkthroughBuilder {
         return point.perLayer() ? HookName.of(point, layer) : HookName.of(point);
     }
 
-    private static float[] slice(float[] v, int from, int n) {
+    static float[] slice(float[] v, int from, int n) {
         return Arrays.copyOfRange(v, from, from + n);
     }
 
@@ -206,17 +212,12 @@ public final class WalkthroughBuilder {
      * indices into the trace's one step, which holds every position.
      */
     private Source source(HookName hook, int[] ix, boolean captured) {
-        return new Source(hook, causal ? ix : EncoderRows.indicesInTrace(hook, ix, r.position(), tokens.length,
+        return new Source(hook.toString(), causal ? ix : EncoderRows.indicesInTrace(hook, ix, r.position(), tokens.length,
                 values(r.position(), hook.point(), hook.layer()).length), captured);
     }
 
     private void add(StepKind kind, int layer, String formula, HookName hook, List<Values> values, Object... args) {
-        List<String> a = new ArrayList<>();
-        for (Object o : args) {
-            a.add(o instanceof Float || o instanceof Double ? String.format(Locale.ROOT, "%.4g", ((Number) o).doubleValue())
-                    : String.valueOf(o));
-        }
-        steps.add(new Step(kind, layer, formula, hook, a, values));
+        steps.add(Step.of(kind, layer, formula, hook == null ? null : hook.toString(), values, args));
     }
 
     /** The residual entering {@code layer} at {@code pos}: the embedding or the previous block's output. */
@@ -227,12 +228,8 @@ public final class WalkthroughBuilder {
     // ---- steps ----
 
     private void tokenSteps(int p) {
-        float[] ids = new float[tokens.length];
-        for (int i = 0; i < ids.length; i++) {
-            ids[i] = tokens[i];
-        }
         add(StepKind.TOKEN, -1, "“" + texts.get(p) + "” → " + tokens[p], null,
-                List.of(new Strip("id", ids, texts, null)), texts.get(p), tokens[p], p, c.vocabSize());
+                List.of(new Strip("id", ids(tokens), texts, null)), texts.get(p), tokens[p], p, c.vocabSize());
         float[] row = math.tokenRow(tokens[p]);
         float[] pos = math.positionRow(p);
         HookName embed = HookName.of(HookPoint.EMBED);
@@ -464,12 +461,8 @@ public final class WalkthroughBuilder {
 
     /** Token → id, word + position + type rows, and the embedding LayerNorm that gives hook embed. */
     private void encoderEmbedSteps(int p) {
-        float[] ids = new float[tokens.length];
-        for (int i = 0; i < ids.length; i++) {
-            ids[i] = tokens[i];
-        }
         add(StepKind.TOKEN, -1, "“" + texts.get(p) + "” → " + tokens[p], null,
-                List.of(new Strip("id", ids, texts, null)), texts.get(p), tokens[p], p, c.vocabSize());
+                List.of(new Strip("id", ids(tokens), texts, null)), texts.get(p), tokens[p], p, c.vocabSize());
         int type = 0; // one sentence: every token is of type 0 (the run passes no type ids)
         float[] sum = bert.embeddingSum(tokens[p], p, type);
         add(StepKind.ENC_EMBED, -1, "e = W[" + tokens[p] + "] + P[" + p + "] + T[" + type + "]", null, List.of(
@@ -550,6 +543,15 @@ public final class WalkthroughBuilder {
 
     private Strip sliceOf(String label, float[] v, int from, int n, HookName equals) {
         return new Strip(label, slice(v, from, n), List.of(), equals == null ? null : source(equals, from, n, false));
+    }
+
+    /** Token ids as the numbers a strip shows. */
+    static float[] ids(int[] ids) {
+        float[] out = new float[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            out[i] = ids[i];
+        }
+        return out;
     }
 
     private static float[] pick(float[] v, int[] ix) {

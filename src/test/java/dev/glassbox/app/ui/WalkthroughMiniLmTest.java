@@ -68,7 +68,7 @@ class WalkthroughMiniLmTest extends WindowTestBase {
         assertEquals(-1, walk.sampled(), "an encoder samples nothing");
 
         robot.clickOn("#walkthroughSteps");
-        key(robot, KeyCode.HOME);
+        WalkthroughWorkspaceTest.key(robot, KeyCode.HOME);
         int n = walk.steps().size();
         for (int i = 0; i < n; i++) {
             assertEquals(i, w.view.currentProperty().get(), "Right walks every step in order");
@@ -77,14 +77,14 @@ class WalkthroughMiniLmTest extends WindowTestBase {
             assertTrue(w.view.lookupAll("#walkthroughTitle").stream()
                     .anyMatch(l -> ((javafx.scene.control.Label) l).getText().endsWith(title)), s.kind() + " title");
             assertEquals(s.values().size(), w.view.valueViews().size(), s.kind() + " shows each of its values");
-            key(robot, KeyCode.RIGHT);
+            WalkthroughWorkspaceTest.key(robot, KeyCode.RIGHT);
         }
         assertEquals(StepKind.ENCODER_OUTPUT, walk.steps().get(w.view.currentProperty().get()).kind(), "the last step");
-        key(robot, KeyCode.LEFT);
+        WalkthroughWorkspaceTest.key(robot, KeyCode.LEFT);
         assertEquals(n - 2, w.view.currentProperty().get(), "Left goes back one step");
-        key(robot, KeyCode.HOME);
+        WalkthroughWorkspaceTest.key(robot, KeyCode.HOME);
         assertEquals(0, w.view.currentProperty().get());
-        key(robot, KeyCode.END);
+        WalkthroughWorkspaceTest.key(robot, KeyCode.END);
         assertEquals(n - 1, w.view.currentProperty().get());
 
         // the full attention row of the same run, nothing masked
@@ -100,14 +100,5 @@ class WalkthroughMiniLmTest extends WindowTestBase {
             assertEquals(pattern[(5 * t + 3) * t + k], shown[k], 1e-5, "attention weight of key " + k);
         }
         Screenshots.save(window, "walkthrough-minilm");
-    }
-
-    /** Presses {@code code} on the node that has the keyboard focus, as a key press would. */
-    private static void key(FxRobot robot, KeyCode code) {
-        robot.interact(() -> {
-            javafx.scene.Node focus = robot.targetWindow().getScene().getFocusOwner();
-            javafx.event.Event.fireEvent(focus, new javafx.scene.input.KeyEvent(javafx.scene.input.KeyEvent.KEY_PRESSED,
-                    "", "", code, false, false, false, false));
-        });
     }
 }

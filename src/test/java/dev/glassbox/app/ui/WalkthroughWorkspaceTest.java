@@ -122,7 +122,7 @@ class WalkthroughWorkspaceTest extends WindowTestBase {
     }
 
     /** Presses {@code code} on the node that has the keyboard focus, as a key press would. */
-    private static void key(FxRobot robot, KeyCode code) {
+    static void key(FxRobot robot, KeyCode code) {
         robot.interact(() -> {
             javafx.scene.Node focus = robot.targetWindow().getScene().getFocusOwner();
             javafx.event.Event.fireEvent(focus, new javafx.scene.input.KeyEvent(javafx.scene.input.KeyEvent.KEY_PRESSED,

@@ -27,6 +27,7 @@ import dev.glassbox.engine.model.SentencePooling;
 import dev.glassbox.engine.tensor.Parallel;
 import dev.glassbox.engine.trace.Capture;
 import dev.glassbox.engine.trace.Captured;
+import dev.glassbox.engine.trace.HookName;
 import dev.glassbox.engine.trace.HookSelection;
 import dev.glassbox.engine.trace.Trace;
 import dev.glassbox.engine.model.TraceRun;
@@ -187,7 +188,7 @@ class WalkthroughBuilderTest {
         int derived = 0;
         for (Step s : w.steps()) {
             if (s.hook() != null) {
-                assertTrue(trace.steps().get(pos).get(s.hook()).isPresent(), s.kind() + " names hook " + s.hook());
+                assertTrue(trace.steps().get(pos).get(HookName.parse(s.hook())).isPresent(), s.kind() + " names hook " + s.hook());
             }
             for (Values v : s.values()) {
                 for (float f : v.values()) {
@@ -196,7 +197,7 @@ class WalkthroughBuilderTest {
                 if (v.source() == null) {
                     continue;
                 }
-                Captured ref = trace.steps().get(pos).get(v.source().hook()).orElseThrow();
+                Captured ref = trace.steps().get(pos).get(HookName.parse(v.source().hook())).orElseThrow();
                 int[] ix = v.source().indices();
                 float[] got = v.values();
                 assertEquals(ix.length, got.length);
