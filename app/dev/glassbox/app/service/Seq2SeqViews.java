@@ -47,35 +47,38 @@ public final class Seq2SeqViews {
             Seq2SeqModel.AttentionMap m = d.patterns().get(Seq2SeqModel.crossPattern(l));
             if (m != null && m.queries() > 0) {
                 List<String> produced = producedLabels(d, tok, model.spec().eosToken(), m.queries());
-                rows.add(row(I18n.text("grid.crossRow", l), I18n.text("grid.cross"), l, m, produced, source));
+                rows.add(row(I18n.text("grid.crossRow", l), I18n.text("grid.cross"), l, m, produced, source,
+                        AttentionMatrix.Axes.CROSS));
             }
         }
         for (int l = 0; l < model.config().layers(); l++) {
             Seq2SeqModel.AttentionMap m = d.patterns().get(Seq2SeqModel.decoderPattern(l));
             if (m != null && m.queries() > 0) {
                 List<String> q = decoderInputs.subList(0, m.queries());
-                rows.add(row(I18n.text("grid.decoderRow", l), I18n.text("grid.decoder"), l, m, q, q));
+                rows.add(row(I18n.text("grid.decoderRow", l), I18n.text("grid.decoder"), l, m, q, q, AttentionMatrix.Axes.SELF));
             }
         }
         for (int l = 0; l < model.encoderLayers(); l++) {
             Seq2SeqModel.AttentionMap m = d.patterns().get(Seq2SeqModel.encoderPattern(l));
             if (m != null) {
-                rows.add(row(I18n.text("grid.encoderRow", l), I18n.text("grid.encoder"), l, m, source, source));
+                rows.add(row(I18n.text("grid.encoderRow", l), I18n.text("grid.encoder"), l, m, source, source,
+                        AttentionMatrix.Axes.SELF));
             }
         }
         return new GridContent(columns, rows, source);
     }
 
     private static GridRow row(String label, String kind, int layer, Seq2SeqModel.AttentionMap m,
-                               List<String> queries, List<String> keys) {
+                               List<String> queries, List<String> keys, AttentionMatrix.Axes axes) {
         List<AttentionMatrix> cells = new ArrayList<>();
         float[][][] all = new float[m.heads()][][];
         for (int h = 0; h < m.heads(); h++) {
             all[h] = m.head(h);
-            cells.add(new AttentionMatrix(kind + " \u00b7 " + I18n.text("heads.headTitle", layer, h), all[h], queries, keys));
+            cells.add(new AttentionMatrix(kind + " \u00b7 " + I18n.text("heads.headTitle", layer, h), all[h], queries, keys,
+                    axes));
         }
         cells.add(new AttentionMatrix(kind + " \u00b7 " + I18n.text("grid.meanTitle", layer),
-                AttentionAggregates.meanOverHeads(all), queries, keys));
+                AttentionAggregates.meanOverHeads(all), queries, keys, axes));
         return new GridRow(label, cells);
     }
 }

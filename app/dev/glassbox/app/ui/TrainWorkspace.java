@@ -130,7 +130,7 @@ final class TrainWorkspace extends BorderPane implements Explanation.Explained {
         saveAs.setOnAction(e -> saveAs());
         bindToController();
         progress.setPrefWidth(180);
-        Texts.onLocale(() -> plot.setAxisLabels(I18n.text("train.stepAxis"), ""));
+        Texts.onLocale(() -> plot.setAxisLabels(I18n.text("train.stepAxis"), I18n.text("train.lossAxis")));
         plot.setMinSize(300, 180);
         heatmap.setPrefSize(300, 300);
         grid.setOnOpen((r, c, m) -> openHead(r, c, m));
