@@ -79,7 +79,14 @@ public abstract class CanvasView extends Region {
         double cw = w, ch = h;
         if (legend != null && legend.isManaged() && legend.isVisible()) {
             double lw = legend.prefWidth(-1);
-            if (legendSide == LegendSide.RIGHT && rightLeavesMore(w, h, lw, legend.prefHeight(w))) {
+            boolean right = legendSide == LegendSide.RIGHT && rightLeavesMore(w, h, lw, legend.prefHeight(w));
+            if (!right && legend.prefHeight(w) > h / 2) {
+                // a short view (large text, small window): below, the legend would be cut; beside it, wrapped
+                // into at most half the width, it fits
+                right = true;
+                lw = Math.min(lw, w / 2);
+            }
+            if (right) {
                 cw = Math.max(1, w - lw - LEGEND_GAP);
                 legend.resizeRelocate(cw + LEGEND_GAP, 0, lw, Math.min(h, legend.prefHeight(lw)));
             } else {

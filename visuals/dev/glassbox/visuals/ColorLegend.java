@@ -54,6 +54,7 @@ public final class ColorLegend extends VBox {
             l.setWrapText(true);
         }
         setWidthLimit(BAR_W + 80);
+        setMinWidth(BAR_W + 60); // a narrow column may squeeze it: its texts wrap, the bar row stays whole
         HBox row = new HBox(4, left, bar, right);
         row.setAlignment(Pos.CENTER_LEFT);
         top.getChildren().addAll(title, row);

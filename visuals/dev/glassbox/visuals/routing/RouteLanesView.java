@@ -40,13 +40,16 @@ public class RouteLanesView extends CanvasView {
     }
 
     private static final double MIN_ROW = 16, MAX_ROW = 24;
-    private final ColorLegend runLegend = new ColorLegend(new ColorLegend.Spec(I18n.text("routing.legend.run"),
-            Palette.VIRIDIS, null, 0, 1, false, I18n.text("routing.legend.runDirection")));
+    private final ColorLegend runLegend = new ColorLegend();
     private final CategoryLegend expertLegend = new CategoryLegend();
     private List<Lane> lanes = List.of();
     private int layers;
     /** The first lane shown (the wheel scrolls when the lanes do not fit). */
     private int first;
+    /** How many experts the lanes use (0: dense layers only). */
+    private int experts;
+    /** Held here so that the language's weak listener lives as long as this view. */
+    private final javafx.beans.InvalidationListener onLocale = o -> showLegendTexts();
 
     public RouteLanesView() {
         canvas.setOnScroll(e -> {
@@ -54,8 +57,17 @@ public class RouteLanesView extends CanvasView {
             e.consume();
         });
         setLegend(new VBox(4, runLegend, expertLegend), LegendSide.BOTTOM);
+        showLegendTexts();
+        I18n.localeProperty().addListener(new javafx.beans.WeakInvalidationListener(onLocale));
         setPrefSize(600, 360);
         setMinHeight(160);
+    }
+
+    /** The legends' texts in the current language (they follow a language switch). */
+    private void showLegendTexts() {
+        runLegend.show(new ColorLegend.Spec(I18n.text("routing.legend.run"), Palette.VIRIDIS, null, 0, 1, false,
+                I18n.text("routing.legend.runDirection")));
+        expertLegend.show(I18n.text("routing.legend.experts"), ExpertColors.legend(experts));
     }
 
     public List<Lane> lanes() { return lanes; }
@@ -64,19 +76,20 @@ public class RouteLanesView extends CanvasView {
         this.lanes = List.copyOf(lanes);
         this.layers = layers;
         this.first = 0;
-        int experts = 0;
+        int count = 0;
         boolean dense = false;
         for (Lane l : lanes) {
             for (int i = 0; i < layers; i++) {
-                if (l.expert() != null && l.expert()[i] >= 0) experts = Math.max(experts, l.expert()[i] + 1);
+                if (l.expert() != null && l.expert()[i] >= 0) count = Math.max(count, l.expert()[i] + 1);
                 else dense = true;
             }
         }
         runLegend.setVisible(dense || lanes.isEmpty());
         runLegend.setManaged(dense || lanes.isEmpty());
-        expertLegend.show(I18n.text("routing.legend.experts"), ExpertColors.legend(experts));
-        expertLegend.setVisible(experts > 0);
-        expertLegend.setManaged(experts > 0);
+        this.experts = count;
+        showLegendTexts();
+        expertLegend.setVisible(count > 0);
+        expertLegend.setManaged(count > 0);
         requestLayout();
         redraw();
     }
