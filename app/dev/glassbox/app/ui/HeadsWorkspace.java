@@ -342,7 +342,7 @@ final class HeadsWorkspace extends WorkspacePane {
     private static String f(double v) { return ScoreGridView.format(v); }
 
     /** A role of {@link HeadsAnalysis#ROLES} in the current language. */
-    private static String roleName(String role) { return I18n.text("heads.role." + role.replace(' ', '-')); }
+    private static String roleName(String role) { return MetricTexts.name(role); }
 
     /** Ablate: the selected head joins the shared set (or leaves it); every view re-runs on the change. */
     private void toggleSelected() {

@@ -48,10 +48,10 @@ class I18nBundleTest {
         Locale before = I18n.locale();
         try {
             I18n.setLocale(Locale.CHINA);
-            assertEquals("语言", I18n.text("menu.language"));
-            var binding = I18n.bind("menu.language");
+            assertEquals("困惑度", I18n.text("context.perplexity"));
+            var binding = I18n.bind("context.perplexity");
             I18n.setLocale(Locale.US);
-            assertEquals("Language", binding.get());
+            assertEquals("perplexity", binding.get());
         } finally {
             I18n.setLocale(before);
         }
