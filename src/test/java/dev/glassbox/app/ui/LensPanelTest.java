@@ -64,7 +64,9 @@ class LensPanelTest extends WindowTestBase {
                 TokenProbability best = rows.get(l).at(p)[0];
                 String where = "layer " + l + ", position " + p;
                 assertEquals(m.tokenizer().display(best.token()), shown.topTokens()[l][c], where);
-                assertEquals(best.probability(), shown.probabilities()[l][c], 1e-5, where);
+                // two runs of one float forward in one JVM differ by ~1e-5 once the Vector API code is compiled
+                // (its reductions and exp round differently from the interpreted fallback)
+                assertEquals(best.probability(), shown.probabilities()[l][c], 1e-4, where);
             }
         }
     }
