@@ -64,7 +64,7 @@ class Stories260kWorkspacesTest extends WindowTestBase {
             Point2D p = ws.overview.cellCenter(c[0], c[1]).orElseThrow();
             robot.moveTo(ws.overview.localToScreen(p));
             WaitForAsyncUtils.waitForFxEvents();
-            assertEquals("layer " + c[0] + " \u00b7 H" + c[1] + ": induction = " + ScoreGridView.format(r.row(c[0], c[1]).roles().induction()),
+            assertEquals("layer " + c[0] + " \u00b7 H" + c[1] + ": " + MetricTexts.name("induction") + " = " + ScoreGridView.format(r.row(c[0], c[1]).roles().induction()),
                     ws.hover.getText());
         }
 

@@ -116,7 +116,7 @@ class WorkspacesTest extends WindowTestBase {
         robot.interact(() -> ws.role.setValue("previous-token"));
         double prev = r.row(1, 2).roles().previousToken();
         String text = hoverOn(robot, ws.overview, ws.overview.cellCenter(1, 2).orElseThrow(), ws.hover);
-        assertEquals("layer 1 \u00b7 H2: previous-token = " + ScoreGridView.format(prev), text);
+        assertEquals("layer 1 \u00b7 H2: " + MetricTexts.name("previous-token") + " = " + ScoreGridView.format(prev), text);
 
         robot.interact(() -> {
             ws.metric.setValue("js");
