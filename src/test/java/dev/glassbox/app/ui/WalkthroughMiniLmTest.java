@@ -15,7 +15,6 @@ import org.testfx.framework.junit5.Start;
 import dev.glassbox.app.service.ModelCatalog;
 import dev.glassbox.app.service.ModelEntry;
 import dev.glassbox.app.service.ModelSource;
-import dev.glassbox.engine.analysis.walkthrough.Step;
 import dev.glassbox.engine.analysis.walkthrough.StepKind;
 import dev.glassbox.engine.analysis.walkthrough.Walkthrough;
 import dev.glassbox.engine.format.onnx.BundledEncoder;
@@ -24,7 +23,6 @@ import dev.glassbox.engine.model.TraceRun;
 import dev.glassbox.engine.trace.HookName;
 import dev.glassbox.engine.trace.HookPoint;
 import dev.glassbox.engine.trace.HookSelection;
-import dev.glassbox.visuals.i18n.I18n;
 
 /**
  * The Walkthrough tab on the bundled MiniLM encoder: the keyboard reaches every step (Right, Left, Home, End), the
@@ -67,18 +65,8 @@ class WalkthroughMiniLmTest extends WindowTestBase {
         assertEquals(3, walk.position());
         assertEquals(-1, walk.sampled(), "an encoder samples nothing");
 
-        robot.clickOn("#walkthroughSteps");
-        WalkthroughWorkspaceTest.key(robot, KeyCode.HOME);
+        WalkthroughWorkspaceTest.walkEveryStep(robot, w, walk);
         int n = walk.steps().size();
-        for (int i = 0; i < n; i++) {
-            assertEquals(i, w.view.currentProperty().get(), "Right walks every step in order");
-            Step s = walk.steps().get(i);
-            String title = I18n.text("walkthrough.step." + s.kind().key() + ".title", s.args().toArray());
-            assertTrue(w.view.lookupAll("#walkthroughTitle").stream()
-                    .anyMatch(l -> ((javafx.scene.control.Label) l).getText().endsWith(title)), s.kind() + " title");
-            assertEquals(s.values().size(), w.view.valueViews().size(), s.kind() + " shows each of its values");
-            WalkthroughWorkspaceTest.key(robot, KeyCode.RIGHT);
-        }
         assertEquals(StepKind.ENCODER_OUTPUT, walk.steps().get(w.view.currentProperty().get()).kind(), "the last step");
         WalkthroughWorkspaceTest.key(robot, KeyCode.LEFT);
         assertEquals(n - 2, w.view.currentProperty().get(), "Left goes back one step");

@@ -19,7 +19,6 @@ import dev.glassbox.engine.analysis.walkthrough.StepKind;
 import dev.glassbox.engine.analysis.walkthrough.Walkthrough;
 import dev.glassbox.engine.model.LoadedModel;
 import dev.glassbox.engine.model.Seq2SeqModel;
-import dev.glassbox.visuals.i18n.I18n;
 
 /**
  * The bundled encoder-decoder in the Walkthrough tab: it runs (no "unsupported" message), the text is the source,
@@ -58,16 +57,7 @@ class WalkthroughSeq2SeqTest extends WindowTestBase {
         assertEquals(StepKind.S2S_SOURCE, walk.steps().getFirst().kind());
         assertEquals(StepKind.S2S_OUTPUT, walk.steps().getLast().kind());
 
-        robot.clickOn("#walkthroughSteps");
-        WalkthroughWorkspaceTest.key(robot, KeyCode.HOME);
-        for (int i = 0; i < walk.steps().size(); i++) {
-            assertEquals(i, w.view.currentProperty().get(), "Right walks every step in order");
-            Step s = walk.steps().get(i);
-            String title = I18n.text("walkthrough.step." + s.kind().key() + ".title", s.args().toArray());
-            assertTrue(w.view.lookupAll("#walkthroughTitle").stream()
-                    .anyMatch(l -> ((javafx.scene.control.Label) l).getText().endsWith(title)), s.kind() + " title");
-            WalkthroughWorkspaceTest.key(robot, KeyCode.RIGHT);
-        }
+        WalkthroughWorkspaceTest.walkEveryStep(robot, w, walk);
 
         // the cross-attention weights on screen are those of the same decode run straight through the engine
         Seq2SeqWalkthrough.Traced ref = Seq2SeqWalkthrough.trace(m, SOURCE, () -> false);

@@ -63,19 +63,8 @@ class WalkthroughWorkspaceTest extends WindowTestBase {
         assertEquals(1, walk.layer());
         assertEquals(2, walk.head());
 
-        robot.clickOn("#walkthroughSteps");
-        key(robot, KeyCode.HOME);
-        assertEquals(0, w.view.currentProperty().get());
+        walkEveryStep(robot, w, walk);
         int n = walk.steps().size();
-        for (int i = 0; i < n; i++) {
-            assertEquals(i, w.view.currentProperty().get(), "Right walks every step in order");
-            Step s = walk.steps().get(i);
-            String title = I18n.text("walkthrough.step." + s.kind().key() + ".title", s.args().toArray());
-            assertTrue(w.view.lookupAll("#walkthroughTitle").stream()
-                    .anyMatch(l -> ((javafx.scene.control.Label) l).getText().endsWith(title)), s.kind() + " title");
-            assertEquals(s.values().size(), w.view.valueViews().size(), s.kind() + " shows each of its values");
-            key(robot, KeyCode.RIGHT);
-        }
         assertEquals(n - 1, w.view.currentProperty().get(), "Right stops at the last step");
         key(robot, KeyCode.HOME);
         key(robot, KeyCode.PAGE_DOWN);
@@ -118,6 +107,25 @@ class WalkthroughWorkspaceTest extends WindowTestBase {
             Screenshots.save(window, "walkthrough");
         } finally {
             robot.interact(() -> I18n.setLocale(I18n.ENGLISH));
+        }
+    }
+
+    /**
+     * From the first step, Right walks every step in order, each showing its title and each of its values; ends
+     * with Right pressed on the last step.
+     */
+    static void walkEveryStep(FxRobot robot, WalkthroughWorkspace w, Walkthrough walk) {
+        robot.clickOn("#walkthroughSteps");
+        key(robot, KeyCode.HOME);
+        assertEquals(0, w.view.currentProperty().get());
+        for (int i = 0; i < walk.steps().size(); i++) {
+            assertEquals(i, w.view.currentProperty().get(), "Right walks every step in order");
+            Step s = walk.steps().get(i);
+            String title = I18n.text("walkthrough.step." + s.kind().key() + ".title", s.args().toArray());
+            assertTrue(w.view.lookupAll("#walkthroughTitle").stream()
+                    .anyMatch(l -> ((javafx.scene.control.Label) l).getText().endsWith(title)), s.kind() + " title");
+            assertEquals(s.values().size(), w.view.valueViews().size(), s.kind() + " shows each of its values");
+            key(robot, KeyCode.RIGHT);
         }
     }
 
