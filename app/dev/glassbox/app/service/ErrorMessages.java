@@ -36,6 +36,7 @@ public final class ErrorMessages {
             e = e.getCause();
         }
         return switch (e) {
+            case dev.glassbox.app.hub.HubException h -> h.describe(locale);
             case OutOfMemoryError o -> I18n.text(locale, "error.outOfMemory", heap());
             case NoSuchFileException f -> f.getFile() + ": " + (f.getReason() == null ? I18n.text(locale, "error.noSuchFile") : f.getReason());
             case AccessDeniedException f -> f.getFile() + ": " + I18n.text(locale, "error.permissionDenied");

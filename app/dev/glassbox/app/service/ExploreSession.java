@@ -379,11 +379,16 @@ public final class ExploreSession {
 
     /** Opens a model file or folder from disk, remembers it and selects it. */
     public void openModel(Path path) {
+        openModel(path, path.toAbsolutePath().normalize().getFileName().toString());
+    }
+
+    /** As {@link #openModel(Path)}, listing a model not yet in the picker under {@code label}. */
+    public void openModel(Path path, String label) {
         Path abs = path.toAbsolutePath().normalize();
         ModelEntry entry = models.stream()
                 .filter(m -> m.source() instanceof ModelSource.OnDisk d && d.path().toAbsolutePath().normalize().equals(abs))
                 .findFirst().orElseGet(() -> {
-                    ModelEntry e = new ModelEntry(abs.getFileName().toString(), new ModelSource.OnDisk(abs, null), false, true);
+                    ModelEntry e = new ModelEntry(label, new ModelSource.OnDisk(abs, null), false, true);
                     models.add(e);
                     return e;
                 });

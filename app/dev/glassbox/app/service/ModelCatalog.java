@@ -13,12 +13,15 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 
+import dev.glassbox.app.hub.HubCache;
+import dev.glassbox.app.hub.HubEnvironment;
 import dev.glassbox.engine.format.onnx.BundledEncoder;
 
 /**
  * The models the app knows without asking: everything under {@code sample-models/} (next to the working
  * directory and next to the jar; extra folders via {@code -Dglassbox.sampleModels=DIR[:DIR]}) and the
- * bundled encoders (MiniLM, bge-small-zh) whose weights are on the classpath.
+ * bundled encoders (MiniLM, bge-small-zh) whose weights are on the classpath, and the models already in the Hugging
+ * Face cache (from {@code glassbox pull} or from Python).
  */
 public final class ModelCatalog {
     private final List<ModelEntry> bundled;
@@ -32,6 +35,11 @@ public final class ModelCatalog {
         for (Path root : roots()) {
             out.addAll(scan(root));
         }
+        try {
+            out.addAll(cached(new HubCache(HubEnvironment.system().cache())));
+        } catch (IllegalArgumentException badEnvironment) {
+            // a malformed HF_ENDPOINT: the pull reports it; the cache is simply not listed
+        }
         for (BundledEncoder e : BundledEncoder.values()) {
             if (e.available()) {
                 out.add(new ModelEntry(e.label(), new ModelSource.Bundled(e), true, false));
@@ -42,7 +50,10 @@ public final class ModelCatalog {
 
     public List<ModelEntry> bundled() { return bundled; }
 
-    /** The model a models folder names in its DEFAULT file, else the first bundled decoder, else the first model. */
+    /**
+     * The model a models folder names in its DEFAULT file, else the first bundled decoder, else the first bundled model
+     * (never one from the Hugging Face cache).
+     */
     public Optional<ModelEntry> defaultModel() {
         for (Path root : roots()) {
             Path marker = root.resolve(DEFAULT_MARKER);
@@ -58,7 +69,8 @@ public final class ModelCatalog {
                 }
             }
         }
-        return bundled.stream().filter(ModelEntry::decoder).findFirst().or(() -> bundled.stream().findFirst());
+        return bundled.stream().filter(e -> e.bundled() && e.decoder()).findFirst()
+                .or(() -> bundled.stream().filter(ModelEntry::bundled).findFirst());
     }
 
     /** A file in a models folder holding the name of the model the app opens first. */
@@ -93,6 +105,16 @@ public final class ModelCatalog {
         } catch (URISyntaxException | SecurityException | IllegalArgumentException e) {
             return Optional.empty();
         }
+    }
+
+    /** The models in a Hugging Face cache Glassbox can open, labelled by repository (and GGUF file). */
+    public static List<ModelEntry> cached(HubCache cache) {
+        List<ModelEntry> out = new ArrayList<>();
+        for (HubCache.CachedModel m : cache.openable()) {
+            // not "bundled": listed, but never opened by itself at start (it may be a large download)
+            entry(m.path()).ifPresent(e -> out.add(new ModelEntry(m.label(), e.source(), false, e.decoder())));
+        }
+        return out;
     }
 
     /** Model folders (with config.json) and model files (.bin that is not a tokenizer, .gguf) directly under {@code root}. */
