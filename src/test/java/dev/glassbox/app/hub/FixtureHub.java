@@ -25,31 +25,31 @@ import com.sun.net.httpserver.HttpServer;
  * redirect to a second server, the "CDN" (X-Linked-Etag = sha256, X-Linked-Size), which honours Range. It records
  * every request's Authorization and Range, can drop a CDN transfer mid-body, serve corrupt bytes, and gate a repo.
  */
-final class FixtureHub implements AutoCloseable {
-    record Request(String server, String method, String path, String authorization, String range) {
+public final class FixtureHub implements AutoCloseable {
+    public record Request(String server, String method, String path, String authorization, String range) {
     }
 
     /** A repository's files; names in {@code lfs} are LFS files (served by the CDN). */
-    record Repo(String commit, Map<String, byte[]> files, Set<String> lfs, Map<String, Long> claimedSizes) {
-        Repo(String commit, Map<String, byte[]> files, Set<String> lfs) {
+    public record Repo(String commit, Map<String, byte[]> files, Set<String> lfs, Map<String, Long> claimedSizes) {
+        public Repo(String commit, Map<String, byte[]> files, Set<String> lfs) {
             this(commit, files, lfs, Map.of());
         }
     }
 
     final HttpServer hub;
     final HttpServer cdn;
-    final Map<String, Repo> repos = new ConcurrentHashMap<>();
+    public final Map<String, Repo> repos = new ConcurrentHashMap<>();
     final List<Request> requests = Collections.synchronizedList(new ArrayList<>());
     /** The token a gated repository accepts (null: no repository is gated). */
     volatile String gatedToken;
     final Set<String> gated = ConcurrentHashMap.newKeySet();
     /** When at or above 0, the CDN closes every transfer after this absolute byte offset. */
-    volatile long dropAt = -1;
+    public volatile long dropAt = -1;
     /** How many more CDN transfers to drop (then they complete). */
-    volatile int drops;
+    public volatile int drops;
     volatile boolean corrupt;
 
-    FixtureHub() throws IOException {
+    public FixtureHub() throws IOException {
         hub = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         cdn = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         hub.createContext("/", this::onHub);
@@ -58,17 +58,17 @@ final class FixtureHub implements AutoCloseable {
         cdn.start();
     }
 
-    String endpoint() {
+    public String endpoint() {
         return "http://127.0.0.1:" + hub.getAddress().getPort();
     }
 
-    List<Request> requests(String server) {
+    public List<Request> requests(String server) {
         synchronized (requests) {
             return requests.stream().filter(r -> r.server().equals(server)).toList();
         }
     }
 
-    static String sha256(byte[] b) {
+    public static String sha256(byte[] b) {
         return hex("SHA-256", new byte[0], b);
     }
 
