@@ -39,6 +39,8 @@ import dev.glassbox.app.service.AnalysisService;
 import dev.glassbox.app.service.DisplayPreference;
 import dev.glassbox.app.service.ExploreSession;
 import dev.glassbox.app.service.LanguagePreference;
+import dev.glassbox.app.hub.HubEnvironment;
+import dev.glassbox.app.service.HubService;
 import dev.glassbox.app.service.ModelCatalog;
 import dev.glassbox.app.service.ModelEntry;
 import dev.glassbox.app.service.ModelGuide;
@@ -121,6 +123,9 @@ public final class MainWindow extends BorderPane {
     /** Presentation mode's text size over the zoomed one: read from the back of a class room. */
     static final double PRESENTATION_SCALE = 1.5;
 
+    /** Where File ▸ Get model… downloads from (a test points it at a loopback hub). */
+    HubService hub = new HubService(HubEnvironment::system);
+
     public MainWindow(ModelCatalog catalog, RecentModels recent, LanguagePreference languages, DisplayPreference display) {
         languages.apply();
         display.apply();
@@ -162,7 +167,11 @@ public final class MainWindow extends BorderPane {
         MenuItem openDir = new MenuItem();
         openDir.textProperty().bind(I18n.bind("main.openFolder"));
         openDir.setOnAction(e -> chooseFolder());
-        open.getItems().addAll(openFile, openDir);
+        MenuItem getModel = new MenuItem();
+        getModel.setId("getModelItem");
+        getModel.textProperty().bind(I18n.bind("hub.menu"));
+        getModel.setOnAction(e -> showGetModel());
+        open.getItems().addAll(openFile, openDir, getModel);
         MenuButton sessionMenu = new MenuButton();
         sessionMenu.setId("sessionMenu");
         sessionMenu.textProperty().bind(I18n.bind("session.menu"));
@@ -453,6 +462,13 @@ public final class MainWindow extends BorderPane {
     /** Opens a model file or folder from disk, remembers it and selects it. */
     public void openModel(Path path) {
         session.openModel(path);
+    }
+
+    /** File ▸ Get model…: downloads a model by name from the Hugging Face Hub, then opens it. */
+    GetModelDialog showGetModel() {
+        GetModelDialog d = new GetModelDialog(getScene().getWindow(), hub, session::openModel);
+        d.show();
+        return d;
     }
 
     void chooseFile() {
