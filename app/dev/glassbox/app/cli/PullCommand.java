@@ -33,7 +33,8 @@ public final class PullCommand extends ConsoleCommand {
 
     @Override
     int run(PrintWriter out) throws Exception {
-        HubPull pull = new HubPull(HubEnvironment.of(environment.get(), Path.of(System.getProperty("user.home"))));
+        Map<String, String> env = environment.get();
+        HubPull pull = new HubPull(HubEnvironment.of(env, HubEnvironment.home(env)));
         long[] lastLine = {0};
         Path path = pull.pull(repo, file, t -> {
             long now = System.nanoTime();

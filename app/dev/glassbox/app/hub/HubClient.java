@@ -24,7 +24,7 @@ import dev.glassbox.engine.io.Json;
  * The few Hub HTTP calls a pull needs, made as huggingface_hub makes them: the file list from
  * {@code GET /api/models/{repo}/revision/{revision}?blobs=true}, each file's metadata from
  * {@code HEAD /{repo}/resolve/{commit}/{file}} (X-Repo-Commit, X-Linked-Etag else ETag, X-Linked-Size else
- * Content-Length; a redirect to another host, the CDN, is where the bytes are), and the bytes by GET with an
+ * Content-Length; an absolute redirect, to the CDN, says where the bytes are), and the bytes by GET with an
  * optional {@code Range}. Redirects are followed by hand so the token ({@code Authorization: Bearer}) goes only to
  * the configured endpoint's scheme, host and port, never to a redirect's other host.
  */
@@ -92,7 +92,7 @@ final class HubClient {
         return new Listing(commit, List.copyOf(files));
     }
 
-    /** HEAD on the file at {@code commit}: follows redirects on the endpoint's host, stops at one to another host. */
+    /** HEAD on the file at {@code commit}: follows relative redirects, stops at an absolute one (where the bytes are). */
     FileMeta head(RepoRef repo, String commit, String file) throws IOException {
         URI uri = resolveUri(repo, commit, file);
         HttpResponse<Void> r = send("HEAD", uri, -1, HttpResponse.BodyHandlers.discarding(), true);
@@ -141,7 +141,7 @@ final class HubClient {
     }
 
     private <T> HttpResponse<T> send(String method, URI start, long from, HttpResponse.BodyHandler<T> body,
-            boolean stopAtOtherHost) throws IOException {
+            boolean relativeOnly) throws IOException {
         URI uri = start;
         for (int hop = 0; ; hop++) {
             HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(2))
@@ -172,10 +172,11 @@ final class HubClient {
             if (r.statusCode() / 100 != 3 || location.isEmpty()) {
                 return r;
             }
-            URI next = uri.resolve(location.get());
-            if (stopAtOtherHost && !sameOrigin(next, uri)) {
-                return r;
+            URI target = URI.create(location.get());
+            if (relativeOnly && target.getHost() != null) {
+                return r; // as huggingface_hub: a HEAD follows relative redirects (a renamed repo), not absolute ones (the CDN)
             }
+            URI next = uri.resolve(target);
             if (r.body() instanceof InputStream in) {
                 in.close();
             }

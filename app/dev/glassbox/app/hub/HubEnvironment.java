@@ -40,7 +40,14 @@ public record HubEnvironment(URI endpoint, String token, Path cache) {
 
     /** This process's environment and home folder. */
     public static HubEnvironment system() {
-        return of(System.getenv(), Path.of(System.getProperty("user.home")));
+        return of(System.getenv(), home(System.getenv()));
+    }
+
+    /** {@code ~} as Python's expanduser reads it: $HOME (USERPROFILE on Windows), else the JVM's user.home. */
+    public static Path home(Map<String, String> env) {
+        String h = value(env, "HOME");
+        if (h == null) h = value(env, "USERPROFILE");
+        return Path.of(h != null ? h : System.getProperty("user.home"));
     }
 
     public boolean hasToken() {

@@ -4,6 +4,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.function.BiConsumer;
 
+import javafx.application.Platform;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.SimpleBooleanProperty;
 import javafx.concurrent.Task;
 import javafx.concurrent.Worker;
 import javafx.geometry.Insets;
@@ -16,6 +19,7 @@ import javafx.scene.control.TextField;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import javafx.stage.Modality;
 import javafx.stage.Stage;
@@ -25,6 +29,7 @@ import dev.glassbox.app.hub.HubException;
 import dev.glassbox.app.hub.RepoRef;
 import dev.glassbox.app.service.ErrorMessages;
 import dev.glassbox.app.service.HubService;
+import dev.glassbox.visuals.Theme;
 import dev.glassbox.visuals.i18n.I18n;
 
 /**
@@ -44,6 +49,8 @@ final class GetModelDialog {
     private final HubService hub;
     private final BiConsumer<Path, String> open;
     private Task<?> running;
+    /** A listing or download is running: the form is locked, Cancel stops it. */
+    private final BooleanProperty busy = new SimpleBooleanProperty();
 
     /** {@code open} receives the downloaded folder or file and the label to list it under. */
     GetModelDialog(Window owner, HubService hub, BiConsumer<Path, String> open) {
@@ -67,13 +74,18 @@ final class GetModelDialog {
         Texts.bind(get, "hub.get");
         Texts.bind(cancel, "hub.cancel");
         get.setDefaultButton(true);
-        get.disableProperty().bind(repo.textProperty().isEmpty());
-        list.disableProperty().bind(repo.textProperty().isEmpty());
+        get.disableProperty().bind(repo.textProperty().isEmpty().or(busy));
+        list.disableProperty().bind(repo.textProperty().isEmpty().or(busy));
+        repo.disableProperty().bind(busy);
+        revision.disableProperty().bind(busy);
+        file.disableProperty().bind(busy);
         repo.setPrefColumnCount(30);
         file.setMaxWidth(Double.MAX_VALUE);
         progress.setMaxWidth(Double.MAX_VALUE);
         status.setWrapText(true);
         status.setMaxWidth(Double.MAX_VALUE);
+        status.setMinHeight(Region.USE_PREF_SIZE); // a long message wraps onto more lines, never "…"
+        status.textProperty().addListener((o, a, b) -> Platform.runLater(stage::sizeToScene));
 
         GridPane form = new GridPane(10, 8);
         form.addRow(0, Texts.label("hub.repo"), repo);
@@ -85,16 +97,14 @@ final class GetModelDialog {
         GridPane.setHgrow(fileRow, Priority.ALWAYS);
         Label where = Texts.label("hub.cacheAt", hub.cacheFolder());
         where.setWrapText(true);
+        where.setMinHeight(Region.USE_PREF_SIZE);
         where.getStyleClass().add("hint");
         HBox buttons = new HBox(8, get, cancel);
         buttons.setStyle("-fx-alignment: center-right;");
         VBox root = new VBox(12, form, where, progress, status, buttons);
         root.setPadding(new Insets(16));
         root.setPrefWidth(560);
-        root.getStylesheets().setAll(owner.getScene().getStylesheets());
-        if (owner.getScene().getRoot() != null) {
-            root.getStyleClass().addAll(owner.getScene().getRoot().getStyleClass());
-        }
+        root.getStylesheets().setAll(AppStyle.url(Theme.current())); // the window's theme (set once: the dialog is short-lived)
         stage.setScene(new Scene(root));
         progress.setVisible(false);
 
@@ -167,18 +177,15 @@ final class GetModelDialog {
     /** Shows a task's messages, locks the form while it runs and shows its failure. */
     private void track(Task<?> t) {
         running = t;
-        repo.setDisable(true);
-        revision.setDisable(true);
-        file.setDisable(true);
+        busy.set(true);
         status.textProperty().bind(t.messageProperty());
         t.stateProperty().addListener((o, a, s) -> {
             if (s == Worker.State.SUCCEEDED || s == Worker.State.FAILED || s == Worker.State.CANCELLED) {
                 status.textProperty().unbind();
-                repo.setDisable(false);
-                revision.setDisable(false);
-                file.setDisable(false);
+                busy.set(false);
                 progress.progressProperty().unbind();
                 if (s == Worker.State.FAILED) {
+                    progress.setVisible(false);
                     Throwable x = t.getException();
                     if (x instanceof HubException.ChooseFile c) {
                         file.getItems().setAll(c.files());
