@@ -204,6 +204,29 @@ class HubPullTest {
     }
 
     @Test
+    void fetchesTheShardsTheIndexNamesAndRefusesAnIndexPointingOutside() throws IOException {
+        byte[] a = "shard-a".getBytes(StandardCharsets.UTF_8);
+        byte[] b = "shard-b".getBytes(StandardCharsets.UTF_8);
+        byte[] index = ("{\"weight_map\":{\"x\":\"model-00001-of-00002.safetensors\","
+                + "\"y\":\"model-00002-of-00002.safetensors\",\"z\":\"model-00001-of-00002.safetensors\"}}")
+                .getBytes(StandardCharsets.UTF_8);
+        hub.repos.put("acme/sharded", new FixtureHub.Repo(COMMIT, Map.of("config.json", CONFIG,
+                "model.safetensors.index.json", index, "model-00001-of-00002.safetensors", a,
+                "model-00002-of-00002.safetensors", b, "consolidated.safetensors", new byte[5]),
+                Set.of("model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors", "consolidated.safetensors")));
+        Path snapshot = pull("acme/sharded");
+        assertEquals(Set.of("config.json", "model.safetensors.index.json", "model-00001-of-00002.safetensors",
+                "model-00002-of-00002.safetensors"), names(snapshot), "the index's shards, not other safetensors");
+        assertArrayEquals(b, Files.readAllBytes(snapshot.resolve("model-00002-of-00002.safetensors")));
+
+        byte[] evil = "{\"weight_map\":{\"x\":\"../../../evil.safetensors\"}}".getBytes(StandardCharsets.UTF_8);
+        hub.repos.put("acme/evil", new FixtureHub.Repo(COMMIT, Map.of("config.json", CONFIG,
+                "model.safetensors.index.json", evil), Set.of()));
+        HubException e = assertThrows(HubException.class, () -> pull("acme/evil"));
+        assertEquals("hub.badIndex", e.key());
+    }
+
+    @Test
     void checksTheFreeDiskSpaceBeforeDownloading() {
         hub.repos.put("acme/huge", new FixtureHub.Repo(COMMIT, Map.of("config.json", CONFIG, "model.safetensors", WEIGHTS),
                 Set.of("model.safetensors"), Map.of("model.safetensors", 1L << 60)));
