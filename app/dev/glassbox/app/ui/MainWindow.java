@@ -42,6 +42,7 @@ import dev.glassbox.app.service.LanguagePreference;
 import dev.glassbox.app.service.ModelCatalog;
 import dev.glassbox.app.service.ModelEntry;
 import dev.glassbox.app.service.ModelGuide;
+import dev.glassbox.app.service.OpenTarget;
 import dev.glassbox.app.service.RecentModels;
 import dev.glassbox.app.service.RunOutcome;
 import dev.glassbox.app.service.Seq2SeqRuns;
@@ -302,6 +303,7 @@ public final class MainWindow extends BorderPane {
         presenting.addListener((o, a, b) -> showGuide());
         prompt.prompt.textProperty().addListener((o, a, b) -> refreshPromptChips());
         updateEnabled();
+        FileDrop.install(this, paths -> open(OpenTarget.ofDropped(paths)));
         session.start(catalog);
     }
 
@@ -463,16 +465,21 @@ public final class MainWindow extends BorderPane {
                 new FileChooser.ExtensionFilter(I18n.text("main.filterAll"), "*"));
         File f = fc.showOpenDialog(getScene().getWindow());
         if (f != null) {
-            openModelOrSession(f.toPath());
+            open(f.toPath());
         }
     }
 
-    /** Opens a session ({@code .glassbox}) or a model file or folder. */
-    public void openModelOrSession(Path path) {
-        if (SessionFiles.isSession(path)) {
-            openSession(path);
-        } else {
-            openModel(path);
+    /** Opens a session ({@code .glassbox}) or a model file or folder; anything else is a message saying why not. */
+    public void open(Path path) {
+        open(OpenTarget.of(path));
+    }
+
+    /** Opens what File > Open picked, a drop brought or the command line named. */
+    public void open(OpenTarget target) {
+        switch (target) {
+            case OpenTarget.Session s -> openSession(s.file());
+            case OpenTarget.Model m -> openModel(m.path());
+            case OpenTarget.Refused r -> showError(r.reason());
         }
     }
 
