@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.lang.reflect.Proxy;
 import java.util.Arrays;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
 import javafx.event.Event;
@@ -24,12 +26,14 @@ import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.Start;
 
 import com.sun.javafx.scene.input.DragboardHelper;
+import com.sun.javafx.tk.TKClipboard;
 import com.sun.javafx.tk.Toolkit;
 
 /**
  * Files dropped on the main window (here on its prompt field, a text control that would otherwise take the drag as
  * text): a model file opens as File > Open opens it, a file Glassbox cannot open is refused with its name. The drag
- * events are the ones a file manager's drop produces, fired with a dragboard holding the files.
+ * events are the ones a file manager's drop produces, fired with a dragboard holding the files and offering copy,
+ * move and link.
  */
 class FileDropWindowTest extends WindowTestBase {
     private static TinyModelFolder tiny;
@@ -80,7 +84,12 @@ class FileDropWindowTest extends WindowTestBase {
     private static DragEvent fire(FxRobot robot, Node target, EventType<DragEvent> type, Path... files) {
         AtomicReference<DragEvent> event = new AtomicReference<>();
         robot.interact(() -> {
-            Dragboard board = DragboardHelper.createDragboard(Toolkit.getToolkit().createLocalClipboard());
+            // a local clipboard that offers what a file manager's drag offers (a plain one knows no transfer modes)
+            TKClipboard local = Toolkit.getToolkit().createLocalClipboard();
+            TKClipboard fromFileManager = (TKClipboard) Proxy.newProxyInstance(TKClipboard.class.getClassLoader(),
+                    new Class<?>[] {TKClipboard.class}, (proxy, method, args) -> method.getName().equals("getTransferModes")
+                            ? Set.of(TransferMode.COPY, TransferMode.MOVE, TransferMode.LINK) : method.invoke(local, args));
+            Dragboard board = DragboardHelper.createDragboard(fromFileManager);
             ClipboardContent content = new ClipboardContent();
             content.putFiles(Arrays.stream(files).map(Path::toFile).toList());
             board.setContent(content);
