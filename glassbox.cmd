@@ -57,8 +57,9 @@ if not "%~1"=="" if "%~2"=="" (
     )
 )
 set "cds="
-rem (the option in quotes: the folder may have spaces)
-if "%app%"=="true" if /i not "%GLASSBOX_AOT%"=="off" set cds=-XX:+AutoCreateSharedArchive "-XX:SharedArchiveFile=%archive%"
+rem (the file in quotes: the folder may have spaces; the JVM's notes on classes it leaves out and on an archive it
+rem renews are no business of the user's, as with ./glassbox's -Xlog:aot=error)
+if "%app%"=="true" if /i not "%GLASSBOX_AOT%"=="off" set cds=-XX:+AutoCreateSharedArchive "-XX:SharedArchiveFile=%archive%" -Xlog:cds=off -Xlog:cds+dynamic=off
 
 rem The arguments pass through untouched: delayed expansion would eat a ! in them.
 setlocal DisableDelayedExpansion
