@@ -460,7 +460,8 @@ public final class MainWindow extends BorderPane {
     void chooseFile() {
         FileChooser fc = new FileChooser();
         fc.setTitle(I18n.text("main.openFileTitle"));
-        fc.getExtensionFilters().addAll(new FileChooser.ExtensionFilter(I18n.text("main.filterModels"), "*.bin", "*.gguf"),
+        fc.getExtensionFilters().addAll(new FileChooser.ExtensionFilter(I18n.text("main.filterModels"), "*.bin", "*.gguf",
+                        "*.safetensors", "*.onnx"),
                 new FileChooser.ExtensionFilter(I18n.text("session.filter"), "*" + SessionFiles.EXTENSION),
                 new FileChooser.ExtensionFilter(I18n.text("main.filterAll"), "*"));
         File f = fc.showOpenDialog(getScene().getWindow());
