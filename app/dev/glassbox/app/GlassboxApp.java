@@ -23,8 +23,8 @@ public final class GlassboxApp extends Application {
 
     /** Set by {@link Main} for the start-up cache's recording run ({@code --aot-training}). */
     static boolean training;
-    /** Set by {@link Main}: the session file named on the command line, restored once the window is up. */
-    static java.nio.file.Path sessionToOpen;
+    /** Set by {@link Main}: the session, lesson or model named on the command line, opened once the window is up. */
+    static java.nio.file.Path toOpen;
 
     @Override
     public void start(Stage stage) {
@@ -60,8 +60,8 @@ public final class GlassboxApp extends Application {
         }
         stage.show(); // applies CSS, creates the skins and lays the scene out before the native window opens
         mark("shown");
-        if (sessionToOpen != null) {
-            window.openSession(sessionToOpen);
+        if (toOpen != null) {
+            window.open(toOpen);
         }
         if (training) {
             afterPulses(2, Platform::exit);

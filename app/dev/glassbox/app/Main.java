@@ -2,12 +2,13 @@ package dev.glassbox.app;
 
 import dev.glassbox.app.cli.GlassboxCli;
 import dev.glassbox.app.service.ErrorMessages;
+import dev.glassbox.app.service.OpenTarget;
 
 /**
  * Entry point: with no arguments opens the desktop app, otherwise runs a command-line command, after loading the
  * Vector API module when the JVM started without it ({@link VectorModule}). {@code --measure-startup} opens the app,
- * prints how long it took until the default model was loaded in a shown window, and exits. A single
- * {@code FILE.glassbox} argument opens the app with that session (or lesson) restored.
+ * prints how long it took until the default model was loaded in a shown window, and exits. A single path argument
+ * (what a file association or a drop on the app's icon passes) opens the app with that session, lesson or model.
  */
 public final class Main {
     static final String MEASURE_STARTUP = "--measure-startup";
@@ -29,10 +30,10 @@ public final class Main {
             javafx.application.Application.launch(GlassboxApp.class);
             return;
         }
-        boolean session = args.length == 1 && args[0].endsWith(dev.glassbox.app.service.SessionFiles.EXTENSION);
-        if (args.length == 0 || session || args.length == 1 && args[0].equals(MEASURE_STARTUP)) {
-            if (session) {
-                GlassboxApp.sessionToOpen = java.nio.file.Path.of(args[0]);
+        boolean open = args.length == 1 && OpenTarget.isPathArgument(args[0]);
+        if (args.length == 0 || open || args.length == 1 && args[0].equals(MEASURE_STARTUP)) {
+            if (open) {
+                GlassboxApp.toOpen = OpenTarget.argumentPath(args[0]);
             } else if (args.length == 1) {
                 GlassboxApp.clock = new StartupClock();
                 GlassboxApp.clock.mark("main");

@@ -44,6 +44,7 @@ import dev.glassbox.app.service.HubService;
 import dev.glassbox.app.service.ModelCatalog;
 import dev.glassbox.app.service.ModelEntry;
 import dev.glassbox.app.service.ModelGuide;
+import dev.glassbox.app.service.OpenTarget;
 import dev.glassbox.app.service.RecentModels;
 import dev.glassbox.app.service.RunOutcome;
 import dev.glassbox.app.service.Seq2SeqRuns;
@@ -311,6 +312,7 @@ public final class MainWindow extends BorderPane {
         presenting.addListener((o, a, b) -> showGuide());
         prompt.prompt.textProperty().addListener((o, a, b) -> refreshPromptChips());
         updateEnabled();
+        FileDrop.install(this, paths -> open(OpenTarget.ofDropped(paths)));
         session.start(catalog);
     }
 
@@ -474,21 +476,27 @@ public final class MainWindow extends BorderPane {
     void chooseFile() {
         FileChooser fc = new FileChooser();
         fc.setTitle(I18n.text("main.openFileTitle"));
-        fc.getExtensionFilters().addAll(new FileChooser.ExtensionFilter(I18n.text("main.filterModels"), "*.bin", "*.gguf"),
+        fc.getExtensionFilters().addAll(new FileChooser.ExtensionFilter(I18n.text("main.filterModels"), "*.bin", "*.gguf",
+                        "*.safetensors", "*.onnx"),
                 new FileChooser.ExtensionFilter(I18n.text("session.filter"), "*" + SessionFiles.EXTENSION),
                 new FileChooser.ExtensionFilter(I18n.text("main.filterAll"), "*"));
         File f = fc.showOpenDialog(getScene().getWindow());
         if (f != null) {
-            openModelOrSession(f.toPath());
+            open(f.toPath());
         }
     }
 
-    /** Opens a session ({@code .glassbox}) or a model file or folder. */
-    public void openModelOrSession(Path path) {
-        if (SessionFiles.isSession(path)) {
-            openSession(path);
-        } else {
-            openModel(path);
+    /** Opens a session ({@code .glassbox}) or a model file or folder; anything else is a message saying why not. */
+    public void open(Path path) {
+        open(OpenTarget.of(path));
+    }
+
+    /** Opens what File > Open picked, a drop brought or the command line named. */
+    public void open(OpenTarget target) {
+        switch (target) {
+            case OpenTarget.Session s -> openSession(s.file());
+            case OpenTarget.Model m -> openModel(m.path());
+            case OpenTarget.Refused r -> showError(r.reason());
         }
     }
 

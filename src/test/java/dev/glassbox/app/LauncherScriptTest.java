@@ -199,6 +199,11 @@ class LauncherScriptTest {
         assertFalse(cli.contains("--add-modules"), "Main loads the Vector API module: " + cli);
         assertEquals(List.of("generate", "--prompt", "two words"), cli.subList(cli.size() - 3, cli.size()));
         assertTrue(flag(launch("complete", null, "--measure-startup"), "-XX:AOTCache=") != null, "--measure-startup is the app");
+        for (String path : List.of("lesson.glassbox", "models/tiny.gguf", "/home/me/qwen")) {
+            List<String> open = launch("complete", null, path);
+            assertTrue(flag(open, "-XX:AOTCache=") != null && open.getLast().equals(path), "a path to open is the app: " + open);
+        }
+        assertEquals(null, flag(launch("complete", null, "inspect"), "-XX:AOT"), "a command name alone is a command");
         assertEquals(null, flag(launch("complete", "off"), "-XX:AOT"), "GLASSBOX_AOT=off");
         assertEquals(null, takeTraining(), "GLASSBOX_AOT=off records nothing");
     }
