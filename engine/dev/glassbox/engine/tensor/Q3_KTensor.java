@@ -47,27 +47,38 @@ public final class Q3_KTensor extends KQuantTensor {
         }
     }
 
+    // Column by column: one load of 8-16 quant bytes and their third-bit bytes serves all four 2-bit planes k,
+    // each dequantised in registers, (q - 4 + 4 * third bit) * d * scale, and multiplied with its x. Every index
+    // is linear in the loop counter: loops over sub-blocks (n, k, s) made C2 deoptimise the method again and
+    // again (a profile_predicate trap), leaving it to run as slow boxed vector code.
     @Override
     float dotBlock(long blk, float[] x, int xi) {
         float d = half(blk + 108);
-        FloatVector acc = FloatVector.zero(Lanes.F);
-        for (int n = 0; n < 2; n++) {
-            for (int k = 0; k < 4; k++) {
-                for (int s = 0; s < 2; s++) {
-                    FloatVector qx = FloatVector.zero(Lanes.F);
-                    for (int l = 0; l < 16; l += Lanes.L) {
-                        ByteVector b = ByteVector.fromMemorySegment(Lanes.S8, data, blk + 32 + 32 * n + 16 * s + l,
-                                ByteOrder.LITTLE_ENDIAN);
-                        ByteVector h = ByteVector.fromMemorySegment(Lanes.S8, data, blk + 16 * s + l, ByteOrder.LITTLE_ENDIAN);
-                        ByteVector q = b.lanewise(VectorOperators.LSHR, 2 * k).and((byte) 3).sub((byte) 4)
-                                .add(h.lanewise(VectorOperators.LSHR, 4 * n + k).and((byte) 1).lanewise(VectorOperators.LSHL, 2));
-                        qx = ((FloatVector) q.convertShape(VectorOperators.B2F, Lanes.F, 0))
-                                .fma(FloatVector.fromArray(Lanes.F, x, xi + 128 * n + 32 * k + 16 * s + l), qx);
-                    }
-                    acc = qx.fma(FloatVector.broadcast(Lanes.F, d * scale(blk, 8 * n + 2 * k + s)), acc);
-                }
-            }
+        FloatVector acc0 = FloatVector.zero(Lanes.F);
+        FloatVector acc1 = FloatVector.zero(Lanes.F);
+        for (int c = 0; c < 64; c += Lanes.L) {
+            int n = c >> 5;
+            int l = c & 31;
+            int is = 8 * n + (l >> 4);
+            ByteVector b = ByteVector.fromMemorySegment(Lanes.S8, data, blk + 32 + c, ByteOrder.LITTLE_ENDIAN);
+            ByteVector h = ByteVector.fromMemorySegment(Lanes.S8, data, blk + l, ByteOrder.LITTLE_ENDIAN)
+                    .lanewise(VectorOperators.LSHR, 4 * n);
+            int xo = xi + 128 * n + l;
+            FloatVector w0 = ((FloatVector) b.and((byte) 3).or(h.and((byte) 1).lanewise(VectorOperators.LSHL, 2))
+                    .convertShape(VectorOperators.B2F, Lanes.F, 0)).sub(4f).mul(d * scale(blk, is));
+            FloatVector w1 = ((FloatVector) b.lanewise(VectorOperators.LSHR, 2).and((byte) 3).or(h.and((byte) 2)
+                    .lanewise(VectorOperators.LSHL, 1)).convertShape(VectorOperators.B2F, Lanes.F, 0)).sub(4f)
+                    .mul(d * scale(blk, is + 2));
+            FloatVector w2 = ((FloatVector) b.lanewise(VectorOperators.LSHR, 4).and((byte) 3).or(h.and((byte) 4))
+                    .convertShape(VectorOperators.B2F, Lanes.F, 0)).sub(4f).mul(d * scale(blk, is + 4));
+            FloatVector w3 = ((FloatVector) b.lanewise(VectorOperators.LSHR, 6).and((byte) 3).or(h.and((byte) 8)
+                    .lanewise(VectorOperators.LSHR, 1)).convertShape(VectorOperators.B2F, Lanes.F, 0)).sub(4f)
+                    .mul(d * scale(blk, is + 6));
+            acc0 = w0.fma(FloatVector.fromArray(Lanes.F, x, xo), acc0);
+            acc1 = w1.fma(FloatVector.fromArray(Lanes.F, x, xo + 32), acc1);
+            acc0 = w2.fma(FloatVector.fromArray(Lanes.F, x, xo + 64), acc0);
+            acc1 = w3.fma(FloatVector.fromArray(Lanes.F, x, xo + 96), acc1);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
     }
 }

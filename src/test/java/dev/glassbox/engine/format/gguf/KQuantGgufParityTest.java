@@ -42,8 +42,14 @@ import dev.glassbox.testing.SharedData;
 class KQuantGgufParityTest {
     private static final String DIR = "models/gguf-kquant/";
 
-    static JsonNode golden() throws Exception {
-        return new ObjectMapper().readTree(SharedData.require(DIR + "golden.json").toFile());
+    private static JsonNode golden;
+
+    /** golden.json (1.3 MB), parsed once for all the tests. */
+    static synchronized JsonNode golden() throws Exception {
+        if (golden == null) {
+            golden = new ObjectMapper().readTree(SharedData.require(DIR + "golden.json").toFile());
+        }
+        return golden;
     }
 
     @ParameterizedTest
