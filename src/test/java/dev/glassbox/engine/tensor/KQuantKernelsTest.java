@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * decoder ({@link KQuantTensor#readBlock}, itself checked bit for bit against llama.cpp in KQuantGgufParityTest),
  * on random blocks with sane super-block scales.
  */
-class KQuantKernelsTest {
+public class KQuantKernelsTest {
     private static final int ROWS = 7;
 
     /** Byte offsets of each type's f16 super-block scales (Q8_K: its float32 scale at 0). */
@@ -34,7 +34,7 @@ class KQuantKernelsTest {
     }
 
     /** Random blocks, every quant and sub-block scale bit random, super-block scales small and finite. */
-    static KQuantTensor random(DType d, int rows, int cols, Random r) {
+    public static KQuantTensor random(DType d, int rows, int cols, Random r) {
         byte[] raw = new byte[(int) d.bytesFor((long) rows * cols)];
         r.nextBytes(raw);
         ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
