@@ -2,6 +2,7 @@ package dev.glassbox.engine.tensor;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 
 /**
  * ggml's K-quant formats: super-blocks of 256 values, each with its own f16 scale(s) and small per-sub-block
@@ -13,6 +14,8 @@ import java.lang.foreign.ValueLayout;
  */
 public abstract sealed class KQuantTensor implements Tensor
         permits Q2_KTensor, Q3_KTensor, Q4_KTensor, Q5_KTensor, Q6_KTensor, Q8_KTensor {
+    static final ValueLayout.OfLong LE_LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    static final ValueLayout.OfInt LE_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     /** Values per super-block (ggml's QK_K). */
     static final int QK = 256;
     /** Below this many tokens a batched product runs the fused dot per token; from it on, rows are decoded once. */
@@ -122,17 +125,35 @@ public abstract sealed class KQuantTensor implements Tensor
         return data.get(ValueLayout.JAVA_BYTE, at) & 0xFF;
     }
 
+    /** Q4_K/Q5_K: bytes 0-7 of the 12 scale bytes at {@code at}, as one little-endian long. */
+    final long scalesLo(long at) {
+        return data.get(LE_LONG, at);
+    }
+
+    /** Q4_K/Q5_K: bytes 8-11 of the 12 scale bytes at {@code at}. */
+    final int scalesHi(long at) {
+        return data.get(LE_INT, at + 8);
+    }
+
+    /** Byte {@code k} (0..11) of the scale bytes held as {@code lo} (0-7) and {@code hi} (8-11). */
+    private static int scaleByte(long lo, int hi, int k) {
+        return k < 8 ? (int) (lo >>> 8 * k) & 0xFF : hi >>> 8 * (k - 8) & 0xFF;
+    }
+
     /**
-     * Q4_K/Q5_K: the 6-bit scale of sub-block {@code j} (0..7) from the 12 scale bytes at {@code at}: sub-blocks
-     * 0-3 keep theirs in the low 6 bits of bytes 0-3, sub-blocks 4-7 in the low nibble of bytes 8-11 plus the
-     * top two bits of bytes 0-3 (ggml-quants.c {@code get_scale_min_k4}).
+     * Q4_K/Q5_K: the 6-bit scale of sub-block {@code j} (0..7): sub-blocks 0-3 keep theirs in the low 6 bits of
+     * bytes 0-3, sub-blocks 4-7 in the low nibble of bytes 8-11 plus the top two bits of bytes 0-3 (ggml-quants.c
+     * {@code get_scale_min_k4}). The bytes come in registers: a loop of byte reads from the segment in a kernel
+     * made C2 deoptimise it again and again (see Q3_KTensor).
      */
-    final int scale6(long at, int j) {
-        return j < 4 ? u8(at + j) & 63 : (u8(at + j + 4) & 0xF) | (u8(at + j - 4) >> 6) << 4;
+    static int scale6(long lo, int hi, int j) {
+        return j < 4 ? scaleByte(lo, hi, j) & 63
+                : (scaleByte(lo, hi, j + 4) & 0xF) | (scaleByte(lo, hi, j - 4) >> 6) << 4;
     }
 
     /** The 6-bit min of sub-block {@code j}, packed like {@link #scale6} (bytes 4-7, high nibbles of 8-11). */
-    final int min6(long at, int j) {
-        return j < 4 ? u8(at + j + 4) & 63 : (u8(at + j + 4) >> 4) | (u8(at + j) >> 6) << 4;
+    static int min6(long lo, int hi, int j) {
+        return j < 4 ? scaleByte(lo, hi, j + 4) & 63
+                : (scaleByte(lo, hi, j + 4) >> 4) | (scaleByte(lo, hi, j) >> 6) << 4;
     }
 }

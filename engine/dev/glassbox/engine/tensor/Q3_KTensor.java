@@ -19,23 +19,26 @@ public final class Q3_KTensor extends KQuantTensor {
     }
 
     /**
-     * Scale {@code i} (0..15) minus 32: low nibbles in bytes 0-7 (scales 0-7 low, 8-15 high), top two bits in
-     * bytes 8-11 (bits 2(i/4) of byte 8 + i%4), as dequantize_row_q3_K's kmask shuffle leaves them.
+     * Scale {@code i} (0..15) minus 32, from the 12 scale bytes read as {@code lo} (bytes 0-7) and {@code hi} (bytes
+     * 8-11): the low nibbles are in bytes 0-7 (scales 0-7 low, 8-15 high), the top two bits in bytes 8-11 (bits
+     * 2(i/4) of byte 8 + i%4), as dequantize_row_q3_K's kmask shuffle leaves them. The bytes come in registers
+     * ({@link KQuantTensor#scalesLo}): a loop of byte reads here made C2 deoptimise the kernel again and again.
      */
-    private int scale(long blk, int i) {
-        long at = blk + 96;
-        int low = i < 8 ? u8(at + i) & 0xF : u8(at + i - 8) >> 4;
-        int high = u8(at + 8 + i % 4) >> 2 * (i / 4) & 3;
+    private static int scale(long lo, int hi, int i) {
+        int low = (int) (lo >>> 8 * (i & 7) + 4 * (i >> 3)) & 0xF;
+        int high = hi >>> 8 * (i & 3) + 2 * (i >> 2) & 3;
         return (low | high << 4) - 32;
     }
 
     @Override
     void readBlock(long blk, float[] dst, int off) {
         float d = half(blk + 108);
+        long lo = scalesLo(blk + 96);
+        int hi = scalesHi(blk + 96);
         for (int n = 0; n < 2; n++) {
             for (int k = 0; k < 4; k++) {
                 for (int s = 0; s < 2; s++) {
-                    float dl = d * scale(blk, 8 * n + 2 * k + s);
+                    float dl = d * scale(lo, hi, 8 * n + 2 * k + s);
                     int o = off + 128 * n + 32 * k + 16 * s;
                     for (int l = 0; l < 16; l++) {
                         int q = u8(blk + 32 + 32 * n + 16 * s + l) >> 2 * k & 3;
@@ -54,6 +57,8 @@ public final class Q3_KTensor extends KQuantTensor {
     @Override
     float dotBlock(long blk, float[] x, int xi) {
         float d = half(blk + 108);
+        long lo = scalesLo(blk + 96);
+        int hi = scalesHi(blk + 96);
         FloatVector acc0 = FloatVector.zero(Lanes.F);
         FloatVector acc1 = FloatVector.zero(Lanes.F);
         for (int c = 0; c < 64; c += Lanes.L) {
@@ -65,15 +70,15 @@ public final class Q3_KTensor extends KQuantTensor {
                     .lanewise(VectorOperators.LSHR, 4 * n);
             int xo = xi + 128 * n + l;
             FloatVector w0 = ((FloatVector) b.and((byte) 3).or(h.and((byte) 1).lanewise(VectorOperators.LSHL, 2))
-                    .convertShape(VectorOperators.B2F, Lanes.F, 0)).sub(4f).mul(d * scale(blk, is));
+                    .convertShape(VectorOperators.B2F, Lanes.F, 0)).sub(4f).mul(d * scale(lo, hi, is));
             FloatVector w1 = ((FloatVector) b.lanewise(VectorOperators.LSHR, 2).and((byte) 3).or(h.and((byte) 2)
                     .lanewise(VectorOperators.LSHL, 1)).convertShape(VectorOperators.B2F, Lanes.F, 0)).sub(4f)
-                    .mul(d * scale(blk, is + 2));
+                    .mul(d * scale(lo, hi, is + 2));
             FloatVector w2 = ((FloatVector) b.lanewise(VectorOperators.LSHR, 4).and((byte) 3).or(h.and((byte) 4))
-                    .convertShape(VectorOperators.B2F, Lanes.F, 0)).sub(4f).mul(d * scale(blk, is + 4));
+                    .convertShape(VectorOperators.B2F, Lanes.F, 0)).sub(4f).mul(d * scale(lo, hi, is + 4));
             FloatVector w3 = ((FloatVector) b.lanewise(VectorOperators.LSHR, 6).and((byte) 3).or(h.and((byte) 8)
                     .lanewise(VectorOperators.LSHR, 1)).convertShape(VectorOperators.B2F, Lanes.F, 0)).sub(4f)
-                    .mul(d * scale(blk, is + 6));
+                    .mul(d * scale(lo, hi, is + 6));
             acc0 = w0.fma(FloatVector.fromArray(Lanes.F, x, xo), acc0);
             acc1 = w1.fma(FloatVector.fromArray(Lanes.F, x, xo + 32), acc1);
             acc0 = w2.fma(FloatVector.fromArray(Lanes.F, x, xo + 64), acc0);

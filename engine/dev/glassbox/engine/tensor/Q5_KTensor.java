@@ -21,11 +21,13 @@ public final class Q5_KTensor extends KQuantTensor {
     void readBlock(long blk, float[] dst, int off) {
         float d = half(blk);
         float dmin = half(blk + 2);
+        long sLo = scalesLo(blk + 4);
+        int sHi = scalesHi(blk + 4);
         for (int j = 0; j < 4; j++) {
-            float d1 = d * scale6(blk + 4, 2 * j);
-            float m1 = dmin * min6(blk + 4, 2 * j);
-            float d2 = d * scale6(blk + 4, 2 * j + 1);
-            float m2 = dmin * min6(blk + 4, 2 * j + 1);
+            float d1 = d * scale6(sLo, sHi, 2 * j);
+            float m1 = dmin * min6(sLo, sHi, 2 * j);
+            float d2 = d * scale6(sLo, sHi, 2 * j + 1);
+            float m2 = dmin * min6(sLo, sHi, 2 * j + 1);
             long q = blk + 48 + 32 * j;
             int o = off + 64 * j;
             for (int l = 0; l < 32; l++) {
@@ -41,6 +43,8 @@ public final class Q5_KTensor extends KQuantTensor {
     float dotBlock(long blk, float[] x, int xi) {
         float d = half(blk);
         float dmin = half(blk + 2);
+        long sLo = scalesLo(blk + 4);
+        int sHi = scalesHi(blk + 4);
         FloatVector acc = FloatVector.zero(Lanes.F);
         for (int j = 0; j < 4; j++) {
             long q = blk + 48 + 32 * j;
@@ -63,10 +67,10 @@ public final class Q5_KTensor extends KQuantTensor {
                 xlo = xlo.add(a);
                 xhi = xhi.add(c);
             }
-            acc = lo.fma(FloatVector.broadcast(Lanes.F, d * scale6(blk + 4, 2 * j)), acc);
-            acc = xlo.fma(FloatVector.broadcast(Lanes.F, -(dmin * min6(blk + 4, 2 * j))), acc);
-            acc = hi.fma(FloatVector.broadcast(Lanes.F, d * scale6(blk + 4, 2 * j + 1)), acc);
-            acc = xhi.fma(FloatVector.broadcast(Lanes.F, -(dmin * min6(blk + 4, 2 * j + 1))), acc);
+            acc = lo.fma(FloatVector.broadcast(Lanes.F, d * scale6(sLo, sHi, 2 * j)), acc);
+            acc = xlo.fma(FloatVector.broadcast(Lanes.F, -(dmin * min6(sLo, sHi, 2 * j))), acc);
+            acc = hi.fma(FloatVector.broadcast(Lanes.F, d * scale6(sLo, sHi, 2 * j + 1)), acc);
+            acc = xhi.fma(FloatVector.broadcast(Lanes.F, -(dmin * min6(sLo, sHi, 2 * j + 1))), acc);
         }
         return acc.reduceLanes(VectorOperators.ADD);
     }
