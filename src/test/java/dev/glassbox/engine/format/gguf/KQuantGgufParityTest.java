@@ -117,6 +117,22 @@ class KQuantGgufParityTest {
         assertTrue(e.getMessage().contains("Q"), "names the tensor's type: " + e.getMessage());
     }
 
+    /** export-gguf's writer copies K-quant blocks byte for byte, in their own types. */
+    @Test
+    void writtenBackKQuantFileKeepsEveryBlock(@TempDir Path tmp) throws Exception {
+        Path src = SharedData.require(DIR + "kq256-q3_k_m.gguf");
+        LoadedModel m = ModelLoader.load(src, null, Parallel.SERIAL);
+        Path out = tmp.resolve("again.gguf");
+        GgufWriter.write((dev.glassbox.engine.model.LlamaModel) m.decoder(), m.tokenizer(), "again", out);
+        GgufFile a = GgufReader.read(src);
+        GgufFile b = GgufReader.read(out);
+        for (GgufTensorInfo t : a.tensors().values()) {
+            GgufTensorInfo u = b.info(t.name());
+            assertEquals(t.type(), u.type(), t.name());
+            assertEquals(-1, a.data(t).mismatch(b.data(u)), t.name() + " bytes differ");
+        }
+    }
+
     @Test
     void mixedFileKeepsEachMatrixInItsStoredType() throws Exception {
         LoadedModel m = ModelLoader.load(SharedData.require(DIR + "kq256-q3_k_m.gguf"), null, Parallel.SERIAL);
