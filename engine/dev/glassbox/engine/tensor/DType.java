@@ -6,7 +6,9 @@ public enum DType {
     /** ggml block: f16 scale + 32 int8 values (34 bytes). */
     Q8_0(32, 34),
     /** ggml block: f16 scale + 32 4-bit values packed low nibbles first then high nibbles (18 bytes). */
-    Q4_0(32, 18);
+    Q4_0(32, 18),
+    /** ggml K-quant super-blocks of 256 values (layouts in {@link KQuantTensor} and its subclasses). */
+    Q2_K(256, 84), Q3_K(256, 110), Q4_K(256, 144), Q5_K(256, 176), Q6_K(256, 210), Q8_K(256, 292);
 
     private final int blockSize;
     private final int blockBytes;

@@ -75,6 +75,10 @@ public final class Kernels {
             q.matvec(x, out, from, to);
             return;
         }
+        if (w instanceof KQuantTensor k) {
+            k.matvec(x, out, from, to);
+            return;
+        }
         for (int r = from; r < to; r++) {
             out[r] = w.dot(r, x, 0);
         }
@@ -98,6 +102,8 @@ public final class Kernels {
             int g = Q8_0Tensor.GROUP;
             par.forRange(units(w.rows(), g), (from, to) -> q.matmul(xs, outs, count, from * g,
                     Math.min(w.rows(), to * g)));
+        } else if (w instanceof KQuantTensor k) {
+            par.forRange(w.rows(), (from, to) -> k.matmul(xs, outs, count, from, to));
         } else {
             par.forRange(w.rows(), (from, to) -> {
                 for (int r = from; r < to; r++) {

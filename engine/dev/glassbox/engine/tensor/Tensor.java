@@ -7,7 +7,7 @@ import java.lang.foreign.MemorySegment;
  * Matrix-vector products go through {@link #dot}, which reads quantized rows block by block without
  * dequantising the whole tensor.
  */
-public sealed interface Tensor permits F32Tensor, F16Tensor, BF16Tensor, Q8_0Tensor, Q4_0Tensor {
+public sealed interface Tensor permits F32Tensor, F16Tensor, BF16Tensor, Q8_0Tensor, Q4_0Tensor, KQuantTensor {
     int rows();
 
     int cols();
@@ -41,7 +41,7 @@ public sealed interface Tensor permits F32Tensor, F16Tensor, BF16Tensor, Q8_0Ten
         return out;
     }
 
-    /** The {@code rows x cols} matrix of type {@code type} stored in {@code data} (GGUF's block layouts for Q8_0/Q4_0). */
+    /** The {@code rows x cols} matrix of type {@code type} stored in {@code data} (GGUF's block layouts for the quantized types). */
     static Tensor of(DType type, MemorySegment data, int rows, int cols) {
         return switch (type) {
             case F32 -> new F32Tensor(data, rows, cols);
@@ -49,6 +49,12 @@ public sealed interface Tensor permits F32Tensor, F16Tensor, BF16Tensor, Q8_0Ten
             case BF16 -> new BF16Tensor(data, rows, cols);
             case Q8_0 -> Q8_0Tensor.fromBlocks(data, rows, cols);
             case Q4_0 -> new Q4_0Tensor(data, rows, cols);
+            case Q2_K -> new Q2_KTensor(data, rows, cols);
+            case Q3_K -> new Q3_KTensor(data, rows, cols);
+            case Q4_K -> new Q4_KTensor(data, rows, cols);
+            case Q5_K -> new Q5_KTensor(data, rows, cols);
+            case Q6_K -> new Q6_KTensor(data, rows, cols);
+            case Q8_K -> new Q8_KTensor(data, rows, cols);
         };
     }
 

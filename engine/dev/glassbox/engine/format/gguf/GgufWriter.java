@@ -22,6 +22,7 @@ import dev.glassbox.engine.model.RopeStyle;
 import dev.glassbox.engine.tensor.BF16Tensor;
 import dev.glassbox.engine.tensor.F16Tensor;
 import dev.glassbox.engine.tensor.F32Tensor;
+import dev.glassbox.engine.tensor.KQuantTensor;
 import dev.glassbox.engine.tensor.Q4_0Tensor;
 import dev.glassbox.engine.tensor.Q8_0Tensor;
 import dev.glassbox.engine.tensor.Tensor;
@@ -179,6 +180,7 @@ public final class GgufWriter {
             case BF16Tensor f -> f.data();
             case Q8_0Tensor f -> f.blocks();
             case Q4_0Tensor f -> f.data();
+            case KQuantTensor f -> f.data();
         };
         return s.asSlice(0, t.byteSize());
     }

@@ -1,0 +1,74 @@
+package dev.glassbox.engine.tensor;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * ggml Q4_K (144 bytes per 256 values): f16 d, f16 dmin, 12 bytes of 6-bit scales and mins for 8 sub-blocks of
+ * 32, then 128 bytes of 4-bit quants; each 32 bytes hold two sub-blocks, the first in the low nibbles.
+ * value = d * scale * q - dmin * min.
+ */
+public final class Q4_KTensor extends KQuantTensor {
+    public Q4_KTensor(MemorySegment data, int rows, int cols) {
+        super(DType.Q4_K, data, rows, cols);
+    }
+
+    @Override
+    void readBlock(long blk, float[] dst, int off) {
+        float d = half(blk);
+        float dmin = half(blk + 2);
+        long sLo = scalesLo(blk + 4);
+        int sHi = scalesHi(blk + 4);
+        for (int j = 0; j < 4; j++) {
+            float d1 = d * scale6(sLo, sHi, 2 * j);
+            float m1 = dmin * min6(sLo, sHi, 2 * j);
+            float d2 = d * scale6(sLo, sHi, 2 * j + 1);
+            float m2 = dmin * min6(sLo, sHi, 2 * j + 1);
+            long q = blk + 16 + 32 * j;
+            int o = off + 64 * j;
+            for (int l = 0; l < 32; l++) {
+                int b = u8(q + l);
+                dst[o + l] = d1 * (b & 0xF) - m1;
+                dst[o + 32 + l] = d2 * (b >> 4) - m2;
+            }
+        }
+    }
+
+    // Written out without vector-returning helpers (see Q8_0Tensor): sum (d*sc*q - dmin*m) x over a sub-block is
+    // d*sc * sum(q x) - dmin*m * sum(x).
+    @Override
+    float dotBlock(long blk, float[] x, int xi) {
+        float d = half(blk);
+        float dmin = half(blk + 2);
+        long sLo = scalesLo(blk + 4);
+        int sHi = scalesHi(blk + 4);
+        FloatVector acc = FloatVector.zero(Lanes.F);
+        for (int j = 0; j < 4; j++) {
+            long q = blk + 16 + 32 * j;
+            int xo = xi + 64 * j;
+            FloatVector lo = FloatVector.zero(Lanes.F);
+            FloatVector hi = FloatVector.zero(Lanes.F);
+            FloatVector xlo = FloatVector.zero(Lanes.F);
+            FloatVector xhi = FloatVector.zero(Lanes.F);
+            for (int l = 0; l < 32; l += Lanes.L) {
+                ByteVector b = ByteVector.fromMemorySegment(Lanes.S8, data, q + l, ByteOrder.LITTLE_ENDIAN);
+                FloatVector a = FloatVector.fromArray(Lanes.F, x, xo + l);
+                FloatVector c = FloatVector.fromArray(Lanes.F, x, xo + 32 + l);
+                lo = ((FloatVector) b.and((byte) 0x0F).convertShape(VectorOperators.B2F, Lanes.F, 0)).fma(a, lo);
+                hi = ((FloatVector) b.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F)
+                        .convertShape(VectorOperators.B2F, Lanes.F, 0)).fma(c, hi);
+                xlo = xlo.add(a);
+                xhi = xhi.add(c);
+            }
+            acc = lo.fma(FloatVector.broadcast(Lanes.F, d * scale6(sLo, sHi, 2 * j)), acc);
+            acc = xlo.fma(FloatVector.broadcast(Lanes.F, -(dmin * min6(sLo, sHi, 2 * j))), acc);
+            acc = hi.fma(FloatVector.broadcast(Lanes.F, d * scale6(sLo, sHi, 2 * j + 1)), acc);
+            acc = xhi.fma(FloatVector.broadcast(Lanes.F, -(dmin * min6(sLo, sHi, 2 * j + 1))), acc);
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
+    }
+}

@@ -1,0 +1,143 @@
+package dev.glassbox.engine.format.gguf;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import dev.glassbox.engine.format.ModelLoader;
+import dev.glassbox.engine.io.FormatException;
+import dev.glassbox.engine.model.DecoderSession;
+import dev.glassbox.engine.model.LoadedModel;
+import dev.glassbox.engine.tensor.DType;
+import dev.glassbox.engine.tensor.Parallel;
+import dev.glassbox.engine.tensor.Tensor;
+import dev.glassbox.engine.trace.Capture;
+import dev.glassbox.testing.SharedData;
+
+/**
+ * The K-quant files of ../shared/models/gguf-kquant (kq256, made by llama.cpp's llama-quantize) against
+ * llama.cpp: every tensor dequantised bit for bit as llama.cpp does, and greedy ids and logits equal to llama.cpp's
+ * run of the file's dequant-f32 twin (we multiply the stored blocks with float32 activations, as that twin does;
+ * llama.cpp's own quantized run rounds activations to Q8_K, see the folder's README).
+ */
+@Tag("shared-data")
+class KQuantGgufParityTest {
+    private static final String DIR = "models/gguf-kquant/";
+
+    private static JsonNode golden;
+
+    /** golden.json (1.3 MB), parsed once for all the tests. */
+    static synchronized JsonNode golden() throws Exception {
+        if (golden == null) {
+            golden = new ObjectMapper().readTree(SharedData.require(DIR + "golden.json").toFile());
+        }
+        return golden;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"q4_k_m", "q5_k_m", "q6_k", "q4_k_s", "q3_k_m", "q2_k"})
+    void everyTensorDequantisesBitForBitAsLlamaCpp(String q) throws Exception {
+        JsonNode ref = golden().get("dequant_reference").get(q).get("tensors");
+        GgufFile g = GgufReader.read(SharedData.require(DIR + "kq256-" + q + ".gguf"));
+        assertEquals(ref.size(), g.tensors().size(), "tensor count");
+        MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        for (Iterator<Map.Entry<String, JsonNode>> it = ref.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            GgufTensorInfo info = g.info(e.getKey());
+            assertEquals(e.getValue().get("type").asText(), info.type().name(), e.getKey() + " type");
+            float[] v = g.tensor(info).toFloatArray();
+            ByteBuffer le = ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
+            for (float f : v) le.putFloat(f);
+            assertEquals(e.getValue().get("sha256_f32le").asText(), HexFormat.of().formatHex(sha.digest(le.array())),
+                    q + " " + e.getKey() + " (" + info.type() + ") dequantised differs from llama.cpp's");
+            JsonNode first = e.getValue().get("first_256_values");
+            for (int i = 0; first != null && i < first.size(); i++) {
+                assertEquals((float) first.get(i).asDouble(), v[i], q + " " + e.getKey() + " value " + i);
+            }
+        }
+    }
+
+    /** Quantized files against their dequant-f32 twin's golden; the F32 and dequant-f32 files against their own. */
+    @ParameterizedTest
+    @ValueSource(strings = {"q4_k_m", "q5_k_m", "q6_k", "q4_k_s", "q3_k_m", "q2_k", "f32", "q4_k_m-dequant-f32",
+            "q2_k-dequant-f32"})
+    void greedyIdsEqualAndLogitsWithin1e4OfLlamaCpp(String stem) throws Exception {
+        boolean quantized = !stem.endsWith("f32");
+        JsonNode g = golden().get("files").get("kq256-" + stem + (quantized ? "-dequant-f32" : "") + ".gguf");
+        LoadedModel m = ModelLoader.load(SharedData.require(DIR + "kq256-" + stem + ".gguf"), null, Parallel.SERIAL);
+        if (quantized) {
+            assertTrue(m.decoder().matrices().values().stream().map(Tensor::dtype).anyMatch(d -> d.name().endsWith("_K")),
+                    "tensors stay K-quantized");
+        }
+        int[] prompt = GgufGoldenTest.ints(g.get("prompt_ids"));
+        assertArrayEquals(prompt, m.tokenizer().encode("Once upon a time"), "prompt ids from the GGUF tokenizer");
+        int[] generated = GgufGoldenTest.ints(g.get("generated_ids"));
+        int[] all = GgufGoldenTest.greedy(m, prompt, prompt.length + generated.length);
+        int[] ours = java.util.Arrays.copyOfRange(all, prompt.length, all.length);
+        assertArrayEquals(generated, ours, stem + " greedy ids");
+
+        JsonNode logits = g.get("logits");
+        DecoderSession s = m.decoder().newSession(Capture.none(m.config().layers()));
+        double max = 0;
+        for (int pos = 0; pos < logits.size(); pos++) {
+            float[] got = s.forward(all[pos], pos);
+            for (int i = 0; i < got.length; i++) {
+                max = Math.max(max, Math.abs(logits.get(pos).get(i).asDouble() - got[i]));
+            }
+        }
+        System.out.printf("kq256-%s: max |logit diff| vs llama.cpp = %.3g%n", stem, max);
+        assertTrue(max < 1e-4, stem + ": max |logit diff| " + max);
+    }
+
+    @Test
+    void truncatedKQuantFileNamesFileAndTensor(@TempDir Path tmp) throws Exception {
+        byte[] all = Files.readAllBytes(SharedData.require(DIR + "kq256-q3_k_m.gguf"));
+        Path cut = tmp.resolve("cut.gguf");
+        Files.write(cut, java.util.Arrays.copyOf(all, all.length - 1000));
+        FormatException e = assertThrows(FormatException.class, () -> ModelLoader.load(cut, null, Parallel.SERIAL));
+        assertTrue(e.getMessage().startsWith("cut.gguf: tensor '") && e.getMessage().contains("truncated"), e.getMessage());
+        assertTrue(e.getMessage().contains("Q"), "names the tensor's type: " + e.getMessage());
+    }
+
+    /** export-gguf's writer copies K-quant blocks byte for byte, in their own types. */
+    @Test
+    void writtenBackKQuantFileKeepsEveryBlock(@TempDir Path tmp) throws Exception {
+        Path src = SharedData.require(DIR + "kq256-q3_k_m.gguf");
+        LoadedModel m = ModelLoader.load(src, null, Parallel.SERIAL);
+        Path out = tmp.resolve("again.gguf");
+        GgufWriter.write((dev.glassbox.engine.model.LlamaModel) m.decoder(), m.tokenizer(), "again", out);
+        GgufFile a = GgufReader.read(src);
+        GgufFile b = GgufReader.read(out);
+        for (GgufTensorInfo t : a.tensors().values()) {
+            GgufTensorInfo u = b.info(t.name());
+            assertEquals(t.type(), u.type(), t.name());
+            assertEquals(-1, a.data(t).mismatch(b.data(u)), t.name() + " bytes differ");
+        }
+    }
+
+    @Test
+    void mixedFileKeepsEachMatrixInItsStoredType() throws Exception {
+        LoadedModel m = ModelLoader.load(SharedData.require(DIR + "kq256-q3_k_m.gguf"), null, Parallel.SERIAL);
+        java.util.Set<DType> types = java.util.EnumSet.noneOf(DType.class);
+        m.decoder().matrices().values().forEach(t -> types.add(t.dtype()));
+        assertEquals(java.util.EnumSet.of(DType.Q3_K, DType.Q4_K, DType.Q5_K, DType.Q6_K), types);
+    }
+}
