@@ -44,6 +44,9 @@ public final class Generation {
         void onToken(int previous, int token);
     }
 
+    /** Prompt positions per prefill call: several batched blocks, few enough that a cancel is seen quickly. */
+    static final int PREFILL_CHUNK = 128;
+
     private Generation() {
     }
 
@@ -60,9 +63,25 @@ public final class Generation {
         Sampler sampler = null;
         long total = (long) prompt.length + s.newTokens(); // long: --steps may be as large as int allows
         int[] out = Arrays.copyOf(prompt, (int) Math.min(total, capacity + 1L));
-        int token = prompt[0];
-        int pos = 0;
         StopReason stop = StopReason.STEPS;
+        // the prompt positions whose successor is forced run as one batched prefill, in blocks (so a cancel is seen
+        // between blocks); the last prompt token, whose logits are sampled, runs in the loop below
+        int pos = 0;
+        int forced = (int) Math.min(prompt.length - 1L, total - 1);
+        while (pos < forced) {
+            if (cancelled.getAsBoolean()) {
+                return new Result(Arrays.copyOf(out, pos + 1), prompt.length, StopReason.CANCELLED, 0);
+            }
+            int n = Math.min(PREFILL_CHUNK, forced - pos);
+            try {
+                session.prefill(Arrays.copyOfRange(prompt, pos, pos + n), pos,
+                        (p, t, captured) -> trace.onStep(new TraceStep(p, t, false, captured)));
+            } catch (Finite.NonFiniteException e) {
+                throw e.at(pos);
+            }
+            pos += n;
+        }
+        int token = prompt[pos];
         long start = 0;
         int timed = 0;
         while (pos < total - 1) {
