@@ -33,7 +33,7 @@ public interface DecoderSession {
         return logits;
     }
 
-    /** Receives the captured step of each prefilled position. */
+    /** Receives the captured step of each prefilled position (every position, an empty map when nothing is captured). */
     @FunctionalInterface
     interface StepSink {
         StepSink NONE = (position, token, captured) -> { };

@@ -135,9 +135,7 @@ public final class LlamaForward {
                 embed(block, t, tokens[i + t], pos0 + t, pos0 + t);
             }
             layersFrom(block, count, 0, pos0);
-            if (cap.any()) {
-                for (int t = 0; t < count; t++) steps.forwarded(pos0 + t, tokens[i + t], cap.drain(t));
-            }
+            for (int t = 0; t < count; t++) steps.forwarded(pos0 + t, tokens[i + t], cap.drain(t));
         }
         return logits;
     }

@@ -84,6 +84,7 @@ public final class Capture {
 
     /** Hands over row {@code row}'s step (see {@link #row}) and starts it fresh; writes go to row 0 again. */
     public Map<HookName, Captured> drain(int row) {
+        if (row >= rows.size()) return new HashMap<>(); // a row nothing was written to
         Map<HookName, Captured> out = rows.get(row);
         rows.set(row, new HashMap<>());
         current = rows.getFirst();
