@@ -14,7 +14,9 @@ import dev.glassbox.engine.trace.HookPoint;
  * q/k/v projections (plus biases), attention over an {@link AttentionMemory}, output projection, residual, then
  * RMSNorm and a SwiGLU MLP, a mixture of experts, or nothing (attention-only), residual; final RMSNorm and the
  * unembedding. Hooks, head replacement and layer skipping (random routing) are applied here, so decode, prefill
- * and the context lab differ only in the memory they attend over. One per sequence: it owns scratch buffers.
+ * and the context lab differ only in the memory they attend over. The block runs over rows: one for a decoded token,
+ * up to {@link #PREFILL_BLOCK} for prefill, with the same per-row steps and hooks either way. One per sequence: it
+ * owns scratch buffers.
  */
 public final class LlamaForward {
     /** Tokens per batched-prefill block: enough to reuse each weight row from cache, small enough for L2. */
