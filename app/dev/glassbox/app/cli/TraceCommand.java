@@ -52,11 +52,17 @@ public final class TraceCommand extends WritingCommand {
         }
         Generation.Settings settings = sampling.settings(steps);
         TraceRun.Request request = new TraceRun.Request(m, prompt, selection, settings);
+        long t0 = System.nanoTime();
         TraceRun.Result result = TraceRun.run(request, TraceListener.NONE, () -> false);
+        long t1 = System.nanoTime();
         TraceManifest manifest = TraceManifest.of(request, result, GlassboxInfo.version(), Instant.now());
         TraceManifest written = TraceExporter.export(result.trace(), manifest, folder, csv);
+        long t2 = System.nanoTime();
         o.printf("traced %d positions (%d from the prompt), stopped: %s%n", result.trace().length(),
                 result.promptLength(), result.stop().name().toLowerCase());
+        double rss = BenchCommand.peakRssMb(); // VmHWM: -1 where the system has no /proc
+        o.printf(java.util.Locale.ROOT, "run %.2f s, export %.2f s%s%n", (t1 - t0) / 1e9, (t2 - t1) / 1e9,
+                rss < 0 ? "" : String.format(java.util.Locale.ROOT, ", peak memory %.0f MB", rss));
         for (TraceManifest.ArrayFile a : written.arrays()) {
             o.printf("%s %s%n", out.resolve(a.file()), Arrays.toString(a.shape()));
         }

@@ -41,7 +41,8 @@ public final class Llama2cWriter {
                     return s;
                 }
             }
-            throw new IllegalArgumentException("unknown shape '" + name + "' (known: stories15M, stories110M, tiny)");
+            throw new IllegalArgumentException("unknown shape '" + name + "' (known: stories15M, stories110M, tiny,"
+                    + " qwen2.5-0.5b, tinyllama-1.1b)");
         }
 
         int headDim() { return dim / heads; }

@@ -16,11 +16,29 @@ public interface DecoderSession {
 
     /** Forwards all {@code tokens} starting at {@code startPosition}; returns the logits after the last. */
     default float[] prefill(int[] tokens, int startPosition) {
+        return prefill(tokens, startPosition, StepSink.NONE);
+    }
+
+    /**
+     * {@link #prefill(int[], int)} handing each position's captured hooks to {@code steps}, in position order: the
+     * same tensors, names and shapes as {@link #forward} then {@link #drainCaptured} give, position by position.
+     * A session may batch positions, so a step arrives when the block holding it is done.
+     */
+    default float[] prefill(int[] tokens, int startPosition, StepSink steps) {
         float[] logits = null;
         for (int i = 0; i < tokens.length; i++) {
             logits = forward(tokens[i], startPosition + i);
+            steps.forwarded(startPosition + i, tokens[i], drainCaptured());
         }
         return logits;
+    }
+
+    /** Receives the captured step of each prefilled position (every position, an empty map when nothing is captured). */
+    @FunctionalInterface
+    interface StepSink {
+        StepSink NONE = (position, token, captured) -> { };
+
+        void forwarded(int position, int token, Map<HookName, Captured> captured);
     }
 
     /** What the last forward captured (empty when nothing was selected); ownership passes to the caller. */

@@ -44,6 +44,9 @@ public final class Generation {
         void onToken(int previous, int token);
     }
 
+    /** Prompt positions per prefill call: several batched blocks, few enough that a cancel is seen quickly. */
+    static final int PREFILL_CHUNK = 128;
+
     private Generation() {
     }
 
@@ -60,9 +63,38 @@ public final class Generation {
         Sampler sampler = null;
         long total = (long) prompt.length + s.newTokens(); // long: --steps may be as large as int allows
         int[] out = Arrays.copyOf(prompt, (int) Math.min(total, capacity + 1L));
-        int token = prompt[0];
-        int pos = 0;
         StopReason stop = StopReason.STEPS;
+        // the prompt positions whose successor is forced run as one batched prefill, in blocks (so a cancel is seen
+        // between blocks); the last prompt token, whose logits are sampled, runs in the loop below
+        int forced = (int) Math.min(prompt.length - 1L, total - 1);
+        // steps handed to the listener; a cancel is checked before each, as the token loop below checks it before
+        // each forward (the rest of a block already computed is dropped)
+        int[] delivered = {0};
+        boolean[] stopped = {false};
+        DecoderSession.StepSink sink = (p, t, captured) -> {
+            if (stopped[0] || (stopped[0] = cancelled.getAsBoolean())) return;
+            trace.onStep(new TraceStep(p, t, false, captured));
+            delivered[0]++;
+        };
+        while (delivered[0] < forced && !stopped[0]) {
+            int from = delivered[0];
+            if (cancelled.getAsBoolean()) break;
+            int n = Math.min(PREFILL_CHUNK, forced - from);
+            try {
+                session.prefill(Arrays.copyOfRange(prompt, from, from + n), from, sink);
+            } catch (Finite.NonFiniteException e) {
+                throw e.at(from);
+            }
+            if (delivered[0] != from + n && !stopped[0]) {
+                throw new IllegalStateException("the session's prefill handed over " + (delivered[0] - from)
+                        + " of " + n + " positions"); // a broken session, not a loop that never ends
+            }
+        }
+        int pos = delivered[0];
+        if (pos < forced) {
+            return new Result(Arrays.copyOf(out, pos + 1), prompt.length, StopReason.CANCELLED, 0);
+        }
+        int token = prompt[pos];
         long start = 0;
         int timed = 0;
         while (pos < total - 1) {

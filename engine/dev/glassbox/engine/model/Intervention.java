@@ -5,7 +5,18 @@ package dev.glassbox.engine.model;
  * The default changes nothing and costs a virtual call per layer.
  */
 public interface Intervention {
-    Intervention NONE = new Intervention() { };
+    Intervention NONE = new Intervention() {
+        @Override
+        public boolean skipsLayers() { return false; }
+    };
+
+    /**
+     * Whether {@link #skipLayer} may return true. A layer skip is decided per token, so a prefill with such an
+     * intervention runs token by token; one that only replaces head outputs runs in batched blocks.
+     */
+    default boolean skipsLayers() {
+        return true;
+    }
 
     /** True to skip layer {@code layer} for the token at {@code position} (the residual passes through). */
     default boolean skipLayer(int layer, int position) {

@@ -14,7 +14,9 @@ import dev.glassbox.engine.trace.HookPoint;
  * q/k/v projections (plus biases), attention over an {@link AttentionMemory}, output projection, residual, then
  * RMSNorm and a SwiGLU MLP, a mixture of experts, or nothing (attention-only), residual; final RMSNorm and the
  * unembedding. Hooks, head replacement and layer skipping (random routing) are applied here, so decode, prefill
- * and the context lab differ only in the memory they attend over. One per sequence: it owns scratch buffers.
+ * and the context lab differ only in the memory they attend over. The block runs over rows: one for a decoded token,
+ * up to {@link #PREFILL_BLOCK} for prefill, with the same per-row steps and hooks either way. One per sequence: it
+ * owns scratch buffers.
  */
 public final class LlamaForward {
     /** Tokens per batched-prefill block: enough to reuse each weight row from cache, small enough for L2. */
@@ -29,20 +31,14 @@ public final class LlamaForward {
     private final Intervention iv;
     /** The token at each position (hash routing picks experts by token id, also when a forward resumes at a layer). */
     private int[] tokenAt = new int[16];
-    private final float[] x;
-    private final float[] xb;
-    private final float[] xb2;
-    private final float[] q;
-    private final float[] k;
-    private final float[] v;
-    private final float[] hb;
-    private final float[] hb2;
+    /** The one-token forward's rows (decode). */
+    private final Rows one;
+    private Rows block; // allocated by the first batched prefill
     private final float[] xb2Expert;
     private final float[] logits;
     private final ExpertRouter[] routers;
     private final float[] routerLogits;
     private final float[] route;
-    private Block block; // allocated by the first batched prefill
 
     public LlamaForward(LlamaModel model, AttentionMemory memory, Capture cap, Intervention iv) {
         this.model = model;
@@ -52,22 +48,17 @@ public final class LlamaForward {
         this.memory = memory;
         this.cap = cap;
         this.iv = iv;
-        x = new float[c.dim()];
-        xb = new float[Math.max(c.dim(), c.qDim())];
-        xb2 = new float[c.dim()];
-        q = new float[c.qDim()];
-        k = new float[c.kvDim()];
-        v = new float[c.kvDim()];
-        hb = new float[c.hiddenDim()];
-        hb2 = new float[c.hiddenDim()];
+        one = new Rows(c, 1);
         xb2Expert = new float[c.dim()];
         logits = new float[c.vocabSize()];
         routers = new ExpertRouter[c.layers()];
         int maxExperts = 0;
-        Random rng = new Random(LlamaModel.RANDOM_ROUTER_SEED); // the random router draws the same experts in every sequence
         for (int l = 0; l < c.layers(); l++) {
             ExpertMlp e = weights.layers()[l].experts();
             if (e != null) {
+                // the random router draws the same experts in every sequence, from one generator per layer, so the
+                // draws do not depend on whether positions run one by one or in prefill blocks (layer by layer)
+                Random rng = new Random(LlamaModel.RANDOM_ROUTER_SEED + l);
                 routers[l] = ExpertRouter.of(e.kind(), e.experts(), e.topK(), l, rng);
                 maxExperts = Math.max(maxExperts, e.experts());
             }
@@ -80,11 +71,8 @@ public final class LlamaForward {
 
     /** Forwards {@code token} at {@code pos} (positions in order) and returns the logits (reused by the next call). */
     public float[] forward(int token, int pos) {
-        checkToken(token);
-        weights.tokenEmbedding().readRow(token, x, 0);
-        if (cap.on(HookPoint.EMBED)) cap.put(HookPoint.EMBED, -1, x, 0, c.dim());
-        remember(token, pos);
-        return layersFrom(0, pos);
+        embed(one, 0, token, pos, -1);
+        return layersFrom(one, 1, 0, pos);
     }
 
     /**
@@ -99,8 +87,8 @@ public final class LlamaForward {
             throw new IllegalArgumentException("residual has " + residual.length + " values, expected " + c.dim());
         }
         growTokens(pos);
-        System.arraycopy(residual, 0, x, 0, residual.length);
-        return layersFrom(first, pos);
+        System.arraycopy(residual, 0, one.x[0], 0, residual.length);
+        return layersFrom(one, 1, first, pos);
     }
 
     private void checkToken(int token) {
@@ -118,31 +106,138 @@ public final class LlamaForward {
         if (pos >= tokenAt.length) tokenAt = Arrays.copyOf(tokenAt, Math.max(pos + 1, 2 * tokenAt.length));
     }
 
-    private float[] layersFrom(int first, int pos) {
+    /** Whether {@link #prefill} can batch: no intervention that skips layers (a skip is decided per token). */
+    public boolean batches() {
+        return !iv.skipsLayers();
+    }
+
+    /**
+     * Prefill in blocks of tokens: the same computation as {@link #forward} token by token (the same block code,
+     * the same attention call per token, in order), but every weight matrix is streamed once per block
+     * (matrix-matrix products) instead of once per token. Each position's captured hooks go to {@code steps} when
+     * its block is done, as the token-by-token forward would have captured them. Falls back to the
+     * token-by-token loop when {@link #batches()} is false.
+     */
+    public float[] prefill(int[] tokens, int start, DecoderSession.StepSink steps) {
+        if (!batches() || tokens.length < 2) {
+            float[] out = null;
+            for (int i = 0; i < tokens.length; i++) {
+                out = forward(tokens[i], start + i);
+                steps.forwarded(start + i, tokens[i], cap.drain());
+            }
+            return out;
+        }
+        if (block == null) {
+            block = new Rows(c, PREFILL_BLOCK);
+        }
+        for (int i = 0; i < tokens.length; i += PREFILL_BLOCK) {
+            int count = Math.min(PREFILL_BLOCK, tokens.length - i);
+            int pos0 = start + i;
+            for (int t = 0; t < count; t++) {
+                embed(block, t, tokens[i + t], pos0 + t, pos0 + t);
+            }
+            layersFrom(block, count, 0, pos0);
+            for (int t = 0; t < count; t++) steps.forwarded(pos0 + t, tokens[i + t], cap.drain(t));
+        }
+        return logits;
+    }
+
+    /** The activations of the tokens forwarded together, one row per token: one row for decode, a block for prefill. */
+    private static final class Rows {
+        final float[][] x;
+        final float[][] xb;
+        final float[][] xb2;
+        final float[][] q;
+        final float[][] k;
+        final float[][] v;
+        final float[][] hb;
+        final float[][] hb2;
+        float[][] normed; // final-norm rows and logits rows, when a block captures them
+        float[][] logits;
+
+        Rows(ModelConfig c, int n) {
+            x = new float[n][c.dim()];
+            xb = new float[n][Math.max(c.dim(), c.qDim())];
+            xb2 = new float[n][c.dim()];
+            q = new float[n][c.qDim()];
+            k = new float[n][c.kvDim()];
+            v = new float[n][c.kvDim()];
+            hb = new float[n][c.hiddenDim()];
+            hb2 = new float[n][c.hiddenDim()];
+        }
+    }
+
+    private void embed(Rows b, int t, int token, int pos, int label) {
+        checkToken(token);
+        weights.tokenEmbedding().readRow(token, b.x[t], 0);
+        remember(token, pos);
+        if (cap.on(HookPoint.EMBED)) hook(HookPoint.EMBED, -1, t, label, b.x[t], c.dim());
+    }
+
+    /**
+     * Captures {@code src} as hook (point, layer) of row {@code t}; {@code label} is its position in a block
+     * (-1 in the one-token forward, whose caller names the position).
+     */
+    private void hook(HookPoint point, int layer, int t, int label, float[] src, int... shape) {
+        cap.row(t, label);
+        cap.put(point, layer, src, 0, shape);
+    }
+
+    /**
+     * The blocks {@code first}..L-1 and the head over {@code count} rows of {@code b} at positions pos0.. (one
+     * token, or a prefill block): per-row steps token by token, matrix products over all rows at once (a
+     * matrix-vector product for one row).
+     */
+    private float[] layersFrom(Rows b, int count, int first, int pos0) {
         int dim = c.dim();
+        boolean single = count == 1 && b == one;
         for (int l = first; l < c.layers(); l++) {
-            if (iv.skipLayer(l, pos)) {
-                if (cap.on(HookPoint.RESID_POST, l)) cap.put(HookPoint.RESID_POST, l, x, 0, dim);
+            // batched blocks run only when the intervention skips no layer (batches())
+            if (single && iv.skipLayer(l, pos0)) {
+                if (cap.on(HookPoint.RESID_POST, l)) hook(HookPoint.RESID_POST, l, 0, -1, b.x[0], dim);
                 continue;
             }
             LlamaModel.Layer w = weights.layers()[l];
-            attention(l, w, pos);
-            if (cap.on(HookPoint.RESID_MID, l)) cap.put(HookPoint.RESID_MID, l, x, 0, dim);
-            if (hasMlp(w)) {
-                Kernels.rmsnorm(xb, x, w.ffnNorm(), dim, c.normEps());
-                if (w.experts() != null) {
-                    experts(l, w.experts(), tokenAt[pos], xb, xb2);
-                } else {
-                    Kernels.matvec(xb, parallel, w.wGate(), hb, w.wUp(), hb2);
-                    Kernels.swiglu(hb, hb2, c.hiddenDim());
-                    Kernels.matvec(w.wDown(), hb, xb2, parallel);
+            attention(l, w, b, count, pos0, single);
+            if (!hasMlp(w)) {
+                if (cap.on(HookPoint.RESID_POST, l)) {
+                    for (int t = 0; t < count; t++) hook(HookPoint.RESID_POST, l, t, label(single, pos0, t), b.x[t], dim);
                 }
-                if (cap.on(HookPoint.MLP_OUT, l)) cap.put(HookPoint.MLP_OUT, l, xb2, 0, dim);
-                Kernels.add(x, xb2, dim);
+                continue;
             }
-            if (cap.on(HookPoint.RESID_POST, l)) cap.put(HookPoint.RESID_POST, l, x, 0, dim);
+            for (int t = 0; t < count; t++) {
+                Kernels.rmsnorm(b.xb[t], b.x[t], w.ffnNorm(), dim, c.normEps());
+            }
+            if (w.experts() != null) {
+                for (int t = 0; t < count; t++) {
+                    if (!single) cap.row(t, pos0 + t);
+                    experts(l, w.experts(), tokenAt[pos0 + t], b.xb[t], b.xb2[t], b.hb[t], b.hb2[t]);
+                }
+            } else if (single) {
+                Kernels.matvec(b.xb[0], parallel, w.wGate(), b.hb[0], w.wUp(), b.hb2[0]);
+                Kernels.swiglu(b.hb[0], b.hb2[0], c.hiddenDim());
+                Kernels.matvec(w.wDown(), b.hb[0], b.xb2[0], parallel);
+            } else {
+                Kernels.matmul(w.wGate(), b.xb, null, b.hb, count, parallel);
+                Kernels.matmul(w.wUp(), b.xb, null, b.hb2, count, parallel);
+                for (int t = 0; t < count; t++) {
+                    Kernels.swiglu(b.hb[t], b.hb2[t], c.hiddenDim());
+                }
+                Kernels.matmul(w.wDown(), b.hb, null, b.xb2, count, parallel);
+            }
+            for (int t = 0; t < count; t++) {
+                int label = label(single, pos0, t);
+                if (cap.on(HookPoint.MLP_OUT, l)) hook(HookPoint.MLP_OUT, l, t, label, b.xb2[t], dim);
+                Kernels.add(b.x[t], b.xb2[t], dim);
+                if (cap.on(HookPoint.RESID_POST, l)) hook(HookPoint.RESID_POST, l, t, label, b.x[t], dim);
+            }
         }
-        return head(x);
+        return head(b, count, pos0, single);
+    }
+
+    /** The position a block row's captures are labelled with (-1 for the one-token forward: its caller labels). */
+    private static int label(boolean single, int pos0, int t) {
+        return single ? -1 : pos0 + t;
     }
 
     /** Whether the block has an MLP: dense SwiGLU or experts (attention-only blocks have neither). */
@@ -150,45 +245,87 @@ public final class LlamaForward {
         return w.experts() != null || w.wDown() != null;
     }
 
-    /** x += W_o attention(q, k, v of rmsnorm(x)) at {@code pos} in layer {@code l}. */
-    private void attention(int l, LlamaModel.Layer w, int pos) {
+    /** x += W_o attention(q, k, v of rmsnorm(x)) for each row, in layer {@code l}. */
+    private void attention(int l, LlamaModel.Layer w, Rows b, int count, int pos0, boolean single) {
         int dim = c.dim();
         int hd = c.headDim();
-        Kernels.rmsnorm(xb, x, w.attnNorm(), dim, c.normEps());
-        Kernels.matvec(xb, parallel, w.wq(), q, w.wk(), k, w.wv(), v);
-        if (w.bq() != null) Kernels.add(q, w.bq(), q.length);
-        if (w.bk() != null) Kernels.add(k, w.bk(), k.length);
-        if (w.bv() != null) Kernels.add(v, w.bv(), v.length);
-        memory.attend(l, pos, q, k, v, xb);
-        if (cap.on(HookPoint.ATTN_Q, l)) cap.put(HookPoint.ATTN_Q, l, q, 0, c.heads(), hd);
-        if (cap.on(HookPoint.ATTN_K, l)) cap.put(HookPoint.ATTN_K, l, k, 0, c.kvHeads(), hd);
-        if (cap.on(HookPoint.ATTN_V, l)) cap.put(HookPoint.ATTN_V, l, v, 0, c.kvHeads(), hd);
-        if (cap.on(HookPoint.ATTN_PATTERN, l)) {
-            float[] p = memory.pattern(l, pos);
-            cap.keep(HookPoint.ATTN_PATTERN, l, p, c.heads(), p.length / c.heads());
+        for (int t = 0; t < count; t++) {
+            Kernels.rmsnorm(b.xb[t], b.x[t], w.attnNorm(), dim, c.normEps());
         }
-        CachedAttention.replaceHeads(c, iv, l, xb);
-        if (cap.on(HookPoint.ATTN_HEAD_OUT, l)) cap.put(HookPoint.ATTN_HEAD_OUT, l, xb, 0, c.heads(), hd);
-        Kernels.matvec(w.wo(), xb, xb2, parallel);
-        if (cap.on(HookPoint.ATTN_OUT, l)) cap.put(HookPoint.ATTN_OUT, l, xb2, 0, dim);
-        Kernels.add(x, xb2, dim);
+        if (single) {
+            Kernels.matvec(b.xb[0], parallel, w.wq(), b.q[0], w.wk(), b.k[0], w.wv(), b.v[0]);
+            if (w.bq() != null) Kernels.add(b.q[0], w.bq(), c.qDim());
+            if (w.bk() != null) Kernels.add(b.k[0], w.bk(), c.kvDim());
+            if (w.bv() != null) Kernels.add(b.v[0], w.bv(), c.kvDim());
+        } else {
+            Kernels.matmul(w.wq(), b.xb, w.bq(), b.q, count, parallel);
+            Kernels.matmul(w.wk(), b.xb, w.bk(), b.k, count, parallel);
+            Kernels.matmul(w.wv(), b.xb, w.bv(), b.v, count, parallel);
+        }
+        for (int t = 0; t < count; t++) {
+            int pos = pos0 + t;
+            int label = label(single, pos0, t);
+            memory.attend(l, pos, b.q[t], b.k[t], b.v[t], b.xb[t]);
+            if (cap.on(HookPoint.ATTN_Q, l)) hook(HookPoint.ATTN_Q, l, t, label, b.q[t], c.heads(), hd);
+            if (cap.on(HookPoint.ATTN_K, l)) hook(HookPoint.ATTN_K, l, t, label, b.k[t], c.kvHeads(), hd);
+            if (cap.on(HookPoint.ATTN_V, l)) hook(HookPoint.ATTN_V, l, t, label, b.v[t], c.kvHeads(), hd);
+            if (cap.on(HookPoint.ATTN_PATTERN, l)) {
+                float[] p = memory.pattern(l, pos);
+                cap.row(t, label);
+                cap.keep(HookPoint.ATTN_PATTERN, l, p, c.heads(), p.length / c.heads());
+            }
+            CachedAttention.replaceHeads(c, iv, l, b.xb[t]);
+            if (cap.on(HookPoint.ATTN_HEAD_OUT, l)) hook(HookPoint.ATTN_HEAD_OUT, l, t, label, b.xb[t], c.heads(), hd);
+        }
+        if (single) {
+            Kernels.matvec(w.wo(), b.xb[0], b.xb2[0], parallel);
+        } else {
+            Kernels.matmul(w.wo(), b.xb, null, b.xb2, count, parallel);
+        }
+        for (int t = 0; t < count; t++) {
+            int label = label(single, pos0, t);
+            if (cap.on(HookPoint.ATTN_OUT, l)) hook(HookPoint.ATTN_OUT, l, t, label, b.xb2[t], dim);
+            Kernels.add(b.x[t], b.xb2[t], dim);
+            if (cap.on(HookPoint.RESID_MID, l)) hook(HookPoint.RESID_MID, l, t, label, b.x[t], dim);
+        }
     }
 
-    /** Final RMSNorm of {@code residual} (into x) and the unembedding into the logits. */
-    private float[] head(float[] residual) {
-        model.unembed(residual, x, logits);
-        if (cap.on(HookPoint.FINAL_NORM)) cap.put(HookPoint.FINAL_NORM, -1, x, 0, c.dim());
-        if (cap.on(HookPoint.LOGITS)) cap.put(HookPoint.LOGITS, -1, logits, 0, c.vocabSize());
+    /**
+     * Final RMSNorm and the unembedding into the logits of the last row. When the final norm or the logits are
+     * captured, every row of a block gets them, in one matrix product.
+     */
+    private float[] head(Rows b, int count, int pos0, boolean single) {
+        boolean every = cap.on(HookPoint.FINAL_NORM) || cap.on(HookPoint.LOGITS);
+        if (single || !every) {
+            float[] normed = b.xb2[count - 1];
+            model.unembed(b.x[count - 1], normed, logits);
+            if (cap.on(HookPoint.FINAL_NORM)) hook(HookPoint.FINAL_NORM, -1, 0, -1, normed, c.dim());
+            if (cap.on(HookPoint.LOGITS)) hook(HookPoint.LOGITS, -1, 0, -1, logits, c.vocabSize());
+            return logits;
+        }
+        if (b.logits == null) {
+            b.normed = new float[b.x.length][c.dim()];
+            b.logits = new float[b.x.length][c.vocabSize()];
+        }
+        for (int t = 0; t < count; t++) {
+            Kernels.rmsnorm(b.normed[t], b.x[t], weights.finalNorm(), c.dim(), c.normEps());
+        }
+        Kernels.matmul(weights.output(), b.normed, null, b.logits, count, parallel);
+        for (int t = 0; t < count; t++) {
+            if (cap.on(HookPoint.FINAL_NORM)) hook(HookPoint.FINAL_NORM, -1, t, pos0 + t, b.normed[t], c.dim());
+            if (cap.on(HookPoint.LOGITS)) hook(HookPoint.LOGITS, -1, t, pos0 + t, b.logits[t], c.vocabSize());
+        }
+        System.arraycopy(b.logits[count - 1], 0, logits, 0, logits.length);
         return logits;
     }
 
     /**
-     * out = sum over the chosen experts of gate weight * w2(silu(w1 xb) * w3 xb) (Shazeer et al. 2017, eq. 1).
-     * Hook {@code blocks.l.route} is [2, experts]: row 0 the router's softmax (for hash and random routing,
-     * which have no router, the one-hot of the chosen expert), row 1 the weight each expert's output got
-     * (0 = not chosen).
+     * out = sum over the chosen experts of gate weight * w2(silu(w1 xb) * w3 xb) (Shazeer et al. 2017, eq. 1), with
+     * {@code hb}, {@code hb2} as scratch. Hook {@code blocks.l.route} is [2, experts]: row 0 the router's softmax
+     * (for hash and random routing, which have no router, the one-hot of the chosen expert), row 1 the weight each
+     * expert's output got (0 = not chosen); it goes to the capture row selected by the caller.
      */
-    private void experts(int l, ExpertMlp moe, int token, float[] in, float[] out) {
+    private void experts(int l, ExpertMlp moe, int token, float[] in, float[] out, float[] hb, float[] hb2) {
         int n = moe.experts();
         float[] scores = Arrays.copyOf(routerLogits, n);
         if (moe.router() != null) {
@@ -215,99 +352,4 @@ public final class LlamaForward {
             cap.put(HookPoint.ROUTE, l, route, 0, 2, n);
         }
     }
-
-    /** Whether {@link #prefill} can batch: no hooks or interventions (they are per token) and no experts. */
-    public boolean batches() {
-        return !cap.any() && iv == Intervention.NONE && !model.hasExperts();
-    }
-
-    /**
-     * Prefill in blocks of tokens: the same computation as {@link #forward} token by token (the same attention
-     * call per token, in order), but every weight matrix is streamed once per block (matrix-matrix products)
-     * instead of once per token. Falls back to the token-by-token loop when {@link #batches()} is false.
-     */
-    public float[] prefill(int[] tokens, int start) {
-        if (!batches() || tokens.length < 2) {
-            float[] out = null;
-            for (int i = 0; i < tokens.length; i++) out = forward(tokens[i], start + i);
-            return out;
-        }
-        for (int i = 0; i < tokens.length; i += PREFILL_BLOCK) {
-            prefillBlock(tokens, i, Math.min(PREFILL_BLOCK, tokens.length - i), start + i);
-        }
-        return logits;
-    }
-
-    /** Activations of one prefill block, one row per token. */
-    private static final class Block {
-        final float[][] x;
-        final float[][] xb;
-        final float[][] xb2;
-        final float[][] q;
-        final float[][] k;
-        final float[][] v;
-        final float[][] hb;
-        final float[][] hb2;
-
-        Block(ModelConfig c) {
-            int n = PREFILL_BLOCK;
-            x = new float[n][c.dim()];
-            xb = new float[n][Math.max(c.dim(), c.qDim())];
-            xb2 = new float[n][c.dim()];
-            q = new float[n][c.qDim()];
-            k = new float[n][c.kvDim()];
-            v = new float[n][c.kvDim()];
-            hb = new float[n][c.hiddenDim()];
-            hb2 = new float[n][c.hiddenDim()];
-        }
-    }
-
-    private void prefillBlock(int[] tokens, int from, int count, int pos0) {
-        int dim = c.dim();
-        if (block == null) {
-            block = new Block(c);
-        }
-        Block b = block;
-        for (int t = 0; t < count; t++) {
-            int token = tokens[from + t];
-            checkToken(token);
-            weights.tokenEmbedding().readRow(token, b.x[t], 0);
-            remember(token, pos0 + t);
-        }
-        for (int l = 0; l < c.layers(); l++) {
-            LlamaModel.Layer w = weights.layers()[l];
-            for (int t = 0; t < count; t++) {
-                Kernels.rmsnorm(b.xb[t], b.x[t], w.attnNorm(), dim, c.normEps());
-            }
-            Kernels.matmul(w.wq(), b.xb, w.bq(), b.q, count, parallel);
-            Kernels.matmul(w.wk(), b.xb, w.bk(), b.k, count, parallel);
-            Kernels.matmul(w.wv(), b.xb, w.bv(), b.v, count, parallel);
-            for (int t = 0; t < count; t++) {
-                memory.attend(l, pos0 + t, b.q[t], b.k[t], b.v[t], b.xb[t]);
-            }
-            Kernels.matmul(w.wo(), b.xb, null, b.xb2, count, parallel);
-            addRows(b.x, b.xb2, count);
-            if (!hasMlp(w)) {
-                continue;
-            }
-            for (int t = 0; t < count; t++) {
-                Kernels.rmsnorm(b.xb[t], b.x[t], w.ffnNorm(), dim, c.normEps());
-            }
-            Kernels.matmul(w.wGate(), b.xb, null, b.hb, count, parallel);
-            Kernels.matmul(w.wUp(), b.xb, null, b.hb2, count, parallel);
-            for (int t = 0; t < count; t++) {
-                Kernels.swiglu(b.hb[t], b.hb2[t], c.hiddenDim());
-            }
-            Kernels.matmul(w.wDown(), b.hb, null, b.xb2, count, parallel);
-            addRows(b.x, b.xb2, count);
-        }
-        head(b.x[count - 1]);
-    }
-
-    private void addRows(float[][] x, float[][] delta, int count) {
-        for (int t = 0; t < count; t++) {
-            Kernels.add(x[t], delta[t], c.dim());
-        }
-    }
-
 }

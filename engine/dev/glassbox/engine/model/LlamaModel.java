@@ -257,10 +257,10 @@ public final class LlamaModel implements DecoderModel, Unembedding {
         }
 
         @Override
-        public float[] prefill(int[] tokens, int start) {
+        public float[] prefill(int[] tokens, int start, StepSink steps) {
             if (tokens.length == 0) return null;
             checkPositions(start, tokens.length);
-            return forward.prefill(tokens, start);
+            return forward.prefill(tokens, start, steps);
         }
 
         private void checkPositions(int start, int count) {

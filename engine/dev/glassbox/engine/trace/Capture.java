@@ -1,16 +1,23 @@
 package dev.glassbox.engine.trace;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * The probe a forward pass writes through. {@link #on} is an array lookup, so hooks that are not
  * selected cost one branch; selected ones are copied into the step being built.
+ * <p>
+ * A batched prefill builds the steps of a block of positions at once: it picks the row (the position in the block)
+ * with {@link #row} before it writes, and {@link #drain(int)} hands each row over as that position's step.
  */
 public final class Capture {
     private final boolean[][] table;
     private final boolean any;
-    private Map<HookName, Captured> current = new HashMap<>();
+    private final List<Map<HookName, Captured>> rows = new ArrayList<>(List.of(new HashMap<>()));
+    private Map<HookName, Captured> current = rows.getFirst();
+    private int position = -1;
 
     public Capture(HookSelection selection, int layers) {
         this.table = selection.resolve(layers);
@@ -54,14 +61,34 @@ public final class Capture {
      */
     public void keep(HookPoint point, int layer, float[] values, int... shape) {
         HookName name = point.perLayer() ? HookName.of(point, layer) : HookName.of(point);
-        Finite.check(values, name.toString()); // every captured hook passes here: NaN stops at the first hook it reaches
+        // every captured hook passes here: NaN stops at the first hook it reaches
+        if (position < 0) Finite.check(values, name.toString());
+        else Finite.check(values, name.toString(), position);
         current.put(name, new Captured(name, shape, values));
+    }
+
+    /**
+     * Directs the following writes to row {@code row} of a block, the step of token position {@code position}
+     * (named when a captured value is not finite). Row 0 is the one-token forward's step.
+     */
+    public void row(int row, int position) {
+        while (rows.size() <= row) rows.add(new HashMap<>());
+        current = rows.get(row);
+        this.position = position;
     }
 
     /** Hands over what was captured since the last call and starts a fresh step. */
     public Map<HookName, Captured> drain() {
-        Map<HookName, Captured> out = current;
-        current = new HashMap<>();
+        return drain(0);
+    }
+
+    /** Hands over row {@code row}'s step (see {@link #row}) and starts it fresh; writes go to row 0 again. */
+    public Map<HookName, Captured> drain(int row) {
+        if (row >= rows.size()) return new HashMap<>(); // a row nothing was written to
+        Map<HookName, Captured> out = rows.get(row);
+        rows.set(row, new HashMap<>());
+        current = rows.getFirst();
+        position = -1;
         return out;
     }
 }

@@ -73,6 +73,11 @@ public final class HeadAblation {
         float[] r = replacement.clone();
         return new Intervention() {
             @Override
+            public boolean skipsLayers() {
+                return base.skipsLayers();
+            }
+
+            @Override
             public boolean skipLayer(int l, int position) {
                 return base.skipLayer(l, position);
             }

@@ -15,6 +15,9 @@ import dev.glassbox.engine.format.Llama2cWriter;
 import dev.glassbox.engine.format.ModelLoader;
 import dev.glassbox.engine.tensor.Parallel;
 import dev.glassbox.engine.trace.Capture;
+import dev.glassbox.engine.trace.Captured;
+import dev.glassbox.engine.trace.HookName;
+import dev.glassbox.engine.trace.HookSelection;
 import dev.glassbox.testing.SharedData;
 
 /** Batched prefill must give the logits and the cache that token-by-token forwards give. */
@@ -78,5 +81,54 @@ class LlamaPrefillTest {
             spread = Math.max(spread, Math.abs(a[i] - a[0]));
         }
         assertTrue(spread > 1e-3, "logits should differ from each other (degenerate model?)");
+    }
+
+    /**
+     * With hooks on and a head ablated, prefill batches (replacing a head is the same at every position) and each
+     * position's captured step equals the token-by-token one; a layer-skipping intervention (decided per token) runs
+     * token by token and still hands every position's step over.
+     */
+    @Test
+    void prefillCapturesEveryPositionWithInterventions(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("tiny.bin");
+        Llama2cWriter.writeRandom(Llama2cWriter.Shape.TINY, 4, 0.2, file);
+        LlamaModel m = Llama2cFormat.load(file, Parallel.SERIAL);
+        int layers = m.config().layers();
+        int[] tokens = new SplittableRandom(9).ints(40, 0, m.config().vocabSize()).toArray();
+        float[] zeros = new float[m.config().headDim()];
+        Intervention ablate = dev.glassbox.engine.analysis.heads.HeadAblation.replacing(1, 2, zeros);
+        Intervention skip = new Intervention() {
+            @Override
+            public boolean skipLayer(int layer, int position) { return layer == 0 && position % 3 == 0; }
+        };
+        assertTrue(!ablate.skipsLayers() && skip.skipsLayers(), "an ablation batches, a layer skip runs token by token");
+        for (Intervention iv : new Intervention[] {ablate, skip}) {
+            HookSelection hooks = HookSelection.of("*");
+            DecoderSession stepwise = m.newSession(new Capture(hooks, layers), iv);
+            DecoderSession batched = m.newSession(new Capture(hooks, layers), iv);
+            java.util.List<java.util.Map<HookName, Captured>> steps = new java.util.ArrayList<>();
+            float[] last = batched.prefill(tokens, 0, (pos, token, captured) -> {
+                assertEquals(steps.size(), pos, "steps arrive in position order");
+                assertEquals(tokens[pos], token);
+                steps.add(captured);
+            }).clone();
+            assertEquals(tokens.length, steps.size());
+            float[] expected = null;
+            for (int pos = 0; pos < tokens.length; pos++) {
+                expected = stepwise.forward(tokens[pos], pos);
+                java.util.Map<HookName, Captured> want = stepwise.drainCaptured();
+                assertEquals(new java.util.TreeSet<>(want.keySet()), new java.util.TreeSet<>(steps.get(pos).keySet()));
+                for (var e : want.entrySet()) {
+                    float[] a = e.getValue().values();
+                    float[] b = steps.get(pos).get(e.getKey()).values();
+                    assertEquals(java.util.Arrays.toString(e.getValue().shape()),
+                            java.util.Arrays.toString(steps.get(pos).get(e.getKey()).shape()), e.getKey() + " shape");
+                    for (int i = 0; i < a.length; i++) {
+                        assertEquals(a[i], b[i], 1e-4 * Math.max(1, Math.abs(a[i])), e.getKey() + " at " + pos + ", value " + i);
+                    }
+                }
+            }
+            assertClose(expected, last, "logits after prefill with " + (iv == skip ? "layer skipping" : "a head ablated"));
+        }
     }
 }

@@ -37,4 +37,24 @@ class CaptureTest {
         Capture cap = new Capture(HookSelection.ALL, 1);
         assertThrows(IllegalArgumentException.class, () -> cap.keep(HookPoint.ATTN_PATTERN, 0, new float[5], 2, 3));
     }
+
+    @Test
+    void aBlockWritesEachPositionsStepToItsRowAndNamesThePositionOfANaN() {
+        Capture cap = new Capture(HookSelection.ALL, 1);
+        for (int t = 0; t < 3; t++) {
+            cap.row(t, 10 + t);
+            cap.put(HookPoint.RESID_POST, 0, new float[] {t}, 0, 1);
+        }
+        for (int t = 0; t < 3; t++) {
+            assertArrayEquals(new float[] {t}, cap.drain(t).get(HookName.of(HookPoint.RESID_POST, 0)).values());
+        }
+        assertTrue(cap.drain(1).isEmpty() && cap.drain(7).isEmpty(), "drained rows and rows never written are empty");
+        cap.row(1, 11);
+        Finite.NonFiniteException e = assertThrows(Finite.NonFiniteException.class,
+                () -> cap.put(HookPoint.LOGITS, -1, new float[] {Float.NaN}, 0, 1));
+        assertTrue(e.getMessage().contains("logits at position 11"), e.getMessage());
+        cap.drain(1);
+        cap.put(HookPoint.EMBED, -1, new float[] {5}, 0, 1);
+        assertEquals(1, cap.drain().size(), "after a drain, writes go to row 0, the one-token step");
+    }
 }

@@ -38,7 +38,7 @@ import dev.glassbox.testing.TinyModels;
 /**
  * Every block design the trainer makes, run through every inference path, gives the same logits: token-by-token
  * decode is the reference; batched prefill (also resumed by decode), the context lab's {@code full} method, a
- * trace with every hook captured, {@code score}, and the Heads capture agree with it within 1e-5, and the
+ * trace with every hook captured (its batched prefill captures every tensor the token-by-token forward does), {@code score}, and the Heads capture agree with it within 1e-5, and the
  * trainer's own forward agrees within 1e-4 (it sums in another order, in batches).
  */
 class ForwardParityMatrixTest {
@@ -112,6 +112,20 @@ class ForwardParityMatrixTest {
         float[][] traced = trace.trace().stacked(HookName.of(HookPoint.LOGITS)).orElseThrow();
         assertEquals(n, traced.length);
         for (int pos = 0; pos < n; pos++) close(decode[pos], traced[pos], INFERENCE_TOLERANCE, design + " trace at " + pos);
+        // the trace prefills the prompt in batched blocks: every captured tensor equals the token-by-token capture's
+        DecoderSession stepwise = model.newSession(new Capture(HookSelection.of("*"), model.config().layers()));
+        for (int pos = 0; pos < n; pos++) {
+            stepwise.forward(tokens[pos], pos);
+            java.util.Map<HookName, dev.glassbox.engine.trace.Captured> want = stepwise.drainCaptured();
+            dev.glassbox.engine.trace.TraceStep step = trace.trace().steps().get(pos);
+            assertEquals(new java.util.TreeSet<>(want.keySet()), new java.util.TreeSet<>(step.tensors().keySet()),
+                    design + " hooks at " + pos);
+            for (var e : want.entrySet()) {
+                dev.glassbox.engine.trace.Captured got = step.get(e.getKey()).orElseThrow();
+                assertEquals(Arrays.toString(e.getValue().shape()), Arrays.toString(got.shape()), design + " " + e.getKey() + " shape");
+                closeToScale(e.getValue().values(), got.values(), design + " " + e.getKey() + " at " + pos);
+            }
+        }
 
         // score
         float[] logProbs = Perplexity.score(model, tokens, model.config().contextLength(), () -> false).logProbs();
@@ -167,6 +181,20 @@ class ForwardParityMatrixTest {
         float[] out = new float[tokens.length - 1];
         for (int t = 0; t < out.length; t++) out[t] = (float) -Softmax.logProb(logits[t], tokens[t + 1]);
         return out;
+    }
+
+    /**
+     * Within {@link #INFERENCE_TOLERANCE} of the tensor's largest magnitude: a matrix product sums in another order
+     * than a matrix-vector product, so a value near zero inherits the rounding of its large neighbours.
+     */
+    private static void closeToScale(float[] expected, float[] got, String what) {
+        assertEquals(expected.length, got.length, what + ": length");
+        double scale = 1;
+        for (float v : expected) scale = Math.max(scale, Math.abs(v));
+        for (int i = 0; i < expected.length; i++) {
+            assertTrue(Math.abs(expected[i] - got[i]) <= INFERENCE_TOLERANCE * scale,
+                    what + ", value " + i + ": expected " + expected[i] + ", got " + got[i] + " (scale " + scale + ")");
+        }
     }
 
     private static void close(float[] expected, float[] got, double tolerance, String what) {
