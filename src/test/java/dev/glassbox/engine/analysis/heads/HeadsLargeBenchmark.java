@@ -57,11 +57,34 @@ public final class HeadsLargeBenchmark {
             System.out.printf(Locale.ROOT, "token-by-token ablation of L%dH0: %.2f s cpu (1 thread), %.2f s wall, load %.1f%n",
                     l, seconds[l], (System.nanoTime() - t0) / 1e9, os.getSystemLoadAverage());
         }
+        report("token-by-token", seconds, layers, model.config().heads());
+        for (int l : new int[] {0, layers - 1}) { // the same head on the whole-sequence path allHeads takes
+            long t0 = System.nanoTime();
+            long c0 = threads.getCurrentThreadCpuTime();
+            float[] zero = new float[model.config().headDim()];
+            float[][] last = dev.glassbox.engine.model.LlamaResume.fromHeads(serial, l, clean.residuals()[l],
+                    HeadAblation.withHead(clean.headOutputs()[l], 0, zero), HeadAblation.replacing(l, 0, zero));
+            float[][] block = new float[dev.glassbox.engine.model.LlamaResume.UNEMBED_BLOCK][model.config().vocabSize()];
+            RunOutcome.forward(clean.tokens(), pos -> {
+                int i = pos % block.length;
+                if (i == 0) {
+                    dev.glassbox.engine.model.LlamaResume.unembed(serial, last, pos, Math.min(block.length, last.length - pos), block);
+                }
+                return block[i];
+            }, (p, t) -> { });
+            seconds[l] = (threads.getCurrentThreadCpuTime() - c0) / 1e9;
+            System.out.printf(Locale.ROOT, "whole-sequence ablation of L%dH0: %.2f s cpu (1 thread), %.2f s wall, load %.1f%n",
+                    l, seconds[l], (System.nanoTime() - t0) / 1e9, os.getSystemLoadAverage());
+        }
+        report("whole-sequence", seconds, layers, model.config().heads());
+    }
+
+    private static void report(String path, double[] seconds, int layers, int heads) {
         double perLayer = (seconds[0] - seconds[layers - 1]) / (layers - 1);
         double all = 0;
         for (int l = 0; l < layers; l++) {
-            all += model.config().heads() * (seconds[layers - 1] + perLayer * (layers - 1 - l));
+            all += heads * (seconds[layers - 1] + perLayer * (layers - 1 - l));
         }
-        System.out.printf(Locale.ROOT, "token-by-token ablation of every head, extrapolated: %.0f cpu s%n", all);
+        System.out.printf(Locale.ROOT, "%s ablation of every head, extrapolated: %.0f cpu s%n", path, all);
     }
 }
