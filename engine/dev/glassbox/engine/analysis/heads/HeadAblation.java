@@ -218,10 +218,14 @@ public final class HeadAblation {
         }
         float[][] block = new float[LlamaResume.UNEMBED_BLOCK][];
         return eachHead(m.config(), clean, mode, means, work, (l, h, rows, r) -> {
-            float[][] last = LlamaResume.fromHeads(m, l, clean.residuals()[l], rows, replacing(l, h, r, base));
+            float[][] last = LlamaResume.fromHeads(m, l, clean.residuals()[l], rows, replacing(l, h, r, base),
+                    work::cancelled);
             RunOutcome a = RunOutcome.forward(clean.tokens(), pos -> {
                 int i = pos % LlamaResume.UNEMBED_BLOCK;
                 if (i == 0) {
+                    if (work.cancelled()) {
+                        throw new java.util.concurrent.CancellationException("head ablation cancelled in L" + l + "H" + h);
+                    }
                     int count = Math.min(LlamaResume.UNEMBED_BLOCK, last.length - pos);
                     for (int t = 0; t < count; t++) {
                         if (block[t] == null) block[t] = new float[m.config().vocabSize()];
@@ -238,7 +242,10 @@ public final class HeadAblation {
     public interface Work {
         Work NONE = new Work() { };
 
-        /** True to stop: the loop throws {@link java.util.concurrent.CancellationException} before the next head. */
+        /**
+         * True to stop: the loop throws {@link java.util.concurrent.CancellationException} before the next head (a
+         * decoder's head also checks before each layer and each block of unembedded positions).
+         */
         default boolean cancelled() { return false; }
 
         /** {@code effect} is in: {@code done} of {@code total} heads finished, in (layer, head) order. */

@@ -91,6 +91,23 @@ class HeadAnalysisProgressTest {
     }
 
     @Test
+    void aCancelStopsADecoderHeadBetweenItsLayers() {
+        CapturedRun clean = CapturedRun.of(model, tokens);
+        int[] polls = {0};
+        int[] done = {0};
+        assertThrows(CancellationException.class, () -> HeadAblation.allHeads(model, clean, HeadSet.empty(),
+                HeadAblation.Mode.ZERO, null, 3, Parallel.SERIAL, new HeadAblation.Work() {
+                    @Override
+                    public boolean cancelled() { return ++polls[0] > 1; } // passes the check before the first head
+
+                    @Override
+                    public void headDone(HeadAblation.Effect e, int n, int total) { done[0]++; }
+                }));
+        assertEquals(0, done[0], "the first head stopped inside");
+        assertEquals(2, polls[0], "checked again before the head's first layer");
+    }
+
+    @Test
     void aCancelBeforeTheCaptureRunsNoForward() {
         int[] heads = {0};
         assertThrows(CancellationException.class, () -> HeadAnalysis.analyse(model, tokens, settings(), HeadSet.empty(),
