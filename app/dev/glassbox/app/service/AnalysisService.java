@@ -6,7 +6,9 @@ import javafx.concurrent.Task;
 
 /**
  * Runs one workspace computation on the engine thread (behind loads and runs) with progress and cancel:
- * the work reports through {@link Progress}, and a cancelled task's work sees {@code cancelled()} turn true.
+ * the work reports through {@link Progress}, and a cancelled task's work sees {@code cancelled()} turn true (engine
+ * loops check it per token, head or step and throw {@link java.util.concurrent.CancellationException}). A task
+ * queued behind other work says what it waits for until it starts.
  */
 public final class AnalysisService {
 
@@ -26,7 +28,12 @@ public final class AnalysisService {
     }
 
     public <T> Task<T> start(String label, Work<T> work) {
+        String waiting = EngineThread.waitingText();
         Task<T> task = new Task<>() {
+            {
+                updateMessage(waiting == null ? label + "\u2026" : waiting);
+            }
+
             @Override
             protected T call() throws Exception {
                 updateMessage(label + "\u2026");
@@ -44,7 +51,7 @@ public final class AnalysisService {
                 });
             }
         };
-        EngineThread.EXECUTOR.submit(task);
+        EngineThread.submit(label, task);
         return task;
     }
 }

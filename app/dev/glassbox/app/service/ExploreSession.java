@@ -474,9 +474,8 @@ public final class ExploreSession {
             seq2seq.start(m, prompt.get(), sampling.stepsProperty().get());
             return;
         }
-        int[] ids = m.tokenizer().encode(prompt.get());
-        userPromptLength = ids.length;
-        run(m, ids, sampling.settings(m.isDecoder() ? sampling.stepsProperty().get() : 0));
+        userPromptLength = -1; // the run tokenises the text on the engine thread and tells the length
+        run(m, new RunRequest.Prompt.Text(prompt.get()), sampling.settings(m.isDecoder() ? sampling.stepsProperty().get() : 0));
     }
 
     /** One more token after the last run (or after the prompt when it changed). */
@@ -487,11 +486,11 @@ public final class ExploreSession {
         }
         RunOutcome last = lastRun.get();
         boolean continues = last != null && prompt.get().equals(lastPromptText);
-        int[] ids = continues ? last.tokens() : m.tokenizer().encode(prompt.get());
         if (!continues) {
-            userPromptLength = ids.length;
+            userPromptLength = -1;
         }
-        run(m, ids, sampling.settings(1));
+        run(m, continues ? new RunRequest.Prompt.Ids(last.tokens()) : new RunRequest.Prompt.Text(prompt.get()),
+                sampling.settings(1));
     }
 
     /** The ablated heads changed: the shown generation runs again with them removed (the running one stops first). */
@@ -523,7 +522,7 @@ public final class ExploreSession {
         busy.set(running != null || seq2seq.busyProperty().get());
     }
 
-    private void run(LoadedModel m, int[] ids, Generation.Settings settings) {
+    private void run(LoadedModel m, RunRequest.Prompt ids, Generation.Settings settings) {
         clearError();
         lastPromptText = prompt.get();
         int layers = m.config().layers();
@@ -545,6 +544,7 @@ public final class ExploreSession {
                 var hops = hops(tr, layers);
                 Platform.runLater(() -> {
                     if (running != null) {
+                        if (userPromptLength < 0) userPromptLength = live.promptLength();
                         liveFrame.set(new LiveFrame(m, tokens, gc, userPromptLength));
                         routes.set(new Routes(m, tokens, hops));
                     }
@@ -581,6 +581,7 @@ public final class ExploreSession {
             return;
         }
         RunOutcome out = t.getValue();
+        if (userPromptLength < 0) userPromptLength = out.promptLength();
         lastRun.set(out);
         int promptLength = userPromptLength;
         String tokPerSecond = String.format(Locale.ROOT, "%.1f", out.tokensPerSecond());

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.ToDoubleFunction;
 
 import dev.glassbox.engine.analysis.heads.CapturedRun;
@@ -84,10 +85,10 @@ public final class HeadsAnalysis {
     }
 
     /** The report for {@code m} on {@code tokens} with {@code set} removed (engine thread). */
-    static HeadReport report(LoadedModel m, int[] tokens, HeadSet set) {
+    static HeadReport report(LoadedModel m, int[] tokens, HeadSet set, HeadAnalysis.Progress progress) {
         return m.model() instanceof BertModel bert
-                ? HeadAnalysis.analyse(bert, tokens, settings(m), set, Parallel.shared())
-                : HeadAnalysis.analyse((LlamaModel) m.model(), tokens, settings(m), set, Parallel.shared());
+                ? HeadAnalysis.analyse(bert, tokens, settings(m), set, Parallel.shared(), progress)
+                : HeadAnalysis.analyse((LlamaModel) m.model(), tokens, settings(m), set, Parallel.shared(), progress);
     }
 
     /** What the label of an analysis under {@code set} says. */
@@ -95,11 +96,39 @@ public final class HeadsAnalysis {
         return set.isEmpty() ? I18n.text("heads.analysis") : I18n.text("heads.analysisAblated", set.label());
     }
 
-    /** The analysis the workspace shows (engine thread; reports progress and stops at a cancel). */
-    public static Result analyse(LoadedModel m, int[] tokens, HeadSet set, AnalysisService.Progress p) {
-        p.update(I18n.text("heads.scoring", m.config().layers() * m.config().heads(), tokens.length,
-                set.isEmpty() ? "" : I18n.text("heads.withAblated", set.label())), -1, 1);
-        HeadReport r = report(m, tokens, set);
+    /**
+     * The analysis the workspace shows (engine thread): reports each stage and the heads ablated so far with the time
+     * left, hands {@code partial} the report so far (importance NaN for the heads not yet ablated: once the
+     * behaviour scores are in, then per layer), and stops within one head of a cancel.
+     */
+    public static Result analyse(LoadedModel m, int[] tokens, HeadSet set, AnalysisService.Progress p,
+                                 Consumer<Result> partial) {
+        String ablatedText = set.isEmpty() ? "" : I18n.text("heads.withAblated", set.label());
+        Countdown heads = new Countdown(I18n.text("heads.ablatingHeads"), m.config().layers() * m.config().heads());
+        HeadReport r = report(m, tokens, set, new HeadAnalysis.Progress() {
+            @Override
+            public boolean cancelled() { return p.cancelled(); }
+
+            @Override
+            public void stage(HeadAnalysis.Stage stage) {
+                p.update(switch (stage) {
+                    case WEIGHTS -> I18n.text("heads.stageWeights", heads.total());
+                    case CAPTURE -> I18n.text("heads.stageCapture", tokens.length, ablatedText);
+                    case PROBE -> I18n.text("heads.stageProbe");
+                    case ABLATION -> heads.text(0);
+                }, stage == HeadAnalysis.Stage.ABLATION ? 0 : -1, heads.total());
+            }
+
+            @Override
+            public void headDone(HeadAblation.Effect effect, int done, int total) {
+                p.update(heads.text(done), done, total);
+            }
+
+            @Override
+            public void partial(HeadReport report) {
+                partial.accept(new Result(set, report, report.run(), report.run(), null, null));
+            }
+        });
         if (p.cancelled()) throw new java.util.concurrent.CancellationException();
         return set.isEmpty() ? new Result(HeadSet.empty(), r, r.run(), r.run(), null, null) : ablated(m, tokens, set, r);
     }

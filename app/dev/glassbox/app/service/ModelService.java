@@ -34,7 +34,12 @@ public final class ModelService {
 
     /** A started load; its value is the model, its exception a failure to show with {@link ErrorMessages}. */
     public Task<LoadedModel> load(ModelEntry entry) {
+        String waiting = EngineThread.waitingText();
         Task<LoadedModel> task = new Task<>() {
+            {
+                updateMessage(waiting == null ? I18n.text("status.loading", entry.label()) : waiting);
+            }
+
             @Override
             protected LoadedModel call() throws Exception {
                 updateMessage(I18n.text("status.loading", entry.label()));
@@ -50,7 +55,7 @@ public final class ModelService {
                 }
             }
         };
-        EngineThread.EXECUTOR.submit(task);
+        EngineThread.submit(I18n.text("engine.load", entry.label()), task);
         return task;
     }
 

@@ -33,9 +33,11 @@ public final class RunTask extends Task<RunOutcome> {
     private final RunRequest req;
     private final Consumer<LiveRun> onStep;
 
-    RunTask(RunRequest req, Consumer<LiveRun> onStep) {
+    /** @param waiting what the task waits for until it starts (null: nothing) */
+    RunTask(RunRequest req, Consumer<LiveRun> onStep, String waiting) {
         this.req = req;
         this.onStep = onStep;
+        updateMessage(waiting == null ? I18n.text("status.running") : waiting);
     }
 
     @Override

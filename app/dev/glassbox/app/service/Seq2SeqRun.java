@@ -28,7 +28,7 @@ public final class Seq2SeqRun extends Task<Seq2SeqRun.Outcome> {
 
     public static Seq2SeqRun start(LoadedModel model, String text, int maxNew) {
         Seq2SeqRun t = new Seq2SeqRun(model, text, maxNew);
-        EngineThread.EXECUTOR.submit(t);
+        EngineThread.submit(I18n.text("engine.generation"), t);
         return t;
     }
 

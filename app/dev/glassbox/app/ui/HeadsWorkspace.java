@@ -65,6 +65,8 @@ final class HeadsWorkspace extends WorkspacePane {
     final Button export = Texts.bind(new Button(), "heads.export");
     private final AblationState ablated;
     private final HeadsAnalysisController controller;
+    /** Counts analyses started, so a stopped one's late partial results are not shown. */
+    private int analyses;
 
     HeadsWorkspace(AnalysisService service, Consumer<String> onError, Supplier<String> prompt, AblationState ablated) {
         super("heads", service, onError, prompt);
@@ -193,25 +195,38 @@ final class HeadsWorkspace extends WorkspacePane {
     void runNow() {
         LoadedModel m = model();
         if (m == null || !supports(m)) return;
-        analyseOn(HeadsAnalysis.inputTokens(m, promptText()));
+        String text = promptText();
+        analyseOn(() -> HeadsAnalysis.inputTokens(m, text)); // tokenised on the engine thread
     }
 
-    /** Analyses {@code tokens} with the heads ablated now (the same tokens again when only the set changed). */
-    private void analyseOn(int[] tokens) {
+    /**
+     * Analyses {@code tokens} (made on the engine thread) with the heads ablated now (the same tokens again when
+     * only the set changed); the tables fill as the analysis reports partial results.
+     */
+    private void analyseOn(Supplier<int[]> tokens) {
         LoadedModel m = model();
         HeadSet set = ablated.get();
-        launch(HeadsAnalysis.label(set), p -> HeadsAnalysis.analyse(m, tokens, set, p), a -> {
-            controller.show(a);
-            showSimilarity();
-            showOverview();
-            HeadsAnalysisController.Head h = controller.selected();
-            if (h == null) {
-                select(0, 0);
-            } else {
-                select(h.layer(), h.head());
-            }
+        int run = ++analyses;
+        launch(HeadsAnalysis.label(set), p -> HeadsAnalysis.analyse(m, tokens.get(), set, p,
+                partial -> javafx.application.Platform.runLater(() -> {
+                    if (run == analyses && busy() && model() == m) show(partial);
+                })), a -> {
+            show(a);
             showAblation();
         });
+    }
+
+    /** Every view of an analysis (partial: importance NaN for heads not yet ablated). */
+    private void show(HeadsAnalysis.Result a) {
+        controller.show(a);
+        showSimilarity();
+        showOverview();
+        HeadsAnalysisController.Head h = controller.selected();
+        if (h == null) {
+            select(0, 0);
+        } else {
+            select(h.layer(), h.head());
+        }
     }
 
     private List<String> headLabels(int layerIndex, int heads) {
@@ -375,7 +390,8 @@ final class HeadsWorkspace extends WorkspacePane {
             return;
         }
         if (controller.report() != null) {
-            analyseOn(controller.report().tokens());
+            int[] tokens = controller.report().tokens();
+            analyseOn(() -> tokens);
         }
     }
 

@@ -81,6 +81,8 @@ public final class MainWindow extends BorderPane {
 
     private final ExploreSession session;
     private final AnalysisService analysis = new AnalysisService();
+    private final dev.glassbox.app.service.LatestOnlyExecutor promptTokeniser = new dev.glassbox.app.service.LatestOnlyExecutor(
+            "glassbox-prompt-tokens", e -> { }); // a text the tokeniser rejects shows no chips, as the run reports it
     /** The heads removed from the loaded model, edited in the Heads workspace, applied by every run. */
     final AblationState ablation;
     final AblationBar ablationBar;
@@ -547,13 +549,24 @@ public final class MainWindow extends BorderPane {
         modelGuide.setVisible(guide.isPresent() && !presenting.get());
     }
 
+    /** The prompt's chips follow each keystroke, tokenised off the FX thread (only the newest text is). */
     private void refreshPromptChips() {
         LoadedModel m = session.modelProperty().get();
-        if (m != null) {
-            int[] ids = m.tokenizer().encode(prompt.prompt.getText());
-            prompt.showTokens(m.tokenizer(), ids, ids.length);
+        String text = prompt.prompt.getText();
+        if (m == null) {
+            prompt.showUnknownWarning(null);
+            return;
         }
-        prompt.showUnknownWarning(m == null ? null : UnknownTokens.warning(m, prompt.prompt.getText()));
+        promptTokeniser.submit(() -> {
+            int[] ids = m.tokenizer().encode(text);
+            String warning = UnknownTokens.warning(m, text);
+            javafx.application.Platform.runLater(() -> {
+                if (session.modelProperty().get() == m && prompt.prompt.getText().equals(text)) {
+                    prompt.showTokens(m.tokenizer(), ids, ids.length);
+                    prompt.showUnknownWarning(warning);
+                }
+            });
+        });
     }
 
     /** The text workspaces analyse: the last generated text when it continues the current prompt, else the prompt. */

@@ -204,15 +204,15 @@ final class RoutingWorkspace extends WorkspacePane {
             error(I18n.text("routing.policyError", e.getMessage()));
             return;
         }
-        int[] all = m.tokenizer().encode(promptText());
-        // the text (prompt plus generated output) may exceed the context: route its first contextLength tokens
-        int[] ids = java.util.Arrays.copyOf(all, Math.min(all.length, m.config().contextLength()));
-        if (ids.length < 2) {
-            error(I18n.text("routing.tooShort"));
-            return;
-        }
+        String text = promptText();
         int n = samples.getValue();
         launch(I18n.text("routing.task", p.label()), pr -> {
+            int[] all = m.tokenizer().encode(text); // on the engine thread
+            // the text (prompt plus generated output) may exceed the context: route its first contextLength tokens
+            int[] ids = java.util.Arrays.copyOf(all, Math.min(all.length, m.config().contextLength()));
+            if (ids.length < 2) {
+                throw new IllegalArgumentException(I18n.text("routing.tooShort"));
+            }
             pr.update(I18n.text("routing.sampling", n, ids.length), 0, layers + 1);
             var rs = RouteSampler.sample(m.decoder(), ids, p, n, 42L, TOP_K, pr);
             var skips = LayerSkipScan.run(m.decoder(), ids, 42L, TOP_K, pr,

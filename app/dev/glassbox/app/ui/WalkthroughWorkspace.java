@@ -92,13 +92,22 @@ final class WalkthroughWorkspace extends WorkspacePane {
             return;
         }
         String text = promptText();
-        int tokens = m.tokenizer().encode(text).length;
-        // the position spinner cannot pass the last token of the text (it starts there)
-        setMax(position, Math.max(0, Math.min(tokens, WalkthroughBuilder.MAX_TOKENS) - 1));
         Generation.Settings s = sampling.get();
-        WalkthroughBuilder.Request request = new WalkthroughBuilder.Request(position.getValue(), layer.getValue(),
-                head.getValue(), s.temperature(), s.topK(), s.topP(), s.seed());
-        launch(I18n.text("walkthrough.running"), p -> WalkthroughBuilder.run(m, text, request, p), this::show);
+        int wanted = position.getValue(), l = layer.getValue(), h = head.getValue();
+        launch(I18n.text("walkthrough.running"), p -> {
+            // tokenised here, off the FX thread: the position cannot pass the last token of the text (it starts there)
+            int last = Math.max(0, Math.min(m.tokenizer().encode(text).length, WalkthroughBuilder.MAX_TOKENS) - 1);
+            WalkthroughBuilder.Request request = new WalkthroughBuilder.Request(Math.min(wanted, last), l, h,
+                    s.temperature(), s.topK(), s.topP(), s.seed());
+            return new Traced(WalkthroughBuilder.run(m, text, request, p), last);
+        }, t -> {
+            setMax(position, t.lastPosition());
+            show(t.walkthrough());
+        });
+    }
+
+    /** A walkthrough and the last position its text allows. */
+    private record Traced(Walkthrough walkthrough, int lastPosition) {
     }
 
     private void show(Walkthrough w) {

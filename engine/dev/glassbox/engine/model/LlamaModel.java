@@ -209,7 +209,7 @@ public final class LlamaModel implements DecoderModel, Unembedding {
     }
 
     /** The plain causal memory: keys rotated at their own positions, every earlier position visible. */
-    private final class CausalMemory implements AttentionMemory {
+    final class CausalMemory implements AttentionMemory {
         private final CachedAttention cache;
 
         CausalMemory(int limit, int initial) {

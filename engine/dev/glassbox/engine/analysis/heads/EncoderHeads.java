@@ -1,7 +1,5 @@
 package dev.glassbox.engine.analysis.heads;
 
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -159,41 +157,18 @@ public final class EncoderHeads {
      */
     public static List<HeadAblation.Effect> allHeads(BertModel model, EncoderRun clean, HeadAblation.Mode mode,
                                                      float[][][] means, Parallel parallel) {
-        return allHeads(model, clean, HeadSet.empty(), mode, means, parallel);
+        return allHeads(model, clean, HeadSet.empty(), mode, means, parallel, HeadAblation.Work.NONE);
     }
 
     /** {@link #allHeads(BertModel, EncoderRun, HeadAblation.Mode, float[][][], Parallel)} on an encode captured with {@code ablated} removed. */
     public static List<HeadAblation.Effect> allHeads(BertModel model, EncoderRun clean, HeadSet ablated,
-                                                     HeadAblation.Mode mode, float[][][] means, Parallel parallel) {
+                                                     HeadAblation.Mode mode, float[][][] means, Parallel parallel,
+                                                     HeadAblation.Work work) {
         ModelConfig c = model.config();
         Intervention base = ablated.intervention(c);
-        int heads = c.heads();
-        BertModel serial = model.withParallel(Parallel.SERIAL);
-        HeadAblation.Effect[] out = new HeadAblation.Effect[c.layers() * heads];
-        parallel.forRange(out.length, (from, to) -> {
-            for (int i = from; i < to; i++) {
-                int l = i / heads;
-                int h = i % heads;
-                float[][] headOutputs = withHead(clean.run().headOutputs()[l], h,
-                        HeadAblation.replacement(mode, means, l, h, c.headDim()));
-                out[i] = effect(model.pooling(), l, h, clean.hidden(), serial.encodeFromHeads(l, clean.run().residuals()[l],
-                        headOutputs, Capture.none(c.layers()), base));
-            }
-        });
-        return new ArrayList<>(Arrays.asList(out));
-    }
-
-    /** Rows [T][heads * headDim] of a layer's captured head outputs [T][heads][headDim], head h replaced. */
-    private static float[][] withHead(float[][][] outputs, int head, float[] replacement) {
-        int heads = outputs[0].length;
-        int hd = replacement.length;
-        float[][] rows = new float[outputs.length][heads * hd];
-        for (int t = 0; t < outputs.length; t++) {
-            for (int g = 0; g < heads; g++) {
-                System.arraycopy(g == head ? replacement : outputs[t][g], 0, rows[t], g * hd, hd);
-            }
-        }
-        return rows;
+        BertModel m = model.withParallel(parallel);
+        return HeadAblation.eachHead(c, clean.run(), mode, means, work, (l, h, rows, r) -> effect(model.pooling(), l, h,
+                clean.hidden(), m.encodeFromHeads(l, clean.run().residuals()[l], rows, Capture.none(c.layers()), base)));
     }
 
     static double meanSquaredChange(float[][] a, float[][] b) {

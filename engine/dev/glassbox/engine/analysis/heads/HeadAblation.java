@@ -9,6 +9,7 @@ import java.util.List;
 import dev.glassbox.engine.model.DecoderModel;
 import dev.glassbox.engine.model.Intervention;
 import dev.glassbox.engine.model.LlamaModel;
+import dev.glassbox.engine.model.LlamaResume;
 import dev.glassbox.engine.tensor.Parallel;
 import dev.glassbox.engine.trace.Capture;
 
@@ -197,35 +198,105 @@ public final class HeadAblation {
     }
 
     /**
-     * Every head of every layer ablated alone, in (layer, head) order, each restarting at its layer from the
-     * clean run ({@link #ablateFrom}). Heads run concurrently over {@code parallel}, each on a single-threaded
-     * twin of the model; jobs are claimed in (layer, head) order, so the longest (early layers) start first.
+     * Every head of every layer ablated alone, in (layer, head) order, each restarting inside its layer from the
+     * clean run ({@link #ablateFrom}'s numbers up to float rounding). Heads run one after another, each over the
+     * whole sequence with {@code parallel} splitting its matrix products.
      */
     public static List<Effect> allHeads(LlamaModel model, CapturedRun clean, Mode mode, float[][][] means, int topK,
                                         Parallel parallel) {
-        return allHeads(model, clean, HeadSet.empty(), mode, means, topK, parallel);
+        return allHeads(model, clean, HeadSet.empty(), mode, means, topK, parallel, Work.NONE);
     }
 
     /**
      * {@link #allHeads(LlamaModel, CapturedRun, Mode, float[][][], int, Parallel)} on a run captured with
-     * {@code ablated} removed: each head's effect on top of that set (zero for the set's own heads).
+     * {@code ablated} removed: each head's effect on top of that set (zero for the set's own heads). Without
+     * experts each head resumes after its layer's attention from the clean head outputs and runs the later layers
+     * over all positions at once ({@link LlamaResume}); mixture-of-experts models resume token by token.
      */
     public static List<Effect> allHeads(LlamaModel model, CapturedRun clean, HeadSet ablated, Mode mode,
-                                        float[][][] means, int topK, Parallel parallel) {
+                                        float[][][] means, int topK, Parallel parallel, Work work) {
         Intervention base = ablated.intervention(model.config());
-        int heads = model.config().heads();
-        int hd = model.config().headDim();
-        LlamaModel serial = model.parallel() == Parallel.SERIAL ? model
-                : new LlamaModel(model.config(), model.weights(), Parallel.SERIAL);
-        Effect[] out = new Effect[model.config().layers() * heads];
-        parallel.forRange(out.length, (from, to) -> {
-            for (int i = from; i < to; i++) {
-                int l = i / heads;
-                int h = i % heads;
-                out[i] = ablateFrom(serial, clean, l, h, replacement(mode, means, l, h, hd), base, topK);
-            }
+        LlamaModel m = model.parallel() == parallel ? model : new LlamaModel(model.config(), model.weights(), parallel);
+        if (!LlamaResume.supports(m)) {
+            return eachHead(m.config(), clean, mode, means, work, (l, h, rows, r) ->
+                    ablateFrom(m, clean, l, h, r, base, topK));
+        }
+        float[][] block = new float[LlamaResume.UNEMBED_BLOCK][];
+        return eachHead(m.config(), clean, mode, means, work, (l, h, rows, r) -> {
+            float[][] last = LlamaResume.fromHeads(m, l, clean.residuals()[l], rows, replacing(l, h, r, base),
+                    work::cancelled);
+            RunOutcome a = RunOutcome.forward(clean.tokens(), pos -> {
+                int i = pos % LlamaResume.UNEMBED_BLOCK;
+                if (i == 0) {
+                    if (work.cancelled()) {
+                        throw new java.util.concurrent.CancellationException("head ablation cancelled in L" + l + "H" + h);
+                    }
+                    int count = Math.min(LlamaResume.UNEMBED_BLOCK, last.length - pos);
+                    for (int t = 0; t < count; t++) {
+                        if (block[t] == null) block[t] = new float[m.config().vocabSize()];
+                    }
+                    LlamaResume.unembed(m, last, pos, count, block);
+                }
+                return block[i];
+            }, (p, t) -> { });
+            return effect(clean.outcome(), a, l, h, topK);
         });
-        return new ArrayList<>(Arrays.asList(out));
+    }
+
+    /** How a long loop over heads reports and stops: checked before each head, told after each. */
+    public interface Work {
+        Work NONE = new Work() { };
+
+        /**
+         * True to stop: the loop throws {@link java.util.concurrent.CancellationException} before the next head (a
+         * decoder's head also checks before each layer and each block of unembedded positions).
+         */
+        default boolean cancelled() { return false; }
+
+        /** {@code effect} is in: {@code done} of {@code total} heads finished, in (layer, head) order. */
+        default void headDone(Effect effect, int done, int total) { }
+    }
+
+    /** One head's effect from its layer's head-output rows [T][heads * headDim] with the head replaced by {@code r}. */
+    @FunctionalInterface
+    interface HeadEffect {
+        Effect of(int layer, int head, float[][] rows, float[] r);
+    }
+
+    /**
+     * The loop both families' importance shares: every head of every layer in (layer, head) order, each given its
+     * layer's clean head outputs with the head replaced (the layers before it, and its layer's attention, do not
+     * see the head, so each restarts there).
+     */
+    static List<Effect> eachHead(dev.glassbox.engine.model.ModelConfig c, CapturedRun clean, Mode mode,
+                                 float[][][] means, Work work, HeadEffect effect) {
+        int heads = c.heads();
+        int total = c.layers() * heads;
+        List<Effect> out = new ArrayList<>(total);
+        for (int i = 0; i < total; i++) {
+            if (work.cancelled()) {
+                throw new java.util.concurrent.CancellationException("head ablation cancelled at head " + i + " of " + total);
+            }
+            int l = i / heads;
+            int h = i % heads;
+            float[] r = replacement(mode, means, l, h, c.headDim());
+            out.add(effect.of(l, h, withHead(clean.headOutputs()[l], h, r), r));
+            work.headDone(out.getLast(), i + 1, total);
+        }
+        return out;
+    }
+
+    /** Rows [T][heads * headDim] of a layer's captured head outputs [T][heads][headDim], head h replaced. */
+    static float[][] withHead(float[][][] outputs, int head, float[] replacement) {
+        int heads = outputs[0].length;
+        int hd = replacement.length;
+        float[][] rows = new float[outputs.length][heads * hd];
+        for (int t = 0; t < outputs.length; t++) {
+            for (int g = 0; g < heads; g++) {
+                System.arraycopy(g == head ? replacement : outputs[t][g], 0, rows[t], g * hd, hd);
+            }
+        }
+        return rows;
     }
 
     /** KL(P‖Q) in nats between softmax(p) and softmax(q). */

@@ -47,6 +47,23 @@ public final class HeadAnalysis {
         }
     }
 
+    /** The stages of an analysis, in order (weights need no forward; the probe is skipped when its length is 0). */
+    public enum Stage { WEIGHTS, CAPTURE, PROBE, ABLATION }
+
+    /**
+     * How a caller follows a long analysis and stops it: {@link #cancelled()} is checked between stages and before
+     * each head's ablation (a cancelled analysis throws {@link java.util.concurrent.CancellationException});
+     * {@link #partial} gets the report so far once the behaviour scores are in (importance NaN) and after each
+     * layer's heads are ablated.
+     */
+    public interface Progress extends HeadAblation.Work {
+        Progress NONE = new Progress() { };
+
+        default void stage(Stage stage) { }
+
+        default void partial(HeadReport report) { }
+    }
+
     /** What the analysis needs from a model family: weight slices, one captured pass, per-head ablation. */
     private interface Subject {
         ModelConfig config();
@@ -59,7 +76,7 @@ public final class HeadAnalysis {
         CapturedRun capture(int[] tokens);
 
         List<HeadAblation.Effect> ablate(CapturedRun clean, HeadAblation.Mode mode, float[][][] means, int topK,
-                                         Parallel parallel);
+                                         Parallel parallel, HeadAblation.Work work);
     }
 
     public static HeadReport analyse(LlamaModel model, int[] tokens, Settings s, Parallel parallel) {
@@ -72,6 +89,12 @@ public final class HeadAnalysis {
      * Weight-space tables do not depend on it.
      */
     public static HeadReport analyse(LlamaModel model, int[] tokens, Settings s, HeadSet ablated, Parallel parallel) {
+        return analyse(model, tokens, s, ablated, parallel, Progress.NONE);
+    }
+
+    /** {@link #analyse(LlamaModel, int[], Settings, HeadSet, Parallel)} reporting to and stopped by {@code progress}. */
+    public static HeadReport analyse(LlamaModel model, int[] tokens, Settings s, HeadSet ablated, Parallel parallel,
+                                     Progress progress) {
         Intervention iv = ablated.intervention(model.config());
         // heads are small: one token's matrix-vector products cost less than handing them to a pool
         LlamaModel serial = new LlamaModel(model.config(), model.weights(), Parallel.SERIAL);
@@ -85,10 +108,10 @@ public final class HeadAnalysis {
             public CapturedRun capture(int[] t) { return CapturedRun.of(serial, t, iv); }
 
             public List<HeadAblation.Effect> ablate(CapturedRun clean, HeadAblation.Mode mode, float[][][] means,
-                                                    int topK, Parallel p) {
-                return HeadAblation.allHeads(serial, clean, ablated, mode, means, topK, p);
+                                                    int topK, Parallel p, HeadAblation.Work work) {
+                return HeadAblation.allHeads(model, clean, ablated, mode, means, topK, p, work);
             }
-        }, tokens, s, parallel);
+        }, tokens, s, parallel, progress);
     }
 
     /**
@@ -103,8 +126,13 @@ public final class HeadAnalysis {
 
     /** {@link #analyse(BertModel, int[], Settings, Parallel)} with {@code ablated} removed, as for decoders. */
     public static HeadReport analyse(BertModel model, int[] tokens, Settings s, HeadSet ablated, Parallel parallel) {
+        return analyse(model, tokens, s, ablated, parallel, Progress.NONE);
+    }
+
+    /** {@link #analyse(BertModel, int[], Settings, HeadSet, Parallel)} reporting to and stopped by {@code progress}. */
+    public static HeadReport analyse(BertModel model, int[] tokens, Settings s, HeadSet ablated, Parallel parallel,
+                                     Progress progress) {
         Intervention iv = ablated.intervention(model.config());
-        BertModel serial = model.withParallel(Parallel.SERIAL);
         Map<CapturedRun, EncoderHeads.EncoderRun> runs = new java.util.IdentityHashMap<>();
         return analyse(new Subject() {
             public ModelConfig config() { return model.config(); }
@@ -120,14 +148,15 @@ public final class HeadAnalysis {
             }
 
             public List<HeadAblation.Effect> ablate(CapturedRun clean, HeadAblation.Mode mode, float[][][] means,
-                                                    int topK, Parallel p) {
-                return EncoderHeads.allHeads(serial, runs.get(clean), ablated, mode, means, p);
+                                                    int topK, Parallel p, HeadAblation.Work work) {
+                return EncoderHeads.allHeads(model, runs.get(clean), ablated, mode, means, p, work);
             }
-        }, tokens, s, parallel);
+        }, tokens, s, parallel, progress);
     }
 
-    private static HeadReport analyse(Subject model, int[] tokens, Settings s, Parallel parallel) {
+    private static HeadReport analyse(Subject model, int[] tokens, Settings s, Parallel parallel, Progress progress) {
         ModelConfig c = model.config();
+        progress.stage(Stage.WEIGHTS);
         Map<String, Double> times = new LinkedHashMap<>();
         List<HeadTable> tables = new ArrayList<>();
 
@@ -167,6 +196,8 @@ public final class HeadAnalysis {
         times.put("weights", millis(t0));
 
         long t1 = System.nanoTime();
+        stopIfCancelled(progress);
+        progress.stage(Stage.CAPTURE);
         CapturedRun run = model.capture(tokens);
         java.util.Set<Integer> special = new java.util.HashSet<>();
         for (int id : s.specialIds()) {
@@ -205,6 +236,8 @@ public final class HeadAnalysis {
         int[] probe = new int[0];
         double[][] prefix = null;
         if (s.probeLength() > 0) {
+            stopIfCancelled(progress);
+            progress.stage(Stage.PROBE);
             probe = RepeatedTokens.generate(s.probeBos(), s.probeLength(), c.vocabSize(), s.probeUsable(), s.probeSeed());
             CapturedRun pr = model.capture(probe);
             prefix = new double[c.layers()][c.heads()];
@@ -217,28 +250,55 @@ public final class HeadAnalysis {
         times.put("roles", millis(t3));
 
         long t4 = System.nanoTime();
+        int[] probeTokens = probe;
+        double[][] prefixScores = prefix;
+        java.util.function.Function<List<HeadAblation.Effect>, HeadReport> report = effects -> {
+            List<HeadReport.Row> rows = new ArrayList<>();
+            for (int l = 0; l < c.layers(); l++) {
+                for (int h = 0; h < c.heads(); h++) {
+                    int i = l * c.heads() + h;
+                    double importance = i < effects.size() ? effects.get(i).lossIncrease() : Double.NaN;
+                    rows.add(new HeadReport.Row(l, h, c.kvHeadOf(h), roles[l][h],
+                            prefixScores == null ? Double.NaN : prefixScores[l][h], entropy[l][h], sink[l][h],
+                            specialMass[l][h], importance));
+                }
+            }
+            return new HeadReport(tokens.clone(), run.outcome(), tables, WeightOrthogonality.sharedKeyValue(c), rows,
+                    penalties, disagreement, probeTokens, List.copyOf(effects), new LinkedHashMap<>(times), run);
+        };
         List<HeadAblation.Effect> effects = List.of();
         if (s.ablation() != null) {
+            stopIfCancelled(progress);
+            progress.partial(report.apply(List.of()));
+            progress.stage(Stage.ABLATION);
             float[][][] means = null;
             if (s.ablation() == HeadAblation.Mode.MEAN) {
                 means = HeadAblation.meanOutputs(s.meanReference() == null ? run : model.capture(s.meanReference()));
             }
-            effects = model.ablate(run, s.ablation(), means, s.topK(), parallel);
+            List<HeadAblation.Effect> done = new ArrayList<>();
+            effects = model.ablate(run, s.ablation(), means, s.topK(), parallel, new HeadAblation.Work() {
+                @Override
+                public boolean cancelled() { return progress.cancelled(); }
+
+                @Override
+                public void headDone(HeadAblation.Effect e, int n, int total) {
+                    done.add(e);
+                    progress.headDone(e, n, total);
+                    if (n % c.heads() == 0 && n < total) {
+                        progress.partial(report.apply(done)); // a layer's rows are complete
+                    }
+                }
+            });
         }
         times.put("ablation", millis(t4));
-
-        List<HeadReport.Row> rows = new ArrayList<>();
-        for (int l = 0; l < c.layers(); l++) {
-            for (int h = 0; h < c.heads(); h++) {
-                double importance = effects.isEmpty() ? Double.NaN : effects.get(l * c.heads() + h).lossIncrease();
-                rows.add(new HeadReport.Row(l, h, c.kvHeadOf(h), roles[l][h],
-                        prefix == null ? Double.NaN : prefix[l][h], entropy[l][h], sink[l][h], specialMass[l][h],
-                        importance));
-            }
-        }
         times.put("total", millis(t0));
-        return new HeadReport(tokens.clone(), run.outcome(), tables, WeightOrthogonality.sharedKeyValue(c), rows,
-                penalties, disagreement, probe, effects, times, run);
+        return report.apply(effects);
+    }
+
+    private static void stopIfCancelled(Progress progress) {
+        if (progress.cancelled()) {
+            throw new java.util.concurrent.CancellationException("head analysis cancelled");
+        }
     }
 
     /**

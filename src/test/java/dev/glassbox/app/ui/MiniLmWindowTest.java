@@ -85,6 +85,8 @@ class MiniLmWindowTest extends WindowTestBase {
         WindowDriver d = loaded(robot);
         robot.interact(() -> window.prompt.prompt.setText("我喜欢在公园里散步。"));
         var warning = window.prompt.unknownWarning;
+        // the chips are tokenised off the FX thread
+        org.testfx.util.WaitForAsyncUtils.waitFor(10, java.util.concurrent.TimeUnit.SECONDS, warning::isVisible);
         assertTrue(warning.isVisible(), "the prompt has characters MiniLM does not know");
         assertEquals(I18n.text("teach.unknown.count", 6, 10, "all-MiniLM-L6-v2", "喜 欢 在 园 散 步")
                 + I18n.text("teach.unknown.try", "bge-small-zh-v1.5"), warning.getText());
@@ -95,6 +97,7 @@ class MiniLmWindowTest extends WindowTestBase {
         assertTrue(marked.stream().allMatch(n -> ((TokenChips.Chip) n.getUserData()).id() == unk));
 
         robot.interact(() -> window.prompt.prompt.setText("a walk in the park"));
+        org.testfx.util.WaitForAsyncUtils.waitFor(10, java.util.concurrent.TimeUnit.SECONDS, () -> !warning.isVisible());
         assertFalse(warning.isVisible(), "English is covered: no warning");
         assertTrue(window.prompt.chips.getChildren().stream()
                 .noneMatch(n -> n.getStyleClass().contains(TokenChips.UNKNOWN_STYLE)));

@@ -1,0 +1,146 @@
+package dev.glassbox.engine.analysis.heads;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.glassbox.engine.format.ModelLoader;
+import dev.glassbox.engine.model.LlamaModel;
+import dev.glassbox.engine.model.LoadedModel;
+import dev.glassbox.engine.tensor.Parallel;
+import dev.glassbox.testing.TinyLlama2c;
+
+/**
+ * The head analysis reports real progress (every head counted, in order, to the total; partial reports fill layer
+ * by layer), stops before the next head once cancelled, and its whole-sequence ablation gives the numbers of the
+ * token-by-token resume.
+ */
+class HeadAnalysisProgressTest {
+    private static LlamaModel model;
+    private static int[] tokens;
+
+    @BeforeAll
+    static void load() throws Exception {
+        LoadedModel m = ModelLoader.load(TinyLlama2c.write(Files.createTempDirectory("glassbox-heads"), 5), null);
+        model = (LlamaModel) m.model();
+        // long enough for the batched products' vector path (more rows than lanes)
+        tokens = m.tokenizer().encode("the cat sat on the mat the cat sat on the mat the cat sat on the mat the cat");
+        assertTrue(tokens.length >= 17, "tokens: " + tokens.length);
+    }
+
+    private static HeadAnalysis.Settings settings() {
+        return HeadAnalysis.Settings.defaults(1, 2, 8);
+    }
+
+    @Test
+    void countsEveryHeadInOrderAndFillsTheTableLayerByLayer() {
+        List<int[]> counts = new ArrayList<>();
+        List<HeadAnalysis.Stage> stages = new ArrayList<>();
+        List<Long> importanceKnown = new ArrayList<>();
+        HeadReport r = HeadAnalysis.analyse(model, tokens, settings(), HeadSet.empty(), Parallel.SERIAL,
+                new HeadAnalysis.Progress() {
+                    @Override
+                    public void stage(HeadAnalysis.Stage s) { stages.add(s); }
+
+                    @Override
+                    public void headDone(HeadAblation.Effect e, int done, int total) { counts.add(new int[] {done, total}); }
+
+                    @Override
+                    public void partial(HeadReport p) {
+                        importanceKnown.add(p.rows().stream().filter(row -> !Double.isNaN(row.importance())).count());
+                    }
+                });
+        int total = TinyLlama2c.LAYERS * TinyLlama2c.HEADS;
+        assertEquals(List.of(HeadAnalysis.Stage.values()), stages);
+        assertEquals(total, counts.size());
+        for (int i = 0; i < total; i++) {
+            assertArrayEquals(new int[] {i + 1, total}, counts.get(i));
+        }
+        // before the ablation, then after each layer but the last (the final report follows)
+        List<Long> expected = new ArrayList<>();
+        for (int l = 0; l < TinyLlama2c.LAYERS; l++) expected.add((long) l * TinyLlama2c.HEADS);
+        assertEquals(expected, importanceKnown);
+        assertTrue(r.rows().stream().noneMatch(row -> Double.isNaN(row.importance())));
+    }
+
+    @Test
+    void aCancelStopsBeforeTheNextHead() {
+        int[] done = {0};
+        boolean[] cancel = {false};
+        assertThrows(CancellationException.class, () -> HeadAnalysis.analyse(model, tokens, settings(), HeadSet.empty(),
+                Parallel.SERIAL, new HeadAnalysis.Progress() {
+                    @Override
+                    public boolean cancelled() { return cancel[0]; }
+
+                    @Override
+                    public void headDone(HeadAblation.Effect e, int n, int total) {
+                        done[0] = n;
+                        cancel[0] = n == 3;
+                    }
+                }));
+        assertEquals(3, done[0], "no head ran after the cancel");
+    }
+
+    @Test
+    void aCancelStopsADecoderHeadBetweenItsLayers() {
+        CapturedRun clean = CapturedRun.of(model, tokens);
+        int[] polls = {0};
+        int[] done = {0};
+        assertThrows(CancellationException.class, () -> HeadAblation.allHeads(model, clean, HeadSet.empty(),
+                HeadAblation.Mode.ZERO, null, 3, Parallel.SERIAL, new HeadAblation.Work() {
+                    @Override
+                    public boolean cancelled() { return ++polls[0] > 1; } // passes the check before the first head
+
+                    @Override
+                    public void headDone(HeadAblation.Effect e, int n, int total) { done[0]++; }
+                }));
+        assertEquals(0, done[0], "the first head stopped inside");
+        assertEquals(2, polls[0], "checked again before the head's first layer");
+    }
+
+    @Test
+    void aCancelBeforeTheCaptureRunsNoForward() {
+        int[] heads = {0};
+        assertThrows(CancellationException.class, () -> HeadAnalysis.analyse(model, tokens, settings(), HeadSet.empty(),
+                Parallel.SERIAL, new HeadAnalysis.Progress() {
+                    @Override
+                    public boolean cancelled() { return true; }
+
+                    @Override
+                    public void headDone(HeadAblation.Effect e, int n, int total) { heads[0]++; }
+                }));
+        assertEquals(0, heads[0]);
+    }
+
+    @Test
+    void wholeSequenceAblationMatchesTheTokenByTokenResume() {
+        CapturedRun clean = CapturedRun.of(model, tokens);
+        HeadSet base = HeadSet.of(model.config(), HeadAblation.Mode.ZERO, null, List.of(new HeadSet.Head(1, 2)));
+        CapturedRun under = CapturedRun.of(model, tokens, base.intervention(model.config()));
+        for (HeadSet set : List.of(HeadSet.empty(), base)) {
+            CapturedRun run = set.isEmpty() ? clean : under;
+            float[][][] means = HeadAblation.meanOutputs(run);
+            for (HeadAblation.Mode mode : HeadAblation.Mode.values()) {
+                List<HeadAblation.Effect> all = HeadAblation.allHeads(model, run, set, mode, means, 3, Parallel.SERIAL,
+                        HeadAblation.Work.NONE);
+                for (HeadAblation.Effect e : all) {
+                    HeadAblation.Effect one = HeadAblation.ablateFrom(model, run, e.layer(), e.head(),
+                            HeadAblation.replacement(mode, means, e.layer(), e.head(), model.config().headDim()),
+                            set.intervention(model.config()), 3);
+                    assertEquals(one.loss(), e.loss(), 1e-5, mode + " " + e.layer() + "." + e.head());
+                    assertEquals(one.klLast(), e.klLast(), 1e-5);
+                    assertArrayEquals(one.topAfter(), e.topAfter());
+                }
+            }
+        }
+    }
+}
