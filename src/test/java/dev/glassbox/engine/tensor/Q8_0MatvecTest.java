@@ -58,23 +58,57 @@ class Q8_0MatvecTest {
     }
 
     @Test
-    void prefillProductsEqualDecodeProductsBitForBit() {
+    void prefillProductsMatchTheReferenceOnAnyRowRangeAndThreadCount() {
+        // token counts below one vector (the group kernel per token) and above it (dequantised tiles, Gemm), with
+        // partial token vectors; more columns than one k slice; rows leaving a partial group; ranges inside groups
         Random r = new Random(7);
-        int rows = 40;
-        int cols = 96;
-        Q8_0Tensor t = Q8_0Tensor.fromBlocks(
-                MemorySegment.ofArray(QuantizedKernelsTest.randomData(DType.Q8_0, rows, cols, r)), rows, cols);
-        float[][] xs = new float[5][];
-        float[][] outs = new float[5][rows];
-        for (int k = 0; k < xs.length; k++) {
-            xs[k] = gaussian(r, cols);
-        }
-        try (Parallel p = new Parallel(2)) {
-            Kernels.matmul(t, xs, null, outs, xs.length, p);
-            for (int k = 0; k < xs.length; k++) {
-                float[] one = new float[rows];
-                Kernels.matvec(t, xs[k], one, p);
-                assertArrayEquals(one, outs[k], "token " + k);
+        for (int count : new int[] {5, 16, 19, 37}) {
+            for (int[] shape : new int[][] {{40, 96}, {17, 32}, {48, 288}}) {
+                int rows = shape[0];
+                int cols = shape[1];
+                byte[] raw = QuantizedKernelsTest.randomData(DType.Q8_0, rows, cols, r);
+                double[] w = QuantizedKernelsTest.reference(DType.Q8_0, raw, rows * cols);
+                Q8_0Tensor t = Q8_0Tensor.fromBlocks(MemorySegment.ofArray(raw), rows, cols);
+                float[][] xs = new float[count][];
+                for (int k = 0; k < count; k++) {
+                    xs[k] = gaussian(r, cols);
+                }
+                for (int threads : new int[] {1, 2}) {
+                    float[][] outs = new float[count][rows];
+                    try (Parallel p = new Parallel(threads)) {
+                        Kernels.matmul(t, xs, null, outs, count, p);
+                    }
+                    int from = 1 + r.nextInt(rows / 2);
+                    int to = from + 1 + r.nextInt(rows - from);
+                    float[][] part = new float[count][rows];
+                    for (float[] o : part) {
+                        Arrays.fill(o, Float.NaN);
+                    }
+                    if (count >= Kernels.paddedLength(1)) {
+                        float[] xt = Gemm.transpose(xs, count, cols, Gemm.stride(count));
+                        t.matmulTransposed(xt, Gemm.stride(count), count, part, from, to);
+                    } else {
+                        t.matmul(xs, part, count, from, to);
+                    }
+                    for (int k = 0; k < count; k++) {
+                        for (int row = 0; row < rows; row++) {
+                            double ref = 0;
+                            double mag = 0;
+                            for (int i = 0; i < cols; i++) {
+                                ref += w[row * cols + i] * xs[k][i];
+                                mag += Math.abs(w[row * cols + i] * xs[k][i]);
+                            }
+                            String where = rows + " x " + cols + ", " + count + " tokens, " + threads + " threads, token "
+                                    + k + ", row " + row;
+                            assertEquals(ref, outs[k][row], 2e-6 * mag + 1e-30, where);
+                            if (row < from || row >= to) {
+                                assertTrue(Float.isNaN(part[k][row]), where + " outside [" + from + ", " + to + ")");
+                            } else {
+                                assertEquals(ref, part[k][row], 2e-6 * mag + 1e-30, where + " in [" + from + ", " + to + ")");
+                            }
+                        }
+                    }
+                }
             }
         }
     }
