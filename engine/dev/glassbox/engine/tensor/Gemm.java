@@ -40,9 +40,17 @@ final class Gemm {
         return (count + S.length() - 1) / S.length() * S.length();
     }
 
-    /** {@code xt[k * stride + t] = xs[t][k]} for t < count, k < cols; the columns past count are zero. */
+    /**
+     * {@code xt[k * stride + t] = xs[t][k]} for t < count, k < cols, the columns past count zero, in this thread's
+     * {@link Scratch} buffer (valid until its next call on this thread).
+     */
     static float[] transpose(float[][] xs, int count, int cols, int stride) {
-        float[] xt = new float[cols * stride];
+        float[] xt = Scratch.floats(Scratch.Slot.TOKENS, cols * stride);
+        if (count < stride) {
+            for (int k = 0; k < cols; k++) {
+                java.util.Arrays.fill(xt, k * stride + count, (k + 1) * stride, 0f);
+            }
+        }
         for (int t0 = 0; t0 < count; t0 += 16) {
             int t1 = Math.min(count, t0 + 16);
             for (int k = 0; k < cols; k++) {
@@ -62,7 +70,8 @@ final class Gemm {
     static void multiply(MemorySegment w, long rowStep, long kStep, int cols, int rows, int keepFrom, int keepTo,
                          float[] xt, int stride, int count, float[][] outs, int outRow) {
         int l = S.length();
-        float[] acc = new float[rows * stride];
+        float[] acc = Scratch.floats(Scratch.Slot.SUMS, rows * stride);
+        java.util.Arrays.fill(acc, 0, rows * stride, 0f);
         Tile tile = new Tile(w, rowStep * Float.BYTES, kStep * Float.BYTES, xt, stride, acc);
         for (int k0 = 0; k0 < cols; k0 += KC) {
             int k1 = Math.min(cols, k0 + KC);

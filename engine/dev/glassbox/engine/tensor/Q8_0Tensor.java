@@ -24,7 +24,8 @@ public final class Q8_0Tensor implements Tensor {
     /** Rows per group: one AVX-512 vector of float lanes. */
     static final int GROUP = 16;
     private static final int BLOCK_BYTES = 34;
-    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[0]);
+    /** Bytes of a mapped file read by {@link #fromBlocks} between two releases of its pages. */
+    private static final long RELEASE_BYTES = 4L << 20;
 
     /** The group product this machine runs: 16 lanes (AVX-512), 2 x 8 (AVX2), 4 x 4 (Arm NEON), or scalar code. */
     enum Kernel { LANES_16, LANES_8, LANES_4, SCALAR }
@@ -76,10 +77,17 @@ public final class Q8_0Tensor implements Tensor {
         Q8_0Tensor t = new Q8_0Tensor(rows, cols); // which rejects rows of partial blocks
         byte[] q = new byte[BLOCK];
         long at = 0;
+        long released = 0;
         for (int r = 0; r < rows; r++) {
             for (int b = 0; b < t.blocksPerRow; b++, at += BLOCK_BYTES) {
                 MemorySegment.copy(blocks, ValueLayout.JAVA_BYTE, at + 2, q, 0, BLOCK);
                 t.setBlock(r, b, Float.float16ToFloat(blocks.get(F16Tensor.LE_SHORT, at)), q);
+            }
+            if (blocks.isMapped() && (at - released >= RELEASE_BYTES || r == rows - 1)) {
+                // the file's pages, read once, leave the process (the page cache keeps them): without this the
+                // mapped file and its copy are both resident, the file's 117 MB on top for stories110M
+                blocks.asSlice(released, at - released).unload();
+                released = at;
             }
         }
         return t;
@@ -186,7 +194,7 @@ public final class Q8_0Tensor implements Tensor {
      * (w = d * q first, then the products), within float rounding of them.
      */
     public void matmulTransposed(float[] xt, int stride, int count, float[][] outs, int from, int to) {
-        float[] tile = scratch(GROUP * cols);
+        float[] tile = Scratch.floats(Scratch.Slot.WEIGHTS, GROUP * cols);
         MemorySegment seg = MemorySegment.ofArray(tile);
         for (int g = from / GROUP; g * GROUP < to && from < to; g++) {
             int r0 = g * GROUP;
@@ -194,16 +202,6 @@ public final class Q8_0Tensor implements Tensor {
             Gemm.multiply(seg, 1, GROUP, cols, GROUP, Math.max(from, r0) - r0, Math.min(to, r0 + GROUP) - r0, xt,
                     stride, count, outs, r0);
         }
-    }
-
-    /** A thread's float scratch of at least {@code n} values (prefill runs many products per thread and layer). */
-    private static float[] scratch(int n) {
-        float[] s = SCRATCH.get();
-        if (s.length < n) {
-            s = new float[n];
-            SCRATCH.set(s);
-        }
-        return s;
     }
 
     /** Group {@code g} as floats in its own layout: {@code tile[c * 16 + l] = d * q} for column c, row l. */

@@ -4,13 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Random;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The grouped Q8_0 products (16 rows side by side, see {@link Q8_0Tensor}) against the scalar reference decoder
@@ -140,6 +147,24 @@ class Q8_0MatvecTest {
                     }
                 }
             }
+        }
+    }
+
+    @Test
+    void aMappedFileReadsAsTheSameTensorWhileItsPagesAreReleased(@TempDir Path dir) throws IOException {
+        Random r = new Random(9);
+        int rows = 1001; // 4.4 MB of blocks: released after the first 4 MiB and at the end, a partial group last
+        int cols = 4096;
+        byte[] raw = QuantizedKernelsTest.randomData(DType.Q8_0, rows, cols, r);
+        Path file = dir.resolve("q8.bin");
+        Files.write(file, raw);
+        Q8_0Tensor fromHeap = Q8_0Tensor.fromBlocks(MemorySegment.ofArray(raw), rows, cols);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ); Arena arena = Arena.ofConfined()) {
+            MemorySegment mapped = ch.map(FileChannel.MapMode.READ_ONLY, 0, raw.length, arena);
+            Q8_0Tensor fromFile = Q8_0Tensor.fromBlocks(mapped, rows, cols);
+            assertArrayEquals(fromHeap.toFloatArray(), fromFile.toFloatArray());
+            assertEquals(raw[raw.length - 1], mapped.get(java.lang.foreign.ValueLayout.JAVA_BYTE, raw.length - 1),
+                    "released pages read back from the file");
         }
     }
 
