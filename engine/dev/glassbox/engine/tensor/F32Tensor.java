@@ -84,11 +84,15 @@ public record F32Tensor(MemorySegment data, int rows, int cols) implements Tenso
      * ({@code xt[k * stride + t] = x_t[k]}, see {@link Gemm}): the register-blocked product of prefill.
      */
     public void matmulTransposed(float[] xt, int stride, int count, float[][] outs, int from, int to) {
-        // a block of rows at a time: its weights stay in L2 while the k slices of xt pass through L1
+        // a block of rows at a time, copied in one sequential stream into a heap tile that stays in L2 while the
+        // k slices of xt pass through L1 (read in place, the k slices made 16 short streams from memory and
+        // prefill of the mapped stories110M ran 30 % slower than the row-at-a-time kernel before)
+        float[] tile = Scratch.floats(Scratch.Slot.WEIGHTS, Gemm.BLOCK_ROWS * cols);
+        MemorySegment block = MemorySegment.ofArray(tile);
         for (int r = from; r < to; r += Gemm.BLOCK_ROWS) {
             int n = Math.min(Gemm.BLOCK_ROWS, to - r);
-            Gemm.multiply(data.asSlice((long) r * cols * Float.BYTES), cols, 1, cols, n, 0, n, xt, stride, count,
-                    outs, r);
+            MemorySegment.copy(data, (long) r * cols * Float.BYTES, block, 0, (long) n * cols * Float.BYTES);
+            Gemm.multiply(block, cols, 1, cols, n, 0, n, xt, stride, count, outs, r);
         }
     }
 
