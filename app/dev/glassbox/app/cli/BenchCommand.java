@@ -27,7 +27,8 @@ import dev.glassbox.engine.io.Json;
  * Decode throughput measured as llama2.c's run.c does: forward BOS at position 0, then sample and forward
  * until {@code steps} forwards are done; tokens/s counts the tokens after the first, timed from the first
  * sampled token on. The same decode is repeated with every attention pattern captured, and the produced
- * sequence is re-run as one batched prefill.
+ * sequence, repeated to {@code --prefill} tokens (llama-bench's pp512 by default, at most the context), is re-run as
+ * one batched prefill.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure prefill and decode tokens/s (as llama2.c's run.c counts them) and peak memory.")
@@ -46,6 +47,11 @@ public final class BenchCommand extends ConsoleCommand {
 
     @Option(names = "--steps", converter = Converters.Positive.class, defaultValue = "256", description = "forwards including BOS (default ${DEFAULT-VALUE})")
     int steps;
+
+    @Option(names = "--prefill", converter = Converters.Positive.class, defaultValue = "512", paramLabel = "N",
+            description = "tokens of the timed batched prefill, at most the context length (default ${DEFAULT-VALUE},"
+                    + " as llama-bench's pp512)")
+    int prefillTokens;
 
     @Option(names = "--temperature", converter = Converters.Temperature.class, defaultValue = "0", description = "0 = greedy (default ${DEFAULT-VALUE})")
     float temperature;
@@ -88,11 +94,12 @@ public final class BenchCommand extends ConsoleCommand {
             }
             Decode plain = decode(m, Capture.none(layers));
             Decode withAttention = decode(m, new Capture(HookSelection.of(ATTENTION), layers));
+            int[] prompt = prompt(plain.tokens, Math.min(prefillTokens, m.config().contextLength()));
             double prefill = 0;
             for (int i = 0; i <= Math.min(warmup, 1); i++) {
-                prefill = prefill(m, plain.tokens);
+                prefill = prefill(m, prompt);
             }
-            report(out, n, plain, withAttention, prefill);
+            report(out, n, plain, withAttention, prompt.length, prefill);
         }
         return 0;
     }
@@ -153,21 +160,32 @@ public final class BenchCommand extends ConsoleCommand {
         return new Decode(tokens, (forwards - 1) / seconds);
     }
 
-    /** Tokens/s of one batched prefill of the decoded sequence (all forwarded tokens at once). */
-    private static double prefill(DecoderModel m, int[] decoded) {
-        int[] prompt = java.util.Arrays.copyOf(decoded, decoded.length - 1);
+    /** The forwarded tokens of a decode (BOS first), repeated to {@code length} tokens. */
+    static int[] prompt(int[] decoded, int length) {
+        int[] prompt = new int[length];
+        int period = decoded.length - 1; // the last sampled token was never forwarded
+        for (int i = 0; i < length; i++) {
+            prompt[i] = decoded[i % period];
+        }
+        return prompt;
+    }
+
+    /** Tokens/s of one batched prefill of {@code prompt} (all its tokens at once). */
+    private static double prefill(DecoderModel m, int[] prompt) {
         DecoderSession s = m.newSession(Capture.none(m.config().layers()), Intervention.NONE, prompt.length);
         long t0 = System.nanoTime();
         s.prefill(prompt, 0);
         return prompt.length / ((System.nanoTime() - t0) / 1e9);
     }
 
-    private void report(PrintWriter out, int n, Decode plain, Decode withAttention, double prefill) throws IOException {
+    private void report(PrintWriter out, int n, Decode plain, Decode withAttention, int prefillTokens, double prefill)
+            throws IOException {
         double rss = peakRssMb();
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("model", model.getFileName().toString());
         o.put("threads", n);
         o.put("steps", plain.tokens.length - 1);
+        o.put("prefill_tokens", prefillTokens);
         o.put("prefill_tokens_per_s", round(prefill));
         o.put("decode_tokens_per_s", round(plain.tokensPerSecond));
         o.put("decode_tokens_per_s_with_attention", round(withAttention.tokensPerSecond));
@@ -176,10 +194,10 @@ public final class BenchCommand extends ConsoleCommand {
             out.println(Json.MAPPER.writeValueAsString(o));
             return;
         }
-        out.printf("%-24s %7s %12s %12s %14s %13s%n", "model", "threads", "prefill t/s", "decode t/s",
-                "+attention t/s", "peak RSS MB");
-        out.printf("%-24s %7d %12.1f %12.1f %14.1f %13.0f%n", o.get("model"), n, prefill, plain.tokensPerSecond,
-                withAttention.tokensPerSecond, rss);
+        out.printf("%-24s %7s %12s %12s %12s %14s %13s%n", "model", "threads", "prefill tok", "prefill t/s",
+                "decode t/s", "+attention t/s", "peak RSS MB");
+        out.printf("%-24s %7d %12d %12.1f %12.1f %14.1f %13.0f%n", o.get("model"), n, prefillTokens, prefill,
+                plain.tokensPerSecond, withAttention.tokensPerSecond, rss);
     }
 
     private static double round(double v) {

@@ -39,6 +39,7 @@ public final class KernelWarmUp {
             for (int i = 0; i < 20; i++) {
                 Kernels.matmul(f32, xs, null, outs, xs.length, Parallel.SERIAL);
                 Kernels.matmul(f32, xs, null, outs, 3, Parallel.SERIAL);
+                Kernels.matmul(q8, xs, null, outs, xs.length, Parallel.SERIAL);
                 Kernels.matvec(f32, x, out, Parallel.SERIAL);
                 Kernels.matvec(q8, x, out, Parallel.SERIAL);
                 float[] h = xs[1 + i % 8].clone();

@@ -89,13 +89,20 @@ public final class Kernels {
      * the pool and each weight row read once per block of tokens.
      */
     public static void matmul(Tensor w, float[][] xs, float[] bias, float[][] outs, int count, Parallel par) {
-        if (w instanceof F32Tensor f && count >= S.length()) {
-            int stride = (count + S.length() - 1) / S.length() * S.length();
-            float[] xt = transpose(xs, count, w.cols(), stride);
-            // rows in multiples of four per worker, so every worker runs the full register tile
-            int blocks = (w.rows() + 3) / 4;
-            par.forRange(blocks, (from, to) -> f.matmulTransposed(xt, stride, count, outs, 4 * from,
-                    Math.min(w.rows(), 4 * to)));
+        if (count >= S.length() && (w instanceof F32Tensor || w instanceof Q8_0Tensor)) {
+            int stride = Gemm.stride(count);
+            float[] xt = Gemm.transpose(xs, count, w.cols(), stride);
+            if (w instanceof F32Tensor f) {
+                // rows in whole tiles per unit of work, so every worker runs the full register tile
+                int g = Gemm.TILE_ROWS;
+                par.forRange(units(w.rows(), g), (from, to) -> f.matmulTransposed(xt, stride, count, outs, g * from,
+                        Math.min(w.rows(), g * to)));
+            } else {
+                Q8_0Tensor q = (Q8_0Tensor) w;
+                int g = Q8_0Tensor.GROUP;
+                par.forRange(units(w.rows(), g), (from, to) -> q.matmulTransposed(xt, stride, count, outs, g * from,
+                        Math.min(w.rows(), g * to)));
+            }
         } else if (w instanceof F32Tensor f) {
             par.forRange(w.rows(), (from, to) -> f.matmul(xs, outs, count, from, to));
         } else if (w instanceof Q8_0Tensor q) {
@@ -118,21 +125,6 @@ public final class Kernels {
                 add(outs[t], bias, bias.length);
             }
         }
-    }
-
-    /** {@code xt[k * stride + t] = xs[t][k]} for t < count, k < cols; the columns past count are zero. */
-    static float[] transpose(float[][] xs, int count, int cols, int stride) {
-        float[] xt = new float[cols * stride];
-        for (int t0 = 0; t0 < count; t0 += 16) {
-            int t1 = Math.min(count, t0 + 16);
-            for (int k = 0; k < cols; k++) {
-                int o = k * stride;
-                for (int t = t0; t < t1; t++) {
-                    xt[o + t] = xs[t][k];
-                }
-            }
-        }
-        return xt;
     }
 
     /** out[r] = W[r] · x + bias[r] (bias may be null). */

@@ -24,6 +24,8 @@ public final class Q8_0Tensor implements Tensor {
     /** Rows per group: one AVX-512 vector of float lanes. */
     static final int GROUP = 16;
     private static final int BLOCK_BYTES = 34;
+    /** Bytes of a mapped file read by {@link #fromBlocks} between two releases of its pages. */
+    private static final long RELEASE_BYTES = 4L << 20;
 
     /** The group product this machine runs: 16 lanes (AVX-512), 2 x 8 (AVX2), 4 x 4 (Arm NEON), or scalar code. */
     enum Kernel { LANES_16, LANES_8, LANES_4, SCALAR }
@@ -75,10 +77,17 @@ public final class Q8_0Tensor implements Tensor {
         Q8_0Tensor t = new Q8_0Tensor(rows, cols); // which rejects rows of partial blocks
         byte[] q = new byte[BLOCK];
         long at = 0;
+        long released = 0;
         for (int r = 0; r < rows; r++) {
             for (int b = 0; b < t.blocksPerRow; b++, at += BLOCK_BYTES) {
                 MemorySegment.copy(blocks, ValueLayout.JAVA_BYTE, at + 2, q, 0, BLOCK);
                 t.setBlock(r, b, Float.float16ToFloat(blocks.get(F16Tensor.LE_SHORT, at)), q);
+            }
+            if (blocks.isMapped() && (at - released >= RELEASE_BYTES || r == rows - 1)) {
+                // the file's pages, read once, leave the process (the page cache keeps them): without this the
+                // mapped file and its copy are both resident, the file's 117 MB on top for stories110M
+                blocks.asSlice(released, at - released).unload();
+                released = at;
             }
         }
         return t;
@@ -173,6 +182,49 @@ public final class Q8_0Tensor implements Tensor {
         for (int g = from / GROUP; g * GROUP < to && from < to; g++) {
             for (int t = 0; t < count; t++) {
                 groupRows(PREFERRED, g, xs[t], outs[t], from, to, part);
+            }
+        }
+    }
+
+    /**
+     * {@code outs[t][r] = row r · x_t} for rows [from, to) and tokens t < count, given the tokens transposed (see
+     * {@link Gemm}): each group is dequantised once into floats (column by column, as it is stored, a last partial
+     * group's padding rows computed and dropped) and multiplied with every token by the float register-blocked kernel, instead of
+     * widening the same int8 values again for every token. The sums round differently from {@link #matvec}'s
+     * (w = d * q first, then the products), within float rounding of them.
+     */
+    public void matmulTransposed(float[] xt, int stride, int count, float[][] outs, int from, int to) {
+        float[] tile = Scratch.floats(Scratch.Slot.WEIGHTS, GROUP * cols);
+        MemorySegment seg = MemorySegment.ofArray(tile);
+        for (int g = from / GROUP; g * GROUP < to && from < to; g++) {
+            int r0 = g * GROUP;
+            dequantiseGroup(g, tile);
+            Gemm.multiply(seg, 1, GROUP, cols, GROUP, Math.max(from, r0) - r0, Math.min(to, r0 + GROUP) - r0, xt,
+                    stride, count, outs, r0);
+        }
+    }
+
+    /** Group {@code g} as floats in its own layout: {@code tile[c * 16 + l] = d * q} for column c, row l. */
+    void dequantiseGroup(int g, float[] tile) {
+        int q = g * cols * GROUP;
+        int s = g * blocksPerRow * GROUP;
+        if (!Lanes.BLOCKS) {
+            for (int c = 0; c < cols; c++) {
+                int sb = s + c / BLOCK * GROUP;
+                for (int l = 0; l < GROUP; l++) {
+                    tile[c * GROUP + l] = scales[sb + l] * quants[q + c * GROUP + l];
+                }
+            }
+            return;
+        }
+        int lanes = Lanes.L;
+        for (int c = 0; c < cols; c++) {
+            int sb = s + c / BLOCK * GROUP;
+            for (int l = 0; l < GROUP; l += lanes) {
+                ((FloatVector) ByteVector.fromArray(Lanes.S8, quants, q + c * GROUP + l)
+                        .convertShape(VectorOperators.B2F, Lanes.F, 0))
+                        .mul(FloatVector.fromArray(Lanes.F, scales, sb + l))
+                        .intoArray(tile, c * GROUP + l);
             }
         }
     }

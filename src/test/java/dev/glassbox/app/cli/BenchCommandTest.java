@@ -29,17 +29,29 @@ class BenchCommandTest {
     void benchJsonReportsEveryKey(@TempDir Path dir) throws Exception {
         Path model = dir.resolve("tiny.bin");
         assertEquals(0, cli("make-random", "--shape", "tiny", "--out", model.toString()).code());
-        CliRun r = cli("bench", "--model", model.toString(), "--threads", "2", "--steps", "12", "--warmup", "0", "--json");
+        CliRun r = cli("bench", "--model", model.toString(), "--threads", "2", "--steps", "12", "--warmup", "0",
+                "--prefill", "40", "--json");
         assertEquals(0, r.code(), r.err());
         JsonNode o = new ObjectMapper().readTree(r.out());
         for (String key : new String[] {"decode_tokens_per_s", "decode_tokens_per_s_with_attention",
-                "prefill_tokens_per_s", "peak_rss_mb"}) {
+                "prefill_tokens", "prefill_tokens_per_s", "peak_rss_mb"}) {
             assertTrue(o.has(key), "missing " + key + " in " + r.out());
             assertTrue(o.get(key).isNumber(), key + " is not a number");
         }
         assertTrue(o.get("decode_tokens_per_s").asDouble() > 0);
         assertEquals(12, o.get("steps").asInt());
         assertEquals(2, o.get("threads").asInt());
+        assertEquals(40, o.get("prefill_tokens").asInt(), "40 prefill tokens: the 12 decoded ones repeated");
+        if (Files.isReadable(Path.of("/proc/self/status"))) {
+            assertTrue(o.get("peak_rss_mb").asDouble() > 0, "VmHWM read from /proc");
+        }
+    }
+
+    @Test
+    void prefillPromptRepeatsTheForwardedTokens() {
+        // decoded = BOS, then sampled tokens; the last one was sampled but never forwarded
+        assertArrayEquals(new int[] {1, 5, 7, 1, 5, 7, 1}, BenchCommand.prompt(new int[] {1, 5, 7, 9}, 7));
+        assertArrayEquals(new int[] {1, 5}, BenchCommand.prompt(new int[] {1, 5, 7, 9}, 2));
     }
 
     @Test

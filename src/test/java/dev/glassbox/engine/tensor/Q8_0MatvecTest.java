@@ -4,13 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Random;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The grouped Q8_0 products (16 rows side by side, see {@link Q8_0Tensor}) against the scalar reference decoder
@@ -58,23 +65,57 @@ class Q8_0MatvecTest {
     }
 
     @Test
-    void prefillProductsEqualDecodeProductsBitForBit() {
+    void prefillProductsMatchTheReferenceOnAnyRowRangeAndThreadCount() {
+        // token counts below one vector (the group kernel per token) and above it (dequantised tiles, Gemm), with
+        // partial token vectors; more columns than one k slice; rows leaving a partial group; ranges inside groups
         Random r = new Random(7);
-        int rows = 40;
-        int cols = 96;
-        Q8_0Tensor t = Q8_0Tensor.fromBlocks(
-                MemorySegment.ofArray(QuantizedKernelsTest.randomData(DType.Q8_0, rows, cols, r)), rows, cols);
-        float[][] xs = new float[5][];
-        float[][] outs = new float[5][rows];
-        for (int k = 0; k < xs.length; k++) {
-            xs[k] = gaussian(r, cols);
-        }
-        try (Parallel p = new Parallel(2)) {
-            Kernels.matmul(t, xs, null, outs, xs.length, p);
-            for (int k = 0; k < xs.length; k++) {
-                float[] one = new float[rows];
-                Kernels.matvec(t, xs[k], one, p);
-                assertArrayEquals(one, outs[k], "token " + k);
+        for (int count : new int[] {5, 16, 19, 37}) {
+            for (int[] shape : new int[][] {{40, 96}, {17, 32}, {48, 288}}) {
+                int rows = shape[0];
+                int cols = shape[1];
+                byte[] raw = QuantizedKernelsTest.randomData(DType.Q8_0, rows, cols, r);
+                double[] w = QuantizedKernelsTest.reference(DType.Q8_0, raw, rows * cols);
+                Q8_0Tensor t = Q8_0Tensor.fromBlocks(MemorySegment.ofArray(raw), rows, cols);
+                float[][] xs = new float[count][];
+                for (int k = 0; k < count; k++) {
+                    xs[k] = gaussian(r, cols);
+                }
+                for (int threads : new int[] {1, 2}) {
+                    float[][] outs = new float[count][rows];
+                    try (Parallel p = new Parallel(threads)) {
+                        Kernels.matmul(t, xs, null, outs, count, p);
+                    }
+                    int from = 1 + r.nextInt(rows / 2);
+                    int to = from + 1 + r.nextInt(rows - from);
+                    float[][] part = new float[count][rows];
+                    for (float[] o : part) {
+                        Arrays.fill(o, Float.NaN);
+                    }
+                    if (count >= Kernels.paddedLength(1)) {
+                        float[] xt = Gemm.transpose(xs, count, cols, Gemm.stride(count));
+                        t.matmulTransposed(xt, Gemm.stride(count), count, part, from, to);
+                    } else {
+                        t.matmul(xs, part, count, from, to);
+                    }
+                    for (int k = 0; k < count; k++) {
+                        for (int row = 0; row < rows; row++) {
+                            double ref = 0;
+                            double mag = 0;
+                            for (int i = 0; i < cols; i++) {
+                                ref += w[row * cols + i] * xs[k][i];
+                                mag += Math.abs(w[row * cols + i] * xs[k][i]);
+                            }
+                            String where = rows + " x " + cols + ", " + count + " tokens, " + threads + " threads, token "
+                                    + k + ", row " + row;
+                            assertEquals(ref, outs[k][row], 2e-6 * mag + 1e-30, where);
+                            if (row < from || row >= to) {
+                                assertTrue(Float.isNaN(part[k][row]), where + " outside [" + from + ", " + to + ")");
+                            } else {
+                                assertEquals(ref, part[k][row], 2e-6 * mag + 1e-30, where + " in [" + from + ", " + to + ")");
+                            }
+                        }
+                    }
+                }
             }
         }
     }
@@ -106,6 +147,24 @@ class Q8_0MatvecTest {
                     }
                 }
             }
+        }
+    }
+
+    @Test
+    void aMappedFileReadsAsTheSameTensorWhileItsPagesAreReleased(@TempDir Path dir) throws IOException {
+        Random r = new Random(9);
+        int rows = 1001; // 4.4 MB of blocks: released after the first 4 MiB and at the end, a partial group last
+        int cols = 4096;
+        byte[] raw = QuantizedKernelsTest.randomData(DType.Q8_0, rows, cols, r);
+        Path file = dir.resolve("q8.bin");
+        Files.write(file, raw);
+        Q8_0Tensor fromHeap = Q8_0Tensor.fromBlocks(MemorySegment.ofArray(raw), rows, cols);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ); Arena arena = Arena.ofConfined()) {
+            MemorySegment mapped = ch.map(FileChannel.MapMode.READ_ONLY, 0, raw.length, arena);
+            Q8_0Tensor fromFile = Q8_0Tensor.fromBlocks(mapped, rows, cols);
+            assertArrayEquals(fromHeap.toFloatArray(), fromFile.toFloatArray());
+            assertEquals(raw[raw.length - 1], mapped.get(java.lang.foreign.ValueLayout.JAVA_BYTE, raw.length - 1),
+                    "released pages read back from the file");
         }
     }
 
