@@ -2,6 +2,8 @@ package dev.glassbox.engine.model;
 
 import java.util.Arrays;
 import java.util.Random;
+import java.util.concurrent.CancellationException;
+import java.util.function.BooleanSupplier;
 
 import dev.glassbox.engine.tensor.Softmax;
 import dev.glassbox.engine.tensor.Kernels;
@@ -72,7 +74,7 @@ public final class LlamaForward {
     /** Forwards {@code token} at {@code pos} (positions in order) and returns the logits (reused by the next call). */
     public float[] forward(int token, int pos) {
         embed(one, 0, token, pos, -1);
-        return layersFrom(one, 1, 0, pos);
+        return layersFrom(one, 1, 0, pos, false, false);
     }
 
     /**
@@ -88,7 +90,7 @@ public final class LlamaForward {
         }
         growTokens(pos);
         System.arraycopy(residual, 0, one.x[0], 0, residual.length);
-        return layersFrom(one, 1, first, pos);
+        return layersFrom(one, 1, first, pos, false, false);
     }
 
     private void checkToken(int token) {
@@ -136,10 +138,59 @@ public final class LlamaForward {
             for (int t = 0; t < count; t++) {
                 embed(block, t, tokens[i + t], pos0 + t, pos0 + t);
             }
-            layersFrom(block, count, 0, pos0);
+            layersFrom(block, count, 0, pos0, false, false);
             for (int t = 0; t < count; t++) steps.forwarded(pos0 + t, tokens[i + t], cap.drain(t));
         }
         return logits;
+    }
+
+
+    /**
+     * Head ablation's resume, the decoder counterpart of {@link BertModel#encodeFromHeads}: positions 0..n-1 of
+     * {@code tokens} enter {@code layer} with {@code residual} [n][dim] and that layer's head outputs {@code heads}
+     * [n][heads * headDim] (its queries, keys, values and attention are not recomputed: replacing one of its heads
+     * changes none of them). The layer finishes (the intervention's head replacements, W_O, the MLP) and the later
+     * layers run in prefill blocks over this forward's memory, which must be empty. Pull the logits position by
+     * position, in order, from the returned {@link Resumed}; {@code cancelled} is checked before each block.
+     */
+    public Resumed resumeFromHeads(int layer, int[] tokens, float[][] residual, float[][] heads,
+                                   BooleanSupplier cancelled) {
+        if (layer < 0 || layer >= c.layers()) {
+            throw new IllegalArgumentException("layer " + layer + " outside 0.." + (c.layers() - 1));
+        }
+        int n = tokens.length;
+        if (n == 0 || residual.length != n || heads.length != n) {
+            throw new IllegalArgumentException(residual.length + " residual rows and " + heads.length
+                    + " head-output rows for " + n + " tokens");
+        }
+        if (!batches()) {
+            throw new IllegalArgumentException("an intervention that skips layers cannot resume over a whole sequence");
+        }
+        if (block == null) {
+            block = new Rows(c, PREFILL_BLOCK);
+        }
+        return pos -> {
+            int t = pos % PREFILL_BLOCK;
+            if (t == 0) {
+                if (cancelled.getAsBoolean()) {
+                    throw new CancellationException("cancelled at position " + pos);
+                }
+                int count = Math.min(PREFILL_BLOCK, n - pos);
+                for (int r = 0; r < count; r++) {
+                    remember(tokens[pos + r], pos + r);
+                    System.arraycopy(residual[pos + r], 0, block.x[r], 0, c.dim());
+                    System.arraycopy(heads[pos + r], 0, block.xb[r], 0, c.qDim());
+                }
+                layersFrom(block, count, layer, pos, true, true);
+            }
+            return block.logits[t];
+        };
+    }
+
+    /** The logits of a resumed sequence, asked for position by position from 0 (each row reused by a later block). */
+    @FunctionalInterface
+    public interface Resumed {
+        float[] logitsAt(int pos);
     }
 
     /** The activations of the tokens forwarded together, one row per token: one row for decode, a block for prefill. */
@@ -186,9 +237,10 @@ public final class LlamaForward {
     /**
      * The blocks {@code first}..L-1 and the head over {@code count} rows of {@code b} at positions pos0.. (one
      * token, or a prefill block): per-row steps token by token, matrix products over all rows at once (a
-     * matrix-vector product for one row).
+     * matrix-vector product for one row). With {@code headsGiven} the rows' {@code xb} already hold layer
+     * {@code first}'s head outputs (its attention is not run); with {@code everyRow} every row gets its logits.
      */
-    private float[] layersFrom(Rows b, int count, int first, int pos0) {
+    private float[] layersFrom(Rows b, int count, int first, int pos0, boolean headsGiven, boolean everyRow) {
         int dim = c.dim();
         boolean single = count == 1 && b == one;
         for (int l = first; l < c.layers(); l++) {
@@ -198,7 +250,7 @@ public final class LlamaForward {
                 continue;
             }
             LlamaModel.Layer w = weights.layers()[l];
-            attention(l, w, b, count, pos0, single);
+            attention(l, w, b, count, pos0, single, headsGiven && l == first);
             if (!hasMlp(w)) {
                 if (cap.on(HookPoint.RESID_POST, l)) {
                     for (int t = 0; t < count; t++) hook(HookPoint.RESID_POST, l, t, label(single, pos0, t), b.x[t], dim);
@@ -232,7 +284,7 @@ public final class LlamaForward {
                 if (cap.on(HookPoint.RESID_POST, l)) hook(HookPoint.RESID_POST, l, t, label, b.x[t], dim);
             }
         }
-        return head(b, count, pos0, single);
+        return head(b, count, pos0, single, everyRow);
     }
 
     /** The position a block row's captures are labelled with (-1 for the one-token forward: its caller labels). */
@@ -245,34 +297,27 @@ public final class LlamaForward {
         return w.experts() != null || w.wDown() != null;
     }
 
-    /** x += W_o attention(q, k, v of rmsnorm(x)) for each row, in layer {@code l}. */
-    private void attention(int l, LlamaModel.Layer w, Rows b, int count, int pos0, boolean single) {
+    /**
+     * x += W_o attention(q, k, v of rmsnorm(x)) for each row, in layer {@code l}; with {@code headsGiven} the rows'
+     * {@code xb} already hold the attention's head outputs.
+     */
+    private void attention(int l, LlamaModel.Layer w, Rows b, int count, int pos0, boolean single, boolean headsGiven) {
         int dim = c.dim();
         int hd = c.headDim();
-        for (int t = 0; t < count; t++) {
-            Kernels.rmsnorm(b.xb[t], b.x[t], w.attnNorm(), dim, c.normEps());
-        }
-        if (single) {
-            Kernels.matvec(b.xb[0], parallel, w.wq(), b.q[0], w.wk(), b.k[0], w.wv(), b.v[0]);
-            if (w.bq() != null) Kernels.add(b.q[0], w.bq(), c.qDim());
-            if (w.bk() != null) Kernels.add(b.k[0], w.bk(), c.kvDim());
-            if (w.bv() != null) Kernels.add(b.v[0], w.bv(), c.kvDim());
-        } else {
-            Kernels.matmul(w.wq(), b.xb, w.bq(), b.q, count, parallel);
-            Kernels.matmul(w.wk(), b.xb, w.bk(), b.k, count, parallel);
-            Kernels.matmul(w.wv(), b.xb, w.bv(), b.v, count, parallel);
-        }
+        if (!headsGiven) project(w, b, count, single);
         for (int t = 0; t < count; t++) {
             int pos = pos0 + t;
             int label = label(single, pos0, t);
-            memory.attend(l, pos, b.q[t], b.k[t], b.v[t], b.xb[t]);
-            if (cap.on(HookPoint.ATTN_Q, l)) hook(HookPoint.ATTN_Q, l, t, label, b.q[t], c.heads(), hd);
-            if (cap.on(HookPoint.ATTN_K, l)) hook(HookPoint.ATTN_K, l, t, label, b.k[t], c.kvHeads(), hd);
-            if (cap.on(HookPoint.ATTN_V, l)) hook(HookPoint.ATTN_V, l, t, label, b.v[t], c.kvHeads(), hd);
-            if (cap.on(HookPoint.ATTN_PATTERN, l)) {
-                float[] p = memory.pattern(l, pos);
-                cap.row(t, label);
-                cap.keep(HookPoint.ATTN_PATTERN, l, p, c.heads(), p.length / c.heads());
+            if (!headsGiven) {
+                memory.attend(l, pos, b.q[t], b.k[t], b.v[t], b.xb[t]);
+                if (cap.on(HookPoint.ATTN_Q, l)) hook(HookPoint.ATTN_Q, l, t, label, b.q[t], c.heads(), hd);
+                if (cap.on(HookPoint.ATTN_K, l)) hook(HookPoint.ATTN_K, l, t, label, b.k[t], c.kvHeads(), hd);
+                if (cap.on(HookPoint.ATTN_V, l)) hook(HookPoint.ATTN_V, l, t, label, b.v[t], c.kvHeads(), hd);
+                if (cap.on(HookPoint.ATTN_PATTERN, l)) {
+                    float[] p = memory.pattern(l, pos);
+                    cap.row(t, label);
+                    cap.keep(HookPoint.ATTN_PATTERN, l, p, c.heads(), p.length / c.heads());
+                }
             }
             CachedAttention.replaceHeads(c, iv, l, b.xb[t]);
             if (cap.on(HookPoint.ATTN_HEAD_OUT, l)) hook(HookPoint.ATTN_HEAD_OUT, l, t, label, b.xb[t], c.heads(), hd);
@@ -290,12 +335,29 @@ public final class LlamaForward {
         }
     }
 
+    /** q, k, v (plus biases) of rmsnorm(x) for each row. */
+    private void project(LlamaModel.Layer w, Rows b, int count, boolean single) {
+        for (int t = 0; t < count; t++) {
+            Kernels.rmsnorm(b.xb[t], b.x[t], w.attnNorm(), c.dim(), c.normEps());
+        }
+        if (single) {
+            Kernels.matvec(b.xb[0], parallel, w.wq(), b.q[0], w.wk(), b.k[0], w.wv(), b.v[0]);
+            if (w.bq() != null) Kernels.add(b.q[0], w.bq(), c.qDim());
+            if (w.bk() != null) Kernels.add(b.k[0], w.bk(), c.kvDim());
+            if (w.bv() != null) Kernels.add(b.v[0], w.bv(), c.kvDim());
+        } else {
+            Kernels.matmul(w.wq(), b.xb, w.bq(), b.q, count, parallel);
+            Kernels.matmul(w.wk(), b.xb, w.bk(), b.k, count, parallel);
+            Kernels.matmul(w.wv(), b.xb, w.bv(), b.v, count, parallel);
+        }
+    }
+
     /**
      * Final RMSNorm and the unembedding into the logits of the last row. When the final norm or the logits are
      * captured, every row of a block gets them, in one matrix product.
      */
-    private float[] head(Rows b, int count, int pos0, boolean single) {
-        boolean every = cap.on(HookPoint.FINAL_NORM) || cap.on(HookPoint.LOGITS);
+    private float[] head(Rows b, int count, int pos0, boolean single, boolean everyRow) {
+        boolean every = everyRow || cap.on(HookPoint.FINAL_NORM) || cap.on(HookPoint.LOGITS);
         if (single || !every) {
             float[] normed = b.xb2[count - 1];
             model.unembed(b.x[count - 1], normed, logits);

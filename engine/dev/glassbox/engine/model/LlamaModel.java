@@ -208,8 +208,19 @@ public final class LlamaModel implements DecoderModel, Unembedding {
         return new Session(capture, intervention, config.contextLength(), CachedAttention.INITIAL_CAPACITY);
     }
 
+    /**
+     * Head ablation's whole-sequence resume inside {@code layer} ({@link LlamaForward#resumeFromHeads}), over a fresh
+     * causal memory and with nothing captured; {@code iv} replaces heads and must skip no layer.
+     */
+    public LlamaForward.Resumed resumeFromHeads(int layer, int[] tokens, float[][] residual, float[][] heads,
+                                               Intervention iv, java.util.function.BooleanSupplier cancelled) {
+        int n = tokens.length;
+        return new LlamaForward(this, new CausalMemory(n, n), Capture.none(config.layers()), iv)
+                .resumeFromHeads(layer, tokens, residual, heads, cancelled);
+    }
+
     /** The plain causal memory: keys rotated at their own positions, every earlier position visible. */
-    final class CausalMemory implements AttentionMemory {
+    private final class CausalMemory implements AttentionMemory {
         private final CachedAttention cache;
 
         CausalMemory(int limit, int initial) {

@@ -40,7 +40,7 @@ class FxThreadEngineWorkTest {
     /** Engine methods that compute, by package (any owner) or by owner. */
     private static final Map<String, Set<String>> BY_PACKAGE = Map.of(
             "dev/glassbox/engine/model", Set.of("forward", "forwardFrom", "prefill", "encode", "encodeFrom",
-                    "encodeFromHeads", "generate", "run", "fromHeads"),
+                    "encodeFromHeads", "generate", "run", "resumeFromHeads", "logitsAt"),
             "dev/glassbox/engine/analysis/walkthrough", Set.of("run", "trace"),
             "dev/glassbox/engine/context", Set.of("run", "greedy"),
             "dev/glassbox/engine/train", Set.of("run"));

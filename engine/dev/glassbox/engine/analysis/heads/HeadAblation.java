@@ -9,7 +9,7 @@ import java.util.List;
 import dev.glassbox.engine.model.DecoderModel;
 import dev.glassbox.engine.model.Intervention;
 import dev.glassbox.engine.model.LlamaModel;
-import dev.glassbox.engine.model.LlamaResume;
+import dev.glassbox.engine.model.LlamaForward;
 import dev.glassbox.engine.tensor.Parallel;
 import dev.glassbox.engine.trace.Capture;
 
@@ -209,37 +209,19 @@ public final class HeadAblation {
 
     /**
      * {@link #allHeads(LlamaModel, CapturedRun, Mode, float[][][], int, Parallel)} on a run captured with
-     * {@code ablated} removed: each head's effect on top of that set (zero for the set's own heads). Without
-     * experts each head resumes after its layer's attention from the clean head outputs and runs the later layers
-     * over all positions at once ({@link LlamaResume}); mixture-of-experts models resume token by token.
+     * {@code ablated} removed: each head's effect on top of that set (zero for the set's own heads).
+     * Each head resumes after its layer's attention from the clean head outputs and runs the later layers over the
+     * sequence in prefill blocks ({@link LlamaModel#resumeFromHeads}).
      */
     public static List<Effect> allHeads(LlamaModel model, CapturedRun clean, HeadSet ablated, Mode mode,
                                         float[][][] means, int topK, Parallel parallel, Work work) {
         Intervention base = ablated.intervention(model.config());
         LlamaModel m = model.parallel() == parallel ? model : new LlamaModel(model.config(), model.weights(), parallel);
-        if (!LlamaResume.supports(m)) {
-            return eachHead(m.config(), clean, mode, means, work, (l, h, rows, r) ->
-                    ablateFrom(m, clean, l, h, r, base, topK));
-        }
-        float[][] block = new float[LlamaResume.UNEMBED_BLOCK][];
         return eachHead(m.config(), clean, mode, means, work, (l, h, rows, r) -> {
-            float[][] last = LlamaResume.fromHeads(m, l, clean.residuals()[l], rows, replacing(l, h, r, base),
-                    work::cancelled);
-            RunOutcome a = RunOutcome.forward(clean.tokens(), pos -> {
-                int i = pos % LlamaResume.UNEMBED_BLOCK;
-                if (i == 0) {
-                    if (work.cancelled()) {
-                        throw new java.util.concurrent.CancellationException("head ablation cancelled in L" + l + "H" + h);
-                    }
-                    int count = Math.min(LlamaResume.UNEMBED_BLOCK, last.length - pos);
-                    for (int t = 0; t < count; t++) {
-                        if (block[t] == null) block[t] = new float[m.config().vocabSize()];
-                    }
-                    LlamaResume.unembed(m, last, pos, count, block);
-                }
-                return block[i];
-            }, (p, t) -> { });
-            return effect(clean.outcome(), a, l, h, topK);
+            LlamaForward.Resumed resumed = m.resumeFromHeads(l, clean.tokens(), clean.residuals()[l], rows,
+                    replacing(l, h, r, base), work::cancelled);
+            return effect(clean.outcome(), RunOutcome.forward(clean.tokens(), resumed::logitsAt, (p, t) -> { }), l, h,
+                    topK);
         });
     }
 

@@ -63,16 +63,9 @@ public final class HeadsLargeBenchmark {
             long t0 = System.nanoTime();
             long c0 = threads.getCurrentThreadCpuTime();
             float[] zero = new float[model.config().headDim()];
-            float[][] last = dev.glassbox.engine.model.LlamaResume.fromHeads(serial, l, clean.residuals()[l],
-                    HeadAblation.withHead(clean.headOutputs()[l], 0, zero), HeadAblation.replacing(l, 0, zero));
-            float[][] block = new float[dev.glassbox.engine.model.LlamaResume.UNEMBED_BLOCK][model.config().vocabSize()];
-            RunOutcome.forward(clean.tokens(), pos -> {
-                int i = pos % block.length;
-                if (i == 0) {
-                    dev.glassbox.engine.model.LlamaResume.unembed(serial, last, pos, Math.min(block.length, last.length - pos), block);
-                }
-                return block[i];
-            }, (p, t) -> { });
+            var resumed = serial.resumeFromHeads(l, clean.tokens(), clean.residuals()[l],
+                    HeadAblation.withHead(clean.headOutputs()[l], 0, zero), HeadAblation.replacing(l, 0, zero), () -> false);
+            RunOutcome.forward(clean.tokens(), resumed::logitsAt, (p, t) -> { });
             seconds[l] = (threads.getCurrentThreadCpuTime() - c0) / 1e9;
             System.out.printf(Locale.ROOT, "whole-sequence ablation of L%dH0: %.2f s cpu (1 thread), %.2f s wall, load %.1f%n",
                     l, seconds[l], (System.nanoTime() - t0) / 1e9, os.getSystemLoadAverage());
