@@ -283,7 +283,7 @@ public final class MainWindow extends BorderPane {
         });
         session.busyProperty().addListener((o, a, b) -> updateEnabled());
         session.liveFrameProperty().addListener((o, a, f) -> {
-            explorer.show(f.grid());
+            explorer.showLive(f.grid());
             prompt.showTokens(f.model().tokenizer(), f.tokens(), f.userPromptLength());
         });
         session.shownRunProperty().addListener((o, a, r) -> showRun(r));
