@@ -11,17 +11,26 @@ public final class AttentionAggregates {
     public static float[][] meanOverHeads(float[][][] heads) {
         int q = heads[0].length;
         float[][] out = new float[q][];
+        float[][] rows = new float[heads.length][];
         for (int i = 0; i < q; i++) {
-            out[i] = new float[heads[0][i].length];
-            for (float[][] h : heads) {
-                float[] row = h[i];
-                for (int k = 0; k < row.length; k++) {
-                    out[i][k] += row[k];
-                }
+            for (int h = 0; h < heads.length; h++) {
+                rows[h] = heads[h][i];
             }
-            for (int k = 0; k < out[i].length; k++) {
-                out[i][k] /= heads.length;
+            out[i] = meanRow(rows);
+        }
+        return out;
+    }
+
+    /** Element-wise mean of one query's rows, one per head ({@code rowPerHead[0]}'s length; missing entries 0). */
+    public static float[] meanRow(float[][] rowPerHead) {
+        float[] out = new float[rowPerHead[0].length];
+        for (float[] row : rowPerHead) {
+            for (int k = 0; k < row.length && k < out.length; k++) {
+                out[k] += row[k];
             }
+        }
+        for (int k = 0; k < out.length; k++) {
+            out[k] /= rowPerHead.length;
         }
         return out;
     }

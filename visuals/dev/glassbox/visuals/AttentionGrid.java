@@ -44,6 +44,8 @@ public final class AttentionGrid extends GridPane {
     private List<GridRow> rows = List.of();
     private final List<List<StackPane>> cells = new ArrayList<>();
     private volatile long version;
+    /** The live thumbnails, per row and column (renderer thread only). */
+    private final List<List<GrowingThumbnail>> growing = new ArrayList<>();
     private int selRow;
     private int selCol;
     private Palette palette = Palette.VIRIDIS;
@@ -116,6 +118,19 @@ public final class AttentionGrid extends GridPane {
 
     /** Shows {@code rows} under {@code columnLabels}; rebuilds nodes only when the shape changes. */
     public void setRows(List<String> columnLabels, List<GridRow> newRows) {
+        show(columnLabels, newRows, false);
+    }
+
+    /**
+     * Shows the maps of a run going on, which grow by rows from one call to the next: each thumbnail takes in only
+     * its new rows ({@link GrowingThumbnail}), so a frame costs the tokens added, not the whole run again. The next
+     * {@link #setRows} draws every thumbnail exactly.
+     */
+    public void setLiveRows(List<String> columnLabels, List<GridRow> newRows) {
+        show(columnLabels, newRows, true);
+    }
+
+    private void show(List<String> columnLabels, List<GridRow> newRows, boolean live) {
         boolean reshape = !sameShape(columnLabels, newRows);
         this.columnLabels = List.copyOf(columnLabels);
         this.rows = List.copyOf(newRows);
@@ -126,7 +141,7 @@ public final class AttentionGrid extends GridPane {
         long v = ++version;
         Palette p = palette;
         List<GridRow> snapshot = rows;
-        RENDERER.submit(() -> renderAll(v, p, snapshot));
+        RENDERER.submit(() -> renderAll(v, p, snapshot, live));
     }
 
     private boolean sameShape(List<String> cols, List<GridRow> newRows) {
@@ -188,20 +203,41 @@ public final class AttentionGrid extends GridPane {
         select(selRow, selCol);
     }
 
-    private void renderAll(long v, Palette p, List<GridRow> snapshot) {
+    private void renderAll(long v, Palette p, List<GridRow> snapshot, boolean live) {
         List<int[][]> out = new ArrayList<>();
-        for (GridRow row : snapshot) {
+        for (int r = 0; r < snapshot.size(); r++) {
+            GridRow row = snapshot.get(r);
             int[][] line = new int[row.cells().size()][];
             for (int c = 0; c < line.length; c++) {
                 if (version != v) {
                     return; // a newer request supersedes this one
                 }
                 AttentionMatrix m = row.cells().get(c);
-                line[c] = m == null || m.rows() == 0 ? null : Thumbnails.render(m, THUMB, p);
+                if (m == null || m.rows() == 0) {
+                    line[c] = null;
+                } else if (live) {
+                    GrowingThumbnail g = growing(r, c);
+                    g.update(m);
+                    line[c] = g.render(p);
+                } else {
+                    line[c] = Thumbnails.render(m, THUMB, p);
+                }
             }
             out.add(line);
         }
         Platform.runLater(() -> apply(v, out));
+    }
+
+    /** Cell (r, c)'s live thumbnail (renderer thread only). */
+    private GrowingThumbnail growing(int r, int c) {
+        while (growing.size() <= r) {
+            growing.add(new ArrayList<>());
+        }
+        List<GrowingThumbnail> line = growing.get(r);
+        while (line.size() <= c) {
+            line.add(new GrowingThumbnail(THUMB));
+        }
+        return line.get(c);
     }
 
     private void apply(long v, List<int[][]> images) {
@@ -214,11 +250,17 @@ public final class AttentionGrid extends GridPane {
                 int[] px = images.get(r)[c];
                 if (px == null) {
                     view.setImage(null);
+                    view.setUserData(null);
                     continue;
                 }
-                WritableImage img = new WritableImage(THUMB, THUMB);
+                if (java.util.Arrays.equals(px, (int[]) view.getUserData())) {
+                    continue; // unchanged: no upload
+                }
+                // one image per cell, written again: a live frame makes no new images (nor their textures)
+                WritableImage img = view.getImage() instanceof WritableImage w ? w : new WritableImage(THUMB, THUMB);
                 img.getPixelWriter().setPixels(0, 0, THUMB, THUMB, PixelFormat.getIntArgbPreInstance(), px, 0, THUMB);
                 view.setImage(img);
+                view.setUserData(px);
             }
         }
         ready.set(true);

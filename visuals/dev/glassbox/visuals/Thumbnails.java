@@ -14,16 +14,31 @@ final class Thumbnails {
         int pr = Math.max(1, Math.min(rows, size));
         int pc = Math.max(1, Math.min(cols, size));
         float[] pooled = new float[pr * pc];
+        int[] bin = bins(cols, pc);
         for (int r = 0; r < rows; r++) {
-            int y = (int) ((long) r * pr / rows);
+            int y = (int) ((long) r * pr / rows) * pc;
             float[] row = m.weights()[r];
             for (int c = 0; c < row.length && c < cols; c++) {
-                int i = y * pc + (int) ((long) c * pc / cols);
+                int i = y + bin[c];
                 if (row[c] > pooled[i]) {
                     pooled[i] = row[c];
                 }
             }
         }
+        return colour(pooled, pr, pc, size, palette);
+    }
+
+    /** The pooled column (of {@code pooled} columns) each of {@code n} columns falls in. */
+    static int[] bins(int n, int pooled) {
+        int[] bin = new int[n];
+        for (int c = 0; c < n; c++) {
+            bin[c] = (int) ((long) c * pooled / n);
+        }
+        return bin;
+    }
+
+    /** Colours a [pr][pc] max-pooled map into size x size pixels, scaled to its own maximum (nearest when smaller). */
+    static int[] colour(float[] pooled, int pr, int pc, int size, Palette palette) {
         float max = 1e-12f;
         for (float v : pooled) {
             max = Math.max(max, v);

@@ -1,5 +1,6 @@
 package dev.glassbox.visuals;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -26,6 +27,11 @@ public final class TokenChips extends FlowPane {
     public record Chip(int id, String text, boolean generated) {
     }
 
+    /** The unknown token's id the chips shown were marked with. */
+    private int unkId = -1;
+    /** The language of the chips' tooltips (another one: they are made again). */
+    private Locale shownIn;
+
     public TokenChips() {
         setHgap(3);
         setVgap(3);
@@ -36,20 +42,49 @@ public final class TokenChips extends FlowPane {
         setTokens(chips, -1);
     }
 
-    /** Shows {@code chips}; those with id {@code unkId} (the tokenizer's unknown token; -1: none) are marked. */
+    /**
+     * Shows {@code chips}; those with id {@code unkId} (the tokenizer's unknown token; -1: none) are marked. Chips
+     * already shown for the same tokens stay (a live run only appends: each frame costs its new tokens, not all of
+     * them again); a surprisal colouring on them is cleared.
+     */
     public void setTokens(List<Chip> chips, int unkId) {
-        getChildren().clear();
-        int pos = 0;
-        for (Chip c : chips) {
+        int keep = unkId == this.unkId && I18n.locale().equals(shownIn) ? sharedPrefix(chips) : 0;
+        this.unkId = unkId;
+        this.shownIn = I18n.locale();
+        if (keep < getChildren().size()) {
+            getChildren().remove(keep, getChildren().size());
+        }
+        for (int i = 0; i < keep; i++) {
+            Label l = (Label) getChildren().get(i);
+            if (!l.getStyle().isEmpty()) {
+                l.setStyle("");
+                l.getTooltip().setText(baseTip(chips.get(i).id(), i));
+            }
+        }
+        List<Label> added = new ArrayList<>(chips.size() - keep);
+        for (int pos = keep; pos < chips.size(); pos++) {
+            Chip c = chips.get(pos);
             Label l = new Label(c.text().isEmpty() ? "\u2205" : c.text());
             l.getStyleClass().add(c.generated() ? "chip-generated" : "chip");
             if (unkId >= 0 && c.id() == unkId) {
                 l.getStyleClass().add(UNKNOWN_STYLE);
             }
-            l.setTooltip(new Tooltip(baseTip(c.id(), pos++)));
+            l.setTooltip(new Tooltip(baseTip(c.id(), pos)));
             l.setUserData(c);
-            getChildren().add(l);
+            added.add(l);
         }
+        getChildren().addAll(added);
+    }
+
+    /** How many of the chips shown are {@code chips}' first ones. */
+    private int sharedPrefix(List<Chip> chips) {
+        int n = Math.min(chips.size(), getChildren().size());
+        for (int i = 0; i < n; i++) {
+            if (!chips.get(i).equals(getChildren().get(i).getUserData())) {
+                return i;
+            }
+        }
+        return n;
     }
 
     /**

@@ -9,16 +9,18 @@ import dev.glassbox.engine.trace.HookName;
 import dev.glassbox.engine.trace.HookPoint;
 import dev.glassbox.engine.trace.Trace;
 import dev.glassbox.engine.trace.TraceStep;
+import dev.glassbox.visuals.AttentionAggregates;
 
 /**
  * Per layer and head, the attention rows of a decoder run kept ragged (row q holds q + 1 keys) and grown
  * incrementally: each {@link #update} only splits the steps it has not seen, so live frames cost the new
- * rows, not the whole run again. Encoder traces (one [heads, T, T] step) are taken whole. Not thread-safe:
+ * rows, not the whole run again; so is each layer's mean over heads. Encoder traces (one [heads, T, T] step) are taken whole. Not thread-safe:
  * one view-builder thread owns an instance.
  */
 public final class AttentionRows {
     private final int layers;
     private final List<List<List<float[]>>> rows = new ArrayList<>(); // [layer][head] -> rows
+    private final List<List<float[]>> means = new ArrayList<>(); // [layer] -> mean-over-heads rows
     private int seen;
     private Trace encoderTrace;
 
@@ -26,6 +28,7 @@ public final class AttentionRows {
         this.layers = layers;
         for (int l = 0; l < layers; l++) {
             rows.add(new ArrayList<>());
+            means.add(new ArrayList<>());
         }
     }
 
@@ -49,14 +52,26 @@ public final class AttentionRows {
                 while (perHead.size() < heads) {
                     perHead.add(new ArrayList<>());
                 }
+                float[][] query = new float[heads][];
                 for (int h = 0; h < heads; h++) {
                     float[] row = new float[len];
                     System.arraycopy(cap.values(), h * len, row, 0, len);
                     perHead.get(h).add(row);
+                    query[h] = row;
                 }
+                means.get(l).add(AttentionAggregates.meanRow(query));
             }
         }
         seen = steps.size();
+    }
+
+    /**
+     * Layer {@code l}'s mean over heads as [queries][keys], kept up to date row by row (a live frame costs its new
+     * rows), or empty for an encoder trace or a layer not captured.
+     */
+    public Optional<float[][]> mean(int l) {
+        List<float[]> m = encoderTrace != null ? List.of() : means.get(l);
+        return m.isEmpty() ? Optional.empty() : Optional.of(m.toArray(float[][]::new));
     }
 
     /** Layer {@code l} as [heads][queries][keys ≤ query + 1], or empty when it was not captured. */

@@ -36,6 +36,7 @@ import dev.glassbox.engine.model.Generation;
 import dev.glassbox.engine.model.LoadedModel;
 import dev.glassbox.engine.routing.ExpertRoutes;
 import dev.glassbox.engine.trace.Trace;
+import dev.glassbox.visuals.LatestFrame;
 import dev.glassbox.visuals.LensTable;
 import dev.glassbox.visuals.i18n.I18n;
 
@@ -92,6 +93,8 @@ public final class ExploreSession {
     private final RunService runService = new RunService();
     private final LatestOnlyExecutor viewBuilder = new LatestOnlyExecutor("glassbox-view-builder",
             e -> Platform.runLater(() -> showError(ErrorMessages.describe(I18n.text("status.drawing"), e))));
+    /** The live views' newest frame, shown at most once a pulse. */
+    private final LatestFrame<Runnable> liveFrames = new LatestFrame<>(Runnable::run);
     private final RecentModels recent;
     private final Seq2SeqRuns seq2seq;
     private final List<Runnable> alsoOnStop = new ArrayList<>();
@@ -542,7 +545,7 @@ public final class ExploreSession {
                 rows.update(tr);
                 GridContent gc = TraceViews.build(rows, tokens, m.tokenizer(), layers, heads, tokens.length <= LIVE_ROLLOUT_LIMIT);
                 var hops = hops(tr, layers);
-                Platform.runLater(() -> {
+                liveFrames.publish(() -> {
                     if (running != null) {
                         if (userPromptLength < 0) userPromptLength = live.promptLength();
                         liveFrame.set(new LiveFrame(m, tokens, gc, userPromptLength));

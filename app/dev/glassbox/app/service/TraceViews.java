@@ -62,7 +62,7 @@ public final class TraceViews {
             for (int h = 0; h < pattern.length; h++) {
                 cells.add(new AttentionMatrix(I18n.text("heads.headTitle", l, h), pattern[h], labels, keyLabels(labels, pattern[h])));
             }
-            float[][] mean = AttentionAggregates.meanOverHeads(pattern);
+            float[][] mean = attention.mean(l).orElseGet(() -> AttentionAggregates.meanOverHeads(pattern));
             means.add(mean);
             cells.add(new AttentionMatrix(I18n.text("grid.meanTitle", l), mean, labels, keyLabels(labels, mean)));
             rows.add(new GridRow("L" + l, cells));

@@ -103,6 +103,17 @@ final class ExplorerPane extends SplitPane implements Explanation.Explained {
     /** Shows a new grid; the opened cell follows the new data. */
     void show(GridContent content) {
         grid.setRows(content.columns(), content.rows());
+        follow(content);
+    }
+
+    /** Shows a frame of a run going on (its maps grow by rows from one frame to the next). */
+    void showLive(GridContent content) {
+        grid.setLiveRows(content.columns(), content.rows());
+        follow(content);
+    }
+
+    /** The opened cell follows new data. */
+    private void follow(GridContent content) {
         if (openRow >= 0 && openRow < content.rows().size()) {
             var cells = content.rows().get(openRow).cells();
             if (openCol < cells.size() && cells.get(openCol) != null) {

@@ -94,6 +94,10 @@ public final class MainWindow extends BorderPane {
     final Lazy<WalkthroughWorkspace> walkthrough = new Lazy<>(this::newWalkthrough);
     final Lazy<TrainWorkspace> train = new Lazy<>(this::newTrain);
     final TabPane workspaces = new TabPane();
+    /** How long the window waits, with no run going on, before making the next unopened workspace. */
+    static final javafx.util.Duration PREBUILD_IDLE = javafx.util.Duration.seconds(1);
+    /** Makes an unopened workspace ahead of its first opening, one per idle moment ({@link #prebuildWhenIdle}). */
+    private final java.util.ArrayDeque<Runnable> toPrebuild = new java.util.ArrayDeque<>();
     private final Tab trainTab;
     final Seq2SeqRuns seq2seq;
     final LessonPanel lesson;
@@ -295,7 +299,7 @@ public final class MainWindow extends BorderPane {
         });
         session.busyProperty().addListener((o, a, b) -> updateEnabled());
         session.liveFrameProperty().addListener((o, a, f) -> {
-            explorer.show(f.grid());
+            explorer.showLive(f.grid());
             prompt.showTokens(f.model().tokenizer(), f.tokens(), f.userPromptLength());
         });
         session.shownRunProperty().addListener((o, a, r) -> showRun(r));
@@ -315,6 +319,7 @@ public final class MainWindow extends BorderPane {
         prompt.prompt.textProperty().addListener((o, a, b) -> refreshPromptChips());
         updateEnabled();
         FileDrop.install(this, paths -> open(OpenTarget.ofDropped(paths)));
+        prebuildWhenIdle();
         session.start(catalog);
     }
 
@@ -327,17 +332,50 @@ public final class MainWindow extends BorderPane {
     }
 
     /**
-     * A tab whose workspace is made and joins the scene when the tab is first selected: hidden workspaces cost no
-     * construction, CSS, skin or layout work at start-up.
+     * A tab whose workspace is made and joins the scene when the tab is first selected, or ahead of that while the
+     * window is idle ({@link #prebuildWhenIdle}): hidden workspaces cost no construction, CSS, skin or layout work at
+     * start-up.
      */
-    private static Tab lazyTab(String id, String key, Lazy<? extends javafx.scene.Node> content) {
+    private Tab lazyTab(String id, String key, Lazy<? extends javafx.scene.Node> content) {
         Tab t = tab(id, key, new StackPane());
-        t.selectedProperty().addListener((o, was, selected) -> {
-            if (selected && t.getContent() != content.get()) {
+        Runnable join = () -> {
+            if (t.getContent() != content.get()) {
                 t.setContent(content.get());
+            }
+        };
+        t.selectedProperty().addListener((o, was, selected) -> {
+            if (selected) {
+                join.run();
+            }
+        });
+        toPrebuild.add(() -> {
+            if (!content.isMade()) {
+                join.run();
+                content.get().applyCss(); // styled now, hidden: the first opening only shows it
             }
         });
         return t;
+    }
+
+    /**
+     * Once a run has finished, the workspaces not opened yet are made one at a time, each after {@link #PREBUILD_IDLE}
+     * with no run going on: opening one later costs no construction or CSS pass (a few hundred ms each), and
+     * building them never competes with a run or the start-up.
+     */
+    private void prebuildWhenIdle() {
+        javafx.animation.PauseTransition idle = new javafx.animation.PauseTransition(PREBUILD_IDLE);
+        idle.setOnFinished(e -> {
+            if (session.busyProperty().get()) {
+                idle.playFromStart();
+                return;
+            }
+            Runnable next = toPrebuild.poll();
+            if (next != null) {
+                next.run();
+                idle.playFromStart();
+            }
+        });
+        session.runsShownProperty().addListener((o, a, b) -> idle.playFromStart());
     }
 
     private WalkthroughWorkspace newWalkthrough() {

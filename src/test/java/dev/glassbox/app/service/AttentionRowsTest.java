@@ -1,5 +1,6 @@
 package dev.glassbox.app.service;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Files;
@@ -16,6 +17,7 @@ import dev.glassbox.engine.trace.HookSelection;
 import dev.glassbox.engine.trace.Trace;
 import dev.glassbox.engine.trace.TraceStep;
 import dev.glassbox.testing.TinyLlama2c;
+import dev.glassbox.visuals.AttentionAggregates;
 
 class AttentionRowsTest {
 
@@ -42,6 +44,12 @@ class AttentionRowsTest {
                         assertEquals(dense[h][q][k], k <= q ? ragged[h][q][k] : 0f, "l" + l + " h" + h + " q" + q + " k" + k);
                     }
                 }
+            }
+            float[][] mean = rows.mean(l).orElseThrow();
+            float[][] whole = AttentionAggregates.meanOverHeads(ragged);
+            assertEquals(whole.length, mean.length, "the mean kept row by row has every position");
+            for (int q = 0; q < whole.length; q++) {
+                assertArrayEquals(whole[q], mean[q], "l" + l + " q" + q + ": the mean of the live frames is the whole run's");
             }
         }
     }

@@ -1,0 +1,304 @@
+package dev.glassbox.app.ui;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.prefs.Preferences;
+
+import javax.management.NotificationEmitter;
+import javax.management.NotificationListener;
+import javax.management.openmbean.CompositeData;
+
+import javafx.animation.AnimationTimer;
+import javafx.application.Platform;
+import javafx.scene.Scene;
+import javafx.stage.Stage;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.management.GarbageCollectionNotificationInfo;
+
+import dev.glassbox.app.cli.GlassboxCli;
+import dev.glassbox.app.service.DisplayPreference;
+import dev.glassbox.app.service.ExploreSession;
+import dev.glassbox.app.service.LanguagePreference;
+import dev.glassbox.app.service.ModelCatalog;
+import dev.glassbox.app.service.RecentModels;
+import dev.glassbox.engine.io.Json;
+import dev.glassbox.engine.model.LoadedModel;
+
+/**
+ * Acceptance benchmark of issue #23 ("fluid under load"), not a test: drives the real main window, opens a model as
+ * "Open model" does, opens the first head of the grid (so grid, head view and chips are all live), warms up with a
+ * short generation, then generates {@code tokens} tokens and reports
+ * <ul>
+ * <li>the app's tokens/s (the run's own figure, as the status line shows it) against {@code glassbox bench}'s decode
+ * with every attention pattern captured, on the same model, threads and steps, in the same JVM afterwards;</li>
+ * <li>frame gaps (time between pulse starts, kept going by an AnimationTimer: 16.7 ms when fluid) over 20/50/100 ms,
+ * and the FX thread's work per pulse (animation start to the end of layout) over 16/50/100 ms, worst of each;</li>
+ * <li>GC pauses during the run (max and total, from GarbageCollectorMXBean notifications, concurrent cycles
+ * excluded) and the peak RSS (VmHWM) before bench runs.</li>
+ * </ul>
+ * Run (headless; Xvfb works too without the three glass/prism flags):
+ * <pre>
+ * ./glassbox make-random --shape stories110M --out /tmp/m/s110m.bin &amp;&amp; cp tokenizer.bin /tmp/m/   # llama2.c's
+ * ./mvnw -q -o test-compile dependency:build-classpath -Dmdep.outputFile=target/test.cp -Dmdep.includeScope=test
+ * java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx4g \
+ *     -Dglass.platform=Headless -Dprism.order=sw -Djava.awt.headless=true \
+ *     -cp target/test-classes:target/classes:$(cat target/test.cp) dev.glassbox.app.ui.LiveRunBenchmark /tmp/m/s110m.bin 500
+ * </pre>
+ */
+public final class LiveRunBenchmark {
+    private static final int WARM_UP_TOKENS = 32;
+
+    private LiveRunBenchmark() {
+    }
+
+    /** Pulse timings on the FX thread while a run goes on. */
+    private static final class PulseClock extends AnimationTimer {
+        final List<Double> gapsMs = new ArrayList<>();
+        final List<Double> workMs = new ArrayList<>();
+        private long pulseStart;
+        private long previous;
+        volatile boolean recording;
+
+        @Override
+        public void handle(long now) {
+            long t = System.nanoTime();
+            if (recording && previous != 0) {
+                gapsMs.add((t - previous) / 1e6);
+            }
+            previous = t;
+            pulseStart = t;
+        }
+
+        void afterLayout() {
+            if (recording && pulseStart != 0) {
+                workMs.add((System.nanoTime() - pulseStart) / 1e6);
+            }
+            pulseStart = 0;
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 1) {
+            System.err.println("usage: LiveRunBenchmark MODEL [TOKENS]");
+            System.exit(2);
+        }
+        Path model = Path.of(args[0]);
+        int tokens = args.length > 1 ? Integer.parseInt(args[1]) : 500;
+        if (!Files.isRegularFile(model)) {
+            System.err.println(model + ": no such model file");
+            System.exit(2);
+        }
+        CountDownLatch up = new CountDownLatch(1);
+        Platform.startup(up::countDown);
+        up.await();
+        Preferences prefs = Preferences.userRoot().node("dev/glassbox/bench-" + UUID.randomUUID());
+        try {
+            run(model, tokens, prefs);
+        } finally {
+            prefs.removeNode();
+            Platform.exit();
+        }
+    }
+
+    private static void run(Path model, int tokens, Preferences prefs) throws Exception {
+        PulseClock clock = new PulseClock();
+        MainWindow window = onFx(() -> {
+            MainWindow w = new MainWindow(new ModelCatalog(List.of()), new RecentModels(prefs),
+                    new LanguagePreference(prefs), new DisplayPreference(prefs));
+            Stage stage = new Stage();
+            Scene scene = new Scene(w, 1280, 720);
+            scene.addPostLayoutPulseListener(clock::afterLayout);
+            stage.setScene(scene);
+            stage.show();
+            clock.start();
+            return w;
+        });
+        ExploreSession session = window.session();
+        CompletableFuture<LoadedModel> loaded = new CompletableFuture<>();
+        Platform.runLater(() -> {
+            session.modelProperty().addListener((o, a, m) -> {
+                if (m != null) {
+                    loaded.complete(m);
+                }
+            });
+            session.openModel(model);
+        });
+        LoadedModel m = loaded.get(10, TimeUnit.MINUTES);
+        onFx(() -> {
+            session.sampling().temperatureProperty().set(0.0); // greedy, as bench decodes
+            window.explorer.grid.select(0, 0);
+            return null;
+        });
+        generate(window, WARM_UP_TOKENS);
+        onFx(() -> { // open the first head, so the head view follows the live frames as well
+            var cell = window.explorer.grid.rows().getFirst().cells().getFirst();
+            window.explorer.grid.fireEvent(new javafx.scene.input.KeyEvent(javafx.scene.input.KeyEvent.KEY_PRESSED, "", "",
+                    javafx.scene.input.KeyCode.ENTER, false, false, false, false));
+            return cell;
+        });
+
+        GcPauses gc = GcPauses.listen();
+        clock.recording = true;
+        long t0 = System.nanoTime();
+        double appTps = generate(window, tokens);
+        double wall = (System.nanoTime() - t0) / 1e9;
+        clock.recording = false;
+        gc.stop();
+        double rssMb = peakRssMb();
+        int shownTokens = onFx(() -> window.prompt.chips.getChildren().size());
+        List<Double> gaps = onFx(() -> List.copyOf(clock.gapsMs));
+        List<Double> work = onFx(() -> List.copyOf(clock.workMs));
+
+        long waitFrom = System.nanoTime();
+        List<Lazy<?>> lazies = List.of(window.heads, window.context, window.routing, window.train);
+        while (!onFx(() -> lazies.stream().allMatch(Lazy::isMade)) && System.nanoTime() - waitFrom < 120_000_000_000L) {
+            Thread.sleep(200);
+        }
+        System.out.printf(Locale.ROOT, "workspaces made ahead while idle: %s (waited %.1f s)%n",
+                onFx(() -> lazies.stream().allMatch(Lazy::isMade)), (System.nanoTime() - waitFrom) / 1e9);
+        for (int tab = 1; tab < 5; tab++) { // the first opening of each workspace: its worst frame gap and pulse
+            int t = tab;
+            onFx(() -> {
+                clock.gapsMs.clear();
+                clock.workMs.clear();
+                clock.recording = true;
+                window.selectWorkspace(t);
+                return null;
+            });
+            Thread.sleep(1500);
+            double[] worst = onFx(() -> {
+                clock.recording = false;
+                return new double[] {max(clock.gapsMs), max(clock.workMs)};
+            });
+            System.out.printf(Locale.ROOT, "first opening of %s: worst frame gap %.0f ms, worst pulse work %.0f ms%n",
+                    onFx(() -> window.workspaces.getTabs().get(t).getId()), worst[0], worst[1]);
+        }
+        onFx(() -> {
+            window.selectWorkspace(0);
+            return null;
+        });
+
+        StringWriter json = new StringWriter();
+        int threads = Runtime.getRuntime().availableProcessors();
+        int rc = GlassboxCli.run(new PrintWriter(json), new PrintWriter(System.err, true), "bench", "--model", model.toString(),
+                "--steps", Integer.toString(tokens), "--threads", Integer.toString(threads), "--warmup", "0", "--json");
+        JsonNode bench = rc == 0 ? Json.MAPPER.readTree(json.toString()) : null;
+        double benchPlain = bench == null ? Double.NaN : bench.get("decode_tokens_per_s").asDouble();
+        double benchAttn = bench == null ? Double.NaN : bench.get("decode_tokens_per_s_with_attention").asDouble();
+
+        System.out.printf(Locale.ROOT, "model %s (%d layers x %d heads), %d tokens generated in the app (%d chips shown), %.1f s wall%n",
+                model.getFileName(), m.config().layers(), m.config().heads(), tokens, shownTokens, wall);
+        System.out.printf(Locale.ROOT, "app: %.1f tok/s | bench decode: %.1f tok/s, with attention captured: %.1f tok/s"
+                + " | app / bench-with-attention: %.0f %%%n", appTps, benchPlain, benchAttn, 100 * appTps / benchAttn);
+        System.out.printf(Locale.ROOT, "frame gaps: %d pulses, over 20/50/100 ms: %d/%d/%d, worst %.0f ms%n", gaps.size(),
+                over(gaps, 20), over(gaps, 50), over(gaps, 100), max(gaps));
+        System.out.printf(Locale.ROOT, "pulse work (animation to end of layout): over 16/50/100 ms: %d/%d/%d, worst %.0f ms%n",
+                over(work, 16), over(work, 50), over(work, 100), max(work));
+        System.out.printf(Locale.ROOT, "GC pauses during the run: %d, max %.0f ms, total %.0f ms | peak RSS %.0f MB%n",
+                gc.count(), gc.maxMs(), gc.totalMs(), rssMb);
+    }
+
+    /** Generates {@code n} tokens from the prompt and waits until the finished run's views are shown; its tokens/s. */
+    private static double generate(MainWindow window, int n) throws Exception {
+        CompletableFuture<Double> done = new CompletableFuture<>();
+        Platform.runLater(() -> {
+            ExploreSession s = window.session();
+            int before = s.runsShownProperty().get();
+            s.sampling().stepsProperty().set(n);
+            s.runsShownProperty().addListener(new javafx.beans.value.ChangeListener<>() {
+                @Override
+                public void changed(javafx.beans.value.ObservableValue<? extends Number> o, Number a, Number b) {
+                    if (b.intValue() > before) {
+                        o.removeListener(this);
+                        done.complete(s.lastRunProperty().get().tokensPerSecond());
+                    }
+                }
+            });
+            s.generate();
+        });
+        return done.get(30, TimeUnit.MINUTES);
+    }
+
+    private static long over(List<Double> ms, double limit) {
+        return ms.stream().filter(v -> v > limit).count();
+    }
+
+    private static double max(List<Double> ms) {
+        return ms.stream().mapToDouble(Double::doubleValue).max().orElse(0);
+    }
+
+    private static <T> T onFx(java.util.concurrent.Callable<T> c) throws Exception {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        Platform.runLater(() -> {
+            try {
+                f.complete(c.call());
+            } catch (Exception | Error e) {
+                f.completeExceptionally(e);
+            }
+        });
+        return f.get(5, TimeUnit.MINUTES);
+    }
+
+    /** VmHWM from /proc/self/status in MB (-1 without /proc). */
+    private static double peakRssMb() throws java.io.IOException {
+        Path status = Path.of("/proc/self/status");
+        if (!Files.isReadable(status)) {
+            return -1;
+        }
+        for (String line : Files.readAllLines(status)) {
+            if (line.startsWith("VmHWM:")) {
+                return Long.parseLong(line.substring(6).trim().split("\\s+")[0]) / 1024.0;
+            }
+        }
+        return -1;
+    }
+
+    /** Stop-the-world collections reported while listening (concurrent cycles are not pauses). */
+    private static final class GcPauses {
+        private final List<Double> pausesMs = java.util.Collections.synchronizedList(new ArrayList<>());
+        private final List<NotificationEmitter> emitters = new ArrayList<>();
+        private final NotificationListener listener = (n, hb) -> {
+            if (GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType())) {
+                var info = GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData());
+                if (!info.getGcName().contains("Concurrent")) {
+                    pausesMs.add((double) info.getGcInfo().getDuration());
+                }
+            }
+        };
+
+        static GcPauses listen() {
+            GcPauses p = new GcPauses();
+            for (GarbageCollectorMXBean b : ManagementFactory.getGarbageCollectorMXBeans()) {
+                if (b instanceof NotificationEmitter e) {
+                    e.addNotificationListener(p.listener, null, null);
+                    p.emitters.add(e);
+                }
+            }
+            return p;
+        }
+
+        void stop() throws Exception {
+            for (NotificationEmitter e : emitters) {
+                e.removeNotificationListener(listener);
+            }
+        }
+
+        int count() { return pausesMs.size(); }
+
+        double maxMs() { return pausesMs.stream().mapToDouble(Double::doubleValue).max().orElse(0); }
+
+        double totalMs() { return pausesMs.stream().mapToDouble(Double::doubleValue).sum(); }
+    }
+}
