@@ -10,8 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -213,15 +215,17 @@ class HfFolderTest {
 
         // replacing a head's output with what it produced anyway changes nothing; zeros change the logits
         var s = m.newSession(new Capture(HookSelection.of("blocks.1.attn.head_out"), 2));
-        float[] base = s.prefill(ids, 0).clone();
-        Captured heads = s.drainCaptured().get(HookName.of(HookPoint.ATTN_HEAD_OUT, 1));
+        List<Map<HookName, Captured>> steps = new ArrayList<>();
+        float[] base = s.prefill(ids, 0, (pos, token, captured) -> steps.add(captured)).clone();
+        Captured heads = steps.getLast().get(HookName.of(HookPoint.ATTN_HEAD_OUT, 1));
         assertArrayEquals(new int[] {4, 16}, heads.shape());
         float[] head2 = Arrays.copyOfRange(heads.values(), 32, 48);
         assertArrayEquals(base, logits(m, ids, replace(head2))[3], EPS);
         var z = m.newSession(new Capture(HookSelection.of("blocks.1.attn.head_out"), 2), replace(new float[16]));
-        float[] zeroed = z.prefill(ids, 0);
+        steps.clear();
+        float[] zeroed = z.prefill(ids, 0, (pos, token, captured) -> steps.add(captured));
         assertArrayEquals(new float[16], Arrays.copyOfRange(
-                z.drainCaptured().get(HookName.of(HookPoint.ATTN_HEAD_OUT, 1)).values(), 32, 48));
+                steps.getLast().get(HookName.of(HookPoint.ATTN_HEAD_OUT, 1)).values(), 32, 48));
         assertTrue(maxDiff(base, zeroed) > 1e-4, "zero-ablating a head changes the logits");
     }
 
