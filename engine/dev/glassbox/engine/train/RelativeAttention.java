@@ -16,6 +16,13 @@ final class RelativeAttention {
     private RelativeAttention() {
     }
 
+    /** True for the context methods whose keys are single positions (no pooled slots): full, sliding window, XL. */
+    static boolean supports(dev.glassbox.engine.context.ContextPolicy policy) {
+        return policy instanceof dev.glassbox.engine.context.ContextPolicy.Full
+                || policy instanceof dev.glassbox.engine.context.ContextPolicy.SlidingWindow
+                || policy instanceof dev.glassbox.engine.context.ContextPolicy.TransformerXl;
+    }
+
     /** The sinusoid R of distances 0..count-1, [count, width] (width even). */
     static float[] sinusoid(int count, int width) {
         int half = width / 2;
@@ -103,9 +110,12 @@ final class RelativeAttention {
     /**
      * With P the probabilities: dS = P * (dP - rowsum(P * dP)) / sqrt(d), dP = dO v^T; then dq_i += dS (k_j + r_{i-j}),
      * dk_j += dS (q_i + u), dv_j += P dO_i, du += dS k_j, dbias += dS r_{i-j}, dr_{i-j} += dS (q_i + bias) and
-     * dW_R += dr^T R. Serial: the bias and W_R gradients are shared by every row.
+     * dW_R += dr^T R. Serial: the bias and W_R gradients are shared by every row. Edges {@code detached} marks
+     * ([seq, seq], may be null: none) send their key/value gradient to {@code dkDetached}/{@code dvDetached}
+     * instead (stop-gradient memory, as {@link MaskedAttention} does).
      */
-    static void backward(float[] dq, float[] dk, float[] dv, float[] du, float[] dBias, float[] dwR, float[] dOut,
+    static void backward(float[] dq, float[] dk, float[] dv, float[] dkDetached, float[] dvDetached, boolean[] detached,
+                         float[] du, float[] dBias, float[] dwR, float[] dOut,
                          float[] att, float[] q, float[] k, float[] v, float[] u, float[] bias, float[] r, boolean[] visible,
                          int batch, int seq, int heads, int kvHeads, int headDim, int width) {
         int qw = heads * headDim;
@@ -136,12 +146,15 @@ final class RelativeAttention {
                         float g = p * (dS[s] - dot) * scale;
                         int ko = (b * seq + s) * kw + kvh * headDim;
                         int ro = (t - s) * qw + h * headDim;
+                        boolean cut = detached != null && detached[t * seq + s];
+                        float[] kGrad = cut ? dkDetached : dk;
+                        float[] vGrad = cut ? dvDetached : dv;
                         for (int d = 0; d < headDim; d++) {
                             int hd = h * headDim + d;
                             float qd = q[qo + d];
                             dq[qo + d] += g * (k[ko + d] + r[ro + d]);
-                            dk[ko + d] += g * (qd + u[hd]);
-                            dv[ko + d] += p * dOut[qo + d];
+                            kGrad[ko + d] += g * (qd + u[hd]);
+                            vGrad[ko + d] += p * dOut[qo + d];
                             du[hd] += g * k[ko + d];
                             dBias[hd] += g * r[ro + d];
                             dr[ro + d] += g * (qd + bias[hd]);

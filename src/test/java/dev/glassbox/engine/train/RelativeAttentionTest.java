@@ -61,7 +61,7 @@ class RelativeAttentionTest {
                 BATCH, SEQ, HEADS, KV, HD, PAR);
         float[] dq = new float[q.length], dk = new float[k.length], dv = new float[v.length];
         float[] du = new float[qw], dBias = new float[qw], dwR = new float[wR.length];
-        RelativeAttention.backward(dq, dk, dv, du, dBias, dwR, rw, att, q, k, v, u, bias,
+        RelativeAttention.backward(dq, dk, dv, null, null, null, du, dBias, dwR, rw, att, q, k, v, u, bias,
                 RelativeAttention.projected(wR, SEQ, qw, WIDTH), visible, BATCH, SEQ, HEADS, KV, HD, WIDTH);
         DoubleSupplier loss = () -> {
             RelativeAttention.forward(out, att, q, k, v, u, bias, RelativeAttention.projected(wR, SEQ, qw, WIDTH),
@@ -81,6 +81,39 @@ class RelativeAttentionTest {
                 }
             }
         }
+    }
+
+    /**
+     * Every parameter of a model with xl-relative positions, u, v and W_R included. Under XL the stop-gradient memory
+     * cuts the path to the embeddings (one layer: they are the memory states), so those alone must differ.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"full", "xl:segment=3,memory=3"})
+    void everyParameterOfAnXlRelativeModelMatchesFiniteDifferences(String context) {
+        boolean xl = !context.equals("full");
+        int seq = 9;
+        ModelShape s = new ModelShape(11, 8, 12, xl ? 1 : 2, 2, 1, seq, false, true, 1e-5f, 10000f,
+                BlockDesign.LLAMA_XL_RELATIVE, RoutingDesign.DENSE, ContextTraining.parse(context, seq));
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        GradCheck.everyParameter(s, new Random(11), new Random(5), 2, seq, 0, (p, analytic, numeric) -> {
+            seen.add(p.name());
+            double err = GradCheck.relativeError(analytic, numeric);
+            if (xl && p.name().contains("embed_tokens")) {
+                assertTrue(err > GradCheck.TOLERANCE, "the memory path to the embeddings is not cut (" + err + ")");
+            } else {
+                assertTrue(err < GradCheck.TOLERANCE, context + " " + p.name() + ": relative error " + err);
+            }
+        });
+        assertTrue(seen.containsAll(java.util.List.of(TrainableLlama.RELATIVE_PREFIX + "r_w_bias",
+                TrainableLlama.RELATIVE_PREFIX + "r_r_bias", TrainableLlama.RELATIVE_PREFIX + "0.r_net.weight")), seen.toString());
+    }
+
+    @Test
+    void slotContextsAreRefused() {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new ModelShape(11, 8, 12, 2, 2, 1, 6, false, false, 1e-5f, 10000f, BlockDesign.LLAMA_XL_RELATIVE,
+                        RoutingDesign.DENSE, ContextTraining.parse("rosa:B=2", 6)));
+        assertTrue(e.getMessage().contains("xl-relative positions train with full, sliding or xl context"), e.getMessage());
     }
 
     @Test
