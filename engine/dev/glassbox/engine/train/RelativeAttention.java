@@ -1,5 +1,6 @@
 package dev.glassbox.engine.train;
 
+import dev.glassbox.engine.model.RelativePositions;
 import dev.glassbox.engine.tensor.Parallel;
 
 /**
@@ -23,34 +24,9 @@ final class RelativeAttention {
                 || policy instanceof dev.glassbox.engine.context.ContextPolicy.TransformerXl;
     }
 
-    /** The sinusoid R of distances 0..count-1, [count, width] (width even). */
-    static float[] sinusoid(int count, int width) {
-        int half = width / 2;
-        float[] r = new float[count * width];
-        for (int p = 0; p < count; p++) {
-            for (int i = 0; i < half; i++) {
-                double angle = p / Math.pow(10000.0, 2.0 * i / width);
-                r[p * width + i] = (float) Math.sin(angle);
-                r[p * width + half + i] = (float) Math.cos(angle);
-            }
-        }
-        return r;
-    }
-
-    /** r = R W_R^T: [seq, heads * headDim], the projected distance embeddings. */
+    /** r = R W_R^T: [seq, heads * headDim], the projected distance embeddings (the engine's computation). */
     static float[] projected(float[] wR, int seq, int qw, int width) {
-        float[] rSin = sinusoid(seq, width);
-        float[] r = new float[seq * qw];
-        for (int p = 0; p < seq; p++) {
-            for (int o = 0; o < qw; o++) {
-                double s = 0;
-                for (int i = 0; i < width; i++) {
-                    s += rSin[p * width + i] * wR[o * width + i];
-                }
-                r[p * qw + o] = (float) s;
-            }
-        }
-        return r;
+        return RelativePositions.projected(wR, seq, qw, width);
     }
 
     private static boolean sees(boolean[] visible, int seq, int t, int s) {
@@ -163,7 +139,7 @@ final class RelativeAttention {
                 }
             }
         }
-        float[] rSin = sinusoid(seq, width);
+        float[] rSin = RelativePositions.sinusoid(seq, width);
         for (int p = 0; p < seq; p++) {
             for (int o = 0; o < qw; o++) {
                 float g = dr[p * qw + o];

@@ -62,7 +62,7 @@ public final class TrainableLlama {
     private float[] residual, finalNormed, finalRstd, finalMean, probs, losses;
 
     /** Names of the xl-relative tensors (Glassbox-specific, after the reference code's r_w_bias, r_r_bias, r_net). */
-    public static final String RELATIVE_PREFIX = "model.glassbox_rel.";
+    public static final String RELATIVE_PREFIX = dev.glassbox.engine.model.RelativePositions.PREFIX;
 
     public TrainableLlama(ModelShape shape, Parallel par) {
         this.shape = shape;
