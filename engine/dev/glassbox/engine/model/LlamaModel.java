@@ -46,7 +46,8 @@ public final class LlamaModel implements DecoderModel, Unembedding {
     private final Rope rope;
     private final Parallel parallel;
     private final double trainedRandomRouting;
-    private float[][] relativeTable; // xl-relative: each layer's W_R R_p for p < contextLength, made on first use
+    private float[][] relativeTable; // xl-relative: each layer's W_R R_p for p < relativeCount, made on first use
+    private int relativeCount;
 
     public LlamaModel(ModelConfig config, Weights weights, Parallel parallel) {
         this(config, weights, parallel, 0);
@@ -217,9 +218,16 @@ public final class LlamaModel implements DecoderModel, Unembedding {
     /** The xl-relative positions of this model, or null when it is rotary. */
     public RelativePositions relative() { return weights.relative(); }
 
-    /** Layer {@code layer}'s projected distance embeddings r_p (p < contextLength), [contextLength * qDim]. */
-    public synchronized float[] relativeTable(int layer) {
-        if (relativeTable == null) relativeTable = weights.relative().table(config.contextLength(), config);
+    /**
+     * Layer {@code layer}'s projected distance embeddings r_p for p < at least {@code distances} (rows of qDim); the
+     * table covers the context length and grows by doubling when a longer run (the context lab) needs more.
+     */
+    public synchronized float[] relativeTable(int layer, int distances) {
+        if (relativeTable == null || relativeCount < distances) {
+            int n = Math.max(distances, Math.max(config.contextLength(), 2 * relativeCount));
+            relativeTable = weights.relative().table(n, config);
+            relativeCount = n;
+        }
         return relativeTable[layer];
     }
 
@@ -238,7 +246,7 @@ public final class LlamaModel implements DecoderModel, Unembedding {
         public void attend(int layer, int pos, float[] q, float[] k, float[] v, float[] out) {
             if (weights.relative() != null) {
                 cache.store(layer, pos, k, 0, v, 0);
-                cache.attendRelative(layer, pos, q, out, weights.relative(), relativeTable(layer));
+                cache.attendRelative(layer, pos, q, out, weights.relative(), relativeTable(layer, pos + 1));
                 return;
             }
             rope.apply(q, 0, config.heads(), config.headDim(), pos);

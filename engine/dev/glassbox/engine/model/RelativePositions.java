@@ -74,7 +74,7 @@ public record RelativePositions(float[] u, float[] v, float[][] net) {
      * The scaled score of query head {@code h} ({@code q[h * headDim ..]}) against a key ({@code key[kOff ..]}) at
      * distance row {@code rOff} of a {@link #table} row.
      */
-    static float score(float[] q, int h, int hd, float[] u, float[] v, float[] key, int kOff, float[] r, int rOff,
+    public static float score(float[] q, int h, int hd, float[] u, float[] v, float[] key, int kOff, float[] r, int rOff,
                        float scale) {
         float s = 0;
         int qo = h * hd;
