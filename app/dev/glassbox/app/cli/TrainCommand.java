@@ -137,7 +137,7 @@ public final class TrainCommand extends ConsoleCommand {
     @Option(names = "--mlp", paramLabel = "swiglu|gelu", description = "SwiGLU MLP (default) or GPT-2's tanh-GELU MLP with biases")
     String mlp;
 
-    @Option(names = "--positions", paramLabel = "rope|learned", description = "rotary (default) or learned absolute position embeddings")
+    @Option(names = "--positions", paramLabel = "rope|learned|xl-relative", description = "rotary (default), learned absolute position embeddings, or Transformer-XL relative positions (Dai et al. 2019)")
     String positions;
 
     @Option(names = "--attention-bias", negatable = true, description = "biases on the q/k/v/output projections (default: on with --gpt2)")

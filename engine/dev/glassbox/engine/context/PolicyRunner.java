@@ -11,6 +11,7 @@ import dev.glassbox.engine.model.AttentionMemory;
 import dev.glassbox.engine.model.Intervention;
 import dev.glassbox.engine.model.LlamaForward;
 import dev.glassbox.engine.model.LlamaModel;
+import dev.glassbox.engine.model.RelativePositions;
 import dev.glassbox.engine.model.ModelConfig;
 import dev.glassbox.engine.model.Rope;
 import dev.glassbox.engine.tensor.Kernels;
@@ -110,6 +111,7 @@ public final class PolicyRunner {
         private final double[][] tracked;
         private long massCount;
         private float[][] rotated = new float[0][];
+        private int[] distances = new int[0];
         private float[] att = new float[64];
         private float[] probs = new float[0];
         private int position;
@@ -144,11 +146,12 @@ public final class PolicyRunner {
                     ropePosition = t;
                 }
                 float[] kRaw = k.clone();
-                rope.apply(k, 0, c.kvHeads(), hd, t);
+                boolean relative = model.relative() != null; // xl-relative: keys stay unrotated, distances enter the score
+                if (!relative) rope.apply(k, 0, c.kvHeads(), hd, t);
                 memory.append(l, t, kRaw, k.clone(), value.clone());
                 memory.visible(l, t, v);
                 peak = Math.max(peak, memory.entries(l));
-                rope.apply(q, 0, c.heads(), hd, v.queryPosition);
+                if (!relative) rope.apply(q, 0, c.heads(), hd, v.queryPosition);
                 attendVisible(l, t, q, out);
             }
 
@@ -164,8 +167,21 @@ public final class PolicyRunner {
                 if (rotated.length < n) rotated = new float[n * 2][];
                 if (att.length < n) att = new float[n * 2];
                 if (probs.length < c.heads() * n) probs = new float[c.heads() * n * 2];
+                RelativePositions rel = model.relative();
+                float[] table = null;
+                if (rel != null) {
+                    if (distances.length < n) distances = new int[n * 2];
+                    int most = 0;
+                    for (int i = 0; i < n; i++) {
+                        // a pooled slot (NaN key position) is taken at its range's centre
+                        float keyAt = Float.isNaN(v.keyPosition[i]) ? (v.from[i] + v.to[i]) / 2f : v.keyPosition[i];
+                        distances[i] = Math.max(0, Math.round(v.queryPosition - keyAt));
+                        most = Math.max(most, distances[i]);
+                    }
+                    table = model.relativeTable(l, most + 1);
+                }
                 for (int i = 0; i < n; i++) {
-                    if (Float.isNaN(v.keyPosition[i])) {
+                    if (rel != null || Float.isNaN(v.keyPosition[i])) {
                         rotated[i] = v.keys[i];
                     } else {
                         float[] r = v.keys[i].clone();
@@ -176,7 +192,9 @@ public final class PolicyRunner {
                 for (int h = 0; h < c.heads(); h++) {
                     int kvOff = c.kvHeadOf(h) * hd;
                     for (int i = 0; i < n; i++) {
-                        att[i] = Kernels.dot(q, h * hd, rotated[i], kvOff, hd) * logitScale;
+                        att[i] = rel != null
+                                ? RelativePositions.score(q, h, hd, rel.u(), rel.v(), rotated[i], kvOff, table, distances[i] * c.qDim(), logitScale)
+                                : Kernels.dot(q, h * hd, rotated[i], kvOff, hd) * logitScale;
                     }
                     Kernels.softmax(att, 0, n);
                     System.arraycopy(att, 0, probs, h * n, n);

@@ -121,6 +121,34 @@ final class CachedAttention {
         });
     }
 
+    /**
+     * As {@link #attend} with Transformer-XL relative scores ({@link RelativePositions}): key t of the cache is at
+     * distance pos - t from the query, r ({@link LlamaModel#relativeTable}) holds the projected distances.
+     */
+    void attendRelative(int layer, int pos, float[] query, float[] out, RelativePositions rel, float[] r) {
+        int hd = c.headDim();
+        int qDim = c.qDim();
+        float scale = (float) (1.0 / Math.sqrt(hd));
+        int cap = capacity;
+        float[] kc = keys[layer];
+        float[] vc = values[layer];
+        float[] a = att;
+        parallel.forRange(c.heads(), (from, to) -> {
+            for (int h = from; h < to; h++) {
+                int kv = c.kvHeadOf(h) * cap * hd;
+                int row = h * cap;
+                float max = Float.NEGATIVE_INFINITY;
+                for (int t = 0; t <= pos; t++) {
+                    float s = RelativePositions.score(query, h, hd, rel.u(), rel.v(), kc, kv + t * hd, r, (pos - t) * qDim, scale);
+                    a[row + t] = s;
+                    max = Math.max(max, s);
+                }
+                Kernels.softmax(a, row, pos + 1, max);
+                Kernels.weightedSum(a, row, pos + 1, vc, kv, hd, out, h * hd);
+            }
+        });
+    }
+
     /** The last query's probabilities as [heads, pos + 1] (a fresh copy). */
     float[] pattern(int pos) {
         int heads = c.heads();

@@ -33,7 +33,12 @@ public final class LlamaModel implements DecoderModel, Unembedding {
         }
     }
 
-    public record Weights(Tensor tokenEmbedding, Layer[] layers, float[] finalNorm, Tensor output) {
+    /** @param relative Transformer-XL relative positions in place of rotary ones, or null (rotary) */
+    public record Weights(Tensor tokenEmbedding, Layer[] layers, float[] finalNorm, Tensor output,
+                          RelativePositions relative) {
+        public Weights(Tensor tokenEmbedding, Layer[] layers, float[] finalNorm, Tensor output) {
+            this(tokenEmbedding, layers, finalNorm, output, null);
+        }
     }
 
     private final ModelConfig config;
@@ -41,6 +46,8 @@ public final class LlamaModel implements DecoderModel, Unembedding {
     private final Rope rope;
     private final Parallel parallel;
     private final double trainedRandomRouting;
+    private float[][] relativeTable; // xl-relative: each layer's W_R R_p for p < relativeCount, made on first use
+    private int relativeCount;
 
     public LlamaModel(ModelConfig config, Weights weights, Parallel parallel) {
         this(config, weights, parallel, 0);
@@ -219,7 +226,26 @@ public final class LlamaModel implements DecoderModel, Unembedding {
                 .resumeFromHeads(layer, tokens, residual, heads, cancelled);
     }
 
-    /** The plain causal memory: keys rotated at their own positions, every earlier position visible. */
+    /** The xl-relative positions of this model, or null when it is rotary. */
+    public RelativePositions relative() { return weights.relative(); }
+
+    /**
+     * Layer {@code layer}'s projected distance embeddings r_p for p < at least {@code distances} (rows of qDim); the
+     * table covers the context length and grows by doubling when a longer run (the context lab) needs more.
+     */
+    public synchronized float[] relativeTable(int layer, int distances) {
+        if (relativeTable == null || relativeCount < distances) {
+            int n = Math.max(distances, Math.max(config.contextLength(), 2 * relativeCount));
+            relativeTable = weights.relative().table(n, config);
+            relativeCount = n;
+        }
+        return relativeTable[layer];
+    }
+
+    /**
+     * The plain causal memory: keys rotated at their own positions, every earlier position visible; under xl-relative
+     * positions the keys stay unrotated and the score adds the distance term.
+     */
     private final class CausalMemory implements AttentionMemory {
         private final CachedAttention cache;
 
@@ -229,6 +255,11 @@ public final class LlamaModel implements DecoderModel, Unembedding {
 
         @Override
         public void attend(int layer, int pos, float[] q, float[] k, float[] v, float[] out) {
+            if (weights.relative() != null) {
+                cache.store(layer, pos, k, 0, v, 0);
+                cache.attendRelative(layer, pos, q, out, weights.relative(), relativeTable(layer, pos + 1));
+                return;
+            }
             rope.apply(q, 0, config.heads(), config.headDim(), pos);
             rope.apply(k, 0, config.kvHeads(), config.headDim(), pos);
             cache.store(layer, pos, k, 0, v, 0);

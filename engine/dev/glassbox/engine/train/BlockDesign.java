@@ -22,8 +22,11 @@ public record BlockDesign(Norm norm, Mlp mlp, Positions positions, boolean atten
     /** SwiGLU (Shazeer 2020) or GPT-2's c_fc, tanh-GELU, c_proj with biases. */
     public enum Mlp { SWIGLU, GELU }
 
-    /** Rotary (Su et al. 2021) or learned absolute position embeddings added to the token embedding. */
-    public enum Positions { ROPE, LEARNED }
+    /**
+     * Rotary (Su et al. 2021), learned absolute position embeddings added to the token embedding, or Transformer-XL's
+     * relative positional attention (Dai et al. 2019 sec. 3.3, {@link RelativeAttention}; CLI spelling xl-relative).
+     */
+    public enum Positions { ROPE, LEARNED, XL_RELATIVE }
 
     public BlockDesign {
         Objects.requireNonNull(norm, "norm");
@@ -34,15 +37,20 @@ public record BlockDesign(Norm norm, Mlp mlp, Positions positions, boolean atten
     /** Parses the CLI spelling of one choice, e.g. {@code parse(Norm.class, "--norm", "layer")}. */
     public static <E extends Enum<E>> E parse(Class<E> type, String option, String value) {
         for (E e : type.getEnumConstants()) {
-            if (e.name().equalsIgnoreCase(value)) {
+            if (spelling(e).equalsIgnoreCase(value) || e.name().equalsIgnoreCase(value)) {
                 return e;
             }
         }
         StringBuilder allowed = new StringBuilder();
         for (E e : type.getEnumConstants()) {
-            allowed.append(allowed.isEmpty() ? "" : ", ").append(e.name().toLowerCase(Locale.ROOT));
+            allowed.append(allowed.isEmpty() ? "" : ", ").append(spelling(e));
         }
         throw new IllegalArgumentException(option + " '" + value + "' is not one of " + allowed);
+    }
+
+    /** The CLI spelling of a choice: lower case, '-' for '_' (XL_RELATIVE is xl-relative). */
+    public static String spelling(Enum<?> e) {
+        return e.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     public BlockDesign withNorm(Norm n) { return new BlockDesign(n, mlp, positions, attentionBias); }
@@ -53,14 +61,17 @@ public record BlockDesign(Norm norm, Mlp mlp, Positions positions, boolean atten
 
     public BlockDesign withAttentionBias(boolean on) { return new BlockDesign(norm, mlp, positions, on); }
 
-    /** True when a checkpoint folder can hold this design: Llama's or GPT-2's. */
+    /** Llama's blocks with Transformer-XL relative positions in place of rotary ones. */
+    public static final BlockDesign LLAMA_XL_RELATIVE = LLAMA.withPositions(Positions.XL_RELATIVE);
+
+    /** True when a checkpoint folder can hold this design: Llama's (rotary or XL-relative positions) or GPT-2's. */
     public boolean savable() {
-        return equals(LLAMA) || equals(GPT2);
+        return equals(LLAMA) || equals(GPT2) || equals(LLAMA_XL_RELATIVE);
     }
 
     /** Short description for logs, e.g. "layer norm, gelu mlp, learned positions, attention biases". */
     public String describe() {
         return norm.name().toLowerCase(Locale.ROOT) + " norm, " + mlp.name().toLowerCase(Locale.ROOT) + " mlp, "
-                + positions.name().toLowerCase(Locale.ROOT) + " positions" + (attentionBias ? ", attention biases" : "");
+                + spelling(positions) + " positions" + (attentionBias ? ", attention biases" : "");
     }
 }

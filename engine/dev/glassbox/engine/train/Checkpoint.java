@@ -116,11 +116,20 @@ public final class Checkpoint {
             c.put("glassbox_attention_only", true);
         }
         routingConfig(c, s.routing());
+        if (s.design().positions() != BlockDesign.Positions.ROPE) {
+            c.put(POSITIONS_KEY, BlockDesign.spelling(s.design().positions())); // the engine then skips rope_theta
+        }
         if (!s.context().isFull()) {
             c.put(ContextTraining.CONFIG_KEY, s.context().spec());
         }
         return c;
     }
+
+    /**
+     * The config.json key of a Llama checkpoint whose blocks use other positions than rotary ("xl-relative": the
+     * tensors named {@link TrainableLlama#RELATIVE_PREFIX}*; Glassbox-specific, documented in sample-models/README.md).
+     */
+    public static final String POSITIONS_KEY = dev.glassbox.engine.model.RelativePositions.CONFIG_KEY;
 
     /** Glassbox keys for routers Mixtral has not (documented in sample-models/README.md). */
     private static final String ROUTER_KEY = dev.glassbox.engine.format.hf.HfRouting.ROUTER_KEY;
@@ -342,6 +351,13 @@ public final class Checkpoint {
                 shape = new ModelShape(shape.vocab(), shape.dim(), shape.hidden(), shape.layers(), shape.heads(),
                         shape.kvHeads(), shape.seq(), shape.attentionOnly(), shape.tied(), shape.normEps(),
                         shape.ropeTheta(), shape.design(), routing, shape.context());
+            }
+            if (c.hasNonNull(POSITIONS_KEY)) {
+                BlockDesign d = shape.design().withPositions(
+                        BlockDesign.parse(BlockDesign.Positions.class, POSITIONS_KEY, c.get(POSITIONS_KEY).asText()));
+                shape = new ModelShape(shape.vocab(), shape.dim(), shape.hidden(), shape.layers(), shape.heads(),
+                        shape.kvHeads(), shape.seq(), shape.attentionOnly(), shape.tied(), shape.normEps(),
+                        shape.ropeTheta(), d, shape.routing(), shape.context());
             }
             if (c.hasNonNull(ContextTraining.CONFIG_KEY)) {
                 shape = ContextTraining.parse(c.get(ContextTraining.CONFIG_KEY).asText(), shape.seq()).applyTo(shape);

@@ -34,6 +34,11 @@ public record ModelShape(int vocab, int dim, int hidden, int layers, int heads, 
         require(dim % heads == 0, "dim " + dim + " is not divisible by the head count " + heads);
         require(design.positions() != BlockDesign.Positions.ROPE || (dim / heads) % 2 == 0,
                 "head dim " + dim / heads + " must be even for rotary embedding");
+        require(design.positions() != BlockDesign.Positions.XL_RELATIVE || dim % 2 == 0,
+                "dim " + dim + " must be even for the sinusoid of xl-relative positions");
+        require(design.positions() != BlockDesign.Positions.XL_RELATIVE || RelativeAttention.supports(context.policy()),
+                "xl-relative positions train with full, sliding or xl context (pooled slots have no single distance), got "
+                        + context.spec());
         require(kvHeads > 0 && heads % kvHeads == 0, "kv heads " + kvHeads + " must divide the head count " + heads);
         require(attentionOnly || hidden > 0, "hidden size must be positive");
         require(!(attentionOnly && routing.moe()), "--experts needs MLP blocks; it cannot be combined with --attention-only");

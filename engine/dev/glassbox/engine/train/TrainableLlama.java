@@ -31,6 +31,7 @@ public final class TrainableLlama {
     private static final class BlockActs {
         float[] attnNormed, attnRstd, q, k, v, att, attSlots, attnOut, mid, ffnNormed, ffnRstd, gate, up, act;
         float[] slotK, slotV; // learned compressed slots (compressive fn=conv)
+        float[] relR; // xl-relative positions: this layer's R W_R^T for the forward's length
         float[] reconGradK, reconGradV; // the reconstruction loss's gradient for this layer's convolution, found with its value
         float[] attnMean, ffnMean; // LayerNorm only
     }
@@ -46,6 +47,8 @@ public final class TrainableLlama {
     private final Param finalNormBias;
     private final List<Param> params;
     private final Rope rope;
+    private final Param relContentBias, relPositionBias; // xl-relative: u and v of Dai et al. 2019 sec. 3.3, shared by layers
+    private final Param[] relNet; // xl-relative: each layer's W_R
     private final CompressionConv compression;
     private double reconstruction;
 
@@ -57,6 +60,9 @@ public final class TrainableLlama {
     private AttentionMask mask;
     private BlockActs[] acts;
     private float[] residual, finalNormed, finalRstd, finalMean, probs, losses;
+
+    /** Names of the xl-relative tensors (Glassbox-specific, after the reference code's r_w_bias, r_r_bias, r_net). */
+    public static final String RELATIVE_PREFIX = dev.glassbox.engine.model.RelativePositions.PREFIX;
 
     public TrainableLlama(ModelShape shape, Parallel par) {
         this.shape = shape;
@@ -70,6 +76,10 @@ public final class TrainableLlama {
         embed = add(ps, new Param("model.embed_tokens.weight", shape.vocab(), d));
         positions = design.positions() == BlockDesign.Positions.LEARNED
                 ? add(ps, new Param("model.embed_positions.weight", shape.seq(), d)) : null;
+        boolean relative = design.positions() == BlockDesign.Positions.XL_RELATIVE;
+        relContentBias = relative ? add(ps, new Param(RELATIVE_PREFIX + "r_w_bias", shape.qDim(), 1)) : null;
+        relPositionBias = relative ? add(ps, new Param(RELATIVE_PREFIX + "r_r_bias", shape.qDim(), 1)) : null;
+        relNet = relative ? new Param[shape.layers()] : null;
         blocks = new Block[shape.layers()];
         extras = new BlockExtras[shape.layers()];
         for (int l = 0; l < shape.layers(); l++) {
@@ -104,6 +114,7 @@ public final class TrainableLlama {
                     dn = add(ps, new Param(p + "mlp.down_proj.weight", d, shape.hidden()));
                 }
             }
+            if (relative) relNet[l] = add(ps, new Param(RELATIVE_PREFIX + l + ".r_net.weight", shape.qDim(), d));
             blocks[l] = new Block(an, q, k, v, o, fn, g, u, dn, moe);
             extras[l] = new BlockExtras(anb, qb, kb, vb, ob, fnb, ub, dnb);
         }
@@ -114,7 +125,7 @@ public final class TrainableLlama {
                 && c.pool() == dev.glassbox.engine.context.ContextPolicy.Compressive.Pool.CONV
                 ? new CompressionConv(shape.layers(), shape.kvDim(), c.rate(), ps) : null;
         params = Collections.unmodifiableList(ps);
-        rope = positions == null ? new Rope(shape.headDim(), shape.seq(), shape.ropeTheta()) : null;
+        rope = design.positions() == BlockDesign.Positions.ROPE ? new Rope(shape.headDim(), shape.seq(), shape.ropeTheta()) : null;
     }
 
     private static Param add(List<Param> ps, Param p) {
@@ -132,7 +143,7 @@ public final class TrainableLlama {
         for (Param p : params) {
             float[] w = p.value();
             if (!p.isMatrix()) {
-                Arrays.fill(w, p.name().endsWith(".bias") ? 0f : 1f);
+                Arrays.fill(w, p.name().endsWith(".bias") || p.name().endsWith("_bias") ? 0f : 1f);
                 continue;
             }
             boolean residualOut = p.name().endsWith("o_proj.weight") || p.name().endsWith("down_proj.weight")
@@ -241,7 +252,11 @@ public final class TrainableLlama {
                 rope.forward(a.q, n, t, shape.heads());
                 rope.forward(a.k, n, t, shape.kvHeads());
             }
-            if (mask == null) {
+            if (relNet != null) {
+                a.relR = RelativeAttention.projected(relNet[l].value(), t, shape.qDim(), d);
+                RelativeAttention.forward(a.attnOut, a.att, a.q, a.k, a.v, relContentBias.value(), relPositionBias.value(),
+                        a.relR, mask == null ? null : mask.visible, b, t, shape.heads(), shape.kvHeads(), shape.headDim(), par);
+            } else if (mask == null) {
                 Attention.forward(a.attnOut, a.att, a.q, a.k, a.v, b, t, shape.heads(), shape.kvHeads(), shape.headDim(), par);
             } else {
                 if (compression != null) {
@@ -484,7 +499,16 @@ public final class TrainableLlama {
             Arrays.fill(dNormed, 0f);
             backBias(e.bo(), dMid, n);
             Linear.backward(dAttnOut, w.wo().grad(), dMid, a.attnOut, w.wo().value(), n, shape.qDim(), d, par);
-            if (mask == null) {
+            if (relNet != null) {
+                if (detaching) {
+                    Arrays.fill(dkCut, 0f);
+                    Arrays.fill(dvCut, 0f);
+                }
+                RelativeAttention.backward(dq, dk, dv, dkCut, dvCut, detaching ? mask.detached : null,
+                        relContentBias.grad(), relPositionBias.grad(), relNet[l].grad(), dAttnOut, a.att, a.q, a.k, a.v,
+                        relContentBias.value(), relPositionBias.value(), a.relR, mask == null ? null : mask.visible,
+                        batch, seq, shape.heads(), shape.kvHeads(), shape.headDim(), d);
+            } else if (mask == null) {
                 Attention.backward(dq, dk, dv, dAttnOut, a.att, a.q, a.k, a.v,
                         batch, seq, shape.heads(), shape.kvHeads(), shape.headDim(), par);
             } else {

@@ -57,6 +57,10 @@ public final class GgufWriter {
             throw new IllegalArgumentException("mixture-of-experts models are not exported to GGUF yet (llama.cpp stacks"
                     + " the experts into ffn_*_exps tensors with expert_count metadata); use the Hugging Face folder");
         }
+        if (model.relative() != null) {
+            throw new IllegalArgumentException("xl-relative positions have no llama.cpp equivalent (it applies rotary"
+                    + " embedding); cannot export, use the Hugging Face folder");
+        }
         ModelConfig c = model.config();
         String arch = switch (c.architecture()) {
             case LLAMA -> "llama";

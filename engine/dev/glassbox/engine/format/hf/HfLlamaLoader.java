@@ -5,6 +5,7 @@ import dev.glassbox.engine.model.Architecture;
 import dev.glassbox.engine.model.ExpertMlp;
 import dev.glassbox.engine.model.LlamaModel;
 import dev.glassbox.engine.model.ModelConfig;
+import dev.glassbox.engine.model.RelativePositions;
 import dev.glassbox.engine.tensor.Parallel;
 import dev.glassbox.engine.tensor.Tensor;
 
@@ -17,11 +18,24 @@ final class HfLlamaLoader {
     }
 
     static LlamaModel load(HfConfig hf, HfCheckpoint w, Parallel parallel) throws FormatException {
-        return load(hf, new HfRouting(0, 0, dev.glassbox.engine.model.ExpertRouter.Kind.TOPK, 0), w, parallel);
+        return load(hf, new HfRouting(0, 0, dev.glassbox.engine.model.ExpertRouter.Kind.TOPK, 0), false, w, parallel);
+    }
+
+    /** Whether config.json names xl-relative positions ({@link RelativePositions#CONFIG_KEY}); other values fail. */
+    static boolean relativePositions(java.nio.file.Path configFile) throws java.io.IOException {
+        com.fasterxml.jackson.databind.JsonNode v = dev.glassbox.engine.io.ModelFiles.readJson(configFile,
+                dev.glassbox.engine.io.ModelFiles.MAX_JSON_BYTES, "config").get(RelativePositions.CONFIG_KEY);
+        if (v == null || v.isNull() || v.asText().equals("rope")) return false;
+        if (!v.asText().equals(RelativePositions.XL_RELATIVE)) {
+            throw new FormatException(configFile, RelativePositions.CONFIG_KEY + " '" + v.asText()
+                    + "' is not supported (supported: rope, " + RelativePositions.XL_RELATIVE + ")");
+        }
+        return true;
     }
 
     /** With Mixtral's block_sparse_moe experts when {@code routing} has them. */
-    static LlamaModel load(HfConfig hf, HfRouting routing, HfCheckpoint w, Parallel parallel) throws FormatException {
+    static LlamaModel load(HfConfig hf, HfRouting routing, boolean relative, HfCheckpoint w, Parallel parallel)
+            throws FormatException {
         ModelConfig c = hf.model();
         String p = w.prefix("embed_tokens.weight", "model.", "");
         int dim = c.dim();
@@ -58,8 +72,19 @@ final class HfLlamaLoader {
         }
         float[] norm = w.vector(p + "norm.weight", dim);
         Tensor output = hf.tiedEmbeddings() ? embedding : w.matrix("lm_head.weight", c.vocabSize(), dim);
-        return new LlamaModel(c, new LlamaModel.Weights(embedding, layers, norm, output), parallel,
+        return new LlamaModel(c, new LlamaModel.Weights(embedding, layers, norm, output, relative(relative, w, c)), parallel,
                 routing.trainedRandomRouting());
+    }
+
+    /** The xl-relative tensors when config.json names that design ({@link RelativePositions}), else null. */
+    private static RelativePositions relative(boolean relative, HfCheckpoint w, ModelConfig c) throws FormatException {
+        if (!relative) return null;
+        float[][] net = new float[c.layers()][];
+        for (int l = 0; l < net.length; l++) {
+            net[l] = w.matrix(RelativePositions.netName(l), c.qDim(), c.dim()).toFloatArray();
+        }
+        return new RelativePositions(w.vector(RelativePositions.PREFIX + "r_w_bias", c.qDim()),
+                w.vector(RelativePositions.PREFIX + "r_r_bias", c.qDim()), net);
     }
 
     private static ExpertMlp experts(HfCheckpoint w, String p, HfRouting r, ModelConfig c) throws FormatException {

@@ -29,7 +29,8 @@ public final class HfLoader {
         HfCheckpoint weights = HfCheckpoint.open(dir);
         try {
             LanguageModel m = switch (config.model().architecture()) {
-                case LLAMA, QWEN2 -> HfLlamaLoader.load(config, HfRouting.read(configFile), weights, parallel);
+                case LLAMA, QWEN2 -> HfLlamaLoader.load(config, HfRouting.read(configFile),
+                        HfLlamaLoader.relativePositions(configFile), weights, parallel);
                 case GPT2 -> HfGpt2Loader.load(config, weights, parallel);
                 case BERT -> HfBertLoader.load(config, weights, parallel);
                 case SEQ2SEQ -> HfSeq2SeqLoader.load(config, weights, parallel);
