@@ -116,8 +116,8 @@ final class TrainOptionsPane extends TitledPane {
         c.setValue(values[0]);
         c.setMinWidth(Region.USE_PREF_SIZE); // never clip "swiglu" or "learned"
         c.setConverter(new StringConverter<>() {
-            @Override
-            public String toString(E e) { return e == null ? "" : e.name().toLowerCase(Locale.ROOT); }
+            @Override // as the command line spells it: "xl-relative"
+            public String toString(E e) { return e == null ? "" : e.name().toLowerCase(Locale.ROOT).replace('_', '-'); }
 
             @Override
             public E fromString(String s) { throw new UnsupportedOperationException(); }

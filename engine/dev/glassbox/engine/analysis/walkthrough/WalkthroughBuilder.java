@@ -60,6 +60,7 @@ public final class WalkthroughBuilder {
 
     private WalkthroughBuilder(LoadedModel loaded, Trace trace, int[] tokens, Request r) {
         this.loaded = loaded;
+        requireShown(loaded);
         this.math = switch (loaded.model()) {
             case LlamaModel l -> new BlockMath.Llama(l);
             case Gpt2Model g -> new BlockMath.Gpt2(g);
@@ -113,6 +114,7 @@ public final class WalkthroughBuilder {
      * encoder-decoder's prompt is its source, decoded greedily ({@link Seq2SeqWalkthrough}).
      */
     public static Walkthrough run(LoadedModel model, String prompt, Request request, BooleanSupplier cancelled) {
+        requireShown(model);
         if (model.isSeq2Seq()) {
             return Seq2SeqWalkthrough.run(model, prompt, request, cancelled);
         }
@@ -127,6 +129,15 @@ public final class WalkthroughBuilder {
             throw new java.util.concurrent.CancellationException("the walkthrough's run was cancelled");
         }
         return build(model, result.trace(), result.tokens(), request);
+    }
+
+    /** Refuses, before any work, a model whose attention the steps would misstate. */
+    private static void requireShown(LoadedModel model) {
+        // the steps draw rotary positions; Transformer-XL's relative score terms (a)-(d) are not drawn yet
+        if (model.model() instanceof LlamaModel l && l.relative() != null) {
+            throw new IllegalArgumentException("the walkthrough does not yet show Transformer-XL relative positions,"
+                    + " which " + model.name() + " uses");
+        }
     }
 
     /**

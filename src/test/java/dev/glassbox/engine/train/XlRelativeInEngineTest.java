@@ -2,6 +2,7 @@ package dev.glassbox.engine.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -12,6 +13,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.glassbox.engine.analysis.walkthrough.WalkthroughBuilder;
 import dev.glassbox.engine.context.ContextPolicy;
 import dev.glassbox.engine.context.PolicyRunner;
 import dev.glassbox.engine.format.ModelLoader;
@@ -54,6 +56,11 @@ class XlRelativeInEngineTest {
 
         TrainableLlama back = Checkpoint.read(tmp, Parallel.SERIAL).model();
         assertEquals(BlockDesign.LLAMA_XL_RELATIVE, back.shape().design(), "the trainer reads its design back");
+
+        // the walkthrough draws rotary positions: it refuses this model before tracing rather than misstate its scores
+        var refused = assertThrows(IllegalArgumentException.class, () -> WalkthroughBuilder.run(loaded, "Once",
+                new WalkthroughBuilder.Request(0, 0, 0, 0f, 0, 1f, 1), () -> false));
+        assertTrue(refused.getMessage().contains("relative positions"), refused.getMessage());
     }
 
     /**
