@@ -127,19 +127,20 @@ final class GetModelDialog {
         repo.requestFocus();
     }
 
+    /** The repository the form names, or null after saying in the status line why it names none. */
     private RepoRef ref() {
         String rev = revision.getText() == null || revision.getText().isBlank() ? RepoRef.DEFAULT_REVISION : revision.getText().strip();
-        return new RepoRef(repo.getText().strip(), rev);
+        try {
+            return new RepoRef(repo.getText().strip(), rev);
+        } catch (IllegalArgumentException e) {
+            status.setText(e.getMessage()); // already in the window's language (HubException.text)
+            return null;
+        }
     }
 
     private void listFiles() {
-        RepoRef r;
-        try {
-            r = ref();
-        } catch (IllegalArgumentException e) {
-            status.setText(e.getMessage());
-            return;
-        }
+        RepoRef r = ref();
+        if (r == null) return;
         Task<List<String>> t = hub.ggufFiles(r);
         track(t);
         t.setOnSucceeded(e -> {
@@ -153,13 +154,8 @@ final class GetModelDialog {
     }
 
     private void download() {
-        RepoRef r;
-        try {
-            r = ref();
-        } catch (IllegalArgumentException e) {
-            status.setText(e.getMessage());
-            return;
-        }
+        RepoRef r = ref();
+        if (r == null) return;
         String chosen = file.getEditor().getText() == null || file.getEditor().getText().isBlank() ? null : file.getEditor().getText().strip();
         Task<Path> t = hub.pull(r, chosen);
         track(t);
