@@ -1,7 +1,5 @@
 package dev.glassbox.engine.tensor;
 
-import java.util.Arrays;
-
 /**
  * Softmax, log-softmax and top-k in double precision, for analysis, routing and training: with the float vector kernel
  * {@link Kernels#softmax(float[], int, int, float)} the engine's only softmax.
@@ -41,21 +39,36 @@ public final class Softmax {
         return p;
     }
 
-    /** The {@code k} most probable tokens, most probable first (ties by lower id). */
+    /**
+     * The {@code k} most probable tokens, most probable first (ties by lower id). One pass keeping the best k in
+     * order (the logit lens asks this of a 32k vocabulary per layer per token: sorting it all cost more than the lens).
+     */
     public static TokenProbability[] topK(float[] logits, int k) {
-        double lse = logSumExp(logits);
-        Integer[] order = new Integer[logits.length];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
+        int n = Math.max(0, Math.min(k, logits.length));
+        int[] best = new int[n];
+        int size = 0;
+        for (int i = 0; i < logits.length && n > 0; i++) {
+            if (size == n && !ranksBefore(logits, i, best[n - 1])) {
+                continue;
+            }
+            int j = size < n ? size++ : n - 1;
+            while (j > 0 && ranksBefore(logits, i, best[j - 1])) {
+                best[j] = best[j - 1];
+                j--;
+            }
+            best[j] = i;
         }
-        Arrays.sort(order, (a, b) -> logits[a] != logits[b] ? Float.compare(logits[b], logits[a]) : Integer.compare(a, b));
-        int n = Math.min(k, logits.length);
+        double lse = logSumExp(logits);
         TokenProbability[] out = new TokenProbability[n];
         for (int i = 0; i < n; i++) {
-            int t = order[i];
-            out[i] = new TokenProbability(t, Math.exp(logits[t] - lse));
+            out[i] = new TokenProbability(best[i], Math.exp(logits[best[i]] - lse));
         }
         return out;
+    }
+
+    /** Whether token {@code a} ranks before {@code b}: the higher logit ({@link Float#compare} order), ties by lower id. */
+    private static boolean ranksBefore(float[] logits, int a, int b) {
+        return logits[a] != logits[b] ? Float.compare(logits[a], logits[b]) > 0 : a < b;
     }
 
     /** dst[off .. off+logits.length) = softmax(logits), accumulated in double. */
