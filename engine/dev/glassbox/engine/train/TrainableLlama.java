@@ -220,8 +220,8 @@ public final class TrainableLlama {
     }
 
     /**
-     * {@link #forward(int[], int[], int, int)} that asks {@code cancelled} before each half of every layer and before
-     * the unembedding, and throws {@link CancellationException} when it says yes. Only activations are written before
+     * {@link #forward(int[], int[], int, int)} that asks {@code cancelled} before each half of every layer, before its
+     * down projection and before the unembedding, and throws {@link CancellationException} when it says yes. Only activations are written before
      * that point: the parameters (and their gradients) are as they were.
      */
     public double forward(int[] tokens, int[] targets, int b, int t, BooleanSupplier cancelled) {
@@ -293,6 +293,7 @@ public final class TrainableLlama {
                     addBias(a.up, e.upBias(), n);
                     Gelu.forward(a.act, a.up, n * h);
                 }
+                checkCancel(cancelled, "forward", l);
                 Linear.forward(tmp, a.act, w.wDown().value(), n, h, d, par);
                 addBias(tmp, e.downBias(), n);
             }
@@ -431,8 +432,8 @@ public final class TrainableLlama {
     }
 
     /**
-     * {@link #backward(int[])} that asks {@code cancelled} before the unembedding's gradient and before each half of
-     * every layer, throwing {@link CancellationException} when it says yes: the gradients are then partial (the
+     * {@link #backward(int[])} that asks {@code cancelled} before the unembedding's gradient and between the weight
+     * gradients of every layer (each costs about one matrix product of the step), throwing {@link CancellationException} when it says yes: the gradients are then partial (the
      * trainer zeroes them before the next backward), the parameters untouched.
      */
     public void backward(int[] targets, BooleanSupplier cancelled) {
@@ -492,9 +493,11 @@ public final class TrainableLlama {
                 Arrays.fill(dNormed, 0f);
                 backBias(e.downBias(), dx, n);
                 Linear.backward(dAct, w.wDown().grad(), dx, a.act, w.wDown().value(), n, h, d, par);
+                checkCancel(cancelled, "backward", l);
                 if (w.wGate() != null) {
                     SwiGlu.backward(dGate, dUp, dAct, a.gate, a.up, n * h);
                     Linear.backward(dNormed, w.wGate().grad(), dGate, a.ffnNormed, w.wGate().value(), n, d, h, par);
+                    checkCancel(cancelled, "backward", l);
                 } else {
                     Gelu.backward(dUp, dAct, a.up, n * h);
                     backBias(e.upBias(), dUp, n);
@@ -510,6 +513,7 @@ public final class TrainableLlama {
             Arrays.fill(dNormed, 0f);
             backBias(e.bo(), dMid, n);
             Linear.backward(dAttnOut, w.wo().grad(), dMid, a.attnOut, w.wo().value(), n, shape.qDim(), d, par);
+            checkCancel(cancelled, "backward", l);
             if (mask == null) {
                 Attention.backward(dq, dk, dv, dAttnOut, a.att, a.q, a.k, a.v,
                         batch, seq, shape.heads(), shape.kvHeads(), shape.headDim(), par);
@@ -530,6 +534,7 @@ public final class TrainableLlama {
                     Kernels.add(compression.value(l).grad(), a.reconGradV, a.reconGradV.length);
                 }
             }
+            checkCancel(cancelled, "backward", l);
             if (rope != null) {
                 rope.backward(dq, n, seq, shape.heads());
                 rope.backward(dk, n, seq, shape.kvHeads());
