@@ -25,12 +25,12 @@ public final class MatrixExport {
     private MatrixExport() {
     }
 
-    /** A PNG of {@code node} as it is on screen (JavaFX snapshot copied into an AWT image, no javafx-swing). */
-    public static void png(Node node, Path file) throws IOException {
-        WritableImage img = node.snapshot(new SnapshotParameters(), null);
-        png(img, file);
+    /** {@code node} as it is on screen (FX thread); {@link #png(Image, Path)} may then write it on another thread. */
+    public static WritableImage snapshot(Node node) {
+        return node.snapshot(new SnapshotParameters(), null);
     }
 
+    /** A PNG of {@code img} (a JavaFX image copied into an AWT image, no javafx-swing). */
     public static void png(Image img, Path file) throws IOException {
         int w = (int) img.getWidth();
         int h = (int) img.getHeight();

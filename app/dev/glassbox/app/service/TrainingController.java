@@ -155,7 +155,7 @@ public final class TrainingController {
         }
     }
 
-    /** Ends the run after the step in progress (Stop, Esc). */
+    /** Ends the run within the step in progress, which is dropped (Stop, Esc). */
     public void stop() {
         if (running.get()) {
             run.stop();
@@ -231,7 +231,8 @@ public final class TrainingController {
             case TrainingRun.End.Finished f -> {
                 attention.set(f.attention());
                 progress.set((double) f.result().steps() / Math.max(1, run.lastProgress().map(TrainingProgress::steps).orElse(1)));
-                status.set(I18n.text(f.stopped() ? "train.stoppedAfter" : "train.doneAfter", f.result().steps(), f.result().seconds(),
+                status.set(I18n.text(!f.stopped() ? "train.doneAfter" : Double.isNaN(f.result().valLoss()) ? "train.stoppedNoVal"
+                        : "train.stoppedAfter", f.result().steps(), f.result().seconds(),
                         Math.round(f.result().tokensPerSecond()), f.result().valLoss()));
             }
             case TrainingRun.End.Failed x when x.dataError() -> {

@@ -30,7 +30,8 @@ import dev.glassbox.engine.train.TrainingProgress;
 /**
  * One training run on its own thread (never the FX thread, and not the engine thread, so models still load while it
  * trains). Steps and the probe's attention reach the UI through {@code onFrame} at most about ten times a second,
- * and always right before the trainer parks for a pause or ends; pause, resume and stop act between steps.
+ * and always right before the trainer parks for a pause or ends; pause and resume act between steps, stop also
+ * inside a step (dropping it).
  */
 public final class TrainingRun {
     /** Steps finished since the previous frame, and the probe's attention when it was read again (else null). */
@@ -181,7 +182,7 @@ public final class TrainingRun {
 
     public void resume() { control.resume(); }
 
-    /** Ends the run after the current step (also when paused); the end arrives through {@code onEnd}. */
+    /** Ends the run within the current step, which is dropped (also when paused); the end arrives through {@code onEnd}. */
     public void stop() { control.stop(); }
 
     /** True while the trainer is parked by {@link #pause()}. */

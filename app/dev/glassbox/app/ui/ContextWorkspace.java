@@ -553,12 +553,4 @@ final class ContextWorkspace extends WorkspacePane {
         return new Series(name, x, y);
     }
 
-    void exportCost(Path file) throws IOException {
-        StringBuilder sb = new StringBuilder();
-        var csv = new dev.glassbox.engine.export.CsvWriter(sb).row("method", "kv_bytes", "attention_flops", "tokens_per_second");
-        for (ContextLab.MethodResult mr : results) {
-            csv.row(mr.policy().label(), mr.cost().kvBytes(), mr.cost().attentionFlops(), mr.tokensPerSecond());
-        }
-        dev.glassbox.engine.io.AtomicFile.writeString(file, sb);
-    }
 }

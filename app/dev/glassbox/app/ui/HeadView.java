@@ -18,6 +18,7 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.stage.FileChooser;
 
+import dev.glassbox.app.service.FileWrites;
 import dev.glassbox.visuals.AttentionHeatmap;
 import dev.glassbox.visuals.AttentionMatrix;
 import dev.glassbox.visuals.ColorScale;
@@ -57,8 +58,8 @@ final class HeadView extends BorderPane {
         fit.setOnAction(e -> heatmap.fit());
         MenuButton export = Texts.bind(new MenuButton(), "explore.export");
         export.setId("exportMenu");
-        export.getItems().addAll(item("head.exportPng", "png", this::exportPng),
-                item("head.exportSvg", "svg", this::exportSvg), item("head.exportCsv", "csv", this::exportCsv));
+        export.getItems().addAll(item("head.exportPng", "png", this::pngWriter),
+                item("head.exportSvg", "svg", this::svgWriter), item("head.exportCsv", "csv", this::csvWriter));
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
         HBox bar = new HBox(6, title, spacer, scale, palette, fit, export);
@@ -83,8 +84,14 @@ final class HeadView extends BorderPane {
         heatmap.setMatrix(null);
     }
 
-    private interface Export {
+    /** An export's writer of a path, holding what it writes as taken on the FX thread (snapshot, matrix, colours). */
+    private interface Writer {
         void write(Path p) throws IOException;
+    }
+
+    /** Takes what the export writes from the view (FX thread); the returned writer runs off it. */
+    private interface Export {
+        Writer capture();
     }
 
     private MenuItem item(String key, String ext, Export export) {
@@ -100,19 +107,36 @@ final class HeadView extends BorderPane {
             fc.getExtensionFilters().add(new FileChooser.ExtensionFilter(ext.toUpperCase(), "*." + ext));
             File f = fc.showSaveDialog(getScene().getWindow());
             if (f != null) {
-                try {
-                    export.write(f.toPath());
-                } catch (IOException | RuntimeException ex) {
-                    onError.accept(I18n.text("head.exportFailed", f.getName(), ex.getMessage()));
-                }
+                Writer w = export.capture();
+                FileWrites.submit(() -> {
+                    w.write(f.toPath());
+                    return f;
+                }, done -> { }, ex -> onError.accept(I18n.text("head.exportFailed", f.getName(), ex.getMessage())));
             }
         });
         return it;
     }
 
-    void exportPng(Path p) throws IOException { MatrixExport.png(heatmap, p); }
+    void exportPng(Path p) throws IOException { pngWriter().write(p); }
 
-    void exportSvg(Path p) throws IOException { MatrixExport.svg(heatmap.matrix(), heatmap.palette(), heatmap.colorScale(), p); }
+    void exportSvg(Path p) throws IOException { svgWriter().write(p); }
 
-    void exportCsv(Path p) throws IOException { MatrixExport.csv(heatmap.matrix(), p); }
+    void exportCsv(Path p) throws IOException { csvWriter().write(p); }
+
+    private Writer pngWriter() {
+        var image = MatrixExport.snapshot(heatmap);
+        return p -> MatrixExport.png(image, p);
+    }
+
+    private Writer svgWriter() {
+        var m = heatmap.matrix();
+        var palette = heatmap.palette();
+        var scale = heatmap.colorScale();
+        return p -> MatrixExport.svg(m, palette, scale, p);
+    }
+
+    private Writer csvWriter() {
+        var m = heatmap.matrix();
+        return p -> MatrixExport.csv(m, p);
+    }
 }

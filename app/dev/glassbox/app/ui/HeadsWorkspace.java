@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
@@ -23,6 +24,7 @@ import javafx.scene.layout.VBox;
 
 import dev.glassbox.app.service.AblationState;
 import dev.glassbox.app.service.AnalysisService;
+import dev.glassbox.app.service.FileWrites;
 import dev.glassbox.app.service.HeadsAnalysis;
 import dev.glassbox.app.service.HeadsAnalysisController;
 import dev.glassbox.app.service.IdleText;
@@ -406,17 +408,20 @@ final class HeadsWorkspace extends WorkspacePane {
         dc.setTitle(I18n.text("heads.exportTitle"));
         File dir = dc.showDialog(getScene().getWindow());
         if (dir != null) {
-            try {
-                List<String> files = exportTo(dir.toPath());
-                message.setText(I18n.text("heads.wrote", files.size(), dir));
-            } catch (IOException | IllegalArgumentException ex) {
-                error(I18n.text("heads.exportFailed", dir, ex.getMessage()));
-            }
+            exportTo(dir.toPath());
         }
     }
 
-    /** Writes every score table as the {@code heads} command does (CSV and NPY per table, roles, manifest). */
-    List<String> exportTo(Path dir) throws IOException {
-        return HeadsAnalysis.exportTo(dir, model(), controller.result());
+    /**
+     * Writes every score table as the {@code heads} command does (CSV and NPY per table, roles, manifest), off the FX
+     * thread (the result shown is taken here); the future completes with the files written.
+     */
+    CompletableFuture<List<String>> exportTo(Path dir) {
+        HeadsAnalysis.Result result = controller.result();
+        LoadedModel m = model();
+        message.setText(I18n.text("heads.exporting", dir));
+        return FileWrites.submit(() -> HeadsAnalysis.exportTo(dir, m, result),
+                files -> message.setText(I18n.text("heads.wrote", files.size(), dir)),
+                ex -> error(I18n.text("heads.exportFailed", dir, ex.getMessage())));
     }
 }

@@ -38,6 +38,7 @@ import dev.glassbox.app.service.AblationState;
 import dev.glassbox.app.service.AnalysisService;
 import dev.glassbox.app.service.DisplayPreference;
 import dev.glassbox.app.service.ExploreSession;
+import dev.glassbox.app.service.FileWrites;
 import dev.glassbox.app.service.LanguagePreference;
 import dev.glassbox.app.hub.HubEnvironment;
 import dev.glassbox.app.service.HubService;
@@ -550,14 +551,18 @@ public final class MainWindow extends BorderPane {
         }
     }
 
-    /** Saves this session's state to {@code file} (atomically); a failure is an error shown. */
-    public void saveSession(Path file) {
-        try {
-            SessionFiles.write(file, SessionFile.of(session.capture()));
-            session.statusText(I18n.text("session.saved", file.getFileName()));
-        } catch (java.io.IOException e) {
-            showError(I18n.text("session.saveFailed", file, e.getMessage()));
-        }
+    /**
+     * Saves this session's state to {@code file} (atomically, off the FX thread: the state is taken here); a failure
+     * is an error shown. The future completes when the file is written.
+     */
+    public java.util.concurrent.CompletableFuture<Path> saveSession(Path file) {
+        SessionFile state = SessionFile.of(session.capture());
+        session.statusText(I18n.text("session.saving", file.getFileName()));
+        return FileWrites.submit(() -> {
+            SessionFiles.write(file, state);
+            return file;
+        }, saved -> session.statusText(I18n.text("session.saved", saved.getFileName())),
+                e -> showError(I18n.text("session.saveFailed", file, e.getMessage())));
     }
 
     /** Ctrl+S: asks where to save the session. */

@@ -33,6 +33,14 @@ public interface DecoderSession {
         return logits;
     }
 
+    /**
+     * Positions {@link #prefill} computes together (1: token by token). A caller that checks Cancel between prefill
+     * calls hands over this many at a time, so a Cancel costs at most one block of work.
+     */
+    default int prefillBlock() {
+        return 1;
+    }
+
     /** Receives the captured step of each prefilled position (every position, an empty map when nothing is captured). */
     @FunctionalInterface
     interface StepSink {

@@ -44,9 +44,6 @@ public final class Generation {
         void onToken(int previous, int token);
     }
 
-    /** Prompt positions per prefill call: several batched blocks, few enough that a cancel is seen quickly. */
-    static final int PREFILL_CHUNK = 128;
-
     private Generation() {
     }
 
@@ -64,8 +61,8 @@ public final class Generation {
         long total = (long) prompt.length + s.newTokens(); // long: --steps may be as large as int allows
         int[] out = Arrays.copyOf(prompt, (int) Math.min(total, capacity + 1L));
         StopReason stop = StopReason.STEPS;
-        // the prompt positions whose successor is forced run as one batched prefill, in blocks (so a cancel is seen
-        // between blocks); the last prompt token, whose logits are sampled, runs in the loop below
+        // the prompt positions whose successor is forced run as one batched prefill, one block per call (so a cancel
+        // is seen before each block: at most one block of work after it); the last prompt token, whose logits are sampled, runs in the loop below
         int forced = (int) Math.min(prompt.length - 1L, total - 1);
         // steps handed to the listener; a cancel is checked before each, as the token loop below checks it before
         // each forward (the rest of a block already computed is dropped)
@@ -79,7 +76,7 @@ public final class Generation {
         while (delivered[0] < forced && !stopped[0]) {
             int from = delivered[0];
             if (cancelled.getAsBoolean()) break;
-            int n = Math.min(PREFILL_CHUNK, forced - from);
+            int n = Math.min(Math.max(1, session.prefillBlock()), forced - from);
             try {
                 session.prefill(Arrays.copyOfRange(prompt, from, from + n), from, sink);
             } catch (Finite.NonFiniteException e) {

@@ -299,6 +299,11 @@ public final class LlamaModel implements DecoderModel, Unembedding {
         }
 
         @Override
+        public int prefillBlock() {
+            return forward.batches() ? LlamaForward.PREFILL_BLOCK : 1;
+        }
+
+        @Override
         public float[] prefill(int[] tokens, int start, StepSink steps) {
             if (tokens.length == 0) return null;
             checkPositions(start, tokens.length);

@@ -7,6 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CancellationException;
+import java.util.function.BooleanSupplier;
 
 import dev.glassbox.engine.routing.Path;
 import dev.glassbox.engine.tensor.Kernels;
@@ -225,6 +227,15 @@ public final class TrainableLlama {
      * targets that are not {@link CrossEntropy#IGNORE}. Afterwards {@link #probabilities()} holds the softmax.
      */
     public double forward(int[] tokens, int[] targets, int b, int t) {
+        return forward(tokens, targets, b, t, NEVER);
+    }
+
+    /**
+     * {@link #forward(int[], int[], int, int)} that asks {@code cancelled} before each half of every layer, before its
+     * down projection and before the unembedding, and throws {@link CancellationException} when it says yes. Only activations are written before
+     * that point: the parameters (and their gradients) are as they were.
+     */
+    public double forward(int[] tokens, int[] targets, int b, int t, BooleanSupplier cancelled) {
         ensureBuffers(b, t);
         int n = b * t;
         int d = shape.dim();
@@ -237,6 +248,7 @@ public final class TrainableLlama {
         float[] x = new float[n * d];
         float[] tmp = new float[n * d];
         for (int l = 0; l < shape.layers(); l++) {
+            checkCancel(cancelled, "forward", l);
             Block w = blocks[l];
             BlockActs a = acts[l];
             System.arraycopy(residual, l * n * d, x, 0, n * d);
@@ -282,6 +294,7 @@ public final class TrainableLlama {
                 skipRows(l, t, d);
                 continue;
             }
+            checkCancel(cancelled, "forward", l);
             int h = shape.hidden();
             normForward(a.ffnNormed, a.ffnMean, a.ffnRstd, a.mid, w.ffnNorm(), e.ffnNormBias(), n);
             if (w.moe() != null) {
@@ -295,6 +308,7 @@ public final class TrainableLlama {
                     addBias(a.up, e.upBias(), n);
                     Gelu.forward(a.act, a.up, n * h);
                 }
+                checkCancel(cancelled, "forward", l);
                 Linear.forward(tmp, a.act, w.wDown().value(), n, h, d, par);
                 addBias(tmp, e.downBias(), n);
             }
@@ -303,6 +317,7 @@ public final class TrainableLlama {
             }
             skipRows(l, t, d);
         }
+        checkCancel(cancelled, "forward", shape.layers());
         float[] last = Arrays.copyOfRange(residual, shape.layers() * n * d, (shape.layers() + 1) * n * d);
         normForward(finalNormed, finalMean, finalRstd, last, finalNorm, finalNormBias, n);
         Linear.forward(probs, finalNormed, lmHead.value(), n, d, shape.vocab(), par);
@@ -428,6 +443,16 @@ public final class TrainableLlama {
 
     /** Accumulates the gradient of the last forward's mean loss into every {@link Param#grad()}. */
     public void backward(int[] targets) {
+        backward(targets, NEVER);
+    }
+
+    /**
+     * {@link #backward(int[])} that asks {@code cancelled} before the unembedding's gradient and between the weight
+     * gradients of every layer (each costs about one matrix product of the step), throwing {@link CancellationException} when it says yes: the gradients are then partial (the
+     * trainer zeroes them before the next backward), the parameters untouched.
+     */
+    public void backward(int[] targets, BooleanSupplier cancelled) {
+        checkCancel(cancelled, "backward", shape.layers());
         int n = batch * seq;
         int d = shape.dim();
         int vocab = shape.vocab();
@@ -456,6 +481,7 @@ public final class TrainableLlama {
         float[] dAct = shape.attentionOnly() ? null : new float[n * shape.hidden()];
         float[] passed = rowPaths == null ? null : new float[n * d];
         for (int l = shape.layers() - 1; l >= 0; l--) {
+            checkCancel(cancelled, "backward", l);
             Block w = blocks[l];
             BlockActs a = acts[l];
             if (passed != null) {
@@ -482,9 +508,11 @@ public final class TrainableLlama {
                 Arrays.fill(dNormed, 0f);
                 backBias(e.downBias(), dx, n);
                 Linear.backward(dAct, w.wDown().grad(), dx, a.act, w.wDown().value(), n, h, d, par);
+                checkCancel(cancelled, "backward", l);
                 if (w.wGate() != null) {
                     SwiGlu.backward(dGate, dUp, dAct, a.gate, a.up, n * h);
                     Linear.backward(dNormed, w.wGate().grad(), dGate, a.ffnNormed, w.wGate().value(), n, d, h, par);
+                    checkCancel(cancelled, "backward", l);
                 } else {
                     Gelu.backward(dUp, dAct, a.up, n * h);
                     backBias(e.upBias(), dUp, n);
@@ -492,6 +520,7 @@ public final class TrainableLlama {
                 Linear.backward(dNormed, w.wUp().grad(), dUp, a.ffnNormed, w.wUp().value(), n, d, h, par);
                 normBackward(dMid, w.ffnNorm(), e.ffnNormBias(), dNormed, a.mid, a.ffnMean, a.ffnRstd, n);
             }
+            checkCancel(cancelled, "backward", l);
             Arrays.fill(dAttnOut, 0f);
             Arrays.fill(dq, 0f);
             Arrays.fill(dk, 0f);
@@ -499,6 +528,7 @@ public final class TrainableLlama {
             Arrays.fill(dNormed, 0f);
             backBias(e.bo(), dMid, n);
             Linear.backward(dAttnOut, w.wo().grad(), dMid, a.attnOut, w.wo().value(), n, shape.qDim(), d, par);
+            checkCancel(cancelled, "backward", l);
             if (relNet != null) {
                 if (detaching) {
                     Arrays.fill(dkCut, 0f);
@@ -528,6 +558,7 @@ public final class TrainableLlama {
                     Kernels.add(compression.value(l).grad(), a.reconGradV, a.reconGradV.length);
                 }
             }
+            checkCancel(cancelled, "backward", l);
             if (rope != null) {
                 rope.backward(dq, n, seq, shape.heads());
                 rope.backward(dk, n, seq, shape.kvHeads());
@@ -560,6 +591,14 @@ public final class TrainableLlama {
         Embedding.backward(embed.grad(), dx, inputs, n, d);
         if (positions != null) {
             LearnedPositions.backward(positions.grad(), dx, n, seq, d);
+        }
+    }
+
+    private static final BooleanSupplier NEVER = () -> false;
+
+    private static void checkCancel(BooleanSupplier cancelled, String pass, int layer) {
+        if (cancelled.getAsBoolean()) {
+            throw new CancellationException("cancelled in the " + pass + " pass at layer " + layer);
         }
     }
 

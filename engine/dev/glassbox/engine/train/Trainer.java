@@ -8,7 +8,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 import dev.glassbox.engine.context.ContextPolicy;
 import dev.glassbox.engine.tensor.Parallel;
@@ -17,7 +20,10 @@ import dev.glassbox.engine.trace.Finite;
 /** The training loop: batches, forward, backward, clipping, AdamW with the schedule, validation, checkpoints. */
 public final class Trainer {
 
-    /** Outcome of a run; {@code trainLosses} holds every step's loss (for determinism checks and plots). */
+    /**
+     * Outcome of a run; {@code trainLosses} holds every step's loss (for determinism checks and plots). After Stop,
+     * {@code valLoss} is the latest validation measured (NaN when none was): no pass runs after Stop.
+     */
     public record Result(TrainableLlama model, double trainLoss, double valLoss, double seconds, double tokensPerSecond,
                          List<Double> trainLosses, int steps) {
     }
@@ -29,6 +35,8 @@ public final class Trainer {
     private TrainingControl control = new TrainingControl();
     /** The last step's attention-reconstruction loss (compressive memory only). */
     private double reconstruction = Double.NaN;
+    /** Wraps the Stop check made inside a step; tests wrap it to stop at an exact point of the forward or backward. */
+    private UnaryOperator<BooleanSupplier> stepCheck = UnaryOperator.identity();
 
     public Trainer(TrainOptions options, Parallel par, Consumer<String> log) {
         this.o = options;
@@ -40,6 +48,12 @@ public final class Trainer {
     public Trainer observe(TrainingListener l, TrainingControl c) {
         this.listener = java.util.Objects.requireNonNull(l, "listener");
         this.control = java.util.Objects.requireNonNull(c, "control");
+        return this;
+    }
+
+    /** Test hook: {@code wrap} receives the Stop check asked inside each step and returns the one the model asks. */
+    Trainer wrapStepCheck(UnaryOperator<BooleanSupplier> wrap) {
+        this.stepCheck = java.util.Objects.requireNonNull(wrap, "wrap");
         return this;
     }
 
@@ -97,6 +111,7 @@ public final class Trainer {
         long t0 = System.nanoTime();
         long tokens = 0;
         boolean stopped = false;
+        BooleanSupplier inStep = stepCheck.apply(control::stopRequested);
         for (int step = start; step < Math.min(stopAt, o.steps()); step++) {
             if (!control.awaitNextStep()) {
                 stopped = true;
@@ -105,11 +120,23 @@ public final class Trainer {
             Batch b = o.data().trainBatch(o.seed(), step, o.batch(), o.seq());
             model.setRouting(RandomRouting.paths(s.routing().randomRouting(), o.seed(), step, b.batch(), s.layers()),
                     o.seed() * 1_000_003L + step);
-            trainLoss = Finite.check(model.forward(b.inputs(), b.targets(), b.batch(), b.seq()), "the training loss at step " + (step + 1)); // stop before a NaN model is saved
-            double balance = model.balanceLoss();
-            reconstruction = model.reconstructionLoss();
-            model.zeroGrad();
-            model.backward(b.targets());
+            double loss;
+            double balance;
+            double recon;
+            try {
+                // Stop is also asked inside the step (per half layer): a cancelled step is dropped before AdamW,
+                // so the weights and the optimizer's moments stay those of the last whole step
+                loss = Finite.check(model.forward(b.inputs(), b.targets(), b.batch(), b.seq(), inStep), "the training loss at step " + (step + 1)); // stop before a NaN model is saved
+                balance = model.balanceLoss();
+                recon = model.reconstructionLoss();
+                model.zeroGrad();
+                model.backward(b.targets(), inStep);
+            } catch (CancellationException e) {
+                stopped = true;
+                break;
+            }
+            trainLoss = loss;
+            reconstruction = recon;
             double orth = regime.orthogonality() > 0 ? OrthogonalityPenalty.addGradient(model, regime.orthogonality()) : 0;
             boolean[] trainable = regime.freezing().trainable(model, step);
             for (int i = 0; i < trainable.length; i++) {
@@ -147,9 +174,9 @@ public final class Trainer {
         }
         double secs = (System.nanoTime() - t0) / 1e9;
         int end = start + losses.size();
-        if (start >= end || stopped) {
+        if (start >= end && !stopped) {
             val = Finite.check(validate(model, valid), "the validation loss");
-        }
+        } // after Stop no further pass: val stays the latest validation measured (NaN before the first)
         if (o.out() != null) {
             save(model, opt, end, trainLoss, val, secs);
             log.accept("saved " + o.out());

@@ -8,7 +8,9 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * Cooperative pause, resume and stop of a running {@link Trainer}, from any thread. The trainer asks
  * {@link #awaitNextStep()} before every step: a pause requested during step k takes effect after step k
- * (the trainer then waits), a stop requested during step k ends the run after step k. Actions handed to
+ * (the trainer then waits), a stop requested during step k ends the run within step k (the trainer also asks
+ * {@link #stopRequested()} between the layers of its forward and backward passes) and drops that step, so the
+ * weights are those after step k - 1. Actions handed to
  * {@link #betweenSteps} run on the training thread before the next step, also while paused (e.g. saving a checkpoint
  * of weights no step is changing).
  */
@@ -67,7 +69,7 @@ public final class TrainingControl {
         }
     }
 
-    /** Ends the run after the current step (also when paused). */
+    /** Ends the run at the next check: between steps, or inside a step, which is then dropped (also when paused). */
     public void stop() {
         lock.lock();
         try {

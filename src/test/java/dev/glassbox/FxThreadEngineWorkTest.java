@@ -35,6 +35,10 @@ import org.junit.jupiter.api.Test;
  * ArchUnit attributes a lambda's calls to the method declaring it, which would blur exactly this line, so the rule
  * reads the class files with the JDK's {@code java.lang.classfile}. Engine computation is named below; the second
  * test shows those calls are seen, so the rule cannot pass vacuously.
+ * <p>
+ * Writing files counts as engine work too (an export or a session save waits on the disk): a call of the JDK's
+ * file writers or of the project's atomic writer, or of any engine method that reaches one (followed through the
+ * engine's own methods, so a new writer is found without being named here).
  */
 class FxThreadEngineWorkTest {
     /** Engine methods that compute, by package (any owner) or by owner. */
@@ -50,6 +54,11 @@ class FxThreadEngineWorkTest {
             "Perplexity.score", "LogitLens.of", "TokenSurprisal.of", "RouteSampler.sample", "LayerSkipScan.run",
             "ExpertRoutes.trace");
 
+    /** Where bytes go to disk: the project's atomic writer and the JDK's own writers. */
+    private static final Map<String, Set<String>> FILE_WRITERS = Map.of(
+            "dev/glassbox/engine/io/AtomicFile", Set.of("create", "write", "writeString"),
+            "java/nio/file/Files", Set.of("write", "writeString", "newOutputStream", "newBufferedWriter"));
+
     /** A method: owner's internal name, name and descriptor. */
     private record Method(String owner, String name, String type) {
         boolean lambda() { return name.startsWith("lambda$"); }
@@ -64,6 +73,7 @@ class FxThreadEngineWorkTest {
     private static final Map<Method, List<Method>> CALLERS = new HashMap<>();
     private static final Map<String, String> SUPER = new HashMap<>();
     private final Map<Method, String> memo = new HashMap<>();
+    private final Map<Method, Boolean> writes = new HashMap<>();
 
     @BeforeAll
     static void read() throws IOException, URISyntaxException {
@@ -131,13 +141,26 @@ class FxThreadEngineWorkTest {
         return owner.startsWith("dev/glassbox/app/") || owner.startsWith("dev/glassbox/visuals/");
     }
 
-    /** The chain of calls from {@code m} to engine computation, or null when it reaches none. */
+    /** A file writer itself, or an engine method that calls one (through engine methods, lambda bodies included). */
+    boolean writesFiles(Method target) {
+        if (FILE_WRITERS.getOrDefault(target.owner(), Set.of()).contains(target.name())) return true;
+        if (!target.owner().startsWith("dev/glassbox/engine/")) return false;
+        Method m = resolve(target);
+        if (m == null) return false;
+        if (writes.containsKey(m)) return writes.get(m);
+        writes.put(m, false); // a cycle reaches nothing new
+        boolean found = CALLS.getOrDefault(m, List.of()).stream().anyMatch(c -> writesFiles(c.target()));
+        writes.put(m, found);
+        return found;
+    }
+
+    /** The chain of calls from {@code m} to engine computation or file writing, or null when it reaches none. */
     private String pathToComputation(Method m) {
         if (memo.containsKey(m)) return memo.get(m);
         memo.put(m, null); // a cycle reaches nothing new
         String found = null;
         for (Call c : CALLS.getOrDefault(m, List.of())) {
-            if (computes(c.target())) {
+            if (computes(c.target()) || writesFiles(c.target())) {
                 found = c.target().shortName() + " (line " + c.line() + ")";
                 break;
             }
@@ -165,6 +188,25 @@ class FxThreadEngineWorkTest {
         violations.sort(null);
         assertTrue(violations.isEmpty(), "engine work reachable from the FX thread (hand it to the task's lambda):\n  "
                 + String.join("\n  ", violations));
+    }
+
+    @Test
+    void theRuleSeesTheFileWritesTheUiHandsOff() {
+        // exports and the session save write in lambda bodies handed to FileWrites: the rule must see them as writes
+        Set<String> writing = new HashSet<>();
+        CALLS.forEach((m, calls) -> {
+            if (inUi(m.owner()) && m.lambda() && calls.stream().anyMatch(c -> writesFiles(c.target()) || viaApp(c.target(), new HashSet<>()))) {
+                writing.add(m.owner().substring(m.owner().lastIndexOf('/') + 1));
+            }
+        });
+        assertTrue(writing.containsAll(Set.of("HeadsWorkspace", "MainWindow", "HeadView")), "UI lambdas that write files: " + writing);
+    }
+
+    /** An app or visuals method whose calls reach a file write (SessionFiles.write, MatrixExport.csv). */
+    private boolean viaApp(Method target, Set<Method> seen) {
+        Method t = followed(target.owner()) ? resolve(target) : null;
+        return t != null && seen.add(t) && CALLS.getOrDefault(t, List.of()).stream()
+                .anyMatch(c -> writesFiles(c.target()) || viaApp(c.target(), seen));
     }
 
     @Test

@@ -124,7 +124,8 @@ class HeadsStories260kTest extends WindowTestBase {
         }
 
         Path out = Files.createTempDirectory("glassbox-heads-export");
-        List<String> files = ws.exportTo(out);
+        List<String> files = org.testfx.util.WaitForAsyncUtils.asyncFx(() -> ws.exportTo(out))
+                .get(10, java.util.concurrent.TimeUnit.SECONDS).get(60, java.util.concurrent.TimeUnit.SECONDS);
         assertTrue(files.contains("js.layer4.npy") && files.contains("roles.csv") && files.contains("manifest.json"), files.toString());
         HeadTable js = ws.report().table("js", 4, 4);
         var npy = NpyReader.read(out.resolve("js.layer4.npy"));

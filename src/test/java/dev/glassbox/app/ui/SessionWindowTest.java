@@ -72,7 +72,8 @@ class SessionWindowTest extends WindowTestBase {
         assertEquals("321", saved.training().get("steps"));
         assertEquals("copy", saved.training().get("task"));
         Path file = dir.resolve("s" + SessionFiles.EXTENSION);
-        robot.interact(() -> window.saveSession(file));
+        org.testfx.util.WaitForAsyncUtils.asyncFx(() -> window.saveSession(file))
+                .get(10, java.util.concurrent.TimeUnit.SECONDS).get(60, java.util.concurrent.TimeUnit.SECONDS);
         assertTrue(Files.isRegularFile(file));
 
         robot.interact(() -> {

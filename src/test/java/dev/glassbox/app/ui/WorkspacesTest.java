@@ -141,13 +141,8 @@ class WorkspacesTest extends WindowTestBase {
         assertTrue(ws.ablation.getText().contains(ref.tokenizer().display(e.topAfter()[0])));
 
         Path export = tiny.dir().resolve("heads-export");
-        robot.interact(() -> {
-            try {
-                ws.exportTo(export);
-            } catch (java.io.IOException ex) {
-                throw new java.io.UncheckedIOException(ex);
-            }
-        });
+        org.testfx.util.WaitForAsyncUtils.asyncFx(() -> ws.exportTo(export))
+                .get(10, java.util.concurrent.TimeUnit.SECONDS).get(60, java.util.concurrent.TimeUnit.SECONDS);
         List<String> lines = Files.readAllLines(export.resolve("roles.csv"), StandardCharsets.UTF_8);
         assertEquals(TinyLlama2c.LAYERS * TinyLlama2c.HEADS + 1, lines.size());
         String[] row = lines.get(1 + TinyLlama2c.HEADS + 2).split(",");

@@ -1,0 +1,51 @@
+package dev.glassbox.app.service;
+
+import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Consumer;
+
+import javafx.application.Platform;
+
+/**
+ * The files the UI writes (exports, session files), written on one background thread so the FX thread never waits
+ * on the disk: in the order asked, each atomically by its writer ({@code AtomicFile}), the outcome handed back on the
+ * FX thread. What a write needs from the UI (a snapshot, the shown matrix, the session's state) is taken on the FX
+ * thread before submitting.
+ */
+public final class FileWrites {
+    /** Writes and returns what was written (for the message shown). */
+    @FunctionalInterface
+    public interface Write<T> {
+        T run() throws IOException;
+    }
+
+    private static final ExecutorService EXECUTOR = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "glassbox-files");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private FileWrites() {
+    }
+
+    /**
+     * Runs {@code write} off the FX thread; then {@code done} or {@code failed} on the FX thread. The future completes
+     * after that callback was queued (tests wait on it).
+     */
+    public static <T> CompletableFuture<T> submit(Write<T> write, Consumer<? super T> done, Consumer<? super Exception> failed) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        EXECUTOR.execute(() -> {
+            try {
+                T value = write.run();
+                Platform.runLater(() -> done.accept(value));
+                result.complete(value);
+            } catch (Exception e) {
+                Platform.runLater(() -> failed.accept(e));
+                result.completeExceptionally(e);
+            }
+        });
+        return result;
+    }
+}

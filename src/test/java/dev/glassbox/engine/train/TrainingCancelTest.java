@@ -1,0 +1,83 @@
+package dev.glassbox.engine.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+
+import dev.glassbox.engine.tensor.Parallel;
+
+/**
+ * Stop inside a training step (issue #23): the trainer asks Stop between the layers of its forward and backward
+ * passes, so a Stop at any of those points ends the run without finishing the step, and the dropped step leaves no
+ * trace: weights equal those after the last whole step, and the next run trains as usual.
+ */
+class TrainingCancelTest {
+    static final int STEPS = 6;
+    static final int WHOLE = 2;
+
+    private static TrainOptions options() {
+        return new TrainOptions(new TaskData(SyntheticTask.COPY), 2, 2, 2, 16, 0, false, false, 16, 4, 3e-3f, STEPS, 2,
+                7, 0.1f, 1f, 2, 0, false, null, "test");
+    }
+
+    /** How many times the model asks Stop inside one step (counted on the first step of a plain run). */
+    private static int checksPerStep() throws Exception {
+        AtomicInteger checks = new AtomicInteger();
+        AtomicInteger step = new AtomicInteger();
+        new Trainer(options(), Parallel.SERIAL, line -> { }).wrapStepCheck(c -> () -> {
+            if (step.get() == 0) checks.incrementAndGet();
+            return c.getAsBoolean();
+        }).observe((p, m) -> step.set(p.step()), new TrainingControl()).run(1);
+        return checks.get();
+    }
+
+    @Test
+    void stopAtEveryPointOfAStepDropsThatStepAndKeepsTheLastWholeStepsWeights() throws Exception {
+        Trainer.Result whole = new Trainer(options(), Parallel.SERIAL, line -> { }).run(WHOLE);
+        int checks = checksPerStep();
+        assertTrue(checks >= 2 * 2 * 2 + 2, "both passes ask Stop in each half of each layer, got " + checks);
+        for (int at = 1; at <= checks; at++) {
+            TrainingControl control = new TrainingControl();
+            AtomicInteger stepsDone = new AtomicInteger();
+            AtomicInteger asked = new AtomicInteger();
+            int stopAt = at;
+            CountDownLatch ended = new CountDownLatch(1);
+            CompletableFuture<Trainer.Result> run = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return new Trainer(options(), Parallel.SERIAL, line -> { }).wrapStepCheck(c -> () -> {
+                        if (stepsDone.get() == WHOLE && asked.incrementAndGet() == stopAt) {
+                            control.stop(); // Stop pressed at this point of step WHOLE + 1
+                        }
+                        return c.getAsBoolean();
+                    }).observe((p, m) -> stepsDone.set(p.step()), control).run();
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                } finally {
+                    ended.countDown();
+                }
+            });
+            assertTrue(ended.await(60, TimeUnit.SECONDS), "the trainer ends after Stop at check " + at);
+            Trainer.Result r = run.get();
+            assertEquals(WHOLE, r.steps(), "Stop at check " + at + " of " + checks);
+            assertEquals(whole.trainLosses(), r.trainLosses());
+            assertEquals(whole.trainLoss(), r.trainLoss(), 0.0, "the dropped step's loss is not reported");
+            assertEquals(whole.valLoss(), r.valLoss(), 0.0, "the validation of the last whole step, no pass after Stop");
+            List<Param> expected = whole.model().params();
+            List<Param> actual = r.model().params();
+            for (int i = 0; i < expected.size(); i++) {
+                assertArrayEquals(expected.get(i).value(), actual.get(i).value(),
+                        expected.get(i).name() + " after Stop at check " + at);
+            }
+        }
+        Trainer.Result next = new Trainer(options(), Parallel.SERIAL, line -> { }).observe((p, m) -> { }, new TrainingControl()).run();
+        assertEquals(STEPS, next.steps(), "the next run trains to the end");
+    }
+}
