@@ -106,19 +106,9 @@ final class CachedAttention {
     void attend(int layer, int pos, float[] query, int qOff, float[] out) {
         int hd = c.headDim();
         float scale = (float) (1.0 / Math.sqrt(hd));
-        int cap = capacity;
         float[] kc = keys[layer];
-        float[] vc = values[layer];
-        float[] a = att;
-        parallel.forRange(c.heads(), (from, to) -> {
-            for (int h = from; h < to; h++) {
-                int kv = c.kvHeadOf(h) * cap * hd;
-                int row = h * cap;
-                float max = Kernels.scores(query, qOff + h * hd, kc, kv, pos + 1, hd, scale, a, row);
-                Kernels.softmax(a, row, pos + 1, max);
-                Kernels.weightedSum(a, row, pos + 1, vc, kv, hd, out, h * hd);
-            }
-        });
+        attendWith(layer, pos, out, (h, kv, a, row) ->
+                Kernels.scores(query, qOff + h * hd, kc, kv, pos + 1, hd, scale, a, row));
     }
 
     /**
@@ -129,20 +119,35 @@ final class CachedAttention {
         int hd = c.headDim();
         int qDim = c.qDim();
         float scale = (float) (1.0 / Math.sqrt(hd));
-        int cap = capacity;
         float[] kc = keys[layer];
+        attendWith(layer, pos, out, (h, kv, a, row) -> {
+            float max = Float.NEGATIVE_INFINITY;
+            for (int t = 0; t <= pos; t++) {
+                float s = RelativePositions.score(query, h, hd, rel.u(), rel.v(), kc, kv + t * hd, r, (pos - t) * qDim, scale);
+                a[row + t] = s;
+                max = Math.max(max, s);
+            }
+            return max;
+        });
+    }
+
+    /** Head h's scores against cached keys 0..pos (its kv head's keys start at {@code kv}) into a[row..]; their max. */
+    @FunctionalInterface
+    private interface HeadScores {
+        float into(int h, int kv, float[] a, int row);
+    }
+
+    /** Per head: the scores, their softmax (kept for {@link #pattern}) and the weighted sum of the cached values. */
+    private void attendWith(int layer, int pos, float[] out, HeadScores scores) {
+        int hd = c.headDim();
+        int cap = capacity;
         float[] vc = values[layer];
         float[] a = att;
         parallel.forRange(c.heads(), (from, to) -> {
             for (int h = from; h < to; h++) {
                 int kv = c.kvHeadOf(h) * cap * hd;
                 int row = h * cap;
-                float max = Float.NEGATIVE_INFINITY;
-                for (int t = 0; t <= pos; t++) {
-                    float s = RelativePositions.score(query, h, hd, rel.u(), rel.v(), kc, kv + t * hd, r, (pos - t) * qDim, scale);
-                    a[row + t] = s;
-                    max = Math.max(max, s);
-                }
+                float max = scores.into(h, kv, a, row);
                 Kernels.softmax(a, row, pos + 1, max);
                 Kernels.weightedSum(a, row, pos + 1, vc, kv, hd, out, h * hd);
             }
