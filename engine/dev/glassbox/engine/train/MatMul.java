@@ -1,5 +1,8 @@
 package dev.glassbox.engine.train;
 
+import java.util.concurrent.CancellationException;
+import java.util.function.BooleanSupplier;
+
 import dev.glassbox.engine.tensor.Parallel;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
@@ -17,25 +20,30 @@ final class MatMul {
     private static final int L = S.length();
     /** Butterfly partners i ^ half for half = L/2, L/4, ..., 1. */
     private static final VectorShuffle<Float>[] BUTTERFLY = butterflies();
+    /** Multiply-adds between two asks of a product's cancel check: a tenth of a millisecond of one core or less. */
+    static final long CHECK_EVERY_FMAS = 1L << 18;
+    static final BooleanSupplier NEVER = () -> false;
 
     private MatMul() {
     }
 
-    /** y[n, out] = x[n, in] W[out, in]^T. */
-    static void forward(float[] y, float[] x, float[] w, int n, int in, int out, Parallel par) {
+    /** y[n, out] = x[n, in] W[out, in]^T; {@code cancelled} is asked as {@link #product} says. */
+    static void forward(float[] y, float[] x, float[] w, int n, int in, int out, Parallel par, BooleanSupplier cancelled) {
         float[] wt = transpose(w, out, in, par);
-        product(y, x, wt, n, in, out, false, par);
+        product(y, x, wt, n, in, out, false, Shape.FULL, par, cancelled);
     }
 
     /** dx[n, in] += dy[n, out] W[out, in]. */
-    static void backwardInput(float[] dx, float[] dy, float[] w, int n, int in, int out, Parallel par) {
-        product(dx, dy, w, n, out, in, true, par);
+    static void backwardInput(float[] dx, float[] dy, float[] w, int n, int in, int out, Parallel par,
+                              BooleanSupplier cancelled) {
+        product(dx, dy, w, n, out, in, true, Shape.FULL, par, cancelled);
     }
 
     /** dW[out, in] += dy[n, out]^T x[n, in]. */
-    static void backwardWeight(float[] dw, float[] dy, float[] x, int n, int in, int out, Parallel par) {
+    static void backwardWeight(float[] dw, float[] dy, float[] x, int n, int in, int out, Parallel par,
+                               BooleanSupplier cancelled) {
         float[] dyt = transpose(dy, n, out, par);
-        product(dw, dyt, x, out, n, in, true, par);
+        product(dw, dyt, x, out, n, in, true, Shape.FULL, par, cancelled);
     }
 
     /** a[rows, cols] to [cols, rows]. */
@@ -69,8 +77,24 @@ final class MatMul {
     }
 
     static void product(float[] c, float[] a, float[] b, int n, int k, int m, boolean accumulate, Shape shape, Parallel par) {
+        product(c, a, b, n, k, m, accumulate, shape, par, NEVER);
+    }
+
+    /**
+     * {@link #product} that asks {@code cancelled} (from every thread of the pool) after each tile of rows holding
+     * about {@link #CHECK_EVERY_FMAS} multiply-adds, so a large training product stops within a fraction of a
+     * millisecond of work, and throws {@link CancellationException} when it says yes; {@code c} is then partly
+     * written. Products smaller than that never ask.
+     */
+    static void product(float[] c, float[] a, float[] b, int n, int k, int m, boolean accumulate, Shape shape, Parallel par,
+                        BooleanSupplier cancelled) {
+        long tileFmas = 4L * k * m;
+        int checkEvery = (int) Math.max(1, Math.min(Integer.MAX_VALUE, CHECK_EVERY_FMAS / Math.max(1, tileFmas)));
         par.forRange((n + 3) / 4, (from, to) -> {
             for (int blk = from; blk < to; blk++) {
+                if ((blk + 1) % checkEvery == 0 && cancelled.getAsBoolean()) {
+                    throw new CancellationException("cancelled inside a matrix product");
+                }
                 int i0 = blk * 4;
                 int kFrom = shape == Shape.UPPER_A ? i0 : 0;
                 int kTo = shape == Shape.LOWER_A ? Math.min(k, i0 + 4) : k;

@@ -232,7 +232,8 @@ public final class TrainableLlama {
 
     /**
      * {@link #forward(int[], int[], int, int)} that asks {@code cancelled} before each half of every layer, before its
-     * down projection and before the unembedding, and throws {@link CancellationException} when it says yes. Only activations are written before
+     * down projection, before the unembedding and inside every large matrix product (per tile of rows, see
+     * {@code MatMul.product}), and throws {@link CancellationException} when it says yes. Only activations are written before
      * that point: the parameters (and their gradients) are as they were.
      */
     public double forward(int[] tokens, int[] targets, int b, int t, BooleanSupplier cancelled) {
@@ -254,9 +255,9 @@ public final class TrainableLlama {
             System.arraycopy(residual, l * n * d, x, 0, n * d);
             BlockExtras e = extras[l];
             normForward(a.attnNormed, a.attnMean, a.attnRstd, x, w.attnNorm(), e.attnNormBias(), n);
-            Linear.forward(a.q, a.attnNormed, w.wq().value(), n, d, shape.qDim(), par);
-            Linear.forward(a.k, a.attnNormed, w.wk().value(), n, d, shape.kvDim(), par);
-            Linear.forward(a.v, a.attnNormed, w.wv().value(), n, d, shape.kvDim(), par);
+            Linear.forward(a.q, a.attnNormed, w.wq().value(), n, d, shape.qDim(), par, cancelled);
+            Linear.forward(a.k, a.attnNormed, w.wk().value(), n, d, shape.kvDim(), par, cancelled);
+            Linear.forward(a.v, a.attnNormed, w.wv().value(), n, d, shape.kvDim(), par, cancelled);
             addBias(a.q, e.bq(), n);
             addBias(a.k, e.bk(), n);
             addBias(a.v, e.bv(), n);
@@ -283,7 +284,7 @@ public final class TrainableLlama {
                 }
                 reconstruction += ContextTraining.reconstructionLoss(this, l, a.q, a.k, a.v, a.reconGradK, a.reconGradV);
             }
-            Linear.forward(tmp, a.attnOut, w.wo().value(), n, shape.qDim(), d, par);
+            Linear.forward(tmp, a.attnOut, w.wo().value(), n, shape.qDim(), d, par, cancelled);
             addBias(tmp, e.bo(), n);
             for (int i = 0; i < n * d; i++) {
                 a.mid[i] = x[i] + tmp[i];
@@ -300,16 +301,16 @@ public final class TrainableLlama {
             if (w.moe() != null) {
                 w.moe().forward(tmp, a.ffnNormed, tokens, n, new Random(expertSeed * 0x9E3779B97F4A7C15L + l));
             } else {
-                Linear.forward(a.up, a.ffnNormed, w.wUp().value(), n, d, h, par);
+                Linear.forward(a.up, a.ffnNormed, w.wUp().value(), n, d, h, par, cancelled);
                 if (w.wGate() != null) {
-                    Linear.forward(a.gate, a.ffnNormed, w.wGate().value(), n, d, h, par);
+                    Linear.forward(a.gate, a.ffnNormed, w.wGate().value(), n, d, h, par, cancelled);
                     SwiGlu.forward(a.act, a.gate, a.up, n * h);
                 } else {
                     addBias(a.up, e.upBias(), n);
                     Gelu.forward(a.act, a.up, n * h);
                 }
                 checkCancel(cancelled, "forward", l);
-                Linear.forward(tmp, a.act, w.wDown().value(), n, h, d, par);
+                Linear.forward(tmp, a.act, w.wDown().value(), n, h, d, par, cancelled);
                 addBias(tmp, e.downBias(), n);
             }
             for (int i = 0; i < n * d; i++) {
@@ -320,7 +321,7 @@ public final class TrainableLlama {
         checkCancel(cancelled, "forward", shape.layers());
         float[] last = Arrays.copyOfRange(residual, shape.layers() * n * d, (shape.layers() + 1) * n * d);
         normForward(finalNormed, finalMean, finalRstd, last, finalNorm, finalNormBias, n);
-        Linear.forward(probs, finalNormed, lmHead.value(), n, d, shape.vocab(), par);
+        Linear.forward(probs, finalNormed, lmHead.value(), n, d, shape.vocab(), par, cancelled);
         if (targets == null) {
             return Double.NaN;
         }
@@ -447,8 +448,8 @@ public final class TrainableLlama {
     }
 
     /**
-     * {@link #backward(int[])} that asks {@code cancelled} before the unembedding's gradient and between the weight
-     * gradients of every layer (each costs about one matrix product of the step), throwing {@link CancellationException} when it says yes: the gradients are then partial (the
+     * {@link #backward(int[])} that asks {@code cancelled} before the unembedding's gradient, between the weight
+     * gradients of every layer and inside every large matrix product (per tile of rows), throwing {@link CancellationException} when it says yes: the gradients are then partial (the
      * trainer zeroes them before the next backward), the parameters untouched.
      */
     public void backward(int[] targets, BooleanSupplier cancelled) {
@@ -459,7 +460,7 @@ public final class TrainableLlama {
         float[] dLogits = new float[n * vocab];
         CrossEntropy.backward(dLogits, probs, targets, n, vocab);
         float[] dFinal = new float[n * d];
-        Linear.backward(dFinal, lmHead.grad(), dLogits, finalNormed, lmHead.value(), n, d, vocab, par);
+        Linear.backward(dFinal, lmHead.grad(), dLogits, finalNormed, lmHead.value(), n, d, vocab, par, cancelled);
         float[] dx = new float[n * d];
         float[] last = Arrays.copyOfRange(residual, shape.layers() * n * d, (shape.layers() + 1) * n * d);
         normBackward(dx, finalNorm, finalNormBias, dFinal, last, finalMean, finalRstd, n);
@@ -507,17 +508,17 @@ public final class TrainableLlama {
                 Arrays.fill(dUp, 0f);
                 Arrays.fill(dNormed, 0f);
                 backBias(e.downBias(), dx, n);
-                Linear.backward(dAct, w.wDown().grad(), dx, a.act, w.wDown().value(), n, h, d, par);
+                Linear.backward(dAct, w.wDown().grad(), dx, a.act, w.wDown().value(), n, h, d, par, cancelled);
                 checkCancel(cancelled, "backward", l);
                 if (w.wGate() != null) {
                     SwiGlu.backward(dGate, dUp, dAct, a.gate, a.up, n * h);
-                    Linear.backward(dNormed, w.wGate().grad(), dGate, a.ffnNormed, w.wGate().value(), n, d, h, par);
+                    Linear.backward(dNormed, w.wGate().grad(), dGate, a.ffnNormed, w.wGate().value(), n, d, h, par, cancelled);
                     checkCancel(cancelled, "backward", l);
                 } else {
                     Gelu.backward(dUp, dAct, a.up, n * h);
                     backBias(e.upBias(), dUp, n);
                 }
-                Linear.backward(dNormed, w.wUp().grad(), dUp, a.ffnNormed, w.wUp().value(), n, d, h, par);
+                Linear.backward(dNormed, w.wUp().grad(), dUp, a.ffnNormed, w.wUp().value(), n, d, h, par, cancelled);
                 normBackward(dMid, w.ffnNorm(), e.ffnNormBias(), dNormed, a.mid, a.ffnMean, a.ffnRstd, n);
             }
             checkCancel(cancelled, "backward", l);
@@ -527,7 +528,7 @@ public final class TrainableLlama {
             Arrays.fill(dv, 0f);
             Arrays.fill(dNormed, 0f);
             backBias(e.bo(), dMid, n);
-            Linear.backward(dAttnOut, w.wo().grad(), dMid, a.attnOut, w.wo().value(), n, shape.qDim(), d, par);
+            Linear.backward(dAttnOut, w.wo().grad(), dMid, a.attnOut, w.wo().value(), n, shape.qDim(), d, par, cancelled);
             checkCancel(cancelled, "backward", l);
             if (relNet != null) {
                 if (detaching) {
@@ -566,9 +567,9 @@ public final class TrainableLlama {
             backBias(e.bq(), dq, n);
             backBias(e.bk(), dk, n);
             backBias(e.bv(), dv, n);
-            Linear.backward(dNormed, w.wq().grad(), dq, a.attnNormed, w.wq().value(), n, d, shape.qDim(), par);
-            Linear.backward(dNormed, w.wk().grad(), dk, a.attnNormed, w.wk().value(), n, d, shape.kvDim(), par);
-            Linear.backward(dNormed, w.wv().grad(), dv, a.attnNormed, w.wv().value(), n, d, shape.kvDim(), par);
+            Linear.backward(dNormed, w.wq().grad(), dq, a.attnNormed, w.wq().value(), n, d, shape.qDim(), par, cancelled);
+            Linear.backward(dNormed, w.wk().grad(), dk, a.attnNormed, w.wk().value(), n, d, shape.kvDim(), par, cancelled);
+            Linear.backward(dNormed, w.wv().grad(), dv, a.attnNormed, w.wv().value(), n, d, shape.kvDim(), par, cancelled);
             System.arraycopy(residual, l * n * d, x, 0, n * d);
             if (detaching) {
                 // stop-gradient memory (Dai et al. 2019 sec. 3.2): its keys/values train W_k, W_v and the norm gain only
@@ -578,8 +579,8 @@ public final class TrainableLlama {
                 }
                 backBias(e.bk(), dkCut, n);
                 backBias(e.bv(), dvCut, n);
-                Linear.backward(dNormedCut, w.wk().grad(), dkCut, a.attnNormed, w.wk().value(), n, d, shape.kvDim(), par);
-                Linear.backward(dNormedCut, w.wv().grad(), dvCut, a.attnNormed, w.wv().value(), n, d, shape.kvDim(), par);
+                Linear.backward(dNormedCut, w.wk().grad(), dkCut, a.attnNormed, w.wk().value(), n, d, shape.kvDim(), par, cancelled);
+                Linear.backward(dNormedCut, w.wv().grad(), dvCut, a.attnNormed, w.wv().value(), n, d, shape.kvDim(), par, cancelled);
                 normBackward(dxCut, w.attnNorm(), e.attnNormBias(), dNormedCut, x, a.attnMean, a.attnRstd, n);
             }
             System.arraycopy(dMid, 0, dx, 0, n * d);

@@ -28,11 +28,21 @@ class TrainingCancelTest {
                 7, 0.1f, 1f, 2, 0, false, null, "test");
     }
 
+    /** One layer; at dim 32 (32 x 128, 128 rows) its larger matrix products ask Stop inside, per tile of rows. */
+    private static TrainOptions wide(int dim) {
+        return new TrainOptions(new TaskData(SyntheticTask.COPY), 1, 2, 2, dim, 4 * dim, false, false, 32, 4,
+                3e-3f, STEPS, 2, 7, 0.1f, 1f, 2, 0, false, null, "test");
+    }
+
     /** How many times the model asks Stop inside one step (counted on the first step of a plain run). */
     private static int checksPerStep() throws Exception {
+        return checksPerStep(options(), Parallel.SERIAL);
+    }
+
+    private static int checksPerStep(TrainOptions options, Parallel par) throws Exception {
         AtomicInteger checks = new AtomicInteger();
         AtomicInteger step = new AtomicInteger();
-        new Trainer(options(), Parallel.SERIAL, line -> { }).wrapStepCheck(c -> () -> {
+        new Trainer(options, par, line -> { }).wrapStepCheck(c -> () -> {
             if (step.get() == 0) checks.incrementAndGet();
             return c.getAsBoolean();
         }).observe((p, m) -> step.set(p.step()), new TrainingControl()).run(1);
@@ -41,10 +51,24 @@ class TrainingCancelTest {
 
     @Test
     void stopAtEveryPointOfAStepDropsThatStepAndKeepsTheLastWholeStepsWeights() throws Exception {
-        Trainer.Result whole = new Trainer(options(), Parallel.SERIAL, line -> { }).run(WHOLE);
         int checks = checksPerStep();
         assertTrue(checks >= 2 * 2 * 2 + 2, "both passes ask Stop in each half of each layer, got " + checks);
-        for (int at = 1; at <= checks; at++) {
+        stopAtEach(options(), Parallel.SERIAL, checks, 1);
+    }
+
+    @Test
+    void largeMatrixProductsAskStopInsideAndAStopThereStillDropsTheStep() throws Exception {
+        int between = checksPerStep(wide(16), Parallel.SERIAL); // same layers, products too small to ask inside
+        int checks = checksPerStep(wide(32), Parallel.SERIAL);
+        assertTrue(checks >= between + 10, "the products ask Stop per tile of rows: " + checks + " checks a step against "
+                + between + " between layers and products");
+        stopAtEach(wide(32), Parallel.SERIAL, checks, checks / 4); // four or five points, most of them inside a product
+    }
+
+    /** Stops step WHOLE + 1 at check 1, 1 + every, ... of {@code checks}; each run must equal WHOLE whole steps. */
+    private static void stopAtEach(TrainOptions options, Parallel par, int checks, int every) throws Exception {
+        Trainer.Result whole = new Trainer(options, par, line -> { }).run(WHOLE);
+        for (int at = 1; at <= checks; at += every) {
             TrainingControl control = new TrainingControl();
             AtomicInteger stepsDone = new AtomicInteger();
             AtomicInteger asked = new AtomicInteger();
@@ -52,7 +76,7 @@ class TrainingCancelTest {
             CountDownLatch ended = new CountDownLatch(1);
             CompletableFuture<Trainer.Result> run = CompletableFuture.supplyAsync(() -> {
                 try {
-                    return new Trainer(options(), Parallel.SERIAL, line -> { }).wrapStepCheck(c -> () -> {
+                    return new Trainer(options, par, line -> { }).wrapStepCheck(c -> () -> {
                         if (stepsDone.get() == WHOLE && asked.incrementAndGet() == stopAt) {
                             control.stop(); // Stop pressed at this point of step WHOLE + 1
                         }
@@ -77,7 +101,7 @@ class TrainingCancelTest {
                         expected.get(i).name() + " after Stop at check " + at);
             }
         }
-        Trainer.Result next = new Trainer(options(), Parallel.SERIAL, line -> { }).observe((p, m) -> { }, new TrainingControl()).run();
+        Trainer.Result next = new Trainer(options, par, line -> { }).observe((p, m) -> { }, new TrainingControl()).run();
         assertEquals(STEPS, next.steps(), "the next run trains to the end");
     }
 }
