@@ -49,8 +49,6 @@ import dev.glassbox.visuals.i18n.I18n;
  */
 public final class ExploreSession {
     private static final int LIVE_ROLLOUT_LIMIT = 128;
-    /** Live views refresh at most ~15 times a second, leaving the cores to the engine. */
-    private static final long LIVE_FRAME_NANOS = 66_000_000L;
 
     /** One refresh of the live views while a run goes on. */
     public record LiveFrame(LoadedModel model, int[] tokens, GridContent grid, int userPromptLength) {
@@ -530,28 +528,35 @@ public final class ExploreSession {
         lastPromptText = prompt.get();
         int layers = m.config().layers();
         int heads = m.config().heads();
-        long[] lastPost = {0};
+        FramePacer pacer = new FramePacer();
         AttentionRows rows = new AttentionRows(layers); // owned by the view-builder thread
         HeadSet removed = ablation.get();
         RunTask t = runService.start(new RunRequest(m, ids, settings, removed), live -> {
-            long now = System.nanoTime();
-            if (now - lastPost[0] < LIVE_FRAME_NANOS) {
+            if (!pacer.tryStart(System.nanoTime())) {
                 return; // the next frame (or the final one) shows this step too
             }
-            lastPost[0] = now;
             viewBuilder.submit(() -> {
-                Trace tr = live.snapshot();
-                int[] tokens = tr.tokens();
-                rows.update(tr);
-                GridContent gc = TraceViews.build(rows, tokens, m.tokenizer(), layers, heads, tokens.length <= LIVE_ROLLOUT_LIMIT);
-                var hops = hops(tr, layers);
-                liveFrames.publish(() -> {
-                    if (running != null) {
-                        if (userPromptLength < 0) userPromptLength = live.promptLength();
-                        liveFrame.set(new LiveFrame(m, tokens, gc, userPromptLength));
-                        routes.set(new Routes(m, tokens, hops));
-                    }
-                });
+                long cpu0 = threadCpuNanos();
+                try {
+                    Trace tr = live.snapshot();
+                    int[] tokens = tr.tokens();
+                    rows.update(tr);
+                    GridContent gc = TraceViews.build(rows, tokens, m.tokenizer(), layers, heads, tokens.length <= LIVE_ROLLOUT_LIMIT);
+                    var hops = hops(tr, layers);
+                    pacer.built(threadCpuNanos() - cpu0);
+                    liveFrames.publish(() -> {
+                        long fx0 = System.nanoTime();
+                        if (running != null) {
+                            if (userPromptLength < 0) userPromptLength = live.promptLength();
+                            liveFrame.set(new LiveFrame(m, tokens, gc, userPromptLength));
+                            routes.set(new Routes(m, tokens, hops));
+                        }
+                        pacer.shown(System.nanoTime() - fx0);
+                    });
+                } catch (RuntimeException | OutOfMemoryError e) {
+                    pacer.dropped();
+                    throw e;
+                }
             });
         });
         running = t;
@@ -622,6 +627,12 @@ public final class ExploreSession {
         if (rerun) {
             generate();
         }
+    }
+
+    /** CPU time of the calling thread (0 where the JVM cannot measure it). */
+    private static long threadCpuNanos() {
+        long t = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+        return Math.max(0, t);
     }
 
     /** The route hops of each step of a trace (all null for a dense model). */

@@ -1,0 +1,57 @@
+package dev.glassbox.app.service;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * When a run's next live frame may be built. On a compute-bound machine every frame's work (building it, showing it,
+ * painting it) comes off the engine's cores, so frames are spaced by their own cost: at least {@link #MIN_NANOS}
+ * apart and at least {@link #COST_SHARE} times the last frame's measured work, and never a new one while the last
+ * is still being built or shown. A cheap frame (a small model) still refreshes ~15 times a second; a frame of a
+ * 110M model at 500 tokens gets fewer refreshes and the engine its speed. Thread-safe: the engine thread asks
+ * {@link #tryStart}, the view builder reports {@link #built}, the FX thread {@link #shown}.
+ */
+public final class FramePacer {
+    /** ~15 frames a second at most. */
+    static final long MIN_NANOS = 66_000_000L;
+    /**
+     * Frames at least this many times their measured work apart. The measured work is the builder's CPU time and the
+     * FX thread's handling; CSS, layout and painting after it are not measured and cost about as much again, so the
+     * views take at most ~1/5 of one core's time.
+     */
+    static final int COST_SHARE = 10;
+
+    private final AtomicBoolean inFlight = new AtomicBoolean();
+    private volatile long lastStart = Long.MIN_VALUE / 2;
+    private volatile long buildNanos;
+    private volatile long showNanos;
+
+    /** Whether a frame may start being built at {@code now} (System.nanoTime); if so, it counts as in flight. */
+    public boolean tryStart(long now) {
+        if (now - lastStart < intervalNanos() || !inFlight.compareAndSet(false, true)) {
+            return false;
+        }
+        lastStart = now;
+        return true;
+    }
+
+    /** The frame started last took {@code cpuNanos} of the view builder's CPU time. */
+    public void built(long cpuNanos) {
+        buildNanos = Math.max(0, cpuNanos);
+    }
+
+    /** The frame started last was handled on the FX thread in {@code nanos}; the next one may start. */
+    public void shown(long nanos) {
+        showNanos = Math.max(0, nanos);
+        inFlight.set(false);
+    }
+
+    /** The frame started last was dropped (a failed build): the next one may start. */
+    public void dropped() {
+        inFlight.set(false);
+    }
+
+    /** The least time between the starts of two frames, given the last frame's work. */
+    public long intervalNanos() {
+        return Math.max(MIN_NANOS, COST_SHARE * (buildNanos + showNanos));
+    }
+}
