@@ -12,7 +12,8 @@ import javafx.application.Platform;
  * The files the UI writes (exports, session files), written on one background thread so the FX thread never waits
  * on the disk: in the order asked, each atomically by its writer ({@code AtomicFile}), the outcome handed back on the
  * FX thread. What a write needs from the UI (a snapshot, the shown matrix, the session's state) is taken on the FX
- * thread before submitting.
+ * thread before submitting. Session files are read here too, so a session saved and then opened again reads what
+ * was written.
  */
 public final class FileWrites {
     /** Writes and returns what was written (for the message shown). */

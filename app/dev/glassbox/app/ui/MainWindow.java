@@ -541,14 +541,15 @@ public final class MainWindow extends BorderPane {
         }
     }
 
-    /** Restores the session saved in {@code file} (and shows its lesson, if it is one); a bad file is an error shown. */
-    public void openSession(Path file) {
-        try {
-            SessionFile s = SessionFiles.read(file);
-            session.open(s);
-        } catch (java.io.IOException e) {
-            showError(I18n.text("session.openFailed", e.getMessage()));
-        }
+    /**
+     * Restores the session saved in {@code file} (and shows its lesson, if it is one); a bad file is an error shown.
+     * The file is read on the file thread, after any save asked before; the session opens on the FX thread. The
+     * future completes when the file is read (or failed).
+     */
+    public java.util.concurrent.CompletableFuture<SessionFile> openSession(Path file) {
+        session.statusText(I18n.text("session.opening", file.getFileName()));
+        return FileWrites.submit(() -> SessionFiles.read(file), session::open,
+                e -> showError(I18n.text("session.openFailed", e.getMessage())));
     }
 
     /**

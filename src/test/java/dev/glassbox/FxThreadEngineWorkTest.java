@@ -38,7 +38,7 @@ import org.junit.jupiter.api.Test;
  * <p>
  * Writing files counts as engine work too (an export or a session save waits on the disk): a call of the JDK's
  * file writers or of the project's atomic writer, or of any engine method that reaches one (followed through the
- * engine's own methods, so a new writer is found without being named here).
+ * engine's own methods, so a new writer is found without being named here); so does reading a session file.
  */
 class FxThreadEngineWorkTest {
     /** Engine methods that compute, by package (any owner) or by owner. */
@@ -54,10 +54,15 @@ class FxThreadEngineWorkTest {
             "Perplexity.score", "LogitLens.of", "TokenSurprisal.of", "RouteSampler.sample", "LayerSkipScan.run",
             "ExpertRoutes.trace");
 
-    /** Where bytes go to disk: the project's atomic writer and the JDK's own writers. */
+    /**
+     * Where bytes go to disk: the project's atomic writer and the JDK's own writers; and the session file's reader
+     * (a session of any size is read off the FX thread too; the small config and marker files a model's or folder's
+     * kind is told by are still read where asked).
+     */
     private static final Map<String, Set<String>> FILE_WRITERS = Map.of(
             "dev/glassbox/engine/io/AtomicFile", Set.of("create", "write", "writeString"),
-            "java/nio/file/Files", Set.of("write", "writeString", "newOutputStream", "newBufferedWriter"));
+            "java/nio/file/Files", Set.of("write", "writeString", "newOutputStream", "newBufferedWriter"),
+            "dev/glassbox/app/service/SessionFiles", Set.of("read"));
 
     /** A method: owner's internal name, name and descriptor. */
     private record Method(String owner, String name, String type) {

@@ -112,7 +112,9 @@ class SessionWindowTest extends WindowTestBase {
         for (Path lesson : lessons) {
             SessionFile file = SessionFiles.read(lesson);
             assertFalse(file.lesson().isEmpty(), lesson + " has steps");
-            robot.interact(() -> window.openSession(lesson));
+            WaitForAsyncUtils.asyncFx(() -> window.openSession(lesson))
+                    .get(10, java.util.concurrent.TimeUnit.SECONDS).get(60, java.util.concurrent.TimeUnit.SECONDS);
+            WaitForAsyncUtils.waitForFxEvents();
             for (int i = 0; i < file.lesson().size(); i++) {
                 if (i > 0) {
                     robot.press(KeyCode.ALT).type(KeyCode.RIGHT).release(KeyCode.ALT);
