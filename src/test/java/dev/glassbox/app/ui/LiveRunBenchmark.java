@@ -150,11 +150,13 @@ public final class LiveRunBenchmark {
         });
 
         GcPauses gc = GcPauses.listen();
+        ThreadCpu cpu = ThreadCpu.now();
         clock.recording = true;
         long t0 = System.nanoTime();
         double appTps = generate(window, tokens);
         double wall = (System.nanoTime() - t0) / 1e9;
         clock.recording = false;
+        String cpuShares = cpu.sharesSince();
         gc.stop();
         double rssMb = peakRssMb();
         int shownTokens = onFx(() -> window.prompt.chips.getChildren().size());
@@ -208,6 +210,55 @@ public final class LiveRunBenchmark {
                 over(work, 16), over(work, 50), over(work, 100), max(work));
         System.out.printf(Locale.ROOT, "GC pauses during the run: %d, max %.0f ms, total %.0f ms | peak RSS %.0f MB%n",
                 gc.count(), gc.maxMs(), gc.totalMs(), rssMb);
+        System.out.println("CPU during the run (load-independent: what the views take from the engine): " + cpuShares);
+    }
+
+    /**
+     * CPU seconds of the process's threads during the run, grouped as engine (the engine thread and its matrix
+     * pool), view builder, FX thread, renderer, and the rest of the process (GC, JIT, other threads).
+     */
+    private record ThreadCpu(java.util.Map<Long, Long> byThread, long process) {
+        static ThreadCpu now() {
+            var mx = ManagementFactory.getThreadMXBean();
+            java.util.Map<Long, Long> m = new java.util.HashMap<>();
+            for (long id : mx.getAllThreadIds()) {
+                m.put(id, Math.max(0, mx.getThreadCpuTime(id)));
+            }
+            return new ThreadCpu(m, processCpu());
+        }
+
+        private static long processCpu() {
+            return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                    ? os.getProcessCpuTime() : -1;
+        }
+
+        String sharesSince() {
+            var mx = ManagementFactory.getThreadMXBean();
+            java.util.Map<String, Double> groups = new java.util.LinkedHashMap<>();
+            for (String g : List.of("engine", "view builder", "FX", "renderer", "other threads")) groups.put(g, 0.0);
+            double threads = 0;
+            for (java.lang.management.ThreadInfo info : mx.getThreadInfo(mx.getAllThreadIds())) {
+                if (info == null) continue;
+                long t = mx.getThreadCpuTime(info.getThreadId());
+                if (t < 0) continue;
+                double s = (t - byThread.getOrDefault(info.getThreadId(), 0L)) / 1e9;
+                String n = info.getThreadName();
+                String g = n.equals("glassbox-engine") || n.startsWith("glassbox-parallel") ? "engine"
+                        : n.equals("glassbox-view-builder") ? "view builder"
+                        : n.equals("JavaFX Application Thread") ? "FX"
+                        : n.startsWith("QuantumRenderer") || n.startsWith("Prism") ? "renderer" : "other threads";
+                groups.merge(g, s, Double::sum);
+                threads += s;
+            }
+            double all = (processCpu() - process) / 1e9;
+            groups.put("GC, JIT, rest", Math.max(0, all - threads));
+            StringBuilder out = new StringBuilder();
+            groups.forEach((g, s) -> out.append(String.format(Locale.ROOT, "%s %.1f s, ", g, s)));
+            double views = groups.get("view builder") + groups.get("FX") + groups.get("renderer");
+            out.append(String.format(Locale.ROOT, "process %.1f s; engine %.0f %%, views %.0f %% of it",
+                    all, 100 * groups.get("engine") / all, 100 * views / all));
+            return out.toString();
+        }
     }
 
     /** Generates {@code n} tokens from the prompt and waits until the finished run's views are shown; its tokens/s. */
