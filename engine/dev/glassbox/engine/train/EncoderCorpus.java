@@ -18,7 +18,7 @@ import dev.glassbox.engine.io.FormatException;
  * BERT's inputs: [CLS] consecutive sentences [SEP] for MLM and RTD, [CLS] A [SEP] B [SEP] sentence pairs for NSP.
  */
 public final class EncoderCorpus {
-    private static final int VALIDATION_EXAMPLES = 32;
+    private static final int VALIDATION_EXAMPLES = 64;
     private static final long VALIDATION_SEED = 0x5EEDL;
 
     private final BertVocabulary vocab;
