@@ -55,7 +55,7 @@ final class MaskedPredictionsView extends BorderPane {
         for (EncoderListener.Prediction p : v.predictions()) masked[p.position()] = true;
         for (int i = 0; i < v.tokens().size(); i++) {
             Label t = new Label(v.tokens().get(i));
-            t.setStyle(masked[i] ? "-fx-font-weight: bold; -fx-background-color: #ffe08a; -fx-padding: 0 2 0 2;"
+            t.setStyle(masked[i] ? "-fx-font-weight: bold; -fx-text-fill: black; -fx-background-color: #ffe08a; -fx-padding: 0 2 0 2;"
                     : "-fx-padding: 0 2 0 2;");
             tokens.getChildren().add(t);
         }
