@@ -21,6 +21,10 @@ import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
 
+import dev.glassbox.engine.train.EncoderListener;
+import dev.glassbox.engine.train.EncoderModels;
+import dev.glassbox.engine.train.EncoderObjective;
+import dev.glassbox.engine.train.EncoderTrainer;
 import dev.glassbox.engine.train.TrainingProgress;
 import dev.glassbox.visuals.chart.Series;
 import dev.glassbox.visuals.i18n.I18n;
@@ -52,6 +56,10 @@ public final class TrainingController {
     private final ReadOnlyObjectWrapper<TrainingSettings> settings = new ReadOnlyObjectWrapper<>(this, "settings");
     private TrainingSource source;
     private TrainingRun run;
+    /** The run the buttons act on: {@link #run} or an encoder's. */
+    private ActiveRun active;
+    private final ReadOnlyObjectWrapper<EncoderListener.MaskedView> masked = new ReadOnlyObjectWrapper<>(this, "masked");
+    private final ReadOnlyStringWrapper encoderMetrics = new ReadOnlyStringWrapper(this, "encoderMetrics", "");
     private Path lastSaved;
 
     /**
@@ -94,6 +102,12 @@ public final class TrainingController {
 
     public TrainingRun run() { return run; }
 
+    /** An encoder run's latest masked positions with the MLM head's top predictions (null before the first, or for causal runs). */
+    public ReadOnlyObjectProperty<EncoderListener.MaskedView> maskedProperty() { return masked.getReadOnlyProperty(); }
+
+    /** An encoder run's latest accuracies (MLM, NSP, RTD as it trains them; "" for causal runs). */
+    public ReadOnlyStringProperty encoderMetricsProperty() { return encoderMetrics.getReadOnlyProperty(); }
+
     /** The settings of the latest run started (null before the first). */
     public ReadOnlyObjectProperty<TrainingSettings> settingsProperty() { return settings.getReadOnlyProperty(); }
 
@@ -115,6 +129,32 @@ public final class TrainingController {
         if (running.get()) {
             return;
         }
+        resetForStart(data, settings);
+        masked.set(null);
+        encoderMetrics.set("");
+        run = TrainingRun.start(data, settings.seq(), settings::options, this::showFrame, this::ended);
+        active = run;
+        running.set(true);
+    }
+
+    /**
+     * Starts pre-training a BERT encoder with {@code objective} on {@code data} (stories or a text file), the shape and
+     * schedule from {@code settings} (kv heads, attention-only, tied and the block options do not apply).
+     */
+    public void startEncoder(TrainingSource data, TrainingSettings settings, EncoderObjective objective) {
+        if (running.get()) {
+            return;
+        }
+        resetForStart(data, settings);
+        masked.set(null);
+        encoderMetrics.set("");
+        run = null;
+        active = EncoderRun.start(data, settings.seed(), corpus -> settings.encoderOptions(objective, corpus),
+                this::showEncoderFrame, this::encoderEnded);
+        running.set(true);
+    }
+
+    private void resetForStart(TrainingSource data, TrainingSettings settings) {
         source = data;
         this.settings.set(settings);
         trainPoints.clear();
@@ -127,14 +167,47 @@ public final class TrainingController {
         status.set(I18n.text("train.preparing", data.label()));
         pauseRequested.set(false);
         dataError.set("");
-        run = TrainingRun.start(data, settings.seq(), settings::options, this::showFrame, this::ended);
-        running.set(true);
+    }
+
+    private void showEncoderFrame(EncoderRun.Frame f) {
+        showSteps(f.steps());
+        if (f.loss() != null) encoderMetrics.set(encoderMetrics(f.loss()));
+        if (f.masked() != null) masked.set(f.masked());
+        framesShown.set(framesShown.get() + 1);
+    }
+
+    /** The accuracies an objective trains, as the status line shows them (DEFINITIONS.md: MLM accuracy, RTD accuracy). */
+    static String encoderMetrics(EncoderModels.Loss l) {
+        StringBuilder sb = new StringBuilder();
+        if (l.mlmCount() > 0) sb.append(I18n.text("train.mlmAccuracy", 100 * l.mlmAccuracy()));
+        if (l.nspCount() > 0) sb.append(I18n.text("train.nspAccuracy", 100 * l.nspAccuracy()));
+        if (l.rtdTokens() > 0) sb.append(I18n.text("train.rtdAccuracy", 100 * l.rtdAccuracy(), 100 * l.rtdBaseline()));
+        return sb.toString();
+    }
+
+    private void encoderEnded(EncoderRun.End end) {
+        pauseRequested.set(false);
+        if (end.result() != null) {
+            EncoderTrainer.Result r = end.result();
+            encoderMetrics.set(encoderMetrics(r.validation()));
+            status.set(I18n.text(end.stopped() ? "train.encoderStopped" : "train.encoderDone", r.steps(), r.seconds(),
+                    r.validation().total()));
+        } else if (end.dataError()) {
+            progress.set(0);
+            status.set(I18n.text("train.dataFailed"));
+            dataError.set(ErrorMessages.describe(I18n.text("train.reading", source.label()), end.error()));
+        } else {
+            progress.set(0);
+            status.set(I18n.text("train.failed"));
+            onError.accept(ErrorMessages.describe(I18n.text("train.training"), end.error()));
+        }
+        running.set(false);
     }
 
     public void pause() {
         if (running.get() && !pauseRequested.get()) {
             pauseRequested.set(true);
-            run.pause();
+            active.pause();
             status.set(status.get() + I18n.text("train.pausing"));
         }
     }
@@ -142,7 +215,7 @@ public final class TrainingController {
     public void resume() {
         if (running.get() && pauseRequested.get()) {
             pauseRequested.set(false);
-            run.resume();
+            active.resume();
         }
     }
 
@@ -158,19 +231,28 @@ public final class TrainingController {
     /** Ends the run within the step in progress, which is dropped (Stop, Esc). */
     public void stop() {
         if (running.get()) {
-            run.stop();
+            active.stop();
             status.set(I18n.text("train.stopping"));
         }
     }
 
     private void showFrame(TrainingRun.Frame f) {
-        if (!f.steps().isEmpty()) {
+        showSteps(f.steps());
+        if (f.attention() != null) {
+            attention.set(f.attention());
+        }
+        framesShown.set(framesShown.get() + 1);
+    }
+
+    /** Adds finished steps to the loss curves, the loss label, the progress bar and the status line. */
+    private void showSteps(List<TrainingProgress> steps) {
+        if (!steps.isEmpty()) {
             anyStep.set(true);
-            for (TrainingProgress p : f.steps()) {
+            for (TrainingProgress p : steps) {
                 trainPoints.add(new double[] {p.step(), p.trainLoss()});
                 p.validationLoss().ifPresent(v -> validationPoints.add(new double[] {p.step(), v}));
             }
-            TrainingProgress p = f.steps().getLast();
+            TrainingProgress p = steps.getLast();
             lossCurves.set(List.of(series(I18n.text("train.trainLoss"), trainPoints), series(I18n.text("train.validationLoss"), validationPoints)));
             lossText.set(lossText(p));
             progress.set((double) p.step() / p.steps());
@@ -178,10 +260,6 @@ public final class TrainingController {
                     String.format(Locale.ROOT, "%.2e", p.lr()), p.gradNorm(), penalties(p),
                     pauseRequested.get() ? I18n.text("train.paused") : ""));
         }
-        if (f.attention() != null) {
-            attention.set(f.attention());
-        }
-        framesShown.set(framesShown.get() + 1);
     }
 
     /** The step's balance loss and orthogonality penalty, when the run trains them. */
@@ -251,13 +329,13 @@ public final class TrainingController {
 
     /** Saves the current weights to a new temporary folder and opens them in the explorer. */
     public void openInExplorer() {
-        if (run == null || !anyStep.get()) {
+        if (active == null || !anyStep.get()) {
             return;
         }
         Path dir;
         try {
             dir = Files.createTempDirectory("glassbox-train-").resolve(source.label().replaceAll("[^A-Za-z0-9._-]", "_")
-                    + "-step" + run.lastProgress().map(TrainingProgress::step).orElse(0));
+                    + "-step" + active.lastProgress().map(TrainingProgress::step).orElse(0));
         } catch (IOException e) {
             onError.accept(ErrorMessages.describe(I18n.text("train.saving"), e));
             return;
@@ -267,13 +345,14 @@ public final class TrainingController {
 
     /** Whether there are weights to save. */
     public boolean canSave() {
-        return run != null && anyStep.get();
+        return active != null && anyStep.get();
     }
 
     /** Saves the current weights to {@code dir}, then opens them in the explorer when asked. */
     public void save(Path dir, boolean open) {
         status.set(I18n.text("train.savingTo", dir));
-        run.saveCheckpoint(dir).whenComplete((path, error) -> Platform.runLater(() -> {
+        ActiveRun saving = active;
+        saving.saveCheckpoint(dir).whenComplete((path, error) -> Platform.runLater(() -> {
             if (error != null) {
                 onError.accept(ErrorMessages.describe(I18n.text("train.saving"), error));
                 return;
@@ -281,7 +360,7 @@ public final class TrainingController {
             lastSaved = path;
             status.set(I18n.text("train.saved", path));
             if (open) {
-                openModel.accept(path, run.probeText());
+                openModel.accept(path, saving.probeText());
             }
         }));
     }

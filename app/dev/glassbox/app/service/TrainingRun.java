@@ -33,7 +33,7 @@ import dev.glassbox.engine.train.TrainingProgress;
  * and always right before the trainer parks for a pause or ends; pause and resume act between steps, stop also
  * inside a step (dropping it).
  */
-public final class TrainingRun {
+public final class TrainingRun implements ActiveRun {
     /** Steps finished since the previous frame, and the probe's attention when it was read again (else null). */
     public record Frame(List<TrainingProgress> steps, GridContent attention) {
     }

@@ -7,6 +7,12 @@ import java.util.Optional;
 
 import dev.glassbox.engine.train.BlockDesign;
 import dev.glassbox.engine.train.Checkpoint;
+import dev.glassbox.engine.train.EncoderCorpus;
+import dev.glassbox.engine.train.EncoderData;
+import dev.glassbox.engine.train.EncoderModels;
+import dev.glassbox.engine.train.EncoderObjective;
+import dev.glassbox.engine.train.EncoderShape;
+import dev.glassbox.engine.train.EncoderTrainer;
 import dev.glassbox.engine.train.TrainingMemory;
 import dev.glassbox.engine.train.ContextTraining;
 import dev.glassbox.engine.train.ModelShape;
@@ -41,6 +47,19 @@ public record TrainingSettings(int layers, int heads, int kvHeads, int dim, int 
                 seed, weightDecay, 1f, evalEvery(steps), 0, false, null, "Glassbox Train workspace")
                 .withDesign(extras.design()).withRegime(extras.regime()).withRouting(extras.routing())
                 .withContext(extras.context());
+    }
+
+    /**
+     * The encoder trainer's options for {@code corpus}: a BERT of this depth, width and MLP (4 x dim when 0), {@code seq}
+     * learned positions, this batch, schedule and seed (kv heads, attention-only, tied and the block options are the
+     * decoder's and do not apply).
+     */
+    public EncoderTrainer.Options encoderOptions(EncoderObjective objective, EncoderCorpus corpus) {
+        EncoderData data = corpus.data(objective, seq);
+        EncoderShape shape = new EncoderShape(data.vocabulary().size(), dim, hidden > 0 ? hidden : 4 * dim, layers, heads,
+                seq, 2, EncoderShape.BERT_EPS);
+        return new EncoderTrainer.Options(objective, shape, data, steps, batch, lr, Math.max(1, steps / 20), weightDecay,
+                1.0, seed, evalEvery(steps), EncoderModels.ELECTRA_LAMBDA, null, "Glassbox Train workspace");
     }
 
     /** Steps between validation passes: about 40 points per run (4 held-out batches each, a few % of the time). */

@@ -38,6 +38,8 @@ import dev.glassbox.app.service.TrainingController;
 import dev.glassbox.app.service.TrainingRun;
 import dev.glassbox.app.service.TrainingSettings;
 import dev.glassbox.app.service.TrainingSource;
+import dev.glassbox.engine.train.BlockDesign;
+import dev.glassbox.engine.train.EncoderObjective;
 import dev.glassbox.engine.train.SyntheticTask;
 import dev.glassbox.visuals.AttentionGrid;
 import dev.glassbox.visuals.AttentionHeatmap;
@@ -53,8 +55,12 @@ import dev.glassbox.visuals.i18n.I18n;
  */
 final class TrainWorkspace extends BorderPane implements Explanation.Explained {
     static final String TEXT_FILE = "text-file";
+    static final String CAUSAL = "causal";
 
     final ComboBox<String> task = new ComboBox<>();
+    /** causal (the decoder trainer) or an encoder objective, spelt as train --objective. */
+    final ComboBox<String> objective = new ComboBox<>();
+    final MaskedPredictionsView masked = new MaskedPredictionsView();
     final Button chooseFile = Texts.bind(new Button(), "train.choose");
     final Label dataError = new Label();
     final SettingField layers = new SettingField("trainLayers", "train.layers", "2", "train.layersTip");
@@ -115,6 +121,12 @@ final class TrainWorkspace extends BorderPane implements Explanation.Explained {
             }
         });
         chooseFile.setOnAction(e -> chooseTextFile());
+        objective.getItems().add(CAUSAL);
+        for (EncoderObjective o : EncoderObjective.values()) objective.getItems().add(o.spelling());
+        Texts.names(objective.converterProperty(), o -> I18n.text("train.objective." + o));
+        objective.setValue(CAUSAL);
+        objective.setId("trainObjective");
+        objective.setTooltip(Texts.tooltip("train.objectiveTip"));
         attentionOnly.setSelected(true);
         tied.setSelected(false);
         options.preset.valueProperty().addListener((o, a, b) -> {
@@ -161,6 +173,14 @@ final class TrainWorkspace extends BorderPane implements Explanation.Explained {
         SplitPane attentionSplit = new SplitPane(gridPane, headPane);
         attentionSplit.setDividerPositions(0.55);
         SplitPane right = new SplitPane(plot, attentionSplit);
+        objective.valueProperty().addListener((o, a, b) -> {
+            boolean encoder = !CAUSAL.equals(b);
+            right.getItems().set(1, encoder ? masked : attentionSplit); // an encoder shows its masked tokens instead
+            if (encoder && !TEXT_FILE.equals(task.getValue()) && !"stories".equals(task.getValue())) {
+                task.setValue("stories");
+            }
+            updateEnabled();
+        });
         right.setOrientation(Orientation.VERTICAL);
         right.setDividerPositions(0.4);
         SplitPane split = new SplitPane(form, right);
@@ -177,7 +197,7 @@ final class TrainWorkspace extends BorderPane implements Explanation.Explained {
     private void bindToController() {
         status.textProperty().bind(controller.statusProperty());
         progress.progressProperty().bind(controller.progressProperty());
-        lossLabel.textProperty().bind(controller.lossTextProperty());
+        lossLabel.setText(controller.lossTextProperty().get());
         controller.lossCurvesProperty().addListener((o, a, curves) -> plot.setSeries(curves));
         controller.attentionProperty().addListener((o, a, g) -> {
             if (g != null) {
@@ -189,9 +209,23 @@ final class TrainWorkspace extends BorderPane implements Explanation.Explained {
                 dataError.setText(text);
             }
         });
+        controller.maskedProperty().addListener((o, a, v) -> masked.show(v));
+        controller.encoderMetricsProperty().addListener((o, a, m) -> updateMetrics());
+        controller.lossTextProperty().addListener((o, a, m) -> updateMetrics());
         controller.runningProperty().addListener((o, a, b) -> updateEnabled());
         controller.pauseRequestedProperty().addListener((o, a, b) -> updateEnabled());
         controller.framesShownProperty().addListener((o, a, b) -> updateEnabled());
+    }
+
+    /** The loss label: the losses, and an encoder run's accuracies after them. */
+    private void updateMetrics() {
+        String m = controller.encoderMetricsProperty().get();
+        lossLabel.setText(controller.lossTextProperty().get() + (m.isEmpty() ? "" : "  " + m));
+    }
+
+    /** True when the objective picker asks for an encoder (MLM, NSP or RTD). */
+    boolean encoderObjective() {
+        return !CAUSAL.equals(objective.getValue());
     }
 
     private void ids() {
@@ -242,6 +276,9 @@ final class TrainWorkspace extends BorderPane implements Explanation.Explained {
         Label dataName = Texts.label("train.task");
         dataName.setLabelFor(task);
         g.addRow(r++, dataName, new HBox(4, task, chooseFile), dataError);
+        Label objectiveName = Texts.label("train.objective");
+        objectiveName.setLabelFor(objective);
+        g.addRow(r++, objectiveName, objective);
         g.add(section("train.architecture"), 0, r++, 3, 1);
         for (SettingField f : List.of(layers, heads, kvHeads, dim, hidden)) {
             g.addRow(r++, f.name, f.field, f.error);
@@ -298,9 +335,14 @@ final class TrainWorkspace extends BorderPane implements Explanation.Explained {
         Float wd = weightDecay.readFloat(0f, 1f);
         Integer n = steps.readInt(1, 1_000_000);
         Long sd = seed.readSeed();
-        TrainingSettings.shapeProblems(h, kv, d, options.design().positions()).forEach(this::show);
+        boolean encoder = encoderObjective();
+        // an encoder has learned positions and one key/value head per head: no rotary or grouped-query rule applies
+        TrainingSettings.shapeProblems(h, encoder ? h : kv, d, encoder ? BlockDesign.Positions.LEARNED
+                : options.design().positions()).forEach(this::show);
         if (TEXT_FILE.equals(task.getValue()) && textFile == null) {
             dataError.setText(I18n.text("train.chooseFirst"));
+        } else if (encoder && !TEXT_FILE.equals(task.getValue()) && !"stories".equals(task.getValue())) {
+            dataError.setText(I18n.text("train.encoderText"));
         }
         TrainingSettings.Extras extras = options.read(s, l);
         if (fields().stream().anyMatch(SettingField::failed) || !dataError.getText().isEmpty() || extras == null) {
@@ -308,7 +350,7 @@ final class TrainWorkspace extends BorderPane implements Explanation.Explained {
         }
         TrainingSettings settings = new TrainingSettings(l, h, kv, d, hid, attentionOnly.isSelected(), tied.isSelected(),
                 s, b, rate, wd, n, sd, extras);
-        var engine = settings.engineProblem();
+        var engine = encoder ? java.util.Optional.<TrainingSettings.Problem>empty() : settings.engineProblem();
         if (engine.isPresent()) {
             show(engine.get());
             return refused();
@@ -346,6 +388,7 @@ final class TrainWorkspace extends BorderPane implements Explanation.Explained {
     Map<String, String> sessionOptions() {
         Map<String, String> m = new TreeMap<>();
         m.put("task", task.getValue());
+        m.put("objective", objective.getValue());
         m.put("attentionOnly", Boolean.toString(attentionOnly.isSelected()));
         m.put("tied", Boolean.toString(tied.isSelected()));
         fields().forEach(f -> m.put(TrainOptionsPane.sessionName(f), f.field.getText()));
@@ -367,6 +410,12 @@ final class TrainWorkspace extends BorderPane implements Explanation.Explained {
                         + task.getItems().subList(0, task.getItems().size() - 1));
             }
             return () -> task.setValue(v);
+        });
+        setters.put("objective", v -> {
+            if (!objective.getItems().contains(v)) {
+                throw new IllegalArgumentException("objective " + v + " is not one of " + objective.getItems());
+            }
+            return () -> objective.setValue(v);
         });
         setters.put("attentionOnly", TrainOptionsPane.flag("attentionOnly", attentionOnly));
         setters.put("tied", TrainOptionsPane.flag("tied", tied));
@@ -433,7 +482,12 @@ final class TrainWorkspace extends BorderPane implements Explanation.Explained {
         heatmap.setMatrix(null);
         headTitle.setText(I18n.text("train.clickHead"));
         grid.setRows(List.of(), List.of());
-        controller.start(source(), s);
+        masked.show(null);
+        if (encoderObjective()) {
+            controller.startEncoder(source(), s, EncoderObjective.parse("objective", objective.getValue()));
+        } else {
+            controller.start(source(), s);
+        }
     }
 
     void pause() {
@@ -512,13 +566,16 @@ final class TrainWorkspace extends BorderPane implements Explanation.Explained {
         stop.setDisable(!running);
         openInExplorer.setDisable(!anyStep);
         saveAs.setDisable(!anyStep);
+        boolean encoder = encoderObjective();
         task.setDisable(running);
+        objective.setDisable(running);
         chooseFile.setDisable(running);
-        attentionOnly.setDisable(running);
-        tied.setDisable(running);
+        attentionOnly.setDisable(running || encoder); // decoder-only choices: an encoder is a fixed BERT block
+        tied.setDisable(running || encoder);
         options.setLocked(running);
+        options.setDisable(encoder);
         for (SettingField f : fields()) {
-            f.field.setDisable(running);
+            f.field.setDisable(running || (encoder && f == kvHeads));
         }
     }
 }

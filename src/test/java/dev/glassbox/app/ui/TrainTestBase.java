@@ -20,7 +20,7 @@ abstract class TrainTestBase extends WindowTestBase {
     @AfterEach
     void stopTraining() throws Exception {
         if (train.running()) {
-            train.run().stop();
+            train.controller().stop(); // a decoder or an encoder run
         }
     }
 }
