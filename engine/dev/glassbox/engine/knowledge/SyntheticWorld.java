@@ -35,6 +35,9 @@ public final class SyntheticWorld {
     static final String[] EMPLOYERS = {"Acme", "Globex", "Initech", "Hooli", "Vandelay", "Umbra", "Soylent", "Cyberdyne"};
     static final String[] HOBBIES = {"chess", "tennis", "jazz", "hiking", "pottery", "sailing", "poetry", "gardening"};
 
+    /** The most people a world holds: every first-last name pair. */
+    public static final int MAX_PEOPLE = FIRST.length * LAST.length;
+
     /** A relation: its KB name, its objects and two ways a sentence states it ({@code %s}: subject, object). */
     record Relation(String name, String[] objects, String first, String second) {
         String state(int template, String subject, String object) {
@@ -62,8 +65,8 @@ public final class SyntheticWorld {
      * {@code heldOutFraction} of the people keeping one fact out of the text.
      */
     public static World generate(long seed, int people, double heldOutFraction) {
-        if (people < 1 || people > FIRST.length * LAST.length) {
-            throw new IllegalArgumentException("people must be 1 to " + FIRST.length * LAST.length + ", not " + people);
+        if (people < 1 || people > MAX_PEOPLE) {
+            throw new IllegalArgumentException("people must be 1 to " + MAX_PEOPLE + ", not " + people);
         }
         if (!(heldOutFraction >= 0 && heldOutFraction <= 1)) {
             throw new IllegalArgumentException("the held-out fraction must be 0 to 1, not " + heldOutFraction);
