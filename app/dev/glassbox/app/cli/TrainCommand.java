@@ -30,7 +30,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = "Train a small Llama-style decoder on a synthetic task or a text file and save it in Hugging Face layout.")
+        description = "Train a small Llama-style decoder (or, with --objective mlm|nsp|rtd, a BERT encoder) on a synthetic task or a text file and save it in Hugging Face layout.")
 public final class TrainCommand extends ConsoleCommand {
 
     static final class Source {
@@ -160,6 +160,19 @@ public final class TrainCommand extends ConsoleCommand {
             description = "for --text-file: one token per character (default), or BPE merges learned from the text up to N pieces")
     String tokenizer;
 
+    @Option(names = "--objective", defaultValue = "causal", paramLabel = "causal|mlm|nsp|rtd",
+            description = "causal LM (default), or pre-train a BERT encoder: mlm (masked LM), nsp (BERT's MLM + next sentence), "
+                    + "rtd (ELECTRA replaced-token detection; the discriminator is saved)")
+    String objective;
+
+    @Option(names = "--vocab-words", converter = Converters.NonNegative.class, defaultValue = "1000",
+            description = "encoder objectives: whole words in the WordPiece vocabulary besides the characters (default ${DEFAULT-VALUE})")
+    int vocabWords;
+
+    @Option(names = "--rtd-lambda", converter = Converters.NonNegativeNumber.class, defaultValue = "50",
+            description = "rtd: weight of the discriminator loss (ELECTRA's lambda, default ${DEFAULT-VALUE})")
+    float rtdLambda;
+
     @Mixin
     ForceOption output;
 
@@ -184,6 +197,14 @@ public final class TrainCommand extends ConsoleCommand {
         // before any work: a refused --out must not cost a training run
         Checkpoint.folder(out, "--out", output.force, ForceOption.existing(ForceOption.input("--init", init),
                 ForceOption.input("--text-file", source.textFile)));
+        if (!objective.equalsIgnoreCase("causal")) {
+            return EncoderTraining.run(this, w, dev.glassbox.engine.train.EncoderObjective.parse("--objective", objective));
+        }
+        for (String encoderOnly : new String[] {"--vocab-words", "--rtd-lambda"}) {
+            if (spec.commandLine().getParseResult().hasMatchedOption(encoderOnly)) {
+                throw new IllegalArgumentException(encoderOnly + " applies to --objective mlm, nsp or rtd only");
+            }
+        }
         if (encoderLayers > 0) {
             return Seq2SeqTraining.run(this, w);
         }

@@ -102,6 +102,11 @@ public final class WordPiece implements Tokenizer {
     }
 
     private List<String> preTokenize(String s) {
+        return preTokenize(s, bertPreTokenizer);
+    }
+
+    /** The words of {@code s}: split on whitespace and, with BertPreTokenizer, punctuation as one-character words. */
+    public static List<String> preTokenize(String s, boolean bertPreTokenizer) {
         List<String> words = new ArrayList<>();
         StringBuilder cur = new StringBuilder();
         s.codePoints().forEach(cp -> {

@@ -83,4 +83,23 @@ final class AttentionMask {
         }
         return new AttentionMask(seq, slotFrom, slotTo, visible, detached);
     }
+
+    /**
+     * Bidirectional attention over {@code seq} tokens (an encoder's): row t of {@code visible} ([seq, seq], true = may
+     * attend) says which keys query t sees; null lets every token see every token. No pooled slots, nothing detached.
+     */
+    static AttentionMask bidirectional(int seq, boolean[] visible) {
+        boolean[] v = visible == null ? new boolean[seq * seq] : visible.clone();
+        if (visible == null) {
+            java.util.Arrays.fill(v, true);
+        } else if (visible.length != seq * seq) {
+            throw new IllegalArgumentException("visible matrix of " + visible.length + " entries for " + seq + " tokens");
+        }
+        for (int t = 0; t < seq; t++) {
+            if (!v[t * seq + t]) {
+                throw new IllegalArgumentException("visible matrix: token " + t + " must see itself");
+            }
+        }
+        return new AttentionMask(seq, new int[0], new int[0], v, null);
+    }
 }

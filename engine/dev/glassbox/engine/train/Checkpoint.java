@@ -166,8 +166,13 @@ public final class Checkpoint {
     }
 
     static Map<String, SafetensorsWriter.Data> entries(TrainableLlama model) {
+        return entries(model.params());
+    }
+
+    /** Each parameter under its own name, vectors 1-D, matrices [rows, cols]. */
+    static Map<String, SafetensorsWriter.Data> entries(List<Param> params) {
         Map<String, SafetensorsWriter.Data> out = new LinkedHashMap<>();
-        for (Param p : model.params()) {
+        for (Param p : params) {
             out.put(p.name(), p.cols() == 1 ? SafetensorsWriter.Data.vector(p.value())
                     : SafetensorsWriter.Data.matrix(p.value(), p.rows(), p.cols()));
         }

@@ -27,4 +27,21 @@ final class Gelu {
             dx[i] += (float) (dy[i] * d);
         }
     }
+
+    /** Exact GELU x Phi(x) (Hendrycks and Gimpel 2016, sec. 2), BERT's activation, as the inference kernel computes it. */
+    static void forwardExact(float[] y, float[] x, int len) {
+        for (int i = 0; i < len; i++) {
+            y[i] = dev.glassbox.engine.tensor.Kernels.geluExact(x[i]);
+        }
+    }
+
+    /** dx += dy (Phi(x) + x phi(x)), phi the standard normal density. */
+    static void backwardExact(float[] dx, float[] dy, float[] x, int len) {
+        for (int i = 0; i < len; i++) {
+            double v = x[i];
+            double cdf = 0.5 * (1 + dev.glassbox.engine.tensor.Kernels.erf(v / Math.sqrt(2.0)));
+            double pdf = Math.exp(-0.5 * v * v) / Math.sqrt(2 * Math.PI);
+            dx[i] += (float) (dy[i] * (cdf + v * pdf));
+        }
+    }
 }

@@ -646,7 +646,7 @@ public final class TrainableLlama {
         return clip(rest, max);
     }
 
-    private static double clip(List<Param> ps, double max) {
+    static double clip(List<Param> ps, double max) {
         double ss = 0;
         for (Param p : ps) {
             for (float g : p.grad()) {

@@ -93,7 +93,7 @@ public final class HfCheckpoint {
      * Fails naming the tensors the loader never asked for: tensors of layers beyond num_hidden_layers, or of
      * another architecture, would otherwise be dropped silently. Exempt are what transformers also skips without
      * changing the computation: saved buffers (GPT-2's causal-mask attn.bias / attn.masked_bias, rotary inv_freq,
-     * position_ids), BERT's pretraining heads (pooler, cls.), and Glassbox's own extension tensors
+     * position_ids), BERT's pretraining heads (pooler, cls.) and ELECTRA's (discriminator_predictions.), and Glassbox's own extension tensors
      * ({@code .glassbox_*}, e.g. the learned context compression, read by their own readers).
      */
     public void requireAllUsed(String model) throws FormatException {
@@ -109,7 +109,8 @@ public final class HfCheckpoint {
     private static boolean isBufferOrHead(String name) {
         return name.endsWith(".attn.bias") || name.endsWith(".attn.masked_bias") || name.endsWith("rotary_emb.inv_freq")
                 || name.endsWith("position_ids") || name.startsWith("pooler.") || name.contains(".pooler.")
-                || name.startsWith("cls.") || name.contains(".glassbox_");
+                || name.startsWith("cls.") || name.startsWith("discriminator_predictions.") // ELECTRA's head
+                || name.contains(".glassbox_");
     }
 
     public boolean has(String name) { return fileOf.containsKey(name); }
