@@ -38,7 +38,7 @@ public final class SyntheticWorld {
     /** The most people a world holds: every first-last name pair. */
     public static final int MAX_PEOPLE = FIRST.length * LAST.length;
 
-    /** A relation: its KB name, its objects and two ways a sentence states it ({@code %s}: subject, object). */
+    /** A relation: its KB name (one word, so a linearised triple stays short), its objects and two ways a sentence states it ({@code %s}: subject, object). */
     record Relation(String name, String[] objects, String first, String second) {
         String state(int template, String subject, String object) {
             return (template == 0 ? first : second).formatted(subject, object);
@@ -46,12 +46,12 @@ public final class SyntheticWorld {
     }
 
     static final List<Relation> PERSON_RELATIONS = List.of(
-            new Relation("lives_in", CITIES, "%s lives in %s.", "%s has a home in %s."),
-            new Relation("born_in", CITIES, "%s was born in %s.", "%s comes from %s."),
-            new Relation("works_as", JOBS, "%s works as a %s.", "By trade %s is a %s."),
-            new Relation("works_for", EMPLOYERS, "%s works for %s.", "%s is employed by %s."),
-            new Relation("enjoys", HOBBIES, "%s enjoys %s.", "In spare time %s likes %s."));
-    static final Relation LOCATED_IN = new Relation("located_in", COUNTRIES, "%s is a city in %s.", "%s lies in %s.");
+            new Relation("home", CITIES, "%s lives in %s.", "%s has a home in %s."),
+            new Relation("birthplace", CITIES, "%s was born in %s.", "%s comes from %s."),
+            new Relation("job", JOBS, "%s works as a %s.", "By trade %s is a %s."),
+            new Relation("employer", EMPLOYERS, "%s works for %s.", "%s is employed by %s."),
+            new Relation("hobby", HOBBIES, "%s enjoys %s.", "In spare time %s likes %s."));
+    static final Relation LOCATED_IN = new Relation("country", COUNTRIES, "%s is a city in %s.", "%s lies in %s.");
 
     /** The generated world. */
     public record World(KnowledgeBase kb, List<String> train, List<Cloze> heldOut) {
