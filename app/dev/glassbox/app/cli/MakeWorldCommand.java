@@ -22,7 +22,7 @@ public final class MakeWorldCommand extends ConsoleCommand {
     long seed;
 
     @Option(names = "--people", defaultValue = "60", paramLabel = "N",
-            description = "people in the world, 1-240, five facts each (default ${DEFAULT-VALUE})")
+            description = "people in the world, 1-240, four facts each (default ${DEFAULT-VALUE})")
     int people;
 
     @Option(names = "--held-out", defaultValue = "0.2", paramLabel = "P",

@@ -594,7 +594,7 @@ public final class ExploreSession {
         status.unbind();
         if (!m.isDecoder() && !m.isSeq2Seq()) { // an encoder reads the text once: nothing stopped a generation
             status.bind(Bindings.createStringBinding(() -> I18n.text("teach.status.encoded", out.tokens().length)
-                    + (out.knowledge() == null ? "" : I18n.text("knowledge.status", out.knowledge().triples().size(),
+                    + (out.knowledge() == null || out.knowledge().triples().isEmpty() ? "" : I18n.text("knowledge.status", out.knowledge().triples().size(),
                             out.knowledge().visible() == null ? I18n.text("knowledge.appended") : I18n.text("knowledge.kbert")))
                     + (removed.isEmpty() ? "" : I18n.text("status.ablated", removed.label())), I18n.localeProperty()));
         } else {

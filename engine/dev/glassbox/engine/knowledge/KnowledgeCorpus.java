@@ -41,9 +41,12 @@ public final class KnowledgeCorpus {
                     + MIN_SENTENCES + ", one a line)");
         }
         StringBuilder words = new StringBuilder(String.join("\n", sentences)).append('\n');
-        // the KB's names and relations become whole words too (each line twice: words seen once are left out)
-        for (Triple t : kb.triples()) words.append(t.subject()).append(' ').append(t.relation()).append(' ').append(t.object())
-                .append(" . ").append(t.relation()).append('\n');
+        // the KB's names and relations become whole words too (each triple twice: words seen once are left out), so an
+        // object no training sentence names (a held-out one) is still one token
+        for (Triple t : kb.triples()) {
+            String line = t.subject() + " " + t.relation() + " " + t.object() + "\n";
+            words.append(line).append(line);
+        }
         this.vocab = BertVocabulary.of(words.toString(), maxWords).withSpecialTokens(InjectionTokens.KB_OPEN, InjectionTokens.KB_CLOSE);
         this.injector = new KnowledgeInjector(kb, tokens(vocab), injection);
         this.seq = seq;

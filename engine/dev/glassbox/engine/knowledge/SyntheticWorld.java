@@ -10,10 +10,10 @@ import java.util.Set;
 import dev.glassbox.engine.io.OutputFolder;
 
 /**
- * A seeded synthetic world for knowledge injection: people with a home city, a birth city, a job, an employer and a
- * hobby, and cities with their country, as triples; training sentences that state most facts; and held-out facts (at
- * most one per person) that no training sentence states, each as a cloze sentence mentioning its subject with the
- * object masked. Attributes are drawn independently, so a held-out fact cannot be inferred from the text: only the
+ * A seeded synthetic world for knowledge injection: people with a home city, a job, an employer and a hobby (one
+ * relation per kind of object, so an object's kind names its relation), and cities with their country, as triples;
+ * training sentences that state most facts; and held-out facts (at most one per person) that no training sentence
+ * states, each as a cloze sentence mentioning its subject with the object masked. Attributes are drawn independently, so a held-out fact cannot be inferred from the text: only the
  * knowledge base knows it.
  */
 public final class SyntheticWorld {
@@ -47,7 +47,6 @@ public final class SyntheticWorld {
 
     static final List<Relation> PERSON_RELATIONS = List.of(
             new Relation("home", CITIES, "%s lives in %s.", "%s has a home in %s."),
-            new Relation("birthplace", CITIES, "%s was born in %s.", "%s comes from %s."),
             new Relation("job", JOBS, "%s works as a %s.", "By trade %s is a %s."),
             new Relation("employer", EMPLOYERS, "%s works for %s.", "%s is employed by %s."),
             new Relation("hobby", HOBBIES, "%s enjoys %s.", "In spare time %s likes %s."));
@@ -108,7 +107,7 @@ public final class SyntheticWorld {
         return new World(KnowledgeBase.of(facts), List.copyOf(train), List.copyOf(heldOut));
     }
 
-    /** The default world: 60 people (300 person facts, 12 city facts), a fifth of them keeping one fact out. */
+    /** The default world: 60 people (240 person facts, 12 city facts), a fifth of them keeping one fact out. */
     public static World generate(long seed) {
         return generate(seed, 60, 0.2);
     }

@@ -20,9 +20,9 @@ class MakeWorldCommandTest {
         Path dir = tmp.resolve("world");
         CliRun run = CliRun.of("make-world", "--seed", "3", "--people", "20", "--out", dir.toString());
         assertEquals(0, run.code(), run.err());
-        assertTrue(run.out().contains("112 facts in kb.tsv"), run.out());
+        assertTrue(run.out().contains("92 facts in kb.tsv"), run.out());
         KnowledgeBase kb = KnowledgeBase.read(dir.resolve("kb.tsv"));
-        assertEquals(20 * 5 + 12, kb.size());
+        assertEquals(20 * 4 + 12, kb.size());
         assertEquals(Files.readAllLines(dir.resolve("heldout.tsv")).size() - 1, Cloze.read(dir.resolve("heldout.tsv")).size());
         String text = Files.readString(dir.resolve("train.txt"));
         // a folder Glassbox wrote may be written again

@@ -24,7 +24,7 @@ class SyntheticWorldTest {
     @Test
     void aFewHundredFactsAndHeldOutFactsNeverStated() {
         SyntheticWorld.World w = SyntheticWorld.generate(1);
-        assertEquals(60 * 5 + 12, w.kb().size());
+        assertEquals(60 * 4 + 12, w.kb().size());
         assertTrue(w.heldOut().size() >= 5, "held out: " + w.heldOut().size());
         Set<String> train = new HashSet<>(w.train());
         Set<String> subjects = new HashSet<>();
