@@ -170,8 +170,9 @@ public final class AttentionHeatmap extends CanvasView {
 
     /** The hover text for a cell: indices, token labels and the weight (5 decimals; 5 significant digits below 0.001). */
     public String describe(int q, int k) {
-        return String.format(Locale.ROOT, "q=%d '%s' -> k=%d '%s': %s", q, matrix.queryLabels().get(q), k,
+        String cell = String.format(Locale.ROOT, "q=%d '%s' -> k=%d '%s': %s", q, matrix.queryLabels().get(q), k,
                 matrix.keyLabels().get(k), formatWeight(matrix.get(q, k)));
+        return matrix.masked(q, k) ? cell + "  " + I18n.text("heatmap.maskedCell") : cell;
     }
 
     static String formatWeight(float w) {
@@ -297,6 +298,7 @@ public final class AttentionHeatmap extends CanvasView {
         g.drawImage(image, left(), top());
         drawSelection(g);
         drawLabels(g);
+        drawMaskKey(g);
     }
 
     private void renderImage(int pw, int ph) {
@@ -325,12 +327,39 @@ public final class AttentionHeatmap extends CanvasView {
                     pixels[base + x] = background;
                     continue;
                 }
+                if (matrix.masked((ra + rb) >>> 1, (ca + cb) >>> 1)) {
+                    pixels[base + x] = hatch(x, y);
+                    continue;
+                }
                 float v = Math.max(Math.max(pyramid.get(level, ra, ca), pyramid.get(level, ra, cb)),
                         Math.max(pyramid.get(level, rb, ca), pyramid.get(level, rb, cb)));
                 pixels[base + x] = palette.argb(colorScale.position(v, max));
             }
         }
         image.getPixelWriter().setPixels(0, 0, pw, ph, PixelFormat.getIntArgbPreInstance(), pixels, 0, pw);
+    }
+
+    /** A masked cell's pixel: grey diagonal hatching (no palette colour is grey, so it cannot read as a weight). */
+    static int hatch(int x, int y) {
+        return ((x + y) % 6) < 2 ? 0xFF8A8A8A : 0xFFD0D0D0;
+    }
+
+    /** The mask's key in the top-left corner: a hatched swatch and what it means. */
+    private void drawMaskKey(GraphicsContext g) {
+        if (matrix.visible() == null) {
+            return;
+        }
+        double s = 10 * Theme.textScale();
+        for (int dy = 0; dy < (int) s; dy++) {
+            for (int dx = 0; dx < (int) s; dx++) {
+                g.getPixelWriter().setArgb((int) (4 + dx), (int) (4 + dy), hatch(dx, dy));
+            }
+        }
+        g.setFill(Theme.current().text());
+        g.setFont(Theme.font(11));
+        g.setTextBaseline(VPos.TOP);
+        g.setTextAlign(TextAlignment.LEFT);
+        g.fillText(I18n.text("heatmap.maskKey"), 8 + s, 3, left() - 12 - s);
     }
 
     /**

@@ -4,10 +4,12 @@ import java.util.List;
 
 /**
  * One attention map to draw: {@code weights[q][k]} (rows may be shorter than {@code keys}; missing
- * entries read as 0, as above a causal diagonal), with one display label per query and per key, and what its rows
- * and columns are ({@link Axes}).
+ * entries read as 0, as above a causal diagonal), with one display label per query and per key, what its rows
+ * and columns are ({@link Axes}), and the input's visible matrix when it had one ({@code visible[q][k]}: query q may
+ * attend to key k, as K-BERT's; null when every key was visible), drawn as the mask.
  */
-public record AttentionMatrix(String title, float[][] weights, List<String> queryLabels, List<String> keyLabels, Axes axes) {
+public record AttentionMatrix(String title, float[][] weights, List<String> queryLabels, List<String> keyLabels, Axes axes,
+                              boolean[][] visible) {
     /** What rows and columns are: a sequence attending to itself, or a decoder's output attending to its source. */
     public enum Axes {
         SELF("heatmap.axis.queries", "heatmap.axis.keys"),
@@ -33,12 +35,31 @@ public record AttentionMatrix(String title, float[][] weights, List<String> quer
         this(title, weights, queryLabels, keyLabels, Axes.SELF);
     }
 
+    /** A map without a visible matrix. */
+    public AttentionMatrix(String title, float[][] weights, List<String> queryLabels, List<String> keyLabels, Axes axes) {
+        this(title, weights, queryLabels, keyLabels, axes, null);
+    }
+
+    /** This map with the input's visible matrix (null: none). */
+    public AttentionMatrix withVisible(boolean[][] v) {
+        return new AttentionMatrix(title, weights, queryLabels, keyLabels, axes, v);
+    }
+
+    /** True when the input's visible matrix hid key k from query q. */
+    public boolean masked(int q, int k) {
+        return visible != null && q < visible.length && k < visible[q].length && !visible[q][k];
+    }
+
     public AttentionMatrix {
         queryLabels = List.copyOf(queryLabels);
         keyLabels = List.copyOf(keyLabels);
         if (weights.length != queryLabels.size()) {
             throw new IllegalArgumentException(title + ": " + weights.length + " rows but " + queryLabels.size()
                     + " query labels");
+        }
+        if (visible != null && visible.length != weights.length) {
+            throw new IllegalArgumentException(title + ": a visible matrix of " + visible.length + " rows for "
+                    + weights.length + " queries");
         }
     }
 

@@ -32,6 +32,12 @@ final class EncoderTraining {
                         + " (a BERT encoder: post-LN, GELU, learned positions)");
             }
         }
+        if (c.knowledge != null) {
+            return KnowledgeTraining.run(c, w, objective);
+        }
+        for (String option : new String[] {"--injection", "--held-out"}) {
+            if (parsed.hasMatchedOption(option)) throw new IllegalArgumentException(option + " needs --knowledge");
+        }
         if (c.source.task != null && !c.source.task.equals("stories")) {
             throw new IllegalArgumentException("--objective " + objective.spelling() + " trains on text: --text-file or "
                     + "--task stories, not --task " + c.source.task);

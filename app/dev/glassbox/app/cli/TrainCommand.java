@@ -173,6 +173,20 @@ public final class TrainCommand extends ConsoleCommand {
             description = "rtd: weight of the discriminator loss (ELECTRA's lambda, default ${DEFAULT-VALUE})")
     float rtdLambda;
 
+    @Option(names = "--knowledge", paramLabel = "KB.tsv",
+            description = "mlm: inject this knowledge base's triples (subject<TAB>relation<TAB>object) into each sentence of"
+                    + " --text-file (one a line), ROOTS sec. 3.2; make-world writes one")
+    Path knowledge;
+
+    @Option(names = "--injection", defaultValue = "append", paramLabel = "append|kbert|none",
+            description = "with --knowledge: append [KB] s r o [/KB] after the sentence (default), kbert (K-BERT: after the"
+                    + " entity, soft positions, visible matrix), or none (same vocabulary and sentences, no triples)")
+    String injection;
+
+    @Option(names = "--held-out", paramLabel = "CLOZE.tsv",
+            description = "with --knowledge: held-out cloze sentences (make-world's heldout.tsv) to measure fact accuracy on")
+    Path heldOut;
+
     @Mixin
     ForceOption output;
 
@@ -196,11 +210,12 @@ public final class TrainCommand extends ConsoleCommand {
     int run(PrintWriter w) throws Exception {
         // before any work: a refused --out must not cost a training run
         Checkpoint.folder(out, "--out", output.force, ForceOption.existing(ForceOption.input("--init", init),
-                ForceOption.input("--text-file", source.textFile)));
+                ForceOption.input("--text-file", source.textFile), ForceOption.input("--knowledge", knowledge),
+                ForceOption.input("--held-out", heldOut)));
         if (!objective.equalsIgnoreCase("causal")) {
             return EncoderTraining.run(this, w, dev.glassbox.engine.train.EncoderObjective.parse("--objective", objective));
         }
-        for (String encoderOnly : new String[] {"--vocab-words", "--rtd-lambda"}) {
+        for (String encoderOnly : new String[] {"--vocab-words", "--rtd-lambda", "--knowledge", "--injection", "--held-out"}) {
             if (spec.commandLine().getParseResult().hasMatchedOption(encoderOnly)) {
                 throw new IllegalArgumentException(encoderOnly + " applies to --objective mlm, nsp or rtd only");
             }

@@ -599,6 +599,8 @@ public final class ExploreSession {
         status.unbind();
         if (!m.isDecoder() && !m.isSeq2Seq()) { // an encoder reads the text once: nothing stopped a generation
             status.bind(Bindings.createStringBinding(() -> I18n.text("teach.status.encoded", out.tokens().length)
+                    + (out.knowledge() == null || out.knowledge().triples().isEmpty() ? "" : I18n.text("knowledge.status", out.knowledge().triples().size(),
+                            out.knowledge().visible() == null ? I18n.text("knowledge.appended") : I18n.text("knowledge.kbert")))
                     + (removed.isEmpty() ? "" : I18n.text("status.ablated", removed.label())), I18n.localeProperty()));
         } else {
             status.bind(Bindings.createStringBinding(() -> I18n.text("status.finished", total, added,
@@ -607,7 +609,7 @@ public final class ExploreSession {
         }
         viewBuilder.submit(() -> {
             rows.update(out.trace());
-            GridContent gc = TraceViews.build(rows, out.tokens(), m.tokenizer(), layers, heads, true);
+            GridContent gc = TraceViews.build(rows, out.tokens(), m.tokenizer(), layers, heads, true, out.visible());
             LensTable lens;
             try {
                 lens = LensTables.of(m, out.trace(), out.tokens(), lensPositions);

@@ -1,6 +1,10 @@
 package dev.glassbox.app.service;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.util.List;
+import java.util.Optional;
 import java.util.Locale;
 import java.util.function.Consumer;
 
@@ -9,6 +13,8 @@ import javafx.concurrent.Task;
 import dev.glassbox.engine.analysis.heads.EncoderHeads;
 import dev.glassbox.engine.analysis.heads.HeadAblation;
 import dev.glassbox.engine.analysis.heads.HeadSet;
+import dev.glassbox.engine.knowledge.InjectedInput;
+import dev.glassbox.engine.knowledge.KnowledgeModel;
 import dev.glassbox.engine.model.BertModel;
 import dev.glassbox.engine.model.DecoderSession;
 import dev.glassbox.engine.model.Generation;
@@ -88,7 +94,19 @@ public final class RunTask extends Task<RunOutcome> {
         Capture cap = new Capture(HookSelection.of("blocks.*.attn.pattern"), m.config().layers());
         HeadSet ablated = req.ablated();
         HeadSet.Outcome change = null;
-        if (ablated.isEmpty()) {
+        InjectedInput in = null;
+        Optional<KnowledgeModel> knowledge = m.model() instanceof BertModel ? knowledge(m) : Optional.empty();
+        if (m.model() instanceof BertModel bert && knowledge.isPresent()) {
+            // a model trained with knowledge reads the prompt as training did: triples injected, soft positions, visible matrix
+            in = knowledge.get().inject(ids, m.tokenizer());
+            ids = in.ids();
+            float[][] hidden = bert.encode(ids, in.types(), in.positions(), in.visible(), cap, ablated.intervention(m.config()));
+            if (!ablated.isEmpty()) {
+                float[][] clean = bert.encode(ids, in.types(), in.positions(), in.visible(), Capture.none(m.config().layers()),
+                        Intervention.NONE);
+                change = EncoderHeads.SetChange.between(ablated, bert.pooling(), clean, hidden);
+            }
+        } else if (ablated.isEmpty()) {
             m.encoder().encode(ids, null, cap);
         } else if (m.model() instanceof BertModel bert) {
             float[][] hidden = bert.encode(ids, null, cap, ablated.intervention(m.config()));
@@ -99,6 +117,15 @@ public final class RunTask extends Task<RunOutcome> {
         }
         Trace t = Trace.of(List.of(new TraceStep(0, ids[0], false, cap.drain())));
         updateProgress(1, 1);
-        return new RunOutcome(ids, ids.length, t, Generation.StopReason.STEPS, 0, change);
+        return new RunOutcome(ids, ids.length, t, Generation.StopReason.STEPS, 0, change, in);
+    }
+
+    /** The knowledge a model folder was trained with (empty for other models); a broken one fails the run. */
+    private static Optional<KnowledgeModel> knowledge(LoadedModel m) {
+        try {
+            return KnowledgeModel.of(m.source() != null && Files.isDirectory(m.source()) ? m.source() : null, m.tokenizer());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

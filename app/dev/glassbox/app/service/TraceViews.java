@@ -40,6 +40,12 @@ public final class TraceViews {
     /** @param tokens the token ids of the query positions (at least as many as there are rows) */
     public static GridContent build(AttentionRows attention, int[] tokens, Tokenizer tok, int layers, int heads,
                                     boolean withRollout) {
+        return build(attention, tokens, tok, layers, heads, withRollout, null);
+    }
+
+    /** As above; {@code visible} (the input's visible matrix, or null) goes with each head's and each mean's map. */
+    public static GridContent build(AttentionRows attention, int[] tokens, Tokenizer tok, int layers, int heads,
+                                    boolean withRollout, boolean[][] visible) {
         List<String> columns = new ArrayList<>();
         for (int h = 0; h < heads; h++) {
             columns.add("H" + h);
@@ -60,11 +66,12 @@ public final class TraceViews {
             }
             List<AttentionMatrix> cells = new ArrayList<>();
             for (int h = 0; h < pattern.length; h++) {
-                cells.add(new AttentionMatrix(I18n.text("heads.headTitle", l, h), pattern[h], labels, keyLabels(labels, pattern[h])));
+                cells.add(new AttentionMatrix(I18n.text("heads.headTitle", l, h), pattern[h], labels, keyLabels(labels, pattern[h]))
+                        .withVisible(visible));
             }
             float[][] mean = attention.mean(l).orElseGet(() -> AttentionAggregates.meanOverHeads(pattern));
             means.add(mean);
-            cells.add(new AttentionMatrix(I18n.text("grid.meanTitle", l), mean, labels, keyLabels(labels, mean)));
+            cells.add(new AttentionMatrix(I18n.text("grid.meanTitle", l), mean, labels, keyLabels(labels, mean)).withVisible(visible));
             rows.add(new GridRow("L" + l, cells));
         }
         if (labels != null && withRollout && labels.size() <= ROLLOUT_LIMIT) {

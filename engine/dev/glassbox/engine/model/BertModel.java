@@ -162,6 +162,16 @@ public final class BertModel implements EncoderModel {
      * the head's output at every position before the output projection ({@code skipLayer} is not honoured).
      */
     public float[][] encode(int[] ids, int[] typeIds, Capture capture, Intervention intervention) {
+        return encode(ids, typeIds, null, null, capture, intervention);
+    }
+
+    /**
+     * The forward with explicit position ids and a visible matrix (K-BERT, Liu et al. 2020 sec. 3.3-3.4: soft
+     * positions, and mask-self-attention where query i attends to key j only when {@code visible[i][j]}; hidden
+     * keys get probability 0). Null {@code positions} means 0..T-1, null {@code visible} every key.
+     */
+    public float[][] encode(int[] ids, int[] typeIds, int[] positions, boolean[][] visible, Capture capture,
+                            Intervention intervention) {
         ModelConfig c = config;
         int n = ids.length;
         if (n == 0) {
@@ -173,6 +183,17 @@ public final class BertModel implements EncoderModel {
         }
         if (typeIds != null && typeIds.length != n) {
             throw new IllegalArgumentException("typeIds has " + typeIds.length + " entries for " + n + " tokens");
+        }
+        if (positions != null && positions.length != n) {
+            throw new IllegalArgumentException("positions has " + positions.length + " entries for " + n + " tokens");
+        }
+        if (visible != null) {
+            if (visible.length != n) throw new IllegalArgumentException("the visible matrix has " + visible.length + " rows for " + n + " tokens");
+            for (int i = 0; i < n; i++) {
+                if (visible[i].length != n || !visible[i][i]) {
+                    throw new IllegalArgumentException("visible matrix row " + i + " must have " + n + " entries and see its own token");
+                }
+            }
         }
         int dim = c.dim();
         float eps = c.normEps();
@@ -189,12 +210,16 @@ public final class BertModel implements EncoderModel {
             }
             float[] row = x[t];
             weights.wordEmbeddings().readRow(id, row, 0);
-            Kernels.add(row, weights.positionEmbeddings().row(t), dim);
+            int pos = positions == null ? t : positions[t];
+            if (pos < 0 || pos >= c.contextLength()) {
+                throw new IllegalArgumentException("position " + pos + " outside the " + c.contextLength() + " learned positions");
+            }
+            Kernels.add(row, weights.positionEmbeddings().row(pos), dim);
             Kernels.add(row, weights.tokenTypeEmbeddings().row(type), dim);
             Kernels.layernorm(row, row, weights.embLnGamma(), weights.embLnBeta(), dim, eps);
         }
         if (capture.on(HookPoint.EMBED)) put(capture, HookPoint.EMBED, -1, x);
-        return layersFrom(0, x, capture, intervention);
+        return layersFrom(0, x, visible, capture, intervention);
     }
 
     /**
@@ -204,7 +229,7 @@ public final class BertModel implements EncoderModel {
      * intervention that touches only layers >= first. {@code residual} is not modified.
      */
     public float[][] encodeFrom(int first, float[][] residual, Capture capture, Intervention intervention) {
-        return layersFrom(first, encodeFromCheck(first, residual), capture, intervention);
+        return layersFrom(first, encodeFromCheck(first, residual), null, capture, intervention);
     }
 
     /** A copy of {@code residual} after checking it can enter layer {@code first}. */
@@ -247,10 +272,10 @@ public final class BertModel implements EncoderModel {
             }
         }
         afterAttention(layer, x, heads, capture);
-        return layersFrom(layer + 1, x, capture, intervention);
+        return layersFrom(layer + 1, x, null, capture, intervention);
     }
 
-    private float[][] layersFrom(int first, float[][] x, Capture capture, Intervention intervention) {
+    private float[][] layersFrom(int first, float[][] x, boolean[][] visible, Capture capture, Intervention intervention) {
         ModelConfig c = config;
         int n = x.length;
         int layers = weights.layers().length;
@@ -264,7 +289,7 @@ public final class BertModel implements EncoderModel {
             if (capture.on(HookPoint.ATTN_V, l)) putHeads(capture, HookPoint.ATTN_V, l, v);
 
             float[][] pattern = new float[c.heads()][];
-            float[][] heads = attend(q, k, v, pattern);
+            float[][] heads = attend(q, k, v, visible, pattern);
             for (int h = 0; h < c.heads(); h++) {
                 float[] r = intervention.replaceHeadOutput(l, h);
                 if (r != null) {
@@ -331,7 +356,7 @@ public final class BertModel implements EncoderModel {
      * Each head's keys are laid out transposed and its values contiguous, so a query's scores are vectors over
      * keys (no horizontal sums) and its output one weighted sum over value rows.
      */
-    private float[][] attend(float[][] q, float[][] k, float[][] v, float[][] pattern) {
+    private float[][] attend(float[][] q, float[][] k, float[][] v, boolean[][] visible, float[][] pattern) {
         int n = q.length;
         int hd = config.headDim();
         int heads = config.heads();
@@ -359,6 +384,11 @@ public final class BertModel implements EncoderModel {
                 Kernels.scoresTransposed(q[i], off, keysT[h], hd, stride, scale, scores);
                 float[] p = pattern[h];
                 System.arraycopy(scores, 0, p, i * n, n);
+                if (visible != null) {
+                    for (int j = 0; j < n; j++) {
+                        if (!visible[i][j]) p[i * n + j] = Float.NEGATIVE_INFINITY;
+                    }
+                }
                 Kernels.softmax(p, i * n, n);
                 Kernels.weightedSum(p, i * n, n, values[h], 0, hd, out[i], off);
             }

@@ -111,6 +111,8 @@ public final class EncoderTrainer {
             double norm = models.clipGradNorm(o.clip());
             opt.step(models.params(), schedule.at(step));
             losses.add(trainLoss);
+            // taken before validation, whose forward replaces the model's kept passes with the validation examples'
+            EncoderListener.MaskedView view = EncoderListener.view(batch.get(0), models.mlmPass(0), o.data().vocabulary(), 5);
             for (EncoderExample e : batch) tokens += e.length();
             done = step + 1;
             boolean last = step == o.steps() - 1;
@@ -125,7 +127,7 @@ public final class EncoderTrainer {
             listener.step(new TrainingProgress(step + 1, o.steps(), trainLoss,
                             evaluated ? OptionalDouble.of(val.total()) : OptionalDouble.empty(), schedule.at(step), norm,
                             tokens / secs, secs / (step + 1) * (o.steps() - step - 1)),
-                    loss, EncoderListener.view(batch.get(0), models.mlmPass(0), o.data().vocabulary(), 5));
+                    loss, view);
         }
         double secs = (System.nanoTime() - t0) / 1e9;
         if (val == null) val = validate(models, o.data().validation(), o.seed());

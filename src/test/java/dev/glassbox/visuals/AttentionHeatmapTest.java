@@ -80,4 +80,25 @@ class AttentionHeatmapTest {
         robot.clickOn();
         assertEquals(cell[0], heatmap.selectedRowProperty().get(), "a click selects the query row");
     }
+
+    @Test
+    void cellsTheVisibleMatrixHidesAreHatchedGreyAndSaySo(FxRobot robot) {
+        float[][] w = {{0.5f, 0.5f, 0f}, {0.2f, 0.3f, 0.5f}, {0f, 0.4f, 0.6f}};
+        boolean[][] visible = {{true, true, false}, {true, true, true}, {false, true, true}};
+        List<String> labels = List.of("Tim", "ceo_of", "is");
+        robot.interact(() -> heatmap.setMatrix(new AttentionMatrix("kbert", w, labels, labels).withVisible(visible)));
+        WaitForAsyncUtils.waitForFxEvents();
+        Point2D hidden = heatmap.cellCenter(0, 2).orElseThrow();
+        Point2D shown = heatmap.cellCenter(1, 2).orElseThrow();
+        int[] got = new int[2];
+        robot.interact(() -> {
+            got[0] = pixelAt(hidden);
+            got[1] = pixelAt(shown);
+        });
+        assertTrue(got[0] == 0xFF8A8A8A || got[0] == 0xFFD0D0D0, Integer.toHexString(got[0]));
+        assertEquals(Integer.toHexString(heatmap.argbOf(0.5f)), Integer.toHexString(got[1]));
+        assertTrue(heatmap.describe(0, 2).endsWith(dev.glassbox.visuals.i18n.I18n.text("heatmap.maskedCell")));
+        assertEquals(heatmap.describe(1, 2).indexOf('('), -1);
+        robot.interact(() -> heatmap.setMatrix(null));
+    }
 }

@@ -1,0 +1,146 @@
+package dev.glassbox.engine.knowledge;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import dev.glassbox.engine.io.FormatException;
+import dev.glassbox.engine.train.BertVocabulary;
+import dev.glassbox.engine.train.EncoderData;
+import dev.glassbox.engine.train.EncoderExample;
+import dev.glassbox.engine.train.EncoderModels;
+import dev.glassbox.engine.train.EncoderTrainer;
+import dev.glassbox.engine.train.MlmMasking;
+
+/**
+ * A text of one sentence a line made into MLM examples with a knowledge base injected (ROOTS sec. 3.2, step 5: MLM
+ * on the enhanced input), and the fact-accuracy test: held-out cloze sentences, injected the same way, the model's
+ * top prediction at [MASK] against the held-out object. One vocabulary (the text's and the KB's words, plus [KB] and
+ * [/KB]) serves every injection, so runs with and without injection differ only in their inputs.
+ */
+public final class KnowledgeCorpus {
+    private static final long VALIDATION_SEED = 0x5EEDL;
+    /** The fewest sentences the text must hold. */
+    public static final int MIN_SENTENCES = 20;
+
+    private final BertVocabulary vocab;
+    private final KnowledgeInjector injector;
+    private final int seq;
+    private final List<EncoderExample> train = new ArrayList<>();
+    private final List<EncoderExample> valid = new ArrayList<>();
+    private final String description;
+
+    private KnowledgeCorpus(List<String> sentences, KnowledgeBase kb, Injection injection, int seq, int maxWords,
+                            String description, Path file) throws FormatException {
+        if (sentences.size() < MIN_SENTENCES) {
+            throw new FormatException(file, "text of " + sentences.size() + " sentences is too short (need at least "
+                    + MIN_SENTENCES + ", one a line)");
+        }
+        StringBuilder words = new StringBuilder(String.join("\n", sentences)).append('\n');
+        // the KB's names and relations become whole words too (each triple twice: words seen once are left out), so an
+        // object no training sentence names (a held-out one) is still one token
+        for (Triple t : kb.triples()) {
+            String line = t.subject() + " " + t.relation() + " " + t.object() + "\n";
+            words.append(line).append(line);
+        }
+        this.vocab = BertVocabulary.of(words.toString(), maxWords).withSpecialTokens(InjectionTokens.KB_OPEN, InjectionTokens.KB_CLOSE);
+        this.injector = new KnowledgeInjector(kb, tokens(vocab), injection);
+        this.seq = seq;
+        this.description = description + ", knowledge " + kb.size() + " triples, injection " + injection.id();
+        int split = (int) (sentences.size() * 0.9);
+        for (int i = 0; i < sentences.size(); i++) {
+            (i < split ? train : valid).add(example(injector.inject(vocab.encode(sentences.get(i)), seq)));
+        }
+    }
+
+    /** The model's side of injection for a BERT vocabulary holding [KB] and [/KB]. */
+    public static InjectionTokens tokens(BertVocabulary v) {
+        return new InjectionTokens(v::encode, v.cls(), v.sep(), v.id(InjectionTokens.KB_OPEN), v.id(InjectionTokens.KB_CLOSE));
+    }
+
+    public static KnowledgeCorpus of(List<String> sentences, KnowledgeBase kb, Injection injection, int seq, int maxWords,
+                                     String description) throws FormatException {
+        return new KnowledgeCorpus(sentences, kb, injection, seq, maxWords, description, Path.of(description));
+    }
+
+    /** A UTF-8 text file, one sentence a line (blank lines skipped), as {@code make-world} writes train.txt. */
+    public static KnowledgeCorpus read(Path file, KnowledgeBase kb, Injection injection, int seq, int maxWords) throws IOException {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (java.nio.charset.MalformedInputException e) {
+            throw new FormatException(file, "not valid UTF-8 text");
+        }
+        List<String> sentences = lines.stream().map(String::strip).filter(s -> !s.isEmpty()).toList();
+        return new KnowledgeCorpus(sentences, kb, injection, seq, maxWords, "text " + file.getFileName(), file);
+    }
+
+    public BertVocabulary vocabulary() { return vocab; }
+
+    public KnowledgeInjector injector() { return injector; }
+
+    /** The examples as MLM training data: each step a fresh masking (BERT's 15 %) of randomly drawn sentences. */
+    public EncoderData data() {
+        List<EncoderExample> v = new ArrayList<>();
+        Random vr = new Random(VALIDATION_SEED);
+        for (EncoderExample e : valid.isEmpty() ? train : valid) v.add(MlmMasking.mask(e, vocab, vr));
+        List<EncoderExample> validation = List.copyOf(v);
+        return new EncoderData() {
+            @Override public BertVocabulary vocabulary() { return vocab; }
+
+            @Override
+            public List<EncoderExample> trainBatch(long seed, int step, int batch) {
+                Random r = new Random(seed * 0x9E3779B97F4A7C15L + step);
+                List<EncoderExample> out = new ArrayList<>(batch);
+                for (int i = 0; i < batch; i++) out.add(MlmMasking.mask(train.get(r.nextInt(train.size())), vocab, r));
+                return out;
+            }
+
+            @Override public List<EncoderExample> validation() { return validation; }
+
+            @Override public String describe() { return description; }
+        };
+    }
+
+    /** An enhanced input as an encoder example (the visible matrix flattened row-major). */
+    public static EncoderExample example(InjectedInput in) {
+        boolean[] visible = null;
+        if (in.visible() != null) {
+            int n = in.length();
+            visible = new boolean[n * n];
+            for (int i = 0; i < n; i++) System.arraycopy(in.visible()[i], 0, visible, i * n, n);
+        }
+        return new EncoderExample(in.ids(), in.types(), in.positions(), visible, null, EncoderExample.NO_LABEL);
+    }
+
+    /** The held-out facts as labelled examples: the cloze sentence injected, the object's id as the only MLM label. */
+    public List<EncoderExample> clozeExamples(List<Cloze> clozes) {
+        List<EncoderExample> out = new ArrayList<>();
+        for (Cloze c : clozes) {
+            int[] answer = vocab.encode(c.answer());
+            if (answer.length != 1) {
+                throw new IllegalArgumentException("the held-out answer '" + c.answer() + "' is " + answer.length
+                        + " tokens; fact accuracy needs answers that are one token of the vocabulary");
+            }
+            InjectedInput in = injector.inject(vocab.encode(c.sentence()), seq);
+            int at = -1;
+            for (int i = 0; i < in.length(); i++) if (in.ids()[i] == vocab.mask() && in.sentenceIndex()[i] >= 0) at = i;
+            if (at < 0) throw new IllegalArgumentException("the cloze sentence '" + c.sentence() + "' has no [MASK] token");
+            int[] labels = new int[in.length()];
+            java.util.Arrays.fill(labels, EncoderExample.NO_LABEL);
+            labels[at] = answer[0];
+            out.add(example(in).withMasking(in.ids(), labels));
+        }
+        return out;
+    }
+
+    /** Fact accuracy (0-1): the share of held-out cloze sentences whose top prediction at [MASK] is the object. */
+    public double factAccuracy(EncoderModels models, List<Cloze> clozes) {
+        EncoderModels.Loss l = EncoderTrainer.validate(models, clozeExamples(clozes), VALIDATION_SEED);
+        return l.mlmAccuracy();
+    }
+}
