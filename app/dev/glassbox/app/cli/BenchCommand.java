@@ -99,8 +99,9 @@ public final class BenchCommand extends ConsoleCommand {
             for (int i = 0; i <= Math.min(warmup, 1); i++) {
                 prefill = prefill(m, prompt, Capture.none(layers));
             }
+            double rss = peakRssMb(); // before the trace, whose patterns are the explorer's memory, not the engine's
             double trace = prefill(m, prompt, new Capture(HookSelection.of(ATTENTION), layers));
-            report(out, n, plain, withAttention, prompt.length, prefill, trace);
+            report(out, n, plain, withAttention, prompt.length, prefill, trace, rss);
         }
         return 0;
     }
@@ -183,8 +184,7 @@ public final class BenchCommand extends ConsoleCommand {
     }
 
     private void report(PrintWriter out, int n, Decode plain, Decode withAttention, int prefillTokens, double prefill,
-            double trace) throws IOException {
-        double rss = peakRssMb();
+            double trace, double rss) throws IOException {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("model", model.getFileName().toString());
         o.put("threads", n);
@@ -195,6 +195,7 @@ public final class BenchCommand extends ConsoleCommand {
         o.put("decode_tokens_per_s", round(plain.tokensPerSecond));
         o.put("decode_tokens_per_s_with_attention", round(withAttention.tokensPerSecond));
         o.put("peak_rss_mb", round(rss));
+        o.put("peak_rss_mb_with_trace", round(peakRssMb()));
         if (json) {
             out.println(Json.MAPPER.writeValueAsString(o));
             return;
