@@ -28,7 +28,7 @@ import dev.glassbox.engine.io.Json;
  * until {@code steps} forwards are done; tokens/s counts the tokens after the first, timed from the first
  * sampled token on. The same decode is repeated with every attention pattern captured, and the produced
  * sequence, repeated to {@code --prefill} tokens (llama-bench's pp512 by default, at most the context), is re-run as
- * one batched prefill.
+ * one batched prefill, and once more with every attention pattern captured (what {@code trace} does with a prompt).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure prefill and decode tokens/s (as llama2.c's run.c counts them) and peak memory.")
@@ -97,9 +97,11 @@ public final class BenchCommand extends ConsoleCommand {
             int[] prompt = prompt(plain.tokens, Math.min(prefillTokens, m.config().contextLength()));
             double prefill = 0;
             for (int i = 0; i <= Math.min(warmup, 1); i++) {
-                prefill = prefill(m, prompt);
+                prefill = prefill(m, prompt, Capture.none(layers));
             }
-            report(out, n, plain, withAttention, prompt.length, prefill);
+            double rss = peakRssMb(); // before the trace, whose patterns are the explorer's memory, not the engine's
+            double trace = prefill(m, prompt, new Capture(HookSelection.of(ATTENTION), layers));
+            report(out, n, plain, withAttention, prompt.length, prefill, trace, rss);
         }
         return 0;
     }
@@ -170,34 +172,38 @@ public final class BenchCommand extends ConsoleCommand {
         return prompt;
     }
 
-    /** Tokens/s of one batched prefill of {@code prompt} (all its tokens at once). */
-    private static double prefill(DecoderModel m, int[] prompt) {
-        DecoderSession s = m.newSession(Capture.none(m.config().layers()), Intervention.NONE, prompt.length);
+    /**
+     * Tokens/s of one batched prefill of {@code prompt} (all its tokens at once), capturing what {@code capture}
+     * selects; each position's captured step is handed over and dropped, as a trace hands it to its writer.
+     */
+    private static double prefill(DecoderModel m, int[] prompt, Capture capture) {
+        DecoderSession s = m.newSession(capture, Intervention.NONE, prompt.length);
         long t0 = System.nanoTime();
-        s.prefill(prompt, 0);
+        s.prefill(prompt, 0, DecoderSession.StepSink.NONE);
         return prompt.length / ((System.nanoTime() - t0) / 1e9);
     }
 
-    private void report(PrintWriter out, int n, Decode plain, Decode withAttention, int prefillTokens, double prefill)
-            throws IOException {
-        double rss = peakRssMb();
+    private void report(PrintWriter out, int n, Decode plain, Decode withAttention, int prefillTokens, double prefill,
+            double trace, double rss) throws IOException {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("model", model.getFileName().toString());
         o.put("threads", n);
         o.put("steps", plain.tokens.length - 1);
         o.put("prefill_tokens", prefillTokens);
         o.put("prefill_tokens_per_s", round(prefill));
+        o.put("prefill_tokens_per_s_with_attention", round(trace));
         o.put("decode_tokens_per_s", round(plain.tokensPerSecond));
         o.put("decode_tokens_per_s_with_attention", round(withAttention.tokensPerSecond));
         o.put("peak_rss_mb", round(rss));
+        o.put("peak_rss_mb_with_trace", round(peakRssMb()));
         if (json) {
             out.println(Json.MAPPER.writeValueAsString(o));
             return;
         }
-        out.printf("%-24s %7s %12s %12s %12s %14s %13s%n", "model", "threads", "prefill tok", "prefill t/s",
-                "decode t/s", "+attention t/s", "peak RSS MB");
-        out.printf("%-24s %7d %12d %12.1f %12.1f %14.1f %13.0f%n", o.get("model"), n, prefillTokens, prefill,
-                plain.tokensPerSecond, withAttention.tokensPerSecond, rss);
+        out.printf("%-24s %7s %12s %12s %14s %12s %14s %13s%n", "model", "threads", "prefill tok", "prefill t/s",
+                "+attention t/s", "decode t/s", "+attention t/s", "peak RSS MB");
+        out.printf("%-24s %7d %12d %12.1f %14.1f %12.1f %14.1f %13.0f%n", o.get("model"), n, prefillTokens, prefill,
+                trace, plain.tokensPerSecond, withAttention.tokensPerSecond, rss);
     }
 
     private static double round(double v) {

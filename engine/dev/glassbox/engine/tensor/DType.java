@@ -7,6 +7,8 @@ public enum DType {
     Q8_0(32, 34),
     /** ggml block: f16 scale + 32 4-bit values packed low nibbles first then high nibbles (18 bytes). */
     Q4_0(32, 18),
+    /** ggml block: f16 scale + 32 fifth bits + 32 4-bit values as Q4_0's (22 bytes). */
+    Q5_0(32, 22),
     /** ggml K-quant super-blocks of 256 values (layouts in {@link KQuantTensor} and its subclasses). */
     Q2_K(256, 84), Q3_K(256, 110), Q4_K(256, 144), Q5_K(256, 176), Q6_K(256, 210), Q8_K(256, 292);
 

@@ -7,7 +7,7 @@ import java.lang.foreign.MemorySegment;
  * Matrix-vector products go through {@link #dot}, which reads quantized rows block by block without
  * dequantising the whole tensor.
  */
-public sealed interface Tensor permits F32Tensor, F16Tensor, BF16Tensor, Q8_0Tensor, Q4_0Tensor, KQuantTensor {
+public sealed interface Tensor permits F32Tensor, F16Tensor, BF16Tensor, Q8_0Tensor, Q4_0Tensor, Q5_0Tensor, KQuantTensor {
     int rows();
 
     int cols();
@@ -49,6 +49,7 @@ public sealed interface Tensor permits F32Tensor, F16Tensor, BF16Tensor, Q8_0Ten
             case BF16 -> new BF16Tensor(data, rows, cols);
             case Q8_0 -> Q8_0Tensor.fromBlocks(data, rows, cols);
             case Q4_0 -> new Q4_0Tensor(data, rows, cols);
+            case Q5_0 -> new Q5_0Tensor(data, rows, cols);
             case Q2_K -> new Q2_KTensor(data, rows, cols);
             case Q3_K -> new Q3_KTensor(data, rows, cols);
             case Q4_K -> new Q4_KTensor(data, rows, cols);

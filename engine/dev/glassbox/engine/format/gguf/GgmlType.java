@@ -9,7 +9,7 @@ import dev.glassbox.engine.tensor.DType;
  * with a {@link DType} can be read by this engine; the rest are named so errors can say what a file holds.
  */
 public enum GgmlType {
-    F32(0, DType.F32), F16(1, DType.F16), Q4_0(2, DType.Q4_0), Q4_1(3, null), Q5_0(6, null), Q5_1(7, null),
+    F32(0, DType.F32), F16(1, DType.F16), Q4_0(2, DType.Q4_0), Q4_1(3, null), Q5_0(6, DType.Q5_0), Q5_1(7, null),
     Q8_0(8, DType.Q8_0), Q8_1(9, null), Q2_K(10, DType.Q2_K), Q3_K(11, DType.Q3_K), Q4_K(12, DType.Q4_K),
     Q5_K(13, DType.Q5_K), Q6_K(14, DType.Q6_K), Q8_K(15, DType.Q8_K), IQ2_XXS(16, null), IQ2_XS(17, null), IQ3_XXS(18, null), IQ1_S(19, null),
     IQ4_NL(20, null), IQ3_S(21, null), IQ2_S(22, null), IQ4_XS(23, null), I8(24, null), I16(25, null),
@@ -45,6 +45,7 @@ public enum GgmlType {
             case BF16 -> BF16;
             case Q8_0 -> Q8_0;
             case Q4_0 -> Q4_0;
+            case Q5_0 -> Q5_0;
             case Q2_K -> Q2_K;
             case Q3_K -> Q3_K;
             case Q4_K -> Q4_K;
@@ -56,6 +57,6 @@ public enum GgmlType {
 
     /** The types the engine reads, for error messages. */
     public static String supported() {
-        return "F32, F16, BF16, Q8_0, Q4_0, Q2_K, Q3_K, Q4_K, Q5_K, Q6_K, Q8_K";
+        return "F32, F16, BF16, Q8_0, Q4_0, Q5_0, Q2_K, Q3_K, Q4_K, Q5_K, Q6_K, Q8_K";
     }
 }

@@ -24,6 +24,7 @@ import dev.glassbox.engine.tensor.F16Tensor;
 import dev.glassbox.engine.tensor.F32Tensor;
 import dev.glassbox.engine.tensor.KQuantTensor;
 import dev.glassbox.engine.tensor.Q4_0Tensor;
+import dev.glassbox.engine.tensor.Q5_0Tensor;
 import dev.glassbox.engine.tensor.Q8_0Tensor;
 import dev.glassbox.engine.tensor.Tensor;
 import dev.glassbox.engine.tokenizer.ByteLevelBpe;
@@ -184,6 +185,7 @@ public final class GgufWriter {
             case BF16Tensor f -> f.data();
             case Q8_0Tensor f -> f.blocks();
             case Q4_0Tensor f -> f.data();
+            case Q5_0Tensor f -> f.data();
             case KQuantTensor f -> f.data();
         };
         return s.asSlice(0, t.byteSize());

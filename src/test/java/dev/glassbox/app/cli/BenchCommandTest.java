@@ -34,7 +34,8 @@ class BenchCommandTest {
         assertEquals(0, r.code(), r.err());
         JsonNode o = new ObjectMapper().readTree(r.out());
         for (String key : new String[] {"decode_tokens_per_s", "decode_tokens_per_s_with_attention",
-                "prefill_tokens", "prefill_tokens_per_s", "peak_rss_mb"}) {
+                "prefill_tokens", "prefill_tokens_per_s", "prefill_tokens_per_s_with_attention", "peak_rss_mb",
+                "peak_rss_mb_with_trace"}) {
             assertTrue(o.has(key), "missing " + key + " in " + r.out());
             assertTrue(o.get(key).isNumber(), key + " is not a number");
         }

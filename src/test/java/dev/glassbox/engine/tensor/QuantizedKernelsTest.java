@@ -27,10 +27,10 @@ class QuantizedKernelsTest {
             case F32 -> { for (int i = 0; i < n; i++) b.putFloat((float) r.nextGaussian()); }
             case F16 -> { for (int i = 0; i < n; i++) b.putShort(Float.floatToFloat16((float) r.nextGaussian() * (i % 7 == 0 ? 1e-5f : 1f))); }
             case BF16 -> { for (int i = 0; i < n; i++) b.putShort((short) (Float.floatToRawIntBits((float) r.nextGaussian()) >>> 16)); }
-            case Q8_0, Q4_0 -> {
+            case Q8_0, Q4_0, Q5_0 -> {
                 for (int blk = 0; blk < n / 32; blk++) {
                     b.putShort(Float.floatToFloat16((float) (r.nextDouble() * 0.1 - 0.05)));
-                    byte[] q = new byte[d == DType.Q8_0 ? 32 : 16];
+                    byte[] q = new byte[d == DType.Q8_0 ? 32 : d == DType.Q5_0 ? 20 : 16]; // Q5_0: qh then qs
                     r.nextBytes(q);
                     b.put(q);
                 }
@@ -51,6 +51,18 @@ class QuantizedKernelsTest {
                 for (int blk = 0; blk < n / 32; blk++) {
                     double s = Float.float16ToFloat(b.getShort(34 * blk));
                     for (int j = 0; j < 32; j++) v[32 * blk + j] = s * b.get(34 * blk + 2 + j);
+                }
+            }
+            case Q5_0 -> {
+                // ggml dequantize_row_q5_0: bit j of the little-endian qh is the fifth bit of value j
+                for (int blk = 0; blk < n / 32; blk++) {
+                    double s = Float.float16ToFloat(b.getShort(22 * blk));
+                    long qh = b.getInt(22 * blk + 2) & 0xFFFFFFFFL;
+                    for (int j = 0; j < 16; j++) {
+                        int q = b.get(22 * blk + 6 + j) & 0xFF;
+                        v[32 * blk + j] = s * ((q & 15) + 16 * ((qh >> j) & 1) - 16);
+                        v[32 * blk + j + 16] = s * ((q >> 4) + 16 * ((qh >> (j + 16)) & 1) - 16);
+                    }
                 }
             }
             case Q4_0 -> {

@@ -219,7 +219,7 @@ class GgufReaderTest {
         GgufBytes b = validCopy().retype("blk.0.ffn_up.weight",
                 t -> new GgufTensorInfo(t.name(), t.ne(), GgmlType.IQ4_XS, t.offset()));
         assertEquals("dtype.gguf: tensor 'blk.0.ffn_up.weight' has ggml type IQ4_XS, which this engine cannot read"
-                + " (supported: F32, F16, BF16, Q8_0, Q4_0, Q2_K, Q3_K, Q4_K, Q5_K, Q6_K, Q8_K)", loadError("dtype.gguf", b.bytes()));
+                + " (supported: F32, F16, BF16, Q8_0, Q4_0, Q5_0, Q2_K, Q3_K, Q4_K, Q5_K, Q6_K, Q8_K)", loadError("dtype.gguf", b.bytes()));
         assertEquals("superblock.gguf: tensor 'blk.0.ffn_up.weight' row of 32 values is not a whole number of Q4_K blocks"
                 + " of 256", loadError("superblock.gguf", validCopy().retype("blk.0.ffn_up.weight",
                         t -> new GgufTensorInfo(t.name(), t.ne(), GgmlType.Q4_K, t.offset())).bytes()));
