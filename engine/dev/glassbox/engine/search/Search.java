@@ -158,9 +158,10 @@ public final class Search {
                 Candidate c = get(alive.get(j));
                 Candidate.Status st = j < keep && last ? Candidate.Status.DONE : j < keep ? c.status() : Candidate.Status.HALVED;
                 if (st != c.status()) {
-                    update(c.withStatus(st, ""));
+                    replace(c.withStatus(st, ""));
                 }
             }
+            save();
             alive = new ArrayList<>(alive.subList(0, keep));
             if (!measureLatency(ids, stop)) {
                 return false;
@@ -223,7 +224,16 @@ public final class Search {
 
     /** Replaces a candidate's record, saves the state and tells the listener (workers call it too). */
     private synchronized void update(Candidate c) {
+        replace(c);
+        save();
+    }
+
+    /** Replaces a candidate's record without saving (a group of changes saved together). */
+    private synchronized void replace(Candidate c) {
         all.set(c.id(), c);
+    }
+
+    private synchronized void save() {
         List<Candidate> snapshot = List.copyOf(all);
         try {
             store.save(snapshot);
