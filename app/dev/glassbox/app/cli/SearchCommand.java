@@ -152,7 +152,7 @@ public final class SearchCommand extends ConsoleCommand {
                             reported[c.id()] = true;
                             w.printf(Locale.ROOT, "[%d/%d] %s %-40s %s  %s%n", p.finished(), p.total(),
                                     SearchFolder.candidateFolder(c), c.architecture().describe(), line(c),
-                                    Double.isNaN(p.secondsLeft()) ? "" : "left ~" + duration(p.secondsLeft()));
+                                    Double.isNaN(p.secondsLeft()) ? "" : "left ~" + dev.glassbox.app.service.TrainingController.eta(p.secondsLeft()));
                             w.flush();
                         }
                     }
@@ -199,10 +199,5 @@ public final class SearchCommand extends ConsoleCommand {
             w.printf(Locale.ROOT, "  %s %-40s %s%n", SearchFolder.candidateFolder(c), c.architecture().describe(), line(c));
         }
         w.flush();
-    }
-
-    private static String duration(double seconds) {
-        long s = Math.round(seconds);
-        return s >= 60 ? (s / 60) + "m" + String.format(Locale.ROOT, "%02d", s % 60) + "s" : s + "s";
     }
 }
