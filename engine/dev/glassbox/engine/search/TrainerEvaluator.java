@@ -30,6 +30,7 @@ public final class TrainerEvaluator implements Evaluator {
     static final int LATENCY_TOKENS = 32;
     private static final long WARM_UP_NANOS = 300_000_000L;
     private static final int WARM_UP_RUNS = 50;
+    private static final long SETTLE_NANOS = 3_000_000_000L;
 
     private final TrainingData data;
     private final SearchSettings settings;
@@ -79,17 +80,30 @@ public final class TrainerEvaluator implements Evaluator {
     }
 
     /**
-     * Median wall time of one decode step over {@code tokens} steps, after untimed decodes of the whole context for
-     * {@link #WARM_UP_NANOS} (at most {@link #WARM_UP_RUNS} of them): a new shape's first decodes run interpreted.
+     * Median wall time of one decode step over {@code tokens} steps (at most the context), once it has settled: after
+     * untimed decodes for {@link #WARM_UP_NANOS}, timed passes repeat until two medians agree within 10 % or
+     * {@link #SETTLE_NANOS} have passed (a new shape's first decodes run interpreted, the Vector API many times slower).
      */
     public static double medianDecodeMs(DecoderModel m, int tokens) {
         int n = Math.min(tokens, m.config().contextLength());
-        long warmUntil = System.nanoTime() + WARM_UP_NANOS;
-        for (int run = 0; run < WARM_UP_RUNS && System.nanoTime() < warmUntil; run++) {
+        long start = System.nanoTime();
+        for (int run = 0; run < WARM_UP_RUNS && System.nanoTime() - start < WARM_UP_NANOS; run++) {
             decode(m, m.config().contextLength(), null);
         }
         double[] ms = new double[n];
-        decode(m, n, ms);
+        double previous = Double.NaN;
+        while (true) {
+            decode(m, n, ms);
+            double median = median(ms);
+            if (Math.abs(median - previous) <= 0.1 * previous || System.nanoTime() - start > SETTLE_NANOS) {
+                return median;
+            }
+            previous = median;
+        }
+    }
+
+    private static double median(double[] values) {
+        double[] ms = values.clone();
         Arrays.sort(ms);
         return ms.length % 2 == 1 ? ms[ms.length / 2] : (ms[ms.length / 2 - 1] + ms[ms.length / 2]) / 2;
     }

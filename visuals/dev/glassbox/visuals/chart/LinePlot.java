@@ -86,7 +86,10 @@ public class LinePlot extends CanvasView {
 
     public boolean exponentiated() { return exponentiated; }
 
-    /** Whether the y axis starts at 0 when no value is negative (default); off, it spans the values (a scatter of losses). */
+    /**
+     * Whether the y axis starts at 0 when no value is negative (default); off, both axes span the values with a margin
+     * (a scatter of losses: no point on the frame).
+     */
     public void setYFromZero(boolean on) {
         this.yFromZero = on;
         redraw();
@@ -136,6 +139,11 @@ public class LinePlot extends CanvasView {
             return;
         }
         if (!(x1 > x0)) { x0 -= 1; x1 += 1; }
+        if (!yFromZero) {
+            double xPad = (x1 - x0) * 0.04;
+            x0 -= xPad;
+            x1 += xPad;
+        }
         boolean nonNegative = y0 >= 0;
         if (!(y1 > y0)) y1 = y0 + Math.max(1, Math.abs(y0) * 0.1);
         double pad = (y1 - y0) * 0.05;
