@@ -67,7 +67,7 @@ class ExplanationWindowTest extends WindowTestBase {
     @Test
     void everyWorkspaceExplainsItselfInTheCurrentLanguage(FxRobot robot) throws Exception {
         int tabs = window.workspaces.getTabs().size();
-        assertEquals(6, tabs, "Explore, Heads, Context lab, Routing, Train, Walkthrough");
+        assertEquals(7, tabs, "Explore, Heads, Context lab, Routing, Train, Walkthrough, Search");
         List<Explanation> panels = new ArrayList<>();
         List<String> english = new ArrayList<>();
         for (int i = 0; i < tabs; i++) {
