@@ -127,10 +127,12 @@ public final class SearchCommand extends ConsoleCommand {
             SearchSettings s = settings();
             folder = SearchFolder.create(target.out, s, OutputFolder.input("--text-file", textFile));
         }
-        SearchSettings s = folder.settings();
         if (target.resume != null && (candidates != null || minutes != null)) {
-            s = s.withBudget(candidates != null ? candidates : s.candidates(), minutes != null ? minutes : s.minutes());
+            SearchSettings saved = folder.settings();
+            folder = folder.withBudget(candidates != null ? candidates : saved.candidates(),
+                    minutes != null ? minutes : saved.minutes());
         }
+        SearchSettings s = folder.settings();
         TrainingData data = s.data();
         Costs.Axis axis = target.resume != null ? s.cost() : Costs.Axis.parse(cost);
         w.printf(Locale.ROOT, "%s search on %s: %d candidates%s, %d workers, %d steps (rungs %s), space of %,d architectures%n",

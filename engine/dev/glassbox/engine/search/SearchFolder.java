@@ -88,6 +88,11 @@ public final class SearchFolder implements Search.Store {
 
     public SearchSettings settings() { return settings; }
 
+    /** This folder saving the search with a new budget (a resumed search given more candidates or time). */
+    public SearchFolder withBudget(int candidates, double minutes) {
+        return new SearchFolder(folder, settings.withBudget(candidates, minutes), saved);
+    }
+
     /** The candidates saved before (empty for a new search). */
     public List<Candidate> saved() { return saved; }
 
