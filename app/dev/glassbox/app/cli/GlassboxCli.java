@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         description = "See inside small transformer language models while they run.",
         subcommands = {GenerateCommand.class, EncodeCommand.class, InspectCommand.class, ScoreCommand.class,
                 TraceCommand.class, ContextCompareCommand.class, RoutesCommand.class, HeadsCommand.class,
-                TrainCommand.class, ContextSweepCommand.class, ExportGgufCommand.class, BenchCommand.class, MakeRandomCommand.class, MakeWorldCommand.class, PullCommand.class, CommandLine.HelpCommand.class})
+                TrainCommand.class, SearchCommand.class, ContextSweepCommand.class, ExportGgufCommand.class, BenchCommand.class, MakeRandomCommand.class, MakeWorldCommand.class, PullCommand.class, CommandLine.HelpCommand.class})
 public final class GlassboxCli {
 
     public static int run(String... args) {

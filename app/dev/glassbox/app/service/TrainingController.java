@@ -297,7 +297,7 @@ public final class TrainingController {
         return new Series(name, x, y);
     }
 
-    static String eta(double seconds) {
+    public static String eta(double seconds) {
         long s = Math.round(seconds);
         return s >= 3600 ? String.format(Locale.ROOT, "%dh%02dm", s / 3600, s / 60 % 60)
                 : s >= 60 ? String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60) : s + "s";

@@ -94,12 +94,14 @@ public final class MainWindow extends BorderPane {
     final Lazy<RoutingWorkspace> routing = new Lazy<>(this::newRouting);
     final Lazy<WalkthroughWorkspace> walkthrough = new Lazy<>(this::newWalkthrough);
     final Lazy<TrainWorkspace> train = new Lazy<>(this::newTrain);
+    final Lazy<SearchWorkspace> search = new Lazy<>(this::newSearch);
     final TabPane workspaces = new TabPane();
     /** How long the window waits, with no run going on, before making the next unopened workspace. */
     static final javafx.util.Duration PREBUILD_IDLE = javafx.util.Duration.seconds(1);
     /** Makes an unopened workspace ahead of its first opening, one per idle moment ({@link #prebuildWhenIdle}). */
     private final java.util.ArrayDeque<Runnable> toPrebuild = new java.util.ArrayDeque<>();
     private final Tab trainTab;
+    private final Tab searchTab;
     final Seq2SeqRuns seq2seq;
     final LessonPanel lesson;
     /** The View menu: theme, prompt block, zoom and presentation mode. */
@@ -265,9 +267,10 @@ public final class MainWindow extends BorderPane {
         workspaces.setId("workspaces");
         workspaces.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         trainTab = lazyTab("Train", "tab.train", train);
+        searchTab = lazyTab("Search", "tab.search", search);
         workspaces.getTabs().addAll(tab("Explore", "tab.explore", new StackPane(explorer, emptyState)),
                 lazyTab("Heads", "tab.heads", heads), lazyTab("Contextlab", "tab.context", context),
-                lazyTab("Routing", "tab.routing", routing), trainTab, lazyTab("Walkthrough", "walkthrough.tab", walkthrough));
+                lazyTab("Routing", "tab.routing", routing), trainTab, lazyTab("Walkthrough", "walkthrough.tab", walkthrough), searchTab);
         HoverTips.installShortcuts(workspaces);
         workspaces.getSelectionModel().selectedIndexProperty().addListener((o, a, i) -> session.workspaceProperty().set(i.intValue()));
         session.workspaceProperty().addListener((o, a, i) -> selectWorkspace(i.intValue()));
@@ -278,6 +281,9 @@ public final class MainWindow extends BorderPane {
             walkthrough.ifMade(WorkspacePane::cancelRun);
             if (trainShown()) {
                 train.get().stop(); // only from the Train workspace: opening its checkpoint must not end the run
+            }
+            if (workspaces.getSelectionModel().getSelectedItem() == searchTab) {
+                search.get().cancelRun(); // likewise: opening a candidate leaves the search running
             }
         });
         session.modelProperty().addListener((o, a, m) -> {
@@ -416,6 +422,13 @@ public final class MainWindow extends BorderPane {
         return w;
     }
 
+    private SearchWorkspace newSearch() {
+        return new SearchWorkspace(this::showError, dir -> {
+            selectWorkspace(0); // as Train's "Open in explorer"
+            openModel(dir);
+        });
+    }
+
     private ContextWorkspace newContext() {
         ContextWorkspace w = withModel(new ContextWorkspace(analysis, this::showError, this::analysisText));
         session.contextPart().attach(w::sessionState, w::restore);
@@ -447,7 +460,7 @@ public final class MainWindow extends BorderPane {
     /** The state and work the window shows. */
     public ExploreSession session() { return session; }
 
-    /** Shows workspace {@code index} (0 Explore, 1 Heads, 2 Context lab, 3 Routing, 4 Train). */
+    /** Shows workspace {@code index} (0 Explore, 1 Heads, 2 Context lab, 3 Routing, 4 Train, 5 Walkthrough, 6 Search). */
     public void selectWorkspace(int index) {
         if (index >= 0 && index < workspaces.getTabs().size()) {
             workspaces.getSelectionModel().select(index);
@@ -622,6 +635,8 @@ public final class MainWindow extends BorderPane {
     public void runShown() {
         if (trainShown()) {
             train.get().start();
+        } else if (workspaces.getSelectionModel().getSelectedItem() == searchTab) {
+            search.get().start();
         } else if (workspaces.getSelectionModel().getSelectedItem().getContent() instanceof WorkspacePane w) {
             if (!w.run.isDisabled()) {
                 w.runNow();

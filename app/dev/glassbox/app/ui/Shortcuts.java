@@ -5,7 +5,7 @@ import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyEvent;
 import javafx.stage.Stage;
 
-/** Ctrl+Enter generate (or run the shown workspace), Esc stop (or leave presentation mode), F5 presentation mode, F11 full screen, Ctrl+plus/minus zoom, Ctrl+O open a model or session, Ctrl+S save the session, Alt+Left/Right lesson steps, Ctrl+1..6 workspaces, Ctrl+P pause/resume training, Ctrl+Shift+A restore ablated heads, F1 what am I seeing. */
+/** Ctrl+Enter generate (or run the shown workspace), Esc stop (or leave presentation mode), F5 presentation mode, F11 full screen, Ctrl+plus/minus zoom, Ctrl+O open a model or session, Ctrl+S save the session, Alt+Left/Right lesson steps, Ctrl+1..7 workspaces, Ctrl+P pause/resume training, Ctrl+Shift+A restore ablated heads, F1 what am I seeing. */
 public final class Shortcuts {
     private Shortcuts() {
     }
@@ -31,7 +31,7 @@ public final class Shortcuts {
                 w.zoom(1.1);
             } else if (ctrl && (k == KeyCode.MINUS || k == KeyCode.SUBTRACT)) {
                 w.zoom(1 / 1.1);
-            } else if (ctrl && k.isDigitKey() && k.getChar().charAt(0) >= '1' && k.getChar().charAt(0) <= '6') {
+            } else if (ctrl && k.isDigitKey() && k.getChar().charAt(0) >= '1' && k.getChar().charAt(0) <= '7') {
                 w.selectWorkspace(k.getChar().charAt(0) - '1');
             } else if (ctrl && k == KeyCode.P) {
                 w.togglePauseTraining();

@@ -63,6 +63,15 @@ public final class OutputFolder {
      */
     public static OutputFolder check(Path dir, String option, boolean force, Predicate<String> own, Input... inputs)
             throws IOException {
+        return check(dir, option, force, own, sub -> false, inputs);
+    }
+
+    /**
+     * As {@link #check(Path, String, boolean, Predicate, Input...)}, also counting as Glassbox's the sub-folders
+     * {@code ownFolder} accepts (a search's candidate checkpoints); any other sub-folder is not Glassbox's.
+     */
+    public static OutputFolder check(Path dir, String option, boolean force, Predicate<String> own,
+                                     Predicate<Path> ownFolder, Input... inputs) throws IOException {
         Path abs = dir.toAbsolutePath().normalize();
         if (Files.exists(abs) && !Files.isDirectory(abs)) {
             throw new IllegalArgumentException(option + " " + dir + " is a file, not a folder; name a new folder");
@@ -72,7 +81,7 @@ public final class OutputFolder {
         List<String> strangers = List.of();
         if (Files.isDirectory(abs)) {
             listed = listed(abs);
-            strangers = strangers(abs, listed, own);
+            strangers = strangers(abs, listed, own, ownFolder);
         }
         if (!strangers.isEmpty() && !force) {
             throw new IllegalArgumentException(option + " " + dir + " holds files Glassbox did not write ("
@@ -222,7 +231,7 @@ public final class OutputFolder {
                 if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) continue;
                 // killed before its marker was made, a folder is empty; after, its writer's lock on the marker is gone
                 boolean abandoned = Files.isRegularFile(p.resolve(MARKER)) ? AtomicFile.unlocked(p.resolve(MARKER)) : isEmpty(p);
-                if (abandoned && strangers(p, listed(p), own).isEmpty()) {
+                if (abandoned && strangers(p, listed(p), own, sub -> false).isEmpty()) {
                     stale.add(p);
                 }
             }
@@ -275,12 +284,14 @@ public final class OutputFolder {
     }
 
     /** Entries of {@code dir} Glassbox did not write, sorted. */
-    private static List<String> strangers(Path dir, Set<String> listed, Predicate<String> own) throws IOException {
+    private static List<String> strangers(Path dir, Set<String> listed, Predicate<String> own, Predicate<Path> ownFolder)
+            throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
             return s.filter(p -> {
                 String n = p.getFileName().toString();
                 boolean ours = n.equals(MARKER) || AtomicFile.isTemporary(n) || listed.contains(n) || own.test(n);
-                return !(ours && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS));
+                return !(ours && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)
+                        || Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) && ownFolder.test(p));
             }).map(p -> p.getFileName().toString()).sorted().toList();
         }
     }

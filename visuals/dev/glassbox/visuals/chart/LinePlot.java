@@ -35,6 +35,7 @@ public class LinePlot extends CanvasView {
     private double markerX = Double.NaN;
     private String markerLabel = "";
     private boolean exponentiated;
+    private boolean yFromZero = true;
     private double x0, x1, y0, y1;
     /** The plot area of the last drawing. */
     private double left = 60, top = 28, bottom = 40;
@@ -85,6 +86,15 @@ public class LinePlot extends CanvasView {
 
     public boolean exponentiated() { return exponentiated; }
 
+    /**
+     * Whether the y axis starts at 0 when no value is negative (default); off, both axes span the values with a margin
+     * (a scatter of losses: no point on the frame).
+     */
+    public void setYFromZero(boolean on) {
+        this.yFromZero = on;
+        redraw();
+    }
+
     private double shown(double y) { return exponentiated ? Math.exp(y) : y; }
 
     /** The y range drawn: [lower, upper]; lower is 0 when no shown value is negative. */
@@ -129,11 +139,16 @@ public class LinePlot extends CanvasView {
             return;
         }
         if (!(x1 > x0)) { x0 -= 1; x1 += 1; }
+        if (!yFromZero) {
+            double xPad = (x1 - x0) * 0.04;
+            x0 -= xPad;
+            x1 += xPad;
+        }
         boolean nonNegative = y0 >= 0;
         if (!(y1 > y0)) y1 = y0 + Math.max(1, Math.abs(y0) * 0.1);
         double pad = (y1 - y0) * 0.05;
         y1 += pad;
-        y0 = nonNegative ? 0 : y0 - pad;
+        y0 = nonNegative && yFromZero ? 0 : y0 - pad;
     }
 
     private double sx(double x) { return left + (x - x0) / (x1 - x0) * (canvas.getWidth() - left - RIGHT); }
@@ -268,22 +283,46 @@ public class LinePlot extends CanvasView {
     }
 
     private String nearest(double mx, double my) {
-        String best = null;
+        int[] at = pointAt(mx, my);
+        if (at == null) {
+            return null;
+        }
+        Series s = series.get(at[0]);
+        int i = at[1];
+        String label = s.labels().isEmpty() ? "" : " (" + s.labels().get(i) + ")";
+        return String.format(Locale.ROOT, "%s%s: x = %s, y = %.5f", s.name(), label, Ticks.format(s.x()[i]), shown(s.y()[i]));
+    }
+
+    /** {series, point} of the point nearest a canvas position within 12 pixels (the first drawn on a tie), or null. */
+    public int[] pointAt(double mx, double my) {
+        return pointAt(mx, my, false);
+    }
+
+    /** As {@link #pointAt(double, double)}; {@code markersOnly}: among series drawn with points only. */
+    public int[] pointAt(double mx, double my, boolean markersOnly) {
+        int[] best = null;
         double bestD = 12 * 12;
-        for (Series s : series) {
+        for (int k = 0; k < series.size(); k++) {
+            Series s = series.get(k);
+            if (markersOnly && s.style() == Series.Style.LINE) continue;
             for (int i = 0; i < s.x().length; i++) {
-                double y = shown(s.y()[i]);
                 double dx = sx(s.x()[i]) - mx;
-                double dy = sy(y) - my;
+                double dy = sy(shown(s.y()[i])) - my;
                 double d = dx * dx + dy * dy;
                 if (d < bestD) {
                     bestD = d;
-                    String label = s.labels().isEmpty() ? "" : " (" + s.labels().get(i) + ")";
-                    best = String.format(Locale.ROOT, "%s%s: x = %s, y = %.5f", s.name(), label, Ticks.format(s.x()[i]), y);
+                    best = new int[] {k, i};
                 }
             }
         }
         return best;
+    }
+
+    /** The canvas position of point {@code i} of series {@code k} (for tests and keyboard users). */
+    public double[] position(int k, int i) {
+        bounds();
+        Series s = series.get(k);
+        return new double[] {sx(s.x()[i]), sy(shown(s.y()[i]))};
     }
 
     /** The text of the hover read-out at a canvas point (for tests and keyboard users); null away from the points. */

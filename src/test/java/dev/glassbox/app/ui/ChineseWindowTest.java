@@ -54,7 +54,7 @@ class ChineseWindowTest extends WindowTestBase {
 
     @Test
     void showsChineseAndSwitchesToEnglishLive(FxRobot robot) {
-        assertEquals(List.of("探索", "注意力头", "上下文实验室", "路由", "训练", "逐步演示"), tabTexts());
+        assertEquals(List.of("探索", "注意力头", "上下文实验室", "路由", "训练", "逐步演示", "搜索"), tabTexts());
         assertEquals("生成", window.generate.getText());
         assertEquals("停止", window.stop.getText());
         assertEquals("就绪", window.status.getText());
@@ -66,7 +66,7 @@ class ChineseWindowTest extends WindowTestBase {
         robot.clickOn("English");
         WaitForAsyncUtils.waitForFxEvents();
 
-        assertEquals(List.of("Explore", "Heads", "Context lab", "Routing", "Train", "Walkthrough"), tabTexts());
+        assertEquals(List.of("Explore", "Heads", "Context lab", "Routing", "Train", "Walkthrough", "Search"), tabTexts());
         assertEquals("Generate", window.generate.getText());
         assertEquals("Ready", window.status.getText());
         assertEquals("Type a prompt, then Ctrl+Enter to generate", window.prompt.prompt.getPromptText());

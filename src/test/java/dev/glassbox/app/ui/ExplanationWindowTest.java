@@ -67,7 +67,7 @@ class ExplanationWindowTest extends WindowTestBase {
     @Test
     void everyWorkspaceExplainsItselfInTheCurrentLanguage(FxRobot robot) throws Exception {
         int tabs = window.workspaces.getTabs().size();
-        assertEquals(6, tabs, "Explore, Heads, Context lab, Routing, Train, Walkthrough");
+        assertEquals(7, tabs, "Explore, Heads, Context lab, Routing, Train, Walkthrough, Search");
         List<Explanation> panels = new ArrayList<>();
         List<String> english = new ArrayList<>();
         for (int i = 0; i < tabs; i++) {
@@ -100,9 +100,9 @@ class ExplanationWindowTest extends WindowTestBase {
             }
         }
         WaitForAsyncUtils.asyncFx(() -> I18n.setLocale(I18n.ENGLISH)).get();
-        robot.clickOn(panels.get(5).toggle());
+        robot.clickOn(panels.get(tabs - 1).toggle()); // the last tab is the one shown
         WaitForAsyncUtils.waitForFxEvents();
-        assertFalse(panels.get(5).isVisible(), "the toggle hides it again");
+        assertFalse(panels.get(tabs - 1).isVisible(), "the toggle hides it again");
     }
 
     @Test

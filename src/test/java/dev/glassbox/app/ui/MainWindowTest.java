@@ -170,7 +170,7 @@ class MainWindowTest extends WindowTestBase {
         WaitForAsyncUtils.waitForFxEvents();
         List<String> tips = window.workspaces.getTabs().stream().map(t -> t.getTooltip().getText()).toList();
         assertEquals(List.of("Explore (Ctrl+1)", "Heads (Ctrl+2)", "Context lab (Ctrl+3)", "Routing (Ctrl+4)", "Train (Ctrl+5)",
-                "Walkthrough (Ctrl+6)"), tips);
+                "Walkthrough (Ctrl+6)", "Search (Ctrl+7)"), tips);
     }
 
     @Test

@@ -27,7 +27,8 @@ class WorkspacePrebuildTest extends WindowTestBase {
     void workspacesAreMadeAheadOnceARunHasFinished(FxRobot robot) throws Exception {
         Path model = SharedData.require("models/stories260K/stories260K.bin");
         WindowDriver d = openModel(robot, model);
-        List<Lazy<? extends Node>> hidden = List.of(window.heads, window.context, window.routing, window.train, window.walkthrough);
+        List<Lazy<? extends Node>> hidden = List.of(window.heads, window.context, window.routing, window.train, window.walkthrough,
+                window.search);
         assertTrue(hidden.stream().noneMatch(Lazy::isMade), "nothing is made before a run has finished");
         d.generate("Once upon a time", 8);
         d.waitFor("the workspaces made ahead", () -> hidden.stream().allMatch(Lazy::isMade));
