@@ -32,6 +32,9 @@ final class EncoderTraining {
                         + " (a BERT encoder: post-LN, GELU, learned positions)");
             }
         }
+        if (c.layers < 1 || c.heads < 1 || c.dim < 1) {
+            throw new IllegalArgumentException("--layers, --heads and --dim are required (>= 1)");
+        }
         if (c.knowledge != null) {
             return KnowledgeTraining.run(c, w, objective);
         }
@@ -42,12 +45,14 @@ final class EncoderTraining {
             throw new IllegalArgumentException("--objective " + objective.spelling() + " trains on text: --text-file or "
                     + "--task stories, not --task " + c.source.task);
         }
-        if (c.layers < 1 || c.heads < 1 || c.dim < 1) {
-            throw new IllegalArgumentException("--layers, --heads and --dim are required (>= 1)");
-        }
         EncoderCorpus corpus = c.source.textFile != null ? EncoderCorpus.read(c.source.textFile, c.vocabWords)
                 : EncoderCorpus.stories(c.seed, STORIES, c.vocabWords);
-        EncoderData data = corpus.data(objective, c.seq);
+        train(c, w, objective, corpus.data(objective, c.seq));
+        return 0;
+    }
+
+    /** Trains the encoder the command's shape options describe on {@code data} and prints how it ended. */
+    static EncoderTrainer.Result train(TrainCommand c, PrintWriter w, EncoderObjective objective, EncoderData data) throws Exception {
         EncoderShape shape = new EncoderShape(data.vocabulary().size(), c.dim, c.hidden > 0 ? c.hidden : 4 * c.dim,
                 c.layers, c.heads, c.seq, 2, EncoderShape.BERT_EPS);
         EncoderTrainer.Options o = new EncoderTrainer.Options(objective, shape, data, c.steps, c.batch, c.lr,
@@ -56,6 +61,6 @@ final class EncoderTraining {
         EncoderTrainer.Result r = c.train(w, (par, log) -> new EncoderTrainer(o, par, log).run());
         w.printf(Locale.ROOT, "done: %d steps in %.1f s, train loss %.4f, val loss %.4f, %s%n", r.steps(), r.seconds(),
                 r.trainLoss(), r.validation().total(), EncoderTrainer.metrics(r.validation()));
-        return 0;
+        return r;
     }
 }

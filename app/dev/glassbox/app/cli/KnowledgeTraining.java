@@ -13,7 +13,6 @@ import dev.glassbox.engine.knowledge.KnowledgeBase;
 import dev.glassbox.engine.knowledge.KnowledgeCorpus;
 import dev.glassbox.engine.knowledge.KnowledgeModel;
 import dev.glassbox.engine.train.EncoderObjective;
-import dev.glassbox.engine.train.EncoderShape;
 import dev.glassbox.engine.train.EncoderTrainer;
 
 /**
@@ -36,15 +35,7 @@ final class KnowledgeTraining {
         List<Cloze> heldOut = c.heldOut == null ? null : Cloze.read(c.heldOut);
         KnowledgeCorpus corpus = KnowledgeCorpus.read(c.source.textFile, kb, injection, c.seq, c.vocabWords);
         if (heldOut != null) corpus.clozeExamples(heldOut); // a held-out answer the vocabulary cannot score fails before training
-        var data = corpus.data();
-        EncoderShape shape = new EncoderShape(data.vocabulary().size(), c.dim, c.hidden > 0 ? c.hidden : 4 * c.dim,
-                c.layers, c.heads, c.seq, 2, EncoderShape.BERT_EPS);
-        EncoderTrainer.Options o = new EncoderTrainer.Options(objective, shape, data, c.steps, c.batch, c.lr,
-                c.warmup >= 0 ? c.warmup : Math.max(1, c.steps / 20), c.weightDecay, c.clip, c.seed, c.evalEvery,
-                c.rtdLambda, c.out, c.commandLine());
-        EncoderTrainer.Result r = c.train(w, (par, log) -> new EncoderTrainer(o, par, log).run());
-        w.printf(Locale.ROOT, "done: %d steps in %.1f s, train loss %.4f, val loss %.4f, %s%n", r.steps(), r.seconds(),
-                r.trainLoss(), r.validation().total(), EncoderTrainer.metrics(r.validation()));
+        EncoderTrainer.Result r = EncoderTraining.train(c, w, objective, corpus.data());
         Map<String, Object> more = new LinkedHashMap<>();
         more.put("knowledge_file", c.knowledge.getFileName().toString());
         if (heldOut != null) {
