@@ -1,0 +1,120 @@
+package dev.glassbox.engine.model;
+
+import dev.glassbox.engine.trace.AttentionStore;
+import dev.glassbox.engine.trace.AttentionThumbnails;
+import dev.glassbox.engine.trace.Finite;
+import dev.glassbox.engine.trace.HookName;
+import dev.glassbox.engine.trace.HookPoint;
+
+/**
+ * The {@link AttentionStore} of a causal memory: per kept layer each position's query as the forward scored it
+ * (after rotary, or unrotated under xl-relative positions), the keys in the memory's own cache, and thumbnails.
+ * A head's pattern is its queries scored again by {@link CachedAttention} (the code the forward ran), so memory
+ * grows with layers x n x (heads + 2 kv heads) x headDim rather than layers x heads x n².
+ */
+public final class RecomputedAttention implements AttentionStore {
+
+    /** Head h's probabilities of position pos's query ({@code q[qOff ..]}, qDim values) into {@code out[0 .. pos]}. */
+    @FunctionalInterface
+    interface Scorer {
+        void probabilities(int layer, int pos, float[] q, int qOff, int h, float[] out);
+    }
+
+    private final ModelConfig c;
+    private final CachedAttention cache;
+    private final Scorer scorer;
+    private final boolean[] kept;
+    private final float[][] queries;
+    private final int[] recorded;
+    private final AttentionThumbnails thumbnails;
+
+    RecomputedAttention(ModelConfig c, CachedAttention cache, boolean[] kept, Scorer scorer) {
+        this.c = c;
+        this.cache = cache;
+        this.scorer = scorer;
+        this.kept = kept.clone();
+        this.queries = new float[kept.length][];
+        this.recorded = new int[kept.length];
+        for (int l = 0; l < kept.length; l++) {
+            if (kept[l]) queries[l] = new float[Math.min(cache.limit(), CachedAttention.INITIAL_CAPACITY) * c.qDim()];
+        }
+        this.thumbnails = new AttentionThumbnails(kept, c.heads());
+    }
+
+    /** Keeps position {@code pos}'s query (qDim values of {@code q}) in {@code layer}, and its row [heads, pos + 1]. */
+    synchronized void record(int layer, int pos, float[] q, float[] row) {
+        Finite.check(row, HookName.of(HookPoint.ATTN_PATTERN, layer).toString(), pos); // as a captured row would be
+        int qDim = c.qDim();
+        float[] qs = queries[layer];
+        if ((long) (pos + 1) * qDim > qs.length) {
+            long grown = Math.min((long) cache.limit() * qDim, Math.max(2L * qs.length, (long) (pos + 1) * qDim));
+            qs = java.util.Arrays.copyOf(qs, Math.toIntExact(grown));
+            queries[layer] = qs;
+        }
+        System.arraycopy(q, 0, qs, pos * qDim, qDim);
+        recorded[layer] = Math.max(recorded[layer], pos + 1);
+        thumbnails.add(layer, pos, row);
+    }
+
+    @Override
+    public int layers() { return kept.length; }
+
+    @Override
+    public int heads() { return c.heads(); }
+
+    @Override
+    public boolean has(int layer) { return layer >= 0 && layer < kept.length && kept[layer]; }
+
+    @Override
+    public synchronized int length() {
+        int n = Integer.MAX_VALUE;
+        for (int l = 0; l < kept.length; l++) {
+            if (kept[l]) n = Math.min(n, recorded[l]);
+        }
+        return n == Integer.MAX_VALUE ? 0 : n;
+    }
+
+    @Override
+    public float[][] head(int layer, int head, int n) {
+        if (!has(layer)) throw new IllegalArgumentException("layer " + layer + "'s attention pattern was not captured");
+        if (head < 0 || head >= c.heads()) {
+            throw new IllegalArgumentException("head " + head + " outside 0.." + (c.heads() - 1));
+        }
+        float[] qs;
+        synchronized (this) {
+            if (n < 0 || n > recorded[layer]) {
+                throw new IllegalArgumentException(n + " queries asked, " + recorded[layer] + " recorded in layer " + layer);
+            }
+            qs = queries[layer]; // positions below n stay as written in this array even if a later one grows it
+        }
+        int qDim = c.qDim();
+        float[][] out = new float[n][];
+        for (int q = 0; q < n; q++) {
+            out[q] = new float[q + 1];
+            scorer.probabilities(layer, q, qs, q * qDim, head, out[q]);
+        }
+        return out;
+    }
+
+    @Override
+    public synchronized AttentionThumbnails.Thumbnail thumbnail(int layer, int head, int n) {
+        if (!has(layer)) throw new IllegalArgumentException("layer " + layer + "'s attention pattern was not captured");
+        return thumbnails.head(layer, head, n);
+    }
+
+    @Override
+    public synchronized AttentionThumbnails.Thumbnail meanThumbnail(int layer, int n) {
+        if (!has(layer)) throw new IllegalArgumentException("layer " + layer + "'s attention pattern was not captured");
+        return thumbnails.mean(layer, n);
+    }
+
+    @Override
+    public synchronized long bytes() {
+        long floats = 0;
+        for (float[] q : queries) {
+            if (q != null) floats += q.length;
+        }
+        long cached = 2L * c.layers() * cache.allocated() * c.kvDim(); // keys (and the values beside them) kept alive
+        return 4 * (floats + cached) + thumbnails.bytes();
+    }
+}
