@@ -103,9 +103,9 @@ public final class RecomputedAttention implements AttentionStore {
     }
 
     @Override
-    public synchronized AttentionThumbnails.Thumbnail meanThumbnail(int layer, int n) {
+    public synchronized AttentionThumbnails.Layer layerThumbnails(int layer, int n) {
         if (!has(layer)) throw new IllegalArgumentException("layer " + layer + "'s attention pattern was not captured");
-        return thumbnails.mean(layer, n);
+        return thumbnails.layer(layer, n);
     }
 
     @Override

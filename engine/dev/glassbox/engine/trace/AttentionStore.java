@@ -37,8 +37,8 @@ public interface AttentionStore {
     /** Head {@code head}'s downsampled map over the first {@code n} positions, built as the rows arrived. */
     AttentionThumbnails.Thumbnail thumbnail(int layer, int head, int n);
 
-    /** Layer {@code layer}'s mean over heads of {@link #thumbnail}. */
-    AttentionThumbnails.Thumbnail meanThumbnail(int layer, int n);
+    /** Every head's {@link #thumbnail} of {@code layer} and their mean, taken at one tile size. */
+    AttentionThumbnails.Layer layerThumbnails(int layer, int n);
 
     /** Bytes the store holds now (queries, keys it keeps alive, thumbnails): grows with n, not with n². */
     long bytes();

@@ -18,6 +18,10 @@ public final class AttentionThumbnails {
         public boolean exact() { return cell == 1; }
     }
 
+    /** A layer's thumbnails at one tile size: per head, and their mean over heads. */
+    public record Layer(int cell, float[][][] heads, float[][] mean) {
+    }
+
     /** Most tiles along a side. */
     public static final int MAX_SIDE = 256;
 
@@ -103,19 +107,19 @@ public final class AttentionThumbnails {
         return out;
     }
 
-    /** Layer {@code layer}'s mean over heads of {@link #head}. */
-    public Thumbnail mean(int layer, int n) {
-        float[][] out = tiles(layer, 0, n);
-        for (int h = 1; h < heads; h++) {
-            float[][] m = tiles(layer, h, n);
-            for (int i = 0; i < out.length; i++) {
-                for (int j = 0; j < out[i].length; j++) out[i][j] += m[i][j];
+    /** Layer {@code layer}'s {@link #head} of every head and their mean over heads. */
+    public Layer layer(int layer, int n) {
+        float[][][] all = new float[heads][][];
+        for (int h = 0; h < heads; h++) all[h] = tiles(layer, h, n);
+        float[][] mean = new float[all[0].length][];
+        for (int i = 0; i < mean.length; i++) {
+            mean[i] = new float[i + 1];
+            for (float[][] m : all) {
+                for (int j = 0; j <= i; j++) mean[i][j] += m[i][j];
             }
+            for (int j = 0; j <= i; j++) mean[i][j] /= heads;
         }
-        for (float[] r : out) {
-            for (int j = 0; j < r.length; j++) r[j] /= heads;
-        }
-        return new Thumbnail(cell, out);
+        return new Layer(cell, all, mean);
     }
 
     /** Tiles along a side covering {@code n} positions (never past the rows added). */

@@ -126,7 +126,7 @@ class RecomputedAttentionTest {
                     }
                 }
             }
-            float[][] mean = store.meanThumbnail(l, tokens.length).tiles();
+            float[][] mean = store.layerThumbnails(l, tokens.length).mean();
             for (int q = 0; q < tokens.length; q++) {
                 double sum = 0;
                 for (float[][] head : want) sum += head[q][q / 2];
