@@ -36,6 +36,7 @@ public final class AttentionRows {
     private Trace encoderTrace;
     private AttentionStore store;
     private int stored;
+    private Maps[] shown; // per layer the store's maps last handed out (rows reused while they are final)
 
     public AttentionRows(int layers) {
         this.layers = layers;
@@ -115,11 +116,25 @@ public final class AttentionRows {
         if (store != null) {
             if (!store.has(l) || stored == 0) return Optional.empty();
             AttentionThumbnails.Layer t = store.layerThumbnails(l, stored);
-            return Optional.of(new Maps(t.cell(), t.heads(), t.mean()));
+            Maps now = new Maps(t.cell(), t.heads(), t.mean());
+            if (shown == null) shown = new Maps[layers];
+            Maps before = shown[l];
+            if (before != null && before.cell() == 1 && now.cell() == 1) {
+                // a position's row is final once recorded: hand out the same row arrays again, so a live view sees
+                // the map extended rather than replaced and takes in only the new rows
+                for (int h = 0; h < now.heads().length; h++) reuse(before.heads()[h], now.heads()[h]);
+                reuse(before.mean(), now.mean());
+            }
+            shown[l] = now;
+            return Optional.of(now);
         }
         Optional<float[][][]> heads = layer(l);
         if (heads.isEmpty()) return Optional.empty();
         float[][][] p = heads.get();
         return Optional.of(new Maps(1, p, mean(l).orElseGet(() -> AttentionAggregates.meanOverHeads(p))));
+    }
+
+    private static void reuse(float[][] before, float[][] now) {
+        System.arraycopy(before, 0, now, 0, Math.min(before.length, now.length));
     }
 }
