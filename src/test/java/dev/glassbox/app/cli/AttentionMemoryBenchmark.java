@@ -32,8 +32,9 @@ import dev.glassbox.engine.trace.TraceStep;
 /**
  * Explores a large decoder at a long length with the attention kept in its store: the explorer's captured run
  * (patterns, residual stream, routes; not the per-step logits, see PERFORMANCE.md), the grid of every layer and
- * head, one head's full pattern (the head view), the Heads tables (behaviour, roles and the probe; no ablation) and a
- * trace export of the layers asked for; after each, the wall and process CPU seconds and the peak RSS (VmHWM).
+ * head, one head's full pattern (the head view), a trace export of the layers asked for (from the same store, written
+ * a head at a time) and the Heads tables (their own captured run; behaviour, roles and the probe; no ablation); after
+ * each, the wall and process CPU seconds and the peak RSS (VmHWM).
  * Run (e.g. on {@code make-random --shape qwen2.5-0.5b --out q.gguf}; random token ids, no tokenizer needed):
  * java --add-modules jdk.incubator.vector -cp target/classes:target/test-classes:DEPS
  * dev.glassbox.app.cli.AttentionMemoryBenchmark MODEL [tokens=4096] [export hooks=blocks.0.attn.pattern] [out dir]
@@ -78,22 +79,39 @@ public final class AttentionMemoryBenchmark {
         clock.lap("head view L" + (layers - 1) + "H" + (heads - 1) + " (" + head.length + " rows)");
         head = null;
 
+        // the export reads the explorer's store (its run is the one measured above), limited to the layers asked
+        boolean[] asked = new boolean[layers];
+        for (String h : exportHooks.split(",")) asked[Integer.parseInt(h.split("\\.")[1])] = true;
+        List<TraceStep> bare = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) bare.add(new TraceStep(i, tokens[i], false, java.util.Map.of()));
+        Trace exported = Trace.of(bare, new Only(store, asked));
+        TraceRun.Request req = new TraceRun.Request(m, "(random ids)", HookSelection.of(exportHooks), Generation.Settings.greedy(0));
+        TraceManifest manifest = TraceManifest.of(req, new TraceRun.Result(exported, tokens, n, Generation.StopReason.STEPS),
+                "benchmark", Instant.now());
+        TraceManifest written = TraceExporter.export(exported, manifest, out);
+        clock.lap("trace export of " + exportHooks + " (" + written.arrays().size() + " arrays)");
+
         int bos = m.tokenizer() != null ? m.tokenizer().bos() : 1;
         int eos = m.tokenizer() != null ? m.tokenizer().eos() : 2;
         HeadAnalysis.Settings hs = HeadAnalysis.Settings.defaults(bos, eos, 63).withAblation(null, null);
         HeadReport report = HeadAnalysis.analyse(model, tokens, hs, HeadSet.empty(), Parallel.shared());
         clock.lap("Heads tables (" + report.rows().size() + " heads; " + report.timingsMillis() + " ms)");
+    }
 
-        Capture exportCap = new Capture(HookSelection.of(exportHooks), layers).storingPatterns();
-        DecoderSession es = model.newSession(exportCap, Intervention.NONE, n);
-        List<TraceStep> exportSteps = new ArrayList<>(n);
-        es.prefill(tokens, 0, (pos, token, captured) -> exportSteps.add(new TraceStep(pos, token, false, captured)));
-        Trace exported = Trace.of(exportSteps, exportCap.attention().orElse(null));
-        TraceRun.Request req = new TraceRun.Request(m, "(random ids)", HookSelection.of(exportHooks), Generation.Settings.greedy(0));
-        TraceManifest manifest = TraceManifest.of(req, new TraceRun.Result(exported, tokens, n, Generation.StopReason.STEPS),
-                "benchmark", Instant.now());
-        TraceManifest written = TraceExporter.export(exported, manifest, out);
-        clock.lap("trace export of " + exportHooks + " to " + out + " " + written.arrays().size() + " arrays");
+    /** {@code store} showing only the layers asked for (what a trace asking for those layers would have kept). */
+    private record Only(AttentionStore store, boolean[] asked) implements AttentionStore {
+        @Override public int layers() { return store.layers(); }
+        @Override public int heads() { return store.heads(); }
+        @Override public boolean has(int layer) { return store.has(layer) && asked[layer]; }
+        @Override public int length() { return store.length(); }
+        @Override public float[][] head(int layer, int head, int queries) { return store.head(layer, head, queries); }
+        @Override public dev.glassbox.engine.trace.AttentionThumbnails.Thumbnail thumbnail(int layer, int head, int n) {
+            return store.thumbnail(layer, head, n);
+        }
+        @Override public dev.glassbox.engine.trace.AttentionThumbnails.Layer layerThumbnails(int layer, int n) {
+            return store.layerThumbnails(layer, n);
+        }
+        @Override public long bytes() { return store.bytes(); }
     }
 
     private static final class Clock {
