@@ -182,6 +182,9 @@ final class CachedAttention {
         });
     }
 
+    /** The last query's probabilities in place: head h's at {@code [h * }{@link #allocated()}{@code ..]} (no copy). */
+    float[] lastProbabilities() { return att; }
+
     /** The last query's probabilities as [heads, pos + 1] (a fresh copy). */
     float[] pattern(int pos) {
         int heads = c.heads();

@@ -196,7 +196,7 @@ public final class Gpt2Model implements DecoderModel {
                 attention.store(l, pos, qkv, dim, qkv, 2 * dim);
                 attention.attend(l, pos, qkv, 0, heads);
                 if (cap.on(HookPoint.ATTN_PATTERN, l)) {
-                    if (patterns != null) patterns.record(l, pos, qkv, attention.pattern(pos));
+                    if (patterns != null) patterns.record(l, pos, qkv);
                     else cap.keep(HookPoint.ATTN_PATTERN, l, attention.pattern(pos), c.heads(), pos + 1);
                 }
                 CachedAttention.replaceHeads(c, iv, l, heads);

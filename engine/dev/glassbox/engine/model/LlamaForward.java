@@ -318,10 +318,10 @@ public final class LlamaForward {
                 if (cap.on(HookPoint.ATTN_K, l)) hook(HookPoint.ATTN_K, l, t, label, b.k[t], c.kvHeads(), hd);
                 if (cap.on(HookPoint.ATTN_V, l)) hook(HookPoint.ATTN_V, l, t, label, b.v[t], c.kvHeads(), hd);
                 if (cap.on(HookPoint.ATTN_PATTERN, l)) {
-                    float[] p = memory.pattern(l, pos);
                     if (patterns != null) {
-                        patterns.record(l, pos, b.q[t], p);
+                        patterns.record(l, pos, b.q[t]);
                     } else {
+                        float[] p = memory.pattern(l, pos);
                         cap.row(t, label);
                         cap.keep(HookPoint.ATTN_PATTERN, l, p, c.heads(), p.length / c.heads());
                     }

@@ -41,9 +41,15 @@ public final class RecomputedAttention implements AttentionStore {
         this.thumbnails = new AttentionThumbnails(kept, c.heads());
     }
 
-    /** Keeps position {@code pos}'s query (qDim values of {@code q}) in {@code layer}, and its row [heads, pos + 1]. */
-    synchronized void record(int layer, int pos, float[] q, float[] row) {
-        Finite.check(row, HookName.of(HookPoint.ATTN_PATTERN, layer).toString(), pos); // as a captured row would be
+    /**
+     * Keeps position {@code pos}'s query (qDim values of {@code q}) in {@code layer}, and adds its probabilities, just
+     * computed by the cache's attend, to the thumbnails (read in place: no row is copied).
+     */
+    synchronized void record(int layer, int pos, float[] q) {
+        double total = thumbnails.add(layer, pos, cache.lastProbabilities(), cache.allocated());
+        if (!Double.isFinite(total)) { // as a captured row would be: NaN stops at the first hook it reaches
+            Finite.check(cache.pattern(pos), HookName.of(HookPoint.ATTN_PATTERN, layer).toString(), pos);
+        }
         int qDim = c.qDim();
         float[] qs = queries[layer];
         if ((long) (pos + 1) * qDim > qs.length) {
@@ -53,7 +59,6 @@ public final class RecomputedAttention implements AttentionStore {
         }
         System.arraycopy(q, 0, qs, pos * qDim, qDim);
         recorded[layer] = Math.max(recorded[layer], pos + 1);
-        thumbnails.add(layer, pos, row);
     }
 
     @Override

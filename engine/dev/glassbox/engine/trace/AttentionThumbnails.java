@@ -46,21 +46,26 @@ public final class AttentionThumbnails {
     public int cell() { return cell; }
 
     /**
-     * Adds the row of query {@code pos} in {@code layer}: {@code row} holds [heads, pos + 1] probabilities. Rows of
-     * a position come layer by layer, positions in order.
+     * Adds the row of query {@code pos} in {@code layer}: head h's pos + 1 probabilities start at
+     * {@code row[h * stride]}. Rows of a position come layer by layer, positions in order. Returns the sum of the
+     * values added (not finite when one was not).
      */
-    public void add(int layer, int pos, float[] row) {
+    public double add(int layer, int pos, float[] row, int stride) {
         while (pos >= side * cell) grow();
         rows = Math.max(rows, pos + 1);
         int keys = pos + 1;
         int at = (pos / cell) * side;
+        double total = 0;
         for (int h = 0; h < heads; h++) {
             float[] s = sums[layer][h];
-            int off = h * keys;
+            int off = h * stride;
             for (int k = 0; k < keys; k++) {
-                s[at + k / cell] += row[off + k];
+                float v = row[off + k];
+                s[at + k / cell] += v;
+                total += v;
             }
         }
+        return total;
     }
 
     /** Room for the next rows: more tiles up to {@link #MAX_SIDE} a side, then tiles twice as wide. */
