@@ -26,6 +26,7 @@ public final class RecomputedAttention implements AttentionStore {
     private final boolean[] kept;
     private final float[][] queries;
     private final int[] recorded;
+    private final java.util.BitSet[] skipped; // positions a layer was skipped at (random routing): no query, no row
     private final AttentionThumbnails thumbnails;
 
     RecomputedAttention(ModelConfig c, CachedAttention cache, boolean[] kept, Scorer scorer) {
@@ -35,6 +36,7 @@ public final class RecomputedAttention implements AttentionStore {
         this.kept = kept.clone();
         this.queries = new float[kept.length][];
         this.recorded = new int[kept.length];
+        this.skipped = new java.util.BitSet[kept.length];
         for (int l = 0; l < kept.length; l++) {
             if (kept[l]) queries[l] = new float[Math.min(cache.limit(), CachedAttention.INITIAL_CAPACITY) * c.qDim()];
         }
@@ -58,6 +60,11 @@ public final class RecomputedAttention implements AttentionStore {
             queries[layer] = qs;
         }
         System.arraycopy(q, 0, qs, pos * qDim, qDim);
+        for (int p = recorded[layer]; p < pos; p++) { // positions that passed this layer by
+            if (skipped[layer] == null) skipped[layer] = new java.util.BitSet();
+            skipped[layer].set(p);
+        }
+        if (skipped[layer] != null) skipped[layer].clear(pos);
         recorded[layer] = Math.max(recorded[layer], pos + 1);
     }
 
@@ -86,17 +93,20 @@ public final class RecomputedAttention implements AttentionStore {
             throw new IllegalArgumentException("head " + head + " outside 0.." + (c.heads() - 1));
         }
         float[] qs;
+        java.util.BitSet passed;
         synchronized (this) {
             if (n < 0 || n > recorded[layer]) {
                 throw new IllegalArgumentException(n + " queries asked, " + recorded[layer] + " recorded in layer " + layer);
             }
             qs = queries[layer]; // positions below n stay as written in this array even if a later one grows it
+            passed = skipped[layer] == null ? null : (java.util.BitSet) skipped[layer].clone();
         }
         int qDim = c.qDim();
         float[][] out = new float[n][];
         for (int q = 0; q < n; q++) {
             out[q] = new float[q + 1];
-            scorer.probabilities(layer, q, qs, q * qDim, head, out[q]);
+            if (passed == null || !passed.get(q)) scorer.probabilities(layer, q, qs, q * qDim, head, out[q]);
+            // else: the layer was skipped at q, it attended nowhere (a row of zeros)
         }
         return out;
     }

@@ -114,25 +114,27 @@ public record CapturedRun(int[] tokens, Patterns patterns, float[][][][] headOut
      * recomputes a layer's patterns while it is read; refuse clearly rather than run out of heap.
      */
     static void checkMemory(int layers, int heads, int headDim, int length, int dim) {
-        // the stored queries, keys and values, head outputs twice and residuals twice (steps, then stacked), and
-        // two layers of recomputed patterns in flight
-        double linear = 4.0 * layers * length * (heads * headDim * 5.0 + 2.0 * dim);
+        // the stored queries, keys and values (at most as many as the queries), the head outputs twice (steps, then
+        // per head), the residuals once (stacked from the steps' own arrays), and two layers of patterns in flight
+        double linear = 4.0 * layers * length * (heads * headDim * 5.0 + dim);
         double bytes = linear + 2 * 4.0 * heads * ((double) length * length / 2);
-        budget(bytes, layers, heads, length);
+        budget(bytes, layers, heads, length, 2);
     }
 
     /** An encoder's run holds every layer's full [heads, T, T] patterns. */
     static void checkEncoderMemory(int layers, int heads, int headDim, int length) {
         // the trace's square patterns plus the assembled matrices, and the head outputs twice
-        budget(4.0 * layers * heads * ((double) length * length * 2 + 2.0 * length * headDim), layers, heads, length);
+        budget(4.0 * layers * heads * ((double) length * length * 2 + 2.0 * length * headDim), layers, heads, length, 3);
     }
 
-    private static void budget(double bytes, int layers, int heads, int length) {
-        double budget = Runtime.getRuntime().maxMemory() / 3.0;
+    /** Refuses {@code bytes} beyond 1/{@code part} of the heap (the estimate counts what the run keeps exactly). */
+    private static void budget(double bytes, int layers, int heads, int length, int part) {
+        double budget = Runtime.getRuntime().maxMemory() / (double) part;
         if (bytes > budget) {
             throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
-                    "capturing %d layers x %d heads at %d tokens needs about %.0f MB, more than a third of the %.0f MB heap;"
+                    "capturing %d layers x %d heads at %d tokens needs about %.0f MB, more than %s of the %.0f MB heap;"
                             + " use fewer tokens or a larger -Xmx", layers, heads, length, bytes / 1e6,
+                    part == 2 ? "half" : "a third",
                     Runtime.getRuntime().maxMemory() / 1e6));
         }
     }

@@ -193,6 +193,9 @@ public final class HeadAnalysis {
             }
         });
         byPair.forEach(tables::addAll);
+        // the dequantised slices and their bases are done with: let the captured passes below reuse their memory
+        java.util.Arrays.fill(slices, null);
+        java.util.Arrays.fill(subs, null);
         times.put("weights", millis(t0));
 
         long t1 = System.nanoTime();

@@ -37,7 +37,8 @@ import dev.glassbox.engine.trace.TraceStep;
  * each, the wall and process CPU seconds and the peak RSS (VmHWM).
  * Run (e.g. on {@code make-random --shape qwen2.5-0.5b --out q.gguf}; random token ids, no tokenizer needed):
  * java --add-modules jdk.incubator.vector -cp target/classes:target/test-classes:DEPS
- * dev.glassbox.app.cli.AttentionMemoryBenchmark MODEL [tokens=4096] [export hooks=blocks.0.attn.pattern] [out dir] [no-heads]
+ * dev.glassbox.app.cli.AttentionMemoryBenchmark MODEL [tokens=4096] [export hooks=blocks.0.attn.pattern] [out dir]
+ * [no-heads | heads-only]
  */
 public final class AttentionMemoryBenchmark {
     private static final String EXPLORE_HOOKS = "blocks.*.attn.pattern,blocks.*.resid_post,blocks.*.route";
@@ -62,6 +63,10 @@ public final class AttentionMemoryBenchmark {
                 os.getSystemLoadAverage());
         Clock clock = new Clock(os);
 
+        if (args.length > 4 && args[4].equals("heads-only")) {
+            heads(m, model, tokens, clock);
+            return;
+        }
         Capture cap = new Capture(HookSelection.of(EXPLORE_HOOKS), layers).storingPatterns();
         DecoderSession s = model.newSession(cap, Intervention.NONE, n);
         List<TraceStep> steps = new ArrayList<>(n);
@@ -92,6 +97,10 @@ public final class AttentionMemoryBenchmark {
         clock.lap("trace export of " + exportHooks + " (" + written.arrays().size() + " arrays)");
 
         if (args.length > 4 && args[4].equals("no-heads")) return;
+        heads(m, model, tokens, clock);
+    }
+
+    private static void heads(LoadedModel m, LlamaModel model, int[] tokens, Clock clock) {
         int bos = m.tokenizer() != null ? m.tokenizer().bos() : 1;
         int eos = m.tokenizer() != null ? m.tokenizer().eos() : 2;
         HeadAnalysis.Settings hs = HeadAnalysis.Settings.defaults(bos, eos, 63).withAblation(null, null);
