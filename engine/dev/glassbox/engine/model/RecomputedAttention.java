@@ -77,13 +77,14 @@ public final class RecomputedAttention implements AttentionStore {
     @Override
     public boolean has(int layer) { return layer >= 0 && layer < kept.length && kept[layer]; }
 
+    /** Positions recorded in some kept layer (a layer skipped at the last ones has fewer: they read as zeros). */
     @Override
     public synchronized int length() {
-        int n = Integer.MAX_VALUE;
+        int n = 0;
         for (int l = 0; l < kept.length; l++) {
-            if (kept[l]) n = Math.min(n, recorded[l]);
+            if (kept[l]) n = Math.max(n, recorded[l]);
         }
-        return n == Integer.MAX_VALUE ? 0 : n;
+        return n;
     }
 
     @Override
@@ -94,10 +95,12 @@ public final class RecomputedAttention implements AttentionStore {
         }
         float[] qs;
         java.util.BitSet passed;
+        int ran;
         synchronized (this) {
-            if (n < 0 || n > recorded[layer]) {
-                throw new IllegalArgumentException(n + " queries asked, " + recorded[layer] + " recorded in layer " + layer);
+            if (n < 0 || n > length()) {
+                throw new IllegalArgumentException(n + " queries asked, " + length() + " recorded");
             }
+            ran = recorded[layer];
             qs = queries[layer]; // positions below n stay as written in this array even if a later one grows it
             passed = skipped[layer] == null ? null : (java.util.BitSet) skipped[layer].clone();
         }
@@ -105,7 +108,7 @@ public final class RecomputedAttention implements AttentionStore {
         float[][] out = new float[n][];
         for (int q = 0; q < n; q++) {
             out[q] = new float[q + 1];
-            if (passed == null || !passed.get(q)) scorer.probabilities(layer, q, qs, q * qDim, head, out[q]);
+            if (q < ran && (passed == null || !passed.get(q))) scorer.probabilities(layer, q, qs, q * qDim, head, out[q]);
             // else: the layer was skipped at q, it attended nowhere (a row of zeros)
         }
         return out;

@@ -16,7 +16,7 @@ public interface AttentionStore {
     /** Whether layer {@code layer}'s pattern was asked for (and so is kept). */
     boolean has(int layer);
 
-    /** Query positions recorded in every kept layer so far. */
+    /** Query positions recorded so far (where a layer was skipped, random routing, its row is zeros). */
     int length();
 
     /**

@@ -103,6 +103,45 @@ class RecomputedAttentionTest {
         }
     }
 
+    /** A layer skipped at a position (random routing) has no row there: zeros in the store, the rest as captured. */
+    @Test
+    void skippedLayersLeaveRowsOfZeros() {
+        LlamaModel m = TinyModels.random(Architecture.LLAMA, RopeStyle.INTERLEAVED, 32, 64, 2, 4, 2, 40, 3, DType.F32);
+        int n = 12;
+        Intervention skipOddAndLast = new Intervention() {
+            @Override
+            public boolean skipsLayers() { return true; }
+
+            @Override
+            public boolean skipLayer(int layer, int position) { return layer == 1 && (position % 2 == 1 || position == n - 1); }
+        };
+        int[] tokens = tokens(40, n);
+        Capture rows = new Capture(HookSelection.of(PATTERNS), 2);
+        Capture stored = new Capture(HookSelection.of(PATTERNS), 2).storingPatterns();
+        DecoderSession a = m.newSession(rows, skipOddAndLast);
+        DecoderSession b = m.newSession(stored, skipOddAndLast);
+        List<float[]> captured = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            a.forward(tokens[i], i);
+            b.forward(tokens[i], i);
+            var step = a.drainCaptured().get(dev.glassbox.engine.trace.HookName.of(
+                    dev.glassbox.engine.trace.HookPoint.ATTN_PATTERN, 1));
+            captured.add(step == null ? null : step.values());
+            b.drainCaptured();
+        }
+        AttentionStore store = stored.attention().orElseThrow();
+        assertEquals(n, store.length(), "every position ran layer 0");
+        for (int h = 0; h < 4; h++) {
+            float[][] p = store.head(1, h, n);
+            for (int q = 0; q < n; q++) {
+                float[] want = captured.get(q);
+                for (int k = 0; k <= q; k++) {
+                    assertEquals(want == null ? 0f : want[h * (q + 1) + k], p[q][k], 1e-6, "H" + h + " query " + q + " key " + k);
+                }
+            }
+        }
+    }
+
     /** Patterns through the store equal the captured rows; below 256 positions, so do the thumbnails. */
     private static void assertSame(DecoderModel m, int[] tokens, boolean batched) {
         int layers = m.config().layers();
