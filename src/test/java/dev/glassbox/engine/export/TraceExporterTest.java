@@ -141,7 +141,7 @@ class TraceExporterTest {
                 assertArrayEquals(x.shape(), y.shape(), f);
                 float[] xv = x.values();
                 float[] yv = y.values();
-                for (int i = 0; i < xv.length; i++) assertEquals(xv[i], yv[i], 1e-6f, f + " value " + i);
+                for (int i = 0; i < xv.length; i++) assertEquals(xv[i], yv[i], 1e-5f, f + " value " + i);
             } else {
                 List<String> la = Files.readAllLines(outA.resolve(f));
                 List<String> lb = Files.readAllLines(outB.resolve(f));
@@ -153,7 +153,7 @@ class TraceExporterTest {
                     assertEquals(ca.length, cb.length, f + " line " + i);
                     assertEquals(ca[0], cb[0], f + " line " + i + ": the query label");
                     for (int c = 1; c < ca.length; c++) {
-                        assertEquals(Double.parseDouble(ca[c]), Double.parseDouble(cb[c]), 1e-6, f + " line " + i);
+                        assertEquals(Double.parseDouble(ca[c]), Double.parseDouble(cb[c]), 1e-5, f + " line " + i);
                     }
                 }
             }
