@@ -51,7 +51,7 @@ public final class TraceCommand extends WritingCommand {
                     + m.config().layers() + " layers); names look like blocks.0.attn.pattern, blocks.*.resid_post, logits");
         }
         Generation.Settings settings = sampling.settings(steps);
-        TraceRun.Request request = new TraceRun.Request(m, prompt, selection, settings);
+        TraceRun.Request request = new TraceRun.Request(m, prompt, selection, settings).storingPatterns();
         long t0 = System.nanoTime();
         TraceRun.Result result = TraceRun.run(request, TraceListener.NONE, () -> false);
         long t1 = System.nanoTime();

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import dev.glassbox.engine.trace.AttentionStore;
+import dev.glassbox.engine.trace.AttentionThumbnails;
 import dev.glassbox.engine.trace.Captured;
 import dev.glassbox.engine.trace.HookName;
 import dev.glassbox.engine.trace.HookPoint;
@@ -14,15 +16,27 @@ import dev.glassbox.visuals.AttentionAggregates;
 /**
  * Per layer and head, the attention rows of a decoder run kept ragged (row q holds q + 1 keys) and grown
  * incrementally: each {@link #update} only splits the steps it has not seen, so live frames cost the new
- * rows, not the whole run again; so is each layer's mean over heads. Encoder traces (one [heads, T, T] step) are taken whole. Not thread-safe:
+ * rows, not the whole run again; so is each layer's mean over heads. Encoder traces (one [heads, T, T] step) are taken whole.
+ * A run whose patterns went to an {@link AttentionStore} is read from the store's thumbnails instead (the patterns
+ * themselves up to {@link AttentionThumbnails#MAX_SIDE} positions, tiles of several positions beyond). Not thread-safe:
  * one view-builder thread owns an instance.
  */
 public final class AttentionRows {
+    /**
+     * A layer's maps as the grid draws them: per head and the mean over heads, each row and column covering
+     * {@code cell} positions (1: the pattern itself).
+     */
+    public record Maps(int cell, float[][][] heads, float[][] mean) {
+    }
+
     private final int layers;
     private final List<List<List<float[]>>> rows = new ArrayList<>(); // [layer][head] -> rows
     private final List<List<float[]>> means = new ArrayList<>(); // [layer] -> mean-over-heads rows
     private int seen;
     private Trace encoderTrace;
+    private AttentionStore store;
+    private int stored;
+    private Maps[] shown; // per layer the store's maps last handed out (rows reused while they are final)
 
     public AttentionRows(int layers) {
         this.layers = layers;
@@ -34,6 +48,11 @@ public final class AttentionRows {
 
     /** Takes in the steps of {@code trace} beyond those already seen (the trace only grows). */
     public void update(Trace trace) {
+        if (trace.attentionStore().isPresent()) {
+            store = trace.attentionStore().get();
+            stored = Math.min(trace.length(), store.length());
+            return;
+        }
         List<TraceStep> steps = trace.steps();
         for (int s = seen; s < steps.size(); s++) {
             for (int l = 0; l < layers; l++) {
@@ -70,12 +89,14 @@ public final class AttentionRows {
      * rows), or empty for an encoder trace or a layer not captured.
      */
     public Optional<float[][]> mean(int l) {
+        if (store != null) return maps(l).map(Maps::mean);
         List<float[]> m = encoderTrace != null ? List.of() : means.get(l);
         return m.isEmpty() ? Optional.empty() : Optional.of(m.toArray(float[][]::new));
     }
 
     /** Layer {@code l} as [heads][queries][keys ≤ query + 1], or empty when it was not captured. */
     public Optional<float[][][]> layer(int l) {
+        if (store != null) return maps(l).map(Maps::heads);
         if (encoderTrace != null) {
             return encoderTrace.attentionPattern(l);
         }
@@ -88,5 +109,32 @@ public final class AttentionRows {
             out[h] = perHead.get(h).toArray(float[][]::new);
         }
         return Optional.of(out);
+    }
+
+    /** Layer {@code l}'s maps for the grid, or empty when it was not captured. */
+    public Optional<Maps> maps(int l) {
+        if (store != null) {
+            if (!store.has(l) || stored == 0) return Optional.empty();
+            AttentionThumbnails.Layer t = store.layerThumbnails(l, stored);
+            Maps now = new Maps(t.cell(), t.heads(), t.mean());
+            if (shown == null) shown = new Maps[layers];
+            Maps before = shown[l];
+            if (before != null && before.cell() == 1 && now.cell() == 1) {
+                // a position's row is final once recorded: hand out the same row arrays again, so a live view sees
+                // the map extended rather than replaced and takes in only the new rows
+                for (int h = 0; h < now.heads().length; h++) reuse(before.heads()[h], now.heads()[h]);
+                reuse(before.mean(), now.mean());
+            }
+            shown[l] = now;
+            return Optional.of(now);
+        }
+        Optional<float[][][]> heads = layer(l);
+        if (heads.isEmpty()) return Optional.empty();
+        float[][][] p = heads.get();
+        return Optional.of(new Maps(1, p, mean(l).orElseGet(() -> AttentionAggregates.meanOverHeads(p))));
+    }
+
+    private static void reuse(float[][] before, float[][] now) {
+        System.arraycopy(before, 0, now, 0, Math.min(before.length, now.length));
     }
 }

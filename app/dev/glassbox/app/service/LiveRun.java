@@ -3,6 +3,7 @@ package dev.glassbox.app.service;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.glassbox.engine.trace.AttentionStore;
 import dev.glassbox.engine.trace.Trace;
 import dev.glassbox.engine.trace.TraceStep;
 
@@ -10,9 +11,12 @@ import dev.glassbox.engine.trace.TraceStep;
 public final class LiveRun {
     private final List<TraceStep> steps = new ArrayList<>();
     private final int promptLength;
+    private final AttentionStore store;
 
-    LiveRun(int promptLength) {
+    /** @param store where the run's patterns go (null: into the steps) */
+    LiveRun(int promptLength, AttentionStore store) {
         this.promptLength = promptLength;
+        this.store = store;
     }
 
     synchronized void add(TraceStep s) {
@@ -24,6 +28,6 @@ public final class LiveRun {
     public int promptLength() { return promptLength; }
 
     public synchronized Trace snapshot() {
-        return Trace.of(new ArrayList<>(steps));
+        return Trace.of(new ArrayList<>(steps), store);
     }
 }

@@ -54,11 +54,12 @@ public final class RunTask extends Task<RunOutcome> {
     private RunOutcome decode() {
         LoadedModel m = req.model();
         HeadSet ablated = req.ablated();
-        DecoderSession session = m.decoder().newSession(new Capture(HookSelection.of(RunService.HOOKS), m.config().layers()),
-                ablated.intervention(m.config()));
+        // patterns kept as queries and thumbnails: the explorer's memory grows with the positions, not their square
+        Capture cap = new Capture(HookSelection.of(RunService.HOOKS), m.config().layers()).storingPatterns();
+        DecoderSession session = m.decoder().newSession(cap, ablated.intervention(m.config()));
         int[] prompt = req.promptIds();
         int total = Math.min(prompt.length + req.settings().newTokens(), session.capacity());
-        LiveRun live = new LiveRun(prompt.length);
+        LiveRun live = new LiveRun(prompt.length, cap.attention().orElse(null));
         long[] firstGenerated = {0};
         updateMessage(I18n.text("status.running"));
         Generation.Result r = Generation.run(session, m.tokenizer(), prompt, req.settings(), step -> {

@@ -54,27 +54,31 @@ public final class TraceViews {
         List<GridRow> rows = new ArrayList<>();
         List<float[][]> means = new ArrayList<>();
         List<String> labels = null;
+        boolean tiled = false;
         for (int l = 0; l < layers; l++) {
-            Optional<float[][][]> p = attention.layer(l);
+            Optional<AttentionRows.Maps> p = attention.maps(l);
             if (p.isEmpty()) {
                 continue;
             }
-            float[][][] pattern = p.get();
+            AttentionRows.Maps maps = p.get();
+            float[][][] pattern = maps.heads();
             int q = pattern[0].length;
-            if (labels == null) {
-                labels = labels(tok, Arrays.copyOf(tokens, q));
-            }
+            // a long run's store gives tiles of several positions: each row is labelled with its positions
+            List<String> rowLabels = maps.cell() == 1 ? labels(tok, Arrays.copyOf(tokens, q)) : tileLabels(maps.cell(), q, tokens.length);
+            tiled |= maps.cell() > 1;
+            if (labels == null) labels = rowLabels;
             List<AttentionMatrix> cells = new ArrayList<>();
             for (int h = 0; h < pattern.length; h++) {
-                cells.add(new AttentionMatrix(I18n.text("heads.headTitle", l, h), pattern[h], labels, keyLabels(labels, pattern[h]))
+                cells.add(new AttentionMatrix(I18n.text("heads.headTitle", l, h), pattern[h], rowLabels, keyLabels(rowLabels, pattern[h]))
                         .withVisible(visible));
             }
-            float[][] mean = attention.mean(l).orElseGet(() -> AttentionAggregates.meanOverHeads(pattern));
+            float[][] mean = maps.mean();
             means.add(mean);
-            cells.add(new AttentionMatrix(I18n.text("grid.meanTitle", l), mean, labels, keyLabels(labels, mean)).withVisible(visible));
+            cells.add(new AttentionMatrix(I18n.text("grid.meanTitle", l), mean, rowLabels, keyLabels(rowLabels, mean)).withVisible(visible));
             rows.add(new GridRow("L" + l, cells));
         }
-        if (labels != null && withRollout && labels.size() <= ROLLOUT_LIMIT) {
+        // the rollout multiplies whole patterns: tiles' means would not give it
+        if (labels != null && !tiled && withRollout && labels.size() <= ROLLOUT_LIMIT) {
             List<AttentionMatrix> cells = new ArrayList<>();
             cells.add(new AttentionMatrix(I18n.text("grid.rolloutTitle"), AttentionAggregates.rollout(means),
                     labels, labels));
@@ -84,6 +88,15 @@ public final class TraceViews {
             rows.add(new GridRow(I18n.text("grid.rollout"), cells));
         }
         return new GridContent(columns, rows, labels == null ? List.of() : labels);
+    }
+
+    /** Labels of {@code count} tiles of {@code cell} positions each, among {@code n} positions. */
+    static List<String> tileLabels(int cell, int count, int n) {
+        List<String> out = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            out.add(I18n.text("grid.tile", Integer.toString(i * cell), Integer.toString(Math.min(n, (i + 1) * cell) - 1)));
+        }
+        return out;
     }
 
     private static List<String> keyLabels(List<String> labels, float[][] m) {

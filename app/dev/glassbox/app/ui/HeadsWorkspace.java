@@ -352,7 +352,7 @@ final class HeadsWorkspace extends WorkspacePane {
         CapturedRun shown = analysis.shown();
         for (int id : shown.tokens()) labels.add(tok.display(id));
         pattern.setMatrix(new AttentionMatrix("L" + l + "H" + h + (analysis.set().isEmpty() ? "" : I18n.text("heads.withAblated",
-                analysis.set().label())), shown.patterns()[l][h], labels, labels));
+                analysis.set().label())), shown.patterns().head(l, h), labels, labels));
         ablate.setSelected(ablated.get().contains(l, h));
     }
 

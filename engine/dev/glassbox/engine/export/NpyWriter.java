@@ -30,17 +30,43 @@ public final class NpyWriter {
             throw new IllegalArgumentException(file.getFileName() + ": shape " + shapeLiteral(shape) + " holds " + n
                     + " values, got " + values.length);
         }
+        write(file, shape, out -> out.put(values, 0, values.length));
+    }
+
+    /** Hands an array's values over in row-major order, a run at a time, so no whole copy need exist. */
+    @FunctionalInterface
+    public interface Source {
+        void writeTo(Values out) throws IOException;
+    }
+
+    /** Receives {@code len} values from {@code v[off ..]}. */
+    @FunctionalInterface
+    public interface Values {
+        void put(float[] v, int off, int len) throws IOException;
+    }
+
+    /** Writes the values {@code source} hands over (exactly product(shape) of them) with the given shape. */
+    public static void write(Path file, int[] shape, Source source) throws IOException {
+        long n = count(shape);
         try (AtomicFile f = AtomicFile.create(file)) {
             FileChannel ch = f.channel();
             writeFully(ch, ByteBuffer.wrap(header(shape)));
             ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
-            for (float v : values) {
-                if (!buf.hasRemaining()) {
-                    buf.flip();
-                    writeFully(ch, buf);
-                    buf.clear();
+            long[] written = {0};
+            source.writeTo((v, off, len) -> {
+                for (int i = off; i < off + len; i++) {
+                    if (!buf.hasRemaining()) {
+                        buf.flip();
+                        writeFully(ch, buf);
+                        buf.clear();
+                    }
+                    buf.putFloat(v[i]);
                 }
-                buf.putFloat(v);
+                written[0] += len;
+            });
+            if (written[0] != n) {
+                throw new IllegalArgumentException(file.getFileName() + ": shape " + shapeLiteral(shape) + " holds " + n
+                        + " values, got " + written[0]);
             }
             buf.flip();
             writeFully(ch, buf);

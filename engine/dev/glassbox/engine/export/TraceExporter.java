@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 
 import dev.glassbox.engine.io.OutputFolder;
+import dev.glassbox.engine.trace.AttentionStore;
 import dev.glassbox.engine.trace.Captured;
 import dev.glassbox.engine.trace.HookName;
 import dev.glassbox.engine.trace.HookPoint;
@@ -39,6 +40,13 @@ public final class TraceExporter {
         List<TraceManifest.ArrayFile> written = new ArrayList<>();
         for (HookName hook : trace.hooks()) {
             String file = hook + ".npy";
+            Optional<AttentionStore> store = trace.attentionStore().filter(s -> s.has(hook.layer()));
+            if (hook.point() == HookPoint.ATTN_PATTERN && store.isPresent()) {
+                int[] shape = writeStored(store.get(), hook, Math.min(trace.length(), store.get().length()), dir, file, csv,
+                        manifest.tokenTexts());
+                written.add(new TraceManifest.ArrayFile(hook.toString(), file, shape));
+                continue;
+            }
             Array a = assemble(trace, hook, manifest.isEncoder());
             NpyWriter.write(dir.file(file), a.shape(), a.values());
             written.add(new TraceManifest.ArrayFile(hook.toString(), file, a.shape()));
@@ -99,6 +107,35 @@ public final class TraceExporter {
         shape[0] = steps.size();
         System.arraycopy(inner, 0, shape, 1, inner.length);
         return new Array(shape, flat);
+    }
+
+    /**
+     * A stored layer's patterns (heads, n, n), one head recomputed at a time so a long run's layer never exists whole;
+     * with {@code csv} each head's CSV from the same rows. Returns the shape written.
+     */
+    private static int[] writeStored(AttentionStore store, HookName hook, int n, OutputFolder dir, String file,
+                                     boolean csv, List<String> tokens) throws IOException {
+        int heads = store.heads();
+        int layer = hook.layer();
+        int[] shape = {heads, n, n};
+        float[] zeros = new float[n];
+        NpyWriter.write(dir.file(file), shape, out -> {
+            for (int h = 0; h < heads; h++) {
+                for (float[] row : store.head(layer, h, n)) {
+                    out.put(row, 0, row.length);
+                    out.put(zeros, 0, n - row.length);
+                }
+            }
+        });
+        if (csv) {
+            List<String> labels = labels(tokens, n);
+            for (int h = 0; h < heads; h++) {
+                float[][] m = store.head(layer, h, n);
+                for (int q = 0; q < n; q++) m[q] = Arrays.copyOf(m[q], n);
+                CsvWriter.write(dir.file(hook + ".head" + h + ".csv"), "query\\key", labels, labels, m);
+            }
+        }
+        return shape;
     }
 
     private static void writePatternCsv(OutputFolder dir, HookName hook, Array a, List<String> tokens) throws IOException {

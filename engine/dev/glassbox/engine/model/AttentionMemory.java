@@ -18,4 +18,12 @@ public interface AttentionMemory {
 
     /** The probabilities of the last query of {@code layer} as [heads, keys seen] (a fresh copy). */
     float[] pattern(int layer, int pos);
+
+    /**
+     * A store that keeps the patterns of the layers where {@code kept[layer]} as queries recomputed on demand
+     * ({@link RecomputedAttention}), or null when this memory cannot score a kept query again (its steps keep rows).
+     */
+    default RecomputedAttention patternStore(boolean[] kept) {
+        return null;
+    }
 }

@@ -47,7 +47,7 @@ final class CachedAttention {
     /** Positions allocated now (grows up to {@link #limit()}). */
     int allocated() { return capacity; }
 
-    private void allocate(int positions) {
+    private synchronized void allocate(int positions) {
         long floats = (long) positions * c.kvDim();
         long attFloats = (long) positions * c.heads();
         if (floats > Integer.MAX_VALUE - 8 || attFloats > Integer.MAX_VALUE - 8) {
@@ -104,11 +104,7 @@ final class CachedAttention {
      * starts at {@code query[qOff + h * headDim]}.
      */
     void attend(int layer, int pos, float[] query, int qOff, float[] out) {
-        int hd = c.headDim();
-        float scale = (float) (1.0 / Math.sqrt(hd));
-        float[] kc = keys[layer];
-        attendWith(layer, pos, out, (h, kv, a, row) ->
-                Kernels.scores(query, qOff + h * hd, kc, kv, pos + 1, hd, scale, a, row));
+        attendWith(layer, pos, out, rotary(layer, pos, query, qOff));
     }
 
     /**
@@ -116,11 +112,39 @@ final class CachedAttention {
      * distance pos - t from the query, r ({@link LlamaModel#relativeTable}) holds the projected distances.
      */
     void attendRelative(int layer, int pos, float[] query, float[] out, RelativePositions rel, float[] r) {
+        attendWith(layer, pos, out, relative(layer, pos, query, rel, r));
+    }
+
+    /**
+     * Head {@code h}'s probabilities for the query of position {@code pos} (heads x headDim at {@code query[qOff ..]},
+     * rotated as {@link #attend} saw it) over {@code layer}'s cached keys 0..pos, into {@code out[0 .. pos]}: the
+     * scores and softmax of {@link #attend}, recomputed (a pattern kept as its query rather than its row).
+     */
+    synchronized void probabilities(int layer, int pos, float[] query, int qOff, int h, float[] out) {
+        headSoftmax(rotary(layer, pos, query, qOff), h, c.kvHeadOf(h) * capacity * c.headDim(), out, 0, pos);
+    }
+
+    /** {@link #probabilities} of {@link #attendRelative} (the query at {@code query[0 ..]}). */
+    synchronized void probabilitiesRelative(int layer, int pos, float[] query, int h, float[] out,
+                                            RelativePositions rel, float[] r) {
+        headSoftmax(relative(layer, pos, query, rel, r), h, c.kvHeadOf(h) * capacity * c.headDim(), out, 0, pos);
+    }
+
+    /** q_h . k_t / sqrt(d) against the cached keys 0..pos. */
+    private HeadScores rotary(int layer, int pos, float[] query, int qOff) {
+        int hd = c.headDim();
+        float scale = (float) (1.0 / Math.sqrt(hd));
+        float[] kc = keys[layer];
+        return (h, kv, a, row) -> Kernels.scores(query, qOff + h * hd, kc, kv, pos + 1, hd, scale, a, row);
+    }
+
+    /** ((q + u).k_t + (q + v).r_{pos - t}) / sqrt(d) against the cached keys 0..pos (Dai et al. 2019, sec. 3.3). */
+    private HeadScores relative(int layer, int pos, float[] query, RelativePositions rel, float[] r) {
         int hd = c.headDim();
         int qDim = c.qDim();
         float scale = (float) (1.0 / Math.sqrt(hd));
         float[] kc = keys[layer];
-        attendWith(layer, pos, out, (h, kv, a, row) -> {
+        return (h, kv, a, row) -> {
             float max = Float.NEGATIVE_INFINITY;
             for (int t = 0; t <= pos; t++) {
                 float s = RelativePositions.score(query, h, hd, rel.u(), rel.v(), kc, kv + t * hd, r, (pos - t) * qDim, scale);
@@ -128,7 +152,12 @@ final class CachedAttention {
                 max = Math.max(max, s);
             }
             return max;
-        });
+        };
+    }
+
+    /** Head h's scores of the query of {@code pos} into a[row .. row + pos] and their softmax: the one scoring path. */
+    private static void headSoftmax(HeadScores scores, int h, int kv, float[] a, int row, int pos) {
+        Kernels.softmax(a, row, pos + 1, scores.into(h, kv, a, row));
     }
 
     /** Head h's scores against cached keys 0..pos (its kv head's keys start at {@code kv}) into a[row..]; their max. */
@@ -147,12 +176,14 @@ final class CachedAttention {
             for (int h = from; h < to; h++) {
                 int kv = c.kvHeadOf(h) * cap * hd;
                 int row = h * cap;
-                float max = scores.into(h, kv, a, row);
-                Kernels.softmax(a, row, pos + 1, max);
+                headSoftmax(scores, h, kv, a, row, pos);
                 Kernels.weightedSum(a, row, pos + 1, vc, kv, hd, out, h * hd);
             }
         });
     }
+
+    /** The last query's probabilities in place: head h's at {@code [h * }{@link #allocated()}{@code ..]} (no copy). */
+    float[] lastProbabilities() { return att; }
 
     /** The last query's probabilities as [heads, pos + 1] (a fresh copy). */
     float[] pattern(int pos) {

@@ -136,6 +136,7 @@ public final class Gpt2Model implements DecoderModel {
         private final float[] heads;
         private final float[] hb;
         private final CachedAttention attention;
+        private final RecomputedAttention patterns; // null: patterns go into each step as rows
         private final float[] logits;
 
         Session(Capture cap, Intervention iv) {
@@ -150,6 +151,9 @@ public final class Gpt2Model implements DecoderModel {
             heads = new float[c.dim()];
             hb = new float[c.hiddenDim()];
             attention = new CachedAttention(c, parallel, capacity);
+            patterns = cap.storesPatterns() && cap.anyPattern()
+                    ? new RecomputedAttention(c, attention, cap.patternLayers(), attention::probabilities) : null;
+            if (patterns != null) cap.attach(patterns);
             logits = new float[c.vocabSize()];
         }
 
@@ -191,7 +195,10 @@ public final class Gpt2Model implements DecoderModel {
                 if (cap.on(HookPoint.ATTN_V, l)) cap.put(HookPoint.ATTN_V, l, qkv, 2 * dim, c.heads(), hd);
                 attention.store(l, pos, qkv, dim, qkv, 2 * dim);
                 attention.attend(l, pos, qkv, 0, heads);
-                if (cap.on(HookPoint.ATTN_PATTERN, l)) cap.keep(HookPoint.ATTN_PATTERN, l, attention.pattern(pos), c.heads(), pos + 1);
+                if (cap.on(HookPoint.ATTN_PATTERN, l)) {
+                    if (patterns != null) patterns.record(l, pos, qkv);
+                    else cap.keep(HookPoint.ATTN_PATTERN, l, attention.pattern(pos), c.heads(), pos + 1);
+                }
                 CachedAttention.replaceHeads(c, iv, l, heads);
                 if (cap.on(HookPoint.ATTN_HEAD_OUT, l)) cap.put(HookPoint.ATTN_HEAD_OUT, l, heads, 0, c.heads(), hd);
 

@@ -31,6 +31,8 @@ public final class LlamaForward {
     private final AttentionMemory memory;
     private final Capture cap;
     private final Intervention iv;
+    /** Where the patterns go when the capture stores them (null: as rows in each step). */
+    private final RecomputedAttention patterns;
     /** The token at each position (hash routing picks experts by token id, also when a forward resumes at a layer). */
     private int[] tokenAt = new int[16];
     /** The one-token forward's rows (decode). */
@@ -50,6 +52,8 @@ public final class LlamaForward {
         this.memory = memory;
         this.cap = cap;
         this.iv = iv;
+        this.patterns = cap.storesPatterns() && cap.anyPattern() ? memory.patternStore(cap.patternLayers()) : null;
+        if (patterns != null) cap.attach(patterns);
         one = new Rows(c, 1);
         xb2Expert = new float[c.dim()];
         logits = new float[c.vocabSize()];
@@ -314,9 +318,13 @@ public final class LlamaForward {
                 if (cap.on(HookPoint.ATTN_K, l)) hook(HookPoint.ATTN_K, l, t, label, b.k[t], c.kvHeads(), hd);
                 if (cap.on(HookPoint.ATTN_V, l)) hook(HookPoint.ATTN_V, l, t, label, b.v[t], c.kvHeads(), hd);
                 if (cap.on(HookPoint.ATTN_PATTERN, l)) {
-                    float[] p = memory.pattern(l, pos);
-                    cap.row(t, label);
-                    cap.keep(HookPoint.ATTN_PATTERN, l, p, c.heads(), p.length / c.heads());
+                    if (patterns != null) {
+                        patterns.record(l, pos, b.q[t]);
+                    } else {
+                        float[] p = memory.pattern(l, pos);
+                        cap.row(t, label);
+                        cap.keep(HookPoint.ATTN_PATTERN, l, p, c.heads(), p.length / c.heads());
+                    }
                 }
             }
             CachedAttention.replaceHeads(c, iv, l, b.xb[t]);

@@ -268,6 +268,16 @@ public final class LlamaModel implements DecoderModel, Unembedding {
 
         @Override
         public float[] pattern(int layer, int pos) { return cache.pattern(pos); }
+
+        @Override
+        public RecomputedAttention patternStore(boolean[] kept) {
+            RelativePositions rel = weights.relative();
+            int qDim = config.qDim();
+            return new RecomputedAttention(config, cache, kept, rel == null
+                    ? cache::probabilities
+                    : (layer, pos, q, qOff, h, out) -> cache.probabilitiesRelative(layer, pos,
+                    java.util.Arrays.copyOfRange(q, qOff, qOff + qDim), h, out, rel, relativeTable(layer, pos + 1)));
+        }
     }
 
     /** A decoder session: the shared forward over a causal cache of at most {@code limit} positions. */

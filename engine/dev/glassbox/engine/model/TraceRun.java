@@ -24,11 +24,27 @@ import dev.glassbox.engine.trace.TraceStep;
  */
 public final class TraceRun {
 
-    public record Request(LoadedModel model, String prompt, HookSelection hooks, Generation.Settings settings) {
+    /**
+     * @param storePatterns keep a decoder's patterns in an {@link dev.glassbox.engine.trace.AttentionStore} (memory
+     *                      linear in the positions; {@link Trace#attentionPattern} reads them) rather than as rows in
+     *                      every step
+     */
+    public record Request(LoadedModel model, String prompt, HookSelection hooks, Generation.Settings settings,
+                          boolean storePatterns) {
         public Request {
             if (model == null || prompt == null || hooks == null || settings == null) {
                 throw new IllegalArgumentException("a trace request needs a model, a prompt, hooks and settings");
             }
+        }
+
+        /** A request whose steps keep the pattern rows. */
+        public Request(LoadedModel model, String prompt, HookSelection hooks, Generation.Settings settings) {
+            this(model, prompt, hooks, settings, false);
+        }
+
+        /** This request with the patterns kept in a store. */
+        public Request storingPatterns() {
+            return new Request(model, prompt, hooks, settings, true);
         }
     }
 
@@ -97,7 +113,10 @@ public final class TraceRun {
     private static Result runDecoder(DecoderModel model, int[] prompt, Request r, TraceListener listener,
                                      TraceRecorder recorder, BooleanSupplier cancelled) {
         int layers = model.config().layers();
-        DecoderSession session = model.newSession(new Capture(r.hooks(), layers));
+        Capture capture = new Capture(r.hooks(), layers);
+        if (r.storePatterns()) capture.storingPatterns();
+        DecoderSession session = model.newSession(capture);
+        recorder.attention(capture.attention().orElse(null));
         Generation.Result g = Generation.run(session, r.model().tokenizer(), prompt, r.settings(), listener,
                 Generation.TokenListener.NONE, cancelled);
         int[] tokens = g.tokens();

@@ -18,6 +18,8 @@ public final class Capture {
     private final List<Map<HookName, Captured>> rows = new ArrayList<>(List.of(new HashMap<>()));
     private Map<HookName, Captured> current = rows.getFirst();
     private int position = -1;
+    private boolean storePatterns;
+    private AttentionStore store;
 
     public Capture(HookSelection selection, int layers) {
         this.table = selection.resolve(layers);
@@ -35,6 +37,43 @@ public final class Capture {
     }
 
     public boolean any() { return any; }
+
+    /**
+     * Asks the model to keep the selected attention patterns in an {@link AttentionStore} (memory linear in the
+     * positions) instead of as [heads, pos + 1] rows in every step; a model whose attention cannot recompute its
+     * patterns (a context policy's memory, an encoder) keeps the rows. Returns this capture.
+     */
+    public Capture storingPatterns() {
+        storePatterns = true;
+        return this;
+    }
+
+    /** Whether {@link #storingPatterns()} was asked. */
+    public boolean storesPatterns() { return storePatterns; }
+
+    /** Called by the model that writes the patterns into {@code store}: from then on no step holds pattern rows. */
+    public void attach(AttentionStore store) {
+        this.store = store;
+    }
+
+    /** The store the patterns of this capture went to, if the model kept them that way. */
+    public java.util.Optional<AttentionStore> attention() {
+        return java.util.Optional.ofNullable(store);
+    }
+
+    /** Whether any layer's pattern is selected. */
+    public boolean anyPattern() {
+        for (boolean b : table[HookPoint.ATTN_PATTERN.ordinal()]) {
+            if (b) return true;
+        }
+        return false;
+    }
+
+    /** Per layer, whether its pattern is selected. */
+    public boolean[] patternLayers() {
+        boolean[] row = table[HookPoint.ATTN_PATTERN.ordinal()];
+        return java.util.Arrays.copyOfRange(row, 1, row.length);
+    }
 
     public boolean on(HookPoint point, int layer) {
         return table[point.ordinal()][layer + 1];

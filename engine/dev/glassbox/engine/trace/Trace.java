@@ -8,15 +8,35 @@ import java.util.Optional;
 /**
  * An immutable run: the token ids and every captured step in position order. Decoder steps hold one query
  * row each; {@link #attentionPattern} assembles them into the full [heads, queries, keys] matrix with
- * zeros above the diagonal.
+ * zeros above the diagonal. When the model kept the patterns in an {@link AttentionStore} instead ({@code store}
+ * non-null), the steps hold no pattern rows and the patterns of the first {@link #length()} positions come from it.
  */
-public record Trace(List<TraceStep> steps) {
+public record Trace(List<TraceStep> steps, AttentionStore store) {
     public Trace {
         steps = List.copyOf(steps);
     }
 
+    public Trace(List<TraceStep> steps) {
+        this(steps, null);
+    }
+
     public static Trace of(List<TraceStep> steps) {
         return new Trace(steps);
+    }
+
+    /** The steps with the patterns kept in {@code store} (null: in the steps). */
+    public static Trace of(List<TraceStep> steps, AttentionStore store) {
+        return new Trace(steps, store);
+    }
+
+    /** The store holding this run's patterns, when the model kept them there. */
+    public Optional<AttentionStore> attentionStore() {
+        return Optional.ofNullable(store);
+    }
+
+    /** Whether layer {@code layer}'s pattern is in the store (rather than in the steps). */
+    private boolean stored(int layer) {
+        return store != null && store.has(layer);
     }
 
     public int length() { return steps.size(); }
@@ -31,6 +51,9 @@ public record Trace(List<TraceStep> steps) {
         for (TraceStep st : steps) {
             s.addAll(st.tensors().keySet());
         }
+        for (int l = 0; store != null && l < store.layers(); l++) {
+            if (store.has(l)) s.add(HookName.of(HookPoint.ATTN_PATTERN, l));
+        }
         return List.copyOf(s);
     }
 
@@ -39,6 +62,15 @@ public record Trace(List<TraceStep> steps) {
      * one query row; an encoder trace has one step holding [heads, T, T].
      */
     public Optional<float[][][]> attentionPattern(int layer) {
+        if (stored(layer)) {
+            int n = Math.min(length(), store.length());
+            float[][][] out = new float[store.heads()][n][n];
+            for (int h = 0; h < out.length; h++) {
+                float[][] rows = store.head(layer, h, n);
+                for (int q = 0; q < n; q++) System.arraycopy(rows[q], 0, out[h][q], 0, q + 1);
+            }
+            return Optional.of(out);
+        }
         HookName name = HookName.of(HookPoint.ATTN_PATTERN, layer);
         List<Captured> rows = new ArrayList<>();
         for (TraceStep st : steps) {
@@ -86,6 +118,6 @@ public record Trace(List<TraceStep> steps) {
     public Trace append(TraceStep step) {
         List<TraceStep> s = new ArrayList<>(steps);
         s.add(step);
-        return new Trace(Collections.unmodifiableList(s));
+        return new Trace(Collections.unmodifiableList(s), store);
     }
 }

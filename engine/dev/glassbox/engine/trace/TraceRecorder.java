@@ -9,6 +9,12 @@ import java.util.List;
  */
 public final class TraceRecorder implements TraceListener {
     private final List<TraceStep> steps = new ArrayList<>();
+    private AttentionStore store;
+
+    /** The store the run keeps its patterns in (when its capture {@linkplain Capture#storingPatterns() stores them}). */
+    public synchronized void attention(AttentionStore store) {
+        this.store = store;
+    }
 
     @Override
     public synchronized void onStep(TraceStep step) {
@@ -17,7 +23,7 @@ public final class TraceRecorder implements TraceListener {
 
     /** The steps recorded so far, as an immutable trace. */
     public synchronized Trace trace() {
-        return Trace.of(steps);
+        return Trace.of(steps, store);
     }
 
     public synchronized int size() {

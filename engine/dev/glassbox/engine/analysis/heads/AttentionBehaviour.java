@@ -36,7 +36,7 @@ public final class AttentionBehaviour {
     /** Mean over query rows of the smoothed Jensen-Shannon divergence (bits) between two [query][key] patterns. */
     public static double patternDivergence(float[][] a, float[][] b, boolean causal, double epsilon) {
         int t = a.length;
-        double[] p = new double[t == 0 ? 0 : a[0].length];
+        double[] p = new double[t == 0 ? 0 : a[t - 1].length]; // the longest row (a causal pattern's may be ragged)
         double[] r = new double[p.length];
         double sum = 0;
         for (int q = 0; q < t; q++) {

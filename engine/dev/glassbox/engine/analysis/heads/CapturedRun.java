@@ -6,6 +6,7 @@ import java.util.List;
 import dev.glassbox.engine.model.DecoderModel;
 import dev.glassbox.engine.model.DecoderSession;
 import dev.glassbox.engine.model.Intervention;
+import dev.glassbox.engine.trace.AttentionStore;
 import dev.glassbox.engine.trace.Capture;
 import dev.glassbox.engine.trace.HookName;
 import dev.glassbox.engine.trace.HookPoint;
@@ -16,21 +17,60 @@ import dev.glassbox.engine.trace.TraceStep;
 /**
  * One forward pass over a token sequence with every layer's attention patterns and per-head outputs.
  *
- * @param patterns    [layer][head][query][key], zeros above the diagonal
+ * @param patterns    per layer and head the pattern, row q holding keys 0..q for a decoder (recomputed from the
+ *                    run's {@link AttentionStore} as asked, so a long run holds no layers x heads x n² array)
  * @param headOutputs [layer][position][head][headDim], the attention-weighted values before W_O
  * @param residuals   [layer][position][dim], the residual stream entering each layer, from which an ablation of
  *                    a head in layer l restarts (layers before l are unchanged by it)
  * @param outcome     loss and final logits of the same pass
  */
-public record CapturedRun(int[] tokens, float[][][][] patterns, float[][][][] headOutputs, float[][][] residuals,
+public record CapturedRun(int[] tokens, Patterns patterns, float[][][][] headOutputs, float[][][] residuals,
                           RunOutcome outcome) {
+
+    /** A run's attention patterns, a layer or a head at a time. */
+    public interface Patterns {
+        int layers();
+
+        /** [heads][queries][keys] of layer {@code l} (a decoder's rows are causal: row q has q + 1 keys, or zeros past q). */
+        float[][][] layer(int l);
+
+        /** Head {@code h} of layer {@code l}: [queries][keys]. */
+        default float[][] head(int l, int h) {
+            return layer(l)[h];
+        }
+
+        /** Patterns held whole, [layer][head][query][key] (an encoder's). */
+        static Patterns of(float[][][][] all) {
+            return new Patterns() {
+                @Override
+                public int layers() { return all.length; }
+
+                @Override
+                public float[][][] layer(int l) { return all[l]; }
+            };
+        }
+
+        /** Patterns recomputed from {@code store} over its first {@code n} positions on each call. */
+        static Patterns of(AttentionStore store, int n) {
+            return new Patterns() {
+                @Override
+                public int layers() { return store.layers(); }
+
+                @Override
+                public float[][][] layer(int l) { return store.layer(l, n); }
+
+                @Override
+                public float[][] head(int l, int h) { return store.head(l, h, n); }
+            };
+        }
+    }
 
     /** Patterns, head outputs and the residual stream entering each layer (the embedding, then each layer's output). */
     static final String HOOKS = "embed,blocks.*.attn.pattern,blocks.*.attn.head_out,blocks.*.resid_post";
 
     public int length() { return tokens.length; }
 
-    public int layers() { return patterns.length; }
+    public int layers() { return patterns.layers(); }
 
     public static CapturedRun of(DecoderModel model, int[] tokens) {
         return of(model, tokens, Intervention.NONE);
@@ -41,14 +81,13 @@ public record CapturedRun(int[] tokens, float[][][][] patterns, float[][][][] he
         int layers = model.config().layers();
         int heads = model.config().heads();
         int hd = model.config().headDim();
-        checkMemory(layers, heads, hd, tokens.length);
-        Capture capture = new Capture(HookSelection.of(HOOKS), layers);
+        checkMemory(layers, heads, hd, tokens.length, model.config().dim());
+        Capture capture = new Capture(HookSelection.of(HOOKS), layers).storingPatterns();
         DecoderSession s = RunOutcome.session(model, capture, intervention, tokens);
         List<TraceStep> steps = new ArrayList<>(tokens.length);
         RunOutcome outcome = RunOutcome.forward(s, tokens, (pos, token) ->
                 steps.add(new TraceStep(pos, token, false, s.drainCaptured())));
         Trace trace = Trace.of(steps);
-        float[][][][] patterns = new float[layers][][][];
         float[][][][] outs = new float[layers][][][];
         float[][][] residuals = new float[layers][][];
         for (int l = 0; l < layers; l++) {
@@ -56,8 +95,6 @@ public record CapturedRun(int[] tokens, float[][][][] patterns, float[][][][] he
             HookName entering = l == 0 ? HookName.of(HookPoint.EMBED) : HookName.of(HookPoint.RESID_POST, l - 1);
             residuals[l] = trace.stacked(entering).orElseThrow(() ->
                     new IllegalStateException("the model captured no residual stream entering layer " + layer));
-            patterns[l] = trace.attentionPattern(l).orElseThrow(() ->
-                    new IllegalStateException("the model captured no attention pattern for layer " + layer));
             float[][] flat = trace.stacked(HookName.of(HookPoint.ATTN_HEAD_OUT, l)).orElseThrow(() ->
                     new IllegalStateException("the model captured no head outputs for layer " + layer));
             outs[l] = new float[flat.length][heads][hd];
@@ -67,18 +104,37 @@ public record CapturedRun(int[] tokens, float[][][][] patterns, float[][][][] he
                 }
             }
         }
-        return new CapturedRun(tokens.clone(), patterns, outs, residuals, outcome);
+        AttentionStore store = capture.attention().orElseThrow(() ->
+                new IllegalStateException("the model kept no attention patterns to analyse"));
+        return new CapturedRun(tokens.clone(), Patterns.of(store, tokens.length), outs, residuals, outcome);
     }
 
-    /** Patterns grow with layers x heads x T²: refuse clearly rather than run out of heap. */
-    static void checkMemory(int layers, int heads, int headDim, int length) {
-        // the trace's triangular rows plus the assembled square matrices, and the head outputs twice
-        double bytes = 4.0 * layers * heads * ((double) length * length * 1.5 + 2.0 * length * headDim);
-        double budget = Runtime.getRuntime().maxMemory() / 3.0;
+    /**
+     * A decoder's run keeps queries, keys and values, head outputs and residuals (each linear in the length) and
+     * recomputes a layer's patterns while it is read; refuse clearly rather than run out of heap.
+     */
+    static void checkMemory(int layers, int heads, int headDim, int length, int dim) {
+        // the stored queries, keys and values (at most as many as the queries), the head outputs twice (steps, then
+        // per head), the residuals once (stacked from the steps' own arrays), and two layers of patterns in flight
+        double linear = 4.0 * layers * length * (heads * headDim * 5.0 + dim);
+        double bytes = linear + 2 * 4.0 * heads * ((double) length * length / 2);
+        budget(bytes, layers, heads, length, 2);
+    }
+
+    /** An encoder's run holds every layer's full [heads, T, T] patterns. */
+    static void checkEncoderMemory(int layers, int heads, int headDim, int length) {
+        // the trace's square patterns plus the assembled matrices, and the head outputs twice
+        budget(4.0 * layers * heads * ((double) length * length * 2 + 2.0 * length * headDim), layers, heads, length, 3);
+    }
+
+    /** Refuses {@code bytes} beyond 1/{@code part} of the heap (the estimate counts what the run keeps exactly). */
+    private static void budget(double bytes, int layers, int heads, int length, int part) {
+        double budget = Runtime.getRuntime().maxMemory() / (double) part;
         if (bytes > budget) {
             throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
-                    "capturing %d layers x %d heads at %d tokens needs about %.0f MB, more than a third of the %.0f MB heap;"
+                    "capturing %d layers x %d heads at %d tokens needs about %.0f MB, more than %s of the %.0f MB heap;"
                             + " use fewer tokens or a larger -Xmx", layers, heads, length, bytes / 1e6,
+                    part == 2 ? "half" : "a third",
                     Runtime.getRuntime().maxMemory() / 1e6));
         }
     }

@@ -41,7 +41,7 @@ public final class EncoderHeads {
         int heads = c.heads();
         int hd = c.headDim();
         int n = tokens.length;
-        CapturedRun.checkMemory(layers, heads, hd, n);
+        CapturedRun.checkEncoderMemory(layers, heads, hd, n);
         Capture capture = new Capture(HookSelection.of(CapturedRun.HOOKS), layers);
         float[][] hidden = model.encode(tokens, null, capture, intervention);
         Map<HookName, Captured> got = capture.drain();
@@ -65,7 +65,7 @@ public final class EncoderHeads {
             }
         }
         RunOutcome outcome = new RunOutcome(Double.NaN, new float[0]);
-        return new EncoderRun(new CapturedRun(tokens.clone(), patterns, outs, residuals, outcome), hidden);
+        return new EncoderRun(new CapturedRun(tokens.clone(), CapturedRun.Patterns.of(patterns), outs, residuals, outcome), hidden);
     }
 
     private static float[][] rows(float[] flat, int n) {
@@ -133,7 +133,7 @@ public final class EncoderHeads {
                 for (int q = 0; q < n; q++) {
                     System.arraycopy(p, (h * n + q) * n, ablated[q], 0, n);
                 }
-                js[h] = AttentionBehaviour.patternDivergence(clean.run().patterns()[next][h], ablated, false,
+                js[h] = AttentionBehaviour.patternDivergence(clean.run().patterns().head(next, h), ablated, false,
                         AttentionBehaviour.JS_EPSILON);
             }
         }

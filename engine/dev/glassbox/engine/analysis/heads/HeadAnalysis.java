@@ -193,6 +193,9 @@ public final class HeadAnalysis {
             }
         });
         byPair.forEach(tables::addAll);
+        // the dequantised slices and their bases are done with: let the captured passes below reuse their memory
+        java.util.Arrays.fill(slices, null);
+        java.util.Arrays.fill(subs, null);
         times.put("weights", millis(t0));
 
         long t1 = System.nanoTime();
@@ -209,15 +212,19 @@ public final class HeadAnalysis {
         double[][] specialMass = new double[c.layers()][];
         HeadTable[] js = new HeadTable[c.layers()];
         HeadTable[] cosine = new HeadTable[c.layers()];
+        HeadRoles.Scores[][] roles = new HeadRoles.Scores[c.layers()][c.heads()];
         parallel.forRange(c.layers(), (from, to) -> {
             for (int l = from; l < to; l++) {
-                float[][][] p = run.patterns()[l];
+                float[][][] p = run.patterns().layer(l); // one layer's patterns at a time
                 js[l] = AttentionBehaviour.jensenShannon(l, p, s.jsEpsilon(), model.causal());
                 cosine[l] = AttentionBehaviour.outputCosine(l, run.headOutputs()[l]);
                 disagreement[l] = AttentionBehaviour.disagreement(cosine[l]);
                 entropy[l] = AttentionBehaviour.entropy(p);
                 sink[l] = AttentionBehaviour.sinkMass(p);
                 specialMass[l] = AttentionBehaviour.specialMass(p, tokens, special::contains);
+                for (int h = 0; h < c.heads(); h++) {
+                    roles[l][h] = HeadRoles.score(p[h], tokens); // while the layer's patterns are at hand
+                }
             }
         });
         for (int l = 0; l < c.layers(); l++) {
@@ -227,12 +234,6 @@ public final class HeadAnalysis {
         times.put("behaviour", millis(t1));
 
         long t3 = System.nanoTime();
-        HeadRoles.Scores[][] roles = new HeadRoles.Scores[c.layers()][c.heads()];
-        for (int l = 0; l < c.layers(); l++) {
-            for (int h = 0; h < c.heads(); h++) {
-                roles[l][h] = HeadRoles.score(run.patterns()[l][h], tokens);
-            }
-        }
         int[] probe = new int[0];
         double[][] prefix = null;
         if (s.probeLength() > 0) {
@@ -243,7 +244,7 @@ public final class HeadAnalysis {
             prefix = new double[c.layers()][c.heads()];
             for (int l = 0; l < c.layers(); l++) {
                 for (int h = 0; h < c.heads(); h++) {
-                    prefix[l][h] = HeadRoles.prefixMatching(pr.patterns()[l][h], s.probeLength());
+                    prefix[l][h] = HeadRoles.prefixMatching(pr.patterns().head(l, h), s.probeLength());
                 }
             }
         }

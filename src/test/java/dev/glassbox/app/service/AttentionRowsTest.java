@@ -2,6 +2,8 @@ package dev.glassbox.app.service;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -52,5 +54,62 @@ class AttentionRowsTest {
                 assertArrayEquals(whole[q], mean[q], "l" + l + " q" + q + ": the mean of the live frames is the whole run's");
             }
         }
+    }
+
+    /**
+     * A run whose patterns went to the store: the maps are the patterns (one position a tile at this length), and a
+     * live frame's rows are handed out again as the same arrays, so the grid takes in only the new rows.
+     */
+    @Test
+    void storedRunsGiveTheSameMapsAndReuseFinishedRows() throws Exception {
+        LoadedModel m = ModelLoader.load(TinyLlama2c.write(Files.createTempDirectory("glassbox-rows"), 5), null);
+        List<TraceStep> steps = new ArrayList<>();
+        Capture cap = new Capture(HookSelection.of("blocks.*.attn.pattern"), TinyLlama2c.LAYERS).storingPatterns();
+        Generation.run(m.decoder().newSession(cap), m.tokenizer(), m.tokenizer().encode("the cat sat"),
+                new Generation.Settings(8, 0f, 1f, 0, 1, false), steps::add, Generation.TokenListener.NONE, () -> false);
+        var store = cap.attention().orElseThrow();
+        Trace full = Trace.of(steps, store);
+        AttentionRows rows = new AttentionRows(TinyLlama2c.LAYERS);
+        rows.update(Trace.of(steps.subList(0, 3), store)); // a live frame part-way
+        float[][] early = rows.maps(1).orElseThrow().heads()[0];
+        assertEquals(3, early.length);
+        rows.update(full);
+        AttentionRows.Maps maps = rows.maps(1).orElseThrow();
+        assertEquals(1, maps.cell());
+        assertTrue(maps.heads()[0].length > 3);
+        for (int q = 0; q < 3; q++) assertSame(early[q], maps.heads()[0][q], "row " + q + " is handed out again");
+        for (int l = 0; l < TinyLlama2c.LAYERS; l++) {
+            float[][][] dense = full.attentionPattern(l).orElseThrow();
+            float[][][] got = rows.layer(l).orElseThrow();
+            float[][] whole = AttentionAggregates.meanOverHeads(dense);
+            float[][] mean = rows.mean(l).orElseThrow();
+            for (int h = 0; h < dense.length; h++) {
+                for (int q = 0; q < dense[h].length; q++) {
+                    for (int k = 0; k <= q; k++) {
+                        assertEquals(dense[h][q][k], got[h][q][k], 1e-5f, "l" + l + " h" + h + " q" + q + " k" + k);
+                        if (h == 0) assertEquals(whole[q][k], mean[q][k], 1e-5f, "mean l" + l + " q" + q + " k" + k);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Past 256 positions the grid draws tiles: rows labelled with their positions, no rollout (a product of patterns). */
+    @Test
+    void longStoredRunsAreDrawnInTiles() {
+        var model = dev.glassbox.testing.TinyModels.random(dev.glassbox.engine.model.Architecture.LLAMA,
+                dev.glassbox.engine.model.RopeStyle.INTERLEAVED, 32, 64, 2, 4, 2, 40, 3, dev.glassbox.engine.tensor.DType.F32);
+        int n = 300;
+        int[] tokens = new int[n];
+        for (int i = 0; i < n; i++) tokens[i] = (i * 7) % 40;
+        Capture cap = new Capture(HookSelection.of("blocks.*.attn.pattern"), 2).storingPatterns();
+        List<TraceStep> steps = new ArrayList<>();
+        model.newSession(cap, dev.glassbox.engine.model.Intervention.NONE, n).prefill(tokens, 0,
+                (pos, token, captured) -> steps.add(new TraceStep(pos, token, false, captured)));
+        GridContent grid = TraceViews.build(Trace.of(steps, cap.attention().orElseThrow()), tokens, null, 2, 4, true);
+        assertEquals(2, grid.rows().size(), "two layers and no rollout");
+        assertEquals(150, grid.tokenLabels().size(), "300 positions in tiles of 2");
+        assertEquals(dev.glassbox.visuals.i18n.I18n.text("grid.tile", "298", "299"), grid.tokenLabels().getLast());
+        assertEquals(150, grid.rows().getFirst().cells().getFirst().rows());
     }
 }

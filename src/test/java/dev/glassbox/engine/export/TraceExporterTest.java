@@ -113,6 +113,53 @@ class TraceExporterTest {
         }
     }
 
+    /** A run whose patterns went to the store writes the same files, byte for byte, as one whose steps kept rows. */
+    @Test
+    void storedPatternsExportAsTheRowsDo() throws Exception {
+        LoadedModel m = TinyLlama.loaded(3);
+        TraceRun.Request rows = new TraceRun.Request(m, "hey there", HookSelection.of("blocks.*.attn.pattern,blocks.0.resid_post"),
+                new Generation.Settings(3, 0f, 1f, 0, 7, false));
+        TraceRun.Request stored = rows.storingPatterns();
+        TraceRun.Result a = TraceRun.run(rows, TraceListener.NONE, () -> false);
+        TraceRun.Result b = TraceRun.run(stored, TraceListener.NONE, () -> false);
+        assertTrue(a.trace().attentionStore().isEmpty());
+        assertTrue(b.trace().attentionStore().isPresent(), "the stored request kept the patterns in a store");
+        Path outA = dir.resolve("rows");
+        Path outB = dir.resolve("stored");
+        TraceExporter.export(a.trace(), TraceManifest.of(rows, a, "test-1", Instant.EPOCH), outA, true);
+        TraceExporter.export(b.trace(), TraceManifest.of(rows, b, "test-1", Instant.EPOCH), outB, true);
+        Set<String> files;
+        try (Stream<Path> s = Files.list(outA)) {
+            files = s.map(p -> p.getFileName().toString()).filter(f -> f.endsWith(".npy") || f.endsWith(".csv"))
+                    .collect(Collectors.toSet());
+        }
+        assertTrue(files.contains("blocks.2.attn.pattern.head1.csv"), files.toString());
+        for (String f : files) {
+            NpyArray x = f.endsWith(".npy") ? NpyReader.read(outA.resolve(f)) : null;
+            if (x != null) {
+                NpyArray y = NpyReader.read(outB.resolve(f));
+                assertArrayEquals(x.shape(), y.shape(), f);
+                float[] xv = x.values();
+                float[] yv = y.values();
+                for (int i = 0; i < xv.length; i++) assertEquals(xv[i], yv[i], 1e-5f, f + " value " + i);
+            } else {
+                List<String> la = Files.readAllLines(outA.resolve(f));
+                List<String> lb = Files.readAllLines(outB.resolve(f));
+                assertEquals(la.size(), lb.size(), f);
+                assertEquals(la.getFirst(), lb.getFirst(), f + ": the key labels");
+                for (int i = 1; i < la.size(); i++) {
+                    String[] ca = la.get(i).split(",");
+                    String[] cb = lb.get(i).split(",");
+                    assertEquals(ca.length, cb.length, f + " line " + i);
+                    assertEquals(ca[0], cb[0], f + " line " + i + ": the query label");
+                    for (int c = 1; c < ca.length; c++) {
+                        assertEquals(Double.parseDouble(ca[c]), Double.parseDouble(cb[c]), 1e-5, f + " line " + i);
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void encoderStepIsWrittenInItsCapturedShapes() throws Exception {
         LoadedModel m = new LoadedModel("stub", null, "test", new StubEncoder(), new TinyLlama.CharTokenizer());

@@ -10,7 +10,7 @@ class AttentionBehaviourTest {
     @Test
     void identicalHeadsOnARealForwardHaveZeroDivergenceAndCosineOne() {
         CapturedRun run = CapturedRun.of(TinyModels.twinAndOrthogonalHeads(11), new int[] {1, 5, 3, 7, 2, 6, 4, 0});
-        HeadTable js = AttentionBehaviour.jensenShannon(0, run.patterns()[0], AttentionBehaviour.JS_EPSILON, true);
+        HeadTable js = AttentionBehaviour.jensenShannon(0, run.patterns().layer(0), AttentionBehaviour.JS_EPSILON, true);
         HeadTable cos = AttentionBehaviour.outputCosine(0, run.headOutputs()[0]);
         assertEquals(0.0, js.get(0, 1), 1e-12);
         assertEquals(1.0, cos.get(0, 1), 1e-6);

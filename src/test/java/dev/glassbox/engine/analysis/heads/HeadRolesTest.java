@@ -129,8 +129,8 @@ class HeadRolesTest {
             tokens[i] = i;
         }
         CapturedRun run = CapturedRun.of(m, tokens);
-        HeadRoles.Scores prev = HeadRoles.score(run.patterns()[0][0], tokens);
-        HeadRoles.Scores self = HeadRoles.score(run.patterns()[0][1], tokens);
+        HeadRoles.Scores prev = HeadRoles.score(run.patterns().head(0, 0), tokens);
+        HeadRoles.Scores self = HeadRoles.score(run.patterns().head(0, 1), tokens);
         assertTrue(prev.previousToken() > 0.9, "previous-token score " + prev.previousToken());
         assertTrue(prev.previousToken() > self.previousToken());
         assertEquals(1, prev.bestOffset());

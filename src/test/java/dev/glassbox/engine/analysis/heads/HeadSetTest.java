@@ -163,7 +163,7 @@ class HeadSetTest {
         double rolesMoved = 0;
         for (int l = 0; l < 2; l++) {
             for (int h = 0; h < 3; h++) {
-                assertEquals(AttentionBehaviour.sinkMass(reference.patterns()[l])[h], ablated.row(l, h).sinkMass(), 1e-6);
+                assertEquals(AttentionBehaviour.sinkMass(reference.patterns().layer(l))[h], ablated.row(l, h).sinkMass(), 1e-6);
                 rolesMoved = Math.max(rolesMoved, Math.abs(ablated.row(l, h).roles().previousToken()
                         - clean.row(l, h).roles().previousToken()));
             }

@@ -1,0 +1,45 @@
+package dev.glassbox.engine.trace;
+
+/**
+ * A run's attention kept in memory that does not grow with layers x heads x n²: what the views need to show any
+ * head's pattern again (its queries, scored anew against the run's keys by the engine's own attention code) and
+ * {@link AttentionThumbnails} of every head for the grid, filled as the rows arrive. A model writes one when its
+ * {@link Capture} {@linkplain Capture#storingPatterns() stores patterns}; then no step holds pattern rows.
+ * Thread-safe: the engine thread records while a view thread reads the positions recorded so far.
+ */
+public interface AttentionStore {
+
+    int layers();
+
+    int heads();
+
+    /** Whether layer {@code layer}'s pattern was asked for (and so is kept). */
+    boolean has(int layer);
+
+    /** Query positions recorded so far (where a layer was skipped, random routing, its row is zeros). */
+    int length();
+
+    /**
+     * Head {@code head}'s pattern in {@code layer} over the first {@code queries} positions (at most
+     * {@link #length()}), row q holding keys 0..q: the probabilities the forward computed, recomputed.
+     */
+    float[][] head(int layer, int head, int queries);
+
+    /** [heads][queries][keys ≤ query + 1] of {@code layer}: {@link #head} of every head. */
+    default float[][][] layer(int layer, int queries) {
+        float[][][] out = new float[heads()][][];
+        for (int h = 0; h < out.length; h++) {
+            out[h] = head(layer, h, queries);
+        }
+        return out;
+    }
+
+    /** Head {@code head}'s downsampled map over the first {@code n} positions, built as the rows arrived. */
+    AttentionThumbnails.Thumbnail thumbnail(int layer, int head, int n);
+
+    /** Every head's {@link #thumbnail} of {@code layer} and their mean, taken at one tile size. */
+    AttentionThumbnails.Layer layerThumbnails(int layer, int n);
+
+    /** Bytes the store holds now (queries, keys it keeps alive, thumbnails): grows with n, not with n². */
+    long bytes();
+}

@@ -1,0 +1,154 @@
+package dev.glassbox.engine.trace;
+
+/**
+ * Every head's attention pattern downsampled into square tiles of {@link #cell()} x cell positions, summed as the
+ * rows arrive: at most {@link #MAX_SIDE} tiles a side, so a head costs at most MAX_SIDE² floats whatever the length.
+ * Up to MAX_SIDE positions a tile is one entry (the thumbnail is the pattern); when a row would fall past the last
+ * tile, the tiles double (2 x 2 merge into one). A thumbnail entry is its tile's mean (positions above the causal
+ * diagonal count as zeros), so the mean over heads of the thumbnails is the thumbnail of the mean over heads.
+ * Not thread-safe: its {@link AttentionStore} guards it.
+ */
+public final class AttentionThumbnails {
+    /**
+     * A map of tiles: {@code tiles[i][j]} is the mean over positions [i cell, (i + 1) cell) x [j cell, (j + 1) cell)
+     * (the last tile may be shorter), rows ragged as a causal pattern's (row i holds tiles 0..i).
+     */
+    public record Thumbnail(int cell, float[][] tiles) {
+        /** Whether each tile is one position (the tiles are the pattern). */
+        public boolean exact() { return cell == 1; }
+    }
+
+    /** A layer's thumbnails at one tile size: per head, and their mean over heads. */
+    public record Layer(int cell, float[][][] heads, float[][] mean) {
+    }
+
+    /** Most tiles along a side. */
+    public static final int MAX_SIDE = 256;
+
+    private final int heads;
+    private final float[][][] sums; // [layer][head][side * side], null for a layer not kept
+    private final boolean[] kept;
+    private int side = 16;
+    private int cell = 1;
+    private int rows;
+
+    /** Thumbnails of the heads of the layers where {@code kept[layer]}. */
+    public AttentionThumbnails(boolean[] kept, int heads) {
+        this.kept = kept.clone();
+        this.heads = heads;
+        this.sums = new float[kept.length][][];
+        for (int l = 0; l < kept.length; l++) {
+            if (kept[l]) sums[l] = new float[heads][side * side];
+        }
+    }
+
+    /** Positions per tile along each axis. */
+    public int cell() { return cell; }
+
+    /**
+     * Adds the row of query {@code pos} in {@code layer}: head h's pos + 1 probabilities start at
+     * {@code row[h * stride]}. Rows of a position come layer by layer, positions in order. Returns the sum of the
+     * values added (not finite when one was not).
+     */
+    public double add(int layer, int pos, float[] row, int stride) {
+        while (pos >= side * cell) grow();
+        rows = Math.max(rows, pos + 1);
+        int keys = pos + 1;
+        int at = (pos / cell) * side;
+        double total = 0;
+        for (int h = 0; h < heads; h++) {
+            float[] s = sums[layer][h];
+            int off = h * stride;
+            for (int k = 0; k < keys; k++) {
+                float v = row[off + k];
+                s[at + k / cell] += v;
+                total += v;
+            }
+        }
+        return total;
+    }
+
+    /** Room for the next rows: more tiles up to {@link #MAX_SIDE} a side, then tiles twice as wide. */
+    private void grow() {
+        boolean wider = side < MAX_SIDE;
+        int to = wider ? side * 2 : side;
+        for (float[][] layer : sums) {
+            if (layer == null) continue;
+            for (int h = 0; h < heads; h++) {
+                float[] from = layer[h];
+                float[] t = new float[to * to];
+                for (int i = 0; i < side; i++) {
+                    for (int j = 0; j <= i; j++) {
+                        if (wider) t[i * to + j] = from[i * side + j];
+                        else t[(i / 2) * to + j / 2] += from[i * side + j];
+                    }
+                }
+                layer[h] = t;
+            }
+        }
+        if (wider) side = to;
+        else cell *= 2;
+    }
+
+    /**
+     * Head {@code head}'s thumbnail over the first {@code n} positions: row i holds tiles 0..i (the rest are above the
+     * diagonal), each the mean of its tile; with one position per tile, the pattern's rows themselves.
+     */
+    public Thumbnail head(int layer, int head, int n) {
+        return new Thumbnail(cell, tiles(layer, head, n));
+    }
+
+    private float[][] tiles(int layer, int head, int n) {
+        int count = tiles(n);
+        float[][] out = new float[count][];
+        float[] s = sums[layer][head];
+        for (int i = 0; i < count; i++) {
+            out[i] = new float[i + 1];
+            int across = span(i, n);
+            for (int j = 0; j <= i; j++) {
+                out[i][j] = s[i * side + j] / ((float) across * span(j, n));
+            }
+        }
+        return out;
+    }
+
+    /** Layer {@code layer}'s {@link #head} of every head and their mean over heads. */
+    public Layer layer(int layer, int n) {
+        float[][][] all = new float[heads][][];
+        for (int h = 0; h < heads; h++) all[h] = tiles(layer, h, n);
+        float[][] mean = new float[all[0].length][];
+        for (int i = 0; i < mean.length; i++) {
+            mean[i] = new float[i + 1];
+            for (float[][] m : all) {
+                for (int j = 0; j <= i; j++) mean[i][j] += m[i][j];
+            }
+            for (int j = 0; j <= i; j++) mean[i][j] /= heads;
+        }
+        return new Layer(cell, all, mean);
+    }
+
+    /** Tiles along a side covering {@code n} positions (never past the rows added). */
+    public int tiles(int n) {
+        int m = Math.min(n, rows);
+        return (m + cell - 1) / cell;
+    }
+
+    /** First position of tile {@code i}. */
+    public int start(int i) { return i * cell; }
+
+    /** Positions tile {@code i} covers among the first n. */
+    private int span(int i, int n) {
+        return Math.min(n, (i + 1) * cell) - i * cell;
+    }
+
+    public boolean has(int layer) { return layer >= 0 && layer < kept.length && kept[layer]; }
+
+    /** Bytes of the tile sums. */
+    public long bytes() {
+        long floats = 0;
+        for (float[][] layer : sums) {
+            if (layer != null) floats += (long) heads * side * side;
+        }
+        return 4 * floats;
+    }
+}
