@@ -18,6 +18,8 @@ import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
+import dev.glassbox.testing.TestStage;
+
 /** The heat map on a 4096 x 4096 causal map: level of detail, coordinates under zoom, row selection. */
 @ExtendWith(ApplicationExtension.class)
 class AttentionHeatmapTest {
@@ -37,9 +39,7 @@ class AttentionHeatmapTest {
         }
         heatmap = new AttentionHeatmap();
         heatmap.setMatrix(new AttentionMatrix("big", w, labels, labels));
-        stage.setScene(new Scene(heatmap, 900, 800));
-        stage.sizeToScene(); // TestFX shares one stage: an earlier test may have resized it
-        stage.show();
+        TestStage.show(stage, new Scene(heatmap, 900, 800));
     }
 
     private int pixelAt(Point2D p) {

@@ -15,6 +15,8 @@ import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 
+import dev.glassbox.testing.TestStage;
+
 /** The line view of a rectangular cross-attention map (3 target rows x 6 source keys) draws every key. */
 @ExtendWith(ApplicationExtension.class)
 class AttentionLinesTest {
@@ -28,9 +30,7 @@ class AttentionLinesTest {
                 {0, 0, 0, 0, 0, 1f}};
         lines = new AttentionLines();
         lines.setMatrix(new AttentionMatrix("cross", w, List.of("x", "y", "z"), List.of("a", "b", "c", "d", "e", "f")));
-        stage.setScene(new Scene(lines, 600, 400));
-        stage.sizeToScene(); // TestFX shares one stage: an earlier test may have resized it
-        stage.show();
+        TestStage.show(stage, new Scene(lines, 600, 400));
     }
 
     @Test

@@ -23,6 +23,7 @@ import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
 import dev.glassbox.engine.analysis.heads.HeadTable;
+import dev.glassbox.testing.TestStage;
 import dev.glassbox.visuals.chart.LinePlot;
 import dev.glassbox.visuals.chart.Series;
 import dev.glassbox.visuals.context.CoverageMapView;
@@ -42,9 +43,7 @@ class PresentationViewsTest {
     void start(Stage stage) {
         this.stage = stage;
         root = new StackPane();
-        stage.setScene(new Scene(root, 900, 600));
-        stage.sizeToScene(); // TestFX shares one stage: an earlier test may have resized it
-        stage.show();
+        TestStage.show(stage, new Scene(root, 900, 600));
     }
 
     @AfterEach

@@ -16,6 +16,7 @@ import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
+import dev.glassbox.testing.TestStage;
 import dev.glassbox.visuals.AttentionHeatmap;
 import dev.glassbox.visuals.AttentionMatrix;
 
@@ -30,9 +31,7 @@ class TrainHeadRefitTest {
     void start(Stage stage) {
         this.stage = stage;
         train = new TrainWorkspace(e -> { }, (dir, prompt) -> { });
-        stage.setScene(new Scene(train, 1400, 900));
-        stage.sizeToScene();
-        stage.show();
+        TestStage.show(stage, new Scene(train, 1400, 900));
     }
 
     private static AttentionMatrix map() {

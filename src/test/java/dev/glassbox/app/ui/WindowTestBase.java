@@ -22,6 +22,7 @@ import dev.glassbox.app.service.ModelEntry;
 import dev.glassbox.app.service.ModelSource;
 import dev.glassbox.app.service.RecentModels;
 import dev.glassbox.engine.format.onnx.BundledEncoder;
+import dev.glassbox.testing.TestStage;
 import dev.glassbox.visuals.Theme;
 import dev.glassbox.visuals.i18n.I18n;
 
@@ -103,9 +104,7 @@ abstract class WindowTestBase {
         window = new MainWindow(catalog(), new RecentModels(prefs), new LanguagePreference(prefs), new DisplayPreference(prefs));
         Scene scene = new Scene(window, width, height);
         Shortcuts.install(scene, stage, window);
-        stage.setScene(scene);
-        stage.sizeToScene(); // TestFX shares one stage: an earlier test may have resized it
-        stage.show();
+        TestStage.show(stage, scene);
         opened();
     }
 
