@@ -28,6 +28,7 @@ import dev.glassbox.app.service.FileWrites;
 import dev.glassbox.app.service.HeadsAnalysis;
 import dev.glassbox.app.service.HeadsAnalysisController;
 import dev.glassbox.app.service.IdleText;
+import dev.glassbox.app.service.LatestOnlyExecutor;
 import dev.glassbox.engine.analysis.cluster.HierarchicalClustering;
 import dev.glassbox.engine.analysis.heads.CapturedRun;
 import dev.glassbox.engine.analysis.heads.HeadAblation;
@@ -67,6 +68,10 @@ final class HeadsWorkspace extends WorkspacePane {
     final Button export = Texts.bind(new Button(), "heads.export");
     private final AblationState ablated;
     private final HeadsAnalysisController controller;
+    /** Builds the clicked head's pattern; only the newest click's is shown ({@link #patternRequest}, FX thread). */
+    private final LatestOnlyExecutor patternBuilder = new LatestOnlyExecutor("glassbox-head-pattern",
+            e -> javafx.application.Platform.runLater(() -> hover.setText(I18n.text("heads.patternFailed", String.valueOf(e.getMessage())))));
+    private long patternRequest;
     /** Counts analyses started, so a stopped one's late partial results are not shown. */
     private int analyses;
 
@@ -351,8 +356,16 @@ final class HeadsWorkspace extends WorkspacePane {
         HeadsAnalysis.Result analysis = controller.result();
         CapturedRun shown = analysis.shown();
         for (int id : shown.tokens()) labels.add(tok.display(id));
-        pattern.setMatrix(new AttentionMatrix("L" + l + "H" + h + (analysis.set().isEmpty() ? "" : I18n.text("heads.withAblated",
-                analysis.set().label())), shown.patterns().head(l, h), labels, labels));
+        String title = "L" + l + "H" + h + (analysis.set().isEmpty() ? "" : I18n.text("heads.withAblated", analysis.set().label()));
+        // the pattern is recomputed from the kept queries and keys: up to a second at thousands of tokens, so off the FX thread
+        pattern.setMatrix(null);
+        long request = ++patternRequest;
+        patternBuilder.submit(() -> {
+            float[][] weights = shown.patterns().head(l, h);
+            javafx.application.Platform.runLater(() -> {
+                if (request == patternRequest) pattern.setMatrix(new AttentionMatrix(title, weights, labels, labels));
+            });
+        });
         ablate.setSelected(ablated.get().contains(l, h));
     }
 

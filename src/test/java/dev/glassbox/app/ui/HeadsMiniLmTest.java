@@ -122,6 +122,7 @@ class HeadsMiniLmTest extends WindowTestBase {
         robot.clickOn(ws.overview.localToScreen(ws.overview.cellCenter(2, 5).orElseThrow()));
         WaitForAsyncUtils.waitForFxEvents();
         assertEquals("layer 2 \u00b7 head 5", ws.headTitle.getText());
+        WaitForAsyncUtils.waitFor(10, java.util.concurrent.TimeUnit.SECONDS, () -> ws.pattern.matrix() != null); // built off the FX thread
         assertEquals(ids.length, ws.pattern.matrix().rows());
         assertEquals(ids.length, ws.pattern.matrix().cols(), "bidirectional: every key");
         int ablations = ws.runsDoneProperty().get();

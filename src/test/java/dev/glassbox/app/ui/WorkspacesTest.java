@@ -131,6 +131,7 @@ class WorkspacesTest extends WindowTestBase {
         robot.clickOn(ws.overview.localToScreen(ws.overview.cellCenter(1, 2).orElseThrow()));
         WaitForAsyncUtils.waitForFxEvents();
         assertEquals("layer 1 \u00b7 head 2", ws.headTitle.getText());
+        WaitForAsyncUtils.waitFor(10, java.util.concurrent.TimeUnit.SECONDS, () -> ws.pattern.matrix() != null); // built off the FX thread
         assertEquals(tokens.length, ws.pattern.matrix().rows(), "the clicked head's pattern is shown");
 
         int before = ws.runsDoneProperty().get();
