@@ -18,6 +18,7 @@ import javafx.geometry.Insets;
 import javafx.geometry.Orientation;
 import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
+import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.ProgressBar;
@@ -59,7 +60,7 @@ final class TrainWorkspace extends BorderPane implements Explanation.Explained {
 
     final ComboBox<String> task = new ComboBox<>();
     /** causal (the decoder trainer) or an encoder objective, spelt as train --objective. */
-    final ComboBox<String> objective = new ComboBox<>();
+    final ChoiceBox<String> objective = new ChoiceBox<>(); // a ChoiceBox redraws its label when the language changes
     final MaskedPredictionsView masked = new MaskedPredictionsView();
     final Button chooseFile = Texts.bind(new Button(), "train.choose");
     final Label dataError = new Label();

@@ -40,7 +40,9 @@ class ModelCatalogTest {
 
     @Test
     void bothBundledEncodersAreOfferedWithTheirDescriptionsAndLoad() throws Exception {
-        List<ModelEntry> encoders = ModelCatalog.discover().bundled().stream().filter(e -> !e.decoder()).toList();
+        List<ModelEntry> all = ModelCatalog.discover().bundled();
+        assertTrue(all.stream().anyMatch(e -> !e.decoder() && e.label().equals("world-kbert")), "the sample encoders are listed too");
+        List<ModelEntry> encoders = all.stream().filter(e -> !e.decoder() && e.source() instanceof ModelSource.Bundled).toList();
         assertEquals(List.of("all-MiniLM-L6-v2 (encoder, bundled)", "bge-small-zh-v1.5 (Chinese encoder, bundled)"),
                 encoders.stream().map(ModelEntry::label).toList());
         assertEquals(new ModelSource.Bundled(dev.glassbox.engine.format.onnx.BundledEncoder.BGE_SMALL_ZH),

@@ -27,7 +27,12 @@ class I18nKeysUsedTest {
             "scale.short.",      // ColorScale's short name on the head view's menu
             "stop.",             // why a run stopped: stop.<reason>
             "ablation.mode.",    // AblationBar: ablation.mode.<mode>
-            "sampling.");        // SamplingControls: sampling.<control> and its tooltip <key>Tip
+            "sampling.",         // SamplingControls: sampling.<control> and its tooltip <key>Tip
+            "train.objective.",  // TrainWorkspace: train.objective.<objective id>
+            "search.axis.",      // SearchWorkspace: search.axis.<cost axis>
+            "search.series.",    // SearchWorkspace: search.series.<candidate status>
+            "search.status.",    // SearchWorkspace: search.status.<candidate status>
+            "search.strategy."); // SearchWorkspace: search.strategy.<strategy>
 
     @Test
     void everyKeyIsUsed() throws IOException {
