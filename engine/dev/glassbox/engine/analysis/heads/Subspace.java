@@ -75,13 +75,23 @@ public record Subspace(int ambient, double[][] basis) {
 
     /** Vectorised: the weight-space tables are almost all dot products of residual-length vectors. */
     static double dot(double[] a, double[] b) {
-        var acc = jdk.incubator.vector.DoubleVector.zero(D);
+        // four independent sums: one would wait out the FMA latency on every step (the weights stage is ~all dots)
+        var acc0 = jdk.incubator.vector.DoubleVector.zero(D);
+        var acc1 = acc0;
+        var acc2 = acc0;
+        var acc3 = acc0;
+        int n = D.length();
         int i = 0;
-        for (int upper = D.loopBound(a.length); i < upper; i += D.length()) {
-            acc = jdk.incubator.vector.DoubleVector.fromArray(D, a, i)
-                    .fma(jdk.incubator.vector.DoubleVector.fromArray(D, b, i), acc);
+        for (int upper = a.length - 4 * n; i <= upper; i += 4 * n) {
+            acc0 = jdk.incubator.vector.DoubleVector.fromArray(D, a, i).fma(jdk.incubator.vector.DoubleVector.fromArray(D, b, i), acc0);
+            acc1 = jdk.incubator.vector.DoubleVector.fromArray(D, a, i + n).fma(jdk.incubator.vector.DoubleVector.fromArray(D, b, i + n), acc1);
+            acc2 = jdk.incubator.vector.DoubleVector.fromArray(D, a, i + 2 * n).fma(jdk.incubator.vector.DoubleVector.fromArray(D, b, i + 2 * n), acc2);
+            acc3 = jdk.incubator.vector.DoubleVector.fromArray(D, a, i + 3 * n).fma(jdk.incubator.vector.DoubleVector.fromArray(D, b, i + 3 * n), acc3);
         }
-        double s = acc.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+        for (int upper = D.loopBound(a.length); i < upper; i += n) {
+            acc0 = jdk.incubator.vector.DoubleVector.fromArray(D, a, i).fma(jdk.incubator.vector.DoubleVector.fromArray(D, b, i), acc0);
+        }
+        double s = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
         for (; i < a.length; i++) {
             s += a[i] * b[i];
         }
