@@ -14,7 +14,6 @@ import javafx.application.Platform;
 
 import dev.glassbox.engine.tensor.Parallel;
 import dev.glassbox.engine.train.BertCheckpoint;
-import dev.glassbox.engine.train.Checkpoint;
 import dev.glassbox.engine.train.EncoderCorpus;
 import dev.glassbox.engine.train.EncoderData;
 import dev.glassbox.engine.train.EncoderListener;
@@ -173,38 +172,18 @@ public final class EncoderRun implements ActiveRun {
     /** Writes the encoder as it is after the latest finished step to {@code dir} as a Hugging Face bert folder. */
     @Override
     public CompletableFuture<Path> saveCheckpoint(Path dir) {
-        CompletableFuture<Path> saved = new CompletableFuture<>();
-        try {
-            Checkpoint.folder(dir, "The folder", false); // as train --out: refused before waiting for a step
-        } catch (java.io.IOException | IllegalArgumentException e) {
-            saved.completeExceptionally(e);
-            return saved;
-        }
-        Runnable save = () -> {
-            try {
-                EncoderModels m = models;
-                TrainingProgress p = last;
-                if (m == null || p == null) throw new IllegalStateException("no training step has finished yet");
-                Map<String, Object> t = new LinkedHashMap<>();
-                t.put("command", "Glassbox Train workspace");
-                t.put("objective", objective.spelling());
-                t.put("data", data.describe());
-                t.put("steps", p.step());
-                t.put("parameters", m.parameterCount());
-                t.put("final_train_loss", p.trainLoss());
-                BertCheckpoint.write(dir, m, data.vocabulary(), t);
-                saved.complete(dir);
-            } catch (Exception | OutOfMemoryError e) {
-                saved.completeExceptionally(e);
-            }
-        };
-        synchronized (this) {
-            if (done) {
-                Thread.ofVirtual().name("glassbox-checkpoint").start(save);
-            } else {
-                control.betweenSteps(save);
-            }
-        }
-        return saved;
+        return CheckpointSave.request(dir, this, () -> done, control, to -> {
+            EncoderModels m = models;
+            TrainingProgress p = last;
+            if (m == null || p == null) throw new IllegalStateException("no training step has finished yet");
+            Map<String, Object> t = new LinkedHashMap<>();
+            t.put("command", "Glassbox Train workspace");
+            t.put("objective", objective.spelling());
+            t.put("data", data.describe());
+            t.put("steps", p.step());
+            t.put("parameters", m.parameterCount());
+            t.put("final_train_loss", p.trainLoss());
+            BertCheckpoint.write(to, m, data.vocabulary(), t);
+        });
     }
 }

@@ -214,30 +214,7 @@ public final class TrainingRun implements ActiveRun {
      * {@link Checkpoint}); between steps while training, at once when paused or finished.
      */
     public CompletableFuture<Path> saveCheckpoint(Path dir) {
-        CompletableFuture<Path> saved = new CompletableFuture<>();
-        try {
-            // the same rule as train --out: a new, empty or Glassbox-written folder, refused before waiting for a step
-            Checkpoint.folder(dir, "The folder", false);
-        } catch (java.io.IOException | IllegalArgumentException e) {
-            saved.completeExceptionally(e);
-            return saved;
-        }
-        Runnable save = () -> {
-            try {
-                write(dir);
-                saved.complete(dir);
-            } catch (Exception | OutOfMemoryError e) {
-                saved.completeExceptionally(e);
-            }
-        };
-        synchronized (this) {
-            if (done) {
-                Thread.ofVirtual().name("glassbox-checkpoint").start(save);
-            } else {
-                control.betweenSteps(save);
-            }
-        }
-        return saved;
+        return CheckpointSave.request(dir, this, () -> done, control, this::write);
     }
 
     private void write(Path dir) throws java.io.IOException {
