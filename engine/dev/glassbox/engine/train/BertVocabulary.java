@@ -121,15 +121,7 @@ public final class BertVocabulary {
     public Map<String, Object> tokenizerJson() {
         List<Object> added = new ArrayList<>();
         for (String s : specials) {
-            Map<String, Object> a = new LinkedHashMap<>();
-            a.put("id", ids.get(s));
-            a.put("content", s);
-            a.put("single_word", false);
-            a.put("lstrip", false);
-            a.put("rstrip", false);
-            a.put("normalized", false);
-            a.put("special", true);
-            added.add(a);
+            added.add(Checkpoint.specialToken(ids.get(s), s));
         }
         Map<String, Integer> vocab = new LinkedHashMap<>();
         for (int i = 0; i < tokens.size(); i++) vocab.put(tokens.get(i), i);

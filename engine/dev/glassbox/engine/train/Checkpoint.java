@@ -183,18 +183,23 @@ public final class Checkpoint {
      * A Hugging Face tokenizers BPE model with one piece per character, and the learned merges as [left, right]
      * pairs (pieces may hold spaces, which the older "left right" string form cannot express).
      */
+    /** One entry of a tokenizer.json's "added_tokens": a special token matched whole, as Hugging Face writes them. */
+    static Map<String, Object> specialToken(int id, String content) {
+        Map<String, Object> a = new LinkedHashMap<>();
+        a.put("id", id);
+        a.put("content", content);
+        a.put("single_word", false);
+        a.put("lstrip", false);
+        a.put("rstrip", false);
+        a.put("normalized", false);
+        a.put("special", true);
+        return a;
+    }
+
     static Map<String, Object> tokenizerJson(CharTokenizer tok) {
         List<Object> added = new ArrayList<>();
         for (int id : new int[] {CharTokenizer.UNK_ID, CharTokenizer.BOS_ID}) {
-            Map<String, Object> a = new LinkedHashMap<>();
-            a.put("id", id);
-            a.put("content", tok.pieces().get(id));
-            a.put("single_word", false);
-            a.put("lstrip", false);
-            a.put("rstrip", false);
-            a.put("normalized", false);
-            a.put("special", true);
-            added.add(a);
+            added.add(specialToken(id, tok.pieces().get(id)));
         }
         Map<String, Integer> vocab = new LinkedHashMap<>();
         for (int i = 0; i < tok.pieces().size(); i++) {
