@@ -88,22 +88,7 @@ public final class KnowledgeCorpus {
         List<EncoderExample> v = new ArrayList<>();
         Random vr = new Random(VALIDATION_SEED);
         for (EncoderExample e : valid.isEmpty() ? train : valid) v.add(MlmMasking.mask(e, vocab, vr));
-        List<EncoderExample> validation = List.copyOf(v);
-        return new EncoderData() {
-            @Override public BertVocabulary vocabulary() { return vocab; }
-
-            @Override
-            public List<EncoderExample> trainBatch(long seed, int step, int batch) {
-                Random r = new Random(seed * 0x9E3779B97F4A7C15L + step);
-                List<EncoderExample> out = new ArrayList<>(batch);
-                for (int i = 0; i < batch; i++) out.add(MlmMasking.mask(train.get(r.nextInt(train.size())), vocab, r));
-                return out;
-            }
-
-            @Override public List<EncoderExample> validation() { return validation; }
-
-            @Override public String describe() { return description; }
-        };
+        return EncoderData.drawn(vocab, v, description, r -> MlmMasking.mask(train.get(r.nextInt(train.size())), vocab, r));
     }
 
     /** An enhanced input as an encoder example (the visible matrix flattened row-major). */

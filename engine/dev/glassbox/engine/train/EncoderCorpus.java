@@ -97,22 +97,7 @@ public final class EncoderCorpus {
         List<EncoderExample> validation = new ArrayList<>();
         Random vr = new Random(VALIDATION_SEED);
         for (int i = 0; i < VALIDATION_EXAMPLES; i++) validation.add(example(objective, valid, validNext, vr, seq));
-        List<EncoderExample> v = List.copyOf(validation);
-        return new EncoderData() {
-            @Override public BertVocabulary vocabulary() { return vocab; }
-
-            @Override
-            public List<EncoderExample> trainBatch(long seed, int step, int batch) {
-                Random r = new Random(seed * 0x9E3779B97F4A7C15L + step);
-                List<EncoderExample> out = new ArrayList<>(batch);
-                for (int i = 0; i < batch; i++) out.add(example(objective, train, trainNext, r, seq));
-                return out;
-            }
-
-            @Override public List<EncoderExample> validation() { return v; }
-
-            @Override public String describe() { return description; }
-        };
+        return EncoderData.drawn(vocab, validation, description, r -> example(objective, train, trainNext, r, seq));
     }
 
     private EncoderExample example(EncoderObjective objective, List<int[]> s, List<Boolean> next, Random r, int seq) {

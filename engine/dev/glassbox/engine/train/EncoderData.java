@@ -2,10 +2,11 @@ package dev.glassbox.engine.train;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 
 /**
- * Where encoder training examples come from: a {@link EncoderCorpus} (masked afresh each step) or a list of examples
- * built elsewhere and used as given (a knowledge-injected corpus, say: {@link #fixed}).
+ * Where encoder training examples come from: an {@link EncoderCorpus} or a knowledge-injected corpus, each drawing
+ * (and masking) its examples afresh each step ({@link #drawn}).
  */
 public interface EncoderData {
 
@@ -20,24 +21,26 @@ public interface EncoderData {
     /** Short description for logs and training.json. */
     String describe();
 
+    /** Draws one training example with the given random source. */
+    @FunctionalInterface
+    interface Draw {
+        EncoderExample next(Random r);
+    }
+
     /**
-     * Examples used exactly as given (ids, types, positions, visible matrix, labels): step s takes the {@code batch}
-     * examples from index s * batch on, wrapping around.
+     * Training examples drawn afresh each step by {@code draw}, from a random source seeded by (seed, step) so a step's
+     * batch is a pure function of both; {@code validation} is used as given.
      */
-    static EncoderData fixed(BertVocabulary vocabulary, List<EncoderExample> train, List<EncoderExample> valid,
-                             String description) {
-        if (train.isEmpty() || valid.isEmpty()) {
-            throw new IllegalArgumentException("encoder data needs training and validation examples");
-        }
-        List<EncoderExample> t = List.copyOf(train);
-        List<EncoderExample> v = List.copyOf(valid);
+    static EncoderData drawn(BertVocabulary vocabulary, List<EncoderExample> validation, String description, Draw draw) {
+        List<EncoderExample> v = List.copyOf(validation);
         return new EncoderData() {
             @Override public BertVocabulary vocabulary() { return vocabulary; }
 
             @Override
             public List<EncoderExample> trainBatch(long seed, int step, int batch) {
+                Random r = new Random(seed * 0x9E3779B97F4A7C15L + step);
                 List<EncoderExample> out = new ArrayList<>(batch);
-                for (int i = 0; i < batch; i++) out.add(t.get((int) (((long) step * batch + i) % t.size())));
+                for (int i = 0; i < batch; i++) out.add(draw.next(r));
                 return out;
             }
 
