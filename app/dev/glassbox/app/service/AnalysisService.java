@@ -29,9 +29,16 @@ public final class AnalysisService {
 
     public <T> Task<T> start(String label, Work<T> work) {
         String waiting = EngineThread.waitingText();
-        Task<T> task = new Task<>() {
+        Task<T> task = task(label, waiting == null ? label + "\u2026" : waiting, work);
+        EngineThread.submit(label, task);
+        return task;
+    }
+
+    /** A task running {@code work} with progress and cancel, showing {@code queued} until it starts. */
+    static <T> Task<T> task(String label, String queued, Work<T> work) {
+        return new Task<>() {
             {
-                updateMessage(waiting == null ? label + "\u2026" : waiting);
+                updateMessage(queued);
             }
 
             @Override
@@ -51,7 +58,5 @@ public final class AnalysisService {
                 });
             }
         };
-        EngineThread.submit(label, task);
-        return task;
     }
 }

@@ -19,33 +19,30 @@ final class CheckpointSave {
     }
 
     /**
-     * Runs {@code writer} on {@code dir}: refused at once unless {@code dir} is a folder Glassbox may write (the rule of
-     * train --out, before waiting for a step); then between two steps while the run trains, or on its own thread at
-     * once when {@code ended} (read under {@code lock}, which the run holds when it ends).
+     * Runs {@code writer} on {@code dir}: refused unless {@code dir} is a folder Glassbox may write (the rule of
+     * train --out, checked on the file thread, since it lists the folder, before waiting for a step); then between two
+     * steps while the run trains, or on its own thread at once when {@code ended} (read under {@code lock}, which the
+     * run holds when it ends).
      */
     static CompletableFuture<Path> request(Path dir, Object lock, BooleanSupplier ended, TrainingControl control, Writer writer) {
-        CompletableFuture<Path> saved = new CompletableFuture<>();
-        try {
-            Checkpoint.folder(dir, "The folder", false);
-        } catch (java.io.IOException | IllegalArgumentException e) {
-            saved.completeExceptionally(e);
+        return FileWrites.run(() -> Checkpoint.folder(dir, "The folder", false)).thenCompose(checked -> {
+            CompletableFuture<Path> saved = new CompletableFuture<>();
+            Runnable save = () -> {
+                try {
+                    writer.write(dir);
+                    saved.complete(dir);
+                } catch (Exception | OutOfMemoryError e) {
+                    saved.completeExceptionally(e);
+                }
+            };
+            synchronized (lock) {
+                if (ended.getAsBoolean()) {
+                    Thread.ofVirtual().name("glassbox-checkpoint").start(save);
+                } else {
+                    control.betweenSteps(save);
+                }
+            }
             return saved;
-        }
-        Runnable save = () -> {
-            try {
-                writer.write(dir);
-                saved.complete(dir);
-            } catch (Exception | OutOfMemoryError e) {
-                saved.completeExceptionally(e);
-            }
-        };
-        synchronized (lock) {
-            if (ended.getAsBoolean()) {
-                Thread.ofVirtual().name("glassbox-checkpoint").start(save);
-            } else {
-                control.betweenSteps(save);
-            }
-        }
-        return saved;
+        });
     }
 }

@@ -49,4 +49,29 @@ public final class FileWrites {
         });
         return result;
     }
+
+    /**
+     * Runs a long write (an export of thousands of rows) as a task on the file thread, in order with the other
+     * writes: it reports through its {@code Progress} and, once cancelled, its work throws
+     * {@link java.util.concurrent.CancellationException} at its next check (its {@code AtomicFile} then deletes the
+     * temporary and leaves the target as it was).
+     */
+    public static <T> javafx.concurrent.Task<T> start(String label, AnalysisService.Work<T> work) {
+        javafx.concurrent.Task<T> task = AnalysisService.task(label, label + "\u2026", work);
+        EXECUTOR.execute(task);
+        return task;
+    }
+
+    /** Runs {@code work} on the file thread, in order with the writes; the future completes there (no FX callback). */
+    static <T> CompletableFuture<T> run(Write<T> work) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        EXECUTOR.execute(() -> {
+            try {
+                result.complete(work.run());
+            } catch (Exception e) {
+                result.completeExceptionally(e);
+            }
+        });
+        return result;
+    }
 }

@@ -25,9 +25,12 @@ import dev.glassbox.engine.format.onnx.BundledEncoder;
  */
 public final class ModelCatalog {
     private final List<ModelEntry> bundled;
+    private final Optional<ModelEntry> defaultModel;
 
+    /** Lists {@code bundled}; the models folders' DEFAULT markers are read here, where the catalog is made (off the FX thread). */
     public ModelCatalog(List<ModelEntry> bundled) {
         this.bundled = List.copyOf(bundled);
+        this.defaultModel = findDefault();
     }
 
     public static ModelCatalog discover() {
@@ -54,7 +57,9 @@ public final class ModelCatalog {
      * The model a models folder names in its DEFAULT file, else the first bundled decoder, else the first bundled model
      * (never one from the Hugging Face cache).
      */
-    public Optional<ModelEntry> defaultModel() {
+    public Optional<ModelEntry> defaultModel() { return defaultModel; }
+
+    private Optional<ModelEntry> findDefault() {
         for (Path root : roots()) {
             Path marker = root.resolve(DEFAULT_MARKER);
             if (Files.isRegularFile(marker)) {

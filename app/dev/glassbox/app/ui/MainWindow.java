@@ -37,6 +37,7 @@ import org.controlsfx.control.StatusBar;
 import dev.glassbox.app.service.AblationState;
 import dev.glassbox.app.service.AnalysisService;
 import dev.glassbox.app.service.DisplayPreference;
+import dev.glassbox.app.service.ErrorMessages;
 import dev.glassbox.app.service.ExploreSession;
 import dev.glassbox.app.service.FileWrites;
 import dev.glassbox.app.service.LanguagePreference;
@@ -325,7 +326,7 @@ public final class MainWindow extends BorderPane {
         presenting.addListener((o, a, b) -> showGuide());
         prompt.prompt.textProperty().addListener((o, a, b) -> refreshPromptChips());
         updateEnabled();
-        FileDrop.install(this, paths -> open(OpenTarget.ofDropped(paths)));
+        FileDrop.install(this, paths -> openWhenTold(() -> OpenTarget.ofDropped(paths)));
         prebuildWhenIdle();
         session.start(catalog);
     }
@@ -540,9 +541,17 @@ public final class MainWindow extends BorderPane {
         }
     }
 
-    /** Opens a session ({@code .glassbox}) or a model file or folder; anything else is a message saying why not. */
-    public void open(Path path) {
-        open(OpenTarget.of(path));
+    /**
+     * Opens a session ({@code .glassbox}) or a model file or folder; anything else is a message saying why not. The
+     * future completes once what {@code path} is has been told.
+     */
+    public java.util.concurrent.CompletableFuture<OpenTarget> open(Path path) {
+        return openWhenTold(() -> OpenTarget.of(path));
+    }
+
+    /** Tells what {@code target} is on the file thread (that reads a folder's config or marker files), then opens it. */
+    private java.util.concurrent.CompletableFuture<OpenTarget> openWhenTold(java.util.function.Supplier<OpenTarget> target) {
+        return FileWrites.submit(target::get, this::open, e -> showError(ErrorMessages.describe(I18n.locale(), e)));
     }
 
     /** Opens what File > Open picked, a drop brought or the command line named. */

@@ -38,7 +38,11 @@ import org.junit.jupiter.api.Test;
  * <p>
  * Writing files counts as engine work too (an export or a session save waits on the disk): a call of the JDK's
  * file writers or of the project's atomic writer, or of any engine method that reaches one (followed through the
- * engine's own methods, so a new writer is found without being named here); so does reading a session file.
+ * engine's own methods, so a new writer is found without being named here); so does reading a file or listing a
+ * folder (a session, a model folder's config, a models folder's DEFAULT marker, a checkpoint folder's check).
+ * Asking whether a path exists or is a folder is not counted (one metadata look-up). A call of an interface or
+ * abstract method is followed into each of the project's implementations; a {@code Task}'s {@code call} runs on its
+ * own thread and is trusted like a lambda body.
  */
 class FxThreadEngineWorkTest {
     /** Engine methods that compute, by package (any owner) or by owner. */
@@ -54,14 +58,15 @@ class FxThreadEngineWorkTest {
             "Perplexity.score", "LogitLens.of", "TokenSurprisal.of", "RouteSampler.sample", "LayerSkipScan.run",
             "ExpertRoutes.trace");
 
-    /**
-     * Where bytes go to disk: the project's atomic writer and the JDK's own writers; and the session file's reader
-     * (a session of any size is read off the FX thread too; the small config and marker files a model's or folder's
-     * kind is told by are still read where asked).
-     */
+    /** Where bytes go to disk: the project's atomic writer and the JDK's own writers. */
     private static final Map<String, Set<String>> FILE_WRITERS = Map.of(
             "dev/glassbox/engine/io/AtomicFile", Set.of("create", "write", "writeString"),
-            "java/nio/file/Files", Set.of("write", "writeString", "newOutputStream", "newBufferedWriter"),
+            "java/nio/file/Files", Set.of("write", "writeString", "newOutputStream", "newBufferedWriter"));
+
+    /** Where bytes come from disk: the JDK's readers and folder listings, and the session file's reader. */
+    private static final Map<String, Set<String>> FILE_READERS = Map.of(
+            "java/nio/file/Files", Set.of("readString", "readAllBytes", "readAllLines", "lines", "newInputStream",
+                    "newBufferedReader", "list", "walk", "find", "newDirectoryStream"),
             "dev/glassbox/app/service/SessionFiles", Set.of("read"));
 
     /** A method: owner's internal name, name and descriptor. */
@@ -77,8 +82,13 @@ class FxThreadEngineWorkTest {
     private static final Map<Method, List<Call>> CALLS = new HashMap<>();
     private static final Map<Method, List<Method>> CALLERS = new HashMap<>();
     private static final Map<String, String> SUPER = new HashMap<>();
+    /** The project's classes and interfaces directly below each class or interface (to follow interface calls). */
+    private static final Map<String, List<String>> BELOW = new HashMap<>();
+    /** Methods without code (abstract, interface methods): a call of one may run any implementation. */
+    private static final Set<Method> ABSTRACT = new HashSet<>();
     private final Map<Method, String> memo = new HashMap<>();
     private final Map<Method, Boolean> writes = new HashMap<>();
+    private final Map<Method, Boolean> reads = new HashMap<>();
 
     @BeforeAll
     static void read() throws IOException, URISyntaxException {
@@ -89,6 +99,8 @@ class FxThreadEngineWorkTest {
                 ClassModel cm = ClassFile.of().parse(f);
                 String owner = cm.thisClass().asInternalName();
                 cm.superclass().ifPresent(s -> SUPER.put(owner, s.asInternalName()));
+                cm.superclass().ifPresent(s -> BELOW.computeIfAbsent(s.asInternalName(), k -> new ArrayList<>()).add(owner));
+                cm.interfaces().forEach(i -> BELOW.computeIfAbsent(i.asInternalName(), k -> new ArrayList<>()).add(owner));
                 for (MethodModel m : cm.methods()) {
                     Method self = new Method(owner, m.methodName().stringValue(), m.methodType().stringValue());
                     List<Call> calls = new ArrayList<>();
@@ -104,6 +116,7 @@ class FxThreadEngineWorkTest {
                         });
                     });
                     CALLS.put(self, calls);
+                    if (m.code().isEmpty()) ABSTRACT.add(self);
                 }
             }
         }
@@ -146,16 +159,28 @@ class FxThreadEngineWorkTest {
         return owner.startsWith("dev/glassbox/app/") || owner.startsWith("dev/glassbox/visuals/");
     }
 
-    /** A file writer itself, or an engine method that calls one (through engine methods, lambda bodies included). */
     boolean writesFiles(Method target) {
-        if (FILE_WRITERS.getOrDefault(target.owner(), Set.of()).contains(target.name())) return true;
+        return reaches(target, FILE_WRITERS, writes);
+    }
+
+    boolean readsFiles(Method target) {
+        return reaches(target, FILE_READERS, reads);
+    }
+
+    boolean usesFiles(Method target) {
+        return writesFiles(target) || readsFiles(target);
+    }
+
+    /** One of {@code sinks} itself, or an engine method that calls one (through engine methods, lambda bodies included). */
+    private static boolean reaches(Method target, Map<String, Set<String>> sinks, Map<Method, Boolean> memo) {
+        if (sinks.getOrDefault(target.owner(), Set.of()).contains(target.name())) return true;
         if (!target.owner().startsWith("dev/glassbox/engine/")) return false;
         Method m = resolve(target);
         if (m == null) return false;
-        if (writes.containsKey(m)) return writes.get(m);
-        writes.put(m, false); // a cycle reaches nothing new
-        boolean found = CALLS.getOrDefault(m, List.of()).stream().anyMatch(c -> writesFiles(c.target()));
-        writes.put(m, found);
+        if (memo.containsKey(m)) return memo.get(m);
+        memo.put(m, false); // a cycle reaches nothing new
+        boolean found = CALLS.getOrDefault(m, List.of()).stream().anyMatch(c -> reaches(c.target(), sinks, memo));
+        memo.put(m, found);
         return found;
     }
 
@@ -164,8 +189,16 @@ class FxThreadEngineWorkTest {
         if (memo.containsKey(m)) return memo.get(m);
         memo.put(m, null); // a cycle reaches nothing new
         String found = null;
+        for (Method impl : implementations(m)) {
+            String below = pathToComputation(impl);
+            if (below != null) {
+                found = impl.shortName() + " -> " + below;
+                break;
+            }
+        }
         for (Call c : CALLS.getOrDefault(m, List.of())) {
-            if (computes(c.target()) || writesFiles(c.target())) {
+            if (found != null) break;
+            if (computes(c.target()) || usesFiles(c.target())) {
                 found = c.target().shortName() + " (line " + c.line() + ")";
                 break;
             }
@@ -180,11 +213,33 @@ class FxThreadEngineWorkTest {
         return found;
     }
 
+    /** The project's implementations of an abstract or interface method {@code m} (none when {@code m} has code). */
+    private static List<Method> implementations(Method m) {
+        if (!ABSTRACT.contains(m)) return List.of();
+        List<Method> out = new ArrayList<>();
+        List<String> owners = new ArrayList<>(BELOW.getOrDefault(m.owner(), List.of()));
+        for (int i = 0; i < owners.size(); i++) {
+            Method impl = new Method(owners.get(i), m.name(), m.type());
+            if (CALLS.containsKey(impl) && !ABSTRACT.contains(impl)) out.add(impl);
+            BELOW.getOrDefault(owners.get(i), List.of()).stream().filter(o -> !owners.contains(o)).forEach(owners::add);
+        }
+        return out;
+    }
+
+    /** A {@code Task}'s {@code call}: JavaFX runs it on the task's own thread, never on the FX thread. */
+    private static boolean taskBody(Method m) {
+        if (!m.name().equals("call")) return false;
+        for (String owner = SUPER.get(m.owner()); owner != null; owner = SUPER.get(owner)) {
+            if (owner.equals("javafx/concurrent/Task")) return true;
+        }
+        return false;
+    }
+
     @Test
     void uiCodeReachesNoEngineComputationOutsideLambdaBodies() {
         List<String> violations = new ArrayList<>();
         for (Method m : CALLS.keySet()) {
-            if (!inUi(m.owner()) || m.lambda()) continue;
+            if (!inUi(m.owner()) || m.lambda() || taskBody(m)) continue;
             List<Method> callers = CALLERS.getOrDefault(m, List.of());
             if (!callers.isEmpty() && callers.stream().allMatch(Method::lambda)) continue; // runs where they do
             String path = pathToComputation(m);
@@ -200,18 +255,38 @@ class FxThreadEngineWorkTest {
         // exports and the session save write in lambda bodies handed to FileWrites: the rule must see them as writes
         Set<String> writing = new HashSet<>();
         CALLS.forEach((m, calls) -> {
-            if (inUi(m.owner()) && m.lambda() && calls.stream().anyMatch(c -> writesFiles(c.target()) || viaApp(c.target(), new HashSet<>()))) {
-                writing.add(m.owner().substring(m.owner().lastIndexOf('/') + 1));
+            if (inUi(m.owner()) && m.lambda() && calls.stream().anyMatch(c -> writesFiles(c.target())
+                    || viaApp(c.target(), this::writesFiles, new HashSet<>()))) {
+                writing.add(simpleName(m));
             }
         });
         assertTrue(writing.containsAll(Set.of("HeadsWorkspace", "MainWindow", "HeadView")), "UI lambdas that write files: " + writing);
     }
 
-    /** An app or visuals method whose calls reach a file write (SessionFiles.write, MatrixExport.csv). */
-    private boolean viaApp(Method target, Set<Method> seen) {
+    @Test
+    void theRuleSeesTheFileReadsHandedOff() {
+        // a dropped path is told (its config read) and a checkpoint folder checked (listed) in lambdas handed to the
+        // file thread; the catalog's DEFAULT marker is read where the catalog is made: the rule must see them as reads
+        Set<String> reading = new HashSet<>();
+        CALLS.forEach((m, calls) -> {
+            if (followed(m.owner()) && calls.stream().anyMatch(c -> readsFiles(c.target())
+                    || viaApp(c.target(), this::readsFiles, new HashSet<>()))) {
+                reading.add(simpleName(m));
+            }
+        });
+        assertTrue(reading.containsAll(Set.of("MainWindow", "CheckpointSave", "ModelCatalog", "OpenTarget")),
+                "app methods that read files: " + reading);
+    }
+
+    private static String simpleName(Method m) {
+        return m.owner().substring(m.owner().lastIndexOf('/') + 1);
+    }
+
+    /** An app or visuals method whose calls reach {@code sink} (SessionFiles.write, MatrixExport.csv, OpenTarget.of). */
+    private boolean viaApp(Method target, java.util.function.Predicate<Method> sink, Set<Method> seen) {
         Method t = followed(target.owner()) ? resolve(target) : null;
         return t != null && seen.add(t) && CALLS.getOrDefault(t, List.of()).stream()
-                .anyMatch(c -> writesFiles(c.target()) || viaApp(c.target(), seen));
+                .anyMatch(c -> sink.test(c.target()) || viaApp(c.target(), sink, seen));
     }
 
     @Test
