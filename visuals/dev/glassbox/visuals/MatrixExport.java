@@ -22,6 +22,17 @@ import dev.glassbox.engine.io.AtomicFile;
 
 /** Writes what a view shows: a PNG of the node, an SVG of the map, the map's numbers as CSV. */
 public final class MatrixExport {
+    /**
+     * Told after each query row is written ({@code done} of {@code total}); it may stop the export by throwing
+     * {@link java.util.concurrent.CancellationException} (the temporary is deleted, the target left as it was).
+     */
+    @FunctionalInterface
+    public interface Rows {
+        Rows NONE = (done, total) -> { };
+
+        void written(int done, int total);
+    }
+
     private MatrixExport() {
     }
 
@@ -46,8 +57,11 @@ public final class MatrixExport {
         });
     }
 
-    /** CSV: a header of key labels, then one line per query: its label and every weight at full float precision. */
-    public static void csv(AttentionMatrix m, Path file) throws IOException {
+    /**
+     * CSV: a header of key labels, then one line per query: its label and every weight at full float precision;
+     * {@code rows} is told after each line.
+     */
+    public static void csv(AttentionMatrix m, Path file, Rows rows) throws IOException {
         try (AtomicFile f = AtomicFile.create(file)) {
             CsvWriter w = new CsvWriter(f.writer());
             List<Object> line = new ArrayList<>(List.of("query"));
@@ -62,13 +76,17 @@ public final class MatrixExport {
                     line.add(m.get(q, k));
                 }
                 w.row(line);
+                rows.written(q + 1, m.rows());
             }
             f.commit();
         }
     }
 
-    /** SVG: one rect per non-zero cell (coloured as on screen) with a title holding the weight. */
-    public static void svg(AttentionMatrix m, Palette palette, ColorScale scale, Path file) throws IOException {
+    /**
+     * SVG: one rect per non-zero cell (coloured as on screen) with a title holding the weight; {@code rows} is told
+     * after each query row.
+     */
+    public static void svg(AttentionMatrix m, Palette palette, ColorScale scale, Path file, Rows rows) throws IOException {
         int cell = 12;
         int left = 90;
         int top = 20;
@@ -92,6 +110,7 @@ public final class MatrixExport {
                             + "<title>q=%d k=%d %s</title></rect>\n", left + k * cell, top + q * cell, cell, cell,
                             palette.argb(scale.position(v, max)) & 0xFFFFFF, q, k, Float.toString(v)));
                 }
+                rows.written(q + 1, m.rows());
             }
             w.write("</svg>\n");
             f.commit();

@@ -107,6 +107,10 @@ public final class ExploreSession {
     private RunTask running;
     /** The model load under way, or null. */
     private Task<LoadedModel> loading;
+    /** The long file task (an export) running, cancelled by {@link #stop()}; null when none. */
+    private Task<?> fileTask;
+    /** The task the status line follows now (null when it shows a text). */
+    private Worker<?> statusOf;
     /** The ablated heads changed during a run: generate again once it has stopped. */
     private boolean rerunForAblation;
     private String lastPromptText;
@@ -367,6 +371,29 @@ public final class ExploreSession {
         error.set(message);
     }
 
+    /**
+     * Shows a long file task (an export) on the status line while no load or run is shown there: its progress, then
+     * {@code doneText} or {@code cancelledText}; Esc ({@link #stop()}) cancels it.
+     */
+    public void showFileTask(Task<?> t, String doneText, String cancelledText) {
+        fileTask = t;
+        if (statusOf == null) {
+            bindStatus(t);
+        }
+        t.stateProperty().addListener((o, a, s) -> {
+            if (s != Worker.State.SUCCEEDED && s != Worker.State.FAILED && s != Worker.State.CANCELLED) {
+                return;
+            }
+            if (fileTask == t) {
+                fileTask = null;
+            }
+            if (statusOf == t) {
+                unbindStatus();
+                statusText(s == Worker.State.SUCCEEDED ? doneText : s == Worker.State.CANCELLED ? cancelledText : "");
+            }
+        });
+    }
+
     /** Shows {@code text} on the status line (until the next load or run). */
     public void statusText(String text) {
         if (!status.isBound()) {
@@ -449,11 +476,13 @@ public final class ExploreSession {
     }
 
     private void bindStatus(Worker<?> t) {
+        statusOf = t;
         status.bind(t.messageProperty());
         progress.bind(t.progressProperty());
     }
 
     private void unbindStatus() {
+        statusOf = null;
         status.unbind();
         progress.unbind();
         progress.set(0);
@@ -516,6 +545,9 @@ public final class ExploreSession {
             running.cancel(false);
         }
         seq2seq.cancel();
+        if (fileTask != null) {
+            fileTask.cancel();
+        }
         alsoOnStop.forEach(Runnable::run);
     }
 

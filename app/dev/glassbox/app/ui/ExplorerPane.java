@@ -47,8 +47,8 @@ final class ExplorerPane extends SplitPane implements Explanation.Explained {
     private int openRow = -1;
     private int openCol = -1;
 
-    ExplorerPane(Consumer<String> onError) {
-        head = new HeadView(onError);
+    ExplorerPane(Consumer<String> onError, HeadView.ExportShown onExport) {
+        head = new HeadView(onError, onExport);
         lensNote.setVisible(false);
         grid.setId("attentionGrid");
         lens.setId("logitLens");

@@ -3,8 +3,10 @@ package dev.glassbox.app.ui;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.concurrent.CancellationException;
 import java.util.function.Consumer;
 
+import javafx.concurrent.Task;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.control.Button;
@@ -18,6 +20,8 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.stage.FileChooser;
 
+import dev.glassbox.app.service.Countdown;
+import dev.glassbox.app.service.ErrorMessages;
 import dev.glassbox.app.service.FileWrites;
 import dev.glassbox.visuals.AttentionHeatmap;
 import dev.glassbox.visuals.AttentionMatrix;
@@ -36,9 +40,17 @@ final class HeadView extends BorderPane {
     final ChoiceBox<Palette> palette = new ChoiceBox<>();
     final ChoiceBox<ColorScale> scale = new ChoiceBox<>();
     private final Consumer<String> onError;
+    private final ExportShown onExport;
 
-    HeadView(Consumer<String> onError) {
+    /** Where a running export is shown (its progress, then what it did) and cancelled. */
+    @FunctionalInterface
+    interface ExportShown {
+        void show(Task<?> export, String doneText, String cancelledText);
+    }
+
+    HeadView(Consumer<String> onError, ExportShown onExport) {
         this.onError = onError;
+        this.onExport = onExport;
         heatmap.setId("heatmap");
         hover.setId("hoverLabel");
         hover.getStyleClass().add("hover-label");
@@ -84,9 +96,12 @@ final class HeadView extends BorderPane {
         heatmap.setMatrix(null);
     }
 
-    /** An export's writer of a path, holding what it writes as taken on the FX thread (snapshot, matrix, colours). */
-    private interface Writer {
-        void write(Path p) throws IOException;
+    /**
+     * An export's writer of a path, holding what it writes as taken on the FX thread (snapshot, matrix, colours);
+     * told each row written, which may stop it.
+     */
+    interface Writer {
+        void write(Path p, MatrixExport.Rows rows) throws IOException;
     }
 
     /** Takes what the export writes from the view (FX thread); the returned writer runs off it. */
@@ -107,36 +122,53 @@ final class HeadView extends BorderPane {
             fc.getExtensionFilters().add(new FileChooser.ExtensionFilter(ext.toUpperCase(), "*." + ext));
             File f = fc.showSaveDialog(getScene().getWindow());
             if (f != null) {
-                Writer w = export.capture();
-                FileWrites.submit(() -> {
-                    w.write(f.toPath());
-                    return f;
-                }, done -> { }, ex -> onError.accept(I18n.text("head.exportFailed", f.getName(), ex.getMessage())));
+                Task<File> t = export(f, heatmap.matrix().rows(), export.capture());
+                t.setOnFailed(ev -> onError.accept(I18n.text("head.exportFailed", f.getName(),
+                        ErrorMessages.describe(I18n.locale(), t.getException()))));
+                onExport.show(t, I18n.text("head.exported", f.getName()), I18n.text("head.exportCancelled", f.getName()));
             }
         });
         return it;
     }
 
-    void exportPng(Path p) throws IOException { pngWriter().write(p); }
+    /**
+     * Writes {@code f} with {@code w} on the file thread: "n of rows, about s left" as it goes, stopped at the next row
+     * once the task is cancelled (the file is then not written and an existing one left as it was).
+     */
+    static Task<File> export(File f, int rows, Writer w) {
+        String what = I18n.text("head.exporting", f.getName());
+        Countdown countdown = new Countdown(what, rows);
+        return FileWrites.start(what, progress -> {
+            w.write(f.toPath(), (done, total) -> {
+                if (progress.cancelled()) {
+                    throw new CancellationException();
+                }
+                progress.update(countdown.text(done), done, total);
+            });
+            return f;
+        });
+    }
 
-    void exportSvg(Path p) throws IOException { svgWriter().write(p); }
+    void exportPng(Path p) throws IOException { pngWriter().write(p, MatrixExport.Rows.NONE); }
 
-    void exportCsv(Path p) throws IOException { csvWriter().write(p); }
+    void exportSvg(Path p) throws IOException { svgWriter().write(p, MatrixExport.Rows.NONE); }
+
+    void exportCsv(Path p) throws IOException { csvWriter().write(p, MatrixExport.Rows.NONE); }
 
     private Writer pngWriter() {
         var image = MatrixExport.snapshot(heatmap);
-        return p -> MatrixExport.png(image, p);
+        return (p, rows) -> MatrixExport.png(image, p); // the view's size: quick whatever the matrix
     }
 
     private Writer svgWriter() {
         var m = heatmap.matrix();
         var palette = heatmap.palette();
         var scale = heatmap.colorScale();
-        return p -> MatrixExport.svg(m, palette, scale, p);
+        return (p, rows) -> MatrixExport.svg(m, palette, scale, p, rows);
     }
 
     private Writer csvWriter() {
         var m = heatmap.matrix();
-        return p -> MatrixExport.csv(m, p);
+        return (p, rows) -> MatrixExport.csv(m, p, rows);
     }
 }

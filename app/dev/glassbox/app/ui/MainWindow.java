@@ -79,7 +79,7 @@ public final class MainWindow extends BorderPane {
     final Label modelInfo = new Label();
     /** The picked model's description, training data and vocabulary (bundled models only). */
     final Label modelGuide = new Label();
-    final ExplorerPane explorer = new ExplorerPane(this::showError);
+    final ExplorerPane explorer = new ExplorerPane(this::showError, this::showExport);
 
     private final ExploreSession session;
     private final AnalysisService analysis = new AnalysisService();
@@ -586,6 +586,11 @@ public final class MainWindow extends BorderPane {
             return file;
         }, saved -> session.statusText(I18n.text("session.saved", saved.getFileName())),
                 e -> showError(I18n.text("session.saveFailed", file, e.getMessage())));
+    }
+
+    /** A head view's export: its progress on the status line, Esc cancels it. */
+    private void showExport(javafx.concurrent.Task<?> export, String doneText, String cancelledText) {
+        session.showFileTask(export, doneText, cancelledText);
     }
 
     /** Ctrl+S: asks where to save the session. */
