@@ -239,6 +239,8 @@ public final class HubPull {
                 try {
                     n = in.read(buf);
                 } catch (IOException e) {
+                    // Cancel interrupts a read that waits on a stalled connection: stop, do not retry
+                    if (cancelled.getAsBoolean()) throw new CancellationException();
                     throw new Dropped(pos);
                 }
                 if (n < 0) break;

@@ -48,6 +48,9 @@ public final class FixtureHub implements AutoCloseable {
     /** How many more CDN transfers to drop (then they complete). */
     public volatile int drops;
     volatile boolean corrupt;
+    /** When at or above 0, the CDN sends up to this byte offset and then stalls (sends nothing) until closed. */
+    public volatile long stallAt = -1;
+    private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
 
     public FixtureHub() throws IOException {
         hub = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -184,7 +187,15 @@ public final class FixtureHub implements AutoCloseable {
                 // end the exchange short of its Content-Length: the client sees the connection end mid-body
                 throw new IOException("dropped on purpose");
             }
+            if (stallAt >= from) {
+                out.write(body, (int) from, (int) (stallAt - from));
+                out.flush();
+                closed.await(); // a connection that stays open and sends nothing more
+                throw new IOException("closed while stalled");
+            }
             out.write(body, (int) from, (int) length);
+        } catch (InterruptedException stopped) {
+            Thread.currentThread().interrupt();
         } catch (IOException dropped) {
             // the server closes the connection
         }
@@ -232,6 +243,7 @@ public final class FixtureHub implements AutoCloseable {
 
     @Override
     public void close() {
+        closed.countDown();
         hub.stop(0);
         cdn.stop(0);
     }

@@ -3,6 +3,7 @@ package dev.glassbox.app.hub;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -105,6 +106,36 @@ class HubPullTest {
         assertArrayEquals(WEIGHTS, Files.readAllBytes(snapshot.resolve("model.safetensors")));
         assertEquals(List.of("bytes=100000-"), hub.requests("cdn").stream().map(FixtureHub.Request::range)
                 .filter(r -> r != null).toList());
+    }
+
+    @Test
+    void cancelStopsADownloadWaitingOnAStalledConnectionWithoutRetrying() throws Exception {
+        // as the Get model dialog's Cancel does: the flag turns true and the task's thread is interrupted
+        hub.stallAt = 70_000;
+        java.util.concurrent.atomic.AtomicBoolean cancelled = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicReference<Throwable> ended = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicLong received = new java.util.concurrent.atomic.AtomicLong();
+        Thread worker = new Thread(() -> {
+            try {
+                pull(Map.of()).pull(RepoRef.parse("acme/tiny"), null, t -> received.set(t.done()), cancelled::get);
+            } catch (Throwable t) {
+                ended.set(t);
+            }
+        });
+        worker.start();
+        Path part = cache.resolve("models--acme--tiny/blobs/" + FixtureHub.sha256(WEIGHTS) + HubCache.INCOMPLETE);
+        while (!(Files.isRegularFile(part) && Files.size(part) >= 70_000)) {
+            assertTrue(worker.isAlive(), "the download stalls, it does not end: " + ended.get());
+            Thread.sleep(2);
+        }
+        long requests = hub.requests("cdn").size();
+        cancelled.set(true);
+        worker.interrupt();
+        worker.join(10_000);
+        assertFalse(worker.isAlive(), "the download stopped");
+        assertInstanceOf(java.util.concurrent.CancellationException.class, ended.get(), "ended as cancelled, not as a failed download");
+        assertEquals(requests, hub.requests("cdn").size(), "no new request after Cancel");
+        assertEquals(70_000, Files.size(part), "the bytes received are kept to resume from");
     }
 
     @Test
