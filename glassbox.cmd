@@ -56,6 +56,13 @@ if not "%~1"=="" if "%~2"=="" (
         if not "!first:.=!"=="!first!" set "app=true"
     )
 )
+rem Command-line commands run lean, as with ./glassbox: the serial collector from a 16 MB heap (G1 grows its young
+rem generation under the garbage made before the JIT compiles the kernels, and the process keeps what it touched);
+rem JAVA_TOOL_OPTIONS or JDK_JAVA_OPTIONS holding any -XX:+Use option (cmd cannot match "Use*GC") are left to rule.
+set "gc="
+if "%app%"=="false" set "gc=-XX:+UseSerialGC -Xms16m"
+if defined JAVA_TOOL_OPTIONS if not "!JAVA_TOOL_OPTIONS:-XX:+Use=!"=="!JAVA_TOOL_OPTIONS!" set "gc="
+if defined JDK_JAVA_OPTIONS if not "!JDK_JAVA_OPTIONS:-XX:+Use=!"=="!JDK_JAVA_OPTIONS!" set "gc="
 set "cds="
 rem (the file in quotes: the folder may have spaces; the JVM's notes on classes it leaves out and on an archive it
 rem renews are no business of the user's, as with ./glassbox's -Xlog:aot=error)
@@ -63,7 +70,7 @@ if "%app%"=="true" if /i not "%GLASSBOX_AOT%"=="off" set cds=-XX:+AutoCreateShar
 
 rem The arguments pass through untouched: delayed expansion would eat a ! in them.
 setlocal DisableDelayedExpansion
-"%java%" %cds% -jar "%jar%" %*
+"%java%" %gc% %cds% -jar "%jar%" %*
 exit /b %errorlevel%
 
 :nojava

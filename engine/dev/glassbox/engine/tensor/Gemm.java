@@ -1,62 +1,65 @@
 package dev.glassbox.engine.tensor;
 
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
-
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The register-blocked float32 product of prefill: {@code outs[t][outRow + r] = sum over k of W(r, k) * x_t[k]}
- * for tokens t < count, with the tokens given transposed ({@code xt[k * stride + t]}, stride a multiple of the
- * vector length, padding zero). Vectors run over tokens, so nothing is summed horizontally: for each k the
+ * for tokens t < count, with the tokens given transposed in panels of {@link #PANEL} tokens (see
+ * {@link #transpose}; padding zero). Vectors run over tokens, so nothing is summed horizontally: for each k the
  * micro-kernel broadcasts {@value #TILE_ROWS} weights and multiplies them into {@value #TILE_ROWS} rows x 2 vectors
  * of tokens held in registers. Eight accumulators: with the two token vectors and a broadcast they fit the 16
  * registers of AVX2 with room to spare, and measured at 89-94 GFLOP/s in L1 on one core of the build machine (its
  * FMA peak 95); tiles of 12 accumulators (6 x 2, 3 x 4) ran at 39-44, C2 spilling them. The k loop runs in slices of
- * {@value #KC}, so the slice of {@code xt} every tile reads stays in L1 while the tiles go down the rows, and the
- * partial sums wait in a small row-major buffer: the blocking of Goto and van de Geijn, "Anatomy of
- * high-performance matrix multiplication" (ACM TOMS 34(3), 2008), sec. 4-6, with the weights as its packed A.
+ * {@value #KC}, and within a slice each panel of tokens (KC x 16 floats, 8 KiB, contiguous) stays in L1 while the
+ * tiles go down the rows, the partial sums waiting in a small row-major buffer: the blocking of Goto and van de
+ * Geijn, "Anatomy of high-performance matrix multiplication" (ACM TOMS 34(3), 2008), sec. 4-6, with the weights as
+ * its packed A and the token panels as its packed B. (The tokens were first stored k by k, 512 tokens = 2 KiB
+ * apart: a panel's lines then fell in two of L1's 64 sets and were evicted before the next tile read them.)
  * <p>
- * W is read from a segment as little-endian floats at element {@code r * rowStep + k * kStep}, so the same code
- * multiplies a row-major F32 tensor (rowStep = cols, kStep = 1) and a block of dequantised Q8_0 rows stored
- * column by column (rowStep = 1, kStep = rows of the block).
+ * W is a heap tile read at {@code w[r * rowStep + k * kStep]}, so the same code multiplies a block of F32 rows
+ * copied row-major (rowStep = cols, kStep = 1) and a group of dequantised Q8_0 rows stored column by column
+ * (rowStep = 1, kStep = rows of the group); read from an array rather than a segment, the kernel ran about a
+ * quarter faster.
  */
 final class Gemm {
     static final int TILE_ROWS = 4;
     /** Rows a caller hands over at a time: 16 rows of 768 floats are 48 KiB, well inside L2. */
     static final int BLOCK_ROWS = 16;
-    /** Columns per k slice: 128 x 32 tokens x 4 bytes = 16 KiB of xt, half an L1 data cache. */
+    /** Columns per k slice: a token panel's slice is 128 x 16 x 4 bytes = 8 KiB (AVX2), a quarter of L1. */
     static final int KC = 128;
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-    private static final ValueLayout.OfFloat LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    /** Tokens per panel: the micro-kernel's two vectors. */
+    static final int PANEL = 2 * S.length();
 
     private Gemm() {
     }
 
-    /** Token stride for {@code count} tokens: a whole number of vectors. */
+    /** Token stride for {@code count} tokens: a whole number of panels. */
     static int stride(int count) {
-        return (count + S.length() - 1) / S.length() * S.length();
+        return (count + PANEL - 1) / PANEL * PANEL;
     }
 
     /**
-     * {@code xt[k * stride + t] = xs[t][k]} for t < count, k < cols, the columns past count zero, in this thread's
-     * {@link Scratch} buffer (valid until its next call on this thread).
+     * The tokens packed panel by panel: {@code xt[(t / PANEL) * cols * PANEL + k * PANEL + t % PANEL] = xs[t][k]}
+     * for t < count, k < cols, tokens past count zero up to {@code stride}, in this thread's {@link Scratch} buffer
+     * (valid until its next call on this thread).
      */
     static float[] transpose(float[][] xs, int count, int cols, int stride) {
         float[] xt = Scratch.floats(Scratch.Slot.TOKENS, cols * stride);
-        if (count < stride) {
-            for (int k = 0; k < cols; k++) {
-                java.util.Arrays.fill(xt, k * stride + count, (k + 1) * stride, 0f);
-            }
-        }
-        for (int t0 = 0; t0 < count; t0 += 16) {
-            int t1 = Math.min(count, t0 + 16);
-            for (int k = 0; k < cols; k++) {
-                int o = k * stride;
-                for (int t = t0; t < t1; t++) {
-                    xt[o + t] = xs[t][k];
+        for (int t0 = 0; t0 < stride; t0 += PANEL) {
+            int base = t0 * cols;
+            for (int j = 0; j < PANEL; j++) {
+                int t = t0 + j;
+                if (t < count) {
+                    float[] x = xs[t];
+                    for (int k = 0; k < cols; k++) {
+                        xt[base + k * PANEL + j] = x[k];
+                    }
+                } else {
+                    for (int k = 0; k < cols; k++) {
+                        xt[base + k * PANEL + j] = 0f;
+                    }
                 }
             }
         }
@@ -67,29 +70,22 @@ final class Gemm {
      * The product for rows [0, rows) of W (see the class comment); rows [keepFrom, keepTo) of it are written to
      * {@code outs[t][outRow + r]} (the others are padding the caller drops).
      */
-    static void multiply(MemorySegment w, long rowStep, long kStep, int cols, int rows, int keepFrom, int keepTo,
+    static void multiply(float[] w, int rowStep, int kStep, int cols, int rows, int keepFrom, int keepTo,
                          float[] xt, int stride, int count, float[][] outs, int outRow) {
         int l = S.length();
         float[] acc = Scratch.floats(Scratch.Slot.SUMS, rows * stride);
         java.util.Arrays.fill(acc, 0, rows * stride, 0f);
-        Tile tile = new Tile(w, rowStep * Float.BYTES, kStep * Float.BYTES, xt, stride, acc);
+        Tile tile = new Tile(w, rowStep, kStep, xt, cols, stride, acc);
         for (int k0 = 0; k0 < cols; k0 += KC) {
             int k1 = Math.min(cols, k0 + KC);
-            int r = 0;
-            for (; r + TILE_ROWS <= rows; r += TILE_ROWS) {
-                int t = 0;
-                for (; t + 2 * l <= stride; t += 2 * l) {
+            int whole = rows / TILE_ROWS * TILE_ROWS;
+            for (int t = 0; t < stride; t += PANEL) {
+                for (int r = 0; r < whole; r += TILE_ROWS) {
                     tile.rows4x2(r, t, k0, k1);
                 }
-                for (; t < stride; t += l) {
-                    for (int i = 0; i < TILE_ROWS; i++) {
-                        tile.row1x1(r + i, t, k0, k1);
-                    }
-                }
-            }
-            for (; r < rows; r++) {
-                for (int t = 0; t < stride; t += l) {
+                for (int r = whole; r < rows; r++) {
                     tile.row1x1(r, t, k0, k1);
+                    tile.row1x1(r, t + l, k0, k1);
                 }
             }
         }
@@ -101,15 +97,15 @@ final class Gemm {
     }
 
     /** The arguments of one product, shared by its micro-kernel calls; {@code acc[r * stride + t]} the sums. */
-    private record Tile(MemorySegment w, long rowBytes, long kBytes, float[] xt, int stride, float[] acc) {
+    private record Tile(float[] w, int rowStep, int kStep, float[] xt, int cols, int stride, float[] acc) {
 
         // written out in full: a helper returning a vector that C2 leaves un-inlined boxes it (see Q8_0Tensor)
         void rows4x2(int r, int t, int k0, int k1) {
             int l = S.length();
-            long b0 = r * rowBytes;
-            long b1 = b0 + rowBytes;
-            long b2 = b1 + rowBytes;
-            long b3 = b2 + rowBytes;
+            int b0 = r * rowStep;
+            int b1 = b0 + rowStep;
+            int b2 = b1 + rowStep;
+            int b3 = b2 + rowStep;
             int c0 = r * stride + t;
             int c1 = c0 + stride;
             int c2 = c1 + stride;
@@ -118,21 +114,21 @@ final class Gemm {
             FloatVector a10 = FloatVector.fromArray(S, acc, c1), a11 = FloatVector.fromArray(S, acc, c1 + l);
             FloatVector a20 = FloatVector.fromArray(S, acc, c2), a21 = FloatVector.fromArray(S, acc, c2 + l);
             FloatVector a30 = FloatVector.fromArray(S, acc, c3), a31 = FloatVector.fromArray(S, acc, c3 + l);
-            int xi = k0 * stride + t;
-            long o = k0 * kBytes;
-            for (int k = k0; k < k1; k++, xi += stride, o += kBytes) {
+            int xi = t * cols + k0 * PANEL;
+            int o = k0 * kStep;
+            for (int k = k0; k < k1; k++, xi += PANEL, o += kStep) {
                 FloatVector x0 = FloatVector.fromArray(S, xt, xi);
                 FloatVector x1 = FloatVector.fromArray(S, xt, xi + l);
-                FloatVector v = FloatVector.broadcast(S, w.get(LE, b0 + o));
+                FloatVector v = FloatVector.broadcast(S, w[b0 + o]);
                 a00 = x0.fma(v, a00);
                 a01 = x1.fma(v, a01);
-                v = FloatVector.broadcast(S, w.get(LE, b1 + o));
+                v = FloatVector.broadcast(S, w[b1 + o]);
                 a10 = x0.fma(v, a10);
                 a11 = x1.fma(v, a11);
-                v = FloatVector.broadcast(S, w.get(LE, b2 + o));
+                v = FloatVector.broadcast(S, w[b2 + o]);
                 a20 = x0.fma(v, a20);
                 a21 = x1.fma(v, a21);
-                v = FloatVector.broadcast(S, w.get(LE, b3 + o));
+                v = FloatVector.broadcast(S, w[b3 + o]);
                 a30 = x0.fma(v, a30);
                 a31 = x1.fma(v, a31);
             }
@@ -147,13 +143,14 @@ final class Gemm {
         }
 
         void row1x1(int r, int t, int k0, int k1) {
-            long b = r * rowBytes;
+            int b = r * rowStep;
             int c = r * stride + t;
             FloatVector a = FloatVector.fromArray(S, acc, c);
-            int xi = k0 * stride + t;
-            long o = k0 * kBytes;
-            for (int k = k0; k < k1; k++, xi += stride, o += kBytes) {
-                a = FloatVector.fromArray(S, xt, xi).fma(FloatVector.broadcast(S, w.get(LE, b + o)), a);
+            // t need not start a panel: its panel's base plus its place in the panel
+            int xi = t / PANEL * PANEL * cols + k0 * PANEL + t % PANEL;
+            int o = k0 * kStep;
+            for (int k = k0; k < k1; k++, xi += PANEL, o += kStep) {
+                a = FloatVector.fromArray(S, xt, xi).fma(FloatVector.broadcast(S, w[b + o]), a);
             }
             a.intoArray(acc, c);
         }

@@ -195,11 +195,10 @@ public final class Q8_0Tensor implements Tensor {
      */
     public void matmulTransposed(float[] xt, int stride, int count, float[][] outs, int from, int to) {
         float[] tile = Scratch.floats(Scratch.Slot.WEIGHTS, GROUP * cols);
-        MemorySegment seg = MemorySegment.ofArray(tile);
         for (int g = from / GROUP; g * GROUP < to && from < to; g++) {
             int r0 = g * GROUP;
             dequantiseGroup(g, tile);
-            Gemm.multiply(seg, 1, GROUP, cols, GROUP, Math.max(from, r0) - r0, Math.min(to, r0 + GROUP) - r0, xt,
+            Gemm.multiply(tile, 1, GROUP, cols, GROUP, Math.max(from, r0) - r0, Math.min(to, r0 + GROUP) - r0, xt,
                     stride, count, outs, r0);
         }
     }

@@ -35,6 +35,8 @@ class LauncherScriptTest {
     private Path appArgs;
     private Path trainingArgs;
     private Path jdk;
+    /** Extra environment of the next launches. */
+    private final java.util.Map<String, String> env = new java.util.HashMap<>();
 
     @BeforeEach
     void setUp() throws IOException {
@@ -90,6 +92,9 @@ class LauncherScriptTest {
         pb.environment().put("TRAINING_ARGS_FILE", trainingArgs.toString());
         pb.environment().put("FAKE_CACHE_WRITTEN", written);
         pb.environment().put("GLASSBOX_AOT_DELAY", "0");
+        pb.environment().remove("JAVA_TOOL_OPTIONS");
+        pb.environment().remove("JDK_JAVA_OPTIONS");
+        pb.environment().putAll(env);
         if (aotSetting != null) {
             pb.environment().put("GLASSBOX_AOT", aotSetting);
         } else {
@@ -221,6 +226,23 @@ class LauncherScriptTest {
         List<String> training = takeTraining();
         assertTrue(training != null && training.contains("-XX:+UseTransparentHugePages") == offered,
                 "the cache is recorded with the same options it is used with: " + training);
+    }
+
+    @Test
+    void commandsRunOnTheSerialCollectorFromASmallHeapTheAppOnTheDefault() throws Exception {
+        List<String> cli = launch("complete", null, "bench", "--model", "m.gguf");
+        assertTrue(cli.contains("-XX:+UseSerialGC") && cli.contains("-Xms16m"), "a command runs lean: " + cli);
+        assertTrue(cli.indexOf("-XX:+UseSerialGC") < cli.indexOf("-jar"), "as a JVM option: " + cli);
+        List<String> app = launchApp();
+        assertFalse(app.contains("-XX:+UseSerialGC") || app.contains("-Xms16m"), "the app keeps G1: " + app);
+        takeTraining();
+        env.put("JAVA_TOOL_OPTIONS", "-Xmx2g -XX:+UseParallelGC");
+        List<String> chosen = launch("complete", null, "bench", "--model", "m.gguf");
+        assertFalse(chosen.contains("-XX:+UseSerialGC"), "a collector the user named rules (two stop the JVM): " + chosen);
+        env.clear();
+        env.put("JDK_JAVA_OPTIONS", "-XX:+UseG1GC");
+        assertFalse(launch("complete", null, "generate").contains("-XX:+UseSerialGC"), "JDK_JAVA_OPTIONS too");
+        env.clear();
     }
 
     @Test
