@@ -65,7 +65,7 @@ public final class HeadsLargeBenchmark {
             float[] zero = new float[model.config().headDim()];
             var resumed = serial.resumeFromHeads(l, clean.tokens(), clean.residuals()[l],
                     HeadAblation.withHead(clean.headOutputs()[l], 0, zero), HeadAblation.replacing(l, 0, zero), () -> false);
-            RunOutcome.forward(clean.tokens(), resumed::logitsAt, (p, t) -> { });
+            RunOutcome.forward(clean.tokens(), resumed::logitsAt);
             seconds[l] = (threads.getCurrentThreadCpuTime() - c0) / 1e9;
             System.out.printf(Locale.ROOT, "whole-sequence ablation of L%dH0: %.2f s cpu (1 thread), %.2f s wall, load %.1f%n",
                     l, seconds[l], (System.nanoTime() - t0) / 1e9, os.getSystemLoadAverage());
