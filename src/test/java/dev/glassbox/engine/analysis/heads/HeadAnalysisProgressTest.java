@@ -186,4 +186,26 @@ class HeadAnalysisProgressTest {
         assertEquals(tokens.length, run.residuals()[TinyLlama2c.LAYERS - 1].length);
         assertEquals(tokens.length, run.headOutputs()[0].length);
     }
+
+    @Test
+    void aCancelStopsHeadsSideBySideWithinTheirLayer() {
+        CapturedRun clean = CapturedRun.of(model, tokens);
+        java.util.concurrent.atomic.AtomicBoolean cancel = new java.util.concurrent.atomic.AtomicBoolean();
+        int[] done = {0};
+        try (Parallel two = new Parallel(2)) {
+            assertThrows(CancellationException.class, () -> HeadAblation.allHeads(model, clean, HeadSet.empty(),
+                    HeadAblation.Mode.ZERO, null, 3, two, new HeadAblation.Work() {
+                        @Override
+                        public boolean cancelled() { return cancel.get(); }
+
+                        @Override
+                        public void headDone(HeadAblation.Effect e, int n, int total) {
+                            done[0] = n;
+                            cancel.set(true);
+                        }
+                    }));
+        }
+        // the heads already running finish; no later layer starts
+        assertTrue(done[0] >= 1 && done[0] <= TinyLlama2c.HEADS, "heads reported: " + done[0]);
+    }
 }
