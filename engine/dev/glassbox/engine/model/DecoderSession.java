@@ -34,6 +34,23 @@ public interface DecoderSession {
     }
 
     /**
+     * {@link #prefill(int[], int, StepSink)} that also hands every position's logits to {@code logits}, each before
+     * that position's step (for a loss over the whole text at prefill speed).
+     */
+    default void prefill(int[] tokens, int startPosition, StepSink steps, LogitsSink logits) {
+        for (int i = 0; i < tokens.length; i++) {
+            logits.after(startPosition + i, forward(tokens[i], startPosition + i));
+            steps.forwarded(startPosition + i, tokens[i], drainCaptured());
+        }
+    }
+
+    /** Receives the next-token logits after each prefilled position, in order (the array is reused afterwards). */
+    @FunctionalInterface
+    interface LogitsSink {
+        void after(int position, float[] logits);
+    }
+
+    /**
      * Positions {@link #prefill} computes together (1: token by token). A caller that checks Cancel between prefill
      * calls hands over this many at a time, so a Cancel costs at most one block of work.
      */

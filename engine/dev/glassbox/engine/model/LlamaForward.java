@@ -122,13 +122,15 @@ public final class LlamaForward {
      * the same attention call per token, in order), but every weight matrix is streamed once per block
      * (matrix-matrix products) instead of once per token. Each position's captured hooks go to {@code steps} when
      * its block is done, as the token-by-token forward would have captured them. Falls back to the
-     * token-by-token loop when {@link #batches()} is false.
+     * token-by-token loop when {@link #batches()} is false. With {@code every} (may be null) every position's logits
+     * go to it, before the position's step (the block's rows then all go through the unembedding, in one product).
      */
-    public float[] prefill(int[] tokens, int start, DecoderSession.StepSink steps) {
+    public float[] prefill(int[] tokens, int start, DecoderSession.StepSink steps, DecoderSession.LogitsSink every) {
         if (!batches() || tokens.length < 2) {
             float[] out = null;
             for (int i = 0; i < tokens.length; i++) {
                 out = forward(tokens[i], start + i);
+                if (every != null) every.after(start + i, out);
                 steps.forwarded(start + i, tokens[i], cap.drain());
             }
             return out;
@@ -142,8 +144,11 @@ public final class LlamaForward {
             for (int t = 0; t < count; t++) {
                 embed(block, t, tokens[i + t], pos0 + t, pos0 + t);
             }
-            layersFrom(block, count, 0, pos0, false, false);
-            for (int t = 0; t < count; t++) steps.forwarded(pos0 + t, tokens[i + t], cap.drain(t));
+            layersFrom(block, count, 0, pos0, false, every != null);
+            for (int t = 0; t < count; t++) {
+                if (every != null) every.after(pos0 + t, block.logits[t]);
+                steps.forwarded(pos0 + t, tokens[i + t], cap.drain(t));
+            }
         }
         return logits;
     }

@@ -317,7 +317,14 @@ public final class LlamaModel implements DecoderModel, Unembedding {
         public float[] prefill(int[] tokens, int start, StepSink steps) {
             if (tokens.length == 0) return null;
             checkPositions(start, tokens.length);
-            return forward.prefill(tokens, start, steps);
+            return forward.prefill(tokens, start, steps, null);
+        }
+
+        @Override
+        public void prefill(int[] tokens, int start, StepSink steps, LogitsSink logits) {
+            if (tokens.length == 0) return;
+            checkPositions(start, tokens.length);
+            forward.prefill(tokens, start, steps, logits);
         }
 
         private void checkPositions(int start, int count) {

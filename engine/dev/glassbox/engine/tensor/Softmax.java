@@ -44,6 +44,21 @@ public final class Softmax {
      * order (the logit lens asks this of a 32k vocabulary per layer per token: sorting it all cost more than the lens).
      */
     public static TokenProbability[] topK(float[] logits, int k) {
+        int[] best = topIds(logits, k);
+        int n = best.length;
+        double lse = logSumExp(logits);
+        TokenProbability[] out = new TokenProbability[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = new TokenProbability(best[i], Math.exp(logits[best[i]] - lse));
+        }
+        return out;
+    }
+
+    /**
+     * Ids of the {@code k} largest logits, largest first ({@link Float#compare} order, ties by lower id): one pass
+     * keeping the best k in order.
+     */
+    public static int[] topIds(float[] logits, int k) {
         int n = Math.max(0, Math.min(k, logits.length));
         int[] best = new int[n];
         int size = 0;
@@ -58,17 +73,13 @@ public final class Softmax {
             }
             best[j] = i;
         }
-        double lse = logSumExp(logits);
-        TokenProbability[] out = new TokenProbability[n];
-        for (int i = 0; i < n; i++) {
-            out[i] = new TokenProbability(best[i], Math.exp(logits[best[i]] - lse));
-        }
-        return out;
+        return best;
     }
 
     /** Whether token {@code a} ranks before {@code b}: the higher logit ({@link Float#compare} order), ties by lower id. */
     private static boolean ranksBefore(float[] logits, int a, int b) {
-        return logits[a] != logits[b] ? Float.compare(logits[a], logits[b]) > 0 : a < b;
+        int c = Float.compare(logits[a], logits[b]);
+        return c != 0 ? c > 0 : a < b;
     }
 
     /** dst[off .. off+logits.length) = softmax(logits), accumulated in double. */

@@ -76,7 +76,10 @@ public record CapturedRun(int[] tokens, Patterns patterns, float[][][][] headOut
         return of(model, tokens, Intervention.NONE);
     }
 
-    /** The pass with {@code intervention} applied (e.g. a {@link HeadSet} ablated): what the views show of it. */
+    /**
+     * The pass with {@code intervention} applied (e.g. a {@link HeadSet} ablated): what the views show of it. It runs
+     * as the model's prefill (blocks of positions through each weight matrix at once where the model batches).
+     */
     public static CapturedRun of(DecoderModel model, int[] tokens, Intervention intervention) {
         int layers = model.config().layers();
         int heads = model.config().heads();
@@ -85,8 +88,8 @@ public record CapturedRun(int[] tokens, Patterns patterns, float[][][][] headOut
         Capture capture = new Capture(HookSelection.of(HOOKS), layers).storingPatterns();
         DecoderSession s = RunOutcome.session(model, capture, intervention, tokens);
         List<TraceStep> steps = new ArrayList<>(tokens.length);
-        RunOutcome outcome = RunOutcome.forward(s, tokens, (pos, token) ->
-                steps.add(new TraceStep(pos, token, false, s.drainCaptured())));
+        RunOutcome outcome = RunOutcome.prefill(s, tokens, (pos, token, captured) ->
+                steps.add(new TraceStep(pos, token, false, captured)));
         Trace trace = Trace.of(steps);
         float[][][][] outs = new float[layers][][][];
         float[][][] residuals = new float[layers][][];

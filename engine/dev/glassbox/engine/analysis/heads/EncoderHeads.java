@@ -150,7 +150,7 @@ public final class EncoderHeads {
     /**
      * Every head ablated alone, in (layer, head) order, each restarting inside its layer from the clean run's
      * residual and head outputs (the layers before it, and its layer's attention, do not see the head), heads run
-     * concurrently on a single-threaded twin.
+     * a layer at a time, its heads side by side on {@code parallel}'s threads ({@link HeadAblation#eachHead}).
      * Effect fields for encoders: {@code loss} and {@code lossIncrease} both hold the mean squared change of the
      * last hidden state; {@code klLast} holds the cosine distance (1 - cos) between the clean and ablated
      * sentence embeddings ({@link BertModel#pooling()}); top-token fields are empty / NaN.
@@ -167,7 +167,7 @@ public final class EncoderHeads {
         ModelConfig c = model.config();
         Intervention base = ablated.intervention(c);
         BertModel m = model.withParallel(parallel);
-        return HeadAblation.eachHead(c, clean.run(), mode, means, work, (l, h, rows, r) -> effect(model.pooling(), l, h,
+        return HeadAblation.eachHead(c, clean.run(), mode, means, parallel, work, (l, h, rows, r) -> effect(model.pooling(), l, h,
                 clean.hidden(), m.encodeFromHeads(l, clean.run().residuals()[l], rows, Capture.none(c.layers()), base)));
     }
 

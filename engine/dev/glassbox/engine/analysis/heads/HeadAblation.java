@@ -3,7 +3,6 @@ package dev.glassbox.engine.analysis.heads;
 import dev.glassbox.engine.tensor.Softmax;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 import dev.glassbox.engine.model.DecoderModel;
@@ -157,7 +156,7 @@ public final class HeadAblation {
     private static RunOutcome resume(LlamaModel model, CapturedRun clean, int layer, Intervention iv) {
         LlamaModel.ResumableSession s = model.newResumableSession(Capture.none(model.config().layers()), iv);
         float[][] entering = clean.residuals()[layer];
-        return RunOutcome.forward(clean.tokens(), pos -> s.forwardFrom(layer, entering[pos], pos), (p, t) -> { });
+        return RunOutcome.forward(clean.tokens(), pos -> s.forwardFrom(layer, entering[pos], pos));
     }
 
     /** Ablates every head of {@code set} together by a full re-run on the same tokens as {@code clean}. */
@@ -193,14 +192,14 @@ public final class HeadAblation {
     private static Effect effect(RunOutcome clean, RunOutcome a, int layer, int head, int topK) {
         int[] before = top(clean.lastLogits(), topK);
         return new Effect(layer, head, a.loss(), a.loss() - clean.loss(), kl(clean.lastLogits(), a.lastLogits()),
-                before, top(a.lastLogits(), topK), Softmax.probabilities(clean.lastLogits())[before[0]],
-                Softmax.probabilities(a.lastLogits())[before[0]]);
+                before, top(a.lastLogits(), topK), Math.exp(Softmax.logProb(clean.lastLogits(), before[0])),
+                Math.exp(Softmax.logProb(a.lastLogits(), before[0])));
     }
 
     /**
      * Every head of every layer ablated alone, in (layer, head) order, each restarting inside its layer from the
-     * clean run ({@link #ablateFrom}'s numbers up to float rounding). Heads run one after another, each over the
-     * whole sequence with {@code parallel} splitting its matrix products.
+     * clean run ({@link #ablateFrom}'s numbers up to float rounding). A layer's heads run side by side on
+     * {@code parallel}'s threads, each head's whole resume on one thread.
      */
     public static List<Effect> allHeads(LlamaModel model, CapturedRun clean, Mode mode, float[][][] means, int topK,
                                         Parallel parallel) {
@@ -217,10 +216,10 @@ public final class HeadAblation {
                                         float[][][] means, int topK, Parallel parallel, Work work) {
         Intervention base = ablated.intervention(model.config());
         LlamaModel m = model.parallel() == parallel ? model : new LlamaModel(model.config(), model.weights(), parallel);
-        return eachHead(m.config(), clean, mode, means, work, (l, h, rows, r) -> {
+        return eachHead(m.config(), clean, mode, means, parallel, work, (l, h, rows, r) -> {
             LlamaForward.Resumed resumed = m.resumeFromHeads(l, clean.tokens(), clean.residuals()[l], rows,
                     replacing(l, h, r, base), work::cancelled);
-            return effect(clean.outcome(), RunOutcome.forward(clean.tokens(), resumed::logitsAt, (p, t) -> { }), l, h,
+            return effect(clean.outcome(), RunOutcome.forward(clean.tokens(), resumed::logitsAt), l, h,
                     topK);
         });
     }
@@ -248,24 +247,42 @@ public final class HeadAblation {
     /**
      * The loop both families' importance shares: every head of every layer in (layer, head) order, each given its
      * layer's clean head outputs with the head replaced (the layers before it, and its layer's attention, do not
-     * see the head, so each restarts there).
+     * see the head, so each restarts there). A layer's heads are shared out over {@code parallel}, one head per
+     * unit: a head's own matrix products then run inline on its thread (a nested forRange), so the per-position
+     * work between them (norms, the loss's softmax over the vocabulary) runs on every thread instead of on the
+     * caller while the others wait. Every head's numbers are those of running it alone (a product's rows do not
+     * depend on the thread that computes them). {@code work} hears of each head in (layer, head) order, as soon as
+     * it and every head before it are done (one call at a time, from whichever thread finished it).
      */
     static List<Effect> eachHead(dev.glassbox.engine.model.ModelConfig c, CapturedRun clean, Mode mode,
-                                 float[][][] means, Work work, HeadEffect effect) {
+                                 float[][][] means, Parallel parallel, Work work, HeadEffect effect) {
         int heads = c.heads();
         int total = c.layers() * heads;
-        List<Effect> out = new ArrayList<>(total);
-        for (int i = 0; i < total; i++) {
-            if (work.cancelled()) {
-                throw new java.util.concurrent.CancellationException("head ablation cancelled at head " + i + " of " + total);
-            }
-            int l = i / heads;
-            int h = i % heads;
-            float[] r = replacement(mode, means, l, h, c.headDim());
-            out.add(effect.of(l, h, withHead(clean.headOutputs()[l], h, r), r));
-            work.headDone(out.getLast(), i + 1, total);
+        List<Effect> out = new ArrayList<>(total); // guarded by itself, like the layer's heads awaiting their turn
+        for (int l = 0; l < c.layers(); l++) {
+            int layer = l;
+            Effect[] finished = new Effect[heads];
+            parallel.forRange(heads, (from, to) -> {
+                for (int h = from; h < to; h++) {
+                    if (work.cancelled()) {
+                        throw new java.util.concurrent.CancellationException("head ablation cancelled at head "
+                                + (layer * heads + h) + " of " + total);
+                    }
+                    float[] r = replacement(mode, means, layer, h, c.headDim());
+                    Effect e = effect.of(layer, h, withHead(clean.headOutputs()[layer], h, r), r);
+                    synchronized (out) {
+                        finished[h] = e;
+                        for (int next = out.size() - layer * heads; next < heads && finished[next] != null; next++) {
+                            out.add(finished[next]);
+                            work.headDone(finished[next], out.size(), total);
+                        }
+                    }
+                }
+            });
         }
-        return out;
+        synchronized (out) {
+            return out;
+        }
     }
 
     /** Rows [T][heads * headDim] of a layer's captured head outputs [T][heads][headDim], head h replaced. */
@@ -296,19 +313,6 @@ public final class HeadAblation {
 
     /** Ids of the {@code k} largest logits, largest first (ties by lower id). */
     public static int[] top(float[] logits, int k) {
-        Integer[] ids = new Integer[logits.length];
-        for (int i = 0; i < ids.length; i++) {
-            ids[i] = i;
-        }
-        Arrays.sort(ids, (x, y) -> {
-            int c = Float.compare(logits[y], logits[x]);
-            return c != 0 ? c : Integer.compare(x, y);
-        });
-        int n = Math.min(k, ids.length);
-        int[] out = new int[n];
-        for (int i = 0; i < n; i++) {
-            out[i] = ids[i];
-        }
-        return out;
+        return Softmax.topIds(logits, k);
     }
 }

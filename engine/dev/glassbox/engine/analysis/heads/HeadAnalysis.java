@@ -96,8 +96,8 @@ public final class HeadAnalysis {
     public static HeadReport analyse(LlamaModel model, int[] tokens, Settings s, HeadSet ablated, Parallel parallel,
                                      Progress progress) {
         Intervention iv = ablated.intervention(model.config());
-        // heads are small: one token's matrix-vector products cost less than handing them to a pool
-        LlamaModel serial = new LlamaModel(model.config(), model.weights(), Parallel.SERIAL);
+        // the captured passes run as batched prefills, so their matrix products are worth sharing out
+        LlamaModel pooled = model.parallel() == parallel ? model : new LlamaModel(model.config(), model.weights(), parallel);
         return analyse(new Subject() {
             public ModelConfig config() { return model.config(); }
 
@@ -105,7 +105,7 @@ public final class HeadAnalysis {
 
             public HeadSlices slices(int layer) { return HeadSlices.of(model, layer); }
 
-            public CapturedRun capture(int[] t) { return CapturedRun.of(serial, t, iv); }
+            public CapturedRun capture(int[] t) { return CapturedRun.of(pooled, t, iv); }
 
             public List<HeadAblation.Effect> ablate(CapturedRun clean, HeadAblation.Mode mode, float[][][] means,
                                                     int topK, Parallel p, HeadAblation.Work work) {

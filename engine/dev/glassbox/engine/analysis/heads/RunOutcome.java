@@ -13,15 +13,9 @@ import dev.glassbox.engine.trace.Capture;
  */
 public record RunOutcome(double loss, float[] lastLogits) {
 
-    /** Called after each position is forwarded (for capturing). */
-    @FunctionalInterface
-    interface StepHook {
-        void after(int position, int token);
-    }
-
     public static RunOutcome of(DecoderModel model, int[] tokens, Intervention intervention) {
         DecoderSession s = session(model, Capture.none(model.config().layers()), intervention, tokens);
-        return forward(s, tokens, (p, t) -> { });
+        return prefill(s, tokens, DecoderSession.StepSink.NONE);
     }
 
     static DecoderSession session(DecoderModel model, Capture capture, Intervention iv, int[] tokens) {
@@ -42,20 +36,44 @@ public record RunOutcome(double loss, float[] lastLogits) {
         float[] logitsAfter(int position);
     }
 
-    static RunOutcome forward(DecoderSession s, int[] tokens, StepHook hook) {
-        return forward(tokens, pos -> s.forward(tokens[pos], pos), hook);
+    static RunOutcome forward(int[] tokens, Step step) {
+        Loss loss = new Loss(tokens);
+        for (int pos = 0; pos < tokens.length; pos++) {
+            loss.after(pos, step.logitsAfter(pos));
+        }
+        return loss.outcome();
     }
 
-    static RunOutcome forward(int[] tokens, Step step, StepHook hook) {
-        double loss = 0;
-        float[] logits = null;
-        for (int pos = 0; pos < tokens.length; pos++) {
-            logits = step.logitsAfter(pos);
-            hook.after(pos, tokens[pos]);
+    /**
+     * The outcome of a prefill of {@code tokens} from position 0 (batched where the session batches), each
+     * position's captured step handed to {@code steps}: the numbers of a token-by-token forward up to float rounding.
+     */
+    static RunOutcome prefill(DecoderSession s, int[] tokens, DecoderSession.StepSink steps) {
+        Loss loss = new Loss(tokens);
+        s.prefill(tokens, 0, steps, loss::after);
+        return loss.outcome();
+    }
+
+    /** The mean next-token cross-entropy and the last logits, from each position's logits in order. */
+    private static final class Loss {
+        private final int[] tokens;
+        private double sum;
+        private float[] last;
+
+        Loss(int[] tokens) {
+            this.tokens = tokens;
+        }
+
+        void after(int pos, float[] logits) {
             if (pos + 1 < tokens.length) {
-                loss -= Softmax.logProb(logits, tokens[pos + 1]);
+                sum -= Softmax.logProb(logits, tokens[pos + 1]);
+            } else {
+                last = logits.clone();
             }
         }
-        return new RunOutcome(loss / (tokens.length - 1), logits.clone());
+
+        RunOutcome outcome() {
+            return new RunOutcome(sum / (tokens.length - 1), last);
+        }
     }
 }

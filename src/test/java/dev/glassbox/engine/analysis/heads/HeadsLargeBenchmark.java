@@ -18,6 +18,7 @@ import dev.glassbox.engine.tensor.Parallel;
  * and last layer for comparison (its all-heads time extrapolated linearly in the layers each head re-runs).
  * Run: java --add-modules jdk.incubator.vector -cp target/classes:target/test-classes:DEPS
  * dev.glassbox.engine.analysis.heads.HeadsLargeBenchmark MODEL.bin TOKENIZER.bin [shared-dir] [analysis runs]
+ * [analysis-only]
  * On a loaded machine compare CPU seconds: the token-by-token heads are timed by their thread's CPU time.
  */
 public final class HeadsLargeBenchmark {
@@ -37,12 +38,29 @@ public final class HeadsLargeBenchmark {
         int runs = args.length > 3 ? Integer.parseInt(args[3]) : 1;
         for (int run = 0; run < runs; run++) {
             long cpu = os.getProcessCpuTime();
-            HeadReport r = HeadAnalysis.analyse(model, tokens, s, HeadSet.empty(), Parallel.shared());
+            Map<HeadAnalysis.Stage, Long> stageCpu = new java.util.EnumMap<>(HeadAnalysis.Stage.class);
+            HeadReport r = HeadAnalysis.analyse(model, tokens, s, HeadSet.empty(), Parallel.shared(),
+                    new HeadAnalysis.Progress() {
+                        @Override
+                        public void stage(HeadAnalysis.Stage stage) { stageCpu.put(stage, os.getProcessCpuTime()); }
+                    });
+            long end = os.getProcessCpuTime();
+            StringBuilder split = new StringBuilder();
+            HeadAnalysis.Stage[] stages = HeadAnalysis.Stage.values();
+            for (int i = 0; i < stages.length; i++) {
+                long next = i + 1 < stages.length ? stageCpu.getOrDefault(stages[i + 1], end) : end;
+                split.append(String.format(Locale.ROOT, " %s %.1f", stages[i].name().toLowerCase(Locale.ROOT),
+                        (next - stageCpu.getOrDefault(stages[i], next)) / 1e9));
+            }
+            System.out.println("process cpu s by stage:" + split);
             Map<String, Double> t = r.timingsMillis();
             System.out.printf(Locale.ROOT, "analysis run %d: weights %.1f s, behaviour %.1f s, roles %.1f s, ablation %.1f s,"
                             + " total %.1f s wall, %.1f s cpu, load %.1f%n", run, t.get("weights") / 1e3, t.get("behaviour") / 1e3,
                     t.get("roles") / 1e3, t.get("ablation") / 1e3, t.get("total") / 1e3,
                     (os.getProcessCpuTime() - cpu) / 1e9, os.getSystemLoadAverage());
+        }
+        if (args.length > 4 && args[4].equals("analysis-only")) {
+            return;
         }
         CapturedRun clean = CapturedRun.of(model, tokens);
         LlamaModel serial = new LlamaModel(model.config(), model.weights(), Parallel.SERIAL);
@@ -65,7 +83,7 @@ public final class HeadsLargeBenchmark {
             float[] zero = new float[model.config().headDim()];
             var resumed = serial.resumeFromHeads(l, clean.tokens(), clean.residuals()[l],
                     HeadAblation.withHead(clean.headOutputs()[l], 0, zero), HeadAblation.replacing(l, 0, zero), () -> false);
-            RunOutcome.forward(clean.tokens(), resumed::logitsAt, (p, t) -> { });
+            RunOutcome.forward(clean.tokens(), resumed::logitsAt);
             seconds[l] = (threads.getCurrentThreadCpuTime() - c0) / 1e9;
             System.out.printf(Locale.ROOT, "whole-sequence ablation of L%dH0: %.2f s cpu (1 thread), %.2f s wall, load %.1f%n",
                     l, seconds[l], (System.nanoTime() - t0) / 1e9, os.getSystemLoadAverage());
