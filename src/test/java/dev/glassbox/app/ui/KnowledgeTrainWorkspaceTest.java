@@ -2,7 +2,7 @@ package dev.glassbox.app.ui;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -63,7 +63,11 @@ class KnowledgeTrainWorkspaceTest extends TrainTestBase {
         assertEquals(SyntheticWorld.HELD_OUT_FILE, train.knowledge.chooseHeldOut.getText());
         List<Cloze> held = Cloze.read(world.resolve(SyntheticWorld.HELD_OUT_FILE));
 
+        robot.interact(() -> train.restoreSession(java.util.Map.of("injection", "append")));
+        assertEquals(new Injection.Append(), train.knowledge.injection.getValue(), "a session restores the injection");
+        assertThrows(IllegalArgumentException.class, () -> train.restoreSession(java.util.Map.of("injection", "graft")));
         robot.interact(() -> train.knowledge.injection.setValue(new Injection.KBert()));
+        assertEquals("kbert", train.sessionOptions().get("injection"));
         robot.clickOn("#trainStart");
         driver.waitFor("the run to end", () -> !train.running());
         WaitForAsyncUtils.waitForFxEvents();
