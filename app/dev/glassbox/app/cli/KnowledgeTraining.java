@@ -1,7 +1,6 @@
 package dev.glassbox.app.cli;
 
 import java.io.PrintWriter;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -36,15 +35,12 @@ final class KnowledgeTraining {
         KnowledgeCorpus corpus = KnowledgeCorpus.read(c.source.textFile, kb, injection, c.seq, c.vocabWords);
         if (heldOut != null) corpus.clozeExamples(heldOut); // a held-out answer the vocabulary cannot score fails before training
         EncoderTrainer.Result r = EncoderTraining.train(c, w, objective, corpus.data());
-        Map<String, Object> more = new LinkedHashMap<>();
-        more.put("knowledge_file", c.knowledge.getFileName().toString());
+        double acc = Double.NaN;
         if (heldOut != null) {
-            double acc = corpus.factAccuracy(r.models(), heldOut);
+            acc = corpus.factAccuracy(r.models(), heldOut);
             w.printf(Locale.ROOT, "fact accuracy: %.3f on %d held-out facts (injection %s)%n", acc, heldOut.size(), injection.id());
-            more.put("held_out_file", c.heldOut.getFileName().toString());
-            more.put("held_out_facts", heldOut.size());
-            more.put("fact_accuracy", acc);
         }
+        Map<String, Object> more = KnowledgeModel.trainedOn(c.knowledge, c.heldOut, heldOut == null ? 0 : heldOut.size(), acc);
         if (c.out != null) {
             // the checkpoint folder was checked before training and just written by Glassbox
             KnowledgeModel.write(OutputFolder.check(c.out, "--out", true), kb, injection, c.seq, more);

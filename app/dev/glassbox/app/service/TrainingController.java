@@ -60,6 +60,7 @@ public final class TrainingController {
     private ActiveRun active;
     private final ReadOnlyObjectWrapper<EncoderListener.MaskedView> masked = new ReadOnlyObjectWrapper<>(this, "masked");
     private final ReadOnlyStringWrapper encoderMetrics = new ReadOnlyStringWrapper(this, "encoderMetrics", "");
+    private final ReadOnlyStringWrapper factText = new ReadOnlyStringWrapper(this, "factText", "");
     private Path lastSaved;
 
     /**
@@ -108,6 +109,9 @@ public final class TrainingController {
     /** An encoder run's latest accuracies (MLM, NSP, RTD as it trains them; "" for causal runs). */
     public ReadOnlyStringProperty encoderMetricsProperty() { return encoderMetrics.getReadOnlyProperty(); }
 
+    /** A knowledge run's latest held-out fact score, as the workspace shows it ("" for other runs or before the first). */
+    public ReadOnlyStringProperty factTextProperty() { return factText.getReadOnlyProperty(); }
+
     /** The settings of the latest run started (null before the first). */
     public ReadOnlyObjectProperty<TrainingSettings> settingsProperty() { return settings.getReadOnlyProperty(); }
 
@@ -132,6 +136,7 @@ public final class TrainingController {
         resetForStart(data, settings);
         masked.set(null);
         encoderMetrics.set("");
+        factText.set("");
         run = TrainingRun.start(data, settings.seq(), settings::options, this::showFrame, this::ended);
         active = run;
         running.set(true);
@@ -148,9 +153,27 @@ public final class TrainingController {
         resetForStart(data, settings);
         masked.set(null);
         encoderMetrics.set("");
+        factText.set("");
         run = null;
         active = EncoderRun.start(data, settings.seed(), corpus -> settings.encoderOptions(objective, corpus),
                 this::showEncoderFrame, this::encoderEnded);
+        running.set(true);
+    }
+
+    /**
+     * Starts MLM pre-training on the sentences of {@code text} with {@code knowledge} injected (train --knowledge); with
+     * a held-out file the fact score is published at each evaluation step ({@link #factTextProperty}).
+     */
+    public void startKnowledge(TrainingSource.Text text, TrainingSettings settings, KnowledgeSettings knowledge) {
+        if (running.get()) {
+            return;
+        }
+        resetForStart(text, settings);
+        masked.set(null);
+        encoderMetrics.set("");
+        factText.set(knowledge.heldOut() == null ? "" : I18n.text("train.factsWaiting"));
+        run = null;
+        active = EncoderRun.startKnowledge(text.file(), knowledge, settings, this::showEncoderFrame, this::encoderEnded);
         running.set(true);
     }
 
@@ -173,6 +196,7 @@ public final class TrainingController {
         showSteps(f.steps());
         if (f.loss() != null) encoderMetrics.set(encoderMetrics(f.loss()));
         if (f.masked() != null) masked.set(f.masked());
+        if (f.facts() != null) factText.set(factText(f.facts()));
         framesShown.set(framesShown.get() + 1);
     }
 
@@ -183,6 +207,13 @@ public final class TrainingController {
         if (l.nspCount() > 0) sb.append(I18n.text("train.nspAccuracy", 100 * l.nspAccuracy()));
         if (l.rtdTokens() > 0) sb.append(I18n.text("train.rtdAccuracy", 100 * l.rtdAccuracy(), 100 * l.rtdBaseline()));
         return sb.toString();
+    }
+
+    /** A held-out fact score as the workspace shows it (DEFINITIONS.md: fact accuracy, log-probability, rank). */
+    static String factText(EncoderRun.FactsAt f) {
+        var s = f.score();
+        return I18n.text("train.facts", f.step(), 100 * s.accuracy(), Math.round(s.accuracy() * s.facts()), s.facts(),
+                s.logProbability(), s.rank());
     }
 
     private void encoderEnded(EncoderRun.End end) {

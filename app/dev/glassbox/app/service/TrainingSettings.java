@@ -55,7 +55,11 @@ public record TrainingSettings(int layers, int heads, int kvHeads, int dim, int 
      * decoder's and do not apply).
      */
     public EncoderTrainer.Options encoderOptions(EncoderObjective objective, EncoderCorpus corpus) {
-        EncoderData data = corpus.data(objective, seq);
+        return encoderOptions(objective, corpus.data(objective, seq));
+    }
+
+    /** As {@link #encoderOptions(EncoderObjective, EncoderCorpus)} on examples built elsewhere (knowledge injection). */
+    public EncoderTrainer.Options encoderOptions(EncoderObjective objective, EncoderData data) {
         EncoderShape shape = new EncoderShape(data.vocabulary().size(), dim, hidden > 0 ? hidden : 4 * dim, layers, heads,
                 seq, 2, EncoderShape.BERT_EPS);
         return new EncoderTrainer.Options(objective, shape, data, steps, batch, lr, Math.max(1, steps / 20), weightDecay,

@@ -35,6 +35,7 @@ import javafx.stage.FileChooser;
 
 import dev.glassbox.app.service.GridContent;
 import dev.glassbox.app.service.IdleText;
+import dev.glassbox.app.service.KnowledgeSettings;
 import dev.glassbox.app.service.TrainingController;
 import dev.glassbox.app.service.TrainingRun;
 import dev.glassbox.app.service.TrainingSettings;
@@ -79,6 +80,10 @@ final class TrainWorkspace extends BorderPane implements Explanation.Explained {
     final SettingField seed = new SettingField("trainSeed", "train.seed", "1", "train.seedTip");
     final Label formError = new Label();
     final TrainOptionsPane options = new TrainOptionsPane();
+    /** MLM only: the knowledge base, injection and held-out facts (train --knowledge). */
+    final KnowledgePane knowledge = new KnowledgePane(this::setTextFile);
+    /** A knowledge run's held-out fact score at its latest evaluation step, above the loss curve. */
+    final Label facts = new Label();
 
     final Button start = Texts.bind(new Button(), "train.start");
     final Button pause = Texts.bind(new Button(), "train.pause");
@@ -173,7 +178,9 @@ final class TrainWorkspace extends BorderPane implements Explanation.Explained {
         headPane.setTop(headTitle);
         SplitPane attentionSplit = new SplitPane(gridPane, headPane);
         attentionSplit.setDividerPositions(0.55);
-        SplitPane right = new SplitPane(plot, attentionSplit);
+        BorderPane plotPane = new BorderPane(plot);
+        plotPane.setTop(facts);
+        SplitPane right = new SplitPane(plotPane, attentionSplit);
         objective.valueProperty().addListener((o, a, b) -> {
             boolean encoder = !CAUSAL.equals(b);
             right.getItems().set(1, encoder ? masked : attentionSplit); // an encoder shows its masked tokens instead
@@ -199,6 +206,7 @@ final class TrainWorkspace extends BorderPane implements Explanation.Explained {
         status.textProperty().bind(controller.statusProperty());
         progress.progressProperty().bind(controller.progressProperty());
         lossLabel.setText(controller.lossTextProperty().get());
+        facts.textProperty().bind(controller.factTextProperty());
         controller.lossCurvesProperty().addListener((o, a, curves) -> plot.setSeries(curves));
         controller.attentionProperty().addListener((o, a, g) -> {
             if (g != null) {
@@ -250,6 +258,11 @@ final class TrainWorkspace extends BorderPane implements Explanation.Explained {
         plot.setId("trainLossPlot");
         grid.setId("trainAttentionGrid");
         heatmap.setId("trainHeatmap");
+        facts.setId("trainFacts");
+        facts.setWrapText(true);
+        facts.setPadding(new Insets(2, 4, 2, 4));
+        facts.managedProperty().bind(facts.textProperty().isNotEmpty());
+        facts.setTooltip(Texts.tooltip("train.factsTip"));
     }
 
     private void tooltips() {
@@ -280,6 +293,9 @@ final class TrainWorkspace extends BorderPane implements Explanation.Explained {
         Label objectiveName = Texts.label("train.objective");
         objectiveName.setLabelFor(objective);
         g.addRow(r++, objectiveName, objective);
+        knowledge.visibleProperty().bind(objective.valueProperty().isEqualTo(EncoderObjective.MLM.spelling()));
+        knowledge.managedProperty().bind(knowledge.visibleProperty());
+        g.add(knowledge, 0, r++, 3, 1);
         g.add(section("train.architecture"), 0, r++, 3, 1);
         for (SettingField f : List.of(layers, heads, kvHeads, dim, hidden)) {
             g.addRow(r++, f.name, f.field, f.error);
@@ -344,6 +360,8 @@ final class TrainWorkspace extends BorderPane implements Explanation.Explained {
             dataError.setText(I18n.text("train.chooseFirst"));
         } else if (encoder && !TEXT_FILE.equals(task.getValue()) && !"stories".equals(task.getValue())) {
             dataError.setText(I18n.text("train.encoderText"));
+        } else if (knowledgeSettings() != null && !TEXT_FILE.equals(task.getValue())) {
+            dataError.setText(I18n.text("train.knowledgeText"));
         }
         TrainingSettings.Extras extras = options.read(s, l);
         if (fields().stream().anyMatch(SettingField::failed) || !dataError.getText().isEmpty() || extras == null) {
@@ -394,6 +412,7 @@ final class TrainWorkspace extends BorderPane implements Explanation.Explained {
         m.put("tied", Boolean.toString(tied.isSelected()));
         fields().forEach(f -> m.put(TrainOptionsPane.sessionName(f), f.field.getText()));
         options.saveTo(m);
+        knowledge.saveTo(m);
         return m;
     }
 
@@ -405,6 +424,7 @@ final class TrainWorkspace extends BorderPane implements Explanation.Explained {
     void restoreSession(Map<String, String> o) {
         Map<String, Function<String, Runnable>> setters = new LinkedHashMap<>();
         options.sessionSetters(setters); // first: a GPT-2 preset resets the shape fields named after it
+        knowledge.sessionSetters(setters);
         setters.put("task", v -> {
             if (TEXT_FILE.equals(v) || !task.getItems().contains(v)) {
                 throw new IllegalArgumentException("task " + v + " is not one of the synthetic tasks "
@@ -484,11 +504,19 @@ final class TrainWorkspace extends BorderPane implements Explanation.Explained {
         headTitle.setText(I18n.text("train.clickHead"));
         grid.setRows(List.of(), List.of());
         masked.show(null);
-        if (encoderObjective()) {
+        KnowledgeSettings k = knowledgeSettings();
+        if (k != null) {
+            controller.startKnowledge(new TrainingSource.Text(textFile), s, k);
+        } else if (encoderObjective()) {
             controller.startEncoder(source(), s, EncoderObjective.parse("objective", objective.getValue()));
         } else {
             controller.start(source(), s);
         }
+    }
+
+    /** The knowledge of the next run: chosen, with the MLM objective (null otherwise). */
+    private KnowledgeSettings knowledgeSettings() {
+        return EncoderObjective.MLM.spelling().equals(objective.getValue()) ? knowledge.settings() : null;
     }
 
     void pause() {
@@ -574,6 +602,7 @@ final class TrainWorkspace extends BorderPane implements Explanation.Explained {
         attentionOnly.setDisable(running || encoder); // decoder-only choices: an encoder is a fixed BERT block
         tied.setDisable(running || encoder);
         options.setLocked(running);
+        knowledge.setLocked(running);
         options.setDisable(encoder);
         for (SettingField f : fields()) {
             f.field.setDisable(running || (encoder && f == kvHeads));

@@ -33,6 +33,7 @@ public final class KnowledgeCorpus {
     private final List<EncoderExample> train = new ArrayList<>();
     private final List<EncoderExample> valid = new ArrayList<>();
     private final String description;
+    private final String firstSentence;
 
     private KnowledgeCorpus(List<String> sentences, KnowledgeBase kb, Injection injection, int seq, int maxWords,
                             String description, Path file) throws FormatException {
@@ -50,6 +51,7 @@ public final class KnowledgeCorpus {
         this.vocab = BertVocabulary.of(words.toString(), maxWords).withSpecialTokens(InjectionTokens.KB_OPEN, InjectionTokens.KB_CLOSE);
         this.injector = new KnowledgeInjector(kb, tokens(vocab), injection);
         this.seq = seq;
+        this.firstSentence = sentences.get(0);
         this.description = description + ", knowledge " + kb.size() + " triples, injection " + injection.id();
         int split = (int) (sentences.size() * 0.9);
         for (int i = 0; i < sentences.size(); i++) {
@@ -82,6 +84,9 @@ public final class KnowledgeCorpus {
     public BertVocabulary vocabulary() { return vocab; }
 
     public KnowledgeInjector injector() { return injector; }
+
+    /** The text's first sentence (a prompt that mentions the world's subjects). */
+    public String firstSentence() { return firstSentence; }
 
     /** The examples as MLM training data: each step a fresh masking (BERT's 15 %) of randomly drawn sentences. */
     public EncoderData data() {
@@ -125,7 +130,34 @@ public final class KnowledgeCorpus {
 
     /** Fact accuracy (0-1): the share of held-out cloze sentences whose top prediction at [MASK] is the object. */
     public double factAccuracy(EncoderModels models, List<Cloze> clozes) {
-        EncoderModels.Loss l = EncoderTrainer.validate(models, clozeExamples(clozes), VALIDATION_SEED);
-        return l.mlmAccuracy();
+        return factScore(models, clozeExamples(clozes)).accuracy();
+    }
+
+    /**
+     * How well a model knows held-out facts (DEFINITIONS.md, "Fact accuracy", "Fact log-probability", "Fact rank"):
+     * over the cloze examples ({@link #clozeExamples}, one label each), the share whose top prediction is the object,
+     * the mean natural log of the probability the MLM head gives the object, and the object's mean rank (1 = top).
+     */
+    public record FactScore(int facts, double accuracy, double logProbability, double rank) {
+    }
+
+    /** The scores of {@code models} on cloze examples built by {@link #clozeExamples}. */
+    public static FactScore factScore(EncoderModels models, List<EncoderExample> clozes) {
+        if (clozes.isEmpty()) throw new IllegalArgumentException("no held-out facts to score");
+        EncoderModels.Loss l = EncoderTrainer.validate(models, clozes, VALIDATION_SEED);
+        int vocab = models.encoder().shape().vocab();
+        double rankSum = 0;
+        for (int i = 0; i < clozes.size(); i++) {
+            var pass = models.mlmPass(i);
+            float[] p = pass.probabilities();
+            for (int j = 0; j < pass.rows().length; j++) {
+                float truth = p[j * vocab + pass.targets()[j]];
+                int above = 0;
+                for (int v = 0; v < vocab; v++) if (p[j * vocab + v] > truth) above++;
+                rankSum += 1 + above;
+            }
+        }
+        // one label per cloze: the MLM loss is the mean cross-entropy -log p(object)
+        return new FactScore(l.mlmCount(), l.mlmAccuracy(), -l.mlm(), rankSum / l.mlmCount());
     }
 }

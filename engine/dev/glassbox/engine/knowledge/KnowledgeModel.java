@@ -35,6 +35,21 @@ public record KnowledgeModel(KnowledgeInjector injector, int maxLength) {
         out.writeString(META_FILE, Json.PRETTY.writeValueAsString(meta));
     }
 
+    /**
+     * What {@link #write}'s {@code more} records about a run's data: the knowledge file's name and, with held-out
+     * facts ({@code heldOutFile} not null), their file, count and the fact accuracy measured.
+     */
+    public static Map<String, Object> trainedOn(Path knowledgeFile, Path heldOutFile, int heldOutFacts, double factAccuracy) {
+        Map<String, Object> more = new LinkedHashMap<>();
+        more.put("knowledge_file", knowledgeFile.getFileName().toString());
+        if (heldOutFile != null) {
+            more.put("held_out_file", heldOutFile.getFileName().toString());
+            more.put("held_out_facts", heldOutFacts);
+            more.put("fact_accuracy", factAccuracy);
+        }
+        return more;
+    }
+
     /** The knowledge of the model folder {@code folder}, or empty when it has none (not a folder, or no knowledge.json). */
     public static Optional<KnowledgeModel> of(Path folder, Tokenizer tok) throws IOException {
         if (folder == null || tok == null || !Files.isRegularFile(folder.resolve(META_FILE))) {

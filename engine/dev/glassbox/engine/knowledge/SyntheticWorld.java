@@ -64,6 +64,30 @@ public final class SyntheticWorld {
      * {@code heldOutFraction} of the people keeping one fact out of the text.
      */
     public static World generate(long seed, int people, double heldOutFraction) {
+        return generate(seed, people, heldOutFraction, relationNames());
+    }
+
+    /** The names of a person's relations, in the order a world draws them: home, job, employer, hobby. */
+    public static List<String> relationNames() {
+        return PERSON_RELATIONS.stream().map(Relation::name).toList();
+    }
+
+    /**
+     * As {@link #generate(long, int, double)} with only the person relations named in {@code relations} (some of
+     * {@link #relationNames()}); the cities' country facts only with {@code home}. Fewer kinds of fact make shorter
+     * injected inputs and more copies of each.
+     */
+    public static World generate(long seed, int people, double heldOutFraction, List<String> relations) {
+        List<Relation> kinds = new ArrayList<>();
+        for (String name : relations) {
+            Relation rel = PERSON_RELATIONS.stream().filter(x -> x.name().equals(name)).findFirst().orElseThrow(() ->
+                    new IllegalArgumentException("relation " + name + " is not one of " + relationNames()));
+            if (kinds.contains(rel)) throw new IllegalArgumentException("relation " + name + " is named twice");
+            kinds.add(rel);
+        }
+        if (kinds.isEmpty()) {
+            throw new IllegalArgumentException("a world needs at least one of the relations " + relationNames());
+        }
         if (people < 1 || people > MAX_PEOPLE) {
             throw new IllegalArgumentException("people must be 1 to " + MAX_PEOPLE + ", not " + people);
         }
@@ -79,15 +103,15 @@ public final class SyntheticWorld {
         List<Triple> facts = new ArrayList<>();
         List<Triple> stated = new ArrayList<>();
         List<Cloze> heldOut = new ArrayList<>();
-        for (int c = 0; c < CITIES.length; c++) {
+        for (int c = 0; c < (relations.contains("home") ? CITIES.length : 0); c++) {
             Triple t = new Triple(CITIES[c], LOCATED_IN.name(), COUNTRIES[c]);
             facts.add(t);
             stated.add(t);
         }
         for (String person : names) {
-            int hidden = r.nextDouble() < heldOutFraction ? r.nextInt(PERSON_RELATIONS.size()) : -1;
-            for (int k = 0; k < PERSON_RELATIONS.size(); k++) {
-                Relation rel = PERSON_RELATIONS.get(k);
+            int hidden = r.nextDouble() < heldOutFraction ? r.nextInt(kinds.size()) : -1;
+            for (int k = 0; k < kinds.size(); k++) {
+                Relation rel = kinds.get(k);
                 Triple t = new Triple(person, rel.name(), rel.objects()[r.nextInt(rel.objects().length)]);
                 facts.add(t);
                 if (k == hidden) {

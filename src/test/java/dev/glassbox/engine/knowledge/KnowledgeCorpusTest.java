@@ -69,4 +69,36 @@ class KnowledgeCorpusTest {
         assertFalse(data.validation().isEmpty());
         assertNull(corpus(new Injection.Append()).data().trainBatch(7, 3, 1).get(0).visible());
     }
+
+    @Test
+    void theFactScoreIsTheMeanOfEachFactsScore() throws Exception {
+        SyntheticWorld.World w = SyntheticWorld.generate(5, 12, 1.0);
+        KnowledgeCorpus corpus = KnowledgeCorpus.of(w.train(), w.kb(), new Injection.Append(), 48, 1000, "world");
+        var data = corpus.data();
+        var shape = new dev.glassbox.engine.train.EncoderShape(data.vocabulary().size(), 16, 32, 1, 2, 48, 2,
+                dev.glassbox.engine.train.EncoderShape.BERT_EPS);
+        var o = dev.glassbox.engine.train.EncoderTrainer.Options.of(dev.glassbox.engine.train.EncoderObjective.MLM, shape,
+                data, 3, 4, 1e-2f, 1);
+        var models = new dev.glassbox.engine.train.EncoderTrainer(o, dev.glassbox.engine.tensor.Parallel.SERIAL, s -> { })
+                .run().models();
+        List<EncoderExample> clozes = corpus.clozeExamples(w.heldOut());
+        KnowledgeCorpus.FactScore all = KnowledgeCorpus.factScore(models, clozes);
+        assertEquals(clozes.size(), all.facts());
+        double acc = 0, logp = 0, rank = 0;
+        for (EncoderExample c : clozes) {
+            KnowledgeCorpus.FactScore one = KnowledgeCorpus.factScore(models, List.of(c));
+            assertEquals(one.rank() == 1, one.accuracy() == 1, "right exactly when the object ranks first");
+            assertTrue(one.rank() >= 1 && one.rank() <= data.vocabulary().size());
+            assertTrue(one.logProbability() < 0 && one.logProbability() >= Math.log(1e-30));
+            acc += one.accuracy();
+            logp += one.logProbability();
+            rank += one.rank();
+        }
+        assertEquals(acc / clozes.size(), all.accuracy(), 1e-12);
+        assertEquals(logp / clozes.size(), all.logProbability(), 1e-6);
+        assertEquals(rank / clozes.size(), all.rank(), 1e-12);
+        assertEquals(all.accuracy(), corpus.factAccuracy(models, w.heldOut()), 1e-12);
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> KnowledgeCorpus.factScore(models, List.of()));
+    }
 }

@@ -45,4 +45,23 @@ class SyntheticWorldTest {
         // every other fact is stated twice, once per template
         assertEquals(2 * (w.kb().size() - w.heldOut().size()), w.train().size());
     }
+
+    @Test
+    void aWorldOfSomeRelationsStatesOnlyThose() {
+        SyntheticWorld.World d = SyntheticWorld.generate(4, 30, 0.3);
+        SyntheticWorld.World all = SyntheticWorld.generate(4, 30, 0.3, SyntheticWorld.relationNames());
+        assertEquals(d.kb().triples(), all.kb().triples(), "all four relations make the default world");
+        assertEquals(d.train(), all.train());
+        assertEquals(d.heldOut(), all.heldOut());
+        SyntheticWorld.World w = SyntheticWorld.generate(4, 30, 0.5, java.util.List.of("job"));
+        assertEquals(30, w.kb().size(), "one fact per person, no city facts without home");
+        assertTrue(w.kb().triples().stream().allMatch(t -> t.relation().equals("job")));
+        assertFalse(w.heldOut().isEmpty());
+        assertTrue(w.heldOut().stream().allMatch(c -> c.relation().equals("job")));
+        assertEquals(2 * (30 - w.heldOut().size()), w.train().size(), "two sentences per stated fact");
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> SyntheticWorld.generate(4, 30, 0.5, java.util.List.of("salary")));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> SyntheticWorld.generate(4, 30, 0.5, java.util.List.of()));
+    }
 }
