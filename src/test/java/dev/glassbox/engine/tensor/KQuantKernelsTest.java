@@ -148,6 +148,57 @@ public class KQuantKernelsTest {
         }
     }
 
+    /**
+     * The grouped copy (16 rows side by side, {@link QuantGroups}) on 37 rows: two whole groups and a partial one,
+     * row ranges starting and ending inside groups, the pool's split on group boundaries, and prefill's dequantised
+     * tiles (Kernels.matmul with a vector's worth of tokens or more).
+     */
+    @ParameterizedTest
+    @EnumSource(value = DType.class, names = {"Q2_K", "Q3_K", "Q4_K", "Q5_K", "Q6_K"})
+    void groupedProductsMatchScalarDecoder(DType d) {
+        Random r = new Random(400 + d.ordinal());
+        int rows = 37;
+        KQuantTensor t = random(d, rows, 512, r);
+        assertEquals(QuantGroups.AVAILABLE, t.groups() != null, d + " is repacked exactly where the kernels run");
+        float[] x = gaussian(r, 512);
+        for (int[] range : new int[][] {{0, rows}, {5, 21}, {16, 32}, {17, 18}, {33, 37}}) {
+            float[] out = new float[rows];
+            java.util.Arrays.fill(out, -7f);
+            t.matvec(x, out, range[0], range[1]);
+            for (int row = 0; row < rows; row++) {
+                if (row >= range[0] && row < range[1]) {
+                    assertClose(reference(t, row, x, 0), out[row], d + " matvec " + java.util.Arrays.toString(range) + " row " + row);
+                } else {
+                    assertEquals(-7f, out[row], d + " row " + row + " lies outside " + java.util.Arrays.toString(range));
+                }
+            }
+        }
+        for (int threads : new int[] {1, 2, 3}) {
+            float[] all = new float[rows];
+            try (Parallel p = new Parallel(threads)) {
+                Kernels.matvec(t, x, all, p);
+            }
+            for (int row = 0; row < rows; row++) {
+                assertClose(reference(t, row, x, 0), all[row], d + " Kernels.matvec, " + threads + " threads, row " + row);
+            }
+        }
+        for (int count : new int[] {3, 8, 13}) {
+            float[][] xs = new float[count][];
+            for (int k = 0; k < count; k++) {
+                xs[k] = gaussian(r, 512);
+            }
+            float[][] outs = new float[count][rows];
+            try (Parallel p = new Parallel(2)) {
+                Kernels.matmul(t, xs, null, outs, count, p);
+            }
+            for (int k = 0; k < count; k++) {
+                for (int row = 0; row < rows; row++) {
+                    assertClose(reference(t, row, xs[k], 0), outs[k][row], d + " Kernels.matmul of " + count + ", token " + k + ", row " + row);
+                }
+            }
+        }
+    }
+
     /** Hand-set fields decode to the values the ggml layouts define. */
     @Test
     void handBuiltBlocksDecodeAsTheLayoutsSay() {
