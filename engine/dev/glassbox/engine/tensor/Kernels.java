@@ -23,12 +23,7 @@ public final class Kernels {
      * anywhere.
      */
     private static int grain(Tensor w) {
-        return w instanceof Q8_0Tensor ? Q8_0Tensor.GROUP : groups(w) != null ? QuantGroups.GROUP : 1;
-    }
-
-    /** The grouped copy a K-quant tensor's products run on, or null. */
-    private static QuantGroups groups(Tensor w) {
-        return w instanceof KQuantTensor k ? k.groups() : null;
+        return w instanceof Q8_0Tensor ? Q8_0Tensor.GROUP : QuantGroups.held(w) != null ? QuantGroups.GROUP : 1;
     }
 
     private static int grain(Tensor a, Tensor b) {
@@ -81,6 +76,11 @@ public final class Kernels {
             q.matvec(x, out, from, to);
             return;
         }
+        QuantGroups grouped = QuantGroups.held(w);
+        if (grouped != null) {
+            grouped.matvec(x, out, from, to);
+            return;
+        }
         if (w instanceof KQuantTensor k) {
             k.matvec(x, out, from, to);
             return;
@@ -95,7 +95,7 @@ public final class Kernels {
      * the pool and each weight row read once per block of tokens.
      */
     public static void matmul(Tensor w, float[][] xs, float[] bias, float[][] outs, int count, Parallel par) {
-        QuantGroups grouped = groups(w);
+        QuantGroups grouped = QuantGroups.held(w);
         if (count >= S.length() && grouped != null) {
             int stride = Gemm.stride(count);
             float[] xt = Gemm.transpose(xs, count, w.cols(), stride);
@@ -122,10 +122,12 @@ public final class Kernels {
             int g = Q8_0Tensor.GROUP;
             par.forRange(units(w.rows(), g), (from, to) -> q.matmul(xs, outs, count, from * g,
                     Math.min(w.rows(), to * g)));
-        } else if (w instanceof KQuantTensor k) {
-            int g = grain(w);
-            par.forRange(units(w.rows(), g), (from, to) -> k.matmul(xs, outs, count, g * from,
+        } else if (grouped != null) {
+            int g = QuantGroups.GROUP;
+            par.forRange(units(w.rows(), g), (from, to) -> grouped.matmul(xs, outs, count, g * from,
                     Math.min(w.rows(), g * to)));
+        } else if (w instanceof KQuantTensor k) {
+            par.forRange(w.rows(), (from, to) -> k.matmul(xs, outs, count, from, to));
         } else {
             par.forRange(w.rows(), (from, to) -> {
                 for (int r = from; r < to; r++) {

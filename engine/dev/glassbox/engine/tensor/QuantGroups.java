@@ -140,6 +140,15 @@ final class QuantGroups {
         }
     }
 
+    /** The grouped copy a tensor's products run on, or null (other types, or not repacked). */
+    static QuantGroups held(Tensor w) {
+        return switch (w) {
+            case KQuantTensor k -> k.groups();
+            case Q5_0Tensor q -> q.groups();
+            default -> null;
+        };
+    }
+
     /** Bytes this copy holds on the heap. */
     long heapBytes() {
         return quants.length + scales.length * (mins ? 2L : 1L) + (long) d.length * Float.BYTES * (mins ? 2 : 1);
