@@ -348,15 +348,29 @@ final class QuantGroups {
 
     /**
      * Group {@code g} as floats in its own layout, {@code tile[c * 16 + l] = d * scale * q - dmin * min} for column c,
-     * row l: per sub-block the 16 rows' {@code d * scale} and {@code dmin * min} once, then one FMA per half-column.
+     * row l: per sub-block the 16 rows' {@code d * scale} and {@code -dmin * min} once, then one FMA per half-column.
      */
     void dequantiseGroup(int g, float[] tile) {
+        if (nibbles) {
+            dequantiseNibbles(g, tile);
+        } else {
+            dequantiseBytes(g, tile);
+        }
+    }
+
+    // One method per width with every index linear in its loop counter: a width test inside the column loop made C2
+    // deoptimise the method again and again (profile_predicate traps, seen with -Xlog:deoptimization=debug), leaving
+    // prefill on boxed vectors (see PERFORMANCE.md, "K-quant GGUF").
+    private void dequantiseNibbles(int g, float[] tile) {
+        int q = g * cols * 8;
         int s = g * subsPerRow * GROUP;
         int db = g * blocksPerRow * GROUP;
-        int c = 0;
+        int t = 0;
         for (int b = 0; b < blocksPerRow; b++, db += GROUP) {
             FloatVector dLo = FloatVector.fromArray(F8, d, db);
             FloatVector dHi = FloatVector.fromArray(F8, d, db + 8);
+            FloatVector nLo = mins ? FloatVector.fromArray(F8, dmin, db).neg() : FloatVector.zero(F8);
+            FloatVector nHi = mins ? FloatVector.fromArray(F8, dmin, db + 8).neg() : FloatVector.zero(F8);
             for (int k = 0; k < subsPerBlock; k++, s += GROUP) {
                 FloatVector aLo = ((FloatVector) ByteVector.fromArray(B8, scales, s)
                         .convertShape(VectorOperators.B2F, F8, 0)).mul(dLo);
@@ -366,25 +380,48 @@ final class QuantGroups {
                 FloatVector mHi = FloatVector.zero(F8);
                 if (mins) {
                     mLo = ((FloatVector) ByteVector.fromArray(B8, minima, s).convertShape(VectorOperators.B2F, F8, 0))
-                            .mul(FloatVector.fromArray(F8, dmin, db)).neg();
+                            .mul(nLo);
                     mHi = ((FloatVector) ByteVector.fromArray(B8, minima, s + 8).convertShape(VectorOperators.B2F, F8, 0))
-                            .mul(FloatVector.fromArray(F8, dmin, db + 8)).neg();
+                            .mul(nHi);
                 }
-                for (int e = c + sub; c < e; c++) {
-                    FloatVector qLo;
-                    FloatVector qHi;
-                    if (nibbles) {
-                        IntVector v = (IntVector) ByteVector.fromArray(B8, quants, (g * cols + c) * 8)
-                                .convertShape(VectorOperators.B2I, I8, 0);
-                        qLo = (FloatVector) v.and(0x0F).convert(VectorOperators.I2F, 0);
-                        qHi = (FloatVector) v.lanewise(VectorOperators.LSHR, 4).and(0x0F).convert(VectorOperators.I2F, 0);
-                    } else {
-                        int at = (g * cols + c) * GROUP;
-                        qLo = (FloatVector) ByteVector.fromArray(B8, quants, at).convertShape(VectorOperators.B2F, F8, 0);
-                        qHi = (FloatVector) ByteVector.fromArray(B8, quants, at + 8).convertShape(VectorOperators.B2F, F8, 0);
-                    }
-                    qLo.fma(aLo, mLo).intoArray(tile, c * GROUP);
-                    qHi.fma(aHi, mHi).intoArray(tile, c * GROUP + 8);
+                for (int e = t + sub * GROUP; t < e; t += GROUP, q += 8) {
+                    IntVector v = (IntVector) ByteVector.fromArray(B8, quants, q).convertShape(VectorOperators.B2I, I8, 0);
+                    ((FloatVector) v.and(0x0F).convert(VectorOperators.I2F, 0)).fma(aLo, mLo).intoArray(tile, t);
+                    ((FloatVector) v.lanewise(VectorOperators.LSHR, 4).and(0x0F).convert(VectorOperators.I2F, 0))
+                            .fma(aHi, mHi).intoArray(tile, t + 8);
+                }
+            }
+        }
+    }
+
+    private void dequantiseBytes(int g, float[] tile) {
+        int q = g * cols * GROUP;
+        int s = g * subsPerRow * GROUP;
+        int db = g * blocksPerRow * GROUP;
+        int t = 0;
+        for (int b = 0; b < blocksPerRow; b++, db += GROUP) {
+            FloatVector dLo = FloatVector.fromArray(F8, d, db);
+            FloatVector dHi = FloatVector.fromArray(F8, d, db + 8);
+            FloatVector nLo = mins ? FloatVector.fromArray(F8, dmin, db).neg() : FloatVector.zero(F8);
+            FloatVector nHi = mins ? FloatVector.fromArray(F8, dmin, db + 8).neg() : FloatVector.zero(F8);
+            for (int k = 0; k < subsPerBlock; k++, s += GROUP) {
+                FloatVector aLo = ((FloatVector) ByteVector.fromArray(B8, scales, s)
+                        .convertShape(VectorOperators.B2F, F8, 0)).mul(dLo);
+                FloatVector aHi = ((FloatVector) ByteVector.fromArray(B8, scales, s + 8)
+                        .convertShape(VectorOperators.B2F, F8, 0)).mul(dHi);
+                FloatVector mLo = FloatVector.zero(F8);
+                FloatVector mHi = FloatVector.zero(F8);
+                if (mins) {
+                    mLo = ((FloatVector) ByteVector.fromArray(B8, minima, s).convertShape(VectorOperators.B2F, F8, 0))
+                            .mul(nLo);
+                    mHi = ((FloatVector) ByteVector.fromArray(B8, minima, s + 8).convertShape(VectorOperators.B2F, F8, 0))
+                            .mul(nHi);
+                }
+                for (int e = t + sub * GROUP; t < e; t += GROUP, q += GROUP) {
+                    ((FloatVector) ByteVector.fromArray(B8, quants, q).convertShape(VectorOperators.B2F, F8, 0))
+                            .fma(aLo, mLo).intoArray(tile, t);
+                    ((FloatVector) ByteVector.fromArray(B8, quants, q + 8).convertShape(VectorOperators.B2F, F8, 0))
+                            .fma(aHi, mHi).intoArray(tile, t + 8);
                 }
             }
         }
