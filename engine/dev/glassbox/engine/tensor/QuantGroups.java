@@ -149,11 +149,6 @@ final class QuantGroups {
         };
     }
 
-    /** Bytes this copy holds on the heap. */
-    long heapBytes() {
-        return quants.length + scales.length * (mins ? 2L : 1L) + (long) d.length * Float.BYTES * (mins ? 2 : 1);
-    }
-
     /** {@code out[r] = row r · x} for rows [from, to) (nothing when the range is empty). */
     void matvec(float[] x, float[] out, int from, int to) {
         float[] xs = subSums(x);
