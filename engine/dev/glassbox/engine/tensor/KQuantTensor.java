@@ -10,7 +10,8 @@ import java.nio.ByteOrder;
  * ggml/src/ggml-quants.c {@code dequantize_row_q2_K ..}). The blocks are read in place from the mapped file:
  * {@link #readBlock} is the scalar reference decoder, in ggml's float32 operation order (so it matches llama.cpp
  * bit for bit); {@link #dotBlock} is the Vector API product of one block with the activations, which factors each
- * sub-block's scale (and min) out of its sum.
+ * sub-block's scale (and min) out of its sum. Where the machine has 256-bit vectors, the tensor also keeps a
+ * copy repacked at load ({@link QuantGroups}, from each type's {@link #split}) that the matrix products run on.
  */
 public abstract sealed class KQuantTensor implements Tensor
         permits Q2_KTensor, Q3_KTensor, Q4_KTensor, Q5_KTensor, Q6_KTensor, Q8_KTensor {
@@ -26,6 +27,8 @@ public abstract sealed class KQuantTensor implements Tensor
     private final int rows;
     private final int cols;
     private final int blocksPerRow;
+    /** The grouped copy the products run on, or null (no 256-bit vectors, Q8_K, or too large for arrays). */
+    private final QuantGroups groups;
 
     KQuantTensor(DType type, MemorySegment data, int rows, int cols) {
         Tensor.checkShape(rows, cols, type, data.byteSize());
@@ -37,6 +40,23 @@ public abstract sealed class KQuantTensor implements Tensor
         this.rows = rows;
         this.cols = cols;
         this.blocksPerRow = cols / QK;
+        QuantGroups.Layout layout = layout();
+        this.groups = layout == null ? null : QuantGroups.of(layout, data, type.blockBytes(), rows, cols, this::split);
+    }
+
+    /** How this type splits into the grouped copy's integers, or null when it is not repacked. */
+    QuantGroups.Layout layout() {
+        return null;
+    }
+
+    /** The block at byte {@code blk} as integers (see {@link QuantGroups.Parts}); types with a {@link #layout}. */
+    void split(long blk, QuantGroups.Parts out) {
+        throw new UnsupportedOperationException(type + " is not repacked");
+    }
+
+    /** The grouped copy the products run on, or null. */
+    QuantGroups groups() {
+        return groups;
     }
 
     /** The stored blocks, as the file holds them. */
@@ -88,6 +108,10 @@ public abstract sealed class KQuantTensor implements Tensor
 
     /** {@code out[r] = row r · x} for rows [from, to). */
     public final void matvec(float[] x, float[] out, int from, int to) {
+        if (groups != null) {
+            groups.matvec(x, out, from, to);
+            return;
+        }
         for (int r = from; r < to; r++) {
             out[r] = dot(r, x, 0);
         }
@@ -98,6 +122,10 @@ public abstract sealed class KQuantTensor implements Tensor
      * each row is decoded once into float32 and multiplied with every token, so the bit unpacking is shared.
      */
     public final void matmul(float[][] xs, float[][] outs, int count, int from, int to) {
+        if (groups != null) {
+            groups.matmul(xs, outs, count, from, to);
+            return;
+        }
         if (count < DECODE_ROWS_FROM) {
             for (int r = from; r < to; r++) {
                 for (int t = 0; t < count; t++) {

@@ -18,11 +18,12 @@ public final class Kernels {
     }
 
     /**
-     * Rows per unit of work handed to the pool: Q8_0 computes rows in groups of 16 (see {@link Q8_0Tensor}), so
-     * its splits fall on group boundaries; every other type splits anywhere.
+     * Rows per unit of work handed to the pool: Q8_0 and the repacked K-quants compute rows in groups of 16 (see
+     * {@link Q8_0Tensor}, {@link QuantGroups}), so their splits fall on group boundaries; every other type splits
+     * anywhere.
      */
     private static int grain(Tensor w) {
-        return w instanceof Q8_0Tensor ? Q8_0Tensor.GROUP : 1;
+        return w instanceof Q8_0Tensor ? Q8_0Tensor.GROUP : QuantGroups.held(w) != null ? QuantGroups.GROUP : 1;
     }
 
     private static int grain(Tensor a, Tensor b) {
@@ -75,6 +76,11 @@ public final class Kernels {
             q.matvec(x, out, from, to);
             return;
         }
+        QuantGroups grouped = QuantGroups.held(w);
+        if (grouped != null) {
+            grouped.matvec(x, out, from, to);
+            return;
+        }
         if (w instanceof KQuantTensor k) {
             k.matvec(x, out, from, to);
             return;
@@ -89,7 +95,14 @@ public final class Kernels {
      * the pool and each weight row read once per block of tokens.
      */
     public static void matmul(Tensor w, float[][] xs, float[] bias, float[][] outs, int count, Parallel par) {
-        if (count >= S.length() && (w instanceof F32Tensor || w instanceof Q8_0Tensor)) {
+        QuantGroups grouped = QuantGroups.held(w);
+        if (count >= S.length() && grouped != null) {
+            int stride = Gemm.stride(count);
+            float[] xt = Gemm.transpose(xs, count, w.cols(), stride);
+            int g = QuantGroups.GROUP;
+            par.forRange(units(w.rows(), g), (from, to) -> grouped.matmulTransposed(xt, stride, count, outs, g * from,
+                    Math.min(w.rows(), g * to)));
+        } else if (count >= S.length() && (w instanceof F32Tensor || w instanceof Q8_0Tensor)) {
             int stride = Gemm.stride(count);
             float[] xt = Gemm.transpose(xs, count, w.cols(), stride);
             if (w instanceof F32Tensor f) {
@@ -109,6 +122,10 @@ public final class Kernels {
             int g = Q8_0Tensor.GROUP;
             par.forRange(units(w.rows(), g), (from, to) -> q.matmul(xs, outs, count, from * g,
                     Math.min(w.rows(), to * g)));
+        } else if (grouped != null) {
+            int g = QuantGroups.GROUP;
+            par.forRange(units(w.rows(), g), (from, to) -> grouped.matmul(xs, outs, count, g * from,
+                    Math.min(w.rows(), g * to)));
         } else if (w instanceof KQuantTensor k) {
             par.forRange(w.rows(), (from, to) -> k.matmul(xs, outs, count, from, to));
         } else {

@@ -18,6 +18,33 @@ public final class Q2_KTensor extends KQuantTensor {
         super(DType.Q2_K, data, rows, cols);
     }
 
+    private static final QuantGroups.Layout LAYOUT = new QuantGroups.Layout(QK, 16, true, true);
+
+    @Override
+    QuantGroups.Layout layout() {
+        return LAYOUT;
+    }
+
+    @Override
+    void split(long blk, QuantGroups.Parts p) {
+        p.d = half(blk + 80);
+        p.dmin = half(blk + 82);
+        for (int i = 0; i < 16; i++) {
+            int sc = u8(blk + i);
+            p.scale[i] = (byte) (sc & 0xF);
+            p.min[i] = (byte) (sc >> 4);
+        }
+        for (int n = 0; n < 2; n++) {
+            for (int k = 0; k < 4; k++) {
+                for (int s = 0; s < 2; s++) {
+                    for (int l = 0; l < 16; l++) {
+                        p.q[128 * n + 32 * k + 16 * s + l] = (byte) (u8(blk + 16 + 32 * n + 16 * s + l) >> 2 * k & 3);
+                    }
+                }
+            }
+        }
+    }
+
     @Override
     void readBlock(long blk, float[] dst, int off) {
         float d = half(blk + 80);

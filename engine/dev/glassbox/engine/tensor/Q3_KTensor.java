@@ -18,6 +18,37 @@ public final class Q3_KTensor extends KQuantTensor {
         super(DType.Q3_K, data, rows, cols);
     }
 
+    /** q + 4 * third bit (0..7) as nibbles; d * s * (q' - 4) = d * s * q' - d * (4 s), so min = 4 s and dmin = d. */
+    private static final QuantGroups.Layout LAYOUT = new QuantGroups.Layout(QK, 16, true, true);
+
+    @Override
+    QuantGroups.Layout layout() {
+        return LAYOUT;
+    }
+
+    @Override
+    void split(long blk, QuantGroups.Parts p) {
+        p.d = half(blk + 108);
+        p.dmin = p.d;
+        long lo = scalesLo(blk + 96);
+        int hi = scalesHi(blk + 96);
+        for (int i = 0; i < 16; i++) {
+            p.scale[i] = (byte) scale(lo, hi, i);
+            p.min[i] = (byte) (4 * scale(lo, hi, i));
+        }
+        for (int n = 0; n < 2; n++) {
+            for (int k = 0; k < 4; k++) {
+                for (int s = 0; s < 2; s++) {
+                    for (int l = 0; l < 16; l++) {
+                        int q = u8(blk + 32 + 32 * n + 16 * s + l) >> 2 * k & 3;
+                        int h = u8(blk + 16 * s + l) >> 4 * n + k & 1;
+                        p.q[128 * n + 32 * k + 16 * s + l] = (byte) (q + 4 * h);
+                    }
+                }
+            }
+        }
+    }
+
     /**
      * Scale {@code i} (0..15) minus 32, from the 12 scale bytes read as {@code lo} (bytes 0-7) and {@code hi} (bytes
      * 8-11): the low nibbles are in bytes 0-7 (scales 0-7 low, 8-15 high), the top two bits in bytes 8-11 (bits

@@ -17,6 +17,32 @@ public final class Q4_KTensor extends KQuantTensor {
         super(DType.Q4_K, data, rows, cols);
     }
 
+    private static final QuantGroups.Layout LAYOUT = new QuantGroups.Layout(QK, 32, true, true);
+
+    @Override
+    QuantGroups.Layout layout() {
+        return LAYOUT;
+    }
+
+    @Override
+    void split(long blk, QuantGroups.Parts p) {
+        p.d = half(blk);
+        p.dmin = half(blk + 2);
+        long sLo = scalesLo(blk + 4);
+        int sHi = scalesHi(blk + 4);
+        for (int j = 0; j < 8; j++) {
+            p.scale[j] = (byte) scale6(sLo, sHi, j);
+            p.min[j] = (byte) min6(sLo, sHi, j);
+        }
+        for (int j = 0; j < 4; j++) {
+            for (int l = 0; l < 32; l++) {
+                int b = u8(blk + 16 + 32 * j + l);
+                p.q[64 * j + l] = (byte) (b & 0xF);
+                p.q[64 * j + 32 + l] = (byte) (b >> 4);
+            }
+        }
+    }
+
     @Override
     void readBlock(long blk, float[] dst, int off) {
         float d = half(blk);

@@ -17,6 +17,33 @@ public final class Q5_KTensor extends KQuantTensor {
         super(DType.Q5_K, data, rows, cols);
     }
 
+    private static final QuantGroups.Layout LAYOUT = new QuantGroups.Layout(QK, 32, false, true);
+
+    @Override
+    QuantGroups.Layout layout() {
+        return LAYOUT;
+    }
+
+    @Override
+    void split(long blk, QuantGroups.Parts p) {
+        p.d = half(blk);
+        p.dmin = half(blk + 2);
+        long sLo = scalesLo(blk + 4);
+        int sHi = scalesHi(blk + 4);
+        for (int j = 0; j < 8; j++) {
+            p.scale[j] = (byte) scale6(sLo, sHi, j);
+            p.min[j] = (byte) min6(sLo, sHi, j);
+        }
+        for (int j = 0; j < 4; j++) {
+            for (int l = 0; l < 32; l++) {
+                int b = u8(blk + 48 + 32 * j + l);
+                int h = u8(blk + 16 + l);
+                p.q[64 * j + l] = (byte) ((b & 0xF) + ((h >> 2 * j) & 1) * 16);
+                p.q[64 * j + 32 + l] = (byte) ((b >> 4) + ((h >> 2 * j + 1) & 1) * 16);
+            }
+        }
+    }
+
     @Override
     void readBlock(long blk, float[] dst, int off) {
         float d = half(blk);

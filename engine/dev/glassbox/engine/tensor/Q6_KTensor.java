@@ -19,6 +19,34 @@ public final class Q6_KTensor extends KQuantTensor {
         super(DType.Q6_K, data, rows, cols);
     }
 
+    /** q - 32 (-32..31) as signed bytes, no min term. */
+    private static final QuantGroups.Layout LAYOUT = new QuantGroups.Layout(QK, 16, false, false);
+
+    @Override
+    QuantGroups.Layout layout() {
+        return LAYOUT;
+    }
+
+    @Override
+    void split(long blk, QuantGroups.Parts p) {
+        p.d = half(blk + 208);
+        for (int i = 0; i < 16; i++) {
+            p.scale[i] = (byte) scale(blk, i);
+        }
+        for (int n = 0; n < 2; n++) {
+            for (int l = 0; l < 32; l++) {
+                int a = u8(blk + 64 * n + l);
+                int b = u8(blk + 64 * n + 32 + l);
+                int h = u8(blk + 128 + 32 * n + l);
+                int o = 128 * n + l;
+                p.q[o] = (byte) ((a & 0xF | (h & 3) << 4) - 32);
+                p.q[o + 32] = (byte) ((b & 0xF | (h >> 2 & 3) << 4) - 32);
+                p.q[o + 64] = (byte) ((a >> 4 | (h >> 4 & 3) << 4) - 32);
+                p.q[o + 96] = (byte) ((b >> 4 | (h >> 6 & 3) << 4) - 32);
+            }
+        }
+    }
+
     private int scale(long blk, int i) {
         return data.get(ValueLayout.JAVA_BYTE, blk + 192 + i);
     }

@@ -85,7 +85,7 @@ public class KQuantBenchmarks {
         Options o = new OptionsBuilder()
                 .include(KQuantBenchmarks.class.getSimpleName() + "." + (args.length > 0 ? args[0] : ""))
                 .forks(1)
-                .warmupIterations(3).warmupTime(TimeValue.milliseconds(500))
+                .warmupIterations(6).warmupTime(TimeValue.seconds(1)) // long-loop kernels reach C2 late on a loaded machine
                 .measurementIterations(5).measurementTime(TimeValue.milliseconds(500))
                 .jvmArgsAppend("--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED")
                 .build();

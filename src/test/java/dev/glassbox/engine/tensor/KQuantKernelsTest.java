@@ -148,6 +148,64 @@ public class KQuantKernelsTest {
         }
     }
 
+    /**
+     * The grouped copy (16 rows side by side, {@link QuantGroups}) on 37 rows: two whole groups and a partial one,
+     * row ranges starting and ending inside groups, the pool's split on group boundaries, and prefill's dequantised
+     * tiles (Kernels.matmul with a vector's worth of tokens or more). Q5_0 (blocks of 32, not a K-quant) shares
+     * the copy; its readRow is checked against ggml's layout in QuantizedKernelsTest.
+     */
+    @ParameterizedTest
+    @EnumSource(value = DType.class, names = {"Q2_K", "Q3_K", "Q4_K", "Q5_K", "Q6_K", "Q5_0"})
+    void groupedProductsMatchScalarDecoder(DType d) {
+        Random r = new Random(400 + d.ordinal());
+        int rows = 37;
+        int cols = d == DType.Q5_0 ? 288 : 512;
+        Tensor t = d == DType.Q5_0 ? QuantizedKernelsTest.tensor(d, QuantizedKernelsTest.randomData(d, rows, cols, r), rows, cols)
+                : random(d, rows, cols, r);
+        QuantGroups groups = QuantGroups.held(t);
+        assertEquals(QuantGroups.AVAILABLE, groups != null, d + " is repacked exactly where the kernels run");
+        float[] x = gaussian(r, cols);
+        for (int[] range : new int[][] {{0, rows}, {5, 21}, {16, 32}, {17, 18}, {33, 37}}) {
+            if (groups == null) {
+                break; // the in-place kernels' ranges: matvecWritesExactlyItsRowRange
+            }
+            float[] out = new float[rows];
+            java.util.Arrays.fill(out, -7f);
+            groups.matvec(x, out, range[0], range[1]);
+            for (int row = 0; row < rows; row++) {
+                if (row >= range[0] && row < range[1]) {
+                    assertClose(reference(t, row, x, 0), out[row], d + " matvec " + java.util.Arrays.toString(range) + " row " + row);
+                } else {
+                    assertEquals(-7f, out[row], d + " row " + row + " lies outside " + java.util.Arrays.toString(range));
+                }
+            }
+        }
+        for (int threads : new int[] {1, 2, 3}) {
+            float[] all = new float[rows];
+            try (Parallel p = new Parallel(threads)) {
+                Kernels.matvec(t, x, all, p);
+            }
+            for (int row = 0; row < rows; row++) {
+                assertClose(reference(t, row, x, 0), all[row], d + " Kernels.matvec, " + threads + " threads, row " + row);
+            }
+        }
+        for (int count : new int[] {3, 8, 13}) {
+            float[][] xs = new float[count][];
+            for (int k = 0; k < count; k++) {
+                xs[k] = gaussian(r, cols);
+            }
+            float[][] outs = new float[count][rows];
+            try (Parallel p = new Parallel(2)) {
+                Kernels.matmul(t, xs, null, outs, count, p);
+            }
+            for (int k = 0; k < count; k++) {
+                for (int row = 0; row < rows; row++) {
+                    assertClose(reference(t, row, xs[k], 0), outs[k][row], d + " Kernels.matmul of " + count + ", token " + k + ", row " + row);
+                }
+            }
+        }
+    }
+
     /** Hand-set fields decode to the values the ggml layouts define. */
     @Test
     void handBuiltBlocksDecodeAsTheLayoutsSay() {

@@ -1,0 +1,424 @@
+package dev.glassbox.engine.tensor;
+
+import java.lang.foreign.MemorySegment;
+
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * A K-quant (or Q5_0) tensor's numbers repacked once at load into {@link Q8_0Tensor}'s kernel shape: rows in groups
+ * of {@value #GROUP}, and within a group, column by column, the 16 rows' quants side by side, so that one load is
+ * one column of 16 rows, widened to float lanes and multiplied by a broadcast x[c], each lane accumulating its own
+ * row (no horizontal sums). Every type is first split into integers ({@link Parts}): value i of a block is
+ * {@code d * scale[i / sub] * q[i] - dmin * min[i / sub]}, with q of up to 4 bits kept as nibbles (a byte holds row
+ * l in its low and row l + 8 in its high nibble) and wider q as bytes. The 6-bit (or 4-bit, int8) sub-block scales
+ * and mins stay bytes, d and dmin floats per block and row. The group product sums q x per sub-block, multiplies by
+ * the 16 scales in one vector multiply, and takes the min part as {@code min * (sum of x over the sub-block)}, a
+ * sum shared by all rows. A last, partial group is padded with zero rows.
+ * <p>
+ * Kernels are written for 256-bit vectors (8 float lanes, the group in two halves) and used only where the
+ * preferred species is at least that wide; elsewhere the tensors keep their in-place kernels.
+ */
+final class QuantGroups {
+    /** Rows per group, as Q8_0's. */
+    static final int GROUP = 16;
+    /** Whether this machine runs the grouped kernels (256-bit vectors or wider). */
+    static final boolean AVAILABLE = Lanes.BLOCKS && FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 256;
+    /** Bytes of a mapped file read between two releases of its pages (as Q8_0Tensor.fromBlocks). */
+    private static final long RELEASE_BYTES = 4L << 20;
+    private static final VectorSpecies<Float> F8 = FloatVector.SPECIES_256;
+    private static final VectorSpecies<Byte> B8 = ByteVector.SPECIES_64;
+    private static final VectorSpecies<Integer> I8 = IntVector.SPECIES_256;
+
+    /**
+     * How a type splits: {@code block} values per block (one d, dmin), {@code sub} values per scale and min,
+     * {@code nibbles} when every q fits 0..15, {@code mins} when the type has a min term.
+     */
+    record Layout(int block, int sub, boolean nibbles, boolean mins) {
+    }
+
+    /** One block as integers, filled by a type's split; value i = d * scale[i / sub] * q[i] - dmin * min[i / sub]. */
+    static final class Parts {
+        float d;
+        float dmin;
+        final byte[] q = new byte[KQuantTensor.QK];
+        final byte[] scale = new byte[KQuantTensor.QK / 16];
+        final byte[] min = new byte[KQuantTensor.QK / 16];
+    }
+
+    /** A type's split of the block at byte {@code blk} of its data. */
+    interface Splitter {
+        void split(long blk, Parts out);
+    }
+
+    private final int cols;
+    private final int blocksPerRow;
+    private final int sub;
+    private final int subsPerBlock;
+    private final int subsPerRow;
+    private final boolean nibbles;
+    private final boolean mins;
+    /** Nibbles: [group][column][8]; bytes: [group][column][16]. */
+    private final byte[] quants;
+    /** [group][sub-block][16], and the mins alike (null without a min term). */
+    private final byte[] scales;
+    private final byte[] minima;
+    /** [group][block][16], and dmin alike (null without a min term). */
+    private final float[] d;
+    private final float[] dmin;
+
+    private QuantGroups(Layout layout, int rows, int cols) {
+        long padded = ((long) rows + GROUP - 1) / GROUP * GROUP;
+        this.cols = cols;
+        this.blocksPerRow = cols / layout.block();
+        this.sub = layout.sub();
+        this.subsPerBlock = layout.block() / layout.sub();
+        this.subsPerRow = cols / layout.sub();
+        this.nibbles = layout.nibbles();
+        this.mins = layout.mins();
+        this.quants = new byte[(int) (padded * cols / (nibbles ? 2 : 1))];
+        this.scales = new byte[(int) (padded * subsPerRow)];
+        this.minima = mins ? new byte[scales.length] : null;
+        this.d = new float[(int) (padded * blocksPerRow)];
+        this.dmin = mins ? new float[d.length] : null;
+    }
+
+    /**
+     * The grouped copy of a tensor whose blocks lie row after row in {@code data} ({@code blockBytes} each), or null
+     * when this machine has no kernel for it or it is too large for arrays. A mapped file's pages are released as
+     * they are read (the page cache keeps them): without that the file and its copy would both stay resident.
+     */
+    static QuantGroups of(Layout layout, MemorySegment data, int blockBytes, int rows, int cols, Splitter splitter) {
+        long padded = ((long) rows + GROUP - 1) / GROUP * GROUP;
+        if (!AVAILABLE || cols % layout.block() != 0 || padded * cols > Integer.MAX_VALUE - 8) {
+            return null;
+        }
+        QuantGroups g = new QuantGroups(layout, rows, cols);
+        Parts p = new Parts();
+        long at = 0;
+        long released = 0;
+        for (int r = 0; r < rows; r++) {
+            for (int b = 0; b < g.blocksPerRow; b++, at += blockBytes) {
+                splitter.split(at, p);
+                g.set(r, b, p);
+            }
+            if (data.isMapped() && (at - released >= RELEASE_BYTES || r == rows - 1)) {
+                data.asSlice(released, at - released).unload();
+                released = at;
+            }
+        }
+        return g;
+    }
+
+    private void set(int r, int b, Parts p) {
+        int g = r / GROUP;
+        int l = r % GROUP;
+        int block = subsPerBlock * sub;
+        for (int i = 0; i < block; i++) {
+            int c = b * block + i;
+            if (nibbles) {
+                int at = (g * cols + c) * 8 + (l & 7);
+                quants[at] |= (byte) (l < 8 ? p.q[i] & 0xF : p.q[i] << 4);
+            } else {
+                quants[(g * cols + c) * GROUP + l] = p.q[i];
+            }
+        }
+        for (int s = 0; s < subsPerBlock; s++) {
+            int at = (g * subsPerRow + b * subsPerBlock + s) * GROUP + l;
+            scales[at] = p.scale[s];
+            if (mins) {
+                minima[at] = p.min[s];
+            }
+        }
+        int at = (g * blocksPerRow + b) * GROUP + l;
+        d[at] = p.d;
+        if (mins) {
+            dmin[at] = p.dmin;
+        }
+    }
+
+    /** The grouped copy a tensor's products run on, or null (other types, or not repacked). */
+    static QuantGroups held(Tensor w) {
+        return switch (w) {
+            case KQuantTensor k -> k.groups();
+            case Q5_0Tensor q -> q.groups();
+            default -> null;
+        };
+    }
+
+    /** {@code out[r] = row r · x} for rows [from, to) (nothing when the range is empty). */
+    void matvec(float[] x, float[] out, int from, int to) {
+        float[] xs = subSums(x);
+        float[] part = partFor(from, to);
+        for (int g = from / GROUP; g * GROUP < to && from < to; g++) {
+            groupRows(g, x, xs, out, from, to, part);
+        }
+    }
+
+    /** {@code outs[t][r] = row r · xs[t]} for rows [from, to) and tokens t < count, group by group. */
+    void matmul(float[][] xs, float[][] outs, int count, int from, int to) {
+        float[][] sums = new float[count][];
+        for (int t = 0; t < count; t++) {
+            sums[t] = subSums(xs[t]);
+        }
+        float[] part = partFor(from, to);
+        for (int g = from / GROUP; g * GROUP < to && from < to; g++) {
+            for (int t = 0; t < count; t++) {
+                groupRows(g, xs[t], sums[t], outs[t], from, to, part);
+            }
+        }
+    }
+
+    /**
+     * {@code outs[t][r] = row r · x_t} for rows [from, to), tokens given transposed (see {@link Gemm}): each group is
+     * dequantised once into a float tile in its own layout (as {@link Q8_0Tensor#matmulTransposed}) and multiplied
+     * with every token by the register-blocked kernel.
+     */
+    void matmulTransposed(float[] xt, int stride, int count, float[][] outs, int from, int to) {
+        float[] tile = Scratch.floats(Scratch.Slot.WEIGHTS, GROUP * cols);
+        MemorySegment seg = MemorySegment.ofArray(tile);
+        for (int g = from / GROUP; g * GROUP < to && from < to; g++) {
+            int r0 = g * GROUP;
+            dequantiseGroup(g, tile);
+            Gemm.multiply(seg, 1, GROUP, cols, GROUP, Math.max(from, r0) - r0, Math.min(to, r0 + GROUP) - r0, xt,
+                    stride, count, outs, r0);
+        }
+    }
+
+    /** The sums of x over each sub-block (for the min terms), or null when the type has none. */
+    private float[] subSums(float[] x) {
+        if (!mins) {
+            return null;
+        }
+        float[] s = new float[subsPerRow];
+        for (int j = 0, c = 0; j < subsPerRow; j++) {
+            float sum = 0;
+            for (int e = c + sub; c < e; c++) {
+                sum += x[c];
+            }
+            s[j] = sum;
+        }
+        return s;
+    }
+
+    private static float[] partFor(int from, int to) {
+        return from % GROUP == 0 && to % GROUP == 0 ? null : new float[GROUP];
+    }
+
+    /** Group g's products for its rows inside [from, to): a whole group in place, a split one through part. */
+    private void groupRows(int g, float[] x, float[] xs, float[] dst, int from, int to, float[] part) {
+        int r0 = g * GROUP;
+        if (r0 >= from && r0 + GROUP <= to) {
+            group(g, x, xs, dst, r0);
+            return;
+        }
+        group(g, x, xs, part, 0);
+        int lo = Math.max(from, r0);
+        System.arraycopy(part, lo - r0, dst, lo, Math.min(to, r0 + GROUP) - lo);
+    }
+
+    /** The 16 products of group {@code g} with x, into {@code dst[dstOff .. dstOff + 16)}. */
+    void group(int g, float[] x, float[] xs, float[] dst, int dstOff) {
+        if (nibbles) {
+            groupNibbles(g, x, xs, dst, dstOff);
+        } else {
+            groupBytes(g, x, xs, dst, dstOff);
+        }
+    }
+
+    // The kernels are written out in full, no helper returning a vector (see Q8_0Tensor): rows 0-7 of the group in
+    // the "lo" vectors, rows 8-15 in "hi"; two columns per step so two FMA chains per half overlap. Per sub-block:
+    // sum q x, times the 16 scales; per block: times d, minus dmin times (min x the sub-block's sum of x). Nibbles
+    // are split as ints (sign-extended, masked, shifted): a byte-lane shift has no AVX2 instruction, and the byte
+    // form ran the Q4_K product at twice the CPU time (270-360 against 146-152 us at 768 x 2048).
+    private void groupNibbles(int g, float[] x, float[] xs, float[] dst, int dstOff) {
+        int q = g * cols * 8;
+        int s = g * subsPerRow * GROUP;
+        int db = g * blocksPerRow * GROUP;
+        FloatVector lo = FloatVector.zero(F8);
+        FloatVector hi = FloatVector.zero(F8);
+        int c = 0;
+        int j = 0;
+        for (int b = 0; b < blocksPerRow; b++, db += GROUP) {
+            FloatVector sLo = FloatVector.zero(F8);
+            FloatVector sHi = FloatVector.zero(F8);
+            FloatVector mLo = FloatVector.zero(F8);
+            FloatVector mHi = FloatVector.zero(F8);
+            for (int k = 0; k < subsPerBlock; k++, j++, s += GROUP) {
+                FloatVector l0 = FloatVector.zero(F8);
+                FloatVector l1 = FloatVector.zero(F8);
+                FloatVector h0 = FloatVector.zero(F8);
+                FloatVector h1 = FloatVector.zero(F8);
+                for (int e = c + sub; c < e; c += 2, q += 16) {
+                    IntVector v0 = (IntVector) ByteVector.fromArray(B8, quants, q).convertShape(VectorOperators.B2I, I8, 0);
+                    IntVector v1 = (IntVector) ByteVector.fromArray(B8, quants, q + 8).convertShape(VectorOperators.B2I, I8, 0);
+                    FloatVector x0 = FloatVector.broadcast(F8, x[c]);
+                    FloatVector x1 = FloatVector.broadcast(F8, x[c + 1]);
+                    l0 = ((FloatVector) v0.and(0x0F).convert(VectorOperators.I2F, 0)).fma(x0, l0);
+                    h0 = ((FloatVector) v0.lanewise(VectorOperators.LSHR, 4).and(0x0F).convert(VectorOperators.I2F, 0))
+                            .fma(x0, h0);
+                    l1 = ((FloatVector) v1.and(0x0F).convert(VectorOperators.I2F, 0)).fma(x1, l1);
+                    h1 = ((FloatVector) v1.lanewise(VectorOperators.LSHR, 4).and(0x0F).convert(VectorOperators.I2F, 0))
+                            .fma(x1, h1);
+                }
+                sLo = l0.add(l1).fma((FloatVector) ByteVector.fromArray(B8, scales, s)
+                        .convertShape(VectorOperators.B2F, F8, 0), sLo);
+                sHi = h0.add(h1).fma((FloatVector) ByteVector.fromArray(B8, scales, s + 8)
+                        .convertShape(VectorOperators.B2F, F8, 0), sHi);
+                if (mins) {
+                    FloatVector sum = FloatVector.broadcast(F8, xs[j]);
+                    mLo = ((FloatVector) ByteVector.fromArray(B8, minima, s).convertShape(VectorOperators.B2F, F8, 0))
+                            .fma(sum, mLo);
+                    mHi = ((FloatVector) ByteVector.fromArray(B8, minima, s + 8).convertShape(VectorOperators.B2F, F8, 0))
+                            .fma(sum, mHi);
+                }
+            }
+            lo = sLo.fma(FloatVector.fromArray(F8, d, db), lo);
+            hi = sHi.fma(FloatVector.fromArray(F8, d, db + 8), hi);
+            if (mins) {
+                lo = lo.sub(mLo.mul(FloatVector.fromArray(F8, dmin, db)));
+                hi = hi.sub(mHi.mul(FloatVector.fromArray(F8, dmin, db + 8)));
+            }
+        }
+        lo.intoArray(dst, dstOff);
+        hi.intoArray(dst, dstOff + 8);
+    }
+
+    /** groupNibbles for byte-wide q (signed): one 8-byte load per half and column, as Q8_0's group8. */
+    private void groupBytes(int g, float[] x, float[] xs, float[] dst, int dstOff) {
+        int q = g * cols * GROUP;
+        int s = g * subsPerRow * GROUP;
+        int db = g * blocksPerRow * GROUP;
+        FloatVector lo = FloatVector.zero(F8);
+        FloatVector hi = FloatVector.zero(F8);
+        int c = 0;
+        int j = 0;
+        for (int b = 0; b < blocksPerRow; b++, db += GROUP) {
+            FloatVector sLo = FloatVector.zero(F8);
+            FloatVector sHi = FloatVector.zero(F8);
+            FloatVector mLo = FloatVector.zero(F8);
+            FloatVector mHi = FloatVector.zero(F8);
+            for (int k = 0; k < subsPerBlock; k++, j++, s += GROUP) {
+                FloatVector l0 = FloatVector.zero(F8);
+                FloatVector l1 = FloatVector.zero(F8);
+                FloatVector h0 = FloatVector.zero(F8);
+                FloatVector h1 = FloatVector.zero(F8);
+                for (int e = c + sub; c < e; c += 2, q += 2 * GROUP) {
+                    FloatVector x0 = FloatVector.broadcast(F8, x[c]);
+                    FloatVector x1 = FloatVector.broadcast(F8, x[c + 1]);
+                    l0 = ((FloatVector) ByteVector.fromArray(B8, quants, q).convertShape(VectorOperators.B2F, F8, 0))
+                            .fma(x0, l0);
+                    h0 = ((FloatVector) ByteVector.fromArray(B8, quants, q + 8).convertShape(VectorOperators.B2F, F8, 0))
+                            .fma(x0, h0);
+                    l1 = ((FloatVector) ByteVector.fromArray(B8, quants, q + GROUP)
+                            .convertShape(VectorOperators.B2F, F8, 0)).fma(x1, l1);
+                    h1 = ((FloatVector) ByteVector.fromArray(B8, quants, q + GROUP + 8)
+                            .convertShape(VectorOperators.B2F, F8, 0)).fma(x1, h1);
+                }
+                sLo = l0.add(l1).fma((FloatVector) ByteVector.fromArray(B8, scales, s)
+                        .convertShape(VectorOperators.B2F, F8, 0), sLo);
+                sHi = h0.add(h1).fma((FloatVector) ByteVector.fromArray(B8, scales, s + 8)
+                        .convertShape(VectorOperators.B2F, F8, 0), sHi);
+                if (mins) {
+                    FloatVector sum = FloatVector.broadcast(F8, xs[j]);
+                    mLo = ((FloatVector) ByteVector.fromArray(B8, minima, s).convertShape(VectorOperators.B2F, F8, 0))
+                            .fma(sum, mLo);
+                    mHi = ((FloatVector) ByteVector.fromArray(B8, minima, s + 8).convertShape(VectorOperators.B2F, F8, 0))
+                            .fma(sum, mHi);
+                }
+            }
+            lo = sLo.fma(FloatVector.fromArray(F8, d, db), lo);
+            hi = sHi.fma(FloatVector.fromArray(F8, d, db + 8), hi);
+            if (mins) {
+                lo = lo.sub(mLo.mul(FloatVector.fromArray(F8, dmin, db)));
+                hi = hi.sub(mHi.mul(FloatVector.fromArray(F8, dmin, db + 8)));
+            }
+        }
+        lo.intoArray(dst, dstOff);
+        hi.intoArray(dst, dstOff + 8);
+    }
+
+    /**
+     * Group {@code g} as floats in its own layout, {@code tile[c * 16 + l] = d * scale * q - dmin * min} for column c,
+     * row l: per sub-block the 16 rows' {@code d * scale} and {@code -dmin * min} once, then one FMA per half-column.
+     */
+    void dequantiseGroup(int g, float[] tile) {
+        if (nibbles) {
+            dequantiseNibbles(g, tile);
+        } else {
+            dequantiseBytes(g, tile);
+        }
+    }
+
+    // One method per width with every index linear in its loop counter: a width test inside the column loop made C2
+    // deoptimise the method again and again (profile_predicate traps, seen with -Xlog:deoptimization=debug), leaving
+    // prefill on boxed vectors (see PERFORMANCE.md, "K-quant GGUF").
+    private void dequantiseNibbles(int g, float[] tile) {
+        int q = g * cols * 8;
+        int s = g * subsPerRow * GROUP;
+        int db = g * blocksPerRow * GROUP;
+        int t = 0;
+        for (int b = 0; b < blocksPerRow; b++, db += GROUP) {
+            FloatVector dLo = FloatVector.fromArray(F8, d, db);
+            FloatVector dHi = FloatVector.fromArray(F8, d, db + 8);
+            FloatVector nLo = mins ? FloatVector.fromArray(F8, dmin, db).neg() : FloatVector.zero(F8);
+            FloatVector nHi = mins ? FloatVector.fromArray(F8, dmin, db + 8).neg() : FloatVector.zero(F8);
+            for (int k = 0; k < subsPerBlock; k++, s += GROUP) {
+                FloatVector aLo = ((FloatVector) ByteVector.fromArray(B8, scales, s)
+                        .convertShape(VectorOperators.B2F, F8, 0)).mul(dLo);
+                FloatVector aHi = ((FloatVector) ByteVector.fromArray(B8, scales, s + 8)
+                        .convertShape(VectorOperators.B2F, F8, 0)).mul(dHi);
+                FloatVector mLo = FloatVector.zero(F8);
+                FloatVector mHi = FloatVector.zero(F8);
+                if (mins) {
+                    mLo = ((FloatVector) ByteVector.fromArray(B8, minima, s).convertShape(VectorOperators.B2F, F8, 0))
+                            .mul(nLo);
+                    mHi = ((FloatVector) ByteVector.fromArray(B8, minima, s + 8).convertShape(VectorOperators.B2F, F8, 0))
+                            .mul(nHi);
+                }
+                for (int e = t + sub * GROUP; t < e; t += GROUP, q += 8) {
+                    IntVector v = (IntVector) ByteVector.fromArray(B8, quants, q).convertShape(VectorOperators.B2I, I8, 0);
+                    ((FloatVector) v.and(0x0F).convert(VectorOperators.I2F, 0)).fma(aLo, mLo).intoArray(tile, t);
+                    ((FloatVector) v.lanewise(VectorOperators.LSHR, 4).and(0x0F).convert(VectorOperators.I2F, 0))
+                            .fma(aHi, mHi).intoArray(tile, t + 8);
+                }
+            }
+        }
+    }
+
+    private void dequantiseBytes(int g, float[] tile) {
+        int q = g * cols * GROUP;
+        int s = g * subsPerRow * GROUP;
+        int db = g * blocksPerRow * GROUP;
+        int t = 0;
+        for (int b = 0; b < blocksPerRow; b++, db += GROUP) {
+            FloatVector dLo = FloatVector.fromArray(F8, d, db);
+            FloatVector dHi = FloatVector.fromArray(F8, d, db + 8);
+            FloatVector nLo = mins ? FloatVector.fromArray(F8, dmin, db).neg() : FloatVector.zero(F8);
+            FloatVector nHi = mins ? FloatVector.fromArray(F8, dmin, db + 8).neg() : FloatVector.zero(F8);
+            for (int k = 0; k < subsPerBlock; k++, s += GROUP) {
+                FloatVector aLo = ((FloatVector) ByteVector.fromArray(B8, scales, s)
+                        .convertShape(VectorOperators.B2F, F8, 0)).mul(dLo);
+                FloatVector aHi = ((FloatVector) ByteVector.fromArray(B8, scales, s + 8)
+                        .convertShape(VectorOperators.B2F, F8, 0)).mul(dHi);
+                FloatVector mLo = FloatVector.zero(F8);
+                FloatVector mHi = FloatVector.zero(F8);
+                if (mins) {
+                    mLo = ((FloatVector) ByteVector.fromArray(B8, minima, s).convertShape(VectorOperators.B2F, F8, 0))
+                            .mul(nLo);
+                    mHi = ((FloatVector) ByteVector.fromArray(B8, minima, s + 8).convertShape(VectorOperators.B2F, F8, 0))
+                            .mul(nHi);
+                }
+                for (int e = t + sub * GROUP; t < e; t += GROUP, q += GROUP) {
+                    ((FloatVector) ByteVector.fromArray(B8, quants, q).convertShape(VectorOperators.B2F, F8, 0))
+                            .fma(aLo, mLo).intoArray(tile, t);
+                    ((FloatVector) ByteVector.fromArray(B8, quants, q + 8).convertShape(VectorOperators.B2F, F8, 0))
+                            .fma(aHi, mHi).intoArray(tile, t + 8);
+                }
+            }
+        }
+    }
+}
