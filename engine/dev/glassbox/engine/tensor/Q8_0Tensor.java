@@ -24,8 +24,6 @@ public final class Q8_0Tensor implements Tensor {
     /** Rows per group: one AVX-512 vector of float lanes. */
     static final int GROUP = 16;
     private static final int BLOCK_BYTES = 34;
-    /** Bytes of a mapped file read by {@link #fromBlocks} between two releases of its pages. */
-    private static final long RELEASE_BYTES = 4L << 20;
 
     /** The group product this machine runs: 16 lanes (AVX-512), 2 x 8 (AVX2), 4 x 4 (Arm NEON), or scalar code. */
     enum Kernel { LANES_16, LANES_8, LANES_4, SCALAR }
@@ -76,19 +74,14 @@ public final class Q8_0Tensor implements Tensor {
         Tensor.checkShape(rows, cols, DType.Q8_0, blocks.byteSize());
         Q8_0Tensor t = new Q8_0Tensor(rows, cols); // which rejects rows of partial blocks
         byte[] q = new byte[BLOCK];
+        ReadPages pages = new ReadPages(blocks);
         long at = 0;
-        long released = 0;
         for (int r = 0; r < rows; r++) {
             for (int b = 0; b < t.blocksPerRow; b++, at += BLOCK_BYTES) {
                 MemorySegment.copy(blocks, ValueLayout.JAVA_BYTE, at + 2, q, 0, BLOCK);
                 t.setBlock(r, b, Float.float16ToFloat(blocks.get(F16Tensor.LE_SHORT, at)), q);
             }
-            if (blocks.isMapped() && (at - released >= RELEASE_BYTES || r == rows - 1)) {
-                // the file's pages, read once, leave the process (the page cache keeps them): without this the
-                // mapped file and its copy are both resident, the file's 117 MB on top for stories110M
-                blocks.asSlice(released, at - released).unload();
-                released = at;
-            }
+            pages.readTo(at, r == rows - 1);
         }
         return t;
     }

@@ -27,8 +27,6 @@ final class QuantGroups {
     static final int GROUP = 16;
     /** Whether this machine runs the grouped kernels (256-bit vectors or wider). */
     static final boolean AVAILABLE = Lanes.BLOCKS && FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 256;
-    /** Bytes of a mapped file read between two releases of its pages (as Q8_0Tensor.fromBlocks). */
-    private static final long RELEASE_BYTES = 4L << 20;
     private static final VectorSpecies<Float> F8 = FloatVector.SPECIES_256;
     private static final VectorSpecies<Byte> B8 = ByteVector.SPECIES_64;
     private static final VectorSpecies<Integer> I8 = IntVector.SPECIES_256;
@@ -98,17 +96,14 @@ final class QuantGroups {
         }
         QuantGroups g = new QuantGroups(layout, rows, cols);
         Parts p = new Parts();
+        ReadPages pages = new ReadPages(data);
         long at = 0;
-        long released = 0;
         for (int r = 0; r < rows; r++) {
             for (int b = 0; b < g.blocksPerRow; b++, at += blockBytes) {
                 splitter.split(at, p);
                 g.set(r, b, p);
             }
-            if (data.isMapped() && (at - released >= RELEASE_BYTES || r == rows - 1)) {
-                data.asSlice(released, at - released).unload();
-                released = at;
-            }
+            pages.readTo(at, r == rows - 1);
         }
         return g;
     }
@@ -179,11 +174,10 @@ final class QuantGroups {
      */
     void matmulTransposed(float[] xt, int stride, int count, float[][] outs, int from, int to) {
         float[] tile = Scratch.floats(Scratch.Slot.WEIGHTS, GROUP * cols);
-        MemorySegment seg = MemorySegment.ofArray(tile);
         for (int g = from / GROUP; g * GROUP < to && from < to; g++) {
             int r0 = g * GROUP;
             dequantiseGroup(g, tile);
-            Gemm.multiply(seg, 1, GROUP, cols, GROUP, Math.max(from, r0) - r0, Math.min(to, r0 + GROUP) - r0, xt,
+            Gemm.multiply(tile, 1, GROUP, cols, GROUP, Math.max(from, r0) - r0, Math.min(to, r0 + GROUP) - r0, xt,
                     stride, count, outs, r0);
         }
     }
