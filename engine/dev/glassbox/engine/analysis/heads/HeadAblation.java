@@ -273,6 +273,11 @@ public final class HeadAblation {
                     synchronized (out) {
                         finished[h] = e;
                         for (int next = out.size() - layer * heads; next < heads && finished[next] != null; next++) {
+                            // heads a faster thread finished are not told after a Cancel
+                            if (work.cancelled()) {
+                                throw new java.util.concurrent.CancellationException("head ablation cancelled at head "
+                                        + (layer * heads + next) + " of " + total);
+                            }
                             out.add(finished[next]);
                             work.headDone(finished[next], out.size(), total);
                         }
