@@ -111,6 +111,12 @@ public final class AttentionRows {
         return Optional.of(out);
     }
 
+    /** The store the run's patterns went to (empty: they came as rows). */
+    public Optional<AttentionStore> store() { return Optional.ofNullable(store); }
+
+    /** How many positions of the store the last {@link #update} covered. */
+    public int storedLength() { return stored; }
+
     /** Layer {@code l}'s maps for the grid, or empty when it was not captured. */
     public Optional<Maps> maps(int l) {
         if (store != null) {

@@ -10,6 +10,7 @@ import java.util.function.Consumer;
 
 import javafx.concurrent.Task;
 
+import dev.glassbox.engine.analysis.NextTokenSummaries;
 import dev.glassbox.engine.analysis.heads.EncoderHeads;
 import dev.glassbox.engine.analysis.heads.HeadAblation;
 import dev.glassbox.engine.analysis.heads.HeadSet;
@@ -60,10 +61,12 @@ public final class RunTask extends Task<RunOutcome> {
         int[] prompt = req.promptIds();
         int total = Math.min(prompt.length + req.settings().newTokens(), session.capacity());
         LiveRun live = new LiveRun(prompt.length, cap.attention().orElse(null));
+        // each step's logits are summarised and dropped as it arrives: vocabulary x positions floats are never kept
+        NextTokenSummaries predictions = new NextTokenSummaries();
         long[] firstGenerated = {0};
         updateMessage(I18n.text("status.running"));
         Generation.Result r = Generation.run(session, m.tokenizer(), prompt, req.settings(), step -> {
-            live.add(step);
+            live.add(predictions.take(step));
             onStep.accept(live);
             int n = live.size();
             String speed = "";
@@ -85,7 +88,8 @@ public final class RunTask extends Task<RunOutcome> {
             change = HeadAblation.ablate(m.decoder(), prompt,
                     dev.glassbox.engine.analysis.heads.RunOutcome.of(m.decoder(), prompt, Intervention.NONE), ablated, TOP_K);
         }
-        return new RunOutcome(r.tokens(), r.promptLength(), live.snapshot(), r.stop(), r.tokensPerSecond(), change);
+        return new RunOutcome(r.tokens(), r.promptLength(), live.snapshot(), r.stop(), r.tokensPerSecond(), change, null,
+                predictions.predictions(r.tokens()));
     }
 
     private RunOutcome encode() {
@@ -118,7 +122,7 @@ public final class RunTask extends Task<RunOutcome> {
         }
         Trace t = Trace.of(List.of(new TraceStep(0, ids[0], false, cap.drain())));
         updateProgress(1, 1);
-        return new RunOutcome(ids, ids.length, t, Generation.StopReason.STEPS, 0, change, in);
+        return new RunOutcome(ids, ids.length, t, Generation.StopReason.STEPS, 0, change, in, List.of());
     }
 
     /** The knowledge a model folder was trained with (empty for other models); a broken one fails the run. */

@@ -55,6 +55,7 @@ public final class TraceViews {
         List<float[][]> means = new ArrayList<>();
         List<String> labels = null;
         boolean tiled = false;
+        int[] layerOfRow = new int[layers];
         for (int l = 0; l < layers; l++) {
             Optional<AttentionRows.Maps> p = attention.maps(l);
             if (p.isEmpty()) {
@@ -75,8 +76,10 @@ public final class TraceViews {
             float[][] mean = maps.mean();
             means.add(mean);
             cells.add(new AttentionMatrix(I18n.text("grid.meanTitle", l), mean, rowLabels, keyLabels(rowLabels, mean)).withVisible(visible));
+            layerOfRow[rows.size()] = l;
             rows.add(new GridRow("L" + l, cells));
         }
+        int layerRows = rows.size();
         // the rollout multiplies whole patterns: tiles' means would not give it
         if (labels != null && !tiled && withRollout && labels.size() <= ROLLOUT_LIMIT) {
             List<AttentionMatrix> cells = new ArrayList<>();
@@ -87,7 +90,12 @@ public final class TraceViews {
             }
             rows.add(new GridRow(I18n.text("grid.rollout"), cells));
         }
-        return new GridContent(columns, rows, labels == null ? List.of() : labels);
+        // tiles stand for positions: a head's exact pattern is recomputed from the store when opened
+        ExactCells exact = tiled && attention.store().isPresent()
+                ? new ExactCells(attention.store().get(), Arrays.copyOf(layerOfRow, layerRows), heads,
+                        labels(tok, Arrays.copyOf(tokens, attention.storedLength())))
+                : null;
+        return new GridContent(columns, rows, labels == null ? List.of() : labels, exact);
     }
 
     /** Labels of {@code count} tiles of {@code cell} positions each, among {@code n} positions. */

@@ -14,11 +14,14 @@ import javafx.scene.control.TabPane;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.VBox;
 
+import dev.glassbox.app.service.ExactCells;
 import dev.glassbox.app.service.GridContent;
+import dev.glassbox.app.service.LatestOnlyExecutor;
 import dev.glassbox.engine.analysis.TokenSurprisal;
 import dev.glassbox.engine.analysis.heads.HeadSet;
 import dev.glassbox.engine.tokenizer.Tokenizer;
 import dev.glassbox.visuals.AttentionGrid;
+import dev.glassbox.visuals.AttentionHeatmap;
 import dev.glassbox.visuals.AttentionLines;
 import dev.glassbox.visuals.AttentionMatrix;
 import dev.glassbox.visuals.LensTable;
@@ -46,9 +49,16 @@ final class ExplorerPane extends SplitPane implements Explanation.Explained {
     final Explanation explanation = new Explanation("explore", "tokens", "surprisal", "grid", "heatmap", "lines", "lens");
     private int openRow = -1;
     private int openCol = -1;
+    /** The grid's content shown last: a long run's cells are tiles, its heads' exact patterns come from it. */
+    private GridContent content;
+    /** Recomputes an opened head's exact pattern; only the newest request's is shown ({@link #exactRequest}, FX thread). */
+    private final LatestOnlyExecutor exactBuilder;
+    private long exactRequest;
 
     ExplorerPane(Consumer<String> onError, HeadView.ExportShown onExport) {
         head = new HeadView(onError, onExport);
+        exactBuilder = new LatestOnlyExecutor("glassbox-exact-head", e -> javafx.application.Platform.runLater(
+                () -> onError.accept(I18n.text("heads.patternFailed", String.valueOf(e.getMessage())))));
         lensNote.setVisible(false);
         grid.setId("attentionGrid");
         lens.setId("logitLens");
@@ -93,6 +103,7 @@ final class ExplorerPane extends SplitPane implements Explanation.Explained {
         openRow = row;
         openCol = col;
         head.show(m);
+        showExact(row, col);
         lines.setMatrix(m);
         lines.focusRow(head.heatmap.selectedRowProperty().get());
         if (tabs.getSelectionModel().getSelectedItem() != headTab && tabs.getSelectionModel().getSelectedIndex() != 1) {
@@ -102,14 +113,34 @@ final class ExplorerPane extends SplitPane implements Explanation.Explained {
 
     /** Shows a new grid; the opened cell follows the new data. */
     void show(GridContent content) {
+        this.content = content;
         grid.setRows(content.columns(), content.rows());
         follow(content);
+        showExact(openRow, openCol);
     }
 
     /** Shows a frame of a run going on (its maps grow by rows from one frame to the next). */
     void showLive(GridContent content) {
+        this.content = content;
+        exactRequest++; // the frame's tile replaces an exact head still being computed
         grid.setLiveRows(content.columns(), content.rows());
         follow(content);
+    }
+
+    /**
+     * A long run's grid shows tiles: the head view keeps the opened cell's tile until the head's exact pattern,
+     * recomputed off the FX thread, replaces it (the mean column and short runs are exact as shown).
+     */
+    private void showExact(int row, int col) {
+        long request = ++exactRequest;
+        ExactCells exact = content == null ? null : content.exact();
+        if (exact == null || row < 0 || col < 0) {
+            return;
+        }
+        exactBuilder.submit(() -> exact.head(row, col).map(AttentionHeatmap.Prepared::new).ifPresent(p ->
+                javafx.application.Platform.runLater(() -> {
+                    if (request == exactRequest) head.show(p);
+                })));
     }
 
     /** The opened cell follows new data. */
@@ -144,6 +175,8 @@ final class ExplorerPane extends SplitPane implements Explanation.Explained {
         ablationDiff.show(null, null);
         openRow = -1;
         openCol = -1;
+        content = null;
+        exactRequest++;
     }
 
     /** The run's sequence log-probability (chain rule over the scored tokens) above the lens. */

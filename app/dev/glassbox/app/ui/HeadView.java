@@ -86,9 +86,15 @@ final class HeadView extends BorderPane {
     }
 
     void show(AttentionMatrix m) {
+        show(new AttentionHeatmap.Prepared(m));
+    }
+
+    /** Shows a map prepared off the FX thread (a long run's exact head). */
+    void show(AttentionHeatmap.Prepared p) {
+        AttentionMatrix m = p.matrix();
         title.textProperty().unbind();
         title.setText(m.title() + "  (" + m.rows() + " \u00d7 " + m.cols() + ")");
-        heatmap.setMatrix(m);
+        heatmap.setPrepared(p);
     }
 
     void clear() {

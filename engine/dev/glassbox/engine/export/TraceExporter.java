@@ -47,7 +47,11 @@ public final class TraceExporter {
                 written.add(new TraceManifest.ArrayFile(hook.toString(), file, shape));
                 continue;
             }
-            Array a = assemble(trace, hook, manifest.isEncoder());
+            if (hook.point() != HookPoint.ATTN_PATTERN && !manifest.isEncoder()) {
+                written.add(new TraceManifest.ArrayFile(hook.toString(), file, writeStacked(trace.steps(), hook, dir, file)));
+                continue;
+            }
+            Array a = assemble(trace, hook);
             NpyWriter.write(dir.file(file), a.shape(), a.values());
             written.add(new TraceManifest.ArrayFile(hook.toString(), file, a.shape()));
             if (csv && hook.point() == HookPoint.ATTN_PATTERN) {
@@ -59,11 +63,11 @@ public final class TraceExporter {
         return out;
     }
 
-    /** A hook's values over the whole trace, with its exported shape. */
+    /** A pattern kept as rows (assembled whole), or an encoder's hook from its one step, with its exported shape. */
     record Array(int[] shape, float[] values) {
     }
 
-    static Array assemble(Trace trace, HookName hook, boolean encoder) {
+    static Array assemble(Trace trace, HookName hook) {
         if (hook.point() == HookPoint.ATTN_PATTERN) {
             float[][][] p = trace.attentionPattern(hook.layer()).orElseThrow();
             int h = p.length;
@@ -77,11 +81,15 @@ public final class TraceExporter {
             }
             return new Array(new int[] {h, q, k}, flat);
         }
-        List<TraceStep> steps = trace.steps();
-        if (encoder) {
-            Captured c = steps.getFirst().get(hook).orElseThrow();
-            return new Array(c.shape(), c.values());
-        }
+        Captured c = trace.steps().getFirst().get(hook).orElseThrow(); // an encoder's one step
+        return new Array(c.shape(), c.values());
+    }
+
+    /**
+     * A decoder's per-position hook stacked along a leading positions axis, written a step's values at a time (no
+     * stacked copy: the logits of 4,096 positions of a 152k vocabulary are 2.5 GB). Returns the shape written.
+     */
+    private static int[] writeStacked(List<TraceStep> steps, HookName hook, OutputFolder dir, String file) throws IOException {
         int[] inner = null;
         for (TraceStep st : steps) {
             Optional<Captured> c = st.get(hook);
@@ -96,17 +104,19 @@ public final class TraceExporter {
             }
         }
         int per = Math.toIntExact(NpyWriter.count(inner));
-        float[] flat = new float[Math.multiplyExact(per, steps.size())];
         // a position where the hook did not fire (a skipped layer) is NaN, not a silent zero
-        Arrays.fill(flat, Float.NaN);
-        for (int i = 0; i < steps.size(); i++) {
-            int at = i;
-            steps.get(i).get(hook).ifPresent(c -> System.arraycopy(c.values(), 0, flat, at * per, per));
-        }
+        float[] missing = new float[per];
+        Arrays.fill(missing, Float.NaN);
         int[] shape = new int[inner.length + 1];
         shape[0] = steps.size();
         System.arraycopy(inner, 0, shape, 1, inner.length);
-        return new Array(shape, flat);
+        NpyWriter.write(dir.file(file), shape, out -> {
+            for (TraceStep st : steps) {
+                float[] v = st.get(hook).map(Captured::values).orElse(missing);
+                out.put(v, 0, per);
+            }
+        });
+        return shape;
     }
 
     /**

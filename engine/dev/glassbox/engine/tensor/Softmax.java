@@ -21,6 +21,31 @@ public final class Softmax {
         return max + Math.log(sum);
     }
 
+    /**
+     * log-sum-exp and the entropy H = -sum p ln p (nats; Shannon 1948) of softmax(logits), from one pass of
+     * exponentials: with e_i = exp(x_i - max) and S = sum e_i, lse = max + ln S and H = ln S - sum e_i (x_i - max) / S.
+     */
+    public static Spread spread(float[] logits) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (float v : logits) {
+            max = Math.max(max, v);
+        }
+        double sum = 0;
+        double weighted = 0;
+        for (float v : logits) {
+            double d = v - max;
+            double e = Math.exp(d);
+            sum += e;
+            weighted += e * d;
+        }
+        double lnSum = Math.log(sum);
+        return new Spread(max + lnSum, lnSum - weighted / sum);
+    }
+
+    /** What {@link #spread} returns: log(sum(exp(logits))) and the distribution's entropy in nats. */
+    public record Spread(double logSumExp, double entropy) {
+    }
+
     /** ln softmax(logits)[target]. */
     public static double logProb(float[] logits, int target) {
         if (target < 0 || target >= logits.length) {
@@ -44,12 +69,15 @@ public final class Softmax {
      * order (the logit lens asks this of a 32k vocabulary per layer per token: sorting it all cost more than the lens).
      */
     public static TokenProbability[] topK(float[] logits, int k) {
+        return topK(logits, k, logSumExp(logits));
+    }
+
+    /** {@link #topK(float[], int)} with the logits' {@link #logSumExp} already known. */
+    public static TokenProbability[] topK(float[] logits, int k, double logSumExp) {
         int[] best = topIds(logits, k);
-        int n = best.length;
-        double lse = logSumExp(logits);
-        TokenProbability[] out = new TokenProbability[n];
-        for (int i = 0; i < n; i++) {
-            out[i] = new TokenProbability(best[i], Math.exp(logits[best[i]] - lse));
+        TokenProbability[] out = new TokenProbability[best.length];
+        for (int i = 0; i < best.length; i++) {
+            out[i] = new TokenProbability(best[i], Math.exp(logits[best[i]] - logSumExp));
         }
         return out;
     }

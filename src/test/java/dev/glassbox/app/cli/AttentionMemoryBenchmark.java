@@ -9,7 +9,11 @@ import java.util.Locale;
 import java.util.Random;
 
 import dev.glassbox.app.service.AttentionRows;
+import dev.glassbox.app.service.RunOutcome;
+import dev.glassbox.app.service.RunService;
+import dev.glassbox.app.service.SurprisalBuilder;
 import dev.glassbox.app.service.TraceViews;
+import dev.glassbox.engine.analysis.NextTokenSummaries;
 import dev.glassbox.engine.analysis.heads.HeadAnalysis;
 import dev.glassbox.engine.analysis.heads.HeadReport;
 import dev.glassbox.engine.analysis.heads.HeadSet;
@@ -31,7 +35,8 @@ import dev.glassbox.engine.trace.TraceStep;
 
 /**
  * Explores a large decoder at a long length with the attention kept in its store: the explorer's captured run
- * (patterns, residual stream, routes; not the per-step logits, see PERFORMANCE.md), the grid of every layer and
+ * (its hooks {@link RunService#HOOKS}: patterns, residual stream, routes, and the logits summarised per step by
+ * {@link NextTokenSummaries} as the explorer does, then the surprisal view from them), the grid of every layer and
  * head, one head's full pattern (the head view), a trace export of the layers asked for (from the same store, written
  * a head at a time) and the Heads tables (their own captured run; behaviour, roles and the probe; no ablation); after
  * each, the wall and process CPU seconds and the peak RSS (VmHWM).
@@ -41,8 +46,6 @@ import dev.glassbox.engine.trace.TraceStep;
  * [no-heads | heads-only]
  */
 public final class AttentionMemoryBenchmark {
-    private static final String EXPLORE_HOOKS = "blocks.*.attn.pattern,blocks.*.resid_post,blocks.*.route";
-
     private AttentionMemoryBenchmark() {
     }
 
@@ -67,13 +70,18 @@ public final class AttentionMemoryBenchmark {
             heads(m, model, tokens, clock);
             return;
         }
-        Capture cap = new Capture(HookSelection.of(EXPLORE_HOOKS), layers).storingPatterns();
+        Capture cap = new Capture(HookSelection.of(RunService.HOOKS), layers).storingPatterns();
         DecoderSession s = model.newSession(cap, Intervention.NONE, n);
         List<TraceStep> steps = new ArrayList<>(n);
-        s.prefill(tokens, 0, (pos, token, captured) -> steps.add(new TraceStep(pos, token, false, captured)));
+        NextTokenSummaries predictions = new NextTokenSummaries();
+        s.prefill(tokens, 0, (pos, token, captured) -> steps.add(predictions.take(new TraceStep(pos, token, false, captured))));
         AttentionStore store = cap.attention().orElseThrow();
         Trace trace = Trace.of(steps, store);
-        clock.lap(String.format(Locale.ROOT, "explorer run (store %.0f MB)", store.bytes() / 1e6));
+        RunOutcome outcome = new RunOutcome(tokens, n, trace, Generation.StopReason.STEPS, 0, null, null,
+                predictions.predictions(tokens));
+        var surprisal = SurprisalBuilder.build(outcome).orElseThrow();
+        clock.lap(String.format(Locale.ROOT, "explorer run (store %.0f MB, %d predictions, %.2f bits a token)",
+                store.bytes() / 1e6, surprisal.tokens().size(), surprisal.meanBits()));
 
         AttentionRows rows = new AttentionRows(layers);
         rows.update(trace);

@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -24,7 +26,9 @@ import dev.glassbox.engine.trace.Captured;
 import dev.glassbox.engine.trace.HookName;
 import dev.glassbox.engine.trace.HookPoint;
 import dev.glassbox.engine.trace.HookSelection;
+import dev.glassbox.engine.trace.Trace;
 import dev.glassbox.engine.trace.TraceListener;
+import dev.glassbox.engine.trace.TraceStep;
 import dev.glassbox.engine.model.TraceRun;
 import dev.glassbox.testing.StubEncoder;
 import dev.glassbox.testing.TinyLlama;
@@ -72,6 +76,12 @@ class TraceExporterTest {
                 for (int d = 0; d < 4; d++) {
                     assertEquals(c.values()[h * 4 + d], q.get(p, h, d));
                 }
+            }
+        }
+        for (int p = 0; p < t; p++) { // written a step at a time, as the trace holds them
+            float[] want = r.trace().steps().get(p).get(HookName.of(HookPoint.LOGITS)).orElseThrow().values();
+            for (int v = 0; v < TinyLlama.VOCAB; v++) {
+                assertEquals(want[v], logits.get(p, v));
             }
         }
         NpyArray pat = NpyReader.read(out.resolve("blocks.2.attn.pattern.npy"));
@@ -157,6 +167,24 @@ class TraceExporterTest {
                     }
                 }
             }
+        }
+    }
+
+    @Test
+    void aPositionWhereAHookDidNotFireIsNaN() throws Exception {
+        LoadedModel m = TinyLlama.loaded(5);
+        TraceRun.Request req = new TraceRun.Request(m, "abc", HookSelection.of("logits"), Generation.Settings.greedy(0));
+        TraceRun.Result r = TraceRun.run(req, TraceListener.NONE, () -> false);
+        List<TraceStep> steps = new ArrayList<>(r.trace().steps());
+        TraceStep second = steps.get(1);
+        steps.set(1, new TraceStep(second.position(), second.token(), second.generated(), Map.of()));
+        TraceExporter.export(Trace.of(steps), TraceManifest.of(req, r, "x", Instant.EPOCH), dir);
+        NpyArray logits = NpyReader.read(dir.resolve("logits.npy"));
+        assertArrayEquals(new int[] {steps.size(), TinyLlama.VOCAB}, logits.shape());
+        float[] first = steps.get(0).get(HookName.of(HookPoint.LOGITS)).orElseThrow().values();
+        for (int v = 0; v < TinyLlama.VOCAB; v++) {
+            assertEquals(first[v], logits.get(0, v));
+            assertTrue(Float.isNaN(logits.get(1, v)), "the missing position is NaN");
         }
     }
 
