@@ -38,7 +38,7 @@ class ExactHeadViewTest {
 
     @Start
     void start(Stage stage) {
-        pane = new ExplorerPane(e -> { throw new AssertionError(e); });
+        pane = new ExplorerPane(e -> { throw new AssertionError(e); }, (export, done, cancelled) -> { });
         TestStage.show(stage, new Scene(pane, 900, 600));
     }
 
