@@ -163,6 +163,18 @@ public abstract sealed class KQuantTensor implements Tensor
         return data.get(LE_INT, at + 8);
     }
 
+    /** Q4_K/Q5_K: a block's d, dmin and its eight 6-bit scales and mins (the two types' first 16 bytes are alike). */
+    final void splitScalesAndMins(long blk, QuantGroups.Parts p) {
+        p.d = half(blk);
+        p.dmin = half(blk + 2);
+        long sLo = scalesLo(blk + 4);
+        int sHi = scalesHi(blk + 4);
+        for (int j = 0; j < 8; j++) {
+            p.scale[j] = (byte) scale6(sLo, sHi, j);
+            p.min[j] = (byte) min6(sLo, sHi, j);
+        }
+    }
+
     /** Byte {@code k} (0..11) of the scale bytes held as {@code lo} (0-7) and {@code hi} (8-11). */
     private static int scaleByte(long lo, int hi, int k) {
         return k < 8 ? (int) (lo >>> 8 * k) & 0xFF : hi >>> 8 * (k - 8) & 0xFF;

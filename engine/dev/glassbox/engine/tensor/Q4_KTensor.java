@@ -26,14 +26,7 @@ public final class Q4_KTensor extends KQuantTensor {
 
     @Override
     void split(long blk, QuantGroups.Parts p) {
-        p.d = half(blk);
-        p.dmin = half(blk + 2);
-        long sLo = scalesLo(blk + 4);
-        int sHi = scalesHi(blk + 4);
-        for (int j = 0; j < 8; j++) {
-            p.scale[j] = (byte) scale6(sLo, sHi, j);
-            p.min[j] = (byte) min6(sLo, sHi, j);
-        }
+        splitScalesAndMins(blk, p);
         for (int j = 0; j < 4; j++) {
             for (int l = 0; l < 32; l++) {
                 int b = u8(blk + 16 + 32 * j + l);
