@@ -30,8 +30,8 @@ public final class KnowledgeCorpus {
     private final BertVocabulary vocab;
     private final KnowledgeInjector injector;
     private final int seq;
-    private final List<EncoderExample> train = new ArrayList<>();
-    private final List<EncoderExample> valid = new ArrayList<>();
+    private final List<int[]> train = new ArrayList<>();
+    private final List<int[]> valid = new ArrayList<>();
     private final String description;
     private final String firstSentence;
 
@@ -55,7 +55,9 @@ public final class KnowledgeCorpus {
         this.description = description + ", knowledge " + kb.size() + " triples, injection " + injection.id();
         int split = (int) (sentences.size() * 0.9);
         for (int i = 0; i < sentences.size(); i++) {
-            (i < split ? train : valid).add(example(injector.inject(vocab.encode(sentences.get(i)), seq)));
+            int[] ids = vocab.encode(sentences.get(i));
+            injector.inject(ids, seq); // fails here, naming the length, on a sentence too long for the input
+            (i < split ? train : valid).add(ids);
         }
     }
 
@@ -88,12 +90,40 @@ public final class KnowledgeCorpus {
     /** The text's first sentence (a prompt that mentions the world's subjects). */
     public String firstSentence() { return firstSentence; }
 
-    /** The examples as MLM training data: each step a fresh masking (BERT's 15 %) of randomly drawn sentences. */
+    /**
+     * The sentences as MLM training data: each step randomly drawn sentences, each masked afresh (BERT's 15 %) and then
+     * injected ({@link #maskThenInject}); the validation sentences the same way with a fixed seed.
+     */
     public EncoderData data() {
         List<EncoderExample> v = new ArrayList<>();
         Random vr = new Random(VALIDATION_SEED);
-        for (EncoderExample e : valid.isEmpty() ? train : valid) v.add(MlmMasking.mask(e, vocab, vr));
-        return EncoderData.drawn(vocab, v, description, r -> MlmMasking.mask(train.get(r.nextInt(train.size())), vocab, r));
+        for (int[] s : valid.isEmpty() ? train : valid) v.add(maskThenInject(s, vr));
+        return EncoderData.drawn(vocab, v, description, r -> maskThenInject(train.get(r.nextInt(train.size())), r));
+    }
+
+    /**
+     * One MLM example: the sentence's own tokens masked first, then the MASKED sentence injected. The order matters
+     * (ROOTS sec. 3.2 step 5 trains MLM on the enhanced input, K-BERT sec. 3.2 injects at the knowledge layer from the
+     * input sentence): a masked mention is not recognised, so a masked entity gets no triple, exactly as a held-out
+     * cloze has [MASK] where the object goes and no triple for it; injecting first let the model read a masked name
+     * off its own triple, a shortcut the clozes never offer.
+     */
+    EncoderExample maskThenInject(int[] sentence, Random r) {
+        return inject(MlmMasking.mask(sentence, vocab, r));
+    }
+
+    /**
+     * A masked sentence injected, its labels carried to its tokens' places in the enhanced input; the injected
+     * tokens carry no label (they are the knowledge the model reads, not text it must restore).
+     */
+    EncoderExample inject(MlmMasking.Masked masked) {
+        InjectedInput in = injector.inject(masked.ids(), seq);
+        int[] labels = new int[in.length()];
+        java.util.Arrays.fill(labels, EncoderExample.NO_LABEL);
+        for (int i = 0; i < in.length(); i++) {
+            if (in.sentenceIndex()[i] >= 0) labels[i] = masked.labels()[in.sentenceIndex()[i]];
+        }
+        return example(in).withMasking(in.ids(), labels);
     }
 
     /** An enhanced input as an encoder example (the visible matrix flattened row-major). */
