@@ -102,28 +102,42 @@ public final class KnowledgeCorpus {
     }
 
     /**
-     * One MLM example: the sentence's own tokens masked first, then the MASKED sentence injected. The order matters
-     * (ROOTS sec. 3.2 step 5 trains MLM on the enhanced input, K-BERT sec. 3.2 injects at the knowledge layer from the
-     * input sentence): a masked mention is not recognised, so a masked entity gets no triple, exactly as a held-out
-     * cloze has [MASK] where the object goes and no triple for it; injecting first let the model read a masked name
-     * off its own triple, a shortcut the clozes never offer.
+     * One MLM example: the sentence's own tokens masked first, then the MASKED sentence injected (and its injected
+     * tokens masked in their turn). The order matters (ROOTS sec. 3.2 step 5 trains MLM on the enhanced input, K-BERT
+     * sec. 3.2 injects at the knowledge layer from the input sentence): a masked mention is not recognised, so a masked
+     * entity gets no triple, exactly as a held-out cloze has [MASK] where the object goes and no triple for it;
+     * injecting first let the model read a masked name off its own triple, a shortcut the clozes never offer.
      */
     EncoderExample maskThenInject(int[] sentence, Random r) {
-        return inject(MlmMasking.mask(sentence, vocab, r));
+        return inject(MlmMasking.mask(sentence, vocab, r), r);
     }
 
     /**
-     * A masked sentence injected, its labels carried to its tokens' places in the enhanced input; the injected
-     * tokens carry no label (they are the knowledge the model reads, not text it must restore).
+     * A masked sentence injected, its labels carried to its tokens' places in the enhanced input, and the injected
+     * tokens (an appended triple, a K-BERT branch) masked as BERT masks text. ROOTS's MLM covers the whole enhanced
+     * input, and restoring a triple's masked word from the sentence that names it teaches the sentence-to-triple
+     * alignment the cloze's copy runs on: with it the append model copies held-out objects after ~1,000 steps on every
+     * seed tried, without it on one seed in three by 2,000 (PERFORMANCE.md, "Inject after masking"). It brings no
+     * shortcut back: a masked mention still has no triple.
      */
-    EncoderExample inject(MlmMasking.Masked masked) {
-        InjectedInput in = injector.inject(masked.ids(), seq);
+    EncoderExample inject(MlmMasking.Masked text, Random r) {
+        InjectedInput in = injector.inject(text.ids(), seq);
+        int[] ids = in.ids().clone();
         int[] labels = new int[in.length()];
         java.util.Arrays.fill(labels, EncoderExample.NO_LABEL);
+        List<Integer> knowledge = new ArrayList<>();
         for (int i = 0; i < in.length(); i++) {
-            if (in.sentenceIndex()[i] >= 0) labels[i] = masked.labels()[in.sentenceIndex()[i]];
+            if (in.sentenceIndex()[i] >= 0) labels[i] = text.labels()[in.sentenceIndex()[i]];
+            else if (in.roles()[i] == InjectedInput.Role.KNOWLEDGE) knowledge.add(i);
         }
-        return example(in).withMasking(in.ids(), labels);
+        int[] known = new int[knowledge.size()];
+        for (int k = 0; k < known.length; k++) known[k] = ids[knowledge.get(k)];
+        MlmMasking.Masked masked = MlmMasking.mask(known, vocab, r); // [KB] and [/KB] are special: never chosen
+        for (int k = 0; k < known.length; k++) {
+            ids[knowledge.get(k)] = masked.ids()[k];
+            labels[knowledge.get(k)] = masked.labels()[k];
+        }
+        return example(in).withMasking(ids, labels);
     }
 
     /** An enhanced input as an encoder example (the visible matrix flattened row-major). */
