@@ -23,10 +23,10 @@ class InjectionHelpsTest {
         String both = "none " + none + ", append " + append;
         assertTrue(none.logProbability() < Math.log(1.0 / 6), "without knowledge a held-out city is a guess: " + both);
         assertTrue(append.logProbability() > none.logProbability() + 1.0, "injection helps by over one nat: " + both);
-        assertTrue(append.accuracy() > none.accuracy() + 0.5, both);
+        assertTrue(append.accuracy() > none.accuracy() + 0.4, both);
     }
 
     private static KnowledgeCorpus.FactScore train(SyntheticWorld.World w, Injection injection) throws Exception {
-        return InjectionMarginBenchmark.train(w, injection, 16, 2, 2000, 8, 1e-2f, 3, 0, null);
+        return InjectionMarginBenchmark.train(w, injection, 16, 2, 1500, 8, 1e-2f, 3, 0, null);
     }
 }
