@@ -15,8 +15,8 @@ import dev.glassbox.engine.train.TrainingControl;
  * Does injection help on a small world? Trains the same BERT (same seed, steps, shape) with each injection on
  * {@code SyntheticWorld.generate(seed, people, 0.5, relations)} for seeds 1..S, and prints the held-out fact scores
  * (accuracy, mean log-probability, mean rank; DEFINITIONS.md) every {@code every} steps and at the end, with the
- * thread CPU time of each run. Not a test (too slow for the suite: see PERFORMANCE.md, "Knowledge injection in the
- * Train workspace"). Run:
+ * thread CPU time of each run. Not a test (too slow for the suite; {@link InjectionHelpsTest} trains one world of it,
+ * and PERFORMANCE.md, "Inject after masking", has the runs). Run:
  * <pre>
  * ./mvnw -q -o test-compile dependency:build-classpath -Dmdep.outputFile=target/test.cp -Dmdep.includeScope=test
  * java --add-modules jdk.incubator.vector -cp target/test-classes:target/classes:$(cat target/test.cp) \
