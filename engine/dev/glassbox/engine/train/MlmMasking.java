@@ -13,17 +13,27 @@ public final class MlmMasking {
     private MlmMasking() {
     }
 
+    /** Token ids after masking and their MLM labels ({@link EncoderExample#NO_LABEL} where not chosen). */
+    public record Masked(int[] ids, int[] labels) {
+    }
+
     /** {@code e} with its tokens masked and MLM labels set (types, positions, visibility kept). */
     public static EncoderExample mask(EncoderExample e, BertVocabulary vocab, Random r) {
-        int n = e.length();
-        int[] ids = e.ids().clone();
+        Masked m = mask(e.ids(), vocab, r);
+        return e.withMasking(m.ids(), m.labels());
+    }
+
+    /** {@code tokens} masked (the array is not changed): the chosen positions and what they became. */
+    public static Masked mask(int[] tokens, BertVocabulary vocab, Random r) {
+        int n = tokens.length;
+        int[] ids = tokens.clone();
         int[] labels = new int[n];
         java.util.Arrays.fill(labels, EncoderExample.NO_LABEL);
         int candidates = 0;
         for (int i = 0; i < n; i++) {
             if (!vocab.isSpecial(ids[i])) candidates++;
         }
-        if (candidates == 0) return e.withMasking(ids, labels);
+        if (candidates == 0) return new Masked(ids, labels);
         int chosen = 0;
         for (int i = 0; i < n; i++) {
             if (!vocab.isSpecial(ids[i]) && r.nextDouble() < CHOOSE) {
@@ -40,7 +50,7 @@ public final class MlmMasking {
                 }
             }
         }
-        return e.withMasking(ids, labels);
+        return new Masked(ids, labels);
     }
 
     private static void choose(int[] ids, int[] labels, int i, BertVocabulary vocab, Random r) {

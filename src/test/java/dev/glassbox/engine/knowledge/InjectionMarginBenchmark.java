@@ -15,8 +15,8 @@ import dev.glassbox.engine.train.TrainingControl;
  * Does injection help on a small world? Trains the same BERT (same seed, steps, shape) with each injection on
  * {@code SyntheticWorld.generate(seed, people, 0.5, relations)} for seeds 1..S, and prints the held-out fact scores
  * (accuracy, mean log-probability, mean rank; DEFINITIONS.md) every {@code every} steps and at the end, with the
- * thread CPU time of each run. Not a test (too slow for the suite: see PERFORMANCE.md, "Knowledge injection in the
- * Train workspace"). Run:
+ * thread CPU time of each run. Not a test (too slow for the suite; {@link InjectionHelpsTest} trains one world of it,
+ * and PERFORMANCE.md, "Inject after masking", has the runs). Run:
  * <pre>
  * ./mvnw -q -o test-compile dependency:build-classpath -Dmdep.outputFile=target/test.cp -Dmdep.includeScope=test
  * java --add-modules jdk.incubator.vector -cp target/test-classes:target/classes:$(cat target/test.cp) \
@@ -45,24 +45,33 @@ public final class InjectionMarginBenchmark {
             System.out.printf(Locale.ROOT, "seed %d: %d sentences, %d held-out facts%n", seed, w.train().size(), w.heldOut().size());
             for (String name : injections) {
                 long cpu0 = threads.getCurrentThreadCpuTime();
-                KnowledgeCorpus corpus = KnowledgeCorpus.of(w.train(), w.kb(), Injection.parse(name), 32, 1000, "world");
-                var data = corpus.data();
-                EncoderShape shape = new EncoderShape(data.vocabulary().size(), dim, 2 * dim, layers, 2, 32, 2, EncoderShape.BERT_EPS);
-                var o = EncoderTrainer.Options.of(EncoderObjective.MLM, shape, data, steps, batch, lr, seed);
-                var clozes = corpus.clozeExamples(w.heldOut());
-                EncoderModels m = new EncoderModels(o.objective(), o.shape(), EncoderModels.generatorShape(o.shape()), o.lambda(),
-                        Parallel.SERIAL);
-                m.initialise(o.seed());
                 StringBuilder curve = new StringBuilder();
-                new EncoderTrainer(o, Parallel.SERIAL, s -> { }).observe((p, l, v) -> {
-                    if (p.step() % every == 0) {
-                        curve.append(String.format(Locale.ROOT, " %d:%.2f", p.step(), KnowledgeCorpus.factScore(m, clozes).logProbability()));
-                    }
-                }, new TrainingControl()).run(m);
-                KnowledgeCorpus.FactScore s = KnowledgeCorpus.factScore(m, clozes);
+                KnowledgeCorpus.FactScore s = train(w, Injection.parse(name), dim, layers, steps, batch, lr, seed, every, curve);
                 System.out.printf(Locale.ROOT, "  %-6s acc %.3f  log-prob %.3f  rank %.2f  (cpu %.1f s)  log-prob by step:%s%n", name,
                         s.accuracy(), s.logProbability(), s.rank(), (threads.getCurrentThreadCpuTime() - cpu0) / 1e9, curve);
             }
         }
+    }
+
+    /**
+     * Trains a BERT of {@code dim} (2 heads, MLP 2 dim, 32 positions) on the world's text with {@code injection}, serially,
+     * and returns its held-out fact scores; every {@code every} steps (0: never) the log-probability goes to {@code curve}.
+     */
+    static KnowledgeCorpus.FactScore train(SyntheticWorld.World w, Injection injection, int dim, int layers, int steps,
+                                           int batch, float lr, int seed, int every, StringBuilder curve) throws Exception {
+        KnowledgeCorpus corpus = KnowledgeCorpus.of(w.train(), w.kb(), injection, 32, 1000, "world");
+        var data = corpus.data();
+        EncoderShape shape = new EncoderShape(data.vocabulary().size(), dim, 2 * dim, layers, 2, 32, 2, EncoderShape.BERT_EPS);
+        var o = EncoderTrainer.Options.of(EncoderObjective.MLM, shape, data, steps, batch, lr, seed);
+        var clozes = corpus.clozeExamples(w.heldOut());
+        EncoderModels m = new EncoderModels(o.objective(), o.shape(), EncoderModels.generatorShape(o.shape()), o.lambda(),
+                Parallel.SERIAL);
+        m.initialise(o.seed());
+        new EncoderTrainer(o, Parallel.SERIAL, s -> { }).observe((p, l, v) -> {
+            if (every > 0 && p.step() % every == 0) {
+                curve.append(String.format(Locale.ROOT, " %d:%.2f", p.step(), KnowledgeCorpus.factScore(m, clozes).logProbability()));
+            }
+        }, new TrainingControl()).run(m);
+        return KnowledgeCorpus.factScore(m, clozes);
     }
 }
