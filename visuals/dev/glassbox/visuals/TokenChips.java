@@ -27,6 +27,19 @@ public final class TokenChips extends FlowPane {
     public record Chip(int id, String text, boolean generated) {
     }
 
+    /**
+     * What the model expected at a chip before reading it: its prediction's entropy in bits and the most probable
+     * tokens (as shown) with their probabilities, most probable first.
+     */
+    public record Expected(double entropyBits, List<String> tokens, double[] probabilities) {
+        public Expected {
+            tokens = List.copyOf(tokens);
+            if (probabilities.length != tokens.size()) {
+                throw new IllegalArgumentException(tokens.size() + " tokens but " + probabilities.length + " probabilities");
+            }
+        }
+    }
+
     /** The unknown token's id the chips shown were marked with. */
     private int unkId = -1;
     /** The language of the chips' tooltips (another one: they are made again). */
@@ -92,6 +105,14 @@ public final class TokenChips extends FlowPane {
      * NaN (the first token, which is only a condition) leaves a chip uncoloured.
      */
     public void colorBySurprisal(double[] probability) {
+        colorBySurprisal(probability, List.of());
+    }
+
+    /**
+     * {@link #colorBySurprisal(double[])}, with {@code expected.get(i)} (null or past the end: none) adding to chip i's
+     * tooltip what the model expected there before reading it.
+     */
+    public void colorBySurprisal(double[] probability, List<Expected> expected) {
         for (int i = 0; i < getChildren().size(); i++) {
             Label l = (Label) getChildren().get(i);
             double p = i < probability.length ? probability[i] : Double.NaN;
@@ -103,7 +124,8 @@ public final class TokenChips extends FlowPane {
             l.setStyle(String.format(Locale.ROOT, "-fx-background-color: %s; -fx-text-fill: %s;%s", web(bg),
                     bg.getBrightness() > 0.6 ? "black" : "white",
                     c.generated() ? " -fx-border-color: #ffb000; -fx-border-width: 0 0 2 0;" : ""));
-            l.getTooltip().setText(baseTip(c.id(), i) + "\n" + surprisalText(p, bits));
+            l.getTooltip().setText(baseTip(c.id(), i) + "\n" + surprisalText(p, bits)
+                    + (i < expected.size() && expected.get(i) != null ? "\n" + expectedText(expected.get(i)) : ""));
         }
     }
 
@@ -111,6 +133,16 @@ public final class TokenChips extends FlowPane {
     public static String surprisalText(double p, double bits) {
         String prob = p < 1e-3 ? String.format(Locale.ROOT, "%.3e", p) : String.format(Locale.ROOT, "%.4f", p);
         return I18n.text("surprisal.text", prob, bits);
+    }
+
+    /** The tooltip's expectation line: "The model expected here (entropy 2.31 bits): cat 0.412, dog 0.220, ...". */
+    public static String expectedText(Expected e) {
+        List<String> tops = new ArrayList<>(e.tokens().size());
+        for (int k = 0; k < e.tokens().size(); k++) {
+            String t = e.tokens().get(k);
+            tops.add(I18n.text("chips.expectedToken", t.isEmpty() ? "\u2205" : t, e.probabilities()[k]));
+        }
+        return I18n.text("chips.expected", e.entropyBits(), String.join(", ", tops));
     }
 
     static String web(Color c) {

@@ -38,6 +38,7 @@ import dev.glassbox.engine.routing.ExpertRoutes;
 import dev.glassbox.engine.trace.Trace;
 import dev.glassbox.visuals.LatestFrame;
 import dev.glassbox.visuals.LensTable;
+import dev.glassbox.visuals.TokenChips;
 import dev.glassbox.visuals.i18n.I18n;
 
 /**
@@ -56,7 +57,8 @@ public final class ExploreSession {
 
     /** The views of a finished run: grid, lens, clean-vs-ablated outcome and surprisal. */
     public record ShownRun(LoadedModel model, RunOutcome outcome, GridContent grid, LensTable lens,
-                           Optional<TokenSurprisal.Result> surprisal, int userPromptLength) {
+                           Optional<TokenSurprisal.Result> surprisal, List<TokenChips.Expected> expected,
+                           int userPromptLength) {
     }
 
     /** The expert routes of the last run (live or finished), for the Routing workspace. */
@@ -650,10 +652,11 @@ public final class ExploreSession {
             }
             LensTable finalLens = lens;
             var surprisal = SurprisalBuilder.build(out);
+            var expected = SurprisalBuilder.expected(out, m.tokenizer());
             var hops = hops(out.trace(), layers);
             Platform.runLater(() -> {
                 routes.set(new Routes(m, out.tokens(), hops));
-                shownRun.set(new ShownRun(m, out, gc, finalLens, surprisal,
+                shownRun.set(new ShownRun(m, out, gc, finalLens, surprisal, expected,
                         m.isDecoder() ? promptLength : out.tokens().length));
                 runsShown.set(runsShown.get() + 1);
             });

@@ -501,7 +501,7 @@ public final class MainWindow extends BorderPane {
         explorer.showLens(r.lens());
         explorer.showAblation(tok, r.outcome().ablation());
         prompt.showTokens(tok, r.outcome().tokens(), r.userPromptLength());
-        prompt.showSurprisal(r.surprisal());
+        prompt.showSurprisal(r.surprisal(), r.expected());
         explorer.showSurprisal(r.surprisal());
     }
 

@@ -77,7 +77,7 @@ final class PromptPane extends VBox {
     }
 
     /** Colours the chips now shown by each token's surprisal under the model (decoder runs only). */
-    void showSurprisal(Optional<TokenSurprisal.Result> result) {
+    void showSurprisal(Optional<TokenSurprisal.Result> result, List<TokenChips.Expected> expected) {
         result.ifPresent(r -> {
             double[] p = new double[chips.getChildren().size()];
             Arrays.fill(p, Double.NaN);
@@ -86,7 +86,7 @@ final class PromptPane extends VBox {
                     p[s.position()] = s.probability();
                 }
             }
-            chips.colorBySurprisal(p);
+            chips.colorBySurprisal(p, expected);
             legend.setVisible(true);
         });
     }

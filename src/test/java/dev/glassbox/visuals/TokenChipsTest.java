@@ -71,4 +71,21 @@ class TokenChipsTest {
         assertEquals("", chips.getChildren().get(1).getStyle(), "a new run's chip is not coloured by the old run");
         assertEquals(dev.glassbox.visuals.i18n.I18n.text("chips.baseTip", 2, 1), ((Label) chips.getChildren().get(1)).getTooltip().getText());
     }
+
+    @Test
+    void aColouredChipSaysWhatTheModelExpectedThere(FxRobot robot) {
+        var tokens = List.of(chip(1, "a", false), chip(2, "b", true), chip(3, "c", true));
+        var expected = java.util.Arrays.asList(null,
+                new TokenChips.Expected(1.5, List.of("b", ""), new double[] {0.75, 0.125}), null);
+        robot.interact(() -> {
+            dev.glassbox.visuals.i18n.I18n.setLocale(dev.glassbox.visuals.i18n.I18n.ENGLISH);
+            chips.setTokens(tokens);
+            chips.colorBySurprisal(new double[] {Double.NaN, 0.75, 0.5}, expected);
+        });
+        String tip = ((Label) chips.getChildren().get(1)).getTooltip().getText();
+        assertTrue(tip.endsWith("\nThe model expected here (entropy 1.50 bits): b 0.750, \u2205 0.125"), tip);
+        String none = ((Label) chips.getChildren().get(2)).getTooltip().getText();
+        assertEquals(dev.glassbox.visuals.i18n.I18n.text("chips.baseTip", 3, 2) + "\n" + TokenChips.surprisalText(0.5, 1.0), none,
+                "a chip without an expectation keeps two lines");
+    }
 }
