@@ -37,12 +37,12 @@ public final class FileWrites {
      */
     public static <T> CompletableFuture<T> submit(Write<T> write, Consumer<? super T> done, Consumer<? super Exception> failed) {
         CompletableFuture<T> result = new CompletableFuture<>();
-        EXECUTOR.execute(() -> {
-            try {
-                T value = write.run();
+        run(write).whenComplete((value, error) -> {
+            if (error == null) {
                 Platform.runLater(() -> done.accept(value));
                 result.complete(value);
-            } catch (Exception e) {
+            } else {
+                Exception e = (Exception) error; // run completes with the write's own exception
                 Platform.runLater(() -> failed.accept(e));
                 result.completeExceptionally(e);
             }

@@ -25,12 +25,7 @@ public interface DecoderSession {
      * A session may batch positions, so a step arrives when the block holding it is done.
      */
     default float[] prefill(int[] tokens, int startPosition, StepSink steps) {
-        float[] logits = null;
-        for (int i = 0; i < tokens.length; i++) {
-            logits = forward(tokens[i], startPosition + i);
-            steps.forwarded(startPosition + i, tokens[i], drainCaptured());
-        }
-        return logits;
+        return forwardEach(tokens, startPosition, steps, null);
     }
 
     /**
@@ -38,10 +33,18 @@ public interface DecoderSession {
      * that position's step (for a loss over the whole text at prefill speed).
      */
     default void prefill(int[] tokens, int startPosition, StepSink steps, LogitsSink logits) {
+        forwardEach(tokens, startPosition, steps, java.util.Objects.requireNonNull(logits, "logits"));
+    }
+
+    /** The token-by-token prefill: each position forwarded, its logits to {@code every} (when not null), then its step. */
+    private float[] forwardEach(int[] tokens, int startPosition, StepSink steps, LogitsSink every) {
+        float[] logits = null;
         for (int i = 0; i < tokens.length; i++) {
-            logits.after(startPosition + i, forward(tokens[i], startPosition + i));
+            logits = forward(tokens[i], startPosition + i);
+            if (every != null) every.after(startPosition + i, logits);
             steps.forwarded(startPosition + i, tokens[i], drainCaptured());
         }
+        return logits;
     }
 
     /** Receives the next-token logits after each prefilled position, in order (the array is reused afterwards). */
