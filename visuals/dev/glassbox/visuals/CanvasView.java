@@ -28,6 +28,8 @@ public abstract class CanvasView extends Region {
     private final Tooltip tip = new Tooltip();
     /** Held here: the theme properties keep only a weak reference, so a dropped view can be collected. */
     private final InvalidationListener themeChanged = o -> themeOrScaleChanged();
+    /** Texts are painted (an empty view's hint, axis labels): a language switch repaints them. */
+    private final InvalidationListener localeChanged = o -> redraw();
     private Node legend;
     private LegendSide legendSide = LegendSide.BOTTOM;
 
@@ -36,6 +38,7 @@ public abstract class CanvasView extends Region {
         tip.setShowDelay(Duration.millis(50));
         Theme.currentProperty().addListener(new WeakInvalidationListener(themeChanged));
         Theme.textScaleProperty().addListener(new WeakInvalidationListener(themeChanged));
+        dev.glassbox.visuals.i18n.I18n.localeProperty().addListener(new WeakInvalidationListener(localeChanged));
     }
 
     /** Shows {@code read(x, y)} (null: nothing) as a tooltip while the mouse moves over the canvas. */

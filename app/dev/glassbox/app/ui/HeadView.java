@@ -63,6 +63,7 @@ final class HeadView extends BorderPane {
         HoverTips.installText(palette, "head.paletteTip");
         palette.valueProperty().addListener((o, a, p) -> heatmap.setPalette(p));
         scale.getItems().addAll(ColorScale.values());
+        Texts.names(scale.converterProperty(), ColorScale::toString); // its names follow a language switch
         scale.setValue(heatmap.colorScale());
         HoverTips.installText(scale, "head.scaleTip");
         scale.valueProperty().addListener((o, a, v) -> heatmap.setColorScale(v));

@@ -70,6 +70,10 @@ class ChineseWindowTest extends WindowTestBase {
         assertEquals("Generate", window.generate.getText());
         assertEquals("Ready", window.status.getText());
         assertEquals("Type a prompt, then Ctrl+Enter to generate", window.prompt.prompt.getPromptText());
+        // a choice box shows its value's name as rendered when picked: it must be rendered again in English
+        var scale = window.explorer.head.scale;
+        assertEquals(I18n.text("scale.short." + scale.getValue().name().toLowerCase(java.util.Locale.ROOT)),
+                ((javafx.scene.control.Labeled) scale.lookup(".label")).getText(), "the head view's colour scale shown in English");
         assertEquals(Optional.of(I18n.ENGLISH), new LanguagePreference(prefs).saved(), "remembered for the next start");
 
         robot.clickOn("#languageChoice");
