@@ -22,6 +22,7 @@ final class AppStyle {
             """;
     private static final String RULES = """
             .root { -fx-font-size: 13px; }
+            .tooltip { -fx-font-size: 1.1em; }
             .token-chips .chip { -fx-background-color: -gb-chip; -fx-text-fill: -gb-chip-text; -fx-padding: 1 5 1 5;
                 -fx-background-radius: 4; }
             .token-chips .chip-generated { -fx-background-color: -gb-chip-generated; -fx-text-fill: -gb-chip-text; -fx-padding: 1 5 1 5;

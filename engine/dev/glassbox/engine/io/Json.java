@@ -1,5 +1,8 @@
 package dev.glassbox.engine.io;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
@@ -27,5 +30,20 @@ public final class Json {
             .enable(SerializationFeature.INDENT_OUTPUT);
 
     private Json() {
+    }
+
+    /**
+     * A JSON object with its fields in the order given ({@code Map.of} iterates in an order that changes from run to
+     * run, so files written from it differ between runs): {@code fields("type", "WordPiece", "cleanup", true)}.
+     */
+    public static Map<String, Object> fields(Object... namesAndValues) {
+        if (namesAndValues.length % 2 != 0) {
+            throw new IllegalArgumentException("fields takes names and values in pairs, got " + namesAndValues.length);
+        }
+        Map<String, Object> object = new LinkedHashMap<>();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            object.put((String) namesAndValues[i], namesAndValues[i + 1]);
+        }
+        return object;
     }
 }

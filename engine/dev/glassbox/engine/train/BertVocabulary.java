@@ -143,7 +143,7 @@ public final class BertVocabulary {
         root.put("normalizer", null);
         root.put("pre_tokenizer", Map.of("type", "BertPreTokenizer"));
         root.put("post_processor", post);
-        root.put("decoder", Map.of("type", "WordPiece", "prefix", CONTINUATION, "cleanup", true));
+        root.put("decoder", Json.fields("type", "WordPiece", "prefix", CONTINUATION, "cleanup", true));
         root.put("model", model);
         return root;
     }

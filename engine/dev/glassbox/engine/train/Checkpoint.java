@@ -230,9 +230,9 @@ public final class Checkpoint {
 
     /** HF TemplateProcessing that puts BOS before every sequence, as the trainer's CharTokenizer.encode does. */
     private static Map<String, Object> bosTemplate() {
-        Map<String, Object> bos = Map.of("SpecialToken", Map.of("id", CharTokenizer.BOS, "type_id", 0));
-        Map<String, Object> a = Map.of("Sequence", Map.of("id", "A", "type_id", 0));
-        Map<String, Object> b = Map.of("Sequence", Map.of("id", "B", "type_id", 1));
+        Map<String, Object> bos = Map.of("SpecialToken", Json.fields("id", CharTokenizer.BOS, "type_id", 0));
+        Map<String, Object> a = Map.of("Sequence", Json.fields("id", "A", "type_id", 0));
+        Map<String, Object> b = Map.of("Sequence", Json.fields("id", "B", "type_id", 1));
         Map<String, Object> special = new LinkedHashMap<>();
         special.put("id", CharTokenizer.BOS);
         special.put("ids", List.of(CharTokenizer.BOS_ID));

@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import javafx.geometry.Point2D;
+import javafx.scene.control.Tooltip;
 import javafx.scene.image.ImageView;
 import javafx.scene.input.KeyCode;
 import javafx.stage.Stage;
@@ -171,6 +172,27 @@ class MainWindowTest extends WindowTestBase {
         List<String> tips = window.workspaces.getTabs().stream().map(t -> t.getTooltip().getText()).toList();
         assertEquals(List.of("Explore (Ctrl+1)", "Heads (Ctrl+2)", "Context lab (Ctrl+3)", "Routing (Ctrl+4)", "Train (Ctrl+5)",
                 "Walkthrough (Ctrl+6)", "Search (Ctrl+7)"), tips);
+    }
+
+    @Test
+    void tooltipsAreLargerThanTheTextTheyExplainAndFollowTheZoom(FxRobot robot) throws Exception {
+        loaded(robot);
+        robot.moveTo(window.generate);
+        WaitForAsyncUtils.waitForFxEvents();
+        Tooltip tip = window.generate.getTooltip();
+        robot.interact(() -> tip.show(window.getScene().getWindow()));
+        WaitForAsyncUtils.waitForFxEvents();
+        double before = tip.getFont().getSize();
+        assertTrue(before > window.generate.getFont().getSize(), "tooltip " + before + " px, button "
+                + window.generate.getFont().getSize() + " px (JavaFX's default makes tooltips 0.85 of the text)");
+        robot.interact(() -> {
+            tip.hide();
+            window.zoom(1.5);
+        });
+        robot.interact(() -> tip.show(window.getScene().getWindow()));
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(tip.getFont().getSize() > before * 1.4, "tooltip shown after a zoom " + tip.getFont().getSize() + " px");
+        robot.interact(tip::hide);
     }
 
     @Test
