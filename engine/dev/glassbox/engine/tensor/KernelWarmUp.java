@@ -22,12 +22,15 @@ public final class KernelWarmUp {
         float[] w = random(rnd, rows * cols);
         F32Tensor f32 = F32Tensor.of(w, rows, cols);
         Q8_0Tensor q8 = Quantize.q8_0(f32);
-        Tensor q4k = kQuant(rnd, DType.Q4_K, rows, 0, 2);
-        Tensor q6k = kQuant(rnd, DType.Q6_K, rows, 208);
+        // two blocks per row and two groups, so the block and group loops are profiled as loops (a model's are)
+        int kRows = 32;
+        int kCols = 2 * KQuantTensor.QK;
+        Tensor q4k = kQuant(rnd, DType.Q4_K, kRows, kCols, 0, 2);
+        Tensor q6k = kQuant(rnd, DType.Q6_K, kRows, kCols, 208);
         float[][] xk = new float[32][];
-        float[][] outsK = new float[32][rows];
+        float[][] outsK = new float[32][kRows];
         for (int t = 0; t < xk.length; t++) {
-            xk[t] = random(rnd, KQuantTensor.QK);
+            xk[t] = random(rnd, kCols);
         }
         float[][] xs = new float[32][];
         float[][] outs = new float[32][rows];
@@ -45,7 +48,7 @@ public final class KernelWarmUp {
         long end = System.nanoTime() + millis * 1_000_000L;
         float sink = 0;
         while (System.nanoTime() < end && !Thread.currentThread().isInterrupted()) {
-            for (int i = 0; i < 20; i++) {
+            for (int i = 0; i < 20 && System.nanoTime() < end; i++) { // a cold iteration takes long: stop on time
                 Kernels.matmul(f32, xs, null, outs, xs.length, Parallel.SERIAL);
                 Kernels.matmul(f32, xs, null, outs, 3, Parallel.SERIAL);
                 Kernels.matmul(q8, xs, null, outs, xs.length, Parallel.SERIAL);
@@ -63,7 +66,7 @@ public final class KernelWarmUp {
                 Kernels.scoresTransposed(x, 0, keysT, cols, 32, 0.1f, scores);
                 Kernels.softmax(scores, 0, scores.length);
                 Kernels.weightedSum(scores, 0, scores.length, values, 0, cols, h, 0);
-                sink += h[i % cols] + Kernels.dot(x, 0, h, 0, cols) + out[i % rows] + outs[i][i % rows] + outsK[i][i % rows];
+                sink += h[i % cols] + Kernels.dot(x, 0, h, 0, cols) + out[i % rows] + outs[i][i % rows] + outsK[i][i % kRows];
             }
         }
         if (sink == Float.MIN_VALUE) {
@@ -72,11 +75,11 @@ public final class KernelWarmUp {
     }
 
     /**
-     * A K-quant tensor of {@code rows} x 256 random blocks, the f16 super-block scales at {@code halfScales} (byte
-     * offsets in a block) set small and finite.
+     * A K-quant tensor of random blocks, the f16 super-block scales at {@code halfScales} (byte offsets in a block)
+     * set small and finite.
      */
-    private static Tensor kQuant(SplittableRandom rnd, DType type, int rows, int... halfScales) {
-        byte[] raw = new byte[(int) type.bytesFor((long) rows * KQuantTensor.QK)];
+    private static Tensor kQuant(SplittableRandom rnd, DType type, int rows, int cols, int... halfScales) {
+        byte[] raw = new byte[(int) type.bytesFor((long) rows * cols)];
         rnd.nextBytes(raw);
         MemorySegment data = MemorySegment.ofArray(raw);
         for (long blk = 0; blk < raw.length; blk += type.blockBytes()) {
@@ -84,7 +87,7 @@ public final class KernelWarmUp {
                 data.set(F16Tensor.LE_SHORT, blk + at, Float.floatToFloat16(0.01f));
             }
         }
-        return Tensor.of(type, data, rows, KQuantTensor.QK);
+        return Tensor.of(type, data, rows, cols);
     }
 
     private static float[] random(SplittableRandom rnd, int n) {
