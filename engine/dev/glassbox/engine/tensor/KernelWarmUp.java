@@ -5,10 +5,10 @@ import java.util.SplittableRandom;
 
 /**
  * Runs the Vector API kernels on small random data until the JIT has compiled them: F32, Q8_0 and the K-quants'
- * grouped kernels (Q4_K for the nibble kernel, Q6_K for the byte kernel, which Q2_K, Q3_K, Q5_K and Q5_0 share). Until then vector code runs
- * interpreted, where every vector is a boxed Java object, tens of times slower: the first encode or head analysis
- * of a session would pay for it (a cold MiniLM head analysis took about 5 times its warm time). An application
- * runs this once on a spare core after its window is up.
+ * grouped kernels (Q4_K for the nibble kernel, Q6_K for the byte kernel, which Q2_K, Q3_K, Q5_K and Q5_0 share).
+ * Until then vector code runs interpreted, where every vector is a boxed Java object, tens of times slower: the
+ * first encode, head analysis or K-quant token of a session would pay for it (a cold MiniLM head analysis took
+ * about 5 times its warm time). An application runs this once on a spare core after its window is up.
  */
 public final class KernelWarmUp {
     private KernelWarmUp() {
