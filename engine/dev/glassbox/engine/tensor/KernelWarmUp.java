@@ -66,7 +66,8 @@ public final class KernelWarmUp {
                 Kernels.scoresTransposed(x, 0, keysT, cols, 32, 0.1f, scores);
                 Kernels.softmax(scores, 0, scores.length);
                 Kernels.weightedSum(scores, 0, scores.length, values, 0, cols, h, 0);
-                sink += h[i % cols] + Kernels.dot(x, 0, h, 0, cols) + out[i % rows] + outs[i][i % rows] + outsK[i][i % kRows];
+                sink += h[i % cols] + Kernels.dot(x, 0, h, 0, cols) + out[i % rows] + outs[i][i % rows]
+                        + outsK[i][i % kRows];
             }
         }
         if (sink == Float.MIN_VALUE) {
