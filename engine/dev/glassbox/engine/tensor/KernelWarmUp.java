@@ -1,12 +1,14 @@
 package dev.glassbox.engine.tensor;
 
+import java.lang.foreign.MemorySegment;
 import java.util.SplittableRandom;
 
 /**
- * Runs the Vector API kernels on small random data until the JIT has compiled them. Until then vector code runs
- * interpreted, where every vector is a boxed Java object, tens of times slower: the first encode or head analysis
- * of a session would pay for it (a cold MiniLM head analysis took about 5 times its warm time). An application
- * runs this once on a spare core after its window is up.
+ * Runs the Vector API kernels on small random data until the JIT has compiled them: F32, Q8_0 and the K-quants'
+ * grouped kernels (Q4_K for the nibble kernel, Q6_K for the byte kernel, which Q2_K, Q3_K, Q5_K and Q5_0 share).
+ * Until then vector code runs interpreted, where every vector is a boxed Java object, tens of times slower: the
+ * first encode, head analysis or K-quant token of a session would pay for it (a cold MiniLM head analysis took
+ * about 5 times its warm time). An application runs this once on a spare core after its window is up.
  */
 public final class KernelWarmUp {
     private KernelWarmUp() {
@@ -20,6 +22,16 @@ public final class KernelWarmUp {
         float[] w = random(rnd, rows * cols);
         F32Tensor f32 = F32Tensor.of(w, rows, cols);
         Q8_0Tensor q8 = Quantize.q8_0(f32);
+        // two blocks per row and two groups, so the block and group loops are profiled as loops (a model's are)
+        int kRows = 32;
+        int kCols = 2 * KQuantTensor.QK;
+        Tensor q4k = kQuant(rnd, DType.Q4_K, kRows, kCols, 0, 2);
+        Tensor q6k = kQuant(rnd, DType.Q6_K, kRows, kCols, 208);
+        float[][] xk = new float[32][];
+        float[][] outsK = new float[32][kRows];
+        for (int t = 0; t < xk.length; t++) {
+            xk[t] = random(rnd, kCols);
+        }
         float[][] xs = new float[32][];
         float[][] outs = new float[32][rows];
         for (int t = 0; t < xs.length; t++) {
@@ -36,12 +48,16 @@ public final class KernelWarmUp {
         long end = System.nanoTime() + millis * 1_000_000L;
         float sink = 0;
         while (System.nanoTime() < end && !Thread.currentThread().isInterrupted()) {
-            for (int i = 0; i < 20; i++) {
+            for (int i = 0; i < 20 && System.nanoTime() < end; i++) { // a cold iteration takes long: stop on time
                 Kernels.matmul(f32, xs, null, outs, xs.length, Parallel.SERIAL);
                 Kernels.matmul(f32, xs, null, outs, 3, Parallel.SERIAL);
                 Kernels.matmul(q8, xs, null, outs, xs.length, Parallel.SERIAL);
                 Kernels.matvec(f32, x, out, Parallel.SERIAL);
                 Kernels.matvec(q8, x, out, Parallel.SERIAL);
+                for (Tensor k : new Tensor[] {q4k, q6k}) {
+                    Kernels.matvec(k, xk[i % 8], outsK[i], Parallel.SERIAL);
+                    Kernels.matmul(k, xk, null, outsK, i % 2 == 0 ? xk.length : 3, Parallel.SERIAL);
+                }
                 float[] h = xs[1 + i % 8].clone();
                 Kernels.geluExact(h, h.length);
                 Kernels.swiglu(h, x, h.length);
@@ -50,12 +66,29 @@ public final class KernelWarmUp {
                 Kernels.scoresTransposed(x, 0, keysT, cols, 32, 0.1f, scores);
                 Kernels.softmax(scores, 0, scores.length);
                 Kernels.weightedSum(scores, 0, scores.length, values, 0, cols, h, 0);
-                sink += h[i % cols] + Kernels.dot(x, 0, h, 0, cols) + out[i % rows] + outs[i][i % rows];
+                sink += h[i % cols] + Kernels.dot(x, 0, h, 0, cols) + out[i % rows] + outs[i][i % rows]
+                        + outsK[i][i % kRows];
             }
         }
         if (sink == Float.MIN_VALUE) {
             System.out.print(""); // keeps the results alive so the loop is not removed
         }
+    }
+
+    /**
+     * A K-quant tensor of random blocks, the f16 super-block scales at {@code halfScales} (byte offsets in a block)
+     * set small and finite.
+     */
+    private static Tensor kQuant(SplittableRandom rnd, DType type, int rows, int cols, int... halfScales) {
+        byte[] raw = new byte[(int) type.bytesFor((long) rows * cols)];
+        rnd.nextBytes(raw);
+        MemorySegment data = MemorySegment.ofArray(raw);
+        for (long blk = 0; blk < raw.length; blk += type.blockBytes()) {
+            for (int at : halfScales) {
+                data.set(F16Tensor.LE_SHORT, blk + at, Float.floatToFloat16(0.01f));
+            }
+        }
+        return Tensor.of(type, data, rows, cols);
     }
 
     private static float[] random(SplittableRandom rnd, int n) {
