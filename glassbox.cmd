@@ -58,9 +58,11 @@ if not "%~1"=="" if "%~2"=="" (
 )
 rem Command-line commands run lean, as with ./glassbox: the serial collector from a 16 MB heap (G1 grows its young
 rem generation under the garbage made before the JIT compiles the kernels, and the process keeps what it touched);
-rem JAVA_TOOL_OPTIONS or JDK_JAVA_OPTIONS holding any -XX:+Use option (cmd cannot match "Use*GC") are left to rule.
+rem with a young generation of at most 16 MB and full collections that leave 1 percent free (the JIT garbage stays
+rem out of the old generation); JAVA_TOOL_OPTIONS or JDK_JAVA_OPTIONS holding any -XX:+Use option (cmd cannot
+rem match "Use*GC") are left to rule.
 set "gc="
-if "%app%"=="false" set "gc=-XX:+UseSerialGC -Xms16m"
+if "%app%"=="false" set "gc=-XX:+UseSerialGC -Xms16m -XX:MaxNewSize=16m -XX:MinHeapFreeRatio=1 -XX:MaxHeapFreeRatio=10"
 if defined JAVA_TOOL_OPTIONS if not "!JAVA_TOOL_OPTIONS:-XX:+Use=!"=="!JAVA_TOOL_OPTIONS!" set "gc="
 if defined JDK_JAVA_OPTIONS if not "!JDK_JAVA_OPTIONS:-XX:+Use=!"=="!JDK_JAVA_OPTIONS!" set "gc="
 set "cds="

@@ -5,6 +5,8 @@ import java.lang.foreign.ValueLayout;
 
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -12,7 +14,8 @@ import jdk.incubator.vector.VectorSpecies;
  * ggml Q8_0: blocks of 32 values, value = d * q with one scale d per block and int8 q. A file stores each block
  * as f16 d then 32 q (34 bytes); this tensor keeps the same numbers in a layout made for the matrix-vector
  * product, copied once at load: rows in groups of {@value #GROUP}, and within a group, column by column, the 16
- * rows' int8 values side by side (then per block the 16 rows' scales as float32). One 16-byte load is then one
+ * rows' int8 values side by side (then per block the 16 rows' scales, kept as the file's float16 and widened in the
+ * kernel: exact, and half the memory of float32 scales). One 16-byte load is then one
  * column of 16 rows, widened to 16 float lanes and multiplied by a broadcast x[c]: each lane accumulates its own
  * row, so there are no horizontal sums and one scale multiply per block serves 16 rows. On AVX-512 that is about
  * half the instructions of a row-by-row dot product (the same trick as llama.cpp's repacked "q8_0_4x8" layouts);
@@ -40,14 +43,29 @@ public final class Q8_0Tensor implements Tensor {
     private static final VectorSpecies<Float> F8 = FloatVector.SPECIES_256;
     private static final VectorSpecies<Byte> B8 = ByteVector.SPECIES_64;
     private static final VectorSpecies<Float> F4 = FloatVector.SPECIES_128;
+    private static final VectorSpecies<Short> H16 = ShortVector.SPECIES_256;
+    private static final VectorSpecies<Integer> I16 = IntVector.SPECIES_512;
+    private static final VectorSpecies<Short> H8 = ShortVector.SPECIES_128;
+    private static final VectorSpecies<Integer> I8 = IntVector.SPECIES_256;
+    private static final VectorSpecies<Short> H4 = ShortVector.SPECIES_64;
+    private static final VectorSpecies<Integer> I4 = IntVector.SPECIES_128;
+    /*
+     * A float16 widened in vector lanes (the Vector API has no float16 conversion): its sign-extended bits shifted
+     * left by 13 put its exponent and mantissa in a float32's places, the mask keeps the sign bit and clears the
+     * extension, and the float32 read from them is the value times 2^-112 (exponent bias 15 against 127; a
+     * subnormal float16 becomes a subnormal float32 of the same digits), so one multiply by 2^112 gives exactly
+     * Float.float16ToFloat for every finite float16. Infinities and NaN would not survive it: setBlock refuses them.
+     */
+    private static final int HALF_MASK = 0x8FFF_FFFF;
+    private static final float HALF_SCALE = 0x1p112f;
 
     private final int rows;
     private final int cols;
     private final int blocksPerRow;
     /** [group][column][row in group]: groups * cols * GROUP values. */
     private final byte[] quants;
-    /** [group][block][row in group]: groups * (cols / 32) * GROUP scales. */
-    private final float[] scales;
+    /** [group][block][row in group]: groups * (cols / 32) * GROUP scales, float16 bits. */
+    private final short[] scales;
 
     /** An all-zero tensor to be filled by {@link #setBlock}. */
     Q8_0Tensor(int rows, int cols) {
@@ -66,7 +84,7 @@ public final class Q8_0Tensor implements Tensor {
         this.cols = cols;
         this.blocksPerRow = cols / BLOCK;
         this.quants = new byte[(int) (padded * cols)];
-        this.scales = new float[(int) (padded * blocksPerRow)];
+        this.scales = new short[(int) (padded * blocksPerRow)];
     }
 
     /** Reads ggml's block layout (f16 scale, 32 int8 values; {@code rows * cols / 32} blocks, row by row). */
@@ -79,15 +97,22 @@ public final class Q8_0Tensor implements Tensor {
         for (int r = 0; r < rows; r++) {
             for (int b = 0; b < t.blocksPerRow; b++, at += BLOCK_BYTES) {
                 MemorySegment.copy(blocks, ValueLayout.JAVA_BYTE, at + 2, q, 0, BLOCK);
-                t.setBlock(r, b, Float.float16ToFloat(blocks.get(F16Tensor.LE_SHORT, at)), q);
+                t.setBlock(r, b, blocks.get(F16Tensor.LE_SHORT, at), q);
             }
             pages.readTo(at, r == rows - 1);
         }
         return t;
     }
 
-    /** Sets block {@code b} of row {@code r}: its scale and 32 values. Only while the tensor is being built. */
-    void setBlock(int r, int b, float scale, byte[] q) {
+    /**
+     * Sets block {@code b} of row {@code r}: its float16 scale and 32 values. Only while the tensor is being built.
+     * A scale that is infinite or NaN is refused, as llama.cpp's row check refuses such a file.
+     */
+    void setBlock(int r, int b, short scale, byte[] q) {
+        if (!Float.isFinite(Float.float16ToFloat(scale))) {
+            throw new IllegalArgumentException("Q8_0 block " + b + " of row " + r + " has a non-finite scale ("
+                    + Float.float16ToFloat(scale) + ")");
+        }
         scales[scaleIndex(r, b)] = scale;
         int at = quantIndex(r, b * BLOCK);
         for (int j = 0; j < BLOCK; j++) {
@@ -95,13 +120,13 @@ public final class Q8_0Tensor implements Tensor {
         }
     }
 
-    /** The tensor in ggml's block layout, as a file stores it (scales back to the f16 they were read from). */
+    /** The tensor in ggml's block layout, as a file stores it. */
     public MemorySegment blocks() {
         MemorySegment out = MemorySegment.ofArray(new byte[Math.multiplyExact(rows * blocksPerRow, BLOCK_BYTES)]);
         long at = 0;
         for (int r = 0; r < rows; r++) {
             for (int b = 0; b < blocksPerRow; b++, at += BLOCK_BYTES) {
-                out.set(F16Tensor.LE_SHORT, at, Float.floatToFloat16(scales[scaleIndex(r, b)]));
+                out.set(F16Tensor.LE_SHORT, at, scales[scaleIndex(r, b)]);
                 int q = quantIndex(r, b * BLOCK);
                 for (int j = 0; j < BLOCK; j++) {
                     out.set(ValueLayout.JAVA_BYTE, at + 2 + j, quants[q + j * GROUP]);
@@ -138,7 +163,7 @@ public final class Q8_0Tensor implements Tensor {
             for (int j = 0; j < BLOCK; j++) {
                 s += quants[q + j * GROUP] * x[xOff + b * BLOCK + j];
             }
-            sum += scales[scaleIndex(row, b)] * s;
+            sum += Float.float16ToFloat(scales[scaleIndex(row, b)]) * s;
         }
         return sum;
     }
@@ -146,7 +171,7 @@ public final class Q8_0Tensor implements Tensor {
     @Override
     public void readRow(int row, float[] dst, int dstOff) {
         for (int b = 0; b < blocksPerRow; b++) {
-            float d = scales[scaleIndex(row, b)];
+            float d = Float.float16ToFloat(scales[scaleIndex(row, b)]);
             int q = quantIndex(row, b * BLOCK);
             for (int j = 0; j < BLOCK; j++) {
                 dst[dstOff + b * BLOCK + j] = d * quants[q + j * GROUP];
@@ -200,23 +225,25 @@ public final class Q8_0Tensor implements Tensor {
     void dequantiseGroup(int g, float[] tile) {
         int q = g * cols * GROUP;
         int s = g * blocksPerRow * GROUP;
-        if (!Lanes.BLOCKS) {
-            for (int c = 0; c < cols; c++) {
-                int sb = s + c / BLOCK * GROUP;
-                for (int l = 0; l < GROUP; l++) {
-                    tile[c * GROUP + l] = scales[sb + l] * quants[q + c * GROUP + l];
-                }
+        float[] d = new float[GROUP]; // one block's scales, widened
+        int lanes = Lanes.BLOCKS ? Lanes.L : GROUP;
+        for (int c0 = 0; c0 < cols; c0 += BLOCK, s += GROUP) {
+            for (int l = 0; l < GROUP; l++) {
+                d[l] = Float.float16ToFloat(scales[s + l]);
             }
-            return;
-        }
-        int lanes = Lanes.L;
-        for (int c = 0; c < cols; c++) {
-            int sb = s + c / BLOCK * GROUP;
-            for (int l = 0; l < GROUP; l += lanes) {
-                ((FloatVector) ByteVector.fromArray(Lanes.S8, quants, q + c * GROUP + l)
-                        .convertShape(VectorOperators.B2F, Lanes.F, 0))
-                        .mul(FloatVector.fromArray(Lanes.F, scales, sb + l))
-                        .intoArray(tile, c * GROUP + l);
+            for (int c = c0; c < c0 + BLOCK; c++) {
+                if (!Lanes.BLOCKS) {
+                    for (int l = 0; l < GROUP; l++) {
+                        tile[c * GROUP + l] = d[l] * quants[q + c * GROUP + l];
+                    }
+                    continue;
+                }
+                for (int l = 0; l < GROUP; l += lanes) {
+                    ((FloatVector) ByteVector.fromArray(Lanes.S8, quants, q + c * GROUP + l)
+                            .convertShape(VectorOperators.B2F, Lanes.F, 0))
+                            .mul(FloatVector.fromArray(Lanes.F, d, l))
+                            .intoArray(tile, c * GROUP + l);
+                }
             }
         }
     }
@@ -274,7 +301,9 @@ public final class Q8_0Tensor implements Tensor {
                 a3 = ((FloatVector) ByteVector.fromArray(B16, quants, at + 3 * GROUP).convertShape(VectorOperators.B2F, F16, 0))
                         .fma(FloatVector.broadcast(F16, x[c0 + c + 3]), a3);
             }
-            acc = a0.add(a1).add(a2.add(a3)).fma(FloatVector.fromArray(F16, scales, s), acc);
+            FloatVector d = ((IntVector) ShortVector.fromArray(H16, scales, s).convertShape(VectorOperators.S2I, I16, 0))
+                    .lanewise(VectorOperators.LSHL, 13).and(HALF_MASK).reinterpretAsFloats().mul(HALF_SCALE);
+            acc = a0.add(a1).add(a2.add(a3)).fma(d, acc);
         }
         acc.intoArray(dst, dstOff);
     }
@@ -303,8 +332,12 @@ public final class Q8_0Tensor implements Tensor {
                 h1 = ((FloatVector) ByteVector.fromArray(B8, quants, at + GROUP + 8).convertShape(VectorOperators.B2F, F8, 0))
                         .fma(x1, h1);
             }
-            lo = l0.add(l1).fma(FloatVector.fromArray(F8, scales, s), lo);
-            hi = h0.add(h1).fma(FloatVector.fromArray(F8, scales, s + 8), hi);
+            FloatVector dLo = ((IntVector) ShortVector.fromArray(H8, scales, s).convertShape(VectorOperators.S2I, I8, 0))
+                    .lanewise(VectorOperators.LSHL, 13).and(HALF_MASK).reinterpretAsFloats().mul(HALF_SCALE);
+            FloatVector dHi = ((IntVector) ShortVector.fromArray(H8, scales, s + 8).convertShape(VectorOperators.S2I, I8, 0))
+                    .lanewise(VectorOperators.LSHL, 13).and(HALF_MASK).reinterpretAsFloats().mul(HALF_SCALE);
+            lo = l0.add(l1).fma(dLo, lo);
+            hi = h0.add(h1).fma(dHi, hi);
         }
         lo.intoArray(dst, dstOff);
         hi.intoArray(dst, dstOff + 8);
@@ -333,10 +366,14 @@ public final class Q8_0Tensor implements Tensor {
                 a2 = ((FloatVector) hi.convertShape(VectorOperators.B2F, F4, 0)).fma(xc, a2);
                 a3 = ((FloatVector) hi.convertShape(VectorOperators.B2F, F4, 1)).fma(xc, a3);
             }
-            r0 = a0.fma(FloatVector.fromArray(F4, scales, s), r0);
-            r1 = a1.fma(FloatVector.fromArray(F4, scales, s + 4), r1);
-            r2 = a2.fma(FloatVector.fromArray(F4, scales, s + 8), r2);
-            r3 = a3.fma(FloatVector.fromArray(F4, scales, s + 12), r3);
+            r0 = a0.fma(((IntVector) ShortVector.fromArray(H4, scales, s).convertShape(VectorOperators.S2I, I4, 0))
+                    .lanewise(VectorOperators.LSHL, 13).and(HALF_MASK).reinterpretAsFloats().mul(HALF_SCALE), r0);
+            r1 = a1.fma(((IntVector) ShortVector.fromArray(H4, scales, s + 4).convertShape(VectorOperators.S2I, I4, 0))
+                    .lanewise(VectorOperators.LSHL, 13).and(HALF_MASK).reinterpretAsFloats().mul(HALF_SCALE), r1);
+            r2 = a2.fma(((IntVector) ShortVector.fromArray(H4, scales, s + 8).convertShape(VectorOperators.S2I, I4, 0))
+                    .lanewise(VectorOperators.LSHL, 13).and(HALF_MASK).reinterpretAsFloats().mul(HALF_SCALE), r2);
+            r3 = a3.fma(((IntVector) ShortVector.fromArray(H4, scales, s + 12).convertShape(VectorOperators.S2I, I4, 0))
+                    .lanewise(VectorOperators.LSHL, 13).and(HALF_MASK).reinterpretAsFloats().mul(HALF_SCALE), r3);
         }
         r0.intoArray(dst, dstOff);
         r1.intoArray(dst, dstOff + 4);
@@ -358,7 +395,7 @@ public final class Q8_0Tensor implements Tensor {
                 }
             }
             for (int l = 0; l < GROUP; l++) {
-                acc[l] += blockSum[l] * scales[s + l];
+                acc[l] += blockSum[l] * Float.float16ToFloat(scales[s + l]);
             }
         }
         System.arraycopy(acc, 0, dst, dstOff, GROUP);

@@ -28,7 +28,7 @@ public final class Quantize {
                     q[j] = (byte) roundf(row[b * 32 + j] * id);
                 }
                 // the file keeps d as f16, and so does the dot product: what is written is what runs
-                out.setBlock(r, b, Float.float16ToFloat(Float.floatToFloat16(d)), q);
+                out.setBlock(r, b, Float.floatToFloat16(d), q);
             }
         }
         return out;

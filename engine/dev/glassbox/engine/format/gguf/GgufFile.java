@@ -148,7 +148,11 @@ public record GgufFile(MappedFile file, int version, Map<String, GgufValue> meta
     }
 
     private Tensor tensor(GgufTensorInfo t, int rows, int cols) throws FormatException {
-        return Tensor.of(dtype(t), data(t), rows, cols);
+        try {
+            return Tensor.of(dtype(t), data(t), rows, cols);
+        } catch (IllegalArgumentException e) { // blocks the tensor refuses, such as a Q8_0 scale that is NaN
+            throw fail("tensor '" + t.name() + "': " + e.getMessage());
+        }
     }
 
     /** A 1-D tensor of {@code length} values (norm gains, biases) copied to the heap as float32. */

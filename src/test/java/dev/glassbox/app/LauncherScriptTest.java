@@ -231,7 +231,8 @@ class LauncherScriptTest {
     @Test
     void commandsRunOnTheSerialCollectorFromASmallHeapTheAppOnTheDefault() throws Exception {
         List<String> cli = launch("complete", null, "bench", "--model", "m.gguf");
-        assertTrue(cli.contains("-XX:+UseSerialGC") && cli.contains("-Xms16m"), "a command runs lean: " + cli);
+        assertTrue(cli.containsAll(List.of("-XX:+UseSerialGC", "-Xms16m", "-XX:MaxNewSize=16m", "-XX:MinHeapFreeRatio=1",
+                "-XX:MaxHeapFreeRatio=10")), "a command runs lean: " + cli);
         assertTrue(cli.indexOf("-XX:+UseSerialGC") < cli.indexOf("-jar"), "as a JVM option: " + cli);
         List<String> app = launchApp();
         assertFalse(app.contains("-XX:+UseSerialGC") || app.contains("-Xms16m"), "the app keeps G1: " + app);

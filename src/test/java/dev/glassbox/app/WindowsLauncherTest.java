@@ -42,7 +42,7 @@ class WindowsLauncherTest {
                     .anyMatch(l -> l.contains("--add-modules")), "Main loads the Vector API module");
             assertTrue(launcher.contains("--measure-startup") && launcher.contains("OpenTarget.isPathArgument")
                     && launcher.contains("GLASSBOX_AOT") && launcher.contains("\"off\""), "the same app rule and switch");
-            assertTrue(launcher.contains("-XX:+UseSerialGC -Xms16m") && launcher.contains("JAVA_TOOL_OPTIONS")
+            assertTrue(launcher.contains("-XX:+UseSerialGC -Xms16m -XX:MaxNewSize=16m -XX:MinHeapFreeRatio=1 -XX:MaxHeapFreeRatio=10") && launcher.contains("JAVA_TOOL_OPTIONS")
                     && launcher.contains("JDK_JAVA_OPTIONS"), "commands run lean unless the user chose a collector");
         }
         for (String separator : List.of("/", "\\", ".")) {

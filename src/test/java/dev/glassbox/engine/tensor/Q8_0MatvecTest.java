@@ -168,6 +168,58 @@ class Q8_0MatvecTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(Q8_0Tensor.Kernel.class)
+    void float16ScalesOfEveryExponentAndSignAreWidenedExactly(Q8_0Tensor.Kernel kernel) {
+        // one row per float16 scale: both signs, every finite exponent (0: zero and subnormals, 30: up to the
+        // largest), the lowest and highest mantissas and every 17th between; its block is q = (1, 0, ..., 0), so
+        // row · e0 = 1 * scale, in one exact fma, is the scale as the kernel widened it; as float32 scales did, it
+        // must equal Float.float16ToFloat bit for bit
+        short[] halves = new short[1 << 16];
+        int rows = 0;
+        for (int h = 0; h < 1 << 16; h++) {
+            int mantissa = h & 0x3ff;
+            boolean sampled = mantissa < 4 || mantissa > 1019 || mantissa % 17 == 0;
+            if (sampled && Float.isFinite(Float.float16ToFloat((short) h))) {
+                halves[rows++] = (short) h;
+            }
+        }
+        java.nio.ByteBuffer raw = java.nio.ByteBuffer.allocate(rows * 34).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (int r = 0; r < rows; r++) {
+            raw.putShort(halves[r]).put((byte) 1).put(new byte[31]);
+        }
+        Q8_0Tensor t = Q8_0Tensor.fromBlocks(MemorySegment.ofArray(raw.array()), rows, 32);
+        float[] e0 = new float[32];
+        e0[0] = 1;
+        float[] out = new float[rows];
+        t.matvec(kernel, e0, out, 0, rows);
+        float[] tile = new float[16 * 32];
+        for (int r = 0; r < rows; r++) {
+            float expected = Float.float16ToFloat(halves[r]);
+            // (sums start from +0, so a -0 scale comes out as +0, as it did with float32 scales)
+            assertEquals(Float.floatToRawIntBits(expected + 0f), Float.floatToRawIntBits(out[r]),
+                    kernel + ": scale bits 0x" + Integer.toHexString(halves[r] & 0xffff));
+            if (r % 16 == 0) {
+                t.dequantiseGroup(r / 16, tile);
+            }
+            assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(tile[r % 16]), "dequantised");
+            assertEquals(Float.floatToRawIntBits(expected + 0f), Float.floatToRawIntBits(t.dot(r, e0, 0)), "dot");
+        }
+        assertEquals(0, java.nio.ByteBuffer.wrap(raw.array()).compareTo(
+                t.blocks().asByteBuffer()), "the blocks written back are the file's");
+    }
+
+    @Test
+    void aBlockWithAnInfiniteOrNaNScaleIsRefused() {
+        for (short bad : new short[] {(short) 0x7c00, (short) 0xfc00, (short) 0x7e00}) {
+            java.nio.ByteBuffer raw = java.nio.ByteBuffer.allocate(2 * 34).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            raw.putShort(Float.floatToFloat16(0.5f)).put(new byte[32]).putShort(bad).put(new byte[32]);
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> Q8_0Tensor.fromBlocks(MemorySegment.ofArray(raw.array()), 2, 32));
+            assertTrue(e.getMessage().contains("row 1") && e.getMessage().contains("non-finite scale"), e.getMessage());
+        }
+    }
+
     private static float[] gaussian(Random r, int n) {
         float[] v = new float[n];
         for (int i = 0; i < n; i++) {

@@ -94,6 +94,24 @@ class GgufMalformedTest {
     }
 
     @Test
+    void aQ8_0BlockWithANaNScaleNamesTheTensor() throws Exception {
+        Path q8 = tmp.resolve("q8.gguf");
+        GgufWriter.write(TinyModels.random(Architecture.LLAMA, RopeStyle.INTERLEAVED, 32, 64, 1, 2, 1, 40, 3,
+                DType.Q8_0, DType.F32), TinyModels.tokenizer(40), "tiny", q8);
+        GgufBytes b = GgufBytes.copyOf(GgufReader.read(q8));
+        int i = 0;
+        while (b.tensors.get(i).type() != GgmlType.Q8_0) {
+            i++;
+        }
+        byte[] blocks = b.data.get(i);
+        blocks[34] = 0x00; // the second block's float16 scale, little-endian: 0x7e00 is a NaN
+        blocks[35] = 0x7e;
+        String m = loadError("nan-scale.gguf", b.bytes());
+        assertContains(m, "tensor '" + b.tensors.get(i).name() + "'");
+        assertContains(m, "non-finite scale");
+    }
+
+    @Test
     void nanInfiniteOrNegativeHyperParametersNameTheKey() throws Exception {
         for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, -1e-5f}) {
             GgufBytes b = validCopy();
