@@ -39,6 +39,17 @@ public record CapturedRun(int[] tokens, Patterns patterns, float[][][][] headOut
             return layer(l)[h];
         }
 
+        /**
+         * Rows {@code from} .. {@code to - 1} of head {@code h} in layer {@code l} copied into {@code out} (each array as
+         * long as the rows: {@link #head}'s last row), so a long pattern can be read a block of rows at a time.
+         */
+        default void rows(int l, int h, int from, int to, float[][] out) {
+            float[][] all = head(l, h);
+            for (int q = from; q < to; q++) {
+                System.arraycopy(all[q], 0, out[q - from], 0, all[q].length);
+            }
+        }
+
         /** Patterns held whole, [layer][head][query][key] (an encoder's). */
         static Patterns of(float[][][][] all) {
             return new Patterns() {
@@ -61,6 +72,9 @@ public record CapturedRun(int[] tokens, Patterns patterns, float[][][][] headOut
 
                 @Override
                 public float[][] head(int l, int h) { return store.head(l, h, n); }
+
+                @Override
+                public void rows(int l, int h, int from, int to, float[][] out) { store.rows(l, h, from, to, out); }
             };
         }
     }
@@ -118,9 +132,9 @@ public record CapturedRun(int[] tokens, Patterns patterns, float[][][][] headOut
      */
     static void checkMemory(int layers, int heads, int headDim, int length, int dim) {
         // the stored queries, keys and values (at most as many as the queries), the head outputs twice (steps, then
-        // per head), the residuals once (stacked from the steps' own arrays), and two layers of patterns in flight
+        // per head), the residuals once (stacked from the steps' own arrays), and two workers' blocks of pattern rows
         double linear = 4.0 * layers * length * (heads * headDim * 5.0 + dim);
-        double bytes = linear + 2 * 4.0 * heads * ((double) length * length / 2);
+        double bytes = linear + 2 * 4.0 * LayerBehaviour.blockFloats(heads, length);
         budget(bytes, layers, heads, length, 2);
     }
 

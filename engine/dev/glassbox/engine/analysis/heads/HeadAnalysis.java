@@ -215,16 +215,16 @@ public final class HeadAnalysis {
         HeadRoles.Scores[][] roles = new HeadRoles.Scores[c.layers()][c.heads()];
         parallel.forRange(c.layers(), (from, to) -> {
             for (int l = from; l < to; l++) {
-                float[][][] p = run.patterns().layer(l); // one layer's patterns at a time
-                js[l] = AttentionBehaviour.jensenShannon(l, p, s.jsEpsilon(), model.causal());
+                // the layer's patterns a block of query rows at a time: every pattern score in one pass
+                LayerBehaviour b = LayerBehaviour.of(run.patterns(), l, c.heads(), tokens, model.causal(),
+                        s.jsEpsilon(), special::contains, progress::cancelled);
+                js[l] = b.js();
                 cosine[l] = AttentionBehaviour.outputCosine(l, run.headOutputs()[l]);
                 disagreement[l] = AttentionBehaviour.disagreement(cosine[l]);
-                entropy[l] = AttentionBehaviour.entropy(p);
-                sink[l] = AttentionBehaviour.sinkMass(p);
-                specialMass[l] = AttentionBehaviour.specialMass(p, tokens, special::contains);
-                for (int h = 0; h < c.heads(); h++) {
-                    roles[l][h] = HeadRoles.score(p[h], tokens); // while the layer's patterns are at hand
-                }
+                entropy[l] = b.entropy();
+                sink[l] = b.sinkMass();
+                specialMass[l] = b.specialMass();
+                roles[l] = b.roles();
             }
         });
         for (int l = 0; l < c.layers(); l++) {

@@ -122,7 +122,9 @@ public final class AttentionMemoryBenchmark {
         @Override public int heads() { return store.heads(); }
         @Override public boolean has(int layer) { return store.has(layer) && asked[layer]; }
         @Override public int length() { return store.length(); }
-        @Override public float[][] head(int layer, int head, int queries) { return store.head(layer, head, queries); }
+        @Override public void rows(int layer, int head, int from, int to, float[][] out) {
+            store.rows(layer, head, from, to, out);
+        }
         @Override public dev.glassbox.engine.trace.AttentionThumbnails.Thumbnail thumbnail(int layer, int head, int n) {
             return store.thumbnail(layer, head, n);
         }
