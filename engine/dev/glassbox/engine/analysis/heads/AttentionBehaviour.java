@@ -65,13 +65,14 @@ public final class AttentionBehaviour {
 
         /** Adds one query row of every head: {@code rows[h][0 .. keys)}, the keys that query sees. */
         public void add(float[][] rows, int keys) {
+            boolean positive = epsilon > 0; // smoothed rows hold no zeros
             for (int h = 0; h < heads; h++) {
                 smooth(rows[h], keys, epsilon, smoothed[h]);
-                xLogX[h] = XLogX.sum(smoothed[h], keys);
+                xLogX[h] = XLogX.sum(smoothed[h], keys, positive);
             }
             for (int i = 0; i < heads; i++) {
                 for (int j = i + 1; j < heads; j++) {
-                    double m = XLogX.sumOfMean(smoothed[i], smoothed[j], keys);
+                    double m = XLogX.sumOfMean(smoothed[i], smoothed[j], keys, positive);
                     sum[i][j] += Math.max(0, (0.5 * (xLogX[i] + xLogX[j]) - m) / LN2);
                 }
             }
@@ -174,7 +175,7 @@ public final class AttentionBehaviour {
         for (int k = 0; k < keys; k++) {
             scratch[k] = row[k];
         }
-        return -XLogX.sum(scratch, keys);
+        return -XLogX.sum(scratch, keys, false);
     }
 
     /** Per head, the attention-sink mass on position 0 (see {@link SinkMass}: queries after position 0). */

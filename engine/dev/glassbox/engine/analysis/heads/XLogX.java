@@ -15,12 +15,12 @@ final class XLogX {
     private XLogX() {
     }
 
-    /** Σ x[k] log x[k] over k in [0, n); x ≥ 0. */
-    static double sum(double[] x, int n) {
+    /** Σ x[k] log x[k] over k in [0, n); x ≥ 0, or x > 0 throughout if {@code positive} (then a little faster). */
+    static double sum(double[] x, int n, boolean positive) {
         DoubleVector acc = DoubleVector.zero(S);
         int k = 0;
         for (int upper = S.loopBound(n); k < upper; k += S.length()) {
-            acc = term(DoubleVector.fromArray(S, x, k), acc);
+            acc = term(DoubleVector.fromArray(S, x, k), acc, positive);
         }
         double s = acc.reduceLanes(VectorOperators.ADD);
         for (; k < n; k++) {
@@ -31,13 +31,13 @@ final class XLogX {
 
     /**
      * Σ m log m over k in [0, n), m = ½(a[k] + b[k]): the same operations as {@link #sum} on the mean, so for a = b it
-     * returns {@code sum(a, n)} exactly.
+     * returns {@code sum(a, n, positive)} exactly.
      */
-    static double sumOfMean(double[] a, double[] b, int n) {
+    static double sumOfMean(double[] a, double[] b, int n, boolean positive) {
         DoubleVector acc = DoubleVector.zero(S);
         int k = 0;
         for (int upper = S.loopBound(n); k < upper; k += S.length()) {
-            acc = term(DoubleVector.fromArray(S, a, k).add(DoubleVector.fromArray(S, b, k)).mul(0.5), acc);
+            acc = term(DoubleVector.fromArray(S, a, k).add(DoubleVector.fromArray(S, b, k)).mul(0.5), acc, positive);
         }
         double s = acc.reduceLanes(VectorOperators.ADD);
         for (; k < n; k++) {
@@ -46,9 +46,12 @@ final class XLogX {
         return s;
     }
 
-    /** acc + x log x per lane; a zero lane takes the log of the smallest normal double, finite, so 0 · log stays 0. */
-    private static DoubleVector term(DoubleVector x, DoubleVector acc) {
-        return x.fma(x.max(Double.MIN_NORMAL).lanewise(VectorOperators.LOG), acc);
+    /**
+     * acc + x log x per lane; unless every lane is known positive a zero lane takes the log of the smallest normal
+     * double, finite, so 0 · log stays 0.
+     */
+    private static DoubleVector term(DoubleVector x, DoubleVector acc, boolean positive) {
+        return x.fma((positive ? x : x.max(Double.MIN_NORMAL)).lanewise(VectorOperators.LOG), acc);
     }
 
     private static double term(double x) {
