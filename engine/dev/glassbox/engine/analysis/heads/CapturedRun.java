@@ -78,6 +78,8 @@ public record CapturedRun(int[] tokens, Patterns patterns, float[][][][] headOut
     /** Patterns, head outputs and the residual stream entering each layer (the embedding, then each layer's output). */
     static final String HOOKS = "embed,blocks.*.attn.pattern,blocks.*.attn.head_out,blocks.*.resid_post";
 
+    private static final String PATTERNS = "blocks.*.attn.pattern";
+
     public int length() { return tokens.length; }
 
     public int layers() { return patterns.layers(); }
@@ -120,6 +122,18 @@ public record CapturedRun(int[] tokens, Patterns patterns, float[][][][] headOut
         AttentionStore store = capture.attention().orElseThrow(() ->
                 new IllegalStateException("the model kept no attention patterns to analyse"));
         return new CapturedRun(tokens.clone(), Patterns.of(store, tokens.length), outs, residuals, outcome);
+    }
+
+    /**
+     * Only the attention patterns of the pass with {@code intervention} (queries and keys in a store: no head outputs
+     * or residuals), for scores read off patterns alone such as the probe's prefix matching.
+     */
+    public static Patterns patterns(DecoderModel model, int[] tokens, Intervention intervention) {
+        Capture capture = new Capture(HookSelection.of(PATTERNS), model.config().layers()).storingPatterns();
+        RunOutcome.prefill(RunOutcome.session(model, capture, intervention, tokens), tokens, DecoderSession.StepSink.NONE);
+        AttentionStore store = capture.attention().orElseThrow(() ->
+                new IllegalStateException("the model kept no attention patterns to analyse"));
+        return Patterns.of(store, tokens.length);
     }
 
     private static float[] values(java.util.Map<HookName, Captured> captured, HookName hook, String what) {

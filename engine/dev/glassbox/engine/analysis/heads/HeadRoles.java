@@ -196,14 +196,27 @@ public final class HeadRoles {
      * followed its first occurrence (query q = L + i attends key i + 1).
      */
     public static double prefixMatching(float[][] pattern, int repeatLength) {
+        return prefixMatching(CapturedRun.Patterns.of(new float[][][][] {{pattern}}), 0, 0, pattern.length, repeatLength);
+    }
+
+    /**
+     * {@link #prefixMatching(float[][], int)} of head {@code head} in layer {@code layer} of a run of {@code length}
+     * tokens, reading only the second copy's rows, {@link LayerBehaviour#BLOCK} at a time.
+     */
+    public static double prefixMatching(CapturedRun.Patterns patterns, int layer, int head, int length, int repeatLength) {
         int l = repeatLength;
-        if (pattern.length != 2 * l + 1) {
+        if (length != 2 * l + 1) {
             throw new IllegalArgumentException("prefix matching needs the repeated probe of " + (2 * l + 1)
-                    + " tokens, got " + pattern.length);
+                    + " tokens, got " + length);
         }
+        float[][] block = new float[Math.min(LayerBehaviour.BLOCK, l)][length];
         double s = 0;
-        for (int q = l + 1; q <= 2 * l; q++) {
-            s += pattern[q][q - l + 1];
+        for (int from = l + 1; from <= 2 * l; from += block.length) {
+            int to = Math.min(2 * l + 1, from + block.length);
+            patterns.rows(layer, head, from, to, block);
+            for (int q = from; q < to; q++) {
+                s += block[q - from][q - l + 1];
+            }
         }
         return s / l;
     }
