@@ -23,7 +23,7 @@ public final class AttentionBehaviour {
      * 0..q, otherwise (encoders) every key.
      */
     public static HeadTable jensenShannon(int layer, float[][][] pattern, double epsilon, boolean causal) {
-        int t = pattern[0].length;
+        int t = pattern.length == 0 ? 0 : pattern[0].length;
         Divergences d = new Divergences(pattern.length, t == 0 ? 0 : pattern[0][t - 1].length, epsilon);
         float[][] rows = new float[pattern.length][];
         for (int q = 0; q < t; q++) {
