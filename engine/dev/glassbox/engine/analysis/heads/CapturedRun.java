@@ -5,10 +5,10 @@ import dev.glassbox.engine.model.DecoderSession;
 import dev.glassbox.engine.model.Intervention;
 import dev.glassbox.engine.trace.AttentionStore;
 import dev.glassbox.engine.trace.Capture;
+import dev.glassbox.engine.trace.Captured;
 import dev.glassbox.engine.trace.HookName;
 import dev.glassbox.engine.trace.HookPoint;
 import dev.glassbox.engine.trace.HookSelection;
-import dev.glassbox.engine.trace.Captured;
 
 /**
  * One forward pass over a token sequence with every layer's attention patterns and per-head outputs.
@@ -149,8 +149,8 @@ public record CapturedRun(int[] tokens, Patterns patterns, float[][][][] headOut
      * recomputes a layer's patterns while it is read; refuse clearly rather than run out of heap.
      */
     static void checkMemory(int layers, int heads, int headDim, int length, int dim) {
-        // the stored queries, keys and values (at most as many as the queries), the head outputs (per head), the
-        // residuals (the steps' own arrays), and two workers' blocks of pattern rows
+        // the stored queries, keys and values (each at most as many as the queries), the head outputs (per head),
+        // the residuals (the steps' own arrays), and two workers' blocks of pattern rows (LayerBehaviour)
         double linear = 4.0 * layers * length * (heads * headDim * 4.0 + dim);
         double bytes = linear + 2 * 4.0 * LayerBehaviour.blockFloats(heads, length);
         budget(bytes, layers, heads, length, 2);
