@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
+import dev.glassbox.app.service.Countdown;
 import dev.glassbox.engine.analysis.heads.CapturedRun;
 import dev.glassbox.engine.analysis.heads.EncoderHeads;
 import dev.glassbox.engine.analysis.heads.HeadAblation;
@@ -22,6 +23,7 @@ import dev.glassbox.engine.model.LlamaModel;
 import dev.glassbox.engine.model.LoadedModel;
 import dev.glassbox.engine.tensor.Parallel;
 import dev.glassbox.engine.tokenizer.Tokenizer;
+import dev.glassbox.visuals.i18n.I18n;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -112,8 +114,10 @@ public final class HeadsCommand extends WritingCommand {
             if (ablate != null) {
                 set = ablateSet(m, tokens, reference, setMode);
             }
-            r = m.model() instanceof BertModel bert ? HeadAnalysis.analyse(bert, tokens, settings, parallel)
-                    : HeadAnalysis.analyse((LlamaModel) m.model(), tokens, settings, parallel);
+            HeadAnalysis.Progress progress = new StageLines(err(), tokens.length, m.config().layers() * m.config().heads());
+            r = m.model() instanceof BertModel bert
+                    ? HeadAnalysis.analyse(bert, tokens, settings, HeadSet.empty(), parallel, progress)
+                    : HeadAnalysis.analyse((LlamaModel) m.model(), tokens, settings, HeadSet.empty(), parallel, progress);
         }
         String meanRef = meanReference != null ? meanReference.toString()
                 : settings.ablation() == HeadAblation.Mode.MEAN || setMode == HeadAblation.Mode.MEAN ? "input" : null;
@@ -129,6 +133,47 @@ public final class HeadsCommand extends WritingCommand {
                 m.config().heads(), m.config().layers(), tokens.length, r.timingsMillis().get("total"),
                 files.size(), out);
         return 0;
+    }
+
+    /**
+     * The analysis's stages on the error stream, and during the ablation (one resumed pass per head: hours on a large
+     * model at thousands of tokens) the heads done and the time left, at most every {@link #EVERY_NANOS} and after the
+     * first head, so a long run says at once how long it will take.
+     */
+    private static final class StageLines implements HeadAnalysis.Progress {
+        private static final long EVERY_NANOS = 10_000_000_000L;
+        private final PrintWriter err;
+        private final int tokens;
+        private final Countdown heads;
+        private long printed = System.nanoTime();
+
+        StageLines(PrintWriter err, int tokens, int heads) {
+            this.err = err;
+            this.tokens = tokens;
+            this.heads = new Countdown(I18n.text("heads.ablatingHeads"), heads);
+        }
+
+        @Override
+        public void stage(HeadAnalysis.Stage stage) {
+            err.println(switch (stage) {
+                case WEIGHTS -> I18n.text("heads.stageWeights", heads.total());
+                case CAPTURE -> I18n.text("heads.stageCapture", tokens, "");
+                case PROBE -> I18n.text("heads.stageProbe");
+                case ABLATION -> heads.text(0);
+            });
+            err.flush();
+        }
+
+        @Override
+        public void headDone(HeadAblation.Effect effect, int done, int total) {
+            String line = heads.text(done); // every head, so the estimate averages the latest ones
+            long now = System.nanoTime();
+            if (done == 1 || done == total || now - printed >= EVERY_NANOS) {
+                printed = now;
+                err.println(line);
+                err.flush();
+            }
+        }
     }
 
     private static HeadAblation.Mode mode(String value, String option) {

@@ -104,7 +104,7 @@ final class CachedAttention {
      * starts at {@code query[qOff + h * headDim]}.
      */
     void attend(int layer, int pos, float[] query, int qOff, float[] out) {
-        attendWith(layer, pos, out, rotary(layer, pos, query, qOff));
+        attendWith(layer, pos, out, rotary(keys[layer], pos, query, qOff));
     }
 
     /**
@@ -112,7 +112,7 @@ final class CachedAttention {
      * distance pos - t from the query, r ({@link LlamaModel#relativeTable}) holds the projected distances.
      */
     void attendRelative(int layer, int pos, float[] query, float[] out, RelativePositions rel, float[] r) {
-        attendWith(layer, pos, out, relative(layer, pos, query, rel, r));
+        attendWith(layer, pos, out, relative(keys[layer], pos, query, rel, r));
     }
 
     /**
@@ -120,30 +120,40 @@ final class CachedAttention {
      * rotated as {@link #attend} saw it) over {@code layer}'s cached keys 0..pos, into {@code out[0 .. pos]}: the
      * scores and softmax of {@link #attend}, recomputed (a pattern kept as its query rather than its row).
      */
-    synchronized void probabilities(int layer, int pos, float[] query, int qOff, int h, float[] out) {
-        headSoftmax(rotary(layer, pos, query, qOff), h, c.kvHeadOf(h) * capacity * c.headDim(), out, 0, pos);
+    void probabilities(int layer, int pos, float[] query, int qOff, int h, float[] out) {
+        Keys k = keys(layer);
+        headSoftmax(rotary(k.cache(), pos, query, qOff), h, c.kvHeadOf(h) * k.capacity() * c.headDim(), out, 0, pos);
     }
 
     /** {@link #probabilities} of {@link #attendRelative} (the query at {@code query[0 ..]}). */
-    synchronized void probabilitiesRelative(int layer, int pos, float[] query, int h, float[] out,
-                                            RelativePositions rel, float[] r) {
-        headSoftmax(relative(layer, pos, query, rel, r), h, c.kvHeadOf(h) * capacity * c.headDim(), out, 0, pos);
+    void probabilitiesRelative(int layer, int pos, float[] query, int h, float[] out, RelativePositions rel, float[] r) {
+        Keys k = keys(layer);
+        headSoftmax(relative(k.cache(), pos, query, rel, r), h, c.kvHeadOf(h) * k.capacity() * c.headDim(), out, 0, pos);
+    }
+
+    /**
+     * A layer's key cache and its capacity, taken together: a growth replaces the array, the old one keeps the keys
+     * already stored, so readers of past positions score outside the lock, side by side.
+     */
+    private record Keys(float[] cache, int capacity) {
+    }
+
+    private synchronized Keys keys(int layer) {
+        return new Keys(keys[layer], capacity);
     }
 
     /** q_h . k_t / sqrt(d) against the cached keys 0..pos. */
-    private HeadScores rotary(int layer, int pos, float[] query, int qOff) {
+    private HeadScores rotary(float[] kc, int pos, float[] query, int qOff) {
         int hd = c.headDim();
         float scale = (float) (1.0 / Math.sqrt(hd));
-        float[] kc = keys[layer];
         return (h, kv, a, row) -> Kernels.scores(query, qOff + h * hd, kc, kv, pos + 1, hd, scale, a, row);
     }
 
     /** ((q + u).k_t + (q + v).r_{pos - t}) / sqrt(d) against the cached keys 0..pos (Dai et al. 2019, sec. 3.3). */
-    private HeadScores relative(int layer, int pos, float[] query, RelativePositions rel, float[] r) {
+    private HeadScores relative(float[] kc, int pos, float[] query, RelativePositions rel, float[] r) {
         int hd = c.headDim();
         int qDim = c.qDim();
         float scale = (float) (1.0 / Math.sqrt(hd));
-        float[] kc = keys[layer];
         return (h, kv, a, row) -> {
             float max = Float.NEGATIVE_INFINITY;
             for (int t = 0; t <= pos; t++) {

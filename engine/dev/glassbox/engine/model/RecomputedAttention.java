@@ -88,7 +88,7 @@ public final class RecomputedAttention implements AttentionStore {
     }
 
     @Override
-    public float[][] head(int layer, int head, int n) {
+    public void rows(int layer, int head, int from, int to, float[][] out) {
         if (!has(layer)) throw new IllegalArgumentException("layer " + layer + "'s attention pattern was not captured");
         if (head < 0 || head >= c.heads()) {
             throw new IllegalArgumentException("head " + head + " outside 0.." + (c.heads() - 1));
@@ -97,21 +97,22 @@ public final class RecomputedAttention implements AttentionStore {
         java.util.BitSet passed;
         int ran;
         synchronized (this) {
-            if (n < 0 || n > length()) {
-                throw new IllegalArgumentException(n + " queries asked, " + length() + " recorded");
+            if (from < 0 || to < from || to > length()) {
+                throw new IllegalArgumentException("queries " + from + ".." + to + " asked, " + length() + " recorded");
             }
             ran = recorded[layer];
             qs = queries[layer]; // positions below n stay as written in this array even if a later one grows it
             passed = skipped[layer] == null ? null : (java.util.BitSet) skipped[layer].clone();
         }
         int qDim = c.qDim();
-        float[][] out = new float[n][];
-        for (int q = 0; q < n; q++) {
-            out[q] = new float[q + 1];
-            if (q < ran && (passed == null || !passed.get(q))) scorer.probabilities(layer, q, qs, q * qDim, head, out[q]);
-            // else: the layer was skipped at q, it attended nowhere (a row of zeros)
+        for (int q = from; q < to; q++) {
+            float[] row = out[q - from];
+            if (q < ran && (passed == null || !passed.get(q))) {
+                scorer.probabilities(layer, q, qs, q * qDim, head, row);
+            } else {
+                java.util.Arrays.fill(row, 0, q + 1, 0f); // the layer was skipped at q, it attended nowhere
+            }
         }
-        return out;
     }
 
     @Override

@@ -23,7 +23,21 @@ public interface AttentionStore {
      * Head {@code head}'s pattern in {@code layer} over the first {@code queries} positions (at most
      * {@link #length()}), row q holding keys 0..q: the probabilities the forward computed, recomputed.
      */
-    float[][] head(int layer, int head, int queries);
+    default float[][] head(int layer, int head, int queries) {
+        float[][] out = new float[Math.max(0, queries)][];
+        for (int q = 0; q < out.length; q++) {
+            out[q] = new float[q + 1];
+        }
+        rows(layer, head, 0, queries, out);
+        return out;
+    }
+
+    /**
+     * Rows {@code from} .. {@code to - 1} of {@link #head}'s pattern written into {@code out} (row q's keys 0..q at
+     * {@code out[q - from][0 .. q]}, each array at least q + 1 long; what lies past q is left as it was), so a reader
+     * can walk a long pattern a block of rows at a time in buffers it reuses.
+     */
+    void rows(int layer, int head, int from, int to, float[][] out);
 
     /** [heads][queries][keys ≤ query + 1] of {@code layer}: {@link #head} of every head. */
     default float[][][] layer(int layer, int queries) {

@@ -23,30 +23,75 @@ public final class AttentionBehaviour {
      * 0..q, otherwise (encoders) every key.
      */
     public static HeadTable jensenShannon(int layer, float[][][] pattern, double epsilon, boolean causal) {
-        int heads = pattern.length;
-        double[][] v = new double[heads][heads];
-        for (int i = 0; i < heads; i++) {
-            for (int j = i + 1; j < heads; j++) {
-                v[i][j] = v[j][i] = patternDivergence(pattern[i], pattern[j], causal, epsilon);
+        int t = pattern.length == 0 ? 0 : pattern[0].length;
+        Divergences d = new Divergences(pattern.length, t == 0 ? 0 : pattern[0][t - 1].length, epsilon);
+        float[][] rows = new float[pattern.length][];
+        for (int q = 0; q < t; q++) {
+            for (int h = 0; h < rows.length; h++) {
+                rows[h] = pattern[h][q];
             }
+            d.add(rows, causal ? q + 1 : rows[0].length);
         }
-        return new HeadTable("js", layer, layer, v, HeadTable.Sense.DISTANCE);
+        return d.table(layer);
     }
 
     /** Mean over query rows of the smoothed Jensen-Shannon divergence (bits) between two [query][key] patterns. */
     public static double patternDivergence(float[][] a, float[][] b, boolean causal, double epsilon) {
-        int t = a.length;
-        double[] p = new double[t == 0 ? 0 : a[t - 1].length]; // the longest row (a causal pattern's may be ragged)
-        double[] r = new double[p.length];
-        double sum = 0;
-        for (int q = 0; q < t; q++) {
-            int n = causal ? q + 1 : a[q].length;
-            smooth(a[q], n, epsilon, p);
-            smooth(b[q], n, epsilon, r);
-            sum += js(p, r, n);
-        }
-        return sum / t;
+        return jensenShannon(0, new float[][][] {a, b}, epsilon, causal).get(0, 1);
     }
+
+    /**
+     * The Jensen-Shannon table of some heads fed one query row at a time (every head's row of the same query), so a
+     * long pattern is never held whole. Per row each head's distribution is smoothed once (p' = (p + ε) / (1 + nε))
+     * with its Σ p' log p', and a pair's divergence is JS(P‖R) = H(M) − ½H(P) − ½H(R), M = ½(P + R), in bits
+     * (the same quantity as ½ KL(P‖M) + ½ KL(R‖M): one logarithm per pair and key, not two).
+     */
+    public static final class Divergences {
+        private final int heads;
+        private final double epsilon;
+        private final double[][] sum;
+        private final double[][] smoothed;
+        private final double[] xLogX;
+        private long count;
+
+        /** For {@code heads} heads whose rows have at most {@code keys} keys. */
+        public Divergences(int heads, int keys, double epsilon) {
+            this.heads = heads;
+            this.epsilon = epsilon;
+            this.sum = new double[heads][heads];
+            this.smoothed = new double[heads][keys];
+            this.xLogX = new double[heads];
+        }
+
+        /** Adds one query row of every head: {@code rows[h][0 .. keys)}, the keys that query sees. */
+        public void add(float[][] rows, int keys) {
+            boolean positive = epsilon > 0; // smoothed rows hold no zeros
+            for (int h = 0; h < heads; h++) {
+                smooth(rows[h], keys, epsilon, smoothed[h]);
+                xLogX[h] = XLogX.sum(smoothed[h], keys, positive);
+            }
+            for (int i = 0; i < heads; i++) {
+                for (int j = i + 1; j < heads; j++) {
+                    double m = XLogX.sumOfMean(smoothed[i], smoothed[j], keys, positive);
+                    sum[i][j] += Math.max(0, (0.5 * (xLogX[i] + xLogX[j]) - m) / LN2);
+                }
+            }
+            count++;
+        }
+
+        /** The symmetric table of mean divergences over the rows added (zeros on the diagonal). */
+        public HeadTable table(int layer) {
+            double[][] v = new double[heads][heads];
+            for (int i = 0; i < heads; i++) {
+                for (int j = i + 1; j < heads; j++) {
+                    v[i][j] = v[j][i] = sum[i][j] / count;
+                }
+            }
+            return new HeadTable("js", layer, layer, v, HeadTable.Sense.DISTANCE);
+        }
+    }
+
+    private static final double LN2 = Math.log(2);
 
     private static void smooth(float[] row, int n, double eps, double[] out) {
         double total = 0;
@@ -57,21 +102,6 @@ public final class AttentionBehaviour {
         for (int k = 0; k < n; k++) {
             out[k] = (row[k] + eps) / z;
         }
-    }
-
-    /** JS(P‖R) = ½ KL(P‖M) + ½ KL(R‖M), M = ½(P + R), in bits. */
-    static double js(double[] p, double[] r, int n) {
-        double s = 0;
-        for (int k = 0; k < n; k++) {
-            double m = 0.5 * (p[k] + r[k]);
-            if (p[k] > 0) {
-                s += 0.5 * p[k] * Math.log(p[k] / m);
-            }
-            if (r[k] > 0) {
-                s += 0.5 * r[k] * Math.log(r[k] / m);
-            }
-        }
-        return Math.max(0, s / Math.log(2));
     }
 
     /**
@@ -130,17 +160,22 @@ public final class AttentionBehaviour {
     public static double[] entropy(float[][][] pattern) {
         double[] out = new double[pattern.length];
         for (int h = 0; h < pattern.length; h++) {
+            double[] scratch = new double[pattern[h].length == 0 ? 0 : pattern[h][pattern[h].length - 1].length];
             double s = 0;
             for (float[] row : pattern[h]) {
-                for (float a : row) {
-                    if (a > 0) {
-                        s -= a * Math.log(a);
-                    }
-                }
+                s += entropy(row, row.length, scratch);
             }
             out[h] = s / pattern[h].length;
         }
         return out;
+    }
+
+    /** −Σ a log a (nats) over {@code row[0 .. keys)}, zeros adding nothing; {@code scratch} holds at least {@code keys} values. */
+    static double entropy(float[] row, int keys, double[] scratch) {
+        for (int k = 0; k < keys; k++) {
+            scratch[k] = row[k];
+        }
+        return -XLogX.sum(scratch, keys, false);
     }
 
     /** Per head, the attention-sink mass on position 0 (see {@link SinkMass}: queries after position 0). */
@@ -154,19 +189,33 @@ public final class AttentionBehaviour {
 
     /** Mean attention on keys whose token is special (BOS/EOS/CLS/SEP; Clark et al. 2019 measure attention to [CLS]/[SEP]). */
     public static double[] specialMass(float[][][] pattern, int[] tokens, IntPredicate special) {
+        int[] at = specialPositions(tokens, special);
         double[] out = new double[pattern.length];
         for (int h = 0; h < pattern.length; h++) {
             double s = 0;
             for (float[] row : pattern[h]) {
-                for (int k = 0; k < row.length; k++) {
-                    if (special.test(tokens[k])) {
-                        s += row[k];
-                    }
-                }
+                s += specialMass(row, row.length, at);
             }
             out[h] = s / pattern[h].length;
         }
         return out;
+    }
+
+    /** The positions whose token is special, in order. */
+    static int[] specialPositions(int[] tokens, IntPredicate special) {
+        return java.util.stream.IntStream.range(0, tokens.length).filter(k -> special.test(tokens[k])).toArray();
+    }
+
+    /** Attention of one row ({@code row[0 .. keys)}) on the special positions {@code at} (ascending). */
+    static double specialMass(float[] row, int keys, int[] at) {
+        double s = 0;
+        for (int k : at) {
+            if (k >= keys) {
+                break;
+            }
+            s += row[k];
+        }
+        return s;
     }
 
     static double dot(float[] a, float[] b) {

@@ -1,18 +1,14 @@
 package dev.glassbox.engine.analysis.heads;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import dev.glassbox.engine.model.DecoderModel;
 import dev.glassbox.engine.model.DecoderSession;
 import dev.glassbox.engine.model.Intervention;
 import dev.glassbox.engine.trace.AttentionStore;
 import dev.glassbox.engine.trace.Capture;
+import dev.glassbox.engine.trace.Captured;
 import dev.glassbox.engine.trace.HookName;
 import dev.glassbox.engine.trace.HookPoint;
 import dev.glassbox.engine.trace.HookSelection;
-import dev.glassbox.engine.trace.Trace;
-import dev.glassbox.engine.trace.TraceStep;
 
 /**
  * One forward pass over a token sequence with every layer's attention patterns and per-head outputs.
@@ -39,6 +35,17 @@ public record CapturedRun(int[] tokens, Patterns patterns, float[][][][] headOut
             return layer(l)[h];
         }
 
+        /**
+         * Rows {@code from} .. {@code to - 1} of head {@code h} in layer {@code l} copied into {@code out} (each array as
+         * long as the rows: {@link #head}'s last row), so a long pattern can be read a block of rows at a time.
+         */
+        default void rows(int l, int h, int from, int to, float[][] out) {
+            float[][] all = head(l, h);
+            for (int q = from; q < to; q++) {
+                System.arraycopy(all[q], 0, out[q - from], 0, all[q].length);
+            }
+        }
+
         /** Patterns held whole, [layer][head][query][key] (an encoder's). */
         static Patterns of(float[][][][] all) {
             return new Patterns() {
@@ -61,12 +68,17 @@ public record CapturedRun(int[] tokens, Patterns patterns, float[][][][] headOut
 
                 @Override
                 public float[][] head(int l, int h) { return store.head(l, h, n); }
+
+                @Override
+                public void rows(int l, int h, int from, int to, float[][] out) { store.rows(l, h, from, to, out); }
             };
         }
     }
 
     /** Patterns, head outputs and the residual stream entering each layer (the embedding, then each layer's output). */
     static final String HOOKS = "embed,blocks.*.attn.pattern,blocks.*.attn.head_out,blocks.*.resid_post";
+
+    private static final String PATTERNS = "blocks.*.attn.pattern";
 
     public int length() { return tokens.length; }
 
@@ -87,29 +99,49 @@ public record CapturedRun(int[] tokens, Patterns patterns, float[][][][] headOut
         checkMemory(layers, heads, hd, tokens.length, model.config().dim());
         Capture capture = new Capture(HookSelection.of(HOOKS), layers).storingPatterns();
         DecoderSession s = RunOutcome.session(model, capture, intervention, tokens);
-        List<TraceStep> steps = new ArrayList<>(tokens.length);
-        RunOutcome outcome = RunOutcome.prefill(s, tokens, (pos, token, captured) ->
-                steps.add(new TraceStep(pos, token, false, captured)));
-        Trace trace = Trace.of(steps);
-        float[][][][] outs = new float[layers][][][];
-        float[][][] residuals = new float[layers][][];
+        HookName[] entering = new HookName[layers];
+        HookName[] headOut = new HookName[layers];
         for (int l = 0; l < layers; l++) {
-            int layer = l;
-            HookName entering = l == 0 ? HookName.of(HookPoint.EMBED) : HookName.of(HookPoint.RESID_POST, l - 1);
-            residuals[l] = trace.stacked(entering).orElseThrow(() ->
-                    new IllegalStateException("the model captured no residual stream entering layer " + layer));
-            float[][] flat = trace.stacked(HookName.of(HookPoint.ATTN_HEAD_OUT, l)).orElseThrow(() ->
-                    new IllegalStateException("the model captured no head outputs for layer " + layer));
-            outs[l] = new float[flat.length][heads][hd];
-            for (int p = 0; p < flat.length; p++) {
-                for (int h = 0; h < heads; h++) {
-                    System.arraycopy(flat[p], h * hd, outs[l][p][h], 0, hd);
-                }
-            }
+            entering[l] = l == 0 ? HookName.of(HookPoint.EMBED) : HookName.of(HookPoint.RESID_POST, l - 1);
+            headOut[l] = HookName.of(HookPoint.ATTN_HEAD_OUT, l);
         }
+        float[][][][] outs = new float[layers][tokens.length][][];
+        float[][][] residuals = new float[layers][tokens.length][];
+        // each step's values are taken as it arrives (no trace of the whole run is kept beside them)
+        RunOutcome outcome = RunOutcome.prefill(s, tokens, (pos, token, captured) -> {
+            for (int l = 0; l < layers; l++) {
+                residuals[l][pos] = values(captured, entering[l], "the residual stream entering layer " + l);
+                float[] flat = values(captured, headOut[l], "head outputs for layer " + l);
+                float[][] perHead = new float[heads][hd];
+                for (int h = 0; h < heads; h++) {
+                    System.arraycopy(flat, h * hd, perHead[h], 0, hd);
+                }
+                outs[l][pos] = perHead;
+            }
+        });
         AttentionStore store = capture.attention().orElseThrow(() ->
                 new IllegalStateException("the model kept no attention patterns to analyse"));
         return new CapturedRun(tokens.clone(), Patterns.of(store, tokens.length), outs, residuals, outcome);
+    }
+
+    /**
+     * Only the attention patterns of the pass with {@code intervention} (queries and keys in a store: no head outputs
+     * or residuals), for scores read off patterns alone such as the probe's prefix matching.
+     */
+    public static Patterns patterns(DecoderModel model, int[] tokens, Intervention intervention) {
+        Capture capture = new Capture(HookSelection.of(PATTERNS), model.config().layers()).storingPatterns();
+        RunOutcome.prefill(RunOutcome.session(model, capture, intervention, tokens), tokens, DecoderSession.StepSink.NONE);
+        AttentionStore store = capture.attention().orElseThrow(() ->
+                new IllegalStateException("the model kept no attention patterns to analyse"));
+        return Patterns.of(store, tokens.length);
+    }
+
+    private static float[] values(java.util.Map<HookName, Captured> captured, HookName hook, String what) {
+        Captured c = captured.get(hook);
+        if (c == null) {
+            throw new IllegalStateException("the model captured no " + what);
+        }
+        return c.values();
     }
 
     /**
@@ -117,10 +149,10 @@ public record CapturedRun(int[] tokens, Patterns patterns, float[][][][] headOut
      * recomputes a layer's patterns while it is read; refuse clearly rather than run out of heap.
      */
     static void checkMemory(int layers, int heads, int headDim, int length, int dim) {
-        // the stored queries, keys and values (at most as many as the queries), the head outputs twice (steps, then
-        // per head), the residuals once (stacked from the steps' own arrays), and two layers of patterns in flight
-        double linear = 4.0 * layers * length * (heads * headDim * 5.0 + dim);
-        double bytes = linear + 2 * 4.0 * heads * ((double) length * length / 2);
+        // the stored queries, keys and values (each at most as many as the queries), the head outputs (per head),
+        // the residuals (the steps' own arrays), and two workers' blocks of pattern rows (LayerBehaviour)
+        double linear = 4.0 * layers * length * (heads * headDim * 4.0 + dim);
+        double bytes = linear + 2 * 4.0 * LayerBehaviour.blockFloats(heads, length);
         budget(bytes, layers, heads, length, 2);
     }
 

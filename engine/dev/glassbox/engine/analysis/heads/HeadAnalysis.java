@@ -75,6 +75,9 @@ public final class HeadAnalysis {
 
         CapturedRun capture(int[] tokens);
 
+        /** Only the attention patterns of a pass (the probe's), where that keeps less. */
+        CapturedRun.Patterns patterns(int[] tokens);
+
         List<HeadAblation.Effect> ablate(CapturedRun clean, HeadAblation.Mode mode, float[][][] means, int topK,
                                          Parallel parallel, HeadAblation.Work work);
     }
@@ -106,6 +109,8 @@ public final class HeadAnalysis {
             public HeadSlices slices(int layer) { return HeadSlices.of(model, layer); }
 
             public CapturedRun capture(int[] t) { return CapturedRun.of(pooled, t, iv); }
+
+            public CapturedRun.Patterns patterns(int[] t) { return CapturedRun.patterns(pooled, t, iv); }
 
             public List<HeadAblation.Effect> ablate(CapturedRun clean, HeadAblation.Mode mode, float[][][] means,
                                                     int topK, Parallel p, HeadAblation.Work work) {
@@ -146,6 +151,8 @@ public final class HeadAnalysis {
                 runs.put(r.run(), r);
                 return r.run();
             }
+
+            public CapturedRun.Patterns patterns(int[] t) { return EncoderHeads.capture(model, t, iv).run().patterns(); }
 
             public List<HeadAblation.Effect> ablate(CapturedRun clean, HeadAblation.Mode mode, float[][][] means,
                                                     int topK, Parallel p, HeadAblation.Work work) {
@@ -215,16 +222,16 @@ public final class HeadAnalysis {
         HeadRoles.Scores[][] roles = new HeadRoles.Scores[c.layers()][c.heads()];
         parallel.forRange(c.layers(), (from, to) -> {
             for (int l = from; l < to; l++) {
-                float[][][] p = run.patterns().layer(l); // one layer's patterns at a time
-                js[l] = AttentionBehaviour.jensenShannon(l, p, s.jsEpsilon(), model.causal());
+                // the layer's patterns a block of query rows at a time: every pattern score in one pass
+                LayerBehaviour b = LayerBehaviour.of(run.patterns(), l, c.heads(), tokens, model.causal(),
+                        s.jsEpsilon(), special::contains, progress::cancelled);
+                js[l] = b.js();
                 cosine[l] = AttentionBehaviour.outputCosine(l, run.headOutputs()[l]);
                 disagreement[l] = AttentionBehaviour.disagreement(cosine[l]);
-                entropy[l] = AttentionBehaviour.entropy(p);
-                sink[l] = AttentionBehaviour.sinkMass(p);
-                specialMass[l] = AttentionBehaviour.specialMass(p, tokens, special::contains);
-                for (int h = 0; h < c.heads(); h++) {
-                    roles[l][h] = HeadRoles.score(p[h], tokens); // while the layer's patterns are at hand
-                }
+                entropy[l] = b.entropy();
+                sink[l] = b.sinkMass();
+                specialMass[l] = b.specialMass();
+                roles[l] = b.roles();
             }
         });
         for (int l = 0; l < c.layers(); l++) {
@@ -240,11 +247,12 @@ public final class HeadAnalysis {
             stopIfCancelled(progress);
             progress.stage(Stage.PROBE);
             probe = RepeatedTokens.generate(s.probeBos(), s.probeLength(), c.vocabSize(), s.probeUsable(), s.probeSeed());
-            CapturedRun pr = model.capture(probe);
+            CapturedRun.Patterns pr = model.patterns(probe);
             prefix = new double[c.layers()][c.heads()];
             for (int l = 0; l < c.layers(); l++) {
+                stopIfCancelled(progress);
                 for (int h = 0; h < c.heads(); h++) {
-                    prefix[l][h] = HeadRoles.prefixMatching(pr.patterns().head(l, h), s.probeLength());
+                    prefix[l][h] = HeadRoles.prefixMatching(pr, l, h, probe.length, s.probeLength());
                 }
             }
         }

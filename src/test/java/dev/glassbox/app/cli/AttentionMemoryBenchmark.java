@@ -39,7 +39,7 @@ import dev.glassbox.engine.trace.TraceStep;
  * {@link NextTokenSummaries} as the explorer does, then the surprisal view from them), the grid of every layer and
  * head, one head's full pattern (the head view), a trace export of the layers asked for (from the same store, written
  * a head at a time) and the Heads tables (their own captured run; behaviour, roles and the probe; no ablation); after
- * each, the wall and process CPU seconds and the peak RSS (VmHWM).
+ * each (and each stage of the Heads tables), the wall and process CPU seconds and the peak RSS (VmHWM).
  * Run (e.g. on {@code make-random --shape qwen2.5-0.5b --out q.gguf}; random token ids, no tokenizer needed):
  * java --add-modules jdk.incubator.vector -cp target/classes:target/test-classes:DEPS
  * dev.glassbox.app.cli.AttentionMemoryBenchmark MODEL [tokens=4096] [export hooks=blocks.0.attn.pattern] [out dir]
@@ -112,8 +112,28 @@ public final class AttentionMemoryBenchmark {
         int bos = m.tokenizer() != null ? m.tokenizer().bos() : 1;
         int eos = m.tokenizer() != null ? m.tokenizer().eos() : 2;
         HeadAnalysis.Settings hs = HeadAnalysis.Settings.defaults(bos, eos, 63).withAblation(null, null);
-        HeadReport report = HeadAnalysis.analyse(model, tokens, hs, HeadSet.empty(), Parallel.shared());
-        clock.lap("Heads tables (" + report.rows().size() + " heads; " + report.timingsMillis() + " ms)");
+        HeadReport report = HeadAnalysis.analyse(model, tokens, hs, HeadSet.empty(), Parallel.shared(),
+                new HeadAnalysis.Progress() {
+                    private HeadAnalysis.Stage stage;
+                    private boolean scoring;
+
+                    @Override
+                    public void stage(HeadAnalysis.Stage next) {
+                        if (stage == HeadAnalysis.Stage.WEIGHTS) clock.lap("Heads: weight tables");
+                        if (stage == HeadAnalysis.Stage.CAPTURE) clock.lap("Heads: pattern scores (JS, roles, ...)");
+                        stage = next;
+                    }
+
+                    @Override
+                    public boolean cancelled() { // first asked by the pattern scores' first block: the pass is done
+                        if (stage == HeadAnalysis.Stage.CAPTURE && !scoring) {
+                            scoring = true;
+                            clock.lap("Heads: captured pass (" + tokens.length + " tokens)");
+                        }
+                        return false;
+                    }
+                });
+        clock.lap("Heads: probe (" + report.rows().size() + " heads; " + report.timingsMillis() + " ms)");
     }
 
     /** {@code store} showing only the layers asked for (what a trace asking for those layers would have kept). */
@@ -122,7 +142,9 @@ public final class AttentionMemoryBenchmark {
         @Override public int heads() { return store.heads(); }
         @Override public boolean has(int layer) { return store.has(layer) && asked[layer]; }
         @Override public int length() { return store.length(); }
-        @Override public float[][] head(int layer, int head, int queries) { return store.head(layer, head, queries); }
+        @Override public void rows(int layer, int head, int from, int to, float[][] out) {
+            store.rows(layer, head, from, to, out);
+        }
         @Override public dev.glassbox.engine.trace.AttentionThumbnails.Thumbnail thumbnail(int layer, int head, int n) {
             return store.thumbnail(layer, head, n);
         }

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.glassbox.testing.SharedData;
+import dev.glassbox.visuals.i18n.I18n;
 
 @Tag("shared-data")
 class HeadsCommandTest {
@@ -30,6 +31,12 @@ class HeadsCommandTest {
                 "--tokenizer", dir.resolve("tok512.bin").toString(), "--text-file", text.toString(),
                 "--max-tokens", "64", "--ablation", "mean", "--cross-layer", "--out", out.toString());
         assertEquals(0, r.code(), r.err());
+        // the stages and the ablation's count with the time left, on the error stream (a long run is not silent)
+        assertTrue(r.err().contains(I18n.text("heads.stageCapture", 64, "")), r.err());
+        for (int done : new int[] {1, 40}) { // the first head (the first estimate) and the last
+            String line = I18n.text("progress.countLeft", I18n.text("heads.ablatingHeads"), done, 40, "#");
+            assertTrue(r.err().contains(line.substring(0, line.indexOf('#'))), r.err());
+        }
         for (String metric : List.of("wq", "wk", "wv", "wo", "qk", "ov", "qk_cosine", "ov_cosine", "js", "output_cosine")) {
             for (int l = 0; l < 5; l++) {
                 List<String> lines = Files.readAllLines(out.resolve(metric + ".layer" + l + ".csv"));
