@@ -169,10 +169,13 @@ public final class CancelLatencyBenchmark {
             });
             if (made == null) {
                 misses++;
+                System.out.printf("  %s ended before the Cancel: %s%n", k.name(), r.task == null ? "" : r.task.getException());
                 current = fx(k::start);
                 continue;
             }
+            Thread sampler = Boolean.getBoolean("cancel5.stacks") && r.worker != null ? stacks(r.worker) : null;
             long end = ((Ending) made[0]).await();
+            if (sampler != null) sampler.interrupt();
             long cpu = OS.getProcessCpuTime();
             Request next = (Request) made[1];
             waitFor(() -> next.started != 0, k.name() + "'s next request starts");
@@ -185,6 +188,28 @@ public final class CancelLatencyBenchmark {
         fx(() -> k.cancel(last)).await();
         System.out.printf(Locale.ROOT, "%-18s n=%d  stop wall %s  stop CPU %s  next %s  (load %s -> %s)%n", k.name(),
                 samples.size(), stats(samples, 0), stats(samples, 1), stats(samples, 2), loadBefore, load());
+    }
+
+    /**
+     * With -Dcancel5.stacks=true: where a worker still is 100 ms after the Cancel and every 100 ms after (what runs
+     * between its cancel checks).
+     */
+    private static Thread stacks(Thread worker) {
+        Thread t = new Thread(() -> {
+            try {
+                for (int i = 0; ; i++) {
+                    Thread.sleep(100);
+                    StackTraceElement[] st = worker.getStackTrace();
+                    System.out.printf("    %d ms after Cancel: %s%n", 100 * (i + 1), Arrays.stream(st).limit(14)
+                            .map(StackTraceElement::toString).toList());
+                }
+            } catch (InterruptedException done) {
+                // the worker ended
+            }
+        });
+        t.setDaemon(true);
+        t.start();
+        return t;
     }
 
     private static String stats(List<double[]> s, int col) {
@@ -337,12 +362,14 @@ public final class CancelLatencyBenchmark {
             @Override
             public Request start() {
                 Request r = new Request();
-                r.task = runs.start(new RunRequest(m, prompt, new Generation.Settings(300, 0.8f, 0.9f, 0, 42L, false)), live -> {
-                    if (r.started == 0) {
+                r.task = runs.start(new RunRequest(m, prompt, new Generation.Settings(300, 0.8f, 0.9f, 0, 42L, false)),
+                        live -> r.status = live.size() + " positions");
+                // its call began (the state turns RUNNING on the FX thread right after)
+                r.task.stateProperty().addListener((o, a, b) -> {
+                    if (b == javafx.concurrent.Worker.State.RUNNING && r.started == 0) {
                         r.started = System.nanoTime();
                         r.heavy = r.started;
                     }
-                    r.status = live.size() + " positions";
                 });
                 return r;
             }
