@@ -41,6 +41,12 @@ public final class RouteSampler {
 
     public static List<TokenRoutes> sample(DecoderModel model, int[] tokens, RoutingPolicy policy, int samples, long seed,
                                            int topK, BooleanSupplier cancelled) {
+        return sample(model, tokens, policy, samples, seed, topK, cancelled, done -> { });
+    }
+
+    /** {@link #sample(DecoderModel, int[], RoutingPolicy, int, long, int, BooleanSupplier)} telling {@code positionsDone} after each position. */
+    public static List<TokenRoutes> sample(DecoderModel model, int[] tokens, RoutingPolicy policy, int samples, long seed,
+                                           int topK, BooleanSupplier cancelled, java.util.function.IntConsumer positionsDone) {
         if (samples < 1) throw new IllegalArgumentException("samples must be >= 1, got " + samples);
         int layers = model.config().layers();
         Switch sw = new Switch();
@@ -82,6 +88,7 @@ public final class RouteSampler {
             out.add(new TokenRoutes(t, tokens[t], next, fullTop, probs(full, fullTop), List.copyOf(outcomes),
                     klSum / samples, kl(full, ensemble), next < 0 ? Double.NaN : -Math.log(full[next]),
                     nllSum / samples, next < 0 ? Double.NaN : -Math.log(ensemble[next])));
+            positionsDone.accept(t + 1);
         }
         return out;
     }

@@ -40,8 +40,6 @@ import dev.glassbox.engine.format.ModelLoader;
 import dev.glassbox.engine.model.Generation;
 import dev.glassbox.engine.model.LlamaModel;
 import dev.glassbox.engine.model.LoadedModel;
-import dev.glassbox.engine.routing.LayerSkipScan;
-import dev.glassbox.engine.routing.RouteSampler;
 import dev.glassbox.engine.routing.RoutingPolicy;
 import dev.glassbox.engine.train.BlockDesign;
 import dev.glassbox.engine.train.ContextTraining;
@@ -121,6 +119,11 @@ public final class CancelLatencyBenchmark {
 
         /** Presses Cancel on {@code r} (FX thread) and returns how its end is seen. */
         Ending cancel(Request r) throws Exception;
+
+        /** What the status line shows for {@code r} now (FX thread). */
+        default String status(Request r) {
+            return r.task != null ? r.task.getMessage() : r.status;
+        }
     }
 
     public static void main(String[] args) throws Exception {
@@ -163,7 +166,7 @@ public final class CancelLatencyBenchmark {
                 if (r.done()) return null; // ended before the Cancel: not a sample
                 at[0] = System.nanoTime();
                 at[1] = OS.getProcessCpuTime();
-                String status = r.task != null ? r.task.getMessage() : r.status; // as the status line shows it
+                String status = k.status(r);
                 Ending ending = k.cancel(r);
                 return new Object[] {ending, k.start(), status};
             });
@@ -269,20 +272,13 @@ public final class CancelLatencyBenchmark {
                 .map(s -> ContextPolicy.parse(s, m.config().contextLength())).toList();
         out.add(engineKind(analysis, "context-lab", 8000, I18n.text("tab.context"),
                 (p, r) -> ContextLab.run(llama, null, m.tokenizer(), ids256, policies,
-                        new ContextLab.PasskeySettings(new int[] {128, 256}, 3),
-                        (stage, done, total) -> p.update(stage + " (" + done + "/" + total + ")", done, total), p),
+                        new ContextLab.PasskeySettings(new int[] {128, 256}, 3), ContextWorkspace.progress(p), p),
                 (message, done, total) -> true));
-        // Routes: the workspace's default policy and 16 samples, then the layer-skip scan (as RoutingWorkspace.runNow)
+        // Routes: the workspace's default policy and 16 samples over the first 128 tokens, then the layer-skip scan
         RoutingPolicy policy = RoutingPolicy.parse("stochastic-depth:p=0.1", m.config().layers());
-        int layers = m.config().layers();
+        String text128 = m.tokenizer().decode(ids128);
         out.add(engineKind(analysis, "routes", 8000, I18n.text("routing.task", policy.label()),
-                (p, r) -> {
-                    p.update(I18n.text("routing.sampling", 16, ids128.length), 0, layers + 1);
-                    var rs = RouteSampler.sample(m.decoder(), ids128, policy, 16, 42L, RoutingWorkspace.TOP_K, p);
-                    return LayerSkipScan.run(m.decoder(), ids128, 42L, RoutingWorkspace.TOP_K, p,
-                            l -> p.update(I18n.text("routing.skipping", l, layers), l + 2, layers + 1));
-                },
-                (message, done, total) -> true));
+                (p, r) -> RoutingWorkspace.route(m, text128, policy, 16, false, p), (message, done, total) -> true));
         out.add(generation(analysis, m, Arrays.copyOf(textIds, 200)));
         out.add(training());
         out.add(export(tmp));
@@ -424,8 +420,12 @@ public final class CancelLatencyBenchmark {
             }
 
             @Override
+            public String status(Request r) {
+                return controller.statusProperty().get();
+            }
+
+            @Override
             public Ending cancel(Request r) {
-                r.status = controller.statusProperty().get();
                 controller.stop();
                 return () -> {
                     r.worker.join();
