@@ -131,7 +131,7 @@ public final class CancelLatencyBenchmark {
         Path tokenizer = Path.of(args[1]);
         String text = Files.readString(Path.of(args[2]));
         int repeats = Integer.parseInt(args[3]);
-        Set<String> only = args.length > 4 ? Set.of(args[4].split(",")) : null;
+        List<String> only = args.length > 4 ? List.of(args[4].split(",")) : null; // and in this order
         if (!Files.exists(modelFile)) {
             Files.createDirectories(modelFile.toAbsolutePath().getParent());
             Llama2cWriter.writeRandom(Llama2cWriter.Shape.STORIES_110M, 42L, modelFile);
@@ -145,9 +145,9 @@ public final class CancelLatencyBenchmark {
         List<Kind> kinds = kinds(m, text, tmp);
         Random random = new Random(5);
         System.out.printf(Locale.ROOT, "%s, %d repeats, load %s%n", m.config(), repeats, load());
-        for (Kind k : kinds) {
-            if (only != null && !only.contains(k.name())) continue;
-            measure(k, repeats, random);
+        for (String name : only != null ? only : kinds.stream().map(Kind::name).toList()) {
+            measure(kinds.stream().filter(k -> k.name().equals(name)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("no task " + name)), repeats, random);
         }
         System.exit(0);
     }
@@ -172,7 +172,7 @@ public final class CancelLatencyBenchmark {
             });
             if (made == null) {
                 misses++;
-                System.out.printf("  %s ended before the Cancel: %s%n", k.name(), r.task == null ? "" : r.task.getException());
+                System.out.printf("  %s ended before the Cancel: %s%n", k.name(), r.task == null ? "" : fx(r.task::getException));
                 current = fx(k::start);
                 continue;
             }
