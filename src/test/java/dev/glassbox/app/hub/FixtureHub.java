@@ -52,8 +52,9 @@ public final class FixtureHub implements AutoCloseable {
     public volatile long stallAt = -1;
     private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
 
-    /** Each file's SHA-256 once (a benchmark serves files of 100+ MB). */
+    /** Each file's SHA-256 and git blob id once (a benchmark serves files of 100+ MB). */
     private final Map<byte[], String> digests = Collections.synchronizedMap(new java.util.IdentityHashMap<>());
+    private final Map<byte[], String> blobIds = Collections.synchronizedMap(new java.util.IdentityHashMap<>());
 
     public FixtureHub() throws IOException {
         hub = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -82,6 +83,10 @@ public final class FixtureHub implements AutoCloseable {
 
     private String digest(byte[] b) {
         return digests.computeIfAbsent(b, FixtureHub::sha256);
+    }
+
+    private String blobId(byte[] b) {
+        return blobIds.computeIfAbsent(b, FixtureHub::gitBlobId);
     }
 
     public static String sha256(byte[] b) {
@@ -147,7 +152,7 @@ public final class FixtureHub implements AutoCloseable {
                 h.put("Location", "/api/resolve-cache/models/" + repoId + "/" + commit + "/" + file); // relative
                 send(ex, 307, h, new byte[0], false);
             } else {
-                h.put("ETag", "W/\"" + gitBlobId(body) + "\"");
+                h.put("ETag", "W/\"" + blobId(body) + "\"");
                 send(ex, 200, h, body, !ex.getRequestMethod().equals("HEAD"));
             }
         }
@@ -222,7 +227,7 @@ public final class FixtureHub implements AutoCloseable {
             first = false;
             long size = repo.claimedSizes().getOrDefault(e.getKey(), (long) e.getValue().length);
             s.append("{\"rfilename\":\"").append(e.getKey()).append("\",\"size\":").append(size)
-                    .append(",\"blobId\":\"").append(gitBlobId(e.getValue())).append('"');
+                    .append(",\"blobId\":\"").append(blobId(e.getValue())).append('"');
             if (repo.lfs().contains(e.getKey())) {
                 s.append(",\"lfs\":{\"sha256\":\"").append(digest(e.getValue())).append("\",\"size\":").append(size)
                         .append(",\"pointerSize\":134}");

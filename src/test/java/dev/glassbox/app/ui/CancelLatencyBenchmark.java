@@ -436,9 +436,21 @@ public final class CancelLatencyBenchmark {
     }
 
     private static Set<Thread> trainers() {
+        return threadsNamed("glassbox-trainer");
+    }
+
+    /**
+     * The live threads of that name, from the thread groups (Thread.getAllStackTraces stops every thread at a
+     * safepoint: it held the FX thread up to 0.4 s while a download ran).
+     */
+    private static Set<Thread> threadsNamed(String name) {
+        ThreadGroup root = Thread.currentThread().getThreadGroup();
+        while (root.getParent() != null) root = root.getParent();
+        Thread[] all = new Thread[root.activeCount() + 64];
+        int n = root.enumerate(all, true);
         Set<Thread> out = new java.util.HashSet<>();
-        for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (t.getName().equals("glassbox-trainer") && t.isAlive()) out.add(t);
+        for (int i = 0; i < n; i++) {
+            if (all[i].getName().equals(name) && all[i].isAlive()) out.add(all[i]);
         }
         return out;
     }
@@ -540,10 +552,6 @@ public final class CancelLatencyBenchmark {
     }
 
     private static Set<Thread> hubThreads() {
-        Set<Thread> out = new java.util.HashSet<>();
-        for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (t.getName().equals("glassbox-hub") && t.isAlive()) out.add(t);
-        }
-        return out;
+        return threadsNamed("glassbox-hub");
     }
 }
