@@ -145,11 +145,16 @@ public final class CancelLatencyBenchmark {
         List<Kind> kinds = kinds(m, text, tmp);
         Random random = new Random(5);
         System.out.printf(Locale.ROOT, "%s, %d repeats, load %s%n", m.config(), repeats, load());
-        for (String name : only != null ? only : kinds.stream().map(Kind::name).toList()) {
-            measure(kinds.stream().filter(k -> k.name().equals(name)).findFirst()
-                    .orElseThrow(() -> new IllegalArgumentException("no task " + name)), repeats, random);
+        int status = 1; // the loopback hub's server threads would keep the JVM alive after a failure
+        try {
+            for (String name : only != null ? only : kinds.stream().map(Kind::name).toList()) {
+                measure(kinds.stream().filter(k -> k.name().equals(name)).findFirst()
+                        .orElseThrow(() -> new IllegalArgumentException("no task " + name)), repeats, random);
+            }
+            status = 0;
+        } finally {
+            System.exit(status);
         }
-        System.exit(0);
     }
 
     private static void measure(Kind k, int repeats, Random random) throws Exception {
