@@ -152,6 +152,8 @@ public final class CancelLatencyBenchmark {
                         .orElseThrow(() -> new IllegalArgumentException("no task " + name)), repeats, random);
             }
             status = 0;
+        } catch (Exception | Error e) {
+            e.printStackTrace();
         } finally {
             System.exit(status);
         }
