@@ -28,14 +28,19 @@ public final class Countdown {
 
     /** The text after {@code done} of the steps (0: the loop starts now). */
     public String text(int done) {
+        return text(what, done);
+    }
+
+    /** {@link #text(int)} naming {@code stage} (a loop whose stage changes as it goes: the Context lab's methods). */
+    public String text(String stage, int done) {
         if (done <= 0) {
             ended[0] = System.nanoTime();
-            return I18n.text("progress.count", what, 0, total);
+            return I18n.text("progress.count", stage, 0, total);
         }
         int d = Math.min(done, total);
         ended[d] = System.nanoTime();
         int from = Math.max(0, d - WINDOW);
         double secondsLeft = (ended[d] - ended[from]) / 1e9 / (d - from) * (total - d);
-        return I18n.text("progress.countLeft", what, done, total, String.format(Locale.ROOT, "%.0f", Math.ceil(secondsLeft)));
+        return I18n.text("progress.countLeft", stage, done, total, String.format(Locale.ROOT, "%.0f", Math.ceil(secondsLeft)));
     }
 }

@@ -39,6 +39,7 @@ import javafx.scene.layout.VBox;
 import javafx.stage.FileChooser;
 
 import dev.glassbox.app.service.AnalysisService;
+import dev.glassbox.app.service.Countdown;
 import dev.glassbox.app.service.SessionFile;
 import dev.glassbox.engine.context.ContextLab;
 import dev.glassbox.engine.context.ContextPolicy;
@@ -357,8 +358,17 @@ final class ContextWorkspace extends WorkspacePane {
         launch(I18n.text("tab.context"), p -> {
             int[] ids = textIds(m, file, prompt, max);
             return ContextLab.run(llama, LearnedCompression.read(m.source(), m.config().layers()).orElse(null), m.tokenizer(), ids, policies, pk,
-                    (stage, done, total) -> p.update(stage + " (" + done + "/" + total + ")", done, total), p);
+                    progress(p), p);
         }, r -> show(m, r));
+    }
+
+    /** The lab's progress as the status line shows it: "full: scoring: 21 of 1048, about 40 s left" (every method's positions). */
+    static ContextLab.Progress progress(AnalysisService.Progress p) {
+        Countdown[] left = {null};
+        return (stage, done, total) -> {
+            if (left[0] == null || left[0].total() != total) left[0] = new Countdown(stage, (int) total);
+            p.update(left[0].text(stage, (int) done), done, total);
+        };
     }
 
     /** Runs the parameter sweep on the same text the lab uses and plots perplexity against attention cost. */

@@ -21,6 +21,7 @@ import javafx.scene.layout.VBox;
 import javafx.beans.property.ReadOnlyStringWrapper;
 
 import dev.glassbox.app.service.AnalysisService;
+import dev.glassbox.app.service.Countdown;
 import dev.glassbox.app.service.SessionFile;
 import dev.glassbox.app.service.IdleText;
 import dev.glassbox.engine.model.ExpertMlp;
@@ -206,20 +207,33 @@ final class RoutingWorkspace extends WorkspacePane {
         }
         String text = promptText();
         int n = samples.getValue();
-        launch(I18n.text("routing.task", p.label()), pr -> {
-            int[] all = m.tokenizer().encode(text); // on the engine thread
-            // the text (prompt plus generated output) may exceed the context: route its first contextLength tokens
-            int[] ids = java.util.Arrays.copyOf(all, Math.min(all.length, m.config().contextLength()));
-            if (ids.length < 2) {
-                throw new IllegalArgumentException(I18n.text("routing.tooShort"));
-            }
-            pr.update(I18n.text("routing.sampling", n, ids.length), 0, layers + 1);
-            var rs = RouteSampler.sample(m.decoder(), ids, p, n, 42L, TOP_K, pr);
-            var skips = LayerSkipScan.run(m.decoder(), ids, 42L, TOP_K, pr,
-                    l -> pr.update(I18n.text("routing.skipping", l, layers), l + 2, layers + 1));
-            var hs = expertLayers.length > 0 ? ExpertRoutes.trace(m.decoder(), ids, pr) : List.<ExpertRoutes.Hop[]>of();
-            return new Result(rs, skips, hs);
-        }, r -> show(m, r));
+        boolean experts = expertLayers.length > 0;
+        launch(I18n.text("routing.task", p.label()), pr -> route(m, text, p, n, experts, pr), r -> show(m, r));
+    }
+
+    /**
+     * The sampling run (engine thread): {@code n} paths per token of {@code text}'s first context length, then each
+     * layer skipped in turn, then (expert models) the expert routes.
+     */
+    static Result route(LoadedModel m, String text, RoutingPolicy p, int n, boolean experts, AnalysisService.Progress pr) {
+        int layers = m.config().layers();
+        int[] all = m.tokenizer().encode(text);
+        // the text (prompt plus generated output) may exceed the context: route its first contextLength tokens
+        int[] ids = java.util.Arrays.copyOf(all, Math.min(all.length, m.config().contextLength()));
+        if (ids.length < 2) {
+            throw new IllegalArgumentException(I18n.text("routing.tooShort"));
+        }
+        // the bar: sampling as one part, then each skipped layer; the text counts positions, then layers, with time left
+        Countdown positions = new Countdown(I18n.text("routing.sampling", n), ids.length);
+        pr.update(positions.text(0), 0, layers + 1);
+        var rs = RouteSampler.sample(m.decoder(), ids, p, n, 42L, TOP_K, pr,
+                t -> pr.update(positions.text(t), (double) t / ids.length, layers + 1));
+        Countdown skipped = new Countdown(I18n.text("routing.skipping"), layers);
+        pr.update(skipped.text(0), 1, layers + 1);
+        var skips = LayerSkipScan.run(m.decoder(), ids, 42L, TOP_K, pr,
+                l -> pr.update(skipped.text(l + 1), l + 2, layers + 1));
+        var hs = experts ? ExpertRoutes.trace(m.decoder(), ids, pr) : List.<ExpertRoutes.Hop[]>of();
+        return new Result(rs, skips, hs);
     }
 
     private void show(LoadedModel m, Result r) {

@@ -62,7 +62,8 @@ public final class Generation {
         int[] out = Arrays.copyOf(prompt, (int) Math.min(total, capacity + 1L));
         StopReason stop = StopReason.STEPS;
         // the prompt positions whose successor is forced run as one batched prefill, one block per call (so a cancel
-        // is seen before each block: at most one block of work after it); the last prompt token, whose logits are sampled, runs in the loop below
+        // is seen before each block, and a batching session sees it before each layer of the block: at most one layer
+        // of work after it); the last prompt token, whose logits are sampled, runs in the loop below
         int forced = (int) Math.min(prompt.length - 1L, total - 1);
         // steps handed to the listener; a cancel is checked before each, as the token loop below checks it before
         // each forward (the rest of a block already computed is dropped)
@@ -78,9 +79,11 @@ public final class Generation {
             if (cancelled.getAsBoolean()) break;
             int n = Math.min(Math.max(1, session.prefillBlock()), forced - from);
             try {
-                session.prefill(Arrays.copyOfRange(prompt, from, from + n), from, sink);
+                session.prefillCancellable(Arrays.copyOfRange(prompt, from, from + n), from, sink, cancelled);
             } catch (Finite.NonFiniteException e) {
                 throw e.at(from);
+            } catch (java.util.concurrent.CancellationException e) {
+                break; // inside the block: the positions before it stand
             }
             if (delivered[0] != from + n && !stopped[0]) {
                 throw new IllegalStateException("the session's prefill handed over " + (delivered[0] - from)

@@ -317,14 +317,21 @@ public final class LlamaModel implements DecoderModel, Unembedding {
         public float[] prefill(int[] tokens, int start, StepSink steps) {
             if (tokens.length == 0) return null;
             checkPositions(start, tokens.length);
-            return forward.prefill(tokens, start, steps, null);
+            return forward.prefill(tokens, start, steps, null, null);
+        }
+
+        @Override
+        public float[] prefillCancellable(int[] tokens, int start, StepSink steps, java.util.function.BooleanSupplier cancelled) {
+            if (tokens.length == 0) return null;
+            checkPositions(start, tokens.length);
+            return forward.prefill(tokens, start, steps, null, cancelled);
         }
 
         @Override
         public void prefill(int[] tokens, int start, StepSink steps, LogitsSink logits) {
             if (tokens.length == 0) return;
             checkPositions(start, tokens.length);
-            forward.prefill(tokens, start, steps, logits);
+            forward.prefill(tokens, start, steps, logits, null);
         }
 
         private void checkPositions(int start, int count) {

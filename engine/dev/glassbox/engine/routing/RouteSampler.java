@@ -41,6 +41,12 @@ public final class RouteSampler {
 
     public static List<TokenRoutes> sample(DecoderModel model, int[] tokens, RoutingPolicy policy, int samples, long seed,
                                            int topK, BooleanSupplier cancelled) {
+        return sample(model, tokens, policy, samples, seed, topK, cancelled, done -> { });
+    }
+
+    /** {@link #sample(DecoderModel, int[], RoutingPolicy, int, long, int, BooleanSupplier)} telling {@code positionsDone} after each position. */
+    public static List<TokenRoutes> sample(DecoderModel model, int[] tokens, RoutingPolicy policy, int samples, long seed,
+                                           int topK, BooleanSupplier cancelled, java.util.function.IntConsumer positionsDone) {
         if (samples < 1) throw new IllegalArgumentException("samples must be >= 1, got " + samples);
         int layers = model.config().layers();
         Switch sw = new Switch();
@@ -48,15 +54,18 @@ public final class RouteSampler {
         Random rng = new Random(seed);
         List<TokenRoutes> out = new ArrayList<>();
         for (int t = 0; t < tokens.length; t++) {
-            if (cancelled.getAsBoolean()) throw new CancellationException("cancelled at position " + t);
+            stopIfCancelled(cancelled, t);
             Map<Path, Integer> counts = new LinkedHashMap<>();
             for (int i = 0; i < samples; i++) counts.merge(policy.sample(layers, rng), 1, Integer::sum);
             Map<Path, double[]> dists = new LinkedHashMap<>();
             for (Path p : counts.keySet()) {
+                // a position runs up to samples + 1 forwards (0.7 s of CPU on stories110M): Cancel is asked before each
+                stopIfCancelled(cancelled, t);
                 sw.path = p;
                 dists.put(p, Softmax.probabilities(FirstNonFinite.check(model, tokens, 0, t, s.forward(tokens[t], t))));
             }
             sw.path = null;
+            stopIfCancelled(cancelled, t);
             double[] full = Softmax.probabilities(FirstNonFinite.check(model, tokens, 0, t, s.forward(tokens[t], t)));
             int next = t + 1 < tokens.length ? tokens[t + 1] : -1;
             double[] ensemble = new double[full.length];
@@ -79,6 +88,7 @@ public final class RouteSampler {
             out.add(new TokenRoutes(t, tokens[t], next, fullTop, probs(full, fullTop), List.copyOf(outcomes),
                     klSum / samples, kl(full, ensemble), next < 0 ? Double.NaN : -Math.log(full[next]),
                     nllSum / samples, next < 0 ? Double.NaN : -Math.log(ensemble[next])));
+            positionsDone.accept(t + 1);
         }
         return out;
     }
@@ -119,5 +129,9 @@ public final class RouteSampler {
         float[] out = new float[idx.length];
         for (int i = 0; i < idx.length; i++) out[i] = (float) p[idx[i]];
         return out;
+    }
+
+    private static void stopIfCancelled(BooleanSupplier cancelled, int position) {
+        if (cancelled.getAsBoolean()) throw new CancellationException("cancelled at position " + position);
     }
 }

@@ -140,9 +140,18 @@ public final class TrainableLlama {
      * by 1/sqrt(2 * layers); norm gains 1, biases 0. Drawn in parameter order from one seeded generator.
      */
     public void initialise(long seed) {
+        initialise(seed, () -> false);
+    }
+
+    /**
+     * {@link #initialise(long)} asking {@code stop} before each parameter (drawing a stories110M-shaped model takes
+     * seconds, one 768 x 2048 matrix tens of ms); false when it stopped, the weights then part drawn.
+     */
+    public boolean initialise(long seed, java.util.function.BooleanSupplier stop) {
         Random r = new Random(seed);
         double residualStd = 0.02 / Math.sqrt(2.0 * shape.layers());
         for (Param p : params) {
+            if (stop.getAsBoolean()) return false;
             float[] w = p.value();
             if (!p.isMatrix()) {
                 Arrays.fill(w, p.name().endsWith(".bias") || p.name().endsWith("_bias") ? 0f : 1f);
@@ -156,6 +165,7 @@ public final class TrainableLlama {
             }
         }
         if (compression != null) compression.initialiseAsMean();
+        return true;
     }
 
     public ModelShape shape() { return shape; }

@@ -89,7 +89,9 @@ public final class Trainer {
                 Checkpoint.requireSavable(o.shape()); // refuse before training, not at the first save
             }
             model = new TrainableLlama(o.shape(), par);
-            model.initialise(o.seed());
+            if (!model.initialise(o.seed(), control::stopRequested)) {
+                return new Result(model, Double.NaN, Double.NaN, 0, 0, List.of(), 0); // stopped before any step: nothing saved
+            }
             opt = new AdamW(model.params(), 0.9f, 0.95f, 1e-8f, o.weightDecay());
         }
         Regime regime = o.regime();

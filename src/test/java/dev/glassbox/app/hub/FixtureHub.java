@@ -52,11 +52,21 @@ public final class FixtureHub implements AutoCloseable {
     public volatile long stallAt = -1;
     private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
 
+    /** Each file's SHA-256 and git blob id once (a benchmark serves files of 100+ MB). */
+    private final Map<byte[], String> digests = Collections.synchronizedMap(new java.util.IdentityHashMap<>());
+    private final Map<byte[], String> blobIds = Collections.synchronizedMap(new java.util.IdentityHashMap<>());
+
     public FixtureHub() throws IOException {
         hub = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         cdn = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         hub.createContext("/", this::onHub);
         cdn.createContext("/", this::onCdn);
+        // a stalled transfer must not hold up the next one (the default runs every exchange on the one dispatcher)
+        cdn.setExecutor(java.util.concurrent.Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "fixture-cdn");
+            t.setDaemon(true);
+            return t;
+        }));
         hub.start();
         cdn.start();
     }
@@ -69,6 +79,14 @@ public final class FixtureHub implements AutoCloseable {
         synchronized (requests) {
             return requests.stream().filter(r -> r.server().equals(server)).toList();
         }
+    }
+
+    private String digest(byte[] b) {
+        return digests.computeIfAbsent(b, FixtureHub::sha256);
+    }
+
+    private String blobId(byte[] b) {
+        return blobIds.computeIfAbsent(b, FixtureHub::gitBlobId);
     }
 
     public static String sha256(byte[] b) {
@@ -125,16 +143,16 @@ public final class FixtureHub implements AutoCloseable {
             Map<String, String> h = new LinkedHashMap<>();
             h.put("X-Repo-Commit", repo.commit());
             if (repo.lfs().contains(file)) {
-                h.put("X-Linked-Etag", "\"" + sha256(body) + "\"");
+                h.put("X-Linked-Etag", "\"" + digest(body) + "\"");
                 h.put("X-Linked-Size", Long.toString(body.length));
                 h.put("ETag", "\"not-the-blob-name\"");
-                h.put("Location", "http://127.0.0.1:" + cdn.getAddress().getPort() + "/blobs/" + sha256(body));
+                h.put("Location", "http://127.0.0.1:" + cdn.getAddress().getPort() + "/blobs/" + digest(body));
                 send(ex, 302, h, new byte[0], false);
             } else if (!cache) {
                 h.put("Location", "/api/resolve-cache/models/" + repoId + "/" + commit + "/" + file); // relative
                 send(ex, 307, h, new byte[0], false);
             } else {
-                h.put("ETag", "W/\"" + gitBlobId(body) + "\"");
+                h.put("ETag", "W/\"" + blobId(body) + "\"");
                 send(ex, 200, h, body, !ex.getRequestMethod().equals("HEAD"));
             }
         }
@@ -159,7 +177,7 @@ public final class FixtureHub implements AutoCloseable {
         try (ex) {
             String sha = ex.getRequestURI().getPath().substring("/blobs/".length());
             byte[] body = repos.values().stream().flatMap(r -> r.files().values().stream())
-                    .filter(b -> sha256(b).equals(sha)).findFirst().orElse(null);
+                    .filter(b -> digest(b).equals(sha)).findFirst().orElse(null);
             if (body == null) {
                 send(ex, 404, Map.of(), new byte[0], false);
                 return;
@@ -209,9 +227,9 @@ public final class FixtureHub implements AutoCloseable {
             first = false;
             long size = repo.claimedSizes().getOrDefault(e.getKey(), (long) e.getValue().length);
             s.append("{\"rfilename\":\"").append(e.getKey()).append("\",\"size\":").append(size)
-                    .append(",\"blobId\":\"").append(gitBlobId(e.getValue())).append('"');
+                    .append(",\"blobId\":\"").append(blobId(e.getValue())).append('"');
             if (repo.lfs().contains(e.getKey())) {
-                s.append(",\"lfs\":{\"sha256\":\"").append(sha256(e.getValue())).append("\",\"size\":").append(size)
+                s.append(",\"lfs\":{\"sha256\":\"").append(digest(e.getValue())).append("\",\"size\":").append(size)
                         .append(",\"pointerSize\":134}");
             }
             s.append('}');

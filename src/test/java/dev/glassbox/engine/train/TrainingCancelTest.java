@@ -2,6 +2,7 @@ package dev.glassbox.engine.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -63,6 +64,29 @@ class TrainingCancelTest {
         assertTrue(checks >= between + 10, "the products ask Stop per tile of rows: " + checks + " checks a step against "
                 + between + " between layers and products");
         stopAtEach(wide(32), Parallel.SERIAL, checks, checks / 4); // four or five points, most of them inside a product
+    }
+
+    @Test
+    void stopWhileTheWeightsAreDrawnEndsBeforeTheNextParameterWithNoStep() throws Exception {
+        // drawing a stories110M-shaped model takes seconds (CancelLatencyBenchmark): Stop is asked before each parameter
+        TrainableLlama m = new TrainableLlama(options().shape(), Parallel.SERIAL);
+        AtomicInteger checks = new AtomicInteger();
+        assertTrue(m.initialise(7, () -> {
+            checks.incrementAndGet();
+            return false;
+        }));
+        assertEquals(m.params().size(), checks.get(), "one check per parameter");
+        AtomicInteger asked = new AtomicInteger();
+        assertFalse(new TrainableLlama(options().shape(), Parallel.SERIAL).initialise(7, () -> asked.incrementAndGet() >= 3));
+        assertEquals(3, asked.get(), "stopped at the first check after the Stop");
+
+        TrainingControl control = new TrainingControl();
+        control.stop(); // Stop pressed while the trainer prepares
+        AtomicInteger steps = new AtomicInteger();
+        Trainer.Result r = new Trainer(options(), Parallel.SERIAL, line -> { })
+                .observe((p, model) -> steps.incrementAndGet(), control).run();
+        assertEquals(0, r.steps());
+        assertEquals(0, steps.get(), "no step ran");
     }
 
     /** Stops step WHOLE + 1 at check 1, 1 + every, ... of {@code checks}; each run must equal WHOLE whole steps. */
