@@ -174,8 +174,8 @@ public final class HeadAnalysis {
         for (WeightKind k : new WeightKind[] {WeightKind.Q, WeightKind.K, WeightKind.V, WeightKind.O}) {
             penalties.put(k.id(), new double[c.layers()]);
         }
-        // Cancel is asked before each layer's bases and penalties and before each table: the stage took ~10 CPU s
-        // on stories110M with no check inside (CancelLatencyBenchmark), one table there is ~0.1 s
+        // Cancel is asked before each layer's bases, each table and each head's row of a penalty or circuit table:
+        // the stage took ~10 CPU s on stories110M with no check inside (CancelLatencyBenchmark), a circuit table ~0.5 s
         parallel.forRange(c.layers(), (from, to) -> {
             for (int l = from; l < to; l++) {
                 stopIfCancelled(progress);
@@ -183,7 +183,7 @@ public final class HeadAnalysis {
                 subs[l] = WeightOrthogonality.LayerSubspaces.of(slices[l]);
                 for (WeightKind k : new WeightKind[] {WeightKind.Q, WeightKind.K, WeightKind.V, WeightKind.O}) {
                     stopIfCancelled(progress);
-                    penalties.get(k.id())[l] = WeightOrthogonality.penalty(slices[l], k);
+                    penalties.get(k.id())[l] = WeightOrthogonality.penalty(slices[l], k, () -> stopIfCancelled(progress));
                 }
             }
         });
@@ -332,10 +332,9 @@ public final class HeadAnalysis {
             stopIfCancelled(progress);
             out.add(WeightOrthogonality.similarity(subA, subB, kind));
         }
-        stopIfCancelled(progress);
-        out.add(WeightOrthogonality.circuitCosine(a, b, WeightKind.QK));
-        stopIfCancelled(progress);
-        out.add(WeightOrthogonality.circuitCosine(a, b, WeightKind.OV));
+        for (WeightKind circuit : new WeightKind[] {WeightKind.QK, WeightKind.OV}) {
+            out.add(WeightOrthogonality.circuitCosine(a, b, circuit, () -> stopIfCancelled(progress)));
+        }
         return out;
     }
 

@@ -20,7 +20,8 @@ import dev.glassbox.testing.TinyLlama2c;
 
 /**
  * Cancel in the Heads analysis' weight stage (issue #23): on stories110M the stage is ~10 s of CPU and had no check
- * inside (CancelLatencyBenchmark), so each layer's bases and penalties and each weight table ask Cancel first.
+ * inside (CancelLatencyBenchmark), so each layer's bases, each weight table and each head's row of a penalty or a
+ * circuit table ask Cancel first.
  */
 class HeadWeightsCancelTest {
     private static LlamaModel model;
@@ -34,7 +35,7 @@ class HeadWeightsCancelTest {
     }
 
     @Test
-    void theWeightStageAsksCancelBeforeEachLayerPenaltyAndTable() {
+    void theWeightStageAsksCancelBeforeEachLayerTableAndHeadRow() {
         HeadAnalysis.Settings s = HeadAnalysis.Settings.defaults(1, 2, 8);
         int layers = model.config().layers();
         int pairs = s.crossLayer() ? layers * (layers + 1) / 2 : layers;
@@ -56,8 +57,11 @@ class HeadWeightsCancelTest {
                 return checksAtCapture[0] >= 0;
             }
         }));
-        // per layer: its bases, then its 4 penalties; per pair of layers: 8 tables; then the check between stages
-        assertEquals(layers * 5 + pairs * 8 + 1, checksAtCapture[0]);
+        // per layer: its bases, then each of its 4 penalties and each head in it (K and V: each kv head); per pair of layers: the 6
+        // similarity tables and each head's row of the 2 circuit tables; then the check between stages
+        int heads = model.config().heads();
+        int kvHeads = model.config().kvHeads();
+        assertEquals(layers * (1 + 4 + 2 * heads + 2 * kvHeads) + pairs * (6 + 2 * heads) + 1, checksAtCapture[0]);
     }
 
     @Test
