@@ -3,7 +3,6 @@ package dev.glassbox.app.service;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.text.NumberFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Locale;
@@ -99,19 +98,16 @@ public final class RunTask extends Task<RunOutcome> {
     /**
      * A generating run's status line, "position n / total · s tok/s": formatted at most every {@link #INTERVAL_NANOS}
      * (the label shows about ten texts a second whatever the token rate, and each new text lays the status bar out
-     * again) and always at the last position. The numbers are formatted once into strings with one kept
-     * {@link NumberFormat}, as {@link java.text.MessageFormat} formats a number argument (it would build a
-     * {@code DecimalFormat} per call), so the text is the same. Engine thread only.
+     * again) and always at the last position. Engine thread only.
      */
     static final class StatusLine {
         static final long INTERVAL_NANOS = 100_000_000L;
-        private final NumberFormat numbers = NumberFormat.getInstance(Locale.ROOT);
-        private final String total;
+        private final int total;
         private long lastNanos;
         private boolean shown;
 
         StatusLine(int total) {
-            this.total = numbers.format(total);
+            this.total = total;
         }
 
         /** Whether the text should be formatted at {@code now} (System.nanoTime); if so, it counts as shown. */
@@ -128,7 +124,7 @@ public final class RunTask extends Task<RunOutcome> {
         String text(int n, double tokensPerSecond) {
             String speed = Double.isNaN(tokensPerSecond) ? ""
                     : I18n.text("status.speed", String.format(Locale.ROOT, "%.1f", tokensPerSecond));
-            return I18n.text("run.position", numbers.format(n), total) + speed;
+            return I18n.text("run.position", n, total) + speed;
         }
     }
 
