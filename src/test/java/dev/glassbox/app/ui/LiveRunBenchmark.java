@@ -147,7 +147,7 @@ public final class LiveRunBenchmark {
             return null;
         });
         KernelWarmUp.run(KERNEL_WARM_UP_MILLIS);
-        generate(window, warmUp);
+        generate(window, warmUp, () -> { });
         onFx(() -> { // open the first head, so the head view follows the live frames as well
             var cell = window.explorer.grid.rows().getFirst().cells().getFirst();
             window.explorer.grid.fireEvent(new javafx.scene.input.KeyEvent(javafx.scene.input.KeyEvent.KEY_PRESSED, "", "",
@@ -168,10 +168,11 @@ public final class LiveRunBenchmark {
         ThreadCpu cpu = ThreadCpu.now();
         clock.recording = true;
         long t0 = System.nanoTime();
-        double appTps = generate(window, tokens);
+        String[] cpuToRunEnd = new String[1];
+        double appTps = generate(window, tokens, () -> cpuToRunEnd[0] = cpu.sharesSince(tokens));
         double wall = (System.nanoTime() - t0) / 1e9;
         clock.recording = false;
-        String cpuShares = cpu.sharesSince();
+        String cpuShares = cpu.sharesSince(tokens);
         gc.stop();
         double rssMb = peakRssMb();
         uptime("load after the run");
@@ -217,7 +218,8 @@ public final class LiveRunBenchmark {
                 over(work, 16), over(work, 50), over(work, 100), max(work));
         System.out.printf(Locale.ROOT, "GC pauses during the run: %d, max %.0f ms, total %.0f ms | peak RSS %.0f MB%n",
                 gc.count(), gc.maxMs(), gc.totalMs(), rssMb);
-        System.out.println("CPU during the run (load-independent: what the views take from the engine): " + cpuShares);
+        System.out.println("CPU to the run's end (load-independent: what the views take from the engine): " + cpuToRunEnd[0]);
+        System.out.println("CPU to the finished run's views (its logit lens included): " + cpuShares);
     }
 
     /**
@@ -270,10 +272,12 @@ public final class LiveRunBenchmark {
                     ? os.getProcessCpuTime() : -1;
         }
 
-        String sharesSince() {
+        String sharesSince(int tokens) {
             var mx = ManagementFactory.getThreadMXBean();
             java.util.Map<String, Double> groups = new java.util.LinkedHashMap<>();
-            for (String g : List.of("engine", "view builder", "FX", "renderer", "other threads")) groups.put(g, 0.0);
+            for (String g : List.of("engine", "view builder", "FX", "renderer", "grid thumbnails", "other threads")) {
+                groups.put(g, 0.0);
+            }
             double threads = 0;
             for (java.lang.management.ThreadInfo info : mx.getThreadInfo(mx.getAllThreadIds())) {
                 if (info == null) continue;
@@ -284,7 +288,8 @@ public final class LiveRunBenchmark {
                 String g = n.equals("glassbox-engine") || n.startsWith("glassbox-parallel") ? "engine"
                         : n.equals("glassbox-view-builder") ? "view builder"
                         : n.equals("JavaFX Application Thread") ? "FX"
-                        : n.startsWith("QuantumRenderer") || n.startsWith("Prism") ? "renderer" : "other threads";
+                        : n.startsWith("QuantumRenderer") || n.startsWith("Prism") ? "renderer"
+                        : n.equals("attention-grid-thumbnails") ? "grid thumbnails" : "other threads";
                 groups.merge(g, s, Double::sum);
                 threads += s;
             }
@@ -292,18 +297,32 @@ public final class LiveRunBenchmark {
             groups.put("GC, JIT, rest", Math.max(0, all - threads));
             StringBuilder out = new StringBuilder();
             groups.forEach((g, s) -> out.append(String.format(Locale.ROOT, "%s %.1f s, ", g, s)));
-            double views = groups.get("view builder") + groups.get("FX") + groups.get("renderer");
-            out.append(String.format(Locale.ROOT, "process %.1f s; engine %.0f %%, views %.0f %% of it",
-                    all, 100 * groups.get("engine") / all, 100 * views / all));
+            double views = groups.get("view builder") + groups.get("FX") + groups.get("renderer") + groups.get("grid thumbnails");
+            out.append(String.format(Locale.ROOT, "process %.1f s; engine %.0f %%, views (builder, FX, renderer, thumbnails)"
+                    + " %.0f %% of it; per token: engine %.1f ms, views %.1f ms, process %.1f ms",
+                    all, 100 * groups.get("engine") / all, 100 * views / all,
+                    1e3 * groups.get("engine") / tokens, 1e3 * views / tokens, 1e3 * all / tokens));
             return out.toString();
         }
     }
 
-    /** Generates {@code n} tokens from the prompt and waits until the finished run's views are shown; its tokens/s. */
-    private static double generate(MainWindow window, int n) throws Exception {
+    /**
+     * Generates {@code n} tokens from the prompt and waits until the finished run's views are shown; its tokens/s.
+     * {@code atRunEnd} runs on the FX thread when the run's task has ended (before the finished run's views are built).
+     */
+    private static double generate(MainWindow window, int n, Runnable atRunEnd) throws Exception {
         CompletableFuture<Double> done = new CompletableFuture<>();
         Platform.runLater(() -> {
             ExploreSession s = window.session();
+            s.busyProperty().addListener(new javafx.beans.value.ChangeListener<>() {
+                @Override
+                public void changed(javafx.beans.value.ObservableValue<? extends Boolean> o, Boolean a, Boolean busy) {
+                    if (!busy) {
+                        o.removeListener(this);
+                        atRunEnd.run();
+                    }
+                }
+            });
             int before = s.runsShownProperty().get();
             s.sampling().stepsProperty().set(n);
             s.runsShownProperty().addListener(new javafx.beans.value.ChangeListener<>() {
