@@ -80,8 +80,8 @@ public final class RunTask extends Task<RunOutcome> {
                 int gen = n - prompt.length;
                 speed = gen > 1 && secs > 0 ? (gen - 1) / secs : Double.NaN;
             }
-            updateProgress(n, total);
-            if (line.due(now, n >= total)) {
+            if (line.due(now, n >= total)) { // progress and text together: one repaint of the status bar
+                updateProgress(n, total);
                 updateMessage(line.text(n, speed));
             }
         }, Generation.TokenListener.NONE, this::isCancelled);
@@ -96,9 +96,9 @@ public final class RunTask extends Task<RunOutcome> {
     }
 
     /**
-     * A generating run's status line, "position n / total · s tok/s": formatted at most every {@link #INTERVAL_NANOS}
-     * (the label shows about ten texts a second whatever the token rate, and each new text lays the status bar out
-     * again) and always at the last position. Engine thread only.
+     * A generating run's status line, "position n / total · s tok/s", and its progress bar: updated at most every
+     * {@link #INTERVAL_NANOS} (about ten times a second whatever the token rate: each new text lays the status bar out
+     * again and each change repaints it) and always at the last position. Engine thread only.
      */
     static final class StatusLine {
         static final long INTERVAL_NANOS = 100_000_000L;
