@@ -6,8 +6,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * When a run's next live frame may be built. On a compute-bound machine every frame's work (building it, showing it,
  * painting it) comes off the engine's cores, so frames are spaced by their own cost: at least {@link #minNanos()}
  * apart and at least {@link #COST_SHARE} times the last frame's measured work, and never a new one while the last
- * is still being built or shown. A cheap frame (a small model) still refreshes ~15 times a second (10 on a machine
- * of two cores or fewer, where the engine's pool already takes every core); a frame of a 110M model at 500 tokens
+ * is still being built or shown. A cheap frame (a small model) still refreshes ~15 times a second (5 on a machine
+ * of two cores or fewer, where the engine's pool already takes every core and a frame's painting and thumbnails,
+ * not measured here, cost about twice what is); a frame of a 110M model at 500 tokens
  * gets fewer refreshes and the engine its speed. Only a run's frames are paced: with no run going the views
  * update at the display's rate. Thread-safe: the engine thread asks {@link #tryStart}, the view builder reports
  * {@link #built}, the FX thread {@link #shown}.
@@ -15,8 +16,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class FramePacer {
     /** ~15 frames a second at most. */
     static final long MIN_NANOS = 66_000_000L;
-    /** ~10 frames a second at most when the run's engine threads take every core ({@link #FEW_CORES} or fewer). */
-    static final long MIN_NANOS_FEW_CORES = 100_000_000L;
+    /** ~5 frames a second at most when the run's engine threads take every core ({@link #FEW_CORES} or fewer). */
+    static final long MIN_NANOS_FEW_CORES = 200_000_000L;
     static final int FEW_CORES = 2;
     /**
      * Frames at least this many times their measured work apart. The measured work is the builder's CPU time and the

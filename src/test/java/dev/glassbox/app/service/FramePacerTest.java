@@ -41,7 +41,7 @@ class FramePacerTest {
     }
 
     @Test
-    void onTwoCoresOrFewerCheapFramesComeTenTimesASecond() {
+    void onTwoCoresOrFewerCheapFramesComeFiveTimesASecond() {
         for (int cores : new int[] {1, 2}) {
             FramePacer p = new FramePacer(cores);
             assertTrue(p.tryStart(0));
