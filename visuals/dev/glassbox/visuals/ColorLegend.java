@@ -87,6 +87,9 @@ public final class ColorLegend extends VBox {
     }
 
     public void show(Spec s) {
+        if (s.equals(spec)) {
+            return; // a live view shows its key every frame: unchanged, it is neither laid out nor painted again
+        }
         this.spec = s;
         title.setText(s.title());
         double lo = s.reversed() ? s.max() : s.min(), hi = s.reversed() ? s.min() : s.max();

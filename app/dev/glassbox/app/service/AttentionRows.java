@@ -36,10 +36,11 @@ public final class AttentionRows {
     private Trace encoderTrace;
     private AttentionStore store;
     private int stored;
-    private Maps[] shown; // per layer the store's maps last handed out (rows reused while they are final)
+    private final AttentionThumbnails.Layer[] shown; // per layer the store's maps last handed out (final rows reused)
 
     public AttentionRows(int layers) {
         this.layers = layers;
+        this.shown = new AttentionThumbnails.Layer[layers];
         for (int l = 0; l < layers; l++) {
             rows.add(new ArrayList<>());
             means.add(new ArrayList<>());
@@ -49,6 +50,9 @@ public final class AttentionRows {
     /** Takes in the steps of {@code trace} beyond those already seen (the trace only grows). */
     public void update(Trace trace) {
         if (trace.attentionStore().isPresent()) {
+            if (store != trace.attentionStore().get()) {
+                java.util.Arrays.fill(shown, null);
+            }
             store = trace.attentionStore().get();
             stored = Math.min(trace.length(), store.length());
             return;
@@ -121,18 +125,11 @@ public final class AttentionRows {
     public Optional<Maps> maps(int l) {
         if (store != null) {
             if (!store.has(l) || stored == 0) return Optional.empty();
-            AttentionThumbnails.Layer t = store.layerThumbnails(l, stored);
-            Maps now = new Maps(t.cell(), t.heads(), t.mean());
-            if (shown == null) shown = new Maps[layers];
-            Maps before = shown[l];
-            if (before != null && before.cell() == 1 && now.cell() == 1) {
-                // a position's row is final once recorded: hand out the same row arrays again, so a live view sees
-                // the map extended rather than replaced and takes in only the new rows
-                for (int h = 0; h < now.heads().length; h++) reuse(before.heads()[h], now.heads()[h]);
-                reuse(before.mean(), now.mean());
-            }
-            shown[l] = now;
-            return Optional.of(now);
+            // a position's row is final once recorded: the store hands out the same row arrays again, so a live
+            // view sees the map extended rather than replaced and takes in only the new rows
+            AttentionThumbnails.Layer t = store.layerThumbnails(l, stored, shown[l]);
+            shown[l] = t;
+            return Optional.of(new Maps(t.cell(), t.heads(), t.mean()));
         }
         Optional<float[][][]> heads = layer(l);
         if (heads.isEmpty()) return Optional.empty();
@@ -140,7 +137,4 @@ public final class AttentionRows {
         return Optional.of(new Maps(1, p, mean(l).orElseGet(() -> AttentionAggregates.meanOverHeads(p))));
     }
 
-    private static void reuse(float[][] before, float[][] now) {
-        System.arraycopy(before, 0, now, 0, Math.min(before.length, now.length));
-    }
 }

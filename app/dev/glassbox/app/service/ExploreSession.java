@@ -49,7 +49,7 @@ import dev.glassbox.visuals.i18n.I18n;
  * workspaces once they exist. FX thread only, except where the view builder runs.
  */
 public final class ExploreSession {
-    private static final int LIVE_ROLLOUT_LIMIT = 128;
+    static final int LIVE_ROLLOUT_LIMIT = 128;
 
     /** One refresh of the live views while a run goes on. */
     public record LiveFrame(LoadedModel model, int[] tokens, GridContent grid, int userPromptLength) {
@@ -575,7 +575,8 @@ public final class ExploreSession {
                     Trace tr = live.snapshot();
                     int[] tokens = tr.tokens();
                     rows.update(tr);
-                    GridContent gc = TraceViews.build(rows, tokens, m.tokenizer(), layers, heads, tokens.length <= LIVE_ROLLOUT_LIMIT);
+                    GridContent gc = TraceViews.build(rows, tokens, m.tokenizer(), layers, heads,
+                            liveRollout(live.promptLength(), settings.newTokens()));
                     var hops = hops(tr, layers);
                     pacer.built(threadCpuNanos() - cpu0);
                     liveFrames.publish(() -> {
@@ -664,6 +665,16 @@ public final class ExploreSession {
         if (rerun) {
             generate();
         }
+    }
+
+    /**
+     * Whether a run's live frames carry the rollout row: only when the whole run fits {@link #LIVE_ROLLOUT_LIMIT}
+     * positions. A row that appears or goes mid-run would make the grid build all its cells again (with their
+     * tooltips and CSS: a second of the FX thread on a loaded machine); the finished run's grid shows the rollout
+     * as before.
+     */
+    static boolean liveRollout(int promptLength, int newTokens) {
+        return (long) promptLength + newTokens <= LIVE_ROLLOUT_LIMIT;
     }
 
     /** CPU time of the calling thread (0 where the JVM cannot measure it). */

@@ -64,23 +64,26 @@ public final class RunTask extends Task<RunOutcome> {
         // each step's logits are summarised and dropped as it arrives: vocabulary x positions floats are never kept
         NextTokenSummaries predictions = new NextTokenSummaries();
         long[] firstGenerated = {0};
+        StatusLine line = new StatusLine(total);
         updateMessage(I18n.text("status.running"));
         Generation.Result r = Generation.run(session, m.tokenizer(), prompt, req.settings(), step -> {
             live.add(predictions.take(step));
             onStep.accept(live);
             int n = live.size();
-            String speed = "";
+            long now = System.nanoTime();
+            double speed = Double.NaN;
             if (step.generated()) {
-                long now = System.nanoTime();
                 if (firstGenerated[0] == 0) {
                     firstGenerated[0] = now;
                 }
                 double secs = (now - firstGenerated[0]) / 1e9;
                 int gen = n - prompt.length;
-                speed = gen > 1 && secs > 0 ? I18n.text("status.speed", String.format(Locale.ROOT, "%.1f", (gen - 1) / secs)) : "";
+                speed = gen > 1 && secs > 0 ? (gen - 1) / secs : Double.NaN;
             }
-            updateProgress(n, total);
-            updateMessage(I18n.text("run.position", n, total) + speed);
+            if (line.due(now, n >= total)) { // progress and text together: one repaint of the status bar
+                updateProgress(n, total);
+                updateMessage(line.text(n, speed));
+            }
         }, Generation.TokenListener.NONE, this::isCancelled);
         HeadSet.Outcome change = null;
         if (!ablated.isEmpty() && prompt.length >= 2 && !isCancelled()) {
@@ -90,6 +93,39 @@ public final class RunTask extends Task<RunOutcome> {
         }
         return new RunOutcome(r.tokens(), r.promptLength(), live.snapshot(), r.stop(), r.tokensPerSecond(), change, null,
                 predictions.predictions(r.tokens()));
+    }
+
+    /**
+     * A generating run's status line, "position n / total · s tok/s", and its progress bar: updated at most every
+     * {@link #INTERVAL_NANOS} (about ten times a second whatever the token rate: each new text lays the status bar out
+     * again and each change repaints it) and always at the last position. Engine thread only.
+     */
+    static final class StatusLine {
+        static final long INTERVAL_NANOS = 100_000_000L;
+        private final int total;
+        private long lastNanos;
+        private boolean shown;
+
+        StatusLine(int total) {
+            this.total = total;
+        }
+
+        /** Whether the text should be formatted at {@code now} (System.nanoTime); if so, it counts as shown. */
+        boolean due(long now, boolean lastPosition) {
+            if (shown && !lastPosition && now - lastNanos < INTERVAL_NANOS) {
+                return false;
+            }
+            shown = true;
+            lastNanos = now;
+            return true;
+        }
+
+        /** The text at position {@code n} with the tokens/s so far (NaN: none yet). */
+        String text(int n, double tokensPerSecond) {
+            String speed = Double.isNaN(tokensPerSecond) ? ""
+                    : I18n.text("status.speed", String.format(Locale.ROOT, "%.1f", tokensPerSecond));
+            return I18n.text("run.position", n, total) + speed;
+        }
     }
 
     private RunOutcome encode() {

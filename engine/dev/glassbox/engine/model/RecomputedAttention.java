@@ -123,8 +123,13 @@ public final class RecomputedAttention implements AttentionStore {
 
     @Override
     public synchronized AttentionThumbnails.Layer layerThumbnails(int layer, int n) {
+        return layerThumbnails(layer, n, null);
+    }
+
+    @Override
+    public synchronized AttentionThumbnails.Layer layerThumbnails(int layer, int n, AttentionThumbnails.Layer before) {
         if (!has(layer)) throw new IllegalArgumentException("layer " + layer + "'s attention pattern was not captured");
-        return thumbnails.layer(layer, n);
+        return thumbnails.layer(layer, n, before);
     }
 
     @Override

@@ -54,6 +54,15 @@ public interface AttentionStore {
     /** Every head's {@link #thumbnail} of {@code layer} and their mean, taken at one tile size. */
     AttentionThumbnails.Layer layerThumbnails(int layer, int n);
 
+    /**
+     * As {@link #layerThumbnails(int, int)}, with the rows of {@code before} (this layer's maps at fewer positions,
+     * or null) that are final handed out again instead of made anew: a live view taking the maps every frame then
+     * costs its new rows.
+     */
+    default AttentionThumbnails.Layer layerThumbnails(int layer, int n, AttentionThumbnails.Layer before) {
+        return layerThumbnails(layer, n);
+    }
+
     /** Bytes the store holds now (queries, keys it keeps alive, thumbnails): grows with n, not with n². */
     long bytes();
 }

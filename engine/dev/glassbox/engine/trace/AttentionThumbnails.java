@@ -99,10 +99,19 @@ public final class AttentionThumbnails {
     }
 
     private float[][] tiles(int layer, int head, int n) {
+        return tiles(layer, head, n, 0, null);
+    }
+
+    /** Head {@code head}'s tiles over {@code n} positions, rows below {@code reuse} taken from {@code before}. */
+    private float[][] tiles(int layer, int head, int n, int reuse, float[][] before) {
         int count = tiles(n);
         float[][] out = new float[count][];
         float[] s = sums[layer][head];
         for (int i = 0; i < count; i++) {
+            if (i < reuse) {
+                out[i] = before[i];
+                continue;
+            }
             out[i] = new float[i + 1];
             int across = span(i, n);
             for (int j = 0; j <= i; j++) {
@@ -114,10 +123,26 @@ public final class AttentionThumbnails {
 
     /** Layer {@code layer}'s {@link #head} of every head and their mean over heads. */
     public Layer layer(int layer, int n) {
+        return layer(layer, n, null);
+    }
+
+    /**
+     * As {@link #layer(int, int)}, with the rows of {@code before} (this layer at other positions, or null) that are
+     * final handed out again: at the same tile size every tile row but the last one of both holds whole tiles of rows
+     * already added (with one position per tile, the last one too), so it no longer changes.
+     */
+    public Layer layer(int layer, int n, Layer before) {
+        int count = tiles(n);
+        int reuse = before == null || before.cell() != cell ? 0
+                : Math.max(0, Math.min(count, before.mean().length) - (cell == 1 ? 0 : 1));
         float[][][] all = new float[heads][][];
-        for (int h = 0; h < heads; h++) all[h] = tiles(layer, h, n);
-        float[][] mean = new float[all[0].length][];
+        for (int h = 0; h < heads; h++) all[h] = tiles(layer, h, n, reuse, reuse == 0 ? null : before.heads()[h]);
+        float[][] mean = new float[count][];
         for (int i = 0; i < mean.length; i++) {
+            if (i < reuse) {
+                mean[i] = before.mean()[i];
+                continue;
+            }
             mean[i] = new float[i + 1];
             for (float[][] m : all) {
                 for (int j = 0; j <= i; j++) mean[i][j] += m[i][j];

@@ -1,6 +1,7 @@
 package dev.glassbox.visuals.i18n;
 
 import java.text.MessageFormat;
+import java.text.NumberFormat;
 import java.util.Locale;
 import java.util.MissingResourceException;
 import java.util.ResourceBundle;
@@ -68,7 +69,37 @@ public final class I18n {
         } catch (MissingResourceException e) {
             throw new IllegalArgumentException("no text for key '" + key + "' in " + BUNDLE, e);
         }
-        return args.length == 0 ? pattern : new MessageFormat(pattern, Locale.ROOT).format(args);
+        if (args.length == 0) {
+            return pattern;
+        }
+        MessageFormat f = new MessageFormat(pattern, Locale.ROOT);
+        try {
+            return f.format(withNumbersFormatted(f, args));
+        } catch (IllegalArgumentException e) { // an argument used both with and without a format type
+            return f.format(args);
+        }
+    }
+
+    /** The number format MessageFormat would make for an argument without a format type, kept per thread. */
+    private static final ThreadLocal<NumberFormat> NUMBERS = ThreadLocal.withInitial(() -> NumberFormat.getInstance(Locale.ROOT));
+
+    /**
+     * {@code args} with each number that goes to a place without a format type ({@code {0}}, not {@code {0,number,…}})
+     * formatted into a string as MessageFormat would, by one kept format: MessageFormat makes a new
+     * {@code DecimalFormat} per such number, which the live views paid per cell and per token.
+     */
+    private static Object[] withNumbersFormatted(MessageFormat f, Object[] args) {
+        java.text.Format[] byArgument = f.getFormatsByArgumentIndex();
+        Object[] out = args;
+        for (int i = 0; i < Math.min(args.length, byArgument.length); i++) {
+            if (byArgument[i] == null && args[i] instanceof Number n) {
+                if (out == args) {
+                    out = args.clone();
+                }
+                out[i] = NUMBERS.get().format(n);
+            }
+        }
+        return out;
     }
 
     /** Whether the bundle has a text for {@code key}. */

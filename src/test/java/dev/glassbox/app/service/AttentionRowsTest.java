@@ -2,6 +2,7 @@ package dev.glassbox.app.service;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -111,5 +112,43 @@ class AttentionRowsTest {
         assertEquals(150, grid.tokenLabels().size(), "300 positions in tiles of 2");
         assertEquals(dev.glassbox.visuals.i18n.I18n.text("grid.tile", "298", "299"), grid.tokenLabels().getLast());
         assertEquals(150, grid.rows().getFirst().cells().getFirst().rows());
+    }
+
+    /**
+     * Past 256 positions (tiles of 2) a live frame hands out the whole tile rows of the last frame again and makes
+     * only the rest (the last tile row of the last frame was partial): the maps equal ones made from scratch.
+     */
+    @Test
+    void tiledLiveFramesReuseWholeTileRowsOnly() {
+        var model = dev.glassbox.testing.TinyModels.random(dev.glassbox.engine.model.Architecture.LLAMA,
+                dev.glassbox.engine.model.RopeStyle.INTERLEAVED, 32, 64, 2, 4, 2, 40, 3, dev.glassbox.engine.tensor.DType.F32);
+        int n = 300;
+        int[] tokens = new int[n];
+        for (int i = 0; i < n; i++) tokens[i] = (i * 5) % 40;
+        Capture cap = new Capture(HookSelection.of("blocks.*.attn.pattern"), 2).storingPatterns();
+        List<TraceStep> steps = new ArrayList<>();
+        var session = model.newSession(cap, dev.glassbox.engine.model.Intervention.NONE, n);
+        session.prefill(java.util.Arrays.copyOf(tokens, 291), 0, (pos, token, captured) -> steps.add(new TraceStep(pos, token, false, captured)));
+        var store = cap.attention().orElseThrow();
+        AttentionRows rows = new AttentionRows(2);
+        rows.update(Trace.of(List.copyOf(steps), store));
+        AttentionRows.Maps early = rows.maps(1).orElseThrow();
+        assertEquals(2, early.cell());
+        assertEquals(146, early.mean().length, "291 positions: 145 whole tiles and a half one");
+        session.prefill(java.util.Arrays.copyOfRange(tokens, 291, n), 291, (pos, token, captured) -> steps.add(new TraceStep(pos, token, false, captured)));
+        rows.update(Trace.of(steps, store));
+        AttentionRows.Maps late = rows.maps(1).orElseThrow();
+        var fresh = store.layerThumbnails(1, n);
+        assertEquals(150, late.mean().length);
+        for (int i = 0; i < late.mean().length; i++) {
+            if (i < 145) {
+                assertSame(early.mean()[i], late.mean()[i], "whole tile row " + i + " handed out again");
+                assertSame(early.heads()[3][i], late.heads()[3][i]);
+            } else if (i == 145) {
+                assertNotSame(early.mean()[i], late.mean()[i], "the half tile row is made again");
+            }
+            assertArrayEquals(fresh.mean()[i], late.mean()[i], 1e-6f, "mean row " + i);
+            for (int h = 0; h < 4; h++) assertArrayEquals(fresh.heads()[h][i], late.heads()[h][i], 1e-6f, "head " + h + " row " + i);
+        }
     }
 }

@@ -12,7 +12,7 @@ class FramePacerTest {
 
     @Test
     void noNewFrameWhileTheLastIsBeingBuiltOrShown() {
-        FramePacer p = new FramePacer();
+        FramePacer p = new FramePacer(8);
         assertTrue(p.tryStart(0), "the first frame starts at once");
         assertFalse(p.tryStart(10_000 * MS), "the last frame is still in flight, however long ago it started");
         p.built(MS);
@@ -25,7 +25,7 @@ class FramePacerTest {
 
     @Test
     void cheapFramesComeAtTheDisplayRateCostlyOnesFurtherApart() {
-        FramePacer p = new FramePacer();
+        FramePacer p = new FramePacer(8);
         assertTrue(p.tryStart(0));
         p.built(2 * MS);
         p.shown(MS);
@@ -38,5 +38,19 @@ class FramePacerTest {
         assertEquals(FramePacer.COST_SHARE * 50 * MS, interval, "50 ms of work: frames 10 x that apart");
         assertFalse(p.tryStart(FramePacer.MIN_NANOS + interval - 1));
         assertTrue(p.tryStart(FramePacer.MIN_NANOS + interval));
+    }
+
+    @Test
+    void onTwoCoresOrFewerCheapFramesComeFiveTimesASecond() {
+        for (int cores : new int[] {1, 2}) {
+            FramePacer p = new FramePacer(cores);
+            assertTrue(p.tryStart(0));
+            p.built(MS);
+            p.shown(MS);
+            assertEquals(FramePacer.MIN_NANOS_FEW_CORES, p.intervalNanos(), cores + " cores");
+            assertFalse(p.tryStart(FramePacer.MIN_NANOS_FEW_CORES - 1), "not at 15 frames a second");
+            assertTrue(p.tryStart(FramePacer.MIN_NANOS_FEW_CORES));
+        }
+        assertEquals(FramePacer.MIN_NANOS, new FramePacer(3).minNanos(), "more cores: ~15 frames a second");
     }
 }

@@ -1,7 +1,5 @@
 package dev.glassbox.app.ui;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -27,7 +25,6 @@ import javafx.stage.Stage;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.management.GarbageCollectionNotificationInfo;
 
-import dev.glassbox.app.cli.GlassboxCli;
 import dev.glassbox.app.service.DisplayPreference;
 import dev.glassbox.app.service.ExploreSession;
 import dev.glassbox.app.service.LanguagePreference;
@@ -35,18 +32,24 @@ import dev.glassbox.app.service.ModelCatalog;
 import dev.glassbox.app.service.RecentModels;
 import dev.glassbox.engine.io.Json;
 import dev.glassbox.engine.model.LoadedModel;
+import dev.glassbox.engine.tensor.KernelWarmUp;
 
 /**
  * Acceptance benchmark of issue #23 ("fluid under load"), not a test: drives the real main window, opens a model as
- * "Open model" does, opens the first head of the grid (so grid, head view and chips are all live), warms up with a
- * short generation, then generates {@code tokens} tokens and reports
+ * "Open model" does, opens the first head of the grid (so grid, head view and chips are all live), warms up, then
+ * generates {@code tokens} tokens and reports
  * <ul>
  * <li>the app's tokens/s (the run's own figure, as the status line shows it) against {@code glassbox bench}'s decode
- * with every attention pattern captured, on the same model, threads and steps, in the same JVM afterwards;</li>
+ * with every attention pattern captured, on the same model, threads and steps. <b>Like with like:</b> bench runs in
+ * a fresh JVM of its own (same java, JVM options and class path as this one), and each side's measured run follows
+ * the same warm-up: the app's JVM runs the kernel warm-up the app runs when its window is up ({@code KernelWarmUp},
+ * waited for here) and then an untimed generation of {@code warm-up} tokens (default: {@code tokens}); bench decodes
+ * {@code tokens} tokens without capture before its timed run with capture (its {@code --warmup 0} still times a
+ * plain decode first). So neither side is measured in a JVM the other one compiled;</li>
  * <li>frame gaps (time between pulse starts, kept going by an AnimationTimer: 16.7 ms when fluid) over 20/50/100 ms,
  * and the FX thread's work per pulse (animation start to the end of layout) over 16/50/100 ms, worst of each;</li>
  * <li>GC pauses during the run (max and total, from GarbageCollectorMXBean notifications, concurrent cycles
- * excluded) and the peak RSS (VmHWM) before bench runs.</li>
+ * excluded), the peak RSS (VmHWM) of the app's JVM, and the CPU seconds of each group of threads during the run.</li>
  * </ul>
  * Run (headless; Xvfb works too without the three glass/prism flags):
  * <pre>
@@ -54,11 +57,12 @@ import dev.glassbox.engine.model.LoadedModel;
  * ./mvnw -q -o test-compile dependency:build-classpath -Dmdep.outputFile=target/test.cp -Dmdep.includeScope=test
  * java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx4g \
  *     -Dglass.platform=Headless -Dprism.order=sw -Djava.awt.headless=true \
- *     -cp target/test-classes:target/classes:$(cat target/test.cp) dev.glassbox.app.ui.LiveRunBenchmark /tmp/m/s110m.bin 500
+ *     -cp target/test-classes:target/classes:$(cat target/test.cp) dev.glassbox.app.ui.LiveRunBenchmark /tmp/m/s110m.bin 500 [WARM-UP]
  * </pre>
  */
 public final class LiveRunBenchmark {
-    private static final int WARM_UP_TOKENS = 32;
+    /** As the app does once its window is up ({@code GlassboxApp.warmKernels}). */
+    private static final long KERNEL_WARM_UP_MILLIS = 1500;
 
     private LiveRunBenchmark() {
     }
@@ -91,11 +95,12 @@ public final class LiveRunBenchmark {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 1) {
-            System.err.println("usage: LiveRunBenchmark MODEL [TOKENS]");
+            System.err.println("usage: LiveRunBenchmark MODEL [TOKENS [WARM-UP-TOKENS]]");
             System.exit(2);
         }
         Path model = Path.of(args[0]);
         int tokens = args.length > 1 ? Integer.parseInt(args[1]) : 500;
+        int warmUp = args.length > 2 ? Integer.parseInt(args[2]) : tokens;
         if (!Files.isRegularFile(model)) {
             System.err.println(model + ": no such model file");
             System.exit(2);
@@ -105,14 +110,14 @@ public final class LiveRunBenchmark {
         up.await();
         Preferences prefs = Preferences.userRoot().node("dev/glassbox/bench-" + UUID.randomUUID());
         try {
-            run(model, tokens, prefs);
+            run(model, tokens, warmUp, prefs);
         } finally {
             prefs.removeNode();
             Platform.exit();
         }
     }
 
-    private static void run(Path model, int tokens, Preferences prefs) throws Exception {
+    private static void run(Path model, int tokens, int warmUp, Preferences prefs) throws Exception {
         PulseClock clock = new PulseClock();
         MainWindow window = onFx(() -> {
             MainWindow w = new MainWindow(new ModelCatalog(List.of()), new RecentModels(prefs),
@@ -141,7 +146,8 @@ public final class LiveRunBenchmark {
             window.explorer.grid.select(0, 0);
             return null;
         });
-        generate(window, WARM_UP_TOKENS);
+        KernelWarmUp.run(KERNEL_WARM_UP_MILLIS);
+        generate(window, warmUp, () -> { });
         onFx(() -> { // open the first head, so the head view follows the live frames as well
             var cell = window.explorer.grid.rows().getFirst().cells().getFirst();
             window.explorer.grid.fireEvent(new javafx.scene.input.KeyEvent(javafx.scene.input.KeyEvent.KEY_PRESSED, "", "",
@@ -149,20 +155,7 @@ public final class LiveRunBenchmark {
             return cell;
         });
 
-        GcPauses gc = GcPauses.listen();
-        ThreadCpu cpu = ThreadCpu.now();
-        clock.recording = true;
-        long t0 = System.nanoTime();
-        double appTps = generate(window, tokens);
-        double wall = (System.nanoTime() - t0) / 1e9;
-        clock.recording = false;
-        String cpuShares = cpu.sharesSince();
-        gc.stop();
-        double rssMb = peakRssMb();
-        int shownTokens = onFx(() -> window.prompt.chips.getChildren().size());
-        List<Double> gaps = onFx(() -> List.copyOf(clock.gapsMs));
-        List<Double> work = onFx(() -> List.copyOf(clock.workMs));
-
+        // the workspaces the app makes ahead after a run (one per idle second) are made before the measured run
         long waitFrom = System.nanoTime();
         List<Lazy<?>> lazies = List.of(window.heads, window.context, window.routing, window.train);
         while (!onFx(() -> lazies.stream().allMatch(Lazy::isMade)) && System.nanoTime() - waitFrom < 120_000_000_000L) {
@@ -170,6 +163,23 @@ public final class LiveRunBenchmark {
         }
         System.out.printf(Locale.ROOT, "workspaces made ahead while idle: %s (waited %.1f s)%n",
                 onFx(() -> lazies.stream().allMatch(Lazy::isMade)), (System.nanoTime() - waitFrom) / 1e9);
+        uptime("load before the run");
+        GcPauses gc = GcPauses.listen();
+        ThreadCpu cpu = ThreadCpu.now();
+        clock.recording = true;
+        long t0 = System.nanoTime();
+        String[] cpuToRunEnd = new String[1];
+        double appTps = generate(window, tokens, () -> cpuToRunEnd[0] = cpu.sharesSince(tokens));
+        double wall = (System.nanoTime() - t0) / 1e9;
+        clock.recording = false;
+        String cpuShares = cpu.sharesSince(tokens);
+        gc.stop();
+        double rssMb = peakRssMb();
+        uptime("load after the run");
+        int shownTokens = onFx(() -> window.prompt.chips.getChildren().size());
+        List<Double> gaps = onFx(() -> List.copyOf(clock.gapsMs));
+        List<Double> work = onFx(() -> List.copyOf(clock.workMs));
+
         for (int tab = 1; tab < 5; tab++) { // the first opening of each workspace: its worst frame gap and pulse
             int t = tab;
             onFx(() -> {
@@ -192,17 +202,15 @@ public final class LiveRunBenchmark {
             return null;
         });
 
-        StringWriter json = new StringWriter();
-        int threads = Runtime.getRuntime().availableProcessors();
-        int rc = GlassboxCli.run(new PrintWriter(json), new PrintWriter(System.err, true), "bench", "--model", model.toString(),
-                "--steps", Integer.toString(tokens), "--threads", Integer.toString(threads), "--warmup", "0", "--json");
-        JsonNode bench = rc == 0 ? Json.MAPPER.readTree(json.toString()) : null;
+        uptime("load before bench");
+        JsonNode bench = benchInFreshJvm(model, tokens);
+        uptime("load after bench");
         double benchPlain = bench == null ? Double.NaN : bench.get("decode_tokens_per_s").asDouble();
         double benchAttn = bench == null ? Double.NaN : bench.get("decode_tokens_per_s_with_attention").asDouble();
 
-        System.out.printf(Locale.ROOT, "model %s (%d layers x %d heads), %d tokens generated in the app (%d chips shown), %.1f s wall%n",
-                model.getFileName(), m.config().layers(), m.config().heads(), tokens, shownTokens, wall);
-        System.out.printf(Locale.ROOT, "app: %.1f tok/s | bench decode: %.1f tok/s, with attention captured: %.1f tok/s"
+        System.out.printf(Locale.ROOT, "model %s (%d layers x %d heads), %d tokens generated in the app (%d chips shown) after a warm-up of %d,"
+                + " %.1f s wall%n", model.getFileName(), m.config().layers(), m.config().heads(), tokens, shownTokens, warmUp, wall);
+        System.out.printf(Locale.ROOT, "app: %.1f tok/s | bench (fresh JVM) decode: %.1f tok/s, with attention captured: %.1f tok/s"
                 + " | app / bench-with-attention: %.0f %%%n", appTps, benchPlain, benchAttn, 100 * appTps / benchAttn);
         System.out.printf(Locale.ROOT, "frame gaps: %d pulses, over 20/50/100 ms: %d/%d/%d, worst %.0f ms%n", gaps.size(),
                 over(gaps, 20), over(gaps, 50), over(gaps, 100), max(gaps));
@@ -210,7 +218,39 @@ public final class LiveRunBenchmark {
                 over(work, 16), over(work, 50), over(work, 100), max(work));
         System.out.printf(Locale.ROOT, "GC pauses during the run: %d, max %.0f ms, total %.0f ms | peak RSS %.0f MB%n",
                 gc.count(), gc.maxMs(), gc.totalMs(), rssMb);
-        System.out.println("CPU during the run (load-independent: what the views take from the engine): " + cpuShares);
+        System.out.println("CPU to the run's end (load-independent: what the views take from the engine): " + cpuToRunEnd[0]);
+        System.out.println("CPU to the finished run's views (its logit lens included): " + cpuShares);
+    }
+
+    /**
+     * {@code glassbox bench --json} on {@code model} in a new JVM with this one's java, JVM options (a flight
+     * recording's excepted) and class path; its JSON, or null when it failed.
+     */
+    private static JsonNode benchInFreshJvm(Path model, int tokens) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (!a.startsWith("-XX:StartFlightRecording") && !a.startsWith("-XX:FlightRecorderOptions")) {
+                cmd.add(a);
+            }
+        }
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.glassbox.app.Main", "bench",
+                "--model", model.toString(), "--steps", Integer.toString(tokens),
+                "--threads", Integer.toString(Runtime.getRuntime().availableProcessors()), "--warmup", "0", "--json"));
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            System.err.println("bench failed: " + out);
+            return null;
+        }
+        return Json.MAPPER.readTree(out.substring(out.indexOf('{')));
+    }
+
+    private static void uptime(String what) throws java.io.IOException {
+        Path load = Path.of("/proc/loadavg");
+        if (Files.isReadable(load)) {
+            System.out.println(java.time.LocalTime.now().withNano(0) + " " + what + ": " + Files.readString(load).strip());
+        }
     }
 
     /**
@@ -232,10 +272,12 @@ public final class LiveRunBenchmark {
                     ? os.getProcessCpuTime() : -1;
         }
 
-        String sharesSince() {
+        String sharesSince(int tokens) {
             var mx = ManagementFactory.getThreadMXBean();
             java.util.Map<String, Double> groups = new java.util.LinkedHashMap<>();
-            for (String g : List.of("engine", "view builder", "FX", "renderer", "other threads")) groups.put(g, 0.0);
+            for (String g : List.of("engine", "view builder", "FX", "renderer", "grid thumbnails", "other threads")) {
+                groups.put(g, 0.0);
+            }
             double threads = 0;
             for (java.lang.management.ThreadInfo info : mx.getThreadInfo(mx.getAllThreadIds())) {
                 if (info == null) continue;
@@ -246,7 +288,8 @@ public final class LiveRunBenchmark {
                 String g = n.equals("glassbox-engine") || n.startsWith("glassbox-parallel") ? "engine"
                         : n.equals("glassbox-view-builder") ? "view builder"
                         : n.equals("JavaFX Application Thread") ? "FX"
-                        : n.startsWith("QuantumRenderer") || n.startsWith("Prism") ? "renderer" : "other threads";
+                        : n.startsWith("QuantumRenderer") || n.startsWith("Prism") ? "renderer"
+                        : n.equals("attention-grid-thumbnails") ? "grid thumbnails" : "other threads";
                 groups.merge(g, s, Double::sum);
                 threads += s;
             }
@@ -254,18 +297,32 @@ public final class LiveRunBenchmark {
             groups.put("GC, JIT, rest", Math.max(0, all - threads));
             StringBuilder out = new StringBuilder();
             groups.forEach((g, s) -> out.append(String.format(Locale.ROOT, "%s %.1f s, ", g, s)));
-            double views = groups.get("view builder") + groups.get("FX") + groups.get("renderer");
-            out.append(String.format(Locale.ROOT, "process %.1f s; engine %.0f %%, views %.0f %% of it",
-                    all, 100 * groups.get("engine") / all, 100 * views / all));
+            double views = groups.get("view builder") + groups.get("FX") + groups.get("renderer") + groups.get("grid thumbnails");
+            out.append(String.format(Locale.ROOT, "process %.1f s; engine %.0f %%, views (builder, FX, renderer, thumbnails)"
+                    + " %.0f %% of it; per token: engine %.1f ms, views %.1f ms, process %.1f ms",
+                    all, 100 * groups.get("engine") / all, 100 * views / all,
+                    1e3 * groups.get("engine") / tokens, 1e3 * views / tokens, 1e3 * all / tokens));
             return out.toString();
         }
     }
 
-    /** Generates {@code n} tokens from the prompt and waits until the finished run's views are shown; its tokens/s. */
-    private static double generate(MainWindow window, int n) throws Exception {
+    /**
+     * Generates {@code n} tokens from the prompt and waits until the finished run's views are shown; its tokens/s.
+     * {@code atRunEnd} runs on the FX thread when the run's task has ended (before the finished run's views are built).
+     */
+    private static double generate(MainWindow window, int n, Runnable atRunEnd) throws Exception {
         CompletableFuture<Double> done = new CompletableFuture<>();
         Platform.runLater(() -> {
             ExploreSession s = window.session();
+            s.busyProperty().addListener(new javafx.beans.value.ChangeListener<>() {
+                @Override
+                public void changed(javafx.beans.value.ObservableValue<? extends Boolean> o, Boolean a, Boolean busy) {
+                    if (!busy) {
+                        o.removeListener(this);
+                        atRunEnd.run();
+                    }
+                }
+            });
             int before = s.runsShownProperty().get();
             s.sampling().stepsProperty().set(n);
             s.runsShownProperty().addListener(new javafx.beans.value.ChangeListener<>() {
