@@ -96,7 +96,7 @@ public final class RunTask extends Task<RunOutcome> {
     }
 
     /**
-     * A generating run's status line, "position n / total · s tok/s", and its progress bar: updated at most every
+     * A generating run's status line, "position n / total · s tok/s · about t s left", and its progress bar: updated at most every
      * {@link #INTERVAL_NANOS} (about ten times a second whatever the token rate: each new text lays the status bar out
      * again and each change repaints it) and always at the last position. Engine thread only.
      */
@@ -120,11 +120,18 @@ public final class RunTask extends Task<RunOutcome> {
             return true;
         }
 
-        /** The text at position {@code n} with the tokens/s so far (NaN: none yet). */
+        /**
+         * The text at position {@code n} with the tokens/s so far (NaN: none yet) and, from them, the time left to the
+         * last position (an end-of-text token may stop the run sooner).
+         */
         String text(int n, double tokensPerSecond) {
-            String speed = Double.isNaN(tokensPerSecond) ? ""
-                    : I18n.text("status.speed", String.format(Locale.ROOT, "%.1f", tokensPerSecond));
-            return I18n.text("run.position", n, total) + speed;
+            if (Double.isNaN(tokensPerSecond) || tokensPerSecond <= 0) {
+                return I18n.text("run.position", n, total);
+            }
+            String speed = I18n.text("status.speed", String.format(Locale.ROOT, "%.1f", tokensPerSecond));
+            String left = n >= total ? ""
+                    : I18n.text("status.left", String.format(Locale.ROOT, "%.0f", Math.ceil((total - n) / tokensPerSecond)));
+            return I18n.text("run.position", n, total) + speed + left;
         }
     }
 

@@ -23,9 +23,20 @@ class RunStatusLineTest {
                 String position = new MessageFormat(I18n.text("run.position"), Locale.ROOT).format(new Object[] {n, total});
                 assertEquals(position, line.text(n, Double.NaN), n + " of " + total);
                 double speed = 19.25 + n;
-                assertEquals(position + I18n.text("status.speed", String.format(Locale.ROOT, "%.1f", speed)), line.text(n, speed));
+                String left = n >= total ? "" : I18n.text("status.left",
+                        String.format(Locale.ROOT, "%.0f", Math.ceil((total - n) / speed)));
+                assertEquals(position + I18n.text("status.speed", String.format(Locale.ROOT, "%.1f", speed)) + left,
+                        line.text(n, speed));
             }
         }
+    }
+
+    @Test
+    void theTimeLeftIsThePositionsLeftAtTheSpeedSoFar() {
+        RunTask.StatusLine line = new RunTask.StatusLine(500);
+        assertEquals("position 100 / 500 \u00b7 4.0 tok/s \u00b7 about 100 s left", line.text(100, 4.0));
+        assertEquals("position 499 / 500 \u00b7 3.0 tok/s \u00b7 about 1 s left", line.text(499, 3.0), "rounded up");
+        assertEquals("position 500 / 500 \u00b7 3.0 tok/s", line.text(500, 3.0), "nothing left at the end");
     }
 
     @Test
