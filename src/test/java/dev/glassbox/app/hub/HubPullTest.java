@@ -104,8 +104,12 @@ class HubPullTest {
         hub.drops = 1;
         Path snapshot = pull("acme/tiny");
         assertArrayEquals(WEIGHTS, Files.readAllBytes(snapshot.resolve("model.safetensors")));
-        assertEquals(List.of("bytes=100000-"), hub.requests("cdn").stream().map(FixtureHub.Request::range)
-                .filter(r -> r != null).toList());
+        List<String> ranges = hub.requests("cdn").stream().map(FixtureHub.Request::range).filter(r -> r != null).toList();
+        assertEquals(1, ranges.size(), "one resumed request: " + ranges);
+        // it resumes from the bytes that arrived: the 100,000 sent, or fewer when some were still in flight as the
+        // connection ended (seen once in a fresh-clone CI run: bytes=98224-); the file is whole either way
+        long from = Long.parseLong(ranges.getFirst().substring("bytes=".length(), ranges.getFirst().length() - 1));
+        assertTrue(from > 0 && from <= 100_000, ranges.getFirst());
     }
 
     @Test
