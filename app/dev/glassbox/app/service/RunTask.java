@@ -96,9 +96,9 @@ public final class RunTask extends Task<RunOutcome> {
     }
 
     /**
-     * A generating run's status line, "position n / total · s tok/s · about t s left", and its progress bar: updated at most every
-     * {@link #INTERVAL_NANOS} (about ten times a second whatever the token rate: each new text lays the status bar out
-     * again and each change repaints it) and always at the last position. Engine thread only.
+     * A generating run's status line, "position n / total · s tok/s · about t s left", and its progress bar: updated
+     * at most every {@link #INTERVAL_NANOS} (about ten times a second whatever the token rate: each new text lays the
+     * status bar out again and each change repaints it) and always at the last position. Engine thread only.
      */
     static final class StatusLine {
         static final long INTERVAL_NANOS = 100_000_000L;

@@ -315,13 +315,12 @@ public final class LlamaModel implements DecoderModel, Unembedding {
 
         @Override
         public float[] prefill(int[] tokens, int start, StepSink steps) {
-            if (tokens.length == 0) return null;
-            checkPositions(start, tokens.length);
-            return forward.prefill(tokens, start, steps, null, null);
+            return prefillCancellable(tokens, start, steps, null);
         }
 
         @Override
         public float[] prefillCancellable(int[] tokens, int start, StepSink steps, java.util.function.BooleanSupplier cancelled) {
+            // cancelled may be null: never cancelled
             if (tokens.length == 0) return null;
             checkPositions(start, tokens.length);
             return forward.prefill(tokens, start, steps, null, cancelled);

@@ -49,7 +49,7 @@ public final class Q8_0Tensor implements Tensor {
     private static final VectorSpecies<Integer> I8 = IntVector.SPECIES_256;
     private static final VectorSpecies<Short> H4 = ShortVector.SPECIES_64;
     private static final VectorSpecies<Integer> I4 = IntVector.SPECIES_128;
-    /*
+    /**
      * A float16 widened in vector lanes (the Vector API has no float16 conversion): its sign-extended bits shifted
      * left by 13 put its exponent and mantissa in a float32's places, the mask keeps the sign bit and clears the
      * extension, and the float32 read from them is the value times 2^-112 (exponent bias 15 against 127; a
@@ -301,8 +301,7 @@ public final class Q8_0Tensor implements Tensor {
                 a3 = ((FloatVector) ByteVector.fromArray(B16, quants, at + 3 * GROUP).convertShape(VectorOperators.B2F, F16, 0))
                         .fma(FloatVector.broadcast(F16, x[c0 + c + 3]), a3);
             }
-            FloatVector d = ((IntVector) ShortVector.fromArray(H16, scales, s).convertShape(VectorOperators.S2I, I16, 0))
-                    .lanewise(VectorOperators.LSHL, 13).and(HALF_MASK).reinterpretAsFloats().mul(HALF_SCALE);
+            FloatVector d = halves(H16, I16, scales, s);
             acc = a0.add(a1).add(a2.add(a3)).fma(d, acc);
         }
         acc.intoArray(dst, dstOff);
@@ -332,10 +331,8 @@ public final class Q8_0Tensor implements Tensor {
                 h1 = ((FloatVector) ByteVector.fromArray(B8, quants, at + GROUP + 8).convertShape(VectorOperators.B2F, F8, 0))
                         .fma(x1, h1);
             }
-            FloatVector dLo = ((IntVector) ShortVector.fromArray(H8, scales, s).convertShape(VectorOperators.S2I, I8, 0))
-                    .lanewise(VectorOperators.LSHL, 13).and(HALF_MASK).reinterpretAsFloats().mul(HALF_SCALE);
-            FloatVector dHi = ((IntVector) ShortVector.fromArray(H8, scales, s + 8).convertShape(VectorOperators.S2I, I8, 0))
-                    .lanewise(VectorOperators.LSHL, 13).and(HALF_MASK).reinterpretAsFloats().mul(HALF_SCALE);
+            FloatVector dLo = halves(H8, I8, scales, s);
+            FloatVector dHi = halves(H8, I8, scales, s + 8);
             lo = l0.add(l1).fma(dLo, lo);
             hi = h0.add(h1).fma(dHi, hi);
         }
@@ -366,14 +363,10 @@ public final class Q8_0Tensor implements Tensor {
                 a2 = ((FloatVector) hi.convertShape(VectorOperators.B2F, F4, 0)).fma(xc, a2);
                 a3 = ((FloatVector) hi.convertShape(VectorOperators.B2F, F4, 1)).fma(xc, a3);
             }
-            r0 = a0.fma(((IntVector) ShortVector.fromArray(H4, scales, s).convertShape(VectorOperators.S2I, I4, 0))
-                    .lanewise(VectorOperators.LSHL, 13).and(HALF_MASK).reinterpretAsFloats().mul(HALF_SCALE), r0);
-            r1 = a1.fma(((IntVector) ShortVector.fromArray(H4, scales, s + 4).convertShape(VectorOperators.S2I, I4, 0))
-                    .lanewise(VectorOperators.LSHL, 13).and(HALF_MASK).reinterpretAsFloats().mul(HALF_SCALE), r1);
-            r2 = a2.fma(((IntVector) ShortVector.fromArray(H4, scales, s + 8).convertShape(VectorOperators.S2I, I4, 0))
-                    .lanewise(VectorOperators.LSHL, 13).and(HALF_MASK).reinterpretAsFloats().mul(HALF_SCALE), r2);
-            r3 = a3.fma(((IntVector) ShortVector.fromArray(H4, scales, s + 12).convertShape(VectorOperators.S2I, I4, 0))
-                    .lanewise(VectorOperators.LSHL, 13).and(HALF_MASK).reinterpretAsFloats().mul(HALF_SCALE), r3);
+            r0 = a0.fma(halves(H4, I4, scales, s), r0);
+            r1 = a1.fma(halves(H4, I4, scales, s + 4), r1);
+            r2 = a2.fma(halves(H4, I4, scales, s + 8), r2);
+            r3 = a3.fma(halves(H4, I4, scales, s + 12), r3);
         }
         r0.intoArray(dst, dstOff);
         r1.intoArray(dst, dstOff + 4);
@@ -399,5 +392,11 @@ public final class Q8_0Tensor implements Tensor {
             }
         }
         System.arraycopy(acc, 0, dst, dstOff, GROUP);
+    }
+
+    /** {@code h.length()} float16 scales from {@code at}, widened exactly (see {@link #HALF_MASK}). */
+    private static FloatVector halves(VectorSpecies<Short> h, VectorSpecies<Integer> i, short[] scales, int at) {
+        return ((IntVector) ShortVector.fromArray(h, scales, at).convertShape(VectorOperators.S2I, i, 0))
+                .lanewise(VectorOperators.LSHL, 13).and(HALF_MASK).reinterpretAsFloats().mul(HALF_SCALE);
     }
 }
