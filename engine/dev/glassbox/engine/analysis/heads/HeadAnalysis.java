@@ -51,8 +51,9 @@ public final class HeadAnalysis {
     public enum Stage { WEIGHTS, CAPTURE, PROBE, ABLATION }
 
     /**
-     * How a caller follows a long analysis and stops it: {@link #cancelled()} is checked between stages, before each
-     * weight table (from the threads computing them) and before each head's ablation (a cancelled analysis throws {@link java.util.concurrent.CancellationException});
+     * How a caller follows a long analysis and stops it: {@link #cancelled()} is checked between stages, inside the
+     * weight stage (from the threads computing it) and before each head's ablation (a cancelled analysis throws
+     * {@link java.util.concurrent.CancellationException});
      * {@link #partial} gets the report so far once the behaviour scores are in (importance NaN) and after each
      * layer's heads are ablated.
      */
@@ -182,7 +183,6 @@ public final class HeadAnalysis {
                 slices[l] = model.slices(l);
                 subs[l] = WeightOrthogonality.LayerSubspaces.of(slices[l]);
                 for (WeightKind k : new WeightKind[] {WeightKind.Q, WeightKind.K, WeightKind.V, WeightKind.O}) {
-                    stopIfCancelled(progress);
                     penalties.get(k.id())[l] = WeightOrthogonality.penalty(slices[l], k, () -> stopIfCancelled(progress));
                 }
             }
