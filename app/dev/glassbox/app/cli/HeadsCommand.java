@@ -9,7 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
-import dev.glassbox.app.service.Countdown;
+import dev.glassbox.app.service.HeadStageText;
 import dev.glassbox.engine.analysis.heads.CapturedRun;
 import dev.glassbox.engine.analysis.heads.EncoderHeads;
 import dev.glassbox.engine.analysis.heads.HeadAblation;
@@ -136,39 +136,27 @@ public final class HeadsCommand extends WritingCommand {
     }
 
     /**
-     * The analysis's stages on the error stream, and during the ablation (one resumed pass per head: hours on a large
-     * model at thousands of tokens) the heads done and the time left, at most every {@link #EVERY_NANOS} and after the
-     * first head, so a long run says at once how long it will take.
+     * The analysis's stages on the error stream with their steps done and the time left ({@link HeadStageText}, as the
+     * Heads workspace says them): each stage's start, its first step (the first estimate) and its last, and between
+     * them at most every {@link #EVERY_NANOS} (the ablation is one resumed pass per head: hours on a large model at
+     * thousands of tokens), so a long run says at once how long it will take.
      */
     private static final class StageLines implements HeadAnalysis.Progress {
         private static final long EVERY_NANOS = 10_000_000_000L;
         private final PrintWriter err;
-        private final int tokens;
-        private final Countdown heads;
+        private final HeadStageText text;
         private long printed = System.nanoTime();
 
         StageLines(PrintWriter err, int tokens, int heads) {
             this.err = err;
-            this.tokens = tokens;
-            this.heads = new Countdown(I18n.text("heads.ablatingHeads"), heads);
+            this.text = new HeadStageText(tokens, heads, "");
         }
 
         @Override
-        public void stage(HeadAnalysis.Stage stage) {
-            err.println(switch (stage) {
-                case WEIGHTS -> I18n.text("heads.stageWeights", heads.total());
-                case CAPTURE -> I18n.text("heads.stageCapture", tokens, "");
-                case PROBE -> I18n.text("heads.stageProbe");
-                case ABLATION -> heads.text(0);
-            });
-            err.flush();
-        }
-
-        @Override
-        public void headDone(HeadAblation.Effect effect, int done, int total) {
-            String line = heads.text(done); // every head, so the estimate averages the latest ones
+        public void counted(HeadAnalysis.Stage stage, int done, int total) {
+            String line = text.counted(stage, done, total); // every step, so the estimate averages the latest ones
             long now = System.nanoTime();
-            if (done == 1 || done == total || now - printed >= EVERY_NANOS) {
+            if (done <= 1 || done == total || now - printed >= EVERY_NANOS) {
                 printed = now;
                 err.println(line);
                 err.flush();

@@ -97,31 +97,21 @@ public final class HeadsAnalysis {
     }
 
     /**
-     * The analysis the workspace shows (engine thread): reports each stage and the heads ablated so far with the time
-     * left, hands {@code partial} the report so far (importance NaN for the heads not yet ablated: once the
+     * The analysis the workspace shows (engine thread): reports each stage's steps done so far with the time left
+     * ({@link HeadStageText}), hands {@code partial} the report so far (importance NaN for the heads not yet ablated: once the
      * behaviour scores are in, then per layer), and stops within one head of a cancel.
      */
     public static Result analyse(LoadedModel m, int[] tokens, HeadSet set, AnalysisService.Progress p,
                                  Consumer<Result> partial) {
         String ablatedText = set.isEmpty() ? "" : I18n.text("heads.withAblated", set.label());
-        Countdown heads = new Countdown(I18n.text("heads.ablatingHeads"), m.config().layers() * m.config().heads());
+        HeadStageText text = new HeadStageText(tokens.length, m.config().layers() * m.config().heads(), ablatedText);
         HeadReport r = report(m, tokens, set, new HeadAnalysis.Progress() {
             @Override
             public boolean cancelled() { return p.cancelled(); }
 
             @Override
-            public void stage(HeadAnalysis.Stage stage) {
-                p.update(switch (stage) {
-                    case WEIGHTS -> I18n.text("heads.stageWeights", heads.total());
-                    case CAPTURE -> I18n.text("heads.stageCapture", tokens.length, ablatedText);
-                    case PROBE -> I18n.text("heads.stageProbe");
-                    case ABLATION -> heads.text(0);
-                }, stage == HeadAnalysis.Stage.ABLATION ? 0 : -1, heads.total());
-            }
-
-            @Override
-            public void headDone(HeadAblation.Effect effect, int done, int total) {
-                p.update(heads.text(done), done, total);
+            public void counted(HeadAnalysis.Stage stage, int done, int total) {
+                p.update(text.counted(stage, done, total), done, total);
             }
 
             @Override

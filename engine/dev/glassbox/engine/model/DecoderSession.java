@@ -25,7 +25,7 @@ public interface DecoderSession {
      * A session may batch positions, so a step arrives when the block holding it is done.
      */
     default float[] prefill(int[] tokens, int startPosition, StepSink steps) {
-        return forwardEach(tokens, startPosition, steps, null);
+        return forwardEach(tokens, startPosition, steps, null, null);
     }
 
     /**
@@ -35,21 +35,30 @@ public interface DecoderSession {
      * cancelled session is not used again.
      */
     default float[] prefillCancellable(int[] tokens, int startPosition, StepSink steps, java.util.function.BooleanSupplier cancelled) {
-        return prefill(tokens, startPosition, steps);
+        return forwardEach(tokens, startPosition, steps, null, cancelled);
     }
 
     /**
      * {@link #prefill(int[], int, StepSink)} that also hands every position's logits to {@code logits}, each before
-     * that position's step (for a loss over the whole text at prefill speed).
+     * that position's step (for a loss over the whole text at prefill speed), and stops as
+     * {@link #prefillCancellable} does once {@code cancelled} (may be null: never) turns true.
      */
-    default void prefill(int[] tokens, int startPosition, StepSink steps, LogitsSink logits) {
-        forwardEach(tokens, startPosition, steps, java.util.Objects.requireNonNull(logits, "logits"));
+    default void prefill(int[] tokens, int startPosition, StepSink steps, LogitsSink logits,
+                         java.util.function.BooleanSupplier cancelled) {
+        forwardEach(tokens, startPosition, steps, java.util.Objects.requireNonNull(logits, "logits"), cancelled);
     }
 
-    /** The token-by-token prefill: each position forwarded, its logits to {@code every} (when not null), then its step. */
-    private float[] forwardEach(int[] tokens, int startPosition, StepSink steps, LogitsSink every) {
+    /**
+     * The token-by-token prefill: each position forwarded, its logits to {@code every} (when not null), then its
+     * step; {@code cancelled} (when not null) asked before each position.
+     */
+    private float[] forwardEach(int[] tokens, int startPosition, StepSink steps, LogitsSink every,
+                                java.util.function.BooleanSupplier cancelled) {
         float[] logits = null;
         for (int i = 0; i < tokens.length; i++) {
+            if (cancelled != null && cancelled.getAsBoolean()) {
+                throw new java.util.concurrent.CancellationException("cancelled at position " + (startPosition + i));
+            }
             logits = forward(tokens[i], startPosition + i);
             if (every != null) every.after(startPosition + i, logits);
             steps.forwarded(startPosition + i, tokens[i], drainCaptured());

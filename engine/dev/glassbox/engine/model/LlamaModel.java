@@ -327,10 +327,11 @@ public final class LlamaModel implements DecoderModel, Unembedding {
         }
 
         @Override
-        public void prefill(int[] tokens, int start, StepSink steps, LogitsSink logits) {
+        public void prefill(int[] tokens, int start, StepSink steps, LogitsSink logits,
+                            java.util.function.BooleanSupplier cancelled) {
             if (tokens.length == 0) return;
             checkPositions(start, tokens.length);
-            forward.prefill(tokens, start, steps, logits, null);
+            forward.prefill(tokens, start, steps, logits, cancelled);
         }
 
         private void checkPositions(int start, int count) {

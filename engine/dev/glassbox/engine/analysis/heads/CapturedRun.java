@@ -93,6 +93,16 @@ public record CapturedRun(int[] tokens, Patterns patterns, float[][][][] headOut
      * as the model's prefill (blocks of positions through each weight matrix at once where the model batches).
      */
     public static CapturedRun of(DecoderModel model, int[] tokens, Intervention intervention) {
+        return of(model, tokens, intervention, null, done -> { });
+    }
+
+    /**
+     * {@link #of(DecoderModel, int[], Intervention)} stopped by {@code cancelled} (may be null: never; checked as
+     * {@link DecoderSession#prefillCancellable} does, a {@link java.util.concurrent.CancellationException} then), each
+     * position's arrival counted to {@code positions} (how many are done, as each block of the prefill ends).
+     */
+    public static CapturedRun of(DecoderModel model, int[] tokens, Intervention intervention,
+                                 java.util.function.BooleanSupplier cancelled, java.util.function.IntConsumer positions) {
         int layers = model.config().layers();
         int heads = model.config().heads();
         int hd = model.config().headDim();
@@ -118,7 +128,8 @@ public record CapturedRun(int[] tokens, Patterns patterns, float[][][][] headOut
                 }
                 outs[l][pos] = perHead;
             }
-        });
+            positions.accept(pos + 1);
+        }, cancelled);
         AttentionStore store = capture.attention().orElseThrow(() ->
                 new IllegalStateException("the model kept no attention patterns to analyse"));
         return new CapturedRun(tokens.clone(), Patterns.of(store, tokens.length), outs, residuals, outcome);
@@ -129,8 +140,15 @@ public record CapturedRun(int[] tokens, Patterns patterns, float[][][][] headOut
      * or residuals), for scores read off patterns alone such as the probe's prefix matching.
      */
     public static Patterns patterns(DecoderModel model, int[] tokens, Intervention intervention) {
+        return patterns(model, tokens, intervention, null, done -> { });
+    }
+
+    /** {@link #patterns(DecoderModel, int[], Intervention)} stopped and counted as {@link #of(DecoderModel, int[], Intervention, java.util.function.BooleanSupplier, java.util.function.IntConsumer)} is. */
+    public static Patterns patterns(DecoderModel model, int[] tokens, Intervention intervention,
+                                    java.util.function.BooleanSupplier cancelled, java.util.function.IntConsumer positions) {
         Capture capture = new Capture(HookSelection.of(PATTERNS), model.config().layers()).storingPatterns();
-        RunOutcome.prefill(RunOutcome.session(model, capture, intervention, tokens), tokens, DecoderSession.StepSink.NONE);
+        RunOutcome.prefill(RunOutcome.session(model, capture, intervention, tokens), tokens,
+                (pos, token, captured) -> positions.accept(pos + 1), cancelled);
         AttentionStore store = capture.attention().orElseThrow(() ->
                 new IllegalStateException("the model kept no attention patterns to analyse"));
         return Patterns.of(store, tokens.length);

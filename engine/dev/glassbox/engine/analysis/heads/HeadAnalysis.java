@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntConsumer;
 import java.util.function.IntPredicate;
 
 import dev.glassbox.engine.model.BertModel;
@@ -47,20 +48,37 @@ public final class HeadAnalysis {
         }
     }
 
-    /** The stages of an analysis, in order (weights need no forward; the probe is skipped when its length is 0). */
-    public enum Stage { WEIGHTS, CAPTURE, PROBE, ABLATION }
+    /**
+     * The stages of an analysis, in order (weights need no forward; the probe is skipped when its length is 0, the
+     * ablation when its mode is null), and what each counts as its steps ({@link Progress#counted}).
+     */
+    public enum Stage {
+        /** Each layer's bases and penalties, then each layer pair's tables. */
+        WEIGHTS,
+        /** The input's positions through the captured pass. */
+        CAPTURE,
+        /** Layers whose pattern scores are in (JS, entropy, sink and special-token mass, roles). */
+        SCORES,
+        /** The probe's positions through its pass. */
+        PROBE,
+        /** Heads ablated. */
+        ABLATION
+    }
 
     /**
      * How a caller follows a long analysis and stops it: {@link #cancelled()} is checked between stages, inside the
      * weight stage (from the threads computing it) and before each head's ablation (a cancelled analysis throws
      * {@link java.util.concurrent.CancellationException});
      * {@link #partial} gets the report so far once the behaviour scores are in (importance NaN) and after each
-     * layer's heads are ablated.
+     * layer's heads are ablated; {@link #counted} hears each stage's steps (what a step is: {@link Stage}).
      */
     public interface Progress extends HeadAblation.Work {
         Progress NONE = new Progress() { };
 
         default void stage(Stage stage) { }
+
+        /** {@code done} of the {@code total} steps of {@code stage} are finished: one call at a time, done increasing. */
+        default void counted(Stage stage, int done, int total) { }
 
         default void partial(HeadReport report) { }
     }
@@ -74,10 +92,11 @@ public final class HeadAnalysis {
 
         HeadSlices slices(int layer);
 
-        CapturedRun capture(int[] tokens);
+        /** The pass over {@code tokens}, stopped by {@code cancelled}, telling {@code positions} how many are done. */
+        CapturedRun capture(int[] tokens, java.util.function.BooleanSupplier cancelled, IntConsumer positions);
 
-        /** Only the attention patterns of a pass (the probe's), where that keeps less. */
-        CapturedRun.Patterns patterns(int[] tokens);
+        /** Only the attention patterns of a pass (the probe's), where that keeps less; stopped and told as above. */
+        CapturedRun.Patterns patterns(int[] tokens, java.util.function.BooleanSupplier cancelled, IntConsumer positions);
 
         List<HeadAblation.Effect> ablate(CapturedRun clean, HeadAblation.Mode mode, float[][][] means, int topK,
                                          Parallel parallel, HeadAblation.Work work);
@@ -109,9 +128,14 @@ public final class HeadAnalysis {
 
             public HeadSlices slices(int layer) { return HeadSlices.of(model, layer); }
 
-            public CapturedRun capture(int[] t) { return CapturedRun.of(pooled, t, iv); }
+            public CapturedRun capture(int[] t, java.util.function.BooleanSupplier cancelled, IntConsumer positions) {
+                return CapturedRun.of(pooled, t, iv, cancelled, positions);
+            }
 
-            public CapturedRun.Patterns patterns(int[] t) { return CapturedRun.patterns(pooled, t, iv); }
+            public CapturedRun.Patterns patterns(int[] t, java.util.function.BooleanSupplier cancelled,
+                                                 IntConsumer positions) {
+                return CapturedRun.patterns(pooled, t, iv, cancelled, positions);
+            }
 
             public List<HeadAblation.Effect> ablate(CapturedRun clean, HeadAblation.Mode mode, float[][][] means,
                                                     int topK, Parallel p, HeadAblation.Work work) {
@@ -147,13 +171,20 @@ public final class HeadAnalysis {
 
             public HeadSlices slices(int layer) { return HeadSlices.of(model, layer); }
 
-            public CapturedRun capture(int[] t) {
+            // one bidirectional encode: its positions all arrive at its end
+            public CapturedRun capture(int[] t, java.util.function.BooleanSupplier cancelled, IntConsumer positions) {
                 EncoderHeads.EncoderRun r = EncoderHeads.capture(model, t, iv);
                 runs.put(r.run(), r);
+                positions.accept(t.length);
                 return r.run();
             }
 
-            public CapturedRun.Patterns patterns(int[] t) { return EncoderHeads.capture(model, t, iv).run().patterns(); }
+            public CapturedRun.Patterns patterns(int[] t, java.util.function.BooleanSupplier cancelled,
+                                                 IntConsumer positions) {
+                CapturedRun.Patterns p = EncoderHeads.capture(model, t, iv).run().patterns();
+                positions.accept(t.length);
+                return p;
+            }
 
             public List<HeadAblation.Effect> ablate(CapturedRun clean, HeadAblation.Mode mode, float[][][] means,
                                                     int topK, Parallel p, HeadAblation.Work work) {
@@ -177,16 +208,6 @@ public final class HeadAnalysis {
         }
         // Cancel is asked before each layer's bases, each table and each head's row of a penalty or circuit table:
         // the stage took ~10 CPU s on stories110M with no check inside (CancelLatencyBenchmark), a circuit table ~0.5 s
-        parallel.forRange(c.layers(), (from, to) -> {
-            for (int l = from; l < to; l++) {
-                stopIfCancelled(progress);
-                slices[l] = model.slices(l);
-                subs[l] = WeightOrthogonality.LayerSubspaces.of(slices[l]);
-                for (WeightKind k : new WeightKind[] {WeightKind.Q, WeightKind.K, WeightKind.V, WeightKind.O}) {
-                    penalties.get(k.id())[l] = WeightOrthogonality.penalty(slices[l], k, () -> stopIfCancelled(progress));
-                }
-            }
-        });
         List<int[]> pairs = new ArrayList<>();
         for (int a = 0; a < c.layers(); a++) {
             for (int b = a; b < c.layers(); b++) {
@@ -195,12 +216,25 @@ public final class HeadAnalysis {
                 }
             }
         }
+        Steps weightSteps = new Steps(progress, Stage.WEIGHTS, c.layers() + pairs.size());
+        parallel.forRange(c.layers(), (from, to) -> {
+            for (int l = from; l < to; l++) {
+                stopIfCancelled(progress);
+                slices[l] = model.slices(l);
+                subs[l] = WeightOrthogonality.LayerSubspaces.of(slices[l]);
+                for (WeightKind k : new WeightKind[] {WeightKind.Q, WeightKind.K, WeightKind.V, WeightKind.O}) {
+                    penalties.get(k.id())[l] = WeightOrthogonality.penalty(slices[l], k, () -> stopIfCancelled(progress));
+                }
+                weightSteps.done();
+            }
+        });
         List<List<HeadTable>> byPair = new ArrayList<>(java.util.Collections.nCopies(pairs.size(), null));
         parallel.forRange(pairs.size(), (from, to) -> {
             for (int i = from; i < to; i++) {
                 int a = pairs.get(i)[0];
                 int b = pairs.get(i)[1];
                 byPair.set(i, weightTables(slices[a], subs[a], slices[b], a == b ? subs[a] : subs[b], progress));
+                weightSteps.done();
             }
         });
         byPair.forEach(tables::addAll);
@@ -212,7 +246,9 @@ public final class HeadAnalysis {
         long t1 = System.nanoTime();
         stopIfCancelled(progress);
         progress.stage(Stage.CAPTURE);
-        CapturedRun run = model.capture(tokens);
+        progress.counted(Stage.CAPTURE, 0, tokens.length);
+        CapturedRun run = model.capture(tokens, progress::cancelled,
+                done -> progress.counted(Stage.CAPTURE, done, tokens.length));
         java.util.Set<Integer> special = new java.util.HashSet<>();
         for (int id : s.specialIds()) {
             special.add(id);
@@ -224,6 +260,9 @@ public final class HeadAnalysis {
         HeadTable[] js = new HeadTable[c.layers()];
         HeadTable[] cosine = new HeadTable[c.layers()];
         HeadRoles.Scores[][] roles = new HeadRoles.Scores[c.layers()][c.heads()];
+        stopIfCancelled(progress);
+        progress.stage(Stage.SCORES);
+        Steps scored = new Steps(progress, Stage.SCORES, c.layers());
         parallel.forRange(c.layers(), (from, to) -> {
             for (int l = from; l < to; l++) {
                 // the layer's patterns a block of query rows at a time: every pattern score in one pass
@@ -236,6 +275,7 @@ public final class HeadAnalysis {
                 sink[l] = b.sinkMass();
                 specialMass[l] = b.specialMass();
                 roles[l] = b.roles();
+                scored.done();
             }
         });
         for (int l = 0; l < c.layers(); l++) {
@@ -251,7 +291,10 @@ public final class HeadAnalysis {
             stopIfCancelled(progress);
             progress.stage(Stage.PROBE);
             probe = RepeatedTokens.generate(s.probeBos(), s.probeLength(), c.vocabSize(), s.probeUsable(), s.probeSeed());
-            CapturedRun.Patterns pr = model.patterns(probe);
+            int probeLength = probe.length;
+            progress.counted(Stage.PROBE, 0, probeLength);
+            CapturedRun.Patterns pr = model.patterns(probe, progress::cancelled,
+                    done -> progress.counted(Stage.PROBE, done, probeLength));
             prefix = new double[c.layers()][c.heads()];
             for (int l = 0; l < c.layers(); l++) {
                 stopIfCancelled(progress);
@@ -284,9 +327,11 @@ public final class HeadAnalysis {
             stopIfCancelled(progress);
             progress.partial(report.apply(List.of()));
             progress.stage(Stage.ABLATION);
+            progress.counted(Stage.ABLATION, 0, c.layers() * c.heads());
             float[][][] means = null;
             if (s.ablation() == HeadAblation.Mode.MEAN) {
-                means = HeadAblation.meanOutputs(s.meanReference() == null ? run : model.capture(s.meanReference()));
+                means = HeadAblation.meanOutputs(s.meanReference() == null ? run : model.capture(s.meanReference(),
+                        progress::cancelled, done -> { }));
             }
             List<HeadAblation.Effect> done = new ArrayList<>();
             effects = model.ablate(run, s.ablation(), means, s.topK(), parallel, new HeadAblation.Work() {
@@ -297,6 +342,7 @@ public final class HeadAnalysis {
                 public void headDone(HeadAblation.Effect e, int n, int total) {
                     done.add(e);
                     progress.headDone(e, n, total);
+                    progress.counted(Stage.ABLATION, n, total);
                     if (n % c.heads() == 0 && n < total) {
                         progress.partial(report.apply(done)); // a layer's rows are complete
                     }
@@ -306,6 +352,26 @@ public final class HeadAnalysis {
         times.put("ablation", millis(t4));
         times.put("total", millis(t0));
         return report.apply(effects);
+    }
+
+    /** A stage's steps counted from whichever thread finishes one, told to the progress one at a time and in order. */
+    private static final class Steps {
+        private final Progress progress;
+        private final Stage stage;
+        private final int total;
+        private int done;
+
+        /** Tells the progress that none of the stage's {@code total} steps are done yet. */
+        Steps(Progress progress, Stage stage, int total) {
+            this.progress = progress;
+            this.stage = stage;
+            this.total = total;
+            progress.counted(stage, 0, total);
+        }
+
+        synchronized void done() {
+            progress.counted(stage, ++done, total);
+        }
     }
 
     private static void stopIfCancelled(Progress progress) {

@@ -15,7 +15,7 @@ public record RunOutcome(double loss, float[] lastLogits) {
 
     public static RunOutcome of(DecoderModel model, int[] tokens, Intervention intervention) {
         DecoderSession s = session(model, Capture.none(model.config().layers()), intervention, tokens);
-        return prefill(s, tokens, DecoderSession.StepSink.NONE);
+        return prefill(s, tokens, DecoderSession.StepSink.NONE, null);
     }
 
     static DecoderSession session(DecoderModel model, Capture capture, Intervention iv, int[] tokens) {
@@ -47,10 +47,12 @@ public record RunOutcome(double loss, float[] lastLogits) {
     /**
      * The outcome of a prefill of {@code tokens} from position 0 (batched where the session batches), each
      * position's captured step handed to {@code steps}: the numbers of a token-by-token forward up to float rounding.
+     * {@code cancelled} (may be null) is asked as {@link DecoderSession#prefillCancellable} asks it.
      */
-    static RunOutcome prefill(DecoderSession s, int[] tokens, DecoderSession.StepSink steps) {
+    static RunOutcome prefill(DecoderSession s, int[] tokens, DecoderSession.StepSink steps,
+                              java.util.function.BooleanSupplier cancelled) {
         Loss loss = new Loss(tokens);
-        s.prefill(tokens, 0, steps, loss::after);
+        s.prefill(tokens, 0, steps, loss::after, cancelled);
         return loss.outcome();
     }
 

@@ -115,22 +115,13 @@ public final class AttentionMemoryBenchmark {
         HeadReport report = HeadAnalysis.analyse(model, tokens, hs, HeadSet.empty(), Parallel.shared(),
                 new HeadAnalysis.Progress() {
                     private HeadAnalysis.Stage stage;
-                    private boolean scoring;
 
                     @Override
                     public void stage(HeadAnalysis.Stage next) {
                         if (stage == HeadAnalysis.Stage.WEIGHTS) clock.lap("Heads: weight tables");
-                        if (stage == HeadAnalysis.Stage.CAPTURE) clock.lap("Heads: pattern scores (JS, roles, ...)");
+                        if (stage == HeadAnalysis.Stage.CAPTURE) clock.lap("Heads: captured pass (" + tokens.length + " tokens)");
+                        if (stage == HeadAnalysis.Stage.SCORES) clock.lap("Heads: pattern scores (JS, roles, ...)");
                         stage = next;
-                    }
-
-                    @Override
-                    public boolean cancelled() { // first asked by the pattern scores' first block: the pass is done
-                        if (stage == HeadAnalysis.Stage.CAPTURE && !scoring) {
-                            scoring = true;
-                            clock.lap("Heads: captured pass (" + tokens.length + " tokens)");
-                        }
-                        return false;
                     }
                 });
         clock.lap("Heads: probe (" + report.rows().size() + " heads; " + report.timingsMillis() + " ms)");

@@ -33,6 +33,13 @@ class HeadsCommandTest {
         assertEquals(0, r.code(), r.err());
         // the stages and the ablation's count with the time left, on the error stream (a long run is not silent)
         assertTrue(r.err().contains(I18n.text("heads.stageCapture", 64, "")), r.err());
+        // every stage's first step with its first estimate (5 layers' bases, 15 layer pairs with --cross-layer)
+        for (String stage : List.of(I18n.text("heads.stageWeights", 40) + "#1#20", I18n.text("heads.stageCapture", 64, "")
+                + "#64#64", I18n.text("heads.stageScores") + "#1#5", I18n.text("heads.stageProbe") + "#1#63")) {
+            String[] p = stage.split("#");
+            String line = I18n.text("progress.countLeft", p[0], Integer.parseInt(p[1]), Integer.parseInt(p[2]), "#");
+            assertTrue(r.err().contains(line.substring(0, line.indexOf('#'))), line + " in " + r.err());
+        }
         for (int done : new int[] {1, 40}) { // the first head (the first estimate) and the last
             String line = I18n.text("progress.countLeft", I18n.text("heads.ablatingHeads"), done, 40, "#");
             assertTrue(r.err().contains(line.substring(0, line.indexOf('#'))), r.err());

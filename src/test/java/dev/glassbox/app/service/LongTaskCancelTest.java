@@ -147,8 +147,15 @@ class LongTaskCancelTest {
                 }, partial -> partials.incrementAndGet())));
         WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> fx(t::getState) == Worker.State.SUCCEEDED);
         int heads = TinyLlama2c.LAYERS * TinyLlama2c.HEADS;
-        List<double[]> ablation = counts.stream().filter(c -> c[0] >= 0).toList();
+        String ablating = I18n.text("heads.ablatingHeads");
+        List<double[]> ablation = new ArrayList<>();
+        for (int i = 0; i < counts.size(); i++) {
+            if (messages.get(i).startsWith(ablating + ": ")) ablation.add(counts.get(i));
+        }
         assertEquals(heads + 1, ablation.size(), "0, then each head");
+        // the stages before it count too, each from 0 (weights, capture, scores, probe)
+        assertEquals(4, counts.stream().filter(c -> c[0] == 0).count() - 1, messages.toString());
+        assertTrue(messages.getFirst().startsWith(I18n.text("heads.stageWeights", heads) + ": 0 "), messages.getFirst());
         for (int n = 0; n <= heads; n++) {
             assertEquals(n, ablation.get(n)[0]);
             assertEquals(heads, ablation.get(n)[1]);

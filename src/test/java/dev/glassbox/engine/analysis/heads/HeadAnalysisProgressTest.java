@@ -73,6 +73,51 @@ class HeadAnalysisProgressTest {
     }
 
     @Test
+    void everyStageCountsItsStepsFromNoneToItsTotal() {
+        java.util.Map<HeadAnalysis.Stage, List<Integer>> counts = new java.util.EnumMap<>(HeadAnalysis.Stage.class);
+        java.util.Map<HeadAnalysis.Stage, Integer> totals = new java.util.EnumMap<>(HeadAnalysis.Stage.class);
+        try (Parallel two = new Parallel(2)) { // the weight and score stages count from both threads
+            HeadAnalysis.analyse(model, tokens, settings(), HeadSet.empty(), two, new HeadAnalysis.Progress() {
+                @Override
+                public void counted(HeadAnalysis.Stage stage, int done, int total) {
+                    counts.computeIfAbsent(stage, k -> new ArrayList<>()).add(done);
+                    assertEquals(total, totals.computeIfAbsent(stage, k -> total), stage + "'s total changed");
+                }
+            });
+        }
+        int layers = TinyLlama2c.LAYERS;
+        assertEquals(java.util.Map.of(HeadAnalysis.Stage.WEIGHTS, 2 * layers, HeadAnalysis.Stage.CAPTURE, tokens.length,
+                HeadAnalysis.Stage.SCORES, layers, HeadAnalysis.Stage.PROBE, 1 + 2 * 8,
+                HeadAnalysis.Stage.ABLATION, layers * TinyLlama2c.HEADS), totals);
+        for (var e : counts.entrySet()) {
+            List<Integer> expected = new ArrayList<>();
+            for (int i = 0; i <= totals.get(e.getKey()); i++) expected.add(i);
+            assertEquals(expected, e.getValue(), e.getKey() + ": 0, 1, ... to the total, one at a time");
+        }
+    }
+
+    @Test
+    void aCancelStopsTheCapturedPassInsideItsBlock() {
+        boolean[] cancel = {false};
+        List<Integer> positions = new ArrayList<>();
+        assertThrows(CancellationException.class, () -> HeadAnalysis.analyse(model, tokens, settings(), HeadSet.empty(),
+                Parallel.SERIAL, new HeadAnalysis.Progress() {
+                    @Override
+                    public boolean cancelled() { return cancel[0]; }
+
+                    @Override
+                    public void counted(HeadAnalysis.Stage stage, int done, int total) {
+                        if (stage == HeadAnalysis.Stage.CAPTURE) {
+                            positions.add(done);
+                            cancel[0] = true; // Cancel as the pass starts
+                        }
+                    }
+                }));
+        // the whole input is one prefill block: no position of it arrived, so the pass stopped inside
+        assertEquals(List.of(0), positions);
+    }
+
+    @Test
     void aCancelStopsBeforeTheNextHead() {
         int[] done = {0};
         boolean[] cancel = {false};
