@@ -58,6 +58,9 @@ public final class TrainerEvaluator implements Evaluator {
             if (stop.getAsBoolean()) control.stop();
         }, control);
         Trainer.Result r = t.run(toStep);
+        if (r.model() == null) {
+            throw new java.util.concurrent.CancellationException("stopped before the weights were allocated");
+        }
         boolean ended = r.steps() >= toStep;
         return new Trained(r.steps(), ended, ended ? r.valLoss() : Double.NaN, r.trainLosses(), restart,
                 r.model().parameterCount(), Costs.flopsPerToken(o.shape()), r.seconds());

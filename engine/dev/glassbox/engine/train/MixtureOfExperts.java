@@ -39,7 +39,8 @@ final class MixtureOfExperts {
     private float[][] xe, gate, up, act, out;
     private double balance;
 
-    MixtureOfExperts(int layer, ModelShape s, List<Param> ps, Parallel par) {
+    /** The layer's router and experts, {@code stop} asked before each array is allocated ({@link Param#allocate}). */
+    MixtureOfExperts(int layer, ModelShape s, List<Param> ps, Parallel par, java.util.function.BooleanSupplier stop) {
         this.layer = layer;
         this.design = s.routing();
         this.experts = design.experts();
@@ -47,15 +48,15 @@ final class MixtureOfExperts {
         this.hidden = s.hidden();
         this.par = par;
         String p = prefix(layer);
-        router = design.router().learned() ? add(ps, new Param(p + "gate.weight", experts, dim)) : null;
+        router = design.router().learned() ? add(ps, p + "gate.weight", experts, dim, stop) : null;
         w1 = new Param[experts];
         w2 = new Param[experts];
         w3 = new Param[experts];
         for (int e = 0; e < experts; e++) {
             String q = p + "experts." + e + ".";
-            w1[e] = add(ps, new Param(q + "w1.weight", hidden, dim));
-            w2[e] = add(ps, new Param(q + "w2.weight", dim, hidden));
-            w3[e] = add(ps, new Param(q + "w3.weight", hidden, dim));
+            w1[e] = add(ps, q + "w1.weight", hidden, dim, stop);
+            w2[e] = add(ps, q + "w2.weight", dim, hidden, stop);
+            w3[e] = add(ps, q + "w3.weight", hidden, dim, stop);
         }
     }
 
@@ -63,7 +64,8 @@ final class MixtureOfExperts {
         return "model.layers." + layer + ".block_sparse_moe.";
     }
 
-    private static Param add(List<Param> ps, Param p) {
+    private static Param add(List<Param> ps, String name, int rows, int cols, java.util.function.BooleanSupplier stop) {
+        Param p = Param.allocate(name, rows, cols, stop);
         ps.add(p);
         return p;
     }

@@ -40,6 +40,8 @@ public final class TrainableLlama {
 
     private final ModelShape shape;
     private final Parallel par;
+    /** Asked while the constructor allocates (only there). */
+    private final BooleanSupplier stop;
     private final Param embed;
     private final Block[] blocks;
     private final Param finalNorm;
@@ -67,62 +69,71 @@ public final class TrainableLlama {
     public static final String RELATIVE_PREFIX = dev.glassbox.engine.model.RelativePositions.PREFIX;
 
     public TrainableLlama(ModelShape shape, Parallel par) {
+        this(shape, par, () -> false);
+    }
+
+    /**
+     * The model with zeroed weights and gradients, {@code stop} asked before each array is allocated (see
+     * {@link Param#allocate}): a stop throws {@link CancellationException}.
+     */
+    public TrainableLlama(ModelShape shape, Parallel par, BooleanSupplier stop) {
         this.shape = shape;
         this.par = par;
+        this.stop = stop;
         int d = shape.dim();
         List<Param> ps = new ArrayList<>();
         BlockDesign design = shape.design();
         boolean layerNorm = design.norm() == BlockDesign.Norm.LAYER;
         boolean gelu = design.mlp() == BlockDesign.Mlp.GELU;
         boolean ab = design.attentionBias();
-        embed = add(ps, new Param("model.embed_tokens.weight", shape.vocab(), d));
+        embed = add(ps, "model.embed_tokens.weight", shape.vocab(), d);
         positions = design.positions() == BlockDesign.Positions.LEARNED
-                ? add(ps, new Param("model.embed_positions.weight", shape.seq(), d)) : null;
+                ? add(ps, "model.embed_positions.weight", shape.seq(), d) : null;
         boolean relative = design.positions() == BlockDesign.Positions.XL_RELATIVE;
-        relContentBias = relative ? add(ps, new Param(RELATIVE_PREFIX + "r_w_bias", shape.qDim(), 1)) : null;
-        relPositionBias = relative ? add(ps, new Param(RELATIVE_PREFIX + "r_r_bias", shape.qDim(), 1)) : null;
+        relContentBias = relative ? add(ps, RELATIVE_PREFIX + "r_w_bias", shape.qDim(), 1) : null;
+        relPositionBias = relative ? add(ps, RELATIVE_PREFIX + "r_r_bias", shape.qDim(), 1) : null;
         relNet = relative ? new Param[shape.layers()] : null;
         blocks = new Block[shape.layers()];
         extras = new BlockExtras[shape.layers()];
         for (int l = 0; l < shape.layers(); l++) {
             String p = "model.layers." + l + ".";
-            Param an = add(ps, new Param(p + "input_layernorm.weight", d, 1));
-            Param anb = layerNorm ? add(ps, new Param(p + "input_layernorm.bias", d, 1)) : null;
-            Param q = add(ps, new Param(p + "self_attn.q_proj.weight", shape.qDim(), d));
-            Param qb = ab ? add(ps, new Param(p + "self_attn.q_proj.bias", shape.qDim(), 1)) : null;
-            Param k = add(ps, new Param(p + "self_attn.k_proj.weight", shape.kvDim(), d));
-            Param kb = ab ? add(ps, new Param(p + "self_attn.k_proj.bias", shape.kvDim(), 1)) : null;
-            Param v = add(ps, new Param(p + "self_attn.v_proj.weight", shape.kvDim(), d));
-            Param vb = ab ? add(ps, new Param(p + "self_attn.v_proj.bias", shape.kvDim(), 1)) : null;
-            Param o = add(ps, new Param(p + "self_attn.o_proj.weight", d, shape.qDim()));
-            Param ob = ab ? add(ps, new Param(p + "self_attn.o_proj.bias", d, 1)) : null;
+            Param an = add(ps, p + "input_layernorm.weight", d, 1);
+            Param anb = layerNorm ? add(ps, p + "input_layernorm.bias", d, 1) : null;
+            Param q = add(ps, p + "self_attn.q_proj.weight", shape.qDim(), d);
+            Param qb = ab ? add(ps, p + "self_attn.q_proj.bias", shape.qDim(), 1) : null;
+            Param k = add(ps, p + "self_attn.k_proj.weight", shape.kvDim(), d);
+            Param kb = ab ? add(ps, p + "self_attn.k_proj.bias", shape.kvDim(), 1) : null;
+            Param v = add(ps, p + "self_attn.v_proj.weight", shape.kvDim(), d);
+            Param vb = ab ? add(ps, p + "self_attn.v_proj.bias", shape.kvDim(), 1) : null;
+            Param o = add(ps, p + "self_attn.o_proj.weight", d, shape.qDim());
+            Param ob = ab ? add(ps, p + "self_attn.o_proj.bias", d, 1) : null;
             Param fn = null, fnb = null, g = null, u = null, ub = null, dn = null, dnb = null;
             MixtureOfExperts moe = null;
             if (shape.routing().moe()) {
-                fn = add(ps, new Param(p + "post_attention_layernorm.weight", d, 1));
-                fnb = layerNorm ? add(ps, new Param(p + "post_attention_layernorm.bias", d, 1)) : null;
-                moe = new MixtureOfExperts(l, shape, ps, par);
+                fn = add(ps, p + "post_attention_layernorm.weight", d, 1);
+                fnb = layerNorm ? add(ps, p + "post_attention_layernorm.bias", d, 1) : null;
+                moe = new MixtureOfExperts(l, shape, ps, par, stop);
             } else if (!shape.attentionOnly()) {
-                fn = add(ps, new Param(p + "post_attention_layernorm.weight", d, 1));
-                fnb = layerNorm ? add(ps, new Param(p + "post_attention_layernorm.bias", d, 1)) : null;
+                fn = add(ps, p + "post_attention_layernorm.weight", d, 1);
+                fnb = layerNorm ? add(ps, p + "post_attention_layernorm.bias", d, 1) : null;
                 if (gelu) {
-                    u = add(ps, new Param(p + "mlp.c_fc.weight", shape.hidden(), d));
-                    ub = add(ps, new Param(p + "mlp.c_fc.bias", shape.hidden(), 1));
-                    dn = add(ps, new Param(p + "mlp.c_proj.weight", d, shape.hidden()));
-                    dnb = add(ps, new Param(p + "mlp.c_proj.bias", d, 1));
+                    u = add(ps, p + "mlp.c_fc.weight", shape.hidden(), d);
+                    ub = add(ps, p + "mlp.c_fc.bias", shape.hidden(), 1);
+                    dn = add(ps, p + "mlp.c_proj.weight", d, shape.hidden());
+                    dnb = add(ps, p + "mlp.c_proj.bias", d, 1);
                 } else {
-                    g = add(ps, new Param(p + "mlp.gate_proj.weight", shape.hidden(), d));
-                    u = add(ps, new Param(p + "mlp.up_proj.weight", shape.hidden(), d));
-                    dn = add(ps, new Param(p + "mlp.down_proj.weight", d, shape.hidden()));
+                    g = add(ps, p + "mlp.gate_proj.weight", shape.hidden(), d);
+                    u = add(ps, p + "mlp.up_proj.weight", shape.hidden(), d);
+                    dn = add(ps, p + "mlp.down_proj.weight", d, shape.hidden());
                 }
             }
-            if (relative) relNet[l] = add(ps, new Param(RELATIVE_PREFIX + l + ".r_net.weight", shape.qDim(), d));
+            if (relative) relNet[l] = add(ps, RELATIVE_PREFIX + l + ".r_net.weight", shape.qDim(), d);
             blocks[l] = new Block(an, q, k, v, o, fn, g, u, dn, moe);
             extras[l] = new BlockExtras(anb, qb, kb, vb, ob, fnb, ub, dnb);
         }
-        finalNorm = add(ps, new Param("model.norm.weight", d, 1));
-        finalNormBias = layerNorm ? add(ps, new Param("model.norm.bias", d, 1)) : null;
-        lmHead = shape.tied() ? embed : add(ps, new Param("lm_head.weight", shape.vocab(), d));
+        finalNorm = add(ps, "model.norm.weight", d, 1);
+        finalNormBias = layerNorm ? add(ps, "model.norm.bias", d, 1) : null;
+        lmHead = shape.tied() ? embed : add(ps, "lm_head.weight", shape.vocab(), d);
         compression = shape.context().policy() instanceof dev.glassbox.engine.context.ContextPolicy.Compressive c
                 && c.pool() == dev.glassbox.engine.context.ContextPolicy.Compressive.Pool.CONV
                 ? new CompressionConv(shape.layers(), shape.kvDim(), c.rate(), ps) : null;
@@ -130,7 +141,8 @@ public final class TrainableLlama {
         rope = design.positions() == BlockDesign.Positions.ROPE ? new Rope(shape.headDim(), shape.seq(), shape.ropeTheta()) : null;
     }
 
-    private static Param add(List<Param> ps, Param p) {
+    private Param add(List<Param> ps, String name, int rows, int cols) {
+        Param p = Param.allocate(name, rows, cols, stop);
         ps.add(p);
         return p;
     }

@@ -22,7 +22,8 @@ public final class Trainer {
 
     /**
      * Outcome of a run; {@code trainLosses} holds every step's loss (for determinism checks and plots). After Stop,
-     * {@code valLoss} is the latest validation measured (NaN when none was): no pass runs after Stop.
+     * {@code valLoss} is the latest validation measured (NaN when none was): no pass runs after Stop. {@code model}
+     * is null when Stop came while its weights were being allocated (no step ran).
      */
     public record Result(TrainableLlama model, double trainLoss, double valLoss, double seconds, double tokensPerSecond,
                          List<Double> trainLosses, int steps) {
@@ -88,7 +89,11 @@ public final class Trainer {
             if (o.out() != null) {
                 Checkpoint.requireSavable(o.shape()); // refuse before training, not at the first save
             }
-            model = new TrainableLlama(o.shape(), par);
+            try {
+                model = new TrainableLlama(o.shape(), par, control::stopRequested);
+            } catch (CancellationException e) {
+                return new Result(null, Double.NaN, Double.NaN, 0, 0, List.of(), 0); // stopped before any weight: nothing saved
+            }
             if (!model.initialise(o.seed(), control::stopRequested)) {
                 return new Result(model, Double.NaN, Double.NaN, 0, 0, List.of(), 0); // stopped before any step: nothing saved
             }

@@ -89,6 +89,29 @@ class TrainingCancelTest {
         assertEquals(0, steps.get(), "no step ran");
     }
 
+    @Test
+    void stopWhileTheWeightsAreAllocatedEndsBeforeTheNextArrayAndTheRunHasNoModel() throws Exception {
+        // allocating a stories110M-shaped model's weights and gradients took ~230 ms with no check (CancelLatencyBenchmark)
+        AtomicInteger checks = new AtomicInteger();
+        TrainableLlama m = new TrainableLlama(options().shape(), Parallel.SERIAL, () -> {
+            checks.incrementAndGet();
+            return false;
+        });
+        assertEquals(2 * m.params().size(), checks.get(), "one check before each weight and each gradient array");
+        AtomicInteger asked = new AtomicInteger();
+        org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.CancellationException.class,
+                () -> new TrainableLlama(options().shape(), Parallel.SERIAL, () -> asked.incrementAndGet() >= 3));
+        assertEquals(3, asked.get(), "stopped at the first check after the Stop");
+
+        TrainingControl control = new TrainingControl();
+        control.stop(); // Stop pressed before the trainer allocates
+        Trainer.Result r = new Trainer(options(), Parallel.SERIAL, line -> { }).observe((p, model) -> { }, control).run();
+        assertEquals(0, r.steps());
+        assertEquals(null, r.model(), "no weights were allocated");
+        // the next run trains as usual
+        assertEquals(WHOLE, new Trainer(options(), Parallel.SERIAL, line -> { }).run(WHOLE).steps());
+    }
+
     /** Stops step WHOLE + 1 at check 1, 1 + every, ... of {@code checks}; each run must equal WHOLE whole steps. */
     private static void stopAtEach(TrainOptions options, Parallel par, int checks, int every) throws Exception {
         Trainer.Result whole = new Trainer(options, par, line -> { }).run(WHOLE);
