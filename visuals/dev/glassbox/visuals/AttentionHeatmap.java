@@ -441,7 +441,7 @@ public final class AttentionHeatmap extends CanvasView {
             g.save();
             g.translate(x + size / 3, top() - 3);
             g.rotate(-60);
-            g.fillText(clip(stride > 1 ? k + " " + matrix.keyLabels().get(k) : matrix.keyLabels().get(k)), 0, 0);
+            g.fillText(tickLabel(matrix.axes(), k, matrix.keyLabels().get(k), stride), 0, 0);
             g.restore();
         }
         g.setTextBaseline(VPos.CENTER);
@@ -456,11 +456,23 @@ public final class AttentionHeatmap extends CanvasView {
             if (y < top() || y > canvas.getHeight()) {
                 continue;
             }
-            g.fillText(clip(stride > 1 ? q + " " + matrix.queryLabels().get(q) : matrix.queryLabels().get(q)), left() - 4, y);
+            g.fillText(tickLabel(matrix.axes(), q, matrix.queryLabels().get(q), stride), left() - 4, y);
         }
     }
 
-    private static String clip(String s) {
-        return s.length() > 10 ? s.substring(0, 9) + "\u2026" : s;
+    /**
+     * The text beside row or column {@code index}: its label, after its index when only every {@code stride}-th is
+     * labelled, cut to {@link #LABEL_CHARS} characters. A tile's label is its range of positions, kept whole (at most
+     * "32766–32767", which the margins hold) and with no index before it.
+     */
+    static String tickLabel(AttentionMatrix.Axes axes, int index, String label, int stride) {
+        if (axes.labelsArePositions()) {
+            return label;
+        }
+        String s = stride > 1 ? index + " " + label : label;
+        return s.length() > LABEL_CHARS ? s.substring(0, LABEL_CHARS - 1) + "\u2026" : s;
     }
+
+    /** Characters of a token's tick label (then cut with an ellipsis). */
+    static final int LABEL_CHARS = 10;
 }

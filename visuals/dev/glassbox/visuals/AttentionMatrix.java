@@ -10,10 +10,14 @@ import java.util.List;
  */
 public record AttentionMatrix(String title, float[][] weights, List<String> queryLabels, List<String> keyLabels, Axes axes,
                               boolean[][] visible) {
-    /** What rows and columns are: a sequence attending to itself, or a decoder's output attending to its source. */
+    /**
+     * What rows and columns are: a sequence attending to itself, a decoder's output attending to its source, or a
+     * long sequence attending to itself in tiles whose labels are their positions (a range, no token).
+     */
     public enum Axes {
         SELF("heatmap.axis.queries", "heatmap.axis.keys"),
-        CROSS("heatmap.axis.output", "heatmap.axis.source");
+        CROSS("heatmap.axis.output", "heatmap.axis.source"),
+        TILES("heatmap.axis.queryPositions", "heatmap.axis.keyPositions");
 
         private final String rowKey;
         private final String columnKey;
@@ -28,6 +32,9 @@ public record AttentionMatrix(String title, float[][] weights, List<String> quer
 
         /** The I18n key of the columns' name. */
         public String columnKey() { return columnKey; }
+
+        /** Whether each label says where its row or column is (so a label needs no index before it). */
+        public boolean labelsArePositions() { return this == TILES; }
     }
 
     /** A self-attention map (queries x keys). */

@@ -40,17 +40,24 @@ public final class HubPull {
     private static final long REPORT_NANOS = 100_000_000L;
     private static final int ATTEMPTS = 3;
 
-    /** Where a pull is: bytes done of the total over all files, the file being fetched, and the speed so far. */
+    /** Where a pull is: bytes done of the total over all files, the file being fetched, and the recent speed (0: not known yet). */
     public record Transfer(String file, long done, long total, double bytesPerSecond) {
-        /** Seconds until done at the speed so far; NaN before any byte came. */
+        /** Seconds until done at the recent speed; NaN while the speed is not known ({@link TransferRate}). */
         public double secondsLeft() {
             return bytesPerSecond > 0 ? (total - done) / bytesPerSecond : Double.NaN;
         }
 
-        /** "file: 1.2 MB of 3.4 MB, 2.0 MB/s, 0:01 left" in {@code locale}. */
+        /**
+         * "file: 1.2 MB of 3.4 MB, 2.0 MB/s, 0:01 left" in {@code locale}; "file: 1.2 MB of 3.4 MB" while the speed is
+         * not known.
+         */
         public String text(java.util.Locale locale) {
-            return dev.glassbox.visuals.i18n.I18n.text(locale, "hub.progress", file == null ? "" : file, ByteSize.format(done),
-                    ByteSize.format(total), ByteSize.format(Math.round(bytesPerSecond)), clock(secondsLeft()));
+            String name = file == null ? "" : file;
+            return bytesPerSecond > 0
+                    ? dev.glassbox.visuals.i18n.I18n.text(locale, "hub.progress", name, ByteSize.format(done),
+                            ByteSize.format(total), ByteSize.format(Math.round(bytesPerSecond)), clock(secondsLeft()))
+                    : dev.glassbox.visuals.i18n.I18n.text(locale, "progress.count", name, ByteSize.format(done),
+                            ByteSize.format(total));
         }
 
         /** h:mm:ss or m:ss; "?" when unknown. */
@@ -317,7 +324,7 @@ public final class HubPull {
     private static final class Progress {
         private final Listener listener;
         private final long total;
-        private final long start = System.nanoTime();
+        private final TransferRate rate = new TransferRate();
         private long doneBefore; // bytes of finished files
         private long fileDone; // bytes of the current file
         private long fetched; // bytes that came over the network in this pull (for the speed)
@@ -354,9 +361,9 @@ public final class HubPull {
             long t = System.nanoTime();
             if (!now && t - lastReport < REPORT_NANOS) return;
             lastReport = t;
-            double seconds = (t - start) / 1e9;
+            rate.sample(t, fetched);
             long done = name == null ? total : doneBefore + fileDone;
-            listener.update(new Transfer(name, Math.min(done, total), total, seconds > 0 ? fetched / seconds : 0));
+            listener.update(new Transfer(name, Math.min(done, total), total, rate.bytesPerSecond(t)));
         }
     }
 }

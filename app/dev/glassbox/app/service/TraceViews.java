@@ -67,15 +67,17 @@ public final class TraceViews {
             // a long run's store gives tiles of several positions: each row is labelled with its positions
             List<String> rowLabels = maps.cell() == 1 ? labels(tok, Arrays.copyOf(tokens, q)) : tileLabels(maps.cell(), q, tokens.length);
             tiled |= maps.cell() > 1;
+            AttentionMatrix.Axes axes = maps.cell() == 1 ? AttentionMatrix.Axes.SELF : AttentionMatrix.Axes.TILES;
             if (labels == null) labels = rowLabels;
             List<AttentionMatrix> cells = new ArrayList<>();
             for (int h = 0; h < pattern.length; h++) {
-                cells.add(new AttentionMatrix(I18n.text("heads.headTitle", l, h), pattern[h], rowLabels, keyLabels(rowLabels, pattern[h]))
-                        .withVisible(visible));
+                cells.add(new AttentionMatrix(I18n.text("heads.headTitle", l, h), pattern[h], rowLabels, keyLabels(rowLabels, pattern[h]),
+                        axes).withVisible(visible));
             }
             float[][] mean = maps.mean();
             means.add(mean);
-            cells.add(new AttentionMatrix(I18n.text("grid.meanTitle", l), mean, rowLabels, keyLabels(rowLabels, mean)).withVisible(visible));
+            cells.add(new AttentionMatrix(I18n.text("grid.meanTitle", l), mean, rowLabels, keyLabels(rowLabels, mean), axes)
+                    .withVisible(visible));
             layerOfRow[rows.size()] = l;
             rows.add(new GridRow("L" + l, cells));
         }
@@ -98,7 +100,7 @@ public final class TraceViews {
         return new GridContent(columns, rows, labels == null ? List.of() : labels, exact);
     }
 
-    /** Labels of {@code count} tiles of {@code cell} positions each, among {@code n} positions. */
+    /** Labels of {@code count} tiles of {@code cell} positions each, among {@code n} positions: each tile's range. */
     static List<String> tileLabels(int cell, int count, int n) {
         List<String> out = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {

@@ -50,6 +50,8 @@ public final class FixtureHub implements AutoCloseable {
     volatile boolean corrupt;
     /** When at or above 0, the CDN sends up to this byte offset and then stalls (sends nothing) until closed. */
     public volatile long stallAt = -1;
+    /** When above 0, the CDN sends its bodies at about this many bytes a second (16 KiB at a time). */
+    public volatile int pace = -1;
     private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
 
     /** Each file's SHA-256 and git blob id once (a benchmark serves files of 100+ MB). */
@@ -210,6 +212,17 @@ public final class FixtureHub implements AutoCloseable {
                 out.flush();
                 closed.await(); // a connection that stays open and sends nothing more
                 throw new IOException("closed while stalled");
+            }
+            if (pace > 0) {
+                long start = System.nanoTime();
+                for (long at = from; at < body.length; at += 16_384) {
+                    int n = (int) Math.min(16_384, body.length - at);
+                    out.write(body, (int) at, n);
+                    out.flush();
+                    long due = start + (at + n - from) * 1_000_000_000L / pace;
+                    java.util.concurrent.TimeUnit.NANOSECONDS.sleep(Math.max(0, due - System.nanoTime()));
+                }
+                return;
             }
             out.write(body, (int) from, (int) length);
         } catch (InterruptedException stopped) {

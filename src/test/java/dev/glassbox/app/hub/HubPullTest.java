@@ -12,6 +12,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -96,6 +97,26 @@ class HubPullTest {
         int cdnBefore = hub.requests("cdn").size();
         assertEquals(snapshot, pull("acme/tiny"));
         assertEquals(cdnBefore, hub.requests("cdn").size(), "a second pull fetches nothing it has");
+    }
+
+    @Test
+    void saysNoTimeLeftUntilTheSpeedIsKnownThenAnEstimate() throws IOException {
+        hub.pace = 200_000; // the 300,000-byte weights in about 1.5 s
+        List<HubPull.Transfer> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+        pull(Map.of()).pull(RepoRef.parse("acme/tiny"), null, seen::add, () -> false);
+        List<HubPull.Transfer> weights = seen.stream().filter(t -> "model.safetensors".equals(t.file())).toList();
+        long before = weights.getFirst().done(); // the file starts: the bytes of the files before it
+        HubPull.Transfer firstBytes = weights.stream().filter(t -> t.done() > before).findFirst().orElseThrow();
+        // the first reports after bytes came have no speed and no time left (they used to say hours)
+        assertEquals(0, firstBytes.bytesPerSecond(), firstBytes.toString());
+        assertTrue(Double.isNaN(firstBytes.secondsLeft()));
+        assertEquals(dev.glassbox.visuals.i18n.I18n.text(java.util.Locale.ENGLISH, "progress.count", "model.safetensors",
+                ByteSize.format(firstBytes.done()), ByteSize.format(firstBytes.total())), firstBytes.text(java.util.Locale.ENGLISH));
+        // a second after the first byte, an estimate
+        HubPull.Transfer later = weights.stream().filter(t -> t.bytesPerSecond() > 0).findFirst().orElseThrow(
+                () -> new AssertionError("no estimate in " + weights));
+        assertTrue(Double.isFinite(later.secondsLeft()) && later.secondsLeft() >= 0, later.toString());
+        assertTrue(later.text(java.util.Locale.ENGLISH).endsWith(" left"), later.text(java.util.Locale.ENGLISH));
     }
 
     @Test

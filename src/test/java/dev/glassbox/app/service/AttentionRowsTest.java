@@ -112,6 +112,9 @@ class AttentionRowsTest {
         assertEquals(150, grid.tokenLabels().size(), "300 positions in tiles of 2");
         assertEquals(dev.glassbox.visuals.i18n.I18n.text("grid.tile", "298", "299"), grid.tokenLabels().getLast());
         assertEquals(150, grid.rows().getFirst().cells().getFirst().rows());
+        // the range alone (the heat map keeps it whole under axes named as positions)
+        assertEquals("298\u2013299", grid.tokenLabels().getLast());
+        assertEquals(dev.glassbox.visuals.AttentionMatrix.Axes.TILES, grid.rows().getFirst().cells().getFirst().axes());
     }
 
     /**

@@ -174,6 +174,13 @@ public final class CancelLatencyBenchmark {
                 at[0] = System.nanoTime();
                 at[1] = OS.getProcessCpuTime();
                 String status = k.status(r);
+                // with -Dcancel5.where=true: the worker's innermost project frames as the Cancel comes (where it landed)
+                if (Boolean.getBoolean("cancel5.where") && r.worker != null) {
+                    status += " | at " + Arrays.stream(r.worker.getStackTrace())
+                            .filter(f -> f.getClassName().startsWith("dev.glassbox")).limit(3)
+                            .map(f -> f.getClassName().substring(f.getClassName().lastIndexOf('.') + 1) + "." + f.getMethodName())
+                            .toList();
+                }
                 Ending ending = k.cancel(r);
                 return new Object[] {ending, k.start(), status};
             });
@@ -269,7 +276,7 @@ public final class CancelLatencyBenchmark {
         // Heads: cancelled in the ablation stage (importance of each head), the analysis' heaviest
         out.add(engineKind(analysis, "heads", 2000, HeadsAnalysis.label(HeadSet.empty()),
                 (p, r) -> HeadsAnalysis.analyse(m, HeadsAnalysis.inputTokens(m, text), HeadSet.empty(), p, partial -> { }),
-                (message, done, total) -> done >= 0));
+                (message, done, total) -> message.startsWith(I18n.text("heads.ablatingHeads")))); // every stage counts
         // Heads, cancelled anywhere in the first stages (weights, behaviour, roles)
         out.add(engineKind(analysis, "heads-early", 20000, HeadsAnalysis.label(HeadSet.empty()),
                 (p, r) -> HeadsAnalysis.analyse(m, HeadsAnalysis.inputTokens(m, text), HeadSet.empty(), p, partial -> { }),
@@ -287,7 +294,8 @@ public final class CancelLatencyBenchmark {
         out.add(engineKind(analysis, "routes", 8000, I18n.text("routing.task", policy.label()),
                 (p, r) -> RoutingWorkspace.route(m, text128, policy, 16, false, p), (message, done, total) -> true));
         out.add(generation(analysis, m, Arrays.copyOf(textIds, 200)));
-        out.add(training());
+        out.add(training("training", 6000));
+        out.add(training("training-early", 400)); // Cancel while the data are read and the weights allocated and drawn
         out.add(export(tmp));
         out.add(download(tmp, false));
         out.add(download(tmp, true));
@@ -385,18 +393,18 @@ public final class CancelLatencyBenchmark {
         };
     }
 
-    /** The Train workspace's run (TrainingController) of a stories110M-shaped model on the COPY task, 64 x 4 a step. */
-    private static Kind training() {
+    /** The Train workspace's run (TrainingController) of a stories110M-shaped model on the COPY task, 64 x 4 a step, cancelled up to {@code jitterMs} after Start. */
+    private static Kind training(String name, int jitterMs) {
         TrainingController controller = new TrainingController(e -> System.out.println("training error: " + e), (p, s) -> { });
         TrainingSettings settings = new TrainingSettings(12, 12, 12, 768, 2048, false, false, 64, 4, 3e-4f, 0f, 10_000, 1L,
                 new TrainingSettings.Extras(BlockDesign.LLAMA, RoutingDesign.DENSE, ContextTraining.FULL, Regime.PLAIN));
         TrainingSource data = new TrainingSource.Task(SyntheticTask.COPY);
         return new Kind() {
             @Override
-            public String name() { return "training"; }
+            public String name() { return name; }
 
             @Override
-            public int jitterMs() { return 6000; }
+            public int jitterMs() { return jitterMs; }
 
             @Override
             public Request start() {
