@@ -206,7 +206,8 @@ public final class HeadAnalysis {
         for (WeightKind k : new WeightKind[] {WeightKind.Q, WeightKind.K, WeightKind.V, WeightKind.O}) {
             penalties.put(k.id(), new double[c.layers()]);
         }
-        // Cancel is asked before each layer's bases, each table and each head's row of a penalty or circuit table:
+        // Cancel is asked before each layer's bases, each head's basis, each table and each head's row of a penalty or
+        // circuit table:
         // the stage took ~10 CPU s on stories110M with no check inside (CancelLatencyBenchmark), a circuit table ~0.5 s
         List<int[]> pairs = new ArrayList<>();
         for (int a = 0; a < c.layers(); a++) {
@@ -221,7 +222,7 @@ public final class HeadAnalysis {
             for (int l = from; l < to; l++) {
                 stopIfCancelled(progress);
                 slices[l] = model.slices(l);
-                subs[l] = WeightOrthogonality.LayerSubspaces.of(slices[l]);
+                subs[l] = WeightOrthogonality.LayerSubspaces.of(slices[l], () -> stopIfCancelled(progress));
                 for (WeightKind k : new WeightKind[] {WeightKind.Q, WeightKind.K, WeightKind.V, WeightKind.O}) {
                     penalties.get(k.id())[l] = WeightOrthogonality.penalty(slices[l], k, () -> stopIfCancelled(progress));
                 }

@@ -13,10 +13,19 @@ public final class WeightOrthogonality {
     /** The orthonormal bases of every head's {@code kind} vectors in one layer, computed once. */
     public record LayerSubspaces(int layer, Map<WeightKind, Subspace[]> byKind) {
         public static LayerSubspaces of(HeadSlices s) {
+            return of(s, () -> { });
+        }
+
+        /**
+         * The bases above, running {@code beforeEachBasis} before each head's basis of each kind (a layer's bases of
+         * stories110M took seconds of CPU under load with no check inside).
+         */
+        public static LayerSubspaces of(HeadSlices s, Runnable beforeEachBasis) {
             Map<WeightKind, Subspace[]> m = new EnumMap<>(WeightKind.class);
             for (WeightKind kind : WeightKind.values()) {
                 Subspace[] subs = new Subspace[s.heads()];
                 for (int h = 0; h < s.heads(); h++) {
+                    beforeEachBasis.run();
                     // grouped heads share K and V: reuse the basis of the group's first head
                     int first = firstOfGroup(s, h);
                     subs[h] = kind.sharedByKvGroup() && first != h ? subs[first] : Subspace.of(s.vectors(kind, h), s.dim());

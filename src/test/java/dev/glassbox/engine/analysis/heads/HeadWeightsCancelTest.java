@@ -57,11 +57,14 @@ class HeadWeightsCancelTest {
                 return checksAtCapture[0] >= 0;
             }
         }));
-        // per layer: its bases, then each head of its 4 penalties (K and V: each kv head); per pair of layers: the 6
-        // similarity tables and each head's row of the 2 circuit tables; then the check between stages
+        // per layer: its bases (and each head's basis of each of the 6 kinds), then each head of its 4 penalties (K and
+        // V: each kv head); per pair of layers: the 6 similarity tables and each head's row of the 2 circuit tables;
+        // then the check between stages
         int heads = model.config().heads();
         int kvHeads = model.config().kvHeads();
-        assertEquals(layers * (1 + 2 * heads + 2 * kvHeads) + pairs * (6 + 2 * heads) + 1, checksAtCapture[0]);
+        int kinds = WeightKind.values().length;
+        assertEquals(layers * (1 + kinds * heads + 2 * heads + 2 * kvHeads) + pairs * (kinds + 2 * heads) + 1,
+                checksAtCapture[0]);
     }
 
     @Test
