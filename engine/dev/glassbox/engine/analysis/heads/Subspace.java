@@ -18,6 +18,14 @@ public record Subspace(int ambient, double[][] basis) {
      * are numerically dependent on the earlier ones.
      */
     public static Subspace of(double[][] columns, int ambient) {
+        return of(columns, ambient, () -> { });
+    }
+
+    /**
+     * {@link #of(double[][], int)} running {@code beforeEachColumn} before each column is orthogonalised (the
+     * first bases of a run, before the code is compiled, took a second or more each on stories110M).
+     */
+    public static Subspace of(double[][] columns, int ambient, Runnable beforeEachColumn) {
         double largest = 0;
         for (double[] c : columns) {
             largest = Math.max(largest, Math.sqrt(dot(c, c)));
@@ -28,6 +36,7 @@ public record Subspace(int ambient, double[][] basis) {
             if (rank == q.length) {
                 break;
             }
+            beforeEachColumn.run();
             double[] v = c.clone();
             for (int pass = 0; pass < 2; pass++) {
                 for (int k = 0; k < rank; k++) {

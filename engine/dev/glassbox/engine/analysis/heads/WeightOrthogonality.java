@@ -17,8 +17,8 @@ public final class WeightOrthogonality {
         }
 
         /**
-         * The bases above, running {@code beforeEachBasis} before each head's basis of each kind (a layer's bases of
-         * stories110M took seconds of CPU under load with no check inside).
+         * The bases above, running {@code beforeEachBasis} before each head's basis of each kind and before each
+         * column of it (a layer's bases of stories110M took seconds of CPU under load with no check inside).
          */
         public static LayerSubspaces of(HeadSlices s, Runnable beforeEachBasis) {
             Map<WeightKind, Subspace[]> m = new EnumMap<>(WeightKind.class);
@@ -28,7 +28,7 @@ public final class WeightOrthogonality {
                     beforeEachBasis.run();
                     // grouped heads share K and V: reuse the basis of the group's first head
                     int first = firstOfGroup(s, h);
-                    subs[h] = kind.sharedByKvGroup() && first != h ? subs[first] : Subspace.of(s.vectors(kind, h), s.dim());
+                    subs[h] = kind.sharedByKvGroup() && first != h ? subs[first] : Subspace.of(s.vectors(kind, h), s.dim(), beforeEachBasis);
                 }
                 m.put(kind, subs);
             }

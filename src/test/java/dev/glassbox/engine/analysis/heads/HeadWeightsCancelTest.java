@@ -1,6 +1,7 @@
 package dev.glassbox.engine.analysis.heads;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.file.Files;
@@ -57,13 +58,20 @@ class HeadWeightsCancelTest {
                 return checksAtCapture[0] >= 0;
             }
         }));
-        // per layer: its bases (and each head's basis of each of the 6 kinds), then each head of its 4 penalties (K and
-        // V: each kv head); per pair of layers: the 6 similarity tables and each head's row of the 2 circuit tables;
-        // then the check between stages
+        // per layer: its bases (before each head's basis of each of the 6 kinds and each of its columns), then each
+        // head of its 4 penalties (K and V: each kv head); per pair of layers: the 6 similarity tables and each head's
+        // row of the 2 circuit tables; then the check between stages
         int heads = model.config().heads();
         int kvHeads = model.config().kvHeads();
         int kinds = WeightKind.values().length;
-        assertEquals(layers * (1 + kinds * heads + 2 * heads + 2 * kvHeads) + pairs * (kinds + 2 * heads) + 1,
+        int basisChecks = 0;
+        for (int l = 0; l < layers; l++) {
+            AtomicInteger n = new AtomicInteger();
+            WeightOrthogonality.LayerSubspaces.of(HeadSlices.of(model, l), n::incrementAndGet);
+            basisChecks += n.get();
+        }
+        assertTrue(basisChecks > layers * kinds * heads, "a check per column too: " + basisChecks);
+        assertEquals(basisChecks + layers * (1 + 2 * heads + 2 * kvHeads) + pairs * (kinds + 2 * heads) + 1,
                 checksAtCapture[0]);
     }
 
