@@ -35,7 +35,7 @@ public interface DecoderSession {
      * cancelled session is not used again.
      */
     default float[] prefillCancellable(int[] tokens, int startPosition, StepSink steps, java.util.function.BooleanSupplier cancelled) {
-        return forwardEach(tokens, startPosition, steps, null, cancelled);
+        return prefill(tokens, startPosition, steps);
     }
 
     /**
