@@ -16,6 +16,17 @@ public interface AttentionMemory {
      */
     void attend(int layer, int pos, float[] q, float[] k, float[] v, float[] out);
 
+    /**
+     * {@link #attend} of positions {@code pos0 .. pos0 + count - 1} in {@code layer} (row t of each array is position
+     * pos0 + t), with the same results; a memory may compute the queries side by side, so {@link #pattern} is not
+     * defined after it. The default attends them one by one.
+     */
+    default void attendBlock(int layer, int pos0, int count, float[][] q, float[][] k, float[][] v, float[][] out) {
+        for (int t = 0; t < count; t++) {
+            attend(layer, pos0 + t, q[t], k[t], v[t], out[t]);
+        }
+    }
+
     /** The probabilities of the last query of {@code layer} as [heads, keys seen] (a fresh copy). */
     float[] pattern(int layer, int pos);
 

@@ -17,12 +17,23 @@ import dev.glassbox.engine.trace.HookPoint;
  * RMSNorm and a SwiGLU MLP, a mixture of experts, or nothing (attention-only), residual; final RMSNorm and the
  * unembedding. Hooks, head replacement and layer skipping (random routing) are applied here, so decode, prefill
  * and the context lab differ only in the memory they attend over. The block runs over rows: one for a decoded token,
- * up to {@link #PREFILL_BLOCK} for prefill, with the same per-row steps and hooks either way. One per sequence: it
+ * up to {@link #blockRows} for prefill, with the same per-row steps and hooks either way. One per sequence: it
  * owns scratch buffers.
  */
 public final class LlamaForward {
-    /** Tokens per batched-prefill block: enough to reuse each weight row from cache, small enough for L2. */
-    static final int PREFILL_BLOCK = 32;
+    /**
+     * Tokens per prefill block when a row holds only its activations: every weight tile is dequantised (Q8_0) or
+     * copied (F32) once per block, so a larger block does that work fewer times (rss measured 10-25 % less Q8_0
+     * prefill CPU at 128 than at 32; 256 was slower again).
+     */
+    static final int PLAIN_BLOCK = 128;
+    /**
+     * Tokens per prefill block when each row also carries its logits or captured hooks, which wait until the block
+     * ends: a Qwen2.5 logits row alone is 151,936 floats (0.6 MB), pattern rows grow with the position.
+     */
+    static final int OUTPUT_BLOCK = 32;
+    /** Most activation memory a plain block holds: bounds the block of a wide model (stories110M 4.4 MB at 128). */
+    static final long PLAIN_BLOCK_BYTES = 16L << 20;
 
     private final LlamaModel model;
     private final ModelConfig c;
@@ -74,6 +85,28 @@ public final class LlamaForward {
     }
 
     public Capture capture() { return cap; }
+
+    /**
+     * The one rule for a prefill block's tokens: {@link #OUTPUT_BLOCK} when each row keeps outputs until the block
+     * ends ({@code rowOutputs}: captured hooks or every row's logits), else {@link #PLAIN_BLOCK}, fewer (whole
+     * multiples of 16, at least {@link #OUTPUT_BLOCK}) when its activations would pass {@link #PLAIN_BLOCK_BYTES}.
+     */
+    static int blockRows(ModelConfig c, boolean rowOutputs) {
+        if (rowOutputs) return OUTPUT_BLOCK;
+        long fit = PLAIN_BLOCK_BYTES / ((long) Float.BYTES * Rows.floatsPerRow(c));
+        return (int) Math.clamp(fit / 16 * 16, OUTPUT_BLOCK, PLAIN_BLOCK);
+    }
+
+    /** Tokens per block of {@link #prefill} without every row's logits (this forward's capture decides). */
+    public int prefillBlock() {
+        return blockRows(c, cap.any());
+    }
+
+    /** The block's rows for {@code n} tokens (allocated by the first batched prefill, replaced when a later needs more). */
+    private Rows block(int n) {
+        if (block == null || block.x.length < n) block = new Rows(c, n);
+        return block;
+    }
 
     /** Forwards {@code token} at {@code pos} (positions in order) and returns the logits (reused by the next call). */
     public float[] forward(int token, int pos) {
@@ -138,18 +171,17 @@ public final class LlamaForward {
             }
             return out;
         }
-        if (block == null) {
-            block = new Rows(c, PREFILL_BLOCK);
-        }
-        for (int i = 0; i < tokens.length; i += PREFILL_BLOCK) {
-            int count = Math.min(PREFILL_BLOCK, tokens.length - i);
+        int size = blockRows(c, cap.any() || every != null);
+        Rows b = block(Math.min(size, tokens.length));
+        for (int i = 0; i < tokens.length; i += size) {
+            int count = Math.min(size, tokens.length - i);
             int pos0 = start + i;
             for (int t = 0; t < count; t++) {
-                embed(block, t, tokens[i + t], pos0 + t, pos0 + t);
+                embed(b, t, tokens[i + t], pos0 + t, pos0 + t);
             }
-            layersFrom(block, count, 0, pos0, false, every != null, cancelled);
+            layersFrom(b, count, 0, pos0, false, every != null, cancelled);
             for (int t = 0; t < count; t++) {
-                if (every != null) every.after(pos0 + t, block.logits[t]);
+                if (every != null) every.after(pos0 + t, b.logits[t]);
                 steps.forwarded(pos0 + t, tokens[i + t], cap.drain(t));
             }
         }
@@ -180,24 +212,23 @@ public final class LlamaForward {
         if (!batches()) {
             throw new IllegalArgumentException("an intervention that skips layers cannot resume over a whole sequence");
         }
-        if (block == null) {
-            block = new Rows(c, PREFILL_BLOCK);
-        }
+        int size = blockRows(c, true);
+        Rows b = block(Math.min(size, n));
         return pos -> {
-            int t = pos % PREFILL_BLOCK;
+            int t = pos % size;
             if (t == 0) {
                 if (cancelled.getAsBoolean()) {
                     throw new CancellationException("cancelled at position " + pos);
                 }
-                int count = Math.min(PREFILL_BLOCK, n - pos);
+                int count = Math.min(size, n - pos);
                 for (int r = 0; r < count; r++) {
                     remember(tokens[pos + r], pos + r);
-                    System.arraycopy(residual[pos + r], 0, block.x[r], 0, c.dim());
-                    System.arraycopy(heads[pos + r], 0, block.xb[r], 0, c.qDim());
+                    System.arraycopy(residual[pos + r], 0, b.x[r], 0, c.dim());
+                    System.arraycopy(heads[pos + r], 0, b.xb[r], 0, c.qDim());
                 }
-                layersFrom(block, count, layer, pos, true, true, cancelled);
+                layersFrom(b, count, layer, pos, true, true, cancelled);
             }
-            return block.logits[t];
+            return b.logits[t];
         };
     }
 
@@ -229,6 +260,11 @@ public final class LlamaForward {
             v = new float[n][c.kvDim()];
             hb = new float[n][c.hiddenDim()];
             hb2 = new float[n][c.hiddenDim()];
+        }
+
+        /** The floats of one row's activations (not counting the logits rows a block may add). */
+        static long floatsPerRow(ModelConfig c) {
+            return 2L * c.dim() + Math.max(c.dim(), c.qDim()) + c.qDim() + 2L * c.kvDim() + 2L * c.hiddenDim();
         }
     }
 
@@ -330,11 +366,14 @@ public final class LlamaForward {
         int dim = c.dim();
         int hd = c.headDim();
         if (!headsGiven) project(w, b, count, single);
+        // a block's queries together (parallel over positions and heads) unless each query's pattern is read after it
+        boolean together = !headsGiven && !single && !cap.on(HookPoint.ATTN_PATTERN, l);
+        if (together) memory.attendBlock(l, pos0, count, b.q, b.k, b.v, b.xb);
         for (int t = 0; t < count; t++) {
             int pos = pos0 + t;
             int label = label(single, pos0, t);
             if (!headsGiven) {
-                memory.attend(l, pos, b.q[t], b.k[t], b.v[t], b.xb[t]);
+                if (!together) memory.attend(l, pos, b.q[t], b.k[t], b.v[t], b.xb[t]);
                 if (cap.on(HookPoint.ATTN_Q, l)) hook(HookPoint.ATTN_Q, l, t, label, b.q[t], c.heads(), hd);
                 if (cap.on(HookPoint.ATTN_K, l)) hook(HookPoint.ATTN_K, l, t, label, b.k[t], c.kvHeads(), hd);
                 if (cap.on(HookPoint.ATTN_V, l)) hook(HookPoint.ATTN_V, l, t, label, b.v[t], c.kvHeads(), hd);
@@ -394,9 +433,9 @@ public final class LlamaForward {
             if (cap.on(HookPoint.LOGITS)) hook(HookPoint.LOGITS, -1, 0, -1, logits, c.vocabSize());
             return logits;
         }
-        if (b.logits == null) {
-            b.normed = new float[b.x.length][c.dim()];
-            b.logits = new float[b.x.length][c.vocabSize()];
+        if (b.logits == null || b.logits.length < count) { // only blocks of OUTPUT_BLOCK rows come here (blockRows)
+            b.normed = new float[count][c.dim()];
+            b.logits = new float[count][c.vocabSize()];
         }
         for (int t = 0; t < count; t++) {
             Kernels.rmsnorm(b.normed[t], b.x[t], weights.finalNorm(), c.dim(), c.normEps());

@@ -267,6 +267,20 @@ public final class LlamaModel implements DecoderModel, Unembedding {
         }
 
         @Override
+        public void attendBlock(int layer, int pos0, int count, float[][] q, float[][] k, float[][] v, float[][] out) {
+            if (weights.relative() != null) {
+                AttentionMemory.super.attendBlock(layer, pos0, count, q, k, v, out);
+                return;
+            }
+            for (int t = 0; t < count; t++) {
+                rope.apply(q[t], 0, config.heads(), config.headDim(), pos0 + t);
+                rope.apply(k[t], 0, config.kvHeads(), config.headDim(), pos0 + t);
+                cache.store(layer, pos0 + t, k[t], 0, v[t], 0);
+            }
+            cache.attendBlock(layer, pos0, count, q, out);
+        }
+
+        @Override
         public float[] pattern(int layer, int pos) { return cache.pattern(pos); }
 
         @Override
@@ -310,7 +324,7 @@ public final class LlamaModel implements DecoderModel, Unembedding {
 
         @Override
         public int prefillBlock() {
-            return forward.batches() ? LlamaForward.PREFILL_BLOCK : 1;
+            return forward.batches() ? forward.prefillBlock() : 1;
         }
 
         @Override

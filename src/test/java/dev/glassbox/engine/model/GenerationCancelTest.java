@@ -51,18 +51,19 @@ class GenerationCancelTest {
 
     private static LlamaModel model(Path dir) throws Exception {
         Path file = dir.resolve("tiny.bin");
-        Llama2cWriter.writeRandom(Llama2cWriter.Shape.TINY, 3, file);
+        // the tiny shape with room for four plain prefill blocks and the generated tokens
+        Llama2cWriter.writeRandom(new Llama2cWriter.Shape("tiny", 64, 172, 2, 4, 4, 512, 640), 3, file);
         return Llama2cFormat.load(file, Parallel.SERIAL);
     }
 
     @Test
     void stopDuringThePromptEndsWithinOnePrefillBlock(@TempDir Path dir) throws Exception {
         LlamaModel m = model(dir);
-        int[] prompt = new int[120]; // four prefill blocks before the last prompt token
-        for (int i = 0; i < prompt.length; i++) prompt[i] = 1 + i % 500;
         AtomicInteger positions = new AtomicInteger();
         DecoderSession s = new Counting(m.newSession(Capture.none(m.config().layers())), positions);
         int block = s.prefillBlock();
+        int[] prompt = new int[4 * block - 8]; // three blocks and most of a fourth before the last prompt token
+        for (int i = 0; i < prompt.length; i++) prompt[i] = 1 + i % 500;
         assertTrue(block > 1 && block < prompt.length - 1, "the session batches the prompt, block " + block);
         AtomicBoolean stop = new AtomicBoolean();
         TraceListener stopAtFirst = step -> stop.set(true); // Stop pressed when the first position is shown

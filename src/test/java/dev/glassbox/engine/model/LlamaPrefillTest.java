@@ -23,11 +23,14 @@ import dev.glassbox.testing.SharedData;
 /** Batched prefill must give the logits and the cache that token-by-token forwards give. */
 class LlamaPrefillTest {
 
+    /** The tiny test shape with grouped-query attention (2 heads a key) and room for more than two plain blocks. */
+    private static final Llama2cWriter.Shape LONG = new Llama2cWriter.Shape("tiny-long", 64, 172, 2, 4, 2, 512, 320);
+
     @Test
     void batchedPrefillMatchesTokenByTokenOnARandomModel(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("tiny.bin");
         // a wide init makes attention peaked, so a wrong position or cache row changes the logits visibly
-        Llama2cWriter.writeRandom(Llama2cWriter.Shape.TINY, 3, 0.2, file);
+        Llama2cWriter.writeRandom(LONG, 3, 0.2, file);
         for (Parallel p : new Parallel[] {Parallel.SERIAL, new Parallel(2)}) {
             compare(Llama2cFormat.load(file, p), 3);
             p.close();
@@ -42,11 +45,16 @@ class LlamaPrefillTest {
                 Parallel.shared()).model(), 5);
     }
 
-    /** 75 tokens (two full blocks and a tail), once from position 0 and once after a 4-token start. */
+    /**
+     * Two full blocks and a tail (not a multiple of the block: the block the plain prefill uses, from the session),
+     * once from position 0 and once after a 4-token start.
+     */
     private static void compare(LlamaModel m, long seed) {
         int vocab = m.config().vocabSize();
         SplittableRandom rnd = new SplittableRandom(seed);
-        int[] tokens = new int[75];
+        int block = m.newSession(Capture.none(m.config().layers())).prefillBlock();
+        assertTrue(block > 1, "a plain session batches");
+        int[] tokens = new int[2 * block + 11];
         for (int i = 0; i < tokens.length; i++) {
             tokens[i] = rnd.nextInt(vocab);
         }

@@ -171,7 +171,7 @@ class KernelsTest {
 
     @Test
     void dotScoresAndMaxMatchNaiveLoops() {
-        for (int width : new int[] {1, 15, 16, 17, 48, 64, 100}) {
+        for (int width : new int[] {1, 15, 16, 17, 48, 64, 100, 128}) {
             int n = 9;
             float[] q = random(width + 2, 1);
             float[] rows = random(n * width + 3, 1);
@@ -181,6 +181,8 @@ class KernelsTest {
             for (int t = 0; t < n; t++) {
                 double e = 0.5 * naiveDot(q, 2, rows, 3 + t * width, width);
                 assertEquals(e, dst[1 + t], 1e-4, "score " + t + " at width " + width);
+                // the same sums as dot (a head's register path included): decode, prefill and the views agree exactly
+                assertEquals(Kernels.dot(q, 2, rows, 3 + t * width, width) * 0.5f, dst[1 + t], "score " + t + " as dot");
                 assertEquals(naiveDot(q, 2, rows, 3 + t * width, width), Kernels.dot(q, 2, rows, 3 + t * width, width),
                         1e-4, "dot at width " + width);
                 expectedMax = Math.max(expectedMax, dst[1 + t]);
@@ -192,7 +194,7 @@ class KernelsTest {
 
     @Test
     void weightedSumMatchesNaiveLoop() {
-        for (int width : new int[] {3, 16, 48, 64, 70}) {
+        for (int width : new int[] {3, 16, 48, 64, 70, 136, 200}) {
             for (int n : new int[] {1, 3, 4, 9}) {
                 float[] w = random(n + 1, 1);
                 float[] rows = random(n * width + 2, 1);

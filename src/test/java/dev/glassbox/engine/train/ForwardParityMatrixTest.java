@@ -42,7 +42,10 @@ import dev.glassbox.testing.TinyModels;
  * trainer's own forward agrees within 1e-4 (it sums in another order, in batches).
  */
 class ForwardParityMatrixTest {
-    /** 40 characters: more than one batched-prefill block of 32 tokens for the character tokenizer. */
+    /**
+     * 40 characters: more than one block of a capturing prefill (32 tokens; a plain prefill's 128 hold it whole) for
+     * the character tokenizer.
+     */
     private static final String TEXT = "Once upon a time, Tom saw a big red dog.";
     private static final double INFERENCE_TOLERANCE = 1e-5;
     private static final double TRAINER_TOLERANCE = 1e-4;
