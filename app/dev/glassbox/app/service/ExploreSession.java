@@ -91,7 +91,7 @@ public final class ExploreSession {
     private final ReadOnlyObjectWrapper<Routes> routes = new ReadOnlyObjectWrapper<>(this, "routes");
     private final ModelService modelService = new ModelService();
     private final RunService runService = new RunService();
-    private final LatestOnlyExecutor viewBuilder = new LatestOnlyExecutor(ViewThreads.BUILDER,
+    private final LatestOnlyExecutor viewBuilder = new LatestOnlyExecutor(RunThreads.BUILDER,
             e -> Platform.runLater(() -> showError(ErrorMessages.describe(I18n.text("status.drawing"), e))));
     /** The live views' newest frame, shown at most once a pulse. */
     private final LatestFrame<Runnable> liveFrames = new LatestFrame<>(Runnable::run);

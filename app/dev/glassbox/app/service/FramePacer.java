@@ -5,13 +5,15 @@ import java.util.function.LongSupplier;
 
 /**
  * When a run's next live frame may be built. On a compute-bound machine every frame's work comes off the engine's
- * cores, so frames are spaced by their whole cost: the views' threads (view builder, FX thread, JavaFX's renderer,
- * the grid's thumbnails; {@link ViewThreads}) may use at most {@link #VIEW_SHARE} of the machine's CPU time, measured
- * from one frame's start to the next's. A frame starts at least {@link #minNanos()} after the last one (a cheap frame
- * of a small model: ~15 a second, 5 on a machine of two cores or fewer), never while the last is still being built or
- * shown, and otherwise once the views' CPU time since the last start fits the share of the time since. So the views
- * take about the same CPU a second whatever the token rate: as tokens get faster, frames per token fall. Only a run's
- * frames are paced: with no run going the views update at the display's rate. Thread-safe: the engine thread asks
+ * cores, so frames are spaced by their whole cost: the CPU time the views' threads (view builder, FX thread, JavaFX's
+ * renderer, the grid's thumbnails; {@link RunThreads}) used since the last frame's start may be at most
+ * {@link #VIEW_SHARE} of the machine's time since and at most {@link #ENGINE_RATIO} of what the engine's threads used
+ * meanwhile. The first keeps the views to the same CPU a second whatever the token rate (as tokens get faster, frames
+ * per token fall); the second keeps them to a fixed part of each token's cost when the machine is shared and tokens
+ * come slowly. A frame starts at least {@link #minNanos()} after the last one (a cheap frame of a small model: ~15 a
+ * second, 5 on a machine of two cores or fewer), at most {@link #MAX_NANOS} after it (views that cost more than the
+ * engine allows still move), and never while the last is still being built or shown. Only a run's frames are
+ * paced: with no run going the views update at the display's rate. Thread-safe: the engine thread asks
  * {@link #tryStart}, the FX thread reports {@link #shown}, the view builder {@link #dropped}.
  */
 public final class FramePacer {
@@ -26,24 +28,34 @@ public final class FramePacer {
      * token may cost 77 ms of CPU, of which the engine takes ~62 and this share ~10.
      */
     static final double VIEW_SHARE = 0.125;
+    /** The views' most CPU time as a part of the engine's: ~10 ms a token when the engine takes ~62 (see above). */
+    static final double ENGINE_RATIO = 1.0 / 6;
+    /** A frame at least every 2 s while the engine runs, whatever the views cost. */
+    static final long MAX_NANOS = 2_000_000_000L;
 
     private final long minNanos;
     private final int cores;
     private final LongSupplier viewsCpuNanos;
+    private final LongSupplier engineCpuNanos;
     private final AtomicBoolean inFlight = new AtomicBoolean();
     private volatile long lastStart = Long.MIN_VALUE / 2;
-    private volatile long cpuAtLastStart;
+    private volatile long viewsAtLastStart;
+    private volatile long engineAtLastStart;
 
-    /** Paced for this machine's cores by the CPU time of the views' threads. */
+    /** Paced for this machine's cores by the CPU time of the views' and the engine's threads. */
     public FramePacer() {
-        this(Runtime.getRuntime().availableProcessors(), ViewThreads::cpuNanos);
+        this(Runtime.getRuntime().availableProcessors(), RunThreads::viewsCpuNanos, RunThreads::engineCpuNanos);
     }
 
-    /** Paced for a machine of {@code cores} cores whose views have used {@code viewsCpuNanos} of CPU time so far. */
-    FramePacer(int cores, LongSupplier viewsCpuNanos) {
+    /**
+     * Paced for a machine of {@code cores} cores whose views' and engine's threads have used {@code viewsCpuNanos}
+     * and {@code engineCpuNanos} of CPU time so far.
+     */
+    FramePacer(int cores, LongSupplier viewsCpuNanos, LongSupplier engineCpuNanos) {
         this.cores = Math.max(1, cores);
         this.minNanos = cores <= FEW_CORES ? MIN_NANOS_FEW_CORES : MIN_NANOS;
         this.viewsCpuNanos = viewsCpuNanos;
+        this.engineCpuNanos = engineCpuNanos;
     }
 
     /** The least time between two frames however cheap they are. */
@@ -57,12 +69,17 @@ public final class FramePacer {
         if (since < minNanos || inFlight.get()) {
             return false;
         }
-        long cpu = viewsCpuNanos.getAsLong();
-        if (cpu - cpuAtLastStart > VIEW_SHARE * cores * since || !inFlight.compareAndSet(false, true)) {
+        long views = viewsCpuNanos.getAsLong();
+        long engine = engineCpuNanos.getAsLong();
+        long used = views - viewsAtLastStart;
+        boolean due = since >= MAX_NANOS
+                || used <= VIEW_SHARE * cores * since && used <= ENGINE_RATIO * (engine - engineAtLastStart);
+        if (!due || !inFlight.compareAndSet(false, true)) {
             return false;
         }
         lastStart = now;
-        cpuAtLastStart = cpu;
+        viewsAtLastStart = views;
+        engineAtLastStart = engine;
         return true;
     }
 

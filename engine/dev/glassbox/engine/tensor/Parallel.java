@@ -34,6 +34,9 @@ public final class Parallel implements AutoCloseable {
      */
     private static final long CALLER_SPIN_NANOS = 50_000;
 
+    /** Its worker threads' names: this and their index. */
+    public static final String WORKER_NAME = "glassbox-parallel-";
+
     private static volatile Parallel shared;
 
     private final int threads;
@@ -230,7 +233,7 @@ public final class Parallel implements AutoCloseable {
         volatile boolean parked;
 
         Worker(int index) {
-            super("glassbox-parallel-" + index);
+            super(WORKER_NAME + index);
             this.index = index;
             setDaemon(true);
         }

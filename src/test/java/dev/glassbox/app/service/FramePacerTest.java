@@ -14,7 +14,7 @@ class FramePacerTest {
 
     @Test
     void noNewFrameWhileTheLastIsBeingBuiltOrShown() {
-        FramePacer p = new FramePacer(8, () -> 0);
+        FramePacer p = new FramePacer(8, () -> 0, () -> 0);
         assertTrue(p.tryStart(0), "the first frame starts at once");
         assertFalse(p.tryStart(10_000 * MS), "the last frame is still in flight, however long ago it started");
         p.shown();
@@ -26,7 +26,7 @@ class FramePacerTest {
     @Test
     void cheapFramesComeAtTheDisplayRateCostlyOnesFurtherApart() {
         AtomicLong views = new AtomicLong();
-        FramePacer p = new FramePacer(8, views::get);
+        FramePacer p = new FramePacer(8, views::get, () -> 100 * views.get()); // the engine's CPU does not bind here
         assertTrue(p.tryStart(0));
         views.addAndGet(3 * MS);
         p.shown();
@@ -42,13 +42,13 @@ class FramePacerTest {
     @Test
     void onTwoCoresOrFewerCheapFramesComeFiveTimesASecond() {
         for (int cores : new int[] {1, 2}) {
-            FramePacer p = new FramePacer(cores, () -> 0);
+            FramePacer p = new FramePacer(cores, () -> 0, () -> 0);
             assertTrue(p.tryStart(0));
             p.shown();
             assertFalse(p.tryStart(FramePacer.MIN_NANOS_FEW_CORES - 1), "not at 15 frames a second");
             assertTrue(p.tryStart(FramePacer.MIN_NANOS_FEW_CORES), cores + " cores");
         }
-        assertEquals(FramePacer.MIN_NANOS, new FramePacer(3, () -> 0).minNanos(), "more cores: ~15 frames a second");
+        assertEquals(FramePacer.MIN_NANOS, new FramePacer(3, () -> 0, () -> 0).minNanos(), "more cores: ~15 frames a second");
     }
 
     @Test
@@ -58,13 +58,44 @@ class FramePacerTest {
         assertTrue(fast < slow / 2, "frames per token at 10 tokens/s " + slow + ", at 33 tokens/s " + fast);
     }
 
+    @Test
+    void onASharedMachineTheViewsTakeAtMostTheirPartOfTheEnginesCpu() {
+        // 40 tokens 250 ms apart (the machine's other work slows the engine), each costing the engine 100 ms of CPU
+        int frames = sharedMachineFrames(50);
+        assertTrue(frames > 5 && frames < 20, "50 ms frames every few tokens, not at 5 a second: " + frames);
+        assertEquals(5, sharedMachineFrames(500), "frames that cost more than the engine's part still come every 2 s");
+    }
+
+    /** Frames shown over 10 s of tokens 250 ms apart costing the engine 100 ms each, each frame costing the views as given. */
+    private static int sharedMachineFrames(long frameMs) {
+        AtomicLong views = new AtomicLong();
+        AtomicLong engine = new AtomicLong();
+        FramePacer p = new FramePacer(2, views::get, engine::get);
+        int frames = 0;
+        for (long now = 0; now < 10_000 * MS; now += 250 * MS) {
+            engine.addAndGet(100 * MS);
+            if (p.tryStart(now)) {
+                frames++;
+                views.addAndGet(frameMs * MS);
+                p.shown();
+            }
+        }
+        if (frameMs * MS <= FramePacer.ENGINE_RATIO * FramePacer.MAX_NANOS * 100 / 250) { // the engine's part binds
+            assertTrue(views.get() <= FramePacer.ENGINE_RATIO * engine.get() + frameMs * MS,
+                    "views " + views.get() / MS + " ms against the engine's " + engine.get() / MS + " ms");
+        }
+        return frames;
+    }
+
     /** Frames per token over 20 s of tokens every {@code tokenNanos} on 2 cores, each frame costing the views 60 ms. */
     private static double framesPerToken(long tokenNanos) {
         AtomicLong views = new AtomicLong();
-        FramePacer p = new FramePacer(2, views::get);
+        AtomicLong engine = new AtomicLong();
+        FramePacer p = new FramePacer(2, views::get, engine::get);
         int frames = 0;
         int tokens = 0;
         for (long now = 0; now < 20_000 * MS; now += tokenNanos, tokens++) {
+            engine.addAndGet(tokenNanos * 2); // both cores' worth: the engine is not what binds here
             if (p.tryStart(now)) {
                 frames++;
                 views.addAndGet(60 * MS);
