@@ -34,8 +34,10 @@ public final class AttentionGrid extends GridPane {
     }
 
     private static final int THUMB = 48;
+    /** The name of the thread that renders the thumbnails. */
+    public static final String THUMBNAIL_THREAD = "attention-grid-thumbnails";
     private static final ExecutorService RENDERER = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "attention-grid-thumbnails");
+        Thread t = new Thread(r, THUMBNAIL_THREAD);
         t.setDaemon(true);
         return t;
     });

@@ -12,8 +12,10 @@ import dev.glassbox.visuals.i18n.I18n;
  * It knows what it is running, so a task queued behind other work can say what it waits for.
  */
 final class EngineThread {
+    /** The thread's name. */
+    static final String NAME = "glassbox-engine";
     private static final ExecutorService EXECUTOR = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "glassbox-engine");
+        Thread t = new Thread(r, NAME);
         t.setDaemon(true);
         return t;
     });

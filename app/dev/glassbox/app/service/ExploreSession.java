@@ -91,7 +91,7 @@ public final class ExploreSession {
     private final ReadOnlyObjectWrapper<Routes> routes = new ReadOnlyObjectWrapper<>(this, "routes");
     private final ModelService modelService = new ModelService();
     private final RunService runService = new RunService();
-    private final LatestOnlyExecutor viewBuilder = new LatestOnlyExecutor("glassbox-view-builder",
+    private final LatestOnlyExecutor viewBuilder = new LatestOnlyExecutor(RunThreads.BUILDER,
             e -> Platform.runLater(() -> showError(ErrorMessages.describe(I18n.text("status.drawing"), e))));
     /** The live views' newest frame, shown at most once a pulse. */
     private final LatestFrame<Runnable> liveFrames = new LatestFrame<>(Runnable::run);
@@ -570,7 +570,6 @@ public final class ExploreSession {
                 return; // the next frame (or the final one) shows this step too
             }
             viewBuilder.submit(() -> {
-                long cpu0 = threadCpuNanos();
                 try {
                     Trace tr = live.snapshot();
                     int[] tokens = tr.tokens();
@@ -578,15 +577,13 @@ public final class ExploreSession {
                     GridContent gc = TraceViews.build(rows, tokens, m.tokenizer(), layers, heads,
                             liveRollout(live.promptLength(), settings.newTokens()));
                     var hops = hops(tr, layers);
-                    pacer.built(threadCpuNanos() - cpu0);
                     liveFrames.publish(() -> {
-                        long fx0 = System.nanoTime();
                         if (running != null) {
                             if (userPromptLength < 0) userPromptLength = live.promptLength();
                             liveFrame.set(new LiveFrame(m, tokens, gc, userPromptLength));
                             routes.set(new Routes(m, tokens, hops));
                         }
-                        pacer.shown(System.nanoTime() - fx0);
+                        pacer.shown();
                     });
                 } catch (RuntimeException | OutOfMemoryError e) {
                     pacer.dropped();
@@ -675,12 +672,6 @@ public final class ExploreSession {
      */
     static boolean liveRollout(int promptLength, int newTokens) {
         return (long) promptLength + newTokens <= LIVE_ROLLOUT_LIMIT;
-    }
-
-    /** CPU time of the calling thread (0 where the JVM cannot measure it). */
-    private static long threadCpuNanos() {
-        long t = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
-        return Math.max(0, t);
     }
 
     /** The route hops of each step of a trace (all null for a dense model). */

@@ -1,17 +1,20 @@
 package dev.glassbox.app.service;
 
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
 
 /**
- * When a run's next live frame may be built. On a compute-bound machine every frame's work (building it, showing it,
- * painting it) comes off the engine's cores, so frames are spaced by their own cost: at least {@link #minNanos()}
- * apart and at least {@link #COST_SHARE} times the last frame's measured work, and never a new one while the last
- * is still being built or shown. A cheap frame (a small model) still refreshes ~15 times a second (5 on a machine
- * of two cores or fewer, where the engine's pool already takes every core and a frame's painting and thumbnails,
- * not measured here, cost about twice what is); a frame of a 110M model at 500 tokens
- * gets fewer refreshes and the engine its speed. Only a run's frames are paced: with no run going the views
- * update at the display's rate. Thread-safe: the engine thread asks {@link #tryStart}, the view builder reports
- * {@link #built}, the FX thread {@link #shown}.
+ * When a run's next live frame may be built. On a compute-bound machine every frame's work comes off the engine's
+ * cores, so frames are spaced by their whole cost: the CPU time the views' threads (view builder, FX thread, JavaFX's
+ * renderer, the grid's thumbnails; {@link RunThreads}) used since the last frame's start may be at most
+ * {@link #VIEW_SHARE} of the machine's time since and at most {@link #ENGINE_RATIO} of what the engine's threads used
+ * meanwhile. The first keeps the views to the same CPU a second whatever the token rate (as tokens get faster, frames
+ * per token fall); the second keeps them to a fixed part of each token's cost when the machine is shared and tokens
+ * come slowly. A frame starts at least {@link #minNanos()} after the last one (a cheap frame of a small model: ~15 a
+ * second, 5 on a machine of two cores or fewer), at most {@link #MAX_NANOS} after it (views that cost more than the
+ * engine allows still move), and never while the last is still being built or shown. Only a run's frames are
+ * paced: with no run going the views update at the display's rate. Thread-safe: the engine thread asks
+ * {@link #tryStart}, the FX thread reports {@link #shown}, the view builder {@link #dropped}.
  */
 public final class FramePacer {
     /** ~15 frames a second at most. */
@@ -20,26 +23,39 @@ public final class FramePacer {
     static final long MIN_NANOS_FEW_CORES = 200_000_000L;
     static final int FEW_CORES = 2;
     /**
-     * Frames at least this many times their measured work apart. The measured work is the builder's CPU time and the
-     * FX thread's handling; CSS, layout and painting after it are not measured and cost about as much again, so the
-     * views take at most ~1/5 of one core's time.
+     * The views' most share of the machine's CPU time during a run: on 2 cores a quarter of one, the rest is the
+     * engine's (its pool has a thread per core). Issue #23's budget: at 80 % of bench's 32 tokens/s on 2 cores every
+     * token may cost 77 ms of CPU, of which the engine takes ~62 and this share ~10.
      */
-    static final int COST_SHARE = 10;
+    static final double VIEW_SHARE = 0.125;
+    /** The views' most CPU time as a part of the engine's: ~10 ms a token when the engine takes ~62 (see above). */
+    static final double ENGINE_RATIO = 1.0 / 6;
+    /** A frame at least every 2 s while the engine runs, whatever the views cost. */
+    static final long MAX_NANOS = 2_000_000_000L;
 
     private final long minNanos;
+    private final int cores;
+    private final LongSupplier viewsCpuNanos;
+    private final LongSupplier engineCpuNanos;
     private final AtomicBoolean inFlight = new AtomicBoolean();
     private volatile long lastStart = Long.MIN_VALUE / 2;
-    private volatile long buildNanos;
-    private volatile long showNanos;
+    private volatile long viewsAtLastStart;
+    private volatile long engineAtLastStart;
 
-    /** Paced for this machine's cores. */
+    /** Paced for this machine's cores by the CPU time of the views' and the engine's threads. */
     public FramePacer() {
-        this(Runtime.getRuntime().availableProcessors());
+        this(Runtime.getRuntime().availableProcessors(), RunThreads::viewsCpuNanos, RunThreads::engineCpuNanos);
     }
 
-    /** Paced for a machine of {@code cores} cores. */
-    FramePacer(int cores) {
+    /**
+     * Paced for a machine of {@code cores} cores whose views' and engine's threads have used {@code viewsCpuNanos}
+     * and {@code engineCpuNanos} of CPU time so far.
+     */
+    FramePacer(int cores, LongSupplier viewsCpuNanos, LongSupplier engineCpuNanos) {
+        this.cores = Math.max(1, cores);
         this.minNanos = cores <= FEW_CORES ? MIN_NANOS_FEW_CORES : MIN_NANOS;
+        this.viewsCpuNanos = viewsCpuNanos;
+        this.engineCpuNanos = engineCpuNanos;
     }
 
     /** The least time between two frames however cheap they are. */
@@ -49,31 +65,31 @@ public final class FramePacer {
 
     /** Whether a frame may start being built at {@code now} (System.nanoTime); if so, it counts as in flight. */
     public boolean tryStart(long now) {
-        if (now - lastStart < intervalNanos() || !inFlight.compareAndSet(false, true)) {
+        long since = now - lastStart;
+        if (since < minNanos || inFlight.get()) {
+            return false;
+        }
+        long views = viewsCpuNanos.getAsLong();
+        long engine = engineCpuNanos.getAsLong();
+        long used = views - viewsAtLastStart;
+        boolean due = since >= MAX_NANOS
+                || used <= VIEW_SHARE * cores * since && used <= ENGINE_RATIO * (engine - engineAtLastStart);
+        if (!due || !inFlight.compareAndSet(false, true)) {
             return false;
         }
         lastStart = now;
+        viewsAtLastStart = views;
+        engineAtLastStart = engine;
         return true;
     }
 
-    /** The frame started last took {@code cpuNanos} of the view builder's CPU time. */
-    public void built(long cpuNanos) {
-        buildNanos = Math.max(0, cpuNanos);
-    }
-
-    /** The frame started last was handled on the FX thread in {@code nanos}; the next one may start. */
-    public void shown(long nanos) {
-        showNanos = Math.max(0, nanos);
+    /** The frame started last was handled on the FX thread; the next one may start. */
+    public void shown() {
         inFlight.set(false);
     }
 
     /** The frame started last was dropped (a failed build): the next one may start. */
     public void dropped() {
         inFlight.set(false);
-    }
-
-    /** The least time between the starts of two frames, given the last frame's work. */
-    public long intervalNanos() {
-        return Math.max(minNanos, COST_SHARE * (buildNanos + showNanos));
     }
 }

@@ -8,7 +8,9 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Splits index ranges over a fixed pool of worker threads created once (never per call). The caller works
  * on each job too; workers wait for the next job by spinning briefly, then parking, so the many
- * small matrix-vector products of one decode step cost a volatile write each rather than a wake-up.
+ * small matrix-vector products of one decode step cost a volatile write each rather than a wake-up. The caller,
+ * its part done, spins as briefly for the others' last units and then parks, so a worker the OS descheduled gets
+ * its core back rather than the caller burning it.
  * With one thread everything runs inline on the caller with no hand-off at all.
  */
 public final class Parallel implements AutoCloseable {
@@ -24,6 +26,16 @@ public final class Parallel implements AutoCloseable {
 
     /** How long an idle worker spins before parking: longer than the gaps inside a decode step. */
     private static final long SPIN_NANOS = 200_000;
+
+    /**
+     * How long the caller, its own work done, spins for the others' last units before parking: longer than a unit
+     * usually takes, far shorter than a time slice. A worker the OS descheduled mid-unit (views or other processes
+     * share the cores) then gets the caller's core instead of a caller yielding in a loop that burns it.
+     */
+    private static final long CALLER_SPIN_NANOS = 50_000;
+
+    /** Its worker threads' names: this and their index. */
+    public static final String WORKER_NAME = "glassbox-parallel-";
 
     private static volatile Parallel shared;
 
@@ -91,13 +103,7 @@ public final class Parallel implements AutoCloseable {
                 }
             }
             j.work(0);
-            for (int spins = 0; !j.finished(); spins++) {
-                if (spins < 4096) {
-                    Thread.onSpinWait();
-                } else {
-                    Thread.yield(); // a worker was descheduled mid-unit: let it finish
-                }
-            }
+            j.awaitFinished();
             job = null;
             Throwable f = j.failure;
             if (f != null) {
@@ -127,6 +133,8 @@ public final class Parallel implements AutoCloseable {
         /** [PAD * t]: segment t's front << 32 | back; [PAD * t + PAD / 2]: indices thread t has finished. */
         final long[] slots;
         volatile Throwable failure;
+        /** The caller, set while it is parked waiting for the job's last units; the threads that ran them wake it. */
+        private volatile Thread parkedCaller;
 
         Job(RangeBody body, int n, int threads) {
             this.body = body;
@@ -184,6 +192,33 @@ public final class Parallel implements AutoCloseable {
             return to - from;
         }
 
+        /** A worker's part: runs units until none is left, then wakes the caller if it parked waiting for them. */
+        void workAndWake(int self) {
+            work(self);
+            VarHandle.fullFence(); // the finished counts are visible before parkedCaller is read (see awaitFinished)
+            Thread waiting = parkedCaller;
+            if (waiting != null) {
+                LockSupport.unpark(waiting);
+            }
+        }
+
+        /** The caller's wait for units others are running: a short spin, then parking until a worker wakes it. */
+        void awaitFinished() {
+            long deadline = System.nanoTime() + CALLER_SPIN_NANOS;
+            for (int spins = 0; !finished(); spins++) {
+                if ((spins & 63) != 63 || System.nanoTime() < deadline) {
+                    Thread.onSpinWait();
+                    continue;
+                }
+                parkedCaller = Thread.currentThread();
+                VarHandle.fullFence(); // parkedCaller is visible before the counts are read again (see workAndWake)
+                if (!finished()) {
+                    LockSupport.park(this);
+                }
+                parkedCaller = null;
+            }
+        }
+
         boolean finished() {
             long sum = 0;
             for (int t = 0; t < threads; t++) {
@@ -198,7 +233,7 @@ public final class Parallel implements AutoCloseable {
         volatile boolean parked;
 
         Worker(int index) {
-            super("glassbox-parallel-" + index);
+            super(WORKER_NAME + index);
             this.index = index;
             setDaemon(true);
         }
@@ -214,7 +249,7 @@ public final class Parallel implements AutoCloseable {
                 seen = e;
                 Job j = job;
                 if (j != null) {
-                    j.work(index);
+                    j.workAndWake(index);
                 }
             }
         }

@@ -134,6 +134,34 @@ class ParallelTest {
     }
 
     @Test
+    void theCallerParksWhileAStalledWorkerFinishesItsUnitAndIsWokenByIt() {
+        try (Parallel p = new Parallel(2)) {
+            Thread caller = Thread.currentThread();
+            AtomicInteger sum = new AtomicInteger();
+            boolean[] sawParked = new boolean[1];
+            AtomicInteger workerStarted = new AtomicInteger();
+            p.forRange(2, (from, to) -> {
+                long end = System.nanoTime() + 5_000_000_000L; // bounds both waits
+                if (Thread.currentThread() != caller) {
+                    workerStarted.set(1);
+                    // the worker's unit runs until the caller, with nothing left to take, waits parked
+                    while (!sawParked[0] && System.nanoTime() < end) {
+                        sawParked[0] = caller.getState() == Thread.State.WAITING;
+                        Thread.onSpinWait();
+                    }
+                } else {
+                    while (workerStarted.get() == 0 && System.nanoTime() < end) {
+                        Thread.onSpinWait(); // the caller's unit ends once the worker holds the other one
+                    }
+                }
+                sum.addAndGet(to - from);
+            });
+            assertTrue(sawParked[0], "the caller parked instead of spinning while the worker's unit ran");
+            assertEquals(2, sum.get());
+        }
+    }
+
+    @Test
     void rejectsZeroThreads() {
         assertThrows(IllegalArgumentException.class, () -> new Parallel(0));
     }
