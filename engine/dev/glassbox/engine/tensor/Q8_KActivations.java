@@ -17,12 +17,15 @@ final class Q8_KActivations {
     final float[] d;
     final int[] bsums;
     final short[] pairs;
+    /** q repeated for the byte kernel: sixteen copies of q[c] from 16c (one short vector per column). */
+    final short[] wide;
 
     private Q8_KActivations(int cols) {
         this.q = new byte[cols];
         this.d = new float[cols / QK];
         this.bsums = new int[cols / 16];
         this.pairs = new short[cols * 8];
+        this.wide = new short[cols * 16];
     }
 
     /** {@code x[0 .. cols)} quantised; cols a multiple of 256. */
@@ -38,6 +41,9 @@ final class Q8_KActivations {
         for (int c = 0; c < cols; c += 2) {
             java.util.Arrays.fill(a.pairs, c * 8, c * 8 + 8, a.q[c]);
             java.util.Arrays.fill(a.pairs, c * 8 + 8, c * 8 + 16, a.q[c + 1]);
+        }
+        for (int c = 0; c < cols; c++) {
+            java.util.Arrays.fill(a.wide, c * 16, c * 16 + 16, a.q[c]);
         }
         return a;
     }

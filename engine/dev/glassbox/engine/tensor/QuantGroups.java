@@ -31,18 +31,23 @@ final class QuantGroups {
     private static final VectorSpecies<Float> F8 = FloatVector.SPECIES_256;
     private static final VectorSpecies<Byte> B8 = ByteVector.SPECIES_64;
     private static final VectorSpecies<Integer> I8 = IntVector.SPECIES_256;
+    /**
+     * Whether int8 layouts decode on 8-bit activations ({@code -Dglassbox.kquant8=false} keeps them on float
+     * activations, for measuring one against the other with the same jar).
+     */
+    static final boolean INT8 = !"false".equals(System.getProperty("glassbox.kquant8"));
     private static final VectorSpecies<Byte> B16 = ByteVector.SPECIES_128;
     private static final VectorSpecies<Short> S16 = ShortVector.SPECIES_256;
 
     /**
      * How a type splits: {@code block} values per block (one d, dmin), {@code sub} values per scale and min,
      * {@code nibbles} when every q fits 0..15, {@code mins} when the type has a min term, {@code int8} when matrix-vector
-     * products run on 8-bit activations ({@link #matvec(Q8_KActivations, float[], int, int)}: Q4_K's shape, nibbles
-     * in sub-blocks of 32 with mins, or Q6_K's, bytes of -32..31 in sub-blocks of 16 without).
+     * products run on 8-bit activations ({@link #matvec(Q8_KActivations, float[], int, int)}: super-blocks of 256,
+     * sub-blocks of 16 or 32, nibbles with a min term or bytes of at most 32 in magnitude, checked at load).
      */
     record Layout(int block, int sub, boolean nibbles, boolean mins, boolean int8) {
         Layout {
-            if (int8 && (block != KQuantTensor.QK || (nibbles ? sub != 32 || !mins : sub != 16 || mins))) {
+            if (int8 && (block != KQuantTensor.QK || sub % 16 != 0 || sub > 32 || (nibbles && !mins))) {
                 throw new IllegalArgumentException("no 8-bit activation kernel for " + this);
             }
         }
@@ -88,7 +93,7 @@ final class QuantGroups {
         this.subsPerRow = cols / layout.sub();
         this.nibbles = layout.nibbles();
         this.mins = layout.mins();
-        this.int8 = layout.int8();
+        this.int8 = layout.int8() && INT8;
         this.quants = new byte[(int) (padded * cols / (nibbles ? 2 : 1))];
         this.scales = new byte[(int) (padded * subsPerRow)];
         this.minima = mins ? new byte[scales.length] : null;
@@ -130,6 +135,9 @@ final class QuantGroups {
                 int at = (g * cols + c) * 8 + (l & 7);
                 quants[at] |= (byte) (l < 8 ? p.q[i] & 0xF : p.q[i] << 4);
             } else {
+                if (int8 && Math.abs(p.q[i]) > 32) {
+                    throw new IllegalStateException("q " + p.q[i] + " is out of the 8-bit kernel's range (|q| <= 32)");
+                }
                 quants[(g * cols + c) * GROUP + l] = p.q[i];
             }
         }
@@ -379,14 +387,15 @@ final class QuantGroups {
 
     // 8-bit kernels. Nibbles: one 16-byte load is two columns of the group; widened to 16 short lanes (lanes 0-7 the
     // first column, 8-15 the second), its low nibbles are rows 0-7 and its high nibbles rows 8-15, each multiplied
-    // by the column pair's x_q (Q8_KActivations.pairs). A short lane then sums 16 products of at most 15 · 127 over
-    // a sub-block of 32 (30,480 < 2^15) before it is widened once; the two columns of a pair meet in the widening.
-    // Bytes (q in -32..31): one column of 16 rows per load, even and odd columns in two accumulators of at most
-    // 8 products of 32 · 127 each (32,512) per sub-block of 16.
+    // by the column pair's x_q (Q8_KActivations.pairs). A short lane then sums at most 16 products of at most
+    // 15 · 127 over a sub-block of up to 32 (30,480 < 2^15) before it is widened once; the two columns of a pair
+    // meet in the widening. Bytes (|q| <= 32): one column of 16 rows per load, even and odd columns in two
+    // accumulators of 8 products of at most 32 · 127 (32,512) per 16 columns, widened every 16 columns.
     private void groupNibbles8(int g, Q8_KActivations a, float[] dst, int dstOff) {
         int q = g * cols * 8;
         int s = g * subsPerRow * GROUP;
         int db = g * blocksPerRow * GROUP;
+        int sums = sub / 16;
         short[] xq = a.pairs;
         int[] bsums = a.bsums;
         FloatVector lo = FloatVector.zero(F8);
@@ -398,7 +407,7 @@ final class QuantGroups {
             IntVector iHi = IntVector.zero(I8);
             IntVector mLo = IntVector.zero(I8);
             IntVector mHi = IntVector.zero(I8);
-            for (int k = 0; k < subsPerBlock; k++, j += 2, s += GROUP) {
+            for (int k = 0; k < subsPerBlock; k++, s += GROUP) {
                 ShortVector aLo = ShortVector.zero(S16);
                 ShortVector aHi = ShortVector.zero(S16);
                 for (int e = c + sub; c < e; c += 2, q += 16) {
@@ -416,7 +425,10 @@ final class QuantGroups {
                         .add(iLo);
                 iHi = sHi.mul((IntVector) ByteVector.fromArray(B8, scales, s + 8)
                         .convertShape(VectorOperators.B2I, I8, 0)).add(iHi);
-                int xs = bsums[j] + bsums[j + 1];
+                int xs = 0;
+                for (int e = j + sums; j < e; j++) {
+                    xs += bsums[j];
+                }
                 mLo = ((IntVector) ByteVector.fromArray(B8, minima, s).convertShape(VectorOperators.B2I, I8, 0))
                         .mul(xs).add(mLo);
                 mHi = ((IntVector) ByteVector.fromArray(B8, minima, s + 8).convertShape(VectorOperators.B2I, I8, 0))
@@ -437,34 +449,60 @@ final class QuantGroups {
         int q = g * cols * GROUP;
         int s = g * subsPerRow * GROUP;
         int db = g * blocksPerRow * GROUP;
-        byte[] xq = a.q;
+        int sums = sub / 16;
+        short[] xq = a.wide;
+        int[] bsums = a.bsums;
         FloatVector lo = FloatVector.zero(F8);
         FloatVector hi = FloatVector.zero(F8);
         int c = 0;
+        int j = 0;
         for (int b = 0; b < blocksPerRow; b++, db += GROUP) {
             IntVector iLo = IntVector.zero(I8);
             IntVector iHi = IntVector.zero(I8);
+            IntVector mLo = IntVector.zero(I8);
+            IntVector mHi = IntVector.zero(I8);
             for (int k = 0; k < subsPerBlock; k++, s += GROUP) {
-                ShortVector a0 = ShortVector.zero(S16);
-                ShortVector a1 = ShortVector.zero(S16);
-                for (int e = c + sub; c < e; c += 2, q += 2 * GROUP) {
-                    a0 = ((ShortVector) ByteVector.fromArray(B16, quants, q).convertShape(VectorOperators.B2S, S16, 0))
-                            .mul(xq[c]).add(a0);
-                    a1 = ((ShortVector) ByteVector.fromArray(B16, quants, q + GROUP)
-                            .convertShape(VectorOperators.B2S, S16, 0)).mul(xq[c + 1]).add(a1);
+                IntVector sLo = IntVector.zero(I8);
+                IntVector sHi = IntVector.zero(I8);
+                for (int h = 0; h < sums; h++) {
+                    ShortVector a0 = ShortVector.zero(S16);
+                    ShortVector a1 = ShortVector.zero(S16);
+                    for (int e = c + 16; c < e; c += 2, q += 2 * GROUP) {
+                        a0 = ((ShortVector) ByteVector.fromArray(B16, quants, q).convertShape(VectorOperators.B2S, S16, 0))
+                                .mul(ShortVector.fromArray(S16, xq, c * 16)).add(a0);
+                        a1 = ((ShortVector) ByteVector.fromArray(B16, quants, q + GROUP)
+                                .convertShape(VectorOperators.B2S, S16, 0)).mul(ShortVector.fromArray(S16, xq, c * 16 + 16))
+                                .add(a1);
+                    }
+                    sLo = ((IntVector) a0.convertShape(VectorOperators.S2I, I8, 0))
+                            .add((IntVector) a1.convertShape(VectorOperators.S2I, I8, 0)).add(sLo);
+                    sHi = ((IntVector) a0.convertShape(VectorOperators.S2I, I8, 1))
+                            .add((IntVector) a1.convertShape(VectorOperators.S2I, I8, 1)).add(sHi);
                 }
-                IntVector sLo = ((IntVector) a0.convertShape(VectorOperators.S2I, I8, 0))
-                        .add((IntVector) a1.convertShape(VectorOperators.S2I, I8, 0));
-                IntVector sHi = ((IntVector) a0.convertShape(VectorOperators.S2I, I8, 1))
-                        .add((IntVector) a1.convertShape(VectorOperators.S2I, I8, 1));
                 iLo = sLo.mul((IntVector) ByteVector.fromArray(B8, scales, s).convertShape(VectorOperators.B2I, I8, 0))
                         .add(iLo);
                 iHi = sHi.mul((IntVector) ByteVector.fromArray(B8, scales, s + 8)
                         .convertShape(VectorOperators.B2I, I8, 0)).add(iHi);
+                if (mins) {
+                    int xs = 0;
+                    for (int e = j + sums; j < e; j++) {
+                        xs += bsums[j];
+                    }
+                    mLo = ((IntVector) ByteVector.fromArray(B8, minima, s).convertShape(VectorOperators.B2I, I8, 0))
+                            .mul(xs).add(mLo);
+                    mHi = ((IntVector) ByteVector.fromArray(B8, minima, s + 8)
+                            .convertShape(VectorOperators.B2I, I8, 0)).mul(xs).add(mHi);
+                }
             }
             float dx = a.d[b];
             lo = ((FloatVector) iLo.convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(F8, d, db).mul(dx), lo);
             hi = ((FloatVector) iHi.convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(F8, d, db + 8).mul(dx), hi);
+            if (mins) {
+                lo = lo.sub(((FloatVector) mLo.convert(VectorOperators.I2F, 0))
+                        .mul(FloatVector.fromArray(F8, dmin, db).mul(dx)));
+                hi = hi.sub(((FloatVector) mHi.convert(VectorOperators.I2F, 0))
+                        .mul(FloatVector.fromArray(F8, dmin, db + 8).mul(dx)));
+            }
         }
         lo.intoArray(dst, dstOff);
         hi.intoArray(dst, dstOff + 8);

@@ -70,7 +70,7 @@ class KQuant8BitTest {
 
     /** 37 rows (two whole groups and a partial one), ranges inside groups: kernel == scalar reference, bit for bit. */
     @ParameterizedTest
-    @EnumSource(value = DType.class, names = {"Q4_K", "Q6_K"})
+    @EnumSource(value = DType.class, names = {"Q2_K", "Q3_K", "Q4_K", "Q5_K", "Q6_K"})
     void kernelEqualsScalarReference(DType d) {
         assumeTrue(QuantGroups.AVAILABLE, "no 256-bit vectors: the grouped kernels do not run here");
         Random r = new Random(10 + d.ordinal());
@@ -91,20 +91,21 @@ class KQuant8BitTest {
     }
 
     /**
-     * Extreme integers: every q at its largest magnitude (Q4_K 15, Q6_K -32) and x at ±127 in every lane, the sums
+     * Extreme integers: every q at its largest magnitude (Q4_K 15, Q5_K 31, Q6_K -32) and x_q at -127 everywhere, the sums
      * closest to a short lane's overflow; integer parts are exact, so the kernel still equals its reference.
      */
     @ParameterizedTest
-    @EnumSource(value = DType.class, names = {"Q4_K", "Q6_K"})
+    @EnumSource(value = DType.class, names = {"Q4_K", "Q5_K", "Q6_K"})
     void extremeQuantsDoNotOverflow(DType d) {
         assumeTrue(QuantGroups.AVAILABLE, "no 256-bit vectors: the grouped kernels do not run here");
         int cols = 256;
         byte[] raw = new byte[(int) d.bytesFor(16L * cols)];
-        Arrays.fill(raw, d == DType.Q4_K ? (byte) 0xFF : 0); // Q4_K: q 15, scales/mins 63; Q6_K: q -32, scales 0
+        boolean q6 = d == DType.Q6_K;
+        Arrays.fill(raw, q6 ? 0 : (byte) 0xFF); // Q4_K/Q5_K: q 15/31, scales and mins 63; Q6_K: q -32
         java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(raw).order(java.nio.ByteOrder.LITTLE_ENDIAN);
         for (int blk = 0; blk < 16; blk++) {
             int at = blk * d.blockBytes();
-            if (d == DType.Q4_K) {
+            if (!q6) {
                 b.putShort(at, Float.floatToFloat16(1f)).putShort(at + 2, Float.floatToFloat16(1f));
             } else {
                 Arrays.fill(raw, at + 192, at + 208, (byte) -128);
@@ -120,8 +121,8 @@ class KQuant8BitTest {
         g.matvec(a, out, 0, 16);
         // d · dx · Σ scale · q · x_q − dmin · dx · Σ min · x_q, with d = dmin = 1
         float dx = a.d[0];
-        double want = d == DType.Q4_K ? dx * (63.0 * 15 * -127 * 256) - dx * (63.0 * -127 * 256)
-                : dx * (-128.0 * -32 * -127 * 256);
+        int qmax = d == DType.Q4_K ? 15 : 31;
+        double want = q6 ? dx * (-128.0 * -32 * -127 * 256) : dx * (63.0 * qmax * -127 * 256) - dx * (63.0 * -127 * 256);
         for (int row = 0; row < 16; row++) {
             assertEquals(g.dot8Reference(row, a), out[row], d + " row " + row);
             assertEquals(want, out[row], Math.abs(want) * 1e-6, d + " row " + row + " against the closed form");
@@ -133,7 +134,7 @@ class KQuant8BitTest {
      * rounding, at most |d_b| / 2 per value, so |error| ≤ Σ_b |d_b| / 2 · Σ_{j in b} |w_j| (plus 1e-5 of Σ |w x|).
      */
     @ParameterizedTest
-    @EnumSource(value = DType.class, names = {"Q4_K", "Q6_K"})
+    @EnumSource(value = DType.class, names = {"Q2_K", "Q3_K", "Q4_K", "Q5_K", "Q6_K"})
     void withinActivationRoundingOfDequantisedProduct(DType d) {
         assumeTrue(QuantGroups.AVAILABLE, "no 256-bit vectors: the grouped kernels do not run here");
         Random r = new Random(20 + d.ordinal());
