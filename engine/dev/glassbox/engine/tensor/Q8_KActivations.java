@@ -20,29 +20,34 @@ final class Q8_KActivations {
     /** q repeated for the byte kernel: sixteen copies of q[c] from 16c (one short vector per column). */
     final short[] wide;
 
-    private Q8_KActivations(int cols) {
+    private Q8_KActivations(int cols, boolean nibbles, boolean bytes) {
         this.q = new byte[cols];
         this.d = new float[cols / QK];
         this.bsums = new int[cols / 16];
-        this.pairs = new short[cols * 8];
-        this.wide = new short[cols * 16];
+        this.pairs = nibbles ? new short[cols * 8] : null;
+        this.wide = bytes ? new short[cols * 16] : null;
     }
 
-    /** {@code x[0 .. cols)} quantised; cols a multiple of 256. */
+    /** {@code x[0 .. cols)} quantised, with the repeats of both kernels; cols a multiple of 256. */
     static Q8_KActivations of(float[] x, int cols) {
+        return of(x, cols, true, true);
+    }
+
+    /** As {@link #of(float[], int)}, with {@link #pairs} only for the nibble kernel and {@link #wide} for the byte one. */
+    static Q8_KActivations of(float[] x, int cols, boolean nibbles, boolean bytes) {
         if (cols % QK != 0 || cols > x.length) {
             throw new IllegalArgumentException("8-bit activations need whole blocks of 256 within x, got " + cols
                     + " of " + x.length);
         }
-        Q8_KActivations a = new Q8_KActivations(cols);
+        Q8_KActivations a = new Q8_KActivations(cols, nibbles, bytes);
         for (int b = 0; b < cols / QK; b++) {
             a.quantiseBlock(x, b * QK, b);
         }
-        for (int c = 0; c < cols; c += 2) {
+        for (int c = 0; nibbles && c < cols; c += 2) {
             java.util.Arrays.fill(a.pairs, c * 8, c * 8 + 8, a.q[c]);
             java.util.Arrays.fill(a.pairs, c * 8 + 8, c * 8 + 16, a.q[c + 1]);
         }
-        for (int c = 0; c < cols; c++) {
+        for (int c = 0; bytes && c < cols; c++) {
             java.util.Arrays.fill(a.wide, c * 16, c * 16 + 16, a.q[c]);
         }
         return a;

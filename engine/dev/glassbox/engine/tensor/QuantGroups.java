@@ -360,6 +360,11 @@ final class QuantGroups {
         return int8;
     }
 
+    /** Whether its 8-bit kernel is the nibble one (reads {@link Q8_KActivations#pairs}; else {@code wide}). */
+    boolean nibbles() {
+        return nibbles;
+    }
+
     /**
      * {@code out[r] = row r · x} for rows [from, to) on x quantised to 8 bits ({@link Q8_KActivations}), as
      * llama.cpp's {@code ggml_vec_dot_q4_K_q8_K} and {@code ggml_vec_dot_q6_K_q8_K}: per block, the integer sum of
