@@ -5,7 +5,8 @@ import java.util.SplittableRandom;
 
 /**
  * Runs the Vector API kernels on small random data until the JIT has compiled them: F32, Q8_0 and the K-quants'
- * grouped kernels (Q4_K for the nibble kernel, Q6_K for the byte kernel, which Q2_K, Q3_K, Q5_K and Q5_0 share).
+ * grouped kernels (Q4_K for the nibble kernels, Q6_K for the byte kernels, which Q2_K, Q3_K, Q5_K and Q5_0 share;
+ * matvec runs the 8-bit activation kernels with their quantisation, the small batches the float ones).
  * Until then vector code runs interpreted, where every vector is a boxed Java object, tens of times slower: the
  * first encode, head analysis or K-quant token of a session would pay for it (a cold MiniLM head analysis took
  * about 5 times its warm time). An application runs this once on a spare core after its window is up.

@@ -14,7 +14,25 @@ public final class Kernels {
     /** out[r] = W[r] · x for every row r, rows split over the pool. */
     public static void matvec(Tensor w, float[] x, float[] out, Parallel par) {
         int g = grain(w);
-        par.forRange(units(w.rows(), g), (from, to) -> rows(w, x, out, from * g, Math.min(w.rows(), to * g)));
+        Q8_KActivations ax = activations(x, w);
+        par.forRange(units(w.rows(), g), (from, to) -> rows(w, x, ax, out, from * g, Math.min(w.rows(), to * g)));
+    }
+
+    /**
+     * x quantised to 8 bits once for every row and thread when one of the tensors (all of x's width) runs its
+     * matrix-vector product on 8-bit activations (Q4_K, Q6_K: {@link QuantGroups#int8}), else null.
+     */
+    private static Q8_KActivations activations(float[] x, Tensor... ws) {
+        boolean nibbles = false;
+        boolean bytes = false;
+        for (Tensor w : ws) {
+            QuantGroups g = QuantGroups.held(w);
+            if (g != null && g.int8()) {
+                nibbles |= g.nibbles();
+                bytes |= !g.nibbles();
+            }
+        }
+        return nibbles || bytes ? Q8_KActivations.of(x, ws[0].cols(), nibbles, bytes) : null;
     }
 
     /**
@@ -42,11 +60,12 @@ public final class Kernels {
         int ra = a.rows();
         int rab = ra + b.rows();
         int g = grain(a, b);
+        Q8_KActivations ax = activations(x, a, b);
         par.forRange(units(rab, g), (u0, u1) -> {
             int from = u0 * g;
             int to = Math.min(rab, u1 * g);
-            rows(a, x, outA, from, Math.min(to, ra));
-            rows(b, x, outB, Math.max(from, ra) - ra, to - ra);
+            rows(a, x, ax, outA, from, Math.min(to, ra));
+            rows(b, x, ax, outB, Math.max(from, ra) - ra, to - ra);
         });
     }
 
@@ -57,17 +76,18 @@ public final class Kernels {
         int rab = ra + b.rows();
         int rabc = rab + c.rows();
         int g = grain(a, b) == grain(b, c) ? grain(a, b) : 1;
+        Q8_KActivations ax = activations(x, a, b, c);
         par.forRange(units(rabc, g), (u0, u1) -> {
             int from = u0 * g;
             int to = Math.min(rabc, u1 * g);
-            rows(a, x, outA, from, Math.min(to, ra));
-            rows(b, x, outB, Math.max(from, ra) - ra, Math.min(to, rab) - ra);
-            rows(c, x, outC, Math.max(from, rab) - rab, to - rab);
+            rows(a, x, ax, outA, from, Math.min(to, ra));
+            rows(b, x, ax, outB, Math.max(from, ra) - ra, Math.min(to, rab) - ra);
+            rows(c, x, ax, outC, Math.max(from, rab) - rab, to - rab);
         });
     }
 
-    /** out[r] = W[r] · x for rows [from, to) (nothing when the range is empty). */
-    private static void rows(Tensor w, float[] x, float[] out, int from, int to) {
+    /** out[r] = W[r] · x for rows [from, to) (nothing when the range is empty); ax: x at 8 bits, or null. */
+    private static void rows(Tensor w, float[] x, Q8_KActivations ax, float[] out, int from, int to) {
         if (w instanceof F32Tensor f) {
             f.matvec(x, out, from, to);
             return;
@@ -77,6 +97,10 @@ public final class Kernels {
             return;
         }
         QuantGroups grouped = QuantGroups.held(w);
+        if (grouped != null && grouped.int8() && ax != null) {
+            grouped.matvec(ax, out, from, to);
+            return;
+        }
         if (grouped != null) {
             grouped.matvec(x, out, from, to);
             return;

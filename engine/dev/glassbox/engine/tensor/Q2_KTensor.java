@@ -18,7 +18,7 @@ public final class Q2_KTensor extends KQuantTensor {
         super(DType.Q2_K, data, rows, cols);
     }
 
-    private static final QuantGroups.Layout LAYOUT = new QuantGroups.Layout(QK, 16, true, true);
+    private static final QuantGroups.Layout LAYOUT = new QuantGroups.Layout(QK, 16, true, true, true);
 
     @Override
     QuantGroups.Layout layout() {

@@ -19,7 +19,7 @@ public final class Q3_KTensor extends KQuantTensor {
     }
 
     /** q + 4 * third bit (0..7) as nibbles; d * s * (q' - 4) = d * s * q' - d * (4 s), so min = 4 s and dmin = d. */
-    private static final QuantGroups.Layout LAYOUT = new QuantGroups.Layout(QK, 16, true, true);
+    private static final QuantGroups.Layout LAYOUT = new QuantGroups.Layout(QK, 16, true, true, true);
 
     @Override
     QuantGroups.Layout layout() {

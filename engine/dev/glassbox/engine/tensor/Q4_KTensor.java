@@ -17,7 +17,7 @@ public final class Q4_KTensor extends KQuantTensor {
         super(DType.Q4_K, data, rows, cols);
     }
 
-    private static final QuantGroups.Layout LAYOUT = new QuantGroups.Layout(QK, 32, true, true);
+    private static final QuantGroups.Layout LAYOUT = new QuantGroups.Layout(QK, 32, true, true, true);
 
     @Override
     QuantGroups.Layout layout() {

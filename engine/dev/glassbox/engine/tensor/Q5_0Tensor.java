@@ -15,7 +15,7 @@ public final class Q5_0Tensor implements Tensor {
     private static final int BLOCK = 32;
     private static final int BLOCK_BYTES = 22;
     private static final ValueLayout.OfInt LE_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
-    private static final QuantGroups.Layout LAYOUT = new QuantGroups.Layout(BLOCK, BLOCK, false, false);
+    private static final QuantGroups.Layout LAYOUT = new QuantGroups.Layout(BLOCK, BLOCK, false, false, false);
 
     private final MemorySegment data;
     private final int rows;

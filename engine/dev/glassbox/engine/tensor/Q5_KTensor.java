@@ -17,7 +17,7 @@ public final class Q5_KTensor extends KQuantTensor {
         super(DType.Q5_K, data, rows, cols);
     }
 
-    private static final QuantGroups.Layout LAYOUT = new QuantGroups.Layout(QK, 32, false, true);
+    private static final QuantGroups.Layout LAYOUT = new QuantGroups.Layout(QK, 32, false, true, true);
 
     @Override
     QuantGroups.Layout layout() {

@@ -20,7 +20,7 @@ public final class Q6_KTensor extends KQuantTensor {
     }
 
     /** q - 32 (-32..31) as signed bytes, no min term. */
-    private static final QuantGroups.Layout LAYOUT = new QuantGroups.Layout(QK, 16, false, false);
+    private static final QuantGroups.Layout LAYOUT = new QuantGroups.Layout(QK, 16, false, false, true);
 
     @Override
     QuantGroups.Layout layout() {

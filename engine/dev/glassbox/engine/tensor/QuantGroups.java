@@ -5,6 +5,7 @@ import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -30,12 +31,26 @@ final class QuantGroups {
     private static final VectorSpecies<Float> F8 = FloatVector.SPECIES_256;
     private static final VectorSpecies<Byte> B8 = ByteVector.SPECIES_64;
     private static final VectorSpecies<Integer> I8 = IntVector.SPECIES_256;
+    /**
+     * Whether int8 layouts decode on 8-bit activations ({@code -Dglassbox.kquant8=false} keeps them on float
+     * activations, for measuring one against the other with the same jar).
+     */
+    static final boolean INT8 = !"false".equals(System.getProperty("glassbox.kquant8"));
+    private static final VectorSpecies<Byte> B16 = ByteVector.SPECIES_128;
+    private static final VectorSpecies<Short> S16 = ShortVector.SPECIES_256;
 
     /**
      * How a type splits: {@code block} values per block (one d, dmin), {@code sub} values per scale and min,
-     * {@code nibbles} when every q fits 0..15, {@code mins} when the type has a min term.
+     * {@code nibbles} when every q fits 0..15, {@code mins} when the type has a min term, {@code int8} when matrix-vector
+     * products run on 8-bit activations ({@link #matvec(Q8_KActivations, float[], int, int)}: super-blocks of 256,
+     * sub-blocks of 16 or 32, nibbles with a min term or bytes of at most 32 in magnitude, checked at load).
      */
-    record Layout(int block, int sub, boolean nibbles, boolean mins) {
+    record Layout(int block, int sub, boolean nibbles, boolean mins, boolean int8) {
+        Layout {
+            if (int8 && (block != KQuantTensor.QK || sub % 16 != 0 || sub > 32 || (nibbles && !mins))) {
+                throw new IllegalArgumentException("no 8-bit activation kernel for " + this);
+            }
+        }
     }
 
     /** One block as integers, filled by a type's split; value i = d * scale[i / sub] * q[i] - dmin * min[i / sub]. */
@@ -59,6 +74,7 @@ final class QuantGroups {
     private final int subsPerRow;
     private final boolean nibbles;
     private final boolean mins;
+    private final boolean int8;
     /** Nibbles: [group][column][8]; bytes: [group][column][16]. */
     private final byte[] quants;
     /** [group][sub-block][16], and the mins alike (null without a min term). */
@@ -77,6 +93,7 @@ final class QuantGroups {
         this.subsPerRow = cols / layout.sub();
         this.nibbles = layout.nibbles();
         this.mins = layout.mins();
+        this.int8 = layout.int8() && INT8;
         this.quants = new byte[(int) (padded * cols / (nibbles ? 2 : 1))];
         this.scales = new byte[(int) (padded * subsPerRow)];
         this.minima = mins ? new byte[scales.length] : null;
@@ -118,6 +135,9 @@ final class QuantGroups {
                 int at = (g * cols + c) * 8 + (l & 7);
                 quants[at] |= (byte) (l < 8 ? p.q[i] & 0xF : p.q[i] << 4);
             } else {
+                if (int8 && Math.abs(p.q[i]) > 32) {
+                    throw new IllegalStateException("q " + p.q[i] + " is out of the 8-bit kernel's range (|q| <= 32)");
+                }
                 quants[(g * cols + c) * GROUP + l] = p.q[i];
             }
         }
@@ -333,6 +353,209 @@ final class QuantGroups {
         }
         lo.intoArray(dst, dstOff);
         hi.intoArray(dst, dstOff + 8);
+    }
+
+    /** Whether this copy's matrix-vector products run on 8-bit activations (its layout's {@code int8}). */
+    boolean int8() {
+        return int8;
+    }
+
+    /** Whether its 8-bit kernel is the nibble one (reads {@link Q8_KActivations#pairs}; else {@code wide}). */
+    boolean nibbles() {
+        return nibbles;
+    }
+
+    /**
+     * {@code out[r] = row r · x} for rows [from, to) on x quantised to 8 bits ({@link Q8_KActivations}), as
+     * llama.cpp's {@code ggml_vec_dot_q4_K_q8_K} and {@code ggml_vec_dot_q6_K_q8_K}: per block, the integer sum of
+     * scale · Σ q x_q over its sub-blocks (and of min · Σ x_q from the bsums), times the two float scales. Only for an
+     * {@link #int8} layout.
+     */
+    void matvec(Q8_KActivations a, float[] out, int from, int to) {
+        float[] part = partFor(from, to);
+        for (int g = from / GROUP; g * GROUP < to && from < to; g++) {
+            int r0 = g * GROUP;
+            boolean whole = r0 >= from && r0 + GROUP <= to;
+            float[] dst = whole ? out : part;
+            int off = whole ? r0 : 0;
+            if (nibbles) {
+                groupNibbles8(g, a, dst, off);
+            } else {
+                groupBytes8(g, a, dst, off);
+            }
+            if (!whole) {
+                int lo = Math.max(from, r0);
+                System.arraycopy(part, lo - r0, out, lo, Math.min(to, r0 + GROUP) - lo);
+            }
+        }
+    }
+
+    // 8-bit kernels. Nibbles: one 16-byte load is two columns of the group; widened to 16 short lanes (lanes 0-7 the
+    // first column, 8-15 the second), its low nibbles are rows 0-7 and its high nibbles rows 8-15, each multiplied
+    // by the column pair's x_q (Q8_KActivations.pairs). A short lane then sums at most 16 products of at most
+    // 15 · 127 over a sub-block of up to 32 (30,480 < 2^15) before it is widened once; the two columns of a pair
+    // meet in the widening. Bytes (|q| <= 32): one column of 16 rows per load, even and odd columns in two
+    // accumulators of 8 products of at most 32 · 127 (32,512) per 16 columns, widened every 16 columns.
+    private void groupNibbles8(int g, Q8_KActivations a, float[] dst, int dstOff) {
+        int q = g * cols * 8;
+        int s = g * subsPerRow * GROUP;
+        int db = g * blocksPerRow * GROUP;
+        int sums = sub / 16;
+        short[] xq = a.pairs;
+        int[] bsums = a.bsums;
+        FloatVector lo = FloatVector.zero(F8);
+        FloatVector hi = FloatVector.zero(F8);
+        int c = 0;
+        int j = 0;
+        for (int b = 0; b < blocksPerRow; b++, db += GROUP) {
+            IntVector iLo = IntVector.zero(I8);
+            IntVector iHi = IntVector.zero(I8);
+            IntVector mLo = IntVector.zero(I8);
+            IntVector mHi = IntVector.zero(I8);
+            for (int k = 0; k < subsPerBlock; k++, s += GROUP) {
+                ShortVector aLo = ShortVector.zero(S16);
+                ShortVector aHi = ShortVector.zero(S16);
+                for (int e = c + sub; c < e; c += 2, q += 16) {
+                    ShortVector v = (ShortVector) ByteVector.fromArray(B16, quants, q)
+                            .convertShape(VectorOperators.B2S, S16, 0);
+                    ShortVector xv = ShortVector.fromArray(S16, xq, c * 8);
+                    aLo = v.and((short) 0x0F).mul(xv).add(aLo);
+                    aHi = v.lanewise(VectorOperators.LSHR, 4).and((short) 0x0F).mul(xv).add(aHi);
+                }
+                IntVector sLo = ((IntVector) aLo.convertShape(VectorOperators.S2I, I8, 0))
+                        .add((IntVector) aLo.convertShape(VectorOperators.S2I, I8, 1));
+                IntVector sHi = ((IntVector) aHi.convertShape(VectorOperators.S2I, I8, 0))
+                        .add((IntVector) aHi.convertShape(VectorOperators.S2I, I8, 1));
+                iLo = sLo.mul((IntVector) ByteVector.fromArray(B8, scales, s).convertShape(VectorOperators.B2I, I8, 0))
+                        .add(iLo);
+                iHi = sHi.mul((IntVector) ByteVector.fromArray(B8, scales, s + 8)
+                        .convertShape(VectorOperators.B2I, I8, 0)).add(iHi);
+                int xs = 0;
+                for (int e = j + sums; j < e; j++) {
+                    xs += bsums[j];
+                }
+                mLo = ((IntVector) ByteVector.fromArray(B8, minima, s).convertShape(VectorOperators.B2I, I8, 0))
+                        .mul(xs).add(mLo);
+                mHi = ((IntVector) ByteVector.fromArray(B8, minima, s + 8).convertShape(VectorOperators.B2I, I8, 0))
+                        .mul(xs).add(mHi);
+            }
+            float dx = a.d[b];
+            lo = ((FloatVector) iLo.convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(F8, d, db).mul(dx), lo)
+                    .sub(((FloatVector) mLo.convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(F8, dmin, db).mul(dx)));
+            hi = ((FloatVector) iHi.convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(F8, d, db + 8).mul(dx), hi)
+                    .sub(((FloatVector) mHi.convert(VectorOperators.I2F, 0))
+                            .mul(FloatVector.fromArray(F8, dmin, db + 8).mul(dx)));
+        }
+        lo.intoArray(dst, dstOff);
+        hi.intoArray(dst, dstOff + 8);
+    }
+
+    private void groupBytes8(int g, Q8_KActivations a, float[] dst, int dstOff) {
+        int q = g * cols * GROUP;
+        int s = g * subsPerRow * GROUP;
+        int db = g * blocksPerRow * GROUP;
+        int sums = sub / 16;
+        short[] xq = a.wide;
+        int[] bsums = a.bsums;
+        FloatVector lo = FloatVector.zero(F8);
+        FloatVector hi = FloatVector.zero(F8);
+        int c = 0;
+        int j = 0;
+        for (int b = 0; b < blocksPerRow; b++, db += GROUP) {
+            IntVector iLo = IntVector.zero(I8);
+            IntVector iHi = IntVector.zero(I8);
+            IntVector mLo = IntVector.zero(I8);
+            IntVector mHi = IntVector.zero(I8);
+            for (int k = 0; k < subsPerBlock; k++, s += GROUP) {
+                IntVector sLo = IntVector.zero(I8);
+                IntVector sHi = IntVector.zero(I8);
+                for (int h = 0; h < sums; h++) {
+                    ShortVector a0 = ShortVector.zero(S16);
+                    ShortVector a1 = ShortVector.zero(S16);
+                    for (int e = c + 16; c < e; c += 2, q += 2 * GROUP) {
+                        a0 = ((ShortVector) ByteVector.fromArray(B16, quants, q).convertShape(VectorOperators.B2S, S16, 0))
+                                .mul(ShortVector.fromArray(S16, xq, c * 16)).add(a0);
+                        a1 = ((ShortVector) ByteVector.fromArray(B16, quants, q + GROUP)
+                                .convertShape(VectorOperators.B2S, S16, 0)).mul(ShortVector.fromArray(S16, xq, c * 16 + 16))
+                                .add(a1);
+                    }
+                    sLo = ((IntVector) a0.convertShape(VectorOperators.S2I, I8, 0))
+                            .add((IntVector) a1.convertShape(VectorOperators.S2I, I8, 0)).add(sLo);
+                    sHi = ((IntVector) a0.convertShape(VectorOperators.S2I, I8, 1))
+                            .add((IntVector) a1.convertShape(VectorOperators.S2I, I8, 1)).add(sHi);
+                }
+                iLo = sLo.mul((IntVector) ByteVector.fromArray(B8, scales, s).convertShape(VectorOperators.B2I, I8, 0))
+                        .add(iLo);
+                iHi = sHi.mul((IntVector) ByteVector.fromArray(B8, scales, s + 8)
+                        .convertShape(VectorOperators.B2I, I8, 0)).add(iHi);
+                if (mins) {
+                    int xs = 0;
+                    for (int e = j + sums; j < e; j++) {
+                        xs += bsums[j];
+                    }
+                    mLo = ((IntVector) ByteVector.fromArray(B8, minima, s).convertShape(VectorOperators.B2I, I8, 0))
+                            .mul(xs).add(mLo);
+                    mHi = ((IntVector) ByteVector.fromArray(B8, minima, s + 8)
+                            .convertShape(VectorOperators.B2I, I8, 0)).mul(xs).add(mHi);
+                }
+            }
+            float dx = a.d[b];
+            lo = ((FloatVector) iLo.convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(F8, d, db).mul(dx), lo);
+            hi = ((FloatVector) iHi.convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(F8, d, db + 8).mul(dx), hi);
+            if (mins) {
+                lo = lo.sub(((FloatVector) mLo.convert(VectorOperators.I2F, 0))
+                        .mul(FloatVector.fromArray(F8, dmin, db).mul(dx)));
+                hi = hi.sub(((FloatVector) mHi.convert(VectorOperators.I2F, 0))
+                        .mul(FloatVector.fromArray(F8, dmin, db + 8).mul(dx)));
+            }
+        }
+        lo.intoArray(dst, dstOff);
+        hi.intoArray(dst, dstOff + 8);
+    }
+
+    /**
+     * The scalar reference of the 8-bit kernels: row {@code r} · x from the same integers in the same order (so the
+     * kernels equal it bit for bit: integer sums are exact, and the float steps are the same operations).
+     */
+    float dot8Reference(int r, Q8_KActivations a) {
+        int g = r / GROUP;
+        int l = r % GROUP;
+        float acc = 0;
+        int c = 0;
+        for (int b = 0; b < blocksPerRow; b++) {
+            int isum = 0;
+            int msum = 0;
+            for (int k = 0; k < subsPerBlock; k++) {
+                int j = b * subsPerBlock + k;
+                int qx = 0;
+                int xs = 0;
+                for (int e = c + sub; c < e; c++) {
+                    qx += quant(g, c, l) * a.q[c];
+                    xs += a.q[c];
+                }
+                int at = (g * subsPerRow + j) * GROUP + l;
+                isum += scales[at] * qx;
+                if (mins) {
+                    msum += minima[at] * xs;
+                }
+            }
+            int at = (g * blocksPerRow + b) * GROUP + l;
+            float dx = a.d[b];
+            acc = Math.fma((float) isum, d[at] * dx, acc);
+            if (mins) {
+                acc -= (float) msum * (dmin[at] * dx);
+            }
+        }
+        return acc;
+    }
+
+    /** The q of row {@code l} of group {@code g} at column {@code c}, from either layout. */
+    private int quant(int g, int c, int l) {
+        if (nibbles) {
+            int v = quants[(g * cols + c) * 8 + (l & 7)];
+            return l < 8 ? v & 0xF : v >> 4 & 0xF;
+        }
+        return quants[(g * cols + c) * GROUP + l];
     }
 
     /**

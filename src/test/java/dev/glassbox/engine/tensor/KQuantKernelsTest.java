@@ -73,6 +73,25 @@ public class KQuantKernelsTest {
         assertEquals(ref[0], got, 1e-5 * ref[1] + 1e-30, what);
     }
 
+    /**
+     * Kernels.matvec (decode) of every row: on 8-bit activations where the grouped copy has them, equal bit for bit
+     * to the 8-bit kernel on the whole range (KQuant8BitTest checks that kernel), else the float reference.
+     */
+    private static void assertDecodeProduct(Tensor t, float[] x, float[] got, String what) {
+        QuantGroups g = QuantGroups.held(t);
+        float[] want = new float[t.rows()];
+        if (g != null && g.int8()) {
+            g.matvec(Q8_KActivations.of(x, t.cols()), want, 0, t.rows());
+        }
+        for (int row = 0; row < t.rows(); row++) {
+            if (g != null && g.int8()) {
+                assertEquals(want[row], got[row], what + " row " + row + " (8-bit activations)");
+            } else {
+                assertClose(reference(t, row, x, 0), got[row], what + " row " + row);
+            }
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(value = DType.class, names = {"Q2_K", "Q3_K", "Q4_K", "Q5_K", "Q6_K", "Q8_K"})
     void dotMatchesScalarDecoder(DType d) {
@@ -107,9 +126,7 @@ public class KQuantKernelsTest {
         try (Parallel p = new Parallel(2)) {
             Kernels.matvec(t, x, all, p);
         }
-        for (int row = 0; row < ROWS; row++) {
-            assertClose(reference(t, row, x, 0), all[row], d + " Kernels.matvec row " + row);
-        }
+        assertDecodeProduct(t, x, all, d + " Kernels.matvec");
     }
 
     /** Both batched forms: a few tokens (fused dot per token) and many (each row decoded once), on a partial range. */
@@ -185,9 +202,7 @@ public class KQuantKernelsTest {
             try (Parallel p = new Parallel(threads)) {
                 Kernels.matvec(t, x, all, p);
             }
-            for (int row = 0; row < rows; row++) {
-                assertClose(reference(t, row, x, 0), all[row], d + " Kernels.matvec, " + threads + " threads, row " + row);
-            }
+            assertDecodeProduct(t, x, all, d + " Kernels.matvec, " + threads + " threads");
         }
         for (int count : new int[] {3, 8, 13}) {
             float[][] xs = new float[count][];
