@@ -74,7 +74,8 @@ public final class HeadAnalysis {
 
         HeadSlices slices(int layer);
 
-        CapturedRun capture(int[] tokens);
+        /** One captured pass; {@code activations}: also its head outputs and residuals (an ablation reads them). */
+        CapturedRun capture(int[] tokens, boolean activations);
 
         /** Only the attention patterns of a pass (the probe's), where that keeps less. */
         CapturedRun.Patterns patterns(int[] tokens);
@@ -109,7 +110,9 @@ public final class HeadAnalysis {
 
             public HeadSlices slices(int layer) { return HeadSlices.of(model, layer); }
 
-            public CapturedRun capture(int[] t) { return CapturedRun.of(pooled, t, iv); }
+            public CapturedRun capture(int[] t, boolean activations) {
+                return activations ? CapturedRun.of(pooled, t, iv) : CapturedRun.forScores(pooled, t, iv);
+            }
 
             public CapturedRun.Patterns patterns(int[] t) { return CapturedRun.patterns(pooled, t, iv); }
 
@@ -147,7 +150,7 @@ public final class HeadAnalysis {
 
             public HeadSlices slices(int layer) { return HeadSlices.of(model, layer); }
 
-            public CapturedRun capture(int[] t) {
+            public CapturedRun capture(int[] t, boolean activations) { // an encoder's run holds its patterns whole anyway
                 EncoderHeads.EncoderRun r = EncoderHeads.capture(model, t, iv);
                 runs.put(r.run(), r);
                 return r.run();
@@ -177,42 +180,54 @@ public final class HeadAnalysis {
         }
         // Cancel is asked before each layer's bases, each table and each head's row of a penalty or circuit table:
         // the stage took ~10 CPU s on stories110M with no check inside (CancelLatencyBenchmark), a circuit table ~0.5 s
+        // without cross-layer tables a layer's dequantised slices and bases are done with after its own tables, so
+        // each worker holds one layer's (~55 MB on the Qwen2.5-0.5B shape) instead of all of them (~1.3 GB)
+        List<List<HeadTable>> byLayer = new ArrayList<>(java.util.Collections.nCopies(c.layers(), null));
         parallel.forRange(c.layers(), (from, to) -> {
             for (int l = from; l < to; l++) {
                 stopIfCancelled(progress);
-                slices[l] = model.slices(l);
-                subs[l] = WeightOrthogonality.LayerSubspaces.of(slices[l]);
+                HeadSlices slice = model.slices(l);
+                WeightOrthogonality.LayerSubspaces sub = WeightOrthogonality.LayerSubspaces.of(slice);
                 for (WeightKind k : new WeightKind[] {WeightKind.Q, WeightKind.K, WeightKind.V, WeightKind.O}) {
-                    penalties.get(k.id())[l] = WeightOrthogonality.penalty(slices[l], k, () -> stopIfCancelled(progress));
+                    penalties.get(k.id())[l] = WeightOrthogonality.penalty(slice, k, () -> stopIfCancelled(progress));
+                }
+                if (s.crossLayer()) {
+                    slices[l] = slice;
+                    subs[l] = sub;
+                } else {
+                    byLayer.set(l, weightTables(slice, sub, slice, sub, progress));
                 }
             }
         });
-        List<int[]> pairs = new ArrayList<>();
-        for (int a = 0; a < c.layers(); a++) {
-            for (int b = a; b < c.layers(); b++) {
-                if (a == b || s.crossLayer()) {
+        if (s.crossLayer()) {
+            List<int[]> pairs = new ArrayList<>();
+            for (int a = 0; a < c.layers(); a++) {
+                for (int b = a; b < c.layers(); b++) {
                     pairs.add(new int[] {a, b});
                 }
             }
+            List<List<HeadTable>> byPair = new ArrayList<>(java.util.Collections.nCopies(pairs.size(), null));
+            parallel.forRange(pairs.size(), (from, to) -> {
+                for (int i = from; i < to; i++) {
+                    int a = pairs.get(i)[0];
+                    int b = pairs.get(i)[1];
+                    byPair.set(i, weightTables(slices[a], subs[a], slices[b], a == b ? subs[a] : subs[b], progress));
+                }
+            });
+            byPair.forEach(tables::addAll);
+            // the dequantised slices and their bases are done with: let the captured passes below reuse their memory
+            java.util.Arrays.fill(slices, null);
+            java.util.Arrays.fill(subs, null);
+        } else {
+            byLayer.forEach(tables::addAll);
         }
-        List<List<HeadTable>> byPair = new ArrayList<>(java.util.Collections.nCopies(pairs.size(), null));
-        parallel.forRange(pairs.size(), (from, to) -> {
-            for (int i = from; i < to; i++) {
-                int a = pairs.get(i)[0];
-                int b = pairs.get(i)[1];
-                byPair.set(i, weightTables(slices[a], subs[a], slices[b], a == b ? subs[a] : subs[b], progress));
-            }
-        });
-        byPair.forEach(tables::addAll);
-        // the dequantised slices and their bases are done with: let the captured passes below reuse their memory
-        java.util.Arrays.fill(slices, null);
-        java.util.Arrays.fill(subs, null);
         times.put("weights", millis(t0));
 
         long t1 = System.nanoTime();
         stopIfCancelled(progress);
         progress.stage(Stage.CAPTURE);
-        CapturedRun run = model.capture(tokens);
+        // without an ablation nothing reads the head outputs or residuals past the output cosine, summed as the pass runs
+        CapturedRun run = model.capture(tokens, s.ablation() != null);
         java.util.Set<Integer> special = new java.util.HashSet<>();
         for (int id : s.specialIds()) {
             special.add(id);
@@ -230,7 +245,7 @@ public final class HeadAnalysis {
                 LayerBehaviour b = LayerBehaviour.of(run.patterns(), l, c.heads(), tokens, model.causal(),
                         s.jsEpsilon(), special::contains, progress::cancelled);
                 js[l] = b.js();
-                cosine[l] = AttentionBehaviour.outputCosine(l, run.headOutputs()[l]);
+                cosine[l] = run.outputCosine()[l];
                 disagreement[l] = AttentionBehaviour.disagreement(cosine[l]);
                 entropy[l] = b.entropy();
                 sink[l] = b.sinkMass();
@@ -286,7 +301,7 @@ public final class HeadAnalysis {
             progress.stage(Stage.ABLATION);
             float[][][] means = null;
             if (s.ablation() == HeadAblation.Mode.MEAN) {
-                means = HeadAblation.meanOutputs(s.meanReference() == null ? run : model.capture(s.meanReference()));
+                means = HeadAblation.meanOutputs(s.meanReference() == null ? run : model.capture(s.meanReference(), true));
             }
             List<HeadAblation.Effect> done = new ArrayList<>();
             effects = model.ablate(run, s.ablation(), means, s.topK(), parallel, new HeadAblation.Work() {
