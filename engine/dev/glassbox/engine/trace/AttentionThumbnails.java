@@ -28,7 +28,9 @@ public final class AttentionThumbnails {
     private final int heads;
     private final float[][][] sums; // [layer][head][side * side], null for a layer not kept
     private final boolean[] kept;
-    private int side = 16;
+    private static final int FIRST_SIDE = 16;
+
+    private int side = FIRST_SIDE;
     private int cell = 1;
     private int rows;
 
@@ -40,6 +42,13 @@ public final class AttentionThumbnails {
         for (int l = 0; l < kept.length; l++) {
             if (kept[l]) sums[l] = new float[heads][side * side];
         }
+    }
+
+    /** Tiles a side once {@code positions} rows have arrived (a head's thumbnail holds its square). */
+    public static int side(int positions) {
+        int s = FIRST_SIDE;
+        while (s < Math.min(positions, MAX_SIDE)) s *= 2;
+        return s;
     }
 
     /** Positions per tile along each axis. */

@@ -112,28 +112,17 @@ public final class AttentionBehaviour {
      * @param headOutputs [position][head][headDim]
      */
     public static HeadTable outputCosine(int layer, float[][][] headOutputs) {
-        int t = headOutputs.length;
         int heads = headOutputs[0].length;
-        double[][] v = new double[heads][heads];
+        int hd = headOutputs[0][0].length;
+        OutputCosine cosine = new OutputCosine(layer, heads);
+        float[] flat = new float[heads * hd];
         for (float[][] pos : headOutputs) {
-            double[] norm = new double[heads];
             for (int h = 0; h < heads; h++) {
-                norm[h] = Math.sqrt(dot(pos[h], pos[h]));
+                System.arraycopy(pos[h], 0, flat, h * hd, hd);
             }
-            for (int i = 0; i < heads; i++) {
-                for (int j = i; j < heads; j++) {
-                    double d = norm[i] * norm[j];
-                    v[i][j] += d == 0 ? 0 : dot(pos[i], pos[j]) / d;
-                }
-            }
+            cosine.add(flat, hd);
         }
-        for (int i = 0; i < heads; i++) {
-            for (int j = i; j < heads; j++) {
-                v[i][j] /= t;
-                v[j][i] = v[i][j];
-            }
-        }
-        return new HeadTable("output_cosine", layer, layer, v, HeadTable.Sense.SIMILARITY);
+        return cosine.table();
     }
 
     /** Li et al. 2018 output disagreement: 1 - the mean cosine over pairs of distinct heads. */
@@ -214,14 +203,6 @@ public final class AttentionBehaviour {
                 break;
             }
             s += row[k];
-        }
-        return s;
-    }
-
-    static double dot(float[] a, float[] b) {
-        double s = 0;
-        for (int i = 0; i < a.length; i++) {
-            s += (double) a[i] * b[i];
         }
         return s;
     }

@@ -4,6 +4,7 @@ import dev.glassbox.engine.model.DecoderModel;
 import dev.glassbox.engine.model.DecoderSession;
 import dev.glassbox.engine.model.Intervention;
 import dev.glassbox.engine.trace.AttentionStore;
+import dev.glassbox.engine.trace.AttentionThumbnails;
 import dev.glassbox.engine.trace.Capture;
 import dev.glassbox.engine.trace.Captured;
 import dev.glassbox.engine.trace.HookName;
@@ -13,15 +14,52 @@ import dev.glassbox.engine.trace.HookSelection;
 /**
  * One forward pass over a token sequence with every layer's attention patterns and per-head outputs.
  *
- * @param patterns    per layer and head the pattern, row q holding keys 0..q for a decoder (recomputed from the
- *                    run's {@link AttentionStore} as asked, so a long run holds no layers x heads x n² array)
- * @param headOutputs [layer][position][head][headDim], the attention-weighted values before W_O
- * @param residuals   [layer][position][dim], the residual stream entering each layer, from which an ablation of
- *                    a head in layer l restarts (layers before l are unchanged by it)
- * @param outcome     loss and final logits of the same pass
+ * @param patterns     per layer and head the pattern, row q holding keys 0..q for a decoder (recomputed from the
+ *                     run's {@link AttentionStore} as asked, so a long run holds no layers x heads x n² array)
+ * @param headOutputs  [layer][position][head][headDim], the attention-weighted values before W_O; null when the run
+ *                     was captured for the scores alone ({@link #forScores}: no ablation reads them)
+ * @param residuals    [layer][position][dim], the residual stream entering each layer, from which an ablation of
+ *                     a head in layer l restarts (layers before l are unchanged by it); null as the head outputs
+ * @param outputCosine per layer the heads' output cosine table ({@link AttentionBehaviour#outputCosine}), summed as
+ *                     the pass ran
+ * @param outcome      loss and final logits of the same pass
  */
 public record CapturedRun(int[] tokens, Patterns patterns, float[][][][] headOutputs, float[][][] residuals,
-                          RunOutcome outcome) {
+                          HeadTable[] outputCosine, RunOutcome outcome) {
+
+    /** A run that kept its head outputs and residuals, its output cosine tables computed from them. */
+    static CapturedRun keeping(int[] tokens, Patterns patterns, float[][][][] headOutputs, float[][][] residuals,
+                               RunOutcome outcome) {
+        HeadTable[] cosine = new HeadTable[headOutputs.length];
+        for (int l = 0; l < cosine.length; l++) {
+            cosine[l] = AttentionBehaviour.outputCosine(l, headOutputs[l]);
+        }
+        return new CapturedRun(tokens, patterns, headOutputs, residuals, cosine, outcome);
+    }
+
+    /** [layer][position][head][headDim]; only a run captured for ablation ({@link #of}) kept them. */
+    @Override
+    public float[][][][] headOutputs() {
+        return kept(headOutputs, "head outputs");
+    }
+
+    /** [layer][position][dim]; only a run captured for ablation ({@link #of}) kept them. */
+    @Override
+    public float[][][] residuals() {
+        return kept(residuals, "residuals");
+    }
+
+    /** Whether the head outputs and residuals were kept (what an ablation or mean outputs read). */
+    public boolean keptActivations() {
+        return headOutputs != null;
+    }
+
+    private static <T> T kept(T values, String what) {
+        if (values == null) {
+            throw new IllegalStateException("this run was captured for the head scores alone and kept no " + what);
+        }
+        return values;
+    }
 
     /** A run's attention patterns, a layer or a head at a time. */
     public interface Patterns {
@@ -78,6 +116,9 @@ public record CapturedRun(int[] tokens, Patterns patterns, float[][][][] headOut
     /** Patterns, head outputs and the residual stream entering each layer (the embedding, then each layer's output). */
     static final String HOOKS = "embed,blocks.*.attn.pattern,blocks.*.attn.head_out,blocks.*.resid_post";
 
+    /** Patterns and head outputs only (the output cosine is summed as each step arrives). */
+    private static final String SCORE_HOOKS = "blocks.*.attn.pattern,blocks.*.attn.head_out";
+
     private static final String PATTERNS = "blocks.*.attn.pattern";
 
     public int length() { return tokens.length; }
@@ -89,11 +130,12 @@ public record CapturedRun(int[] tokens, Patterns patterns, float[][][][] headOut
     }
 
     /**
-     * The pass with {@code intervention} applied (e.g. a {@link HeadSet} ablated): what the views show of it. It runs
-     * as the model's prefill (blocks of positions through each weight matrix at once where the model batches).
+     * The pass with {@code intervention} applied (e.g. a {@link HeadSet} ablated), keeping what an ablation reads
+     * beside the patterns: head outputs and residuals. It runs as the model's prefill (blocks of positions through each
+     * weight matrix at once where the model batches).
      */
     public static CapturedRun of(DecoderModel model, int[] tokens, Intervention intervention) {
-        return of(model, tokens, intervention, null, done -> { });
+        return capture(model, tokens, intervention, true, null, done -> { });
     }
 
     /**
@@ -103,36 +145,69 @@ public record CapturedRun(int[] tokens, Patterns patterns, float[][][][] headOut
      */
     public static CapturedRun of(DecoderModel model, int[] tokens, Intervention intervention,
                                  java.util.function.BooleanSupplier cancelled, java.util.function.IntConsumer positions) {
-        int layers = model.config().layers();
-        int heads = model.config().heads();
-        int hd = model.config().headDim();
-        checkMemory(layers, heads, hd, tokens.length, model.config().dim());
-        Capture capture = new Capture(HookSelection.of(HOOKS), layers).storingPatterns();
+        return capture(model, tokens, intervention, true, cancelled, positions);
+    }
+
+    /**
+     * The pass with {@code intervention} keeping only what the head scores read: the patterns (as queries and keys),
+     * the output cosine tables (summed as the pass runs) and the outcome; no head outputs or residuals, which at
+     * thousands of tokens are twice the patterns' store. Stopped and told as {@link #of(DecoderModel, int[],
+     * Intervention, java.util.function.BooleanSupplier, java.util.function.IntConsumer)}.
+     */
+    public static CapturedRun forScores(DecoderModel model, int[] tokens, Intervention intervention) {
+        return capture(model, tokens, intervention, false, null, done -> { });
+    }
+
+    /** {@link #forScores(DecoderModel, int[], Intervention)} stopped and counted. */
+    public static CapturedRun forScores(DecoderModel model, int[] tokens, Intervention intervention,
+                                        java.util.function.BooleanSupplier cancelled,
+                                        java.util.function.IntConsumer positions) {
+        return capture(model, tokens, intervention, false, cancelled, positions);
+    }
+
+    private static CapturedRun capture(DecoderModel model, int[] tokens, Intervention intervention, boolean activations,
+                                       java.util.function.BooleanSupplier cancelled,
+                                       java.util.function.IntConsumer positions) {
+        var c = model.config();
+        int layers = c.layers();
+        int heads = c.heads();
+        int hd = c.headDim();
+        checkMemory(layers, heads, hd, c.kvHeads(), tokens.length, c.dim(), activations);
+        Capture capture = new Capture(HookSelection.of(activations ? HOOKS : SCORE_HOOKS), layers).storingPatterns();
         DecoderSession s = RunOutcome.session(model, capture, intervention, tokens);
         HookName[] entering = new HookName[layers];
         HookName[] headOut = new HookName[layers];
+        OutputCosine[] cosine = new OutputCosine[layers];
         for (int l = 0; l < layers; l++) {
             entering[l] = l == 0 ? HookName.of(HookPoint.EMBED) : HookName.of(HookPoint.RESID_POST, l - 1);
             headOut[l] = HookName.of(HookPoint.ATTN_HEAD_OUT, l);
+            cosine[l] = new OutputCosine(l, heads);
         }
-        float[][][][] outs = new float[layers][tokens.length][][];
-        float[][][] residuals = new float[layers][tokens.length][];
+        float[][][][] outs = activations ? new float[layers][tokens.length][][] : null;
+        float[][][] residuals = activations ? new float[layers][tokens.length][] : null;
         // each step's values are taken as it arrives (no trace of the whole run is kept beside them)
         RunOutcome outcome = RunOutcome.prefill(s, tokens, (pos, token, captured) -> {
             for (int l = 0; l < layers; l++) {
-                residuals[l][pos] = values(captured, entering[l], "the residual stream entering layer " + l);
                 float[] flat = values(captured, headOut[l], "head outputs for layer " + l);
-                float[][] perHead = new float[heads][hd];
-                for (int h = 0; h < heads; h++) {
-                    System.arraycopy(flat, h * hd, perHead[h], 0, hd);
+                cosine[l].add(flat, hd);
+                if (activations) {
+                    residuals[l][pos] = values(captured, entering[l], "the residual stream entering layer " + l);
+                    float[][] perHead = new float[heads][hd];
+                    for (int h = 0; h < heads; h++) {
+                        System.arraycopy(flat, h * hd, perHead[h], 0, hd);
+                    }
+                    outs[l][pos] = perHead;
                 }
-                outs[l][pos] = perHead;
             }
             positions.accept(pos + 1);
         }, cancelled);
         AttentionStore store = capture.attention().orElseThrow(() ->
                 new IllegalStateException("the model kept no attention patterns to analyse"));
-        return new CapturedRun(tokens.clone(), Patterns.of(store, tokens.length), outs, residuals, outcome);
+        HeadTable[] tables = new HeadTable[layers];
+        for (int l = 0; l < layers; l++) {
+            tables[l] = cosine[l].table();
+        }
+        return new CapturedRun(tokens.clone(), Patterns.of(store, tokens.length), outs, residuals, tables, outcome);
     }
 
     /**
@@ -163,16 +238,37 @@ public record CapturedRun(int[] tokens, Patterns patterns, float[][][][] headOut
     }
 
     /**
-     * A decoder's run keeps queries, keys and values, head outputs and residuals (each linear in the length) and
-     * recomputes a layer's patterns while it is read; refuse clearly rather than run out of heap.
+     * Refuses clearly, rather than run out of heap, a decoder's run whose {@link #bytes} exceed half the heap.
      */
-    static void checkMemory(int layers, int heads, int headDim, int length, int dim) {
-        // the stored queries, keys and values (each at most as many as the queries), the head outputs (per head),
-        // the residuals (the steps' own arrays), and two workers' blocks of pattern rows (LayerBehaviour)
-        double linear = 4.0 * layers * length * (heads * headDim * 4.0 + dim);
-        double bytes = linear + 2 * 4.0 * LayerBehaviour.blockFloats(heads, length);
-        budget(bytes, layers, heads, length, 2);
+    static void checkMemory(int layers, int heads, int headDim, int kvHeads, int length, int dim, boolean activations) {
+        budget(bytes(layers, heads, headDim, kvHeads, length, dim, activations), layers, heads, length, 2);
     }
+
+    /**
+     * What a decoder's captured run keeps: its store ({@link #storeBytes}), for an ablation the head outputs and
+     * residuals (one array a head and position, one a position), and, while the scores read it, two workers' blocks of
+     * pattern rows ({@link LayerBehaviour}).
+     */
+    static double bytes(int layers, int heads, int headDim, int kvHeads, int length, int dim, boolean activations) {
+        double bytes = storeBytes(layers, heads, headDim, kvHeads, length) + 2 * 4.0 * LayerBehaviour.blockFloats(heads, length);
+        if (activations) {
+            bytes += (double) layers * length * (heads * (ARRAY_HEADER + 4.0 * headDim) + ARRAY_HEADER + 4.0 * heads
+                    + ARRAY_HEADER + 4.0 * dim);
+        }
+        return bytes;
+    }
+
+    /**
+     * The store of a session sized for the run ({@code AttentionStore.bytes()}): each position's query, key and value
+     * in every layer, and each head's thumbnail.
+     */
+    static double storeBytes(int layers, int heads, int headDim, int kvHeads, int length) {
+        return 4.0 * layers * length * (heads + 2.0 * kvHeads) * headDim
+                + 4.0 * layers * heads * Math.pow(AttentionThumbnails.side(length), 2);
+    }
+
+    /** A float or reference array's header in the heap (16 bytes with compressed class pointers). */
+    static final double ARRAY_HEADER = 16;
 
     /** An encoder's run holds every layer's full [heads, T, T] patterns. */
     static void checkEncoderMemory(int layers, int heads, int headDim, int length) {

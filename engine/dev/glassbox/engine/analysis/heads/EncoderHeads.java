@@ -65,7 +65,7 @@ public final class EncoderHeads {
             }
         }
         RunOutcome outcome = new RunOutcome(Double.NaN, new float[0]);
-        return new EncoderRun(new CapturedRun(tokens.clone(), CapturedRun.Patterns.of(patterns), outs, residuals, outcome), hidden);
+        return new EncoderRun(CapturedRun.keeping(tokens.clone(), CapturedRun.Patterns.of(patterns), outs, residuals, outcome), hidden);
     }
 
     private static float[][] rows(float[] flat, int n) {

@@ -92,8 +92,12 @@ public final class HeadAnalysis {
 
         HeadSlices slices(int layer);
 
-        /** The pass over {@code tokens}, stopped by {@code cancelled}, telling {@code positions} how many are done. */
-        CapturedRun capture(int[] tokens, java.util.function.BooleanSupplier cancelled, IntConsumer positions);
+        /**
+         * One captured pass over {@code tokens}, stopped by {@code cancelled}, telling {@code positions} how many are
+         * done; {@code activations}: also its head outputs and residuals (an ablation reads them).
+         */
+        CapturedRun capture(int[] tokens, boolean activations, java.util.function.BooleanSupplier cancelled,
+                            IntConsumer positions);
 
         /** Only the attention patterns of a pass (the probe's), where that keeps less; stopped and told as above. */
         CapturedRun.Patterns patterns(int[] tokens, java.util.function.BooleanSupplier cancelled, IntConsumer positions);
@@ -128,8 +132,10 @@ public final class HeadAnalysis {
 
             public HeadSlices slices(int layer) { return HeadSlices.of(model, layer); }
 
-            public CapturedRun capture(int[] t, java.util.function.BooleanSupplier cancelled, IntConsumer positions) {
-                return CapturedRun.of(pooled, t, iv, cancelled, positions);
+            public CapturedRun capture(int[] t, boolean activations, java.util.function.BooleanSupplier cancelled,
+                                       IntConsumer positions) {
+                return activations ? CapturedRun.of(pooled, t, iv, cancelled, positions)
+                        : CapturedRun.forScores(pooled, t, iv, cancelled, positions);
             }
 
             public CapturedRun.Patterns patterns(int[] t, java.util.function.BooleanSupplier cancelled,
@@ -171,8 +177,9 @@ public final class HeadAnalysis {
 
             public HeadSlices slices(int layer) { return HeadSlices.of(model, layer); }
 
-            // one bidirectional encode: its positions all arrive at its end
-            public CapturedRun capture(int[] t, java.util.function.BooleanSupplier cancelled, IntConsumer positions) {
+            // one bidirectional encode: its positions all arrive at its end; its run holds its patterns whole anyway
+            public CapturedRun capture(int[] t, boolean activations, java.util.function.BooleanSupplier cancelled,
+                                       IntConsumer positions) {
                 EncoderHeads.EncoderRun r = EncoderHeads.capture(model, t, iv);
                 runs.put(r.run(), r);
                 positions.accept(t.length);
@@ -209,6 +216,9 @@ public final class HeadAnalysis {
         // Cancel is asked before each layer's bases, each head's basis, each table and each head's row of a penalty or
         // circuit table:
         // the stage took ~10 CPU s on stories110M with no check inside (CancelLatencyBenchmark), a circuit table ~0.5 s
+        // without cross-layer tables a layer's dequantised slices and bases are done with after its own tables, so
+        // each worker holds one layer's (~55 MB on the Qwen2.5-0.5B shape) instead of all of them (~1.3 GB);
+        // steps counted: each layer's bases and penalties, then each table pair (a layer with itself, or two layers)
         List<int[]> pairs = new ArrayList<>();
         for (int a = 0; a < c.layers(); a++) {
             for (int b = a; b < c.layers(); b++) {
@@ -218,37 +228,51 @@ public final class HeadAnalysis {
             }
         }
         Steps weightSteps = new Steps(progress, Stage.WEIGHTS, c.layers() + pairs.size());
+        List<List<HeadTable>> byLayer = new ArrayList<>(java.util.Collections.nCopies(c.layers(), null));
         parallel.forRange(c.layers(), (from, to) -> {
             for (int l = from; l < to; l++) {
                 stopIfCancelled(progress);
-                slices[l] = model.slices(l);
-                subs[l] = WeightOrthogonality.LayerSubspaces.of(slices[l], () -> stopIfCancelled(progress));
+                HeadSlices slice = model.slices(l);
+                WeightOrthogonality.LayerSubspaces sub =
+                        WeightOrthogonality.LayerSubspaces.of(slice, () -> stopIfCancelled(progress));
                 for (WeightKind k : new WeightKind[] {WeightKind.Q, WeightKind.K, WeightKind.V, WeightKind.O}) {
-                    penalties.get(k.id())[l] = WeightOrthogonality.penalty(slices[l], k, () -> stopIfCancelled(progress));
+                    penalties.get(k.id())[l] = WeightOrthogonality.penalty(slice, k, () -> stopIfCancelled(progress));
                 }
                 weightSteps.done();
+                if (s.crossLayer()) {
+                    slices[l] = slice;
+                    subs[l] = sub;
+                } else {
+                    byLayer.set(l, weightTables(slice, sub, slice, sub, progress));
+                    weightSteps.done();
+                }
             }
         });
-        List<List<HeadTable>> byPair = new ArrayList<>(java.util.Collections.nCopies(pairs.size(), null));
-        parallel.forRange(pairs.size(), (from, to) -> {
-            for (int i = from; i < to; i++) {
-                int a = pairs.get(i)[0];
-                int b = pairs.get(i)[1];
-                byPair.set(i, weightTables(slices[a], subs[a], slices[b], a == b ? subs[a] : subs[b], progress));
-                weightSteps.done();
-            }
-        });
-        byPair.forEach(tables::addAll);
-        // the dequantised slices and their bases are done with: let the captured passes below reuse their memory
-        java.util.Arrays.fill(slices, null);
-        java.util.Arrays.fill(subs, null);
+        if (s.crossLayer()) {
+            List<List<HeadTable>> byPair = new ArrayList<>(java.util.Collections.nCopies(pairs.size(), null));
+            parallel.forRange(pairs.size(), (from, to) -> {
+                for (int i = from; i < to; i++) {
+                    int a = pairs.get(i)[0];
+                    int b = pairs.get(i)[1];
+                    byPair.set(i, weightTables(slices[a], subs[a], slices[b], a == b ? subs[a] : subs[b], progress));
+                    weightSteps.done();
+                }
+            });
+            byPair.forEach(tables::addAll);
+            // the dequantised slices and their bases are done with: let the captured passes below reuse their memory
+            java.util.Arrays.fill(slices, null);
+            java.util.Arrays.fill(subs, null);
+        } else {
+            byLayer.forEach(tables::addAll);
+        }
         times.put("weights", millis(t0));
 
         long t1 = System.nanoTime();
         stopIfCancelled(progress);
         progress.stage(Stage.CAPTURE);
         progress.counted(Stage.CAPTURE, 0, tokens.length);
-        CapturedRun run = model.capture(tokens, progress::cancelled,
+        // without an ablation nothing reads the head outputs or residuals past the output cosine, summed as the pass runs
+        CapturedRun run = model.capture(tokens, s.ablation() != null, progress::cancelled,
                 done -> progress.counted(Stage.CAPTURE, done, tokens.length));
         java.util.Set<Integer> special = new java.util.HashSet<>();
         for (int id : s.specialIds()) {
@@ -270,7 +294,7 @@ public final class HeadAnalysis {
                 LayerBehaviour b = LayerBehaviour.of(run.patterns(), l, c.heads(), tokens, model.causal(),
                         s.jsEpsilon(), special::contains, progress::cancelled);
                 js[l] = b.js();
-                cosine[l] = AttentionBehaviour.outputCosine(l, run.headOutputs()[l]);
+                cosine[l] = run.outputCosine()[l];
                 disagreement[l] = AttentionBehaviour.disagreement(cosine[l]);
                 entropy[l] = b.entropy();
                 sink[l] = b.sinkMass();
@@ -332,7 +356,7 @@ public final class HeadAnalysis {
             float[][][] means = null;
             if (s.ablation() == HeadAblation.Mode.MEAN) {
                 means = HeadAblation.meanOutputs(s.meanReference() == null ? run : model.capture(s.meanReference(),
-                        progress::cancelled, done -> { }));
+                        true, progress::cancelled, done -> { }));
             }
             List<HeadAblation.Effect> done = new ArrayList<>();
             effects = model.ablate(run, s.ablation(), means, s.topK(), parallel, new HeadAblation.Work() {

@@ -14,7 +14,8 @@ import java.util.Map;
  * @param probeTokens   the repeated-random-tokens probe used for prefix matching (empty when not run)
  * @param ablations     one effect per head in (layer, head) order (empty when not run)
  * @param timingsMillis wall time of each stage
- * @param run           the captured run the behaviour scores read (patterns, head outputs, residuals), under the
+ * @param run           the captured run the behaviour scores read (patterns, output cosine; head outputs and
+ *                      residuals only when the analysis ablated: {@link CapturedRun#keptActivations()}), under the
  *                      analysis's ablated heads if any
  */
 public record HeadReport(int[] tokens, RunOutcome clean, List<HeadTable> tables, boolean[][] sharedKv,

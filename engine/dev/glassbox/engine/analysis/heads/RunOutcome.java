@@ -26,8 +26,7 @@ public record RunOutcome(double loss, float[] lastLogits) {
             throw new IllegalArgumentException(tokens.length + " tokens exceed the model's context length of "
                     + model.config().contextLength() + "; use fewer tokens");
         }
-        DecoderSession s = model.newSession(capture, iv);
-        return s;
+        return model.newSession(capture, iv, tokens.length); // sized for the run: its store holds exactly its positions
     }
 
     /** The logits after position {@code pos} from a session (a full forward, or one resumed at a later layer). */

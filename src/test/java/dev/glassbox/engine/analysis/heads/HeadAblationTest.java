@@ -113,7 +113,7 @@ class HeadAblationTest {
                 () -> RunOutcome.of(m, new int[17], Intervention.NONE));
         assertTrue(e.getMessage().contains("context length of 16"), e.getMessage());
         IllegalArgumentException big = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> CapturedRun.checkMemory(64, 64, 128, 1 << 16, 8192));
+                () -> CapturedRun.checkMemory(64, 64, 128, 8, 1 << 16, 8192, true));
         assertTrue(big.getMessage().contains("use fewer tokens"), big.getMessage());
     }
 

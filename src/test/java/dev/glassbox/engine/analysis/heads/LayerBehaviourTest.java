@@ -162,7 +162,8 @@ class LayerBehaviourTest {
     }
 
     /** Two attention-only layers of 4 heads (2 kv groups) with random weights, vocabulary 7. */
-    private static LlamaModel randomModel(long seed, int context) {
+    /** A 2-layer attention-only decoder of 4 heads (2 key/value heads) over a 7-token vocabulary. */
+    static LlamaModel randomModel(long seed, int context) {
         SplittableRandom rng = new SplittableRandom(seed);
         ModelConfig c = TinyModels.config(8, 2, 4, 2, 2, 7, context, RopeStyle.INTERLEAVED);
         LlamaModel.Layer[] layers = new LlamaModel.Layer[c.layers()];
