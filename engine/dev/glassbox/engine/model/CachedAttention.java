@@ -207,16 +207,19 @@ final class CachedAttention {
      * much as the work). Each thread scores into its own buffer, so the last query's probabilities are not kept.
      */
     void attendBlock(int layer, int pos0, int count, float[][] queries, float[][] outs) {
-        int hd = c.headDim();
         int heads = c.heads();
         int cap = capacity;
         float[] kc = keys[layer];
         float[] vc = values[layer];
         parallel.forRange(count * heads, (from, to) -> {
             float[] a = blockScores(pos0 + count);
-            for (int i = from; i < to; i++) {
-                int t = i / heads;
-                attendHead(rotary(kc, pos0 + t, queries[t], 0), i % heads, pos0 + t, vc, cap, a, 0, outs[t]);
+            HeadScores scores = null;
+            for (int i = from, t = -1; i < to; i++) {
+                if (i / heads != t) { // one scorer per position, not per (position, head)
+                    t = i / heads;
+                    scores = rotary(kc, pos0 + t, queries[t], 0);
+                }
+                attendHead(scores, i % heads, pos0 + t, vc, cap, a, 0, outs[t]);
             }
         });
     }
