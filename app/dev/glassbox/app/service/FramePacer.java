@@ -2,6 +2,7 @@ package dev.glassbox.app.service;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * When a run's next live frame may be built. On a compute-bound machine every frame's work comes off the engine's
@@ -35,8 +36,7 @@ public final class FramePacer {
 
     private final long minNanos;
     private final int cores;
-    private final LongSupplier viewsCpuNanos;
-    private final LongSupplier engineCpuNanos;
+    private final Supplier<RunThreads.Cpu> cpuNanos;
     private final AtomicBoolean inFlight = new AtomicBoolean();
     private volatile long lastStart = Long.MIN_VALUE / 2;
     private volatile long viewsAtLastStart;
@@ -44,7 +44,7 @@ public final class FramePacer {
 
     /** Paced for this machine's cores by the CPU time of the views' and the engine's threads. */
     public FramePacer() {
-        this(Runtime.getRuntime().availableProcessors(), RunThreads::viewsCpuNanos, RunThreads::engineCpuNanos);
+        this(Runtime.getRuntime().availableProcessors(), RunThreads::cpuNanos);
     }
 
     /**
@@ -52,10 +52,13 @@ public final class FramePacer {
      * and {@code engineCpuNanos} of CPU time so far.
      */
     FramePacer(int cores, LongSupplier viewsCpuNanos, LongSupplier engineCpuNanos) {
+        this(cores, () -> new RunThreads.Cpu(viewsCpuNanos.getAsLong(), engineCpuNanos.getAsLong()));
+    }
+
+    private FramePacer(int cores, Supplier<RunThreads.Cpu> cpuNanos) {
         this.cores = Math.max(1, cores);
         this.minNanos = cores <= FEW_CORES ? MIN_NANOS_FEW_CORES : MIN_NANOS;
-        this.viewsCpuNanos = viewsCpuNanos;
-        this.engineCpuNanos = engineCpuNanos;
+        this.cpuNanos = cpuNanos;
     }
 
     /** The least time between two frames however cheap they are. */
@@ -69,8 +72,9 @@ public final class FramePacer {
         if (since < minNanos || inFlight.get()) {
             return false;
         }
-        long views = viewsCpuNanos.getAsLong();
-        long engine = engineCpuNanos.getAsLong();
+        RunThreads.Cpu cpu = cpuNanos.get(); // one pass over the threads for both sides
+        long views = cpu.views();
+        long engine = cpu.engine();
         long used = views - viewsAtLastStart;
         boolean due = since >= MAX_NANOS
                 || used <= VIEW_SHARE * cores * since && used <= ENGINE_RATIO * (engine - engineAtLastStart);

@@ -3,7 +3,6 @@ package dev.glassbox.app.service;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
-import java.util.function.Predicate;
 
 import dev.glassbox.engine.tensor.Parallel;
 import dev.glassbox.visuals.AttentionGrid;
@@ -31,24 +30,26 @@ final class RunThreads {
         return name.equals(EngineThread.NAME) || name.startsWith(Parallel.WORKER_NAME);
     }
 
-    /** The CPU time the views' threads have used so far, in ns (0 where the JVM does not measure threads' CPU time). */
-    static long viewsCpuNanos() {
-        return cpuNanos(RunThreads::isView);
+    /** The CPU time, in ns, the views' and the engine's threads have used so far (0 where the JVM does not measure it). */
+    record Cpu(long views, long engine) {
     }
 
-    /** The CPU time the engine's threads have used so far, in ns (0 where the JVM does not measure it). */
-    static long engineCpuNanos() {
-        return cpuNanos(RunThreads::isEngine);
-    }
-
-    private static long cpuNanos(Predicate<String> named) {
+    /** Both sides' CPU time, from one pass over the JVM's threads. */
+    static Cpu cpuNanos() {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-        long sum = 0;
+        long views = 0;
+        long engine = 0;
         for (ThreadInfo info : mx.getThreadInfo(mx.getAllThreadIds())) {
-            if (info != null && named.test(info.getThreadName())) {
-                sum += Math.max(0, mx.getThreadCpuTime(info.getThreadId()));
+            if (info == null) {
+                continue;
+            }
+            String name = info.getThreadName();
+            if (isView(name)) {
+                views += Math.max(0, mx.getThreadCpuTime(info.getThreadId()));
+            } else if (isEngine(name)) {
+                engine += Math.max(0, mx.getThreadCpuTime(info.getThreadId()));
             }
         }
-        return sum;
+        return new Cpu(views, engine);
     }
 }
