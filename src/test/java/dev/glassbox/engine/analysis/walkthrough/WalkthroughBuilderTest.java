@@ -135,7 +135,9 @@ class WalkthroughBuilderTest {
 
             // the output: the hidden state the encoder returns, and the sentence embedding pooled from it
             Step out = step(w, StepKind.ENCODER_OUTPUT);
-            assertArrayEquals(hidden[plh[0]], out.values().get(0).values(), 0f);
+            // the trace's run and this second encode are one code path, equal to rounding only: the Vector API orders
+            // a lane sum one way interpreted and another compiled, so two runs of one input can differ in the last ulp
+            assertArrayEquals(hidden[plh[0]], out.values().get(0).values(), 1e-5f);
             float[] shown = out.values().get(1).values();
             for (int i = 0; i < sentence.length; i++) {
                 assertEquals(sentence[i], shown[i], 1e-6, "sentence embedding [" + i + "]");
