@@ -32,6 +32,11 @@ public final class LlamaForward {
      * ends: a Qwen2.5 logits row alone is 151,936 floats (0.6 MB), pattern rows grow with the position.
      */
     static final int OUTPUT_BLOCK = 32;
+    /**
+     * Most tokens per block of a head ablation's resume ({@link #resumeRows}); a block's unembedding on one thread
+     * is the longest stretch between two Cancel checks (stories110M: 64 rows x 32,000 x 768, ~40 ms).
+     */
+    static final int RESUME_BLOCK = 64;
     /** Most activation memory a plain block holds: bounds the block of a wide model (stories110M 4.4 MB at 128). */
     static final long PLAIN_BLOCK_BYTES = 16L << 20;
 
@@ -95,6 +100,20 @@ public final class LlamaForward {
         if (rowOutputs) return OUTPUT_BLOCK;
         long fit = PLAIN_BLOCK_BYTES / ((long) Float.BYTES * Rows.floatsPerRow(c));
         return (int) Math.clamp(fit / 16 * 16, OUTPUT_BLOCK, PLAIN_BLOCK);
+    }
+
+    /**
+     * Tokens per block of {@link #resumeFromHeads}: every row keeps its logits until the block ends, as with
+     * {@link #OUTPUT_BLOCK}, but an ablation runs one head a thread, so each product runs on one thread and the
+     * weight tile it copies per 16 rows serves only the block's tokens (heads9, one core: the 2,048-column
+     * down-projection ran at 53 GFLOP/s at 32 tokens, 63 at 64, 70 at 128; the ablation of the stories110M shape
+     * took 23 % less CPU at 64 than at 32, and no less at 128). {@link #RESUME_BLOCK}, fewer (whole multiples of 16,
+     * at least {@link #OUTPUT_BLOCK}) when the block's logits rows would pass {@link #PLAIN_BLOCK_BYTES} (a
+     * Qwen2.5 vocabulary: 32).
+     */
+    static int resumeRows(ModelConfig c) {
+        long fit = PLAIN_BLOCK_BYTES / ((long) Float.BYTES * c.vocabSize());
+        return (int) Math.clamp(fit / 16 * 16, OUTPUT_BLOCK, RESUME_BLOCK);
     }
 
     /** Tokens per block of {@link #prefill} without every row's logits (this forward's capture decides). */
@@ -196,8 +215,8 @@ public final class LlamaForward {
      * changes none of them). The layer finishes (the intervention's head replacements, W_O, the MLP) and the later
      * layers run in prefill blocks over this forward's memory, which must be empty. Pull the logits position by
      * position, in order, from the returned {@link Resumed}; {@code cancelled} is checked before each block, each
-     * later layer of a block and its unembedding (on the stories110M shape a whole block of 12 layers and the
-     * unembedding took 0.2-0.35 s of one thread, a layer about 20 ms).
+     * later layer of a block and its unembedding (blocks of {@link #resumeRows}: on the stories110M shape 64 rows,
+     * whose unembedding, the longest stretch, is ~3.1 GFLOP: ~45 ms of one core at 70 GFLOP/s).
      */
     public Resumed resumeFromHeads(int layer, int[] tokens, float[][] residual, float[][] heads,
                                    BooleanSupplier cancelled) {
@@ -212,7 +231,7 @@ public final class LlamaForward {
         if (!batches()) {
             throw new IllegalArgumentException("an intervention that skips layers cannot resume over a whole sequence");
         }
-        int size = blockRows(c, true);
+        int size = resumeRows(c);
         Rows b = block(Math.min(size, n));
         return pos -> {
             int t = pos % size;

@@ -1,5 +1,11 @@
 package dev.glassbox.engine.tensor;
 
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
 /**
  * Softmax, log-softmax and top-k in double precision, for analysis, routing and training: with the float vector kernel
  * {@link Kernels#softmax(float[], int, int, float)} the engine's only softmax.
@@ -8,15 +14,41 @@ public final class Softmax {
     private Softmax() {
     }
 
-    /** log(sum(exp(logits))), shifted by the maximum so large logits do not overflow. */
+    /** Double lanes of the exponentials below, and float lanes as many (half the width) to widen from. */
+    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> F =
+            VectorSpecies.of(float.class, VectorShape.forBitSize(D.vectorBitSize() / 2));
+
+    /**
+     * log(sum(exp(logits))), shifted by the maximum so large logits do not overflow; the exponentials in double
+     * lanes ({@code VectorOperators.EXP}, the JDK's vector math library on x86): the loss of a head ablation takes
+     * one per vocabulary entry and position, 590 M on the stories110M shape at 128 tokens, ~3 CPU s with
+     * {@link Math#exp} one at a time.
+     */
     public static double logSumExp(float[] logits) {
+        int n = logits.length;
+        int i = 0;
         double max = Double.NEGATIVE_INFINITY;
-        for (float v : logits) {
-            max = Math.max(max, v);
+        int upper = F.loopBound(n);
+        if (upper > 0) {
+            FloatVector m = FloatVector.fromArray(F, logits, 0);
+            for (i = F.length(); i < upper; i += F.length()) {
+                m = m.max(FloatVector.fromArray(F, logits, i));
+            }
+            max = m.reduceLanes(VectorOperators.MAX);
         }
-        double sum = 0;
-        for (float v : logits) {
-            sum += Math.exp(v - max);
+        for (; i < n; i++) {
+            max = Math.max(max, logits[i]);
+        }
+        DoubleVector shift = DoubleVector.broadcast(D, max);
+        DoubleVector acc = DoubleVector.zero(D);
+        for (i = 0; i < upper; i += F.length()) {
+            DoubleVector v = (DoubleVector) FloatVector.fromArray(F, logits, i).convertShape(VectorOperators.F2D, D, 0);
+            acc = acc.add(v.sub(shift).lanewise(VectorOperators.EXP));
+        }
+        double sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            sum += Math.exp(logits[i] - max);
         }
         return max + Math.log(sum);
     }
