@@ -34,7 +34,7 @@ public final class LlamaForward {
     static final int OUTPUT_BLOCK = 32;
     /**
      * Most tokens per block of a head ablation's resume ({@link #resumeRows}); a block's unembedding on one thread
-     * is the longest stretch between two Cancel checks (stories110M: 64 rows x 32,000 x 768, ~40 ms).
+     * is the longest stretch between two Cancel checks (stories110M: 64 rows x 32,000 x 768, ~45 ms of one core).
      */
     static final int RESUME_BLOCK = 64;
     /** Most activation memory a plain block holds: bounds the block of a wide model (stories110M 4.4 MB at 128). */
