@@ -107,7 +107,7 @@ public final class LlamaForward {
      * {@link #OUTPUT_BLOCK}, but an ablation runs one head a thread, so each product runs on one thread and the
      * weight tile it copies per 16 rows serves only the block's tokens (heads9, one core: the 2,048-column
      * down-projection ran at 53 GFLOP/s at 32 tokens, 63 at 64, 70 at 128; the ablation of the stories110M shape
-     * took 23 % less CPU at 64 than at 32, and no less at 128). {@link #RESUME_BLOCK}, fewer (whole multiples of 16,
+     * took ~20 % less CPU at 64 than at 32, and no less at 128). {@link #RESUME_BLOCK}, fewer (whole multiples of 16,
      * at least {@link #OUTPUT_BLOCK}) when the block's logits rows would pass {@link #PLAIN_BLOCK_BYTES} (a
      * Qwen2.5 vocabulary: 32).
      */

@@ -16,8 +16,16 @@ public final class Softmax {
 
     /** Double lanes of the exponentials below, and float lanes as many (half the width) to widen from. */
     private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
-    private static final VectorSpecies<Float> F =
-            VectorSpecies.of(float.class, VectorShape.forBitSize(D.vectorBitSize() / 2));
+    /** Null where no float shape has half the double width (then one value at a time). */
+    private static final VectorSpecies<Float> F = halfWidth();
+
+    private static VectorSpecies<Float> halfWidth() {
+        try {
+            return VectorSpecies.of(float.class, VectorShape.forBitSize(D.vectorBitSize() / 2));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
 
     /**
      * log(sum(exp(logits))), shifted by the maximum so large logits do not overflow; the exponentials in double
@@ -29,7 +37,7 @@ public final class Softmax {
         int n = logits.length;
         int i = 0;
         double max = Double.NEGATIVE_INFINITY;
-        int upper = F.loopBound(n);
+        int upper = F == null ? 0 : F.loopBound(n);
         if (upper > 0) {
             FloatVector m = FloatVector.fromArray(F, logits, 0);
             for (i = F.length(); i < upper; i += F.length()) {
