@@ -21,7 +21,7 @@ import dev.glassbox.engine.trace.TraceListener;
  * 24 positions and over every position, by two read-outs of the same model, closely alternated:
  * "one-by-one" is the lens before batching (one matrix-vector product per position and layer, the interface's default
  * loop), "batched" is {@link LogitLens#unembedding}'s (the batched product of prefill). Prints the median and minimum
- * wall time of each (every position: one round), the batched lens's split into products and top-1, and how far the two agree (top-1 tokens differing, largest top-1 probability difference).
+ * wall time of each (every position: one round) with the process's CPU time over it, the batched lens's split into products and top-1, and how far the two agree (top-1 tokens differing, largest top-1 probability difference).
  * Not a test: timings belong in docs/PERFORMANCE.md.
  * Run: java --add-modules jdk.incubator.vector -cp target/classes:target/test-classes:DEPS
  * dev.glassbox.engine.analysis.LogitLensBenchmark MODEL TOKENIZER [tokens=300] [threads=2] [repeats=5]
@@ -53,17 +53,24 @@ public final class LogitLensBenchmark {
             int reads = (trace.length() - first) * m.config().layers();
             double[] before = new double[rounds];
             double[] after = new double[rounds];
+            double[] beforeCpu = new double[rounds]; // the process's CPU time: on a loaded machine wall time waits too
+            double[] afterCpu = new double[rounds];
             List<LogitLens.Row> a = null;
             List<LogitLens.Row> b = null;
             for (int i = first == 0 ? 0 : -1; i < rounds; i++) { // one warm-up round
+                long c0 = os.getProcessCpuTime();
                 long t0 = System.nanoTime();
                 a = LogitLens.apply(oneByOne, trace, 1, false, first);
+                long c1 = os.getProcessCpuTime();
                 long t1 = System.nanoTime();
                 b = LogitLens.apply(batched, trace, 1, false, first);
                 long t2 = System.nanoTime();
+                long c2 = os.getProcessCpuTime();
                 if (i >= 0) {
                     before[i] = (t1 - t0) / 1e6;
                     after[i] = (t2 - t1) / 1e6;
+                    beforeCpu[i] = (c1 - c0) / 1e6;
+                    afterCpu[i] = (c2 - c1) / 1e6;
                 }
             }
             int differ = 0;
@@ -104,10 +111,10 @@ public final class LogitLensBenchmark {
                 products[i] = tp / 1e6;
                 tops[i] = tt / 1e6;
             }
-            System.out.printf(Locale.ROOT, "positions %d-%d (%d read-outs): one-by-one median %.0f ms (min %.0f), "
-                            + "batched median %.0f ms (min %.0f; products %.0f ms, top-1 on one thread %.0f ms), %.1fx; top-1 differing %d, "
+            System.out.printf(Locale.ROOT, "positions %d-%d (%d read-outs): one-by-one median %.0f ms (min %.0f, cpu %.0f ms), "
+                            + "batched median %.0f ms (min %.0f, cpu %.0f ms; products %.0f ms, top-1 on one thread %.0f ms), %.1fx; top-1 differing %d, "
                             + "max |dp| %.2e; load %.1f%n",
-                    first, trace.length() - 1, reads, median(before), min(before), median(after), min(after), median(products), median(tops),
+                    first, trace.length() - 1, reads, median(before), min(before), median(beforeCpu), median(after), min(after), median(afterCpu), median(products), median(tops),
                     median(before) / median(after), differ, maxDiff, os.getSystemLoadAverage());
         }
         par.close();
