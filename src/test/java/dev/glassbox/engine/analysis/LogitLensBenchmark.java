@@ -24,7 +24,7 @@ import dev.glassbox.engine.trace.TraceListener;
  * wall time of each (every position: one round) with the process's CPU time over it, the batched lens's split into products and top-1, and how far the two agree (top-1 tokens differing, largest top-1 probability difference).
  * Not a test: timings belong in docs/PERFORMANCE.md.
  * Run: java --add-modules jdk.incubator.vector -cp target/classes:target/test-classes:DEPS
- * dev.glassbox.engine.analysis.LogitLensBenchmark MODEL TOKENIZER [tokens=300] [threads=2] [repeats=5]
+ * dev.glassbox.engine.analysis.LogitLensBenchmark MODEL TOKENIZER [tokens=300] [threads=2] [repeats=5] [panel]
  */
 public final class LogitLensBenchmark {
     private static final int PANEL_POSITIONS = 24; // ExplorerPane.LENS_POSITIONS
@@ -38,6 +38,7 @@ public final class LogitLensBenchmark {
         int tokens = args.length > 2 ? Integer.parseInt(args[2]) : 300;
         int threads = args.length > 3 ? Integer.parseInt(args[3]) : 2;
         int repeats = args.length > 4 ? Integer.parseInt(args[4]) : 5;
+        boolean everyPosition = args.length <= 5 || !args[5].equals("panel"); // "panel": the last 24 positions only
         Parallel par = new Parallel(threads);
         LoadedModel m = ModelLoader.load(model, tokenizer, par);
         Trace trace = trace(m, tokens);
@@ -47,7 +48,8 @@ public final class LogitLensBenchmark {
         System.out.printf(Locale.ROOT, "%s: %d layers, dim %d, vocab %d; trace of %d positions; %d threads; load %.1f%n",
                 model.getFileName(), m.config().layers(), m.config().dim(), m.config().vocabSize(), trace.length(),
                 threads, os.getSystemLoadAverage());
-        for (int first : new int[] {Math.max(0, trace.length() - PANEL_POSITIONS), 0}) {
+        int panelFirst = Math.max(0, trace.length() - PANEL_POSITIONS);
+        for (int first : everyPosition ? new int[] {panelFirst, 0} : new int[] {panelFirst}) {
             // every position is 12x the work: timed once, after the panel's rounds warmed the code up
             int rounds = first == 0 ? 1 : repeats;
             int reads = (trace.length() - first) * m.config().layers();

@@ -110,15 +110,15 @@ class LogitLensTest {
 
     /**
      * The batched read-out (every layer's positions unembedded together: the register-tiled product for a full batch of
-     * 32 rows, the plain one for the rest) against softmax(W_U · RMSNorm(residual)) computed here in double: every
+     * 64 rows and for the rest) against softmax(W_U · RMSNorm(residual)) computed here in double: every
      * probability within 2e-6 (float32 logits of a 64-wide dot product: 4e-7 at most on the build machine).
      */
     @Test
     void batchedReadOutAgreesWithAFloat64Reference() {
-        LlamaModel model = TinyLlama.model(12, 64, 96, 3, 4, 2, TinyLlama.VOCAB, 32);
+        LlamaModel model = TinyLlama.model(12, 64, 96, 3, 4, 2, TinyLlama.VOCAB, 48);
         LoadedModel m = new LoadedModel("tiny-64", Path.of("tiny.bin"), "test", model, new TinyLlama.CharTokenizer());
-        Trace t = TraceRun.run(new TraceRun.Request(m, "the cat sat on a mat", HookSelection.of("blocks.*.resid_post"),
-                Generation.Settings.greedy(4)), TraceListener.NONE, () -> false).trace();
+        Trace t = TraceRun.run(new TraceRun.Request(m, "the cat sat on a mat and ran", HookSelection.of("blocks.*.resid_post"),
+                Generation.Settings.greedy(8)), TraceListener.NONE, () -> false).trace();
         assertTrue(t.length() * model.config().layers() > LogitLens.BATCH_ROWS, "a full batch and a part one");
         List<LogitLens.Row> rows = LogitLens.apply(model, t, TinyLlama.VOCAB, false);
         int dim = model.config().dim();
