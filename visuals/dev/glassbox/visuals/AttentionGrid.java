@@ -61,7 +61,6 @@ public final class AttentionGrid extends GridPane {
         setVgap(3);
         setPadding(new Insets(6));
         setFocusTraversable(true);
-        legend.stack(170);
         showLegend();
         addEventHandler(KeyEvent.KEY_PRESSED, this::onKey);
     }
@@ -74,8 +73,26 @@ public final class AttentionGrid extends GridPane {
         setRows(columnLabels, rows);
     }
 
-    /** The thumbnails' colour key, under the grid. */
+    /** The thumbnails' colour key: beside the grid's first rows, or where its host put it ({@link #legendOutside}). */
     public ColorLegend legend() { return legend; }
+
+    /**
+     * Hands the colour key to the host, which shows it outside the grid, say under the scroll pane the grid is in:
+     * beside the grid a key moves right with every column and leaves the view of a pane narrower than the grid
+     * (the Explore grid of a 12-head model at 1280 x 720). From now on the grid no longer adds it; it is shown while
+     * the grid has rows, in lines as wide as the host allows ({@link ColorLegend#setWidthLimit}).
+     */
+    public ColorLegend legendOutside() {
+        legendInGrid = false;
+        getChildren().remove(legend);
+        legend.setVisible(!rows.isEmpty());
+        legend.setManaged(!rows.isEmpty());
+        return legend;
+    }
+
+    /** False once the host shows the key ({@link #legendOutside}). */
+    private boolean legendInGrid = true;
+    private boolean legendStacked;
 
     private void showLegend() {
         legend.show(new ColorLegend.Spec(I18n.text("legend.thumbnails"), palette, Thumbnails.SCALE, 0, 1, false,
@@ -194,7 +211,14 @@ public final class AttentionGrid extends GridPane {
             }
             cells.add(line);
         }
-        if (!rows.isEmpty()) {
+        if (!legendInGrid) {
+            legend.setVisible(!rows.isEmpty());
+            legend.setManaged(!rows.isEmpty());
+        } else if (!rows.isEmpty()) {
+            if (!legendStacked) { // one item a line in the narrow column beside the thumbnails
+                legend.stack(170);
+                legendStacked = true;
+            }
             add(legend, columnLabels.size() + 1, 1, 1, rows.size());
             GridPane.setValignment(legend, javafx.geometry.VPos.TOP);
             GridPane.setMargin(legend, new Insets(0, 0, 0, 8));

@@ -419,11 +419,10 @@ public final class AttentionHeatmap extends CanvasView {
         g.setTextBaseline(VPos.TOP);
         g.setTextAlign(TextAlignment.LEFT);
         g.fillText(I18n.text(matrix.axes().columnKey()) + " \u2192", left(), 2);
-        g.setTextBaseline(VPos.BOTTOM);
-        g.fillText(I18n.text(matrix.axes().rowKey()) + " \u2193", 4, top() - 2, left() - 6);
         // every label when cells are tall enough for text, otherwise every stride-th one
         double size = Math.min(12, Math.max(9, scale - 2)) * Theme.textScale();
         int stride = (int) Math.ceil((size + 2) / scale);
+        drawRowTitle(g, size);
         if (stride > 64) {
             return;
         }
@@ -458,6 +457,46 @@ public final class AttentionHeatmap extends CanvasView {
             }
             g.fillText(tickLabel(matrix.axes(), q, matrix.queryLabels().get(q), stride), left() - 4, y);
         }
+    }
+
+    /**
+     * The rows' axis title ("queries ↓") in the corner left of the column labels: its bottom half a tick label plus
+     * a gap above the map, so the first row's label (centred at most half a label above the map's top) never touches
+     * it, and in two lines, split at a space, when one would be wider than the margin ("query positions ↓" at 12 px
+     * is ~105 px against 78): canvas text wider than its room is squeezed, unreadable from the back of a room.
+     */
+    private void drawRowTitle(GraphicsContext g, double tickSize) {
+        g.setTextBaseline(VPos.BOTTOM); // the column labels below are drawn on this baseline too
+        String[] lines = rowTitleLines(I18n.text(matrix.axes().rowKey()) + " \u2193", g.getFont(), left() - 8);
+        double lineHeight = g.getFont().getSize() * 1.2;
+        double bottom = rowTitleBottom(tickSize);
+        for (int i = lines.length - 1; i >= 0; i--) {
+            g.fillText(lines[i], 4, bottom - (lines.length - 1 - i) * lineHeight, left() - 8);
+        }
+    }
+
+    /** Where the rows' axis title ends: above the map by half a tick label of {@code tickSize} px and 4 px. */
+    static double rowTitleBottom(double tickSize) {
+        return top() - tickSize / 2 - 4;
+    }
+
+    /** {@code title} in one line if it fits {@code width}, else in two split at the space that best fits. */
+    static String[] rowTitleLines(String title, javafx.scene.text.Font font, double width) {
+        if (CanvasView.textWidth(title, font) <= width) {
+            return new String[] {title};
+        }
+        String[] best = {title};
+        double widest = Double.MAX_VALUE;
+        for (int i = title.indexOf(' '); i > 0; i = title.indexOf(' ', i + 1)) {
+            String a = title.substring(0, i).strip();
+            String b = title.substring(i + 1).strip();
+            double w = Math.max(CanvasView.textWidth(a, font), CanvasView.textWidth(b, font));
+            if (!a.isEmpty() && !b.isEmpty() && w < widest) {
+                widest = w;
+                best = new String[] {a, b};
+            }
+        }
+        return best;
     }
 
     /**

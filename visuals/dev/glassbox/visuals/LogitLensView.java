@@ -33,6 +33,13 @@ public final class LogitLensView extends GridPane {
     /** The colour key under the table. */
     public ColorLegend legend() { return legend; }
 
+    /** Says the lens is being read: the previous table is gone, the next comes with {@link #setTable}. */
+    public void showReading() {
+        this.table = LensTable.EMPTY;
+        getChildren().clear();
+        add(new Label(I18n.text("lens.reading")), 0, 0);
+    }
+
     public void setTable(LensTable t) {
         this.table = t;
         getChildren().clear();

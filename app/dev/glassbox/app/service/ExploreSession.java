@@ -55,8 +55,8 @@ public final class ExploreSession {
     public record LiveFrame(LoadedModel model, int[] tokens, GridContent grid, int userPromptLength) {
     }
 
-    /** The views of a finished run: grid, lens, clean-vs-ablated outcome and surprisal. */
-    public record ShownRun(LoadedModel model, RunOutcome outcome, GridContent grid, LensTable lens,
+    /** The views of a finished run: grid, clean-vs-ablated outcome and surprisal (its lens follows, {@link #shownLensProperty}). */
+    public record ShownRun(LoadedModel model, RunOutcome outcome, GridContent grid,
                            Optional<TokenSurprisal.Result> surprisal, List<TokenChips.Expected> expected,
                            int userPromptLength) {
     }
@@ -88,6 +88,10 @@ public final class ExploreSession {
     private final ReadOnlyStringWrapper emptyMessage = new ReadOnlyStringWrapper(this, "emptyMessage");
     private final ReadOnlyObjectWrapper<LiveFrame> liveFrame = new ReadOnlyObjectWrapper<>(this, "liveFrame");
     private final ReadOnlyObjectWrapper<ShownRun> shownRun = new ReadOnlyObjectWrapper<>(this, "shownRun");
+    /** The shown run's logit lens; null while it is being read. */
+    private final ReadOnlyObjectWrapper<LensTable> shownLens = new ReadOnlyObjectWrapper<>(this, "shownLens", LensTable.EMPTY);
+    /** Bumped by each run and model: a lens being read for an older one stops at its next batch of rows. */
+    private final java.util.concurrent.atomic.AtomicLong lensTicket = new java.util.concurrent.atomic.AtomicLong();
     private final ReadOnlyObjectWrapper<Routes> routes = new ReadOnlyObjectWrapper<>(this, "routes");
     private final ModelService modelService = new ModelService();
     private final RunService runService = new RunService();
@@ -367,6 +371,12 @@ public final class ExploreSession {
 
     public ReadOnlyObjectProperty<ShownRun> shownRunProperty() { return shownRun.getReadOnlyProperty(); }
 
+    /**
+     * The logit lens of the run shown, read after its grid is on screen (null while it is read): at the 110M shape the
+     * lens of 24 positions x 12 layers is 288 read-outs through the 32,000 x 768 output matrix.
+     */
+    public ReadOnlyObjectProperty<LensTable> shownLensProperty() { return shownLens.getReadOnlyProperty(); }
+
     public ReadOnlyObjectProperty<Routes> routesProperty() { return routes.getReadOnlyProperty(); }
 
     public void showError(String message) {
@@ -430,6 +440,7 @@ public final class ExploreSession {
     }
 
     private void load(ModelEntry entry) {
+        lensTicket.incrementAndGet();
         stop();
         clearError();
         Task<LoadedModel> t = modelService.load(entry);
@@ -558,6 +569,7 @@ public final class ExploreSession {
     }
 
     private void run(LoadedModel m, RunRequest.Prompt ids, Generation.Settings settings) {
+        lensTicket.incrementAndGet(); // the previous run's lens, if still being read, is not wanted
         clearError();
         lastPromptText = prompt.get();
         int layers = m.config().layers();
@@ -639,23 +651,33 @@ public final class ExploreSession {
                     out.tokensPerSecond() > 0 ? I18n.text("status.speed", tokPerSecond) : "", I18n.text(why),
                     removed.isEmpty() ? "" : I18n.text("status.ablated", removed.label())), I18n.localeProperty()));
         }
+        long ticket = lensTicket.incrementAndGet();
         viewBuilder.submit(() -> {
             rows.update(out.trace());
             GridContent gc = TraceViews.build(rows, out.tokens(), m.tokenizer(), layers, heads, true, out.visible());
-            LensTable lens;
-            try {
-                lens = LensTables.of(m, out.trace(), out.tokens(), lensPositions);
-            } catch (RuntimeException e) {
-                lens = LensTable.EMPTY;
-            }
-            LensTable finalLens = lens;
             var surprisal = SurprisalBuilder.build(out);
             var expected = SurprisalBuilder.expected(out, m.tokenizer());
             var hops = hops(out.trace(), layers);
             Platform.runLater(() -> {
                 routes.set(new Routes(m, out.tokens(), hops));
-                shownRun.set(new ShownRun(m, out, gc, finalLens, surprisal, expected,
+                shownRun.set(new ShownRun(m, out, gc, surprisal, expected,
                         m.isDecoder() ? promptLength : out.tokens().length));
+                shownLens.set(null); // being read
+            });
+            // the lens after the grid is on screen, given up as soon as a newer run or model is asked for
+            LensTable lens;
+            try {
+                lens = LensTables.of(m, out.trace(), out.tokens(), lensPositions, () -> lensTicket.get() != ticket);
+            } catch (java.util.concurrent.CancellationException e) {
+                lens = null; // a newer run or model: its own views follow
+            } catch (RuntimeException e) {
+                lens = LensTable.EMPTY;
+            }
+            LensTable finalLens = lens;
+            Platform.runLater(() -> {
+                if (finalLens != null && lensTicket.get() == ticket) {
+                    shownLens.set(finalLens);
+                }
                 runsShown.set(runsShown.get() + 1);
             });
         });

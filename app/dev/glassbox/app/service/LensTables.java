@@ -23,12 +23,19 @@ public final class LensTables {
      * run did not capture every layer's residual stream at every position.
      */
     public static LensTable of(LoadedModel model, Trace trace, int[] tokens, int lastPositions) {
+        return of(model, trace, tokens, lastPositions, () -> false);
+    }
+
+    /** {@link #of(LoadedModel, Trace, int[], int)}, stopped by a {@link java.util.concurrent.CancellationException} once {@code cancelled} says so. */
+    public static LensTable of(LoadedModel model, Trace trace, int[] tokens, int lastPositions,
+                               java.util.function.BooleanSupplier cancelled) {
         if (!model.isDecoder() || trace.length() == 0) {
             return LensTable.EMPTY;
         }
         int n = trace.length();
         int first = Math.max(0, n - lastPositions);
-        List<LogitLens.Row> rows = LogitLens.apply(LogitLens.unembedding(model.decoder()), trace, 1, false, first);
+        List<LogitLens.Row> rows = LogitLens.apply(LogitLens.unembedding(model.decoder()), trace, 1, false, first,
+                cancelled);
         if (rows.size() != model.config().layers()) {
             return LensTable.EMPTY;
         }

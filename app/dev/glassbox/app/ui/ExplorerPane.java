@@ -68,6 +68,12 @@ final class ExplorerPane extends SplitPane implements Explanation.Explained {
         Label hint = Texts.label("explore.gridHint");
         hint.setPadding(new Insets(4));
         left.setTop(new javafx.scene.layout.HBox(4, explanation.toggle(), hint));
+        // the key under the scroll pane, in the pane's width: beside a 12-head grid it scrolled out of view
+        var key = grid.legendOutside();
+        key.setId("gridLegend");
+        key.setPadding(new Insets(4, 6, 4, 6));
+        left.widthProperty().addListener((o, was, w) -> key.setWidthLimit(Math.max(120, w.doubleValue() - 16)));
+        left.setBottom(key);
         headTab = new Tab(null, head);
         headTab.textProperty().bind(I18n.bind("explore.head"));
         tabs.getTabs().addAll(headTab, shownLater("explore.lines", () -> lines), shownLater("explore.lens", this::lensPane));
@@ -155,6 +161,9 @@ final class ExplorerPane extends SplitPane implements Explanation.Explained {
     }
 
     void showLens(LensTable t) { lens.setTable(t); }
+
+    /** The lens of the run just shown is being read (off the FX thread): says so rather than showing the last run's. */
+    void showLensReading() { lens.showReading(); }
 
     /** Says why the loaded model has no logit lens ({@code null}: it has one). */
     void setLensNote(String why) {

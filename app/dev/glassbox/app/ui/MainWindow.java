@@ -311,6 +311,9 @@ public final class MainWindow extends BorderPane {
             prompt.showTokens(f.model().tokenizer(), f.tokens(), f.userPromptLength());
         });
         session.shownRunProperty().addListener((o, a, r) -> showRun(r));
+        session.shownLensProperty().addListener((o, a, t) -> {
+            if (t != null) explorer.showLens(t);
+        });
         session.routesProperty().addListener((o, a, r) -> {
             if (r != null) {
                 routing.ifMade(w -> w.showLive(r.model(), r.tokens(), r.hops()));
@@ -498,7 +501,7 @@ public final class MainWindow extends BorderPane {
     private void showRun(ExploreSession.ShownRun r) {
         Tokenizer tok = r.model().tokenizer();
         explorer.show(r.grid());
-        explorer.showLens(r.lens());
+        explorer.showLensReading(); // the lens follows the grid (ExploreSession.shownLensProperty)
         explorer.showAblation(tok, r.outcome().ablation());
         prompt.showTokens(tok, r.outcome().tokens(), r.userPromptLength());
         prompt.showSurprisal(r.surprisal(), r.expected());

@@ -183,8 +183,20 @@ public final class LlamaModel implements DecoderModel, Unembedding {
         Kernels.matvec(weights.output, normed, logits, parallel);
     }
 
+    /** Every row as {@link #unembed(float[])} does, through the batched product of prefill ({@link Kernels#matmul}). */
+    @Override
+    public void unembed(float[][] residuals, int count, float[][] logits) {
+        float[][] normed = new float[count][config.dim()];
+        for (int t = 0; t < count; t++) {
+            Kernels.rmsnorm(normed[t], residuals[t], weights.finalNorm, config.dim(), config.normEps());
+            if (logits[t] == null) logits[t] = new float[config.vocabSize()];
+        }
+        Kernels.matmul(weights.output, normed, null, logits, count, parallel);
+    }
+
     public Rope rope() { return rope; }
 
+    @Override
     public Parallel parallel() { return parallel; }
 
     /** A session whose key/value cache grows with the positions run, up to the model's context length. */

@@ -43,32 +43,40 @@ public final class TinyLlama2c {
 
     /** Writes {@code model.bin} and {@code tokenizer.bin} into {@code dir}; returns the model path. */
     public static Path write(Path dir, long seed) throws IOException {
+        return write(dir, seed, DIM, LAYERS, HEADS, KV_HEADS);
+    }
+
+    /**
+     * {@link #write(Path, long)} with another shape: {@code dim} a multiple of {@code heads}, {@code heads} a multiple
+     * of {@code kvHeads} (a 12-head model, as wide in the Explore grid as stories110M: 8 dims a head).
+     */
+    public static Path write(Path dir, long seed, int dim, int layers, int heads, int kvHeads) throws IOException {
         Files.createDirectories(dir);
         List<String> pieces = pieces();
         int vocab = pieces.size();
         writeTokenizer(dir.resolve("tokenizer.bin"), pieces);
-        int kvDim = DIM * KV_HEADS / HEADS;
-        int headDim = DIM / HEADS;
-        long floats = (long) vocab * DIM + LAYERS * (long) DIM // emb, attn norm
-                + LAYERS * ((long) DIM * DIM * 2 + (long) DIM * kvDim * 2) // wq wk wv wo
-                + LAYERS * (long) DIM // ffn norm
-                + LAYERS * (long) DIM * HIDDEN * 3 // w1 w2 w3
-                + DIM // final norm
+        int kvDim = dim * kvHeads / heads;
+        int headDim = dim / heads;
+        long floats = (long) vocab * dim + layers * (long) dim // emb, attn norm
+                + layers * ((long) dim * dim * 2 + (long) dim * kvDim * 2) // wq wk wv wo
+                + layers * (long) dim // ffn norm
+                + layers * (long) dim * HIDDEN * 3 // w1 w2 w3
+                + dim // final norm
                 + (long) SEQ_LEN * headDim; // freq_cis real + imag
         ByteBuffer b = ByteBuffer.allocate((int) (28 + 4 * floats)).order(ByteOrder.LITTLE_ENDIAN);
-        for (int v : new int[] {DIM, HIDDEN, LAYERS, HEADS, KV_HEADS, vocab, SEQ_LEN}) {
+        for (int v : new int[] {dim, HIDDEN, layers, heads, kvHeads, vocab, SEQ_LEN}) {
             b.putInt(v);
         }
         Random r = new Random(seed);
-        random(b, r, (long) vocab * DIM, 1.0);
-        ones(b, LAYERS * DIM);
-        random(b, r, (long) LAYERS * DIM * DIM, 0.6);
-        random(b, r, (long) LAYERS * DIM * kvDim, 0.6);
-        random(b, r, (long) LAYERS * DIM * kvDim, 0.3);
-        random(b, r, (long) LAYERS * DIM * DIM, 0.3);
-        ones(b, LAYERS * DIM);
-        random(b, r, (long) LAYERS * DIM * HIDDEN * 3, 0.2);
-        ones(b, DIM);
+        random(b, r, (long) vocab * dim, 1.0);
+        ones(b, layers * dim);
+        random(b, r, (long) layers * dim * dim, 0.6);
+        random(b, r, (long) layers * dim * kvDim, 0.6);
+        random(b, r, (long) layers * dim * kvDim, 0.3);
+        random(b, r, (long) layers * dim * dim, 0.3);
+        ones(b, layers * dim);
+        random(b, r, (long) layers * dim * HIDDEN * 3, 0.2);
+        ones(b, dim);
         random(b, r, (long) SEQ_LEN * headDim, 0.0);
         Path model = dir.resolve("model.bin");
         Files.write(model, b.array());
