@@ -1,6 +1,8 @@
 package dev.glassbox.engine.tensor;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.SplittableRandom;
 
 /**
@@ -21,7 +23,7 @@ public final class KernelWarmUp {
         int rows = 64;
         int cols = 96;
         float[] w = random(rnd, rows * cols);
-        F32Tensor f32 = F32Tensor.of(w, rows, cols);
+        F32Tensor f32 = offHeap(w, rows, cols);
         Q8_0Tensor q8 = Quantize.q8_0(f32);
         // two blocks per row and two groups, so the block and group loops are profiled as loops (a model's are)
         int kRows = 32;
@@ -90,6 +92,18 @@ public final class KernelWarmUp {
             }
         }
         return Tensor.of(type, data, rows, cols);
+    }
+
+    /**
+     * An F32 matrix in native memory, where a model's F32 weights are (a mapped file or its huge-page copy): a
+     * heap array here would teach the JIT two kinds of memory segment under {@code F32Tensor}'s vector loads, and
+     * its code for them then kept a slower path for the model's own (stories110M F32, 2 threads: ~30 % fewer
+     * tokens a second after this warm-up with a heap array; docs/PERFORMANCE.md, "App generation speed, part 7").
+     */
+    private static F32Tensor offHeap(float[] w, int rows, int cols) {
+        MemorySegment data = Arena.ofAuto().allocate((long) w.length * Float.BYTES, 64);
+        MemorySegment.copy(w, 0, data, ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN), 0, w.length);
+        return new F32Tensor(data, rows, cols);
     }
 
     private static float[] random(SplittableRandom rnd, int n) {
