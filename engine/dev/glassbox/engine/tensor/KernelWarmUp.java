@@ -1,6 +1,8 @@
 package dev.glassbox.engine.tensor;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.SplittableRandom;
 
 /**
@@ -21,7 +23,7 @@ public final class KernelWarmUp {
         int rows = 64;
         int cols = 96;
         float[] w = random(rnd, rows * cols);
-        F32Tensor f32 = F32Tensor.of(w, rows, cols);
+        F32Tensor f32 = mapped(w, rows, cols);
         Q8_0Tensor q8 = Quantize.q8_0(f32);
         // two blocks per row and two groups, so the block and group loops are profiled as loops (a model's are)
         int kRows = 32;
@@ -91,6 +93,40 @@ public final class KernelWarmUp {
         }
         return Tensor.of(type, data, rows, cols);
     }
+
+    /**
+     * An F32 matrix in a file mapping, the memory a model's F32 weights are in (the app maps model files): the JIT
+     * profiles the kind of memory segment under {@code F32Tensor}'s vector loads, and after a warm-up on a heap
+     * array (or on any second kind) it compiled a slower dot product for the model's own segments. stories110M
+     * F32 after a heap-array warm-up took 16-22 % more CPU a token at one thread, and JFR found half of the app's
+     * engine samples in the segment's liveness check ({@code MemorySessionImpl.checkValidStateRaw}), none of
+     * bench's (docs/PERFORMANCE.md, "App generation speed, part 7"). The file is deleted at once (the mapping stays
+     * valid; where the system refuses, at exit); without a temporary folder the matrix is in native memory.
+     */
+    static F32Tensor mapped(float[] w, int rows, int cols) {
+        long bytes = (long) w.length * Float.BYTES;
+        try {
+            java.nio.file.Path file = java.nio.file.Files.createTempFile("glassbox-warm-up", ".f32");
+            try (var ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.READ,
+                    java.nio.file.StandardOpenOption.WRITE)) {
+                MemorySegment data = ch.map(java.nio.channels.FileChannel.MapMode.READ_WRITE, 0, bytes, Arena.ofAuto());
+                MemorySegment.copy(w, 0, data, F32, 0, w.length);
+                return new F32Tensor(data, rows, cols);
+            } finally {
+                try {
+                    java.nio.file.Files.delete(file);
+                } catch (java.io.IOException inUse) {
+                    file.toFile().deleteOnExit();
+                }
+            }
+        } catch (java.io.IOException | UnsupportedOperationException e) {
+            MemorySegment data = Arena.ofAuto().allocate(bytes, 64);
+            MemorySegment.copy(w, 0, data, F32, 0, w.length);
+            return new F32Tensor(data, rows, cols);
+        }
+    }
+
+    private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
 
     private static float[] random(SplittableRandom rnd, int n) {
         float[] v = new float[n];

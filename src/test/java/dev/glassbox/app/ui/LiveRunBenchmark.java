@@ -43,7 +43,8 @@ import dev.glassbox.engine.tensor.KernelWarmUp;
  * with every attention pattern captured, on the same model, threads and steps. <b>Like with like:</b> bench runs in
  * a fresh JVM of its own (same java, JVM options and class path as this one), and each side's measured run follows
  * the same warm-up: the app's JVM runs the kernel warm-up the app runs when its window is up ({@code KernelWarmUp},
- * waited for here) and then an untimed generation of {@code warm-up} tokens (default: {@code tokens}); bench decodes
+ * waited for here), a 32-token generation, opens the first head, and then an untimed generation of {@code warm-up}
+ * tokens (default: {@code tokens}) with the same views live as the measured one; bench decodes
  * {@code tokens} tokens without capture before its timed run with capture (its {@code --warmup 0} still times a
  * plain decode first). So neither side is measured in a JVM the other one compiled;</li>
  * <li>frame gaps (time between pulse starts, kept going by an AnimationTimer: 16.7 ms when fluid) over 20/50/100 ms,
@@ -51,6 +52,7 @@ import dev.glassbox.engine.tensor.KernelWarmUp;
  * <li>GC pauses during the run (max and total, from GarbageCollectorMXBean notifications, concurrent cycles
  * excluded), the peak RSS (VmHWM) of the app's JVM, and the CPU seconds of each group of threads during the run.</li>
  * </ul>
+ * With {@code -DliveRun.appOnly=true} only the app's run is measured (no workspace openings, no bench): for A/B runs.
  * Run (headless; Xvfb works too without the three glass/prism flags):
  * <pre>
  * ./glassbox make-random --shape stories110M --out /tmp/m/s110m.bin &amp;&amp; cp tokenizer.bin /tmp/m/   # llama2.c's
@@ -147,13 +149,17 @@ public final class LiveRunBenchmark {
             return null;
         });
         KernelWarmUp.run(KERNEL_WARM_UP_MILLIS);
-        generate(window, warmUp, () -> { });
+        // a short run makes the grid's cells; the first head is opened after it and before the warm-up proper, so
+        // the warm-up runs every view the measured run runs (the head view's canvas code was compiled in the
+        // measured run before: ~380 methods compiled for the first time during it)
+        generate(window, Math.min(warmUp, 32), () -> { });
         onFx(() -> { // open the first head, so the head view follows the live frames as well
             var cell = window.explorer.grid.rows().getFirst().cells().getFirst();
             window.explorer.grid.fireEvent(new javafx.scene.input.KeyEvent(javafx.scene.input.KeyEvent.KEY_PRESSED, "", "",
                     javafx.scene.input.KeyCode.ENTER, false, false, false, false));
             return cell;
         });
+        generate(window, warmUp, () -> { });
 
         // the workspaces the app makes ahead after a run (one per idle second) are made before the measured run
         long waitFrom = System.nanoTime();
@@ -166,10 +172,17 @@ public final class LiveRunBenchmark {
         uptime("load before the run");
         GcPauses gc = GcPauses.listen();
         ThreadCpu cpu = ThreadCpu.now();
+        NativeThreadCpu nativeCpu = NativeThreadCpu.now();
+        long jitMsAtStart = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
         clock.recording = true;
         long t0 = System.nanoTime();
         String[] cpuToRunEnd = new String[1];
-        double appTps = generate(window, tokens, () -> cpuToRunEnd[0] = cpu.sharesSince(tokens));
+        String[] nativeToRunEnd = new String[1];
+        double appTps = generate(window, tokens, () -> {
+            cpuToRunEnd[0] = cpu.sharesSince(tokens);
+            nativeToRunEnd[0] = nativeCpu.sharesSince(tokens) + String.format(Locale.ROOT,
+                    "| JIT compiling during the run: %d ms", ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jitMsAtStart);
+        });
         double wall = (System.nanoTime() - t0) / 1e9;
         clock.recording = false;
         String cpuShares = cpu.sharesSince(tokens);
@@ -180,7 +193,8 @@ public final class LiveRunBenchmark {
         List<Double> gaps = onFx(() -> List.copyOf(clock.gapsMs));
         List<Double> work = onFx(() -> List.copyOf(clock.workMs));
 
-        for (int tab = 1; tab < 5; tab++) { // the first opening of each workspace: its worst frame gap and pulse
+        boolean appOnly = Boolean.getBoolean("liveRun.appOnly"); // A/B runs of the app alone: no tabs, no bench
+        for (int tab = 1; tab < 5 && !appOnly; tab++) { // the first opening of each workspace: its worst frame gap and pulse
             int t = tab;
             onFx(() -> {
                 clock.gapsMs.clear();
@@ -203,7 +217,7 @@ public final class LiveRunBenchmark {
         });
 
         uptime("load before bench");
-        JsonNode bench = benchInFreshJvm(model, tokens);
+        JsonNode bench = appOnly ? null : benchInFreshJvm(model, tokens);
         uptime("load after bench");
         double benchPlain = bench == null ? Double.NaN : bench.get("decode_tokens_per_s").asDouble();
         double benchAttn = bench == null ? Double.NaN : bench.get("decode_tokens_per_s_with_attention").asDouble();
@@ -220,6 +234,7 @@ public final class LiveRunBenchmark {
                 gc.count(), gc.maxMs(), gc.totalMs(), rssMb);
         System.out.println("CPU to the run's end (load-independent: what the views take from the engine): " + cpuToRunEnd[0]);
         System.out.println("CPU to the finished run's views (its logit lens included): " + cpuShares);
+        System.out.println("CPU to the run's end by the OS's threads (JVM threads too), ms a token: " + nativeToRunEnd[0]);
     }
 
     /**
@@ -302,6 +317,60 @@ public final class LiveRunBenchmark {
                     + " %.0f %% of it; per token: engine %.1f ms, views %.1f ms, process %.1f ms",
                     all, 100 * groups.get("engine") / all, 100 * views / all,
                     1e3 * groups.get("engine") / tokens, 1e3 * views / tokens, 1e3 * all / tokens));
+            return out.toString();
+        }
+    }
+
+    /**
+     * CPU time of every thread of the process as Linux counts it ({@code /proc/self/task/TID/schedstat}, ns on a CPU),
+     * grouped by the thread's OS name: so the JVM's own threads, which {@code ThreadMXBean} does not list (G1's
+     * workers, concurrent and refinement threads, the JIT's compiler threads), are told apart. Empty without /proc.
+     */
+    private record NativeThreadCpu(java.util.Map<Integer, Long> byTid, java.util.Map<Integer, String> names) {
+        static NativeThreadCpu now() {
+            java.util.Map<Integer, Long> ns = new java.util.HashMap<>();
+            java.util.Map<Integer, String> names = new java.util.HashMap<>();
+            Path tasks = Path.of("/proc/self/task");
+            if (!Files.isDirectory(tasks)) {
+                return new NativeThreadCpu(ns, names);
+            }
+            try (var dirs = Files.list(tasks)) {
+                for (Path d : (Iterable<Path>) dirs::iterator) {
+                    try {
+                        int tid = Integer.parseInt(d.getFileName().toString());
+                        long t = Long.parseLong(Files.readString(d.resolve("schedstat")).trim().split("\\s+")[0]);
+                        ns.put(tid, t);
+                        names.put(tid, Files.readString(d.resolve("comm")).strip());
+                    } catch (java.io.IOException | RuntimeException gone) {
+                        // the thread ended meanwhile
+                    }
+                }
+            } catch (java.io.IOException e) {
+                // no figures
+            }
+            return new NativeThreadCpu(ns, names);
+        }
+
+        private static String group(String n) {
+            if (n.startsWith("GC Thread") || n.startsWith("G1 ") || n.startsWith("ZWorker") || n.startsWith("ZDirector")
+                    || n.startsWith("Z") && n.length() > 1 && Character.isUpperCase(n.charAt(1))) {
+                return n.startsWith("GC Thread") ? "GC workers" : "GC other (" + n.replaceAll("#?\\d+$", "") + ")";
+            }
+            if (n.startsWith("C2 Compiler")) return "C2";
+            if (n.startsWith("C1 Compiler")) return "C1";
+            if (n.startsWith("glassbox-engin") || n.startsWith("glassbox-paral")) return "engine";
+            return n.replaceAll("[-#]?\\d+$", "");
+        }
+
+        String sharesSince(int tokens) {
+            NativeThreadCpu end = now();
+            java.util.Map<String, Double> groups = new java.util.TreeMap<>();
+            end.byTid.forEach((tid, t) -> groups.merge(group(end.names.get(tid)), (t - byTid.getOrDefault(tid, 0L)) / 1e6 / tokens,
+                    Double::sum));
+            StringBuilder out = new StringBuilder();
+            groups.entrySet().stream().filter(e -> e.getValue() >= 0.05)
+                    .sorted((a, b) -> Double.compare(b.getValue(), a.getValue()))
+                    .forEach(e -> out.append(String.format(Locale.ROOT, "%s %.2f, ", e.getKey(), e.getValue())));
             return out.toString();
         }
     }

@@ -33,6 +33,18 @@ class KernelsTest {
     }
 
     @Test
+    void kernelWarmUpsF32MatrixIsMappedLikeAModelsWeightsWithTheSameProducts() {
+        float[] w = random(5 * 40, 1);
+        F32Tensor mapped = KernelWarmUp.mapped(w, 5, 40);
+        F32Tensor heap = F32Tensor.of(w, 5, 40);
+        assertTrue(mapped.data().isMapped(), "the warm-up's F32 weights are in a file mapping, where a model's are");
+        float[] x = random(40, 1);
+        for (int r = 0; r < 5; r++) {
+            assertEquals(heap.dot(r, x, 0), mapped.dot(r, x, 0), 0f, "row " + r);
+        }
+    }
+
+    @Test
     void vectorGeluMatchesTheErfDefinitionOnBothSignsAndTheTail() {
         int n = 16 * 40 + 7;
         float[] x = new float[n];
