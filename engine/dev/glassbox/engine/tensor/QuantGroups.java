@@ -132,8 +132,8 @@ final class QuantGroups {
         for (int i = 0; i < block; i++) {
             int c = b * block + i;
             if (nibbles) {
-                int at = (g * cols + c) * 8 + (l & 7);
-                quants[at] |= (byte) (l < 8 ? p.q[i] & 0xF : p.q[i] << 4);
+                int at = (g * cols + (c & ~1)) * 8 + l;
+                quants[at] |= (byte) ((c & 1) == 0 ? p.q[i] & 0xF : p.q[i] << 4);
             } else {
                 if (int8 && Math.abs(p.q[i]) > 32) {
                     throw new IllegalStateException("q " + p.q[i] + " is out of the 8-bit kernel's range (|q| <= 32)");
@@ -272,9 +272,9 @@ final class QuantGroups {
                     FloatVector x0 = FloatVector.broadcast(F8, x[c]);
                     FloatVector x1 = FloatVector.broadcast(F8, x[c + 1]);
                     l0 = ((FloatVector) v0.and(0x0F).convert(VectorOperators.I2F, 0)).fma(x0, l0);
-                    h0 = ((FloatVector) v0.lanewise(VectorOperators.LSHR, 4).and(0x0F).convert(VectorOperators.I2F, 0))
-                            .fma(x0, h0);
-                    l1 = ((FloatVector) v1.and(0x0F).convert(VectorOperators.I2F, 0)).fma(x1, l1);
+                    l1 = ((FloatVector) v0.lanewise(VectorOperators.LSHR, 4).and(0x0F).convert(VectorOperators.I2F, 0))
+                            .fma(x1, l1);
+                    h0 = ((FloatVector) v1.and(0x0F).convert(VectorOperators.I2F, 0)).fma(x0, h0);
                     h1 = ((FloatVector) v1.lanewise(VectorOperators.LSHR, 4).and(0x0F).convert(VectorOperators.I2F, 0))
                             .fma(x1, h1);
                 }
@@ -360,11 +360,6 @@ final class QuantGroups {
         return int8;
     }
 
-    /** Whether its 8-bit kernel is the nibble one (reads {@link Q8_KActivations#pairs}; else {@code wide}). */
-    boolean nibbles() {
-        return nibbles;
-    }
-
     /**
      * {@code out[r] = row r · x} for rows [from, to) on x quantised to 8 bits ({@link Q8_KActivations}), as
      * llama.cpp's {@code ggml_vec_dot_q4_K_q8_K} and {@code ggml_vec_dot_q6_K_q8_K}: per block, the integer sum of
@@ -401,7 +396,7 @@ final class QuantGroups {
         int s = g * subsPerRow * GROUP;
         int db = g * blocksPerRow * GROUP;
         int sums = sub / 16;
-        short[] xq = a.pairs;
+        byte[] xq = a.q;
         int[] bsums = a.bsums;
         FloatVector lo = FloatVector.zero(F8);
         FloatVector hi = FloatVector.zero(F8);
@@ -413,19 +408,19 @@ final class QuantGroups {
             IntVector mLo = IntVector.zero(I8);
             IntVector mHi = IntVector.zero(I8);
             for (int k = 0; k < subsPerBlock; k++, s += GROUP) {
-                ShortVector aLo = ShortVector.zero(S16);
-                ShortVector aHi = ShortVector.zero(S16);
+                ShortVector even = ShortVector.zero(S16);
+                ShortVector odd = ShortVector.zero(S16);
                 for (int e = c + sub; c < e; c += 2, q += 16) {
                     ShortVector v = (ShortVector) ByteVector.fromArray(B16, quants, q)
                             .convertShape(VectorOperators.B2S, S16, 0);
-                    ShortVector xv = ShortVector.fromArray(S16, xq, c * 8);
-                    aLo = v.and((short) 0x0F).mul(xv).add(aLo);
-                    aHi = v.lanewise(VectorOperators.LSHR, 4).and((short) 0x0F).mul(xv).add(aHi);
+                    even = v.and((short) 0x0F).mul(ShortVector.broadcast(S16, xq[c])).add(even);
+                    odd = v.lanewise(VectorOperators.LSHR, 4).and((short) 0x0F).mul(ShortVector.broadcast(S16, xq[c + 1]))
+                            .add(odd);
                 }
-                IntVector sLo = ((IntVector) aLo.convertShape(VectorOperators.S2I, I8, 0))
-                        .add((IntVector) aLo.convertShape(VectorOperators.S2I, I8, 1));
-                IntVector sHi = ((IntVector) aHi.convertShape(VectorOperators.S2I, I8, 0))
-                        .add((IntVector) aHi.convertShape(VectorOperators.S2I, I8, 1));
+                IntVector sLo = ((IntVector) even.convertShape(VectorOperators.S2I, I8, 0))
+                        .add((IntVector) odd.convertShape(VectorOperators.S2I, I8, 0));
+                IntVector sHi = ((IntVector) even.convertShape(VectorOperators.S2I, I8, 1))
+                        .add((IntVector) odd.convertShape(VectorOperators.S2I, I8, 1));
                 iLo = sLo.mul((IntVector) ByteVector.fromArray(B8, scales, s).convertShape(VectorOperators.B2I, I8, 0))
                         .add(iLo);
                 iHi = sHi.mul((IntVector) ByteVector.fromArray(B8, scales, s + 8)
@@ -455,7 +450,7 @@ final class QuantGroups {
         int s = g * subsPerRow * GROUP;
         int db = g * blocksPerRow * GROUP;
         int sums = sub / 16;
-        short[] xq = a.wide;
+        byte[] xq = a.q;
         int[] bsums = a.bsums;
         FloatVector lo = FloatVector.zero(F8);
         FloatVector hi = FloatVector.zero(F8);
@@ -474,9 +469,9 @@ final class QuantGroups {
                     ShortVector a1 = ShortVector.zero(S16);
                     for (int e = c + 16; c < e; c += 2, q += 2 * GROUP) {
                         a0 = ((ShortVector) ByteVector.fromArray(B16, quants, q).convertShape(VectorOperators.B2S, S16, 0))
-                                .mul(ShortVector.fromArray(S16, xq, c * 16)).add(a0);
+                                .mul(ShortVector.broadcast(S16, xq[c])).add(a0);
                         a1 = ((ShortVector) ByteVector.fromArray(B16, quants, q + GROUP)
-                                .convertShape(VectorOperators.B2S, S16, 0)).mul(ShortVector.fromArray(S16, xq, c * 16 + 16))
+                                .convertShape(VectorOperators.B2S, S16, 0)).mul(ShortVector.broadcast(S16, xq[c + 1]))
                                 .add(a1);
                     }
                     sLo = ((IntVector) a0.convertShape(VectorOperators.S2I, I8, 0))
@@ -552,8 +547,8 @@ final class QuantGroups {
     /** The q of row {@code l} of group {@code g} at column {@code c}, from either layout. */
     private int quant(int g, int c, int l) {
         if (nibbles) {
-            int v = quants[(g * cols + c) * 8 + (l & 7)];
-            return l < 8 ? v & 0xF : v >> 4 & 0xF;
+            int v = quants[(g * cols + (c & ~1)) * 8 + l];
+            return (c & 1) == 0 ? v & 0xF : v >> 4 & 0xF;
         }
         return quants[(g * cols + c) * GROUP + l];
     }
@@ -596,11 +591,16 @@ final class QuantGroups {
                     mHi = ((FloatVector) ByteVector.fromArray(B8, minima, s + 8).convertShape(VectorOperators.B2F, F8, 0))
                             .mul(nHi);
                 }
-                for (int e = t + sub * GROUP; t < e; t += GROUP, q += 8) {
-                    IntVector v = (IntVector) ByteVector.fromArray(B8, quants, q).convertShape(VectorOperators.B2I, I8, 0);
-                    ((FloatVector) v.and(0x0F).convert(VectorOperators.I2F, 0)).fma(aLo, mLo).intoArray(tile, t);
-                    ((FloatVector) v.lanewise(VectorOperators.LSHR, 4).and(0x0F).convert(VectorOperators.I2F, 0))
-                            .fma(aHi, mHi).intoArray(tile, t + 8);
+                for (int e = t + sub * GROUP; t < e; t += 2 * GROUP, q += 16) {
+                    IntVector v0 = (IntVector) ByteVector.fromArray(B8, quants, q).convertShape(VectorOperators.B2I, I8, 0);
+                    IntVector v1 = (IntVector) ByteVector.fromArray(B8, quants, q + 8)
+                            .convertShape(VectorOperators.B2I, I8, 0);
+                    ((FloatVector) v0.and(0x0F).convert(VectorOperators.I2F, 0)).fma(aLo, mLo).intoArray(tile, t);
+                    ((FloatVector) v1.and(0x0F).convert(VectorOperators.I2F, 0)).fma(aHi, mHi).intoArray(tile, t + 8);
+                    ((FloatVector) v0.lanewise(VectorOperators.LSHR, 4).and(0x0F).convert(VectorOperators.I2F, 0))
+                            .fma(aLo, mLo).intoArray(tile, t + GROUP);
+                    ((FloatVector) v1.lanewise(VectorOperators.LSHR, 4).and(0x0F).convert(VectorOperators.I2F, 0))
+                            .fma(aHi, mHi).intoArray(tile, t + GROUP + 8);
                 }
             }
         }
