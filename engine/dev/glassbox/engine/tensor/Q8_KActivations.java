@@ -15,11 +15,17 @@ final class Q8_KActivations {
     /** One scale per block; NaN when the block holds a NaN or an infinity (so the products are NaN, not dropped). */
     final float[] d;
     final int[] bsums;
+    /**
+     * q as shorts for the 512-bit kernels (QuantGroups.WIDE), which load 32 from any multiple of 16: 16 zeros of
+     * padding after the last; null elsewhere.
+     */
+    final short[] shorts;
 
     private Q8_KActivations(int cols) {
         this.q = new byte[cols];
         this.d = new float[cols / QK];
         this.bsums = new int[cols / 16];
+        this.shorts = QuantGroups.WIDE ? new short[cols + 16] : null;
     }
 
     /** {@code x[0 .. cols)} quantised; cols a multiple of 256. */
@@ -31,6 +37,9 @@ final class Q8_KActivations {
         Q8_KActivations a = new Q8_KActivations(cols);
         for (int b = 0; b < cols / QK; b++) {
             a.quantiseBlock(x, b * QK, b);
+        }
+        for (int c = 0; a.shorts != null && c < cols; c++) {
+            a.shorts[c] = a.q[c];
         }
         return a;
     }

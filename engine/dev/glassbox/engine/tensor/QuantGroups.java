@@ -7,6 +7,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -38,6 +39,25 @@ final class QuantGroups {
     static final boolean INT8 = !"false".equals(System.getProperty("glassbox.kquant8"));
     private static final VectorSpecies<Byte> B16 = ByteVector.SPECIES_128;
     private static final VectorSpecies<Short> S16 = ShortVector.SPECIES_256;
+    /**
+     * Whether the 8-bit kernels run on 512-bit vectors (AVX-512): a whole group of 16 rows in one int or float vector
+     * and two columns' worth of rows in one 32-lane short vector ({@link #groupNibbles8Wide}); chosen once per machine.
+     */
+    static final boolean WIDE = ShortVector.SPECIES_PREFERRED.vectorBitSize() >= 512;
+    private static final VectorSpecies<Short> S32 = ShortVector.SPECIES_512;
+    private static final VectorSpecies<Byte> B32 = ByteVector.SPECIES_256;
+    private static final VectorSpecies<Integer> I16 = IntVector.SPECIES_512;
+    private static final VectorSpecies<Float> F16 = FloatVector.SPECIES_512;
+    /** x_q of columns c + a (lanes 0-15) and c + b (lanes 16-31) from a vector of x_q[c ..]: {@link #halves}. */
+    private static final VectorShuffle<Short> X0_1 = halves(0, 1), X2_3 = halves(2, 3), X4_5 = halves(4, 5),
+            X6_7 = halves(6, 7), X8_9 = halves(8, 9), X10_11 = halves(10, 11), X12_13 = halves(12, 13),
+            X14_15 = halves(14, 15), X0_2 = halves(0, 2), X1_3 = halves(1, 3), X4_6 = halves(4, 6),
+            X5_7 = halves(5, 7), X8_10 = halves(8, 10), X9_11 = halves(9, 11), X12_14 = halves(12, 14),
+            X13_15 = halves(13, 15);
+
+    private static VectorShuffle<Short> halves(int a, int b) {
+        return VectorShuffle.fromOp(S32, i -> i < 16 ? a : b);
+    }
 
     /**
      * How a type splits: {@code block} values per block (one d, dmin), {@code sub} values per scale and min,
@@ -373,8 +393,12 @@ final class QuantGroups {
             boolean whole = r0 >= from && r0 + GROUP <= to;
             float[] dst = whole ? out : part;
             int off = whole ? r0 : 0;
-            if (nibbles) {
+            if (nibbles && WIDE) {
+                groupNibbles8Wide(g, a, dst, off);
+            } else if (nibbles) {
                 groupNibbles8(g, a, dst, off);
+            } else if (WIDE) {
+                groupBytes8Wide(g, a, dst, off);
             } else {
                 groupBytes8(g, a, dst, off);
             }
@@ -506,6 +530,120 @@ final class QuantGroups {
         }
         lo.intoArray(dst, dstOff);
         hi.intoArray(dst, dstOff + 8);
+    }
+
+    // The 8-bit kernels on 512-bit vectors. One 32-byte load holds two columns' worth of the group's 16 rows, lanes
+    // 0-15 and 16-31 (nibbles: column pairs c, c + 1 and c + 2, c + 3, the low nibbles columns c and c + 2, the high
+    // ones c + 1 and c + 3; bytes: columns c and c + 1). Their x_q come from one load of 16 x_q per 16 columns,
+    // spread over the two halves by a constant shuffle (one vpermw) instead of broadcasts. A short lane sums one
+    // product per two columns: nibbles at most 16 products of 15 · 127 (30,480) over a sub-block of 32, bytes 8 of
+    // 32 · 127 (32,512) per 16 columns, before they are widened to the 16 rows' int lanes (the two halves added).
+    private void groupNibbles8Wide(int g, Q8_KActivations a, float[] dst, int dstOff) {
+        int q = g * cols * 8;
+        int s = g * subsPerRow * GROUP;
+        int db = g * blocksPerRow * GROUP;
+        int sums = sub / 16;
+        short[] xq = a.shorts;
+        int[] bsums = a.bsums;
+        FloatVector acc = FloatVector.zero(F16);
+        int c = 0;
+        int j = 0;
+        for (int b = 0; b < blocksPerRow; b++, db += GROUP) {
+            IntVector isum = IntVector.zero(I16);
+            IntVector msum = IntVector.zero(I16);
+            for (int k = 0; k < subsPerBlock; k++, s += GROUP) {
+                ShortVector lo = ShortVector.zero(S32);
+                ShortVector hi = ShortVector.zero(S32);
+                for (int e = c + sub; c < e; c += 16, q += 128) {
+                    ShortVector x = ShortVector.fromArray(S32, xq, c);
+                    ShortVector v = (ShortVector) ByteVector.fromArray(B32, quants, q).convertShape(VectorOperators.B2S, S32, 0);
+                    lo = v.and((short) 0x0F).mul(x.rearrange(X0_2)).add(lo);
+                    hi = v.lanewise(VectorOperators.LSHR, 4).and((short) 0x0F).mul(x.rearrange(X1_3)).add(hi);
+                    v = (ShortVector) ByteVector.fromArray(B32, quants, q + 32).convertShape(VectorOperators.B2S, S32, 0);
+                    lo = v.and((short) 0x0F).mul(x.rearrange(X4_6)).add(lo);
+                    hi = v.lanewise(VectorOperators.LSHR, 4).and((short) 0x0F).mul(x.rearrange(X5_7)).add(hi);
+                    v = (ShortVector) ByteVector.fromArray(B32, quants, q + 64).convertShape(VectorOperators.B2S, S32, 0);
+                    lo = v.and((short) 0x0F).mul(x.rearrange(X8_10)).add(lo);
+                    hi = v.lanewise(VectorOperators.LSHR, 4).and((short) 0x0F).mul(x.rearrange(X9_11)).add(hi);
+                    v = (ShortVector) ByteVector.fromArray(B32, quants, q + 96).convertShape(VectorOperators.B2S, S32, 0);
+                    lo = v.and((short) 0x0F).mul(x.rearrange(X12_14)).add(lo);
+                    hi = v.lanewise(VectorOperators.LSHR, 4).and((short) 0x0F).mul(x.rearrange(X13_15)).add(hi);
+                }
+                ShortVector both = lo.add(hi);
+                IntVector rows = ((IntVector) both.convertShape(VectorOperators.S2I, I16, 0))
+                        .add((IntVector) both.convertShape(VectorOperators.S2I, I16, 1));
+                isum = rows.mul((IntVector) ByteVector.fromArray(B16, scales, s).convertShape(VectorOperators.B2I, I16, 0))
+                        .add(isum);
+                int xs = 0;
+                for (int e = j + sums; j < e; j++) {
+                    xs += bsums[j];
+                }
+                msum = ((IntVector) ByteVector.fromArray(B16, minima, s).convertShape(VectorOperators.B2I, I16, 0))
+                        .mul(xs).add(msum);
+            }
+            float dx = a.d[b];
+            acc = ((FloatVector) isum.convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(F16, d, db).mul(dx), acc)
+                    .sub(((FloatVector) msum.convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(F16, dmin, db).mul(dx)));
+        }
+        acc.intoArray(dst, dstOff);
+    }
+
+    private void groupBytes8Wide(int g, Q8_KActivations a, float[] dst, int dstOff) {
+        int q = g * cols * GROUP;
+        int s = g * subsPerRow * GROUP;
+        int db = g * blocksPerRow * GROUP;
+        int sums = sub / 16;
+        short[] xq = a.shorts;
+        int[] bsums = a.bsums;
+        FloatVector acc = FloatVector.zero(F16);
+        int c = 0;
+        int j = 0;
+        for (int b = 0; b < blocksPerRow; b++, db += GROUP) {
+            IntVector isum = IntVector.zero(I16);
+            IntVector msum = IntVector.zero(I16);
+            for (int k = 0; k < subsPerBlock; k++, s += GROUP) {
+                IntVector rows = IntVector.zero(I16);
+                for (int h = 0; h < sums; h++, c += 16, q += 16 * GROUP) {
+                    ShortVector x = ShortVector.fromArray(S32, xq, c);
+                    ShortVector a0 = ((ShortVector) ByteVector.fromArray(B32, quants, q)
+                            .convertShape(VectorOperators.B2S, S32, 0)).mul(x.rearrange(X0_1));
+                    ShortVector a1 = ((ShortVector) ByteVector.fromArray(B32, quants, q + 32)
+                            .convertShape(VectorOperators.B2S, S32, 0)).mul(x.rearrange(X2_3));
+                    a0 = ((ShortVector) ByteVector.fromArray(B32, quants, q + 64)
+                            .convertShape(VectorOperators.B2S, S32, 0)).mul(x.rearrange(X4_5)).add(a0);
+                    a1 = ((ShortVector) ByteVector.fromArray(B32, quants, q + 96)
+                            .convertShape(VectorOperators.B2S, S32, 0)).mul(x.rearrange(X6_7)).add(a1);
+                    a0 = ((ShortVector) ByteVector.fromArray(B32, quants, q + 128)
+                            .convertShape(VectorOperators.B2S, S32, 0)).mul(x.rearrange(X8_9)).add(a0);
+                    a1 = ((ShortVector) ByteVector.fromArray(B32, quants, q + 160)
+                            .convertShape(VectorOperators.B2S, S32, 0)).mul(x.rearrange(X10_11)).add(a1);
+                    a0 = ((ShortVector) ByteVector.fromArray(B32, quants, q + 192)
+                            .convertShape(VectorOperators.B2S, S32, 0)).mul(x.rearrange(X12_13)).add(a0);
+                    a1 = ((ShortVector) ByteVector.fromArray(B32, quants, q + 224)
+                            .convertShape(VectorOperators.B2S, S32, 0)).mul(x.rearrange(X14_15)).add(a1);
+                    ShortVector both = a0.add(a1);
+                    rows = ((IntVector) both.convertShape(VectorOperators.S2I, I16, 0))
+                            .add((IntVector) both.convertShape(VectorOperators.S2I, I16, 1)).add(rows);
+                }
+                isum = rows.mul((IntVector) ByteVector.fromArray(B16, scales, s).convertShape(VectorOperators.B2I, I16, 0))
+                        .add(isum);
+                if (mins) {
+                    int xs = 0;
+                    for (int e = j + sums; j < e; j++) {
+                        xs += bsums[j];
+                    }
+                    msum = ((IntVector) ByteVector.fromArray(B16, minima, s).convertShape(VectorOperators.B2I, I16, 0))
+                            .mul(xs).add(msum);
+                }
+            }
+            float dx = a.d[b];
+            acc = ((FloatVector) isum.convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(F16, d, db).mul(dx), acc);
+            if (mins) {
+                acc = acc.sub(((FloatVector) msum.convert(VectorOperators.I2F, 0))
+                        .mul(FloatVector.fromArray(F16, dmin, db).mul(dx)));
+            }
+        }
+        acc.intoArray(dst, dstOff);
     }
 
     /**
