@@ -556,18 +556,18 @@ final class QuantGroups {
                 ShortVector hi = ShortVector.zero(S32);
                 for (int e = c + sub; c < e; c += 16, q += 128) {
                     ShortVector x = ShortVector.fromArray(S32, xq, c);
-                    ShortVector v = (ShortVector) ByteVector.fromArray(B32, quants, q).convertShape(VectorOperators.B2S, S32, 0);
+                    ShortVector v = (ShortVector) ByteVector.fromArray(B32, quants, q).convertShape(VectorOperators.ZERO_EXTEND_B2S, S32, 0);
                     lo = v.and((short) 0x0F).mul(x.rearrange(X0_2)).add(lo);
-                    hi = v.lanewise(VectorOperators.LSHR, 4).and((short) 0x0F).mul(x.rearrange(X1_3)).add(hi);
-                    v = (ShortVector) ByteVector.fromArray(B32, quants, q + 32).convertShape(VectorOperators.B2S, S32, 0);
+                    hi = v.lanewise(VectorOperators.LSHR, 4).mul(x.rearrange(X1_3)).add(hi);
+                    v = (ShortVector) ByteVector.fromArray(B32, quants, q + 32).convertShape(VectorOperators.ZERO_EXTEND_B2S, S32, 0);
                     lo = v.and((short) 0x0F).mul(x.rearrange(X4_6)).add(lo);
-                    hi = v.lanewise(VectorOperators.LSHR, 4).and((short) 0x0F).mul(x.rearrange(X5_7)).add(hi);
-                    v = (ShortVector) ByteVector.fromArray(B32, quants, q + 64).convertShape(VectorOperators.B2S, S32, 0);
+                    hi = v.lanewise(VectorOperators.LSHR, 4).mul(x.rearrange(X5_7)).add(hi);
+                    v = (ShortVector) ByteVector.fromArray(B32, quants, q + 64).convertShape(VectorOperators.ZERO_EXTEND_B2S, S32, 0);
                     lo = v.and((short) 0x0F).mul(x.rearrange(X8_10)).add(lo);
-                    hi = v.lanewise(VectorOperators.LSHR, 4).and((short) 0x0F).mul(x.rearrange(X9_11)).add(hi);
-                    v = (ShortVector) ByteVector.fromArray(B32, quants, q + 96).convertShape(VectorOperators.B2S, S32, 0);
+                    hi = v.lanewise(VectorOperators.LSHR, 4).mul(x.rearrange(X9_11)).add(hi);
+                    v = (ShortVector) ByteVector.fromArray(B32, quants, q + 96).convertShape(VectorOperators.ZERO_EXTEND_B2S, S32, 0);
                     lo = v.and((short) 0x0F).mul(x.rearrange(X12_14)).add(lo);
-                    hi = v.lanewise(VectorOperators.LSHR, 4).and((short) 0x0F).mul(x.rearrange(X13_15)).add(hi);
+                    hi = v.lanewise(VectorOperators.LSHR, 4).mul(x.rearrange(X13_15)).add(hi);
                 }
                 ShortVector both = lo.add(hi);
                 IntVector rows = ((IntVector) both.convertShape(VectorOperators.S2I, I16, 0))
