@@ -15,14 +15,16 @@ import jdk.incubator.vector.VectorSpecies;
  * of {@value #GROUP}, and within a group, column by column, the 16 rows' quants side by side, so that one load is
  * one column of 16 rows, widened to float lanes and multiplied by a broadcast x[c], each lane accumulating its own
  * row (no horizontal sums). Every type is first split into integers ({@link Parts}): value i of a block is
- * {@code d * scale[i / sub] * q[i] - dmin * min[i / sub]}, with q of up to 4 bits kept as nibbles (a byte holds row
- * l in its low and row l + 8 in its high nibble) and wider q as bytes. The 6-bit (or 4-bit, int8) sub-block scales
+ * {@code d * scale[i / sub] * q[i] - dmin * min[i / sub]}, with q of up to 4 bits kept as nibbles (byte l of a
+ * column pair c, c + 1, c even, holds row l of column c in its low and of column c + 1 in its high nibble) and wider
+ * q as bytes. The 6-bit (or 4-bit, int8) sub-block scales
  * and mins stay bytes, d and dmin floats per block and row. The group product sums q x per sub-block, multiplies by
  * the 16 scales in one vector multiply, and takes the min part as {@code min * (sum of x over the sub-block)}, a
  * sum shared by all rows. A last, partial group is padded with zero rows.
  * <p>
  * Kernels are written for 256-bit vectors (8 float lanes, the group in two halves) and used only where the
- * preferred species is at least that wide; elsewhere the tensors keep their in-place kernels.
+ * preferred species is at least that wide; elsewhere the tensors keep their in-place kernels. The 8-bit kernels
+ * have a 512-bit form, used where short vectors are that wide ({@link #WIDE}).
  */
 final class QuantGroups {
     /** Rows per group, as Q8_0's. */
@@ -95,7 +97,7 @@ final class QuantGroups {
     private final boolean nibbles;
     private final boolean mins;
     private final boolean int8;
-    /** Nibbles: [group][column][8]; bytes: [group][column][16]. */
+    /** Nibbles: [group][column pair][16] (row l of the pair in byte l); bytes: [group][column][16]. */
     private final byte[] quants;
     /** [group][sub-block][16], and the mins alike (null without a min term). */
     private final byte[] scales;
@@ -409,12 +411,13 @@ final class QuantGroups {
         }
     }
 
-    // 8-bit kernels. Nibbles: one 16-byte load is two columns of the group; widened to 16 short lanes (lanes 0-7 the
-    // first column, 8-15 the second), its low nibbles are rows 0-7 and its high nibbles rows 8-15, each multiplied
-    // by the column pair's x_q (Q8_KActivations.pairs). A short lane then sums at most 16 products of at most
-    // 15 · 127 over a sub-block of up to 32 (30,480 < 2^15) before it is widened once; the two columns of a pair
-    // meet in the widening. Bytes (|q| <= 32): one column of 16 rows per load, even and odd columns in two
-    // accumulators of 8 products of at most 32 · 127 (32,512) per 16 columns, widened every 16 columns.
+    // 8-bit kernels. Nibbles: one 16-byte load is a column pair of the group; widened to 16 short lanes (the 16
+    // rows), its low nibbles are column c and its high nibbles column c + 1, each multiplied by that column's x_q,
+    // broadcast. Even and odd columns sum in two accumulators, at most 16 products of at most 15 · 127 per lane over
+    // a sub-block of up to 32 (30,480 < 2^15), and meet when widened. Bytes (|q| <= 32): one column of 16 rows per
+    // load, even and odd columns in two accumulators of 8 products of at most 32 · 127 (32,512) per 16 columns,
+    // widened every 16 columns. (Repeating x_q in arrays, 16-32 bytes per column, to load it instead of
+    // broadcasting, cost more in cache traffic than it saved on AVX-512: PERFORMANCE.md, kq9.)
     private void groupNibbles8(int g, Q8_KActivations a, float[] dst, int dstOff) {
         int q = g * cols * 8;
         int s = g * subsPerRow * GROUP;
