@@ -23,16 +23,13 @@ public final class Kernels {
      * matrix-vector product on 8-bit activations (Q4_K, Q6_K: {@link QuantGroups#int8}), else null.
      */
     private static Q8_KActivations activations(float[] x, Tensor... ws) {
-        boolean nibbles = false;
-        boolean bytes = false;
         for (Tensor w : ws) {
             QuantGroups g = QuantGroups.held(w);
             if (g != null && g.int8()) {
-                nibbles |= g.nibbles();
-                bytes |= !g.nibbles();
+                return Q8_KActivations.of(x, ws[0].cols());
             }
         }
-        return nibbles || bytes ? Q8_KActivations.of(x, ws[0].cols(), nibbles, bytes) : null;
+        return null;
     }
 
     /**

@@ -5,9 +5,8 @@ package dev.glassbox.engine.tensor;
  * {@code block_q8_K}, made by ggml-quants.c {@code quantize_row_q8_K_ref}): per block, {@code max} is the value of
  * largest magnitude (its sign kept), {@code q = min(127, round_half_even(-127 / max * x))} and {@code d = max / -127}
  * (computed as ggml does, {@code 1 / (-127 / max)}), so x ≈ d q with |x - d q| ≤ |d| / 2; {@code bsums} are the sums of
- * each 16 consecutive q (the K-quants' min terms use them). {@link #pairs} repeats q for the nibble kernel: for
- * columns 2p and 2p + 1, eight copies of q[2p] then eight of q[2p + 1] (one 16-lane short vector per column pair).
- * Made once per product input, read by every row and thread.
+ * each 16 consecutive q (the K-quants' min terms use them). Made once per product input, read by every row and
+ * thread (the kernels broadcast q[c] from here: no repeated copies, which cost more cache than they saved).
  */
 final class Q8_KActivations {
     static final int QK = KQuantTensor.QK;
@@ -16,39 +15,31 @@ final class Q8_KActivations {
     /** One scale per block; NaN when the block holds a NaN or an infinity (so the products are NaN, not dropped). */
     final float[] d;
     final int[] bsums;
-    final short[] pairs;
-    /** q repeated for the byte kernel: sixteen copies of q[c] from 16c (one short vector per column). */
-    final short[] wide;
+    /**
+     * q as shorts for the 512-bit kernels (QuantGroups.WIDE), which load 32 from any multiple of 16: 16 zeros of
+     * padding after the last; null elsewhere.
+     */
+    final short[] shorts;
 
-    private Q8_KActivations(int cols, boolean nibbles, boolean bytes) {
+    private Q8_KActivations(int cols) {
         this.q = new byte[cols];
         this.d = new float[cols / QK];
         this.bsums = new int[cols / 16];
-        this.pairs = nibbles ? new short[cols * 8] : null;
-        this.wide = bytes ? new short[cols * 16] : null;
+        this.shorts = QuantGroups.WIDE ? new short[cols + 16] : null;
     }
 
-    /** {@code x[0 .. cols)} quantised, with the repeats of both kernels; cols a multiple of 256. */
+    /** {@code x[0 .. cols)} quantised; cols a multiple of 256. */
     static Q8_KActivations of(float[] x, int cols) {
-        return of(x, cols, true, true);
-    }
-
-    /** As {@link #of(float[], int)}, with {@link #pairs} only for the nibble kernel and {@link #wide} for the byte one. */
-    static Q8_KActivations of(float[] x, int cols, boolean nibbles, boolean bytes) {
         if (cols % QK != 0 || cols > x.length) {
             throw new IllegalArgumentException("8-bit activations need whole blocks of 256 within x, got " + cols
                     + " of " + x.length);
         }
-        Q8_KActivations a = new Q8_KActivations(cols, nibbles, bytes);
+        Q8_KActivations a = new Q8_KActivations(cols);
         for (int b = 0; b < cols / QK; b++) {
             a.quantiseBlock(x, b * QK, b);
         }
-        for (int c = 0; nibbles && c < cols; c += 2) {
-            java.util.Arrays.fill(a.pairs, c * 8, c * 8 + 8, a.q[c]);
-            java.util.Arrays.fill(a.pairs, c * 8 + 8, c * 8 + 16, a.q[c + 1]);
-        }
-        for (int c = 0; bytes && c < cols; c++) {
-            java.util.Arrays.fill(a.wide, c * 16, c * 16 + 16, a.q[c]);
+        for (int c = 0; a.shorts != null && c < cols; c++) {
+            a.shorts[c] = a.q[c];
         }
         return a;
     }

@@ -7,6 +7,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -14,14 +15,16 @@ import jdk.incubator.vector.VectorSpecies;
  * of {@value #GROUP}, and within a group, column by column, the 16 rows' quants side by side, so that one load is
  * one column of 16 rows, widened to float lanes and multiplied by a broadcast x[c], each lane accumulating its own
  * row (no horizontal sums). Every type is first split into integers ({@link Parts}): value i of a block is
- * {@code d * scale[i / sub] * q[i] - dmin * min[i / sub]}, with q of up to 4 bits kept as nibbles (a byte holds row
- * l in its low and row l + 8 in its high nibble) and wider q as bytes. The 6-bit (or 4-bit, int8) sub-block scales
+ * {@code d * scale[i / sub] * q[i] - dmin * min[i / sub]}, with q of up to 4 bits kept as nibbles (byte l of a
+ * column pair c, c + 1, c even, holds row l of column c in its low and of column c + 1 in its high nibble) and wider
+ * q as bytes. The 6-bit (or 4-bit, int8) sub-block scales
  * and mins stay bytes, d and dmin floats per block and row. The group product sums q x per sub-block, multiplies by
  * the 16 scales in one vector multiply, and takes the min part as {@code min * (sum of x over the sub-block)}, a
  * sum shared by all rows. A last, partial group is padded with zero rows.
  * <p>
  * Kernels are written for 256-bit vectors (8 float lanes, the group in two halves) and used only where the
- * preferred species is at least that wide; elsewhere the tensors keep their in-place kernels.
+ * preferred species is at least that wide; elsewhere the tensors keep their in-place kernels. The 8-bit kernels
+ * have a 512-bit form, used where short vectors are that wide ({@link #WIDE}).
  */
 final class QuantGroups {
     /** Rows per group, as Q8_0's. */
@@ -38,6 +41,25 @@ final class QuantGroups {
     static final boolean INT8 = !"false".equals(System.getProperty("glassbox.kquant8"));
     private static final VectorSpecies<Byte> B16 = ByteVector.SPECIES_128;
     private static final VectorSpecies<Short> S16 = ShortVector.SPECIES_256;
+    /**
+     * Whether the 8-bit kernels run on 512-bit vectors (AVX-512): a whole group of 16 rows in one int or float vector
+     * and two columns' worth of rows in one 32-lane short vector ({@link #groupNibbles8Wide}); chosen once per machine.
+     */
+    static final boolean WIDE = ShortVector.SPECIES_PREFERRED.vectorBitSize() >= 512;
+    private static final VectorSpecies<Short> S32 = ShortVector.SPECIES_512;
+    private static final VectorSpecies<Byte> B32 = ByteVector.SPECIES_256;
+    private static final VectorSpecies<Integer> I16 = IntVector.SPECIES_512;
+    private static final VectorSpecies<Float> F16 = FloatVector.SPECIES_512;
+    /** x_q of columns c + a (lanes 0-15) and c + b (lanes 16-31) from a vector of x_q[c ..]: {@link #halves}. */
+    private static final VectorShuffle<Short> X0_1 = halves(0, 1), X2_3 = halves(2, 3), X4_5 = halves(4, 5),
+            X6_7 = halves(6, 7), X8_9 = halves(8, 9), X10_11 = halves(10, 11), X12_13 = halves(12, 13),
+            X14_15 = halves(14, 15), X0_2 = halves(0, 2), X1_3 = halves(1, 3), X4_6 = halves(4, 6),
+            X5_7 = halves(5, 7), X8_10 = halves(8, 10), X9_11 = halves(9, 11), X12_14 = halves(12, 14),
+            X13_15 = halves(13, 15);
+
+    private static VectorShuffle<Short> halves(int a, int b) {
+        return VectorShuffle.fromOp(S32, i -> i < 16 ? a : b);
+    }
 
     /**
      * How a type splits: {@code block} values per block (one d, dmin), {@code sub} values per scale and min,
@@ -75,7 +97,7 @@ final class QuantGroups {
     private final boolean nibbles;
     private final boolean mins;
     private final boolean int8;
-    /** Nibbles: [group][column][8]; bytes: [group][column][16]. */
+    /** Nibbles: [group][column pair][16] (row l of the pair in byte l); bytes: [group][column][16]. */
     private final byte[] quants;
     /** [group][sub-block][16], and the mins alike (null without a min term). */
     private final byte[] scales;
@@ -132,8 +154,8 @@ final class QuantGroups {
         for (int i = 0; i < block; i++) {
             int c = b * block + i;
             if (nibbles) {
-                int at = (g * cols + c) * 8 + (l & 7);
-                quants[at] |= (byte) (l < 8 ? p.q[i] & 0xF : p.q[i] << 4);
+                int at = (g * cols + (c & ~1)) * 8 + l;
+                quants[at] |= (byte) ((c & 1) == 0 ? p.q[i] & 0xF : p.q[i] << 4);
             } else {
                 if (int8 && Math.abs(p.q[i]) > 32) {
                     throw new IllegalStateException("q " + p.q[i] + " is out of the 8-bit kernel's range (|q| <= 32)");
@@ -272,9 +294,9 @@ final class QuantGroups {
                     FloatVector x0 = FloatVector.broadcast(F8, x[c]);
                     FloatVector x1 = FloatVector.broadcast(F8, x[c + 1]);
                     l0 = ((FloatVector) v0.and(0x0F).convert(VectorOperators.I2F, 0)).fma(x0, l0);
-                    h0 = ((FloatVector) v0.lanewise(VectorOperators.LSHR, 4).and(0x0F).convert(VectorOperators.I2F, 0))
-                            .fma(x0, h0);
-                    l1 = ((FloatVector) v1.and(0x0F).convert(VectorOperators.I2F, 0)).fma(x1, l1);
+                    l1 = ((FloatVector) v0.lanewise(VectorOperators.LSHR, 4).and(0x0F).convert(VectorOperators.I2F, 0))
+                            .fma(x1, l1);
+                    h0 = ((FloatVector) v1.and(0x0F).convert(VectorOperators.I2F, 0)).fma(x0, h0);
                     h1 = ((FloatVector) v1.lanewise(VectorOperators.LSHR, 4).and(0x0F).convert(VectorOperators.I2F, 0))
                             .fma(x1, h1);
                 }
@@ -360,11 +382,6 @@ final class QuantGroups {
         return int8;
     }
 
-    /** Whether its 8-bit kernel is the nibble one (reads {@link Q8_KActivations#pairs}; else {@code wide}). */
-    boolean nibbles() {
-        return nibbles;
-    }
-
     /**
      * {@code out[r] = row r · x} for rows [from, to) on x quantised to 8 bits ({@link Q8_KActivations}), as
      * llama.cpp's {@code ggml_vec_dot_q4_K_q8_K} and {@code ggml_vec_dot_q6_K_q8_K}: per block, the integer sum of
@@ -378,8 +395,12 @@ final class QuantGroups {
             boolean whole = r0 >= from && r0 + GROUP <= to;
             float[] dst = whole ? out : part;
             int off = whole ? r0 : 0;
-            if (nibbles) {
+            if (nibbles && WIDE) {
+                groupNibbles8Wide(g, a, dst, off);
+            } else if (nibbles) {
                 groupNibbles8(g, a, dst, off);
+            } else if (WIDE) {
+                groupBytes8Wide(g, a, dst, off);
             } else {
                 groupBytes8(g, a, dst, off);
             }
@@ -390,18 +411,19 @@ final class QuantGroups {
         }
     }
 
-    // 8-bit kernels. Nibbles: one 16-byte load is two columns of the group; widened to 16 short lanes (lanes 0-7 the
-    // first column, 8-15 the second), its low nibbles are rows 0-7 and its high nibbles rows 8-15, each multiplied
-    // by the column pair's x_q (Q8_KActivations.pairs). A short lane then sums at most 16 products of at most
-    // 15 · 127 over a sub-block of up to 32 (30,480 < 2^15) before it is widened once; the two columns of a pair
-    // meet in the widening. Bytes (|q| <= 32): one column of 16 rows per load, even and odd columns in two
-    // accumulators of 8 products of at most 32 · 127 (32,512) per 16 columns, widened every 16 columns.
+    // 8-bit kernels. Nibbles: one 16-byte load is a column pair of the group; widened to 16 short lanes (the 16
+    // rows), its low nibbles are column c and its high nibbles column c + 1, each multiplied by that column's x_q,
+    // broadcast. Even and odd columns sum in two accumulators, at most 16 products of at most 15 · 127 per lane over
+    // a sub-block of up to 32 (30,480 < 2^15), and meet when widened. Bytes (|q| <= 32): one column of 16 rows per
+    // load, even and odd columns in two accumulators of 8 products of at most 32 · 127 (32,512) per 16 columns,
+    // widened every 16 columns. (Repeating x_q in arrays, 16-32 bytes per column, to load it instead of
+    // broadcasting, cost more in cache traffic than it saved on AVX-512: PERFORMANCE.md, kq9.)
     private void groupNibbles8(int g, Q8_KActivations a, float[] dst, int dstOff) {
         int q = g * cols * 8;
         int s = g * subsPerRow * GROUP;
         int db = g * blocksPerRow * GROUP;
         int sums = sub / 16;
-        short[] xq = a.pairs;
+        byte[] xq = a.q;
         int[] bsums = a.bsums;
         FloatVector lo = FloatVector.zero(F8);
         FloatVector hi = FloatVector.zero(F8);
@@ -413,19 +435,19 @@ final class QuantGroups {
             IntVector mLo = IntVector.zero(I8);
             IntVector mHi = IntVector.zero(I8);
             for (int k = 0; k < subsPerBlock; k++, s += GROUP) {
-                ShortVector aLo = ShortVector.zero(S16);
-                ShortVector aHi = ShortVector.zero(S16);
+                ShortVector even = ShortVector.zero(S16);
+                ShortVector odd = ShortVector.zero(S16);
                 for (int e = c + sub; c < e; c += 2, q += 16) {
                     ShortVector v = (ShortVector) ByteVector.fromArray(B16, quants, q)
                             .convertShape(VectorOperators.B2S, S16, 0);
-                    ShortVector xv = ShortVector.fromArray(S16, xq, c * 8);
-                    aLo = v.and((short) 0x0F).mul(xv).add(aLo);
-                    aHi = v.lanewise(VectorOperators.LSHR, 4).and((short) 0x0F).mul(xv).add(aHi);
+                    even = v.and((short) 0x0F).mul(ShortVector.broadcast(S16, xq[c])).add(even);
+                    odd = v.lanewise(VectorOperators.LSHR, 4).and((short) 0x0F).mul(ShortVector.broadcast(S16, xq[c + 1]))
+                            .add(odd);
                 }
-                IntVector sLo = ((IntVector) aLo.convertShape(VectorOperators.S2I, I8, 0))
-                        .add((IntVector) aLo.convertShape(VectorOperators.S2I, I8, 1));
-                IntVector sHi = ((IntVector) aHi.convertShape(VectorOperators.S2I, I8, 0))
-                        .add((IntVector) aHi.convertShape(VectorOperators.S2I, I8, 1));
+                IntVector sLo = ((IntVector) even.convertShape(VectorOperators.S2I, I8, 0))
+                        .add((IntVector) odd.convertShape(VectorOperators.S2I, I8, 0));
+                IntVector sHi = ((IntVector) even.convertShape(VectorOperators.S2I, I8, 1))
+                        .add((IntVector) odd.convertShape(VectorOperators.S2I, I8, 1));
                 iLo = sLo.mul((IntVector) ByteVector.fromArray(B8, scales, s).convertShape(VectorOperators.B2I, I8, 0))
                         .add(iLo);
                 iHi = sHi.mul((IntVector) ByteVector.fromArray(B8, scales, s + 8)
@@ -455,7 +477,7 @@ final class QuantGroups {
         int s = g * subsPerRow * GROUP;
         int db = g * blocksPerRow * GROUP;
         int sums = sub / 16;
-        short[] xq = a.wide;
+        byte[] xq = a.q;
         int[] bsums = a.bsums;
         FloatVector lo = FloatVector.zero(F8);
         FloatVector hi = FloatVector.zero(F8);
@@ -474,9 +496,9 @@ final class QuantGroups {
                     ShortVector a1 = ShortVector.zero(S16);
                     for (int e = c + 16; c < e; c += 2, q += 2 * GROUP) {
                         a0 = ((ShortVector) ByteVector.fromArray(B16, quants, q).convertShape(VectorOperators.B2S, S16, 0))
-                                .mul(ShortVector.fromArray(S16, xq, c * 16)).add(a0);
+                                .mul(ShortVector.broadcast(S16, xq[c])).add(a0);
                         a1 = ((ShortVector) ByteVector.fromArray(B16, quants, q + GROUP)
-                                .convertShape(VectorOperators.B2S, S16, 0)).mul(ShortVector.fromArray(S16, xq, c * 16 + 16))
+                                .convertShape(VectorOperators.B2S, S16, 0)).mul(ShortVector.broadcast(S16, xq[c + 1]))
                                 .add(a1);
                     }
                     sLo = ((IntVector) a0.convertShape(VectorOperators.S2I, I8, 0))
@@ -511,6 +533,120 @@ final class QuantGroups {
         }
         lo.intoArray(dst, dstOff);
         hi.intoArray(dst, dstOff + 8);
+    }
+
+    // The 8-bit kernels on 512-bit vectors. One 32-byte load holds two columns' worth of the group's 16 rows, lanes
+    // 0-15 and 16-31 (nibbles: column pairs c, c + 1 and c + 2, c + 3, the low nibbles columns c and c + 2, the high
+    // ones c + 1 and c + 3; bytes: columns c and c + 1). Their x_q come from one load of 16 x_q per 16 columns,
+    // spread over the two halves by a constant shuffle (one vpermw) instead of broadcasts. A short lane sums one
+    // product per two columns: nibbles at most 16 products of 15 · 127 (30,480) over a sub-block of 32, bytes 8 of
+    // 32 · 127 (32,512) per 16 columns, before they are widened to the 16 rows' int lanes (the two halves added).
+    private void groupNibbles8Wide(int g, Q8_KActivations a, float[] dst, int dstOff) {
+        int q = g * cols * 8;
+        int s = g * subsPerRow * GROUP;
+        int db = g * blocksPerRow * GROUP;
+        int sums = sub / 16;
+        short[] xq = a.shorts;
+        int[] bsums = a.bsums;
+        FloatVector acc = FloatVector.zero(F16);
+        int c = 0;
+        int j = 0;
+        for (int b = 0; b < blocksPerRow; b++, db += GROUP) {
+            IntVector isum = IntVector.zero(I16);
+            IntVector msum = IntVector.zero(I16);
+            for (int k = 0; k < subsPerBlock; k++, s += GROUP) {
+                ShortVector lo = ShortVector.zero(S32);
+                ShortVector hi = ShortVector.zero(S32);
+                for (int e = c + sub; c < e; c += 16, q += 128) {
+                    ShortVector x = ShortVector.fromArray(S32, xq, c);
+                    ShortVector v = (ShortVector) ByteVector.fromArray(B32, quants, q).convertShape(VectorOperators.ZERO_EXTEND_B2S, S32, 0);
+                    lo = v.and((short) 0x0F).mul(x.rearrange(X0_2)).add(lo);
+                    hi = v.lanewise(VectorOperators.LSHR, 4).mul(x.rearrange(X1_3)).add(hi);
+                    v = (ShortVector) ByteVector.fromArray(B32, quants, q + 32).convertShape(VectorOperators.ZERO_EXTEND_B2S, S32, 0);
+                    lo = v.and((short) 0x0F).mul(x.rearrange(X4_6)).add(lo);
+                    hi = v.lanewise(VectorOperators.LSHR, 4).mul(x.rearrange(X5_7)).add(hi);
+                    v = (ShortVector) ByteVector.fromArray(B32, quants, q + 64).convertShape(VectorOperators.ZERO_EXTEND_B2S, S32, 0);
+                    lo = v.and((short) 0x0F).mul(x.rearrange(X8_10)).add(lo);
+                    hi = v.lanewise(VectorOperators.LSHR, 4).mul(x.rearrange(X9_11)).add(hi);
+                    v = (ShortVector) ByteVector.fromArray(B32, quants, q + 96).convertShape(VectorOperators.ZERO_EXTEND_B2S, S32, 0);
+                    lo = v.and((short) 0x0F).mul(x.rearrange(X12_14)).add(lo);
+                    hi = v.lanewise(VectorOperators.LSHR, 4).mul(x.rearrange(X13_15)).add(hi);
+                }
+                ShortVector both = lo.add(hi);
+                IntVector rows = ((IntVector) both.convertShape(VectorOperators.S2I, I16, 0))
+                        .add((IntVector) both.convertShape(VectorOperators.S2I, I16, 1));
+                isum = rows.mul((IntVector) ByteVector.fromArray(B16, scales, s).convertShape(VectorOperators.B2I, I16, 0))
+                        .add(isum);
+                int xs = 0;
+                for (int e = j + sums; j < e; j++) {
+                    xs += bsums[j];
+                }
+                msum = ((IntVector) ByteVector.fromArray(B16, minima, s).convertShape(VectorOperators.B2I, I16, 0))
+                        .mul(xs).add(msum);
+            }
+            float dx = a.d[b];
+            acc = ((FloatVector) isum.convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(F16, d, db).mul(dx), acc)
+                    .sub(((FloatVector) msum.convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(F16, dmin, db).mul(dx)));
+        }
+        acc.intoArray(dst, dstOff);
+    }
+
+    private void groupBytes8Wide(int g, Q8_KActivations a, float[] dst, int dstOff) {
+        int q = g * cols * GROUP;
+        int s = g * subsPerRow * GROUP;
+        int db = g * blocksPerRow * GROUP;
+        int sums = sub / 16;
+        short[] xq = a.shorts;
+        int[] bsums = a.bsums;
+        FloatVector acc = FloatVector.zero(F16);
+        int c = 0;
+        int j = 0;
+        for (int b = 0; b < blocksPerRow; b++, db += GROUP) {
+            IntVector isum = IntVector.zero(I16);
+            IntVector msum = IntVector.zero(I16);
+            for (int k = 0; k < subsPerBlock; k++, s += GROUP) {
+                IntVector rows = IntVector.zero(I16);
+                for (int h = 0; h < sums; h++, c += 16, q += 16 * GROUP) {
+                    ShortVector x = ShortVector.fromArray(S32, xq, c);
+                    ShortVector a0 = ((ShortVector) ByteVector.fromArray(B32, quants, q)
+                            .convertShape(VectorOperators.B2S, S32, 0)).mul(x.rearrange(X0_1));
+                    ShortVector a1 = ((ShortVector) ByteVector.fromArray(B32, quants, q + 32)
+                            .convertShape(VectorOperators.B2S, S32, 0)).mul(x.rearrange(X2_3));
+                    a0 = ((ShortVector) ByteVector.fromArray(B32, quants, q + 64)
+                            .convertShape(VectorOperators.B2S, S32, 0)).mul(x.rearrange(X4_5)).add(a0);
+                    a1 = ((ShortVector) ByteVector.fromArray(B32, quants, q + 96)
+                            .convertShape(VectorOperators.B2S, S32, 0)).mul(x.rearrange(X6_7)).add(a1);
+                    a0 = ((ShortVector) ByteVector.fromArray(B32, quants, q + 128)
+                            .convertShape(VectorOperators.B2S, S32, 0)).mul(x.rearrange(X8_9)).add(a0);
+                    a1 = ((ShortVector) ByteVector.fromArray(B32, quants, q + 160)
+                            .convertShape(VectorOperators.B2S, S32, 0)).mul(x.rearrange(X10_11)).add(a1);
+                    a0 = ((ShortVector) ByteVector.fromArray(B32, quants, q + 192)
+                            .convertShape(VectorOperators.B2S, S32, 0)).mul(x.rearrange(X12_13)).add(a0);
+                    a1 = ((ShortVector) ByteVector.fromArray(B32, quants, q + 224)
+                            .convertShape(VectorOperators.B2S, S32, 0)).mul(x.rearrange(X14_15)).add(a1);
+                    ShortVector both = a0.add(a1);
+                    rows = ((IntVector) both.convertShape(VectorOperators.S2I, I16, 0))
+                            .add((IntVector) both.convertShape(VectorOperators.S2I, I16, 1)).add(rows);
+                }
+                isum = rows.mul((IntVector) ByteVector.fromArray(B16, scales, s).convertShape(VectorOperators.B2I, I16, 0))
+                        .add(isum);
+                if (mins) {
+                    int xs = 0;
+                    for (int e = j + sums; j < e; j++) {
+                        xs += bsums[j];
+                    }
+                    msum = ((IntVector) ByteVector.fromArray(B16, minima, s).convertShape(VectorOperators.B2I, I16, 0))
+                            .mul(xs).add(msum);
+                }
+            }
+            float dx = a.d[b];
+            acc = ((FloatVector) isum.convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(F16, d, db).mul(dx), acc);
+            if (mins) {
+                acc = acc.sub(((FloatVector) msum.convert(VectorOperators.I2F, 0))
+                        .mul(FloatVector.fromArray(F16, dmin, db).mul(dx)));
+            }
+        }
+        acc.intoArray(dst, dstOff);
     }
 
     /**
@@ -552,8 +688,8 @@ final class QuantGroups {
     /** The q of row {@code l} of group {@code g} at column {@code c}, from either layout. */
     private int quant(int g, int c, int l) {
         if (nibbles) {
-            int v = quants[(g * cols + c) * 8 + (l & 7)];
-            return l < 8 ? v & 0xF : v >> 4 & 0xF;
+            int v = quants[(g * cols + (c & ~1)) * 8 + l];
+            return (c & 1) == 0 ? v & 0xF : v >> 4 & 0xF;
         }
         return quants[(g * cols + c) * GROUP + l];
     }
@@ -596,11 +732,16 @@ final class QuantGroups {
                     mHi = ((FloatVector) ByteVector.fromArray(B8, minima, s + 8).convertShape(VectorOperators.B2F, F8, 0))
                             .mul(nHi);
                 }
-                for (int e = t + sub * GROUP; t < e; t += GROUP, q += 8) {
-                    IntVector v = (IntVector) ByteVector.fromArray(B8, quants, q).convertShape(VectorOperators.B2I, I8, 0);
-                    ((FloatVector) v.and(0x0F).convert(VectorOperators.I2F, 0)).fma(aLo, mLo).intoArray(tile, t);
-                    ((FloatVector) v.lanewise(VectorOperators.LSHR, 4).and(0x0F).convert(VectorOperators.I2F, 0))
-                            .fma(aHi, mHi).intoArray(tile, t + 8);
+                for (int e = t + sub * GROUP; t < e; t += 2 * GROUP, q += 16) {
+                    IntVector v0 = (IntVector) ByteVector.fromArray(B8, quants, q).convertShape(VectorOperators.B2I, I8, 0);
+                    IntVector v1 = (IntVector) ByteVector.fromArray(B8, quants, q + 8)
+                            .convertShape(VectorOperators.B2I, I8, 0);
+                    ((FloatVector) v0.and(0x0F).convert(VectorOperators.I2F, 0)).fma(aLo, mLo).intoArray(tile, t);
+                    ((FloatVector) v1.and(0x0F).convert(VectorOperators.I2F, 0)).fma(aHi, mHi).intoArray(tile, t + 8);
+                    ((FloatVector) v0.lanewise(VectorOperators.LSHR, 4).and(0x0F).convert(VectorOperators.I2F, 0))
+                            .fma(aLo, mLo).intoArray(tile, t + GROUP);
+                    ((FloatVector) v1.lanewise(VectorOperators.LSHR, 4).and(0x0F).convert(VectorOperators.I2F, 0))
+                            .fma(aHi, mHi).intoArray(tile, t + GROUP + 8);
                 }
             }
         }
