@@ -65,12 +65,6 @@ set "gc="
 if "%app%"=="false" set "gc=-XX:+UseSerialGC -Xms16m -XX:MaxNewSize=16m -XX:MinHeapFreeRatio=1 -XX:MaxHeapFreeRatio=10"
 if defined JAVA_TOOL_OPTIONS if not "!JAVA_TOOL_OPTIONS:-XX:+Use=!"=="!JAVA_TOOL_OPTIONS!" set "gc="
 if defined JDK_JAVA_OPTIONS if not "!JDK_JAVA_OPTIONS:-XX:+Use=!"=="!JDK_JAVA_OPTIONS!" set "gc="
-rem Commands compile with C2 alone, as with ./glassbox (C1's profiled code and C2's larger compilations from its
-rem profiles took ~25 MB of bench's peak at the same speed); a tiered setting in those variables rules.
-set "jit="
-if "%app%"=="false" set "jit=-XX:-TieredCompilation"
-if defined JAVA_TOOL_OPTIONS if not "!JAVA_TOOL_OPTIONS:Tiered=!"=="!JAVA_TOOL_OPTIONS!" set "jit="
-if defined JDK_JAVA_OPTIONS if not "!JDK_JAVA_OPTIONS:Tiered=!"=="!JDK_JAVA_OPTIONS!" set "jit="
 set "cds="
 rem (the file in quotes: the folder may have spaces; the JVM's notes on classes it leaves out and on an archive it
 rem renews are no business of the user's, as with ./glassbox's -Xlog:aot=error)
@@ -78,7 +72,7 @@ if "%app%"=="true" if /i not "%GLASSBOX_AOT%"=="off" set cds=-XX:+AutoCreateShar
 
 rem The arguments pass through untouched: delayed expansion would eat a ! in them.
 setlocal DisableDelayedExpansion
-"%java%" %gc% %jit% %cds% -jar "%jar%" %*
+"%java%" %gc% %cds% -jar "%jar%" %*
 exit /b %errorlevel%
 
 :nojava

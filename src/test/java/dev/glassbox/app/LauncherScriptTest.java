@@ -247,28 +247,6 @@ class LauncherScriptTest {
     }
 
     @Test
-    void commandsCompileWithC2AloneTheAppTiered() throws Exception {
-        List<String> cli = launch("complete", null, "bench", "--model", "m.gguf");
-        assertTrue(cli.contains("-XX:-TieredCompilation") && cli.indexOf("-XX:-TieredCompilation") < cli.indexOf("-jar"),
-                "a command leaves out C1 and its profiled code (a smaller peak): " + cli);
-        List<String> app = launchApp();
-        assertFalse(app.contains("-XX:-TieredCompilation"), "the app starts tiered: " + app);
-        takeTraining();
-        env.put("JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation");
-        List<String> chosen = launch("complete", null, "generate");
-        assertFalse(chosen.contains("-XX:-TieredCompilation"), "the user's tiered setting rules: " + chosen);
-        assertTrue(chosen.contains("-XX:+UseSerialGC"), "and the collector is still the command's: " + chosen);
-        env.clear();
-        env.put("JDK_JAVA_OPTIONS", "-XX:TieredStopAtLevel=1");
-        assertFalse(launch("complete", null, "generate").contains("-XX:-TieredCompilation"), "JDK_JAVA_OPTIONS too");
-        env.clear();
-        env.put("JAVA_TOOL_OPTIONS", "-XX:+UseParallelGC");
-        assertTrue(launch("complete", null, "bench").contains("-XX:-TieredCompilation"),
-                "a collector of the user's leaves the compiler choice alone");
-        env.clear();
-    }
-
-    @Test
     void anOlderJdkIsNamedInsteadOfStarted() throws Exception {
         Files.writeString(jdk.resolve("release"), "IMPLEMENTOR=\"Eclipse Adoptium\"\nJAVA_VERSION=\"17.0.16\"\n");
         ProcessBuilder pb = new ProcessBuilder("bash", dir.resolve("glassbox").toString()).redirectErrorStream(true);
