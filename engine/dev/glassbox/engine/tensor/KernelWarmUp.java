@@ -1,8 +1,14 @@
 package dev.glassbox.engine.tensor;
 
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.SplittableRandom;
 
 /**
@@ -106,27 +112,26 @@ public final class KernelWarmUp {
     static F32Tensor mapped(float[] w, int rows, int cols) {
         long bytes = (long) w.length * Float.BYTES;
         try {
-            java.nio.file.Path file = java.nio.file.Files.createTempFile("glassbox-warm-up", ".f32");
-            try (var ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.READ,
-                    java.nio.file.StandardOpenOption.WRITE)) {
-                MemorySegment data = ch.map(java.nio.channels.FileChannel.MapMode.READ_WRITE, 0, bytes, Arena.ofAuto());
+            Path file = Files.createTempFile("glassbox-warm-up", ".f32");
+            try (var ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                MemorySegment data = ch.map(FileChannel.MapMode.READ_WRITE, 0, bytes, Arena.ofAuto());
                 MemorySegment.copy(w, 0, data, F32, 0, w.length);
                 return new F32Tensor(data, rows, cols);
             } finally {
                 try {
-                    java.nio.file.Files.delete(file);
-                } catch (java.io.IOException inUse) {
+                    Files.delete(file);
+                } catch (IOException inUse) {
                     file.toFile().deleteOnExit();
                 }
             }
-        } catch (java.io.IOException | UnsupportedOperationException e) {
+        } catch (IOException | UnsupportedOperationException e) {
             MemorySegment data = Arena.ofAuto().allocate(bytes, 64);
             MemorySegment.copy(w, 0, data, F32, 0, w.length);
             return new F32Tensor(data, rows, cols);
         }
     }
 
-    private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private static float[] random(SplittableRandom rnd, int n) {
         float[] v = new float[n];
