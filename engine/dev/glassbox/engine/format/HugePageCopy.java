@@ -36,7 +36,11 @@ public final class HugePageCopy {
      */
     public static final long MIN_BYTES = 32L << 20;
     private static final long HUGE_PAGE = 2L << 20;
-    private static final long CHUNK = 64L << 20;
+    /**
+     * Bytes mapped at a time while copying: the chunk's file pages and its copy are both resident until it is unmapped
+     * (64 MB chunks put a whole 61 MB stories15M file in twice: bench's peak RSS 186 MiB instead of 152; small10).
+     */
+    private static final long CHUNK = 8L << 20;
     private static final int PROT_READ_WRITE = 0x1 | 0x2;
     private static final int MAP_PRIVATE_ANONYMOUS = 0x02 | 0x20;
     private static final int MADV_HUGEPAGE = 14;
