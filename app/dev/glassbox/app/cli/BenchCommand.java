@@ -66,7 +66,7 @@ public final class BenchCommand extends ConsoleCommand {
     int warmup;
 
     @Option(names = "--huge-pages", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "copy weight files of 64 MB or more into transparent huge pages before timing (Linux; "
+            description = "copy weight files of 32 MB or more into transparent huge pages before timing (Linux; "
                     + "the app maps them instead, which opens faster; default ${DEFAULT-VALUE})")
     boolean hugePages;
 
