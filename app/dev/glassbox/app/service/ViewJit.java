@@ -35,8 +35,8 @@ public final class ViewJit {
 
     /**
      * Adds the directive to this JVM (once; later calls do nothing; none with {@code -Dglassbox.viewJit=false});
-     * whether this JVM has it now. Takes a few hundred
-     * ms of CPU the first time (the platform MBean server starts): call it off the FX thread.
+     * whether this JVM has it now. Takes a few hundred ms of CPU the first time (the platform MBean server starts):
+     * call it off the FX thread.
      */
     public static synchronized boolean install() {
         if (installed || !Boolean.parseBoolean(System.getProperty("glassbox.viewJit", "true"))) {
