@@ -53,10 +53,11 @@ cp -r "$target/lib" "$out/input/lib"
 cp -r "$root/sample-models" "$out/input/sample-models"
 
 # 3. The runtime: the modules the code uses (jdeps), plus Chinese and English locale data (the interface's two
-#    languages) and jdk.unsupported (reflective users among the libraries that jdeps cannot see).
+#    languages), jdk.unsupported (reflective users among the libraries that jdeps cannot see) and jdk.management
+#    (the JVM's diagnostic-command MBean, which app/service/ViewJit.java reaches by name).
 modules="$("$jdk/bin/jdeps" --multi-release 25 --ignore-missing-deps --print-module-deps \
     --class-path "$target/lib/*" "$target/glassbox.jar")"
-modules="$modules,jdk.localedata,jdk.unsupported"
+modules="$modules,jdk.localedata,jdk.unsupported,jdk.management"
 step "modules: $modules"
 "$jdk/bin/jlink" --add-modules "$modules" --include-locales=en,zh --strip-debug --no-header-files --no-man-pages \
     --generate-cds-archive --output "$out/runtime" 2>&1 | grep -v 'Using incubator modules' >&2 || true

@@ -11,6 +11,7 @@ import dev.glassbox.app.service.DisplayPreference;
 import dev.glassbox.app.service.ErrorMessages;
 import dev.glassbox.app.service.LanguagePreference;
 import dev.glassbox.app.service.RecentModels;
+import dev.glassbox.app.service.ViewJit;
 import dev.glassbox.app.ui.MainWindow;
 import dev.glassbox.app.ui.Shortcuts;
 import dev.glassbox.app.ui.WindowPlacement;
@@ -76,9 +77,16 @@ public final class GlassboxApp extends Application {
         }
     }
 
-    /** Compiles the engine's vector kernels on a spare core once the window is up, so first analyses run at speed. */
+    /**
+     * Compiles the engine's vector kernels on a spare core once the window is up, so first analyses run at speed,
+     * after keeping JavaFX's code out of C2 ({@link ViewJit}: C2 recompiling it all through a live run takes the
+     * engine's CPU).
+     */
     private static void warmKernels() {
-        Thread t = new Thread(() -> KernelWarmUp.run(KERNEL_WARM_UP_MILLIS), "glassbox-kernel-warm-up");
+        Thread t = new Thread(() -> {
+            ViewJit.install();
+            KernelWarmUp.run(KERNEL_WARM_UP_MILLIS);
+        }, "glassbox-kernel-warm-up");
         t.setDaemon(true);
         t.setPriority(Thread.MIN_PRIORITY);
         t.start();

@@ -63,7 +63,7 @@ import dev.glassbox.engine.tensor.KernelWarmUp;
  * </pre>
  */
 public final class LiveRunBenchmark {
-    /** As the app does once its window is up ({@code GlassboxApp.warmKernels}). */
+    /** As the app does once its window is up ({@code GlassboxApp.warmKernels}, which also installs {@code ViewJit}). */
     private static final long KERNEL_WARM_UP_MILLIS = 1500;
 
     private LiveRunBenchmark() {
@@ -148,6 +148,7 @@ public final class LiveRunBenchmark {
             window.explorer.grid.select(0, 0);
             return null;
         });
+        System.out.println("JavaFX's code kept out of C2 (ViewJit, -Dglassbox.viewJit): " + dev.glassbox.app.service.ViewJit.install());
         KernelWarmUp.run(KERNEL_WARM_UP_MILLIS);
         // a short run makes the grid's cells; the first head is opened after it and before the warm-up proper, so
         // the warm-up runs every view the measured run runs (the head view's canvas code was compiled in the
