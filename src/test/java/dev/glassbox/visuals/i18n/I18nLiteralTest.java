@@ -104,6 +104,8 @@ class I18nLiteralTest {
             "app/dev/glassbox/app/StartupClock.java",
             "app/dev/glassbox/app/StartupWarmUp.java",
             "app/dev/glassbox/app/VectorModule.java",
+            // hands the JVM a compiler directive (HotSpot's JSON-like format), never shown
+            "app/dev/glassbox/app/service/ViewJit.java",
             // writes export files (CSV, SVG): their headers and markup are a file format, not the window
             "visuals/dev/glassbox/visuals/MatrixExport.java");
 
