@@ -35,19 +35,9 @@ public final class Softmax {
      */
     public static double logSumExp(float[] logits) {
         int n = logits.length;
-        int i = 0;
-        double max = Double.NEGATIVE_INFINITY;
+        double max = Kernels.max(logits, 0, n); // a NaN is skipped here and propagates through the sum below
         int upper = F == null ? 0 : F.loopBound(n);
-        if (upper > 0) {
-            FloatVector m = FloatVector.fromArray(F, logits, 0);
-            for (i = F.length(); i < upper; i += F.length()) {
-                m = m.max(FloatVector.fromArray(F, logits, i));
-            }
-            max = m.reduceLanes(VectorOperators.MAX);
-        }
-        for (; i < n; i++) {
-            max = Math.max(max, logits[i]);
-        }
+        int i;
         DoubleVector shift = DoubleVector.broadcast(D, max);
         DoubleVector acc = DoubleVector.zero(D);
         for (i = 0; i < upper; i += F.length()) {
