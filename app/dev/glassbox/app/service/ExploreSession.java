@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicLong;
 
 import javafx.application.Platform;
 import javafx.beans.binding.Bindings;
@@ -91,7 +93,7 @@ public final class ExploreSession {
     /** The shown run's logit lens; null while it is being read. */
     private final ReadOnlyObjectWrapper<LensTable> shownLens = new ReadOnlyObjectWrapper<>(this, "shownLens", LensTable.EMPTY);
     /** Bumped by each run and model: a lens being read for an older one stops at its next batch of rows. */
-    private final java.util.concurrent.atomic.AtomicLong lensTicket = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong lensTicket = new AtomicLong();
     private final ReadOnlyObjectWrapper<Routes> routes = new ReadOnlyObjectWrapper<>(this, "routes");
     private final ModelService modelService = new ModelService();
     private final RunService runService = new RunService();
@@ -668,7 +670,7 @@ public final class ExploreSession {
             LensTable lens;
             try {
                 lens = LensTables.of(m, out.trace(), out.tokens(), lensPositions, () -> lensTicket.get() != ticket);
-            } catch (java.util.concurrent.CancellationException e) {
+            } catch (CancellationException e) {
                 lens = null; // a newer run or model: its own views follow
             } catch (RuntimeException e) {
                 lens = LensTable.EMPTY;

@@ -2,6 +2,8 @@ package dev.glassbox.app.service;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.function.BooleanSupplier;
 
 import dev.glassbox.engine.analysis.LogitLens;
 import dev.glassbox.engine.tensor.TokenProbability;
@@ -20,15 +22,11 @@ public final class LensTables {
 
     /**
      * The lens of a decoder run over its last {@code lastPositions} positions; empty for encoders or when the
-     * run did not capture every layer's residual stream at every position.
+     * run did not capture every layer's residual stream at every position. Stops with a
+     * {@link CancellationException} once {@code cancelled} says so (asked between batches of read-outs).
      */
-    public static LensTable of(LoadedModel model, Trace trace, int[] tokens, int lastPositions) {
-        return of(model, trace, tokens, lastPositions, () -> false);
-    }
-
-    /** {@link #of(LoadedModel, Trace, int[], int)}, stopped by a {@link java.util.concurrent.CancellationException} once {@code cancelled} says so. */
     public static LensTable of(LoadedModel model, Trace trace, int[] tokens, int lastPositions,
-                               java.util.function.BooleanSupplier cancelled) {
+                               BooleanSupplier cancelled) {
         if (!model.isDecoder() || trace.length() == 0) {
             return LensTable.EMPTY;
         }
