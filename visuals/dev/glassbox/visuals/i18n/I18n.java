@@ -3,8 +3,10 @@ package dev.glassbox.visuals.i18n;
 import java.text.MessageFormat;
 import java.text.NumberFormat;
 import java.util.Locale;
+import java.util.Map;
 import java.util.MissingResourceException;
 import java.util.ResourceBundle;
+import java.util.concurrent.ConcurrentHashMap;
 
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.StringBinding;
@@ -54,8 +56,18 @@ public final class I18n {
     }
 
     public static ResourceBundle bundle(Locale locale) {
-        return ResourceBundle.getBundle(BUNDLE, supported(locale), I18n.class.getClassLoader(), CONTROL);
+        Locale l = supported(locale);
+        ResourceBundle b = l == CHINESE ? chinese : english;
+        if (b == null) { // ResourceBundle caches too, but its look-up per call cost more than the text itself
+            b = ResourceBundle.getBundle(BUNDLE, l, I18n.class.getClassLoader(), CONTROL);
+            if (l == CHINESE) chinese = b;
+            else english = b;
+        }
+        return b;
     }
+
+    private static volatile ResourceBundle english;
+    private static volatile ResourceBundle chinese;
 
     /** The text of {@code key} in the current language, with {@code args} put into its {0}, {1}, … places. */
     public static String text(String key, Object... args) {
@@ -72,13 +84,20 @@ public final class I18n {
         if (args.length == 0) {
             return pattern;
         }
-        MessageFormat f = new MessageFormat(pattern, Locale.ROOT);
-        try {
-            return f.format(withNumbersFormatted(f, args));
-        } catch (IllegalArgumentException e) { // an argument used both with and without a format type
-            return f.format(args);
+        // parsed once per pattern: the live views and the status line format several texts a frame, and a parse
+        // per call was most of a text's cost (a MessageFormat is not thread-safe: each is used under its own lock)
+        MessageFormat f = FORMATS.computeIfAbsent(pattern, p -> new MessageFormat(p, Locale.ROOT));
+        synchronized (f) {
+            try {
+                return f.format(withNumbersFormatted(f, args));
+            } catch (IllegalArgumentException e) { // an argument used both with and without a format type
+                return f.format(args);
+            }
         }
     }
+
+    /** Parsed patterns by their text (a few hundred at most: the bundles' patterns with places). */
+    private static final Map<String, MessageFormat> FORMATS = new ConcurrentHashMap<>();
 
     /** The number format MessageFormat would make for an argument without a format type, kept per thread. */
     private static final ThreadLocal<NumberFormat> NUMBERS = ThreadLocal.withInitial(() -> NumberFormat.getInstance(Locale.ROOT));
