@@ -97,11 +97,13 @@ public final class RunTask extends Task<RunOutcome> {
 
     /**
      * A generating run's status line, "position n / total · s tok/s · about t s left", and its progress bar: updated
-     * at most every {@link #INTERVAL_NANOS} (about ten times a second whatever the token rate: each new text lays the
-     * status bar out again and each change repaints it) and always at the last position. Engine thread only.
+     * at most every {@link #INTERVAL_NANOS} (five times a second whatever the token rate, the live frames' rate on two
+     * cores: each new text makes a pulse that lays the window out from the status bar up, walks every node's bounds
+     * and repaints the bar; at ten a second these were most of the FX thread's pulses in a run) and always at the last
+     * position. Engine thread only.
      */
     static final class StatusLine {
-        static final long INTERVAL_NANOS = 100_000_000L;
+        static final long INTERVAL_NANOS = 200_000_000L;
         private final int total;
         private long lastNanos;
         private boolean shown;
