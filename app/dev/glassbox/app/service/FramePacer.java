@@ -25,11 +25,12 @@ public final class FramePacer {
     static final int FEW_CORES = 2;
     /**
      * The views' most share of the machine's CPU time during a run: on 2 cores a quarter of one, the rest is the
-     * engine's (its pool has a thread per core). Issue #23's budget: at 80 % of bench's 32 tokens/s on 2 cores every
-     * token may cost 77 ms of CPU, of which the engine takes ~62 and this share ~10.
+     * engine's (its pool has a thread per core). Issue #23's budget on the 2-core Zen 4 (stories110M, F32): at 80 % of
+     * bench's ~65 tokens/s with attention every token may cost ~38 ms of CPU, of which the engine takes ~33 and this
+     * share ~5 (a quarter core at 52 tokens/s); the views took ~5-6 ms a token there (docs/PERFORMANCE.md, app11).
      */
     static final double VIEW_SHARE = 0.125;
-    /** The views' most CPU time as a part of the engine's: ~10 ms a token when the engine takes ~62 (see above). */
+    /** The views' most CPU time as a part of the engine's: ~5.5 ms a token when the engine takes ~33 (see above). */
     static final double ENGINE_RATIO = 1.0 / 6;
     /** A frame at least every 2 s while the engine runs, whatever the views cost. */
     static final long MAX_NANOS = 2_000_000_000L;
