@@ -166,8 +166,7 @@ final class TrainWorkspace extends BorderPane implements Explanation.Explained {
         form.setPrefWidth(420);
         form.setMinWidth(300);
 
-        ScrollPane gridScroll = new ScrollPane(grid);
-        BorderPane gridPane = new BorderPane(gridScroll);
+        BorderPane gridPane = GridPanes.withKeyUnder(grid, "trainGridLegend");
         probeLabel.setWrapText(true);
         probeLabel.setPadding(new Insets(2, 4, 2, 4));
         gridPane.setTop(probeLabel);

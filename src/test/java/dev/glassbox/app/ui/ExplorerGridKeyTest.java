@@ -27,7 +27,8 @@ import dev.glassbox.visuals.i18n.I18n;
 /**
  * Issue #23: the Explore grid's colour key of a 12-head model (stories110M's width: 13 columns with the mean) stays
  * whole inside the left pane at 1280 x 720 and 1920 x 1080, in English and Chinese, every text of it unelided. Beside
- * the grid it was pushed out of the scroll pane's view ("at / la / 0 / sc" showed at 1280 x 720).
+ * the grid it was pushed out of the scroll pane's view ("at / la / 0 / sc" showed at 1280 x 720). The Train
+ * workspace's grid keeps its key the same way (beside its grid it was cut off by the pane's bottom at 1280 x 720).
  *
  * <p>The headless screen is 1000 x 1000, so the window is laid out at each size in a half-scale holder, as in
  * {@link LayoutFitsWindowTest}.
@@ -59,11 +60,38 @@ class ExplorerGridKeyTest extends WindowTestBase {
         WindowDriver d = loaded(robot);
         d.generate("the cat sat on the mat", 4);
         assertEquals(13, window.explorer.grid.rows().getFirst().cells().size(), "12 heads and their mean");
-        robot.interact(this::holdAtHalfScale);
+        List<String> problems = checkAtBothSizes(window.explorer.grid.legend(), 0);
+        assertTrue(problems.isEmpty(), String.join("\n", problems));
+    }
+
+    @Test
+    void theTrainGridsKeyIsWholeUnderItsGridAtBothSizesInEnglishAndChinese(FxRobot robot) throws Exception {
+        loaded(robot);
+        TrainWorkspace t = window.train();
+        robot.interact(() -> {
+            window.selectWorkspace(4);
+            t.heads.field.setText("4");
+            t.kvHeads.field.setText("2");
+            t.dim.field.setText("32");
+            t.batch.field.setText("4");
+            t.steps.field.setText("20");
+            t.start();
+        });
+        new TrainDriver(window).waitFor("training", () -> t.framesShownProperty().get() > 0 && !t.running());
+        ColorLegend key = t.grid.legend();
+        assertTrue(key.getParent() != t.grid, "the key is not beside the thumbnails, in the grid's scroll pane");
+        List<String> problems = checkAtBothSizes(key, 4);
+        assertTrue(problems.isEmpty(), String.join("\n", problems));
+    }
+
+    /** The problems of {@code key} at both sizes in both languages, workspace {@code workspace} shown. */
+    private List<String> checkAtBothSizes(ColorLegend key, int workspace) throws Exception {
+        WaitForAsyncUtils.asyncFx(this::holdAtHalfScale).get();
         List<String> problems = new ArrayList<>();
         for (double[] size : SIZES) {
             for (Locale locale : new Locale[] {I18n.ENGLISH, I18n.CHINESE}) {
                 WaitForAsyncUtils.asyncFx(() -> {
+                    window.selectWorkspace(workspace);
                     I18n.setLocale(locale);
                     stage.setWidth(size[0] / 2);
                     stage.setHeight(size[1] / 2);
@@ -73,12 +101,11 @@ class ExplorerGridKeyTest extends WindowTestBase {
                         window.layout();
                     }
                     String state = String.format(Locale.ROOT, "%.0fx%.0f %s", size[0], size[1], locale);
-                    ColorLegend key = window.explorer.grid.legend();
                     problems.addAll(check(state, key));
                 }).get();
             }
         }
-        assertTrue(problems.isEmpty(), String.join("\n", problems));
+        return problems;
     }
 
     /** The key shown, inside the window and every pane around it, and each of its texts shown whole. */
