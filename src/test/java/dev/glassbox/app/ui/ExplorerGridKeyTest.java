@@ -121,6 +121,10 @@ class ExplorerGridKeyTest extends WindowTestBase {
         if (b.getWidth() < 100 || b.getHeight() < 10) {
             problems.add(state + ": the key has no room " + b);
         }
+        Bounds status = inWindow(window.status);
+        if (b.getMaxY() > status.getMinY() + 1) {
+            problems.add(state + ": the key " + b + " runs under the status bar " + status);
+        }
         for (Node p = key.getParent(); p != null && p != window; p = p.getParent()) {
             Bounds pb = inWindow(p);
             if (b.getMinX() < pb.getMinX() - 1 || b.getMinY() < pb.getMinY() - 1

@@ -24,7 +24,7 @@ import dev.glassbox.visuals.AttentionGrid;
 /**
  * The Explore grid's thumbnails grow with the window: at 1920 x 1080 a 2-layer, 4-head model's grid fills its pane
  * with thumbnails drawn at their full size (they stayed 48 pixels in a corner), and they stay at least 48 pixels,
- * whole in the pane, at 1280 x 720. Laid out at each size in a half-scale holder, as in {@link ExplorerGridKeyTest}.
+ * whole in the pane, at 1280 x 720; their layer and head names are as large as the window's text, bold. Laid out at each size in a half-scale holder, as in {@link ExplorerGridKeyTest}.
  */
 class GridThumbnailsGrowTest extends WindowTestBase {
     private static Path dir;
@@ -63,6 +63,12 @@ class GridThumbnailsGrowTest extends WindowTestBase {
         assertEquals(large, (int) view.getBoundsInParent().getWidth(), "shown at the side");
         int again = sideAt(1280, 720, grid);
         assertEquals(small, again, "back to the small window's side");
+        // the layer and head names beside thumbnails this large: the text's size, bold (they were 0.85em, grey)
+        javafx.scene.control.Label l0 = grid.lookupAll(".grid-header").stream().map(javafx.scene.control.Label.class::cast)
+                .filter(l -> l.getText().equals("L0")).findFirst().orElseThrow();
+        double text = 13; // AppStyle's .root font size
+        assertTrue(l0.getFont().getSize() >= text && l0.getFont().getStyle().toLowerCase(Locale.ROOT).contains("bold"),
+                "L0 in " + l0.getFont() + ", the window's text in " + text + " px");
     }
 
     /** Lays the window out at w x h and returns the thumbnails' side, checking the grid is whole in its scroll pane. */
