@@ -33,7 +33,10 @@ public final class AttentionGrid extends GridPane {
         void open(int row, int col, AttentionMatrix matrix);
     }
 
+    /** The thumbnails' least side in pixels, and the side of a run's live frames (scaled up to {@link #side}). */
     private static final int THUMB = 48;
+    /** The largest side they grow to in a roomy pane ({@link #growInto}). */
+    static final int MAX_THUMB = 160;
     /** The name of the thread that renders the thumbnails. */
     public static final String THUMBNAIL_THREAD = "attention-grid-thumbnails";
     private static final ExecutorService RENDERER = Executors.newSingleThreadExecutor(r -> {
@@ -54,6 +57,12 @@ public final class AttentionGrid extends GridPane {
     private OpenHandler onOpen = (r, c, m) -> { };
     private java.util.function.BiPredicate<Integer, Integer> marked = (r, c) -> false;
     private final ColorLegend legend = new ColorLegend();
+    /** The thumbnails' side shown (FX thread): {@link #THUMB}, or more once {@link #growInto} gives room. */
+    private int side = THUMB;
+    /** The room of the pane the grid grows into (0: none given, the side stays {@link #THUMB}). */
+    private double roomW, roomH;
+    private final List<Label> rowLabels = new ArrayList<>();
+    private final List<Label> columnHeaders = new ArrayList<>();
 
     public AttentionGrid() {
         getStyleClass().add("attention-grid");
@@ -97,6 +106,77 @@ public final class AttentionGrid extends GridPane {
     private void showLegend() {
         legend.show(new ColorLegend.Spec(I18n.text("legend.thumbnails"), palette, Thumbnails.SCALE, 0, 1, false,
                 I18n.text("legend.moreAttention")));
+    }
+
+    /**
+     * Lets the thumbnails grow with {@code scroll}'s view, which holds this grid: on a large screen they use the
+     * room (whole pixels of the map) rather than staying {@link #THUMB} pixels; a grid too big for the view keeps
+     * that least side and scrolls. A run's live frames stay {@link #THUMB} pixels, scaled up, and its end draws
+     * every thumbnail at the full side.
+     */
+    public void growInto(javafx.scene.control.ScrollPane scroll) {
+        scroll.viewportBoundsProperty().addListener((o, was, b) -> {
+            roomW = b.getWidth();
+            roomH = b.getHeight();
+            fit();
+        });
+    }
+
+    /** The thumbnails' side now, in pixels. */
+    public int thumbnailSide() { return side; }
+
+    /**
+     * The side of {@code columns} x {@code rows} thumbnails filling {@code w} x {@code h} besides {@code labelW} of
+     * row labels and {@code headerH} of column headers: at least {@link #THUMB}, at most {@link #MAX_THUMB}, in steps
+     * of 8 pixels (a window resized by a few pixels draws nothing again).
+     */
+    static int fittedSide(double w, double h, double labelW, double headerH, int columns, int rows) {
+        if (w <= 0 || h <= 0 || columns == 0 || rows == 0) {
+            return THUMB;
+        }
+        double slack = 2 * 6 + 4; // the grid's padding and a little room against a scroll bar coming and going
+        double perW = (w - slack - labelW - 3 * columns) / columns - 6;
+        double perH = (h - slack - headerH - 3 * rows) / rows - 6;
+        int fitted = (int) Math.floor(Math.min(perW, perH) / 8) * 8;
+        return Math.clamp(fitted, THUMB, MAX_THUMB);
+    }
+
+    private void fit() {
+        if (resizeToRoom() && !rows.isEmpty()) {
+            show(columnLabels, rows, false); // drawn again at the new side
+        }
+    }
+
+    /** Sets the side that fills the room; true when it changed. */
+    private boolean resizeToRoom() {
+        double labelW = 0;
+        for (Label l : rowLabels) {
+            labelW = Math.max(labelW, l.prefWidth(-1));
+        }
+        double headerH = 0;
+        for (Label l : columnHeaders) {
+            headerH = Math.max(headerH, l.prefHeight(-1));
+        }
+        double w = legendInGrid && legend.getParent() == this ? roomW - legend.prefWidth(-1) - 8 : roomW;
+        int s = fittedSide(w, roomH, labelW, headerH, columnLabels.size(), rows.size());
+        if (s == side) {
+            return false;
+        }
+        side = s;
+        for (List<StackPane> line : cells) {
+            for (StackPane cell : line) {
+                sizeCell(cell);
+            }
+        }
+        return true;
+    }
+
+    /** The cell's room and its picture's shown size at the current side (a picture of another size is scaled). */
+    private void sizeCell(StackPane cell) {
+        cell.setMinSize(side + 6, side + 6);
+        ImageView view = (ImageView) cell.getChildren().getFirst();
+        view.setFitWidth(side);
+        view.setFitHeight(side);
     }
 
     /** True once every thumbnail of the latest {@link #setRows} call is shown. */
@@ -160,7 +240,8 @@ public final class AttentionGrid extends GridPane {
         long v = ++version;
         Palette p = palette;
         List<GridRow> snapshot = rows;
-        RENDERER.submit(() -> renderAll(v, p, snapshot, live));
+        int size = live ? THUMB : side;
+        RENDERER.submit(() -> renderAll(v, p, snapshot, live, size));
     }
 
     private boolean sameShape(List<String> cols, List<GridRow> newRows) {
@@ -178,25 +259,31 @@ public final class AttentionGrid extends GridPane {
     private void rebuild() {
         getChildren().clear();
         cells.clear();
+        rowLabels.clear();
+        columnHeaders.clear();
         for (int c = 0; c < columnLabels.size(); c++) {
             Label h = new Label(columnLabels.get(c));
             h.getStyleClass().add("grid-header");
             add(h, c + 1, 0);
+            columnHeaders.add(h);
         }
         for (int r = 0; r < rows.size(); r++) {
             Label l = new Label(rows.get(r).label());
             l.getStyleClass().add("grid-header");
             add(l, 0, r + 1);
+            rowLabels.add(l);
             List<StackPane> line = new ArrayList<>();
             for (int c = 0; c < columnLabels.size(); c++) {
                 Label mark = new Label("\u2715");
                 mark.setStyle("-fx-text-fill: #ff5a5a; -fx-font-weight: bold; -fx-font-size: 11px;");
                 mark.setMouseTransparent(true);
                 mark.setVisible(false);
-                StackPane cell = new StackPane(new ImageView(), mark);
+                ImageView view = new ImageView();
+                view.setSmooth(false); // a live frame's map scaled up stays in sharp blocks
+                StackPane cell = new StackPane(view, mark);
                 StackPane.setAlignment(mark, Pos.TOP_RIGHT);
                 cell.setAlignment(Pos.CENTER);
-                cell.setMinSize(THUMB + 6, THUMB + 6);
+                sizeCell(cell);
                 cell.getStyleClass().add("grid-cell");
                 Tooltip.install(cell, new Tooltip(rows.get(r).label() + " \u00b7 " + columnLabels.get(c)));
                 int rr = r;
@@ -224,12 +311,16 @@ public final class AttentionGrid extends GridPane {
             GridPane.setMargin(legend, new Insets(0, 0, 0, 8));
         }
         applyMarks();
+        if (roomW > 0) {
+            applyCss(); // the labels' sizes, for the side that fits the new shape (the caller draws it)
+            resizeToRoom();
+        }
         selRow = Math.min(selRow, Math.max(0, rows.size() - 1));
         selCol = Math.min(selCol, Math.max(0, columnLabels.size() - 1));
         select(selRow, selCol);
     }
 
-    private void renderAll(long v, Palette p, List<GridRow> snapshot, boolean live) {
+    private void renderAll(long v, Palette p, List<GridRow> snapshot, boolean live, int size) {
         List<int[][]> out = new ArrayList<>();
         for (int r = 0; r < snapshot.size(); r++) {
             GridRow row = snapshot.get(r);
@@ -246,7 +337,7 @@ public final class AttentionGrid extends GridPane {
                     g.update(m);
                     line[c] = g.render(p);
                 } else {
-                    line[c] = Thumbnails.render(m, THUMB, p);
+                    line[c] = Thumbnails.render(m, size, p);
                 }
             }
             out.add(line);
@@ -283,8 +374,9 @@ public final class AttentionGrid extends GridPane {
                     continue; // unchanged: no upload
                 }
                 // one image per cell, written again: a live frame makes no new images (nor their textures)
-                WritableImage img = view.getImage() instanceof WritableImage w ? w : new WritableImage(THUMB, THUMB);
-                img.getPixelWriter().setPixels(0, 0, THUMB, THUMB, PixelFormat.getIntArgbPreInstance(), px, 0, THUMB);
+                int n = (int) Math.round(Math.sqrt(px.length)); // a live frame's side or the full one
+                WritableImage img = view.getImage() instanceof WritableImage w && w.getWidth() == n ? w : new WritableImage(n, n);
+                img.getPixelWriter().setPixels(0, 0, n, n, PixelFormat.getIntArgbPreInstance(), px, 0, n);
                 view.setImage(img);
                 view.setUserData(px);
             }

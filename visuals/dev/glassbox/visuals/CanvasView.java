@@ -87,7 +87,12 @@ public abstract class CanvasView extends Region {
                 // a short view (large text, small window): below, the legend would be cut; beside it, wrapped
                 // into at most half the width, it fits
                 right = true;
-                lw = Math.min(lw, w / 2);
+                // never narrower than the key can be (squeezed further, it ran over the next view), its texts
+                // wrapped to that width (they wrapped at 200 px whatever the key's width)
+                lw = Math.max(Math.min(lw, w / 2), legend.minWidth(-1));
+                if (legend instanceof ColorLegend c) {
+                    c.narrowTo(lw);
+                }
             }
             if (right) {
                 cw = Math.max(1, w - lw - LEGEND_GAP);

@@ -40,6 +40,8 @@ public final class ColorLegend extends VBox {
     private final FlowPane top = new FlowPane(10, 2);
     private final FlowPane bottom = new FlowPane(10, 2);
     private Spec spec;
+    /** The width its texts wrap within ({@link #setWidthLimit}). */
+    private double widthLimit;
 
     public ColorLegend() {
         super(2);
@@ -64,10 +66,21 @@ public final class ColorLegend extends VBox {
 
     /** The widest it grows when stacked (beside a view); its texts wrap within it. */
     public void setWidthLimit(double px) {
+        widthLimit = px;
         top.setPrefWrapLength(px);
         bottom.setPrefWrapLength(px);
         for (Label l : new Label[] {title, scaleNote, direction}) {
             l.setMaxWidth(px);
+        }
+    }
+
+    /**
+     * Wraps its texts within {@code px} when that is narrower than now (a short view squeezes its key beside it);
+     * never widens them again, so a view laid out over and over settles.
+     */
+    public void narrowTo(double px) {
+        if (px < widthLimit) {
+            setWidthLimit(px);
         }
     }
 

@@ -35,6 +35,7 @@ final class AppStyle {
             .attention-grid .grid-cell.selected { -fx-border-color: -gb-selected; }
             .attention-grid:focused .grid-cell.selected { -fx-border-color: -gb-focused; }
             .grid-header { -fx-text-fill: -gb-muted; -fx-font-size: 0.85em; }
+            .attention-grid .grid-header { -fx-font-size: 1em; -fx-font-weight: bold; }
             .error-banner { -fx-background-color: -gb-banner; -fx-text-fill: white; -fx-padding: 6 10 6 10; }
             .empty-state { -fx-text-fill: -gb-muted; -fx-font-size: 1.25em; }
             .hover-label { -fx-font-family: monospace; -fx-padding: 3 6 3 6; }

@@ -463,8 +463,11 @@ final class ContextWorkspace extends WorkspacePane {
                 String d = v.describeAt(e.getX(), e.getY());
                 hover.setText(d == null ? " " : mr.policy().label() + ": " + d);
             });
+            v.setMaxWidth(Double.MAX_VALUE); // the maps share the row's width (large text: room for their keys)
             coverageViews.add(v);
-            coverage.getChildren().add(new VBox(2, new Label(mr.policy().label()), v));
+            VBox box = new VBox(2, new Label(mr.policy().label()), v);
+            HBox.setHgrow(box, javafx.scene.layout.Priority.ALWAYS);
+            coverage.getChildren().add(box);
         }
         showCoverage();
     }

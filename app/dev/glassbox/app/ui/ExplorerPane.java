@@ -62,18 +62,10 @@ final class ExplorerPane extends SplitPane implements Explanation.Explained {
         lensNote.setVisible(false);
         grid.setId("attentionGrid");
         lens.setId("logitLens");
-        ScrollPane gridScroll = new ScrollPane(grid);
-        gridScroll.setFitToWidth(false);
-        BorderPane left = new BorderPane(gridScroll);
+        BorderPane left = GridPanes.withKeyUnder(grid, "gridLegend");
         Label hint = Texts.label("explore.gridHint");
         hint.setPadding(new Insets(4));
         left.setTop(new javafx.scene.layout.HBox(4, explanation.toggle(), hint));
-        // the key under the scroll pane, in the pane's width: beside a 12-head grid it scrolled out of view
-        var key = grid.legendOutside();
-        key.setId("gridLegend");
-        key.setPadding(new Insets(4, 6, 4, 6));
-        left.widthProperty().addListener((o, was, w) -> key.setWidthLimit(Math.max(120, w.doubleValue() - 16)));
-        left.setBottom(key);
         headTab = new Tab(null, head);
         headTab.textProperty().bind(I18n.bind("explore.head"));
         tabs.getTabs().addAll(headTab, shownLater("explore.lines", () -> lines), shownLater("explore.lens", this::lensPane));

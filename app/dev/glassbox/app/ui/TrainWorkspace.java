@@ -149,7 +149,7 @@ final class TrainWorkspace extends BorderPane implements Explanation.Explained {
         bindToController();
         progress.setPrefWidth(180);
         Texts.onLocale(() -> plot.setAxisLabels(I18n.text("train.stepAxis"), I18n.text("train.lossAxis")));
-        plot.setMinSize(300, 180);
+        plot.setMinSize(300, 140); // at 1280 x 720 under the prompt, 180 pushed the grid's key under the status bar
         heatmap.setPrefSize(300, 300);
         grid.setOnOpen((r, c, m) -> openHead(r, c, m));
 
@@ -166,8 +166,7 @@ final class TrainWorkspace extends BorderPane implements Explanation.Explained {
         form.setPrefWidth(420);
         form.setMinWidth(300);
 
-        ScrollPane gridScroll = new ScrollPane(grid);
-        BorderPane gridPane = new BorderPane(gridScroll);
+        BorderPane gridPane = GridPanes.withKeyUnder(grid, "trainGridLegend");
         probeLabel.setWrapText(true);
         probeLabel.setPadding(new Insets(2, 4, 2, 4));
         gridPane.setTop(probeLabel);

@@ -121,6 +121,21 @@ public final class WalkthroughView extends BorderPane {
         valueBox.getChildren().setAll(empty);
     }
 
+    /**
+     * The step list at least as wide as its longest title (18 px text, indented under its layer, beside a scroll
+     * bar), at most 460 px: at 220 px, a quarter of 1280, "L0 · MLP: activation" and most Chinese titles were cut.
+     */
+    private void fitListToTitles() {
+        javafx.scene.text.Text t = new javafx.scene.text.Text();
+        t.setFont(Font.font(18));
+        double widest = 0;
+        for (int i = 0; walk != null && i < walk.steps().size(); i++) {
+            t.setText(stepTitle(i));
+            widest = Math.max(widest, t.getLayoutBounds().getWidth());
+        }
+        list.setMinWidth(Math.min(460, Math.max(120, widest + 84)));
+    }
+
     /** Shows {@code w}, starting at its first step (null clears the view). */
     public void setWalkthrough(Walkthrough w) {
         walk = w;
@@ -149,6 +164,7 @@ public final class WalkthroughView extends BorderPane {
             }
         }
         list.setRoot(root);
+        fitListToTitles();
         current.set(-1);
         if (w != null && !w.steps().isEmpty()) {
             show(0);

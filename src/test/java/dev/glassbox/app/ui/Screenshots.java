@@ -18,6 +18,11 @@ final class Screenshots {
     }
 
     static void save(Node node, String name) throws Exception {
+        saveAs(node, size -> name + "-" + size + "-" + dev.glassbox.visuals.i18n.I18n.locale().toLanguageTag() + ".png");
+    }
+
+    /** Saves under the file name {@code fileName} makes of the picture's size ("1280x720"). */
+    static void saveAs(Node node, java.util.function.Function<String, String> fileName) throws Exception {
         String dir = System.getProperty("glassbox.screenshots");
         if (dir == null || dir.isBlank()) {
             return;
@@ -35,8 +40,7 @@ final class Screenshots {
         try {
             Path p = Path.of(dir);
             Files.createDirectories(p);
-            javax.imageio.ImageIO.write(out, "png", p.resolve(name + "-" + w + "x" + h + "-"
-                    + dev.glassbox.visuals.i18n.I18n.locale().toLanguageTag() + ".png").toFile());
+            javax.imageio.ImageIO.write(out, "png", p.resolve(fileName.apply(w + "x" + h)).toFile());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -85,12 +85,13 @@ final class WindowDriver {
         return Trace.of(steps0);
     }
 
-    /** Opens grid cell (row, col) with a click and checks the head view's title. */
+    /** Opens grid cell (row, col) with a click and checks the head view's title (in the interface's language). */
     void openHead(int layer, int head) {
         robot.clickOn(window.explorer.grid.cell(layer, head));
         WaitForAsyncUtils.waitForFxEvents();
         String title = window.explorer.head.title.getText();
-        assertTrue(title.startsWith("layer " + layer + " \u00b7 head " + head), title);
+        String expected = dev.glassbox.visuals.i18n.I18n.text("heads.headTitle", layer, head);
+        assertTrue(title.startsWith(expected), "'" + title + "' should start with '" + expected + "'");
     }
 
     /** Moves the mouse over cell (q, k) of the open heat map and returns the hover label. */
