@@ -1,16 +1,11 @@
 package dev.glassbox.app.service;
 
-import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-
-import javax.management.ObjectName;
+import dev.glassbox.engine.model.CompilerDirectives;
 
 /**
  * Keeps JavaFX's own code (the packages {@code javafx.*} and {@code com.sun.javafx.*}: scene graph, layout, CSS,
  * text, bindings) out of C2, the JIT's optimising compiler, by a compiler directive added to the running JVM
- * (what {@code jcmd PID Compiler.directives_add FILE} does, through the JVM's diagnostic-command MBean). Such
+ * ({@link CompilerDirectives}, as {@code jcmd PID Compiler.directives_add FILE} does). Such
  * methods are compiled by C1 alone (tier 1, C1's full optimisation without a profile) once they are hot.
  * <p>
  * Why (issue #23; docs/PERFORMANCE.md, "The JIT during app generation"): while a generation runs with the live views,
@@ -19,8 +14,8 @@ import javax.management.ObjectName;
  * token comes out of the engine's share. JavaFX's renderer ({@code com.sun.prism.*}, Marlin, Pisces) and
  * Glassbox's own code, the engine's kernels above all, are not matched and keep C2.
  * <p>
- * Best effort: a JVM without the MBean (a runtime image without {@code jdk.management}) or one that refuses the
- * directive runs as before. {@code -Dglassbox.viewJit=false} leaves the JIT as it is (for A/B measurements).
+ * Best effort: a JVM without the diagnostic commands (a runtime image without {@code jdk.management}) or one that
+ * refuses the directive runs as before. {@code -Dglassbox.viewJit=false} leaves the JIT as it is (for A/B measurements).
  */
 public final class ViewJit {
     /** The directive: C2 excluded for JavaFX's scene-graph packages (HotSpot's compiler-directives format). */
@@ -35,41 +30,19 @@ public final class ViewJit {
 
     /**
      * Adds the directive to this JVM (once; later calls do nothing; none with {@code -Dglassbox.viewJit=false});
-     * whether this JVM has it now. Takes a few hundred ms of CPU the first time (the platform MBean server starts):
+     * whether this JVM has it now. Can take a few hundred ms of CPU (when the platform MBean server has to start):
      * call it off the FX thread.
      */
     public static synchronized boolean install() {
         if (installed || !Boolean.parseBoolean(System.getProperty("glassbox.viewJit", "true"))) {
             return installed;
         }
-        Path file = null;
-        try {
-            file = Files.createTempFile("glassbox-jit", ".json");
-            Files.writeString(file, DIRECTIVE, StandardCharsets.UTF_8);
-            Object answer = diagnosticCommand("compilerDirectivesAdd", file.toString());
-            // HotSpot answers "1 compiler directives added", or why it refused the file
-            installed = String.valueOf(answer).strip().matches("(?s)[1-9]\\d* compiler directives added.*");
-        } catch (Exception | LinkageError e) {
-            installed = false;
-        } finally {
-            if (file != null) {
-                try {
-                    Files.deleteIfExists(file);
-                } catch (java.io.IOException ignored) {
-                    // a temporary file left behind
-                }
-            }
-        }
+        installed = CompilerDirectives.add(DIRECTIVE);
         return installed;
     }
 
     /** The JVM's directives as {@code jcmd PID Compiler.directives_print} lists them. */
     static String print() throws Exception {
-        return String.valueOf(diagnosticCommand("compilerDirectivesPrint"));
-    }
-
-    private static Object diagnosticCommand(String operation, String... arguments) throws Exception {
-        return ManagementFactory.getPlatformMBeanServer().invoke(new ObjectName("com.sun.management:type=DiagnosticCommand"),
-                operation, new Object[] {arguments}, new String[] {String[].class.getName()});
+        return CompilerDirectives.print();
     }
 }

@@ -21,6 +21,11 @@ import dev.glassbox.engine.trace.HookPoint;
  * owns scratch buffers.
  */
 public final class LlamaForward {
+    static {
+        // before any of this class's methods runs, so C2 compiles none of them with the kernels inlined
+        CompilerDirectives.installForward();
+    }
+
     /**
      * Tokens per prefill block when a row holds only its activations: every weight tile is dequantised (Q8_0) or
      * copied (F32) once per block, so a larger block does that work fewer times (rss measured 10-25 % less Q8_0
