@@ -16,16 +16,16 @@ final class Q8_KActivations {
     final float[] d;
     final int[] bsums;
     /**
-     * q as shorts for the 512-bit kernels (QuantGroups.WIDE), which load 32 from any multiple of 16: 16 zeros of
-     * padding after the last; null elsewhere.
+     * q in pairs for the 512-bit kernels (QuantGroups.WIDE): {@code pairs[m]} holds q[2m] in its low and q[2m + 1] in
+     * its high 16 bits, one broadcast for the two columns of a paired row; null elsewhere.
      */
-    final short[] shorts;
+    final int[] pairs;
 
     private Q8_KActivations(int cols) {
         this.q = new byte[cols];
         this.d = new float[cols / QK];
         this.bsums = new int[cols / 16];
-        this.shorts = QuantGroups.WIDE ? new short[cols + 16] : null;
+        this.pairs = QuantGroups.WIDE ? new int[cols / 2] : null;
     }
 
     /** {@code x[0 .. cols)} quantised; cols a multiple of 256. */
@@ -38,8 +38,8 @@ final class Q8_KActivations {
         for (int b = 0; b < cols / QK; b++) {
             a.quantiseBlock(x, b * QK, b);
         }
-        for (int c = 0; a.shorts != null && c < cols; c++) {
-            a.shorts[c] = a.q[c];
+        for (int m = 0; a.pairs != null && m < cols / 2; m++) {
+            a.pairs[m] = a.q[2 * m] & 0xFFFF | a.q[2 * m + 1] << 16;
         }
         return a;
     }
