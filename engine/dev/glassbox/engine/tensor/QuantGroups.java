@@ -24,7 +24,7 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>
  * Kernels are written for 256-bit vectors (8 float lanes, the group in two halves) and used only where the
  * preferred species is at least that wide; elsewhere the tensors keep their in-place kernels. The 8-bit kernels
- * have a 512-bit form, used where short vectors are that wide ({@link #WIDE}).
+ * have a 512-bit form, used where short vectors are that wide ({@link #WIDE}), on a row-paired copy ({@link #paired}).
  */
 final class QuantGroups {
     /** Rows per group, as Q8_0's. */
@@ -204,9 +204,19 @@ final class QuantGroups {
 
     /** {@code outs[t][r] = row r · xs[t]} for rows [from, to) and tokens t < count, group by group. */
     void matmul(float[][] xs, float[][] outs, int count, int from, int to) {
-        if (paired) { // float activations on the paired layout: through the dequantised tiles, each group once
-            int stride = Gemm.stride(count);
-            matmulTransposed(Gemm.transpose(xs, count, cols, stride), stride, count, outs, from, to);
+        if (paired) { // float activations on the paired layout: each group dequantised once, then every token
+            float[] tile = Scratch.floats(Scratch.Slot.WEIGHTS, GROUP * cols);
+            float[] part = new float[GROUP];
+            for (int g = from / GROUP; g * GROUP < to && from < to; g++) {
+                int r0 = g * GROUP;
+                int lo = Math.max(from, r0);
+                int n = Math.min(to, r0 + GROUP) - lo;
+                dequantiseGroup(g, tile);
+                for (int t = 0; t < count; t++) {
+                    tileProduct(tile, xs[t], part, 0);
+                    System.arraycopy(part, lo - r0, outs[t], lo, n);
+                }
+            }
             return;
         }
         float[][] sums = new float[count][];
@@ -674,6 +684,11 @@ final class QuantGroups {
     private void groupFromTile(int g, float[] x, float[] dst, int dstOff) {
         float[] tile = Scratch.floats(Scratch.Slot.WEIGHTS, GROUP * cols);
         dequantiseGroup(g, tile);
+        tileProduct(tile, x, dst, dstOff);
+    }
+
+    /** The 16 rows of a dequantised tile times x, into {@code dst[dstOff .. dstOff + 16)}. */
+    private void tileProduct(float[] tile, float[] x, float[] dst, int dstOff) {
         FloatVector even = FloatVector.zero(F16);
         FloatVector odd = FloatVector.zero(F16);
         for (int c = 0; c < cols; c += 2) {
