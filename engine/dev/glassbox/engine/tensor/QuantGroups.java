@@ -24,7 +24,7 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>
  * Kernels are written for 256-bit vectors (8 float lanes, the group in two halves) and used only where the
  * preferred species is at least that wide; elsewhere the tensors keep their in-place kernels. The 8-bit kernels
- * have a 512-bit form, used where short vectors are that wide ({@link #WIDE}).
+ * have a 512-bit form, used where short vectors are that wide ({@link #WIDE}), on a row-paired copy ({@link #paired}).
  */
 final class QuantGroups {
     /** Rows per group, as Q8_0's. */
@@ -43,23 +43,16 @@ final class QuantGroups {
     private static final VectorSpecies<Short> S16 = ShortVector.SPECIES_256;
     /**
      * Whether the 8-bit kernels run on 512-bit vectors (AVX-512): a whole group of 16 rows in one int or float vector
-     * and two columns' worth of rows in one 32-lane short vector ({@link #groupNibbles8Wide}); chosen once per machine.
+     * and two columns' worth of rows in one 32-lane short vector ({@link #groupNibbles8Paired}); chosen once per machine.
      */
     static final boolean WIDE = ShortVector.SPECIES_PREFERRED.vectorBitSize() >= 512;
     private static final VectorSpecies<Short> S32 = ShortVector.SPECIES_512;
     private static final VectorSpecies<Byte> B32 = ByteVector.SPECIES_256;
     private static final VectorSpecies<Integer> I16 = IntVector.SPECIES_512;
     private static final VectorSpecies<Float> F16 = FloatVector.SPECIES_512;
-    /** x_q of columns c + a (lanes 0-15) and c + b (lanes 16-31) from a vector of x_q[c ..]: {@link #halves}. */
-    private static final VectorShuffle<Short> X0_1 = halves(0, 1), X2_3 = halves(2, 3), X4_5 = halves(4, 5),
-            X6_7 = halves(6, 7), X8_9 = halves(8, 9), X10_11 = halves(10, 11), X12_13 = halves(12, 13),
-            X14_15 = halves(14, 15), X0_2 = halves(0, 2), X1_3 = halves(1, 3), X4_6 = halves(4, 6),
-            X5_7 = halves(5, 7), X8_10 = halves(8, 10), X9_11 = halves(9, 11), X12_14 = halves(12, 14),
-            X13_15 = halves(13, 15);
-
-    private static VectorShuffle<Short> halves(int a, int b) {
-        return VectorShuffle.fromOp(S32, i -> i < 16 ? a : b);
-    }
+    private static final VectorSpecies<Byte> B64 = ByteVector.SPECIES_512;
+    /** Even lanes to lanes 0-15, odd lanes to 16-31: a paired vector's two columns apart (its rows in order). */
+    private static final VectorShuffle<Short> DEAL = VectorShuffle.fromOp(S32, i -> i < 16 ? 2 * i : 2 * (i - 16) + 1);
 
     /**
      * How a type splits: {@code block} values per block (one d, dmin), {@code sub} values per scale and min,
@@ -97,7 +90,16 @@ final class QuantGroups {
     private final boolean nibbles;
     private final boolean mins;
     private final boolean int8;
-    /** Nibbles: [group][column pair][16] (row l of the pair in byte l); bytes: [group][column][16]. */
+    /**
+     * Whether the quants are stored row-paired for the 512-bit 8-bit kernels ({@link #WIDE} and {@link #int8}): two
+     * columns of one row side by side, so one broadcast int of two x_q serves both ({@link #groupNibbles8Paired}).
+     */
+    private final boolean paired;
+    /**
+     * Nibbles: [group][column pair][16] (row l of the pair in byte l); bytes: [group][column][16]. Paired: nibbles
+     * [group][8 columns][32 shorts], short 2l + k of columns c..c+7 holding row l of columns c + k, c + 2 + k, c + 4 + k,
+     * c + 6 + k in its four nibbles (low first); bytes [group][column pair][32], byte 2l + k row l of column c + k.
+     */
     private final byte[] quants;
     /** [group][sub-block][16], and the mins alike (null without a min term). */
     private final byte[] scales;
@@ -116,6 +118,7 @@ final class QuantGroups {
         this.nibbles = layout.nibbles();
         this.mins = layout.mins();
         this.int8 = layout.int8() && INT8;
+        this.paired = int8 && WIDE;
         this.quants = new byte[(int) (padded * cols / (nibbles ? 2 : 1))];
         this.scales = new byte[(int) (padded * subsPerRow)];
         this.minima = mins ? new byte[scales.length] : null;
@@ -153,14 +156,18 @@ final class QuantGroups {
         int block = subsPerBlock * sub;
         for (int i = 0; i < block; i++) {
             int c = b * block + i;
-            if (nibbles) {
+            if (nibbles && paired) {
+                int n = (c & 7) >> 1;
+                int at = (g * cols + (c & ~7)) * 8 + 2 * (2 * l + (c & 1)) + (n >> 1);
+                quants[at] |= (byte) ((p.q[i] & 0xF) << 4 * (n & 1));
+            } else if (nibbles) {
                 int at = (g * cols + (c & ~1)) * 8 + l;
                 quants[at] |= (byte) ((c & 1) == 0 ? p.q[i] & 0xF : p.q[i] << 4);
             } else {
                 if (int8 && Math.abs(p.q[i]) > 32) {
                     throw new IllegalStateException("q " + p.q[i] + " is out of the 8-bit kernel's range (|q| <= 32)");
                 }
-                quants[(g * cols + c) * GROUP + l] = p.q[i];
+                quants[paired ? (g * cols + (c & ~1)) * GROUP + 2 * l + (c & 1) : (g * cols + c) * GROUP + l] = p.q[i];
             }
         }
         for (int s = 0; s < subsPerBlock; s++) {
@@ -197,6 +204,21 @@ final class QuantGroups {
 
     /** {@code outs[t][r] = row r · xs[t]} for rows [from, to) and tokens t < count, group by group. */
     void matmul(float[][] xs, float[][] outs, int count, int from, int to) {
+        if (paired) { // float activations on the paired layout: each group dequantised once, then every token
+            float[] tile = Scratch.floats(Scratch.Slot.WEIGHTS, GROUP * cols);
+            float[] part = new float[GROUP];
+            for (int g = from / GROUP; g * GROUP < to && from < to; g++) {
+                int r0 = g * GROUP;
+                int lo = Math.max(from, r0);
+                int n = Math.min(to, r0 + GROUP) - lo;
+                dequantiseGroup(g, tile);
+                for (int t = 0; t < count; t++) {
+                    tileProduct(tile, xs[t], part, 0);
+                    System.arraycopy(part, lo - r0, outs[t], lo, n);
+                }
+            }
+            return;
+        }
         float[][] sums = new float[count][];
         for (int t = 0; t < count; t++) {
             sums[t] = subSums(xs[t]);
@@ -258,7 +280,9 @@ final class QuantGroups {
 
     /** The 16 products of group {@code g} with x, into {@code dst[dstOff .. dstOff + 16)}. */
     void group(int g, float[] x, float[] xs, float[] dst, int dstOff) {
-        if (nibbles) {
+        if (paired) {
+            groupFromTile(g, x, dst, dstOff);
+        } else if (nibbles) {
             groupNibbles(g, x, xs, dst, dstOff);
         } else {
             groupBytes(g, x, xs, dst, dstOff);
@@ -395,12 +419,12 @@ final class QuantGroups {
             boolean whole = r0 >= from && r0 + GROUP <= to;
             float[] dst = whole ? out : part;
             int off = whole ? r0 : 0;
-            if (nibbles && WIDE) {
-                groupNibbles8Wide(g, a, dst, off);
+            if (nibbles && paired) {
+                groupNibbles8Paired(g, a, dst, off);
             } else if (nibbles) {
                 groupNibbles8(g, a, dst, off);
-            } else if (WIDE) {
-                groupBytes8Wide(g, a, dst, off);
+            } else if (paired) {
+                groupBytes8Paired(g, a, dst, off);
             } else {
                 groupBytes8(g, a, dst, off);
             }
@@ -535,18 +559,20 @@ final class QuantGroups {
         hi.intoArray(dst, dstOff + 8);
     }
 
-    // The 8-bit kernels on 512-bit vectors. One 32-byte load holds two columns' worth of the group's 16 rows, lanes
-    // 0-15 and 16-31 (nibbles: column pairs c, c + 1 and c + 2, c + 3, the low nibbles columns c and c + 2, the high
-    // ones c + 1 and c + 3; bytes: columns c and c + 1). Their x_q come from one load of 16 x_q per 16 columns,
-    // spread over the two halves by a constant shuffle (one vpermw) instead of broadcasts. A short lane sums one
-    // product per two columns: nibbles at most 16 products of 15 · 127 (30,480) over a sub-block of 32, bytes 8 of
-    // 32 · 127 (32,512) per 16 columns, before they are widened to the 16 rows' int lanes (the two halves added).
-    private void groupNibbles8Wide(int g, Q8_KActivations a, float[] dst, int dstOff) {
+    // The 8-bit kernels on 512-bit vectors, on the paired layout: short lane 2l + k holds row l of a column of parity
+    // k, so a broadcast int (x_q[c] in its low, x_q[c + 1] in its high half; Q8_KActivations.pairs) multiplies both
+    // columns at once: one load from memory where the unpaired layout needed a vpermw of x_q per product vector.
+    // Nibbles: one 64-byte load is 8 columns of the 16 rows, four nibbles per short (columns c + k, c + 2 + k, c + 4 + k,
+    // c + 6 + k), unpacked by shifts and masks. Bytes: one 32-byte load is a column pair of the 16 rows. A short lane
+    // sums at most 8 products of 15 · 127 per accumulator over a sub-block of 32 (nibbles: 30,480 for the two
+    // accumulators added) or 8 of 32 · 127 (32,512) per 16 columns (bytes), then the two lanes of each row meet in an
+    // int (their shorts sign-extended from the int the pair reinterprets as).
+    private void groupNibbles8Paired(int g, Q8_KActivations a, float[] dst, int dstOff) {
         int q = g * cols * 8;
         int s = g * subsPerRow * GROUP;
         int db = g * blocksPerRow * GROUP;
         int sums = sub / 16;
-        short[] xq = a.shorts;
+        int[] xp = a.pairs;
         int[] bsums = a.bsums;
         FloatVector acc = FloatVector.zero(F16);
         int c = 0;
@@ -557,24 +583,20 @@ final class QuantGroups {
             for (int k = 0; k < subsPerBlock; k++, s += GROUP) {
                 ShortVector lo = ShortVector.zero(S32);
                 ShortVector hi = ShortVector.zero(S32);
-                for (int e = c + sub; c < e; c += 16, q += 128) {
-                    ShortVector x = ShortVector.fromArray(S32, xq, c);
-                    ShortVector v = (ShortVector) ByteVector.fromArray(B32, quants, q).convertShape(VectorOperators.ZERO_EXTEND_B2S, S32, 0);
-                    lo = v.and((short) 0x0F).mul(x.rearrange(X0_2)).add(lo);
-                    hi = v.lanewise(VectorOperators.LSHR, 4).mul(x.rearrange(X1_3)).add(hi);
-                    v = (ShortVector) ByteVector.fromArray(B32, quants, q + 32).convertShape(VectorOperators.ZERO_EXTEND_B2S, S32, 0);
-                    lo = v.and((short) 0x0F).mul(x.rearrange(X4_6)).add(lo);
-                    hi = v.lanewise(VectorOperators.LSHR, 4).mul(x.rearrange(X5_7)).add(hi);
-                    v = (ShortVector) ByteVector.fromArray(B32, quants, q + 64).convertShape(VectorOperators.ZERO_EXTEND_B2S, S32, 0);
-                    lo = v.and((short) 0x0F).mul(x.rearrange(X8_10)).add(lo);
-                    hi = v.lanewise(VectorOperators.LSHR, 4).mul(x.rearrange(X9_11)).add(hi);
-                    v = (ShortVector) ByteVector.fromArray(B32, quants, q + 96).convertShape(VectorOperators.ZERO_EXTEND_B2S, S32, 0);
-                    lo = v.and((short) 0x0F).mul(x.rearrange(X12_14)).add(lo);
-                    hi = v.lanewise(VectorOperators.LSHR, 4).mul(x.rearrange(X13_15)).add(hi);
+                for (int e = c + sub; c < e; c += 8, q += 64) {
+                    int p = c >> 1;
+                    ShortVector v = ByteVector.fromArray(B64, quants, q).reinterpretAsShorts();
+                    lo = v.and((short) 0x0F).mul(IntVector.broadcast(I16, xp[p]).reinterpretAsShorts()).add(lo);
+                    hi = v.lanewise(VectorOperators.LSHR, 4).and((short) 0x0F)
+                            .mul(IntVector.broadcast(I16, xp[p + 1]).reinterpretAsShorts()).add(hi);
+                    lo = v.lanewise(VectorOperators.LSHR, 8).and((short) 0x0F)
+                            .mul(IntVector.broadcast(I16, xp[p + 2]).reinterpretAsShorts()).add(lo);
+                    hi = v.lanewise(VectorOperators.LSHR, 12)
+                            .mul(IntVector.broadcast(I16, xp[p + 3]).reinterpretAsShorts()).add(hi);
                 }
-                ShortVector both = lo.add(hi);
-                IntVector rows = ((IntVector) both.convertShape(VectorOperators.S2I, I16, 0))
-                        .add((IntVector) both.convertShape(VectorOperators.S2I, I16, 1));
+                IntVector both = lo.add(hi).reinterpretAsInts();
+                IntVector rows = both.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                        .add(both.lanewise(VectorOperators.ASHR, 16));
                 isum = rows.mul((IntVector) ByteVector.fromArray(B16, scales, s).convertShape(VectorOperators.B2I, I16, 0))
                         .add(isum);
                 int xs = 0;
@@ -591,12 +613,12 @@ final class QuantGroups {
         acc.intoArray(dst, dstOff);
     }
 
-    private void groupBytes8Wide(int g, Q8_KActivations a, float[] dst, int dstOff) {
+    private void groupBytes8Paired(int g, Q8_KActivations a, float[] dst, int dstOff) {
         int q = g * cols * GROUP;
         int s = g * subsPerRow * GROUP;
         int db = g * blocksPerRow * GROUP;
         int sums = sub / 16;
-        short[] xq = a.shorts;
+        int[] xp = a.pairs;
         int[] bsums = a.bsums;
         FloatVector acc = FloatVector.zero(F16);
         int c = 0;
@@ -607,26 +629,32 @@ final class QuantGroups {
             for (int k = 0; k < subsPerBlock; k++, s += GROUP) {
                 IntVector rows = IntVector.zero(I16);
                 for (int h = 0; h < sums; h++, c += 16, q += 16 * GROUP) {
-                    ShortVector x = ShortVector.fromArray(S32, xq, c);
+                    int p = c >> 1;
                     ShortVector a0 = ((ShortVector) ByteVector.fromArray(B32, quants, q)
-                            .convertShape(VectorOperators.B2S, S32, 0)).mul(x.rearrange(X0_1));
+                            .convertShape(VectorOperators.B2S, S32, 0)).mul(IntVector.broadcast(I16, xp[p]).reinterpretAsShorts());
                     ShortVector a1 = ((ShortVector) ByteVector.fromArray(B32, quants, q + 32)
-                            .convertShape(VectorOperators.B2S, S32, 0)).mul(x.rearrange(X2_3));
+                            .convertShape(VectorOperators.B2S, S32, 0)).mul(IntVector.broadcast(I16, xp[p + 1]).reinterpretAsShorts());
                     a0 = ((ShortVector) ByteVector.fromArray(B32, quants, q + 64)
-                            .convertShape(VectorOperators.B2S, S32, 0)).mul(x.rearrange(X4_5)).add(a0);
+                            .convertShape(VectorOperators.B2S, S32, 0)).mul(IntVector.broadcast(I16, xp[p + 2]).reinterpretAsShorts())
+                            .add(a0);
                     a1 = ((ShortVector) ByteVector.fromArray(B32, quants, q + 96)
-                            .convertShape(VectorOperators.B2S, S32, 0)).mul(x.rearrange(X6_7)).add(a1);
+                            .convertShape(VectorOperators.B2S, S32, 0)).mul(IntVector.broadcast(I16, xp[p + 3]).reinterpretAsShorts())
+                            .add(a1);
                     a0 = ((ShortVector) ByteVector.fromArray(B32, quants, q + 128)
-                            .convertShape(VectorOperators.B2S, S32, 0)).mul(x.rearrange(X8_9)).add(a0);
+                            .convertShape(VectorOperators.B2S, S32, 0)).mul(IntVector.broadcast(I16, xp[p + 4]).reinterpretAsShorts())
+                            .add(a0);
                     a1 = ((ShortVector) ByteVector.fromArray(B32, quants, q + 160)
-                            .convertShape(VectorOperators.B2S, S32, 0)).mul(x.rearrange(X10_11)).add(a1);
+                            .convertShape(VectorOperators.B2S, S32, 0)).mul(IntVector.broadcast(I16, xp[p + 5]).reinterpretAsShorts())
+                            .add(a1);
                     a0 = ((ShortVector) ByteVector.fromArray(B32, quants, q + 192)
-                            .convertShape(VectorOperators.B2S, S32, 0)).mul(x.rearrange(X12_13)).add(a0);
+                            .convertShape(VectorOperators.B2S, S32, 0)).mul(IntVector.broadcast(I16, xp[p + 6]).reinterpretAsShorts())
+                            .add(a0);
                     a1 = ((ShortVector) ByteVector.fromArray(B32, quants, q + 224)
-                            .convertShape(VectorOperators.B2S, S32, 0)).mul(x.rearrange(X14_15)).add(a1);
-                    ShortVector both = a0.add(a1);
-                    rows = ((IntVector) both.convertShape(VectorOperators.S2I, I16, 0))
-                            .add((IntVector) both.convertShape(VectorOperators.S2I, I16, 1)).add(rows);
+                            .convertShape(VectorOperators.B2S, S32, 0)).mul(IntVector.broadcast(I16, xp[p + 7]).reinterpretAsShorts())
+                            .add(a1);
+                    IntVector both = a0.add(a1).reinterpretAsInts();
+                    rows = both.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                            .add(both.lanewise(VectorOperators.ASHR, 16)).add(rows);
                 }
                 isum = rows.mul((IntVector) ByteVector.fromArray(B16, scales, s).convertShape(VectorOperators.B2I, I16, 0))
                         .add(isum);
@@ -647,6 +675,27 @@ final class QuantGroups {
             }
         }
         acc.intoArray(dst, dstOff);
+    }
+
+    /**
+     * Float activations on the paired layout (small batches, {@code -Dglassbox.kquant8} aside): group {@code g}
+     * dequantised into this thread's tile, then one FMA of its 16 rows per column.
+     */
+    private void groupFromTile(int g, float[] x, float[] dst, int dstOff) {
+        float[] tile = Scratch.floats(Scratch.Slot.WEIGHTS, GROUP * cols);
+        dequantiseGroup(g, tile);
+        tileProduct(tile, x, dst, dstOff);
+    }
+
+    /** The 16 rows of a dequantised tile times x, into {@code dst[dstOff .. dstOff + 16)}. */
+    private void tileProduct(float[] tile, float[] x, float[] dst, int dstOff) {
+        FloatVector even = FloatVector.zero(F16);
+        FloatVector odd = FloatVector.zero(F16);
+        for (int c = 0; c < cols; c += 2) {
+            even = FloatVector.fromArray(F16, tile, c * GROUP).fma(FloatVector.broadcast(F16, x[c]), even);
+            odd = FloatVector.fromArray(F16, tile, c * GROUP + GROUP).fma(FloatVector.broadcast(F16, x[c + 1]), odd);
+        }
+        even.add(odd).intoArray(dst, dstOff);
     }
 
     /**
@@ -687,6 +736,14 @@ final class QuantGroups {
 
     /** The q of row {@code l} of group {@code g} at column {@code c}, from either layout. */
     private int quant(int g, int c, int l) {
+        if (nibbles && paired) {
+            int n = (c & 7) >> 1;
+            int v = quants[(g * cols + (c & ~7)) * 8 + 2 * (2 * l + (c & 1)) + (n >> 1)];
+            return v >> 4 * (n & 1) & 0xF;
+        }
+        if (paired) {
+            return quants[(g * cols + (c & ~1)) * GROUP + 2 * l + (c & 1)];
+        }
         if (nibbles) {
             int v = quants[(g * cols + (c & ~1)) * 8 + l];
             return (c & 1) == 0 ? v & 0xF : v >> 4 & 0xF;
@@ -699,7 +756,11 @@ final class QuantGroups {
      * row l: per sub-block the 16 rows' {@code d * scale} and {@code -dmin * min} once, then one FMA per half-column.
      */
     void dequantiseGroup(int g, float[] tile) {
-        if (nibbles) {
+        if (nibbles && paired) {
+            dequantisePairedNibbles(g, tile);
+        } else if (paired) {
+            dequantisePairedBytes(g, tile);
+        } else if (nibbles) {
             dequantiseNibbles(g, tile);
         } else {
             dequantiseBytes(g, tile);
@@ -775,6 +836,66 @@ final class QuantGroups {
                             .fma(aLo, mLo).intoArray(tile, t);
                     ((FloatVector) ByteVector.fromArray(B8, quants, q + 8).convertShape(VectorOperators.B2F, F8, 0))
                             .fma(aHi, mHi).intoArray(tile, t + 8);
+                }
+            }
+        }
+    }
+
+    // The paired layouts dequantised on 512-bit vectors: each nibble (or the sign-extended byte) as a short vector of
+    // two columns in alternate lanes, dealt apart (one vpermw) into 16 rows of column c and 16 of column c + 1.
+    private void dequantisePairedNibbles(int g, float[] tile) {
+        int q = g * cols * 8;
+        int s = g * subsPerRow * GROUP;
+        int db = g * blocksPerRow * GROUP;
+        int t = 0;
+        for (int b = 0; b < blocksPerRow; b++, db += GROUP) {
+            FloatVector dv = FloatVector.fromArray(F16, d, db);
+            FloatVector nv = FloatVector.fromArray(F16, dmin, db).neg();
+            for (int k = 0; k < subsPerBlock; k++, s += GROUP) {
+                FloatVector sc = ((FloatVector) ByteVector.fromArray(B16, scales, s)
+                        .convertShape(VectorOperators.B2F, F16, 0)).mul(dv);
+                FloatVector mn = ((FloatVector) ByteVector.fromArray(B16, minima, s)
+                        .convertShape(VectorOperators.B2F, F16, 0)).mul(nv);
+                for (int e = t + sub * GROUP; t < e; t += 8 * GROUP, q += 64) {
+                    ShortVector v = ByteVector.fromArray(B64, quants, q).reinterpretAsShorts();
+                    ShortVector n = v.and((short) 0x0F).rearrange(DEAL);
+                    ((FloatVector) n.convertShape(VectorOperators.S2F, F16, 0)).fma(sc, mn).intoArray(tile, t);
+                    ((FloatVector) n.convertShape(VectorOperators.S2F, F16, 1)).fma(sc, mn).intoArray(tile, t + GROUP);
+                    n = v.lanewise(VectorOperators.LSHR, 4).and((short) 0x0F).rearrange(DEAL);
+                    ((FloatVector) n.convertShape(VectorOperators.S2F, F16, 0)).fma(sc, mn).intoArray(tile, t + 2 * GROUP);
+                    ((FloatVector) n.convertShape(VectorOperators.S2F, F16, 1)).fma(sc, mn).intoArray(tile, t + 3 * GROUP);
+                    n = v.lanewise(VectorOperators.LSHR, 8).and((short) 0x0F).rearrange(DEAL);
+                    ((FloatVector) n.convertShape(VectorOperators.S2F, F16, 0)).fma(sc, mn).intoArray(tile, t + 4 * GROUP);
+                    ((FloatVector) n.convertShape(VectorOperators.S2F, F16, 1)).fma(sc, mn).intoArray(tile, t + 5 * GROUP);
+                    n = v.lanewise(VectorOperators.LSHR, 12).rearrange(DEAL);
+                    ((FloatVector) n.convertShape(VectorOperators.S2F, F16, 0)).fma(sc, mn).intoArray(tile, t + 6 * GROUP);
+                    ((FloatVector) n.convertShape(VectorOperators.S2F, F16, 1)).fma(sc, mn).intoArray(tile, t + 7 * GROUP);
+                }
+            }
+        }
+    }
+
+    private void dequantisePairedBytes(int g, float[] tile) {
+        int q = g * cols * GROUP;
+        int s = g * subsPerRow * GROUP;
+        int db = g * blocksPerRow * GROUP;
+        int t = 0;
+        for (int b = 0; b < blocksPerRow; b++, db += GROUP) {
+            FloatVector dv = FloatVector.fromArray(F16, d, db);
+            FloatVector nv = mins ? FloatVector.fromArray(F16, dmin, db).neg() : FloatVector.zero(F16);
+            for (int k = 0; k < subsPerBlock; k++, s += GROUP) {
+                FloatVector sc = ((FloatVector) ByteVector.fromArray(B16, scales, s)
+                        .convertShape(VectorOperators.B2F, F16, 0)).mul(dv);
+                FloatVector mn = FloatVector.zero(F16);
+                if (mins) {
+                    mn = ((FloatVector) ByteVector.fromArray(B16, minima, s).convertShape(VectorOperators.B2F, F16, 0))
+                            .mul(nv);
+                }
+                for (int e = t + sub * GROUP; t < e; t += 2 * GROUP, q += 2 * GROUP) {
+                    ShortVector n = ((ShortVector) ByteVector.fromArray(B32, quants, q)
+                            .convertShape(VectorOperators.B2S, S32, 0)).rearrange(DEAL);
+                    ((FloatVector) n.convertShape(VectorOperators.S2F, F16, 0)).fma(sc, mn).intoArray(tile, t);
+                    ((FloatVector) n.convertShape(VectorOperators.S2F, F16, 1)).fma(sc, mn).intoArray(tile, t + GROUP);
                 }
             }
         }

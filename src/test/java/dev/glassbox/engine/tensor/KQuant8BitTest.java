@@ -56,6 +56,60 @@ class KQuant8BitTest {
         }
     }
 
+    /**
+     * The vector quantiser against ggml's scalar loop (quantize_row_q8_K_ref, rint for nearest_int) on its hard cases:
+     * exact ties (max 127, so v = -x), the largest magnitude twice with both signs (the first keeps its sign), an
+     * infinity, and random blocks; q, d, bsums and the pairs equal bit for bit.
+     */
+    @Test
+    void vectorQuantiserEqualsGgmlsScalarLoop() {
+        Random r = new Random(5);
+        int cols = 1536;
+        float[] x = gaussian(r, cols, 4);
+        for (int j = 0; j < 256; j++) {
+            x[j] = (j % 2 == 0 ? 1 : -1) * ((j % 127) + 0.5f); // block 0: every value a tie
+        }
+        x[3] = 127f;
+        x[256 + 7] = -30f; // block 1: -30 first, +30 later: max = -30
+        x[256 + 200] = 30f;
+        x[512 + 100] = Float.POSITIVE_INFINITY; // block 2 non-finite
+        Q8_KActivations a = Q8_KActivations.of(x, cols);
+        for (int b = 0; b < cols / 256; b++) {
+            float max = 0;
+            float amax = 0;
+            boolean finite = true;
+            for (int j = 256 * b; j < 256 * b + 256; j++) {
+                float ax = Math.abs(x[j]);
+                finite &= Float.isFinite(ax);
+                if (ax > amax) {
+                    amax = ax;
+                    max = x[j];
+                }
+            }
+            if (!finite) {
+                assertTrue(Float.isNaN(a.d[b]), "block " + b);
+                continue;
+            }
+            float iscale = -127f / max;
+            assertEquals(1 / iscale, a.d[b], "block " + b + " d");
+            for (int s = 16 * b; s < 16 * b + 16; s++) {
+                int sum = 0;
+                for (int j = 16 * s; j < 16 * s + 16; j++) {
+                    int want = Math.min(127, (int) Math.rint(iscale * x[j]));
+                    assertEquals(want, a.q[j], "q[" + j + "]");
+                    sum += want;
+                }
+                assertEquals(sum, a.bsums[s], "bsums[" + s + "]");
+            }
+        }
+        assertEquals(-127, a.q[256 + 7]);
+        assertEquals(127, a.q[256 + 200]);
+        for (int m = 0; a.pairs != null && m < cols / 2; m++) {
+            assertEquals(a.q[2 * m], (short) a.pairs[m], "pairs[" + m + "] low");
+            assertEquals(a.q[2 * m + 1], a.pairs[m] >> 16, "pairs[" + m + "] high");
+        }
+    }
+
     @Test
     void zeroBlockIsZeroAndNonFiniteBlockIsNaN() {
         float[] x = new float[512];
