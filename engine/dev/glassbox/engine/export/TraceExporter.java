@@ -133,7 +133,7 @@ public final class TraceExporter {
         int[] shape = {heads, n, n};
         float[] zeros = new float[n];
         // a block of rows at a time in buffers reused for every head: a whole head (4,096 rows: 34 MB) made 470 MB of
-        // garbage for one layer of the Qwen2.5-0.5B shape, which grew the heap by ~200 MB during the export (big11)
+        // garbage for one layer of the Qwen2.5-0.5B shape, and the export's peak RSS rose ~200 MB in one run (big11)
         float[][] block = new float[Math.min(n, EXPORT_ROWS)][n];
         NpyWriter.write(dir.file(file), shape, out -> {
             for (int h = 0; h < heads; h++) {

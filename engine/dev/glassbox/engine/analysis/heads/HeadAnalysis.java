@@ -431,8 +431,8 @@ public final class HeadAnalysis {
 
     /**
      * A layer's tables with itself, the tables {@link #weightTables(HeadSlices, WeightOrthogonality.LayerSubspaces,
-     * HeadSlices, WeightOrthogonality.LayerSubspaces)} gives, with one kind's bases alive at a time: all six kinds at
-     * once were ~210 MB a layer on the TinyLlama-1.1B shape, which outlived young collections while the layer's tables
+     * HeadSlices, WeightOrthogonality.LayerSubspaces)} gives, with one kind's bases alive at a time: all six kinds'
+     * bases beside the slices were ~210 MB a layer on the TinyLlama-1.1B shape, which outlived young collections while the layer's tables
      * ran and, two workers each holding a layer, grew G1's heap by ~1.1 GB over the stage (big11).
      */
     static List<HeadTable> layerWeightTables(HeadSlices slice, Progress progress) {
