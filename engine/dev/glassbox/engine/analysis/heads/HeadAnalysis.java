@@ -233,8 +233,8 @@ public final class HeadAnalysis {
             for (int l = from; l < to; l++) {
                 stopIfCancelled(progress);
                 HeadSlices slice = model.slices(l);
-                WeightOrthogonality.LayerSubspaces sub =
-                        WeightOrthogonality.LayerSubspaces.of(slice, () -> stopIfCancelled(progress));
+                WeightOrthogonality.LayerSubspaces sub = s.crossLayer()
+                        ? WeightOrthogonality.LayerSubspaces.of(slice, () -> stopIfCancelled(progress)) : null;
                 for (WeightKind k : new WeightKind[] {WeightKind.Q, WeightKind.K, WeightKind.V, WeightKind.O}) {
                     penalties.get(k.id())[l] = WeightOrthogonality.penalty(slice, k, () -> stopIfCancelled(progress));
                 }
@@ -243,7 +243,7 @@ public final class HeadAnalysis {
                     slices[l] = slice;
                     subs[l] = sub;
                 } else {
-                    byLayer.set(l, weightTables(slice, sub, slice, sub, progress));
+                    byLayer.set(l, layerWeightTables(slice, progress));
                     weightSteps.done();
                 }
             }
@@ -425,6 +425,25 @@ public final class HeadAnalysis {
         }
         for (WeightKind circuit : new WeightKind[] {WeightKind.QK, WeightKind.OV}) {
             out.add(WeightOrthogonality.circuitCosine(a, b, circuit, () -> stopIfCancelled(progress)));
+        }
+        return out;
+    }
+
+    /**
+     * A layer's tables with itself, the tables {@link #weightTables(HeadSlices, WeightOrthogonality.LayerSubspaces,
+     * HeadSlices, WeightOrthogonality.LayerSubspaces)} gives, with one kind's bases alive at a time: all six kinds'
+     * bases beside the slices were ~210 MB a layer on the TinyLlama-1.1B shape, which outlived young collections while the layer's tables
+     * ran and, two workers each holding a layer, grew G1's heap by ~1.1 GB over the stage (big11).
+     */
+    static List<HeadTable> layerWeightTables(HeadSlices slice, Progress progress) {
+        List<HeadTable> out = new ArrayList<>();
+        for (WeightKind kind : WeightKind.values()) {
+            stopIfCancelled(progress);
+            Subspace[] bases = WeightOrthogonality.LayerSubspaces.bases(slice, kind, () -> stopIfCancelled(progress));
+            out.add(WeightOrthogonality.similarity(slice.layer(), bases, slice.layer(), bases, true, kind));
+        }
+        for (WeightKind circuit : new WeightKind[] {WeightKind.QK, WeightKind.OV}) {
+            out.add(WeightOrthogonality.circuitCosine(slice, slice, circuit, () -> stopIfCancelled(progress)));
         }
         return out;
     }

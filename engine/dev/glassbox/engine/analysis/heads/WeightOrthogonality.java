@@ -23,16 +23,21 @@ public final class WeightOrthogonality {
         public static LayerSubspaces of(HeadSlices s, Runnable beforeEachBasis) {
             Map<WeightKind, Subspace[]> m = new EnumMap<>(WeightKind.class);
             for (WeightKind kind : WeightKind.values()) {
-                Subspace[] subs = new Subspace[s.heads()];
-                for (int h = 0; h < s.heads(); h++) {
-                    beforeEachBasis.run();
-                    // grouped heads share K and V: reuse the basis of the group's first head
-                    int first = firstOfGroup(s, h);
-                    subs[h] = kind.sharedByKvGroup() && first != h ? subs[first] : Subspace.of(s.vectors(kind, h), s.dim(), beforeEachBasis);
-                }
-                m.put(kind, subs);
+                m.put(kind, bases(s, kind, beforeEachBasis));
             }
             return new LayerSubspaces(s.layer(), m);
+        }
+
+        /** The bases of every head's {@code kind} vectors in one layer, {@code beforeEachBasis} run as in {@link #of}. */
+        public static Subspace[] bases(HeadSlices s, WeightKind kind, Runnable beforeEachBasis) {
+            Subspace[] subs = new Subspace[s.heads()];
+            for (int h = 0; h < s.heads(); h++) {
+                beforeEachBasis.run();
+                // grouped heads share K and V: reuse the basis of the group's first head
+                int first = firstOfGroup(s, h);
+                subs[h] = kind.sharedByKvGroup() && first != h ? subs[first] : Subspace.of(s.vectors(kind, h), s.dim(), beforeEachBasis);
+            }
+            return subs;
         }
 
         private static int firstOfGroup(HeadSlices s, int h) {
@@ -47,10 +52,16 @@ public final class WeightOrthogonality {
 
     /** ‖UᵢᵀUⱼ‖_F² / d between every head of {@code a} and every head of {@code b} (principal angles, Björck & Golub 1973). */
     public static HeadTable similarity(LayerSubspaces a, LayerSubspaces b, WeightKind kind) {
-        Subspace[] x = a.byKind().get(kind);
-        Subspace[] y = b.byKind().get(kind);
+        return similarity(a.layer(), a.byKind().get(kind), b.layer(), b.byKind().get(kind), a == b, kind);
+    }
+
+    /**
+     * The table above from one kind's bases of layers {@code layerA} and {@code layerB}; {@code symmetric} when
+     * they are the same bases (within a layer only the upper triangle is computed).
+     */
+    public static HeadTable similarity(int layerA, Subspace[] x, int layerB, Subspace[] y, boolean symmetric,
+                                       WeightKind kind) {
         double[][] v = new double[x.length][y.length];
-        boolean symmetric = a == b; // within a layer only the upper triangle is computed
         for (int i = 0; i < x.length; i++) {
             for (int j = symmetric ? i : 0; j < y.length; j++) {
                 v[i][j] = Subspace.similarity(x[i], y[j]);
@@ -59,7 +70,7 @@ public final class WeightOrthogonality {
                 }
             }
         }
-        return new HeadTable(kind.id(), a.layer(), b.layer(), v, HeadTable.Sense.SIMILARITY);
+        return new HeadTable(kind.id(), layerA, layerB, v, HeadTable.Sense.SIMILARITY);
     }
 
     /**

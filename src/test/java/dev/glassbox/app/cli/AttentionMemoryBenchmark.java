@@ -158,8 +158,11 @@ public final class AttentionMemoryBenchmark {
         void lap(String what) {
             long w = System.nanoTime();
             long c = os.getProcessCpuTime();
-            System.out.printf(Locale.ROOT, "%-60s %8.1f s wall %8.1f s cpu   peak RSS %.0f MB   load %.1f%n", what,
-                    (w - wall) / 1e9, (c - cpu) / 1e9, BenchCommand.peakRssMb(), os.getSystemLoadAverage());
+            var heap = java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+            System.out.printf(Locale.ROOT, "%-60s %8.1f s wall %8.1f s cpu   peak RSS %.0f MB   heap %.0f/%.0f MB"
+                            + " used/committed   load %.1f%n", what, (w - wall) / 1e9, (c - cpu) / 1e9,
+                    BenchCommand.peakRssMb(), heap.getUsed() / 1048576.0, heap.getCommitted() / 1048576.0,
+                    os.getSystemLoadAverage());
             wall = w;
             cpu = c;
         }

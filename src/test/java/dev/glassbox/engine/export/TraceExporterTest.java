@@ -22,6 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.glassbox.engine.model.Generation;
 import dev.glassbox.engine.model.LoadedModel;
+import dev.glassbox.engine.trace.AttentionStore;
+import dev.glassbox.engine.trace.AttentionThumbnails;
 import dev.glassbox.engine.trace.Captured;
 import dev.glassbox.engine.trace.HookName;
 import dev.glassbox.engine.trace.HookPoint;
@@ -120,6 +122,52 @@ class TraceExporterTest {
         for (JsonNode a : j.get("arrays")) {
             int[] shape = new ObjectMapper().convertValue(a.get("shape"), int[].class);
             assertArrayEquals(shape, NpyReader.read(out.resolve(a.get("file").asText())).shape(), a.get("hook").asText());
+        }
+    }
+
+    /** A stored pattern longer than the exporter's block of rows is written whole: every row, zeros past the query. */
+    @Test
+    void aLongStoredPatternIsWrittenAcrossBlocksOfRows() throws Exception {
+        int n = 600; // 256-row blocks: two whole and a part
+        int heads = 2;
+        AttentionStore store = new AttentionStore() {
+            @Override public int layers() { return 1; }
+            @Override public int heads() { return heads; }
+            @Override public boolean has(int layer) { return true; }
+            @Override public int length() { return n; }
+            @Override public void rows(int layer, int head, int from, int to, float[][] out) {
+                for (int q = from; q < to; q++) {
+                    for (int k = 0; k <= q; k++) out[q - from][k] = head * 1e6f + q * 1000f + k;
+                }
+            }
+            @Override public AttentionThumbnails.Thumbnail thumbnail(int layer, int head, int queries) {
+                throw new UnsupportedOperationException();
+            }
+            @Override public AttentionThumbnails.Layer layerThumbnails(int layer, int queries) {
+                throw new UnsupportedOperationException();
+            }
+            @Override public long bytes() { return 0; }
+        };
+        List<TraceStep> steps = new ArrayList<>();
+        int[] tokens = new int[n];
+        for (int i = 0; i < n; i++) {
+            tokens[i] = 1;
+            steps.add(new TraceStep(i, 1, false, Map.of()));
+        }
+        TraceRun.Request req = new TraceRun.Request(TinyLlama.loaded(3), "(ids)", HookSelection.of("blocks.0.attn.pattern"),
+                new Generation.Settings(0, 0f, 1f, 0, 7, false));
+        Trace trace = Trace.of(steps, store);
+        TraceManifest written = TraceExporter.export(trace, TraceManifest.of(req,
+                new TraceRun.Result(trace, tokens, n, Generation.StopReason.STEPS), "test-1", Instant.EPOCH), dir);
+        NpyArray a = NpyReader.read(dir.resolve(written.arrays().getFirst().file()));
+        assertArrayEquals(new int[] {heads, n, n}, a.shape());
+        float[] v = a.values();
+        for (int h = 0; h < heads; h++) {
+            for (int q = 0; q < n; q++) {
+                for (int k = 0; k < n; k++) {
+                    assertEquals(k <= q ? h * 1e6f + q * 1000f + k : 0f, v[(h * n + q) * n + k], "head " + h + " row " + q + " key " + k);
+                }
+            }
         }
     }
 

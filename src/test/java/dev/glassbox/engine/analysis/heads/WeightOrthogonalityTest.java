@@ -42,6 +42,22 @@ class WeightOrthogonalityTest {
     }
 
     @Test
+    void aLayersTablesOneKindAtATimeAreTheTablesOfAllBasesAtOnce() {
+        java.util.List<HeadTable> all = HeadAnalysis.weightTables(SLICES, SLICES);
+        java.util.List<HeadTable> byKind = HeadAnalysis.layerWeightTables(SLICES, HeadAnalysis.Progress.NONE);
+        assertEquals(all.size(), byKind.size());
+        for (int i = 0; i < all.size(); i++) {
+            HeadTable a = all.get(i);
+            HeadTable b = byKind.get(i);
+            assertEquals(a.metric(), b.metric());
+            assertEquals(a.rowLayer(), b.rowLayer());
+            assertEquals(a.columnLayer(), b.columnLayer());
+            assertEquals(a.sense(), b.sense());
+            assertTrue(java.util.Arrays.deepEquals(a.values(), b.values()), a.metric());
+        }
+    }
+
+    @Test
     void groupedHeadsShareKeysAndValuesButNotQueries() {
         boolean[][] shared = WeightOrthogonality.sharedKeyValue(MODEL.config());
         assertTrue(shared[0][1]);
