@@ -94,16 +94,6 @@ abstract class GridKeyTestBase extends WindowTestBase {
         return problems;
     }
 
-    /** Moves the window into a holder that shows it at half scale, laid out at its own size. */
-    private void holdAtHalfScale() {
-        javafx.scene.layout.Pane holder = new javafx.scene.layout.Pane();
-        window.getScene().setRoot(holder);
-        window.getStyleClass().add("root");
-        window.setManaged(false);
-        window.getTransforms().add(new javafx.scene.transform.Scale(0.5, 0.5, 0, 0));
-        holder.getChildren().add(window);
-    }
-
     private Bounds inWindow(Node n) {
         return window.sceneToLocal(n.localToScene(n.getLayoutBounds()));
     }

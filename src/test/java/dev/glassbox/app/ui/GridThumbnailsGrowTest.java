@@ -94,13 +94,4 @@ class GridThumbnailsGrowTest extends WindowTestBase {
             return grid.thumbnailSide();
         }).get();
     }
-
-    private void holdAtHalfScale() {
-        javafx.scene.layout.Pane holder = new javafx.scene.layout.Pane();
-        window.getScene().setRoot(holder);
-        window.getStyleClass().add("root");
-        window.setManaged(false);
-        window.getTransforms().add(new javafx.scene.transform.Scale(0.5, 0.5, 0, 0));
-        holder.getChildren().add(window);
-    }
 }

@@ -101,21 +101,11 @@ class LayoutFitsWindowTest extends WindowTestBase {
         assertTrue(problems.isEmpty(), problems.size() + " key nodes off screen or cut:\n" + String.join("\n", problems));
     }
 
-    private static final double SCALE = 0.5;
+    private static final double SCALE = HALF_SCALE;
 
     /** Runs {@code r} on the FX thread and waits for it (without TestFX's wait for further events after it). */
     private static void onFx(Runnable r) throws Exception {
         org.testfx.util.WaitForAsyncUtils.asyncFx(r).get();
-    }
-
-    /** Moves the window from the scene's root into a holder that shows it at {@link #SCALE}, laid out at its own size. */
-    private void holdAtHalfScale() {
-        javafx.scene.layout.Pane holder = new javafx.scene.layout.Pane();
-        window.getScene().setRoot(holder);
-        window.getStyleClass().add("root"); // the style sheets' .root rules (colours, font) as when it was the root
-        window.setManaged(false);
-        window.getTransforms().add(new javafx.scene.transform.Scale(SCALE, SCALE, 0, 0));
-        holder.getChildren().add(window);
     }
 
     /** Zoom as Ctrl+plus does, {@code steps} steps above the normal size (from wherever it is now). */

@@ -117,4 +117,20 @@ abstract class WindowTestBase {
             Theme.textScaleProperty().set(1);
         }).get();
     }
+
+    /** The scale {@link #holdAtHalfScale()} shows the window at. */
+    static final double HALF_SCALE = 0.5;
+
+    /**
+     * Moves the window from the scene's root into a holder that shows it at half scale, laid out at its own size (a
+     * window larger than the headless screen). Call on the FX thread.
+     */
+    void holdAtHalfScale() {
+        javafx.scene.layout.Pane holder = new javafx.scene.layout.Pane();
+        window.getScene().setRoot(holder);
+        window.getStyleClass().add("root"); // the style sheets' .root rules (colours, font) as when it was the root
+        window.setManaged(false);
+        window.getTransforms().add(new javafx.scene.transform.Scale(HALF_SCALE, HALF_SCALE, 0, 0));
+        holder.getChildren().add(window);
+    }
 }
