@@ -129,8 +129,10 @@ class MainWindowTest extends WindowTestBase {
             String[] cells = lines.get(q + 1).split(",");
             assertEquals(pattern[q].length + 1, cells.length, "row " + q);
             for (int k = 0; k < pattern[q].length; k++) {
-                // the file carries the shown run's float exactly; the reference run may round apart (JIT vs interpreter)
-                assertEquals(pattern[q][k], Float.parseFloat(cells[k + 1]), 1e-5f * Math.abs(pattern[q][k]) + 1e-9f,
+                // the file carries the shown run's float exactly; the reference run may round apart (JIT vs
+                // interpreter: vector reductions sum in another order, and a weight's relative error is about twice
+                // its scores' absolute error: 1.1e-5 seen on 16-lane vectors); a wrong row or head is off by far more
+                assertEquals(pattern[q][k], Float.parseFloat(cells[k + 1]), 1e-4f * Math.abs(pattern[q][k]) + 1e-9f,
                         "csv q=" + q + " k=" + k);
             }
         }
