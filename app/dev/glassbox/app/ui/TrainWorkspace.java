@@ -171,7 +171,14 @@ final class TrainWorkspace extends BorderPane implements Explanation.Explained {
         form.setHbarPolicy(ScrollPane.ScrollBarPolicy.NEVER);
 
         BorderPane gridPane = GridPanes.withKeyUnder(grid, "trainGridLegend");
-        probeLabel.setWrapText(true);
+        // one line (the rest in its tooltip): wrapped, the probe's 32 tokens took four lines of the grid's pane
+        // in presentation mode at 1280 x 720
+        probeLabel.setWrapText(false);
+        Tooltip probeTip = new Tooltip();
+        probeTip.textProperty().bind(probeLabel.textProperty());
+        probeTip.setWrapText(true);
+        probeTip.setMaxWidth(600);
+        probeLabel.setTooltip(probeTip);
         probeLabel.setPadding(new Insets(2, 4, 2, 4));
         gridPane.setTop(probeLabel);
         BorderPane headPane = new BorderPane(heatmap);

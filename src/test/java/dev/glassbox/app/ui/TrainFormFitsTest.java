@@ -27,7 +27,7 @@ import dev.glassbox.visuals.i18n.I18n;
  * Train's settings form at presentation mode's text size (1.5 x) on a 1280 x 720 projector, and at the normal size,
  * in English and Chinese: the form is as wide as its widest row, so nothing in it is cut on the right and it never
  * scrolls sideways (at 1280 x 720 it was cut at "causal (next" and "attention-o…" and scrolled sideways).
- * The workspace is laid out at each size in a holder, as the window lays it out below the tabs (presentation mode
+ * The probe row's label above the grid keeps to one line (its tooltip has all of it). The workspace is laid out at each size in a holder, as the window lays it out below the tabs (presentation mode
  * hides the prompt block and the status bar: ~45 px of tabs at 1.5 x).
  */
 @ExtendWith(ApplicationExtension.class)
@@ -58,6 +58,7 @@ class TrainFormFitsTest {
             for (double[] size : new double[][] {{1280, 675, 1.5}, {1920, 1035, 1.5}, {1280, 560, 1}}) {
                 WaitForAsyncUtils.asyncFx(() -> {
                     I18n.setLocale(locale);
+                    train.probeLabel.setText(I18n.text("train.probe", 32, "<s>ufmzselwsugmvufmzselwsugmvufmzs"));
                     train.setStyle(String.format(Locale.ROOT, "-fx-font-size: %.1fpx;", MainWindow.BASE_FONT_PX * size[2]));
                     train.resizeRelocate(0, 0, size[0], size[1]);
                     for (int pass = 0; pass < 3; pass++) {
@@ -73,6 +74,13 @@ class TrainFormFitsTest {
 
     private List<String> check(String state) {
         List<String> problems = new ArrayList<>();
+        double line = train.probeLabel.getFont().getSize() * 1.6;
+        if (train.probeLabel.getHeight() > line + 4) { // + its padding
+            problems.add(state + ": the probe row's label takes " + Math.round(train.probeLabel.getHeight()) + " px");
+        }
+        if (!train.probeLabel.getText().equals(train.probeLabel.getTooltip().getText())) {
+            problems.add(state + ": the probe row's tooltip does not have the whole label");
+        }
         ScrollPane form = train.formScroll;
         Node content = form.getContent();
         Bounds viewport = form.getViewportBounds();
