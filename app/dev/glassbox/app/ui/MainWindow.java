@@ -129,6 +129,8 @@ public final class MainWindow extends BorderPane {
 
     /** The font size the style sheet sets; zoom and presentation mode scale from it. */
     static final double BASE_FONT_PX = 13;
+    /** The least window height (px) at which the model's description may take two lines. */
+    static final double GUIDE_TWO_LINES = 900;
     /** The most of the window's height the prompt, chips and output take. */
     static final double PROMPT_SHARE = 0.25;
     /** Presentation mode's text size over the zoomed one: read from the back of a class room. */
@@ -248,8 +250,9 @@ public final class MainWindow extends BorderPane {
         promptBlock.managedProperty().bind(promptBlock.visibleProperty());
         promptBlock.visibleProperty().bind(promptShown.selectedProperty().and(presenting.not()));
         modelGuide.setId("modelGuide");
-        modelGuide.setWrapText(true);
         modelGuide.setStyle("-fx-max-height: 2.6em;"); // two lines at most (then "..."): the views need the height
+        // one line (then "...", all of it in the tooltip) on a window as short as a 1280 x 720 projector's
+        modelGuide.wrapTextProperty().bind(heightProperty().greaterThanOrEqualTo(GUIDE_TWO_LINES));
         modelGuide.setOnMouseEntered(e -> { // the whole text when it was cut; made on first use (a tooltip costs start-up)
             if (modelGuide.getTooltip() == null) {
                 javafx.scene.control.Tooltip tip = new javafx.scene.control.Tooltip();

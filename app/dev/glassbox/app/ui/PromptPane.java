@@ -5,10 +5,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
+import javafx.application.Platform;
 import javafx.geometry.Insets;
 import javafx.scene.control.Label;
 import javafx.scene.control.ScrollPane;
 import javafx.scene.control.TextArea;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 
 import dev.glassbox.visuals.i18n.I18n;
@@ -26,6 +28,11 @@ final class PromptPane extends VBox {
     final SurprisalLegend legend = new SurprisalLegend();
     /** How much of the prompt the vocabulary misses (hidden when it covers all of it). */
     final Label unknownWarning = new Label();
+    final ScrollPane chipScroll = new ScrollPane(chips);
+    /** The decoded output; shown once there is one. */
+    final ScrollPane outputScroll = new ScrollPane(output);
+    /** The most the chips and the output take before they scroll (px). */
+    static final double CHIPS_HEIGHT = 52, OUTPUT_HEIGHT = 40;
 
     PromptPane() {
         super(4);
@@ -37,17 +44,33 @@ final class PromptPane extends VBox {
         chips.setId("tokenChips");
         output.setId("outputText");
         output.setWrapText(true);
-        ScrollPane chipScroll = new ScrollPane(chips);
+        chipScroll.setId("chipScroll");
         chipScroll.setFitToWidth(true);
-        chipScroll.setPrefViewportHeight(52);
+        chipScroll.setHbarPolicy(ScrollPane.ScrollBarPolicy.NEVER); // its bar took a row's height under one row of chips
+        chipScroll.setPrefViewportHeight(CHIPS_HEIGHT);
         chipScroll.setMaxHeight(80);
-        ScrollPane outputScroll = new ScrollPane(output);
+        chipScroll.setMinHeight(Region.USE_PREF_SIZE); // a scroll pane's least height (its bar's arrows) is two rows
+        outputScroll.setId("outputScroll");
         outputScroll.setFitToWidth(true);
-        outputScroll.setPrefViewportHeight(40);
+        outputScroll.setHbarPolicy(ScrollPane.ScrollBarPolicy.NEVER);
+        outputScroll.setPrefViewportHeight(OUTPUT_HEIGHT);
         outputScroll.setMaxHeight(64);
-        // keep the newest text in view while a run streams in
-        output.heightProperty().addListener((o, a, b) -> outputScroll.setVvalue(1.0));
-        chips.heightProperty().addListener((o, a, b) -> chipScroll.setVvalue(1.0));
+        outputScroll.setMinHeight(Region.USE_PREF_SIZE);
+        // no room for an output not written yet: at 1280 x 720 the empty box took ~45 px from the views
+        outputScroll.visibleProperty().bind(output.textProperty().isNotEmpty());
+        outputScroll.managedProperty().bind(outputScroll.visibleProperty());
+        // each box as tall as its text (one row of chips: one row), up to its height before it scrolls; the newest
+        // text kept in view while a run streams in
+        // text kept in view while a run streams in. After the layout pass that changed the height: set within it, the
+        // new height did not reach the prompt block around (it kept the old one, empty below the chips)
+        output.heightProperty().addListener((o, a, b) -> Platform.runLater(() -> {
+            outputScroll.setPrefViewportHeight(fitted(output.getHeight(), OUTPUT_HEIGHT));
+            outputScroll.setVvalue(1.0);
+        }));
+        chips.heightProperty().addListener((o, a, b) -> Platform.runLater(() -> {
+            chipScroll.setPrefViewportHeight(fitted(chips.getHeight(), CHIPS_HEIGHT));
+            chipScroll.setVvalue(1.0);
+        }));
         legend.setId("surprisalLegend");
         legend.managedProperty().bind(legend.visibleProperty());
         legend.setVisible(false);
@@ -57,6 +80,11 @@ final class PromptPane extends VBox {
         unknownWarning.managedProperty().bind(unknownWarning.visibleProperty());
         unknownWarning.setVisible(false);
         getChildren().addAll(prompt, legend, unknownWarning, chipScroll, outputScroll);
+    }
+
+    /** A box's viewport height for content {@code content} px tall: all of it, up to {@code most} (then it scrolls). */
+    private static double fitted(double content, double most) {
+        return content > 0 ? Math.min(most, Math.ceil(content)) : most;
     }
 
     /** Shows {@code ids} as chips, the ones from {@code generatedFrom} on marked as generated. */

@@ -100,6 +100,8 @@ final class TrainWorkspace extends BorderPane implements Explanation.Explained {
     final AttentionHeatmap heatmap = new AttentionHeatmap();
     final Label headTitle = new Label();
     final Label probeLabel = new Label();
+    /** The settings form's scroll pane (vertical only: it is as wide as the form's widest row). */
+    final ScrollPane formScroll = new ScrollPane();
 
     private final TrainingController controller;
     private Path textFile;
@@ -161,13 +163,22 @@ final class TrainWorkspace extends BorderPane implements Explanation.Explained {
         formError.setWrapText(true);
         formError.managedProperty().bind(formError.textProperty().isNotEmpty());
         setTop(top);
-        ScrollPane form = new ScrollPane(form());
+        ScrollPane form = formScroll;
+        form.setContent(form());
         form.setFitToWidth(true);
         form.setPrefWidth(420);
-        form.setMinWidth(300);
+        form.setMinWidth(300); // then as wide as the form's rows (fitFormWidth)
+        form.setHbarPolicy(ScrollPane.ScrollBarPolicy.NEVER);
 
         BorderPane gridPane = GridPanes.withKeyUnder(grid, "trainGridLegend");
-        probeLabel.setWrapText(true);
+        // one line (the rest in its tooltip): wrapped, the probe's 32 tokens took four lines of the grid's pane
+        // in presentation mode at 1280 x 720
+        probeLabel.setWrapText(false);
+        Tooltip probeTip = new Tooltip();
+        probeTip.textProperty().bind(probeLabel.textProperty());
+        probeTip.setWrapText(true);
+        probeTip.setMaxWidth(600);
+        probeLabel.setTooltip(probeTip);
         probeLabel.setPadding(new Insets(2, 4, 2, 4));
         gridPane.setTop(probeLabel);
         BorderPane headPane = new BorderPane(heatmap);
@@ -200,6 +211,35 @@ final class TrainWorkspace extends BorderPane implements Explanation.Explained {
 
     @Override
     public Explanation explanation() { return explanation; }
+
+    @Override
+    protected void layoutChildren() {
+        fitFormWidth();
+        super.layoutChildren();
+    }
+
+    /**
+     * Keeps the form's pane at least as wide as the form's widest row and its scroll bar (at most half the workspace),
+     * so the split's divider moves out rather than the form scrolling sideways: at presentation mode's text size on a
+     * 1280 x 720 projector it was cut at "causal (next" and "attention-o…".
+     */
+    private void fitFormWidth() {
+        if (!(formScroll.getContent() instanceof javafx.scene.layout.Region content)) {
+            return;
+        }
+        double bar = 0;
+        for (javafx.scene.Node n : formScroll.lookupAll(".scroll-bar")) {
+            if (n instanceof javafx.scene.control.ScrollBar b && b.getOrientation() == Orientation.VERTICAL) {
+                bar = Math.max(bar, b.prefWidth(-1));
+            }
+        }
+        Insets in = formScroll.getInsets();
+        double need = Math.ceil(content.prefWidth(-1) + in.getLeft() + in.getRight() + Math.max(bar, 12) + 2);
+        double min = Math.max(300, Math.min(need, getWidth() * 0.5));
+        if (Math.abs(formScroll.getMinWidth() - min) > 0.5) {
+            formScroll.setMinWidth(min);
+        }
+    }
 
     private void bindToController() {
         status.textProperty().bind(controller.statusProperty());
