@@ -342,7 +342,7 @@ public final class AttentionGrid extends GridPane {
             }
             out.add(line);
         }
-        Platform.runLater(() -> apply(v, out));
+        Platform.runLater(() -> apply(v, out, size));
     }
 
     /** Cell (r, c)'s live thumbnail (renderer thread only). */
@@ -357,7 +357,8 @@ public final class AttentionGrid extends GridPane {
         return line.get(c);
     }
 
-    private void apply(long v, List<int[][]> images) {
+    /** Shows {@code images}, each {@code n} x {@code n} pixels (a live frame's side or the full one). */
+    private void apply(long v, List<int[][]> images, int n) {
         if (v != version) {
             return;
         }
@@ -374,7 +375,6 @@ public final class AttentionGrid extends GridPane {
                     continue; // unchanged: no upload
                 }
                 // one image per cell, written again: a live frame makes no new images (nor their textures)
-                int n = (int) Math.round(Math.sqrt(px.length)); // a live frame's side or the full one
                 WritableImage img = view.getImage() instanceof WritableImage w && w.getWidth() == n ? w : new WritableImage(n, n);
                 img.getPixelWriter().setPixels(0, 0, n, n, PixelFormat.getIntArgbPreInstance(), px, 0, n);
                 view.setImage(img);

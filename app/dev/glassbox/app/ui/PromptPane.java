@@ -59,18 +59,8 @@ final class PromptPane extends VBox {
         // no room for an output not written yet: at 1280 x 720 the empty box took ~45 px from the views
         outputScroll.visibleProperty().bind(output.textProperty().isNotEmpty());
         outputScroll.managedProperty().bind(outputScroll.visibleProperty());
-        // each box as tall as its text (one row of chips: one row), up to its height before it scrolls; the newest
-        // text kept in view while a run streams in
-        // text kept in view while a run streams in. After the layout pass that changed the height: set within it, the
-        // new height did not reach the prompt block around (it kept the old one, empty below the chips)
-        output.heightProperty().addListener((o, a, b) -> Platform.runLater(() -> {
-            outputScroll.setPrefViewportHeight(fitted(output.getHeight(), OUTPUT_HEIGHT));
-            outputScroll.setVvalue(1.0);
-        }));
-        chips.heightProperty().addListener((o, a, b) -> Platform.runLater(() -> {
-            chipScroll.setPrefViewportHeight(fitted(chips.getHeight(), CHIPS_HEIGHT));
-            chipScroll.setVvalue(1.0);
-        }));
+        fitToContent(outputScroll, output, OUTPUT_HEIGHT);
+        fitToContent(chipScroll, chips, CHIPS_HEIGHT);
         legend.setId("surprisalLegend");
         legend.managedProperty().bind(legend.visibleProperty());
         legend.setVisible(false);
@@ -82,9 +72,18 @@ final class PromptPane extends VBox {
         getChildren().addAll(prompt, legend, unknownWarning, chipScroll, outputScroll);
     }
 
-    /** A box's viewport height for content {@code content} px tall: all of it, up to {@code most} (then it scrolls). */
-    private static double fitted(double content, double most) {
-        return content > 0 ? Math.min(most, Math.ceil(content)) : most;
+    /**
+     * Keeps {@code box} as tall as its {@code content} (one row of chips: one row), up to {@code most} px before it
+     * scrolls, with the newest text in view while a run streams in. Set after the layout pass that changed the
+     * content's height: set within it, the new height did not reach the prompt block around (it kept the old one,
+     * empty below the chips).
+     */
+    private static void fitToContent(ScrollPane box, Region content, double most) {
+        content.heightProperty().addListener((o, a, b) -> Platform.runLater(() -> {
+            double h = content.getHeight();
+            box.setPrefViewportHeight(h > 0 ? Math.min(most, Math.ceil(h)) : most);
+            box.setVvalue(1.0);
+        }));
     }
 
     /** Shows {@code ids} as chips, the ones from {@code generatedFrom} on marked as generated. */
