@@ -119,7 +119,9 @@ final class QuantGroups {
         this.mins = layout.mins();
         this.int8 = layout.int8() && INT8;
         this.paired = int8 && WIDE;
-        this.quants = new byte[(int) (padded * cols / (nibbles ? 2 : 1))];
+        // the paired bytes keep groups two by two (pairedBytesAt): a lone last group gets a zero partner
+        long quantRows = paired && !nibbles ? ((long) rows + 2 * GROUP - 1) / (2 * GROUP) * (2 * GROUP) : padded;
+        this.quants = new byte[(int) (quantRows * cols / (nibbles ? 2 : 1))];
         this.scales = new byte[(int) (padded * subsPerRow)];
         this.minima = mins ? new byte[scales.length] : null;
         this.d = new float[(int) (padded * blocksPerRow)];
@@ -132,7 +134,7 @@ final class QuantGroups {
      * they are read (the page cache keeps them): without that the file and its copy would both stay resident.
      */
     static QuantGroups of(Layout layout, MemorySegment data, int blockBytes, int rows, int cols, Splitter splitter) {
-        long padded = ((long) rows + GROUP - 1) / GROUP * GROUP;
+        long padded = ((long) rows + 2 * GROUP - 1) / (2 * GROUP) * (2 * GROUP);
         if (!AVAILABLE || cols % layout.block() != 0 || padded * cols > Integer.MAX_VALUE - 8) {
             return null;
         }
@@ -167,7 +169,7 @@ final class QuantGroups {
                 if (int8 && Math.abs(p.q[i]) > 32) {
                     throw new IllegalStateException("q " + p.q[i] + " is out of the 8-bit kernel's range (|q| <= 32)");
                 }
-                quants[paired ? (g * cols + (c & ~1)) * GROUP + 2 * l + (c & 1) : (g * cols + c) * GROUP + l] = p.q[i];
+                quants[paired ? pairedBytesAt(g, c & ~1) + 2 * l + (c & 1) : (g * cols + c) * GROUP + l] = p.q[i];
             }
         }
         for (int s = 0; s < subsPerBlock; s++) {
@@ -414,7 +416,25 @@ final class QuantGroups {
      */
     void matvec(Q8_KActivations a, float[] out, int from, int to) {
         float[] part = partFor(from, to);
-        for (int g = from / GROUP; g * GROUP < to && from < to; g++) {
+        int g = from / GROUP;
+        if (paired && !nibbles) { // whole groups two at a time from an even one; a split or lone one alone
+            for (; g * GROUP < to && from < to; g++) {
+                int r0 = g * GROUP;
+                boolean whole = r0 >= from && r0 + GROUP <= to;
+                if (whole && g % 2 == 0 && r0 + 2 * GROUP <= to) {
+                    groupBytes8Paired(g, g + 1, a, out, r0, out, r0 + GROUP);
+                    g++;
+                } else if (whole) {
+                    groupBytes8Paired(g, g, a, out, r0, out, r0);
+                } else {
+                    groupBytes8Paired(g, g, a, part, 0, part, 0);
+                    int lo = Math.max(from, r0);
+                    System.arraycopy(part, lo - r0, out, lo, Math.min(to, r0 + GROUP) - lo);
+                }
+            }
+            return;
+        }
+        for (; g * GROUP < to && from < to; g++) {
             int r0 = g * GROUP;
             boolean whole = r0 >= from && r0 + GROUP <= to;
             float[] dst = whole ? out : part;
@@ -423,8 +443,6 @@ final class QuantGroups {
                 groupNibbles8Paired(g, a, dst, off);
             } else if (nibbles) {
                 groupNibbles8(g, a, dst, off);
-            } else if (paired) {
-                groupBytes8Paired(g, a, dst, off);
             } else {
                 groupBytes8(g, a, dst, off);
             }
@@ -613,68 +631,100 @@ final class QuantGroups {
         acc.intoArray(dst, dstOff);
     }
 
-    private void groupBytes8Paired(int g, Q8_KActivations a, float[] dst, int dstOff) {
-        int q = g * cols * GROUP;
-        int s = g * subsPerRow * GROUP;
-        int db = g * blocksPerRow * GROUP;
+    /**
+     * The paired byte kernel for two groups at once, {@code g0} into {@code dst0} and {@code g1 = g0 + 1} ({@code g0}
+     * even) into {@code dst1}, or one group twice ({@code g1 = g0}, the same output twice): each broadcast pair of x_q
+     * multiplies a column pair of both, and the two groups' column pairs lie side by side (one stream of 64 bytes).
+     */
+    private void groupBytes8Paired(int g0, int g1, Q8_KActivations a, float[] dst0, int off0, float[] dst1, int off1) {
+        int q = pairedBytesAt(g0, 0);
+        int qd = pairedBytesAt(g1, 0) - q;
+        int s = g0 * subsPerRow * GROUP;
+        int sd = (g1 - g0) * subsPerRow * GROUP;
+        int db = g0 * blocksPerRow * GROUP;
+        int dd = (g1 - g0) * blocksPerRow * GROUP;
         int sums = sub / 16;
         int[] xp = a.pairs;
         int[] bsums = a.bsums;
-        FloatVector acc = FloatVector.zero(F16);
+        FloatVector acc0 = FloatVector.zero(F16);
+        FloatVector acc1 = FloatVector.zero(F16);
         int c = 0;
         int j = 0;
         for (int b = 0; b < blocksPerRow; b++, db += GROUP) {
-            IntVector isum = IntVector.zero(I16);
-            IntVector msum = IntVector.zero(I16);
+            IntVector isum0 = IntVector.zero(I16);
+            IntVector isum1 = IntVector.zero(I16);
+            IntVector msum0 = IntVector.zero(I16);
+            IntVector msum1 = IntVector.zero(I16);
             for (int k = 0; k < subsPerBlock; k++, s += GROUP) {
-                IntVector rows = IntVector.zero(I16);
-                for (int h = 0; h < sums; h++, c += 16, q += 16 * GROUP) {
+                IntVector rows0 = IntVector.zero(I16);
+                IntVector rows1 = IntVector.zero(I16);
+                for (int h = 0; h < sums; h++, c += 16, q += 32 * GROUP) {
                     int p = c >> 1;
+                    ShortVector x0 = IntVector.broadcast(I16, xp[p]).reinterpretAsShorts();
+                    ShortVector x1 = IntVector.broadcast(I16, xp[p + 1]).reinterpretAsShorts();
                     ShortVector a0 = ((ShortVector) ByteVector.fromArray(B32, quants, q)
-                            .convertShape(VectorOperators.B2S, S32, 0)).mul(IntVector.broadcast(I16, xp[p]).reinterpretAsShorts());
-                    ShortVector a1 = ((ShortVector) ByteVector.fromArray(B32, quants, q + 32)
-                            .convertShape(VectorOperators.B2S, S32, 0)).mul(IntVector.broadcast(I16, xp[p + 1]).reinterpretAsShorts());
-                    a0 = ((ShortVector) ByteVector.fromArray(B32, quants, q + 64)
-                            .convertShape(VectorOperators.B2S, S32, 0)).mul(IntVector.broadcast(I16, xp[p + 2]).reinterpretAsShorts())
-                            .add(a0);
-                    a1 = ((ShortVector) ByteVector.fromArray(B32, quants, q + 96)
-                            .convertShape(VectorOperators.B2S, S32, 0)).mul(IntVector.broadcast(I16, xp[p + 3]).reinterpretAsShorts())
-                            .add(a1);
-                    a0 = ((ShortVector) ByteVector.fromArray(B32, quants, q + 128)
-                            .convertShape(VectorOperators.B2S, S32, 0)).mul(IntVector.broadcast(I16, xp[p + 4]).reinterpretAsShorts())
-                            .add(a0);
-                    a1 = ((ShortVector) ByteVector.fromArray(B32, quants, q + 160)
-                            .convertShape(VectorOperators.B2S, S32, 0)).mul(IntVector.broadcast(I16, xp[p + 5]).reinterpretAsShorts())
-                            .add(a1);
-                    a0 = ((ShortVector) ByteVector.fromArray(B32, quants, q + 192)
-                            .convertShape(VectorOperators.B2S, S32, 0)).mul(IntVector.broadcast(I16, xp[p + 6]).reinterpretAsShorts())
-                            .add(a0);
-                    a1 = ((ShortVector) ByteVector.fromArray(B32, quants, q + 224)
-                            .convertShape(VectorOperators.B2S, S32, 0)).mul(IntVector.broadcast(I16, xp[p + 7]).reinterpretAsShorts())
-                            .add(a1);
+                            .convertShape(VectorOperators.B2S, S32, 0)).mul(x0);
+                    ShortVector b0 = ((ShortVector) ByteVector.fromArray(B32, quants, q + qd)
+                            .convertShape(VectorOperators.B2S, S32, 0)).mul(x0);
+                    ShortVector a1 = ((ShortVector) ByteVector.fromArray(B32, quants, q + 64)
+                            .convertShape(VectorOperators.B2S, S32, 0)).mul(x1);
+                    ShortVector b1 = ((ShortVector) ByteVector.fromArray(B32, quants, q + qd + 64)
+                            .convertShape(VectorOperators.B2S, S32, 0)).mul(x1);
+                    for (int i = 2; i < 8; i += 2) {
+                        x0 = IntVector.broadcast(I16, xp[p + i]).reinterpretAsShorts();
+                        x1 = IntVector.broadcast(I16, xp[p + i + 1]).reinterpretAsShorts();
+                        a0 = ((ShortVector) ByteVector.fromArray(B32, quants, q + 64 * i)
+                                .convertShape(VectorOperators.B2S, S32, 0)).mul(x0).add(a0);
+                        b0 = ((ShortVector) ByteVector.fromArray(B32, quants, q + qd + 64 * i)
+                                .convertShape(VectorOperators.B2S, S32, 0)).mul(x0).add(b0);
+                        a1 = ((ShortVector) ByteVector.fromArray(B32, quants, q + 64 * i + 64)
+                                .convertShape(VectorOperators.B2S, S32, 0)).mul(x1).add(a1);
+                        b1 = ((ShortVector) ByteVector.fromArray(B32, quants, q + qd + 64 * i + 64)
+                                .convertShape(VectorOperators.B2S, S32, 0)).mul(x1).add(b1);
+                    }
                     IntVector both = a0.add(a1).reinterpretAsInts();
-                    rows = both.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                            .add(both.lanewise(VectorOperators.ASHR, 16)).add(rows);
+                    rows0 = both.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                            .add(both.lanewise(VectorOperators.ASHR, 16)).add(rows0);
+                    both = b0.add(b1).reinterpretAsInts();
+                    rows1 = both.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                            .add(both.lanewise(VectorOperators.ASHR, 16)).add(rows1);
                 }
-                isum = rows.mul((IntVector) ByteVector.fromArray(B16, scales, s).convertShape(VectorOperators.B2I, I16, 0))
-                        .add(isum);
+                isum0 = rows0.mul((IntVector) ByteVector.fromArray(B16, scales, s).convertShape(VectorOperators.B2I, I16, 0))
+                        .add(isum0);
+                isum1 = rows1.mul((IntVector) ByteVector.fromArray(B16, scales, s + sd)
+                        .convertShape(VectorOperators.B2I, I16, 0)).add(isum1);
                 if (mins) {
                     int xs = 0;
                     for (int e = j + sums; j < e; j++) {
                         xs += bsums[j];
                     }
-                    msum = ((IntVector) ByteVector.fromArray(B16, minima, s).convertShape(VectorOperators.B2I, I16, 0))
-                            .mul(xs).add(msum);
+                    msum0 = ((IntVector) ByteVector.fromArray(B16, minima, s).convertShape(VectorOperators.B2I, I16, 0))
+                            .mul(xs).add(msum0);
+                    msum1 = ((IntVector) ByteVector.fromArray(B16, minima, s + sd)
+                            .convertShape(VectorOperators.B2I, I16, 0)).mul(xs).add(msum1);
                 }
             }
             float dx = a.d[b];
-            acc = ((FloatVector) isum.convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(F16, d, db).mul(dx), acc);
+            acc0 = ((FloatVector) isum0.convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(F16, d, db).mul(dx), acc0);
+            acc1 = ((FloatVector) isum1.convert(VectorOperators.I2F, 0))
+                    .fma(FloatVector.fromArray(F16, d, db + dd).mul(dx), acc1);
             if (mins) {
-                acc = acc.sub(((FloatVector) msum.convert(VectorOperators.I2F, 0))
+                acc0 = acc0.sub(((FloatVector) msum0.convert(VectorOperators.I2F, 0))
                         .mul(FloatVector.fromArray(F16, dmin, db).mul(dx)));
+                acc1 = acc1.sub(((FloatVector) msum1.convert(VectorOperators.I2F, 0))
+                        .mul(FloatVector.fromArray(F16, dmin, db + dd).mul(dx)));
             }
         }
-        acc.intoArray(dst, dstOff);
+        acc0.intoArray(dst0, off0);
+        acc1.intoArray(dst1, off1);
+    }
+
+    /**
+     * Where the paired byte layout keeps column {@code c} (even) of group {@code g}: groups 2m and 2m + 1 side by side,
+     * 32 bytes (a column pair's 16 rows) of one then of the other, so the two-group kernel reads one stream.
+     */
+    private int pairedBytesAt(int g, int c) {
+        return ((g & ~1) * cols + 2 * c) * GROUP + (g & 1) * 2 * GROUP;
     }
 
     /**
@@ -742,7 +792,7 @@ final class QuantGroups {
             return v >> 4 * (n & 1) & 0xF;
         }
         if (paired) {
-            return quants[(g * cols + (c & ~1)) * GROUP + 2 * l + (c & 1)];
+            return quants[pairedBytesAt(g, c & ~1) + 2 * l + (c & 1)];
         }
         if (nibbles) {
             int v = quants[(g * cols + (c & ~1)) * 8 + l];
@@ -876,7 +926,7 @@ final class QuantGroups {
     }
 
     private void dequantisePairedBytes(int g, float[] tile) {
-        int q = g * cols * GROUP;
+        int q = pairedBytesAt(g, 0);
         int s = g * subsPerRow * GROUP;
         int db = g * blocksPerRow * GROUP;
         int t = 0;
@@ -891,7 +941,7 @@ final class QuantGroups {
                     mn = ((FloatVector) ByteVector.fromArray(B16, minima, s).convertShape(VectorOperators.B2F, F16, 0))
                             .mul(nv);
                 }
-                for (int e = t + sub * GROUP; t < e; t += 2 * GROUP, q += 2 * GROUP) {
+                for (int e = t + sub * GROUP; t < e; t += 2 * GROUP, q += 4 * GROUP) {
                     ShortVector n = ((ShortVector) ByteVector.fromArray(B32, quants, q)
                             .convertShape(VectorOperators.B2S, S32, 0)).rearrange(DEAL);
                     ((FloatVector) n.convertShape(VectorOperators.S2F, F16, 0)).fma(sc, mn).intoArray(tile, t);

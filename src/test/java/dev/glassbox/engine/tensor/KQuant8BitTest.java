@@ -143,6 +143,32 @@ class KQuant8BitTest {
     }
 
     /**
+     * The byte kernels take whole groups two at a time from an even group (on AVX-512 the two are stored side by side):
+     * 85 rows (five groups and a partial sixth), ranges starting and ending on odd and even groups and inside groups,
+     * so pairs, lone groups and split groups all run; kernel == scalar reference bit for bit, rows outside untouched.
+     */
+    @ParameterizedTest
+    @EnumSource(value = DType.class, names = {"Q3_K", "Q5_K", "Q6_K"})
+    void groupPairsAtEveryAlignmentEqualReference(DType d) {
+        assumeTrue(QuantGroups.AVAILABLE, "no 256-bit vectors: the grouped kernels do not run here");
+        Random r = new Random(50 + d.ordinal());
+        int rows = 85;
+        int cols = 512;
+        QuantGroups g = QuantGroups.held(KQuantKernelsTest.random(d, rows, cols, r));
+        Q8_KActivations a = Q8_KActivations.of(gaussian(r, cols, 2), cols);
+        for (int[] range : new int[][] {{0, 85}, {16, 85}, {16, 64}, {16, 80}, {32, 80}, {0, 48}, {7, 70}, {48, 85},
+                {64, 85}, {3, 12}}) {
+            float[] out = new float[rows];
+            Arrays.fill(out, -7f);
+            g.matvec(a, out, range[0], range[1]);
+            for (int row = 0; row < rows; row++) {
+                float want = row >= range[0] && row < range[1] ? g.dot8Reference(row, a) : -7f;
+                assertEquals(want, out[row], d + " row " + row + " of range " + Arrays.toString(range));
+            }
+        }
+    }
+
+    /**
      * Widths of one, two and eight super-blocks (the 512-bit kernels read x_q 16 columns at a time from a padded copy,
      * so the last 16 columns are the tail), 19 rows (a group and a partial one): kernel == scalar reference bit for bit;
      * a NaN in x makes every row's product NaN (its block's scale is NaN), in the nibble and the byte kernel alike.
