@@ -119,8 +119,8 @@ final class QuantGroups {
         this.mins = layout.mins();
         this.int8 = layout.int8() && INT8;
         this.paired = int8 && WIDE;
-        // the paired bytes keep groups two by two (pairedBytesAt): a lone last group gets a zero partner
-        long quantRows = paired && !nibbles ? ((long) rows + 2 * GROUP - 1) / (2 * GROUP) * (2 * GROUP) : padded;
+        // the paired layouts keep groups two by two (pairedAt): a lone last group gets a zero partner
+        long quantRows = paired ? ((long) rows + 2 * GROUP - 1) / (2 * GROUP) * (2 * GROUP) : padded;
         this.quants = new byte[(int) (quantRows * cols / (nibbles ? 2 : 1))];
         this.scales = new byte[(int) (padded * subsPerRow)];
         this.minima = mins ? new byte[scales.length] : null;
@@ -160,7 +160,7 @@ final class QuantGroups {
             int c = b * block + i;
             if (nibbles && paired) {
                 int n = (c & 7) >> 1;
-                int at = (g * cols + (c & ~7)) * 8 + 2 * (2 * l + (c & 1)) + (n >> 1);
+                int at = pairedAt(g, c & ~7) + 2 * (2 * l + (c & 1)) + (n >> 1);
                 quants[at] |= (byte) ((p.q[i] & 0xF) << 4 * (n & 1));
             } else if (nibbles) {
                 int at = (g * cols + (c & ~1)) * 8 + l;
@@ -169,7 +169,7 @@ final class QuantGroups {
                 if (int8 && Math.abs(p.q[i]) > 32) {
                     throw new IllegalStateException("q " + p.q[i] + " is out of the 8-bit kernel's range (|q| <= 32)");
                 }
-                quants[paired ? pairedBytesAt(g, c & ~1) + 2 * l + (c & 1) : (g * cols + c) * GROUP + l] = p.q[i];
+                quants[paired ? pairedAt(g, c & ~1) + 2 * l + (c & 1) : (g * cols + c) * GROUP + l] = p.q[i];
             }
         }
         for (int s = 0; s < subsPerBlock; s++) {
@@ -417,17 +417,17 @@ final class QuantGroups {
     void matvec(Q8_KActivations a, float[] out, int from, int to) {
         float[] part = partFor(from, to);
         int g = from / GROUP;
-        if (paired && !nibbles) { // whole groups two at a time from an even one; a split or lone one alone
+        if (paired) { // whole groups two at a time from an even one; a split or lone one alone
             for (; g * GROUP < to && from < to; g++) {
                 int r0 = g * GROUP;
                 boolean whole = r0 >= from && r0 + GROUP <= to;
                 if (whole && g % 2 == 0 && r0 + 2 * GROUP <= to) {
-                    groupBytes8Paired(g, g + 1, a, out, r0, out, r0 + GROUP);
+                    groupPaired8(g, g + 1, a, out, r0, out, r0 + GROUP);
                     g++;
                 } else if (whole) {
-                    groupBytes8Paired(g, g, a, out, r0, out, r0);
+                    groupPaired8(g, g, a, out, r0, out, r0);
                 } else {
-                    groupBytes8Paired(g, g, a, part, 0, part, 0);
+                    groupPaired8(g, g, a, part, 0, part, 0);
                     int lo = Math.max(from, r0);
                     System.arraycopy(part, lo - r0, out, lo, Math.min(to, r0 + GROUP) - lo);
                 }
@@ -439,9 +439,7 @@ final class QuantGroups {
             boolean whole = r0 >= from && r0 + GROUP <= to;
             float[] dst = whole ? out : part;
             int off = whole ? r0 : 0;
-            if (nibbles && paired) {
-                groupNibbles8Paired(g, a, dst, off);
-            } else if (nibbles) {
+            if (nibbles) {
                 groupNibbles8(g, a, dst, off);
             } else {
                 groupBytes8(g, a, dst, off);
@@ -585,50 +583,85 @@ final class QuantGroups {
     // sums at most 8 products of 15 · 127 per accumulator over a sub-block of 32 (nibbles: 30,480 for the two
     // accumulators added) or 8 of 32 · 127 (32,512) per 16 columns (bytes), then the two lanes of each row meet in an
     // int (their shorts sign-extended from the int the pair reinterprets as).
-    private void groupNibbles8Paired(int g, Q8_KActivations a, float[] dst, int dstOff) {
-        int q = g * cols * 8;
-        int s = g * subsPerRow * GROUP;
-        int db = g * blocksPerRow * GROUP;
+    /** Groups g0 and g1 (g0 + 1, g0 even; or g0 twice) on the paired layout: see the two kernels. */
+    private void groupPaired8(int g0, int g1, Q8_KActivations a, float[] dst0, int off0, float[] dst1, int off1) {
+        if (nibbles) {
+            groupNibbles8Paired(g0, g1, a, dst0, off0, dst1, off1);
+        } else {
+            groupBytes8Paired(g0, g1, a, dst0, off0, dst1, off1);
+        }
+    }
+
+    private void groupNibbles8Paired(int g0, int g1, Q8_KActivations a, float[] dst0, int off0, float[] dst1, int off1) {
+        int q = pairedAt(g0, 0);
+        int qd = pairedAt(g1, 0) - q;
+        int s = g0 * subsPerRow * GROUP;
+        int sd = (g1 - g0) * subsPerRow * GROUP;
+        int db = g0 * blocksPerRow * GROUP;
+        int dd = (g1 - g0) * blocksPerRow * GROUP;
         int sums = sub / 16;
         int[] xp = a.pairs;
         int[] bsums = a.bsums;
-        FloatVector acc = FloatVector.zero(F16);
+        FloatVector acc0 = FloatVector.zero(F16);
+        FloatVector acc1 = FloatVector.zero(F16);
         int c = 0;
         int j = 0;
         for (int b = 0; b < blocksPerRow; b++, db += GROUP) {
-            IntVector isum = IntVector.zero(I16);
-            IntVector msum = IntVector.zero(I16);
+            IntVector isum0 = IntVector.zero(I16);
+            IntVector isum1 = IntVector.zero(I16);
+            IntVector msum0 = IntVector.zero(I16);
+            IntVector msum1 = IntVector.zero(I16);
             for (int k = 0; k < subsPerBlock; k++, s += GROUP) {
-                ShortVector lo = ShortVector.zero(S32);
-                ShortVector hi = ShortVector.zero(S32);
-                for (int e = c + sub; c < e; c += 8, q += 64) {
+                ShortVector lo0 = ShortVector.zero(S32);
+                ShortVector hi0 = ShortVector.zero(S32);
+                ShortVector lo1 = ShortVector.zero(S32);
+                ShortVector hi1 = ShortVector.zero(S32);
+                for (int e = c + sub; c < e; c += 8, q += 128) {
                     int p = c >> 1;
-                    ShortVector v = ByteVector.fromArray(B64, quants, q).reinterpretAsShorts();
-                    lo = v.and((short) 0x0F).mul(IntVector.broadcast(I16, xp[p]).reinterpretAsShorts()).add(lo);
-                    hi = v.lanewise(VectorOperators.LSHR, 4).and((short) 0x0F)
-                            .mul(IntVector.broadcast(I16, xp[p + 1]).reinterpretAsShorts()).add(hi);
-                    lo = v.lanewise(VectorOperators.LSHR, 8).and((short) 0x0F)
-                            .mul(IntVector.broadcast(I16, xp[p + 2]).reinterpretAsShorts()).add(lo);
-                    hi = v.lanewise(VectorOperators.LSHR, 12)
-                            .mul(IntVector.broadcast(I16, xp[p + 3]).reinterpretAsShorts()).add(hi);
+                    ShortVector v0 = ByteVector.fromArray(B64, quants, q).reinterpretAsShorts();
+                    ShortVector v1 = ByteVector.fromArray(B64, quants, q + qd).reinterpretAsShorts();
+                    ShortVector x = IntVector.broadcast(I16, xp[p]).reinterpretAsShorts();
+                    lo0 = v0.and((short) 0x0F).mul(x).add(lo0);
+                    lo1 = v1.and((short) 0x0F).mul(x).add(lo1);
+                    x = IntVector.broadcast(I16, xp[p + 1]).reinterpretAsShorts();
+                    hi0 = v0.lanewise(VectorOperators.LSHR, 4).and((short) 0x0F).mul(x).add(hi0);
+                    hi1 = v1.lanewise(VectorOperators.LSHR, 4).and((short) 0x0F).mul(x).add(hi1);
+                    x = IntVector.broadcast(I16, xp[p + 2]).reinterpretAsShorts();
+                    lo0 = v0.lanewise(VectorOperators.LSHR, 8).and((short) 0x0F).mul(x).add(lo0);
+                    lo1 = v1.lanewise(VectorOperators.LSHR, 8).and((short) 0x0F).mul(x).add(lo1);
+                    x = IntVector.broadcast(I16, xp[p + 3]).reinterpretAsShorts();
+                    hi0 = v0.lanewise(VectorOperators.LSHR, 12).mul(x).add(hi0);
+                    hi1 = v1.lanewise(VectorOperators.LSHR, 12).mul(x).add(hi1);
                 }
-                IntVector both = lo.add(hi).reinterpretAsInts();
+                IntVector both = lo0.add(hi0).reinterpretAsInts();
                 IntVector rows = both.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
                         .add(both.lanewise(VectorOperators.ASHR, 16));
-                isum = rows.mul((IntVector) ByteVector.fromArray(B16, scales, s).convertShape(VectorOperators.B2I, I16, 0))
-                        .add(isum);
+                isum0 = rows.mul((IntVector) ByteVector.fromArray(B16, scales, s).convertShape(VectorOperators.B2I, I16, 0))
+                        .add(isum0);
+                both = lo1.add(hi1).reinterpretAsInts();
+                rows = both.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                        .add(both.lanewise(VectorOperators.ASHR, 16));
+                isum1 = rows.mul((IntVector) ByteVector.fromArray(B16, scales, s + sd)
+                        .convertShape(VectorOperators.B2I, I16, 0)).add(isum1);
                 int xs = 0;
                 for (int e = j + sums; j < e; j++) {
                     xs += bsums[j];
                 }
-                msum = ((IntVector) ByteVector.fromArray(B16, minima, s).convertShape(VectorOperators.B2I, I16, 0))
-                        .mul(xs).add(msum);
+                msum0 = ((IntVector) ByteVector.fromArray(B16, minima, s).convertShape(VectorOperators.B2I, I16, 0))
+                        .mul(xs).add(msum0);
+                msum1 = ((IntVector) ByteVector.fromArray(B16, minima, s + sd).convertShape(VectorOperators.B2I, I16, 0))
+                        .mul(xs).add(msum1);
             }
             float dx = a.d[b];
-            acc = ((FloatVector) isum.convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(F16, d, db).mul(dx), acc)
-                    .sub(((FloatVector) msum.convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(F16, dmin, db).mul(dx)));
+            acc0 = ((FloatVector) isum0.convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(F16, d, db).mul(dx), acc0)
+                    .sub(((FloatVector) msum0.convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(F16, dmin, db).mul(dx)));
+            acc1 = ((FloatVector) isum1.convert(VectorOperators.I2F, 0))
+                    .fma(FloatVector.fromArray(F16, d, db + dd).mul(dx), acc1)
+                    .sub(((FloatVector) msum1.convert(VectorOperators.I2F, 0))
+                            .mul(FloatVector.fromArray(F16, dmin, db + dd).mul(dx)));
         }
-        acc.intoArray(dst, dstOff);
+        acc0.intoArray(dst0, off0);
+        acc1.intoArray(dst1, off1);
     }
 
     /**
@@ -637,8 +670,8 @@ final class QuantGroups {
      * multiplies a column pair of both, and the two groups' column pairs lie side by side (one stream of 64 bytes).
      */
     private void groupBytes8Paired(int g0, int g1, Q8_KActivations a, float[] dst0, int off0, float[] dst1, int off1) {
-        int q = pairedBytesAt(g0, 0);
-        int qd = pairedBytesAt(g1, 0) - q;
+        int q = pairedAt(g0, 0);
+        int qd = pairedAt(g1, 0) - q;
         int s = g0 * subsPerRow * GROUP;
         int sd = (g1 - g0) * subsPerRow * GROUP;
         int db = g0 * blocksPerRow * GROUP;
@@ -720,11 +753,14 @@ final class QuantGroups {
     }
 
     /**
-     * Where the paired byte layout keeps column {@code c} (even) of group {@code g}: groups 2m and 2m + 1 side by side,
-     * 32 bytes (a column pair's 16 rows) of one then of the other, so the two-group kernel reads one stream.
+     * Where the paired layouts keep column {@code c} (nibbles: a multiple of 8; bytes: even) of group {@code g}: groups
+     * 2m and 2m + 1 side by side, for every 8 columns 64 bytes (nibbles) or for every 2 columns 32 bytes (bytes) of one,
+     * then of the other, so the two-group kernels read one stream.
      */
-    private int pairedBytesAt(int g, int c) {
-        return ((g & ~1) * cols + 2 * c) * GROUP + (g & 1) * 2 * GROUP;
+    private int pairedAt(int g, int c) {
+        int perGroup = nibbles ? 64 : 32;
+        int columns = nibbles ? 8 : 2;
+        return (g & ~1) * cols * (nibbles ? 8 : GROUP) + c / columns * 2 * perGroup + (g & 1) * perGroup;
     }
 
     /**
@@ -788,11 +824,11 @@ final class QuantGroups {
     private int quant(int g, int c, int l) {
         if (nibbles && paired) {
             int n = (c & 7) >> 1;
-            int v = quants[(g * cols + (c & ~7)) * 8 + 2 * (2 * l + (c & 1)) + (n >> 1)];
+            int v = quants[pairedAt(g, c & ~7) + 2 * (2 * l + (c & 1)) + (n >> 1)];
             return v >> 4 * (n & 1) & 0xF;
         }
         if (paired) {
-            return quants[pairedBytesAt(g, c & ~1) + 2 * l + (c & 1)];
+            return quants[pairedAt(g, c & ~1) + 2 * l + (c & 1)];
         }
         if (nibbles) {
             int v = quants[(g * cols + (c & ~1)) * 8 + l];
@@ -894,7 +930,7 @@ final class QuantGroups {
     // The paired layouts dequantised on 512-bit vectors: each nibble (or the sign-extended byte) as a short vector of
     // two columns in alternate lanes, dealt apart (one vpermw) into 16 rows of column c and 16 of column c + 1.
     private void dequantisePairedNibbles(int g, float[] tile) {
-        int q = g * cols * 8;
+        int q = pairedAt(g, 0);
         int s = g * subsPerRow * GROUP;
         int db = g * blocksPerRow * GROUP;
         int t = 0;
@@ -906,7 +942,7 @@ final class QuantGroups {
                         .convertShape(VectorOperators.B2F, F16, 0)).mul(dv);
                 FloatVector mn = ((FloatVector) ByteVector.fromArray(B16, minima, s)
                         .convertShape(VectorOperators.B2F, F16, 0)).mul(nv);
-                for (int e = t + sub * GROUP; t < e; t += 8 * GROUP, q += 64) {
+                for (int e = t + sub * GROUP; t < e; t += 8 * GROUP, q += 128) {
                     ShortVector v = ByteVector.fromArray(B64, quants, q).reinterpretAsShorts();
                     ShortVector n = v.and((short) 0x0F).rearrange(DEAL);
                     ((FloatVector) n.convertShape(VectorOperators.S2F, F16, 0)).fma(sc, mn).intoArray(tile, t);
@@ -926,7 +962,7 @@ final class QuantGroups {
     }
 
     private void dequantisePairedBytes(int g, float[] tile) {
-        int q = pairedBytesAt(g, 0);
+        int q = pairedAt(g, 0);
         int s = g * subsPerRow * GROUP;
         int db = g * blocksPerRow * GROUP;
         int t = 0;

@@ -143,12 +143,12 @@ class KQuant8BitTest {
     }
 
     /**
-     * The byte kernels take whole groups two at a time from an even group (on AVX-512 the two are stored side by side):
+     * The 512-bit kernels take whole groups two at a time from an even group (the two are stored side by side):
      * 85 rows (five groups and a partial sixth), ranges starting and ending on odd and even groups and inside groups,
      * so pairs, lone groups and split groups all run; kernel == scalar reference bit for bit, rows outside untouched.
      */
     @ParameterizedTest
-    @EnumSource(value = DType.class, names = {"Q3_K", "Q5_K", "Q6_K"})
+    @EnumSource(value = DType.class, names = {"Q2_K", "Q3_K", "Q4_K", "Q5_K", "Q6_K"})
     void groupPairsAtEveryAlignmentEqualReference(DType d) {
         assumeTrue(QuantGroups.AVAILABLE, "no 256-bit vectors: the grouped kernels do not run here");
         Random r = new Random(50 + d.ordinal());
