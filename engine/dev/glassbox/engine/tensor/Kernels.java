@@ -34,15 +34,21 @@ public final class Kernels {
 
     /**
      * Rows per unit of work handed to the pool: Q8_0 and the repacked K-quants compute rows in groups of 16 (see
-     * {@link Q8_0Tensor}, {@link QuantGroups}), so their splits fall on group boundaries; every other type splits
-     * anywhere.
+     * {@link Q8_0Tensor}, {@link QuantGroups}), so their splits fall on group boundaries, the paired 8-bit kernels in
+     * two groups at once ({@link QuantGroups#grain}); every other type splits anywhere.
      */
     private static int grain(Tensor w) {
-        return w instanceof Q8_0Tensor ? Q8_0Tensor.GROUP : QuantGroups.held(w) != null ? QuantGroups.GROUP : 1;
+        QuantGroups g = QuantGroups.held(w);
+        return w instanceof Q8_0Tensor ? Q8_0Tensor.GROUP : g != null ? g.grain() : 1;
     }
 
+    /** Two tensors' rows split together: the larger grain where a's rows end on it, else a group, else anywhere. */
     private static int grain(Tensor a, Tensor b) {
-        return grain(a) == grain(b) && a.rows() % grain(a) == 0 ? grain(a) : 1;
+        if (grain(a) == 1 || grain(b) == 1) {
+            return 1;
+        }
+        int g = Math.max(grain(a), grain(b)); // 16 or 32, a multiple of the other
+        return a.rows() % g == 0 ? g : a.rows() % QuantGroups.GROUP == 0 ? QuantGroups.GROUP : 1;
     }
 
     private static int units(int rows, int grain) {
@@ -72,7 +78,7 @@ public final class Kernels {
         int ra = a.rows();
         int rab = ra + b.rows();
         int rabc = rab + c.rows();
-        int g = grain(a, b) == grain(b, c) ? grain(a, b) : 1;
+        int g = Math.min(grain(a, b), grain(b, c));
         Q8_KActivations ax = activations(x, a, b, c);
         par.forRange(units(rabc, g), (u0, u1) -> {
             int from = u0 * g;

@@ -403,6 +403,14 @@ final class QuantGroups {
         hi.intoArray(dst, dstOff + 8);
     }
 
+    /**
+     * Rows per unit of work when the rows are split over threads: two groups where the 8-bit kernels take them two at
+     * a time (a unit of one group would leave each group alone), else one.
+     */
+    int grain() {
+        return paired ? 2 * GROUP : GROUP;
+    }
+
     /** Whether this copy's matrix-vector products run on 8-bit activations (its layout's {@code int8}). */
     boolean int8() {
         return int8;

@@ -1,5 +1,6 @@
 package dev.glassbox.engine.tensor;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -164,6 +165,47 @@ class KQuant8BitTest {
             for (int row = 0; row < rows; row++) {
                 float want = row >= range[0] && row < range[1] ? g.dot8Reference(row, a) : -7f;
                 assertEquals(want, out[row], d + " row " + row + " of range " + Arrays.toString(range));
+            }
+        }
+    }
+
+    /**
+     * Fused products over the pool (rows split in units of two groups for the paired kernels, one for Q5_0): K-quants
+     * mixed with each other and with Q5_0, row counts that do and do not end on two groups (784 = 49 groups), 1-3
+     * threads; every row equals its own product on one thread bit for bit, however the split fell.
+     */
+    @Test
+    void fusedProductsOverThePoolEqualSerialOnes() {
+        assumeTrue(QuantGroups.AVAILABLE, "no 256-bit vectors: the grouped kernels do not run here");
+        Random r = new Random(60);
+        int cols = 512;
+        Tensor a = KQuantKernelsTest.random(DType.Q4_K, 784, cols, r);
+        Tensor b = KQuantKernelsTest.random(DType.Q6_K, 768, cols, r);
+        Tensor c = QuantizedKernelsTest.tensor(DType.Q5_0, QuantizedKernelsTest.randomData(DType.Q5_0, 96, cols, r), 96, cols);
+        float[] x = gaussian(r, cols, 1);
+        Tensor[][] sets = {{a, b}, {b, a}, {b, a, c}, {a, c, b}, {c, b, a}};
+        for (Tensor[] set : sets) {
+            float[][] want = new float[set.length][];
+            for (int m = 0; m < set.length; m++) {
+                want[m] = new float[set[m].rows()];
+                Kernels.matvec(set[m], x, want[m], Parallel.SERIAL);
+            }
+            for (int threads = 1; threads <= 3; threads++) {
+                try (Parallel p = new Parallel(threads)) {
+                    float[][] got = new float[set.length][];
+                    for (int m = 0; m < set.length; m++) {
+                        got[m] = new float[set[m].rows()];
+                    }
+                    if (set.length == 2) {
+                        Kernels.matvec(x, p, set[0], got[0], set[1], got[1]);
+                    } else {
+                        Kernels.matvec(x, p, set[0], got[0], set[1], got[1], set[2], got[2]);
+                    }
+                    for (int m = 0; m < set.length; m++) {
+                        assertArrayEquals(want[m], got[m], set[m].dtype() + " " + set[m].rows() + " rows, matrix " + m
+                                + " of " + set.length + ", " + threads + " threads");
+                    }
+                }
             }
         }
     }
