@@ -97,8 +97,9 @@ final class QuantGroups {
     private final boolean paired;
     /**
      * Nibbles: [group][column pair][16] (row l of the pair in byte l); bytes: [group][column][16]. Paired: nibbles
-     * [group][8 columns][32 shorts], short 2l + k of columns c..c+7 holding row l of columns c + k, c + 2 + k, c + 4 + k,
-     * c + 6 + k in its four nibbles (low first); bytes [group][column pair][32], byte 2l + k row l of column c + k.
+     * [group pair][8 columns][group of the two][32 shorts], short 2l + k of columns c..c+7 holding row l of columns
+     * c + k, c + 2 + k, c + 4 + k, c + 6 + k in its four nibbles (low first); bytes [group pair][column pair][group of
+     * the two][32], byte 2l + k row l of column c + k ({@link #pairedAt}).
      */
     private final byte[] quants;
     /** [group][sub-block][16], and the mins alike (null without a min term). */
@@ -590,7 +591,11 @@ final class QuantGroups {
     // c + 6 + k), unpacked by shifts and masks. Bytes: one 32-byte load is a column pair of the 16 rows. A short lane
     // sums at most 8 products of 15 · 127 per accumulator over a sub-block of 32 (nibbles: 30,480 for the two
     // accumulators added) or 8 of 32 · 127 (32,512) per 16 columns (bytes), then the two lanes of each row meet in an
-    // int (their shorts sign-extended from the int the pair reinterprets as).
+    // int (their shorts sign-extended from the int the pair reinterprets as). Both kernels run two groups at once, stored
+    // side by side: each broadcast serves two products, and the two groups are one stream (kept apart, 12-32 KB from
+    // each other, the streamed products at 768 columns ran ~20 % slower than one group at a time; PERFORMANCE.md, q6k12).
+    // A lone group (an odd last one, a split) runs as both halves: Kernels splits these rows in units of two groups.
+
     /** Groups g0 and g1 (g0 + 1, g0 even; or g0 twice) on the paired layout: see the two kernels. */
     private void groupPaired8(int g0, int g1, Q8_KActivations a, float[] dst0, int off0, float[] dst1, int off1) {
         if (nibbles) {
