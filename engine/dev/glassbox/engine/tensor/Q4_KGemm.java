@@ -1,0 +1,181 @@
+package dev.glassbox.engine.tensor;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The prefill product of Q4_K weights on 8-bit activations ({@link Q8_KActivations}, as llama.cpp's prefill): integer
+ * multiply-adds on 512-bit short vectors, which this machine runs at twice the float GEMM's rate ({@link Gemm}: one
+ * 16-lane FMA against one 32-lane {@code vpmullw} and a {@code vpaddw} a cycle). Like {@link Gemm}, vectors run over
+ * tokens ({@value #PANEL} per panel, two short vectors) and a micro-kernel holds 4 rows x 2 vectors of sums in
+ * registers, broadcasting each row's weight per column. The weights are q - 8 (-8..7, {@link QuantGroups#unpackQ4}),
+ * so a whole sub-block of 32 products (at most 8 · 127 each) fits a short lane; each sub-block is widened into int
+ * sums times its 6-bit scale, and the 8 added to q comes back as 8 · scale · Σ x_q from the bsums. Per super-block
+ * the floats follow {@link QuantGroups#dot8Reference} operation by operation, so the result equals the 8-bit decode
+ * kernels' reference bit for bit. Only where 512-bit short vectors exist ({@link #AVAILABLE}).
+ */
+final class Q4_KGemm {
+    /** Tokens per panel: two 32-lane short vectors. */
+    static final int PANEL = 64;
+    /** From this many tokens on the integer product runs (a panel is padded to 64 tokens, so fewer would waste it). */
+    static final int FROM = 48;
+    /** Whether the machine has the 512-bit short vectors the kernel is written for. */
+    static final boolean AVAILABLE = QuantGroups.WIDE;
+    private static final int GROUP = QuantGroups.GROUP;
+    private static final int SUB = 32;
+    private static final VectorSpecies<Short> S = ShortVector.SPECIES_512;
+    private static final VectorSpecies<Integer> I = IntVector.SPECIES_512;
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_512;
+
+    private Q4_KGemm() {
+    }
+
+    /**
+     * A batch's activations quantised per token and packed by panels of {@value #PANEL} tokens, token t at lane
+     * {@code t % 64} of panel {@code t / 64}: {@code q[(p * cols + c) * 64 + lane]}, {@code d[(p * blocks + b) * 64 +
+     * lane]}, and the sums of x_q over each sub-block of 32 {@code sums[(p * subs + j) * 64 + lane]}; tokens past the
+     * count are zero (their products are zero and dropped).
+     */
+    record Panels(short[] q, float[] d, int[] sums, int panels, int cols) {
+        static Panels of(float[][] xs, int count, int cols) {
+            int panels = (count + PANEL - 1) / PANEL;
+            int blocks = cols / KQuantTensor.QK;
+            int subs = cols / SUB;
+            short[] q = new short[panels * cols * PANEL];
+            float[] d = new float[panels * blocks * PANEL];
+            int[] sums = new int[panels * subs * PANEL];
+            for (int t = 0; t < count; t++) {
+                Q8_KActivations a = Q8_KActivations.of(xs[t], cols);
+                int p = t / PANEL;
+                int lane = t % PANEL;
+                for (int c = 0, at = p * cols * PANEL + lane; c < cols; c++, at += PANEL) {
+                    q[at] = a.q[c];
+                }
+                for (int b = 0; b < blocks; b++) {
+                    d[(p * blocks + b) * PANEL + lane] = a.d[b];
+                }
+                for (int j = 0; j < subs; j++) {
+                    sums[(p * subs + j) * PANEL + lane] = a.bsums[2 * j] + a.bsums[2 * j + 1];
+                }
+            }
+            return new Panels(q, d, sums, panels, cols);
+        }
+    }
+
+    /** {@code outs[t][r] = row r · x_t} for rows [from, to) and tokens t < count, group by group of 16 rows. */
+    static void multiply(QuantGroups w, Panels x, int count, float[][] outs, int from, int to) {
+        int cols = x.cols();
+        Work k = new Work(w, x, new short[cols * GROUP], new int[4 * PANEL], new float[4 * PANEL]);
+        for (int g = from / GROUP; g * GROUP < to && from < to; g++) {
+            w.unpackQ4(g, k.tile);
+            int r0 = g * GROUP;
+            for (int p = 0; p < x.panels(); p++) {
+                int tokens = Math.min(PANEL, count - p * PANEL);
+                for (int l = 0; l < GROUP; l += 4) {
+                    k.rows4(g, l, p);
+                    for (int i = 0; i < 4; i++) {
+                        int r = r0 + l + i;
+                        if (r >= from && r < to) {
+                            for (int t = 0; t < tokens; t++) {
+                                outs[p * PANEL + t][r] = k.acc[i * PANEL + t];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** One thread's buffers: the group's q - 8 ({@code tile[c * 16 + l]}), int sums and float sums of 4 rows. */
+    private record Work(QuantGroups w, Panels x, short[] tile, int[] isum, float[] acc) {
+
+        /** Rows l..l+3 of group g times panel p into {@code acc[i * 64 + lane]}; written out in full (see Gemm). */
+        void rows4(int g, int l, int p) {
+            int cols = x.cols();
+            int blocks = cols / KQuantTensor.QK;
+            int subs = cols / SUB;
+            short[] xq = x.q();
+            short[] wq = tile;
+            int[] ia = isum;
+            byte[] sc = w.scaleBytes();
+            byte[] mn = w.minBytes();
+            float[] dw = w.blockScales();
+            float[] dm = w.blockMins();
+            java.util.Arrays.fill(acc, 0f);
+            int xb = p * cols * PANEL;
+            for (int b = 0; b < blocks; b++) {
+                java.util.Arrays.fill(ia, 0);
+                for (int j = b * 8; j < b * 8 + 8; j++) {
+                    int s = (g * subs + j) * GROUP + l;
+                    int c0 = sc[s], c1 = sc[s + 1], c2 = sc[s + 2], c3 = sc[s + 3];
+                    ShortVector s00 = ShortVector.zero(S), s01 = ShortVector.zero(S);
+                    ShortVector s10 = ShortVector.zero(S), s11 = ShortVector.zero(S);
+                    ShortVector s20 = ShortVector.zero(S), s21 = ShortVector.zero(S);
+                    ShortVector s30 = ShortVector.zero(S), s31 = ShortVector.zero(S);
+                    for (int c = j * SUB, xi = xb + c * PANEL, wi = c * GROUP + l; c < (j + 1) * SUB;
+                         c++, xi += PANEL, wi += GROUP) {
+                        ShortVector x0 = ShortVector.fromArray(S, xq, xi);
+                        ShortVector x1 = ShortVector.fromArray(S, xq, xi + 32);
+                        short v = wq[wi];
+                        s00 = x0.mul(v).add(s00);
+                        s01 = x1.mul(v).add(s01);
+                        v = wq[wi + 1];
+                        s10 = x0.mul(v).add(s10);
+                        s11 = x1.mul(v).add(s11);
+                        v = wq[wi + 2];
+                        s20 = x0.mul(v).add(s20);
+                        s21 = x1.mul(v).add(s21);
+                        v = wq[wi + 3];
+                        s30 = x0.mul(v).add(s30);
+                        s31 = x1.mul(v).add(s31);
+                    }
+                    // Σ q x_q = Σ (q - 8) x_q + 8 Σ x_q, per token lane, times the row's scale
+                    int xs = (p * subs + j) * PANEL;
+                    int[] sums = x.sums();
+                    IntVector e0 = IntVector.fromArray(I, sums, xs).lanewise(VectorOperators.LSHL, 3);
+                    IntVector e1 = IntVector.fromArray(I, sums, xs + 16).lanewise(VectorOperators.LSHL, 3);
+                    IntVector e2 = IntVector.fromArray(I, sums, xs + 32).lanewise(VectorOperators.LSHL, 3);
+                    IntVector e3 = IntVector.fromArray(I, sums, xs + 48).lanewise(VectorOperators.LSHL, 3);
+                    ((IntVector) s00.convertShape(VectorOperators.S2I, I, 0)).add(e0).mul(c0).add(IntVector.fromArray(I, ia, 0)).intoArray(ia, 0);
+                    ((IntVector) s00.convertShape(VectorOperators.S2I, I, 1)).add(e1).mul(c0).add(IntVector.fromArray(I, ia, 16)).intoArray(ia, 16);
+                    ((IntVector) s01.convertShape(VectorOperators.S2I, I, 0)).add(e2).mul(c0).add(IntVector.fromArray(I, ia, 32)).intoArray(ia, 32);
+                    ((IntVector) s01.convertShape(VectorOperators.S2I, I, 1)).add(e3).mul(c0).add(IntVector.fromArray(I, ia, 48)).intoArray(ia, 48);
+                    ((IntVector) s10.convertShape(VectorOperators.S2I, I, 0)).add(e0).mul(c1).add(IntVector.fromArray(I, ia, 64)).intoArray(ia, 64);
+                    ((IntVector) s10.convertShape(VectorOperators.S2I, I, 1)).add(e1).mul(c1).add(IntVector.fromArray(I, ia, 80)).intoArray(ia, 80);
+                    ((IntVector) s11.convertShape(VectorOperators.S2I, I, 0)).add(e2).mul(c1).add(IntVector.fromArray(I, ia, 96)).intoArray(ia, 96);
+                    ((IntVector) s11.convertShape(VectorOperators.S2I, I, 1)).add(e3).mul(c1).add(IntVector.fromArray(I, ia, 112)).intoArray(ia, 112);
+                    ((IntVector) s20.convertShape(VectorOperators.S2I, I, 0)).add(e0).mul(c2).add(IntVector.fromArray(I, ia, 128)).intoArray(ia, 128);
+                    ((IntVector) s20.convertShape(VectorOperators.S2I, I, 1)).add(e1).mul(c2).add(IntVector.fromArray(I, ia, 144)).intoArray(ia, 144);
+                    ((IntVector) s21.convertShape(VectorOperators.S2I, I, 0)).add(e2).mul(c2).add(IntVector.fromArray(I, ia, 160)).intoArray(ia, 160);
+                    ((IntVector) s21.convertShape(VectorOperators.S2I, I, 1)).add(e3).mul(c2).add(IntVector.fromArray(I, ia, 176)).intoArray(ia, 176);
+                    ((IntVector) s30.convertShape(VectorOperators.S2I, I, 0)).add(e0).mul(c3).add(IntVector.fromArray(I, ia, 192)).intoArray(ia, 192);
+                    ((IntVector) s30.convertShape(VectorOperators.S2I, I, 1)).add(e1).mul(c3).add(IntVector.fromArray(I, ia, 208)).intoArray(ia, 208);
+                    ((IntVector) s31.convertShape(VectorOperators.S2I, I, 0)).add(e2).mul(c3).add(IntVector.fromArray(I, ia, 224)).intoArray(ia, 224);
+                    ((IntVector) s31.convertShape(VectorOperators.S2I, I, 1)).add(e3).mul(c3).add(IntVector.fromArray(I, ia, 240)).intoArray(ia, 240);
+                }
+                // per row: acc = fma(isum, d * dx, acc) - msum * (dmin * dx), msum = Σ_j min_j Σ x_q (dot8Reference)
+                int dx = (p * blocks + b) * PANEL;
+                for (int i = 0; i < 4; i++) {
+                    int at = (g * blocks + b) * GROUP + l + i;
+                    float dwr = dw[at];
+                    float dmr = dm[at];
+                    int m = (g * subs + b * 8) * GROUP + l + i;
+                    for (int v = 0; v < PANEL; v += 16) {
+                        IntVector ms = IntVector.zero(I);
+                        for (int j = 0, xs = (p * subs + b * 8) * PANEL + v; j < 8; j++, xs += PANEL) {
+                            ms = IntVector.fromArray(I, x.sums(), xs).mul(mn[m + j * GROUP]).add(ms);
+                        }
+                        FloatVector dxv = FloatVector.fromArray(F, x.d(), dx + v);
+                        int o = i * PANEL + v;
+                        FloatVector a = ((FloatVector) IntVector.fromArray(I, ia, o).convert(VectorOperators.I2F, 0))
+                                .fma(dxv.mul(dwr), FloatVector.fromArray(F, acc, o));
+                        a.sub(((FloatVector) ms.convert(VectorOperators.I2F, 0)).mul(dxv.mul(dmr))).intoArray(acc, o);
+                    }
+                }
+            }
+        }
+    }
+}
