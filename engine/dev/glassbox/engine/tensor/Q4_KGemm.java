@@ -22,8 +22,11 @@ final class Q4_KGemm {
     static final int PANEL = 64;
     /** From this many tokens on the integer product runs (a panel is padded to 64 tokens, so fewer would waste it). */
     static final int FROM = 48;
-    /** Whether the machine has the 512-bit short vectors the kernel is written for. */
-    static final boolean AVAILABLE = QuantGroups.WIDE;
+    /**
+     * Whether the machine has the 512-bit short vectors the kernel is written for and the 8-bit kernels are on
+     * ({@code -Dglassbox.kquant8}; {@code -Dglassbox.q4gemm=false} keeps the float GEMM, to measure one against the other).
+     */
+    static final boolean AVAILABLE = QuantGroups.WIDE && QuantGroups.INT8 && !"false".equals(System.getProperty("glassbox.q4gemm"));
     private static final int GROUP = QuantGroups.GROUP;
     private static final int SUB = 32;
     private static final VectorSpecies<Short> S = ShortVector.SPECIES_512;
