@@ -40,16 +40,22 @@ final class Q4_KGemm {
      * A batch's activations quantised per token and packed by panels of {@value #PANEL} tokens, token t at lane
      * {@code t % 64} of panel {@code t / 64}: {@code q[(p * cols + c) * 64 + lane]}, {@code d[(p * blocks + b) * 64 +
      * lane]}, and the sums of x_q over each sub-block of 32 {@code sums[(p * subs + j) * 64 + lane]}; tokens past the
-     * count are zero (their products are zero and dropped).
+     * count are zero (their products are zero and dropped). The arrays are this thread's (valid until its next
+     * {@code of}).
      */
     record Panels(short[] q, float[] d, int[] sums, int panels, int cols) {
         static Panels of(float[][] xs, int count, int cols) {
             int panels = (count + PANEL - 1) / PANEL;
             int blocks = cols / KQuantTensor.QK;
             int subs = cols / SUB;
-            short[] q = new short[panels * cols * PANEL];
-            float[] d = new float[panels * blocks * PANEL];
-            int[] sums = new int[panels * subs * PANEL];
+            Buffers buf = BUFFERS.get();
+            short[] q = buf.q = grown(buf.q, panels * cols * PANEL);
+            float[] d = buf.d = buf.d.length >= panels * blocks * PANEL ? buf.d : new float[panels * blocks * PANEL];
+            int[] sums = buf.sums = buf.sums.length >= panels * subs * PANEL ? buf.sums : new int[panels * subs * PANEL];
+            int last = (panels - 1) * PANEL; // padding lanes: each lane is its own token and dropped, zeros keep it tidy
+            java.util.Arrays.fill(q, last * cols, panels * cols * PANEL, (short) 0);
+            java.util.Arrays.fill(d, last * blocks, panels * blocks * PANEL, 0f);
+            java.util.Arrays.fill(sums, last * subs, panels * subs * PANEL, 0);
             for (int t = 0; t < count; t++) {
                 Q8_KActivations a = Q8_KActivations.of(xs[t], cols);
                 int p = t / PANEL;
@@ -68,10 +74,31 @@ final class Q4_KGemm {
         }
     }
 
+    /**
+     * A thread's arrays, reused: a 512-token prefill of the 110M shape runs ~200 of these products, and fresh arrays
+     * for each grew the heap (peak RSS +36 MiB).
+     */
+    private static final class Buffers {
+        short[] q = new short[0];
+        float[] d = new float[0];
+        int[] sums = new int[0];
+        short[] tile = new short[0];
+        final int[] isum = new int[4 * PANEL];
+        final float[] acc = new float[GROUP * PANEL];
+    }
+
+    private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
+
+    private static short[] grown(short[] a, int n) {
+        return a.length >= n ? a : new short[n];
+    }
+
     /** {@code outs[t][r] = row r · x_t} for rows [from, to) and tokens t < count, group by group of 16 rows. */
     static void multiply(QuantGroups w, Panels x, int count, float[][] outs, int from, int to) {
         int cols = x.cols();
-        Work k = new Work(w, x, new short[cols * GROUP], new int[4 * PANEL], new float[GROUP * PANEL]);
+        Buffers buf = BUFFERS.get();
+        buf.tile = grown(buf.tile, cols * GROUP);
+        Work k = new Work(w, x, buf.tile, buf.isum, buf.acc);
         for (int g = from / GROUP; g * GROUP < to && from < to; g++) {
             w.unpackQ4(g, k.tile);
             int r0 = g * GROUP;
