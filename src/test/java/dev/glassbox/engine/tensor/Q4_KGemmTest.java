@@ -56,7 +56,7 @@ class Q4_KGemmTest {
         }
     }
 
-    /** Kernels.matmul takes the integer path from Q4_KGemm.FROM tokens on (so the model's prefill does). */
+    /** Kernels.matmul takes the integer path from Q4_KGemm.FROM tokens on (so the model's prefill does), on one or two threads. */
     @Test
     void matmulRunsTheIntegerProductAndNaNStaysInItsToken() {
         assumeTrue(Q4_KGemm.AVAILABLE, "no 512-bit short vectors: the integer prefill does not run here");
@@ -68,13 +68,17 @@ class Q4_KGemmTest {
         int count = Q4_KGemm.FROM + 3;
         float[][] xs = tokens(r, count, cols);
         xs[7][300] = Float.NaN; // token 7's second block: every row of token 7 is NaN, the others are untouched
-        float[][] outs = new float[count][rows];
-        Kernels.matmul(w, xs, null, outs, count, Parallel.SERIAL);
-        for (int t = 0; t < count; t++) {
-            Q8_KActivations a = Q8_KActivations.of(xs[t], cols);
-            for (int row = 0; row < rows; row++) {
-                assertEquals(g.dot8Reference(row, a), outs[t][row], "token " + t + ", row " + row);
-                assertEquals(t == 7, Float.isNaN(outs[t][row]), "token " + t + ", row " + row + ": " + outs[t][row]);
+        try (Parallel two = new Parallel(2)) {
+            for (Parallel par : new Parallel[] {Parallel.SERIAL, two}) { // two threads: rows split, panels shared
+                float[][] outs = new float[count][rows];
+                Kernels.matmul(w, xs, null, outs, count, par);
+                for (int t = 0; t < count; t++) {
+                    Q8_KActivations a = Q8_KActivations.of(xs[t], cols);
+                    for (int row = 0; row < rows; row++) {
+                        assertEquals(g.dot8Reference(row, a), outs[t][row], "token " + t + ", row " + row);
+                        assertEquals(t == 7, Float.isNaN(outs[t][row]), "token " + t + ", row " + row + ": " + outs[t][row]);
+                    }
+                }
             }
         }
     }
