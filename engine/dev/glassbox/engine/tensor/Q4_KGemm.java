@@ -7,15 +7,16 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The prefill product of Q4_K weights on 8-bit activations ({@link Q8_KActivations}, as llama.cpp's prefill): integer
- * multiply-adds on 512-bit short vectors, which this machine runs at twice the float GEMM's rate ({@link Gemm}: one
- * 16-lane FMA against one 32-lane {@code vpmullw} and a {@code vpaddw} a cycle). Like {@link Gemm}, vectors run over
- * tokens ({@value #PANEL} per panel, two short vectors) and a micro-kernel holds 4 rows x 2 vectors of sums in
- * registers, broadcasting each row's weight per column. The weights are q - 8 (-8..7, {@link QuantGroups#unpackQ4}),
- * so a whole sub-block of 32 products (at most 8 · 127 each) fits a short lane; each sub-block is widened into int
- * sums times its 6-bit scale, and the 8 added to q comes back as 8 · scale · Σ x_q from the bsums. Per super-block
- * the floats follow {@link QuantGroups#dot8Reference} operation by operation, so the result equals the 8-bit decode
- * kernels' reference bit for bit. Only where 512-bit short vectors exist ({@link #AVAILABLE}).
+ * The prefill product of Q4_K weights on 8-bit activations ({@link Q8_KActivations}, as llama.cpp's prefill):
+ * integer multiply-adds on 512-bit short vectors, 32 lanes against {@link Gemm}'s 16-lane FMA (the bare multiply-adds
+ * ran at 2x the float GEMM on Zen 4, the whole product at 1.2-1.35x: PERFORMANCE.md, "K-quant prefill on integers").
+ * Like {@link Gemm}, vectors run over tokens ({@value #PANEL} per panel, two short vectors) and a micro-kernel holds
+ * 4 rows x 2 vectors of sums in registers, broadcasting each row's weight per column. The weights are q - 8 (-8..7,
+ * {@link QuantGroups#unpackQ4}), so a whole sub-block of 32 products (at most 8 · 127 each) fits a short lane; each
+ * sub-block is widened into int sums times its 6-bit scale, and the 8 taken from q comes back as 8 · scale · Σ x_q
+ * from the panel's sums. Per super-block the floats follow {@link QuantGroups#dot8Reference} operation by operation,
+ * so the result equals the 8-bit decode kernels' reference bit for bit. Only where 512-bit short vectors exist
+ * ({@link #AVAILABLE}).
  */
 final class Q4_KGemm {
     /** Tokens per panel: two 32-lane short vectors. */
@@ -26,7 +27,8 @@ final class Q4_KGemm {
      * Whether the machine has the 512-bit short vectors the kernel is written for and the 8-bit kernels are on
      * ({@code -Dglassbox.kquant8}; {@code -Dglassbox.q4gemm=false} keeps the float GEMM, to measure one against the other).
      */
-    static final boolean AVAILABLE = QuantGroups.WIDE && QuantGroups.INT8 && !"false".equals(System.getProperty("glassbox.q4gemm"));
+    static final boolean AVAILABLE = QuantGroups.WIDE && QuantGroups.INT8
+            && !"false".equals(System.getProperty("glassbox.q4gemm"));
     private static final int GROUP = QuantGroups.GROUP;
     private static final int SUB = 32;
     private static final VectorSpecies<Short> S = ShortVector.SPECIES_512;
