@@ -123,7 +123,12 @@ public final class Kernels {
      */
     public static void matmul(Tensor w, float[][] xs, float[] bias, float[][] outs, int count, Parallel par) {
         QuantGroups grouped = QuantGroups.held(w);
-        if (count >= S.length() && grouped != null) {
+        if (count >= Q4_KGemm.FROM && Q4_KGemm.AVAILABLE && grouped != null && grouped.q4Paired()) {
+            Q4_KGemm.Panels x = Q4_KGemm.Panels.of(xs, count, w.cols());
+            int g = QuantGroups.GROUP;
+            par.forRange(units(w.rows(), g), (from, to) -> Q4_KGemm.multiply(grouped, x, count, outs, g * from,
+                    Math.min(w.rows(), g * to)));
+        } else if (count >= S.length() && grouped != null) {
             int stride = Gemm.stride(count);
             float[] xt = Gemm.transpose(xs, count, w.cols(), stride);
             int g = QuantGroups.GROUP;

@@ -249,6 +249,39 @@ final class QuantGroups {
         }
     }
 
+    /** Whether {@link Q4_KGemm} multiplies this copy: Q4_K's layout (nibbles, mins, sub-blocks of 32), row-paired. */
+    boolean q4Paired() {
+        return nibbles && paired && mins && sub == 32;
+    }
+
+    /** For {@link #q4Paired} copies: group g's q - 8 as shorts, {@code tile[c * 16 + l]} for column c, row l. */
+    void unpackQ4(int g, short[] tile) {
+        for (int c = 0; c < cols; c += 8) {
+            ShortVector v = ByteVector.fromArray(B64, quants, pairedAt(g, c)).reinterpretAsShorts();
+            for (int n = 0; n < 4; n++) { // nibble n holds columns c + 2n (lanes 0-15 once dealt) and c + 2n + 1
+                v.lanewise(VectorOperators.LSHR, 4 * n).and((short) 0x0F).rearrange(DEAL).sub((short) 8)
+                        .intoArray(tile, (c + 2 * n) * GROUP);
+            }
+        }
+    }
+
+    /** The 6-bit scales and mins, {@code [group][sub-block][16]}, and d and dmin, {@code [group][block][16]}. */
+    byte[] scaleBytes() {
+        return scales;
+    }
+
+    byte[] minBytes() {
+        return minima;
+    }
+
+    float[] blockScales() {
+        return d;
+    }
+
+    float[] blockMins() {
+        return dmin;
+    }
+
     /** The sums of x over each sub-block (for the min terms), or null when the type has none. */
     private float[] subSums(float[] x) {
         if (!mins) {
