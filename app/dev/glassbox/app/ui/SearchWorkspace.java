@@ -116,9 +116,12 @@ final class SearchWorkspace extends BorderPane implements Explanation.Explained 
         });
         progress.setPrefWidth(160);
 
-        FlowPane form = new FlowPane(8, 6, Texts.label("search.task"), task, chooseFile, Texts.label("search.strategy"),
-                strategy, candidates.name, candidates.field, steps.name, steps.field, minutes.name, minutes.field,
-                seed.name, seed.field, Texts.label("search.cost"), cost, start, cancel, progress, explanation.toggle());
+        // each name wraps with its field (presentation mode put "Minutes" at one row's end, its field on the next)
+        FlowPane form = new FlowPane(8, 6, ToolRow.pair(Texts.label("search.task"), task), chooseFile,
+                ToolRow.pair(Texts.label("search.strategy"), strategy), ToolRow.pair(candidates.name, candidates.field),
+                ToolRow.pair(steps.name, steps.field), ToolRow.pair(minutes.name, minutes.field),
+                ToolRow.pair(seed.name, seed.field), ToolRow.pair(Texts.label("search.cost"), cost), start, cancel,
+                progress, explanation.toggle());
         form.setAlignment(Pos.CENTER_LEFT);
         VBox top = new VBox(4, form, status, errors());
         top.setPadding(new Insets(4));
