@@ -101,6 +101,13 @@ public abstract class CanvasView extends Region {
             if (key != null && right) {
                 key.beside();
             }
+            if (!right && legend instanceof javafx.scene.layout.Pane keys) { // keys stacked under the view
+                for (Node n : keys.getChildrenUnmodifiable()) {
+                    if (n instanceof ColorLegend c) {
+                        c.under(w);
+                    }
+                }
+            }
             if (right) {
                 cw = Math.max(1, w - lw - LEGEND_GAP);
                 legend.resizeRelocate(cw + LEGEND_GAP, 0, lw, Math.min(h, legend.prefHeight(lw)));

@@ -28,7 +28,8 @@ import dev.glassbox.visuals.i18n.I18n;
  * is whole inside the window and, under the map, each of its texts is on one line when the line has room (they
  * wrapped at 200 px and "→ more attention" was cut at the window's edge); the grid shows all rows of a 3 x 4 model without
  * scrolling (the defaults' 2 layers showed ~1.5); leaving presentation mode puts the settings form's divider back where it
- * was (it stayed where the larger text had pushed it), and the loss plot's.
+ * was (it stayed where the larger text had pushed it), and the loss plot's. (Heads' layer pickers, 70 px, showed "0"
+ * as "C" while presenting.)
  */
 class TrainPresentingTest extends GridKeyTestBase {
     private static final double W = 1280, H = 720;
@@ -102,6 +103,17 @@ class TrainPresentingTest extends GridKeyTestBase {
                 problems.add(state + ": the grid is " + Math.round(t.grid.getHeight()) + " px tall in a "
                         + Math.round(view) + " px view");
             }
+            WaitForAsyncUtils.asyncFx(() -> window.selectWorkspace(1)).get();
+            layOut();
+            for (javafx.scene.control.Spinner<Integer> sp : List.of(window.heads().layer, window.heads().columnLayer)) {
+                javafx.scene.control.TextField editor = sp.getEditor();
+                double room = editor.getWidth() - editor.getInsets().getLeft() - editor.getInsets().getRight();
+                if (room < CanvasView.textWidth("00", editor.getFont())) { // a 12-layer model's "11"
+                    problems.add(state + ": the Heads layer picker " + sp.getId() + " has " + Math.round(room)
+                            + " px for its number");
+                }
+            }
+            WaitForAsyncUtils.asyncFx(() -> window.selectWorkspace(4)).get();
             WaitForAsyncUtils.asyncFx(window::endPresentation).get();
             layOut();
             double after = formSplit.getDividerPositions()[0];
