@@ -21,6 +21,7 @@ import javafx.scene.control.SplitPane;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import javafx.stage.FileChooser;
 import javafx.util.StringConverter;
@@ -136,6 +137,8 @@ final class SearchWorkspace extends BorderPane implements Explanation.Explained 
         curve.setEmptyText(I18n.text("search.pickPoint"));
         details.setId("searchDetails");
         details.setWrapText(true);
+        // whole, the curve gives way: squeezed to its least height, it ended in "…" at 1280 x 720 and presenting
+        details.setMinHeight(Region.USE_PREF_SIZE);
         details.setText(I18n.text("search.pickPoint"));
         VBox side = new VBox(6, details, curve, openInExplorer);
         VBox.setVgrow(curve, Priority.ALWAYS);
