@@ -81,17 +81,31 @@ public abstract class CanvasView extends Region {
         double h = snapSizeY(getHeight());
         double cw = w, ch = h;
         if (legend != null && legend.isManaged() && legend.isVisible()) {
-            double lw = legend.prefWidth(-1);
-            boolean right = legendSide == LegendSide.RIGHT && rightLeavesMore(w, h, lw, legend.prefHeight(w));
-            if (!right && legend.prefHeight(w) > h / 2) {
+            ColorLegend key = legend instanceof ColorLegend c ? c : null;
+            double lw = key != null ? key.besideWidth() : legend.prefWidth(-1); // the same wherever it is now
+            if (key != null) {
+                key.under(w); // below, its texts run in lines as wide as the view: measured so
+            }
+            double below = legend.prefHeight(w);
+            boolean right = legendSide == LegendSide.RIGHT && rightLeavesMore(w, h, lw, below);
+            if (!right && below > h / 2) {
                 // a short view (large text, small window): below, the legend would be cut; beside it, wrapped
                 // into at most half the width, it fits
                 right = true;
-                // never narrower than the key can be (squeezed further, it ran over the next view), its texts
-                // wrapped to that width (they wrapped at 200 px whatever the key's width)
+                // never narrower than the key can be (squeezed further, it ran over the next view)
                 lw = Math.max(Math.min(lw, w / 2), legend.minWidth(-1));
-                if (legend instanceof ColorLegend c) {
-                    c.narrowTo(lw);
+                if (key != null) {
+                    key.narrowTo(lw); // its texts wrapped to that width (they wrapped at 200 px whatever its width)
+                }
+            }
+            if (key != null && right) {
+                key.beside();
+            }
+            if (!right && legend instanceof javafx.scene.layout.Pane keys) { // keys stacked under the view
+                for (Node n : keys.getChildrenUnmodifiable()) {
+                    if (n instanceof ColorLegend c) {
+                        c.under(w);
+                    }
                 }
             }
             if (right) {

@@ -1,5 +1,6 @@
 package dev.glassbox.visuals;
 
+import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.canvas.Canvas;
 import javafx.scene.canvas.GraphicsContext;
@@ -40,8 +41,10 @@ public final class ColorLegend extends VBox {
     private final FlowPane top = new FlowPane(10, 2);
     private final FlowPane bottom = new FlowPane(10, 2);
     private Spec spec;
-    /** The width its texts wrap within ({@link #setWidthLimit}). */
+    /** The width its texts wrap within beside a view ({@link #setWidthLimit}). */
     private double widthLimit;
+    /** The width they wrap within now: {@link #widthLimit}, or a view's width while it is under it. */
+    private double wrapWidth;
 
     public ColorLegend() {
         super(2);
@@ -57,6 +60,10 @@ public final class ColorLegend extends VBox {
         }
         setWidthLimit(BAR_W + 80);
         setMinWidth(BAR_W + 60); // a narrow column may squeeze it: its texts wrap, the bar row stays whole
+        // as wide as the key, not as its longest unwrapped text (a flow's least width): under a view the note and
+        // "→ more attention" ran past the key's right edge
+        top.setMinWidth(0);
+        bottom.setMinWidth(0);
         HBox row = new HBox(4, left, bar, right);
         row.setAlignment(Pos.CENTER_LEFT);
         top.getChildren().addAll(title, row);
@@ -67,11 +74,49 @@ public final class ColorLegend extends VBox {
     /** The widest it grows when stacked (beside a view); its texts wrap within it. */
     public void setWidthLimit(double px) {
         widthLimit = px;
+        wrapWithin(px);
+    }
+
+    private void wrapWithin(double px) {
+        if (px == wrapWidth) {
+            return; // set at each layout of the view around it: unchanged, nothing is laid out again
+        }
+        wrapWidth = px;
         top.setPrefWrapLength(px);
         bottom.setPrefWrapLength(px);
         for (Label l : new Label[] {title, scaleNote, direction}) {
             l.setMaxWidth(px);
         }
+    }
+
+    /**
+     * Under a view {@code px} wide: its texts wrap within that width, in lines as long as the view's (they wrapped
+     * at the width limit, 200 px, under any view). {@link #beside} goes back to the limit.
+     */
+    public void under(double px) {
+        Insets in = getInsets();
+        wrapWithin(Math.max(BAR_W, Math.floor(px - in.getLeft() - in.getRight())));
+    }
+
+    /** Beside a view: its texts wrap within the width limit again. */
+    public void beside() {
+        wrapWithin(widthLimit);
+    }
+
+    /**
+     * Its width stacked beside a view, whether or not it is under one now: its longest text up to the width limit,
+     * or its bar row if wider.
+     */
+    public double besideWidth() {
+        double text = 0;
+        for (Label l : new Label[] {title, scaleNote, direction}) {
+            if (l.isManaged()) {
+                text = Math.max(text, l.prefWidth(-1));
+            }
+        }
+        Insets in = getInsets();
+        double row = top.getChildren().size() > 1 ? top.getChildren().get(1).prefWidth(-1) : 0;
+        return Math.ceil(Math.max(Math.min(text, widthLimit), row) + in.getLeft() + in.getRight());
     }
 
     /**

@@ -99,7 +99,7 @@ final class HeadsWorkspace extends WorkspacePane {
         scores.setTooltip(MetricTexts.definitions(HeadsAnalysis.ROLES.keySet().toArray(String[]::new)));
         metric.valueProperty().addListener((o, a, b) -> showSimilarity());
         columnLayer.setId("headsColumnLayer");
-        columnLayer.setPrefWidth(70);
+        columnLayer.setStyle("-fx-pref-width: 5.5em;"); // in em: at 70 px presentation mode's text cut "0" to "C"
         columnLayer.setEditable(true);
         columnLayer.setTooltip(Texts.tooltip("heads.columnLayerTip"));
         layer.valueProperty().addListener((o, a, b) -> {
@@ -147,7 +147,7 @@ final class HeadsWorkspace extends WorkspacePane {
         VBox.setVgrow(textScroll, javafx.scene.layout.Priority.SOMETIMES);
         scores.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
         ablation.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
-        layer.setPrefWidth(70);
+        layer.setStyle("-fx-pref-width: 5.5em;"); // in em: at 70 px presentation mode's text cut "0" to "C"
         layer.setEditable(true);
         SplitPane split = new SplitPane(titled("heads.similarityTitle", similarity),
                 titled("heads.overviewTitle", overview), detail);

@@ -418,6 +418,7 @@ public final class MainWindow extends BorderPane {
             prompt.prompt.setText(promptText);
             openModel(dir);
         });
+        w.presenting.bind(presenting);
         session.attach(w.controller());
         session.trainingPart().attach(w::sessionOptions, o -> {
             try {

@@ -21,6 +21,7 @@ import javafx.scene.control.SplitPane;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import javafx.stage.FileChooser;
 import javafx.util.StringConverter;
@@ -116,9 +117,12 @@ final class SearchWorkspace extends BorderPane implements Explanation.Explained 
         });
         progress.setPrefWidth(160);
 
-        FlowPane form = new FlowPane(8, 6, Texts.label("search.task"), task, chooseFile, Texts.label("search.strategy"),
-                strategy, candidates.name, candidates.field, steps.name, steps.field, minutes.name, minutes.field,
-                seed.name, seed.field, Texts.label("search.cost"), cost, start, cancel, progress, explanation.toggle());
+        // each name wraps with its field (presentation mode put "Minutes" at one row's end, its field on the next)
+        FlowPane form = new FlowPane(8, 6, ToolRow.pair(Texts.label("search.task"), task), chooseFile,
+                ToolRow.pair(Texts.label("search.strategy"), strategy), ToolRow.pair(candidates.name, candidates.field),
+                ToolRow.pair(steps.name, steps.field), ToolRow.pair(minutes.name, minutes.field),
+                ToolRow.pair(seed.name, seed.field), ToolRow.pair(Texts.label("search.cost"), cost), start, cancel,
+                progress, explanation.toggle());
         form.setAlignment(Pos.CENTER_LEFT);
         VBox top = new VBox(4, form, status, errors());
         top.setPadding(new Insets(4));
@@ -133,6 +137,8 @@ final class SearchWorkspace extends BorderPane implements Explanation.Explained 
         curve.setEmptyText(I18n.text("search.pickPoint"));
         details.setId("searchDetails");
         details.setWrapText(true);
+        // whole, the curve gives way: squeezed to its least height, it ended in "…" at 1280 x 720 and presenting
+        details.setMinHeight(Region.USE_PREF_SIZE);
         details.setText(I18n.text("search.pickPoint"));
         VBox side = new VBox(6, details, curve, openInExplorer);
         VBox.setVgrow(curve, Priority.ALWAYS);

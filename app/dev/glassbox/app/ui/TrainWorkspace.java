@@ -102,6 +102,20 @@ final class TrainWorkspace extends BorderPane implements Explanation.Explained {
     final Label probeLabel = new Label();
     /** The settings form's scroll pane (vertical only: it is as wide as the form's widest row). */
     final ScrollPane formScroll = new ScrollPane();
+    /** The settings form | the views. */
+    private final SplitPane formSplit = new SplitPane();
+    /** The form's divider before a larger text pushed it out ({@link #fitFormWidth}); NaN when not pushed. */
+    private double dividerBeforeWidening = Double.NaN;
+    /** The loss plot | the attention views. */
+    private final SplitPane viewSplit = new SplitPane();
+    private ScrollPane gridScroll;
+    /** The least share of the views' column the loss plot keeps while presenting ({@link #fitGridRows}). */
+    static final double LEAST_PLOT_SHARE = 0.25;
+    /** Presentation mode is on (bound to the window's): the grid's rows are fitted ({@link #fitGridRows}). */
+    final javafx.beans.property.BooleanProperty presenting = new javafx.beans.property.SimpleBooleanProperty(this,
+            "presenting", false);
+    /** The plot's divider before presentation mode moved it; NaN when not moved. */
+    private double plotDividerBeforePresenting = Double.NaN;
 
     private final TrainingController controller;
     private Path textFile;
@@ -171,6 +185,7 @@ final class TrainWorkspace extends BorderPane implements Explanation.Explained {
         form.setHbarPolicy(ScrollPane.ScrollBarPolicy.NEVER);
 
         BorderPane gridPane = GridPanes.withKeyUnder(grid, "trainGridLegend");
+        gridScroll = (ScrollPane) gridPane.getCenter();
         // one line (the rest in its tooltip): wrapped, the probe's 32 tokens took four lines of the grid's pane
         // in presentation mode at 1280 x 720
         probeLabel.setWrapText(false);
@@ -190,7 +205,8 @@ final class TrainWorkspace extends BorderPane implements Explanation.Explained {
         attentionSplit.setDividerPositions(0.55);
         BorderPane plotPane = new BorderPane(plot);
         plotPane.setTop(facts);
-        SplitPane right = new SplitPane(plotPane, attentionSplit);
+        SplitPane right = viewSplit;
+        right.getItems().setAll(plotPane, attentionSplit);
         objective.valueProperty().addListener((o, a, b) -> {
             boolean encoder = !CAUSAL.equals(b);
             right.getItems().set(1, encoder ? masked : attentionSplit); // an encoder shows its masked tokens instead
@@ -201,12 +217,19 @@ final class TrainWorkspace extends BorderPane implements Explanation.Explained {
         });
         right.setOrientation(Orientation.VERTICAL);
         right.setDividerPositions(0.4);
-        SplitPane split = new SplitPane(form, right);
-        split.setDividerPositions(0.27);
+        formSplit.getItems().setAll(form, right);
+        formSplit.setDividerPositions(0.27);
         SplitPane.setResizableWithParent(form, false);
-        setCenter(split);
+        setCenter(formSplit);
         setRight(explanation);
         updateEnabled();
+        presenting.addListener((o, was, on) -> {
+            if (!on && !Double.isNaN(plotDividerBeforePresenting)) {
+                viewSplit.setDividerPositions(plotDividerBeforePresenting);
+                plotDividerBeforePresenting = Double.NaN;
+            }
+            requestLayout();
+        });
     }
 
     @Override
@@ -216,12 +239,35 @@ final class TrainWorkspace extends BorderPane implements Explanation.Explained {
     protected void layoutChildren() {
         fitFormWidth();
         super.layoutChildren();
+        fitGridRows();
+    }
+
+    /**
+     * While presenting, moves the loss plot's divider up until the attention grid shows all its rows (the plot
+     * keeps at least {@link #LEAST_PLOT_SHARE} of the column): at 1.5 x text on a 1280 x 720 projector the grid of
+     * the defaults' 2-layer model showed ~1.5 rows. Leaving presentation mode puts the divider back.
+     */
+    private void fitGridRows() {
+        if (!presenting.get() || viewSplit.getItems().size() < 2 || viewSplit.getHeight() <= 0
+                || !grid.isVisible() || grid.getScene() == null) {
+            return;
+        }
+        double missing = grid.prefHeight(-1) - gridScroll.getViewportBounds().getHeight();
+        double at = viewSplit.getDividerPositions()[0];
+        double to = Math.max(LEAST_PLOT_SHARE, at - missing / viewSplit.getHeight());
+        if (missing > 0.5 && to < at - 0.002) {
+            if (Double.isNaN(plotDividerBeforePresenting)) {
+                plotDividerBeforePresenting = at;
+            }
+            viewSplit.setDividerPositions(to);
+        }
     }
 
     /**
      * Keeps the form's pane at least as wide as the form's widest row and its scroll bar (at most half the workspace),
      * so the split's divider moves out rather than the form scrolling sideways: at presentation mode's text size on a
-     * 1280 x 720 projector it was cut at "causal (next" and "attention-o…".
+     * 1280 x 720 projector it was cut at "causal (next" and "attention-o…". When the text shrinks again (leaving
+     * presentation mode, Ctrl+minus) a divider the wider form had pushed goes back where it was (it stayed out).
      */
     private void fitFormWidth() {
         if (!(formScroll.getContent() instanceof javafx.scene.layout.Region content)) {
@@ -236,7 +282,17 @@ final class TrainWorkspace extends BorderPane implements Explanation.Explained {
         Insets in = formScroll.getInsets();
         double need = Math.ceil(content.prefWidth(-1) + in.getLeft() + in.getRight() + Math.max(bar, 12) + 2);
         double min = Math.max(300, Math.min(need, getWidth() * 0.5));
-        if (Math.abs(formScroll.getMinWidth() - min) > 0.5) {
+        double was = formScroll.getMinWidth();
+        if (Math.abs(was - min) > 0.5) {
+            double shown = formScroll.getWidth();
+            if (min > was && shown < min - 0.5 && Double.isNaN(dividerBeforeWidening)) {
+                dividerBeforeWidening = formSplit.getDividerPositions()[0];
+            } else if (min < was && !Double.isNaN(dividerBeforeWidening)) {
+                if (shown <= was + 1) { // still where the wider form pushed it, not dragged further since
+                    formSplit.setDividerPositions(dividerBeforeWidening);
+                }
+                dividerBeforeWidening = Double.NaN;
+            }
             formScroll.setMinWidth(min);
         }
     }

@@ -21,13 +21,13 @@ import dev.glassbox.app.service.ModelCatalog;
 
 /**
  * The README's pictures, taken from the real app on the bundled model: every workspace after a run, in the dark and
- * the light theme and in presentation mode (F5). Not a test of the suite (its name does not end in Test): run by
+ * the light theme and in presentation mode (F5), the search after a short one (8 candidates, 60 steps). Not a test of the suite (its name does not end in Test): run by
  * {@code docs/screenshots/regenerate.sh}, which passes {@code -Dglassbox.screenshots=<folder>} (and optionally
  * {@code -Dglassbox.screenshotLocale=zh-CN}); without that property it does nothing. In Chinese it takes the dark
  * theme only, as {@code <workspace>-zh.png} (the README's names).
  */
 class ReadmeScreenshots extends WindowTestBase {
-    private static final String[] NAMES = {"explore", "heads", "context", "routing", "train", "walkthrough"};
+    private static final String[] NAMES = {"explore", "heads", "context", "routing", "train", "walkthrough", "search"};
     private static final double WIDTH = 1280;
     private static final double HEIGHT = 720;
     /** Long enough for the slowest run (the context lab's) on a busy machine. */
@@ -100,6 +100,20 @@ class ReadmeScreenshots extends WindowTestBase {
                         t.start();
                     });
                     waitFor("training", () -> t.framesShownProperty().get() > 0 && !t.running());
+                }
+                case 6 -> {
+                    SearchWorkspace s = window.search.get();
+                    onFx(() -> {
+                        s.candidates.field.setText("8");
+                        s.steps.field.setText("60");
+                        s.start();
+                    });
+                    waitFor("the search", () -> !s.busy() && !s.shown().isEmpty());
+                    onFx(() -> {
+                        s.pick(s.shown().getFirst());
+                        // the README shows the Chinese search with its "What am I seeing?" panel
+                        s.explanation().toggle().setSelected(dev.glassbox.visuals.i18n.I18n.locale().getLanguage().equals("zh"));
+                    });
                 }
                 default -> run((WorkspacePane) window.workspaces.getTabs().get(w).getContent());
             }

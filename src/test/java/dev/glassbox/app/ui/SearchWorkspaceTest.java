@@ -111,4 +111,36 @@ class SearchWorkspaceTest {
         assertEquals(Candidate.Status.DONE, search.shown().getFirst().status());
         assertTrue(search.status.getText().startsWith(I18n.text("search.finished", 1, "").substring(0, 10)), search.status.getText());
     }
+
+    /**
+     * The picked candidate's details are whole where the window leaves the search little height: at 1280 x 720 below
+     * the prompt area (~395 px) and in presentation mode's text (~620 px) they ended in "…", the loss curve below them
+     * keeping its height.
+     */
+    @Test
+    void thePickedCandidatesDetailsAreWholeInAShortWorkspace(FxRobot robot) throws Exception {
+        StringBuilder problems = new StringBuilder();
+        for (double[] size : new double[][] {{395, 13}, {620, 19.5}}) {
+            String shown = WaitForAsyncUtils.asyncFx(() -> {
+                javafx.scene.layout.Pane holder = new javafx.scene.layout.Pane();
+                search.getScene().setRoot(holder);
+                search.setManaged(false);
+                holder.getChildren().add(search);
+                search.setStyle(String.format(java.util.Locale.ROOT, "-fx-font-size: %.1fpx;", size[1]));
+                search.resizeRelocate(0, 0, 1280, size[0]);
+                search.show(SET);
+                search.pick(SET.get(2));
+                for (int pass = 0; pass < 3; pass++) {
+                    holder.applyCss();
+                    holder.layout();
+                }
+                javafx.scene.Node text = search.details.lookup(".text");
+                return text instanceof javafx.scene.text.Text t ? t.getText() : "";
+            }).get();
+            if (!shown.equals(search.details.getText())) {
+                problems.append("\n").append(size[0]).append(" px: ").append(shown);
+            }
+        }
+        assertTrue(problems.isEmpty(), "the details are elided:" + problems);
+    }
 }
