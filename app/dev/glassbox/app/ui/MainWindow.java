@@ -349,9 +349,9 @@ public final class MainWindow extends BorderPane {
     }
 
     /**
-     * A tab whose workspace is made and joins the scene when the tab is first selected, or ahead of that while the
-     * window is idle ({@link #prebuildWhenIdle}): hidden workspaces cost no construction, CSS, skin or layout work at
-     * start-up.
+     * A tab whose workspace is made when the tab is first selected, or ahead of that while the window is idle
+     * ({@link #prebuildWhenIdle}), and is in the scene while the tab is selected ({@link #inSceneWhileSelected}):
+     * hidden workspaces cost no construction, CSS, skin or layout work at start-up, nor bounds work in later pulses.
      */
     private Tab lazyTab(String id, String key, Lazy<? extends javafx.scene.Node> content) {
         StackPane placeholder = new StackPane();
@@ -372,7 +372,8 @@ public final class MainWindow extends BorderPane {
      * Keeps {@code content} in the scene graph only while {@code t} is selected, {@code placeholder} in its place
      * otherwise. A hidden tab's nodes stayed in the scene, and JavaFX walks every node's bounds in each pulse in which
      * anything changed: the workspaces made ahead were 1,512 of the ~3,200 nodes each live frame's pulse visited
-     * (issue #23). Taken out, a workspace keeps its nodes and state; back in, it is restyled once (its skins stay).
+     * (issue #23). Taken out, a workspace keeps its nodes and state; back in, it is restyled and laid out in that
+     * pulse (its skins stay): 15-48 ms of FX CPU under load, Train's the most (PERFORMANCE.md, part 9).
      */
     private static void inSceneWhileSelected(Tab t, java.util.function.Supplier<? extends javafx.scene.Node> content,
             javafx.scene.Node placeholder) {
