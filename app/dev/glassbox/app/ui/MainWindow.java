@@ -272,7 +272,10 @@ public final class MainWindow extends BorderPane {
         workspaces.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         trainTab = lazyTab("Train", "tab.train", train);
         searchTab = lazyTab("Search", "tab.search", search);
-        workspaces.getTabs().addAll(tab("Explore", "tab.explore", new StackPane(explorer, emptyState)),
+        StackPane exploreContent = new StackPane(explorer, emptyState);
+        Tab exploreTab = tab("Explore", "tab.explore", exploreContent);
+        inSceneWhileSelected(exploreTab, () -> exploreContent, new StackPane());
+        workspaces.getTabs().addAll(exploreTab,
                 lazyTab("Heads", "tab.heads", heads), lazyTab("Contextlab", "tab.context", context),
                 lazyTab("Routing", "tab.routing", routing), trainTab, lazyTab("Walkthrough", "walkthrough.tab", walkthrough), searchTab);
         HoverTips.installShortcuts(workspaces);
@@ -346,29 +349,40 @@ public final class MainWindow extends BorderPane {
     }
 
     /**
-     * A tab whose workspace is made and joins the scene when the tab is first selected, or ahead of that while the
-     * window is idle ({@link #prebuildWhenIdle}): hidden workspaces cost no construction, CSS, skin or layout work at
-     * start-up.
+     * A tab whose workspace is made when the tab is first selected, or ahead of that while the window is idle
+     * ({@link #prebuildWhenIdle}), and is in the scene while the tab is selected ({@link #inSceneWhileSelected}):
+     * hidden workspaces cost no construction, CSS, skin or layout work at start-up, nor bounds work in later pulses.
      */
     private Tab lazyTab(String id, String key, Lazy<? extends javafx.scene.Node> content) {
-        Tab t = tab(id, key, new StackPane());
-        Runnable join = () -> {
-            if (t.getContent() != content.get()) {
-                t.setContent(content.get());
-            }
-        };
-        t.selectedProperty().addListener((o, was, selected) -> {
-            if (selected) {
-                join.run();
-            }
-        });
+        StackPane placeholder = new StackPane();
+        Tab t = tab(id, key, placeholder);
+        inSceneWhileSelected(t, content::get, placeholder);
         toPrebuild.add(() -> {
-            if (!content.isMade()) {
-                join.run();
-                content.get().applyCss(); // styled now, hidden: the first opening only shows it
+            if (!content.isMade() && !t.isSelected()) {
+                // made, skinned and styled now in the tab, then taken out: the first opening only restyles it
+                t.setContent(content.get());
+                content.get().applyCss();
+                t.setContent(placeholder);
             }
         });
         return t;
+    }
+
+    /**
+     * Keeps {@code content} in the scene graph only while {@code t} is selected, {@code placeholder} in its place
+     * otherwise. A hidden tab's nodes stayed in the scene, and JavaFX walks every node's bounds in each pulse in which
+     * anything changed: the workspaces made ahead were 1,512 of the ~3,200 nodes each live frame's pulse visited
+     * (issue #23). Taken out, a workspace keeps its nodes and state; back in, it is restyled and laid out in that
+     * pulse (its skins stay): 15-48 ms of FX CPU under load, Train's the most (PERFORMANCE.md, part 9).
+     */
+    private static void inSceneWhileSelected(Tab t, java.util.function.Supplier<? extends javafx.scene.Node> content,
+            javafx.scene.Node placeholder) {
+        t.selectedProperty().addListener((o, was, selected) -> {
+            javafx.scene.Node shown = selected ? content.get() : placeholder;
+            if (t.getContent() != shown) {
+                t.setContent(shown);
+            }
+        });
     }
 
     /**

@@ -53,6 +53,8 @@ import dev.glassbox.engine.tensor.KernelWarmUp;
  * excluded), the peak RSS (VmHWM) of the app's JVM, and the CPU seconds of each group of threads during the run.</li>
  * </ul>
  * With {@code -DliveRun.appOnly=true} only the app's run is measured (no workspace openings, no bench): for A/B runs.
+ * Otherwise bench runs {@code -DliveRun.rounds} times (default 3), each after one more generation of the app's (the
+ * first is the measured run), and the ratio is printed of the medians and by round, with each side's spread.
  * Run (headless; Xvfb works too without the three glass/prism flags):
  * <pre>
  * ./glassbox make-random --shape stories110M --out /tmp/m/s110m.bin &amp;&amp; cp tokenizer.bin /tmp/m/   # llama2.c's
@@ -73,7 +75,11 @@ public final class LiveRunBenchmark {
     private static final class PulseClock extends AnimationTimer {
         final List<Double> gapsMs = new ArrayList<>();
         final List<Double> workMs = new ArrayList<>();
+        /** The FX thread's CPU time in each pulse's work: what the load does not inflate (a busy machine stretches workMs). */
+        final List<Double> workCpuMs = new ArrayList<>();
+        private final java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         private long pulseStart;
+        private long pulseStartCpu;
         private long previous;
         volatile boolean recording;
 
@@ -85,11 +91,13 @@ public final class LiveRunBenchmark {
             }
             previous = t;
             pulseStart = t;
+            pulseStartCpu = mx.getCurrentThreadCpuTime();
         }
 
         void afterLayout() {
             if (recording && pulseStart != 0) {
                 workMs.add((System.nanoTime() - pulseStart) / 1e6);
+                workCpuMs.add((mx.getCurrentThreadCpuTime() - pulseStartCpu) / 1e6);
             }
             pulseStart = 0;
         }
@@ -198,11 +206,14 @@ public final class LiveRunBenchmark {
         List<Double> work = onFx(() -> List.copyOf(clock.workMs));
 
         boolean appOnly = Boolean.getBoolean("liveRun.appOnly"); // A/B runs of the app alone: no tabs, no bench
-        for (int tab = 1; tab < 5 && !appOnly; tab++) { // the first opening of each workspace: its worst frame gap and pulse
+        // the first opening of each workspace (made ahead, out of the scene until then), and back to Explore: worst
+        // frame gap and pulse of each
+        for (int tab : appOnly ? new int[0] : new int[] {1, 2, 3, 4, 0}) {
             int t = tab;
             onFx(() -> {
                 clock.gapsMs.clear();
                 clock.workMs.clear();
+                clock.workCpuMs.clear();
                 clock.recording = true;
                 window.selectWorkspace(t);
                 return null;
@@ -210,26 +221,51 @@ public final class LiveRunBenchmark {
             Thread.sleep(1500);
             double[] worst = onFx(() -> {
                 clock.recording = false;
-                return new double[] {max(clock.gapsMs), max(clock.workMs)};
+                return new double[] {max(clock.gapsMs), max(clock.workMs), max(clock.workCpuMs)};
             });
-            System.out.printf(Locale.ROOT, "first opening of %s: worst frame gap %.0f ms, worst pulse work %.0f ms%n",
-                    onFx(() -> window.workspaces.getTabs().get(t).getId()), worst[0], worst[1]);
+            System.out.printf(Locale.ROOT, "%s %s: worst frame gap %.0f ms, worst pulse work %.0f ms (FX thread CPU %.0f ms)%n",
+                    t == 0 ? "back to" : "first opening of", onFx(() -> window.workspaces.getTabs().get(t).getId()), worst[0],
+                    worst[1], worst[2]);
         }
         onFx(() -> {
             window.selectWorkspace(0);
             return null;
         });
 
-        uptime("load before bench");
-        JsonNode bench = appOnly ? null : benchInFreshJvm(model, tokens);
-        uptime("load after bench");
-        double benchPlain = bench == null ? Double.NaN : bench.get("decode_tokens_per_s").asDouble();
-        double benchAttn = bench == null ? Double.NaN : bench.get("decode_tokens_per_s_with_attention").asDouble();
+        // bench's with-attention figure swung 63-87 tok/s between quiet runs (round 5): it is measured in several
+        // rounds, each closely after one more generation of the app's, and the ratio is of the medians
+        int rounds = appOnly ? 0 : Integer.getInteger("liveRun.rounds", 3);
+        List<Double> appRuns = new ArrayList<>(List.of(appTps));
+        List<Double> benchPlainRuns = new ArrayList<>();
+        List<Double> benchAttnRuns = new ArrayList<>();
+        for (int round = 1; round <= rounds; round++) {
+            if (round > 1) {
+                appRuns.add(generate(window, tokens, () -> { }));
+            }
+            uptime("load before bench " + round);
+            JsonNode bench = benchInFreshJvm(model, tokens);
+            benchPlainRuns.add(bench == null ? Double.NaN : bench.get("decode_tokens_per_s").asDouble());
+            benchAttnRuns.add(bench == null ? Double.NaN : bench.get("decode_tokens_per_s_with_attention").asDouble());
+            System.out.printf(Locale.ROOT, "round %d: app %.1f tok/s, bench with attention %.1f tok/s (%.0f %%)%n", round,
+                    appRuns.get(round - 1), benchAttnRuns.get(round - 1), 100 * appRuns.get(round - 1) / benchAttnRuns.get(round - 1));
+        }
+        double benchPlain = median(benchPlainRuns);
+        double benchAttn = median(benchAttnRuns);
 
         System.out.printf(Locale.ROOT, "model %s (%d layers x %d heads), %d tokens generated in the app (%d chips shown) after a warm-up of %d,"
                 + " %.1f s wall%n", model.getFileName(), m.config().layers(), m.config().heads(), tokens, shownTokens, warmUp, wall);
-        System.out.printf(Locale.ROOT, "app: %.1f tok/s | bench (fresh JVM) decode: %.1f tok/s, with attention captured: %.1f tok/s"
-                + " | app / bench-with-attention: %.0f %%%n", appTps, benchPlain, benchAttn, 100 * appTps / benchAttn);
+        System.out.printf(Locale.ROOT, "app: %.1f tok/s | bench (fresh JVM, median) decode: %.1f tok/s, with attention captured:"
+                + " %.1f tok/s | app / bench-with-attention: %.0f %%%n", appTps, benchPlain, benchAttn, 100 * appTps / benchAttn);
+        if (rounds > 0) {
+            List<Double> ratios = new ArrayList<>();
+            for (int i = 0; i < rounds; i++) {
+                ratios.add(100 * appRuns.get(i) / benchAttnRuns.get(i));
+            }
+            System.out.printf(Locale.ROOT, "over %d alternated rounds (median, min-max): app %.1f tok/s (%s) | bench with attention"
+                    + " %.1f tok/s (%s), decode %.1f (%s) | app / bench-with-attention of the medians %.0f %%, by round %s %%%n",
+                    rounds, median(appRuns), spread(appRuns, "%.1f"), benchAttn, spread(benchAttnRuns, "%.1f"), benchPlain,
+                    spread(benchPlainRuns, "%.1f"), 100 * median(appRuns) / benchAttn, spread(ratios, "%.0f"));
+        }
         System.out.printf(Locale.ROOT, "frame gaps: %d pulses, over 20/50/100 ms: %d/%d/%d, worst %.0f ms%n", gaps.size(),
                 over(gaps, 20), over(gaps, 50), over(gaps, 100), max(gaps));
         System.out.printf(Locale.ROOT, "pulse work (animation to end of layout): over 16/50/100 ms: %d/%d/%d, worst %.0f ms%n",
@@ -418,7 +454,16 @@ public final class LiveRunBenchmark {
         for (var tab : window.workspaces.getTabs()) {
             out.append(", ").append(tab.getId()).append(' ').append(tab.getContent() == null ? 0 : nodes(tab.getContent()));
         }
-        return out.append(", chips ").append(nodes(window.prompt.chips)).toString();
+        out.append(", chips ").append(nodes(window.prompt.chips)).append(" | made but out of the scene:");
+        for (Lazy<? extends javafx.scene.Node> l : List.of(window.heads, window.context, window.routing, window.train, window.search,
+                window.walkthrough)) {
+            l.ifMade(n -> {
+                if (n.getScene() == null) {
+                    out.append(' ').append(n.getClass().getSimpleName()).append(' ').append(nodes(n));
+                }
+            });
+        }
+        return out.toString();
     }
 
     private static int nodes(javafx.scene.Node n) {
@@ -429,6 +474,22 @@ public final class LiveRunBenchmark {
             }
         }
         return count;
+    }
+
+    private static double median(List<Double> v) {
+        if (v.isEmpty()) {
+            return Double.NaN;
+        }
+        List<Double> sorted = v.stream().sorted().toList();
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    /** "min-max" of {@code v} in {@code format}. */
+    private static String spread(List<Double> v, String format) {
+        double lo = v.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
+        double hi = v.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
+        return String.format(Locale.ROOT, format + "-" + format, lo, hi);
     }
 
     private static long over(List<Double> ms, double limit) {
