@@ -377,12 +377,40 @@ public final class MainWindow extends BorderPane {
      */
     private static void inSceneWhileSelected(Tab t, java.util.function.Supplier<? extends javafx.scene.Node> content,
             javafx.scene.Node placeholder) {
+        javafx.scene.Node[] focused = new javafx.scene.Node[1]; // what had the keys when the tab was left
         t.selectedProperty().addListener((o, was, selected) -> {
-            javafx.scene.Node shown = selected ? content.get() : placeholder;
+            javafx.scene.Node body = content.get();
+            if (!selected) {
+                focused[0] = focusOwnerWithin(body);
+            }
+            javafx.scene.Node shown = selected ? body : placeholder;
             if (t.getContent() != shown) {
                 t.setContent(shown);
             }
+            javafx.scene.Node back = focused[0];
+            if (selected && back != null) {
+                focused[0] = null;
+                // back to the node that had the keys (a shortcut or menu switched tabs); not while the tab headers
+                // have them, where the arrow keys move between tabs
+                javafx.application.Platform.runLater(() -> {
+                    javafx.scene.Scene scene = back.getScene();
+                    if (scene != null && !(scene.getFocusOwner() instanceof TabPane)) {
+                        back.requestFocus();
+                    }
+                });
+            }
         });
+    }
+
+    /** The scene's focus owner when it lies inside {@code root}, else null. */
+    private static javafx.scene.Node focusOwnerWithin(javafx.scene.Node root) {
+        javafx.scene.Scene scene = root.getScene();
+        for (javafx.scene.Node n = scene == null ? null : scene.getFocusOwner(); n != null; n = n.getParent()) {
+            if (n == root) {
+                return scene.getFocusOwner();
+            }
+        }
+        return null;
     }
 
     /**

@@ -40,7 +40,10 @@ class WorkspacePrebuildTest extends WindowTestBase {
         WaitForAsyncUtils.waitForFxEvents();
         assertEquals(0, window.workspaces.getSelectionModel().getSelectedIndex(), "Explore stays shown");
         Node explore = window.explorer;
-        robot.interact(() -> window.explorer.grid.select(1, 0));
+        robot.interact(() -> {
+            window.explorer.grid.select(1, 0);
+            window.explorer.grid.requestFocus();
+        });
         for (Lazy<? extends Node> l : hidden) {
             assertNull(l.get().getScene(), l.get().getId() + " is made but out of the scene graph while its tab is not selected");
         }
@@ -67,6 +70,8 @@ class WorkspacePrebuildTest extends WindowTestBase {
         assertSame(window.getScene(), explore.getScene(), "Explore is back");
         assertEquals(1, window.explorer.grid.selectedRow(), "with its selected head kept");
         assertEquals(0, window.explorer.grid.selectedColumn());
+        WaitForAsyncUtils.waitForFxEvents();
+        assertSame(window.explorer.grid, window.getScene().getFocusOwner(), "and the keys back in the grid it had them in");
         robot.interact(() -> window.selectWorkspace(2));
         assertSame(window.getScene(), context.getScene(), "Context lab is back");
         assertEquals("64,512", context.passkeyLengths.getText(), "with its edits kept");
