@@ -77,26 +77,50 @@ public final class AttentionThumbnails {
         return total;
     }
 
-    /** Room for the next rows: more tiles up to {@link #MAX_SIDE} a side, then tiles twice as wide. */
+    /**
+     * Room for the next rows: more tiles up to {@link #MAX_SIDE} a side (new arrays), then tiles twice as wide, merged
+     * in place: a run past 256 positions keeps its arrays, which live as long as the run, rather than making
+     * layers x heads new MAX_SIDE² ones at each doubling (37.7 MB on the 110M shape, copied by every young collection
+     * until promoted; docs/PERFORMANCE.md, "GC pauses during a live run").
+     */
     private void grow() {
         boolean wider = side < MAX_SIDE;
         int to = wider ? side * 2 : side;
         for (float[][] layer : sums) {
             if (layer == null) continue;
             for (int h = 0; h < heads; h++) {
-                float[] from = layer[h];
-                float[] t = new float[to * to];
-                for (int i = 0; i < side; i++) {
-                    for (int j = 0; j <= i; j++) {
-                        if (wider) t[i * to + j] = from[i * side + j];
-                        else t[(i / 2) * to + j / 2] += from[i * side + j];
-                    }
-                }
-                layer[h] = t;
+                if (wider) layer[h] = widened(layer[h], side, to);
+                else mergeInPlace(layer[h], side);
             }
         }
         if (wider) side = to;
         else cell *= 2;
+    }
+
+    /** The lower triangle of {@code from} ({@code side} a side) in a square {@code to} a side. */
+    private static float[] widened(float[] from, int side, int to) {
+        float[] t = new float[to * to];
+        for (int i = 0; i < side; i++) System.arraycopy(from, i * side, t, i * to, i + 1);
+        return t;
+    }
+
+    /**
+     * Sums each 2 x 2 tiles of the lower triangle of {@code s} ({@code side} a side) into tile (i / 2, j / 2), in
+     * place: target (i, j) is written after its four sources (2i.., 2j..) are read, and every index written before is
+     * below {@code i * side + j <= 2i * side + 2j}, so no source is overwritten before it is read. The bottom half
+     * is cleared; above the diagonal stays zero (a causal row i holds tiles 0..i, its target row i / 2 tiles 0..i / 2).
+     */
+    static void mergeInPlace(float[] s, int side) {
+        int half = side / 2;
+        for (int i = 0; i < half; i++) {
+            int a = 2 * i * side;
+            int b = a + side;
+            for (int j = 0; j <= i; j++) {
+                // tile (2i, 2j + 1) is above the diagonal: zero, like the other sources there
+                s[i * side + j] = s[a + 2 * j] + s[a + 2 * j + 1] + s[b + 2 * j] + s[b + 2 * j + 1];
+            }
+        }
+        java.util.Arrays.fill(s, half * side, side * side, 0f);
     }
 
     /**

@@ -86,4 +86,19 @@ class GrowingThumbnailTest {
         g.update(other);
         assertArrayEquals(Thumbnails.render(other, SIZE, Palette.VIRIDIS), g.render(Palette.VIRIDIS));
     }
+
+    /** Blocks coarsened in place as the rows arrive are the blocks of the rows taken in at the coarse size at once. */
+    @Test
+    void coarseningWhatWasTakenInEqualsTakingTheRowsInCoarse() {
+        List<float[]> rows = causal(700, 5); // 2 * SIZE = 96 blocks a side: coarsened three times, to 8 tokens a block
+        GrowingThumbnail live = new GrowingThumbnail(SIZE);
+        for (int n = 1; n <= rows.size(); n += 13) {
+            live.update(firstRows(rows, n));
+        }
+        live.update(firstRows(rows, rows.size()));
+        GrowingThumbnail once = new GrowingThumbnail(SIZE);
+        once.update(firstRows(rows, rows.size()));
+        assertArrayEquals(once.render(Palette.VIRIDIS), live.render(Palette.VIRIDIS));
+        assertArrayEquals(once.render(Palette.VIRIDIS), live.render(Palette.VIRIDIS), "rendered twice: the same pixels");
+    }
 }
