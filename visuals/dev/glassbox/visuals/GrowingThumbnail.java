@@ -63,7 +63,7 @@ final class GrowingThumbnail {
      * Doubles the block edge: each 2 x 2 blocks become one, in place (block (y, x) is written after its sources
      * (2y.., 2x..) are read, and every block written before it lies below them). A live run past {@code 2 * size}
      * tokens coarsens every frame (a frame's last tile row is new, so the map starts over): new arrays here were
-     * most of the grid's garbage (docs/PERFORMANCE.md, "GC pauses during a live run").
+     * 12 % of a live run's garbage (docs/PERFORMANCE.md, "GC pauses during a live run").
      */
     private void coarsen() {
         int half = side / 2;

@@ -29,8 +29,9 @@ public final class AttentionThumbnails {
     /**
      * [layer][head * side² + row * side + column], null for a layer not kept. One array a layer: on the 110M shape a
      * layer's 12 heads at 256 tiles a side are 3 MB, which G1 allocates as a humongous object outside the young
-     * generation, so young collections do not copy a run's thumbnails (docs/PERFORMANCE.md, "GC pauses during a
-     * live run"); a head's own 256 KB array was copied by each until promoted.
+     * generation where its regions are 2-4 MB (heaps up to ~8 GB: the app's default on 32 GB or less), so young
+     * collections do not copy a run's thumbnails (docs/PERFORMANCE.md, "GC pauses during a live run"); a head's own
+     * 256 KB array was copied by each until promoted.
      */
     private final float[][] sums;
     private final boolean[] kept;
@@ -106,18 +107,21 @@ public final class AttentionThumbnails {
     private static float[] widened(float[] from, int heads, int side, int to) {
         float[] t = new float[heads * to * to];
         for (int h = 0; h < heads; h++) {
-            for (int i = 0; i < side; i++) System.arraycopy(from, h * side * side + i * side, t, h * to * to + i * to, i + 1);
+            for (int i = 0; i < side; i++) {
+                System.arraycopy(from, h * side * side + i * side, t, h * to * to + i * to, i + 1);
+            }
         }
         return t;
     }
 
     /**
-     * Sums each 2 x 2 tiles of the lower triangle of the square at {@code s[at]} ({@code side} a side) into tile (i / 2, j / 2), in
-     * place: target (i, j) is written after its four sources (2i.., 2j..) are read, and every index written before is
-     * below {@code i * side + j <= 2i * side + 2j}, so no source is overwritten before it is read. The bottom half
-     * is cleared; above the diagonal stays zero (a causal row i holds tiles 0..i, its target row i / 2 tiles 0..i / 2).
+     * Sums each 2 x 2 tiles of the lower triangle of the square at {@code s[at]} ({@code side} a side) into tile
+     * (i / 2, j / 2), in place: target (i, j) is written after its four sources (2i.., 2j..) are read, and every index
+     * written before is below {@code i * side + j <= 2i * side + 2j}, so no source is overwritten before it is read.
+     * The bottom half is cleared; above the diagonal stays zero (a causal row i holds tiles 0..i, its target row
+     * i / 2 tiles 0..i / 2).
      */
-    static void mergeInPlace(float[] s, int at, int side) {
+    private static void mergeInPlace(float[] s, int at, int side) {
         int half = side / 2;
         for (int i = 0; i < half; i++) {
             int a = at + 2 * i * side;

@@ -42,7 +42,8 @@ class AttentionThumbnailsTest {
                     for (int q = 8 * i; q < 8 * i + qs; q++) {
                         for (int k = 8 * j; k < 8 * j + ks && k <= q; k++) sum += p[q][h * (q + 1) + k];
                     }
-                    assertEquals(sum / (qs * ks), tiles[i][j], 1e-6 + 1e-4 * Math.abs(sum / (qs * ks)), "H" + h + " tile " + i + "," + j);
+                    double mean = sum / (qs * ks);
+                    assertEquals(mean, tiles[i][j], 1e-6 + 1e-4 * Math.abs(mean), "H" + h + " tile " + i + "," + j);
                 }
             }
         }
