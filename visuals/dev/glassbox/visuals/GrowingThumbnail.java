@@ -82,6 +82,11 @@ final class GrowingThumbnail {
 
     /** The thumbnail's pixels now (null while there are no rows). */
     int[] render(Palette palette) {
+        return render(palette, null);
+    }
+
+    /** As {@link #render(Palette)}, into {@code into} when it holds size x size pixels (a new array otherwise). */
+    int[] render(Palette palette, int[] into) {
         if (rows == 0) {
             return null;
         }
@@ -102,6 +107,7 @@ final class GrowingThumbnail {
                 }
             }
         }
-        return Thumbnails.colour(pooled, pr, pc, size, palette);
+        int[] px = into != null && into.length == size * size ? into : new int[size * size];
+        return Thumbnails.colour(pooled, pr, pc, size, palette, px);
     }
 }
