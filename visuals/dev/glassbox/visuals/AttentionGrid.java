@@ -2,6 +2,7 @@ package dev.glassbox.visuals;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -49,6 +50,8 @@ public final class AttentionGrid extends GridPane {
     private List<GridRow> rows = List.of();
     private final List<List<StackPane>> cells = new ArrayList<>();
     private volatile long version;
+    /** Live frames' pixel arrays no cell holds any more: filled by the FX thread, taken by the renderer thread. */
+    private final ArrayBlockingQueue<int[]> spare = new ArrayBlockingQueue<>(1024);
     /** The live thumbnails, per row and column (renderer thread only). */
     private final List<List<GrowingThumbnail>> growing = new ArrayList<>();
     private int selRow;
@@ -335,7 +338,7 @@ public final class AttentionGrid extends GridPane {
                 } else if (live) {
                     GrowingThumbnail g = growing(r, c);
                     g.update(m);
-                    line[c] = g.render(p);
+                    line[c] = g.render(p, spare.poll());
                 } else {
                     line[c] = Thumbnails.render(m, size, p);
                 }
@@ -360,18 +363,22 @@ public final class AttentionGrid extends GridPane {
     /** Shows {@code images}, each {@code n} x {@code n} pixels (a live frame's side or the full one). */
     private void apply(long v, List<int[][]> images, int n) {
         if (v != version) {
+            images.forEach(line -> java.util.Arrays.stream(line).forEach(this::spare));
             return;
         }
         for (int r = 0; r < images.size() && r < cells.size(); r++) {
             for (int c = 0; c < images.get(r).length && c < cells.get(r).size(); c++) {
                 ImageView view = (ImageView) cells.get(r).get(c).getChildren().getFirst();
                 int[] px = images.get(r)[c];
+                int[] shown = (int[]) view.getUserData();
                 if (px == null) {
                     view.setImage(null);
                     view.setUserData(null);
+                    spare(shown);
                     continue;
                 }
-                if (java.util.Arrays.equals(px, (int[]) view.getUserData())) {
+                if (java.util.Arrays.equals(px, shown)) {
+                    spare(px);
                     continue; // unchanged: no upload
                 }
                 // one image per cell, written again: a live frame makes no new images (nor their textures)
@@ -379,9 +386,21 @@ public final class AttentionGrid extends GridPane {
                 img.getPixelWriter().setPixels(0, 0, n, n, PixelFormat.getIntArgbPreInstance(), px, 0, n);
                 view.setImage(img);
                 view.setUserData(px);
+                spare(shown);
             }
         }
         ready.set(true);
+    }
+
+    /**
+     * Hands {@code px}, which no cell shows or compares against any more, to the renderer thread for a later live
+     * frame: a new array a cell a frame was the largest item of a live run's garbage (docs/PERFORMANCE.md, "GC
+     * pauses during a live run"). The image keeps its own copy of the pixels ({@code setPixels} copies them).
+     */
+    private void spare(int[] px) {
+        if (px != null && px.length == THUMB * THUMB) {
+            spare.offer(px); // full: left to the collector
+        }
     }
 
     public void select(int row, int col) {

@@ -10,17 +10,19 @@ package dev.glassbox.visuals;
 final class GrowingThumbnail {
     private final int size;
     private final int side;
-    private float[] blocks;
+    private final float[] blocks;
     private int shift;
     private int rows;
     private int cols;
     private float[] firstRow;
     private float[] lastRow;
+    private final float[] pooled;
 
     GrowingThumbnail(int size) {
         this.size = size;
         this.side = 2 * size;
         this.blocks = new float[side * side];
+        this.pooled = new float[size * size];
     }
 
     /** Whether {@code m} is the map last taken in with rows appended (the same row arrays first). */
@@ -57,21 +59,34 @@ final class GrowingThumbnail {
         lastRow = rows == 0 ? null : w[rows - 1];
     }
 
-    /** Doubles the block edge: each 2 x 2 blocks become one. */
+    /**
+     * Doubles the block edge: each 2 x 2 blocks become one, in place (block (y, x) is written after its sources
+     * (2y.., 2x..) are read, and every block written before it lies below them). A live run past {@code 2 * size}
+     * tokens coarsens every frame (a frame's last tile row is new, so the map starts over): new arrays here were
+     * 12 % of a live run's garbage (docs/PERFORMANCE.md, "GC pauses during a live run").
+     */
     private void coarsen() {
-        float[] next = new float[side * side];
-        for (int y = 0; y < side; y++) {
-            for (int x = 0; x < side; x++) {
-                int i = (y >> 1) * side + (x >> 1);
-                next[i] = Math.max(next[i], blocks[y * side + x]);
+        int half = side / 2;
+        for (int y = 0; y < half; y++) {
+            int a = 2 * y * side;
+            int b = a + side;
+            for (int x = 0; x < half; x++) {
+                blocks[y * side + x] = Math.max(Math.max(blocks[a + 2 * x], blocks[a + 2 * x + 1]),
+                        Math.max(blocks[b + 2 * x], blocks[b + 2 * x + 1]));
             }
+            java.util.Arrays.fill(blocks, y * side + half, (y + 1) * side, 0f);
         }
-        blocks = next;
+        java.util.Arrays.fill(blocks, half * side, side * side, 0f);
         shift++;
     }
 
     /** The thumbnail's pixels now (null while there are no rows). */
     int[] render(Palette palette) {
+        return render(palette, null);
+    }
+
+    /** As {@link #render(Palette)}, into {@code into} when it holds size x size pixels (a new array otherwise). */
+    int[] render(Palette palette, int[] into) {
         if (rows == 0) {
             return null;
         }
@@ -79,7 +94,8 @@ final class GrowingThumbnail {
         int nc = (Math.max(cols, 1) - 1 >> shift) + 1;
         int pr = Math.min(nr, size);
         int pc = Math.min(nc, size);
-        float[] pooled = new float[pr * pc];
+        float[] pooled = this.pooled; // size x size, reused: a live frame renders every cell
+        java.util.Arrays.fill(pooled, 0, pr * pc, 0f);
         int[] bin = Thumbnails.bins(nc, pc);
         for (int y = 0; y < nr; y++) {
             int base = (int) ((long) y * pr / nr) * pc;
@@ -91,6 +107,7 @@ final class GrowingThumbnail {
                 }
             }
         }
-        return Thumbnails.colour(pooled, pr, pc, size, palette);
+        int[] px = into != null && into.length == size * size ? into : new int[size * size];
+        return Thumbnails.colour(pooled, pr, pc, size, palette, px);
     }
 }

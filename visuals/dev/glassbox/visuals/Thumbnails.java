@@ -39,11 +39,15 @@ final class Thumbnails {
 
     /** Colours a [pr][pc] max-pooled map into size x size pixels, scaled to its own maximum (nearest when smaller). */
     static int[] colour(float[] pooled, int pr, int pc, int size, Palette palette) {
+        return colour(pooled, pr, pc, size, palette, new int[size * size]);
+    }
+
+    /** As {@link #colour(float[], int, int, int, Palette)}, into {@code px} (size x size, every pixel written). */
+    static int[] colour(float[] pooled, int pr, int pc, int size, Palette palette, int[] px) {
         float max = 1e-12f;
-        for (float v : pooled) {
-            max = Math.max(max, v);
+        for (int i = 0; i < pr * pc; i++) {
+            max = Math.max(max, pooled[i]);
         }
-        int[] px = new int[size * size];
         for (int y = 0; y < size; y++) {
             int r = y * pr / size;
             for (int x = 0; x < size; x++) {

@@ -26,7 +26,14 @@ public final class AttentionThumbnails {
     public static final int MAX_SIDE = 256;
 
     private final int heads;
-    private final float[][][] sums; // [layer][head][side * side], null for a layer not kept
+    /**
+     * [layer][head * side² + row * side + column], null for a layer not kept. One array a layer: on the 110M shape a
+     * layer's 12 heads at 256 tiles a side are 3 MB, which G1 allocates as a humongous object outside the young
+     * generation where its regions are 2-4 MB (heaps up to ~8 GB: the app's default on 32 GB or less), so young
+     * collections do not copy a run's thumbnails (docs/PERFORMANCE.md, "GC pauses during a live run"); a head's own
+     * 256 KB array was copied by each until promoted.
+     */
+    private final float[][] sums;
     private final boolean[] kept;
     private static final int FIRST_SIDE = 16;
 
@@ -38,9 +45,9 @@ public final class AttentionThumbnails {
     public AttentionThumbnails(boolean[] kept, int heads) {
         this.kept = kept.clone();
         this.heads = heads;
-        this.sums = new float[kept.length][][];
+        this.sums = new float[kept.length][];
         for (int l = 0; l < kept.length; l++) {
-            if (kept[l]) sums[l] = new float[heads][side * side];
+            if (kept[l]) sums[l] = new float[heads * side * side];
         }
     }
 
@@ -66,37 +73,65 @@ public final class AttentionThumbnails {
         int at = (pos / cell) * side;
         double total = 0;
         for (int h = 0; h < heads; h++) {
-            float[] s = sums[layer][h];
+            float[] s = sums[layer];
             int off = h * stride;
+            int to = h * side * side + at;
             for (int k = 0; k < keys; k++) {
                 float v = row[off + k];
-                s[at + k / cell] += v;
+                s[to + k / cell] += v;
                 total += v;
             }
         }
         return total;
     }
 
-    /** Room for the next rows: more tiles up to {@link #MAX_SIDE} a side, then tiles twice as wide. */
+    /**
+     * Room for the next rows: more tiles up to {@link #MAX_SIDE} a side (a new array a layer), then tiles twice as
+     * wide, merged in place: a run past 256 positions keeps its arrays, which live as long as the run, rather than
+     * making them anew at each doubling (37.7 MB on the 110M shape; docs/PERFORMANCE.md, "GC pauses during a live
+     * run").
+     */
     private void grow() {
         boolean wider = side < MAX_SIDE;
         int to = wider ? side * 2 : side;
-        for (float[][] layer : sums) {
-            if (layer == null) continue;
-            for (int h = 0; h < heads; h++) {
-                float[] from = layer[h];
-                float[] t = new float[to * to];
-                for (int i = 0; i < side; i++) {
-                    for (int j = 0; j <= i; j++) {
-                        if (wider) t[i * to + j] = from[i * side + j];
-                        else t[(i / 2) * to + j / 2] += from[i * side + j];
-                    }
-                }
-                layer[h] = t;
-            }
+        for (int l = 0; l < sums.length; l++) {
+            if (sums[l] == null) continue;
+            if (wider) sums[l] = widened(sums[l], heads, side, to);
+            else for (int h = 0; h < heads; h++) mergeInPlace(sums[l], h * side * side, side);
         }
         if (wider) side = to;
         else cell *= 2;
+    }
+
+    /** The lower triangles of {@code heads} squares {@code side} a side in squares {@code to} a side. */
+    private static float[] widened(float[] from, int heads, int side, int to) {
+        float[] t = new float[heads * to * to];
+        for (int h = 0; h < heads; h++) {
+            for (int i = 0; i < side; i++) {
+                System.arraycopy(from, h * side * side + i * side, t, h * to * to + i * to, i + 1);
+            }
+        }
+        return t;
+    }
+
+    /**
+     * Sums each 2 x 2 tiles of the lower triangle of the square at {@code s[at]} ({@code side} a side) into tile
+     * (i / 2, j / 2), in place: target (i, j) is written after its four sources (2i.., 2j..) are read, and every index
+     * written before is below {@code i * side + j <= 2i * side + 2j}, so no source is overwritten before it is read.
+     * The bottom half is cleared; above the diagonal stays zero (a causal row i holds tiles 0..i, its target row
+     * i / 2 tiles 0..i / 2).
+     */
+    private static void mergeInPlace(float[] s, int at, int side) {
+        int half = side / 2;
+        for (int i = 0; i < half; i++) {
+            int a = at + 2 * i * side;
+            int b = a + side;
+            for (int j = 0; j <= i; j++) {
+                // tile (2i, 2j + 1) is above the diagonal: zero, like the other sources there
+                s[at + i * side + j] = s[a + 2 * j] + s[a + 2 * j + 1] + s[b + 2 * j] + s[b + 2 * j + 1];
+            }
+        }
+        java.util.Arrays.fill(s, at + half * side, at + side * side, 0f);
     }
 
     /**
@@ -115,7 +150,8 @@ public final class AttentionThumbnails {
     private float[][] tiles(int layer, int head, int n, int reuse, float[][] before) {
         int count = tiles(n);
         float[][] out = new float[count][];
-        float[] s = sums[layer][head];
+        float[] s = sums[layer];
+        int at = head * side * side;
         for (int i = 0; i < count; i++) {
             if (i < reuse) {
                 out[i] = before[i];
@@ -124,7 +160,7 @@ public final class AttentionThumbnails {
             out[i] = new float[i + 1];
             int across = span(i, n);
             for (int j = 0; j <= i; j++) {
-                out[i][j] = s[i * side + j] / ((float) across * span(j, n));
+                out[i][j] = s[at + i * side + j] / ((float) across * span(j, n));
             }
         }
         return out;
@@ -180,7 +216,7 @@ public final class AttentionThumbnails {
     /** Bytes of the tile sums. */
     public long bytes() {
         long floats = 0;
-        for (float[][] layer : sums) {
+        for (float[] layer : sums) {
             if (layer != null) floats += (long) heads * side * side;
         }
         return 4 * floats;

@@ -3,6 +3,7 @@ package dev.glassbox.visuals;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -85,5 +86,42 @@ class GrowingThumbnailTest {
         assertFalse(g.extendedBy(other), "new row arrays: not the map taken in");
         g.update(other);
         assertArrayEquals(Thumbnails.render(other, SIZE, Palette.VIRIDIS), g.render(Palette.VIRIDIS));
+    }
+
+    /** Blocks coarsened in place as the rows arrive are the blocks of the rows taken in at the coarse size at once. */
+    @Test
+    void coarseningWhatWasTakenInEqualsTakingTheRowsInCoarse() {
+        List<float[]> rows = causal(700, 5); // 2 * SIZE = 96 blocks a side: coarsened three times, to 8 tokens a block
+        GrowingThumbnail live = new GrowingThumbnail(SIZE);
+        for (int n = 1; n <= rows.size(); n += 13) {
+            live.update(firstRows(rows, n));
+        }
+        live.update(firstRows(rows, rows.size()));
+        GrowingThumbnail once = new GrowingThumbnail(SIZE);
+        once.update(firstRows(rows, rows.size()));
+        assertArrayEquals(once.render(Palette.VIRIDIS), live.render(Palette.VIRIDIS));
+        assertArrayEquals(once.render(Palette.VIRIDIS), live.render(Palette.VIRIDIS), "rendered twice: the same pixels");
+    }
+
+    /**
+     * Pixels rendered into a buffer of an earlier frame (any values in it) equal a new render, and a smaller map after
+     * a larger one is scaled to its own maximum (the pooled buffer kept between frames holds the larger one's values).
+     */
+    @Test
+    void aReusedBufferAndASmallerMapAfterALargerOneGiveTheExactPixels() {
+        GrowingThumbnail g = new GrowingThumbnail(SIZE);
+        List<float[]> large = causal(90, 6);
+        large.get(80)[3] = 1f; // a maximum the smaller map does not have
+        g.update(firstRows(large, 90));
+        int[] reused = g.render(Palette.VIRIDIS);
+        AttentionMatrix small = firstRows(causal(20, 7), 20);
+        g.update(small);
+        int[] px = g.render(Palette.VIRIDIS, reused);
+        assertSame(reused, px, "rendered into the buffer handed in");
+        assertArrayEquals(Thumbnails.render(small, SIZE, Palette.VIRIDIS), px);
+        int[] dirty = new int[SIZE * SIZE];
+        Arrays.fill(dirty, 0x12345678);
+        assertArrayEquals(Thumbnails.render(small, SIZE, Palette.VIRIDIS), g.render(Palette.VIRIDIS, dirty));
+        assertEquals(SIZE * SIZE, g.render(Palette.VIRIDIS, new int[3]).length, "a buffer of another size is not used");
     }
 }

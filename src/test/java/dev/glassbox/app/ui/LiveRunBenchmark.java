@@ -49,8 +49,9 @@ import dev.glassbox.engine.tensor.KernelWarmUp;
  * plain decode first). So neither side is measured in a JVM the other one compiled;</li>
  * <li>frame gaps (time between pulse starts, kept going by an AnimationTimer: 16.7 ms when fluid) over 20/50/100 ms,
  * and the FX thread's work per pulse (animation start to the end of layout) over 16/50/100 ms, worst of each;</li>
- * <li>GC pauses during the run (max and total, from GarbageCollectorMXBean notifications, concurrent cycles
- * excluded), the peak RSS (VmHWM) of the app's JVM, and the CPU seconds of each group of threads during the run.</li>
+ * <li>GC pauses during the run (max, p99, count over 50 ms and total, from GarbageCollectorMXBean notifications,
+ * G1's remark and cleanup pauses included, ZGC's concurrent cycles not), the bytes the JVM's threads allocated a
+ * token, the peak RSS (VmHWM) of the app's JVM, and the CPU seconds of each group of threads during the run.</li>
  * </ul>
  * With {@code -DliveRun.appOnly=true} only the app's run is measured (no workspace openings, no bench): for A/B runs.
  * Otherwise bench runs {@code -DliveRun.rounds} times (default 3), each after one more generation of the app's (the
@@ -183,6 +184,7 @@ public final class LiveRunBenchmark {
         System.out.println("scene nodes (each pulse's bounds pass visits every one): " + onFx(() -> nodeCounts(window)));
         uptime("load before the run");
         GcPauses gc = GcPauses.listen();
+        long allocatedAtStart = allocatedBytes();
         ThreadCpu cpu = ThreadCpu.now();
         NativeThreadCpu nativeCpu = NativeThreadCpu.now();
         long jitMsAtStart = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
@@ -199,6 +201,7 @@ public final class LiveRunBenchmark {
         clock.recording = false;
         String cpuShares = cpu.sharesSince(tokens);
         gc.stop();
+        long allocated = allocatedBytes() - allocatedAtStart;
         double rssMb = peakRssMb();
         uptime("load after the run");
         int shownTokens = onFx(() -> window.prompt.chips.getChildren().size());
@@ -272,6 +275,9 @@ public final class LiveRunBenchmark {
                 over(work, 16), over(work, 50), over(work, 100), max(work));
         System.out.printf(Locale.ROOT, "GC pauses during the run: %d, max %.0f ms, total %.0f ms | peak RSS %.0f MB%n",
                 gc.count(), gc.maxMs(), gc.totalMs(), rssMb);
+        System.out.printf(Locale.ROOT, "GC pauses (G1's remark and cleanup included): p99 %.0f ms, over 50 ms: %d, by collector: %s"
+                + " | allocated during the run (the JVM's threads): %.2f MiB a token%n",
+                gc.p99Ms(), gc.over(50), gc.byCollector(), allocated / 1048576.0 / tokens);
         System.out.println("CPU to the run's end (load-independent: what the views take from the engine): " + cpuToRunEnd[0]);
         System.out.println("CPU to the finished run's views (its logit lens included): " + cpuShares);
         System.out.println("CPU to the run's end by the OS's threads (JVM threads too), ms a token: " + nativeToRunEnd[0]);
@@ -512,6 +518,18 @@ public final class LiveRunBenchmark {
         return f.get(5, TimeUnit.MINUTES);
     }
 
+    /** Bytes allocated so far by the JVM's live threads (-1 where the JVM does not count them). */
+    private static long allocatedBytes() {
+        if (!(ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean mx)) {
+            return -1;
+        }
+        long sum = 0;
+        for (long b : mx.getThreadAllocatedBytes(mx.getAllThreadIds())) {
+            sum += Math.max(0, b);
+        }
+        return sum;
+    }
+
     /** VmHWM from /proc/self/status in MB (-1 without /proc). */
     private static double peakRssMb() throws java.io.IOException {
         Path status = Path.of("/proc/self/status");
@@ -526,15 +544,19 @@ public final class LiveRunBenchmark {
         return -1;
     }
 
-    /** Stop-the-world collections reported while listening (concurrent cycles are not pauses). */
+    /** Stop-the-world pauses reported while listening (concurrent cycles are not pauses). */
     private static final class GcPauses {
         private final List<Double> pausesMs = java.util.Collections.synchronizedList(new ArrayList<>());
+        private final java.util.Map<String, Integer> names = new java.util.concurrent.ConcurrentSkipListMap<>();
         private final List<NotificationEmitter> emitters = new ArrayList<>();
         private final NotificationListener listener = (n, hb) -> {
             if (GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType())) {
                 var info = GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData());
-                if (!info.getGcName().contains("Concurrent")) {
+                // G1's "G1 Concurrent GC" collector reports the Remark and Cleanup pauses (JDK 20+); ZGC's "Cycles"
+                // collectors are its concurrent cycles, not pauses
+                if (!info.getGcName().endsWith("Cycles")) {
                     pausesMs.add((double) info.getGcInfo().getDuration());
+                    names.merge(info.getGcName(), 1, Integer::sum);
                 }
             }
         };
@@ -561,5 +583,15 @@ public final class LiveRunBenchmark {
         double maxMs() { return pausesMs.stream().mapToDouble(Double::doubleValue).max().orElse(0); }
 
         double totalMs() { return pausesMs.stream().mapToDouble(Double::doubleValue).sum(); }
+
+        /** The 99th percentile (nearest rank) of the pauses. */
+        double p99Ms() {
+            double[] sorted = pausesMs.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            return sorted.length == 0 ? 0 : sorted[(int) Math.ceil(0.99 * sorted.length) - 1];
+        }
+
+        long over(double ms) { return pausesMs.stream().filter(p -> p > ms).count(); }
+
+        String byCollector() { return names.toString(); }
     }
 }
