@@ -214,7 +214,7 @@ class LauncherScriptTest {
     }
 
     @Test
-    void theHeapGetsTransparentHugePagesExactlyWhereLinuxOffersThem() throws Exception {
+    void commandsGetTransparentHugePagesExactlyWhereLinuxOffersThemTheAppNever() throws Exception {
         Path mode = Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
         boolean offered = Files.isReadable(mode)
                 && (Files.readString(mode).contains("[always]") || Files.readString(mode).contains("[madvise]"));
@@ -222,9 +222,9 @@ class LauncherScriptTest {
         assertEquals(offered, cli.contains("-XX:+UseTransparentHugePages"), "THP " + (offered ? "offered" : "not offered")
                 + " here: " + cli);
         List<String> app = launchApp();
-        assertEquals(offered, app.contains("-XX:+UseTransparentHugePages"), "the app too: " + app);
+        assertFalse(app.contains("-XX:+UseTransparentHugePages"), "not the app (G1's pauses wait on compaction): " + app);
         List<String> training = takeTraining();
-        assertTrue(training != null && training.contains("-XX:+UseTransparentHugePages") == offered,
+        assertTrue(training != null && !training.contains("-XX:+UseTransparentHugePages"),
                 "the cache is recorded with the same options it is used with: " + training);
     }
 
