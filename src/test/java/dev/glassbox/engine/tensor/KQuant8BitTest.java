@@ -132,7 +132,12 @@ class KQuant8BitTest {
         QuantGroups g = QuantGroups.held(KQuantKernelsTest.random(d, rows, cols, r));
         assertTrue(g.int8(), d + " decodes on 8-bit activations");
         Q8_KActivations a = Q8_KActivations.of(gaussian(r, cols, 2), cols);
-        for (int[] range : new int[][] {{0, rows}, {5, 21}, {16, 32}, {33, 37}}) {
+        rangesEqualReference(d, g, a, rows, new int[][] {{0, rows}, {5, 21}, {16, 32}, {33, 37}});
+    }
+
+    /** Each row range through the kernel equals the scalar reference bit for bit; rows outside it stay untouched. */
+    private static void rangesEqualReference(DType d, QuantGroups g, Q8_KActivations a, int rows, int[][] ranges) {
+        for (int[] range : ranges) {
             float[] out = new float[rows];
             Arrays.fill(out, -7f);
             g.matvec(a, out, range[0], range[1]);
@@ -157,16 +162,8 @@ class KQuant8BitTest {
         int cols = 512;
         QuantGroups g = QuantGroups.held(KQuantKernelsTest.random(d, rows, cols, r));
         Q8_KActivations a = Q8_KActivations.of(gaussian(r, cols, 2), cols);
-        for (int[] range : new int[][] {{0, 85}, {16, 85}, {16, 64}, {16, 80}, {32, 80}, {0, 48}, {7, 70}, {48, 85},
-                {64, 85}, {3, 12}}) {
-            float[] out = new float[rows];
-            Arrays.fill(out, -7f);
-            g.matvec(a, out, range[0], range[1]);
-            for (int row = 0; row < rows; row++) {
-                float want = row >= range[0] && row < range[1] ? g.dot8Reference(row, a) : -7f;
-                assertEquals(want, out[row], d + " row " + row + " of range " + Arrays.toString(range));
-            }
-        }
+        rangesEqualReference(d, g, a, rows, new int[][] {{0, 85}, {16, 85}, {16, 64}, {16, 80}, {32, 80}, {0, 48},
+                {7, 70}, {48, 85}, {64, 85}, {3, 12}});
     }
 
     /**
