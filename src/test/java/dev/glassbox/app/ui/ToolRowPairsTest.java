@@ -8,7 +8,6 @@ import java.util.Locale;
 
 import javafx.geometry.Bounds;
 import javafx.scene.Node;
-import javafx.scene.Scene;
 import javafx.scene.control.Label;
 import javafx.scene.control.Separator;
 import javafx.scene.control.TextField;
@@ -23,7 +22,6 @@ import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
-import dev.glassbox.visuals.Theme;
 import dev.glassbox.visuals.i18n.I18n;
 
 /**
@@ -51,11 +49,7 @@ class ToolRowPairsTest {
                 new TextField("128,256"), depths, depthsField, status, new Separator());
         row.setManaged(false);
         holder.getChildren().addAll(search, row);
-        Scene scene = new Scene(holder, 400, 300);
-        scene.getStylesheets().add(AppStyle.url(Theme.DARK));
-        holder.getStyleClass().add("root");
-        stage.setScene(scene);
-        stage.show();
+        StyledHolder.show(stage, holder, 400, 300);
     }
 
     @AfterEach

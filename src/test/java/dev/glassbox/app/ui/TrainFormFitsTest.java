@@ -8,7 +8,6 @@ import java.util.Locale;
 
 import javafx.geometry.Bounds;
 import javafx.scene.Node;
-import javafx.scene.Scene;
 import javafx.scene.control.ScrollPane;
 import javafx.scene.layout.Pane;
 import javafx.stage.Stage;
@@ -20,7 +19,6 @@ import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
-import dev.glassbox.visuals.Theme;
 import dev.glassbox.visuals.i18n.I18n;
 
 /**
@@ -39,11 +37,7 @@ class TrainFormFitsTest {
         train = new TrainWorkspace(m -> { }, (dir, prompt) -> { });
         train.setManaged(false);
         Pane holder = new Pane(train);
-        Scene scene = new Scene(holder, 400, 300);
-        scene.getStylesheets().add(AppStyle.url(Theme.DARK));
-        holder.getStyleClass().add("root");
-        stage.setScene(scene);
-        stage.show();
+        StyledHolder.show(stage, holder, 400, 300);
     }
 
     @AfterEach
