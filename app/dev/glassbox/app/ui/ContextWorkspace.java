@@ -104,7 +104,7 @@ final class ContextWorkspace extends WorkspacePane {
             c.getItems().addAll(PRESETS);
             c.setValue(defaults[i]);
             c.setPromptText(I18n.text("context.unused"));
-            c.setPrefWidth(190);
+            c.setStyle("-fx-pref-width: 17em;"); // in em: 190 px cut "streaming:sinks=4,W=60" at every text size
             c.setId("contextMethod" + i);
             c.setTooltip(Texts.tooltip("context.methodTip"));
             methods.add(c);
