@@ -40,6 +40,8 @@ final class AppStyle {
             .empty-state { -fx-text-fill: -gb-muted; -fx-font-size: 1.25em; }
             .hover-label { -fx-font-family: monospace; -fx-padding: 3 6 3 6; }
             .view-title { -fx-font-weight: bold; }
+            .table-view .column-header .label { -fx-wrap-text: true; -fx-text-alignment: center; }
+            #routingSkips .column-header { -fx-pref-height: 5em; }
             .tool-row { -fx-padding: 3 6 3 6; -fx-hgap: 6; -fx-vgap: 4; -fx-alignment: center-left;
                 -fx-background-color: -fx-body-color; -fx-border-color: transparent transparent -fx-box-border transparent; }
             """;

@@ -1,0 +1,56 @@
+package dev.glassbox.app.ui;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import javafx.scene.Node;
+import javafx.scene.control.Label;
+import javafx.stage.Stage;
+
+import org.junit.jupiter.api.Test;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+/**
+ * A table's column names wrap onto more lines instead of ending in "…": in presentation mode at 1280 x 720 Routing's
+ * "Skip each layer" table read "skipped l…", "mean KL(…", "NLL skip …" and "NLL full (…".
+ */
+class TableHeadersWrapTest extends WindowTestBase {
+    TableHeadersWrapTest() {
+        super(1280, 720);
+    }
+
+    @Start
+    void start(Stage stage) {
+        show(stage);
+    }
+
+    @Test
+    void routingSkipTableNamesAreShownWhole(FxRobot robot) {
+        robot.interact(() -> window.selectWorkspace(3));
+        List<String> cut = new ArrayList<>();
+        for (double scale : new double[] {1, 1.5}) {
+            robot.interact(() -> window.setStyle("-fx-font-size: " + 13 * scale + "px;"));
+            WaitForAsyncUtils.waitForFxEvents();
+            robot.interact(() -> {
+                window.applyCss();
+                window.layout();
+            });
+            WaitForAsyncUtils.waitForFxEvents();
+            Set<Node> labels = robot.lookup("#routingSkips .column-header .label").queryAll();
+            assertFalse(labels.isEmpty(), "the table's column headers are shown");
+            for (Node n : labels) {
+                Label l = (Label) n;
+                if (l.isTextTruncated()) {
+                    cut.add("'" + l.getText() + "' at " + scale + "x");
+                }
+            }
+        }
+        assertTrue(cut.isEmpty(), "cut: " + cut);
+    }
+}
