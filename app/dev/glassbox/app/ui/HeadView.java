@@ -55,6 +55,8 @@ final class HeadView extends BorderPane {
         hover.setId("hoverLabel");
         hover.getStyleClass().add("hover-label");
         title.getStyleClass().add("view-title");
+        title.setWrapText(true); // a long title takes two lines (presenting cut "Open a head from the gr…")
+        title.setMinHeight(Region.USE_PREF_SIZE);
         StringBinding hint = I18n.bind("explore.heatmapHint");
         hover.textProperty().bind(Bindings.createStringBinding(() -> heatmap.hoverTextProperty().get().isEmpty()
                 ? hint.get() : heatmap.hoverTextProperty().get(), heatmap.hoverTextProperty(), hint));
