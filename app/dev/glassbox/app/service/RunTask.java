@@ -57,7 +57,7 @@ public final class RunTask extends Task<RunOutcome> {
         HeadSet ablated = req.ablated();
         // patterns kept as queries and thumbnails: the explorer's memory grows with the positions, not their square
         Capture cap = new Capture(HookSelection.of(RunService.HOOKS), m.config().layers()).storingPatterns();
-        DecoderSession session = RunEngineThreads.decoder(m).newSession(cap, ablated.intervention(m.config()));
+        DecoderSession session = m.decoder().newSession(cap, ablated.intervention(m.config()));
         int[] prompt = req.promptIds();
         int total = Math.min(prompt.length + req.settings().newTokens(), session.capacity());
         LiveRun live = new LiveRun(prompt.length, cap.attention().orElse(null));
