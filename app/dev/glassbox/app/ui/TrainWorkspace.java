@@ -106,6 +106,8 @@ final class TrainWorkspace extends BorderPane implements Explanation.Explained {
     private final SplitPane formSplit = new SplitPane();
     /** The form's divider before a larger text pushed it out ({@link #fitFormWidth}); NaN when not pushed. */
     private double dividerBeforeWidening = Double.NaN;
+    /** The form's vertical scroll bar once its skin exists ({@link #formBar}). */
+    private javafx.scene.control.ScrollBar formVerticalBar;
     /** The loss plot | the attention views. */
     private final SplitPane viewSplit = new SplitPane();
     private ScrollPane gridScroll;
@@ -264,6 +266,22 @@ final class TrainWorkspace extends BorderPane implements Explanation.Explained {
     }
 
     /**
+     * The form's vertical scroll bar, looked up once its skin has made it (this runs at every layout: during training
+     * the plot lays the workspace out several times a second, and the look-up walks the whole form).
+     */
+    private java.util.Optional<javafx.scene.control.ScrollBar> formBar() {
+        if (formVerticalBar == null) {
+            for (javafx.scene.Node n : formScroll.lookupAll(".scroll-bar")) {
+                if (n instanceof javafx.scene.control.ScrollBar b && b.getOrientation() == Orientation.VERTICAL
+                        && b.getParent() == formScroll) { // the pane's own, not one inside the form
+                    formVerticalBar = b;
+                }
+            }
+        }
+        return java.util.Optional.ofNullable(formVerticalBar);
+    }
+
+    /**
      * Keeps the form's pane at least as wide as the form's widest row and its scroll bar (at most half the workspace),
      * so the split's divider moves out rather than the form scrolling sideways: at presentation mode's text size on a
      * 1280 x 720 projector it was cut at "causal (next" and "attention-o…". When the text shrinks again (leaving
@@ -273,12 +291,7 @@ final class TrainWorkspace extends BorderPane implements Explanation.Explained {
         if (!(formScroll.getContent() instanceof javafx.scene.layout.Region content)) {
             return;
         }
-        double bar = 0;
-        for (javafx.scene.Node n : formScroll.lookupAll(".scroll-bar")) {
-            if (n instanceof javafx.scene.control.ScrollBar b && b.getOrientation() == Orientation.VERTICAL) {
-                bar = Math.max(bar, b.prefWidth(-1));
-            }
-        }
+        double bar = formBar().map(b -> b.prefWidth(-1)).orElse(0.0);
         Insets in = formScroll.getInsets();
         double need = Math.ceil(content.prefWidth(-1) + in.getLeft() + in.getRight() + Math.max(bar, 12) + 2);
         double min = Math.max(300, Math.min(need, getWidth() * 0.5));
