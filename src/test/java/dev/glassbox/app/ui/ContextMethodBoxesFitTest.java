@@ -13,7 +13,6 @@ import javafx.stage.Stage;
 import org.junit.jupiter.api.Test;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.Start;
-import org.testfx.util.WaitForAsyncUtils;
 
 /**
  * The Context lab's method boxes show their default methods whole, at the normal text size and at presentation
@@ -33,24 +32,18 @@ class ContextMethodBoxesFitTest extends WindowTestBase {
     void defaultMethodsAreShownWhole(FxRobot robot) {
         robot.interact(() -> window.selectWorkspace(2));
         List<String> cut = new ArrayList<>();
-        for (double scale : new double[] {1, 1.5}) {
-            robot.interact(() -> window.setStyle("-fx-font-size: " + 13 * scale + "px;"));
-            WaitForAsyncUtils.waitForFxEvents();
-            robot.interact(() -> {
-                window.applyCss();
-                window.layout();
-                for (ComboBox<String> c : window.context.get().methods) {
-                    TextField editor = c.getEditor();
-                    Text probe = new Text(c.getValue());
-                    probe.setFont(editor.getFont());
-                    double room = editor.getWidth() - editor.snappedLeftInset() - editor.snappedRightInset();
-                    if (probe.getLayoutBounds().getWidth() > room) {
-                        cut.add(c.getValue() + " at " + scale + "x: " + Math.round(probe.getLayoutBounds().getWidth())
-                                + " px of text in " + Math.round(room) + " px");
-                    }
+        atNormalAndPresentationTextSize(robot, scale -> {
+            for (ComboBox<String> c : window.context.get().methods) {
+                TextField editor = c.getEditor();
+                Text probe = new Text(c.getValue());
+                probe.setFont(editor.getFont());
+                double room = editor.getWidth() - editor.snappedLeftInset() - editor.snappedRightInset();
+                if (probe.getLayoutBounds().getWidth() > room) {
+                    cut.add(c.getValue() + " at " + scale + "x: " + Math.round(probe.getLayoutBounds().getWidth())
+                            + " px of text in " + Math.round(room) + " px");
                 }
-            });
-        }
+            }
+        });
         assertTrue(cut.isEmpty(), "cut: " + cut);
     }
 }

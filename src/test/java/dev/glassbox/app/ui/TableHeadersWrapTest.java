@@ -1,6 +1,5 @@
 package dev.glassbox.app.ui;
 
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -14,7 +13,6 @@ import javafx.stage.Stage;
 import org.junit.jupiter.api.Test;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.Start;
-import org.testfx.util.WaitForAsyncUtils;
 
 /**
  * A table's column names wrap onto more lines instead of ending in "…": in presentation mode at 1280 x 720 Routing's
@@ -34,23 +32,18 @@ class TableHeadersWrapTest extends WindowTestBase {
     void routingSkipTableNamesAreShownWhole(FxRobot robot) {
         robot.interact(() -> window.selectWorkspace(3));
         List<String> cut = new ArrayList<>();
-        for (double scale : new double[] {1, 1.5}) {
-            robot.interact(() -> window.setStyle("-fx-font-size: " + 13 * scale + "px;"));
-            WaitForAsyncUtils.waitForFxEvents();
-            robot.interact(() -> {
-                window.applyCss();
-                window.layout();
-            });
-            WaitForAsyncUtils.waitForFxEvents();
-            Set<Node> labels = robot.lookup("#routingSkips .column-header .label").queryAll();
-            assertFalse(labels.isEmpty(), "the table's column headers are shown");
+        atNormalAndPresentationTextSize(robot, scale -> {
+            Set<Node> labels = window.lookupAll("#routingSkips .column-header .label");
+            if (labels.isEmpty()) {
+                cut.add("no column headers shown at " + scale + "x");
+            }
             for (Node n : labels) {
                 Label l = (Label) n;
                 if (l.isTextTruncated()) {
                     cut.add("'" + l.getText() + "' at " + scale + "x");
                 }
             }
-        }
+        });
         assertTrue(cut.isEmpty(), "cut: " + cut);
     }
 }

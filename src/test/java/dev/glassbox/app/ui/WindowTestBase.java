@@ -97,6 +97,22 @@ abstract class WindowTestBase {
         return d;
     }
 
+    /**
+     * Lays the window out at the normal text size and at presentation mode's (1.5 x), running {@code check} with the
+     * scale on the FX thread after each layout.
+     */
+    void atNormalAndPresentationTextSize(FxRobot robot, java.util.function.DoubleConsumer check) {
+        for (double scale : new double[] {1, 1.5}) {
+            robot.interact(() -> window.setStyle("-fx-font-size: " + 13 * scale + "px;"));
+            WaitForAsyncUtils.waitForFxEvents();
+            robot.interact(() -> {
+                window.applyCss();
+                window.layout();
+                check.accept(scale);
+            });
+        }
+    }
+
     /** Shows the window on {@code stage}: each test's {@code @Start} method calls this (TestFX looks there only). */
     void show(Stage stage) {
         prefs = Preferences.userRoot().node("dev/glassbox/test-" + UUID.randomUUID());
