@@ -80,12 +80,10 @@ final class GrowingThumbnail {
         shift++;
     }
 
-    /** The thumbnail's pixels now (null while there are no rows). */
-    int[] render(Palette palette) {
-        return render(palette, null);
-    }
-
-    /** As {@link #render(Palette)}, into {@code into} when it holds size x size pixels (a new array otherwise). */
+    /**
+     * The thumbnail's pixels now (null while there are no rows), into {@code into} when it holds size x size pixels (a
+     * new array otherwise, and when null).
+     */
     int[] render(Palette palette, int[] into) {
         if (rows == 0) {
             return null;

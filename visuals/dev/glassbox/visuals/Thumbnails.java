@@ -25,7 +25,7 @@ final class Thumbnails {
                 }
             }
         }
-        return colour(pooled, pr, pc, size, palette);
+        return colour(pooled, pr, pc, size, palette, new int[size * size]);
     }
 
     /** The pooled column (of {@code pooled} columns) each of {@code n} columns falls in. */
@@ -37,12 +37,10 @@ final class Thumbnails {
         return bin;
     }
 
-    /** Colours a [pr][pc] max-pooled map into size x size pixels, scaled to its own maximum (nearest when smaller). */
-    static int[] colour(float[] pooled, int pr, int pc, int size, Palette palette) {
-        return colour(pooled, pr, pc, size, palette, new int[size * size]);
-    }
-
-    /** As {@link #colour(float[], int, int, int, Palette)}, into {@code px} (size x size, every pixel written). */
+    /**
+     * Colours a [pr][pc] max-pooled map into {@code px}'s size x size pixels (every one written), scaled to the map's
+     * own maximum (nearest when smaller).
+     */
     static int[] colour(float[] pooled, int pr, int pc, int size, Palette palette, int[] px) {
         float max = 1e-12f;
         for (int i = 0; i < pr * pc; i++) {

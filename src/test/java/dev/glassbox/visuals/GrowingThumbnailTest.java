@@ -48,7 +48,7 @@ class GrowingThumbnailTest {
             boolean extending = g.extendedBy(m);
             g.update(m);
             assertEquals(n > 1, extending, "frame of " + n + " rows extends the previous one");
-            assertArrayEquals(Thumbnails.render(m, SIZE, Palette.VIRIDIS), g.render(Palette.VIRIDIS), n + " rows");
+            assertArrayEquals(Thumbnails.render(m, SIZE, Palette.VIRIDIS), g.render(Palette.VIRIDIS, null), n + " rows");
         }
     }
 
@@ -62,7 +62,7 @@ class GrowingThumbnailTest {
             g.update(firstRows(rows, k));
         }
         g.update(firstRows(rows, n));
-        int[] px = g.render(Palette.VIRIDIS);
+        int[] px = g.render(Palette.VIRIDIS, null);
         int top = Palette.VIRIDIS.argb(1);
         int y = 517 * SIZE / n;
         int x = 301 * SIZE / n;
@@ -85,7 +85,7 @@ class GrowingThumbnailTest {
         AttentionMatrix other = firstRows(causal(30, 4), 30);
         assertFalse(g.extendedBy(other), "new row arrays: not the map taken in");
         g.update(other);
-        assertArrayEquals(Thumbnails.render(other, SIZE, Palette.VIRIDIS), g.render(Palette.VIRIDIS));
+        assertArrayEquals(Thumbnails.render(other, SIZE, Palette.VIRIDIS), g.render(Palette.VIRIDIS, null));
     }
 
     /** Blocks coarsened in place as the rows arrive are the blocks of the rows taken in at the coarse size at once. */
@@ -99,8 +99,8 @@ class GrowingThumbnailTest {
         live.update(firstRows(rows, rows.size()));
         GrowingThumbnail once = new GrowingThumbnail(SIZE);
         once.update(firstRows(rows, rows.size()));
-        assertArrayEquals(once.render(Palette.VIRIDIS), live.render(Palette.VIRIDIS));
-        assertArrayEquals(once.render(Palette.VIRIDIS), live.render(Palette.VIRIDIS), "rendered twice: the same pixels");
+        assertArrayEquals(once.render(Palette.VIRIDIS, null), live.render(Palette.VIRIDIS, null));
+        assertArrayEquals(once.render(Palette.VIRIDIS, null), live.render(Palette.VIRIDIS, null), "rendered twice: the same pixels");
     }
 
     /**
@@ -113,7 +113,7 @@ class GrowingThumbnailTest {
         List<float[]> large = causal(90, 6);
         large.get(80)[3] = 1f; // a maximum the smaller map does not have
         g.update(firstRows(large, 90));
-        int[] reused = g.render(Palette.VIRIDIS);
+        int[] reused = g.render(Palette.VIRIDIS, null);
         AttentionMatrix small = firstRows(causal(20, 7), 20);
         g.update(small);
         int[] px = g.render(Palette.VIRIDIS, reused);
